@@ -1,0 +1,52 @@
+"""Shared test fixtures.
+
+* ``shared_data``: the real public data in ``../shared/data`` (skips with a
+  reason where the folder is absent, e.g. in a checkout outside the workplace).
+* ``musterland``: paths of the shipped example district.
+* ``esda_warm``: pays esda's numba compilation (~14 s) once per test session.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("SOZIALRAUM_SHARED_DATA", ROOT.parent / "shared" / "data"))
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    """Folder of the real public data; skip when it is not beside the project."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real public data not found at {SHARED_DATA} (../shared/data is absent)")
+    return SHARED_DATA
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The repository root."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def musterland() -> dict[str, Path]:
+    """Paths of the shipped example district (see examples/musterland/README.md)."""
+    ex = ROOT / "examples" / "musterland"
+    return {
+        "boundaries": ROOT / "data" / "boundaries" / "musterland.gpkg",
+        "examples": ex,
+    }
+
+
+@pytest.fixture(scope="session")
+def esda_warm() -> None:
+    """Compile esda's numba kernels once per session (they are not cached on disk)."""
+    import numpy as np
+    from esda.moran import Moran_Local
+    from libpysal.weights import lat2W
+
+    w = lat2W(3, 3)
+    Moran_Local(np.arange(9, dtype=float), w, permutations=9, seed=1)
