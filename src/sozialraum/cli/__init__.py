@@ -1,0 +1,142 @@
+"""The ``sozialraum`` command line.
+
+A thin translator: it parses options, calls the library and prints what a
+planner needs to read. Exit codes: 0 success, 1 a data problem (the message says
+what and where), 2 a usage error (argparse).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from collections.abc import Sequence
+
+from sozialraum import __version__
+from sozialraum._i18n import get_lang, t
+from sozialraum.errors import SozialraumError, SozialraumWarning
+
+__all__ = ["main", "build_parser"]
+
+_MSG = {
+    "description": {
+        "de": "sozialraum – Sozialraummonitoring für Landkreise und Städte.",
+        "en": "sozialraum — small-area social monitoring for districts and cities.",
+    },
+    "lang": {"de": "Sprache der Ausgaben (de, en)", "en": "language of the output (de, en)"},
+    "version": {"de": "Version anzeigen und beenden", "en": "show the version and exit"},
+    "demo": {
+        "de": "Beispielauswertung für den Landkreis Musterland erzeugen",
+        "en": "run the example analysis of the district Musterland",
+    },
+    "out": {"de": "Ausgabeordner (Standard: {default})", "en": "output folder (default: {default})"},
+    "join": {
+        "de": "Tabelle mit Gebieten verknüpfen und Verknüpfungsbericht ausgeben",
+        "en": "join a table to areas and print the join report",
+    },
+    "areas": {"de": "Gebietsdatei (GeoPackage, Shapefile, GeoJSON)", "en": "area file (GeoPackage, Shapefile, GeoJSON)"},
+    "table": {"de": "Indikatortabelle (CSV oder XLSX)", "en": "indicator table (CSV or XLSX)"},
+    "key": {"de": "Schlüsselspalte der Gebiete", "en": "key column of the areas"},
+    "layer": {"de": "Ebene der Gebietsdatei", "en": "layer of the area file"},
+    "name": {"de": "Namensspalte der Gebiete (für den Namensvergleich)", "en": "name column of the areas (to compare names)"},
+    "table_key": {"de": "Schlüsselspalte der Tabelle (sonst erkannt)", "en": "key column of the table (else detected)"},
+    "sheet": {"de": "Tabellenblatt (Name oder Nummer ab 0)", "en": "sheet (name or number from 0)"},
+    "year": {"de": "Jahr (bei Tabellen mit mehreren Jahren)", "en": "year (for tables with several years)"},
+    "catalogue": {"de": "Indikatorenkatalog (TOML): Spaltenköpfe → Variablen", "en": "indicator catalogue (TOML): headers → variables"},
+    "strict": {"de": "bei jeder Abweichung abbrechen (Exit-Code 1)", "en": "stop on any mismatch (exit code 1)"},
+    "out_gpkg": {"de": "Ergebnis als GeoPackage schreiben", "en": "write the result as a GeoPackage"},
+    "error": {"de": "Fehler: {msg}", "en": "Error: {msg}"},
+    "warning": {"de": "Hinweis: {msg}", "en": "Note: {msg}"},
+    "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
+}
+
+
+def _lang_from_argv(argv: Sequence[str]) -> str:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return get_lang(argv[i + 1])
+        if a.startswith("--lang="):
+            return get_lang(a.split("=", 1)[1])
+    return get_lang(None)
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser, with help texts in ``lang``."""
+    L = get_lang(lang)
+    p = argparse.ArgumentParser(prog="sozialraum", description=t(_MSG, "description", L))
+    p.add_argument("--version", action="version", version=f"sozialraum {__version__}", help=t(_MSG, "version", L))
+    p.add_argument("--lang", choices=["de", "en"], default=L, help=t(_MSG, "lang", L))
+    sub = p.add_subparsers(dest="command", metavar="BEFEHL" if L == "de" else "COMMAND")
+
+    d = sub.add_parser("demo", help=t(_MSG, "demo", L), description=t(_MSG, "demo", L))
+    d.add_argument("--out", default="out/demo", help=t(_MSG, "out", L, default="out/demo"))
+
+    j = sub.add_parser("join", help=t(_MSG, "join", L), description=t(_MSG, "join", L))
+    j.add_argument("areas", help=t(_MSG, "areas", L))
+    j.add_argument("table", help=t(_MSG, "table", L))
+    j.add_argument("--key", required=True, help=t(_MSG, "key", L))
+    j.add_argument("--layer", help=t(_MSG, "layer", L))
+    j.add_argument("--name", help=t(_MSG, "name", L))
+    j.add_argument("--table-key", help=t(_MSG, "table_key", L))
+    j.add_argument("--sheet", help=t(_MSG, "sheet", L))
+    j.add_argument("--year", type=int, help=t(_MSG, "year", L))
+    j.add_argument("--catalogue", "--katalog", dest="catalogue", help=t(_MSG, "catalogue", L))
+    j.add_argument("--strict", action="store_true", help=t(_MSG, "strict", L))
+    j.add_argument("--out", help=t(_MSG, "out_gpkg", L))
+    return p
+
+
+def _cmd_join(args: argparse.Namespace) -> int:
+    from sozialraum.io import read_areas, read_catalogue, read_table, write_gpkg
+    from sozialraum.join import join_table
+
+    areas = read_areas(args.areas, key=args.key, layer=args.layer, name=args.name, lang=args.lang)
+    sheet: str | int | None = args.sheet
+    if isinstance(sheet, str) and sheet.isdigit():
+        sheet = int(sheet)
+    columns = read_catalogue(args.catalogue, lang=args.lang) if args.catalogue else None
+    table = read_table(args.table, key=args.table_key, sheet=sheet, columns=columns, lang=args.lang)
+    res = join_table(areas, table, year=args.year, strict=args.strict, area_names=args.name, lang=args.lang)
+    print(res.report.to_text(args.lang))
+    if args.out:
+        write_gpkg(res.frame, args.out, layer="verknuepft", status=res.status)
+        print(t(_MSG, "written", args.lang, path=args.out))
+    return 0
+
+
+def _cmd_demo(args: argparse.Namespace) -> int:
+    from sozialraum.pipeline.demo import run_demo
+
+    result = run_demo(args.out, lang=args.lang, echo=print)
+    print(result.summary(args.lang))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sozialraum`` command."""
+    argv = list(sys.argv[1:] if argv is None else argv)
+    lang = _lang_from_argv(argv)
+    parser = build_parser(lang)
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 2
+    handlers = {"join": _cmd_join, "demo": _cmd_demo}
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", SozialraumWarning)
+        warnings.showwarning = _show_warning(args.lang)
+        try:
+            return handlers[args.command](args)
+        except SozialraumError as err:
+            print(t(_MSG, "error", args.lang, msg=err), file=sys.stderr)
+            return 1
+
+
+def _show_warning(lang: str):
+    def show(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
+        if issubclass(category, SozialraumWarning):
+            print(t(_MSG, "warning", lang, msg=message), file=sys.stderr)
+        else:
+            print(f"{category.__name__}: {message}", file=sys.stderr)
+
+    return show
