@@ -209,7 +209,8 @@ def join_table(
         )
     area_keys = pd.Index(areas.index.astype(str))
     in_areas = keys.isin(area_keys)
-    matched = [k for k in area_keys if k in set(keys)]
+    key_set = set(keys)
+    matched = [k for k in area_keys if k in key_set]
     if len(keys) and not in_areas.any():
         raise JoinError(
             t(
@@ -223,7 +224,7 @@ def join_table(
             ),
             file=table.source,
         )
-    without_data = [k for k in area_keys if k not in set(keys)]
+    without_data = [k for k in area_keys if k not in key_set]
     orphan_keys = list(keys[~in_areas])
     area_name_map = areas[area_names].astype(str) if area_names and area_names in areas else None
     suggestions, suggestion_names = [], []
