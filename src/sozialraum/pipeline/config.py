@@ -1,0 +1,470 @@
+"""The yearly run's configuration file (``monitor.toml``): schema, validation, template.
+
+One TOML file names every input, parameter and output of a monitoring run, so
+that next year's planner re-runs it with new files. The keys are German (the
+file is written and read by planners). The whole file is validated before
+anything runs; every error names the file, the line and the key, and says what
+is expected — an unknown key gets the closest known one as a suggestion,
+because typos are the most common mistake.
+
+``tomllib`` does not report line numbers, so :func:`_line_of` finds a key's
+line in the text itself (section header, then ``key =``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from sozialraum._i18n import get_lang, t
+from sozialraum.errors import ConfigError
+
+__all__ = ["RunConfig", "load_config", "template", "SCHEMA"]
+
+_MSG = {
+    "missing_file": {
+        "de": "Konfigurationsdatei nicht gefunden: {path}. Eine Vorlage erzeugt `sozialraum init`.",
+        "en": "configuration file not found: {path}. `sozialraum init` writes a template.",
+    },
+    "toml": {
+        "de": "{path}: kein gültiges TOML: {err}",
+        "en": "{path}: not valid TOML: {err}",
+    },
+    "unknown_section": {
+        "de": "{where}: unbekannter Abschnitt [{key}].{hint} Erlaubt: {allowed}.",
+        "en": "{where}: unknown section [{key}].{hint} Allowed: {allowed}.",
+    },
+    "unknown_key": {
+        "de": "{where}: unbekannter Schlüssel {key!r} in [{section}].{hint}",
+        "en": "{where}: unknown key {key!r} in [{section}].{hint}",
+    },
+    "hint": {"de": " Meinten Sie {s!r}?", "en": " Did you mean {s!r}?"},
+    "required": {
+        "de": "{where}: [{section}] {key} fehlt ({desc}).",
+        "en": "{where}: [{section}] {key} is missing ({desc}).",
+    },
+    "type": {
+        "de": "{where}: [{section}] {key} = {value!r}: erwartet {expected}.",
+        "en": "{where}: [{section}] {key} = {value!r}: expected {expected}.",
+    },
+    "choice": {
+        "de": "{where}: [{section}] {key} = {value!r}: erlaubt sind {choices}.",
+        "en": "{where}: [{section}] {key} = {value!r}: allowed are {choices}.",
+    },
+    "no_path": {
+        "de": "{where}: [{section}] {key}: Datei {path} gibt es nicht.",
+        "en": "{where}: [{section}] {key}: file {path} does not exist.",
+    },
+    "range": {
+        "de": "{where}: [{section}] {key} = {value!r}: muss {cond} sein.",
+        "en": "{where}: [{section}] {key} = {value!r}: must be {cond}.",
+    },
+}
+
+# Types: "str", "int", "float", "bool", "path" (must exist; may contain {jahr}), "pattern" (a path
+# with {jahr}, checked per year), "ints" (list of int), "strs" (list of str), or a tuple of choices.
+# Each key: (type, default or REQUIRED, German description for the template and messages).
+REQUIRED = object()
+
+SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
+    "projekt": {
+        "name": ("str", REQUIRED, "Name des Kreises oder der Stadt, erscheint in allen Ausgaben"),
+        "berichtsjahr": ("int", REQUIRED, "Jahr des Berichts (die neuesten Daten)"),
+        "vorjahr": ("int", None, "Vergleichsjahr für die Dynamik (Standard: Berichtsjahr − 1, falls vorhanden)"),
+        "sprache": (("de", "en"), "de", "Sprache der Ausgaben"),
+        "seed": ("int", 20240101, "Startwert für Zufallsschritte (Permutationen, Typisierung)"),
+        "quelle": ("str", "", "Quellenangabe unter Karten und Tabellen"),
+    },
+    "gebiete": {
+        "datei": ("path", REQUIRED, "Geodatei der Planungsräume (GeoPackage, Shapefile, GeoJSON)"),
+        "ebene": ("str", None, "Ebene (Layer) der Planungsräume"),
+        "schluessel": ("str", REQUIRED, "Schlüsselspalte der Planungsräume"),
+        "name": ("str", None, "Namensspalte der Planungsräume"),
+        "gemeinde_spalte": ("str", "ags", "Spalte der Planungsräume mit dem Gemeindeschlüssel"),
+        "gemeinden_ebene": ("str", None, "Ebene der Gemeindegrenzen (für Karten und Steckbriefe)"),
+        "gemeinden_schluessel": ("str", "ags", "Schlüsselspalte der Gemeinden"),
+        "gemeinden_name": ("str", "gemeinde", "Namensspalte der Gemeinden"),
+        "kreis_ebene": ("str", None, "Ebene der Kreisgrenze"),
+    },
+    "katalog": {
+        "datei": ("path", REQUIRED, "Indikatorenkatalog (TOML, CSV oder XLSX)"),
+    },
+    "tabellen": {  # a list of tables ([[tabellen]])
+        "datei": ("pattern", REQUIRED, "Tabelle; {jahr} wird durch das Jahr ersetzt"),
+        "jahre": ("ints", REQUIRED, "Jahre, für die es die Tabelle gibt"),
+        "blatt": ("str", None, "Tabellenblatt (Excel)"),
+        "schluessel": ("str", None, "Schlüsselspalte der Tabelle (sonst erkannt)"),
+    },
+    "monitor": {
+        "min_nenner": ("int", 300, "Mindest-Nenner (Einwohner) für eine verlässliche Quote"),
+        "standardisierung": (("z", "minmax", "rang"), "z", "Standardisierung der Indikatoren"),
+        "methode": (("gewichtet", "pca"), "gewichtet", "Gesamtindex: gewichtete Summe oder Hauptkomponente"),
+        "klassen_schema": (
+            ("quantiles", "equal_interval", "natural_breaks", "fisher_jenks", "std_mean"),
+            "quantiles",
+            "Klassenbildung der Karten",
+        ),
+        "klassen_anzahl": ("int", 5, "Anzahl der Klassen"),
+        "typen_anzahl": ("int", 4, "Anzahl der Gebietstypen (Clusteranalyse)"),
+    },
+    "raeumlich": {
+        "merkmale": ("strs", ["idx_gesamt"], "Spalten für LISA und Hot-Spots"),
+        "gewichte": (("queen", "rook", "knn"), "queen", "Nachbarschaft"),
+        "inseln": (("ausschliessen", "knn"), "ausschliessen", "Gebiete ohne Nachbarn"),
+        "permutationen": ("int", 999, "Permutationen für die Signifikanz"),
+        "alpha": ("float", 0.05, "Signifikanzniveau"),
+        "korrektur": (("keine", "fdr", "bonferroni"), "fdr", "Korrektur für multiples Testen"),
+    },
+    "einrichtungen": {
+        "datei": ("path", None, "Einrichtungen (Punkte) mit Kategorie und Kapazität"),
+        "ebene": ("str", None, "Ebene der Einrichtungen"),
+        "kategorie_spalte": ("str", "kategorie", "Spalte mit der Kategorie"),
+        "kapazitaet_spalte": ("str", "kapazitaet", "Spalte mit der Kapazität (Plätze)"),
+        "name_spalte": ("str", "name", "Spalte mit dem Namen"),
+    },
+    "strassen": {
+        "datei": ("path", None, "Straßennetz (Linien) für Wegedistanzen"),
+        "ebene": ("str", None, "Ebene des Straßennetzes"),
+        "klasse_spalte": ("str", "klasse", "Spalte mit der Straßenklasse"),
+    },
+    "erreichbarkeit": {  # a list of analyses ([[erreichbarkeit]])
+        "name": ("str", REQUIRED, "Name der Auswertung, z. B. Kita-Versorgung"),
+        "kategorie": ("str", REQUIRED, "Kategorie der Einrichtungen"),
+        "zielgruppe": ("strs", REQUIRED, "Variablen der Zielgruppe (werden addiert)"),
+        "methode": (("naechste", "2sfca", "e2sfca", "netz"), "naechste", "Maß der Erreichbarkeit"),
+        "radius_m": ("float", 2000.0, "Einzugsradius in Metern"),
+        "bedarf_je_100": ("float", None, "Bedarf je 100 der Zielgruppe (für Bestand–Bedarf)"),
+    },
+    "raster": {
+        "bevoelkerung": ("path", None, "Bevölkerungsraster (GeoTIFF) für Nachfragepunkte"),
+    },
+    "demografie": {
+        "dateien": ("pattern", None, "Bevölkerung nach Alter; {jahr} wird ersetzt"),
+        "jahre": ("ints", None, "Jahre der Bevölkerungstabellen"),
+        "schluessel": ("str", "sr_id", "Schlüsselspalte"),
+        "horizont": ("int", 10, "Projektionszeitraum in Jahren"),
+    },
+    "ausgaben": {
+        "excel": ("bool", True, "Ergebnistabellen als Excel"),
+        "webkarte": ("bool", True, "interaktive Webkarte (offline, eine HTML-Datei)"),
+        "steckbriefe": ("bool", True, "Steckbriefe je Gemeinde und Sozialraum"),
+        "sozialbericht": ("bool", True, "Sozialbericht des Kreises"),
+        "pdf": ("bool", True, "Steckbriefe und Bericht auch als PDF (braucht Chromium)"),
+        "freigabe": ("strs", ["oeffentlich", "kommunal", "intern"], "Freigabestufen der Pakete"),
+        "mindestfallzahl": ("int", 3, "Fallzahlen unter diesem Wert werden nicht veröffentlicht"),
+    },
+}
+LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
+OPTIONAL_SECTIONS = {"einrichtungen", "strassen", "erreichbarkeit", "raster", "demografie", "monitor",
+                     "raeumlich", "ausgaben"}
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    """A validated run configuration.
+
+    Attributes
+    ----------
+    path
+        The configuration file.
+    base
+        Folder that relative paths are resolved against (the file's folder).
+    sections
+        Section → values with defaults filled in; list sections are lists of dicts.
+        Paths are absolute :class:`~pathlib.Path` objects; patterns stay strings with
+        ``{jahr}`` (use :meth:`files`).
+    text
+        The file's text (for the manifest).
+    """
+
+    path: Path
+    base: Path
+    sections: dict[str, Any] = field(default_factory=dict)
+    text: str = ""
+
+    def __getitem__(self, section: str) -> Any:
+        return self.sections[section]
+
+    def get(self, section: str, default: Any = None) -> Any:
+        return self.sections.get(section, default)
+
+    def files(self, pattern: str, years) -> dict[int, Path]:
+        """Year → file of a ``{jahr}`` pattern."""
+        return {int(y): self.base / pattern.format(jahr=y) for y in years}
+
+    @property
+    def lang(self) -> str:
+        return self.sections["projekt"]["sprache"]
+
+    @property
+    def seed(self) -> int:
+        return int(self.sections["projekt"]["seed"])
+
+
+def _line_of(text: str, section: str | None, key: str | None, index: int = 0) -> int | None:
+    """1-based line of ``key`` in ``[section]`` (or of the section header)."""
+    lines = text.splitlines()
+    start = 0
+    if section:
+        pat = re.compile(rf"^\s*\[\[?\s*{re.escape(section)}\s*\]\]?\s*(#.*)?$")
+        hits = [i for i, ln in enumerate(lines) if pat.match(ln)]
+        if not hits:
+            return None
+        start = hits[min(index, len(hits) - 1)]
+        if key is None:
+            return start + 1
+    if key is None:
+        return None
+    kpat = re.compile(rf"^\s*{re.escape(key)}\s*=")
+    for i in range(start + (1 if section else 0), len(lines)):
+        if section and i > start and lines[i].lstrip().startswith("["):
+            break
+        if kpat.match(lines[i]):
+            return i + 1
+    return start + 1 if section else None
+
+
+def _fmt_type(kind: Any, lang: str) -> str:
+    names = {
+        "str": ("einen Text", "a text"),
+        "int": ("eine ganze Zahl", "an integer"),
+        "float": ("eine Zahl", "a number"),
+        "bool": ("true oder false", "true or false"),
+        "path": ("einen Dateipfad", "a file path"),
+        "pattern": ("einen Dateipfad (mit {jahr})", "a file path (with {jahr})"),
+        "ints": ("eine Liste ganzer Zahlen, z. B. [2022, 2023]", "a list of integers, e.g. [2022, 2023]"),
+        "strs": ('eine Liste von Texten, z. B. ["a", "b"]', 'a list of texts, e.g. ["a", "b"]'),
+    }
+    de, en = names[kind]
+    return de if lang == "de" else en
+
+
+def _check_value(kind: Any, value: Any) -> Any:
+    """Return the converted value, or raise TypeError."""
+    if isinstance(kind, tuple):
+        if value not in kind:
+            raise LookupError
+        return value
+    if kind in ("str", "path", "pattern"):
+        if not isinstance(value, str) or not value.strip():
+            raise TypeError
+        return value
+    if kind == "int":
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise TypeError
+        return value
+    if kind == "float":
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise TypeError
+        return float(value)
+    if kind == "bool":
+        if not isinstance(value, bool):
+            raise TypeError
+        return value
+    if kind == "ints":
+        if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+            raise TypeError
+        return list(value)
+    if kind == "strs":
+        if isinstance(value, str):
+            return [value]
+        if not isinstance(value, list) or not value or not all(isinstance(v, str) for v in value):
+            raise TypeError
+        return list(value)
+    raise AssertionError(kind)
+
+
+def _validate_section(name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0) -> dict:
+    schema = SCHEMA[name]
+    where = f"{cfg_path.name}:{{line}}"
+    out: dict[str, Any] = {}
+    for key in raw:
+        if key not in schema:
+            sugg = difflib.get_close_matches(key, list(schema), n=1)
+            hint = t(_MSG, "hint", lang, s=sugg[0]) if sugg else ""
+            line = _line_of(text, name, key, index)
+            raise ConfigError(
+                t(_MSG, "unknown_key", lang, where=where.format(line=line), key=key, section=name, hint=hint),
+                file=str(cfg_path),
+                row=line,
+                column=key,
+            )
+    for key, (kind, default, desc) in schema.items():
+        line = _line_of(text, name, key, index)
+        loc = where.format(line=line)
+        if key not in raw:
+            if default is REQUIRED:
+                raise ConfigError(
+                    t(_MSG, "required", lang, where=where.format(line=_line_of(text, name, None, index)), section=name, key=key, desc=desc),
+                    file=str(cfg_path),
+                    column=key,
+                )
+            out[key] = list(default) if isinstance(default, list) else default
+            continue
+        value = raw[key]
+        try:
+            value = _check_value(kind, value)
+        except LookupError:
+            raise ConfigError(
+                t(_MSG, "choice", lang, where=loc, section=name, key=key, value=value, choices=", ".join(map(repr, kind))),
+                file=str(cfg_path),
+                row=line,
+                column=key,
+            ) from None
+        except TypeError:
+            raise ConfigError(
+                t(_MSG, "type", lang, where=loc, section=name, key=key, value=value, expected=_fmt_type(kind, lang)),
+                file=str(cfg_path),
+                row=line,
+                column=key,
+            ) from None
+        if kind == "path":
+            p = (base / value).resolve()
+            if not p.exists():
+                raise ConfigError(
+                    t(_MSG, "no_path", lang, where=loc, section=name, key=key, path=p),
+                    file=str(cfg_path),
+                    row=line,
+                    column=key,
+                )
+            value = p
+        if kind in ("int", "float") and key in ("min_nenner", "permutationen", "klassen_anzahl", "typen_anzahl", "radius_m", "horizont", "bedarf_je_100", "mindestfallzahl") and value <= 0:
+            raise ConfigError(
+                t(_MSG, "range", lang, where=loc, section=name, key=key, value=value, cond="> 0"),
+                file=str(cfg_path), row=line, column=key,
+            )
+        if key == "alpha" and not 0 < value < 1:
+            raise ConfigError(
+                t(_MSG, "range", lang, where=loc, section=name, key=key, value=value, cond="zwischen 0 und 1" if lang == "de" else "between 0 and 1"),
+                file=str(cfg_path), row=line, column=key,
+            )
+        out[key] = value
+    # patterns: each year's file must exist
+    years_key = "jahre"
+    for key, (kind, _d, _desc) in schema.items():
+        if kind == "pattern" and out.get(key) and out.get(years_key):
+            for y in out[years_key]:
+                p = (base / out[key].format(jahr=y)).resolve()
+                if not p.exists():
+                    line = _line_of(text, name, key, index)
+                    raise ConfigError(
+                        t(_MSG, "no_path", lang, where=where.format(line=line), section=name, key=key, path=p),
+                        file=str(cfg_path), row=line, column=key,
+                    )
+    return out
+
+
+def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
+    """Read and validate a run configuration.
+
+    Parameters
+    ----------
+    path
+        The ``monitor.toml`` file.
+    lang
+        Language of the error messages (default: German, or the file's ``sprache``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, line and key of the first problem.
+    """
+    path = Path(path)
+    L = get_lang(lang)
+    if not path.is_file():
+        raise ConfigError(t(_MSG, "missing_file", L, path=path), file=str(path))
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(t(_MSG, "toml", L, path=path, err=err), file=str(path)) from None
+    base = path.parent.resolve()
+    sections: dict[str, Any] = {}
+    for name in raw:
+        if name not in SCHEMA:
+            sugg = difflib.get_close_matches(name, list(SCHEMA), n=1)
+            hint = t(_MSG, "hint", L, s=sugg[0]) if sugg else ""
+            line = _line_of(text, name, None)
+            raise ConfigError(
+                t(_MSG, "unknown_section", L, where=f"{path.name}:{line}", key=name, hint=hint, allowed=", ".join(SCHEMA)),
+                file=str(path), row=line,
+            )
+    for name in SCHEMA:
+        value = raw.get(name)
+        if name in LIST_SECTIONS:
+            items = value or []
+            if isinstance(items, dict):
+                items = [items]
+            if name == "tabellen" and not items:
+                raise ConfigError(
+                    t(_MSG, "required", L, where=f"{path.name}:–", section="[tabellen]", key="datei", desc=SCHEMA["tabellen"]["datei"][2]),
+                    file=str(path),
+                )
+            sections[name] = [_validate_section(name, item, path, text, base, L, i) for i, item in enumerate(items)]
+        elif value is None and name in OPTIONAL_SECTIONS:
+            sections[name] = None if name in ("einrichtungen", "strassen", "raster", "demografie") else _validate_section(name, {}, path, text, base, L)
+        else:
+            if value is None:
+                raise ConfigError(
+                    t(_MSG, "required", L, where=f"{path.name}:–", section=name, key="…", desc=""),
+                    file=str(path),
+                )
+            sections[name] = _validate_section(name, value, path, text, base, L)
+    return RunConfig(path=path.resolve(), base=base, sections=sections, text=text)
+
+
+def template(lang: str | None = None) -> str:
+    """A commented template configuration (``sozialraum init``)."""
+    L = get_lang(lang)
+    head = (
+        "# Konfiguration eines Monitoring-Laufs (sozialraum run monitor.toml).\n"
+        "# Relative Pfade gelten ab dem Ordner dieser Datei. {jahr} wird durch das Jahr ersetzt.\n"
+        "# Schlüssel mit '#' davor sind optional; der Wert dahinter ist der Standard.\n"
+        if L == "de"
+        else "# Configuration of a monitoring run (sozialraum run monitor.toml).\n"
+        "# Relative paths start at this file's folder. {jahr} is replaced by the year.\n"
+        "# Keys commented out are optional; the value shown is the default.\n"
+    )
+    examples = {
+        ("projekt", "name"): '"Landkreis Beispiel"',
+        ("projekt", "berichtsjahr"): "2024",
+        ("gebiete", "datei"): '"gebiete.gpkg"',
+        ("gebiete", "schluessel"): '"sr_id"',
+        ("katalog", "datei"): '"katalog.toml"',
+        ("tabellen", "datei"): '"indikatoren_{jahr}.xlsx"',
+        ("tabellen", "jahre"): "[2022, 2023, 2024]",
+        ("erreichbarkeit", "name"): '"Kita-Versorgung"',
+        ("erreichbarkeit", "kategorie"): '"Kita"',
+        ("erreichbarkeit", "zielgruppe"): '["ew_3_5"]',
+    }
+    out = [head]
+    for name, keys in SCHEMA.items():
+        header = f"[[{name}]]" if name in LIST_SECTIONS else f"[{name}]"
+        optional = name in OPTIONAL_SECTIONS and name not in ("monitor", "raeumlich", "ausgaben")
+        out.append(("# " if optional else "") + header)
+        for key, (kind, default, desc) in keys.items():
+            if default is REQUIRED:
+                val = examples.get((name, key), '""')
+                out.append(f"{'# ' if optional else ''}{key} = {val}  # {desc}")
+            else:
+                val = _toml_value(default)
+                out.append(f"# {key} = {val}  # {desc}")
+        out.append("")
+    return "\n".join(out)
+
+
+def _toml_value(v: Any) -> str:
+    if v is None:
+        return '""'
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, str):
+        return f'"{v}"'
+    if isinstance(v, list):
+        return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    return str(v)
