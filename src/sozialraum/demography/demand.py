@@ -1,0 +1,232 @@
+"""Future demand from projected age groups: Kita places (children 0–5) and care (80+).
+
+Kita supply ratio (Versorgungsquote) per area and year::
+
+    quote   = plaetze / kinder × 100          (places per 100 children; NaN, status nenner_null, if no children)
+    bedarf  = kinder × zielquote / 100        (places needed for the target coverage)
+    defizit = max(bedarf − plaetze, 0)        (missing places), ueberhang = max(plaetze − bedarf, 0)
+
+Places are held constant over the projection unless a frame by year is given. The
+children per area and year (:func:`demand_for_access`) are the demand input of the
+access module's 2SFCA (``sozialraum.access``).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sozialraum._i18n import t
+from sozialraum.demography.groups import age_groups
+from sozialraum.errors import InputError, format_ids
+
+__all__ = [
+    "group_counts",
+    "kita_supply",
+    "kita_comparison",
+    "care_demand",
+    "demand_for_access",
+    "projection_layer",
+]
+
+_MSG = {
+    "places_missing": {
+        "de": "Für {n} Gebiet(e) fehlen Platzzahlen; sie werden nicht als 0 angenommen, Quote und Defizit bleiben leer: {ids}.",
+        "en": "{n} area(s) have no number of places; they are not assumed to be 0, ratio and deficit stay empty: {ids}.",
+    },
+    "places_negative": {
+        "de": "Negative Platzzahlen für: {ids}.",
+        "en": "negative numbers of places for: {ids}.",
+    },
+    "unknown_scenario": {
+        "de": "Szenario {name!r} unbekannt (vorhanden: {have}).",
+        "en": "unknown scenario {name!r} (present: {have}).",
+    },
+}
+
+
+def _long(pop) -> pd.DataFrame:
+    return pop.population if hasattr(pop, "population") and hasattr(pop, "params") else pop
+
+
+def group_counts(pop, lo: int, hi: int | None, *, column: str = "anzahl_gruppe") -> pd.Series:
+    """Persons aged ``lo..hi`` (``hi=None``: and older) per (szenario,) key, year.
+
+    ``pop`` is a long population frame or a :class:`~sozialraum.demography.projection.ProjectionResult`.
+    """
+    tab = age_groups(_long(pop), [(column, lo, hi)], total=False)
+    return tab[column]
+
+
+def kita_supply(
+    pop,
+    places: pd.Series | pd.DataFrame,
+    *,
+    ages: tuple[int, int] = (0, 5),
+    target_rate: float = 100.0,
+    lang: str | None = None,
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Kita supply ratio and deficit per (szenario,) area and year.
+
+    Parameters
+    ----------
+    pop
+        Long population frame (observed or projected) or a ProjectionResult.
+    places
+        Places per area (Series key → places, constant over years) or a frame with
+        index ``key`` and one column per year.
+    ages
+        Inclusive age range of the children (default 0–5; use (3, 5) for Ü3 only, (0, 2) for U3).
+    target_rate
+        Target coverage in places per 100 children (e.g. 100 for 3–5, ~50 for U3).
+
+    Returns
+    -------
+    (values, status)
+        ``values`` with columns ``kinder, plaetze, quote, bedarf, defizit, ueberhang``;
+        ``status`` parallel (``fehlt`` where places are unknown, ``nenner_null`` where no children).
+    """
+    kids = group_counts(pop, ages[0], ages[1], column="kinder")
+    idx = kids.index
+    keys = idx.get_level_values("key").astype(str)
+    years = idx.get_level_values("year")
+    if isinstance(places, pd.DataFrame):
+        pl = places.copy()
+        pl.index = pl.index.astype(str)
+        pl.columns = [int(c) for c in pl.columns]
+        stacked = pl.stack()
+        # years beyond the last given column keep the last known number
+        last = pl.iloc[:, -1]
+        look = pd.MultiIndex.from_arrays([keys, years])
+        vals = stacked.reindex(look).to_numpy(dtype=float)
+        fill = last.reindex(keys).to_numpy(dtype=float)
+        vals = np.where(np.isnan(vals) & (years.to_numpy() > max(pl.columns)), fill, vals)
+    else:
+        ser = pd.Series(places)
+        ser.index = ser.index.astype(str)
+        vals = ser.reindex(keys).to_numpy(dtype=float)
+    if np.nanmin(np.append(vals, 0.0)) < 0:
+        bad = sorted(set(keys[vals < 0]))
+        raise InputError(t(_MSG, "places_negative", lang, ids=format_ids(bad)), ids=bad)
+    missing = np.isnan(vals)
+    if missing.any():
+        import warnings
+
+        from sozialraum.errors import SozialraumWarning
+
+        bad = sorted(set(keys[missing]))
+        warnings.warn(t(_MSG, "places_missing", lang, n=len(bad), ids=format_ids(bad)), SozialraumWarning, stacklevel=2)
+    k = kids.to_numpy(dtype=float)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        quote = np.where(k > 0, vals / k * 100.0, np.nan)
+    bedarf = k * target_rate / 100.0
+    out = pd.DataFrame({
+        "kinder": k, "plaetze": vals, "quote": quote, "bedarf": bedarf,
+        "defizit": np.maximum(bedarf - vals, 0.0), "ueberhang": np.maximum(vals - bedarf, 0.0),
+    }, index=idx)
+    status = pd.DataFrame(pd.NA, index=idx, columns=out.columns, dtype="string")
+    status.loc[missing, ["plaetze", "quote", "defizit", "ueberhang"]] = "fehlt"
+    status.loc[(k <= 0) & ~missing, "quote"] = "nenner_null"
+    return out, status
+
+
+def kita_comparison(
+    pop,
+    places: pd.Series,
+    *,
+    year: int,
+    base_year: int | None = None,
+    scenario: str | None = "mittel",
+    ages: tuple[int, int] = (0, 5),
+    target_rate: float = 100.0,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Today's and a future year's Kita situation side by side, one row per area.
+
+    Columns: ``kinder_<b>``, ``kinder_<y>``, ``quote_<b>``, ``quote_<y>``, ``defizit_<b>``,
+    ``defizit_<y>``, ``veraenderung_kinder`` (absolute). ``base_year`` defaults to the first year.
+    """
+    vals, _ = kita_supply(pop, places, ages=ages, target_rate=target_rate, lang=lang)
+    if "szenario" in vals.index.names:
+        have = sorted(set(vals.index.get_level_values("szenario")))
+        if scenario not in have:
+            raise InputError(t(_MSG, "unknown_scenario", lang, name=scenario, have=", ".join(have)))
+        vals = vals.xs(scenario, level="szenario")
+    years = sorted(set(vals.index.get_level_values("year")))
+    b = years[0] if base_year is None else base_year
+    now, fut = vals.xs(b, level="year"), vals.xs(year, level="year")
+    out = pd.DataFrame(index=now.index)
+    for col in ("kinder", "quote", "defizit"):
+        out[f"{col}_{b}"] = now[col]
+        out[f"{col}_{year}"] = fut[col].reindex(now.index)
+    out["veraenderung_kinder"] = out[f"kinder_{year}"] - out[f"kinder_{b}"]
+    return out
+
+
+def care_demand(pop, *, age: int = 80, care_rate: float | pd.Series | None = None) -> pd.DataFrame:
+    """Projected old persons (default 80+) per (szenario,) area and year, optionally expected care recipients.
+
+    Parameters
+    ----------
+    care_rate
+        Share of care recipients among them (e.g. 0.3), constant or per area (Series key → share);
+        gives ``pflegebeduerftige = alte × rate``.
+    """
+    old = group_counts(pop, age, None, column=f"ew_{age}plus")
+    out = old.to_frame()
+    if care_rate is not None:
+        if isinstance(care_rate, pd.Series):
+            rate = care_rate.copy()
+            rate.index = rate.index.astype(str)
+            r = rate.reindex(out.index.get_level_values("key").astype(str)).to_numpy(dtype=float)
+        else:
+            r = float(care_rate)
+        out["pflegebeduerftige"] = out[f"ew_{age}plus"].to_numpy() * r
+    return out
+
+
+def demand_for_access(pop, *, year: int, scenario: str | None = "mittel", ages: tuple[int, int] = (0, 5)) -> pd.Series:
+    """Children (``ages``) per area in ``year``: a Series key → persons for the access module's demand."""
+    kids = group_counts(pop, ages[0], ages[1], column="kinder")
+    if "szenario" in kids.index.names:
+        kids = kids.xs(scenario, level="szenario")
+    out = kids.xs(year, level="year")
+    out.index = out.index.astype(str)
+    out.index.name = "key"
+    return out.rename(f"kinder_{ages[0]}_{ages[1]}_{year}")
+
+
+def projection_layer(
+    pop,
+    *,
+    year: int,
+    base_year: int | None = None,
+    scenario: str | None = "mittel",
+    groups=None,
+    lang: str | None = None,
+) -> pd.DataFrame:
+    """Projected age groups of one year as a map layer: one row per area (index ``key``).
+
+    Columns: every group (persons), ``<group>_anteil`` (% of the area's population) and
+    ``<group>_veraenderung_proz`` (% change since ``base_year``, default the first year).
+    Join it to the areas' GeoDataFrame (``areas.join(layer)``) to map it.
+    """
+    from sozialraum.demography.groups import change_rates
+
+    tab = age_groups(_long(pop), groups, lang=lang)
+    if "szenario" in tab.index.names:
+        have = sorted(set(tab.index.get_level_values("szenario")))
+        if scenario not in have:
+            raise InputError(t(_MSG, "unknown_scenario", lang, name=scenario, have=", ".join(have)))
+        tab = tab.xs(scenario, level="szenario")
+    now = tab.xs(year, level="year").copy()
+    gcols = [c for c in now.columns if c != "ew_ges"]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for c in gcols:
+            now[f"{c}_anteil"] = np.where(now["ew_ges"] > 0, now[c] / now["ew_ges"] * 100.0, np.nan)
+    ch = change_rates(tab, base_year=base_year, year=year, lang=lang)
+    for c in tab.columns:
+        now[f"{c}_veraenderung_proz"] = ch[f"{c}_proz"].reindex(now.index)
+    now.index = now.index.astype(str)
+    now.index.name = "key"
+    return now
