@@ -90,6 +90,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "gemeinden_schluessel": ("str", "ags", "Schlüsselspalte der Gemeinden"),
         "gemeinden_name": ("str", "gemeinde", "Namensspalte der Gemeinden"),
         "kreis_ebene": ("str", None, "Ebene der Kreisgrenze"),
+        "kreis_schluessel": ("str", "ags", "Schlüsselspalte der Kreisgrenze"),
     },
     "katalog": {
         "datei": ("path", REQUIRED, "Indikatorenkatalog (TOML, CSV oder XLSX)"),

@@ -1,0 +1,136 @@
+"""Writing a run's outputs: result tables, GeoPackage, join report (and, where
+configured, web maps, profiles, the report and the release packages).
+
+Every function returns the files it wrote as ``(path, German description,
+English description)`` so that the summary and the manifest list them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import geopandas as gpd
+import pandas as pd
+
+from sozialraum._i18n import t
+
+__all__ = ["write_outputs", "area_results", "labels_for"]
+
+_MSG = {
+    "gpkg": {
+        "de": "GeoPackage mit allen Ergebnissen je Sozialraum, Gemeinde und Kreis (für QGIS)",
+        "en": "GeoPackage with all results per area, municipality and district (for QGIS)",
+    },
+    "xlsx": {"de": "Excel-Tabellen mit deutschen Spaltenköpfen", "en": "Excel tables with German headers"},
+    "join": {"de": "Verknüpfungsbericht: was passte und was nicht", "en": "join report: what matched and what did not"},
+}
+
+Files = list[tuple[Path, str, str]]
+
+
+def labels_for(state) -> dict[str, str]:
+    """Column → German header (catalogue labels, monitor and LISA columns)."""
+    cat = state.catalogue
+    labels: dict[str, str] = {}
+    labels.update(cat.variables["label"].dropna().to_dict())
+    for k, row in cat.indicators.iterrows():
+        unit = f" ({row['unit']})" if isinstance(row.get("unit"), str) and row["unit"] else ""
+        labels[k] = f"{row['label']}{unit}"
+    labels.update(
+        {
+            "sr_name": "Sozialraum",
+            "ags": "AGS",
+            "gemeinde": "Gemeinde",
+            "n_gebiete": "Anzahl Gebiete",
+            "idx_gesamt": "Gesamtindex",
+            "idx_gesamt_klasse": "Gesamtindex (Klasse)",
+            "status_index": "Statusindex",
+            "status_klasse": "Statusklasse",
+            "dynamik_index": "Dynamikindex",
+            "dynamik_klasse": "Dynamikklasse",
+            "mss_gruppe": "Status/Dynamik-Gruppe",
+            "typ": "Gebietstyp",
+            "typ_beschreibung": "Gebietstyp (Beschreibung)",
+            "bewertet": "bewertet",
+            "grund": "Grund (nicht bewertet)",
+        }
+    )
+    return labels
+
+
+def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """One GeoDataFrame per planning area with counts, rates, monitor and LISA columns."""
+    y = state.year
+    frame = state.areas.join(state.counts[y]).join(state.rates[y].rates)
+    status = state.status[y].join(state.rates[y].status.astype("string"))
+    if state.monitor is not None:
+        mon = state.monitor.frame.drop(columns=[c for c in state.monitor.frame.columns if c in frame.columns])
+        frame = frame.join(mon)
+    for col, res in state.lisa.items():
+        keep = [c for c in res.frame.columns if c.startswith(res.prefix)]
+        sub = res.frame[keep].rename(columns=lambda c, col=col: f"{c}_{col}" if len(state.lisa) > 1 else c)
+        frame = frame.join(sub)
+    for col, res in state.hotspots.items():
+        prefix = res.params.get("prefix", "gi_")
+        keep = [c for c in res.frame.columns if c.startswith(prefix)]
+        sub = res.frame[keep].rename(columns=lambda c, col=col: f"{c}_{col}" if len(state.hotspots) > 1 else c)
+        frame = frame.join(sub)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
+
+
+def write_outputs(state, folder: Path) -> Files:
+    """Write the internal result files (and the presentation outputs that exist)."""
+    from sozialraum.io import write_excel, write_gpkg
+
+    L = state.lang
+    files: Files = []
+    intern = folder / "intern"
+    intern.mkdir(parents=True, exist_ok=True)
+
+    reports = [r for y in sorted(state.joined) for r in state.joined[y].report]
+    p = intern / "verknuepfungsbericht.txt"
+    p.write_text("\n\n".join(r.to_text(L) for r in reports) + "\n", encoding="utf-8")
+    files.append((p, t(_MSG, "join", "de"), t(_MSG, "join", "en")))
+
+    sr, sr_status = area_results(state)
+    gem = state.rollup["gemeinde"].frame
+    if state.gemeinden is not None:
+        name_col = state.config["gebiete"]["gemeinden_name"]
+        if name_col in state.gemeinden.columns and name_col not in gem.columns:
+            gem = gem.join(state.gemeinden[[name_col]])
+    kreis = state.rollup["kreis"].frame
+    gpkg = intern / "ergebnisse.gpkg"
+    write_gpkg(sr, gpkg, layer="sozialraeume", status=sr_status, append_layer=False)
+    write_gpkg(gem, gpkg, layer="gemeinden", status=state.rollup["gemeinde"].status)
+    write_gpkg(kreis, gpkg, layer="kreis", status=state.rollup["kreis"].status)
+    if state.facilities is not None:
+        write_gpkg(state.facilities, gpkg, layer="einrichtungen")
+    for name, res in state.access.items():
+        if "areas" in res:
+            write_gpkg(res["areas"], gpkg, layer=f"erreichbarkeit_{_slug(name)}")
+    files.append((gpkg, t(_MSG, "gpkg", "de"), t(_MSG, "gpkg", "en")))
+
+    labels = labels_for(state)
+    sheets = {
+        "Sozialräume": pd.DataFrame(sr.drop(columns="geometry")),
+        "Gemeinden": pd.DataFrame(gem.drop(columns="geometry", errors="ignore")),
+        "Kreis": pd.DataFrame(kreis.drop(columns="geometry", errors="ignore")),
+    }
+    status = {"Sozialräume": sr_status, "Gemeinden": state.rollup["gemeinde"].status, "Kreis": state.rollup["kreis"].status}
+    for name, res in state.access.items():
+        if "areas" in res:
+            sheets[name[:31]] = pd.DataFrame(res["areas"].drop(columns="geometry", errors="ignore"))
+    xlsx = intern / "ergebnisse.xlsx"
+    write_excel(sheets, xlsx, labels=labels, status=status, title=f"{state.config['projekt']['name']} {state.year}")
+    files.append((xlsx, t(_MSG, "xlsx", "de"), t(_MSG, "xlsx", "en")))
+
+    from sozialraum.pipeline import presentation
+
+    files += presentation.write_presentation(state, folder, sr, sr_status)
+    return files
+
+
+def _slug(name: str) -> str:
+    from sozialraum.monitor import slugify
+
+    return slugify(name)

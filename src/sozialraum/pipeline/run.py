@@ -1,0 +1,478 @@
+"""The yearly monitoring run: one config file → every result, package and report.
+
+``run(config, out)`` reads all inputs named in ``monitor.toml``, validates them,
+computes rates, the monitor (indices, classes, types, dynamics), spatial
+statistics, access analyses, the raster check and the demographic projection,
+and writes the outputs with their release levels. It is:
+
+* **reproducible** — every random step uses the config's ``seed``; a manifest
+  (``manifest.json``) lists input files with SHA-256 checksums, library and
+  dependency versions and all parameters;
+* **safe** — everything is written to a temporary folder beside ``out`` and moved
+  into place only when complete, so an interrupted run never leaves half a
+  package; an existing ``out`` is replaced as a whole;
+* **talkative in German** — each step is logged to ``lauf.log`` and echoed.
+
+The steps are plain functions over a :class:`RunState`; the CLI, the QGIS
+plugin and notebooks call the same functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import platform
+import shutil
+import tempfile
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+
+from sozialraum import __version__
+from sozialraum._i18n import get_lang, t
+from sozialraum.errors import InputError, SozialraumWarning
+from sozialraum.pipeline.config import RunConfig, load_config
+
+__all__ = ["RunResult", "RunState", "run", "load_inputs"]
+
+_MSG = {
+    "step": {"de": "» {what}", "en": "» {what}"},
+    "done": {
+        "de": "Fertig in {sec:.0f} s. Ergebnisse für {name} in {out}:",
+        "en": "Done in {sec:.0f} s. Results for {name} in {out}:",
+    },
+    "facts": {
+        "de": "{n_areas} Sozialräume in {n_gem} Gemeinden, {pop} Einwohner ({year}).",
+        "en": "{n_areas} planning areas in {n_gem} municipalities, {pop} inhabitants ({year}).",
+    },
+    "notes": {
+        "de": "{n} Hinweise zu den Daten stehen in {file}.",
+        "en": "{n} notes on the data are in {file}.",
+    },
+    "no_gemeinde_col": {
+        "de": "{file}: Spalte {col!r} (Gemeindeschlüssel, [gebiete] gemeinde_spalte) fehlt in den Planungsräumen.",
+        "en": "{file}: column {col!r} (municipality key, [gebiete] gemeinde_spalte) is missing in the areas.",
+    },
+    "no_category": {
+        "de": "[erreichbarkeit] {name}: Kategorie {cat!r} kommt in den Einrichtungen nicht vor (vorhanden: {cats}).",
+        "en": "[erreichbarkeit] {name}: category {cat!r} does not occur in the facilities (present: {cats}).",
+    },
+    "no_variable": {
+        "de": "[erreichbarkeit] {name}: Zielgruppe {var!r} ist keine Variable der Tabellen.",
+        "en": "[erreichbarkeit] {name}: target group {var!r} is not a variable of the tables.",
+    },
+    "no_facilities": {
+        "de": "[erreichbarkeit] braucht einen Abschnitt [einrichtungen] mit einer Datei.",
+        "en": "[erreichbarkeit] needs an [einrichtungen] section with a file.",
+    },
+    "no_roads": {
+        "de": "[erreichbarkeit] {name}: methode = \"netz\" braucht einen Abschnitt [strassen].",
+        "en": "[erreichbarkeit] {name}: methode = \"netz\" needs a [strassen] section.",
+    },
+}
+
+STEPS_DE = {
+    "inputs": "Eingangsdaten lesen, prüfen und verknüpfen",
+    "rates": "Quoten berechnen und auf Gemeinden und Kreis hochrechnen",
+    "monitor": "Sozialraummonitor: Indizes, Klassen, Dynamik, Gebietstypen",
+    "spatial": "Räumliche Statistik: Moran's I, LISA, Hot-Spots",
+    "access": "Erreichbarkeit und Bestand–Bedarf",
+    "raster": "Bevölkerungsraster: Abgleich und Nachfragepunkte",
+    "demography": "Demografie: Altersgruppen und Vorausberechnung",
+    "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
+}
+STEPS_EN = {
+    "inputs": "reading, checking and joining the inputs",
+    "rates": "rates, rolled up to municipalities and district",
+    "monitor": "monitor: indices, classes, dynamics, area types",
+    "spatial": "spatial statistics: Moran's I, LISA, hot spots",
+    "access": "access and supply against need",
+    "raster": "population raster: check and demand points",
+    "demography": "demography: age groups and projection",
+    "outputs": "writing results, maps, profiles and packages",
+}
+
+
+@dataclass
+class RunState:
+    """Everything a run has read and computed so far (steps add to it)."""
+
+    config: RunConfig
+    lang: str
+    areas: gpd.GeoDataFrame | None = None
+    gemeinden: gpd.GeoDataFrame | None = None
+    kreis: gpd.GeoDataFrame | None = None
+    catalogue: Any = None
+    joined: dict[int, Any] = field(default_factory=dict)  # year → JoinResult
+    counts: dict[int, pd.DataFrame] = field(default_factory=dict)
+    status: dict[int, pd.DataFrame] = field(default_factory=dict)
+    rates: dict[int, Any] = field(default_factory=dict)  # year → RatesResult
+    rollup: dict[str, Any] = field(default_factory=dict)  # level → RollupResult (report year)
+    monitor: Any = None
+    weights: Any = None
+    moran: dict[str, Any] = field(default_factory=dict)
+    lisa: dict[str, Any] = field(default_factory=dict)
+    hotspots: dict[str, Any] = field(default_factory=dict)
+    facilities: gpd.GeoDataFrame | None = None
+    roads: gpd.GeoDataFrame | None = None
+    access: dict[str, Any] = field(default_factory=dict)  # analysis name → dict of frames
+    raster: dict[str, Any] = field(default_factory=dict)
+    demography: dict[str, Any] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+    params: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def year(self) -> int:
+        return int(self.config["projekt"]["berichtsjahr"])
+
+    @property
+    def previous_year(self) -> int | None:
+        prev = self.config["projekt"]["vorjahr"]
+        if prev is None and (self.year - 1) in self.counts:
+            prev = self.year - 1
+        return prev if prev in self.counts else None
+
+
+@dataclass
+class RunResult:
+    """What a run wrote."""
+
+    out_dir: Path
+    files: list[tuple[Path, str, str]]
+    facts: dict
+    notes: list[str]
+    state: RunState | None = None
+    seconds: float = 0.0
+
+    def summary(self, lang: str | None = None) -> str:
+        """A short German (or English) summary naming each output file."""
+        L = get_lang(lang)
+        name = self.facts.get("name", "")
+        lines = [t(_MSG, "done", L, sec=self.seconds, name=name, out=self.out_dir)]
+        if "n_areas" in self.facts:
+            lines.append("  " + t(_MSG, "facts", L, **self.facts))
+        for path, de, en in self.files:
+            rel = path.relative_to(self.out_dir) if path.is_relative_to(self.out_dir) else path
+            lines.append(f"  - {rel}: {de if L == 'de' else en}")
+        if self.notes:
+            lines.append("  " + t(_MSG, "notes", L, n=len(self.notes), file="hinweise.txt"))
+        return "\n".join(lines)
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load_inputs(state: RunState) -> RunState:
+    """Read areas, catalogue and all tables of all years, and join them."""
+    from sozialraum.io import read_areas, read_catalogue, read_table
+    from sozialraum.join import join_tables
+
+    cfg, L = state.config, state.lang
+    g = cfg["gebiete"]
+    state.areas = read_areas(g["datei"], layer=g["ebene"], key=g["schluessel"], name=g["name"], lang=L)
+    if g["gemeinde_spalte"] not in state.areas.columns:
+        raise InputError(
+            t(_MSG, "no_gemeinde_col", L, file=g["datei"].name, col=g["gemeinde_spalte"]),
+            file=str(g["datei"]),
+            column=g["gemeinde_spalte"],
+        )
+    if g["gemeinden_ebene"]:
+        state.gemeinden = read_areas(g["datei"], layer=g["gemeinden_ebene"], key=g["gemeinden_schluessel"], lang=L)
+    if g["kreis_ebene"]:
+        state.kreis = read_areas(g["datei"], layer=g["kreis_ebene"], key=g["kreis_schluessel"], lang=L)
+    state.catalogue = read_catalogue(cfg["katalog"]["datei"], lang=L)
+    years = sorted({y for tab in cfg["tabellen"] for y in tab["jahre"]})
+    for year in years:
+        tables = []
+        for tab in cfg["tabellen"]:
+            if year not in tab["jahre"]:
+                continue
+            path = cfg.base / tab["datei"].format(jahr=year)
+            tables.append(
+                read_table(path, sheet=tab["blatt"], key=tab["schluessel"], columns=state.catalogue, year=year, lang=L)
+            )
+        res = join_tables(state.areas, tables, area_names=g["name"], lang=L)
+        state.joined[year] = res
+        cols = [c for c in res.frame.columns if c not in state.areas.columns]
+        state.counts[year] = pd.DataFrame(res.frame[cols])
+        state.status[year] = res.status[cols] if len(res.status.columns) else res.status
+    ef = cfg.get("einrichtungen")
+    if ef:
+        state.facilities = gpd.read_file(ef["datei"], layer=ef["ebene"])
+    sf = cfg.get("strassen")
+    if sf:
+        state.roads = gpd.read_file(sf["datei"], layer=sf["ebene"])
+    return state
+
+
+# --------------------------------------------------------------------------- rates
+
+
+def compute_all_rates(state: RunState) -> RunState:
+    """Rates of every year; roll-up of the report year to municipalities and district."""
+    from sozialraum.join import rollup_hierarchy
+    from sozialraum.monitor import compute_rates
+
+    mn = state.config["monitor"]["min_nenner"]
+    for year, counts in state.counts.items():
+        state.rates[year] = compute_rates(
+            counts, state.catalogue.indicators, status=state.status[year], min_denominator=mn, lang=state.lang
+        )
+    g = state.config["gebiete"]
+    frame = state.areas[[g["gemeinde_spalte"], "geometry"]].join(state.counts[state.year])
+    frame = gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs)
+    state.rollup = rollup_hierarchy(
+        frame,
+        {"gemeinde": g["gemeinde_spalte"], "kreis": None},
+        status=state.status[state.year],
+        catalogue=state.catalogue.indicators,
+        lang=state.lang,
+    )
+    return state
+
+
+# --------------------------------------------------------------------------- monitor
+
+
+def compute_monitor(state: RunState) -> RunState:
+    """Indices, classes, dynamics and types (:func:`sozialraum.monitor.run_monitor`)."""
+    from sozialraum.monitor import run_monitor
+
+    m = state.config["monitor"]
+    years = sorted(state.counts)
+    prev = state.previous_year
+    use = [y for y in years if prev is None or y >= prev]
+    counts = {y: state.counts[y] for y in use}
+    status = {y: state.status[y] for y in use}
+    state.monitor = run_monitor(
+        counts,
+        state.catalogue,
+        status=status,
+        min_denominator=m["min_nenner"],
+        standardization={"z": "z", "minmax": "minmax", "rang": "rank"}[m["standardisierung"]],
+        scheme=m["klassen_schema"],
+        k=m["klassen_anzahl"],
+        n_types=m["typen_anzahl"],
+        seed=state.config.seed,
+        lang=state.lang,
+    )
+    if m["methode"] == "pca" and "idx_pca" in state.monitor.frame:
+        state.params["gesamtindex"] = "idx_pca"
+    return state
+
+
+# --------------------------------------------------------------------------- spatial
+
+
+def compute_spatial(state: RunState) -> RunState:
+    """Weights, global Moran's I, LISA and Gi* for the configured columns."""
+    from sozialraum.spatial import build_weights, getis_ord, local_moran, moran
+
+    r = state.config["raeumlich"]
+    data = state.areas[["geometry"]].join(state.monitor.frame).join(state.rates[state.year].rates, rsuffix="_rate")
+    state.weights = build_weights(
+        state.areas,
+        r["gewichte"],
+        islands="exclude" if r["inseln"] == "ausschliessen" else "knn",
+        lang=state.lang,
+    )
+    corr = {"keine": "none", "fdr": "fdr", "bonferroni": "bonferroni"}[r["korrektur"]]
+    for i, col in enumerate(r["merkmale"]):
+        if col not in data.columns:
+            raise InputError(f"[raeumlich] merkmale: {col!r} ist weder ein Index noch ein Indikator.", column=col)
+        seed = state.config.seed + i
+        state.moran[col] = moran(data, col, state.weights, permutations=r["permutationen"], seed=seed, lang=state.lang)
+        state.lisa[col] = local_moran(
+            data, col, state.weights, permutations=r["permutationen"], seed=seed, alpha=r["alpha"],
+            correction=corr, lang=state.lang,
+        )
+        state.hotspots[col] = getis_ord(data, col, state.weights, correction=corr, lang=state.lang)
+    return state
+
+
+# --------------------------------------------------------------------------- run
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def _input_files(cfg: RunConfig) -> list[Path]:
+    files: list[Path] = [cfg.path, cfg["gebiete"]["datei"], cfg["katalog"]["datei"]]
+    for tab in cfg["tabellen"]:
+        files += list(cfg.files(tab["datei"], tab["jahre"]).values())
+    for sec in ("einrichtungen", "strassen"):
+        if cfg.get(sec):
+            files.append(cfg[sec]["datei"])
+    if cfg.get("raster"):
+        files.append(cfg["raster"]["bevoelkerung"])
+    d = cfg.get("demografie")
+    if d and d["dateien"] and d["jahre"]:
+        files += list(cfg.files(d["dateien"], d["jahre"]).values())
+    return [Path(p) for p in dict.fromkeys(Path(f).resolve() for f in files)]
+
+
+def _versions() -> dict[str, str]:
+    out = {"python": platform.python_version(), "sozialraum": __version__}
+    for dist in ("numpy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "rasterio", "scipy",
+                 "libpysal", "esda", "mapclassify", "scikit-learn", "folium", "branca", "openpyxl"):
+        try:
+            out[dist] = metadata.version(dist)
+        except metadata.PackageNotFoundError:
+            out[dist] = "nicht installiert"
+    return out
+
+
+def write_manifest(state: RunState, out: Path, files: list[Path]) -> Path:
+    """``manifest.json``: inputs with checksums, versions, parameters, seeds, outputs."""
+    cfg = state.config
+    manifest = {
+        "sozialraum": __version__,
+        "konfiguration": str(cfg.path),
+        "eingaben": [
+            {"datei": str(p), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in _input_files(cfg)
+        ],
+        "versionen": _versions(),
+        "parameter": json.loads(json.dumps(cfg.sections, default=str)),
+        "seed": cfg.seed,
+        "monitor": json.loads(json.dumps(getattr(state.monitor, "params", {}), default=str)),
+        "raeumlich": {k: json.loads(json.dumps(v.params, default=str)) for k, v in state.lisa.items()},
+        "ausgaben": [
+            {"datei": str(p.relative_to(out)), "sha256": _sha256(p)} for p in sorted(files) if p.is_file()
+        ],
+    }
+    path = out / "manifest.json"
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    return path
+
+
+STEPS: list[tuple[str, Callable[[RunState], RunState]]] = [
+    ("inputs", load_inputs),
+    ("rates", compute_all_rates),
+    ("monitor", compute_monitor),
+    ("spatial", compute_spatial),
+]
+
+
+def run(
+    config: str | Path | RunConfig,
+    out: str | Path = "out/run",
+    *,
+    lang: str | None = None,
+    echo: Callable[[str], None] | None = None,
+    steps: list[str] | None = None,
+) -> RunResult:
+    """Run the whole monitoring chain of a config file and write all outputs.
+
+    Parameters
+    ----------
+    config
+        Path of ``monitor.toml`` or a loaded :class:`RunConfig`.
+    out
+        Output folder; replaced as a whole when the run completes.
+    lang
+        Language of messages and outputs (default: the config's ``sprache``).
+    echo
+        Called with a progress line per step (e.g. ``print``).
+    steps
+        Run only these computation steps (default: all); outputs are always written.
+    """
+    from sozialraum.pipeline.outputs import write_outputs
+
+    t0 = time.perf_counter()
+    cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
+    L = get_lang(lang or cfg.lang)
+    say = echo or (lambda _s: None)
+    out = Path(out).resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    log = logging.getLogger(f"sozialraum.run.{id(tmp)}")
+    log.setLevel(logging.INFO)
+    log.propagate = False
+    handler = logging.FileHandler(tmp / "lauf.log", encoding="utf-8")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
+    log.addHandler(handler)
+    state = RunState(config=cfg, lang=L)
+    names = STEPS_DE if L == "de" else STEPS_EN
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", SozialraumWarning)
+            for key, fn in [*STEPS, *_optional_steps()]:
+                if steps is not None and key not in steps and key != "inputs":
+                    continue
+                if not _step_applies(key, cfg):
+                    continue
+                msg = t(_MSG, "step", L, what=names[key])
+                say(msg)
+                log.info(msg)
+                s0 = time.perf_counter()
+                state = fn(state)
+                log.info("   %.1f s", time.perf_counter() - s0)
+            say(t(_MSG, "step", L, what=names["outputs"]))
+            files = write_outputs(state, tmp)
+        state.notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)))
+        for n in state.notes:
+            log.info("Hinweis: %s", n)
+        if state.notes:
+            p = tmp / "hinweise.txt"
+            p.write_text("\n".join(state.notes) + "\n", encoding="utf-8")
+        manifest = write_manifest(state, tmp, [f for f, _, _ in files])
+        files.append((manifest, "Manifest: Eingabedateien mit Prüfsummen, Versionen, Parameter", "manifest: inputs with checksums, versions, parameters"))
+        handler.close()
+        log.removeHandler(handler)
+        files.append((tmp / "lauf.log", "Protokoll des Laufs", "log of the run"))
+        # move into place: the old output disappears only once the new one is complete
+        if out.exists():
+            old = out.with_name(f".{out.name}.old-{os.getpid()}")
+            out.rename(old)
+            tmp.rename(out)
+            shutil.rmtree(old, ignore_errors=True)
+        else:
+            tmp.rename(out)
+    except BaseException:
+        handler.close()
+        log.removeHandler(handler)
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+    files = [(out / Path(p).relative_to(tmp), de, en) for p, de, en in files]
+    pop = state.counts[state.year].get("ew_ges")
+    facts = {
+        "name": cfg["projekt"]["name"],
+        "n_areas": len(state.areas),
+        "n_gem": int(state.areas[cfg["gebiete"]["gemeinde_spalte"]].nunique()),
+        "pop": f"{int(np.nansum(pop)):,}".replace(",", ".") if pop is not None else "–",
+        "year": state.year,
+    }
+    return RunResult(out_dir=out, files=files, facts=facts, notes=state.notes, state=state,
+                     seconds=time.perf_counter() - t0)
+
+
+def _step_applies(key: str, cfg: RunConfig) -> bool:
+    if key == "access":
+        return bool(cfg.get("erreichbarkeit"))
+    if key == "raster":
+        return bool(cfg.get("raster"))
+    if key == "demography":
+        d = cfg.get("demografie")
+        return bool(d and d["dateien"] and d["jahre"])
+    return True
+
+
+def _optional_steps() -> list[tuple[str, Callable[[RunState], RunState]]]:
+    from sozialraum.pipeline import steps_extra
+
+    return steps_extra.STEPS
