@@ -1,0 +1,77 @@
+"""Sozialraummonitor: rates, smoothing, standardisation, indices, classes, types, change.
+
+See ``docs/monitor.md`` for every formula and rule.
+"""
+
+from __future__ import annotations
+
+from sozialraum.monitor.classify import (
+    SCHEMES,
+    Classification,
+    classify,
+    compare,
+    threshold_classes,
+)
+from sozialraum.monitor.dynamics import (
+    ChangeResult,
+    apply_crosswalk,
+    change,
+    key_changes,
+    to_panel,
+    trend,
+)
+from sozialraum.monitor.index import IndexResult, composite_index, pca_index, slugify
+from sozialraum.monitor.monitor import MonitorResult, run_monitor
+from sozialraum.monitor.mss import (
+    DYNAMIC_THRESHOLDS,
+    STATUS_THRESHOLDS,
+    dynamic_classes,
+    mss_index,
+    mss_matrix,
+    status_classes,
+)
+from sozialraum.monitor.numbers import format_number, format_percent
+from sozialraum.monitor.rates import RatesResult, compute_rates
+from sozialraum.monitor.smoothing import SmoothingResult, eb_global, eb_spatial, smooth_rates
+from sozialraum.monitor.standardize import StandardizeResult, standardize, zscore
+from sozialraum.monitor.typology import TypologyResult, similar_areas, typology
+
+__all__ = [
+    "DYNAMIC_THRESHOLDS",
+    "SCHEMES",
+    "STATUS_THRESHOLDS",
+    "ChangeResult",
+    "Classification",
+    "IndexResult",
+    "MonitorResult",
+    "RatesResult",
+    "SmoothingResult",
+    "StandardizeResult",
+    "TypologyResult",
+    "apply_crosswalk",
+    "change",
+    "classify",
+    "compare",
+    "composite_index",
+    "compute_rates",
+    "dynamic_classes",
+    "eb_global",
+    "eb_spatial",
+    "format_number",
+    "format_percent",
+    "key_changes",
+    "mss_index",
+    "mss_matrix",
+    "pca_index",
+    "run_monitor",
+    "similar_areas",
+    "slugify",
+    "smooth_rates",
+    "standardize",
+    "status_classes",
+    "threshold_classes",
+    "to_panel",
+    "trend",
+    "typology",
+    "zscore",
+]

@@ -1,0 +1,420 @@
+"""One call for the yearly monitor: rates → standardisation → indices → classes → types.
+
+:func:`run_monitor` chains the modules of this room; every step and its rule is
+documented in ``docs/monitor.md`` and in the step's module.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from sozialraum._i18n import get_lang, t
+from sozialraum.errors import InputError, SozialraumWarning, format_ids
+from sozialraum.monitor.classify import classify
+from sozialraum.monitor.dynamics import change, trend
+from sozialraum.monitor.index import composite_index, pca_index
+from sozialraum.monitor.mss import (
+    DYNAMIC_THRESHOLDS,
+    STATUS_THRESHOLDS,
+    dynamic_classes,
+    mss_index,
+    mss_matrix,
+    status_classes,
+)
+from sozialraum.monitor.numbers import format_number
+from sozialraum.monitor.rates import RatesResult, _blank, compute_rates
+from sozialraum.monitor.smoothing import smooth_rates
+from sozialraum.monitor.standardize import standardize
+from sozialraum.monitor.typology import TypologyResult, typology
+
+__all__ = ["MonitorResult", "run_monitor"]
+
+_MSG = {
+    "small_pop": {
+        "de": "Einwohner unter {thr}",
+        "en": "population below {thr}",
+    },
+    "no_pop": {
+        "de": "keine Einwohnerzahl",
+        "en": "no population figure",
+    },
+    "few_ind": {
+        "de": "zu wenige Indikatoren mit Wert",
+        "en": "too few indicators with a value",
+    },
+    "not_rated_warn": {
+        "de": "{n} Gebiet(e) nicht bewertet (Einwohner unter {thr} oder ohne Einwohnerzahl): {ids}.",
+        "en": "{n} area(s) not rated (population below {thr} or missing): {ids}.",
+    },
+    "not_rated": {"de": "nicht bewertet", "en": "not rated"},
+    "unknown_ind": {
+        "de": "Status-Indikatoren nicht im Katalog: {ids}.",
+        "en": "status indicators not in the catalogue: {ids}.",
+    },
+    "reference": {
+        "de": "Unbekannte Referenzmenge {ref!r} (rated, reliable).",
+        "en": "unknown reference set {ref!r} (rated, reliable).",
+    },
+    "typ_skipped": {
+        "de": "Typisierung übersprungen: {why}",
+        "en": "typology skipped: {why}",
+    },
+}
+
+
+@dataclass(frozen=True)
+class MonitorResult:
+    """Everything the monitor computed.
+
+    Attributes
+    ----------
+    frame
+        One row per area: ``idx_<dimension>``, ``idx_gesamt``, ``idx_pca``,
+        ``idx_gesamt_klasse``, ``status_index``, ``status_klasse``, ``dynamik_index``,
+        ``dynamik_klasse``, ``mss_gruppe``, ``mss_code``, ``typ``, ``typ_beschreibung``,
+        ``bewertet``, ``grund``.
+    params
+        All settings and reference statistics (for the methods annex).
+    rates
+        :class:`RatesResult` of the current year (raw rates).
+    values
+        The rates that entered the standardisation (smoothed where smoothing was on).
+    z
+        Standardised indicators (higher = more need).
+    typology
+        :class:`TypologyResult` or None.
+    change
+        Absolute change of the rates between the two years (or None).
+    trend
+        (slope, direction) DataFrames over ≥ 3 years (or None).
+    """
+
+    frame: pd.DataFrame
+    params: dict
+    rates: RatesResult
+    values: pd.DataFrame
+    z: pd.DataFrame
+    typology: TypologyResult | None = None
+    change: pd.DataFrame | None = None
+    trend: tuple | None = None
+    previous_rates: RatesResult | None = field(default=None, repr=False)
+
+    def summary(self, lang: str | None = None) -> list[str]:
+        """A few readable lines (German by default) for a CLI/report summary."""
+        L = get_lang(lang)
+        f = self.frame
+        n_r = int(f["bewertet"].sum())
+        lines = [
+            (
+                f"Gebiete: {len(f)}, davon bewertet: {n_r}"
+                if L == "de"
+                else f"areas: {len(f)}, rated: {n_r}"
+            ),
+        ]
+        for col, title in (
+            ("status_klasse", "Status"),
+            ("dynamik_klasse", "Dynamik" if L == "de" else "Dynamic"),
+        ):
+            vc = f[col].value_counts()
+            lines.append(f"{title}: " + ", ".join(f"{k} {v}" for k, v in vc.items()))
+        if self.typology is not None:
+            for ty, d in self.typology.descriptions.items():
+                n = int(self.typology.profile.loc[ty, "n"])
+                lines.append(f"{d} ({n})")
+        return lines
+
+
+def _indicators(catalogue) -> pd.DataFrame:
+    return catalogue.indicators if hasattr(catalogue, "indicators") else catalogue
+
+
+def _split_years(counts, status):
+    if isinstance(counts, pd.DataFrame) and isinstance(counts.index, pd.MultiIndex):
+        # long table (key, year) as read by sozialraum.io for multi-year files
+        years = sorted(counts.index.get_level_values(-1).unique())
+        counts = {y: counts.xs(y, level=-1) for y in years}
+        if isinstance(status, pd.DataFrame) and isinstance(status.index, pd.MultiIndex):
+            status = {y: status.xs(y, level=-1) for y in years}
+    if isinstance(counts, Mapping):
+        years = sorted(counts)
+        st = status if isinstance(status, Mapping) else {}
+        return {y: counts[y] for y in years}, {y: st.get(y) for y in years}, years
+    return {None: counts}, {None: status}, [None]
+
+
+def _population(frame: pd.DataFrame, cat: pd.DataFrame, population: str | None) -> pd.Series:
+    if population and population in frame.columns:
+        return frame[population].astype(float)
+    dens = [
+        d
+        for d in cat.get("denominator", pd.Series(dtype=object))
+        if not _blank(d) and d in frame.columns
+    ]
+    if not dens:
+        return pd.Series(np.nan, index=frame.index)
+    return frame[list(dict.fromkeys(dens))].astype(float).max(axis=1)
+
+
+def _rate_values(frame, cat, status, min_denominator, smoothing, w, lang):
+    rr = compute_rates(frame, cat, status=status, min_denominator=min_denominator, lang=lang)
+    vals = rr.rates
+    if smoothing:
+        sm = smooth_rates(frame, cat, method=smoothing, w=w, lang=lang).smoothed
+        # smoothed where the raw rate is a number (never fill secret/missing cells)
+        vals = sm.where(rr.rates.notna())
+    return rr, vals
+
+
+def run_monitor(
+    counts,
+    catalogue,
+    *,
+    status=None,
+    previous: pd.DataFrame | None = None,
+    previous_status: pd.DataFrame | None = None,
+    years: Sequence | None = None,
+    population: str | None = "ew_ges",
+    min_denominator: float = 300,
+    smoothing: str | None = None,
+    w=None,
+    standardization: str = "z",
+    reference: str = "rated",
+    index_method: str = "mean",
+    restandardize: bool = True,
+    min_share: float = 0.5,
+    status_indicators: Sequence[str] | None = None,
+    status_thresholds: Sequence[float] = STATUS_THRESHOLDS,
+    dynamic_thresholds: Sequence[float] = DYNAMIC_THRESHOLDS,
+    scheme: str = "quantiles",
+    k: int = 5,
+    n_types: int = 4,
+    typology_method: str = "kmeans",
+    connectivity=None,
+    seed: int = 0,
+    lang: str | None = None,
+) -> MonitorResult:
+    """Run the whole monitor on counts of one year (optionally an earlier year / many years).
+
+    Parameters
+    ----------
+    counts
+        Counts of the current year (index = area key, columns = variable ids), a
+        mapping ``{year: counts}`` or a long frame with a (key, year) MultiIndex: the
+        latest year is current, the earliest is the base of the dynamic index, and
+        ≥ 3 years also give a trend.
+    catalogue
+        ``Catalogue`` or its ``indicators`` DataFrame.
+    status
+        Status codes of ``counts`` (a frame, or a mapping ``{year: frame}``).
+    previous, previous_status
+        Counts (and status) of the earlier year for the dynamic index (when
+        ``counts`` is a single frame).
+    years
+        Labels of (previous, current) year for messages/params.
+    population
+        Variable with the population; areas below ``min_denominator`` are
+        "nicht bewertet". Missing column: the largest denominator is used.
+    min_denominator
+        Threshold for rates (``nenner_klein``) and for rating areas (default 300).
+    smoothing
+        ``None``, ``"global"`` or ``"spatial"`` (EB; ``w`` needed for spatial).
+    standardization
+        ``"z"`` (default), ``"minmax"`` or ``"rank"`` for the dimension indices. The
+        status/dynamic index always uses z-scores (MSS definition).
+    reference
+        Reference areas for mean/SD: ``"rated"`` (population ≥ threshold, default)
+        or ``"reliable"`` (additionally the rate's own denominator ≥ threshold).
+    index_method, restandardize, min_share
+        See :func:`sozialraum.monitor.index.composite_index`; ``min_share`` (default
+        0.5) also applies to the status and dynamic index (share of their indicators
+        that must be numbers); 1.0 gives the strict complete-case MSS rule.
+    status_indicators
+        Indicators of the status/dynamic index; default: a boolean ``status`` column
+        of the catalogue if present, else all indicators.
+    status_thresholds, dynamic_thresholds
+        Class thresholds (see :mod:`sozialraum.monitor.mss`).
+    scheme, k
+        Classification of ``idx_gesamt`` (verbal labels "sehr niedrig" … "sehr hoch").
+    n_types, typology_method, connectivity, seed
+        Typology on the dimension indices (see :func:`typology`).
+    lang
+        Language of labels and messages.
+    """
+    L = get_lang(lang)
+    cat = _indicators(catalogue)
+    if reference not in ("rated", "reliable"):
+        raise InputError(t(_MSG, "reference", L, ref=reference))
+    frames, stats, yrs = _split_years(counts, status)
+    cur_year = yrs[-1]
+    cur = frames[cur_year]
+    if previous is None and len(yrs) >= 2:
+        prev_year = yrs[0]
+        previous, previous_status = frames[prev_year], stats[prev_year]
+    else:
+        prev_year = years[0] if years else None
+    if years:
+        prev_year, cur_year = years[0], years[-1]
+
+    cache = {}
+
+    def rates_of(key, frame, st):
+        if key not in cache:
+            cache[key] = _rate_values(frame, cat, st, min_denominator, smoothing, w, L)
+        return cache[key]
+
+    cur_key = yrs[-1]
+    rr, vals = rates_of(cur_key, cur, stats[cur_key])
+
+    # rated areas
+    pop = _population(cur, cat, population)
+    rated = (pop >= min_denominator).fillna(False)
+    reason = pd.Series("", index=cur.index, dtype=object)
+    reason[pop.isna()] = t(_MSG, "no_pop", L)
+    reason[pop.notna() & ~rated] = t(_MSG, "small_pop", L, thr=format_number(min_denominator, 0, L))
+    if (~rated).any():
+        ids = [str(i) for i in cur.index[~rated]]
+        warnings.warn(
+            t(
+                _MSG,
+                "not_rated_warn",
+                L,
+                n=len(ids),
+                thr=format_number(min_denominator, 0, L),
+                ids=format_ids(ids),
+            ),
+            SozialraumWarning,
+            stacklevel=2,
+        )
+    ref_mask = pd.DataFrame({c: rated for c in vals.columns}, index=vals.index)
+    if reference == "reliable":
+        ref_mask &= rr.reliable
+
+    std = standardize(vals, method=standardization, direction=cat, valid=ref_mask, lang=L)
+    z = std.values
+    idx = composite_index(
+        z, cat, method=index_method, restandardize=restandardize, min_share=min_share, valid=rated
+    )
+    out = idx.frame.copy()
+    if standardization == "z":
+        zz = z
+    else:
+        zz = standardize(vals, method="z", direction=cat, valid=ref_mask, warn=False).values
+    pca, pca_params = pca_index(zz, valid=rated)
+    if restandardize:
+        pca = standardize(pca.to_frame("p"), method="z", valid=rated, warn=False).values["p"]
+    out["idx_pca"] = pca
+
+    few = out["idx_gesamt"].isna() & rated
+    reason[few] = t(_MSG, "few_ind", L)
+    bewertet = rated & ~few
+    not_rated = t(_MSG, "not_rated", L)
+
+    cls = classify(
+        out["idx_gesamt"].where(bewertet), scheme=scheme, k=k, verbal=True, seed=seed, lang=L
+    )
+    lab = cls.labels.astype(object)
+    lab[~bewertet] = not_rated
+    out["idx_gesamt_klasse"] = lab
+
+    # MSS status
+    if status_indicators is None:
+        if "status" in cat.columns and cat["status"].dropna().astype(bool).any():
+            status_indicators = cat.index[cat["status"].fillna(False).astype(bool)].tolist()
+        else:
+            status_indicators = list(cat.index)
+    unknown = [s for s in status_indicators if s not in vals.columns]
+    if unknown:
+        raise InputError(t(_MSG, "unknown_ind", L, ids=format_ids(unknown)), ids=unknown)
+    s_inds = [s for s in status_indicators if vals[s][bewertet].notna().any()]
+    s_idx, _ = mss_index(vals[s_inds], direction=cat, rated=bewertet, min_share=min_share)
+    out["status_index"] = s_idx
+    out["status_klasse"] = status_classes(
+        s_idx, thresholds=status_thresholds, rated=bewertet, lang=L
+    )
+
+    # dynamics
+    chg = None
+    prev_rr = None
+    if previous is not None:
+        prev_key = yrs[0] if (len(yrs) >= 2 and previous is frames[yrs[0]]) else "__previous__"
+        prev_rr, prev_vals = rates_of(prev_key, previous, previous_status)
+        ch = change(prev_vals, vals, years=(prev_year, cur_year), lang=L)
+        chg = ch.absolute.reindex(cur.index)
+        d_rated = bewertet & pd.Series(cur.index.isin(previous.index), index=cur.index)
+        d_inds = [s for s in s_inds if chg[s][d_rated].notna().any()]
+        d_idx, _ = mss_index(chg[d_inds], direction=cat, rated=d_rated, min_share=min_share)
+        out["dynamik_index"] = d_idx
+        out["dynamik_klasse"] = dynamic_classes(
+            d_idx, thresholds=dynamic_thresholds, rated=bewertet, lang=L
+        )
+    else:
+        out["dynamik_index"] = np.nan
+        out["dynamik_klasse"] = dynamic_classes(out["dynamik_index"], rated=bewertet, lang=L)
+    out = out.join(mss_matrix(out["status_klasse"], out["dynamik_klasse"], lang=L))
+
+    tr = None
+    if len(yrs) >= 3:
+        panel = {y: rates_of(y, frames[y], stats[y])[1] for y in yrs}
+        tr = trend(panel, lang=L)
+
+    # typology on the dimension indices
+    dim_cols = [c for c in idx.frame.columns if c != "idx_gesamt"]
+    typ_res = None
+    out["typ"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    out["typ_beschreibung"] = pd.Series(None, index=out.index, dtype=object)
+    if n_types and dim_cols:
+        names = {f"idx_{s}": d for s, d in idx.params["dimensions"].items()}
+        try:
+            typ_res = typology(
+                out[dim_cols],
+                k=n_types,
+                method=typology_method,
+                seed=seed,
+                rated=bewertet,
+                connectivity=connectivity,
+                names=names,
+                need_wording=True,
+                lang=L,
+            )
+            out["typ"] = typ_res.types
+            out["typ_beschreibung"] = typ_res.labels
+        except InputError as exc:
+            warnings.warn(t(_MSG, "typ_skipped", L, why=str(exc)), SozialraumWarning, stacklevel=2)
+
+    out["bewertet"] = bewertet.astype(bool)
+    out["grund"] = reason.where(~bewertet, "")
+    out.index.name = cur.index.name
+
+    params = {
+        "years": (prev_year, cur_year) if previous is not None else (cur_year,),
+        "min_denominator": float(min_denominator),
+        "population": population,
+        "smoothing": smoothing,
+        "standardization": std.params,
+        "reference": reference,
+        "index": idx.params,
+        "pca": pca_params,
+        "status_indicators": s_inds,
+        "status_thresholds": tuple(status_thresholds),
+        "dynamic_thresholds": tuple(dynamic_thresholds),
+        "classification": cls.params | {"bins": cls.bins.tolist()},
+        "typology": typ_res.params if typ_res is not None else None,
+        "n_rated": int(bewertet.sum()),
+        "seed": seed,
+    }
+    return MonitorResult(
+        frame=out,
+        params=params,
+        rates=rr,
+        values=vals,
+        z=z,
+        typology=typ_res,
+        change=chg,
+        trend=tr,
+        previous_rates=prev_rr,
+    )
