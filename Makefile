@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP)
-	$(PY) -m sozialraum demo --out $(OUT)
+	$(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT)
 
 sysdeps:
 	@missing=""; \

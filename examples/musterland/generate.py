@@ -1092,6 +1092,10 @@ def _toml_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# Indicators of the MSS-style status index (unemployment, transfers, child and old-age poverty).
+STATUS_INDICATORS = ("alo_quote", "sgb2_quote", "kinderarmut", "grusi_quote")
+
+
 def write_catalogue(path):
     out = [
         "# Indikatorenkatalog des Beispiel-Landkreises Musterland (erzeugt von generate.py).",
@@ -1134,6 +1138,8 @@ def write_catalogue(path):
         ]
         if mind:
             out.append(f"min_denominator = {mind}")
+        if iid in STATUS_INDICATORS:
+            out.append("status = true  # geht in den Statusindex ein (wie im Berliner MSS)")
         out += [f"description = {_toml_str(desc)}", ""]
     Path(path).write_text("\n".join(out), encoding="utf-8")
 

@@ -48,6 +48,27 @@ _MSG = {
     "error": {"de": "Fehler: {msg}", "en": "Error: {msg}"},
     "warning": {"de": "Hinweis: {msg}", "en": "Note: {msg}"},
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
+    "run": {
+        "de": "Monitoring-Lauf aus einer Konfigurationsdatei (monitor.toml) ausführen",
+        "en": "run the monitoring from a configuration file (monitor.toml)",
+    },
+    "config": {"de": "Konfigurationsdatei (TOML)", "en": "configuration file (TOML)"},
+    "run_out": {"de": "Ausgabeordner (Standard: {default})", "en": "output folder (default: {default})"},
+    "check_only": {
+        "de": "nur die Konfiguration und die Eingangsdateien prüfen, nichts berechnen",
+        "en": "only check the configuration and the input files, compute nothing",
+    },
+    "config_ok": {"de": "Konfiguration in Ordnung: {path}", "en": "configuration is fine: {path}"},
+    "init": {
+        "de": "kommentierte Vorlage einer Konfigurationsdatei schreiben",
+        "en": "write a commented template configuration file",
+    },
+    "init_path": {"de": "Zieldatei (Standard: monitor.toml)", "en": "target file (default: monitor.toml)"},
+    "exists": {
+        "de": "{path} gibt es schon; mit --force überschreiben.",
+        "en": "{path} exists already; use --force to overwrite.",
+    },
+    "force": {"de": "vorhandene Datei überschreiben", "en": "overwrite an existing file"},
 }
 
 
@@ -70,6 +91,15 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     d = sub.add_parser("demo", help=t(_MSG, "demo", L), description=t(_MSG, "demo", L))
     d.add_argument("--out", default="out/demo", help=t(_MSG, "out", L, default="out/demo"))
+
+    r = sub.add_parser("run", help=t(_MSG, "run", L), description=t(_MSG, "run", L))
+    r.add_argument("config", help=t(_MSG, "config", L))
+    r.add_argument("--out", default="out/run", help=t(_MSG, "run_out", L, default="out/run"))
+    r.add_argument("--check", action="store_true", help=t(_MSG, "check_only", L))
+
+    i = sub.add_parser("init", help=t(_MSG, "init", L), description=t(_MSG, "init", L))
+    i.add_argument("path", nargs="?", default="monitor.toml", help=t(_MSG, "init_path", L))
+    i.add_argument("--force", action="store_true", help=t(_MSG, "force", L))
 
     j = sub.add_parser("join", help=t(_MSG, "join", L), description=t(_MSG, "join", L))
     j.add_argument("areas", help=t(_MSG, "areas", L))
@@ -104,6 +134,33 @@ def _cmd_join(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_run(args: argparse.Namespace) -> int:
+    from sozialraum.pipeline.config import load_config
+    from sozialraum.pipeline.run import run
+
+    cfg = load_config(args.config, lang=args.lang)
+    if args.check:
+        print(t(_MSG, "config_ok", args.lang, path=args.config))
+        return 0
+    result = run(cfg, args.out, lang=args.lang, echo=print)
+    print(result.summary(args.lang))
+    return 0
+
+
+def _cmd_init(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from sozialraum.pipeline.config import template
+
+    path = Path(args.path)
+    if path.exists() and not args.force:
+        print(t(_MSG, "error", args.lang, msg=t(_MSG, "exists", args.lang, path=path)), file=sys.stderr)
+        return 1
+    path.write_text(template(args.lang), encoding="utf-8")
+    print(t(_MSG, "written", args.lang, path=path))
+    return 0
+
+
 def _cmd_demo(args: argparse.Namespace) -> int:
     from sozialraum.pipeline.demo import run_demo
 
@@ -121,7 +178,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handlers = {"join": _cmd_join, "demo": _cmd_demo}
+    handlers = {"join": _cmd_join, "demo": _cmd_demo, "run": _cmd_run, "init": _cmd_init}
     with warnings.catch_warnings():
         warnings.simplefilter("always", SozialraumWarning)
         warnings.showwarning = _show_warning(args.lang)

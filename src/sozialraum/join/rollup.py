@@ -172,8 +172,10 @@ def rollup(
         from sozialraum.monitor import compute_rates
 
         rates = compute_rates(sums, catalogue, status=out_status, min_denominator=0, lang=lang)
-        result = result.join(rates.rates)
-        out_status = out_status.join(rates.status.astype("string"))
+        # pass-through indicators (id == variable, no denominator) are already there as sums
+        new = [c for c in rates.rates.columns if c not in result.columns]
+        result = result.join(rates.rates[new])
+        out_status = out_status.join(rates.status[new].astype("string"))
     result.index.name = by if isinstance(by, str) else "key"
     out_status.index.name = result.index.name
     if geometry and isinstance(frame, gpd.GeoDataFrame):

@@ -75,7 +75,11 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
     "projekt": {
         "name": ("str", REQUIRED, "Name des Kreises oder der Stadt, erscheint in allen Ausgaben"),
         "berichtsjahr": ("int", REQUIRED, "Jahr des Berichts (die neuesten Daten)"),
-        "vorjahr": ("int", None, "Vergleichsjahr für die Dynamik (Standard: Berichtsjahr − 1, falls vorhanden)"),
+        "vorjahr": (
+            "int",
+            None,
+            "Vergleichsjahr für die Dynamik (Standard: Berichtsjahr − 1, falls vorhanden)",
+        ),
         "sprache": (("de", "en"), "de", "Sprache der Ausgaben"),
         "seed": ("int", 20240101, "Startwert für Zufallsschritte (Permutationen, Typisierung)"),
         "quelle": ("str", "", "Quellenangabe unter Karten und Tabellen"),
@@ -104,7 +108,11 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
     "monitor": {
         "min_nenner": ("int", 300, "Mindest-Nenner (Einwohner) für eine verlässliche Quote"),
         "standardisierung": (("z", "minmax", "rang"), "z", "Standardisierung der Indikatoren"),
-        "methode": (("gewichtet", "pca"), "gewichtet", "Gesamtindex: gewichtete Summe oder Hauptkomponente"),
+        "methode": (
+            ("gewichtet", "pca"),
+            "gewichtet",
+            "Gesamtindex: gewichtete Summe oder Hauptkomponente",
+        ),
         "klassen_schema": (
             ("quantiles", "equal_interval", "natural_breaks", "fisher_jenks", "std_mean"),
             "quantiles",
@@ -161,8 +169,16 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
     },
 }
 LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
-OPTIONAL_SECTIONS = {"einrichtungen", "strassen", "erreichbarkeit", "raster", "demografie", "monitor",
-                     "raeumlich", "ausgaben"}
+OPTIONAL_SECTIONS = {
+    "einrichtungen",
+    "strassen",
+    "erreichbarkeit",
+    "raster",
+    "demografie",
+    "monitor",
+    "raeumlich",
+    "ausgaben",
+}
 
 
 @dataclass(frozen=True)
@@ -238,7 +254,10 @@ def _fmt_type(kind: Any, lang: str) -> str:
         "bool": ("true oder false", "true or false"),
         "path": ("einen Dateipfad", "a file path"),
         "pattern": ("einen Dateipfad (mit {jahr})", "a file path (with {jahr})"),
-        "ints": ("eine Liste ganzer Zahlen, z. B. [2022, 2023]", "a list of integers, e.g. [2022, 2023]"),
+        "ints": (
+            "eine Liste ganzer Zahlen, z. B. [2022, 2023]",
+            "a list of integers, e.g. [2022, 2023]",
+        ),
         "strs": ('eine Liste von Texten, z. B. ["a", "b"]', 'a list of texts, e.g. ["a", "b"]'),
     }
     de, en = names[kind]
@@ -268,7 +287,11 @@ def _check_value(kind: Any, value: Any) -> Any:
             raise TypeError
         return value
     if kind == "ints":
-        if not isinstance(value, list) or not value or not all(isinstance(v, int) and not isinstance(v, bool) for v in value):
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, int) and not isinstance(v, bool) for v in value)
+        ):
             raise TypeError
         return list(value)
     if kind == "strs":
@@ -280,7 +303,9 @@ def _check_value(kind: Any, value: Any) -> Any:
     raise AssertionError(kind)
 
 
-def _validate_section(name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0) -> dict:
+def _validate_section(
+    name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0
+) -> dict:
     schema = SCHEMA[name]
     where = f"{cfg_path.name}:{{line}}"
     out: dict[str, Any] = {}
@@ -290,7 +315,15 @@ def _validate_section(name: str, raw: Mapping, cfg_path: Path, text: str, base: 
             hint = t(_MSG, "hint", lang, s=sugg[0]) if sugg else ""
             line = _line_of(text, name, key, index)
             raise ConfigError(
-                t(_MSG, "unknown_key", lang, where=where.format(line=line), key=key, section=name, hint=hint),
+                t(
+                    _MSG,
+                    "unknown_key",
+                    lang,
+                    where=where.format(line=line),
+                    key=key,
+                    section=name,
+                    hint=hint,
+                ),
                 file=str(cfg_path),
                 row=line,
                 column=key,
@@ -301,7 +334,15 @@ def _validate_section(name: str, raw: Mapping, cfg_path: Path, text: str, base: 
         if key not in raw:
             if default is REQUIRED:
                 raise ConfigError(
-                    t(_MSG, "required", lang, where=where.format(line=_line_of(text, name, None, index)), section=name, key=key, desc=desc),
+                    t(
+                        _MSG,
+                        "required",
+                        lang,
+                        where=where.format(line=_line_of(text, name, None, index)),
+                        section=name,
+                        key=key,
+                        desc=desc,
+                    ),
                     file=str(cfg_path),
                     column=key,
                 )
@@ -312,14 +353,32 @@ def _validate_section(name: str, raw: Mapping, cfg_path: Path, text: str, base: 
             value = _check_value(kind, value)
         except LookupError:
             raise ConfigError(
-                t(_MSG, "choice", lang, where=loc, section=name, key=key, value=value, choices=", ".join(map(repr, kind))),
+                t(
+                    _MSG,
+                    "choice",
+                    lang,
+                    where=loc,
+                    section=name,
+                    key=key,
+                    value=value,
+                    choices=", ".join(map(repr, kind)),
+                ),
                 file=str(cfg_path),
                 row=line,
                 column=key,
             ) from None
         except TypeError:
             raise ConfigError(
-                t(_MSG, "type", lang, where=loc, section=name, key=key, value=value, expected=_fmt_type(kind, lang)),
+                t(
+                    _MSG,
+                    "type",
+                    lang,
+                    where=loc,
+                    section=name,
+                    key=key,
+                    value=value,
+                    expected=_fmt_type(kind, lang),
+                ),
                 file=str(cfg_path),
                 row=line,
                 column=key,
@@ -334,15 +393,42 @@ def _validate_section(name: str, raw: Mapping, cfg_path: Path, text: str, base: 
                     column=key,
                 )
             value = p
-        if kind in ("int", "float") and key in ("min_nenner", "permutationen", "klassen_anzahl", "typen_anzahl", "radius_m", "horizont", "bedarf_je_100", "mindestfallzahl") and value <= 0:
+        if (
+            kind in ("int", "float")
+            and key
+            in (
+                "min_nenner",
+                "permutationen",
+                "klassen_anzahl",
+                "typen_anzahl",
+                "radius_m",
+                "horizont",
+                "bedarf_je_100",
+                "mindestfallzahl",
+            )
+            and value <= 0
+        ):
             raise ConfigError(
                 t(_MSG, "range", lang, where=loc, section=name, key=key, value=value, cond="> 0"),
-                file=str(cfg_path), row=line, column=key,
+                file=str(cfg_path),
+                row=line,
+                column=key,
             )
         if key == "alpha" and not 0 < value < 1:
             raise ConfigError(
-                t(_MSG, "range", lang, where=loc, section=name, key=key, value=value, cond="zwischen 0 und 1" if lang == "de" else "between 0 and 1"),
-                file=str(cfg_path), row=line, column=key,
+                t(
+                    _MSG,
+                    "range",
+                    lang,
+                    where=loc,
+                    section=name,
+                    key=key,
+                    value=value,
+                    cond="zwischen 0 und 1" if lang == "de" else "between 0 and 1",
+                ),
+                file=str(cfg_path),
+                row=line,
+                column=key,
             )
         out[key] = value
     # patterns: each year's file must exist
@@ -354,8 +440,18 @@ def _validate_section(name: str, raw: Mapping, cfg_path: Path, text: str, base: 
                 if not p.exists():
                     line = _line_of(text, name, key, index)
                     raise ConfigError(
-                        t(_MSG, "no_path", lang, where=where.format(line=line), section=name, key=key, path=p),
-                        file=str(cfg_path), row=line, column=key,
+                        t(
+                            _MSG,
+                            "no_path",
+                            lang,
+                            where=where.format(line=line),
+                            section=name,
+                            key=key,
+                            path=p,
+                        ),
+                        file=str(cfg_path),
+                        row=line,
+                        column=key,
                     )
     return out
 
@@ -392,8 +488,17 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
             hint = t(_MSG, "hint", L, s=sugg[0]) if sugg else ""
             line = _line_of(text, name, None)
             raise ConfigError(
-                t(_MSG, "unknown_section", L, where=f"{path.name}:{line}", key=name, hint=hint, allowed=", ".join(SCHEMA)),
-                file=str(path), row=line,
+                t(
+                    _MSG,
+                    "unknown_section",
+                    L,
+                    where=f"{path.name}:{line}",
+                    key=name,
+                    hint=hint,
+                    allowed=", ".join(SCHEMA),
+                ),
+                file=str(path),
+                row=line,
             )
     for name in SCHEMA:
         value = raw.get(name)
@@ -403,12 +508,27 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
                 items = [items]
             if name == "tabellen" and not items:
                 raise ConfigError(
-                    t(_MSG, "required", L, where=f"{path.name}:–", section="[tabellen]", key="datei", desc=SCHEMA["tabellen"]["datei"][2]),
+                    t(
+                        _MSG,
+                        "required",
+                        L,
+                        where=f"{path.name}:–",
+                        section="[tabellen]",
+                        key="datei",
+                        desc=SCHEMA["tabellen"]["datei"][2],
+                    ),
                     file=str(path),
                 )
-            sections[name] = [_validate_section(name, item, path, text, base, L, i) for i, item in enumerate(items)]
+            sections[name] = [
+                _validate_section(name, item, path, text, base, L, i)
+                for i, item in enumerate(items)
+            ]
         elif value is None and name in OPTIONAL_SECTIONS:
-            sections[name] = None if name in ("einrichtungen", "strassen", "raster", "demografie") else _validate_section(name, {}, path, text, base, L)
+            sections[name] = (
+                None
+                if name in ("einrichtungen", "strassen", "raster", "demografie")
+                else _validate_section(name, {}, path, text, base, L)
+            )
         else:
             if value is None:
                 raise ConfigError(

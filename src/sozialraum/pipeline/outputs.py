@@ -21,8 +21,14 @@ _MSG = {
         "de": "GeoPackage mit allen Ergebnissen je Sozialraum, Gemeinde und Kreis (für QGIS)",
         "en": "GeoPackage with all results per area, municipality and district (for QGIS)",
     },
-    "xlsx": {"de": "Excel-Tabellen mit deutschen Spaltenköpfen", "en": "Excel tables with German headers"},
-    "join": {"de": "Verknüpfungsbericht: was passte und was nicht", "en": "join report: what matched and what did not"},
+    "xlsx": {
+        "de": "Excel-Tabellen mit deutschen Spaltenköpfen",
+        "en": "Excel tables with German headers",
+    },
+    "join": {
+        "de": "Verknüpfungsbericht: was passte und was nicht",
+        "en": "join report: what matched and what did not",
+    },
 }
 
 Files = list[tuple[Path, str, str]]
@@ -61,19 +67,27 @@ def labels_for(state) -> dict[str, str]:
 def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """One GeoDataFrame per planning area with counts, rates, monitor and LISA columns."""
     y = state.year
-    frame = state.areas.join(state.counts[y]).join(state.rates[y].rates)
-    status = state.status[y].join(state.rates[y].status.astype("string"))
+    counts = state.counts[y]
+    new = [c for c in state.rates[y].rates.columns if c not in counts.columns]  # pass-through indicators
+    frame = state.areas.join(counts).join(state.rates[y].rates[new])
+    status = state.status[y].join(state.rates[y].status[new].astype("string"))
     if state.monitor is not None:
-        mon = state.monitor.frame.drop(columns=[c for c in state.monitor.frame.columns if c in frame.columns])
+        mon = state.monitor.frame.drop(
+            columns=[c for c in state.monitor.frame.columns if c in frame.columns]
+        )
         frame = frame.join(mon)
     for col, res in state.lisa.items():
         keep = [c for c in res.frame.columns if c.startswith(res.prefix)]
-        sub = res.frame[keep].rename(columns=lambda c, col=col: f"{c}_{col}" if len(state.lisa) > 1 else c)
+        sub = res.frame[keep].rename(
+            columns=lambda c, col=col: f"{c}_{col}" if len(state.lisa) > 1 else c
+        )
         frame = frame.join(sub)
     for col, res in state.hotspots.items():
         prefix = res.params.get("prefix", "gi_")
         keep = [c for c in res.frame.columns if c.startswith(prefix)]
-        sub = res.frame[keep].rename(columns=lambda c, col=col: f"{c}_{col}" if len(state.hotspots) > 1 else c)
+        sub = res.frame[keep].rename(
+            columns=lambda c, col=col: f"{c}_{col}" if len(state.hotspots) > 1 else c
+        )
         frame = frame.join(sub)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
 
@@ -116,12 +130,22 @@ def write_outputs(state, folder: Path) -> Files:
         "Gemeinden": pd.DataFrame(gem.drop(columns="geometry", errors="ignore")),
         "Kreis": pd.DataFrame(kreis.drop(columns="geometry", errors="ignore")),
     }
-    status = {"Sozialräume": sr_status, "Gemeinden": state.rollup["gemeinde"].status, "Kreis": state.rollup["kreis"].status}
+    status = {
+        "Sozialräume": sr_status,
+        "Gemeinden": state.rollup["gemeinde"].status,
+        "Kreis": state.rollup["kreis"].status,
+    }
     for name, res in state.access.items():
         if "areas" in res:
             sheets[name[:31]] = pd.DataFrame(res["areas"].drop(columns="geometry", errors="ignore"))
     xlsx = intern / "ergebnisse.xlsx"
-    write_excel(sheets, xlsx, labels=labels, status=status, title=f"{state.config['projekt']['name']} {state.year}")
+    write_excel(
+        sheets,
+        xlsx,
+        labels=labels,
+        status=status,
+        title=f"{state.config['projekt']['name']} {state.year}",
+    )
     files.append((xlsx, t(_MSG, "xlsx", "de"), t(_MSG, "xlsx", "en")))
 
     from sozialraum.pipeline import presentation

@@ -76,8 +76,8 @@ _MSG = {
         "en": "[erreichbarkeit] needs an [einrichtungen] section with a file.",
     },
     "no_roads": {
-        "de": "[erreichbarkeit] {name}: methode = \"netz\" braucht einen Abschnitt [strassen].",
-        "en": "[erreichbarkeit] {name}: methode = \"netz\" needs a [strassen] section.",
+        "de": '[erreichbarkeit] {name}: methode = "netz" braucht einen Abschnitt [strassen].',
+        "en": '[erreichbarkeit] {name}: methode = "netz" needs a [strassen] section.',
     },
 }
 
@@ -179,7 +179,9 @@ def load_inputs(state: RunState) -> RunState:
 
     cfg, L = state.config, state.lang
     g = cfg["gebiete"]
-    state.areas = read_areas(g["datei"], layer=g["ebene"], key=g["schluessel"], name=g["name"], lang=L)
+    state.areas = read_areas(
+        g["datei"], layer=g["ebene"], key=g["schluessel"], name=g["name"], lang=L
+    )
     if g["gemeinde_spalte"] not in state.areas.columns:
         raise InputError(
             t(_MSG, "no_gemeinde_col", L, file=g["datei"].name, col=g["gemeinde_spalte"]),
@@ -187,9 +189,13 @@ def load_inputs(state: RunState) -> RunState:
             column=g["gemeinde_spalte"],
         )
     if g["gemeinden_ebene"]:
-        state.gemeinden = read_areas(g["datei"], layer=g["gemeinden_ebene"], key=g["gemeinden_schluessel"], lang=L)
+        state.gemeinden = read_areas(
+            g["datei"], layer=g["gemeinden_ebene"], key=g["gemeinden_schluessel"], lang=L
+        )
     if g["kreis_ebene"]:
-        state.kreis = read_areas(g["datei"], layer=g["kreis_ebene"], key=g["kreis_schluessel"], lang=L)
+        state.kreis = read_areas(
+            g["datei"], layer=g["kreis_ebene"], key=g["kreis_schluessel"], lang=L
+        )
     state.catalogue = read_catalogue(cfg["katalog"]["datei"], lang=L)
     years = sorted({y for tab in cfg["tabellen"] for y in tab["jahre"]})
     for year in years:
@@ -199,7 +205,14 @@ def load_inputs(state: RunState) -> RunState:
                 continue
             path = cfg.base / tab["datei"].format(jahr=year)
             tables.append(
-                read_table(path, sheet=tab["blatt"], key=tab["schluessel"], columns=state.catalogue, year=year, lang=L)
+                read_table(
+                    path,
+                    sheet=tab["blatt"],
+                    key=tab["schluessel"],
+                    columns=state.catalogue,
+                    year=year,
+                    lang=L,
+                )
             )
         res = join_tables(state.areas, tables, area_names=g["name"], lang=L)
         state.joined[year] = res
@@ -226,7 +239,11 @@ def compute_all_rates(state: RunState) -> RunState:
     mn = state.config["monitor"]["min_nenner"]
     for year, counts in state.counts.items():
         state.rates[year] = compute_rates(
-            counts, state.catalogue.indicators, status=state.status[year], min_denominator=mn, lang=state.lang
+            counts,
+            state.catalogue.indicators,
+            status=state.status[year],
+            min_denominator=mn,
+            lang=state.lang,
         )
     g = state.config["gebiete"]
     frame = state.areas[[g["gemeinde_spalte"], "geometry"]].join(state.counts[state.year])
@@ -279,7 +296,11 @@ def compute_spatial(state: RunState) -> RunState:
     from sozialraum.spatial import build_weights, getis_ord, local_moran, moran
 
     r = state.config["raeumlich"]
-    data = state.areas[["geometry"]].join(state.monitor.frame).join(state.rates[state.year].rates, rsuffix="_rate")
+    data = (
+        state.areas[["geometry"]]
+        .join(state.monitor.frame)
+        .join(state.rates[state.year].rates, rsuffix="_rate")
+    )
     state.weights = build_weights(
         state.areas,
         r["gewichte"],
@@ -289,12 +310,22 @@ def compute_spatial(state: RunState) -> RunState:
     corr = {"keine": "none", "fdr": "fdr", "bonferroni": "bonferroni"}[r["korrektur"]]
     for i, col in enumerate(r["merkmale"]):
         if col not in data.columns:
-            raise InputError(f"[raeumlich] merkmale: {col!r} ist weder ein Index noch ein Indikator.", column=col)
+            raise InputError(
+                f"[raeumlich] merkmale: {col!r} ist weder ein Index noch ein Indikator.", column=col
+            )
         seed = state.config.seed + i
-        state.moran[col] = moran(data, col, state.weights, permutations=r["permutationen"], seed=seed, lang=state.lang)
+        state.moran[col] = moran(
+            data, col, state.weights, permutations=r["permutationen"], seed=seed, lang=state.lang
+        )
         state.lisa[col] = local_moran(
-            data, col, state.weights, permutations=r["permutationen"], seed=seed, alpha=r["alpha"],
-            correction=corr, lang=state.lang,
+            data,
+            col,
+            state.weights,
+            permutations=r["permutationen"],
+            seed=seed,
+            alpha=r["alpha"],
+            correction=corr,
+            lang=state.lang,
         )
         state.hotspots[col] = getis_ord(data, col, state.weights, correction=corr, lang=state.lang)
     return state
@@ -328,8 +359,23 @@ def _input_files(cfg: RunConfig) -> list[Path]:
 
 def _versions() -> dict[str, str]:
     out = {"python": platform.python_version(), "sozialraum": __version__}
-    for dist in ("numpy", "pandas", "geopandas", "shapely", "pyproj", "pyogrio", "rasterio", "scipy",
-                 "libpysal", "esda", "mapclassify", "scikit-learn", "folium", "branca", "openpyxl"):
+    for dist in (
+        "numpy",
+        "pandas",
+        "geopandas",
+        "shapely",
+        "pyproj",
+        "pyogrio",
+        "rasterio",
+        "scipy",
+        "libpysal",
+        "esda",
+        "mapclassify",
+        "scikit-learn",
+        "folium",
+        "branca",
+        "openpyxl",
+    ):
         try:
             out[dist] = metadata.version(dist)
         except metadata.PackageNotFoundError:
@@ -344,15 +390,20 @@ def write_manifest(state: RunState, out: Path, files: list[Path]) -> Path:
         "sozialraum": __version__,
         "konfiguration": str(cfg.path),
         "eingaben": [
-            {"datei": str(p), "bytes": p.stat().st_size, "sha256": _sha256(p)} for p in _input_files(cfg)
+            {"datei": str(p), "bytes": p.stat().st_size, "sha256": _sha256(p)}
+            for p in _input_files(cfg)
         ],
         "versionen": _versions(),
         "parameter": json.loads(json.dumps(cfg.sections, default=str)),
         "seed": cfg.seed,
         "monitor": json.loads(json.dumps(getattr(state.monitor, "params", {}), default=str)),
-        "raeumlich": {k: json.loads(json.dumps(v.params, default=str)) for k, v in state.lisa.items()},
+        "raeumlich": {
+            k: json.loads(json.dumps(v.params, default=str)) for k, v in state.lisa.items()
+        },
         "ausgaben": [
-            {"datei": str(p.relative_to(out)), "sha256": _sha256(p)} for p in sorted(files) if p.is_file()
+            {"datei": str(p.relative_to(out)), "sha256": _sha256(p)}
+            for p in sorted(files)
+            if p.is_file()
         ],
     }
     path = out / "manifest.json"
@@ -424,14 +475,24 @@ def run(
                 log.info("   %.1f s", time.perf_counter() - s0)
             say(t(_MSG, "step", L, what=names["outputs"]))
             files = write_outputs(state, tmp)
-        state.notes = list(dict.fromkeys(str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)))
+        state.notes = list(
+            dict.fromkeys(
+                str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)
+            )
+        )
         for n in state.notes:
             log.info("Hinweis: %s", n)
         if state.notes:
             p = tmp / "hinweise.txt"
             p.write_text("\n".join(state.notes) + "\n", encoding="utf-8")
         manifest = write_manifest(state, tmp, [f for f, _, _ in files])
-        files.append((manifest, "Manifest: Eingabedateien mit Prüfsummen, Versionen, Parameter", "manifest: inputs with checksums, versions, parameters"))
+        files.append(
+            (
+                manifest,
+                "Manifest: Eingabedateien mit Prüfsummen, Versionen, Parameter",
+                "manifest: inputs with checksums, versions, parameters",
+            )
+        )
         handler.close()
         log.removeHandler(handler)
         files.append((tmp / "lauf.log", "Protokoll des Laufs", "log of the run"))
@@ -457,8 +518,14 @@ def run(
         "pop": f"{int(np.nansum(pop)):,}".replace(",", ".") if pop is not None else "–",
         "year": state.year,
     }
-    return RunResult(out_dir=out, files=files, facts=facts, notes=state.notes, state=state,
-                     seconds=time.perf_counter() - t0)
+    return RunResult(
+        out_dir=out,
+        files=files,
+        facts=facts,
+        notes=state.notes,
+        state=state,
+        seconds=time.perf_counter() - t0,
+    )
 
 
 def _step_applies(key: str, cfg: RunConfig) -> bool:

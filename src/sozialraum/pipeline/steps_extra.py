@@ -1,9 +1,232 @@
-"""Optional computation steps of a run: access, raster, demography."""
+"""Optional computation steps of a run: access, raster, demography.
+
+Each step reads its section of the config, calls the library and stores plain
+(Geo)DataFrames in the :class:`~sozialraum.pipeline.run.RunState`, so that the
+outputs (tables, maps, profiles, packages) find them in one place.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-__all__ = ["STEPS"]
+import geopandas as gpd
+import pandas as pd
 
-STEPS: list[tuple[str, Callable]] = []
+from sozialraum._i18n import t
+from sozialraum.errors import InputError
+
+__all__ = ["STEPS", "compute_access", "compute_raster", "compute_demography"]
+
+_MSG = {
+    "no_category": {
+        "de": "[erreichbarkeit] {name}: Kategorie {cat!r} kommt in den Einrichtungen nicht vor (vorhanden: {cats}).",
+        "en": "[erreichbarkeit] {name}: category {cat!r} does not occur in the facilities (present: {cats}).",
+    },
+    "no_variable": {
+        "de": "[erreichbarkeit] {name}: Zielgruppe {var!r} ist keine Variable der Tabellen (vorhanden z. B.: {have}).",
+        "en": "[erreichbarkeit] {name}: target group {var!r} is not a variable of the tables (e.g.: {have}).",
+    },
+    "no_facilities": {
+        "de": "[erreichbarkeit] braucht einen Abschnitt [einrichtungen] mit einer Datei.",
+        "en": "[erreichbarkeit] needs an [einrichtungen] section with a file.",
+    },
+    "no_roads": {
+        "de": '[erreichbarkeit] {name}: methode = "netz" braucht einen Abschnitt [strassen].',
+        "en": '[erreichbarkeit] {name}: methode = "netz" needs a [strassen] section.',
+    },
+    "no_column": {
+        "de": "{file}: Spalte {col!r} ([einrichtungen] {key}) fehlt (vorhanden: {have}).",
+        "en": "{file}: column {col!r} ([einrichtungen] {key}) is missing (present: {have}).",
+    },
+}
+
+
+def compute_demography(state):
+    """Age groups, dependency ratios, median age and the cohort-component projection."""
+    from sozialraum.demography import (
+        age_groups,
+        dependency_ratios,
+        median_age,
+        project,
+        projection_layer,
+        read_population,
+    )
+
+    d = state.config["demografie"]
+    files = state.config.files(d["dateien"], d["jahre"])
+    pop = read_population([files[y] for y in sorted(files)], key=d["schluessel"], lang=state.lang)
+    unknown = sorted(set(pop["key"]) - set(state.areas.index))
+    if unknown:
+        from sozialraum.errors import format_ids
+
+        raise InputError(
+            f"[demografie] dateien: Schlüssel ohne Planungsraum: {format_ids(unknown)}"
+            if state.lang == "de"
+            else f"[demografie] dateien: keys without a planning area: {format_ids(unknown)}",
+            ids=unknown,
+        )
+    res = project(pop, horizon=d["horizont"], lang=state.lang)
+    end = int(res.population["year"].max())
+    state.demography = {
+        "population": pop,
+        "projection": res,
+        "groups": age_groups(pop),
+        "ratios": dependency_ratios(pop),
+        "median": median_age(pop),
+        "end_year": end,
+        "layer": projection_layer(res, year=end),
+    }
+    return state
+
+
+def _facilities(state, category: str, name: str):
+    ef = state.config["einrichtungen"]
+    fac = state.facilities
+    col = ef["kategorie_spalte"]
+    for key in ("kategorie_spalte", "kapazitaet_spalte", "name_spalte"):
+        if ef[key] not in fac.columns:
+            raise InputError(
+                t(
+                    _MSG,
+                    "no_column",
+                    state.lang,
+                    file=ef["datei"].name,
+                    col=ef[key],
+                    key=key,
+                    have=", ".join(map(str, fac.columns)),
+                ),
+                file=str(ef["datei"]),
+                column=ef[key],
+            )
+    sub = fac[fac[col] == category]
+    if sub.empty:
+        raise InputError(
+            t(
+                _MSG,
+                "no_category",
+                state.lang,
+                name=name,
+                cat=category,
+                cats=", ".join(sorted(map(str, fac[col].dropna().unique()))),
+            ),
+            file=str(ef["datei"]),
+            column=col,
+        )
+    return sub
+
+
+def compute_access(state):
+    """Each configured access analysis: distances, supply ratios and Bestand–Bedarf per area."""
+    from sozialraum.access import bestand_bedarf, build_network, measure
+
+    if state.facilities is None:
+        raise InputError(t(_MSG, "no_facilities", state.lang))
+    counts = state.counts[state.year]
+    ef = state.config["einrichtungen"]
+    demand_points = state.raster.get("demand_points")
+    network = None
+    for a in state.config["erreichbarkeit"]:
+        name = a["name"]
+        for var in a["zielgruppe"]:
+            if var not in counts.columns:
+                raise InputError(
+                    t(
+                        _MSG,
+                        "no_variable",
+                        state.lang,
+                        name=name,
+                        var=var,
+                        have=", ".join(list(counts.columns)[:8]),
+                    ),
+                    column=var,
+                )
+        target = counts[a["zielgruppe"]].sum(axis=1, min_count=1)
+        fac = _facilities(state, a["kategorie"], name)
+        # demand: population-weighted points per area where a raster is given, else centroids
+        if demand_points is not None:
+            share = demand_points["anteil"]
+            dem = demand_points[["key", "geometry"]].copy()
+            dem["nachfrage"] = share.to_numpy() * target.reindex(dem["key"]).fillna(0).to_numpy()
+        else:
+            dem = gpd.GeoDataFrame(
+                {
+                    "key": state.areas.index,
+                    "nachfrage": target.reindex(state.areas.index).fillna(0).to_numpy(),
+                },
+                geometry=state.areas.geometry.representative_point().to_numpy(),
+                crs=state.areas.crs,
+            )
+        method = {"naechste": "nearest", "2sfca": "2sfca", "e2sfca": "e2sfca", "netz": "network"}[
+            a["methode"]
+        ]
+        kwargs = {}
+        if method == "network":
+            if state.roads is None:
+                raise InputError(t(_MSG, "no_roads", state.lang, name=name))
+            if network is None:
+                network = build_network(
+                    state.roads,
+                    class_col=state.config["strassen"]["klasse_spalte"],
+                    lang=state.lang,
+                )
+            kwargs["network"] = network
+        cap = ef["kapazitaet_spalte"]
+        has_cap = cap in fac.columns and fac[cap].notna().any()
+        res = measure(
+            dem,
+            fac,
+            method,
+            demand_col="nachfrage",
+            supply_col=cap if (has_cap and method in ("2sfca", "e2sfca")) else None,
+            max_cost=a["radius_m"] if method in ("2sfca", "e2sfca") else None,
+            radius=a["radius_m"] if method == "nearest" else None,
+            area="key",
+            lang=state.lang,
+            **kwargs,
+        )
+        out = {"result": res}
+        per_area = getattr(res, "areas", None)
+        if per_area is not None:
+            out["per_area"] = per_area
+        if a["bedarf_je_100"] and has_cap:
+            fac_keys = gpd.sjoin(fac, state.areas[["geometry"]], how="left", predicate="within")
+            fac_keys = fac_keys.rename(columns={"index_right": "_sr"})
+            fac_keys["_sr"] = fac_keys["_sr"].astype("string")
+            bb = bestand_bedarf(
+                pd.DataFrame({"zielgruppe": target}),
+                "zielgruppe",
+                rate=a["bedarf_je_100"] / 100.0,
+                facilities=pd.DataFrame(fac_keys.drop(columns="geometry")),
+                capacity_col=cap,
+                area_col="_sr",
+                lang=state.lang,
+            )
+            out["bestand_bedarf"] = bb
+        state.access[name] = out
+    return state
+
+
+def compute_raster(state):
+    """Zonal population of the raster per area (a check against the tables) and demand points."""
+    from sozialraum.raster import demand_points, weighted_centroids, zonal_stats
+
+    path = state.config["raster"]["bevoelkerung"]
+    zs = zonal_stats(state.areas, path, stats=("sum", "count"), method="center")
+    pts = (
+        demand_points(path, state.areas, lang=state.lang)
+        if "lang" in demand_points.__code__.co_varnames
+        else demand_points(path, state.areas)
+    )
+    state.raster = {
+        "zonal": zs,
+        "demand_points": pts,
+        "centroids": weighted_centroids(state.areas, path),
+    }
+    return state
+
+
+STEPS: list[tuple[str, Callable]] = [
+    ("raster", compute_raster),
+    ("access", compute_access),
+    ("demography", compute_demography),
+]

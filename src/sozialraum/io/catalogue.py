@@ -1,0 +1,518 @@
+"""The indicator catalogue (Indikatorenkatalog): variables, indicators, dimensions.
+
+A catalogue is a TOML file (see ``docs/formats.md``) with ``[meta]``,
+``[variables.<id>]`` (raw counts as they arrive in tables, with the header texts
+seen in source tables) and ``[indicators.<id>]`` (rates computed from a
+numerator and a denominator variable). A CSV/XLSX with one row per indicator
+(columns ``id, label, label_en, unit, numerator, denominator, per, direction,
+dimension, source, weight, min_denominator``) is accepted as well.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import tomllib
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sozialraum._i18n import t
+from sozialraum.errors import ConfigError
+
+__all__ = ["Catalogue", "read_catalogue", "normalise_header"]
+
+_MSG = {
+    "not_found": {"de": "{file}: Datei nicht gefunden.", "en": "{file}: file not found."},
+    "toml": {
+        "de": "{file}: Der Katalog ist kein gültiges TOML ({err}). Bitte die genannte Zeile prüfen "
+        "(doppelte Einträge, fehlende Anführungszeichen).",
+        "en": "{file}: the catalogue is not valid TOML ({err}). Check the line named "
+        "(duplicate entries, missing quotes).",
+    },
+    "format": {
+        "de": "{file}: Unbekanntes Katalogformat {ext!r}; erwartet .toml, .csv oder .xlsx.",
+        "en": "{file}: unknown catalogue format {ext!r}; expected .toml, .csv or .xlsx.",
+    },
+    "id_clash": {
+        "de": "{file}: {ids} ist zugleich Variable und Indikator. Ergebnisspalten wären nicht "
+        "eindeutig; bitte den Indikator umbenennen (z. B. <id>_quote).",
+        "en": "{file}: {ids} is both a variable and an indicator. Result columns would be "
+        "ambiguous; rename the indicator (e.g. <id>_rate).",
+    },
+    "no_indicators": {
+        "de": "{file}: Der Katalog enthält keine Indikatoren ([indicators.<id>]).",
+        "en": "{file}: the catalogue contains no indicators ([indicators.<id>]).",
+    },
+    "not_table": {
+        "de": "{file}: Eintrag {section}.{id} muss eine Tabelle sein ([{section}.{id}] mit "
+        "label = …).",
+        "en": "{file}: entry {section}.{id} must be a table ([{section}.{id}] with label = …).",
+    },
+    "no_label": {
+        "de": "{file}: {what} {id!r} hat kein label. Bitte eine deutsche Bezeichnung angeben.",
+        "en": "{file}: {what} {id!r} has no label. Please give a German label.",
+    },
+    "unknown_var": {
+        "de": "{file}: Indikator {id!r}: {role} {var!r} ist keine Variable des Katalogs. "
+        "Vorhandene Variablen: {vars}.",
+        "en": "{file}: indicator {id!r}: {role} {var!r} is not a variable of the catalogue. "
+        "Variables: {vars}.",
+    },
+    "no_numerator": {
+        "de": "{file}: Indikator {id!r} hat keinen Zähler (numerator).",
+        "en": "{file}: indicator {id!r} has no numerator.",
+    },
+    "direction": {
+        "de": "{file}: Indikator {id!r}: direction = {value!r} ist ungültig; erlaubt sind "
+        '"need" (höher = mehr Bedarf) und "resource" (höher = weniger Bedarf).',
+        "en": "{file}: indicator {id!r}: direction = {value!r} is invalid; allowed are "
+        '"need" (higher = more need) and "resource" (higher = less need).',
+    },
+    "per": {
+        "de": "{file}: Indikator {id!r}: per = {value!r} muss eine positive Zahl sein (100 für %, "
+        "1000 für je 1.000).",
+        "en": "{file}: indicator {id!r}: per = {value!r} must be a positive number (100 for %, "
+        "1000 for per 1,000).",
+    },
+    "number": {
+        "de": "{file}: {what} {id!r}: {field} = {value!r} ist keine Zahl.",
+        "en": "{file}: {what} {id!r}: {field} = {value!r} is not a number.",
+    },
+    "dup": {
+        "de": "{file}: {what}-Kennung {id!r} kommt mehrfach vor (Zeilen {rows}). Kennungen müssen "
+        "eindeutig sein.",
+        "en": "{file}: {what} id {id!r} occurs more than once (rows {rows}). Ids must be unique.",
+    },
+    "no_id": {
+        "de": "{file}: Zeile {row} hat keine Kennung (Spalte id).",
+        "en": "{file}: row {row} has no id (column id).",
+    },
+    "missing_col": {
+        "de": "{file}: Spalte {column!r} fehlt. Vorhandene Spalten: {columns}.",
+        "en": "{file}: column {column!r} is missing. Columns: {columns}.",
+    },
+    "header_clash": {
+        "de": "{file}: Die Spaltenüberschrift {header!r} ist sowohl Variable {a!r} als auch {b!r} "
+        "zugeordnet.",
+        "en": "{file}: the header {header!r} is assigned to both variable {a!r} and {b!r}.",
+    },
+    "indicator": {"de": "Indikator", "en": "indicator"},
+    "variable": {"de": "Variable", "en": "variable"},
+    "numerator": {"de": "Zähler (numerator)", "en": "numerator"},
+    "denominator": {"de": "Nenner (denominator)", "en": "denominator"},
+}
+
+_VAR_COLUMNS = ["label", "label_en", "unit", "source", "headers"]
+_IND_COLUMNS = [
+    "label",
+    "label_en",
+    "unit",
+    "numerator",
+    "denominator",
+    "per",
+    "direction",
+    "dimension",
+    "source",
+    "weight",
+    "min_denominator",
+    "description",
+    "status",
+]
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+
+
+def normalise_header(text: object) -> str:
+    """Normalise a header text for matching: case, whitespace, umlauts, dashes.
+
+    ``"Einwohner\\n  insgesamt"``, ``"EINWOHNER INSGESAMT"`` and
+    ``"einwohner insgesamt"`` all give ``"einwohner insgesamt"``;
+    ``"Bevölkerung"`` and ``"Bevoelkerung"`` both give ``"bevoelkerung"``.
+    Footnote marks at the end (``"Einwohner 1)"``, ``"Einwohner¹"``) are removed.
+    """
+    s = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*$", "", str(text).strip())
+    s = unicodedata.normalize("NFKC", s).replace("\u00ad", "").strip()
+    s = re.sub(r"(?<=\D)\s*\d\)$", "", s)
+    s = s.casefold().translate(_UMLAUTS)
+    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
+    return re.sub(r"\s+", " ", s).strip()
+
+
+@dataclass(frozen=True, eq=False)
+class Catalogue:
+    """An indicator catalogue.
+
+    Attributes
+    ----------
+    meta
+        The ``[meta]`` table (name, version, …).
+    variables
+        Index = variable id; columns ``label, label_en, unit, source, headers``
+        (``headers``: tuple of header texts seen in source tables).
+    indicators
+        Index = indicator id; columns ``label, label_en, unit, numerator,
+        denominator`` (``None`` if absent), ``per`` (float), ``direction``
+        (``"need"``/``"resource"``), ``dimension, source, weight`` (float, default
+        1.0), ``min_denominator`` (float, NaN if absent), ``description``.
+    path
+        The file read.
+    """
+
+    meta: dict
+    variables: pd.DataFrame
+    indicators: pd.DataFrame
+    path: Path | None = None
+    _lang: str | None = field(default=None, repr=False)
+
+    def header_map(self) -> dict[str, str]:
+        """Normalised header text → variable id (ids and labels map to themselves' id too).
+
+        Raises
+        ------
+        ConfigError
+            One header text assigned to two variables.
+        """
+        out: dict[str, str] = {}
+        strong: dict[str, str] = {}
+        for vid, row in self.variables.iterrows():
+            out.setdefault(normalise_header(vid), str(vid))
+            strong[normalise_header(vid)] = str(vid)
+            for h in row["headers"] or ():
+                k = normalise_header(h)
+                if k in strong and strong[k] != vid:
+                    raise ConfigError(
+                        t(
+                            _MSG,
+                            "header_clash",
+                            self._lang,
+                            file=self.path,
+                            header=h,
+                            a=strong[k],
+                            b=vid,
+                        ),
+                        file=str(self.path),
+                        ids=[strong[k], str(vid)],
+                    )
+                strong[k] = str(vid)
+        for vid, row in self.variables.iterrows():
+            lab = row.get("label")
+            if isinstance(lab, str) and lab and normalise_header(lab) not in strong:
+                out.setdefault(normalise_header(lab), str(vid))
+        out.update(strong)
+        return out
+
+    def dimensions(self) -> list[str]:
+        """The dimensions of the indicators, in file order, each once."""
+        dims = (
+            self.indicators["dimension"]
+            if "dimension" in self.indicators
+            else pd.Series([], dtype=object)
+        )
+        return list(dict.fromkeys(d for d in dims if isinstance(d, str) and d))
+
+    def labels(self, lang: str | None = None) -> dict[str, str]:
+        """Variable and indicator id → label (``label_en`` for ``lang="en"`` where present)."""
+        from sozialraum._i18n import get_lang
+
+        col = "label_en" if get_lang(lang) == "en" else "label"
+        out = {}
+        for frame in (self.variables, self.indicators):
+            for k, row in frame.iterrows():
+                lab = row.get(col)
+                out[str(k)] = lab if isinstance(lab, str) and lab else row["label"]
+        return out
+
+
+def _is_missing(v: object) -> bool:
+    return (
+        v is None
+        or (isinstance(v, float) and math.isnan(v))
+        or (isinstance(v, str) and not v.strip())
+    )
+
+
+def _float(v, default, *, file, what, id, fieldname, lang):
+    if _is_missing(v):
+        return default
+    try:
+        return float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
+    except (TypeError, ValueError):
+        raise ConfigError(
+            t(_MSG, "number", lang, file=file, what=what, id=id, field=fieldname, value=v),
+            file=file,
+            ids=[id],
+            column=fieldname,
+        ) from None
+
+
+def _text(v) -> str | None:
+    return None if _is_missing(v) else str(v).strip()
+
+
+def _flag(value) -> bool:
+    """A yes/no field of the catalogue (TOML bool, or text such as ja/x/true/1 in CSV/XLSX)."""
+    if isinstance(value, bool):
+        return value
+    if _is_missing(value):
+        return False
+    return str(value).strip().lower() in ("1", "true", "wahr", "ja", "j", "x", "yes", "y")
+
+
+def _frame(rows: dict[str, dict], columns: list[str], floats: tuple[str, ...]) -> pd.DataFrame:
+    """DataFrame with object columns (``None`` stays ``None``) and float columns."""
+    index = pd.Index(list(rows), name="id", dtype=object)
+    data = {}
+    for col in columns:
+        vals = [r[col] for r in rows.values()]
+        if col in floats:
+            data[col] = pd.Series(vals, index=index, dtype="float64")
+        else:
+            arr = np.empty(len(vals), dtype=object)
+            for i, v in enumerate(vals):  # element-wise: tuples must not broadcast
+                arr[i] = v
+            data[col] = pd.Series(arr, index=index, dtype=object)
+    return pd.DataFrame(data, index=index, columns=columns)
+
+
+def _build(
+    meta: dict,
+    variables: dict,
+    indicators: dict,
+    src: str,
+    path: Path,
+    lang,
+    *,
+    implicit_vars: bool,
+):
+    what_v = t(_MSG, "variable", lang)
+    what_i = t(_MSG, "indicator", lang)
+    vrows = {}
+    for vid, v in variables.items():
+        if not isinstance(v, dict):
+            raise ConfigError(
+                t(_MSG, "not_table", lang, file=src, section="variables", id=vid),
+                file=src,
+                ids=[vid],
+            )
+        if _is_missing(v.get("label")):
+            raise ConfigError(
+                t(_MSG, "no_label", lang, file=src, what=what_v, id=vid), file=src, ids=[vid]
+            )
+        headers = v.get("headers") or ()
+        if isinstance(headers, str):
+            headers = (headers,)
+        vrows[str(vid)] = {
+            "label": _text(v.get("label")),
+            "label_en": _text(v.get("label_en")),
+            "unit": _text(v.get("unit")),
+            "source": _text(v.get("source")),
+            "headers": tuple(str(h) for h in headers),
+        }
+    irows = {}
+    for iid, ind in indicators.items():
+        if not isinstance(ind, dict):
+            raise ConfigError(
+                t(_MSG, "not_table", lang, file=src, section="indicators", id=iid),
+                file=src,
+                ids=[iid],
+            )
+        if _is_missing(ind.get("label")):
+            raise ConfigError(
+                t(_MSG, "no_label", lang, file=src, what=what_i, id=iid), file=src, ids=[iid]
+            )
+        num = _text(ind.get("numerator"))
+        den = _text(ind.get("denominator"))
+        if num is None:
+            raise ConfigError(t(_MSG, "no_numerator", lang, file=src, id=iid), file=src, ids=[iid])
+        for role, var in (("numerator", num), ("denominator", den)):
+            if var is None:
+                continue
+            if implicit_vars and var not in vrows:
+                vrows[var] = {
+                    "label": var,
+                    "label_en": None,
+                    "unit": None,
+                    "source": None,
+                    "headers": (),
+                }
+            if var not in vrows:
+                raise ConfigError(
+                    t(
+                        _MSG,
+                        "unknown_var",
+                        lang,
+                        file=src,
+                        id=iid,
+                        role=t(_MSG, role, lang),
+                        var=var,
+                        vars=", ".join(vrows) or "–",
+                    ),
+                    file=src,
+                    ids=[iid],
+                )
+        direction = _text(ind.get("direction")) or "need"
+        if direction not in ("need", "resource"):
+            raise ConfigError(
+                t(_MSG, "direction", lang, file=src, id=iid, value=direction),
+                file=src,
+                ids=[iid],
+                column="direction",
+            )
+        kw = {"file": src, "what": what_i, "id": iid, "lang": lang}
+        per = _float(ind.get("per"), 100.0 if den is not None else 1.0, fieldname="per", **kw)
+        if not per > 0:
+            raise ConfigError(
+                t(_MSG, "per", lang, file=src, id=iid, value=ind.get("per")),
+                file=src,
+                ids=[iid],
+                column="per",
+            )
+        irows[str(iid)] = {
+            "label": _text(ind.get("label")),
+            "label_en": _text(ind.get("label_en")),
+            "unit": _text(ind.get("unit")),
+            "numerator": num,
+            "denominator": den,
+            "per": per,
+            "direction": direction,
+            "dimension": _text(ind.get("dimension")),
+            "source": _text(ind.get("source")),
+            "weight": _float(ind.get("weight"), 1.0, fieldname="weight", **kw),
+            "min_denominator": _float(
+                ind.get("min_denominator"), float("nan"), fieldname="min_denominator", **kw
+            ),
+            "description": _text(ind.get("description")),
+            "status": _flag(ind.get("status")),
+        }
+    if not irows:
+        raise ConfigError(t(_MSG, "no_indicators", lang, file=src), file=src)
+    # an indicator that simply passes a variable through (no denominator) may share its id
+    clash = sorted(
+        i for i in set(irows) & set(vrows)
+        if not (irows[i]["denominator"] is None and irows[i]["numerator"] == i)
+    )
+    if clash:
+        raise ConfigError(t(_MSG, "id_clash", lang, file=src, ids=", ".join(clash)), file=src, ids=clash)
+    var_df = _frame(vrows, _VAR_COLUMNS, floats=())
+    ind_df = _frame(irows, _IND_COLUMNS, floats=("per", "weight", "min_denominator"))
+    ind_df.index.name = "id"
+    return Catalogue(meta=dict(meta), variables=var_df, indicators=ind_df, path=path, _lang=lang)
+
+
+def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
+    """Read an indicator catalogue (TOML, or CSV/XLSX with one row per indicator).
+
+    Parameters
+    ----------
+    path
+        ``.toml`` (variables and indicators, see ``docs/formats.md``), or ``.csv`` /
+        ``.xlsx`` with columns ``id, label, label_en, unit, numerator, denominator,
+        per, direction, dimension, source, weight, min_denominator`` (variables are
+        then the ids named as numerator/denominator, without header lists).
+    lang
+        Message language.
+
+    Returns
+    -------
+    Catalogue
+
+    Raises
+    ------
+    ConfigError
+        (an :class:`~sozialraum.errors.InputError`) naming the file and the
+        indicator id: invalid TOML (incl. duplicate ids), missing label, unknown
+        numerator/denominator variable, direction not need/resource, per not
+        positive, duplicate ids in a CSV/XLSX.
+    """
+    path = Path(path)
+    src = str(path)
+    if not path.exists():
+        raise ConfigError(t(_MSG, "not_found", lang, file=src), file=src)
+    ext = path.suffix.lower()
+    if ext == ".toml":
+        try:
+            with path.open("rb") as fh:
+                data = tomllib.load(fh)
+        except tomllib.TOMLDecodeError as err:
+            raise ConfigError(t(_MSG, "toml", lang, file=src, err=err), file=src) from err
+        except UnicodeDecodeError as err:
+            raise ConfigError(t(_MSG, "toml", lang, file=src, err=err), file=src) from err
+        for section in ("variables", "indicators"):
+            if section in data and not isinstance(data[section], dict):
+                raise ConfigError(
+                    t(_MSG, "not_table", lang, file=src, section=section, id="…"), file=src
+                )
+        return _build(
+            data.get("meta", {}) or {},
+            data.get("variables", {}) or {},
+            data.get("indicators", {}) or {},
+            src,
+            path,
+            lang,
+            implicit_vars=False,
+        )
+    if ext in (".csv", ".txt", ".xlsx", ".xlsm"):
+        return _read_catalogue_table(path, src, lang)
+    raise ConfigError(t(_MSG, "format", lang, file=src, ext=ext), file=src)
+
+
+def _read_catalogue_table(path: Path, src: str, lang) -> Catalogue:
+    from sozialraum.io.tables import _read_grid
+
+    grid, rows, _source, _info = _read_grid(
+        path, sheet=None, encoding=None, delimiter=None, lang=lang
+    )
+    grid = grid.replace("", None).dropna(how="all")
+    if not len(grid):
+        raise ConfigError(t(_MSG, "no_indicators", lang, file=src), file=src)
+    first = grid.index[0]
+    headers = [
+        normalise_header(h) if h is not None and str(h).strip() else "" for h in grid.loc[first]
+    ]
+    body = grid.loc[grid.index[1:]]
+    body.columns = headers
+    if "id" not in headers:
+        raise ConfigError(
+            t(
+                _MSG,
+                "missing_col",
+                lang,
+                file=src,
+                column="id",
+                columns=", ".join(repr(h) for h in headers if h),
+            ),
+            file=src,
+            column="id",
+        )
+    indicators: dict[str, dict] = {}
+    seen: dict[str, list[int]] = {}
+    for i, rec in zip(body.index, body.to_dict("records"), strict=True):
+        row_no = int(rows[i])
+        iid = _text(rec.get("id"))
+        if iid is None:
+            if all(_is_missing(v) for v in rec.values()):
+                continue
+            raise ConfigError(t(_MSG, "no_id", lang, file=src, row=row_no), file=src, row=row_no)
+        seen.setdefault(iid, []).append(row_no)
+        indicators[iid] = {k: v for k, v in rec.items() if k}
+    dups = {k: v for k, v in seen.items() if len(v) > 1}
+    if dups:
+        iid, rws = next(iter(dups.items()))
+        raise ConfigError(
+            t(
+                _MSG,
+                "dup",
+                lang,
+                file=src,
+                what=t(_MSG, "indicator", lang),
+                id=iid,
+                rows=", ".join(map(str, rws)),
+            ),
+            file=src,
+            row=rws[1],
+            ids=list(dups),
+        )
+    return _build({"name": path.stem}, {}, indicators, src, path, lang, implicit_vars=True)

@@ -1,0 +1,1497 @@
+"""Reading indicator tables as they arrive: CSV and Excel, wide or long, with symbols.
+
+:func:`read_table` reads one table (a CSV from the job centre, an Excel sheet
+from the statistics office) into an :class:`IndicatorTable`: float values, a
+parallel frame of status codes (why a cell has no number, see
+:mod:`sozialraum.io.symbols`), area keys as text and the source row of every
+key, so that every later message can point to the cell in the original file.
+
+What is detected (each overridable): the encoding of a CSV (UTF-8, UTF-8 with
+BOM, Windows-1252), its delimiter (``;``, ``,``, tab), decimal comma and
+thousands point, the header row below title rows, footnotes under the table,
+the key and name columns, the layout (wide, or long with indicator/year/value
+columns), and keys that lost their leading zeros.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import difflib
+import io
+import re
+import warnings
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sozialraum._i18n import t
+from sozialraum.errors import InputError, SozialraumWarning
+from sozialraum.io.catalogue import normalise_header
+from sozialraum.io.keys import detect_key_width, normalise_keys, restore_leading_zeros
+from sozialraum.io.symbols import (
+    DEFAULT_SYMBOLS,
+    STATUS_CODES,
+    detect_number_format,
+    parse_cells,
+    str_mask,
+)
+
+__all__ = ["IndicatorTable", "read_table"]
+
+_MSG = {
+    "not_found": {"de": "{file}: Datei nicht gefunden.", "en": "{file}: file not found."},
+    "empty": {
+        "de": "{file}: Die Datei ist leer.",
+        "en": "{file}: the file is empty.",
+    },
+    "no_rows": {
+        "de": "{file}: Die Tabelle hat unter der Kopfzeile (Zeile {row}) keine Datenzeilen.",
+        "en": "{file}: the table has no data rows below the header (row {row}).",
+    },
+    "encoding": {
+        "de": "{file}: Die Zeichenkodierung ist weder UTF-8 noch Windows-1252 (versucht: {tried}).{guess} "
+        "Bitte die Datei als UTF-8 speichern oder encoding= angeben.",
+        "en": "{file}: the encoding is neither UTF-8 nor Windows-1252 (tried: {tried}).{guess} "
+        "Save the file as UTF-8 or pass encoding=.",
+    },
+    "guess": {"de": " Vermutlich {enc}.", "en": " Probably {enc}."},
+    "decode": {
+        "de": "{file}: Die Datei lässt sich nicht als {enc} lesen (Zeile {row}: Byte {byte}). "
+        "Vermutlich ist sie {other} kodiert; encoding={other!r} angeben oder weglassen "
+        "(dann wird die Kodierung erkannt).",
+        "en": "{file}: the file cannot be read as {enc} (line {row}: byte {byte}). It is probably "
+        "{other}; pass encoding={other!r} or leave it out (then it is detected).",
+    },
+    "mojibake": {
+        "de": "{file}: Der Text enthält Zeichen wie {sample!r}, die nach falsch gelesener Kodierung "
+        "aussehen (UTF-8 als {enc} gelesen?). Bitte encoding= prüfen.",
+        "en": "{file}: the text contains characters like {sample!r} that look like a wrongly read "
+        "encoding (UTF-8 read as {enc}?). Check encoding=.",
+    },
+    "unreadable": {
+        "de": "{file}: Die Datei kann nicht gelesen werden ({err}).",
+        "en": "{file}: the file cannot be read ({err}).",
+    },
+    "xls": {
+        "de": "{file}: Das alte Excel-Format .xls wird nicht gelesen. Bitte in Excel oder LibreOffice "
+        "als .xlsx speichern.",
+        "en": "{file}: the old Excel format .xls is not supported. Save it as .xlsx in Excel or "
+        "LibreOffice.",
+    },
+    "format": {
+        "de": "{file}: Unbekanntes Tabellenformat {ext!r}; erwartet .csv, .txt, .tsv oder .xlsx.",
+        "en": "{file}: unknown table format {ext!r}; expected .csv, .txt, .tsv or .xlsx.",
+    },
+    "no_sheet": {
+        "de": "{file}: Tabellenblatt {sheet!r} nicht vorhanden. Vorhandene Blätter: {sheets}.",
+        "en": "{file}: sheet {sheet!r} not found. Sheets: {sheets}.",
+    },
+    "no_header": {
+        "de": "{file}: Keine Kopfzeile mit einer Schlüsselspalte gefunden (erste Zeilen: {rows}). "
+        "Bitte key= (Name der Schlüsselspalte) und ggf. header_row= angeben.",
+        "en": "{file}: no header row with a key column found (first rows: {rows}). Pass key= "
+        "(the key column's header) and header_row= if needed.",
+    },
+    "no_key": {
+        "de": "{file}: Schlüsselspalte {key!r} nicht gefunden (Kopfzeile {row}). Vorhandene Spalten: "
+        "{columns}.{hint}",
+        "en": "{file}: key column {key!r} not found (header row {row}). Columns: {columns}.{hint}",
+    },
+    "no_key_detected": {
+        "de": "{file}: Keine Schlüsselspalte erkannt (Kopfzeile {row}: {columns}). Bitte key= angeben, "
+        "z. B. key={first!r}.",
+        "en": "{file}: no key column recognised (header row {row}: {columns}). Pass key=, e.g. "
+        "key={first!r}.",
+    },
+    "hint": {"de": " Meinten Sie {cand!r}?", "en": " Did you mean {cand!r}?"},
+    "no_column": {
+        "de": "{file}: Spalte {column!r} fehlt (Kopfzeile {row}). Vorhandene Spalten: {columns}.{hint}",
+        "en": "{file}: column {column!r} is missing (header row {row}). Columns: {columns}.{hint}",
+    },
+    "dup_header": {
+        "de": "{file}: Die Spaltenüberschrift {column!r} kommt mehrfach vor (Kopfzeile {row}). Bitte "
+        "eindeutig benennen.",
+        "en": "{file}: the header {column!r} occurs more than once (header row {row}). Make the "
+        "headers unique.",
+    },
+    "dup_target": {
+        "de": "{file}: Die Spalten {a!r} und {b!r} werden beide der Variable {id!r} zugeordnet. "
+        "Bitte eine davon entfernen oder die Zuordnung (columns=) anpassen.",
+        "en": "{file}: the columns {a!r} and {b!r} both map to variable {id!r}. Remove one of "
+        "them or change the mapping (columns=).",
+    },
+    "null_keys": {
+        "de": "{file}: {n} Zeile(n) ohne Schlüssel in Spalte {key!r}: Zeile {rows}. Jede Datenzeile "
+        "braucht einen Gebietsschlüssel.",
+        "en": "{file}: {n} row(s) without a key in column {key!r}: row {rows}. Every data row "
+        "needs an area key.",
+    },
+    "dup_keys": {
+        "de": "{file}: Schlüssel mehrfach{in_year}: {ids}. Jede Zeile muss ein Gebiet eindeutig "
+        "bezeichnen.",
+        "en": "{file}: duplicate keys{in_year}: {ids}. Each row must name one area.",
+    },
+    "in_year": {"de": " im Jahr {year}", "en": " in year {year}"},
+    "dup_row": {"de": "{key!r} (Zeilen {rows})", "en": "{key!r} (rows {rows})"},
+    "dup_long": {
+        "de": "{file}: Wert mehrfach angegeben für Schlüssel {key!r}, Merkmal {ind!r}{in_year} "
+        "(Zeilen {rows}).",
+        "en": "{file}: value given more than once for key {key!r}, indicator {ind!r}{in_year} "
+        "(rows {rows}).",
+    },
+    "restored": {
+        "de": "{file}: Bei {n} Schlüsseln fehlten führende Nullen (als Zahl gespeichert?); auf "
+        "{width} Stellen ergänzt, z. B. {ex}.",
+        "en": "{file}: {n} keys had lost their leading zeros (stored as numbers?); padded to "
+        "{width} digits, e.g. {ex}.",
+    },
+    "unknown": {
+        "de": "{file}: Unbekanntes Zeichen {text!r} in Zeile {row}, Spalte {column!r} – weder Zahl "
+        "noch bekanntes Statistik-Zeichen (. * - – x / … (12) 12p).{more} Bitte die Zelle "
+        'korrigieren oder zuordnen, z. B. symbols={{{text!r}: "fehlt"}}.',
+        "en": "{file}: unknown symbol {text!r} in row {row}, column {column!r} — neither a number "
+        "nor a known statistical symbol (. * - – x / … (12) 12p).{more} Correct the cell or "
+        'map it, e.g. symbols={{{text!r}: "fehlt"}}.',
+    },
+    "unknown_more": {
+        "de": " Weitere ({n}): {cells}.",
+        "en": " More ({n}): {cells}.",
+    },
+    "bad_symbol_code": {
+        "de": "symbols: {code!r} (für {text!r}) ist kein Statuscode; erlaubt: {codes}.",
+        "en": "symbols: {code!r} (for {text!r}) is not a status code; allowed: {codes}.",
+    },
+    "bad_year": {
+        "de": "{file}: Ungültige Jahresangabe {text!r} in Zeile {row}, Spalte {column!r}.",
+        "en": "{file}: invalid year {text!r} in row {row}, column {column!r}.",
+    },
+    "year_missing": {
+        "de": "{file}: Jahr {year} ist nicht in der Tabelle (vorhanden: {years}).",
+        "en": "{file}: year {year} is not in the table (present: {years}).",
+    },
+    "long_cols": {
+        "de": "{file}: Für das Langformat fehlen Spalten: {missing} (Kopfzeile {row}: {columns}). "
+        "Erwartet: Schlüssel, Merkmal/Indikator, Wert und ggf. Jahr.",
+        "en": "{file}: columns missing for the long layout: {missing} (header row {row}: "
+        "{columns}). Expected: key, indicator/Merkmal, value/Wert and optionally year/Jahr.",
+    },
+    "layout": {
+        "de": 'layout muss "auto", "wide" oder "long" sein, nicht {layout!r}.',
+        "en": 'layout must be "auto", "wide" or "long", not {layout!r}.',
+    },
+    "unmapped": {
+        "de": "{file}: {n} Spalte(n) stehen nicht im Katalog und behalten ihre Überschrift: {cols}.",
+        "en": "{file}: {n} column(s) are not in the catalogue and keep their header: {cols}.",
+    },
+    "totals": {
+        "de": "{file}: Summenzeile(n) ohne Gebietsschlüssel übersprungen: Zeile {rows} ({names}).",
+        "en": "{file}: total row(s) without an area key skipped: row {rows} ({names}).",
+    },
+    "header_row": {
+        "de": "{file}: header_row={row} liegt außerhalb der Tabelle (1–{n}).",
+        "en": "{file}: header_row={row} is outside the table (1–{n}).",
+    },
+    "no_values": {
+        "de": "{file}: Die Tabelle hat außer Schlüssel und Namen keine Spalten mit Zahlen "
+        "(Spalten: {columns}).",
+        "en": "{file}: the table has no columns with numbers besides key and name "
+        "(columns: {columns}).",
+    },
+}
+
+_TRIED = ("utf-8", "utf-8-sig", "cp1252")
+_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf¤¶¼Ÿ„–œ]|â€[\u0080-\u00bf“”™œžŸ¢¦]")
+# characters that a real German/Western-European cp1252 text plausibly contains beyond ASCII
+_CP1252_OK = set(
+    "ÄÖÜäöüßéèêëáàâíìîïóòôúùûçñÁÀÂÉÈÊÍÓÚÇÑåøæÅØÆœŒšŠžŽ"
+    "€–—„“”‚‘’…°§²³¹½¼¾µ·«»\u00a0©®™•´¸¨×÷±¬¦¢£¥¤ªº¿¡"
+)
+
+_FOOTNOTE = re.compile(
+    r"^\s*(?:quelle|quellen|anmerkung|anmerkungen|hinweis|hinweise|fu(?:ß|ss)note|stand\b|source|"
+    r"notes?\b|zeichenerkl|erl(?:ä|ae)uterung|legende|\d{1,2}\s*\)|\*+\s|[¹²³⁴⁵]|-{3,}|©|"
+    r"\S{1,3}\s*=\s)",
+    re.IGNORECASE,
+)
+_TOTAL = re.compile(r"\b(?:insgesamt|summe|gesamt|zusammen|total)\b", re.IGNORECASE)
+
+
+def _compact(h: object) -> str:
+    return re.sub(r"[^a-z0-9]", "", normalise_header(h))
+
+
+_KEY_EXACT = (
+    "sozialraumnr",
+    "sozialraumnummer",
+    "sozialraumid",
+    "sozialraumschluessel",
+    "srnr",
+    "srid",
+    "srschluessel",
+    "srkey",
+    "schluessel",
+    "gebietsschluessel",
+    "gemeindeschluessel",
+    "regionalschluessel",
+    "ags",
+    "ars",
+    "gebietnr",
+    "gebietsnr",
+    "gebietsnummer",
+    "gebietid",
+    "planungsraumnr",
+    "planungsraumid",
+    "planungsraumnummer",
+    "plrid",
+    "plrnr",
+    "plr",
+    "id",
+    "key",
+    "kennziffer",
+    "schluesselnr",
+    "bezirknr",
+    "bezirksnr",
+    "statistischerbezirk",
+    "stadtteilnr",
+    "ortsteilnr",
+    "gemeindenr",
+    "nr",
+    "nummer",
+    "code",
+    "areaid",
+)
+_KEY_AMBIGUOUS = ("sozialraum", "planungsraum", "gebiet", "bezirk", "stadtteil", "ortsteil")
+_NAME = (
+    "name",
+    "bezeichnung",
+    "sozialraumname",
+    "srname",
+    "sozialraum",
+    "gemeindename",
+    "gemeinde",
+    "gebietsname",
+    "gebiet",
+    "planungsraumname",
+    "planungsraum",
+    "stadtteilname",
+    "stadtteil",
+    "ortsteilname",
+    "ortsteil",
+    "bezirksname",
+    "bezirk",
+    "areaname",
+)
+_YEAR = ("jahr", "year", "berichtsjahr", "bezugsjahr")
+_INDICATOR = (
+    "indikator",
+    "indicator",
+    "merkmal",
+    "variable",
+    "kennzahl",
+    "merkmalsname",
+    "merkmalid",
+)
+_VALUE = ("wert", "value", "werte", "anzahl", "values")
+
+
+# --------------------------------------------------------------------------- result type
+
+
+@dataclass(frozen=True, eq=False)
+class IndicatorTable:
+    """An indicator table: values, per-cell status, keys as text, source rows.
+
+    Attributes
+    ----------
+    values
+        float DataFrame; index = area key (text, named ``"key"``), or a MultiIndex
+        ``(key, year)`` for a table holding several years; columns = variable ids
+        (with ``columns=``) or the cleaned headers.
+    status
+        Same shape; ``"string"`` dtype status codes (``geheim``, ``nichts_vorhanden``, …,
+        ``fehlt``), ``<NA>`` where the value is a plain number.
+    key
+        Header of the key column in the source.
+    names
+        Area names (Series aligned with ``values.index``) or ``None``.
+    source
+        File name, with the sheet for Excel: ``"indikatoren_2024.xlsx[Daten]"``.
+    year
+        The table's year (``None`` if unknown or several).
+    meta
+        ``rows`` (Series aligned with ``values.index``: 1-based source row),
+        ``header_row``, ``last_row``, ``footnotes``, ``total_rows``, ``encoding``,
+        ``delimiter``, ``decimal``, ``thousands``, ``layout``, ``restored_keys``,
+        ``unknown_symbols`` (user-mapped symbol → count), ``text_columns``,
+        ``unmapped_columns``, ``path``.
+    """
+
+    values: pd.DataFrame
+    status: pd.DataFrame
+    key: str
+    names: pd.Series | None
+    source: str
+    year: int | None = None
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def years(self) -> list[int]:
+        """Years in the table (from the index, else ``[year]`` or ``[]``)."""
+        if isinstance(self.values.index, pd.MultiIndex):
+            return sorted(int(y) for y in self.values.index.get_level_values("year").unique())
+        return [self.year] if self.year is not None else []
+
+    def for_year(self, year: int, *, lang: str | None = None) -> IndicatorTable:
+        """The table of one year (index = key).
+
+        Raises
+        ------
+        InputError
+            The year is not in the table (message names the years present).
+        """
+        year = int(year)
+        if not isinstance(self.values.index, pd.MultiIndex):
+            if self.year is not None and self.year != year:
+                raise InputError(
+                    t(_MSG, "year_missing", lang, file=self.source, year=year, years=self.year),
+                    file=self.source,
+                )
+            return dataclasses.replace(self, year=year)
+        if year not in self.years:
+            raise InputError(
+                t(
+                    _MSG,
+                    "year_missing",
+                    lang,
+                    file=self.source,
+                    year=year,
+                    years=", ".join(map(str, self.years)),
+                ),
+                file=self.source,
+            )
+
+        def pick(obj):
+            if obj is None:
+                return None
+            return obj.xs(year, level="year")
+
+        meta = dict(self.meta)
+        if isinstance(meta.get("rows"), pd.Series):
+            meta["rows"] = pick(meta["rows"])
+        return dataclasses.replace(
+            self,
+            values=pick(self.values),
+            status=pick(self.status),
+            names=pick(self.names),
+            year=year,
+            meta=meta,
+        )
+
+    def to_long(self) -> pd.DataFrame:
+        """One row per key (and year) and variable: ``key, [year,] variable, value, status``."""
+        ids = list(self.values.index.names)
+        v = self.values.reset_index().melt(id_vars=ids, var_name="variable", value_name="value")
+        s = self.status.reset_index().melt(id_vars=ids, var_name="variable", value_name="status")
+        v["status"] = s["status"].astype("string").to_numpy()
+        if self.year is not None and "year" not in ids:
+            v.insert(1, "year", self.year)
+        return v
+
+    def rename(self, mapping: Mapping[str, str]) -> IndicatorTable:
+        """A copy with value/status columns renamed (``{old: new}``)."""
+        return dataclasses.replace(
+            self,
+            values=self.values.rename(columns=dict(mapping)),
+            status=self.status.rename(columns=dict(mapping)),
+        )
+
+    def __repr__(self) -> str:
+        return (
+            f"IndicatorTable(source={self.source!r}, year={self.year}, rows={len(self.values)}, "
+            f"columns={list(self.values.columns)})"
+        )
+
+
+# --------------------------------------------------------------------------- raw reading
+
+
+def _decode(raw: bytes, encoding: str | None, src: str, lang) -> tuple[str, str]:
+    """Decode CSV bytes: the given encoding, else UTF-8 (with/without BOM), else cp1252."""
+    if encoding is not None:
+        try:
+            text = raw.decode(encoding)
+        except UnicodeDecodeError as err:
+            row = raw[: err.start].count(b"\n") + 1
+            other = (
+                "cp1252"
+                if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
+                else "utf-8"
+            )
+            raise InputError(
+                t(
+                    _MSG,
+                    "decode",
+                    lang,
+                    file=src,
+                    enc=encoding,
+                    row=row,
+                    byte=hex(raw[err.start]),
+                    other=other,
+                ),
+                file=src,
+                row=row,
+            ) from err
+        except LookupError as err:
+            raise InputError(t(_MSG, "unreadable", lang, file=src, err=err), file=src) from err
+        if text.startswith("\ufeff"):
+            text = text[1:]
+        m = _MOJIBAKE.search(text)
+        if m:
+            warnings.warn(
+                t(_MSG, "mojibake", lang, file=src, sample=m.group(0), enc=encoding),
+                SozialraumWarning,
+                stacklevel=4,
+            )
+        return text, encoding
+    if raw.startswith(b"\xef\xbb\xbf"):
+        try:
+            return raw[3:].decode("utf-8"), "utf-8-sig"
+        except UnicodeDecodeError:
+            pass
+    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16"), "utf-16"  # Excel's "Unicode text" export (unambiguous BOM)
+    try:
+        text = raw.decode("utf-8")
+        if "\x00" not in text:  # NUL bytes: UTF-16 without BOM or binary, not a text table
+            return text, "utf-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        text = raw.decode("cp1252")
+    except UnicodeDecodeError:
+        text = None
+    if text is not None:
+        high = [c for c in set(text) if ord(c) >= 0x80]
+        controls = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
+        odd = [c for c in high if c not in _CP1252_OK]
+        if not controls and len(odd) <= max(1, len(high) // 5):
+            return text, "cp1252"
+    guess = ""
+    try:
+        from charset_normalizer import from_bytes
+
+        best = from_bytes(raw).best()
+        if best is not None and best.encoding:
+            guess = t(_MSG, "guess", lang, enc=best.encoding)
+    except Exception:  # pragma: no cover - charset-normalizer missing or failing: no guess
+        guess = ""
+    raise InputError(
+        t(_MSG, "encoding", lang, file=src, tried=", ".join(_TRIED), guess=guess), file=src
+    )
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines() if ln.strip()][:60]
+    best, best_score = ";", -1
+    for delim in (";", "\t", ",", "|"):
+        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
+        counts = [c for c in counts if c > 1]
+        if not counts:
+            continue
+        mode = max(set(counts), key=counts.count)
+        score = counts.count(mode) * (1 if mode > 1 else 0)
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def _frame_from_rows(data: list[list]) -> pd.DataFrame:
+    """Object DataFrame from ragged rows (short rows padded with None)."""
+    if not data:
+        return pd.DataFrame(dtype=object)
+    width = max(len(r) for r in data)
+    if width == 0:
+        return pd.DataFrame(dtype=object)
+    padded = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in data]
+    return pd.DataFrame(padded, dtype=object)
+
+
+def _read_grid(path: Path, *, sheet, encoding, delimiter, lang):
+    """Raw cells of a CSV or an Excel sheet.
+
+    Returns ``(grid, rows, source, info)``: an object DataFrame with positional
+    columns, the 1-based source row number of each grid row, the source name and
+    a dict (encoding, delimiter, sheet).
+    """
+    src = path.name
+    ext = path.suffix.lower()
+    info: dict = {}
+    if ext == ".xls":
+        raise InputError(t(_MSG, "xls", lang, file=src), file=str(path))
+    if ext in (".xlsx", ".xlsm"):
+        import openpyxl
+
+        try:
+            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        except Exception as err:  # zipfile.BadZipFile, InvalidFileException, KeyError …
+            raise InputError(
+                t(_MSG, "unreadable", lang, file=src, err=err), file=str(path)
+            ) from err
+        try:
+            names = wb.sheetnames
+            if sheet is None:
+                name = names[0]
+            elif isinstance(sheet, int) and not isinstance(sheet, bool):
+                if not -len(names) <= sheet < len(names):
+                    raise InputError(
+                        t(
+                            _MSG,
+                            "no_sheet",
+                            lang,
+                            file=src,
+                            sheet=sheet,
+                            sheets=", ".join(map(repr, names)),
+                        ),
+                        file=str(path),
+                    )
+                name = names[sheet]
+            else:
+                matches = [n for n in names if n == sheet] or [
+                    n for n in names if normalise_header(n) == normalise_header(sheet)
+                ]
+                if not matches:
+                    raise InputError(
+                        t(
+                            _MSG,
+                            "no_sheet",
+                            lang,
+                            file=src,
+                            sheet=sheet,
+                            sheets=", ".join(map(repr, names)),
+                        ),
+                        file=str(path),
+                    )
+                name = matches[0]
+            ws = wb[name]
+            ws.reset_dimensions()
+            data = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+        finally:
+            wb.close()
+        info["sheet"] = name
+        source = f"{src}[{name}]"
+        grid = _frame_from_rows(data)
+        rows = np.arange(1, len(grid) + 1)
+        return grid, rows, source, info
+    if ext not in (".csv", ".txt", ".tsv", ".tab", ""):
+        raise InputError(t(_MSG, "format", lang, file=src, ext=ext), file=str(path))
+    raw = path.read_bytes()
+    if not raw.strip():
+        raise InputError(t(_MSG, "empty", lang, file=src), file=str(path))
+    text, enc = _decode(raw, encoding, src, lang)
+    delim = delimiter or _sniff_delimiter(text)
+    info.update(encoding=enc, delimiter=delim)
+    grid = _csv_fast(text, delim)
+    if grid is not None:
+        return grid, np.arange(1, len(grid) + 1), src, info
+    # ragged rows or line breaks inside quoted cells: the csv module gives exact line numbers
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, skipinitialspace=True)
+    data, rows = [], []
+    for rec in reader:
+        data.append(rec)
+        rows.append(reader.line_num)
+    grid = _frame_from_rows(data)
+    return grid, np.asarray(rows, dtype=int), src, info
+
+
+def _csv_fast(text: str, delim: str) -> pd.DataFrame | None:
+    """All cells as text with pandas' C parser, or None when it cannot keep line numbers."""
+    lines = text.splitlines()
+    while lines and not lines[-1].strip():
+        lines.pop()
+    if not lines or '"' in text:
+        return None  # quoted cells may span lines: use the csv module
+    width = max(ln.count(delim) for ln in lines) + 1
+    try:
+        grid = pd.read_csv(
+            io.StringIO("\n".join(lines)),
+            sep=delim,
+            header=None,
+            names=range(width),
+            dtype=object,
+            na_filter=False,
+            skip_blank_lines=False,
+            skipinitialspace=True,
+            quoting=csv.QUOTE_NONE,
+            engine="c",
+        )
+    except (pd.errors.ParserError, ValueError):
+        return None
+    if len(grid) != len(lines):
+        return None
+    grid.columns = range(width)
+    return grid
+
+
+# --------------------------------------------------------------------------- structure
+
+
+def _sample(col: pd.Series, n: int = 2000) -> np.ndarray:
+    """The first ``n`` cells and ``n`` evenly spaced ones (to detect the number format)."""
+    arr = col.to_numpy(dtype=object)
+    if len(arr) <= 2 * n:
+        return arr
+    return np.concatenate([arr[:n], arr[n :: (len(arr) - n) // n + 1]])
+
+
+def _filled(frame: pd.DataFrame, *, stripped: bool = False) -> np.ndarray:
+    """Boolean array: cell holds something (not None/NaN, not blank text).
+
+    ``stripped``: cells hold no surrounding blanks (CSV read with skipinitialspace),
+    so a blank cell is an empty string.
+    """
+    if stripped:
+        arr = frame.to_numpy(dtype=object)
+        return ~pd.isna(arr) & (arr != "")
+    out = np.zeros(frame.shape, dtype=bool)
+    for j in range(frame.shape[1]):
+        codes, uniques = pd.factorize(frame.iloc[:, j].astype(object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        blank = np.zeros(len(uniques), dtype=bool)
+        texts = str_mask(uniques)
+        if texts.any():
+            blank[texts] = np.char.strip(np.asarray(uniques[texts], dtype=str)) == ""
+        out[:, j] = (codes >= 0) & ~blank[np.where(codes >= 0, codes, 0)] if len(uniques) else False
+    return out
+
+
+def _find_key(headers: list[str], body: pd.DataFrame | None) -> int | None:
+    comp = [_compact(h) for h in headers]
+    for cand in _KEY_EXACT:
+        if cand in comp:
+            return comp.index(cand)
+    for j, c in enumerate(comp):
+        if (
+            c
+            and re.search(r"(nr|nummer|schluessel|kennziffer|id)$", c)
+            and not c.startswith(("lfd", "laufende"))
+        ):
+            return j
+    for cand in _KEY_AMBIGUOUS:
+        if cand in comp:
+            j = comp.index(cand)
+            if body is None:
+                return j
+            vals = normalise_keys(body.iloc[:50, j]).dropna().astype(str)
+            vals = vals[~vals.str.contains(_FOOTNOTE) & ~vals.str.contains(_TOTAL)]
+            if len(vals) and vals.str.fullmatch(r"[\w.\-/]*\d[\w.\-/]*").mean() >= 0.8:
+                return j
+    return None
+
+
+def _find_name(headers: list[str], exclude: set[int]) -> int | None:
+    comp = [_compact(h) for h in headers]
+    for cand in _NAME:
+        for j, c in enumerate(comp):
+            if c == cand and j not in exclude:
+                return j
+    return None
+
+
+def _find(headers: list[str], words: tuple[str, ...]) -> int | None:
+    comp = [_compact(h) for h in headers]
+    for w in words:
+        if w in comp:
+            return comp.index(w)
+    return None
+
+
+def _match_header(headers: list[str], wanted: str) -> int | None:
+    for j, h in enumerate(headers):
+        if h == wanted:
+            return j
+    nw = normalise_header(wanted)
+    for j, h in enumerate(headers):
+        if normalise_header(h) == nw:
+            return j
+    return None
+
+
+def _header_texts(cells) -> list[str]:
+    out = []
+    for c in cells:
+        if c is None or (isinstance(c, float) and np.isnan(c)):
+            out.append("")
+        else:
+            s = c.strftime("%Y") if hasattr(c, "strftime") else str(c)
+            if isinstance(c, float) and c.is_integer():
+                s = str(int(c))
+            out.append(re.sub(r"\s+", " ", s).strip())
+    return out
+
+
+def _locate_header(grid, filled, rows, key, header_row, src, lang) -> int:
+    n = len(grid)
+    if header_row is not None:
+        pos = np.flatnonzero(rows == int(header_row))
+        if not len(pos):
+            raise InputError(
+                t(_MSG, "header_row", lang, file=src, row=header_row, n=int(rows[-1])), file=src
+            )
+        return int(pos[0])
+    look = min(n, 60)
+    counts = filled[:look].sum(axis=1)
+    width = int(counts.max()) if look else 0
+    fallback = None
+    for i in range(look):
+        if counts[i] < 2 or counts[i] * 2 < width:
+            continue
+        cells = grid.iloc[i].tolist()
+        texts = sum(
+            1
+            for c, f in zip(cells, filled[i], strict=True)
+            if f and isinstance(c, str) and not _is_number_text(c)
+        )
+        if texts * 2 < counts[i]:
+            continue
+        headers = _header_texts(cells)
+        if key is not None:
+            if _match_header(headers, key) is not None:
+                return i
+            if fallback is None:
+                fallback = i
+            continue
+        if _find_key(headers, grid.iloc[i + 1 :]) is not None:
+            return i
+        if fallback is None:
+            fallback = i
+    if fallback is not None:
+        return fallback  # a header without the (recognised) key column: reported by the caller
+    first = "; ".join(
+        " | ".join(h for h in _header_texts(grid.iloc[i].tolist()) if h)[:60]
+        for i in range(min(n, 3))
+    )
+    raise InputError(t(_MSG, "no_header", lang, file=src, rows=first or "–"), file=src)
+
+
+def _is_number_text(s: str) -> bool:
+    return bool(re.fullmatch(r"\s*[+-]?[\d.,\s]+\s*", s))
+
+
+# --------------------------------------------------------------------------- main reader
+
+
+def read_table(
+    path: str | Path,
+    *,
+    sheet: str | int | None = None,
+    key: str | None = None,
+    name: str | None = None,
+    year: int | None = None,
+    layout: str = "auto",
+    encoding: str | None = None,
+    delimiter: str | None = None,
+    decimal: str | None = None,
+    thousands: str | None = None,
+    key_width: int | None = None,
+    header_row: int | None = None,
+    symbols: Mapping[str, str] | None = None,
+    columns=None,
+    lang: str | None = None,
+) -> IndicatorTable:
+    """Read an indicator table (CSV or XLSX, wide or long) into an :class:`IndicatorTable`.
+
+    Parameters
+    ----------
+    path
+        ``.csv``/``.txt``/``.tsv`` or ``.xlsx``.
+    sheet
+        Excel sheet name or 0-based index (default: the first sheet).
+    key
+        Header of the key column; detected when omitted (``Sozialraum-Nr.``,
+        ``Schlüssel``, ``AGS``, ``ARS``, ``Gebiet-Nr.``, ``sr_id``, …).
+    name
+        Header of the area-name column; detected when omitted (``Name``,
+        ``Bezeichnung``, ``Sozialraum``, ``Gemeinde``, …).
+    year
+        Select this year from a multi-year table (error if absent), or the year of a
+        single-year table.
+    layout
+        ``"wide"`` (one column per variable), ``"long"`` (columns key, indicator,
+        [year,] value) or ``"auto"``.
+    encoding, delimiter, decimal, thousands
+        CSV encoding / delimiter and number format; detected when omitted.
+    key_width
+        Pad all-digit keys to this width (lost leading zeros); detected from an
+        ``AGS``/``ARS`` header or the majority width when omitted.
+    header_row
+        1-based row of the header (as the spreadsheet shows it); detected when omitted.
+    symbols
+        Extra cell texts → status code, e.g. ``{"k.A.": "fehlt"}``.
+    columns
+        A :class:`~sozialraum.io.Catalogue` (headers matched through
+        ``Catalogue.header_map()``) or a mapping ``header → variable id`` (every
+        header in it must be present). Columns are renamed to variable ids; other
+        value columns keep their header (with one warning listing them).
+    lang
+        Message language.
+
+    Returns
+    -------
+    IndicatorTable
+
+    Raises
+    ------
+    InputError
+        Missing/empty file, undecodable encoding, unknown sheet, no header or key
+        column, missing column, rows without key, duplicate keys (with their rows),
+        unknown symbols (file, row, column, text), a year not in the table.
+    """
+    path = Path(path)
+    if layout not in ("auto", "wide", "long"):
+        raise ValueError(t(_MSG, "layout", lang, layout=layout))
+    user_symbols = dict(symbols or {})
+    for txt, code in user_symbols.items():
+        if code not in STATUS_CODES:
+            raise ValueError(
+                t(_MSG, "bad_symbol_code", lang, code=code, text=txt, codes=", ".join(STATUS_CODES))
+            )
+    if not path.exists():
+        raise InputError(t(_MSG, "not_found", lang, file=str(path)), file=str(path))
+    grid, rows, source, info = _read_grid(
+        path, sheet=sheet, encoding=encoding, delimiter=delimiter, lang=lang
+    )
+    if grid.shape[0] == 0 or grid.shape[1] == 0:
+        raise InputError(t(_MSG, "empty", lang, file=source), file=source)
+    filled = _filled(grid, stripped="delimiter" in info)
+    if not filled.any():
+        raise InputError(t(_MSG, "empty", lang, file=source), file=source)
+
+    h = _locate_header(grid, filled, rows, key, header_row, source, lang)
+    hdr_row = int(rows[h])
+    headers = _header_texts(grid.iloc[h].tolist())
+    body = grid.iloc[h + 1 :]
+    bfilled = filled[h + 1 :]
+    body_rows = rows[h + 1 :]
+    # name unnamed columns that hold data, drop empty ones
+    from openpyxl.utils import get_column_letter
+
+    keep = []
+    for j, hd in enumerate(headers):
+        if hd:
+            keep.append(j)
+        elif bfilled[:, j].any():
+            headers[j] = f"Spalte {get_column_letter(j + 1)}"
+            keep.append(j)
+    headers = [headers[j] for j in keep]
+    body = body.iloc[:, keep]
+    body.columns = range(len(keep))
+    bfilled = bfilled[:, keep]
+    seen: dict[str, int] = {}
+    for hd in headers:
+        nh = normalise_header(hd)
+        if nh in seen:
+            raise InputError(
+                t(_MSG, "dup_header", lang, file=source, column=hd, row=hdr_row),
+                file=source,
+                column=hd,
+            )
+        seen[nh] = 1
+    cols_text = ", ".join(repr(x) for x in headers)
+
+    def missing_column(col: str):
+        close = difflib.get_close_matches(col, headers, n=1)
+        hint = t(_MSG, "hint", lang, cand=close[0]) if close else ""
+        return InputError(
+            t(
+                _MSG,
+                "no_column",
+                lang,
+                file=source,
+                column=col,
+                row=hdr_row,
+                columns=cols_text,
+                hint=hint,
+            ),
+            file=source,
+            row=hdr_row,
+            column=col,
+        )
+
+    # key and name columns
+    if key is not None:
+        kj = _match_header(headers, key)
+        if kj is None:
+            close = difflib.get_close_matches(key, headers, n=1)
+            hint = t(_MSG, "hint", lang, cand=close[0]) if close else ""
+            raise InputError(
+                t(
+                    _MSG,
+                    "no_key",
+                    lang,
+                    file=source,
+                    key=key,
+                    row=hdr_row,
+                    columns=cols_text,
+                    hint=hint,
+                ),
+                file=source,
+                row=hdr_row,
+                column=key,
+            )
+    else:
+        kj = _find_key(headers, body)
+        if kj is None:
+            raise InputError(
+                t(
+                    _MSG,
+                    "no_key_detected",
+                    lang,
+                    file=source,
+                    row=hdr_row,
+                    columns=cols_text,
+                    first=headers[0],
+                ),
+                file=source,
+                row=hdr_row,
+            )
+    if name is not None:
+        nj = _match_header(headers, name)
+        if nj is None:
+            raise missing_column(name)
+    else:
+        nj = _find_name(headers, {kj})
+    yj = _find(headers, _YEAR)
+    ij = _find(headers, _INDICATOR)
+    vj = _find(headers, _VALUE)
+    is_long = layout == "long" or (layout == "auto" and ij is not None and vj is not None)
+    if is_long and (ij is None or vj is None):
+        missing = [w for w, j in (("Merkmal/indicator", ij), ("Wert/value", vj)) if j is None]
+        raise InputError(
+            t(
+                _MSG,
+                "long_cols",
+                lang,
+                file=source,
+                missing=", ".join(missing),
+                row=hdr_row,
+                columns=cols_text,
+            ),
+            file=source,
+            row=hdr_row,
+        )
+
+    # rows: data region, footnotes below it, empty rows, totals
+    keys_raw = normalise_keys(body.iloc[:, kj].reset_index(drop=True))
+    key_txt = keys_raw.astype("string")
+    has_key = key_txt.notna().to_numpy(dtype=bool)
+    foot_key = key_txt.str.contains(_FOOTNOTE, na=False).to_numpy(dtype=bool)
+    nfilled = bfilled.sum(axis=1)
+    footnotes: list[str] = []
+    last = -1
+    for i in range(len(body) - 1, -1, -1):  # the table ends at the last row that holds data
+        if has_key[i] and not foot_key[i]:
+            last = i
+            break
+        if nfilled[i] >= 2:
+            first = next(c for c, f in zip(body.iloc[i].tolist(), bfilled[i], strict=True) if f)
+            if not _FOOTNOTE.match(str(first)):
+                last = i
+                break
+    if last < 0 and not (nfilled > 0).any():
+        raise InputError(
+            t(_MSG, "no_rows", lang, file=source, row=hdr_row), file=source, row=hdr_row
+        )
+    trailer = body.iloc[last + 1 :]
+    for i in range(len(trailer)):
+        txt = " ".join(
+            str(c).strip()
+            for c, f in zip(trailer.iloc[i].tolist(), bfilled[last + 1 + i], strict=True)
+            if f
+        )
+        if txt:
+            footnotes.append(txt)
+    region = slice(0, last + 1)
+    body = body.iloc[region].reset_index(drop=True)
+    bfilled = bfilled[region]
+    body_rows = body_rows[region]
+    keys_raw = keys_raw.iloc[region].reset_index(drop=True)
+    has_key = has_key[region]
+    nonempty = bfilled.any(axis=1)
+    # total rows (no key, or a key like "Insgesamt", with a total word)
+    label_cells = body.iloc[:, kj].astype("string").fillna("")
+    if nj is not None:
+        label_cells = label_cells + " " + body.iloc[:, nj].astype("string").fillna("")
+    total_word = label_cells.str.contains(_TOTAL, na=False).to_numpy(dtype=bool)
+    key_is_word = ~keys_raw.astype("string").str.contains(r"\d", na=False).to_numpy(dtype=bool)
+    is_total = nonempty & total_word & (~has_key | key_is_word)
+    total_rows = []
+    if is_total.any():
+        total_rows = [
+            {"row": int(r), "text": str(s).strip()}
+            for r, s in zip(body_rows[is_total], label_cells[is_total], strict=True)
+        ]
+        warnings.warn(
+            t(
+                _MSG,
+                "totals",
+                lang,
+                file=source,
+                rows=", ".join(str(d["row"]) for d in total_rows),
+                names="; ".join(d["text"] for d in total_rows[:3]),
+            ),
+            SozialraumWarning,
+            stacklevel=2,
+        )
+    take = nonempty & ~is_total
+    null = take & ~has_key
+    if null.any():
+        bad = body_rows[null]
+        raise InputError(
+            t(
+                _MSG,
+                "null_keys",
+                lang,
+                file=source,
+                n=int(null.sum()),
+                key=headers[kj],
+                rows=", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else ""),
+            ),
+            file=source,
+            row=int(bad[0]),
+            column=headers[kj],
+        )
+    body = body[take].reset_index(drop=True)
+    body_rows = body_rows[take]
+    keys = keys_raw[take].reset_index(drop=True)
+    if not len(body):
+        raise InputError(
+            t(_MSG, "no_rows", lang, file=source, row=hdr_row), file=source, row=hdr_row
+        )
+
+    # keys: lost leading zeros
+    width = key_width if key_width is not None else detect_key_width(keys, headers[kj])
+    restored_log = pd.DataFrame({"row": [], "original": [], "restored": []})
+    if width:
+        fixed = restore_leading_zeros(keys, int(width))
+        changed = (fixed != keys).to_numpy(dtype=bool)
+        if changed.any():
+            restored_log = pd.DataFrame(
+                {
+                    "row": body_rows[changed],
+                    "original": keys[changed].to_numpy(),
+                    "restored": fixed[changed].to_numpy(),
+                }
+            )
+            ex = ", ".join(
+                f"{o} → {r}"
+                for o, r in zip(
+                    restored_log["original"][:3], restored_log["restored"][:3], strict=True
+                )
+            )
+            warnings.warn(
+                t(
+                    _MSG,
+                    "restored",
+                    lang,
+                    file=source,
+                    n=int(changed.sum()),
+                    width=int(width),
+                    ex=ex,
+                ),
+                SozialraumWarning,
+                stacklevel=2,
+            )
+            keys = fixed
+
+    # years
+    years_col = None
+    if yj is not None:
+        years_col = _parse_years(body.iloc[:, yj], body_rows, headers[yj], source, lang)
+
+    # number format from all text cells of candidate value columns
+    skip = {kj, nj, yj, ij}
+    value_js = [vj] if is_long else [j for j in range(len(headers)) if j not in skip]
+    if decimal is None and thousands is None:
+        distinct = [pd.unique(_sample(body.iloc[:, j])) for j in value_js]
+        prefer = "." if info.get("delimiter") == "," else ","
+        txt_all = pd.Series(np.concatenate(distinct) if distinct else [], dtype=object)
+        decimal, thousands = detect_number_format(txt_all, prefer=prefer)
+    elif decimal is None:
+        decimal = "," if thousands != "," else "."
+    elif thousands is None:
+        thousands = "." if decimal == "," else ","
+
+    mapping, required = _column_mapping(columns)
+    meta = {
+        "path": str(path),
+        "header_row": hdr_row,
+        "first_row": int(body_rows[0]),
+        "last_row": int(body_rows[-1]),
+        "footnotes": footnotes,
+        "total_rows": total_rows,
+        "decimal": decimal,
+        "thousands": thousands,
+        "layout": "long" if is_long else "wide",
+        "restored_keys": restored_log,
+        **info,
+    }
+    ctx = dict(
+        source=source,
+        lang=lang,
+        decimal=decimal,
+        thousands=thousands,
+        symbols=user_symbols,
+        rows=body_rows,
+    )
+    if is_long:
+        values, status, names, rowser, used = _long(
+            body, keys, years_col, headers, kj, nj, ij, vj, mapping, required, ctx, missing_column
+        )
+        meta["text_columns"] = None
+        meta["unmapped_columns"] = []
+        other = [headers[j] for j in range(len(headers)) if j not in skip | {vj}]
+        meta["ignored_columns"] = other
+    else:
+        values, status, names, rowser, used, text_cols, unmapped = _wide(
+            body,
+            keys,
+            years_col,
+            headers,
+            kj,
+            nj,
+            value_js,
+            mapping,
+            required,
+            columns is not None,
+            ctx,
+            missing_column,
+        )
+        meta["text_columns"] = text_cols
+        meta["unmapped_columns"] = unmapped
+    meta["unknown_symbols"] = used
+
+    # duplicates and years
+    idx_names = list(values.index.names)
+    dup = values.index.duplicated(keep=False)
+    if dup.any():
+        groups: dict = {}
+        for k, r in zip(values.index[dup], rowser.to_numpy()[dup], strict=True):
+            groups.setdefault(k, []).append(int(r))
+        parts = []
+        for k, rs in list(groups.items())[:10]:
+            kk = k[0] if isinstance(k, tuple) else k
+            parts.append(t(_MSG, "dup_row", lang, key=kk, rows=", ".join(map(str, rs))))
+        yrs = sorted({k[1] for k in groups if isinstance(k, tuple)})
+        in_year = t(_MSG, "in_year", lang, year=", ".join(map(str, yrs))) if yrs else ""
+        ids = [k[0] if isinstance(k, tuple) else k for k in groups]
+        raise InputError(
+            t(_MSG, "dup_keys", lang, file=source, in_year=in_year, ids="; ".join(parts)),
+            file=source,
+            row=list(groups.values())[0][1],
+            column=headers[kj],
+            ids=ids,
+        )
+    tab_year = None
+    if "year" in idx_names:
+        present = sorted(int(y) for y in values.index.get_level_values("year").unique())
+        if year is not None and int(year) not in present:
+            raise InputError(
+                t(
+                    _MSG,
+                    "year_missing",
+                    lang,
+                    file=source,
+                    year=year,
+                    years=", ".join(map(str, present)),
+                ),
+                file=source,
+                column=headers[yj] if yj is not None else None,
+            )
+        table = IndicatorTable(
+            values, status, headers[kj], names, source, None, meta | {"rows": rowser}
+        )
+        if year is not None or len(present) == 1:
+            table = table.for_year(int(year) if year is not None else present[0])
+        return table
+    tab_year = int(year) if year is not None else None
+    return IndicatorTable(
+        values, status, headers[kj], names, source, tab_year, meta | {"rows": rowser}
+    )
+
+
+def _parse_years(col: pd.Series, rows, header, source, lang) -> pd.Series:
+    s = col.reset_index(drop=True)
+    raw = s.astype("string").str.strip().str.replace(r"\.0+$", "", regex=True)
+    yrs = pd.to_numeric(raw, errors="coerce")
+    bad = yrs.isna() | (yrs % 1 != 0)
+    if bad.any():
+        i = int(np.flatnonzero(bad.to_numpy(dtype=bool))[0])
+        raise InputError(
+            t(_MSG, "bad_year", lang, file=source, text=s.iloc[i], row=int(rows[i]), column=header),
+            file=source,
+            row=int(rows[i]),
+            column=header,
+        )
+    return yrs.astype("int64")
+
+
+def _column_mapping(columns) -> tuple[dict[str, str] | None, list[str]]:
+    """Normalised header → id, and the headers that must be present (plain mapping)."""
+    if columns is None:
+        return None, []
+    if hasattr(columns, "header_map"):
+        return dict(columns.header_map()), []
+    if isinstance(columns, Mapping):
+        return {normalise_header(k): str(v) for k, v in columns.items()}, [str(k) for k in columns]
+    raise TypeError("columns must be a Catalogue or a mapping header → id")
+
+
+def _unknown_error(cells: list[tuple[int, str, str]], source, lang) -> InputError:
+    row, col, text = cells[0]
+    more = ""
+    if len(cells) > 1:
+        shown = "; ".join(f"{r}/{c!r}: {x!r}" for r, c, x in cells[1:6])
+        if len(cells) > 6:
+            shown += " …"
+        more = t(_MSG, "unknown_more", lang, n=len(cells) - 1, cells=shown)
+    return InputError(
+        t(_MSG, "unknown", lang, file=source, text=text, row=row, column=col, more=more),
+        file=source,
+        row=row,
+        column=col,
+    )
+
+
+def _parse(col: pd.Series, ctx) -> tuple[pd.Series, pd.Series, pd.Series]:
+    return parse_cells(
+        col.reset_index(drop=True),
+        decimal=ctx["decimal"],
+        thousands=ctx["thousands"],
+        symbols=ctx["symbols"],
+    )
+
+
+def _count_user_symbols(col: pd.Series, symbols: dict, acc: dict) -> None:
+    extra = {k: v for k, v in symbols.items() if k not in DEFAULT_SYMBOLS}
+    if not extra:
+        return
+    try:
+        s = col.str.strip()
+    except AttributeError:
+        return
+    for k in extra:
+        n = int((s == k.strip()).sum())
+        if n:
+            acc[k] = acc.get(k, 0) + n
+
+
+def _index(keys: pd.Series, years: pd.Series | None) -> pd.Index:
+    if years is None:
+        return pd.Index(keys.astype(object).to_numpy(), name="key", dtype=object)
+    return pd.MultiIndex.from_arrays(
+        [pd.Index(keys.astype(object).to_numpy(), dtype=object), years.to_numpy()],
+        names=["key", "year"],
+    )
+
+
+def _wide(
+    body,
+    keys,
+    years,
+    headers,
+    kj,
+    nj,
+    value_js,
+    mapping,
+    required,
+    warn_unmapped,
+    ctx,
+    missing_column,
+):
+    source, lang = ctx["source"], ctx["lang"]
+    rows = ctx["rows"]
+    for req in required:
+        if _match_header(headers, req) is None:
+            raise missing_column(req)
+    index = _index(keys, years)
+    vals, stats, unknown_cells, text_cols, unmapped = {}, {}, [], {}, []
+    target_from: dict[str, str] = {}
+    used: dict[str, int] = {}
+    for j in value_js:
+        hd = headers[j]
+        target = mapping.get(normalise_header(hd)) if mapping is not None else None
+        if target is None and mapping is not None:
+            target = mapping.get(_compact(hd)) if _compact(hd) in mapping else None
+        v, s, u = _parse(body.iloc[:, j], ctx)
+        nfilled = int((s != "fehlt").fillna(True).sum())
+        if target is None and nfilled and u.sum() * 2 > nfilled and not v.notna().any():
+            # a text column (remarks, a second name): kept in meta["text_columns"]
+            text_cols[hd] = body.iloc[:, j].reset_index(drop=True).to_numpy(dtype=object)
+            continue
+        if u.any():
+            raw = body.iloc[:, j].reset_index(drop=True)
+            for i in np.flatnonzero(u.to_numpy(dtype=bool)):
+                unknown_cells.append((int(rows[i]), hd, str(raw.iloc[i]).strip()))
+        _count_user_symbols(body.iloc[:, j], ctx["symbols"], used)
+        col_id = target if target is not None else hd
+        if target is None and mapping is not None:
+            unmapped.append(hd)
+        if col_id in target_from:
+            raise InputError(
+                t(_MSG, "dup_target", lang, file=source, a=target_from[col_id], b=hd, id=col_id),
+                file=source,
+                column=hd,
+            )
+        target_from[col_id] = hd
+        vals[col_id] = v.to_numpy()
+        stats[col_id] = s.array
+    if unknown_cells:
+        unknown_cells.sort()
+        raise _unknown_error(unknown_cells, source, lang)
+    if not vals:
+        raise InputError(
+            t(_MSG, "no_values", lang, file=source, columns=", ".join(map(repr, headers))),
+            file=source,
+        )
+    if unmapped and warn_unmapped:
+        warnings.warn(
+            t(
+                _MSG,
+                "unmapped",
+                lang,
+                file=source,
+                n=len(unmapped),
+                cols=", ".join(map(repr, unmapped)),
+            ),
+            SozialraumWarning,
+            stacklevel=3,
+        )
+    values = pd.DataFrame(vals, index=index, dtype="float64")
+    status = pd.DataFrame(stats, index=index).astype("string")
+    names = None
+    if nj is not None:
+        names = pd.Series(_name_texts(body.iloc[:, nj]), index=index, name="name", dtype=object)
+    text_frame = pd.DataFrame(text_cols, index=index) if text_cols else None
+    rowser = pd.Series(rows, index=index, name="row")
+    return values, status, names, rowser, used, text_frame, unmapped
+
+
+def _name_texts(col: pd.Series) -> np.ndarray:
+    s = col.reset_index(drop=True).astype(object)
+    out = s.where(s.isna(), s.astype(str).str.strip())
+    return out.where(out != "", None).to_numpy(dtype=object)
+
+
+def _long(body, keys, years, headers, kj, nj, ij, vj, mapping, required, ctx, missing_column):
+    source, lang, rows = ctx["source"], ctx["lang"], ctx["rows"]
+    ind_raw = pd.Series(_name_texts(body.iloc[:, ij]), dtype=object)
+    if ind_raw.isna().any():
+        i = int(np.flatnonzero(ind_raw.isna().to_numpy())[0])
+        raise InputError(
+            t(
+                _MSG,
+                "null_keys",
+                lang,
+                file=source,
+                n=int(ind_raw.isna().sum()),
+                key=headers[ij],
+                rows=int(rows[i]),
+            ),
+            file=source,
+            row=int(rows[i]),
+            column=headers[ij],
+        )
+    if mapping is not None:
+        norm = ind_raw.map(normalise_header)
+        present = set(norm)
+        for req in required:
+            if normalise_header(req) not in present:
+                raise missing_column(req)
+        ind = norm.map(mapping)
+        unmapped = sorted(set(ind_raw[ind.isna()]))
+        if unmapped:
+            warnings.warn(
+                t(
+                    _MSG,
+                    "unmapped",
+                    lang,
+                    file=source,
+                    n=len(unmapped),
+                    cols=", ".join(map(repr, unmapped)),
+                ),
+                SozialraumWarning,
+                stacklevel=3,
+            )
+        ind = ind.fillna(ind_raw)
+    else:
+        ind = ind_raw
+    v, s, u = _parse(body.iloc[:, vj], ctx)
+    if u.any():
+        raw = body.iloc[:, vj].reset_index(drop=True)
+        cells = [
+            (int(rows[i]), headers[vj], str(raw.iloc[i]).strip())
+            for i in np.flatnonzero(u.to_numpy())
+        ]
+        raise _unknown_error(cells, source, lang)
+    used: dict[str, int] = {}
+    _count_user_symbols(body.iloc[:, vj], ctx["symbols"], used)
+    rec = pd.DataFrame({"key": keys.to_numpy(dtype=object), "ind": ind.to_numpy(dtype=object)})
+    ix = ["key"]
+    if years is not None:
+        rec["year"] = years.to_numpy()
+        ix = ["key", "year"]
+    rec["value"] = v.to_numpy()
+    rec["status"] = s.array
+    rec["row"] = rows
+    rec["name"] = _name_texts(body.iloc[:, nj]) if nj is not None else None
+    dup = rec.duplicated(ix + ["ind"], keep=False).to_numpy()
+    if dup.any():
+        d = rec[dup]
+        first = d.groupby(ix + ["ind"], sort=False)["row"].apply(list).iloc[0]
+        k = d.iloc[0]
+        in_year = t(_MSG, "in_year", lang, year=k["year"]) if years is not None else ""
+        raise InputError(
+            t(
+                _MSG,
+                "dup_long",
+                lang,
+                file=source,
+                key=k["key"],
+                ind=k["ind"],
+                in_year=in_year,
+                rows=", ".join(map(str, first)),
+            ),
+            file=source,
+            row=int(first[1]),
+            ids=[k["key"]],
+        )
+    order = list(dict.fromkeys(rec["ind"]))
+    values = (
+        rec.pivot(index=ix, columns="ind", values="value").reindex(columns=order).astype("float64")
+    )
+    status = (
+        rec.pivot(index=ix, columns="ind", values="status").reindex(columns=order).astype("string")
+    )
+    status = status.mask(values.isna() & status.isna(), "fehlt")
+    first_rows = rec.groupby(ix, sort=False)["row"].min()
+    key_order = first_rows.sort_values().index
+    values = values.reindex(key_order)
+    status = status.reindex(key_order)
+    values.columns.name = None
+    status.columns.name = None
+    if isinstance(values.index, pd.MultiIndex):
+        values.index.names = ["key", "year"]
+        status.index.names = ["key", "year"]
+    else:
+        values.index.name = "key"
+        status.index.name = "key"
+    rowser = pd.Series(first_rows.reindex(key_order).to_numpy(), index=values.index, name="row")
+    names = None
+    if nj is not None:
+        nm = rec.groupby(ix, sort=False)["name"].first().reindex(key_order)
+        names = pd.Series(nm.to_numpy(dtype=object), index=values.index, name="name", dtype=object)
+    return values, status, names, rowser, used
