@@ -1,0 +1,91 @@
+"""Number formatting, class labels and safe embedding of data in HTML/JS."""
+
+from __future__ import annotations
+
+import html
+import json
+import math
+from collections.abc import Sequence
+
+from sozialraum._i18n import get_lang, t
+
+_MSG = {
+    "first": {"de": "{lo} bis {hi}", "en": "{lo} to {hi}"},
+    "next": {"de": "über {lo} bis {hi}", "en": "over {lo} to {hi}"},
+    "missing": {"de": "kein Wert", "en": "no value"},
+    "hidden": {"de": "nicht veröffentlicht", "en": "not published"},
+}
+
+
+def fmt_number(x: float | None, decimals: int = 1, lang: str | None = None) -> str:
+    """Format a number for people: German ``1.234,5`` (default) or English ``1,234.5``.
+
+    ``None``/NaN give an empty string; ``-0,0`` is written ``0,0``.
+    """
+    if x is None:
+        return ""
+    x = float(x)
+    if math.isnan(x):
+        return ""
+    if math.isinf(x):
+        return "∞" if x > 0 else "−∞"
+    s = f"{x:,.{int(decimals)}f}"
+    if s.lstrip("-").strip("0.,") == "":  # rounds to zero: no minus sign
+        s = s.lstrip("-")
+    if get_lang(lang) == "de":
+        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+    return s
+
+
+def class_labels(
+    bins: Sequence[float], minimum: float, decimals: int = 1, lang: str | None = None
+) -> list[str]:
+    """Readable labels of the classes that upper bounds ``bins`` define.
+
+    mapclassify's classes are closed above: class 0 is ``[min, b0]``, class *i* is
+    ``(b[i-1], b[i]]``.  German: ``"1,0 bis 5,5"``, ``"über 5,5 bis 10,0"``.
+    """
+    labels = []
+    lo = minimum
+    for i, hi in enumerate(bins):
+        key = "first" if i == 0 else "next"
+        labels.append(
+            t(_MSG, key, lang, lo=fmt_number(lo, decimals, lang), hi=fmt_number(hi, decimals, lang))
+        )
+        lo = hi
+    return labels
+
+
+def esc(text: object) -> str:
+    """Escape any text that came from data for use in HTML (content and attributes)."""
+    if text is None:
+        return ""
+    if isinstance(text, float) and math.isnan(text):
+        return ""
+    return html.escape(str(text), quote=True)
+
+
+def js_json(obj: object) -> str:
+    """Serialise ``obj`` as JSON that is safe inside an HTML ``<script>`` element.
+
+    ``<``, ``>`` and ``&`` are written as ``\\u003c`` … so that data such as
+    ``</script>`` can never close the script; U+2028/2029 are escaped too.
+    """
+    s = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return (
+        s.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
+
+
+def missing_label(lang: str | None = None) -> str:
+    """Label of the missing-value class (``kein Wert``)."""
+    return t(_MSG, "missing", lang)
+
+
+def hidden_label(lang: str | None = None) -> str:
+    """Label of the class of suppressed values (``nicht veröffentlicht``)."""
+    return t(_MSG, "hidden", lang)
