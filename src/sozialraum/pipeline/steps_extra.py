@@ -166,7 +166,7 @@ def compute_access(state):
             if network is None:
                 network = build_network(
                     state.roads,
-                    class_col=state.config["strassen"]["klasse_spalte"],
+                    state.config["strassen"]["klasse_spalte"],
                     lang=state.lang,
                 )
             kwargs["network"] = network
@@ -185,13 +185,13 @@ def compute_access(state):
             **kwargs,
         )
         out = {"result": res}
-        per_area = getattr(res, "areas", None)
-        if per_area is not None:
-            out["per_area"] = per_area
+        if res.areas is not None and len(res.areas):
+            out["areas"] = state.areas[["geometry"]].join(res.areas, how="left")
+        else:
+            out["areas"] = state.areas[["geometry"]].join(_per_area(res.frame, dem), how="left")
         if a["bedarf_je_100"] and has_cap:
-            fac_keys = gpd.sjoin(fac, state.areas[["geometry"]], how="left", predicate="within")
-            fac_keys = fac_keys.rename(columns={"index_right": "_sr"})
-            fac_keys["_sr"] = fac_keys["_sr"].astype("string")
+            zones = gpd.GeoDataFrame({"_sr": state.areas.index.astype(str)}, geometry=state.areas.geometry.to_numpy(), crs=state.areas.crs)
+            fac_keys = gpd.sjoin(fac.drop(columns=["_sr"], errors="ignore"), zones, how="left", predicate="within")
             bb = bestand_bedarf(
                 pd.DataFrame({"zielgruppe": target}),
                 "zielgruppe",
@@ -202,8 +202,25 @@ def compute_access(state):
                 lang=state.lang,
             )
             out["bestand_bedarf"] = bb
+            bbf = bb.frame.add_prefix("bb_")
+            out["areas"] = (out["areas"] if "areas" in out else state.areas[["geometry"]]).join(bbf, how="left")
         state.access[name] = out
     return state
+
+
+def _per_area(frame: pd.DataFrame, dem: gpd.GeoDataFrame) -> pd.DataFrame:
+    """Per-point results → per area: the point itself, or the demand-weighted mean of several."""
+    fr = pd.DataFrame(frame).copy()
+    keys = dem["key"].astype(str).to_numpy()
+    if len(set(keys)) == len(keys):
+        fr.index = keys
+        return fr
+    num = fr.select_dtypes("number").columns
+    w = dem["nachfrage"].to_numpy(dtype=float)
+    wsum = pd.Series(w, index=keys).groupby(level=0).sum()
+    weighted = fr[num].mul(w, axis=0)
+    weighted.index = keys
+    return weighted.groupby(level=0).sum().div(wsum.replace(0, np.nan), axis=0)
 
 
 def compute_raster(state):
