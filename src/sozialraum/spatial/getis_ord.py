@@ -1,0 +1,265 @@
+"""Getis-Ord Gi* hot and cold spots with 90/95/99 % confidence classes.
+
+Gi* (Getis & Ord 1992; Ord & Getis 1995) with binary weights that include the
+area itself (``w_ii = 1``)::
+
+    Gi*_z = (sum_j w_ij x_j - xbar * W_i) / (S * sqrt((n * S1_i - W_i^2) / (n - 1)))
+
+with ``W_i = sum_j w_ij``, ``S1_i = sum_j w_ij^2``, ``xbar`` the mean and
+``S`` the (population) standard deviation of ``x`` over the areas computed.
+The analytical z (vectorised here; equals ``esda.G_Local(star=True,
+transform="B").Zs``) is the default inference, as in ArcGIS' Hot Spot
+Analysis; ``inference="permutation"`` uses esda's conditional randomisation
+with two-sided p-values counted from the kept simulations.
+
+Classes (on the two-sided, optionally corrected p): p <= 0.01 → 99 %,
+p <= 0.05 → 95 %, p <= 0.10 → 90 %; sign of z → hot (+) or cold (−).
+Areas without value or without neighbours are left out (rules of
+:func:`sozialraum.spatial._common.prepare`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+import pandas as pd
+from scipy import sparse, stats
+
+from sozialraum._i18n import get_lang, t
+from sozialraum.errors import InputError
+from sozialraum.spatial._common import (
+    adjust_p,
+    check_common,
+    esda_kwargs,
+    esda_version,
+    prepare,
+    quiet_esda,
+    simulations,
+    two_sided_p,
+)
+from sozialraum.spatial.weights import _w_from_csr
+
+__all__ = ["GI_CODES", "GI_COLORS", "GiResult", "getis_ord", "gi_label", "gi_star_z"]
+
+GI_CODES = ("hot99", "hot95", "hot90", "ns", "cold90", "cold95", "cold99", "island", "nan")
+_LABELS = {
+    "hot99": {"de": "Hot Spot 99 %", "en": "Hot spot 99 %"},
+    "hot95": {"de": "Hot Spot 95 %", "en": "Hot spot 95 %"},
+    "hot90": {"de": "Hot Spot 90 %", "en": "Hot spot 90 %"},
+    "ns": {"de": "nicht signifikant", "en": "not significant"},
+    "cold90": {"de": "Cold Spot 90 %", "en": "Cold spot 90 %"},
+    "cold95": {"de": "Cold Spot 95 %", "en": "Cold spot 95 %"},
+    "cold99": {"de": "Cold Spot 99 %", "en": "Cold spot 99 %"},
+    "island": {"de": "ohne Nachbarn", "en": "no neighbours"},
+    "nan": {"de": "kein Wert", "en": "no value"},
+}
+#: Colours (ArcGIS-like diverging; grey for excluded areas as in the LISA map).
+GI_COLORS = {
+    "hot99": "#d62f27",
+    "hot95": "#ed7551",
+    "hot90": "#fab984",
+    "ns": "#f0f0f0",
+    "cold90": "#c0ccbe",
+    "cold95": "#849eba",
+    "cold99": "#4575b5",
+    "island": "#8c8c8c",
+    "nan": "#464646",
+}
+
+_MSG = {
+    "inference": {
+        "de": "Unbekannte Inferenz {i!r}; erlaubt: 'analytical', 'permutation'.",
+        "en": "Unknown inference {i!r}; allowed: 'analytical', 'permutation'.",
+    },
+    "summary": {
+        "de": "Getis-Ord Gi* für {column!r}: {n_used} von {n} Gebieten; {inf}, zweiseitig, "
+        "Korrektur: {corr}.",
+        "en": "Getis-Ord Gi* for {column!r}: {n_used} of {n} areas; {inf}, two-sided, "
+        "correction: {corr}.",
+    },
+    "analytical": {"de": "analytische z-Werte", "en": "analytical z-scores"},
+    "permutation": {
+        "de": "{p} Permutationen (Startwert {seed})",
+        "en": "{p} permutations (seed {seed})",
+    },
+    "counts": {"de": "Klassen: {c}.", "en": "Classes: {c}."},
+    "none": {"de": "keine", "en": "none"},
+    "fdr": {"de": "FDR (Benjamini-Hochberg)", "en": "FDR (Benjamini-Hochberg)"},
+    "bonferroni": {"de": "Bonferroni", "en": "Bonferroni"},
+}
+
+
+def gi_label(code: str, lang: str | None = None) -> str:
+    """Label of a Gi* class code (see :data:`GI_CODES`)."""
+    return _LABELS[code][get_lang(lang)]
+
+
+@dataclass(frozen=True)
+class GiResult:
+    """Result of :func:`getis_ord`.
+
+    ``frame`` has (prefix ``gi_``): ``z`` (Gi* z-score), ``p`` (two-sided),
+    ``p_adj``, ``code`` (``hot99`` … ``cold99``, ``ns``, ``island``, ``nan``),
+    ``cat`` (label), ``color``; ``params`` the parameters used.
+    """
+
+    frame: pd.DataFrame
+    params: dict = field(default_factory=dict)
+
+    def counts(self) -> pd.Series:
+        pre = self.params["prefix"]
+        return self.frame[pre + "code"].value_counts().reindex(list(GI_CODES), fill_value=0)
+
+    def summary(self, lang: str | None = None) -> str:
+        lang = get_lang(lang)
+        p = self.params
+        inf = (
+            t(_MSG, "permutation", lang, p=p["permutations"], seed=p["seed"])
+            if p["inference"] == "permutation"
+            else t(_MSG, "analytical", lang)
+        )
+        head = t(
+            _MSG,
+            "summary",
+            lang,
+            column=p["column"],
+            n_used=p["n_used"],
+            n=p["n"],
+            inf=inf,
+            corr=t(_MSG, p["correction"], lang),
+        )
+        c = ", ".join(f"{gi_label(k, lang)} {int(v)}" for k, v in self.counts().items())
+        return head + "\n" + t(_MSG, "counts", lang, c=c)
+
+
+def _binary_star(m: sparse.csr_matrix) -> sparse.csr_matrix:
+    b = (m != 0).astype(float).tolil()
+    b.setdiag(1.0)
+    return b.tocsr()
+
+
+def gi_star_z(x: np.ndarray, wstar: sparse.csr_matrix) -> np.ndarray:
+    """Analytical Gi* z-scores for weights ``wstar`` that include the diagonal."""
+    x = np.asarray(x, dtype=float)
+    n = len(x)
+    xbar = x.mean()
+    s = np.sqrt((x**2).mean() - xbar**2)
+    Wi = np.asarray(wstar.sum(axis=1)).ravel()
+    S1 = np.asarray(wstar.multiply(wstar).sum(axis=1)).ravel()
+    num = np.asarray(wstar @ x).ravel() - xbar * Wi
+    den = s * np.sqrt((n * S1 - Wi**2) / (n - 1))
+    return num / den
+
+
+def getis_ord(
+    data: pd.DataFrame,
+    column: str,
+    w: Any = None,
+    *,
+    inference: Literal["analytical", "permutation"] = "analytical",
+    permutations: int = 999,
+    seed: int | None = 12345,
+    correction: Literal["none", "fdr", "bonferroni"] = "none",
+    prefix: str = "gi_",
+    lang: str | None = None,
+) -> GiResult:
+    """Gi* hot and cold spots of ``column``.
+
+    Parameters
+    ----------
+    data
+        (Geo)DataFrame indexed by area key (GeoDataFrame if ``w`` is None).
+    column
+        Numeric column; NaN = "kein Wert" (left out).
+    w
+        WeightsResult, libpysal ``W`` or None (queen); used as binary links
+        plus the area itself.
+    inference
+        ``"analytical"`` (normal z, default) or ``"permutation"``.
+    permutations, seed
+        For ``inference="permutation"``.
+    correction
+        Multiple-testing correction of the p-values before classing.
+    prefix, lang
+        Column prefix; language of labels.
+    """
+    lang = get_lang(lang)
+    if inference not in ("analytical", "permutation"):
+        raise InputError(t(_MSG, "inference", lang, i=inference))
+    check_common(0.05, correction, permutations if inference == "permutation" else 0, lang)
+    prep = prepare(data, [column], w, what="Gi*", lang=lang)
+    x = prep.values[column]
+    wstar = _binary_star(prep.weights.matrix)
+    z = gi_star_z(x, wstar)
+    G = np.asarray(wstar @ x).ravel() / x.sum() if x.sum() != 0 else np.full(len(x), np.nan)
+    if inference == "permutation":
+        from esda.getisord import G_Local
+
+        off = wstar.tolil()
+        off.setdiag(0)
+        off = off.tocsr()
+        off.eliminate_zeros()
+        wb = _w_from_csr(off, prep.weights.ids, "B")
+        with quiet_esda():
+            g = G_Local(
+                x,
+                wb,
+                transform="B",
+                permutations=int(permutations),
+                star=True,
+                keep_simulations=True,
+                seed=seed,
+                **esda_kwargs(G_Local),
+            )
+        p = two_sided_p(np.asarray(g.Gs, dtype=float), simulations(g, len(x)))
+    else:
+        p = 2.0 * stats.norm.sf(np.abs(z))
+    p_adj = adjust_p(p, correction)
+    codes_used = np.full(len(x), "ns", dtype=object)
+    for level, suffix in ((0.10, "90"), (0.05, "95"), (0.01, "99")):
+        hit = p_adj <= level
+        codes_used[hit & (z > 0)] = "hot" + suffix
+        codes_used[hit & (z < 0)] = "cold" + suffix
+
+    n = len(prep.ids)
+    pos = prep.ids.get_indexer(prep.used)
+
+    def full(v):
+        out = np.full(n, np.nan)
+        out[pos] = v
+        return out
+
+    codes = np.full(n, "nan", dtype=object)
+    codes[pos] = codes_used
+    codes[prep.ids.get_indexer(pd.Index(prep.islands))] = "island"
+    frame = data.copy()
+    frame[prefix + "G"] = full(G)
+    frame[prefix + "z"] = full(z)
+    frame[prefix + "p"] = full(p)
+    frame[prefix + "p_adj"] = full(p_adj)
+    frame[prefix + "code"] = codes.astype(str)
+    labels = [gi_label(c, lang) for c in GI_CODES]
+    frame[prefix + "cat"] = pd.Categorical([gi_label(c, lang) for c in codes], categories=labels)
+    frame[prefix + "color"] = [GI_COLORS[c] for c in codes]
+    params = {
+        "column": column,
+        "star": True,
+        "inference": inference,
+        "permutations": int(permutations) if inference == "permutation" else 0,
+        "seed": seed if inference == "permutation" else None,
+        "correction": correction,
+        "alternative": "two-sided",
+        "levels": (0.90, 0.95, 0.99),
+        "n": n,
+        "n_used": len(prep.used),
+        "no_value_ids": prep.no_value,
+        "island_ids": prep.islands,
+        "weights": prep.weights_full.kind,
+        "weights_form": "binary incl. self (w_ii = 1)",
+        "prefix": prefix,
+        "lang": lang,
+        "esda_version": esda_version(),
+    }
+    return GiResult(frame=frame, params=params)
