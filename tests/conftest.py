@@ -50,3 +50,12 @@ def esda_warm() -> None:
 
     w = lat2W(3, 3)
     Moran_Local(np.arange(9, dtype=float), w, permutations=9, seed=1)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory, musterland):
+    """The full yearly run on Musterland, once per session (outputs in a temp folder)."""
+    from sozialraum.pipeline import run
+
+    out = tmp_path_factory.mktemp("demo") / "out"
+    return run(musterland["examples"] / "monitor.toml", out)

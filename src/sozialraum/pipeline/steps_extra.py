@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
@@ -228,16 +229,20 @@ def compute_raster(state):
     from sozialraum.raster import demand_points, weighted_centroids, zonal_stats
 
     path = state.config["raster"]["bevoelkerung"]
-    zs = zonal_stats(state.areas, path, stats=("sum", "count"), method="center")
-    pts = (
-        demand_points(path, state.areas, lang=state.lang)
-        if "lang" in demand_points.__code__.co_varnames
-        else demand_points(path, state.areas)
-    )
+    zs = zonal_stats(state.areas, path, stats=("sum", "count"), method="center", lang=state.lang)
+    pts = demand_points(path, areas=state.areas, lang=state.lang)
+    pts = pts.rename(columns={"area": "key"})
+    pts["key"] = pts["key"].astype(str)
+    total = pts.groupby("key")["demand"].transform("sum")
+    pts["anteil"] = (pts["demand"] / total.replace(0, np.nan)).fillna(0.0)
+    pts = pts.reset_index(drop=True)
+    table_pop = state.counts[state.year].get("ew_ges")
+    check = pd.DataFrame({"raster": zs["sum"], "tabelle": table_pop}) if table_pop is not None else zs[["sum"]]
     state.raster = {
         "zonal": zs,
+        "check": check,
         "demand_points": pts,
-        "centroids": weighted_centroids(state.areas, path),
+        "centroids": weighted_centroids(state.areas, path, lang=state.lang),
     }
     return state
 

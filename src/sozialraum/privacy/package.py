@@ -1,0 +1,452 @@
+"""Release packages: one folder per audience, each with GeoPackage, Excel and CSV.
+
+``write_packages`` writes, into ``out_dir``:
+
+* ``oeffentlich/`` — the public package (indices, classes; counts/rates only if the
+  policy allows them, suppressed);
+* ``kommunal-<AGS>/`` — one per municipality: its own areas in full, Gemeinde and
+  Kreis totals suppressed *as seen by that municipality*, other areas only with
+  the public columns;
+* ``intern/`` — everything (the district's own staff).
+
+Every file name carries the level and the key, e.g.
+``musterland_kommunal-07999001_sozialraeume.csv``. The pipeline adds web maps and
+profiles to the same folders afterwards and then runs
+:func:`sozialraum.privacy.check_release` on each folder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sozialraum._i18n import t
+from sozialraum.errors import InputError
+from sozialraum.privacy.levels import RELEASE_LEVELS, ReleasePolicy, release_frame
+from sozialraum.privacy.suppression import (
+    SuppressionResult,
+    count_columns,
+    rate_columns,
+    round_counts,
+    suppress,
+)
+
+__all__ = ["ReleaseData", "write_packages", "package_name", "write_csv", "column_labels"]
+
+_MSG = {
+    "bad_level": {
+        "de": "Unbekannte Freigabestufe {level!r}; möglich sind: oeffentlich, kommunal, intern.",
+        "en": "unknown release level {level!r}; use one of: oeffentlich, kommunal, intern.",
+    },
+    "bad_method": {
+        "de": "Unbekanntes Verfahren der Geheimhaltung {m!r}; möglich sind: sperrung, rundung.",
+        "en": "unknown disclosure control method {m!r}; use: sperrung, rundung.",
+    },
+    "unknown_ags": {
+        "de": "Gemeinden {ids} kommen in den Sozialräumen nicht vor; Pakete nur für vorhandene Gemeinden.",
+        "en": "municipalities {ids} have no areas; packages only for existing municipalities.",
+    },
+    "d_gpkg": {
+        "de": "GeoPackage ({level}) mit Sozialräumen, Gemeinden und Kreis (für QGIS)",
+        "en": "GeoPackage ({level}) with areas, municipalities and district (for QGIS)",
+    },
+    "d_xlsx": {
+        "de": "Excel-Tabellen ({level}) mit deutschen Spaltenköpfen",
+        "en": "Excel tables ({level}) with German headers",
+    },
+    "d_csv": {
+        "de": "CSV ({level}, Semikolon, Dezimalkomma): {what}",
+        "en": "CSV ({level}, semicolon, decimal comma): {what}",
+    },
+    "lvl_oeffentlich": {"de": "öffentlich", "en": "public"},
+    "lvl_intern": {"de": "intern", "en": "internal"},
+    "lvl_kommunal": {"de": "für die Gemeinde {ags}", "en": "for municipality {ags}"},
+    "w_areas": {"de": "Sozialräume", "en": "planning areas"},
+    "w_gemeinden": {"de": "Gemeinden", "en": "municipalities"},
+    "w_kreis": {"de": "Kreis", "en": "district"},
+}
+
+_LAYER = {"areas": "sozialraeume", "gemeinden": "gemeinden", "kreis": "kreis"}
+_SHEET = {
+    "areas": ("Sozialräume", "Areas"),
+    "gemeinden": ("Gemeinden", "Municipalities"),
+    "kreis": ("Kreis", "District"),
+}
+
+
+@dataclass(frozen=True)
+class ReleaseData:
+    """Everything a release package is cut from (the internal results).
+
+    Attributes
+    ----------
+    areas
+        GeoDataFrame of the planning areas (index = area key) with *all* columns:
+        counts, rates, indices, classes, the Gemeinde key column ``area_ags_col``.
+    areas_status
+        Status frame of ``areas`` (source codes such as ``geheim``).
+    gemeinden, gemeinden_status
+        Gemeinde totals (index = AGS), e.g. ``rollup_hierarchy(...)["gemeinde"]``.
+    kreis, kreis_status
+        District totals (one row).
+    catalogue
+        The indicator catalogue (counts, rates and their numerators/denominators).
+    name
+        Stem of the file names (e.g. ``"musterland"``).
+    area_ags_col
+        Column of ``areas`` with the AGS of the municipality.
+    """
+
+    areas: pd.DataFrame
+    areas_status: pd.DataFrame | None
+    gemeinden: pd.DataFrame
+    gemeinden_status: pd.DataFrame | None
+    kreis: pd.DataFrame
+    kreis_status: pd.DataFrame | None
+    catalogue: object = None
+    name: str = "sozialraum"
+    area_ags_col: str = "ags"
+
+    @classmethod
+    def from_rollup(
+        cls,
+        areas: pd.DataFrame,
+        status: pd.DataFrame | None,
+        levels: Mapping,
+        catalogue=None,
+        *,
+        name: str = "sozialraum",
+        area_ags_col: str = "ags",
+    ) -> ReleaseData:
+        """Build from the areas and ``rollup_hierarchy(..., {"gemeinde": ..., "kreis": None})``.
+
+        ``levels`` maps ``"gemeinde"`` and ``"kreis"`` to
+        :class:`~sozialraum.join.RollupResult` objects.
+        """
+        g, k = levels["gemeinde"], levels["kreis"]
+        return cls(
+            areas,
+            status,
+            g.frame,
+            g.status,
+            k.frame,
+            k.status,
+            catalogue,
+            name=name,
+            area_ags_col=area_ags_col,
+        )
+
+    def frames(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None]]:
+        """``areas``/``gemeinden``/``kreis`` → (frame, status)."""
+        return {
+            "areas": (self.areas, self.areas_status),
+            "gemeinden": (self.gemeinden, self.gemeinden_status),
+            "kreis": (self.kreis, self.kreis_status),
+        }
+
+    def municipalities(self) -> list[str]:
+        """AGS of the municipalities that have areas, sorted."""
+        return sorted(set(self.areas[self.area_ags_col].astype(str)))
+
+
+def package_name(level: str, ags: str | None = None) -> str:
+    """Folder name of a package: ``oeffentlich``, ``kommunal-<AGS>``, ``intern``."""
+    return f"kommunal-{ags}" if level == "kommunal" else level
+
+
+def column_labels(catalogue, lang: str | None = None) -> dict[str, str]:
+    """Column → header text (German labels of variables and indicators with unit)."""
+    labels: dict[str, str] = {}
+    if catalogue is None:
+        return labels
+    en = lang == "en"
+    if hasattr(catalogue, "variables"):
+        for vid, row in catalogue.variables.iterrows():
+            lab = (
+                row.get("label_en")
+                if en and isinstance(row.get("label_en"), str)
+                else row.get("label")
+            )
+            if isinstance(lab, str) and lab:
+                labels[str(vid)] = lab
+    ind = getattr(catalogue, "indicators", None)
+    if ind is not None:
+        for k, row in ind.iterrows():
+            lab = (
+                row.get("label_en")
+                if en and isinstance(row.get("label_en"), str)
+                else row.get("label")
+            )
+            unit = f" ({row['unit']})" if isinstance(row.get("unit"), str) and row["unit"] else ""
+            if isinstance(lab, str) and lab:
+                labels[str(k)] = f"{lab}{unit}"
+    labels.update(
+        {
+            "sr_name": "Sozialraum",
+            "ags": "AGS",
+            "gemeinde": "Gemeinde",
+            "n_gebiete": "Anzahl Gebiete",
+        }
+    )
+    return labels
+
+
+def _fmt_csv(v) -> str:
+    if v is None or v is pd.NA:
+        return ""
+    if isinstance(v, (bool, np.bool_)):
+        return "1" if v else "0"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
+    if isinstance(v, (float, np.floating)):
+        if np.isnan(v):
+            return ""
+        if float(v).is_integer() and abs(v) < 1e15:
+            return str(int(v))
+        s = f"{float(v):.6f}".rstrip("0").rstrip(".")
+        return s.replace(".", ",")
+    return str(v)
+
+
+def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | None = None) -> Path:
+    """Write a table as German CSV: ``;`` separator, decimal comma, UTF-8 with BOM.
+
+    The index is the first column; a missing value with a reason shows the
+    statistical symbol (``.`` geheim, ``-`` nichts vorhanden, …); the geometry is dropped.
+    """
+    from sozialraum.io import STATUS_SYMBOLS
+
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    df = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
+    name = df.index.name or "schluessel"
+    out = pd.DataFrame(index=range(len(df)))
+    out[name] = [str(k) for k in df.index]
+    for col in df.columns:
+        if col == name:
+            continue
+        vals = [_fmt_csv(v) for v in df[col].tolist()]
+        if status is not None and col in status.columns:
+            codes = status[col].reindex(df.index).tolist()
+            for i, (v, c) in enumerate(zip(vals, codes, strict=False)):
+                if (
+                    v == ""
+                    and c is not None
+                    and c is not pd.NA
+                    and not (isinstance(c, float) and np.isnan(c))
+                ):
+                    vals[i] = STATUS_SYMBOLS.get(str(c), str(c))
+        out[col] = vals
+    out.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+    return path
+
+
+def _cut(
+    data: ReleaseData,
+    level: str,
+    ags: str | None,
+    policy: ReleasePolicy,
+    method: str,
+    base: int,
+    lang,
+) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None]]:
+    """Suppress (or round) and restrict the three frames for one package."""
+    if level == "intern":
+        return {k: release_frame(f, s, "intern") for k, (f, s) in data.frames().items()}
+    counts = count_columns(data.areas, data.catalogue)
+    common = dict(
+        gemeinden=data.gemeinden,
+        gemeinden_status=data.gemeinden_status,
+        kreis=data.kreis,
+        kreis_status=data.kreis_status,
+        catalogue=data.catalogue,
+        area_ags_col=data.area_ags_col,
+        lang=lang,
+    )
+    sup: SuppressionResult
+    if level == "oeffentlich":
+        allowed = [c for c in counts if c in policy.allowed]
+        # a released rate needs its numerator/denominator protected too
+        for r, (num, den) in rate_columns(data.areas, data.catalogue).items():
+            if r in policy.allowed:
+                allowed += [
+                    x for x in (num, den) if x is not None and x in counts and x not in allowed
+                ]
+        if method == "rundung":
+            sup = round_counts(data.areas, data.areas_status, columns=allowed, base=base, **common)
+        else:
+            sup = suppress(
+                data.areas, data.areas_status, columns=allowed, threshold=policy.threshold, **common
+            )
+    else:
+        if method == "rundung":
+            sup = round_counts(data.areas, data.areas_status, columns=counts, base=base, **common)
+            # own areas in full
+            own = (data.areas[data.area_ags_col].astype(str) == str(ags)).to_numpy()
+            fa = sup.frames["areas"].copy()
+            fa.loc[own, :] = data.areas.loc[own, fa.columns]
+            fg = sup.frames["gemeinden"].copy()
+            own_g = fg.index.astype(str) == str(ags)
+            gem_int = data.gemeinden.set_axis(data.gemeinden.index.astype(str))
+            fg.loc[own_g, :] = gem_int.loc[[str(ags)], fg.columns].to_numpy()
+            sup = SuppressionResult(
+                {**sup.frames, "areas": fa, "gemeinden": fg}, sup.status, sup.params
+            )
+        else:
+            sup = suppress(
+                data.areas,
+                data.areas_status,
+                columns=counts,
+                threshold=policy.threshold,
+                municipality=ags,
+                **common,
+            )
+    out = {}
+    for kind in ("areas", "gemeinden", "kreis"):
+        out[kind] = release_frame(
+            sup.frames[kind],
+            sup.status[kind],
+            level,
+            ags=ags,
+            area_ags_col=data.area_ags_col,
+            policy=policy,
+            kind=kind,
+            lang=lang,
+        )
+    return out
+
+
+def write_packages(
+    results: ReleaseData,
+    out_dir: str | Path,
+    *,
+    levels: Sequence[str] = ("oeffentlich", "kommunal", "intern"),
+    municipalities: Sequence[str] | None = None,
+    policy: ReleasePolicy | None = None,
+    method: str = "sperrung",
+    base: int = 3,
+    formats: Sequence[str] = ("gpkg", "xlsx", "csv"),
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+) -> list[tuple[Path, str, str]]:
+    """Write one release package (folder) per level and municipality.
+
+    Parameters
+    ----------
+    results
+        The internal results (:class:`ReleaseData`).
+    out_dir
+        Parent folder; packages go to ``out_dir/oeffentlich``,
+        ``out_dir/kommunal-<AGS>``, ``out_dir/intern``.
+    levels
+        Which levels to write.
+    municipalities
+        AGS for the ``kommunal`` packages (default: every municipality with areas).
+    policy
+        Public columns and threshold (:class:`ReleasePolicy`).
+    method
+        ``sperrung`` (primary + secondary suppression, default) or ``rundung``
+        (counts rounded to multiples of ``base``).
+    formats
+        Any of ``gpkg``, ``xlsx``, ``csv``.
+    labels
+        Column → header for Excel (default from the catalogue).
+    title
+        Title line of the Excel sheets.
+
+    Returns
+    -------
+    list of (path, German description, English description)
+    """
+    from sozialraum.io import write_excel, write_gpkg
+
+    policy = policy or ReleasePolicy()
+    if method not in ("sperrung", "rundung"):
+        raise InputError(t(_MSG, "bad_method", lang, m=method))
+    for lv in levels:
+        if lv not in RELEASE_LEVELS:
+            raise InputError(t(_MSG, "bad_level", lang, level=lv))
+    out_dir = Path(out_dir)
+    have = results.municipalities()
+    if municipalities is None:
+        municipalities = have
+    municipalities = [str(a) for a in municipalities]
+    missing = [a for a in municipalities if a not in have]
+    if missing:
+        raise InputError(t(_MSG, "unknown_ags", lang, ids=", ".join(missing)), ids=missing)
+    labels = dict(labels) if labels is not None else column_labels(results.catalogue, lang)
+
+    jobs: list[tuple[str, str | None]] = []
+    for lv in levels:
+        if lv == "kommunal":
+            jobs += [("kommunal", a) for a in municipalities]
+        else:
+            jobs.append((lv, None))
+
+    written: list[tuple[Path, str, str]] = []
+    for lv, ags in jobs:
+        pkg = package_name(lv, ags)
+        folder = out_dir / pkg
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"{results.name}_{pkg}"
+        cut = _cut(results, lv, ags, policy, method, base, lang)
+        lvl = {
+            "de": t(_MSG, f"lvl_{lv}", "de", **({"ags": ags} if ags else {})),
+            "en": t(_MSG, f"lvl_{lv}", "en", **({"ags": ags} if ags else {})),
+        }
+        if "gpkg" in formats:
+            path = folder / f"{stem}.gpkg"
+            first = True
+            for kind, (fr, st) in cut.items():
+                if "geometry" not in fr.columns:
+                    continue
+                import geopandas as gpd
+
+                gdf = (
+                    fr
+                    if isinstance(fr, gpd.GeoDataFrame)
+                    else gpd.GeoDataFrame(fr, geometry="geometry")
+                )
+                write_gpkg(gdf, path, layer=_LAYER[kind], status=st, append_layer=not first)
+                first = False
+            if not first:
+                written.append(
+                    (
+                        path,
+                        t(_MSG, "d_gpkg", "de", level=lvl["de"]),
+                        t(_MSG, "d_gpkg", "en", level=lvl["en"]),
+                    )
+                )
+        if "xlsx" in formats:
+            path = folder / f"{stem}.xlsx"
+            L = 1 if lang == "en" else 0
+            sheets = {
+                _SHEET[k][L]: pd.DataFrame(fr).drop(columns="geometry", errors="ignore")
+                for k, (fr, _s) in cut.items()
+            }
+            stats = {_SHEET[k][L]: s for k, (_f, s) in cut.items() if s is not None}
+            write_excel(sheets, path, labels=labels, status=stats, title=title)
+            written.append(
+                (
+                    path,
+                    t(_MSG, "d_xlsx", "de", level=lvl["de"]),
+                    t(_MSG, "d_xlsx", "en", level=lvl["en"]),
+                )
+            )
+        if "csv" in formats:
+            for kind, (fr, st) in cut.items():
+                path = folder / f"{stem}_{_LAYER[kind]}.csv"
+                write_csv(fr, path, status=st)
+                written.append(
+                    (
+                        path,
+                        t(_MSG, "d_csv", "de", level=lvl["de"], what=t(_MSG, f"w_{kind}", "de")),
+                        t(_MSG, "d_csv", "en", level=lvl["en"], what=t(_MSG, f"w_{kind}", "en")),
+                    )
+                )
+    return written
