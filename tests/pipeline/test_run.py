@@ -23,8 +23,28 @@ def test_summary_names_every_output_file(demo_run):
     assert "80 Sozialräume in 10 Gemeinden" in text
     for path, de, _en in res.files:
         assert path.exists(), path
-        assert str(path.relative_to(res.out_dir)) in text
+        rel = str(path.relative_to(res.out_dir))
+        first = rel.split("/")[0]
+        if first.startswith("kommunal-"):  # one line per file kind for all municipal packages
+            ags = first[len("kommunal-"):]
+            rel, de = rel.replace(ags, "<AGS>"), de.replace(ags, "<AGS>")
+        assert rel in text
         assert de in text
+
+
+def test_packages_pass_the_release_check(demo_run):
+    from sozialraum.privacy import check_release
+
+    out = demo_run.out_dir
+    assert (out / "pruefbericht.txt").read_text(encoding="utf-8").count("in Ordnung") == 11
+    kommunal = sorted(p.name for p in out.iterdir() if p.name.startswith("kommunal-"))
+    assert len(kommunal) == 10
+    # the public map shows indices and classes only: no rate of any area appears in it
+    html = (out / "oeffentlich" / "webkarte.html").read_text(encoding="utf-8")
+    assert '"sgb2_quote"' not in html and '"ew_ges"' not in html  # no count or rate property
+    assert "LISA-Cluster: SGB-II-Quote" in html  # its clusters (classes) are public
+    kom = (out / "kommunal-07999001" / "webkarte.html").read_text(encoding="utf-8")
+    assert '"sgb2_quote"' in kom  # the municipality sees its own rates
 
 
 def test_manifest_lists_inputs_with_checksums_versions_and_seed(demo_run, musterland):
@@ -38,6 +58,7 @@ def test_manifest_lists_inputs_with_checksums_versions_and_seed(demo_run, muster
     assert man["parameter"]["raeumlich"]["permutationen"] == 999
     outs = {o["datei"] for o in man["ausgaben"]}
     assert "intern/ergebnisse.gpkg" in outs
+    assert "oeffentlich/webkarte.html" in outs
 
 
 def test_results_are_the_library_results(demo_run):

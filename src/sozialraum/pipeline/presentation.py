@@ -122,14 +122,78 @@ def _title(state, col: str) -> str:
 
 
 def write_presentation(state, folder: Path, sr, sr_status) -> Files:
-    """Write maps, profiles, the report and the packages (as far as configured)."""
+    """Write maps, profiles, the report and the release packages (as configured).
+
+    Internal outputs go to ``intern/``. For ``oeffentlich`` and ``kommunal`` the
+    privacy module writes the tables (suppressed, restricted); maps (and profiles)
+    are drawn from exactly the frames of each package; then every package is
+    checked, and a package that shows more than its level stops the run.
+    """
+    from sozialraum.errors import SozialraumError
+    from sozialraum.privacy import ReleaseData, ReleasePolicy, check_release, package_frames, package_name, write_packages
+
     files: Files = []
     aus = state.config["ausgaben"]
+    g = state.config["gebiete"]
+    L = state.lang
     if aus["webkarte"]:
-        p = write_webmap(state, sr, _suffixed_status(sr_status), folder / "intern" / "webkarte.html", level="intern")
+        p = write_webmap(state, sr, sr_status, folder / "intern" / "webkarte.html", level="intern")
         files.append((p, "Interaktive Karte mit allen Werten (offline, eine Datei)", "interactive map with all values (offline, one file)"))
+
+    levels = [lv for lv in aus["freigabe"] if lv != "intern"]
+    if not levels:
+        return files
+    from sozialraum.monitor import slugify
+    from sozialraum.pipeline.outputs import labels_for
+
+    data = ReleaseData.from_rollup(
+        sr, sr_status, state.rollup, state.catalogue,
+        name=slugify(state.config["projekt"]["name"]), area_ags_col=g["gemeinde_spalte"],
+    )
+    policy = ReleasePolicy(threshold=aus["mindestfallzahl"] - 1)
+    files += write_packages(
+        data, folder, levels=levels, policy=policy, labels=labels_for(state),
+        title=f"{state.config['projekt']['name']} {state.year}", lang=L,
+    )
+    packages: list[tuple[str, str | None]] = []
+    if "oeffentlich" in levels:
+        packages.append(("oeffentlich", None))
+    if "kommunal" in levels:
+        packages += [("kommunal", str(a)) for a in data.municipalities()]
+    checks = []
+    for level, ags in packages:
+        pkg = folder / package_name(level, ags)
+        frames = package_frames(data, level, ags=ags, policy=policy, lang=L)
+        areas_f, areas_s = frames["areas"]
+        if aus["webkarte"]:
+            gdf = areas_f if hasattr(areas_f, "geometry") else sr[["geometry"]].join(areas_f)
+            name = state.config["projekt"]["name"]
+            title = f"{name} {state.year}" if ags is None else f"{name} {state.year} – {_gemeinde_name(state, ags)}"
+            p = write_webmap(state, gdf, areas_s, pkg / "webkarte.html", level=level, title=title)
+            files.append((p, "Interaktive Karte dieses Pakets (offline)", "interactive map of this package (offline)"))
+        report = check_release(pkg, data, level=level, ags=ags, policy=policy)
+        checks.append((pkg.name, report))
+        if not report.ok:
+            raise SozialraumError(
+                (f"Freigabeprüfung für {pkg.name} fehlgeschlagen; nichts wird veröffentlicht:\n" if L == "de"
+                 else f"release check for {pkg.name} failed; nothing is published:\n") + report.to_text(L)
+            )
+    p = folder / "pruefbericht.txt"
+    lines = [
+        ("Freigabeprüfung: jedes Paket wurde mit den internen Daten verglichen." if L == "de"
+         else "Release check: every package was compared with the internal data."),
+        "",
+    ]
+    for name, rep in checks:
+        lines.append(f"{name}: " + ("in Ordnung" if L == "de" else "fine") if rep.ok else rep.to_text(L))
+    p.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    files.append((p, "Prüfbericht: kein Paket zeigt mehr als seine Freigabestufe", "check report: no package shows more than its level"))
     return files
 
 
-def _suffixed_status(status: pd.DataFrame | None) -> pd.DataFrame | None:
-    return status
+def _gemeinde_name(state, ags: str) -> str:
+    gem = state.gemeinden
+    col = state.config["gebiete"]["gemeinden_name"]
+    if gem is not None and col in gem.columns and ags in gem.index:
+        return str(gem.loc[ags, col])
+    return ags

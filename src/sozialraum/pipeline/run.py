@@ -161,9 +161,25 @@ class RunResult:
         lines = [t(_MSG, "done", L, sec=self.seconds, name=name, out=self.out_dir)]
         if "n_areas" in self.facts:
             lines.append("  " + t(_MSG, "facts", L, **self.facts))
+        seen: set[str] = set()
+        n_kommunal = len({p.relative_to(self.out_dir).parts[0] for p, _, _ in self.files
+                          if p.is_relative_to(self.out_dir) and p.relative_to(self.out_dir).parts[0].startswith("kommunal-")})
         for path, de, en in self.files:
-            rel = path.relative_to(self.out_dir) if path.is_relative_to(self.out_dir) else path
-            lines.append(f"  - {rel}: {de if L == 'de' else en}")
+            rel = str(path.relative_to(self.out_dir) if path.is_relative_to(self.out_dir) else path)
+            text = de if L == "de" else en
+            first = rel.split("/", 1)[0]
+            if first.startswith("kommunal-"):  # one package per municipality: list the pattern once
+                ags = first[len("kommunal-"):]
+                rel, text = rel.replace(ags, "<AGS>"), text.replace(ags, "<AGS>")
+                if rel in seen:
+                    continue
+                if not any(x.startswith("kommunal-") for x in seen):
+                    lines.append(
+                        f"  Je Gemeinde ein Paket kommunal-<AGS>/ ({n_kommunal} Gemeinden):" if L == "de"
+                        else f"  One package per municipality kommunal-<AGS>/ ({n_kommunal} municipalities):"
+                    )
+            seen.add(rel)
+            lines.append(f"  - {rel}: {text}")
         if self.notes:
             lines.append("  " + t(_MSG, "notes", L, n=len(self.notes), file="hinweise.txt"))
         return "\n".join(lines)

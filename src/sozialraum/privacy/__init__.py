@@ -21,6 +21,7 @@ from sozialraum.privacy.levels import (
 from sozialraum.privacy.package import (
     ReleaseData,
     column_labels,
+    package_frames,
     package_name,
     write_csv,
     write_packages,
@@ -55,6 +56,7 @@ __all__ = [
     "column_labels",
     "count_columns",
     "frame_kind",
+    "package_frames",
     "package_name",
     "protect_groups",
     "public_status",

@@ -320,6 +320,24 @@ def _cut(
     return out
 
 
+def package_frames(
+    data: ReleaseData,
+    level: str,
+    *,
+    ags: str | None = None,
+    policy: ReleasePolicy | None = None,
+    method: str = "sperrung",
+    base: int = 3,
+    lang: str | None = None,
+) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None]]:
+    """Exactly the frames one package shows (``areas``, ``gemeinden``, ``kreis``: frame, status).
+
+    Maps and profiles added to a package must be drawn from these frames, so that
+    they never show more than the package's tables (the checker verifies it).
+    """
+    return _cut(data, level, ags, policy or ReleasePolicy(), method, base, lang)
+
+
 def write_packages(
     results: ReleaseData,
     out_dir: str | Path,
