@@ -14,6 +14,8 @@ PYTEST_ARGS ?=
 # Debian packages for the browser tests (web maps, PDF) and the QGIS plugin tests.
 SYS_BROWSER := chromium chromium-driver
 SYS_QGIS    := python3-qgis qgis-providers qgis python3-venv
+SYS_PDF     := poppler-utils
+SYS_POSTGIS := postgresql postgresql-15-postgis-3
 
 .PHONY: demo test bench lint venv sysdeps clean docs
 
@@ -32,6 +34,8 @@ sysdeps:
 	@missing=""; \
 	test -x /usr/bin/chromium || missing="$$missing $(SYS_BROWSER)"; \
 	{ test -x /usr/bin/python3 && /usr/bin/python3 -c "import qgis.core" 2>/dev/null; } || missing="$$missing $(SYS_QGIS)"; \
+	command -v pdftotext >/dev/null 2>&1 || missing="$$missing $(SYS_PDF)"; \
+	ls /usr/share/postgresql/*/extension/postgis.control >/dev/null 2>&1 || missing="$$missing $(SYS_POSTGIS)"; \
 	if [ -z "$$missing" ]; then exit 0; fi; \
 	if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	  echo "Installiere Systempakete:$$missing"; \
@@ -42,7 +46,7 @@ sysdeps:
 	else \
 	  echo "Systempakete fehlen:$$missing"; \
 	  echo "  Installieren mit: sudo apt-get install -y --no-install-recommends$$missing"; \
-	  echo "  Bis dahin werden die Browser- bzw. QGIS-Tests als übersprungen gemeldet."; \
+	  echo "  Bis dahin werden die Browser-, PDF-, QGIS- bzw. PostGIS-Tests als übersprungen gemeldet."; \
 	fi
 
 test: $(STAMP) sysdeps
