@@ -158,6 +158,15 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "schluessel": ("str", "sr_id", "Schlüsselspalte"),
         "horizont": ("int", 10, "Projektionszeitraum in Jahren"),
     },
+    "atlas": {
+        "datei": ("str", "atlas.gpkg", "Atlas-Datenbank: Dateiname in intern/ oder eine postgresql://-Adresse"),
+        "version": ("str", None, "Name der Gebietsversion (Standard: gebiete_<erstes Jahr>)"),
+        "gueltig_ab": ("str", None, "Gültig ab (Datum JJJJ-MM-TT; Standard: 1.1. des ersten Jahres)"),
+        "grenzen_neu": ("path", None, "neue Gebietsgrenzen (Gebietsreform) als weitere Version"),
+        "grenzen_neu_ab": ("str", None, "Gültig ab der neuen Grenzen (JJJJ-MM-TT)"),
+        "massnahmen": ("path", None, "Maßnahmenregister (CSV: id;name;gebiete;beginn;ende;thema;ziele;beschreibung)"),
+        "monitor_aus_atlas": ("bool", True, "den Monitor aus der Datenbank statt aus den Dateien rechnen"),
+    },
     "ausgaben": {
         "excel": ("bool", True, "Ergebnistabellen als Excel"),
         "webkarte": ("bool", True, "interaktive Webkarte (offline, eine HTML-Datei)"),
@@ -526,7 +535,7 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
         elif value is None and name in OPTIONAL_SECTIONS:
             sections[name] = (
                 None
-                if name in ("einrichtungen", "strassen", "raster", "demografie")
+                if name in ("einrichtungen", "strassen", "raster", "demografie", "atlas")
                 else _validate_section(name, {}, path, text, base, L)
             )
         else:

@@ -88,6 +88,7 @@ STEPS_DE = {
     "spatial": "Räumliche Statistik: Moran's I, LISA, Hot-Spots",
     "access": "Erreichbarkeit und Bestand–Bedarf",
     "raster": "Bevölkerungsraster: Abgleich und Nachfragepunkte",
+    "atlas": "Sozialstrukturatlas: Datenbank aufbauen und Zahlen daraus lesen",
     "demography": "Demografie: Altersgruppen und Vorausberechnung",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
 }
@@ -98,6 +99,7 @@ STEPS_EN = {
     "spatial": "spatial statistics: Moran's I, LISA, hot spots",
     "access": "access and supply against need",
     "raster": "population raster: check and demand points",
+    "atlas": "atlas database: build it and read the numbers from it",
     "demography": "demography: age groups and projection",
     "outputs": "writing results, maps, profiles and packages",
 }
@@ -128,8 +130,10 @@ class RunState:
     access: dict[str, Any] = field(default_factory=dict)  # analysis name → dict of frames
     raster: dict[str, Any] = field(default_factory=dict)
     demography: dict[str, Any] = field(default_factory=dict)
+    atlas: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
+    workdir: Path | None = None
 
     @property
     def year(self) -> int:
@@ -427,8 +431,15 @@ def write_manifest(state: RunState, out: Path, files: list[Path]) -> Path:
     return path
 
 
+def _atlas_step(state: RunState) -> RunState:
+    from sozialraum.pipeline.steps_extra import build_atlas
+
+    return build_atlas(state)
+
+
 STEPS: list[tuple[str, Callable[[RunState], RunState]]] = [
     ("inputs", load_inputs),
+    ("atlas", _atlas_step),
     ("rates", compute_all_rates),
     ("monitor", compute_monitor),
     ("spatial", compute_spatial),
@@ -473,7 +484,7 @@ def run(
     handler = logging.FileHandler(tmp / "lauf.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     log.addHandler(handler)
-    state = RunState(config=cfg, lang=L)
+    state = RunState(config=cfg, lang=L, workdir=tmp)
     names = STEPS_DE if L == "de" else STEPS_EN
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -549,6 +560,8 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
         return bool(cfg.get("erreichbarkeit"))
     if key == "raster":
         return bool(cfg.get("raster"))
+    if key == "atlas":
+        return bool(cfg.get("atlas"))
     if key == "demography":
         d = cfg.get("demografie")
         return bool(d and d["dateien"] and d["jahre"])

@@ -247,6 +247,65 @@ def compute_raster(state):
     return state
 
 
+def build_atlas(state):
+    """Write the run's inputs into the atlas database and (optionally) read the monitor's counts back.
+
+    Areas (plus a later boundary version), catalogue, every table of every year (one
+    batch each; re-importing an unchanged file is a no-op), facilities and the
+    measures register go into one database, so that all planning departments use
+    the same numbers. With ``monitor_aus_atlas`` the counts of the monitor come
+    from the database: what the council sees is exactly what is stored.
+    """
+    from sozialraum.atlas import Atlas
+    from sozialraum.io import read_areas
+
+    a = state.config["atlas"]
+    g = state.config["gebiete"]
+    years = sorted(state.counts)
+    target = a["datei"]
+    if not target.startswith(("postgresql://", "postgres://")):
+        target = state.workdir / "intern" / target
+        target.parent.mkdir(parents=True, exist_ok=True)
+    version = a["version"] or f"{g['ebene'] or 'gebiete'}_{years[0]}"
+    with Atlas.open(target, lang=state.lang) as atlas:
+        if version not in set(atlas.versions().index):
+            atlas.add_areas(state.areas, version, valid_from=a["gueltig_ab"] or f"{years[0]}-01-01", name=g["name"])
+        if a["grenzen_neu"]:
+            new = read_areas(a["grenzen_neu"], key=g["schluessel"], name=g["name"], lang=state.lang)
+            new_version = f"{version}_neu"
+            if new_version not in set(atlas.versions().index):
+                atlas.add_areas(new, new_version, valid_from=a["grenzen_neu_ab"] or f"{years[-1] + 1}-01-01", name=g["name"])
+        atlas.set_catalogue(state.config["katalog"]["datei"])
+        for tab in state.config["tabellen"]:
+            for year in tab["jahre"]:
+                atlas.import_table(
+                    state.config.base / tab["datei"].format(jahr=year), year=year, sheet=tab["blatt"], key=tab["schluessel"],
+                    version=version,
+                )
+        if state.facilities is not None:
+            atlas.add_facilities(state.facilities, valid_from=f"{years[0]}-01-01")
+        measures = []
+        if a["massnahmen"]:
+            reg = pd.read_csv(a["massnahmen"], sep=";", dtype=str, keep_default_na=False)
+            for row in reg.itertuples(index=False):
+                atlas.add_measure(
+                    row.id, row.name, areas=[x.strip() for x in row.gebiete.split(",") if x.strip()],
+                    start=row.beginn, end=row.ende or None, theme=row.thema,
+                    targets=[x.strip() for x in row.ziele.split(",") if x.strip()], description=row.beschreibung,
+                )
+                measures.append(row.id)
+        if a["monitor_aus_atlas"]:
+            inp = atlas.monitor_inputs(years, version=version)
+            for y in years:
+                state.counts[y] = inp.counts[y].reindex(index=state.areas.index, columns=state.counts[y].columns)
+                state.status[y] = inp.status[y].reindex(index=state.areas.index, columns=state.status[y].columns)
+        effects = {}
+        for mid in measures:
+            effects[mid] = atlas.measure_effect(mid)
+    state.atlas = {"target": target, "version": version, "measures": measures, "effects": effects}
+    return state
+
+
 STEPS: list[tuple[str, Callable]] = [
     ("raster", compute_raster),
     ("access", compute_access),
