@@ -124,3 +124,23 @@ def test_cli_run_check_and_init(tmp_path, musterland):
     )
     assert res.returncode == 1  # the template's example paths do not exist: named error, no traceback
     assert "Traceback" not in res.stderr and "gebiete.gpkg" in res.stderr
+
+
+def test_atlas_holds_the_inputs_and_the_monitor_read_them(demo_run, musterland):
+    from sozialraum.atlas import Atlas
+    from sozialraum.pipeline import load_musterland
+
+    st = demo_run.state
+    path = demo_run.out_dir / "intern" / "atlas.gpkg"
+    with Atlas.open(path) as atlas:
+        versions = atlas.versions()
+        assert {"sr2022", "sr2022_neu"} <= set(versions.index)
+        assert len(atlas.areas(year=2025)) == 80 + 1 - 1  # one area split in two, two merged into one
+        assert "QM-2023-01" in set(atlas.measures().index if hasattr(atlas.measures(), "index") else [])
+    # the counts the monitor used (read back from the database) equal the files' counts
+    files = load_musterland(musterland["boundaries"].parents[2])
+    ref = files["years"][2024].frame
+    for col in ("ew_ges", "sgb2_pers", "hze"):
+        np.testing.assert_array_equal(st.counts[2024][col].to_numpy(), ref[col].reindex(st.counts[2024].index).to_numpy())
+    eff = st.atlas["effects"]["QM-2023-01"]
+    assert "nicht kausal" in eff.note

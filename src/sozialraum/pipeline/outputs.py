@@ -148,9 +148,58 @@ def write_outputs(state, folder: Path) -> Files:
     )
     files.append((xlsx, t(_MSG, "xlsx", "de"), t(_MSG, "xlsx", "en")))
 
+    files += _write_extras(state, intern)
+
     from sozialraum.pipeline import presentation
 
     files += presentation.write_presentation(state, folder, sr, sr_status)
+    return files
+
+
+def _write_extras(state, intern: Path) -> Files:
+    """Demography, measure effects, distance surfaces and the atlas (where computed)."""
+    from sozialraum.io import write_excel, write_gpkg
+
+    files: Files = []
+    d = state.demography
+    if d:
+        res = d["projection"]
+        totals = res.totals() if hasattr(res, "totals") else None
+        sheets = {"Altersgruppen": d["groups"].reset_index(), "Kennzahlen": d["ratios"].reset_index(),
+                  f"Vorausberechnung {d['end_year']}": pd.DataFrame(d["layer"]).reset_index()}
+        if isinstance(totals, pd.DataFrame):
+            sheets["Summen je Szenario"] = totals.reset_index()
+        p = intern / "demografie.xlsx"
+        write_excel(sheets, p, title=f"Demografie {state.config['projekt']['name']}")
+        files.append((p, f"Demografie: Altersgruppen, Kennzahlen, Vorausberechnung bis {d['end_year']}",
+                      f"demography: age groups, ratios, projection to {d['end_year']}"))
+        layer = state.areas[["geometry"]].join(d["layer"])
+        write_gpkg(layer, intern / "ergebnisse.gpkg", layer=f"vorausberechnung_{d['end_year']}")
+    if state.atlas and state.atlas.get("effects"):
+        sheets = {}
+        for mid, eff in state.atlas["effects"].items():
+            sheets[mid[:31]] = eff.frame.reset_index()
+        p = intern / "massnahmen_wirkung.xlsx"
+        note = next(iter(state.atlas["effects"].values())).note
+        write_excel(sheets, p, title=note[:200])
+        files.append((p, "Maßnahmen: Veränderung der Zielindikatoren gegenüber Vergleichsgebieten (beschreibend, nicht kausal)",
+                      "measures: change of target indicators against comparison areas (descriptive, not causal)"))
+    if state.atlas and not str(state.atlas.get("target", "")).startswith("postgres"):
+        files.append((Path(state.atlas["target"]), "Sozialstrukturatlas (Datenbank, GeoPackage): Gebietsversionen, Werte aller Jahre, Maßnahmen",
+                      "atlas database (GeoPackage): area versions, values of all years, measures"))
+    if state.facilities is not None and state.config.get("erreichbarkeit"):
+        from sozialraum.raster import distance_surface
+
+        ef = state.config["einrichtungen"]
+        bounds = state.areas
+        for a in state.config["erreichbarkeit"]:
+            fac = state.facilities[state.facilities[ef["kategorie_spalte"]] == a["kategorie"]]
+            if fac.empty:
+                continue
+            p = intern / f"entfernung_{_slug(a['kategorie'])}.tif"
+            distance_surface(fac, p, bounds=bounds, resolution=100.0, lang=state.lang)
+            files.append((p, f"Rasterkarte: Luftlinie zur nächsten Einrichtung ({a['kategorie']}), 100 m, für QGIS",
+                          f"raster: straight-line distance to the nearest facility ({a['kategorie']}), 100 m, for QGIS"))
     return files
 
 
