@@ -15,6 +15,7 @@ runs the privacy checker on every package.
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -140,6 +141,18 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         p = write_webmap(state, sr, sr_status, folder / "intern" / "webkarte.html", level="intern")
         files.append((p, "Interaktive Karte mit allen Werten (offline, eine Datei)", "interactive map with all values (offline, one file)"))
 
+    intern_docs: list[Path] = []
+    if aus["steckbriefe"] or aus["sozialbericht"]:
+        from sozialraum.report import report_data_from_state, write_sozialbericht, write_steckbriefe
+
+        rdata = report_data_from_state(state, level="intern")
+        if aus["steckbriefe"]:
+            intern_docs = write_steckbriefe(rdata, folder / "intern" / "steckbriefe", pdf=aus["pdf"], lang=L)
+            files += [(p, _doc_description(p, "de"), _doc_description(p, "en")) for p in intern_docs]
+        if aus["sozialbericht"]:
+            for p in write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L):
+                files.append((p, "Sozialbericht (intern, alle Werte)", "social report (internal, all values)"))
+
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
     if not levels:
         return files
@@ -171,6 +184,27 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
             title = f"{name} {state.year}" if ags is None else f"{name} {state.year} – {_gemeinde_name(state, ags)}"
             p = write_webmap(state, gdf, areas_s, pkg / "webkarte.html", level=level, title=title)
             files.append((p, "Interaktive Karte dieses Pakets (offline)", "interactive map of this package (offline)"))
+        if level == "oeffentlich" and (aus["steckbriefe"] or aus["sozialbericht"]):
+            from sozialraum.report import write_sozialbericht, write_steckbriefe
+
+            pdata = _public_report_data(state, frames)
+            if aus["sozialbericht"]:
+                for p in write_sozialbericht(pdata, pkg, pdf=aus["pdf"], lang=L):
+                    files.append((p, "Sozialbericht (öffentlich: Indizes und Klassen)", "social report (public: indices and classes)"))
+            if aus["steckbriefe"]:
+                for p in write_steckbriefe(pdata, pkg / "steckbriefe", municipalities=True, pdf=aus["pdf"], lang=L):
+                    files.append((p, _doc_description(p, "de") + " (öffentlich)", _doc_description(p, "en") + " (public)"))
+        if level == "kommunal" and intern_docs:
+            # the municipality's own profiles: its areas and itself (values of its own areas only)
+            own_keys = set(sr.index[sr[g["gemeinde_spalte"]].astype(str) == ags])
+            target = pkg / "steckbriefe"
+            target.mkdir(parents=True, exist_ok=True)
+            for p in intern_docs:
+                key = _doc_key(p)
+                if key in own_keys or key == ags:
+                    dst = target / p.name
+                    shutil.copyfile(p, dst)
+                    files.append((dst, _doc_description(dst, "de"), _doc_description(dst, "en")))
         report = check_release(pkg, data, level=level, ags=ags, policy=policy)
         checks.append((pkg.name, report))
         if not report.ok:
@@ -189,6 +223,50 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     files.append((p, "Prüfbericht: kein Paket zeigt mehr als seine Freigabestufe", "check report: no package shows more than its level"))
     return files
+
+
+def _doc_key(path: Path) -> str | None:
+    """Area or municipality key of a Steckbrief file (``steckbrief[_gemeinde]_<key>_<name>``)."""
+    stem = path.stem
+    for prefix in ("steckbrief_gemeinde_", "steckbrief_"):
+        if stem.startswith(prefix):
+            return stem[len(prefix):].split("_", 1)[0]
+    return None
+
+
+def _doc_description(path: Path, lang: str) -> str:
+    kind = "PDF" if path.suffix == ".pdf" else "HTML"
+    stem = path.stem
+    if stem.startswith("steckbrief_gemeinde_"):
+        return f"Steckbrief der Gemeinde ({kind})" if lang == "de" else f"municipality profile ({kind})"
+    if stem.startswith("steckbrief_"):
+        return f"Steckbrief des Sozialraums ({kind})" if lang == "de" else f"planning-area profile ({kind})"
+    return f"Steckbriefe, alle in einer Datei ({kind})" if lang == "de" else f"all profiles in one file ({kind})"
+
+
+def _public_report_data(state, frames):
+    """Report data for the public: only the columns and cells of the public package."""
+    import dataclasses
+
+    from sozialraum.report import report_data_from_state
+
+    data = report_data_from_state(state, level="oeffentlich")
+    af, ast = frames["areas"]
+    keep = [c for c in data.areas.columns if c in af.columns or c == "geometry" or c.startswith(("lisa_", "gi_"))]
+    areas = data.areas[keep].copy()
+    common = [c for c in keep if c in af.columns and c != "geometry"]
+    areas[common] = pd.DataFrame(af).reindex(areas.index)[common]
+    status = ast.reindex(index=areas.index) if ast is not None else None
+    gem_f, gem_s = frames["gemeinden"]
+    kr_f, kr_s = frames["kreis"]
+    if data.gemeinden is not None and gem_f is not None:  # keep the names
+        names = [c for c in data.gemeinden.columns if c not in gem_f.columns and data.gemeinden[c].dtype == object]
+        gem_f = gem_f.join(data.gemeinden[names])
+    return dataclasses.replace(
+        data, areas=areas, status=status, previous=None, previous_status=None,
+        gemeinden=gem_f, gemeinden_status=gem_s, gemeinden_previous=None,
+        kreis=kr_f, kreis_status=kr_s, population=None, access=None,
+    )
 
 
 def _gemeinde_name(state, ags: str) -> str:

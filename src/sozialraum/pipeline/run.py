@@ -166,6 +166,14 @@ class RunResult:
         if "n_areas" in self.facts:
             lines.append("  " + t(_MSG, "facts", L, **self.facts))
         seen: set[str] = set()
+        docs: dict[str, int] = {}
+        for p, _, _ in self.files:  # number of profile documents per folder (pattern)
+            r = str(p.relative_to(self.out_dir)) if p.is_relative_to(self.out_dir) else str(p)
+            if "/steckbriefe/" in r:
+                top = r.split("/", 1)[0]
+                folder = r.rsplit("/", 1)[0].replace(top, "kommunal-<AGS>") if top.startswith("kommunal-") else r.rsplit("/", 1)[0]
+                docs.setdefault(folder + "/", set()).add(Path(r).stem)
+        docs = {k: len(v) for k, v in docs.items()}
         n_kommunal = len({p.relative_to(self.out_dir).parts[0] for p, _, _ in self.files
                           if p.is_relative_to(self.out_dir) and p.relative_to(self.out_dir).parts[0].startswith("kommunal-")})
         for path, de, en in self.files:
@@ -182,6 +190,21 @@ class RunResult:
                         f"  Je Gemeinde ein Paket kommunal-<AGS>/ ({n_kommunal} Gemeinden):" if L == "de"
                         else f"  One package per municipality kommunal-<AGS>/ ({n_kommunal} municipalities):"
                     )
+            if "/steckbriefe/" in rel:  # many profiles: one line per folder
+                folder = rel.rsplit("/", 1)[0] + "/"
+                if folder not in seen:
+                    seen.add(folder)
+                    if first.startswith("kommunal-"):
+                        lines.append(
+                            f"  - {folder}: Steckbriefe der eigenen Sozialräume und der Gemeinde (HTML und PDF)" if L == "de"
+                            else f"  - {folder}: profiles of the own planning areas and the municipality (HTML and PDF)"
+                        )
+                    else:
+                        lines.append(
+                            f"  - {folder}: {docs[folder]} Steckbriefe (HTML und PDF) je Sozialraum und Gemeinde" if L == "de"
+                            else f"  - {folder}: {docs[folder]} profiles (HTML and PDF) per planning area and municipality"
+                        )
+                continue
             seen.add(rel)
             lines.append(f"  - {rel}: {text}")
         if self.notes:

@@ -1,0 +1,535 @@
+"""Steckbriefe: a two-minute profile per planning area and per municipality.
+
+:func:`area_context` / :func:`gemeinde_context` turn a :class:`ReportData` into a
+plain dict for the template ``steckbrief.html.j2``; :func:`write_steckbriefe`
+writes HTML (and PDF) files for all or some areas.
+
+Rules (also in ``docs/report.md``):
+
+* **District average** — the rolled-up district rate (``ReportData.kreis``), else
+  the unweighted mean of the areas.
+* **Rank** — among the units of the same level with a value (secret cells
+  excluded), 1 = most need: descending for ``direction = "need"``, ascending for
+  ``"resource"``; ties share the best rank (``method="min"``).
+* **Change** — value minus previous-year value (percentage points for %); the
+  arrow is ↑/↓ when the change is at least half the last printed digit, else →;
+  red when it means more need (need ↑, resource ↓), green when less.
+* **Release level** — outside ``"intern"`` a cell whose status is secret reads
+  "geheim" even if a number is present; at ``"oeffentlich"`` index values and
+  z-scores are not printed (classes only) and the dimension profile is omitted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from sozialraum._i18n import get_lang, t
+from sozialraum.monitor.numbers import format_number
+from sozialraum.report import charts
+from sozialraum.report.data import SECRET_CODES, ReportData
+from sozialraum.report.text import (
+    cell_text,
+    compare,
+    format_value,
+    indicator_sentence,
+    population_sentence,
+)
+
+__all__ = ["area_context", "gemeinde_context", "indicator_rows", "safe_filename", "write_steckbriefe"]
+
+_MSG = {
+    "kind_sr": {"de": "Sozialraum", "en": "Planning area"},
+    "kind_gem": {"de": "Gemeinde", "en": "Municipality"},
+    "title": {"de": "Steckbrief {kind} {name}", "en": "Profile: {kind} {name}"},
+    "pop": {"de": "Einwohner", "en": "Inhabitants"},
+    "pop_change": {"de": "Veränderung zum Vorjahr", "en": "Change since previous year"},
+    "u18": {"de": "Anteil unter 18 Jahren", "en": "Share under 18"},
+    "o65": {"de": "Anteil ab 65 Jahren", "en": "Share aged 65 and over"},
+    "o80": {"de": "Anteil ab 80 Jahren", "en": "Share aged 80 and over"},
+    "n_areas": {"de": "Sozialräume", "en": "Planning areas"},
+    "gemeinde": {"de": "Gemeinde", "en": "Municipality"},
+    "classes": {
+        "de": "Der Sozialraum gehört zur Statusklasse „{status}“ und zur Dynamikklasse „{dyn}“.",
+        "en": "The planning area is in status class “{status}” and dynamic class “{dyn}”.",
+    },
+    "not_rated": {
+        "de": "Der Sozialraum wird im Monitor nicht bewertet ({why}).",
+        "en": "The planning area is not rated by the monitor ({why}).",
+    },
+    "source": {"de": "Quelle: {src}. Stand: {date}.", "en": "Source: {src}. As of: {date}."},
+    "method": {
+        "de": "Methodenhinweis: Kreisdurchschnitt = Quote des Landkreises insgesamt (Summe der Zähler durch Summe "
+        "der Nenner). Rang 1 = höchster Bedarf unter {n_units} {units} mit Wert. Veränderung = Wert minus Vorjahreswert "
+        "(bei Prozentwerten in Prozentpunkten). Pfeil rot = mehr Bedarf, grün = weniger Bedarf. „etwa im "
+        "Durchschnitt“ heißt: Abstand höchstens {near} Standardabweichungen, „deutlich“: mehr als {far}. "
+        "„geheim“: aus Datenschutzgründen nicht ausgewiesen; „–“: kein Wert; „zu wenige Fälle“: Bezugsgröße zu klein; "
+        "* unsichere Zahl (kleine Bezugsgröße).",
+        "en": "Method note: district average = rate of the whole district (sum of numerators over sum of "
+        "denominators). Rank 1 = most need among {n_units} {units} with a value. Change = value minus previous "
+        "year (percentage points for percentages). Red arrow = more need, green = less need. “about the average” "
+        "means a distance of at most {near} standard deviations, “well” more than {far}. “secret”: not shown for "
+        "data protection; “–”: no value; “too few cases”: base too small; * uncertain (small base).",
+    },
+    "units_sr": {"de": "Sozialräumen", "en": "planning areas"},
+    "units_gem": {"de": "Gemeinden", "en": "municipalities"},
+    "lisa": {"de": "Lokale Clusteranalyse (LISA)", "en": "Local clusters (LISA)"},
+    "gi": {"de": "Hot-Spot-Analyse (Gi*)", "en": "Hot spots (Gi*)"},
+    "access_grundschule_m": {"de": "Nächste Grundschule", "en": "Nearest primary school"},
+    "access_hausarzt_m": {"de": "Nächste Hausarztpraxis", "en": "Nearest GP"},
+    "access_kita_plaetze_je_100": {"de": "Kita-Plätze je 100 Kinder", "en": "Day-care places per 100 children"},
+    "access_kita_defizit": {"de": "Fehlende Kita-Plätze", "en": "Missing day-care places"},
+    "pyramid_title": {"de": "Altersaufbau {year} (Anteil in %)", "en": "Age structure {year} (share in %)"},
+}
+
+_ACCESS_UNITS = {"grundschule_m": "m", "hausarzt_m": "m", "kita_plaetze_je_100": "", "kita_defizit": ""}
+_ACCESS_DEC = {"grundschule_m": 0, "hausarzt_m": 0, "kita_plaetze_je_100": 1, "kita_defizit": 0}
+
+
+def safe_filename(text: str) -> str:
+    """ASCII file name part from a name (``"Mühlwitz/Ost"`` → ``"Muehlwitz_Ost"``)."""
+    s = str(text).translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
+                                            "ß": "ss"}))
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
+    s = re.sub(r"[^A-Za-z0-9._-]+", "_", s).strip("_.")
+    return s[:60] or "gebiet"
+
+
+def _isnan(x) -> bool:
+    try:
+        return x is None or x is pd.NA or bool(pd.isna(x))
+    except (TypeError, ValueError):
+        return False
+
+
+def _label(data: ReportData, ind: str, lang: str) -> str:
+    row = data.catalogue.indicators.loc[ind]
+    if lang == "en" and isinstance(row.get("label_en"), str) and row.get("label_en"):
+        return row["label_en"]
+    return str(row["label"])
+
+
+def _unit(data: ReportData, ind: str) -> str:
+    u = data.catalogue.indicators.loc[ind].get("unit")
+    return u if isinstance(u, str) else ""
+
+
+def _direction(data: ReportData, ind: str) -> str:
+    d = data.catalogue.indicators.loc[ind].get("direction")
+    return d if d in ("need", "resource") else "need"
+
+
+def _sd(data: ReportData, ind: str, values: pd.Series) -> float:
+    try:
+        sc = data.monitor_params["standardization"]["scale"]
+        v = float(sc[ind])
+        if np.isfinite(v) and v > 0:
+            return v
+    except (KeyError, TypeError, ValueError, IndexError):
+        pass
+    v = pd.to_numeric(values, errors="coerce").dropna()
+    return float(v.std(ddof=0)) if len(v) > 1 else float("nan")
+
+
+def _visible(values: pd.Series, status: pd.DataFrame | None, ind: str, level: str) -> pd.Series:
+    """Values that may be printed (secret cells → NaN outside "intern")."""
+    v = pd.to_numeric(values, errors="coerce").astype(float)
+    if level != "intern" and status is not None and ind in status.columns:
+        st = status[ind].reindex(v.index)
+        secret = st.isin(list(SECRET_CODES)).fillna(False).to_numpy(dtype=bool)
+        v = v.mask(secret)
+    return v
+
+
+def _rank(v: pd.Series, direction: str) -> pd.Series:
+    return v.rank(ascending=(direction == "resource"), method="min")
+
+
+def _change(cur, prev, unit: str, direction: str, decimals: int, lang: str) -> dict:
+    if _isnan(cur) or _isnan(prev):
+        return {"text": "–", "arrow": "", "cls": "neutral"}
+    d = float(cur) - float(prev)
+    half = 0.5 * 10 ** (-decimals)
+    if abs(d) < half:
+        arrow, cls = "→", "neutral"
+    else:
+        up = d > 0
+        arrow = "↑" if up else "↓"
+        worse = up if direction == "need" else not up
+        cls = "bad" if worse else "good"
+    u = {"%": " Pp." if lang == "de" else " pp"}.get(unit, "")
+    return {"text": format_number(d, decimals, lang, sign=True) + u, "arrow": arrow, "cls": cls}
+
+
+def _cell(value, code, level: str, unit: str, decimals: int, lang: str) -> tuple[str, bool]:
+    """(text, is_value) for a table cell."""
+    if code in SECRET_CODES and level != "intern":
+        return cell_text("geheim", lang), False
+    if _isnan(value):
+        return cell_text(code, lang), False
+    txt = format_value(value, unit, decimals, lang)
+    if code in ("nenner_klein", "unsicher", "teilsumme_geheim", "teilsumme_unvollstaendig"):
+        txt += "*"
+    return txt, True
+
+
+def indicator_rows(data: ReportData, key: str, *, unit_level: str = "areas", settings: Mapping | None = None,
+                   lang: str | None = "de") -> list[dict]:
+    """Table rows (one per indicator) for an area (``unit_level="areas"``) or municipality (``"gemeinden"``)."""
+    L = get_lang(lang)
+    settings = settings or {}
+    frame = data.areas if unit_level == "areas" else data.gemeinden
+    status = data.status if unit_level == "areas" else data.gemeinden_status
+    prev = data.previous if unit_level == "areas" else data.gemeinden_previous
+    prev_status = data.previous_status if unit_level == "areas" else None
+    ids = settings.get("indikatoren") or data.indicator_ids
+    rows = []
+    for ind in ids:
+        if ind not in data.catalogue.indicators.index or ind not in frame.columns:
+            continue
+        unit, direction, dec = _unit(data, ind), _direction(data, ind), 1
+        vis = _visible(frame[ind], status, ind, data.level)
+        code = data.cell_status(key, ind, unit_level)
+        value = frame.at[key, ind]
+        text, has = _cell(value, code, data.level, unit, dec, L)
+        dist, dcode = data.district_value(ind)
+        dtext, _ = _cell(dist, dcode, data.level, unit, dec, L)
+        ranks = _rank(vis, direction)
+        n = int(vis.notna().sum())
+        rank = ranks.get(key, np.nan) if has else np.nan
+        rank_text = f"{int(rank)} / {n}" if not _isnan(rank) else "–"
+        pv = np.nan
+        if prev is not None and ind in prev.columns and key in prev.index:
+            pv = prev.at[key, ind]
+            pcode = None
+            if prev_status is not None and ind in prev_status.columns and key in prev_status.index:
+                pcode = prev_status.at[key, ind]
+                pcode = None if _isnan(pcode) else str(pcode)
+            if pcode in SECRET_CODES and data.level != "intern":
+                pv = np.nan
+        ch = _change(value if has else np.nan, pv, unit, direction, dec, L)
+        sd = _sd(data, ind, data.areas[ind]) if ind in data.areas.columns else float("nan")
+        cat = compare(value, dist, sd, near=settings.get("nah", 0.25), far=settings.get("fern", 1.0)) if has else None
+        genus = (settings.get("genus") or {}).get(ind)
+        if genus is None and "genus" in data.catalogue.indicators.columns:
+            g = data.catalogue.indicators.at[ind, "genus"]
+            genus = g if isinstance(g, str) else None
+        sentence = indicator_sentence(
+            _label(data, ind, L), value if has else np.nan, dist, unit=unit, sd=sd,
+            status=("geheim" if (code in SECRET_CODES and data.level != "intern") else code), decimals=dec,
+            genus_code=genus, near=settings.get("nah", 0.25), far=settings.get("fern", 1.0), lang=L,
+        )
+        z = (float(value) - float(dist)) / sd if has and not _isnan(dist) and sd and np.isfinite(sd) else np.nan
+        rows.append({
+            "id": ind, "label": _label(data, ind, L), "unit": unit, "dimension": data.catalogue.indicators.at[ind, "dimension"],
+            "value": text, "has_value": has, "raw": float(value) if has else None, "district": dtext,
+            "rank": rank_text, "change": ch["text"], "arrow": ch["arrow"], "arrow_cls": ch["cls"],
+            "compare": cat, "sentence": sentence, "z": z, "status": code,
+        })
+    return rows
+
+
+def _count(data: ReportData, frame, key, col: str, which: str = "areas") -> float:
+    """A count that may be printed: NaN if missing or secret (outside the internal level)."""
+    if frame is None or col not in frame.columns or key not in frame.index:
+        return np.nan
+    v = frame.at[key, col]
+    if data.level != "intern" and which and data.cell_status(key, col, which) in SECRET_CODES:
+        return np.nan
+    return np.nan if _isnan(v) else float(v)
+
+
+def _facts(data: ReportData, frame, key, L, prev_frame=None, which: str = "areas") -> list[dict]:
+    facts = []
+    pc = data.population_col
+    if pc in frame.columns:
+        a = _count(data, frame, key, pc, which)
+        facts.append({"label": t(_MSG, "pop", L),
+                      "value": format_number(a, 0, L) if not _isnan(a) else cell_text(data.cell_status(key, pc, which), L)})
+        b = _count(data, prev_frame, key, pc, "previous" if which == "areas" else None)
+        if not _isnan(a) and not _isnan(b) and b > 0:
+            rel = (a - b) / b * 100
+            facts.append({"label": t(_MSG, "pop_change", L),
+                          "value": f"{format_number(a - b, 0, L, sign=True)} ({format_value(rel, '%', 1, L, sign=True)})"})
+    for col, num in (("u18", "ew_0_17"), ("o65", "ew_65plus"), ("o80", "ew_80plus")):
+        a, b = _count(data, frame, key, num, which), _count(data, frame, key, pc, which)
+        if not _isnan(a) and not _isnan(b) and b > 0:
+            facts.append({"label": t(_MSG, col, L), "value": format_value(a / b * 100, "%", 1, L)})
+    return facts
+
+
+def _spatial(data: ReportData, key: str, L: str) -> list[dict]:
+    out = []
+    a = data.areas
+    for col in a.columns:
+        if col.endswith("lisa_cat") or col.endswith("gi_cat"):
+            base = col[: -len("lisa_cat")] if col.endswith("lisa_cat") else col[: -len("gi_cat")]
+            base = base.rstrip("_")
+            var = base or "idx_gesamt"
+            what = t(_MSG, "lisa" if col.endswith("lisa_cat") else "gi", L)
+            if var in data.catalogue.indicators.index:
+                vl = _label(data, var, L)
+            else:
+                vl = {"idx_gesamt": "Gesamtindex" if L == "de" else "overall index"}.get(var, var)
+            v = a.at[key, col]
+            color_col = col.replace("_cat", "_color")
+            out.append({"what": what, "variable": vl, "value": "–" if _isnan(v) else str(v),
+                        "color": a.at[key, color_col] if color_col in a.columns and not _isnan(a.at[key, color_col]) else "#ffffff"})
+    return out
+
+
+def _access(data: ReportData, key: str, L: str) -> list[dict]:
+    acc = data.access
+    if acc is None or key not in acc.index:
+        return []
+    rows = []
+    for col in acc.columns:
+        v = acc.at[key, col]
+        meta = (data.access_meta or {}).get(col) or {}
+        lab = meta.get("label") or (t(_MSG, f"access_{col}", L) if f"access_{col}" in _MSG else str(col))
+        dec = int(meta.get("decimals", _ACCESS_DEC.get(col, 1)))
+        unit = meta.get("unit", _ACCESS_UNITS.get(col, ""))
+        if isinstance(v, str):
+            txt = v
+        else:
+            txt = format_value(v, unit, dec, L)
+            if col.endswith("_m") and not _isnan(v) and float(v) >= 1000:
+                txt = format_value(float(v) / 1000, "km", 1, L)
+        rows.append({"label": lab, "value": txt})
+    return rows
+
+
+def _pyramid_allowed(data: ReportData, settings: Mapping) -> bool:
+    """Pyramids show single years of age (small numbers): not in public output unless asked for."""
+    if not settings.get("pyramide", True):
+        return False
+    return data.level != "oeffentlich" or bool(settings.get("pyramide_oeffentlich", False))
+
+
+def area_context(data: ReportData, key: str, *, settings: Mapping | None = None, lang: str | None = "de",
+                 charts_on: bool = True) -> dict:
+    """Template context of the Steckbrief of planning area ``key``."""
+    L = get_lang(lang)
+    settings = settings or {}
+    a = data.areas
+    name = data.name(key)
+    gkey = str(a.at[key, data.gemeinde_col]) if data.gemeinde_col in a.columns else None
+    rows = indicator_rows(data, key, settings=settings, lang=L)
+    chosen = settings.get("text_indikatoren")
+    if chosen:
+        text_rows = [r for r in rows if r["id"] in chosen]
+    else:
+        text_rows = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
+        text_rows += [r for r in rows if r["status"] in SECRET_CODES or (r["status"] and not r["has_value"])][:2]
+    sentences = [population_sentence(name, _count(data, a, key, data.population_col), lang=L)]
+    rated = bool(a.at[key, "bewertet"]) if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"]) else True
+    if "status_klasse" in a.columns:
+        if rated and not _isnan(a.at[key, "status_klasse"]):
+            sentences.append(t(_MSG, "classes", L, status=a.at[key, "status_klasse"],
+                               dyn=a.at[key, "dynamik_klasse"] if "dynamik_klasse" in a.columns and not _isnan(a.at[key, "dynamik_klasse"]) else "–"))
+        else:
+            why = a.at[key, "grund"] if "grund" in a.columns and isinstance(a.at[key, "grund"], str) and a.at[key, "grund"] else "–"
+            sentences.append(t(_MSG, "not_rated", L, why=why))
+    sentences += [r["sentence"] for r in text_rows]
+    classes = []
+    nb = "nicht bewertet" if L == "de" else "not rated"
+    for col, lab_de, lab_en in (("status_klasse", "Statusklasse", "Status class"),
+                                ("dynamik_klasse", "Dynamikklasse", "Dynamic class"),
+                                ("mss_gruppe", "Status / Dynamik", "Status / dynamic"),
+                                ("idx_gesamt_klasse", "Gesamtindex (Klasse)", "Overall index (class)"),
+                                ("typ_beschreibung", "Gebietstyp", "Area type")):
+        if col in a.columns:
+            v = a.at[key, col]
+            classes.append({"label": lab_de if L == "de" else lab_en,
+                            "value": nb if (_isnan(v) or v == "" or not rated) else str(v)})
+    if data.level != "oeffentlich" and "idx_gesamt" in a.columns:
+        classes.append({"label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
+                        "value": format_number(a.at[key, "idx_gesamt"], 2, L) if rated else nb})
+    images = {}
+    fmt = settings.get("bildformat", "png")
+    if charts_on:
+        images["karte"] = charts.to_data_uri(charts.location_map(a, key, gemeinde_col=data.gemeinde_col,
+                                                                 gemeinden=data.gemeinden, lang=L), fmt)
+        dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
+        if data.level != "oeffentlich" and dims and rated:
+            prof = {lab: float(a.at[key, f"idx_{d}"]) if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
+                    else np.nan for d, lab in dims.items()}
+            images["profil"] = charts.to_data_uri(charts.profile_chart(prof, lang=L), fmt)
+        if _pyramid_allowed(data, settings) and data.population is not None and data.year is not None:
+            fig = charts.pyramid(data.population, key, data.year, lang=L)
+            if fig is not None:
+                images["pyramide"] = charts.to_data_uri(fig, fmt)
+    n_units = int(pd.to_numeric(a[data.population_col], errors="coerce").notna().sum()) if data.population_col in a.columns else len(a)
+    return {
+        "unit": "sozialraum",
+        "kind": t(_MSG, "kind_sr", L),
+        "title": t(_MSG, "title", L, kind=t(_MSG, "kind_sr", L), name=name),
+        "name": name,
+        "key": key,
+        "gemeinde": data.gemeinde_name(gkey) if gkey else "",
+        "facts": _facts(data, a, key, L, data.previous),
+        "sentences": sentences,
+        "rows": rows,
+        "classes": classes,
+        "spatial": _spatial(data, key, L),
+        "access": _access(data, key, L),
+        "images": images,
+        "areas_of_gemeinde": [],
+        "level": data.level,
+        "year": data.year,
+        "previous_year": data.previous_year,
+        "source_line": t(_MSG, "source", L, src=data.source or "–", date=data.date),
+        "method_note": t(_MSG, "method", L, n_units=format_number(n_units, 0, L), units=t(_MSG, "units_sr", L),
+                         near=format_number(settings.get("nah", 0.25), 2, L), far=format_number(settings.get("fern", 1.0), 1, L)),
+    }
+
+
+def gemeinde_context(data: ReportData, gkey: str, *, settings: Mapping | None = None, lang: str | None = "de",
+                     charts_on: bool = True) -> dict:
+    """Template context of the Steckbrief of municipality ``gkey`` (needs ``data.gemeinden``)."""
+    L = get_lang(lang)
+    settings = settings or {}
+    g = data.gemeinden
+    name = data.gemeinde_name(gkey)
+    rows = indicator_rows(data, gkey, unit_level="gemeinden", settings=settings, lang=L)
+    text_rows = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
+    if settings.get("text_indikatoren"):
+        text_rows = [r for r in rows if r["id"] in settings["text_indikatoren"]]
+    sentences = [population_sentence(name, _count(data, g, gkey, data.population_col, "gemeinden"), kind="Gemeinde",
+                                     lang=L)]
+    sentences += [r["sentence"] for r in text_rows]
+    a = data.areas
+    members = a[a[data.gemeinde_col].astype(str) == str(gkey)] if data.gemeinde_col in a.columns else a.iloc[:0]
+    nb = "nicht bewertet" if L == "de" else "not rated"
+    area_rows = []
+    for k in members.index:
+        rated = bool(members.at[k, "bewertet"]) if "bewertet" in members.columns else True
+        def cls(c, k=k, rated=rated):
+            v = members.at[k, c] if c in members.columns else np.nan
+            return nb if (not rated or _isnan(v) or v == "") else str(v)
+
+        area_rows.append({"key": k, "name": data.name(k), "status": cls("status_klasse"), "dynamik": cls("dynamik_klasse"),
+                          "typ": (f"Typ {cls('typ')}" if L == "de" else f"type {cls('typ')}") if cls("typ") != nb else nb,
+                          "ew": format_number(members.at[k, data.population_col], 0, L) if data.population_col in members.columns else "–"})
+    images = {}
+    fmt = settings.get("bildformat", "png")
+    if charts_on and hasattr(g, "geometry") and "geometry" in getattr(g, "columns", []):
+        images["karte"] = charts.to_data_uri(charts.location_map(a, gkey, gemeinde_col=data.gemeinde_col, gemeinden=g,
+                                                                 lang=L), fmt)
+    if charts_on and _pyramid_allowed(data, settings) and data.population is not None and data.year is not None and len(members):
+        fig = charts.pyramid(data.population, list(map(str, members.index)), data.year, lang=L)
+        if fig is not None:
+            images["pyramide"] = charts.to_data_uri(fig, fmt)
+    facts = _facts(data, g, gkey, L, data.gemeinden_previous, which="gemeinden")
+    facts.append({"label": t(_MSG, "n_areas", L), "value": format_number(len(members), 0, L)})
+    return {
+        "unit": "gemeinde",
+        "kind": t(_MSG, "kind_gem", L),
+        "title": t(_MSG, "title", L, kind=t(_MSG, "kind_gem", L), name=name),
+        "name": name,
+        "key": gkey,
+        "gemeinde": "",
+        "facts": facts,
+        "sentences": sentences,
+        "rows": rows,
+        "classes": [],
+        "spatial": [],
+        "access": [],
+        "images": images,
+        "areas_of_gemeinde": area_rows,
+        "level": data.level,
+        "year": data.year,
+        "previous_year": data.previous_year,
+        "source_line": t(_MSG, "source", L, src=data.source or "–", date=data.date),
+        "method_note": t(_MSG, "method", L, n_units=format_number(len(g), 0, L), units=t(_MSG, "units_gem", L),
+                         near=format_number(settings.get("nah", 0.25), 2, L), far=format_number(settings.get("fern", 1.0), 1, L)),
+    }
+
+
+def write_steckbriefe(
+    data: ReportData,
+    out_dir: str | Path,
+    *,
+    areas: Sequence[str] | None = None,
+    municipalities: bool = True,
+    pdf: bool = True,
+    combined: bool = True,
+    template_dir: str | Path | None = None,
+    settings: Mapping | None = None,
+    lang: str | None = "de",
+    timeout: float = 120.0,
+) -> list[Path]:
+    """Write one Steckbrief per planning area (and municipality) as HTML and, optionally, PDF.
+
+    Parameters
+    ----------
+    data
+        The report data.
+    out_dir
+        Output folder (created); files ``steckbrief_<key>_<name>.html``/``.pdf``
+        and, with ``combined``, ``steckbriefe_alle.html``/``.pdf``.
+    areas
+        Area keys (default: all); unknown keys raise :class:`InputError`.
+    municipalities
+        Also write one per municipality (needs ``data.gemeinden``).
+    pdf
+        Also print PDFs with headless Chromium (one browser for the whole batch).
+    combined
+        Also write all Steckbriefe into one document (page break between them).
+    template_dir, settings
+        District templates and settings (see :mod:`sozialraum.report.render`).
+
+    Returns
+    -------
+    list of Path
+        Every file written (HTML first, then PDF).
+
+    Raises
+    ------
+    ChromiumError
+        ``pdf=True`` but Chromium is missing or failed (the HTML files are written).
+    InputError
+        Unknown area keys.
+    """
+    from sozialraum.errors import InputError, format_ids
+    from sozialraum.report.pdf import html_to_pdf_batch
+    from sozialraum.report.render import make_environment, resolve_settings
+
+    L = get_lang(lang)
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    st = resolve_settings(settings, template_dir)
+    env = make_environment(template_dir, L)
+    tpl = env.get_template("steckbrief.html.j2")
+    keys = list(map(str, data.areas.index)) if areas is None else [str(k) for k in areas]
+    unknown = [k for k in keys if k not in data.areas.index]
+    if unknown:
+        raise InputError(("Unbekannte Gebietsschlüssel: " if L == "de" else "unknown area keys: ") + format_ids(unknown),
+                         ids=unknown)
+    contexts = [area_context(data, k, settings=st, lang=L) for k in keys]
+    if municipalities and data.gemeinden is not None:
+        gkeys = list(map(str, data.gemeinden.index))
+        if areas is not None and data.gemeinde_col in data.areas.columns:
+            wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
+            gkeys = [g for g in gkeys if g in wanted]
+        contexts += [gemeinde_context(data, g, settings=st, lang=L) for g in gkeys]
+    common = {"settings": st, "title": data.title, "lang": L, "level": data.level}
+    html_files = []
+    for ctx in contexts:
+        prefix = "steckbrief_gemeinde" if ctx["unit"] == "gemeinde" else "steckbrief"
+        p = out / f"{prefix}_{ctx['key']}_{safe_filename(ctx['name'])}.html"
+        p.write_text(tpl.render(docs=[ctx], **common), encoding="utf-8")
+        html_files.append(p)
+    if combined and contexts:
+        p = out / "steckbriefe_alle.html"
+        p.write_text(tpl.render(docs=contexts, **common), encoding="utf-8")
+        html_files.append(p)
+    written = list(html_files)
+    if pdf:
+        written += html_to_pdf_batch(html_files, timeout=timeout, lang=L)
+    return written
