@@ -17,7 +17,10 @@ SYS_QGIS    := python3-qgis qgis-providers qgis python3-venv
 SYS_PDF     := poppler-utils
 SYS_POSTGIS := postgresql postgresql-15-postgis-3
 
-.PHONY: demo test bench lint venv sysdeps clean docs
+QGIS_VENV  := .venv-qgis
+QGIS_STAMP := $(QGIS_VENV)/.installed
+
+.PHONY: demo test bench lint venv sysdeps clean docs qgis-venv plugin
 
 venv: $(STAMP)
 
@@ -49,7 +52,22 @@ sysdeps:
 	  echo "  Bis dahin werden die Browser-, PDF-, QGIS- bzw. PostGIS-Tests als übersprungen gemeldet."; \
 	fi
 
-test: $(STAMP) sysdeps
+# QGIS's own Python (Debian's /usr/bin/python3) with the library and the pins QGIS needs
+qgis-venv:
+	@if /usr/bin/python3 -c "import qgis.core" 2>/dev/null; then $(MAKE) --no-print-directory $(QGIS_STAMP); \
+	else echo "QGIS fehlt für /usr/bin/python3: QGIS-Plugin-Tests werden übersprungen."; fi
+
+$(QGIS_STAMP): pyproject.toml
+	@test -x $(QGIS_VENV)/bin/python || /usr/bin/python3 -m venv --system-site-packages $(QGIS_VENV)
+	$(QGIS_VENV)/bin/python -m pip install --quiet --upgrade pip
+	$(QGIS_VENV)/bin/python -m pip install --quiet -e '.[test]' 'numpy<2' 'attrs>=23.2' 'pyarrow<26'
+	@touch $(QGIS_STAMP)
+
+# the installable plugin ZIP (dist/)
+plugin:
+	$(PYTHON) qgis_plugin/build.py
+
+test: $(STAMP) sysdeps qgis-venv
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: $(STAMP)
@@ -60,4 +78,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff format --check src tests benchmarks examples
 
 clean:
-	rm -rf out .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf out dist .pytest_cache .ruff_cache .hypothesis test-artifacts

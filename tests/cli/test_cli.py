@@ -59,7 +59,8 @@ def test_join_on_the_shipped_csv_prints_the_report(musterland, tmp_path):
         str(out_gpkg),
     )
     assert res.returncode == 0, res.stderr
-    assert "Verknüpfungsbericht" in res.stdout
+    assert "Verknüpfung: jobcenter_2024.csv" in res.stdout
+    assert "80 von 80 Gebieten" in res.stdout
     assert "jobcenter_2024.csv" in res.stdout
     assert out_gpkg.exists()
     import geopandas as gpd

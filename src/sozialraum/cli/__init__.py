@@ -14,6 +14,7 @@ from collections.abc import Sequence
 
 from sozialraum import __version__
 from sozialraum.atlas import cli as atlas_cli
+from sozialraum.cli import steps as step_cli
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import SozialraumError, SozialraumWarning
 
@@ -103,6 +104,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     i.add_argument("--force", action="store_true", help=t(_MSG, "force", L))
 
     atlas_cli.add_parser(sub, L)
+    step_cli.add_parsers(sub, L)
 
     j = sub.add_parser("join", help=t(_MSG, "join", L), description=t(_MSG, "join", L))
     j.add_argument("areas", help=t(_MSG, "areas", L))
@@ -181,7 +183,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handlers = {"join": _cmd_join, "demo": _cmd_demo, "run": _cmd_run, "init": _cmd_init, "atlas": atlas_cli.run}
+    handlers = {"join": _cmd_join, "demo": _cmd_demo, "run": _cmd_run, "init": _cmd_init, "atlas": atlas_cli.run, **step_cli.HANDLERS}
     with warnings.catch_warnings():
         warnings.simplefilter("always", SozialraumWarning)
         warnings.showwarning = _show_warning(args.lang)

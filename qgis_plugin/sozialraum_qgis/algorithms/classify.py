@@ -1,0 +1,120 @@
+"""Klassifizieren: classes of one indicator with German labels and a graduated style."""
+
+from __future__ import annotations
+
+from .base import SozialraumAlgorithm
+
+SCHEMES = (
+    "quantiles",
+    "equal_interval",
+    "natural_breaks",
+    "fisher_jenks",
+    "std_mean",
+    "head_tail",
+    "fixed",
+)
+SCHEME_NAMES = {
+    "de": [
+        "Quantile",
+        "Gleiche Intervalle",
+        "Natürliche Unterbrechungen (k-means)",
+        "Fisher-Jenks",
+        "Mittelwert ± Standardabweichungen",
+        "Head/Tail",
+        "Feste Grenzen",
+    ],
+    "en": [
+        "Quantiles",
+        "Equal interval",
+        "Natural breaks (k-means)",
+        "Fisher-Jenks",
+        "Mean ± standard deviations",
+        "Head/tail",
+        "Fixed breaks",
+    ],
+}
+
+
+def parse_breaks(text: str | None) -> list[float] | None:
+    """``"10; 20,5; 30"`` → ``[10.0, 20.5, 30.0]`` (semicolon-separated, decimal comma or point)."""
+    if not text or not str(text).strip():
+        return None
+    return [float(p.strip().replace(",", ".")) for p in str(text).split(";") if p.strip()]
+
+
+class ClassifyAlgorithm(SozialraumAlgorithm):
+    ALG_ID = "klassifizieren"
+    GROUP = "monitor"
+    TEXT = {
+        "name": {"de": "Klassifizieren", "en": "Classify"},
+        "help": {
+            "de": "Teilt die Werte eines Feldes in Klassen (Quantile, gleiche Intervalle, natürliche "
+            "Unterbrechungen, Fisher-Jenks, Mittelwert ± Standardabweichung, Head/Tail oder feste Grenzen). "
+            "Gebiete ohne Wert bilden die eigene Klasse „kein Wert“. Neue Felder: <Feld>_klasse (Nummer "
+            "0 … k−1) und <Feld>_label (deutsche Beschriftung, z. B. „12,5 bis 17,3“ oder verbal „hoch“). "
+            "Die Ebene wird abgestuft mit diesen Beschriftungen dargestellt.",
+            "en": "Classifies a field (quantiles, equal interval, natural breaks, Fisher-Jenks, mean ± SD, "
+            "head/tail or fixed breaks). Areas without a value get the class 'no value'. New fields "
+            "<field>_klasse (number 0 … k−1) and <field>_label; the layer is styled with these labels.",
+        },
+        "FIELD": {"de": "Indikator (Feld)", "en": "Indicator (field)"},
+        "SCHEME": {"de": "Verfahren", "en": "Scheme"},
+        "K": {"de": "Anzahl Klassen", "en": "Number of classes"},
+        "BREAKS": {
+            "de": "Feste Grenzen (mit ; getrennt, nur „Feste Grenzen“)",
+            "en": "Fixed breaks (separated by ;)",
+        },
+        "VERBAL": {
+            "de": "Verbale Beschriftung (sehr niedrig … sehr hoch)",
+            "en": "Verbal labels (very low … very high)",
+        },
+        "DECIMALS": {"de": "Nachkommastellen der Beschriftung", "en": "Decimals in labels"},
+        "OUTPUT": {"de": "Klassifiziert", "en": "Classified"},
+    }
+
+    def define(self):
+        self.add_areas("INPUT", "KEY")
+        self.add_field("FIELD")
+        self.add_enum("SCHEME", SCHEME_NAMES[self.lang], 0)
+        self.add_number("K", 5, integer=True, minimum=2, maximum=12)
+        self.add_string("BREAKS")
+        self.add_bool("VERBAL", False)
+        self.add_number("DECIMALS", 1, integer=True, minimum=0, maximum=6)
+        self.add_output("OUTPUT")
+
+    def compute(self, parameters, context, feedback):
+        from sozialraum.monitor import classify
+
+        from .. import styles
+
+        self.step(feedback, 0, 3)
+        areas = self.read_areas(parameters, context, feedback)
+        field = self.field(parameters, "FIELD", context)
+        scheme = SCHEMES[self.parameterAsEnum(parameters, "SCHEME", context)]
+        self.step(feedback, 1, 3)
+        cls = classify(
+            areas[field],
+            scheme=scheme,
+            k=self.parameterAsInt(parameters, "K", context),
+            bins=parse_breaks(self.parameterAsString(parameters, "BREAKS", context)),
+            decimals=self.parameterAsInt(parameters, "DECIMALS", context),
+            verbal=self.parameterAsBool(parameters, "VERBAL", context),
+            lang=self.lang,
+        )
+        out = areas.copy()
+        out[f"{field}_klasse"] = cls.classes
+        out[f"{field}_label"] = cls.labels.astype(object)
+        closed = cls.params.get("closed", "right")
+        if closed == "right":
+            ranges = styles.classification_ranges(
+                areas[field].tolist(), cls.bins, cls.legend, closed="right"
+            )
+            renderer = styles.graduated(field, ranges)
+        else:
+            renderer = styles.class_renderer(f"{field}_klasse", cls.legend)
+        for lab, n in zip(cls.legend, cls.counts, strict=True):
+            feedback.pushInfo(f"{lab}: {n}")
+        self.step(feedback, 2, 3)
+        return {
+            "OUTPUT": self.write(out, parameters, context, renderer=renderer, layer_name="klassen")
+        }

@@ -1,0 +1,71 @@
+"""The plugin object: registers the Processing provider, checks dependencies."""
+
+from __future__ import annotations
+
+from . import deps
+
+
+class SozialraumPlugin:
+    """QGIS plugin "Sozialraum".
+
+    Parameters
+    ----------
+    iface
+        ``QgisInterface`` (``None`` under ``qgis_process`` and in tests).
+    modules
+        Import names checked at load (default: :data:`deps.REQUIRED`); tests pass
+        a non-existent name to simulate a missing package.
+    """
+
+    def __init__(self, iface, modules=None):
+        self.iface = iface
+        self.modules = modules
+        self.provider = None
+        self.missing: list[tuple[str, str]] = []
+        self.message: str | None = None
+
+    def check(self) -> list[tuple[str, str]]:
+        """Check the dependencies (never raises); remember and log what is missing."""
+        try:
+            deps.setup_paths()
+            self.missing = deps.find_missing(self.modules, deep=False)
+            self.message = deps.message(self.missing) if self.missing else None
+            if self.message:
+                from qgis.core import Qgis, QgsMessageLog
+
+                QgsMessageLog.logMessage(self.message, "Sozialraum", Qgis.Warning)
+        except Exception as exc:  # noqa: BLE001 - never break QGIS start-up
+            self.missing = [("?", repr(exc))]
+            self.message = repr(exc)
+        return self.missing
+
+    def initProcessing(self):  # noqa: N802 (QGIS API)
+        """Register the provider (also called by ``qgis_process``)."""
+        from qgis.core import QgsApplication
+
+        from .provider import SozialraumProvider
+
+        self.check()
+        if self.provider is None:
+            self.provider = SozialraumProvider(missing=self.missing, modules=self.modules)
+            QgsApplication.processingRegistry().addProvider(self.provider)
+
+    def initGui(self):  # noqa: N802 (QGIS API)
+        """Register the provider; in the GUI show the dependency dialog if something is missing."""
+        self.initProcessing()
+        if self.missing and self.iface is not None:
+            try:
+                from qgis.PyQt.QtCore import QTimer
+
+                # after start-up, so that QGIS's main window is shown first
+                QTimer.singleShot(0, lambda: deps.show_missing_dialog(self.iface, self.missing))
+            except Exception:  # noqa: BLE001
+                pass
+
+    def unload(self):
+        """Remove the provider."""
+        if self.provider is not None:
+            from qgis.core import QgsApplication
+
+            QgsApplication.processingRegistry().removeProvider(self.provider)
+            self.provider = None
