@@ -18,7 +18,7 @@ def cfg_dir(musterland, tmp_path):
     text = src.read_text(encoding="utf-8")
     ex = musterland["examples"]
     text = text.replace('"../../data/boundaries/musterland.gpkg"', f'"{musterland["boundaries"]}"')
-    for name in ("katalog.toml", "einrichtungen.gpkg", "strassen.gpkg", "bevoelkerung_100m.tif"):
+    for name in ("katalog.toml", "einrichtungen.gpkg", "strassen.gpkg", "bevoelkerung_100m.tif", "grenzen_2025.gpkg", "massnahmen.csv"):
         text = text.replace(f'"{name}"', f'"{ex / name}"')
     for pat in ("indikatoren_{jahr}.xlsx", "jobcenter_{jahr}.csv", "bevoelkerung_alter_{jahr}.csv"):
         text = text.replace(f'"{pat}"', f'"{ex / pat}"')

@@ -81,8 +81,30 @@ def test_results_are_the_library_results(demo_run):
     assert kreis["ew_ges"].iloc[0] == st.counts[2024]["ew_ges"].sum()
 
 
+def _config_copy(tmp_path, musterland, *replacements):
+    """The Musterland config in ``tmp_path`` with absolute paths and some lines replaced."""
+    cfg = (musterland["examples"] / "monitor.toml").read_text(encoding="utf-8")
+    ex = musterland["examples"]
+    cfg = cfg.replace('"../../data/boundaries/musterland.gpkg"', f'"{musterland["boundaries"]}"')
+    for name in ("katalog.toml", "einrichtungen.gpkg", "strassen.gpkg", "bevoelkerung_100m.tif", "grenzen_2025.gpkg", "massnahmen.csv"):
+        cfg = cfg.replace(f'"{name}"', f'"{ex / name}"')
+    for pat in ("indikatoren_{jahr}.xlsx", "jobcenter_{jahr}.csv", "bevoelkerung_alter_{jahr}.csv"):
+        cfg = cfg.replace(f'"{pat}"', f'"{ex / pat}"')
+    for old, new in replacements:
+        assert old in cfg, old
+        cfg = cfg.replace(old, new)
+    path = tmp_path / "monitor.toml"
+    path.write_text(cfg, encoding="utf-8")
+    return path
+
+
 def test_rerun_gives_the_same_results(demo_run, tmp_path, musterland):
-    again = run(musterland["examples"] / "monitor.toml", tmp_path / "again")
+    # the same computations; the slow presentation outputs are switched off for the rerun
+    cfg = _config_copy(
+        tmp_path, musterland, ("steckbriefe = true", "steckbriefe = false"), ("sozialbericht = true", "sozialbericht = false"),
+        ("webkarte = true", "webkarte = false"),
+    )
+    again = run(cfg, tmp_path / "again")
     a = gpd.read_file(demo_run.out_dir / "intern" / "ergebnisse.gpkg", layer="sozialraeume")
     b = gpd.read_file(again.out_dir / "intern" / "ergebnisse.gpkg", layer="sozialraeume")
     pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")))
@@ -90,16 +112,8 @@ def test_rerun_gives_the_same_results(demo_run, tmp_path, musterland):
 
 
 def test_failed_run_leaves_the_previous_output_untouched(tmp_path, musterland):
-    cfg = (musterland["examples"] / "monitor.toml").read_text(encoding="utf-8")
-    ex = musterland["examples"]
-    cfg = cfg.replace('"../../data/boundaries/musterland.gpkg"', f'"{musterland["boundaries"]}"')
-    for name in ("katalog.toml", "einrichtungen.gpkg", "strassen.gpkg", "bevoelkerung_100m.tif"):
-        cfg = cfg.replace(f'"{name}"', f'"{ex / name}"')
-    for pat in ("indikatoren_{jahr}.xlsx", "jobcenter_{jahr}.csv", "bevoelkerung_alter_{jahr}.csv"):
-        cfg = cfg.replace(f'"{pat}"', f'"{ex / pat}"')
     # a target group that no table has: the access step fails half-way through the run
-    cfg = cfg.replace('zielgruppe = ["ew_6_9"]', 'zielgruppe = ["ew_6_bis_9"]')
-    (tmp_path / "monitor.toml").write_text(cfg, encoding="utf-8")
+    _config_copy(tmp_path, musterland, ('zielgruppe = ["ew_6_9"]', 'zielgruppe = ["ew_6_bis_9"]'))
     out = tmp_path / "out"
     out.mkdir()
     (out / "alt.txt").write_text("Ergebnis vom letzten Jahr", encoding="utf-8")
@@ -144,3 +158,16 @@ def test_atlas_holds_the_inputs_and_the_monitor_read_them(demo_run, musterland):
         np.testing.assert_array_equal(st.counts[2024][col].to_numpy(), ref[col].reindex(st.counts[2024].index).to_numpy())
     eff = st.atlas["effects"]["QM-2023-01"]
     assert "nicht kausal" in eff.note
+
+
+def test_profiles_and_reports_for_every_area_and_municipality(demo_run):
+    out = demo_run.out_dir
+    html = sorted((out / "intern" / "steckbriefe").glob("steckbrief_*.html"))
+    assert len(html) == 80 + 10
+    if any(p.suffix == ".pdf" for p, _, _ in demo_run.files):  # Chromium present
+        assert len(list((out / "intern" / "steckbriefe").glob("steckbrief_*.pdf"))) == 90
+        assert (out / "oeffentlich" / "sozialbericht_2024.pdf").stat().st_size > 10_000
+    own = sorted(p.name for p in (out / "kommunal-07999002" / "steckbriefe").glob("*.html"))
+    assert own and all("07999002" in n for n in own)  # only the municipality's own areas
+    public = (out / "oeffentlich" / "steckbriefe")
+    assert len(list(public.glob("steckbrief_*.html"))) == 90

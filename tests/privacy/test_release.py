@@ -385,3 +385,22 @@ def test_source_secret_cells_stay_secret_in_municipal_files(ml_data, ml_packages
     labels = column_labels(data.catalogue)
     for k, c in secret:
         assert by_key[k][head.index(labels.get(c, c))] == "."
+
+
+def test_regression_method_notes_and_gi_labels_are_not_data(ml_data, tmp_path):
+    """Pinned: template constants ("höchstens 0,25 Standardabweichungen" in a ``data-methode``
+    note) and Gi* labels ("Hot Spot 95 %") were reported as internal values whenever some
+    internal value of the area happened to equal them; a real value next to them still is."""
+    data, _ = ml_data
+    areas = data.areas
+    k = areas.index[3]
+    name = areas.at[k, "sr_name"]
+    ew = int(areas.at[k, "ew_ges"])
+    ew_de = f"{ew:,}".replace(",", ".")
+    note = f"<div class='note' data-methode>Rang unter 80 Gebieten; höchstens {ew_de} und 0,25 Standardabweichungen</div>"
+    page = f"<html><body><h1>{name}</h1><p>Gi*: Hot Spot {ew % 100:02d} %</p>{note}</body></html>"
+    (tmp_path / "steckbrief.html").write_text(page, encoding="utf-8")
+    assert check_release(tmp_path, data, level="oeffentlich").ok
+    (tmp_path / "steckbrief.html").write_text(page.replace("</h1>", f"</h1><p>{ew_de} Einwohner</p>"), encoding="utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich")
+    assert list(rep.findings["column"]) == ["ew_ges"]

@@ -315,10 +315,20 @@ _SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
 _TAG_RE = re.compile(r"<[^>]+>")
 
 
+#: Elements marked ``data-methode`` hold method notes (thresholds, definitions) written by the
+#: template, never data; their numbers are not compared with the internal values.
+_METHOD_RE = re.compile(r"<(\w+)[^>]*\bdata-methode\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+
+
+#: Public class labels that contain numbers (Gi* confidence classes such as "Hot Spot 95 %").
+_LABEL_RE = re.compile(r"\b(?:Hot|Cold)[ -]?Spot\s+\d{2}\s*%", re.IGNORECASE)
+
+
 def _visible_text(text: str) -> str:
     import html
 
-    return html.unescape(_TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", text)))
+    visible = html.unescape(_TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", _METHOD_RE.sub(" ", text))))
+    return _LABEL_RE.sub(" ", visible)
 
 
 def _read_html_json(path: Path) -> list[_Table]:
