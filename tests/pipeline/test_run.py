@@ -74,7 +74,12 @@ def test_results_are_the_library_results(demo_run):
         g["idx_gesamt"].to_numpy(dtype=float), st.monitor.frame["idx_gesamt"].reindex(g.index).to_numpy(), equal_nan=True
     )
     # the exclave has no neighbours: never a significant cluster
-    assert g.loc["07999002010", "lisa_cat_idx_gesamt"] == "ohne Nachbarn"
+    assert g.loc["07999002010", "lisa_cat_idx_gesamt"] in ("ohne Nachbarn", "kein Wert")
+    # areas not rated (too few inhabitants) have no index, so they are never part of a cluster
+    unrated = st.monitor.frame.index[~st.monitor.frame["bewertet"].astype(bool)]
+    assert len(unrated) == 9
+    assert set(g.loc[unrated, "lisa_cat_idx_gesamt"]) <= {"kein Wert", "ohne Nachbarn"}
+    assert (g["lisa_cat_sgb2_quote"] == "ohne Nachbarn").sum() == 1  # the exclave, for a rate
     # the deprived town centre forms a High-High cluster
     assert (g["lisa_cat_sgb2_quote"] == "Hoch-Hoch").sum() >= 3
     kreis = gpd.read_file(demo_run.out_dir / "intern" / "ergebnisse.gpkg", layer="kreis")

@@ -48,7 +48,7 @@ GROUPS = {
 _MSG = {
     "cancelled": {"de": "Abgebrochen durch den Benutzer.", "en": "Cancelled by the user."},
     "key": {"de": "Schlüsselfeld (Gebietsschlüssel)", "en": "Key field (area key)"},
-    "name": {"de": "Namensfeld (optional)", "en": "Name field (optional)"},
+    "name_field": {"de": "Namensfeld (optional)", "en": "Name field (optional)"},
     "key_width": {
         "de": "Schlüssel mit führenden Nullen auf … Stellen auffüllen (bei Zahlenfeldern, z. B. 11)",
         "en": "Pad keys with leading zeros to … digits (numeric key fields, e.g. 11)",
@@ -143,7 +143,7 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         if name_field:
             self.addParameter(
                 QgsProcessingParameterField(
-                    name_field, self.t("name"), parentLayerParameterName=name, optional=True
+                    name_field, self.t("name_field"), parentLayerParameterName=name, optional=True
                 )
             )
 

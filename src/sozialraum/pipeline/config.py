@@ -581,6 +581,8 @@ def template(lang: str | None = None) -> str:
             if default is REQUIRED:
                 val = examples.get((name, key), '""')
                 out.append(f"{'# ' if optional else ''}{key} = {val}  # {desc}")
+            elif default is None:
+                out.append(f"# {key} =   # {desc} (kein Standardwert)" if L == "de" else f"# {key} =   # {desc} (no default)")
             else:
                 val = _toml_value(default)
                 out.append(f"# {key} = {val}  # {desc}")

@@ -339,11 +339,14 @@ def compute_spatial(state: RunState) -> RunState:
     from sozialraum.spatial import build_weights, getis_ord, local_moran, moran
 
     r = state.config["raeumlich"]
-    data = (
-        state.areas[["geometry"]]
-        .join(state.monitor.frame)
-        .join(state.rates[state.year].rates, rsuffix="_rate")
-    )
+    mon = state.monitor.frame.copy()
+    if "bewertet" in mon.columns:
+        # areas not rated (too few inhabitants) carry no index: "kein Wert" in LISA/Gi*, never a cluster
+        rated = mon["bewertet"].astype(bool)
+        idx_cols = [c for c in mon.columns if c.startswith("idx_") or c in ("status_index", "dynamik_index")]
+        idx_cols = [c for c in idx_cols if mon[c].dtype.kind == "f"]
+        mon.loc[~rated, idx_cols] = np.nan
+    data = state.areas[["geometry"]].join(mon).join(state.rates[state.year].rates, rsuffix="_rate")
     state.weights = build_weights(
         state.areas,
         r["gewichte"],
