@@ -38,8 +38,17 @@ from sozialraum.demography import (
 N = 101
 
 
-def peer_project(p0, steps, survival, birth_survival, fertility, migration, area_fertility, control,
-                 female_share=FEMALE_BIRTH_SHARE):
+def peer_project(
+    p0,
+    steps,
+    survival,
+    birth_survival,
+    fertility,
+    migration,
+    area_fertility,
+    control,
+    female_share=FEMALE_BIRTH_SHARE,
+):
     """Same cohort-component model with plain Python loops over areas and ages."""
     na = p0.shape[0]
     out = [p0.copy()]
@@ -70,10 +79,14 @@ def _data(na=600, seed=11):
     rng = np.random.default_rng(seed)
     size = rng.uniform(200, 5000, na)
     shape = np.exp(-np.arange(N) / 45.0)
-    p0 = size[:, None, None] * (shape / shape.sum() / 2)[None, :, None] * rng.uniform(0.7, 1.3, (na, N, 2))
+    p0 = (
+        size[:, None, None]
+        * (shape / shape.sum() / 2)[None, :, None]
+        * rng.uniform(0.7, 1.3, (na, N, 2))
+    )
     lt = default_life_table()
     f = standard_fertility_schedule(1.4)
-    prof = 0.01 * np.exp(-((np.arange(N) - 24) / 8.0) ** 2) - 0.002
+    prof = 0.01 * np.exp(-(((np.arange(N) - 24) / 8.0) ** 2)) - 0.002
     r = prof[None, :, None] + rng.normal(0, 0.004, (na, 1, 1)) + np.zeros((na, N, 2))
     c = rng.uniform(0.8, 1.2, na)
     return p0, lt, f, r, c
@@ -96,8 +109,16 @@ def main() -> None:
     ctrl = [(cell, control[:, None])]
 
     def ours():
-        return project_array(p0, steps, survival=lt.survival, birth_survival=lt.birth_survival, fertility=f,
-                             migration=r, area_fertility=c, control=ctrl)
+        return project_array(
+            p0,
+            steps,
+            survival=lt.survival,
+            birth_survival=lt.birth_survival,
+            fertility=f,
+            migration=r,
+            area_fertility=c,
+            control=ctrl,
+        )
 
     def peer():
         return peer_project(p0, steps, lt.survival, lt.birth_survival, f, r, c, control)
@@ -106,7 +127,9 @@ def main() -> None:
     np.testing.assert_allclose(a, b, rtol=1e-9)
     t_ours = _best(ours, 3)
     t_peer = _best(peer, 2)
-    print(f"bench projection-600x15y: ours {t_ours:.4f} s, per-area-loop {t_peer:.4f} s, ratio {t_peer / t_ours:.1f}")
+    print(
+        f"bench projection-600x15y: ours {t_ours:.4f} s, per-area-loop {t_peer:.4f} s, ratio {t_peer / t_ours:.1f}"
+    )
     tracemalloc.start()
     ours()
     peak = tracemalloc.get_traced_memory()[1] / 1e6
@@ -115,21 +138,41 @@ def main() -> None:
 
     # full pipeline on a Musterland-sized district: 80 areas, 5 observed years, 11 projected, 3 scenarios
     p80, lt, f, r80, c80 = _data(na=80, seed=5)
-    hist = project_array(p80, 4, survival=lt.survival, birth_survival=lt.birth_survival, fertility=f,
-                         migration=r80, area_fertility=c80)
-    frame = from_array(np.round(hist), [f"07999{i:06d}" for i in range(80)], list(range(2020, 2025)))
+    hist = project_array(
+        p80,
+        4,
+        survival=lt.survival,
+        birth_survival=lt.birth_survival,
+        fertility=f,
+        migration=r80,
+        area_fertility=c80,
+    )
+    frame = from_array(
+        np.round(hist), [f"07999{i:06d}" for i in range(80)], list(range(2020, 2025))
+    )
 
     def ours_full():
         return project(frame, end_year=2035)
 
     def peer_part():
         for _ in range(3):
-            peer_project(hist[-1], 11, lt.survival, lt.birth_survival, f, r80, c80, np.full(11, hist[-1].sum()))
+            peer_project(
+                hist[-1],
+                11,
+                lt.survival,
+                lt.birth_survival,
+                f,
+                r80,
+                c80,
+                np.full(11, hist[-1].sum()),
+            )
 
     t_o = _best(ours_full, 3)
     t_p = _best(peer_part, 2)
-    print(f"bench project-musterland-like-80x11y-3scen: ours {t_o:.4f} s, per-area-loop {t_p:.4f} s, "
-          f"ratio {t_p / t_o:.1f}")
+    print(
+        f"bench project-musterland-like-80x11y-3scen: ours {t_o:.4f} s, per-area-loop {t_p:.4f} s, "
+        f"ratio {t_p / t_o:.1f}"
+    )
 
 
 if __name__ == "__main__":

@@ -41,7 +41,9 @@ def get_lang(lang: str | None = None) -> str:
     return choice
 
 
-def t(table: Mapping[str, Mapping[str, str]], key: str, lang: str | None = None, /, **kwargs) -> str:
+def t(
+    table: Mapping[str, Mapping[str, str]], key: str, lang: str | None = None, /, **kwargs
+) -> str:
     """Look up message ``key`` in ``table`` and format it with ``kwargs``.
 
     Parameters

@@ -13,7 +13,11 @@ from sozialraum.cli import main
 
 def run(*args: str, cwd=None) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "sozialraum", *args], capture_output=True, text=True, cwd=cwd, timeout=600
+        [sys.executable, "-m", "sozialraum", *args],
+        capture_output=True,
+        text=True,
+        cwd=cwd,
+        timeout=600,
     )
 
 
@@ -73,7 +77,9 @@ def test_join_on_the_shipped_csv_prints_the_report(musterland, tmp_path):
 def test_data_error_exits_1_with_a_german_message(tmp_path, musterland):
     bad = tmp_path / "leer.csv"
     bad.write_text("", encoding="utf-8")
-    res = run("join", str(musterland["boundaries"]), str(bad), "--layer", "sozialraeume", "--key", "sr_id")
+    res = run(
+        "join", str(musterland["boundaries"]), str(bad), "--layer", "sozialraeume", "--key", "sr_id"
+    )
     if not musterland["boundaries"].exists():
         pytest.skip("example data not generated")
     assert res.returncode == 1

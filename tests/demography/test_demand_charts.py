@@ -31,7 +31,9 @@ def _pop() -> pd.DataFrame:
                         n = kids / 12  # children split over 6 ages x 2 sexes
                     if a >= 80:
                         n = old / 42  # 21 ages (80..100) x 2 sexes
-                    rows.append({"key": key, "year": year, "alter": a, "geschlecht": s, "anzahl": n})
+                    rows.append(
+                        {"key": key, "year": year, "alter": a, "geschlecht": s, "anzahl": n}
+                    )
     return pd.DataFrame(rows)
 
 
@@ -48,7 +50,9 @@ def test_kita_supply_hand_numbers():
     assert row2["ueberhang"] == pytest.approx(5.0)
     with pytest.warns(SozialraumWarning, match="'002'"):
         vals, st = kita_supply(pop, pd.Series({"001": 8.0}))
-    assert np.isnan(vals.loc[("002", 2024), "plaetze"]) and st.loc[("002", 2024), "plaetze"] == "fehlt"
+    assert (
+        np.isnan(vals.loc[("002", 2024), "plaetze"]) and st.loc[("002", 2024), "plaetze"] == "fehlt"
+    )
 
 
 def test_care_and_access_demand():

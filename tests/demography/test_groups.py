@@ -15,16 +15,22 @@ def _pop(rows: dict[tuple[str, int], dict[int, float]]) -> pd.DataFrame:
     out = []
     for (key, year), ages in rows.items():
         for a, n in ages.items():
-            out.append({"key": key, "year": year, "alter": a, "geschlecht": "m", "anzahl": float(n)})
+            out.append(
+                {"key": key, "year": year, "alter": a, "geschlecht": "m", "anzahl": float(n)}
+            )
             out.append({"key": key, "year": year, "alter": a, "geschlecht": "w", "anzahl": 0.0})
     return pd.DataFrame(out)
 
 
 def test_median_age_hand_computed():
-    pop = _pop({("a", 2024): {30: 10, 31: 10, 40: 5},  # N=25, half 12.5 -> 31 + (12.5-10)/10
-                ("b", 2024): {0: 2, 1: 2, 2: 4},  # N=8, half 4 -> 1 + (4-2)/2 = 2.0
-                ("c", 2024): {5: 0},  # empty
-                ("d", 2024): {100: 3}})  # 100 + 1.5/3
+    pop = _pop(
+        {
+            ("a", 2024): {30: 10, 31: 10, 40: 5},  # N=25, half 12.5 -> 31 + (12.5-10)/10
+            ("b", 2024): {0: 2, 1: 2, 2: 4},  # N=8, half 4 -> 1 + (4-2)/2 = 2.0
+            ("c", 2024): {5: 0},  # empty
+            ("d", 2024): {100: 3},
+        }
+    )  # 100 + 1.5/3
     med = median_age(pop)
     assert med[("a", 2024)] == pytest.approx(31.25)
     assert med[("b", 2024)] == pytest.approx(2.0)
@@ -35,14 +41,22 @@ def test_median_age_hand_computed():
 
 
 def test_median_both_sexes_counted():
-    pop = pd.DataFrame({"key": "x", "year": 2020, "alter": [10, 10, 20, 20], "geschlecht": ["m", "w", "m", "w"],
-                        "anzahl": [1.0, 1.0, 1.0, 1.0]})
+    pop = pd.DataFrame(
+        {
+            "key": "x",
+            "year": 2020,
+            "alter": [10, 10, 20, 20],
+            "geschlecht": ["m", "w", "m", "w"],
+            "anzahl": [1.0, 1.0, 1.0, 1.0],
+        }
+    )
     assert median_age(pop).iloc[0] == pytest.approx(11.0)  # N=4, half=2, age 10 holds 2 -> 10 + 2/2
 
 
 def test_dependency_ratios_hand_computed():
-    pop = _pop({("a", 2024): {5: 10, 19: 20, 20: 30, 64: 30, 65: 10, 90: 5},
-                ("z", 2024): {10: 4, 70: 2}})
+    pop = _pop(
+        {("a", 2024): {5: 10, 19: 20, 20: 30, 64: 30, 65: 10, 90: 5}, ("z", 2024): {10: 4, 70: 2}}
+    )
     d, st = dependency_ratios(pop, with_status=True)
     assert d.loc[("a", 2024), "jugendquotient"] == pytest.approx(50.0)  # 30 / 60
     assert d.loc[("a", 2024), "altenquotient"] == pytest.approx(25.0)  # 15 / 60
@@ -53,24 +67,44 @@ def test_dependency_ratios_hand_computed():
 
 
 def test_age_groups_hand_counts_and_custom():
-    pop = _pop({("a", 2024): {0: 1, 2: 2, 3: 4, 5: 8, 6: 16, 9: 32, 10: 64, 18: 128, 19: 256, 80: 512, 100: 1024}})
+    pop = _pop(
+        {
+            ("a", 2024): {
+                0: 1,
+                2: 2,
+                3: 4,
+                5: 8,
+                6: 16,
+                9: 32,
+                10: 64,
+                18: 128,
+                19: 256,
+                80: 512,
+                100: 1024,
+            }
+        }
+    )
     g = age_groups(pop).loc[("a", 2024)]
     assert g["ew_0_2"] == 3 and g["ew_3_5"] == 12 and g["ew_6_9"] == 48
     assert g["ew_10_15"] == 64 and g["ew_16_18"] == 128 and g["ew_19_64"] == 256
     assert g["ew_65_79"] == 0 and g["ew_80plus"] == 1536 and g["ew_ges"] == 2047
-    c = age_groups(pop, [("u6", 0, 5), ("alt", 65, None)], total=False, by_sex=True).loc[("a", 2024)]
+    c = age_groups(pop, [("u6", 0, 5), ("alt", 65, None)], total=False, by_sex=True).loc[
+        ("a", 2024)
+    ]
     assert c["u6"] == 15 and c["alt"] == 1536 and c["u6_m"] == 15 and c["u6_w"] == 0
     with pytest.raises(InputError):
         age_groups(pop, [("bad", 10, 5)])
 
 
 def test_change_rates():
-    pop = _pop({("a", 2020): {1: 10}, ("a", 2024): {1: 15}, ("b", 2020): {70: 0}, ("b", 2024): {70: 4}})
+    pop = _pop(
+        {("a", 2020): {1: 10}, ("a", 2024): {1: 15}, ("b", 2020): {70: 0}, ("b", 2024): {70: 4}}
+    )
     tab = age_groups(pop)
     ch = change_rates(tab, annual=True)
     assert ch.loc["a", "ew_0_2_abs"] == 5
     assert ch.loc["a", "ew_0_2_proz"] == pytest.approx(50.0)
-    assert ch.loc["a", "ew_0_2_proz_jahr"] == pytest.approx((1.5 ** 0.25 - 1) * 100)
+    assert ch.loc["a", "ew_0_2_proz_jahr"] == pytest.approx((1.5**0.25 - 1) * 100)
     assert np.isnan(ch.loc["b", "ew_65_79_proz"])
     with pytest.raises(InputError, match="2019"):
         change_rates(tab, base_year=2019)

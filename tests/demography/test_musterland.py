@@ -32,7 +32,7 @@ def test_musterland_projection_2035(musterland_pop):
     assert (res.values >= 0).all()
     tot = res.values.sum(axis=(2, 3, 4))
     i = {s: j for j, s in enumerate(res.scenarios)}
-    assert (tot[i["niedrig"], -1] < tot[i["mittel"], -1] < tot[i["hoch"], -1])
+    assert tot[i["niedrig"], -1] < tot[i["mittel"], -1] < tot[i["hoch"], -1]
     # start year reproduces the observed stock
     obs = pop[pop["year"] == res.years[0]]["anzahl"].sum()
     assert tot[0, 0] == obs
@@ -58,7 +58,12 @@ def test_musterland_with_shipped_rates(musterland_pop, musterland):
     if not path.exists():
         pytest.skip("demografie_raten.csv not present")
     rates = read_district_rates(path)
-    res = project(musterland_pop, end_year=2035, life_table=rates.life_table, fertility=rates.fertility,
-                  scenarios=None)
+    res = project(
+        musterland_pop,
+        end_year=2035,
+        life_table=rates.life_table,
+        fertility=rates.fertility,
+        scenarios=None,
+    )
     assert res.params.tfr == pytest.approx(rates.fertility.sum())
     assert (res.values >= 0).all()

@@ -20,7 +20,9 @@ def _write(path, lines):
 
 def test_read_keys_as_text_and_year_from_name(tmp_path):
     _write(tmp_path / "bevoelkerung_alter_2023.csv", ["07999001001;0;m;5", "07999001001;100+;w;1"])
-    _write(tmp_path / "bevoelkerung_alter_2024.csv", ["07999001001;1;m;5", "07999001001;3;weiblich;2"])
+    _write(
+        tmp_path / "bevoelkerung_alter_2024.csv", ["07999001001;1;m;5", "07999001001;3;weiblich;2"]
+    )
     pop = read_population(str(tmp_path / "bevoelkerung_alter_*.csv"))
     assert list(pop["key"].unique()) == ["07999001001"]
     assert sorted(pop["year"].unique()) == [2023, 2024]
@@ -53,7 +55,9 @@ def test_bad_rows_name_file_and_row(tmp_path, line, what, column):
 
 
 def test_duplicates_named(tmp_path):
-    f = _write(tmp_path / "bev_2024.csv", ["07999001001;4;m;3", "07999001002;4;m;3", "07999001001;4;m;7"])
+    f = _write(
+        tmp_path / "bev_2024.csv", ["07999001001;4;m;3", "07999001002;4;m;3", "07999001001;4;m;7"]
+    )
     with pytest.raises(InputError, match="doppelte") as err:
         read_population(f)
     assert err.value.row == 4 and err.value.ids == ["07999001001"]
@@ -73,8 +77,15 @@ def test_missing_columns_and_files(tmp_path):
 
 
 def test_missing_area_year_warns():
-    pop = pd.DataFrame({"key": ["a", "a", "b"], "year": [2023, 2024, 2024], "alter": [1, 2, 3],
-                        "geschlecht": ["m", "m", "w"], "anzahl": [1, 1, 1]})
+    pop = pd.DataFrame(
+        {
+            "key": ["a", "a", "b"],
+            "year": [2023, 2024, 2024],
+            "alter": [1, 2, 3],
+            "geschlecht": ["m", "m", "w"],
+            "anzahl": [1, 1, 1],
+        }
+    )
     with pytest.warns(SozialraumWarning, match="'a/2023'|'b/2023'"):
         arr = to_array(pop)
     assert arr.values[0, 1].sum() == 0
@@ -86,14 +97,18 @@ def test_missing_area_year_warns():
 def test_read_district_rates(tmp_path):
     from sozialraum.demography import read_district_rates
 
-    lines = ["alter;sterbewahrscheinlichkeit_m;sterbewahrscheinlichkeit_w;geburtenziffer_w;fortzugsrate"]
+    lines = [
+        "alter;sterbewahrscheinlichkeit_m;sterbewahrscheinlichkeit_w;geburtenziffer_w;fortzugsrate"
+    ]
     for a in range(101):
         f = 0.1 if a == 30 else 0.0
         lines.append(f"{a};0,01;0.02;{f};0.05")
     p = tmp_path / "raten.csv"
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = read_district_rates(p)
-    assert r.life_table.q[5, 0] == pytest.approx(0.01) and r.life_table.q[5, 1] == pytest.approx(0.02)
+    assert r.life_table.q[5, 0] == pytest.approx(0.01) and r.life_table.q[5, 1] == pytest.approx(
+        0.02
+    )
     assert r.fertility.sum() == pytest.approx(0.1) and r.fertility[30] == pytest.approx(0.1)
     assert list(r.extra.columns) == ["fortzugsrate"]
     # constant q = .01: S_x = L_{x+1}/L_x = 0.99

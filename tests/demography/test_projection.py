@@ -31,6 +31,7 @@ def _zeros(na: int = 1) -> np.ndarray:
 
 # ------------------------------------------------------------------ hand-computed step
 
+
 def test_one_area_three_age_classes_hand_computed():
     """Population only at ages 0..2; every number below is worked out by hand."""
     p = _zeros()
@@ -46,7 +47,9 @@ def test_one_area_three_age_classes_hand_computed():
     r[1] = [0.05, -0.05]  # net migration into age 1 (per person of the source cohort)
     r[2] = [0.0, 0.10]
     r[0] = [0.01, 0.0]
-    out = project_array(p, 1, survival=s, birth_survival=sb, fertility=f, migration=r, female_share=0.5)[1, 0]
+    out = project_array(
+        p, 1, survival=s, birth_survival=sb, fertility=f, migration=r, female_share=0.5
+    )[1, 0]
     # ageing: P'(x) = P(x-1) (S(x-1) + r(x))
     assert out[1, 0] == pytest.approx(90 * (0.9 + 0.05))  # 85.5
     assert out[1, 1] == pytest.approx(100 * (0.95 - 0.05))  # 90
@@ -63,11 +66,14 @@ def test_one_area_three_age_classes_hand_computed():
 
 # ------------------------------------------------------------------ closed populations
 
+
 def test_no_births_deaths_migration_everybody_ages():
     rng = np.random.default_rng(1)
     p = rng.integers(0, 50, size=(4, N, 2)).astype(float)
     lt = LifeTable(q=np.zeros((N, 2)))
-    out = project_array(p, 3, survival=lt.survival, birth_survival=lt.birth_survival, fertility=np.zeros(N))
+    out = project_array(
+        p, 3, survival=lt.survival, birth_survival=lt.birth_survival, fertility=np.zeros(N)
+    )
     exp = p.copy()
     for _ in range(3):
         nxt = np.zeros_like(exp)
@@ -124,7 +130,9 @@ def test_closed_population_equals_leslie_matrix():
     vec = np.concatenate([p[0, :, 1], p[0, :, 0]])
     for _ in range(5):
         vec = leslie @ vec
-    ours = project_array(p, 5, survival=lt.survival, birth_survival=lt.birth_survival, fertility=f)[5, 0]
+    ours = project_array(p, 5, survival=lt.survival, birth_survival=lt.birth_survival, fertility=f)[
+        5, 0
+    ]
     np.testing.assert_allclose(ours[:, 1], vec[:N], rtol=1e-10)
     np.testing.assert_allclose(ours[:, 0], vec[N:], rtol=1e-10)
 
@@ -139,7 +147,9 @@ def test_survivors_equal_hand_product():
     assert lt.survival[1, 1] == pytest.approx(0.612 / 0.81)
     p = _zeros()
     p[0, 0, :] = 1000
-    out = project_array(p, 2, survival=lt.survival, birth_survival=lt.birth_survival, fertility=np.zeros(N))
+    out = project_array(
+        p, 2, survival=lt.survival, birth_survival=lt.birth_survival, fertility=np.zeros(N)
+    )
     assert out[2, 0, 2, 0] == pytest.approx(1000 * 0.612 / 0.95)  # 644.2105...
     assert out[2, 0].sum() == pytest.approx(1000 * 0.612 / 0.95 * 2)
     assert lt.birth_survival[0] == pytest.approx(0.95)
@@ -158,6 +168,7 @@ def test_default_life_table_matches_destatis_e0():
 
 # ------------------------------------------------------------------ migration estimation
 
+
 def _synthetic(seed: int = 3, na: int = 40, years: int = 5, level: np.ndarray | None = None):
     rng = np.random.default_rng(seed)
     lt = default_life_table()
@@ -169,24 +180,45 @@ def _synthetic(seed: int = 3, na: int = 40, years: int = 5, level: np.ndarray | 
     r = np.broadcast_to(planted, (na, N, 2)).copy()
     if level is not None:
         r += level[:, None, None]
-    arr = project_array(p0, years - 1, survival=lt.survival, birth_survival=lt.birth_survival, fertility=f, migration=r)
+    arr = project_array(
+        p0,
+        years - 1,
+        survival=lt.survival,
+        birth_survival=lt.birth_survival,
+        fertility=f,
+        migration=r,
+    )
     return arr, r, planted, f, lt
 
 
 def test_migration_residual_recovers_planted_district_rate():
     arr, r, planted, f, lt = _synthetic()
-    mig = estimate_migration(arr, life_table=lt, fertility=f, area_fertility=np.ones(arr.shape[1]),
-                             years=range(2020, 2025))
+    mig = estimate_migration(
+        arr,
+        life_table=lt,
+        fertility=f,
+        area_fertility=np.ones(arr.shape[1]),
+        years=range(2020, 2025),
+    )
     np.testing.assert_allclose(mig.district, planted, atol=1e-10)
-    np.testing.assert_allclose(mig.rates, r, atol=1e-10)  # identical areas: shrinkage changes nothing
+    np.testing.assert_allclose(
+        mig.rates, r, atol=1e-10
+    )  # identical areas: shrinkage changes nothing
     assert mig.transitions == 4
 
 
 def test_migration_residual_recovers_area_rates_without_shrinkage():
     level = np.linspace(-0.01, 0.01, 40)
     arr, r, planted, f, lt = _synthetic(level=level)
-    mig = estimate_migration(arr, life_table=lt, fertility=f, area_fertility=np.ones(40), years=range(2020, 2025),
-                             k_cell=0.0, k_area=0.0)
+    mig = estimate_migration(
+        arr,
+        life_table=lt,
+        fertility=f,
+        area_fertility=np.ones(40),
+        years=range(2020, 2025),
+        k_cell=0.0,
+        k_area=0.0,
+    )
     np.testing.assert_allclose(mig.rates, r, atol=1e-10)
 
 
@@ -194,8 +226,15 @@ def test_shrinkage_weight_formula():
     level = np.linspace(-0.01, 0.01, 40)
     arr, r, planted, f, lt = _synthetic(level=level)
     k = 37.0
-    mig = estimate_migration(arr, life_table=lt, fertility=f, area_fertility=np.ones(40), years=range(2020, 2025),
-                             k_cell=k, k_area=float("inf"))
+    mig = estimate_migration(
+        arr,
+        life_table=lt,
+        fertility=f,
+        area_fertility=np.ones(40),
+        years=range(2020, 2025),
+        k_cell=k,
+        k_area=float("inf"),
+    )
     raw = r  # the raw area rates equal the planted ones (see test above)
     w = mig.exposure / (mig.exposure + k)
     np.testing.assert_allclose(mig.rates, w * raw + (1 - w) * mig.district[None], atol=1e-10)
@@ -206,7 +245,9 @@ def test_auto_shrinkage_is_finite_and_between():
     arr, r, planted, f, lt = _synthetic(level=np.linspace(-0.02, 0.02, 40))
     arr = arr + rng.normal(0, 2, size=arr.shape).clip(-5, 5)  # noise
     arr = np.clip(arr, 0, None)
-    mig = estimate_migration(arr, life_table=lt, fertility=f, area_fertility=np.ones(40), years=range(2020, 2025))
+    mig = estimate_migration(
+        arr, life_table=lt, fertility=f, area_fertility=np.ones(40), years=range(2020, 2025)
+    )
     assert mig.k_area >= 0 and mig.k_cell >= 0
     # the planted between-area differences in level are partly kept
     lvl = (mig.rates - mig.district[None]).mean(axis=(1, 2))
@@ -214,6 +255,7 @@ def test_auto_shrinkage_is_finite_and_between():
 
 
 # ------------------------------------------------------------------ raking and scenarios
+
 
 def test_rake_single_and_ipf():
     rng = np.random.default_rng(2)
@@ -243,15 +285,25 @@ def test_project_with_control_totals_sums_equal():
     for j in range(3):
         tot = res.exact[j].sum(axis=(1, 2, 3))[1:]
         np.testing.assert_allclose(tot, ctrl["anzahl"], rtol=1e-10)
-        np.testing.assert_array_equal(res.values[j].sum(axis=(1, 2, 3))[1:], ctrl["anzahl"])  # after rounding
+        np.testing.assert_array_equal(
+            res.values[j].sum(axis=(1, 2, 3))[1:], ctrl["anzahl"]
+        )  # after rounding
 
 
 def test_project_control_by_age_and_sex():
     arr, *_ = _synthetic(na=5)
     pop = _frame(np.round(arr), range(2020, 2025))
     pa = arr[-1].sum(axis=0)
-    rows = [{"year": 2025, "alter": a, "geschlecht": s, "anzahl": float(round(pa[a - 1 if a else 0, j] * 1.1))}
-            for a in range(N) for j, s in enumerate("mw")]
+    rows = [
+        {
+            "year": 2025,
+            "alter": a,
+            "geschlecht": s,
+            "anzahl": float(round(pa[a - 1 if a else 0, j] * 1.1)),
+        }
+        for a in range(N)
+        for j, s in enumerate("mw")
+    ]
     ctrl = pd.DataFrame(rows)
     res = project(pop, end_year=2025, control=ctrl, scenarios=[Scenario("mittel")], rounding=False)
     got = res.values[0, 1].sum(axis=0)
@@ -285,16 +337,30 @@ def test_negative_populations_never_occur():
     p[:, 20:40, :] = 10
     lt = default_life_table()
     r = np.full((2, N, 2), -2.0)  # absurd out-migration
-    out, clipped = project_array(p, 3, survival=lt.survival, birth_survival=lt.birth_survival,
-                                 fertility=standard_fertility_schedule(), migration=r, return_clipped=True)
+    out, clipped = project_array(
+        p,
+        3,
+        survival=lt.survival,
+        birth_survival=lt.birth_survival,
+        fertility=standard_fertility_schedule(),
+        migration=r,
+        return_clipped=True,
+    )
     assert (out >= 0).all()
     assert out[1:].sum() == 0
     assert clipped.sum() > 0
     pop = _frame(np.concatenate([p[None], p[None]]), [2023, 2024])
     from sozialraum.demography.projection import MigrationRates
 
-    mig = MigrationRates(keys=tuple(pop["key"].unique()), rates=r, district=r[0], exposure=np.ones_like(r),
-                         k_cell=0, k_area=0, transitions=1)
+    mig = MigrationRates(
+        keys=tuple(pop["key"].unique()),
+        rates=r,
+        district=r[0],
+        exposure=np.ones_like(r),
+        k_cell=0,
+        k_area=0,
+        transitions=1,
+    )
     with pytest.warns(SozialraumWarning, match="Abwanderungsrate"):
         res = project(pop, horizon=2, migration=mig)
     assert (res.values >= 0).all()
@@ -321,8 +387,14 @@ def test_english_message():
 def test_project_control_by_age_groups():
     arr, *_ = _synthetic(na=6)
     pop = _frame(np.round(arr), range(2020, 2025))
-    ctrl = pd.DataFrame({"year": [2026, 2026, 2026], "alter_von": [0, 6, 65], "alter_bis": [5, 64, None],
-                         "anzahl": [1500.0, 12000.0, 2500.0]})
+    ctrl = pd.DataFrame(
+        {
+            "year": [2026, 2026, 2026],
+            "alter_von": [0, 6, 65],
+            "alter_bis": [5, 64, None],
+            "anzahl": [1500.0, 12000.0, 2500.0],
+        }
+    )
     res = project(pop, end_year=2027, control=ctrl, scenarios=[Scenario("mittel")], rounding=False)
     got = res.values[0, 2].sum(axis=(0, 2))  # 2026: persons by age
     assert got[:6].sum() == pytest.approx(1500.0)

@@ -22,7 +22,13 @@ def test_largest_remainder_preserves_row_totals(x):
 
 
 @settings(max_examples=100, deadline=None)
-@given(arrays(np.float64, st.tuples(st.integers(1, 3), st.integers(1, 8), st.integers(1, 12)), elements=floats))
+@given(
+    arrays(
+        np.float64,
+        st.tuples(st.integers(1, 3), st.integers(1, 8), st.integers(1, 12)),
+        elements=floats,
+    )
+)
 def test_round_nested_preserves_area_and_grand_totals(x):
     r = round_nested(x)
     grand = np.round(x.sum(axis=(1, 2)))
@@ -35,4 +41,6 @@ def test_largest_remainder_hand_example():
     # 0.4 + 0.4 + 0.2 = 1 -> one unit to the first 0.4 (tie broken by position)
     np.testing.assert_array_equal(largest_remainder(np.array([[0.4, 0.4, 0.2]])), [[1, 0, 0]])
     np.testing.assert_array_equal(largest_remainder(np.array([[1.6, 2.7, 0.7]])), [[1, 3, 1]])
-    np.testing.assert_array_equal(largest_remainder(np.array([[1.5, 1.5]]), np.array([4])), [[2, 2]])
+    np.testing.assert_array_equal(
+        largest_remainder(np.array([[1.5, 1.5]]), np.array([4])), [[2, 2]]
+    )

@@ -12,7 +12,9 @@ from sozialraum.io.areas import ensure_metric, read_areas
 
 def _areas(keys, geoms=None, crs="EPSG:25833"):
     geoms = geoms or [box(i * 100, 0, i * 100 + 100, 100) for i in range(len(keys))]
-    return gpd.GeoDataFrame({"sr_id": keys, "name": [f"G{i}" for i in range(len(keys))]}, geometry=geoms, crs=crs)
+    return gpd.GeoDataFrame(
+        {"sr_id": keys, "name": [f"G{i}" for i in range(len(keys))]}, geometry=geoms, crs=crs
+    )
 
 
 def test_reads_gpkg_with_text_keys_as_index(tmp_path):
@@ -104,9 +106,9 @@ def test_missing_file(tmp_path):
 
 def test_geographic_reprojected_to_metric_on_request(tmp_path):
     p = tmp_path / "wgs.geojson"
-    _areas(["1", "2"], [box(13.0, 52.0, 13.1, 52.1), box(13.1, 52.0, 13.2, 52.1)], crs=4326).to_file(
-        p, engine="pyogrio"
-    )
+    _areas(
+        ["1", "2"], [box(13.0, 52.0, 13.1, 52.1), box(13.1, 52.0, 13.2, 52.1)], crs=4326
+    ).to_file(p, engine="pyogrio")
     with pytest.warns(SozialraumWarning, match="metrisch"):
         gdf = read_areas(p, key="sr_id", metric=True)
     assert gdf.crs.to_epsg() == 32633

@@ -22,7 +22,9 @@ def _frame():
         geometry=[box(450000, 5700000, 450100, 5700100), box(450100, 5700000, 450200, 5700100)],
         crs=25833,
     )
-    st = pd.DataFrame({"faelle": [pd.NA, "geheim"], "quote": [pd.NA, pd.NA]}, index=idx, dtype="string")
+    st = pd.DataFrame(
+        {"faelle": [pd.NA, "geheim"], "quote": [pd.NA, pd.NA]}, index=idx, dtype="string"
+    )
     return gdf, st
 
 

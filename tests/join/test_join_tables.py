@@ -73,7 +73,12 @@ def test_join_matches_values_and_reports_everything(areas, tmp_path):
 def test_typo_key_gets_a_suggestion(areas, tmp_path):
     path = _csv(
         tmp_path / "typo.csv",
-        ["07999001001;Altstadt;1;10", "07999001002;Bahnhofsviertel;2;20", "07999002001;Kleinwusterwitz;3;30", "07999020002;Großräschen-Süd;4;40"],
+        [
+            "07999001001;Altstadt;1;10",
+            "07999001002;Bahnhofsviertel;2;20",
+            "07999002001;Kleinwusterwitz;3;30",
+            "07999020002;Großräschen-Süd;4;40",
+        ],
     )
     rep = join_table(areas, read_table(path), area_names="sr_name").report
     sug = rep.rows_without_area.set_index("key")["suggestion"]
@@ -84,7 +89,12 @@ def test_typo_key_gets_a_suggestion(areas, tmp_path):
 def test_renamed_area_is_reported(areas, tmp_path):
     path = _csv(
         tmp_path / "renamed.csv",
-        ["07999001001;Altstadt;1;10", "07999001002;Wohnpark Am Sonnenhang;2;20", "07999002001;Kleinwusterwitz;3;30", "07999002002;Großräschen-Süd;4;40"],
+        [
+            "07999001001;Altstadt;1;10",
+            "07999001002;Wohnpark Am Sonnenhang;2;20",
+            "07999002001;Kleinwusterwitz;3;30",
+            "07999002002;Großräschen-Süd;4;40",
+        ],
     )
     rep = join_table(areas, read_table(path), area_names="sr_name").report
     nd = rep.name_differences
@@ -95,18 +105,27 @@ def test_renamed_area_is_reported(areas, tmp_path):
 def test_lost_leading_zeros_are_restored_with_a_warning(areas, tmp_path):
     path = _csv(
         tmp_path / "zeros.csv",
-        ["7999001001;Altstadt;1;10", "7999001002;Bahnhofsviertel;2;20", "7999002001;Kleinwusterwitz;3;30", "7999002002;Großräschen-Süd;4;40"],
+        [
+            "7999001001;Altstadt;1;10",
+            "7999001002;Bahnhofsviertel;2;20",
+            "7999002001;Kleinwusterwitz;3;30",
+            "7999002002;Großräschen-Süd;4;40",
+        ],
     )
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         res = join_table(areas, read_table(path), area_names="sr_name")
     assert res.report.matched == KEYS
-    assert any(issubclass(w.category, SozialraumWarning) and "Null" in str(w.message) for w in caught)
+    assert any(
+        issubclass(w.category, SozialraumWarning) and "Null" in str(w.message) for w in caught
+    )
     assert res.frame["Arbeitslose"].tolist() == [1, 2, 3, 4]
 
 
 def test_strict_makes_any_mismatch_an_error(areas, tmp_path):
-    path = _csv(tmp_path / "part.csv", ["07999001001;Altstadt;1;10", "07999001002;Bahnhofsviertel;2;20"])
+    path = _csv(
+        tmp_path / "part.csv", ["07999001001;Altstadt;1;10", "07999001002;Bahnhofsviertel;2;20"]
+    )
     with pytest.raises(JoinError, match="07999002001"):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", SozialraumWarning)
@@ -114,7 +133,9 @@ def test_strict_makes_any_mismatch_an_error(areas, tmp_path):
 
 
 def test_table_of_another_district_is_an_error(areas, tmp_path):
-    path = _csv(tmp_path / "other.csv", ["08111000001;Stuttgart 1;1;10", "08111000002;Stuttgart 2;2;20"])
+    path = _csv(
+        tmp_path / "other.csv", ["08111000001;Stuttgart 1;1;10", "08111000002;Stuttgart 2;2;20"]
+    )
     with pytest.raises(JoinError, match="anderen Kreis") as err:
         join_table(areas, read_table(path))
     assert "other.csv" in str(err.value)
@@ -139,7 +160,9 @@ def test_column_in_two_sources_is_an_error(areas, tmp_path):
         join_tables(areas, [read_table(a), read_table(b)])
 
 
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     order=st.permutations(list(range(6))),
     keep=st.lists(st.booleans(), min_size=6, max_size=6),
@@ -148,7 +171,9 @@ def test_join_is_independent_of_row_order_and_keeps_every_area(areas, tmp_path, 
     """Property: permuting the table's rows never changes the result; all areas stay."""
     pool = [*KEYS, "07999009001", "07999009002"]  # two rows without area
     chosen = [i for i in order if keep[i]]
-    if not any(i < len(KEYS) for i in chosen):  # a table with no area at all is an error (tested above)
+    if not any(
+        i < len(KEYS) for i in chosen
+    ):  # a table with no area at all is an error (tested above)
         chosen.append(0)
     rows = [f"{pool[i]};n{i};{i * 10};{i + 100}" for i in chosen]
     ref_rows = sorted(rows)
@@ -159,6 +184,9 @@ def test_join_is_independent_of_row_order_and_keeps_every_area(areas, tmp_path, 
     assert len(res.frame) >= len(areas)
     assert list(res.frame.index) == list(areas.index)
     pd.testing.assert_frame_equal(
-        pd.DataFrame(res.frame.drop(columns="geometry")), pd.DataFrame(ref.frame.drop(columns="geometry"))
+        pd.DataFrame(res.frame.drop(columns="geometry")),
+        pd.DataFrame(ref.frame.drop(columns="geometry")),
     )
-    assert sorted(res.report.rows_without_area["key"]) == sorted(ref.report.rows_without_area["key"])
+    assert sorted(res.report.rows_without_area["key"]) == sorted(
+        ref.report.rows_without_area["key"]
+    )

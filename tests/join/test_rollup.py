@@ -26,7 +26,10 @@ def areas():
         crs=25833,
     )
     status = pd.DataFrame(
-        {"faelle": [pd.NA, "geheim", pd.NA, "nichts_vorhanden", "nichts_vorhanden"], "ew": [pd.NA] * 5},
+        {
+            "faelle": [pd.NA, "geheim", pd.NA, "nichts_vorhanden", "nichts_vorhanden"],
+            "ew": [pd.NA] * 5,
+        },
         index=idx,
         dtype="string",
     )
@@ -59,7 +62,9 @@ def test_all_secret_parts_stay_secret():
 
 def test_all_nothing_is_zero_with_symbol():
     frame = pd.DataFrame({"g": ["x", "x"], "n": [np.nan, np.nan]}, index=["a", "b"])
-    st = pd.DataFrame({"n": ["nichts_vorhanden", "nichts_vorhanden"]}, index=["a", "b"], dtype="string")
+    st = pd.DataFrame(
+        {"n": ["nichts_vorhanden", "nichts_vorhanden"]}, index=["a", "b"], dtype="string"
+    )
     res = rollup(frame, by="g", status=st, columns=["n"])
     assert res.frame.loc["x", "n"] == 0.0
     assert res.status.loc["x", "n"] == "nichts_vorhanden"

@@ -18,7 +18,14 @@ def cfg_dir(musterland, tmp_path):
     text = src.read_text(encoding="utf-8")
     ex = musterland["examples"]
     text = text.replace('"../../data/boundaries/musterland.gpkg"', f'"{musterland["boundaries"]}"')
-    for name in ("katalog.toml", "einrichtungen.gpkg", "strassen.gpkg", "bevoelkerung_100m.tif", "grenzen_2025.gpkg", "massnahmen.csv"):
+    for name in (
+        "katalog.toml",
+        "einrichtungen.gpkg",
+        "strassen.gpkg",
+        "bevoelkerung_100m.tif",
+        "grenzen_2025.gpkg",
+        "massnahmen.csv",
+    ):
         text = text.replace(f'"{name}"', f'"{ex / name}"')
     for pat in ("indikatoren_{jahr}.xlsx", "jobcenter_{jahr}.csv", "bevoelkerung_alter_{jahr}.csv"):
         text = text.replace(f'"{pat}"', f'"{ex / pat}"')
@@ -35,7 +42,9 @@ def edit(cfg_dir, old: str, new: str):
 
 
 def line_of(path, needle: str) -> int:
-    return next(i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in ln)
+    return next(
+        i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in ln
+    )
 
 
 def test_musterland_config_is_valid(musterland):
@@ -59,7 +68,9 @@ def test_typo_in_a_key_names_line_and_suggests(cfg_dir):
 
 def test_wrong_type_and_choice(cfg_dir):
     p = edit(cfg_dir, "klassen_anzahl = 5", 'klassen_anzahl = "fünf"')
-    with pytest.raises(ConfigError, match=rf"monitor.toml:{line_of(p, 'klassen_anzahl')}.*ganze Zahl"):
+    with pytest.raises(
+        ConfigError, match=rf"monitor.toml:{line_of(p, 'klassen_anzahl')}.*ganze Zahl"
+    ):
         load_config(p)
     p = edit(cfg_dir, 'klassen_anzahl = "fünf"', "klassen_anzahl = 5")
     p = edit(cfg_dir, 'korrektur = "fdr"', 'korrektur = "holm"')
@@ -78,7 +89,10 @@ def test_required_key_and_unknown_section(cfg_dir):
     with pytest.raises(ConfigError, match=r"\[gebiete\] schluessel fehlt"):
         load_config(p)
     p2 = cfg_dir / "b.toml"
-    p2.write_text((cfg_dir / "monitor.toml").read_text(encoding="utf-8").replace("[raster]", "[rastr]"), encoding="utf-8")
+    p2.write_text(
+        (cfg_dir / "monitor.toml").read_text(encoding="utf-8").replace("[raster]", "[rastr]"),
+        encoding="utf-8",
+    )
     with pytest.raises(ConfigError, match="'raster'"):
         load_config(p2)
 

@@ -26,14 +26,13 @@ def test_summary_names_every_output_file(demo_run):
         rel = str(path.relative_to(res.out_dir))
         first = rel.split("/")[0]
         if first.startswith("kommunal-"):  # one line per file kind for all municipal packages
-            ags = first[len("kommunal-"):]
+            ags = first[len("kommunal-") :]
             rel, de = rel.replace(ags, "<AGS>"), de.replace(ags, "<AGS>")
         assert rel in text
         assert de in text
 
 
 def test_packages_pass_the_release_check(demo_run):
-    from sozialraum.privacy import check_release
 
     out = demo_run.out_dir
     assert (out / "pruefbericht.txt").read_text(encoding="utf-8").count("in Ordnung") == 11
@@ -68,10 +67,14 @@ def test_results_are_the_library_results(demo_run):
     g = g.set_index("sr_id")
     assert (g.index.str.len() == 11).all() and len(g) == 80
     np.testing.assert_allclose(
-        g["sgb2_quote"].to_numpy(dtype=float), st.rates[2024].rates["sgb2_quote"].reindex(g.index).to_numpy(), equal_nan=True
+        g["sgb2_quote"].to_numpy(dtype=float),
+        st.rates[2024].rates["sgb2_quote"].reindex(g.index).to_numpy(),
+        equal_nan=True,
     )
     np.testing.assert_allclose(
-        g["idx_gesamt"].to_numpy(dtype=float), st.monitor.frame["idx_gesamt"].reindex(g.index).to_numpy(), equal_nan=True
+        g["idx_gesamt"].to_numpy(dtype=float),
+        st.monitor.frame["idx_gesamt"].reindex(g.index).to_numpy(),
+        equal_nan=True,
     )
     # the exclave has no neighbours: never a significant cluster
     assert g.loc["07999002010", "lisa_cat_idx_gesamt"] in ("ohne Nachbarn", "kein Wert")
@@ -91,7 +94,14 @@ def _config_copy(tmp_path, musterland, *replacements):
     cfg = (musterland["examples"] / "monitor.toml").read_text(encoding="utf-8")
     ex = musterland["examples"]
     cfg = cfg.replace('"../../data/boundaries/musterland.gpkg"', f'"{musterland["boundaries"]}"')
-    for name in ("katalog.toml", "einrichtungen.gpkg", "strassen.gpkg", "bevoelkerung_100m.tif", "grenzen_2025.gpkg", "massnahmen.csv"):
+    for name in (
+        "katalog.toml",
+        "einrichtungen.gpkg",
+        "strassen.gpkg",
+        "bevoelkerung_100m.tif",
+        "grenzen_2025.gpkg",
+        "massnahmen.csv",
+    ):
         cfg = cfg.replace(f'"{name}"', f'"{ex / name}"')
     for pat in ("indikatoren_{jahr}.xlsx", "jobcenter_{jahr}.csv", "bevoelkerung_alter_{jahr}.csv"):
         cfg = cfg.replace(f'"{pat}"', f'"{ex / pat}"')
@@ -106,13 +116,18 @@ def _config_copy(tmp_path, musterland, *replacements):
 def test_rerun_gives_the_same_results(demo_run, tmp_path, musterland):
     # the same computations; the slow presentation outputs are switched off for the rerun
     cfg = _config_copy(
-        tmp_path, musterland, ("steckbriefe = true", "steckbriefe = false"), ("sozialbericht = true", "sozialbericht = false"),
+        tmp_path,
+        musterland,
+        ("steckbriefe = true", "steckbriefe = false"),
+        ("sozialbericht = true", "sozialbericht = false"),
         ("webkarte = true", "webkarte = false"),
     )
     again = run(cfg, tmp_path / "again")
     a = gpd.read_file(demo_run.out_dir / "intern" / "ergebnisse.gpkg", layer="sozialraeume")
     b = gpd.read_file(again.out_dir / "intern" / "ergebnisse.gpkg", layer="sozialraeume")
-    pd.testing.assert_frame_equal(pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry")))
+    pd.testing.assert_frame_equal(
+        pd.DataFrame(a.drop(columns="geometry")), pd.DataFrame(b.drop(columns="geometry"))
+    )
     assert a.geometry.geom_equals_exact(b.geometry, tolerance=0).all()
 
 
@@ -125,23 +140,43 @@ def test_failed_run_leaves_the_previous_output_untouched(tmp_path, musterland):
     with pytest.raises(InputError, match="ew_6_bis_9"):
         run(tmp_path / "monitor.toml", out)
     assert (out / "alt.txt").read_text(encoding="utf-8") == "Ergebnis vom letzten Jahr"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["monitor.toml", "out"]  # no temp folder left
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "monitor.toml",
+        "out",
+    ]  # no temp folder left
 
 
 def test_cli_run_check_and_init(tmp_path, musterland):
     res = subprocess.run(
-        [sys.executable, "-m", "sozialraum", "run", str(musterland["examples"] / "monitor.toml"), "--check"],
-        capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "sozialraum",
+            "run",
+            str(musterland["examples"] / "monitor.toml"),
+            "--check",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert res.returncode == 0 and "Konfiguration in Ordnung" in res.stdout
     res = subprocess.run(
-        [sys.executable, "-m", "sozialraum", "init", str(tmp_path / "m.toml")], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "sozialraum", "init", str(tmp_path / "m.toml")],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert res.returncode == 0 and (tmp_path / "m.toml").exists()
     res = subprocess.run(
-        [sys.executable, "-m", "sozialraum", "run", str(tmp_path / "m.toml"), "--check"], capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "sozialraum", "run", str(tmp_path / "m.toml"), "--check"],
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
-    assert res.returncode == 1  # the template's example paths do not exist: named error, no traceback
+    assert (
+        res.returncode == 1
+    )  # the template's example paths do not exist: named error, no traceback
     assert "Traceback" not in res.stderr and "gebiete.gpkg" in res.stderr
 
 
@@ -154,13 +189,19 @@ def test_atlas_holds_the_inputs_and_the_monitor_read_them(demo_run, musterland):
     with Atlas.open(path) as atlas:
         versions = atlas.versions()
         assert {"sr2022", "sr2022_neu"} <= set(versions.index)
-        assert len(atlas.areas(year=2025)) == 80 + 1 - 1  # one area split in two, two merged into one
-        assert "QM-2023-01" in set(atlas.measures().index if hasattr(atlas.measures(), "index") else [])
+        assert (
+            len(atlas.areas(year=2025)) == 80 + 1 - 1
+        )  # one area split in two, two merged into one
+        assert "QM-2023-01" in set(
+            atlas.measures().index if hasattr(atlas.measures(), "index") else []
+        )
     # the counts the monitor used (read back from the database) equal the files' counts
     files = load_musterland(musterland["boundaries"].parents[2])
     ref = files["years"][2024].frame
     for col in ("ew_ges", "sgb2_pers", "hze"):
-        np.testing.assert_array_equal(st.counts[2024][col].to_numpy(), ref[col].reindex(st.counts[2024].index).to_numpy())
+        np.testing.assert_array_equal(
+            st.counts[2024][col].to_numpy(), ref[col].reindex(st.counts[2024].index).to_numpy()
+        )
     eff = st.atlas["effects"]["QM-2023-01"]
     assert "nicht kausal" in eff.note
 
@@ -174,5 +215,5 @@ def test_profiles_and_reports_for_every_area_and_municipality(demo_run):
         assert (out / "oeffentlich" / "sozialbericht_2024.pdf").stat().st_size > 10_000
     own = sorted(p.name for p in (out / "kommunal-07999002" / "steckbriefe").glob("*.html"))
     assert own and all("07999002" in n for n in own)  # only the municipality's own areas
-    public = (out / "oeffentlich" / "steckbriefe")
+    public = out / "oeffentlich" / "steckbriefe"
     assert len(list(public.glob("steckbrief_*.html"))) == 90

@@ -401,6 +401,8 @@ def test_regression_method_notes_and_gi_labels_are_not_data(ml_data, tmp_path):
     page = f"<html><body><h1>{name}</h1><p>Gi*: Hot Spot {ew % 100:02d} %</p>{note}</body></html>"
     (tmp_path / "steckbrief.html").write_text(page, encoding="utf-8")
     assert check_release(tmp_path, data, level="oeffentlich").ok
-    (tmp_path / "steckbrief.html").write_text(page.replace("</h1>", f"</h1><p>{ew_de} Einwohner</p>"), encoding="utf-8")
+    (tmp_path / "steckbrief.html").write_text(
+        page.replace("</h1>", f"</h1><p>{ew_de} Einwohner</p>"), encoding="utf-8"
+    )
     rep = check_release(tmp_path, data, level="oeffentlich")
     assert list(rep.findings["column"]) == ["ew_ges"]

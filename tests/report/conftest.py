@@ -31,8 +31,10 @@ def build_musterland(years=(2023, 2024), lisa: bool = True):
     cat = read_catalogue(EX / "katalog.toml")
     counts, status, rates = {}, {}, {}
     for y in years:
-        tabs = [read_table(EX / f"indikatoren_{y}.xlsx", sheet="Daten", key=None, columns=cat, year=y),
-                read_table(EX / f"jobcenter_{y}.csv", key=None, columns=cat, year=y)]
+        tabs = [
+            read_table(EX / f"indikatoren_{y}.xlsx", sheet="Daten", key=None, columns=cat, year=y),
+            read_table(EX / f"jobcenter_{y}.csv", key=None, columns=cat, year=y),
+        ]
         res = join_tables(areas, tabs, area_names="sr_name")
         cols = [c for c in res.frame.columns if c not in areas.columns]
         counts[y] = pd.DataFrame(res.frame[cols])
@@ -40,10 +42,25 @@ def build_musterland(years=(2023, 2024), lisa: bool = True):
         rates[y] = compute_rates(counts[y], cat.indicators, status=status[y], min_denominator=300)
     y = years[-1]
     mon = run_monitor(counts, cat, status=status, min_denominator=300, seed=1)
-    frame = gpd.GeoDataFrame(areas[["ags", "geometry"]].join(counts[y]), geometry="geometry", crs=areas.crs)
-    roll = rollup_hierarchy(frame, {"gemeinde": "ags", "kreis": None}, status=status[y], catalogue=cat.indicators)
-    out = {"areas": areas, "gemeinden": gem, "kreis": kreis, "catalogue": cat, "counts": counts, "status": status,
-           "rates": rates, "monitor": mon, "rollup": roll, "year": y, "previous_year": years[0]}
+    frame = gpd.GeoDataFrame(
+        areas[["ags", "geometry"]].join(counts[y]), geometry="geometry", crs=areas.crs
+    )
+    roll = rollup_hierarchy(
+        frame, {"gemeinde": "ags", "kreis": None}, status=status[y], catalogue=cat.indicators
+    )
+    out = {
+        "areas": areas,
+        "gemeinden": gem,
+        "kreis": kreis,
+        "catalogue": cat,
+        "counts": counts,
+        "status": status,
+        "rates": rates,
+        "monitor": mon,
+        "rollup": roll,
+        "year": y,
+        "previous_year": years[0],
+    }
     if lisa:
         from sozialraum.spatial import build_weights, local_moran
 
@@ -67,14 +84,24 @@ def make_report_data(m, *, level="intern", **kw):
     status = pd.concat([m["status"][y], m["rates"][y].status], axis=1)
     gem = m["rollup"]["gemeinde"].frame.join(m["gemeinden"][["gemeinde"]])
     args = dict(
-        areas=a, catalogue=m["catalogue"], status=status,
-        previous=m["rates"][py].rates.join(m["counts"][py][["ew_ges"]]), previous_status=m["rates"][py].status,
-        gemeinden=gem, gemeinden_status=m["rollup"]["gemeinde"].status,
-        kreis=m["rollup"]["kreis"].frame.assign(name="Landkreis Musterland"), kreis_status=m["rollup"]["kreis"].status,
+        areas=a,
+        catalogue=m["catalogue"],
+        status=status,
+        previous=m["rates"][py].rates.join(m["counts"][py][["ew_ges"]]),
+        previous_status=m["rates"][py].status,
+        gemeinden=gem,
+        gemeinden_status=m["rollup"]["gemeinde"].status,
+        kreis=m["rollup"]["kreis"].frame.assign(name="Landkreis Musterland"),
+        kreis_status=m["rollup"]["kreis"].status,
         monitor_params=m["monitor"].params,
-        lisa_params={k: v.params for k, v in m.get("lisa", {}).items()} or {"idx_gesamt": LISA_PARAMS},
-        title="Sozialbericht Landkreis Musterland", year=y, previous_year=py,
-        source="Statistisches Landesamt, Jobcenter Musterland (fiktive Beispieldaten)", date="31.12.2024", level=level,
+        lisa_params={k: v.params for k, v in m.get("lisa", {}).items()}
+        or {"idx_gesamt": LISA_PARAMS},
+        title="Sozialbericht Landkreis Musterland",
+        year=y,
+        previous_year=py,
+        source="Statistisches Landesamt, Jobcenter Musterland (fiktive Beispieldaten)",
+        date="31.12.2024",
+        level=level,
     )
     args.update(kw)
     return ReportData(**args)
@@ -83,9 +110,17 @@ def make_report_data(m, *, level="intern", **kw):
 #: LISA parameters as ``LisaResult.params`` holds them (the report only formats this dict;
 #: computing a real LISA here would cost ~14 s of numba compilation per test session).
 LISA_PARAMS = {
-    "alpha": 0.05, "correction": "fdr", "alternative": "two-sided", "n": 80, "n_used": 79,
-    "island_ids": ("07999002010",), "weights": "queen", "permutations": 999, "seed": 20241231,
-    "p_value_rule": "p = min(1, 2*(min(#sim>=obs, #sim<=obs)+1)/(permutations+1))", "moran_I": 0.5579641463022116,
+    "alpha": 0.05,
+    "correction": "fdr",
+    "alternative": "two-sided",
+    "n": 80,
+    "n_used": 79,
+    "island_ids": ("07999002010",),
+    "weights": "queen",
+    "permutations": 999,
+    "seed": 20241231,
+    "p_value_rule": "p = min(1, 2*(min(#sim>=obs, #sim<=obs)+1)/(permutations+1))",
+    "moran_I": 0.5579641463022116,
 }
 
 

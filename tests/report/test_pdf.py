@@ -22,7 +22,9 @@ KEY = "07999001001"  # Altstadt
 
 
 def _text(pdf) -> str:
-    out = subprocess.run(["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True, check=True
+    )
     return out.stdout
 
 
@@ -40,7 +42,9 @@ def steckbriefe(data, have_pdf_tools, musterland_results, tmp_path_factory):
     mon = musterland_results["monitor"].frame
     small = mon.index[~mon["bewertet"]][0]
     out = tmp_path_factory.mktemp("steckbriefe")
-    files = write_steckbriefe(data, out, areas=[KEY, small], municipalities=True, pdf=True, combined=True)
+    files = write_steckbriefe(
+        data, out, areas=[KEY, small], municipalities=True, pdf=True, combined=True
+    )
     return {p.name: p for p in files}, small
 
 
@@ -48,7 +52,9 @@ def test_steckbrief_pdf_renders_and_has_figures(steckbriefe, musterland_results,
     files, _ = steckbriefe
     pdf = files["steckbrief_07999001001_Altstadt.pdf"]
     png = tmp_path / "seite"
-    subprocess.run(["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(png)], check=True)
+    subprocess.run(
+        ["pdftoppm", "-r", "40", "-png", "-f", "1", "-l", "1", str(pdf), str(png)], check=True
+    )
     from PIL import Image
 
     page = next(tmp_path.glob("seite*.png"))
@@ -58,19 +64,30 @@ def test_steckbrief_pdf_renders_and_has_figures(steckbriefe, musterland_results,
     rates, kreis = m["rates"][2024].rates, m["rollup"]["kreis"].frame
     text = _flat(_text(pdf))
     assert "Steckbrief Sozialraum Altstadt" in text
-    assert f"Im Sozialraum Altstadt leben {format_number(m['counts'][2024].at[KEY, 'ew_ges'], 0)} Menschen." in text
+    assert (
+        f"Im Sozialraum Altstadt leben {format_number(m['counts'][2024].at[KEY, 'ew_ges'], 0)} Menschen."
+        in text
+    )
     for ind in ("sgb2_quote", "alo_quote", "wahlbeteiligung", "anteil_80plus"):
         assert format_number(rates.at[KEY, ind], 1) + " %" in text, ind
         assert format_number(kreis[ind].iloc[0], 1) + " %" in text, ind
-    sgb, dist = format_number(rates.at[KEY, "sgb2_quote"], 1), format_number(kreis["sgb2_quote"].iloc[0], 1)
-    assert f"Die SGB-II-Quote liegt mit {sgb} % deutlich über dem Kreisdurchschnitt von {dist} %." in text
+    sgb, dist = (
+        format_number(rates.at[KEY, "sgb2_quote"], 1),
+        format_number(kreis["sgb2_quote"].iloc[0], 1),
+    )
+    assert (
+        f"Die SGB-II-Quote liegt mit {sgb} % deutlich über dem Kreisdurchschnitt von {dist} %."
+        in text
+    )
     assert m["monitor"].frame.at[KEY, "status_klasse"] in text
     assert "Quelle: Statistisches Landesamt" in text and "Stand: 31.12.2024" in text
 
 
 def test_not_rated_and_gemeinde_pdf(steckbriefe):
     files, small = steckbriefe
-    pdf = next(p for n, p in files.items() if n.startswith(f"steckbrief_{small}") and n.endswith(".pdf"))
+    pdf = next(
+        p for n, p in files.items() if n.startswith(f"steckbrief_{small}") and n.endswith(".pdf")
+    )
     assert "nicht bewertet" in _flat(_text(pdf))
     gem = files["steckbrief_gemeinde_07999001_Musterstadt.pdf"]
     text = _flat(_text(gem))
@@ -101,7 +118,9 @@ def test_sozialbericht_pdf(data, have_pdf_tools, musterland_results, tmp_path):
     raw = _text(pdf)
     text = _flat(raw)
     n_pages = raw.count("\f")
-    assert n_pages >= 4 and f"Seite 1 / {n_pages}" in text and f"Seite {n_pages} / {n_pages}" in text
+    assert (
+        n_pages >= 4 and f"Seite 1 / {n_pages}" in text and f"Seite {n_pages} / {n_pages}" in text
+    )
     mon = musterland_results["monitor"].frame
     for key in mon.index[~mon["bewertet"]]:
         assert key in text  # list of areas not rated
@@ -110,7 +129,13 @@ def test_sozialbericht_pdf(data, have_pdf_tools, musterland_results, tmp_path):
     assert format_number(mon.at[top, "idx_gesamt"], 2) in text
     kreis = musterland_results["rollup"]["kreis"].frame
     assert format_number(kreis["sgb2_quote"].iloc[0], 1) + " %" in text
-    for words in ("Methodenanhang", "Rangliste", "Gebietstypen", "Veränderung seit dem Vorjahr", "Permutationen 999"):
+    for words in (
+        "Methodenanhang",
+        "Rangliste",
+        "Gebietstypen",
+        "Veränderung seit dem Vorjahr",
+        "Permutationen 999",
+    ):
         assert words in text
 
 
@@ -132,7 +157,9 @@ def test_batch_with_high_file_descriptors(have_pdf_tools, tmp_path):
     from sozialraum.report import html_to_pdf_batch
 
     html = tmp_path / "a.html"
-    html.write_text("<p>Die SGB-II-Quote liegt mit 14,2 % über dem Kreisdurchschnitt.</p>", encoding="utf-8")
+    html.write_text(
+        "<p>Die SGB-II-Quote liegt mit 14,2 % über dem Kreisdurchschnitt.</p>", encoding="utf-8"
+    )
     held = [os.open(os.devnull, os.O_RDONLY) for _ in range(12)]  # push the pipe's fds above 9
     try:
         with warnings.catch_warnings():

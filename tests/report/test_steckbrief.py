@@ -36,7 +36,10 @@ def data(musterland_results, population, make_data):
 def _row(html: str, label: str) -> list[str]:
     m = re.search(r"<tr><td>" + re.escape(label) + r"</td>(.*?)</tr>", html, re.S)
     assert m, label
-    return [unescape(re.sub(r"<[^>]+>", "", c)).strip() for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(1), re.S)]
+    return [
+        unescape(re.sub(r"<[^>]+>", "", c)).strip()
+        for c in re.findall(r"<td[^>]*>(.*?)</td>", m.group(1), re.S)
+    ]
 
 
 def test_rows_match_library(data, musterland_results):
@@ -60,7 +63,9 @@ def test_rows_match_library(data, musterland_results):
     assert rows["sgb2_quote"]["arrow"] == ("↑" if d > 0 else "↓")
     assert rows["sgb2_quote"]["arrow_cls"] == ("bad" if d > 0 else "good")  # need: up = bad
     dw = rates.at[KEY, "wahlbeteiligung"] - m["rates"][2023].rates.at[KEY, "wahlbeteiligung"]
-    assert rows["wahlbeteiligung"]["arrow_cls"] == ("good" if dw > 0 else "bad")  # resource: up = good
+    assert rows["wahlbeteiligung"]["arrow_cls"] == (
+        "good" if dw > 0 else "bad"
+    )  # resource: up = good
     # classes from the monitor
     mon = m["monitor"].frame
     cls = {c["label"]: c["value"] for c in ctx["classes"]}
@@ -80,7 +85,9 @@ def test_html_escapes_names(data, tmp_path):
     a = data.areas.copy()
     a.loc[KEY, "sr_name"] = '<script>alert("x")</script> & Co'
     d = dataclasses.replace(data, areas=a)
-    files = write_steckbriefe(d, tmp_path, areas=[KEY], municipalities=False, pdf=False, combined=False)
+    files = write_steckbriefe(
+        d, tmp_path, areas=[KEY], municipalities=False, pdf=False, combined=False
+    )
     html = files[0].read_text(encoding="utf-8")
     assert "<script>" not in html
     assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; Co" in html
@@ -92,25 +99,41 @@ def test_template_override(data, tmp_path):
     tdir = tmp_path / "kreis_vorlagen"
     tdir.mkdir()
     (tdir / "_kopf.html.j2").write_text(
-        '<header class="kopf"><div class="org">Landkreis Testhausen – Sozialplanung</div></header>', encoding="utf-8")
+        '<header class="kopf"><div class="org">Landkreis Testhausen – Sozialplanung</div></header>',
+        encoding="utf-8",
+    )
     (tdir / "einstellungen.toml").write_text(
-        'indikatoren = ["sgb2_quote", "kinderarmut"]\n[farben]\nprimaer = "#123456"\n', encoding="utf-8")
-    out = write_steckbriefe(data, tmp_path / "out", areas=[KEY], municipalities=False, pdf=False, combined=False,
-                            template_dir=tdir)
+        'indikatoren = ["sgb2_quote", "kinderarmut"]\n[farben]\nprimaer = "#123456"\n',
+        encoding="utf-8",
+    )
+    out = write_steckbriefe(
+        data,
+        tmp_path / "out",
+        areas=[KEY],
+        municipalities=False,
+        pdf=False,
+        combined=False,
+        template_dir=tdir,
+    )
     html = out[0].read_text(encoding="utf-8")
     assert "Landkreis Testhausen – Sozialplanung" in html
     assert "--primaer: #123456" in html
     assert "<td>SGB-II-Quote</td>" in html and "<td>Kinderarmut (SGB II unter 15)</td>" in html
     assert "<td>Wahlbeteiligung</td>" not in html  # not selected
     # without the override the built-in header is used
-    plain = write_steckbriefe(data, tmp_path / "plain", areas=[KEY], municipalities=False, pdf=False,
-                              combined=False)[0].read_text(encoding="utf-8")
+    plain = write_steckbriefe(
+        data, tmp_path / "plain", areas=[KEY], municipalities=False, pdf=False, combined=False
+    )[0].read_text(encoding="utf-8")
     assert "Testhausen" not in plain and "<td>Wahlbeteiligung</td>" in plain
 
 
 def test_public_level_shows_no_suppressed_value(data, tmp_path):
     rates = data.areas
-    sgb, kin, ew = rates.at[KEY, "sgb2_quote"], rates.at[KEY, "kinderarmut"], rates.at[KEY, "alo_quote"]
+    sgb, kin, ew = (
+        rates.at[KEY, "sgb2_quote"],
+        rates.at[KEY, "kinderarmut"],
+        rates.at[KEY, "alo_quote"],
+    )
     a = data.areas.copy()
     st = data.status.copy()
     # as the privacy filter would: value removed and marked ...
@@ -121,8 +144,9 @@ def test_public_level_shows_no_suppressed_value(data, tmp_path):
     st.loc[KEY, "ew_ges"] = "geheim"  # even the population (number left in place)
     pop = data.areas.at[KEY, "ew_ges"]
     pub = dataclasses.replace(data, areas=a, status=st, level="oeffentlich")
-    html = write_steckbriefe(pub, tmp_path, areas=[KEY], municipalities=False, pdf=False,
-                             combined=False)[0].read_text(encoding="utf-8")
+    html = write_steckbriefe(
+        pub, tmp_path, areas=[KEY], municipalities=False, pdf=False, combined=False
+    )[0].read_text(encoding="utf-8")
     html = html.replace("\u00a0", " ")  # sentences join number and unit with a no-break space
     assert _row(html, "SGB-II-Quote")[0] == "geheim"
     assert _row(html, "Kinderarmut (SGB II unter 15)")[0] == "geheim"
@@ -136,7 +160,9 @@ def test_public_level_shows_no_suppressed_value(data, tmp_path):
     assert "Gesamtindex (z-Wert)" not in html and 'alt="Dimensionsprofil"' not in html
     assert 'alt="Bevölkerungspyramide"' not in html and 'alt="Lagekarte"' in html
     assert "Statusklasse" in html
-    assert _row(html, "Arbeitslosenanteil")[0] == format_number(ew, 1) + " %"  # ordinary values stay
+    assert (
+        _row(html, "Arbeitslosenanteil")[0] == format_number(ew, 1) + " %"
+    )  # ordinary values stay
 
 
 def test_not_rated_area_and_gemeinde(data, musterland_results):
@@ -144,7 +170,9 @@ def test_not_rated_area_and_gemeinde(data, musterland_results):
     key = mon.index[~mon["bewertet"]][0]
     ctx = area_context(data, key, charts_on=False)
     assert any("nicht bewertet" in s for s in ctx["sentences"])
-    assert {c["value"] for c in ctx["classes"] if c["label"] == "Statusklasse"} == {"nicht bewertet"}
+    assert {c["value"] for c in ctx["classes"] if c["label"] == "Statusklasse"} == {
+        "nicht bewertet"
+    }
     g = gemeinde_context(data, "07999001", charts_on=False)
     gem = musterland_results["rollup"]["gemeinde"].frame
     sgb = next(r for r in g["rows"] if r["id"] == "sgb2_quote")
@@ -174,17 +202,39 @@ def test_from_state(musterland_results):
 
     m = musterland_results
     # a LisaResult-like object with the columns the report takes over
-    lisa = SimpleNamespace(frame=pd.DataFrame({"lisa_cat": "nicht signifikant", "lisa_color": "#f0f0f0",
-                                               "lisa_p": 0.5}, index=m["areas"].index), params={"alpha": 0.05})
+    lisa = SimpleNamespace(
+        frame=pd.DataFrame(
+            {"lisa_cat": "nicht signifikant", "lisa_color": "#f0f0f0", "lisa_p": 0.5},
+            index=m["areas"].index,
+        ),
+        params={"alpha": 0.05},
+    )
     state = SimpleNamespace(
-        year=2024, previous_year=2023, rates=m["rates"], areas=m["areas"], counts=m["counts"], status=m["status"],
-        monitor=m["monitor"], lisa={"idx_gesamt": lisa}, hotspots={}, rollup=m["rollup"], gemeinden=m["gemeinden"],
-        catalogue=m["catalogue"], config={"projekt": {"name": "Landkreis Musterland", "quelle": "Q"}}, demography={},
+        year=2024,
+        previous_year=2023,
+        rates=m["rates"],
+        areas=m["areas"],
+        counts=m["counts"],
+        status=m["status"],
+        monitor=m["monitor"],
+        lisa={"idx_gesamt": lisa},
+        hotspots={},
+        rollup=m["rollup"],
+        gemeinden=m["gemeinden"],
+        catalogue=m["catalogue"],
+        config={"projekt": {"name": "Landkreis Musterland", "quelle": "Q"}},
+        demography={},
     )
     d = report_data_from_state(state, level="kommunal")
-    assert d.level == "kommunal" and d.title == "Sozialbericht Landkreis Musterland" and d.source == "Q"
+    assert (
+        d.level == "kommunal"
+        and d.title == "Sozialbericht Landkreis Musterland"
+        and d.source == "Q"
+    )
     assert d.name(KEY) == "Altstadt" and d.gemeinde_name("07999001") == "Musterstadt"
-    pd.testing.assert_series_equal(d.areas["sgb2_quote"], m["rates"][2024].rates["sgb2_quote"], check_names=False)
+    pd.testing.assert_series_equal(
+        d.areas["sgb2_quote"], m["rates"][2024].rates["sgb2_quote"], check_names=False
+    )
     assert "lisa_cat" in d.areas.columns and "lisa_p" not in d.areas.columns
     assert d.lisa_params == {"idx_gesamt": {"alpha": 0.05}}
     ctx = area_context(d, KEY, charts_on=False)
@@ -208,15 +258,32 @@ def test_access_rows(data, musterland_results):
     from sozialraum.report.data import _access_from_state
 
     idx = data.areas.index
-    acc = pd.DataFrame({"grundschule_m": 1234.0, "hausarzt_m": 640.0, "kita_plaetze_je_100": 71.25,
-                        "kita_defizit": 12.0}, index=idx)
+    acc = pd.DataFrame(
+        {
+            "grundschule_m": 1234.0,
+            "hausarzt_m": 640.0,
+            "kita_plaetze_je_100": 71.25,
+            "kita_defizit": 12.0,
+        },
+        index=idx,
+    )
     ctx = area_context(dataclasses.replace(data, access=acc), KEY, charts_on=False)
     got = {r["label"]: r["value"] for r in ctx["access"]}
-    assert got == {"Nächste Grundschule": "1,2 km", "Nächste Hausarztpraxis": "640 m",
-                   "Kita-Plätze je 100 Kinder": "71,2", "Fehlende Kita-Plätze": "12"}
-    bb = SimpleNamespace(frame=pd.DataFrame({"versorgung_je_100": [88.5], "defizit": [3.0]}, index=[KEY]))
+    assert got == {
+        "Nächste Grundschule": "1,2 km",
+        "Nächste Hausarztpraxis": "640 m",
+        "Kita-Plätze je 100 Kinder": "71,2",
+        "Fehlende Kita-Plätze": "12",
+    }
+    bb = SimpleNamespace(
+        frame=pd.DataFrame({"versorgung_je_100": [88.5], "defizit": [3.0]}, index=[KEY])
+    )
     frame, meta = _access_from_state({"Kita-Versorgung": {"bestand_bedarf": bb}}, idx)
     assert frame.loc[KEY].tolist() == [88.5, 3.0] and frame.drop(KEY).isna().all().all()
-    ctx = area_context(dataclasses.replace(data, access=frame, access_meta=meta), KEY, charts_on=False)
+    ctx = area_context(
+        dataclasses.replace(data, access=frame, access_meta=meta), KEY, charts_on=False
+    )
     assert {r["label"]: r["value"] for r in ctx["access"]} == {
-        "Kita-Versorgung: Plätze je 100 der Zielgruppe": "88,5", "Kita-Versorgung: fehlende Plätze": "3"}
+        "Kita-Versorgung: Plätze je 100 der Zielgruppe": "88,5",
+        "Kita-Versorgung: fehlende Plätze": "3",
+    }

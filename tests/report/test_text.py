@@ -58,15 +58,24 @@ def test_compare_thresholds_by_hand():
 
 
 def test_missing_and_secret():
-    assert indicator_sentence("SGB-II-Quote", NAN, 8.1, unit="%") == "Für die SGB-II-Quote liegt kein Wert vor."
-    assert (indicator_sentence("Anteil Minderjähriger", None, 17.2, unit="%")
-            == "Für den Anteil Minderjähriger liegt kein Wert vor.")
-    assert (indicator_sentence("SGB-II-Quote", NAN, 8.1, status="geheim")
-            == "Die SGB-II-Quote ist aus Datenschutzgründen nicht ausgewiesen.")
+    assert (
+        indicator_sentence("SGB-II-Quote", NAN, 8.1, unit="%")
+        == "Für die SGB-II-Quote liegt kein Wert vor."
+    )
+    assert (
+        indicator_sentence("Anteil Minderjähriger", None, 17.2, unit="%")
+        == "Für den Anteil Minderjähriger liegt kein Wert vor."
+    )
+    assert (
+        indicator_sentence("SGB-II-Quote", NAN, 8.1, status="geheim")
+        == "Die SGB-II-Quote ist aus Datenschutzgründen nicht ausgewiesen."
+    )
     # a secret status wins even if a number slipped through
     s = indicator_sentence("SGB-II-Quote", 12.3, 8.1, unit="%", status="geheim_primaer")
     assert "12,3" not in s and "Datenschutz" in s
-    assert "kleinen Bezugsgröße" in indicator_sentence("SGB-II-Quote", 12.3, 8.1, unit="%", sd=3, status="nenner_klein")
+    assert "kleinen Bezugsgröße" in indicator_sentence(
+        "SGB-II-Quote", 12.3, 8.1, unit="%", sd=3, status="nenner_klein"
+    )
 
 
 def test_plural_grammar():
@@ -98,7 +107,9 @@ def test_articles(label, code, nom):
 
 
 def test_explicit_genus_override():
-    s = indicator_sentence("Schulabgänger ohne Abschluss", 3.0, 9.7, unit="%", sd=14.5, genus_code="pl")
+    s = indicator_sentence(
+        "Schulabgänger ohne Abschluss", 3.0, 9.7, unit="%", sd=14.5, genus_code="pl"
+    )
     assert s.startswith("Die Schulabgänger ohne Abschluss liegen mit 3,0 % unter dem")
 
 
@@ -106,7 +117,10 @@ def test_english():
     assert indicator_sentence("SGB II rate", 14.2, 8.1, unit="%", sd=3.0, lang="en") == (
         "At 14.2%, the SGB II rate is well above the district average of 8.1%."
     )
-    assert indicator_sentence("SGB II rate", NAN, 8.1, lang="en") == "No value is available for the SGB II rate."
+    assert (
+        indicator_sentence("SGB II rate", NAN, 8.1, lang="en")
+        == "No value is available for the SGB II rate."
+    )
     assert indicator_sentence("SGB II rate", NAN, 8.1, status="geheim", lang="en") == (
         "The SGB II rate is not shown for data protection reasons."
     )
@@ -120,10 +134,19 @@ def test_singular_plural_counts():
     assert count_phrase(1, "Gemeinde", "en") == "1 municipality"
     assert population_sentence("Altstadt", 1775) == "Im Sozialraum Altstadt leben 1.775 Menschen."
     assert population_sentence("Klein", 1) == "Im Sozialraum Klein lebt 1 Mensch."
-    assert population_sentence("Musterstadt", 30787, kind="Gemeinde") == "In der Gemeinde Musterstadt leben 30.787 Menschen."
-    assert not_rated_sentence(1).startswith("1 Gebiet ist nicht bewertet, weil es weniger als 300 Einwohner hat")
-    assert not_rated_sentence(9).startswith("9 Gebiete sind nicht bewertet, weil sie weniger als 300 Einwohner haben")
-    assert not_rated_sentence(2, 1000, "en").startswith("2 areas are not rated because they have fewer than 1,000")
+    assert (
+        population_sentence("Musterstadt", 30787, kind="Gemeinde")
+        == "In der Gemeinde Musterstadt leben 30.787 Menschen."
+    )
+    assert not_rated_sentence(1).startswith(
+        "1 Gebiet ist nicht bewertet, weil es weniger als 300 Einwohner hat"
+    )
+    assert not_rated_sentence(9).startswith(
+        "9 Gebiete sind nicht bewertet, weil sie weniger als 300 Einwohner haben"
+    )
+    assert not_rated_sentence(2, 1000, "en").startswith(
+        "2 areas are not rated because they have fewer than 1,000"
+    )
 
 
 def test_number_format_and_cells():
@@ -139,6 +162,6 @@ def test_number_format_and_cells():
 
 
 def test_english_label_case():
-    assert indicator_sentence("Net migration per 1,000", 27.9, -2.0, unit="‰", sd=12.9, lang="en") == (
-        "At 27.9 ‰, the net migration per 1,000 is well above the district average of -2.0 ‰."
-    )
+    assert indicator_sentence(
+        "Net migration per 1,000", 27.9, -2.0, unit="‰", sd=12.9, lang="en"
+    ) == ("At 27.9 ‰, the net migration per 1,000 is well above the district average of -2.0 ‰.")

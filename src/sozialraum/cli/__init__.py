@@ -13,9 +13,9 @@ import warnings
 from collections.abc import Sequence
 
 from sozialraum import __version__
+from sozialraum._i18n import get_lang, t
 from sozialraum.atlas import cli as atlas_cli
 from sozialraum.cli import steps as step_cli
-from sozialraum._i18n import get_lang, t
 from sozialraum.errors import SozialraumError, SozialraumWarning
 
 __all__ = ["main", "build_parser"]
@@ -31,22 +31,46 @@ _MSG = {
         "de": "Beispielauswertung für den Landkreis Musterland erzeugen",
         "en": "run the example analysis of the district Musterland",
     },
-    "out": {"de": "Ausgabeordner (Standard: {default})", "en": "output folder (default: {default})"},
+    "out": {
+        "de": "Ausgabeordner (Standard: {default})",
+        "en": "output folder (default: {default})",
+    },
     "join": {
         "de": "Tabelle mit Gebieten verknüpfen und Verknüpfungsbericht ausgeben",
         "en": "join a table to areas and print the join report",
     },
-    "areas": {"de": "Gebietsdatei (GeoPackage, Shapefile, GeoJSON)", "en": "area file (GeoPackage, Shapefile, GeoJSON)"},
+    "areas": {
+        "de": "Gebietsdatei (GeoPackage, Shapefile, GeoJSON)",
+        "en": "area file (GeoPackage, Shapefile, GeoJSON)",
+    },
     "table": {"de": "Indikatortabelle (CSV oder XLSX)", "en": "indicator table (CSV or XLSX)"},
     "key": {"de": "Schlüsselspalte der Gebiete", "en": "key column of the areas"},
     "layer": {"de": "Ebene der Gebietsdatei", "en": "layer of the area file"},
-    "name": {"de": "Namensspalte der Gebiete (für den Namensvergleich)", "en": "name column of the areas (to compare names)"},
-    "table_key": {"de": "Schlüsselspalte der Tabelle (sonst erkannt)", "en": "key column of the table (else detected)"},
+    "name": {
+        "de": "Namensspalte der Gebiete (für den Namensvergleich)",
+        "en": "name column of the areas (to compare names)",
+    },
+    "table_key": {
+        "de": "Schlüsselspalte der Tabelle (sonst erkannt)",
+        "en": "key column of the table (else detected)",
+    },
     "sheet": {"de": "Tabellenblatt (Name oder Nummer ab 0)", "en": "sheet (name or number from 0)"},
-    "year": {"de": "Jahr (bei Tabellen mit mehreren Jahren)", "en": "year (for tables with several years)"},
-    "catalogue": {"de": "Indikatorenkatalog (TOML): Spaltenköpfe → Variablen", "en": "indicator catalogue (TOML): headers → variables"},
-    "strict": {"de": "bei jeder Abweichung abbrechen (Exit-Code 1)", "en": "stop on any mismatch (exit code 1)"},
-    "out_gpkg": {"de": "Ergebnis als GeoPackage schreiben", "en": "write the result as a GeoPackage"},
+    "year": {
+        "de": "Jahr (bei Tabellen mit mehreren Jahren)",
+        "en": "year (for tables with several years)",
+    },
+    "catalogue": {
+        "de": "Indikatorenkatalog (TOML): Spaltenköpfe → Variablen",
+        "en": "indicator catalogue (TOML): headers → variables",
+    },
+    "strict": {
+        "de": "bei jeder Abweichung abbrechen (Exit-Code 1)",
+        "en": "stop on any mismatch (exit code 1)",
+    },
+    "out_gpkg": {
+        "de": "Ergebnis als GeoPackage schreiben",
+        "en": "write the result as a GeoPackage",
+    },
     "error": {"de": "Fehler: {msg}", "en": "Error: {msg}"},
     "warning": {"de": "Hinweis: {msg}", "en": "Note: {msg}"},
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
@@ -55,7 +79,10 @@ _MSG = {
         "en": "run the monitoring from a configuration file (monitor.toml)",
     },
     "config": {"de": "Konfigurationsdatei (TOML)", "en": "configuration file (TOML)"},
-    "run_out": {"de": "Ausgabeordner (Standard: {default})", "en": "output folder (default: {default})"},
+    "run_out": {
+        "de": "Ausgabeordner (Standard: {default})",
+        "en": "output folder (default: {default})",
+    },
     "check_only": {
         "de": "nur die Konfiguration und die Eingangsdateien prüfen, nichts berechnen",
         "en": "only check the configuration and the input files, compute nothing",
@@ -65,7 +92,10 @@ _MSG = {
         "de": "kommentierte Vorlage einer Konfigurationsdatei schreiben",
         "en": "write a commented template configuration file",
     },
-    "init_path": {"de": "Zieldatei (Standard: monitor.toml)", "en": "target file (default: monitor.toml)"},
+    "init_path": {
+        "de": "Zieldatei (Standard: monitor.toml)",
+        "en": "target file (default: monitor.toml)",
+    },
     "exists": {
         "de": "{path} gibt es schon; mit --force überschreiben.",
         "en": "{path} exists already; use --force to overwrite.",
@@ -87,7 +117,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     """The argument parser, with help texts in ``lang``."""
     L = get_lang(lang)
     p = argparse.ArgumentParser(prog="sozialraum", description=t(_MSG, "description", L))
-    p.add_argument("--version", action="version", version=f"sozialraum {__version__}", help=t(_MSG, "version", L))
+    p.add_argument(
+        "--version",
+        action="version",
+        version=f"sozialraum {__version__}",
+        help=t(_MSG, "version", L),
+    )
     p.add_argument("--lang", choices=["de", "en"], default=L, help=t(_MSG, "lang", L))
     sub = p.add_subparsers(dest="command", metavar="BEFEHL" if L == "de" else "COMMAND")
 
@@ -131,7 +166,9 @@ def _cmd_join(args: argparse.Namespace) -> int:
         sheet = int(sheet)
     columns = read_catalogue(args.catalogue, lang=args.lang) if args.catalogue else None
     table = read_table(args.table, key=args.table_key, sheet=sheet, columns=columns, lang=args.lang)
-    res = join_table(areas, table, year=args.year, strict=args.strict, area_names=args.name, lang=args.lang)
+    res = join_table(
+        areas, table, year=args.year, strict=args.strict, area_names=args.name, lang=args.lang
+    )
     print(res.report.to_text(args.lang))
     if args.out:
         write_gpkg(res.frame, args.out, layer="verknuepft", status=res.status)
@@ -159,7 +196,10 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     path = Path(args.path)
     if path.exists() and not args.force:
-        print(t(_MSG, "error", args.lang, msg=t(_MSG, "exists", args.lang, path=path)), file=sys.stderr)
+        print(
+            t(_MSG, "error", args.lang, msg=t(_MSG, "exists", args.lang, path=path)),
+            file=sys.stderr,
+        )
         return 1
     path.write_text(template(args.lang), encoding="utf-8")
     print(t(_MSG, "written", args.lang, path=path))
@@ -183,7 +223,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 2
-    handlers = {"join": _cmd_join, "demo": _cmd_demo, "run": _cmd_run, "init": _cmd_init, "atlas": atlas_cli.run, **step_cli.HANDLERS}
+    handlers = {
+        "join": _cmd_join,
+        "demo": _cmd_demo,
+        "run": _cmd_run,
+        "init": _cmd_init,
+        "atlas": atlas_cli.run,
+        **step_cli.HANDLERS,
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("always", SozialraumWarning)
         warnings.showwarning = _show_warning(args.lang)

@@ -24,13 +24,30 @@ from sozialraum._i18n import t
 __all__ = ["add_parsers", "HANDLERS"]
 
 _MSG = {
-    "index": {"de": "Quoten, Indizes und Klassen berechnen (aus verknüpften Zählwerten)",
-              "en": "compute rates, indices and classes (from joined counts)"},
-    "lisa": {"de": "LISA-Cluster und Hot-Spots (Gi*) für eine Spalte", "en": "LISA clusters and hot spots (Gi*) of a column"},
-    "access": {"de": "Erreichbarkeit: nächste Einrichtung, 2SFCA, Bestand–Bedarf", "en": "access: nearest facility, 2SFCA, supply vs need"},
-    "map": {"de": "Webkarte (offline, eine HTML-Datei) aus einem GeoPackage", "en": "web map (offline, one HTML file) from a GeoPackage"},
-    "report": {"de": "Steckbriefe und Sozialbericht eines Monitoring-Laufs", "en": "profiles and social report of a monitoring run"},
-    "publish": {"de": "Veröffentlichungspakete schreiben oder ein Paket prüfen", "en": "write release packages or check a package"},
+    "index": {
+        "de": "Quoten, Indizes und Klassen berechnen (aus verknüpften Zählwerten)",
+        "en": "compute rates, indices and classes (from joined counts)",
+    },
+    "lisa": {
+        "de": "LISA-Cluster und Hot-Spots (Gi*) für eine Spalte",
+        "en": "LISA clusters and hot spots (Gi*) of a column",
+    },
+    "access": {
+        "de": "Erreichbarkeit: nächste Einrichtung, 2SFCA, Bestand–Bedarf",
+        "en": "access: nearest facility, 2SFCA, supply vs need",
+    },
+    "map": {
+        "de": "Webkarte (offline, eine HTML-Datei) aus einem GeoPackage",
+        "en": "web map (offline, one HTML file) from a GeoPackage",
+    },
+    "report": {
+        "de": "Steckbriefe und Sozialbericht eines Monitoring-Laufs",
+        "en": "profiles and social report of a monitoring run",
+    },
+    "publish": {
+        "de": "Veröffentlichungspakete schreiben oder ein Paket prüfen",
+        "en": "write release packages or check a package",
+    },
     "gpkg": {"de": "GeoPackage mit den Gebieten", "en": "GeoPackage with the areas"},
     "layer": {"de": "Ebene (Layer)", "en": "layer"},
     "key": {"de": "Schlüsselspalte", "en": "key column"},
@@ -44,18 +61,35 @@ _MSG = {
     "corr": {"de": "Korrektur für multiples Testen", "en": "multiple-testing correction"},
     "fac": {"de": "Einrichtungen (Punkte)", "en": "facilities (points)"},
     "category": {"de": "Kategorie der Einrichtungen", "en": "facility category"},
-    "target": {"de": "Spalte(n) der Zielgruppe in den Gebieten", "en": "target-group column(s) of the areas"},
+    "target": {
+        "de": "Spalte(n) der Zielgruppe in den Gebieten",
+        "en": "target-group column(s) of the areas",
+    },
     "method": {"de": "Maß der Erreichbarkeit", "en": "access measure"},
     "radius": {"de": "Einzugsradius in Metern", "en": "catchment radius in metres"},
     "capacity": {"de": "Spalte mit der Kapazität", "en": "capacity column"},
-    "config": {"de": "Konfigurationsdatei (monitor.toml)", "en": "configuration file (monitor.toml)"},
-    "check": {"de": "Paketordner prüfen statt schreiben", "en": "check a package folder instead of writing"},
-    "level": {"de": "Freigabestufe des geprüften Pakets", "en": "release level of the checked package"},
+    "config": {
+        "de": "Konfigurationsdatei (monitor.toml)",
+        "en": "configuration file (monitor.toml)",
+    },
+    "check": {
+        "de": "Paketordner prüfen statt schreiben",
+        "en": "check a package folder instead of writing",
+    },
+    "level": {
+        "de": "Freigabestufe des geprüften Pakets",
+        "en": "release level of the checked package",
+    },
     "ags": {"de": "Gemeindeschlüssel (bei kommunal)", "en": "municipality key (for kommunal)"},
-    "min_den": {"de": "Mindest-Nenner für verlässliche Quoten", "en": "minimum denominator for reliable rates"},
+    "min_den": {
+        "de": "Mindest-Nenner für verlässliche Quoten",
+        "en": "minimum denominator for reliable rates",
+    },
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
-    "check_ok": {"de": "Prüfung bestanden: {path} zeigt nichts über die Stufe {level} hinaus.",
-                 "en": "check passed: {path} shows nothing beyond level {level}."},
+    "check_ok": {
+        "de": "Prüfung bestanden: {path} zeigt nichts über die Stufe {level} hinaus.",
+        "en": "check passed: {path} shows nothing beyond level {level}.",
+    },
 }
 
 
@@ -70,7 +104,9 @@ def add_parsers(sub, L: str) -> None:
     """Add the single-step subcommands to the main parser's subparsers."""
     p = sub.add_parser("index", help=t(_MSG, "index", L), description=t(_MSG, "index", L))
     _common_area_args(p, L)
-    p.add_argument("--katalog", "--catalogue", dest="catalogue", required=True, help=t(_MSG, "catalogue", L))
+    p.add_argument(
+        "--katalog", "--catalogue", dest="catalogue", required=True, help=t(_MSG, "catalogue", L)
+    )
     p.add_argument("--min-nenner", type=float, default=300, help=t(_MSG, "min_den", L))
     p.add_argument("--seed", type=int, default=20240101, help=t(_MSG, "seed", L))
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
@@ -81,7 +117,12 @@ def add_parsers(sub, L: str) -> None:
     p.add_argument("--permutationen", type=int, default=999, help=t(_MSG, "perm", L))
     p.add_argument("--seed", type=int, default=12345, help=t(_MSG, "seed", L))
     p.add_argument("--alpha", type=float, default=0.05, help=t(_MSG, "alpha", L))
-    p.add_argument("--korrektur", choices=["keine", "fdr", "bonferroni"], default="fdr", help=t(_MSG, "corr", L))
+    p.add_argument(
+        "--korrektur",
+        choices=["keine", "fdr", "bonferroni"],
+        default="fdr",
+        help=t(_MSG, "corr", L),
+    )
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
 
     p = sub.add_parser("access", help=t(_MSG, "access", L), description=t(_MSG, "access", L))
@@ -89,14 +130,21 @@ def add_parsers(sub, L: str) -> None:
     p.add_argument("--einrichtungen", required=True, help=t(_MSG, "fac", L))
     p.add_argument("--kategorie", help=t(_MSG, "category", L))
     p.add_argument("--zielgruppe", nargs="+", required=True, help=t(_MSG, "target", L))
-    p.add_argument("--methode", choices=["naechste", "2sfca", "e2sfca"], default="naechste", help=t(_MSG, "method", L))
+    p.add_argument(
+        "--methode",
+        choices=["naechste", "2sfca", "e2sfca"],
+        default="naechste",
+        help=t(_MSG, "method", L),
+    )
     p.add_argument("--radius", type=float, default=2000.0, help=t(_MSG, "radius", L))
     p.add_argument("--kapazitaet", default="kapazitaet", help=t(_MSG, "capacity", L))
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
 
     p = sub.add_parser("map", help=t(_MSG, "map", L), description=t(_MSG, "map", L))
     _common_area_args(p, L)
-    p.add_argument("--spalte", "--column", dest="column", nargs="+", required=True, help=t(_MSG, "column", L))
+    p.add_argument(
+        "--spalte", "--column", dest="column", nargs="+", required=True, help=t(_MSG, "column", L)
+    )
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
 
     for cmd in ("report", "publish"):
@@ -105,7 +153,12 @@ def add_parsers(sub, L: str) -> None:
         p.add_argument("--out", default=f"out/{cmd}", help=t(_MSG, "out", L))
         if cmd == "publish":
             p.add_argument("--check", metavar="PAKET", help=t(_MSG, "check", L))
-            p.add_argument("--stufe", choices=["oeffentlich", "kommunal", "intern"], default="oeffentlich", help=t(_MSG, "level", L))
+            p.add_argument(
+                "--stufe",
+                choices=["oeffentlich", "kommunal", "intern"],
+                default="oeffentlich",
+                help=t(_MSG, "level", L),
+            )
             p.add_argument("--ags", help=t(_MSG, "ags", L))
 
 
@@ -126,7 +179,9 @@ def cmd_index(args) -> int:
 
     areas = _areas(args)
     cat = read_catalogue(args.catalogue, lang=args.lang)
-    counts = areas.drop(columns="geometry").apply(lambda s: s if s.dtype.kind in "if" else s, axis=0)
+    counts = areas.drop(columns="geometry").apply(
+        lambda s: s if s.dtype.kind in "if" else s, axis=0
+    )
     counts = counts[[c for c in counts.columns if counts[c].dtype.kind in "if"]]
     rates = compute_rates(counts, cat.indicators, min_denominator=args.min_nenner, lang=args.lang)
     mon = run_monitor(counts, cat, min_denominator=args.min_nenner, seed=args.seed, lang=args.lang)
@@ -144,8 +199,16 @@ def cmd_lisa(args) -> int:
     areas = _areas(args)
     w = build_weights(areas, "queen", lang=args.lang)
     corr = {"keine": "none"}.get(args.korrektur, args.korrektur)
-    lisa = local_moran(areas, args.column, w, permutations=args.permutationen, seed=args.seed, alpha=args.alpha,
-                       correction=corr, lang=args.lang)
+    lisa = local_moran(
+        areas,
+        args.column,
+        w,
+        permutations=args.permutationen,
+        seed=args.seed,
+        alpha=args.alpha,
+        correction=corr,
+        lang=args.lang,
+    )
     gi = getis_ord(areas, args.column, w, correction=corr, lang=args.lang)
     out = lisa.frame.join(gi.frame[[c for c in gi.frame.columns if c.startswith("gi_")]])
     write_gpkg(out, args.out, layer="lisa", append_layer=False)
@@ -164,18 +227,32 @@ def cmd_access(args) -> int:
     if args.kategorie:
         fac = fac[fac["kategorie"] == args.kategorie]
     dem = gpd.GeoDataFrame(
-        {"key": areas.index.astype(str), "nachfrage": areas[args.zielgruppe].sum(axis=1, min_count=1).fillna(0).to_numpy()},
-        geometry=areas.geometry.representative_point().to_numpy(), crs=areas.crs,
+        {
+            "key": areas.index.astype(str),
+            "nachfrage": areas[args.zielgruppe].sum(axis=1, min_count=1).fillna(0).to_numpy(),
+        },
+        geometry=areas.geometry.representative_point().to_numpy(),
+        crs=areas.crs,
     )
     method = {"naechste": "nearest"}.get(args.methode, args.methode)
     res = measure(
-        dem, fac, method, demand_col="nachfrage",
+        dem,
+        fac,
+        method,
+        demand_col="nachfrage",
         supply_col=args.kapazitaet if method != "nearest" else None,
         max_cost=args.radius if method != "nearest" else None,
-        radius=args.radius if method == "nearest" else None, area="key", lang=args.lang,
+        radius=args.radius if method == "nearest" else None,
+        area="key",
+        lang=args.lang,
     )
     per = res.areas if len(res.areas) else res.frame.set_axis(dem["key"].to_numpy())
-    write_gpkg(areas[["geometry"]].join(per, how="left"), args.out, layer="erreichbarkeit", append_layer=False)
+    write_gpkg(
+        areas[["geometry"]].join(per, how="left"),
+        args.out,
+        layer="erreichbarkeit",
+        append_layer=False,
+    )
     return _written(args, args.out)
 
 
@@ -183,7 +260,9 @@ def cmd_map(args) -> int:
     from sozialraum.webmap import save_map
 
     areas = _areas(args)
-    path = save_map(areas, args.out, list(args.column), name_column=args.name, offline=True, lang=args.lang)
+    path = save_map(
+        areas, args.out, list(args.column), name_column=args.name, offline=True, lang=args.lang
+    )
     return _written(args, path)
 
 
@@ -193,14 +272,23 @@ def _config_with(path, lang, **ausgaben):
     from sozialraum.pipeline.config import load_config
 
     cfg = load_config(path, lang=lang)
-    return dataclasses.replace(cfg, sections={**cfg.sections, "ausgaben": {**cfg["ausgaben"], **ausgaben}})
+    return dataclasses.replace(
+        cfg, sections={**cfg.sections, "ausgaben": {**cfg["ausgaben"], **ausgaben}}
+    )
 
 
 def cmd_report(args) -> int:
     """The computations of the run, then only the internal tables, Steckbriefe and Sozialbericht."""
     from sozialraum.pipeline import run
 
-    cfg = _config_with(args.config, args.lang, webkarte=False, freigabe=["intern"], steckbriefe=True, sozialbericht=True)
+    cfg = _config_with(
+        args.config,
+        args.lang,
+        webkarte=False,
+        freigabe=["intern"],
+        steckbriefe=True,
+        sozialbericht=True,
+    )
     res = run(cfg, args.out, lang=args.lang, echo=print)
     print(res.summary(args.lang))
     return 0
@@ -221,7 +309,13 @@ def _check(args) -> int:
     from sozialraum.monitor import slugify
     from sozialraum.pipeline.config import load_config
     from sozialraum.pipeline.outputs import area_results
-    from sozialraum.pipeline.run import RunState, compute_all_rates, compute_monitor, compute_spatial, load_inputs
+    from sozialraum.pipeline.run import (
+        RunState,
+        compute_all_rates,
+        compute_monitor,
+        compute_spatial,
+        load_inputs,
+    )
     from sozialraum.privacy import ReleaseData, ReleasePolicy, check_release
 
     cfg = load_config(args.config, lang=args.lang)
@@ -229,10 +323,18 @@ def _check(args) -> int:
     for step in (load_inputs, compute_all_rates, compute_monitor, compute_spatial):
         state = step(state)
     sr, st = area_results(state)
-    data = ReleaseData.from_rollup(sr, st, state.rollup, state.catalogue, name=slugify(cfg["projekt"]["name"]),
-                                   area_ags_col=cfg["gebiete"]["gemeinde_spalte"])
+    data = ReleaseData.from_rollup(
+        sr,
+        st,
+        state.rollup,
+        state.catalogue,
+        name=slugify(cfg["projekt"]["name"]),
+        area_ags_col=cfg["gebiete"]["gemeinde_spalte"],
+    )
     policy = ReleasePolicy(threshold=cfg["ausgaben"]["mindestfallzahl"] - 1)
-    report = check_release(Path(args.check), data, level=args.stufe, ags=args.ags, policy=policy, lang=args.lang)
+    report = check_release(
+        Path(args.check), data, level=args.stufe, ags=args.ags, policy=policy, lang=args.lang
+    )
     if report.ok:
         print(t(_MSG, "check_ok", args.lang, path=args.check, level=args.stufe))
         return 0

@@ -27,7 +27,10 @@ _MSG = {
     "share": {"de": "Anteil in %", "en": "Share in %"},
     "year": {"de": "Jahr", "en": "Year"},
     "projection": {"de": "Projektion", "en": "Projection"},
-    "pyramid_title": {"de": "Bevölkerung nach Alter und Geschlecht {year}", "en": "Population by age and sex {year}"},
+    "pyramid_title": {
+        "de": "Bevölkerung nach Alter und Geschlecht {year}",
+        "en": "Population by age and sex {year}",
+    },
     "ts_title": {"de": "Bevölkerungsentwicklung", "en": "Population development"},
     "district": {"de": "Kreis insgesamt", "en": "District total"},
     "no_data": {
@@ -38,7 +41,9 @@ _MSG = {
 }
 
 
-def _select(pop: pd.DataFrame, key: str | Sequence[str] | None, scenario: str | None) -> pd.DataFrame:
+def _select(
+    pop: pd.DataFrame, key: str | Sequence[str] | None, scenario: str | None
+) -> pd.DataFrame:
     data = pop.population if hasattr(pop, "population") and hasattr(pop, "params") else pop
     if "szenario" in data.columns:
         data = data[data["szenario"] == (scenario or "mittel")]
@@ -88,7 +93,10 @@ def population_pyramid(
     data = _select(pop, key, scenario)
     prof = _profile(data, year)
     if prof.sum() <= 0:
-        raise InputError(t(_MSG, "no_data", lang, key=key, year=year), ids=[key] if isinstance(key, str) else None)
+        raise InputError(
+            t(_MSG, "no_data", lang, key=key, year=year),
+            ids=[key] if isinstance(key, str) else None,
+        )
     scale = 100.0 / prof.sum() if share else 1.0
     if ax is None:
         fig, ax = plt.subplots(figsize=(6, 6.5))
@@ -101,8 +109,14 @@ def population_pyramid(
         cp = _profile(data, compare_year)
         cs = 100.0 / cp.sum() if (share and cp.sum() > 0) else 1.0
         edges = np.append(ages, N_AGES) - 0.5
-        ax.stairs(-cp[:, 0] * cs, edges, orientation="horizontal", color="black", lw=0.9,
-                  label=t(_MSG, "compare", lang, year=compare_year))
+        ax.stairs(
+            -cp[:, 0] * cs,
+            edges,
+            orientation="horizontal",
+            color="black",
+            lw=0.9,
+            label=t(_MSG, "compare", lang, year=compare_year),
+        )
         ax.stairs(cp[:, 1] * cs, edges, orientation="horizontal", color="black", lw=0.9)
     lim = max(np.abs(ax.get_xlim()))
     ax.set_xlim(-lim, lim)
@@ -114,8 +128,18 @@ def population_pyramid(
     ax.set_ylabel(t(_MSG, "age", lang))
     ax.set_xlabel(t(_MSG, "share" if share else "persons", lang))
     ax.axvline(0, color="grey", lw=0.5)
-    ax.text(0.02, 0.97, t(_MSG, "men", lang), transform=ax.transAxes, ha="left", va="top", fontsize=11)
-    ax.text(0.98, 0.97, t(_MSG, "women", lang), transform=ax.transAxes, ha="right", va="top", fontsize=11)
+    ax.text(
+        0.02, 0.97, t(_MSG, "men", lang), transform=ax.transAxes, ha="left", va="top", fontsize=11
+    )
+    ax.text(
+        0.98,
+        0.97,
+        t(_MSG, "women", lang),
+        transform=ax.transAxes,
+        ha="right",
+        va="top",
+        fontsize=11,
+    )
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.09), ncol=3, fontsize=8, frameon=False)
     ax.set_title(title or t(_MSG, "pyramid_title", lang, year=year))
     fig.tight_layout()
@@ -159,18 +183,30 @@ def population_timeseries(
     obs = obs.groupby(level="year").sum()
     colors = plt.rcParams["axes.prop_cycle"].by_key()["color"]
     for i, g in enumerate(groups):
-        ax.plot(obs.index, obs[g], marker="o", ms=3, color=colors[i % len(colors)], label=labels.get(g, g))
+        ax.plot(
+            obs.index,
+            obs[g],
+            marker="o",
+            ms=3,
+            color=colors[i % len(colors)],
+            label=labels.get(g, g),
+        )
     if projected is not None:
         data = projected.population if hasattr(projected, "params") else projected
         if key is not None:
             keys = [key] if isinstance(key, str) else list(key)
             data = data[data["key"].astype(str).isin(keys)]
         tab = age_groups(data)
-        by = tab.groupby(level=["szenario", "year"]).sum() if "szenario" in tab.index.names else \
-            pd.concat({"mittel": tab.groupby(level="year").sum()}, names=["szenario"])
+        by = (
+            tab.groupby(level=["szenario", "year"]).sum()
+            if "szenario" in tab.index.names
+            else pd.concat({"mittel": tab.groupby(level="year").sum()}, names=["szenario"])
+        )
         scen = list(scenarios or sorted(set(by.index.get_level_values("szenario"))))
         years = sorted(set(by.index.get_level_values("year")))
-        ax.axvspan(min(years), max(years), color="0.92", zorder=0, label=t(_MSG, "projection", lang))
+        ax.axvspan(
+            min(years), max(years), color="0.92", zorder=0, label=t(_MSG, "projection", lang)
+        )
         for i, g in enumerate(groups):
             c = colors[i % len(colors)]
             wide = by[g].unstack("szenario")
@@ -178,7 +214,13 @@ def population_timeseries(
             ax.plot(wide.index, wide[mid], ls="--", color=c)
             others = [s for s in scen if s in wide.columns]
             if len(others) > 1:
-                ax.fill_between(wide.index, wide[others].min(axis=1), wide[others].max(axis=1), color=c, alpha=0.15)
+                ax.fill_between(
+                    wide.index,
+                    wide[others].min(axis=1),
+                    wide[others].max(axis=1),
+                    color=c,
+                    alpha=0.15,
+                )
     ax.set_xlabel(t(_MSG, "year", lang))
     ax.set_ylabel(t(_MSG, "persons", lang))
     ax.xaxis.get_major_locator().set_params(integer=True)

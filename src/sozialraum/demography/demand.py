@@ -115,15 +115,26 @@ def kita_supply(
         from sozialraum.errors import SozialraumWarning
 
         bad = sorted(set(keys[missing]))
-        warnings.warn(t(_MSG, "places_missing", lang, n=len(bad), ids=format_ids(bad)), SozialraumWarning, stacklevel=2)
+        warnings.warn(
+            t(_MSG, "places_missing", lang, n=len(bad), ids=format_ids(bad)),
+            SozialraumWarning,
+            stacklevel=2,
+        )
     k = kids.to_numpy(dtype=float)
     with np.errstate(divide="ignore", invalid="ignore"):
         quote = np.where(k > 0, vals / k * 100.0, np.nan)
     bedarf = k * target_rate / 100.0
-    out = pd.DataFrame({
-        "kinder": k, "plaetze": vals, "quote": quote, "bedarf": bedarf,
-        "defizit": np.maximum(bedarf - vals, 0.0), "ueberhang": np.maximum(vals - bedarf, 0.0),
-    }, index=idx)
+    out = pd.DataFrame(
+        {
+            "kinder": k,
+            "plaetze": vals,
+            "quote": quote,
+            "bedarf": bedarf,
+            "defizit": np.maximum(bedarf - vals, 0.0),
+            "ueberhang": np.maximum(vals - bedarf, 0.0),
+        },
+        index=idx,
+    )
     status = pd.DataFrame(pd.NA, index=idx, columns=out.columns, dtype="string")
     status.loc[missing, ["plaetze", "quote", "defizit", "ueberhang"]] = "fehlt"
     status.loc[(k <= 0) & ~missing, "quote"] = "nenner_null"
@@ -185,7 +196,9 @@ def care_demand(pop, *, age: int = 80, care_rate: float | pd.Series | None = Non
     return out
 
 
-def demand_for_access(pop, *, year: int, scenario: str | None = "mittel", ages: tuple[int, int] = (0, 5)) -> pd.Series:
+def demand_for_access(
+    pop, *, year: int, scenario: str | None = "mittel", ages: tuple[int, int] = (0, 5)
+) -> pd.Series:
     """Children (``ages``) per area in ``year``: a Series key → persons for the access module's demand."""
     kids = group_counts(pop, ages[0], ages[1], column="kinder")
     if "szenario" in kids.index.names:

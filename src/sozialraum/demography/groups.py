@@ -93,7 +93,9 @@ _MSG = {
 _ID_COLS = ("szenario",)
 
 
-def _norm_groups(groups: Sequence[AgeGroup | tuple] | None, lang: str | None) -> tuple[AgeGroup, ...]:
+def _norm_groups(
+    groups: Sequence[AgeGroup | tuple] | None, lang: str | None
+) -> tuple[AgeGroup, ...]:
     if groups is None:
         return DEFAULT_GROUPS
     out = []
@@ -109,7 +111,9 @@ def _norm_groups(groups: Sequence[AgeGroup | tuple] | None, lang: str | None) ->
     return tuple(out)
 
 
-def group_labels(groups: Sequence[AgeGroup | tuple] | None = None, lang: str | None = None) -> dict[str, str]:
+def group_labels(
+    groups: Sequence[AgeGroup | tuple] | None = None, lang: str | None = None
+) -> dict[str, str]:
     """Map group id → readable label (German by default)."""
     return {g.id: g.label(lang) for g in _norm_groups(groups, lang)}
 
@@ -254,8 +258,13 @@ def dependency_ratios(
     with np.errstate(divide="ignore", invalid="ignore"):
         mean = np.where(n > 0, (mat @ (np.arange(N_AGES) + 0.5)) / n, np.nan)
     out = pd.DataFrame(
-        {"jugendquotient": jq, "altenquotient": aq, "gesamtquotient": jq + aq,
-         "medianalter": _median_from_matrix(mat), "durchschnittsalter": mean},
+        {
+            "jugendquotient": jq,
+            "altenquotient": aq,
+            "gesamtquotient": jq + aq,
+            "medianalter": _median_from_matrix(mat),
+            "durchschnittsalter": mean,
+        },
         index=idx,
     )
     if not with_status:
@@ -309,5 +318,7 @@ def change_rates(
             out[f"{c}_abs"] = ve - vb
             out[f"{c}_proz"] = np.where(vb > 0, (ve - vb) / vb * 100.0, np.nan)
             if annual and e != b:
-                out[f"{c}_proz_jahr"] = np.where((vb > 0) & (ve >= 0), ((ve / vb) ** (1.0 / (e - b)) - 1) * 100.0, np.nan)
+                out[f"{c}_proz_jahr"] = np.where(
+                    (vb > 0) & (ve >= 0), ((ve / vb) ** (1.0 / (e - b)) - 1) * 100.0, np.nan
+                )
     return pd.DataFrame(out, index=x_b.index)

@@ -142,13 +142,15 @@ class LifeTable:
     def to_frame(self) -> pd.DataFrame:
         """Long frame ``alter, geschlecht, q, l, S``."""
         ages = np.repeat(np.arange(N_AGES), 2)
-        return pd.DataFrame({
-            "alter": ages,
-            "geschlecht": np.tile(np.array(SEXES, dtype=object), N_AGES),
-            "q": self.q.ravel(),
-            "l": self.l.ravel(),
-            "S": self.survival.ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "alter": ages,
+                "geschlecht": np.tile(np.array(SEXES, dtype=object), N_AGES),
+                "q": self.q.ravel(),
+                "l": self.l.ravel(),
+                "S": self.survival.ravel(),
+            }
+        )
 
 
 def gompertz_life_table(params: dict[str, dict[str, float]], *, source: str = "") -> LifeTable:
@@ -174,7 +176,9 @@ def default_life_table() -> LifeTable:
     )
 
 
-def life_table_from_frame(frame: pd.DataFrame, *, source: str = "", lang: str | None = None) -> LifeTable:
+def life_table_from_frame(
+    frame: pd.DataFrame, *, source: str = "", lang: str | None = None
+) -> LifeTable:
     """Life table from a frame with columns ``alter`` (0..100), ``geschlecht`` (m/w) and ``q``.
 
     Raises
@@ -183,18 +187,31 @@ def life_table_from_frame(frame: pd.DataFrame, *, source: str = "", lang: str | 
         Missing columns or ages, or ``q`` outside [0, 1].
     """
     if not {"alter", "geschlecht", "q"} <= set(frame.columns):
-        raise InputError(t(_MSG, "cols", lang, have=", ".join(map(str, frame.columns))), file=source or None)
+        raise InputError(
+            t(_MSG, "cols", lang, have=", ".join(map(str, frame.columns))), file=source or None
+        )
     q = np.full((N_AGES, 2), np.nan)
-    sex = frame["geschlecht"].astype(str).str.strip().str.lower().str[0].map({"m": 0, "w": 1, "f": 1})
+    sex = (
+        frame["geschlecht"].astype(str).str.strip().str.lower().str[0].map({"m": 0, "w": 1, "f": 1})
+    )
     age = pd.to_numeric(frame["alter"], errors="coerce")
     ok = sex.notna() & age.between(0, MAX_AGE)
-    q[age[ok].astype(int).to_numpy(), sex[ok].astype(int).to_numpy()] = pd.to_numeric(frame["q"][ok], errors="coerce")
+    q[age[ok].astype(int).to_numpy(), sex[ok].astype(int).to_numpy()] = pd.to_numeric(
+        frame["q"][ok], errors="coerce"
+    )
     for j, s in enumerate(SEXES):
         miss = np.flatnonzero(np.isnan(q[:, j]))
         if miss.size:
-            raise InputError(t(_MSG, "missing_ages", lang, sex=s, ages=", ".join(map(str, miss[:10]))),
-                             file=source or None, column="alter")
+            raise InputError(
+                t(_MSG, "missing_ages", lang, sex=s, ages=", ".join(map(str, miss[:10]))),
+                file=source or None,
+                column="alter",
+            )
     bad = np.flatnonzero(((q < 0) | (q > 1)).any(axis=1))
     if bad.size:
-        raise InputError(t(_MSG, "bad_q", lang, ages=", ".join(map(str, bad[:10]))), file=source or None, column="q")
+        raise InputError(
+            t(_MSG, "bad_q", lang, ages=", ".join(map(str, bad[:10]))),
+            file=source or None,
+            column="q",
+        )
     return LifeTable(q=q, source=source or "Sterbetafel (Eingabe)")

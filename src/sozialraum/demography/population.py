@@ -51,8 +51,16 @@ N_AGES = MAX_AGE + 1
 SEXES = ("m", "w")
 
 _SEX_CODES = {
-    "m": "m", "maennlich": "m", "männlich": "m", "male": "m", "1": "m",
-    "w": "w", "f": "w", "weiblich": "w", "female": "w", "2": "w",
+    "m": "m",
+    "maennlich": "m",
+    "männlich": "m",
+    "male": "m",
+    "1": "m",
+    "w": "w",
+    "f": "w",
+    "weiblich": "w",
+    "female": "w",
+    "2": "w",
 }
 
 _MSG = {
@@ -204,9 +212,17 @@ def validate_population(
     missing = [c for c in _COLS if c not in frame.columns]
     if missing:
         raise InputError(
-            t(_MSG, "missing_cols", lang, file=source, cols=", ".join(missing),
-              have=", ".join(map(str, frame.columns)), need=", ".join(_COLS)),
-            file=source, column=missing[0],
+            t(
+                _MSG,
+                "missing_cols",
+                lang,
+                file=source,
+                cols=", ".join(missing),
+                have=", ".join(map(str, frame.columns)),
+                need=", ".join(_COLS),
+            ),
+            file=source,
+            column=missing[0],
         )
     if len(frame) == 0:
         raise InputError(t(_MSG, "empty", lang, file=source), file=source)
@@ -217,11 +233,26 @@ def validate_population(
         value = frame[column].iloc[pos]
         k = frame["key"].iloc[pos]
         raise InputError(
-            t(_MSG, key, lang, file=source, row=int(rownum[pos]), value=value, col=column, key=str(k), **kw),
-            file=source, row=int(rownum[pos]), column=column, ids=[str(k)],
+            t(
+                _MSG,
+                key,
+                lang,
+                file=source,
+                row=int(rownum[pos]),
+                value=value,
+                col=column,
+                key=str(k),
+                **kw,
+            ),
+            file=source,
+            row=int(rownum[pos]),
+            column=column,
+            ids=[str(k)],
         )
 
-    keys = _via_uniques(frame["key"], lambda u: u.map(lambda v: str(v).strip() if pd.notna(v) else None))
+    keys = _via_uniques(
+        frame["key"], lambda u: u.map(lambda v: str(v).strip() if pd.notna(v) else None)
+    )
     bad = (keys.isna() | (keys == "")).to_numpy()
     if bad.any():
         fail(bad, "missing_key", "key")
@@ -238,16 +269,25 @@ def validate_population(
     if bad.any():
         fail(bad, "bad_age", "alter")
     out["alter"] = age.astype("int64").to_numpy()
-    sex = _via_uniques(frame["geschlecht"], lambda u: u.map(lambda v: _SEX_CODES.get(str(v).strip().lower())))
+    sex = _via_uniques(
+        frame["geschlecht"], lambda u: u.map(lambda v: _SEX_CODES.get(str(v).strip().lower()))
+    )
     bad = sex.isna().to_numpy()
     if bad.any():
         fail(bad, "bad_sex", "geschlecht")
     out["geschlecht"] = sex.astype(object).to_numpy()
     raw = frame["anzahl"]
     if not pd.api.types.is_numeric_dtype(raw):
-        raw = _via_uniques(raw, lambda u: pd.to_numeric(
-            u.astype("string").str.strip().str.replace(".", "", regex=False).str.replace(",", ".", regex=False),
-            errors="coerce").astype(object))
+        raw = _via_uniques(
+            raw,
+            lambda u: pd.to_numeric(
+                u.astype("string")
+                .str.strip()
+                .str.replace(".", "", regex=False)
+                .str.replace(",", ".", regex=False),
+                errors="coerce",
+            ).astype(object),
+        )
     cnt = pd.to_numeric(raw, errors="coerce")
     bad = cnt.isna().to_numpy()
     if bad.any():
@@ -261,13 +301,29 @@ def validate_population(
     if dup.any():
         sub = out[dup]
         first_pos = {}
-        for i, tup in zip(np.flatnonzero(dup), sub[["key", "year", "alter", "geschlecht"]].itertuples(index=False), strict=True):
+        for i, tup in zip(
+            np.flatnonzero(dup),
+            sub[["key", "year", "alter", "geschlecht"]].itertuples(index=False),
+            strict=True,
+        ):
             if tup in first_pos:
                 k, y, a, s = tup
                 raise InputError(
-                    t(_MSG, "duplicate", lang, file=source, row=int(rownum[i]), key=k, year=y, age=a, sex=s,
-                      first=int(rownum[first_pos[tup]])),
-                    file=source, row=int(rownum[i]), ids=[k],
+                    t(
+                        _MSG,
+                        "duplicate",
+                        lang,
+                        file=source,
+                        row=int(rownum[i]),
+                        key=k,
+                        year=y,
+                        age=a,
+                        sex=s,
+                        first=int(rownum[first_pos[tup]]),
+                    ),
+                    file=source,
+                    row=int(rownum[i]),
+                    ids=[k],
                 )
             first_pos[tup] = i
     return out.reset_index(drop=True)
@@ -324,8 +380,9 @@ def read_population(
     rows = []
     for f in files:
         try:
-            raw = pd.read_csv(f, sep=sep, encoding=encoding, dtype=str, keep_default_na=False,
-                              na_values=[""])
+            raw = pd.read_csv(
+                f, sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""]
+            )
         except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
             raise InputError(t(_MSG, "read_fail", lang, file=f.name, err=err), file=str(f)) from err
         raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
@@ -333,9 +390,17 @@ def read_population(
         miss = [c for c in need if c not in raw.columns]
         if miss:
             raise InputError(
-                t(_MSG, "missing_cols", lang, file=f.name, cols=", ".join(miss),
-                  have=", ".join(raw.columns), need=", ".join(need)),
-                file=str(f), column=miss[0],
+                t(
+                    _MSG,
+                    "missing_cols",
+                    lang,
+                    file=f.name,
+                    cols=", ".join(miss),
+                    have=", ".join(raw.columns),
+                    need=", ".join(need),
+                ),
+                file=str(f),
+                column=miss[0],
             )
         ycol = year or next((c for c in ("year", "jahr", "Jahr") if c in raw.columns), None)
         if ycol is not None and ycol in raw.columns:
@@ -345,9 +410,15 @@ def read_population(
             if y is None:
                 raise InputError(t(_MSG, "no_year", lang, file=f.name), file=str(f))
             yvals = y
-        frame = pd.DataFrame({
-            "key": raw[key], "year": yvals, "alter": raw[age], "geschlecht": raw[sex], "anzahl": raw[count],
-        })
+        frame = pd.DataFrame(
+            {
+                "key": raw[key],
+                "year": yvals,
+                "alter": raw[age],
+                "geschlecht": raw[sex],
+                "anzahl": raw[count],
+            }
+        )
         parts.append(validate_population(frame, source=f.name, lang=lang))
         rows.append(pd.DataFrame({"file": f.name, "row": np.arange(len(frame)) + 2}))
     out = pd.concat(parts, ignore_index=True)
@@ -357,14 +428,30 @@ def read_population(
         i = int(np.flatnonzero(dup)[0])
         r = out.iloc[i]
         raise InputError(
-            t(_MSG, "duplicate", lang, file=where["file"].iloc[i], row=int(where["row"].iloc[i]), key=r["key"],
-              year=int(r["year"]), age=int(r["alter"]), sex=r["geschlecht"], first="?"),
-            file=where["file"].iloc[i], row=int(where["row"].iloc[i]), ids=[r["key"]],
+            t(
+                _MSG,
+                "duplicate",
+                lang,
+                file=where["file"].iloc[i],
+                row=int(where["row"].iloc[i]),
+                key=r["key"],
+                year=int(r["year"]),
+                age=int(r["alter"]),
+                sex=r["geschlecht"],
+                first="?",
+            ),
+            file=where["file"].iloc[i],
+            row=int(where["row"].iloc[i]),
+            ids=[r["key"]],
         )
-    return out.sort_values(["key", "year", "geschlecht", "alter"], kind="stable").reset_index(drop=True)
+    return out.sort_values(["key", "year", "geschlecht", "alter"], kind="stable").reset_index(
+        drop=True
+    )
 
 
-def to_array(frame: pd.DataFrame, *, lang: str | None = None, validate: bool = True) -> PopulationArray:
+def to_array(
+    frame: pd.DataFrame, *, lang: str | None = None, validate: bool = True
+) -> PopulationArray:
     """Turn a long population frame into a dense ``(year, area, age, sex)`` array.
 
     Missing (key, year, age, sex) rows count as 0 persons. An area that has no
@@ -387,8 +474,11 @@ def to_array(frame: pd.DataFrame, *, lang: str | None = None, validate: bool = T
     if not present.all():
         yy, kk = np.nonzero(~present)
         ids = [f"{keys[k]}/{years[y]}" for y, k in zip(yy, kk, strict=True)]
-        warnings.warn(t(_MSG, "missing_area_years", lang, n=len(ids), ids=format_ids(ids)),
-                      SozialraumWarning, stacklevel=2)
+        warnings.warn(
+            t(_MSG, "missing_area_years", lang, n=len(ids), ids=format_ids(ids)),
+            SozialraumWarning,
+            stacklevel=2,
+        )
     return PopulationArray(keys=keys, years=years, values=arr)
 
 
@@ -411,14 +501,18 @@ def from_array(
         Constant columns to put first (e.g. ``{"szenario": "mittel"}``).
     """
     ny, na, nage, ns = values.shape
-    y, k, a, s = np.meshgrid(np.arange(ny), np.arange(na), np.arange(nage), np.arange(ns), indexing="ij")
-    out = pd.DataFrame({
-        "key": np.asarray(keys, dtype=object)[k.ravel()],
-        "year": np.asarray(years, dtype=np.int64)[y.ravel()],
-        "alter": a.ravel().astype(np.int64),
-        "geschlecht": np.asarray(SEXES, dtype=object)[s.ravel()],
-        "anzahl": values.ravel(),
-    })
+    y, k, a, s = np.meshgrid(
+        np.arange(ny), np.arange(na), np.arange(nage), np.arange(ns), indexing="ij"
+    )
+    out = pd.DataFrame(
+        {
+            "key": np.asarray(keys, dtype=object)[k.ravel()],
+            "year": np.asarray(years, dtype=np.int64)[y.ravel()],
+            "alter": a.ravel().astype(np.int64),
+            "geschlecht": np.asarray(SEXES, dtype=object)[s.ravel()],
+            "anzahl": values.ravel(),
+        }
+    )
     if extra:
         for i, (name, val) in enumerate(extra.items()):
             out.insert(i, name, val)

@@ -144,6 +144,7 @@ _MSG = {
 
 # ----------------------------------------------------------------------------- inputs
 
+
 @dataclass(frozen=True)
 class Scenario:
     """A migration scenario: ``r_s = factor · r + shift · g(x)`` (see module docstring)."""
@@ -202,14 +203,16 @@ class MigrationRates:
         """Long frame ``key, alter, geschlecht, rate, rate_kreis, exposition``."""
         na = len(self.keys)
         k, a, s = np.meshgrid(np.arange(na), np.arange(N_AGES), np.arange(2), indexing="ij")
-        return pd.DataFrame({
-            "key": np.asarray(self.keys, dtype=object)[k.ravel()],
-            "alter": a.ravel(),
-            "geschlecht": np.asarray(SEXES, dtype=object)[s.ravel()],
-            "rate": self.rates.ravel(),
-            "rate_kreis": np.broadcast_to(self.district, self.rates.shape).ravel(),
-            "exposition": self.exposure.ravel(),
-        })
+        return pd.DataFrame(
+            {
+                "key": np.asarray(self.keys, dtype=object)[k.ravel()],
+                "alter": a.ravel(),
+                "geschlecht": np.asarray(SEXES, dtype=object)[s.ravel()],
+                "rate": self.rates.ravel(),
+                "rate_kreis": np.broadcast_to(self.district, self.rates.shape).ravel(),
+                "exposition": self.exposure.ravel(),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -269,8 +272,10 @@ class ProjectionResult:
     @cached_property
     def population(self) -> pd.DataFrame:
         """Long frame ``szenario, key, year, alter, geschlecht, anzahl`` (start year included)."""
-        parts = [from_array(self.values[j], self.keys, self.years, extra={"szenario": s})
-                 for j, s in enumerate(self.scenarios)]
+        parts = [
+            from_array(self.values[j], self.keys, self.years, extra={"szenario": s})
+            for j, s in enumerate(self.scenarios)
+        ]
         out = pd.concat(parts, ignore_index=True)
         if self.params.rounded:
             out["anzahl"] = out["anzahl"].round().astype("int64")
@@ -289,15 +294,22 @@ class ProjectionResult:
         tot = self.values.sum(axis=(3, 4))  # (scen, years, areas)
         frames = []
         for j, s in enumerate(self.scenarios):
-            df = pd.DataFrame(tot[j].T, index=pd.Index(self.keys, name="key"), columns=list(self.years))
+            df = pd.DataFrame(
+                tot[j].T, index=pd.Index(self.keys, name="key"), columns=list(self.years)
+            )
             df.insert(0, "szenario", s)
             frames.append(df)
-        return pd.concat(frames).set_index("szenario", append=True).reorder_levels(["szenario", "key"])
+        return (
+            pd.concat(frames).set_index("szenario", append=True).reorder_levels(["szenario", "key"])
+        )
 
 
 # ----------------------------------------------------------------------------- schedules
 
-def standard_fertility_schedule(tfr: float = DEFAULT_TFR, *, mean_age: float = 31.7, sd: float = 5.5) -> np.ndarray:
+
+def standard_fertility_schedule(
+    tfr: float = DEFAULT_TFR, *, mean_age: float = 31.7, sd: float = 5.5
+) -> np.ndarray:
     """Age-specific fertility rates ``f_a`` (length 101) with a gamma-shaped profile.
 
     The shape is a gamma density of ``a + 0.5 - 14`` with mean ``mean_age - 14`` and
@@ -318,8 +330,13 @@ def standard_fertility_schedule(tfr: float = DEFAULT_TFR, *, mean_age: float = 3
 
 def migration_age_profile(
     *,
-    a1: float = 0.02, alpha1: float = 0.1, a2: float = 0.06, alpha2: float = 0.1,
-    mu2: float = 20.0, lambda2: float = 0.4, c: float = 0.003,
+    a1: float = 0.02,
+    alpha1: float = 0.1,
+    a2: float = 0.06,
+    alpha2: float = 0.1,
+    mu2: float = 20.0,
+    lambda2: float = 0.4,
+    c: float = 0.003,
 ) -> np.ndarray:
     """Rogers–Castro model migration schedule (length 101; not normalised).
 
@@ -328,12 +345,19 @@ def migration_age_profile(
     force peak around age 20–25, constant.
     """
     x = np.arange(N_AGES, dtype=float)
-    return a1 * np.exp(-alpha1 * x) + a2 * np.exp(-alpha2 * (x - mu2) - np.exp(-lambda2 * (x - mu2))) + c
+    return (
+        a1 * np.exp(-alpha1 * x)
+        + a2 * np.exp(-alpha2 * (x - mu2) - np.exp(-lambda2 * (x - mu2)))
+        + c
+    )
 
 
 # ----------------------------------------------------------------------------- core
 
-def _births(women_start: np.ndarray, women_end: np.ndarray, f: np.ndarray, fscale: np.ndarray) -> np.ndarray:
+
+def _births(
+    women_start: np.ndarray, women_end: np.ndarray, f: np.ndarray, fscale: np.ndarray
+) -> np.ndarray:
     """Births per area: ``c_i Σ_a f_a (W_a(t) + W'_a)/2``; women arrays ``(areas, 101)``."""
     return fscale * (((women_start + women_end) * 0.5) @ f)
 
@@ -396,7 +420,11 @@ def project_array(
     """
     p0 = np.asarray(p0, dtype=float)
     na = p0.shape[0]
-    r = np.zeros((na, N_AGES, 2)) if migration is None else np.broadcast_to(np.asarray(migration, float), (na, N_AGES, 2))
+    r = (
+        np.zeros((na, N_AGES, 2))
+        if migration is None
+        else np.broadcast_to(np.asarray(migration, float), (na, N_AGES, 2))
+    )
     fs = np.ones(na) if area_fertility is None else np.asarray(area_fertility, dtype=float)
     sex_share = np.array([1.0 - female_share, female_share])
     out = np.empty((steps + 1, na, N_AGES, 2))
@@ -408,7 +436,9 @@ def project_array(
         fac = survival[None, : MAX_AGE - 1, :] + r[:, 1:MAX_AGE, :]
         fac_open = survival[None, MAX_AGE - 1, :] + r[:, MAX_AGE, :]
         clipped += -(np.minimum(fac, 0.0) * p[:, : MAX_AGE - 1, :]).sum(axis=(1, 2))
-        clipped += -(np.minimum(fac_open, 0.0) * (p[:, MAX_AGE - 1, :] + p[:, MAX_AGE, :])).sum(axis=1)
+        clipped += -(np.minimum(fac_open, 0.0) * (p[:, MAX_AGE - 1, :] + p[:, MAX_AGE, :])).sum(
+            axis=1
+        )
         births = _births(p[:, :, 1], nxt[:, :, 1], fertility, fs)  # (areas,)
         fac0 = birth_survival[None, :] + r[:, 0, :]
         clipped += -(np.minimum(fac0, 0.0) * births[:, None] * sex_share[None, :]).sum(axis=1)
@@ -460,8 +490,16 @@ def rake(
             cur = np.bincount(cell.ravel(), weights=q.sum(axis=0).ravel(), minlength=ncell)
             empty = (cur <= 0) & (np.nan_to_num(target) > 0)
             if empty.any():
-                raise InputError(t(_MSG, "control_zero", None, year=label, n=int(empty.sum()),
-                                   cell=int(np.flatnonzero(empty)[0])))
+                raise InputError(
+                    t(
+                        _MSG,
+                        "control_zero",
+                        None,
+                        year=label,
+                        n=int(empty.sum()),
+                        cell=int(np.flatnonzero(empty)[0]),
+                    )
+                )
             with np.errstate(divide="ignore", invalid="ignore"):
                 fac = np.where(np.isnan(target), 1.0, np.where(cur > 0, target / cur, 1.0))
             worst = max(worst, float(np.nanmax(np.abs(fac - 1.0))) if fac.size else 0.0)
@@ -472,6 +510,7 @@ def rake(
 
 
 # ----------------------------------------------------------------------------- estimation
+
 
 def _transitions(years: Sequence[int]) -> list[int]:
     """Indices ``j`` with ``years[j+1] == years[j] + 1``."""
@@ -514,7 +553,11 @@ def estimate_fertility(
     years = list(years) if years is not None else list(range(arr.shape[0]))
     lt = life_table or default_life_table()
     sb = lt.birth_survival
-    shape = standard_fertility_schedule(1.0) if schedule is None else np.asarray(schedule, float) / np.sum(schedule)
+    shape = (
+        standard_fertility_schedule(1.0)
+        if schedule is None
+        else np.asarray(schedule, float) / np.sum(schedule)
+    )
     trans = _transitions(years)
     na = arr.shape[1]
     if not trans:
@@ -522,7 +565,7 @@ def estimate_fertility(
     obs = _observed_births(arr, trans, sb)  # (T, areas)
     w0 = arr[trans, :, :, 1]
     w1 = arr[[j + 1 for j in trans], :, :, 1]
-    expected_unit = (((w0 + w1) * 0.5) @ shape)  # births per unit TFR, (T, areas)
+    expected_unit = ((w0 + w1) * 0.5) @ shape  # births per unit TFR, (T, areas)
     denom = expected_unit.sum()
     tfr = float(obs.sum() / denom) if denom > 0 else DEFAULT_TFR
     f = tfr * shape
@@ -611,7 +654,9 @@ def estimate_migration(
     if not trans:
         raise InputError(t(_MSG, "one_year", lang, years=", ".join(map(str, years))))
     if len(trans) < len(years) - 1:
-        warnings.warn(t(_MSG, "gap", lang, years=", ".join(map(str, years))), SozialraumWarning, stacklevel=2)
+        warnings.warn(
+            t(_MSG, "gap", lang, years=", ".join(map(str, years))), SozialraumWarning, stacklevel=2
+        )
     lt = life_table or default_life_table()
     s, sb = lt.survival, lt.birth_survival
     if fertility is None:
@@ -628,7 +673,7 @@ def estimate_migration(
     expected = np.zeros_like(p0)
     e[:, :, 1:MAX_AGE, :] = p0[:, :, : MAX_AGE - 1, :]
     e[:, :, MAX_AGE, :] = p0[:, :, MAX_AGE - 1, :] + p0[:, :, MAX_AGE, :]
-    expected[:, :, 1:, :] = e[:, :, 1:, :] * s[None, None, : MAX_AGE, :]
+    expected[:, :, 1:, :] = e[:, :, 1:, :] * s[None, None, :MAX_AGE, :]
     births = fs[None, :] * (((p0[..., 1] + p1[..., 1]) * 0.5) @ fertility)  # (T, areas)
     e[:, :, 0, :] = births[..., None] * sex_share
     expected[:, :, 0, :] = e[:, :, 0, :] * sb[None, None, :]
@@ -660,14 +705,26 @@ def estimate_migration(
     with np.errstate(divide="ignore", invalid="ignore"):
         w_cell = esum / (esum + k_c) if np.isfinite(k_c) else np.zeros_like(esum)
     rates = w_cell * raw + (1.0 - w_cell) * target
-    return MigrationRates(keys=tuple(keys), rates=rates, district=r_d, exposure=esum, k_cell=float(k_c),
-                          k_area=float(k_a), transitions=len(trans))
+    return MigrationRates(
+        keys=tuple(keys),
+        rates=rates,
+        district=r_d,
+        exposure=esum,
+        k_cell=float(k_c),
+        k_area=float(k_a),
+        transitions=len(trans),
+    )
 
 
 # ----------------------------------------------------------------------------- control totals
 
-def _control_arrays(control: pd.DataFrame | Sequence[pd.DataFrame], years: Sequence[int], scenarios: Sequence[str],
-                    lang: str | None) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
+
+def _control_arrays(
+    control: pd.DataFrame | Sequence[pd.DataFrame],
+    years: Sequence[int],
+    scenarios: Sequence[str],
+    lang: str | None,
+) -> dict[str, list[tuple[np.ndarray, np.ndarray]]]:
     """Per scenario: list of ``(cell_index (101, 2), targets (steps, n_cells))``; NaN target = free cell."""
     frames = [control] if isinstance(control, pd.DataFrame) else list(control)
     out: dict[str, list] = {s: [] for s in scenarios}
@@ -675,7 +732,11 @@ def _control_arrays(control: pd.DataFrame | Sequence[pd.DataFrame], years: Seque
     allowed = {"year", "anzahl", "alter", "alter_von", "alter_bis", "geschlecht", "szenario"}
     for cf in frames:
         cols = set(cf.columns)
-        if not {"year", "anzahl"} <= cols or not cols <= allowed or ("alter" in cols and "alter_von" in cols):
+        if (
+            not {"year", "anzahl"} <= cols
+            or not cols <= allowed
+            or ("alter" in cols and "alter_von" in cols)
+        ):
             raise InputError(t(_MSG, "control_cols", lang, have=", ".join(map(str, cf.columns))))
         vals = pd.to_numeric(cf["anzahl"], errors="coerce")
         bad = (vals.isna() | (vals < 0)).to_numpy()
@@ -690,9 +751,14 @@ def _control_arrays(control: pd.DataFrame | Sequence[pd.DataFrame], years: Seque
             n_age = N_AGES
         elif "alter_von" in cols:
             lo = pd.to_numeric(cf["alter_von"], errors="coerce").to_numpy()
-            hi = (pd.to_numeric(cf["alter_bis"], errors="coerce").fillna(MAX_AGE).to_numpy()
-                  if "alter_bis" in cols else np.full(len(cf), float(MAX_AGE)))
-            pairs = sorted({(int(a), int(b)) for a, b in zip(lo, hi, strict=True) if np.isfinite(a)})
+            hi = (
+                pd.to_numeric(cf["alter_bis"], errors="coerce").fillna(MAX_AGE).to_numpy()
+                if "alter_bis" in cols
+                else np.full(len(cf), float(MAX_AGE))
+            )
+            pairs = sorted(
+                {(int(a), int(b)) for a, b in zip(lo, hi, strict=True) if np.isfinite(a)}
+            )
             n_age = len(pairs) + 1  # last cell: ages outside every group (free)
             age_map = np.full(N_AGES, len(pairs), dtype=np.int64)
             for g, (a, b) in enumerate(pairs):
@@ -700,8 +766,13 @@ def _control_arrays(control: pd.DataFrame | Sequence[pd.DataFrame], years: Seque
                     raise InputError(t(_MSG, "control_overlap", lang, a=a, b=b), column="alter_von")
                 age_map[a : b + 1] = g
             lookup = {p: g for g, p in enumerate(pairs)}
-            row_age = np.array([lookup.get((int(a), int(b)), -1) if np.isfinite(a) else -1
-                                for a, b in zip(lo, hi, strict=True)], dtype=float)
+            row_age = np.array(
+                [
+                    lookup.get((int(a), int(b)), -1) if np.isfinite(a) else -1
+                    for a, b in zip(lo, hi, strict=True)
+                ],
+                dtype=float,
+            )
             row_age[row_age < 0] = np.nan
         else:
             row_age = np.zeros(len(cf))
@@ -711,14 +782,24 @@ def _control_arrays(control: pd.DataFrame | Sequence[pd.DataFrame], years: Seque
             row = int(np.flatnonzero(bad)[0]) + 2
             raise InputError(t(_MSG, "control_age", lang, row=row), row=row, column="alter")
         nsex = 2 if "geschlecht" in cols else 1
-        cell = np.broadcast_to(age_map[:, None] * nsex + (np.array([0, 1])[None, :] if nsex == 2 else 0),
-                               (N_AGES, 2)).astype(np.int64)
+        cell = np.broadcast_to(
+            age_map[:, None] * nsex + (np.array([0, 1])[None, :] if nsex == 2 else 0), (N_AGES, 2)
+        ).astype(np.int64)
         cid = row_age.astype(np.int64) * nsex
         if nsex == 2:
-            sx = cf["geschlecht"].astype(str).str.strip().str.lower().str[0].map({"m": 0, "w": 1, "f": 1})
+            sx = (
+                cf["geschlecht"]
+                .astype(str)
+                .str.strip()
+                .str.lower()
+                .str[0]
+                .map({"m": 0, "w": 1, "f": 1})
+            )
             if sx.isna().any():
                 row = int(np.flatnonzero(sx.isna().to_numpy())[0]) + 2
-                raise InputError(t(_MSG, "control_age", lang, row=row), row=row, column="geschlecht")
+                raise InputError(
+                    t(_MSG, "control_age", lang, row=row), row=row, column="geschlecht"
+                )
             cid = cid + sx.to_numpy(dtype=np.int64)
         yidx = pd.Index(proj_years).get_indexer(pd.to_numeric(cf["year"]).astype("int64"))
         for s in scenarios:
@@ -734,6 +815,7 @@ def _control_arrays(control: pd.DataFrame | Sequence[pd.DataFrame], years: Seque
 
 
 # ----------------------------------------------------------------------------- main entry
+
 
 def project(
     pop: pd.DataFrame,
@@ -814,7 +896,11 @@ def project(
     f_est, c_est, tfr_est = estimate_fertility(base_arr, life_table=lt, years=base_mask)
     if fertility is None:
         f = f_est
-        fsrc = "geschätzt aus den Beständen im Alter 0" if _transitions(base_mask) else f"Standardprofil, TFR {DEFAULT_TFR}"
+        fsrc = (
+            "geschätzt aus den Beständen im Alter 0"
+            if _transitions(base_mask)
+            else f"Standardprofil, TFR {DEFAULT_TFR}"
+        )
     elif np.isscalar(fertility):
         f = standard_fertility_schedule(float(fertility))
         fsrc = f"Standardprofil, TFR {float(fertility):.2f}"
@@ -826,14 +912,25 @@ def project(
         else:
             f[ser.index.astype(int).to_numpy()] = ser.to_numpy(dtype=float)
         if (f < 0).any() or not np.isfinite(f).all():
-            raise InputError(t(_MSG, "bad_fert", lang, what="negative oder fehlende Werte / negative or missing values"))
+            raise InputError(
+                t(
+                    _MSG,
+                    "bad_fert",
+                    lang,
+                    what="negative oder fehlende Werte / negative or missing values",
+                )
+            )
         fsrc = "vorgegeben"
     if isinstance(area_fertility, str) and area_fertility == "estimated":
         if fertility is None:
             c = c_est
         else:  # re-scale the area factors to the given district rates
-            _, c, _ = estimate_fertility(base_arr, life_table=lt, years=base_mask, schedule=f if f.sum() > 0 else None)
-    elif area_fertility is None or (isinstance(area_fertility, str) and area_fertility == "district"):
+            _, c, _ = estimate_fertility(
+                base_arr, life_table=lt, years=base_mask, schedule=f if f.sum() > 0 else None
+            )
+    elif area_fertility is None or (
+        isinstance(area_fertility, str) and area_fertility == "district"
+    ):
         c = np.ones(na)
     else:
         ser = pd.Series(area_fertility)
@@ -845,8 +942,17 @@ def project(
 
     # migration
     if migration is None:
-        mig = estimate_migration(base_arr, life_table=lt, fertility=f, area_fertility=c, years=base_mask,
-                                 keys=pa.keys, k_cell=k_cell, k_area=k_area, lang=lang)
+        mig = estimate_migration(
+            base_arr,
+            life_table=lt,
+            fertility=f,
+            area_fertility=c,
+            years=base_mask,
+            keys=pa.keys,
+            k_cell=k_cell,
+            k_area=k_area,
+            lang=lang,
+        )
         r = mig.rates
     elif isinstance(migration, MigrationRates):
         mig = migration
@@ -866,7 +972,11 @@ def project(
     g = np.broadcast_to(profile[:, None], (N_AGES, 2))
     g = g / ((g * weight).sum() / weight.sum()) if weight.sum() > 0 else g
     proj_years = list(range(start, int(end_year) + 1))
-    ctrl = _control_arrays(control, proj_years, [sc.name for sc in scen], lang) if control is not None else None
+    ctrl = (
+        _control_arrays(control, proj_years, [sc.name for sc in scen], lang)
+        if control is not None
+        else None
+    )
 
     values = np.empty((len(scen), steps + 1, na, N_AGES, 2))
     clipped_area = np.zeros(na)
@@ -876,14 +986,33 @@ def project(
         if cl:
             for cell, tg in cl:
                 _check_control(p_start, cell, tg, proj_years, lang)
-        res, clip = project_array(p_start, steps, survival=s, birth_survival=sb, fertility=f, migration=r_s,
-                                  area_fertility=c, control=cl or None, return_clipped=True)
+        res, clip = project_array(
+            p_start,
+            steps,
+            survival=s,
+            birth_survival=sb,
+            fertility=f,
+            migration=r_s,
+            area_fertility=c,
+            control=cl or None,
+            return_clipped=True,
+        )
         values[j] = res
         clipped_area += clip
     if clipped_area.sum() > 1e-9:
         ids = [k for k, v in zip(pa.keys, clipped_area, strict=True) if v > 1e-9]
-        warnings.warn(t(_MSG, "clipped", lang, n=len(ids), amount=float(clipped_area.sum()), ids=format_ids(ids)),
-                      SozialraumWarning, stacklevel=2)
+        warnings.warn(
+            t(
+                _MSG,
+                "clipped",
+                lang,
+                n=len(ids),
+                amount=float(clipped_area.sum()),
+                ids=format_ids(ids),
+            ),
+            SozialraumWarning,
+            stacklevel=2,
+        )
     exact = values
     if rounding:
         shp = values.shape
@@ -891,18 +1020,36 @@ def project(
     else:
         rounded = values
     params = ProjectionParams(
-        start_year=start, end_year=int(end_year), base_years=tuple(base_mask),
-        life_table_source=lt.source, life_expectancy=tuple(float(v) for v in lt.life_expectancy),
-        tfr=float(f.sum()), fertility_source=fsrc,
+        start_year=start,
+        end_year=int(end_year),
+        base_years=tuple(base_mask),
+        life_table_source=lt.source,
+        life_expectancy=tuple(float(v) for v in lt.life_expectancy),
+        tfr=float(f.sum()),
+        fertility_source=fsrc,
         k_cell=float(mig.k_cell) if mig is not None else float("nan"),
         k_area=float(mig.k_area) if mig is not None else float("nan"),
-        scenarios=scen, constrained=control is not None, rounded=rounding, clipped=float(clipped_area.sum()),
+        scenarios=scen,
+        constrained=control is not None,
+        rounded=rounding,
+        clipped=float(clipped_area.sum()),
     )
-    return ProjectionResult(keys=pa.keys, years=tuple(proj_years), scenarios=tuple(sc.name for sc in scen),
-                            values=rounded, exact=exact, migration=mig, fertility=f, area_fertility=c, params=params)
+    return ProjectionResult(
+        keys=pa.keys,
+        years=tuple(proj_years),
+        scenarios=tuple(sc.name for sc in scen),
+        values=rounded,
+        exact=exact,
+        migration=mig,
+        fertility=f,
+        area_fertility=c,
+        params=params,
+    )
 
 
-def _check_control(p: np.ndarray, cell: np.ndarray, tg: np.ndarray, years: Sequence[int], lang: str | None) -> None:
+def _check_control(
+    p: np.ndarray, cell: np.ndarray, tg: np.ndarray, years: Sequence[int], lang: str | None
+) -> None:
     """Fail early where a positive control cell has no population in any area (at the start)."""
     ncell = tg.shape[1]
     cur = np.bincount(cell.ravel(), weights=p.sum(axis=0).ravel(), minlength=ncell)

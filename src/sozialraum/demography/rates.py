@@ -75,8 +75,9 @@ class DistrictRates:
     source: str = ""
 
 
-def read_district_rates(path: str | Path, *, sep: str = ";", encoding: str = "utf-8",
-                        lang: str | None = None) -> DistrictRates:
+def read_district_rates(
+    path: str | Path, *, sep: str = ";", encoding: str = "utf-8", lang: str | None = None
+) -> DistrictRates:
     """Read a rate table (see module docstring).
 
     Raises
@@ -92,14 +93,24 @@ def read_district_rates(path: str | Path, *, sep: str = ";", encoding: str = "ut
         raise InputError(t(_MSG, "read", lang, file=path.name, err=err), file=str(path)) from err
     raw.columns = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
     if "alter" not in raw.columns:
-        raise InputError(t(_MSG, "col", lang, file=path.name, what="'alter'", have=", ".join(raw.columns)),
-                         file=str(path), column="alter")
-    ages = pd.to_numeric(raw["alter"].str.replace("+", "", regex=False).str.strip(), errors="coerce")
+        raise InputError(
+            t(_MSG, "col", lang, file=path.name, what="'alter'", have=", ".join(raw.columns)),
+            file=str(path),
+            column="alter",
+        )
+    ages = pd.to_numeric(
+        raw["alter"].str.replace("+", "", regex=False).str.strip(), errors="coerce"
+    )
     counts = ages.value_counts()
-    wrong = [a for a in range(N_AGES) if counts.get(a, 0) != 1] + [a for a in counts.index if not 0 <= a <= MAX_AGE]
+    wrong = [a for a in range(N_AGES) if counts.get(a, 0) != 1] + [
+        a for a in counts.index if not 0 <= a <= MAX_AGE
+    ]
     if wrong:
-        raise InputError(t(_MSG, "ages", lang, file=path.name, ages=", ".join(map(str, wrong[:10]))),
-                         file=str(path), column="alter")
+        raise InputError(
+            t(_MSG, "ages", lang, file=path.name, ages=", ".join(map(str, wrong[:10]))),
+            file=str(path),
+            column="alter",
+        )
     order = ages.to_numpy(dtype=int)
 
     def column(name: str, lo: float, hi: float) -> np.ndarray | None:
@@ -110,8 +121,21 @@ def read_district_rates(path: str | Path, *, sep: str = ";", encoding: str = "ut
         bad = (vals.isna() | (vals < lo) | (vals > hi)).to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
-            raise InputError(t(_MSG, "value", lang, file=path.name, row=i + 2, col=col, value=raw[col].iloc[i],
-                               rule=f"{lo:g} … {hi:g}"), file=str(path), row=i + 2, column=col)
+            raise InputError(
+                t(
+                    _MSG,
+                    "value",
+                    lang,
+                    file=path.name,
+                    row=i + 2,
+                    col=col,
+                    value=raw[col].iloc[i],
+                    rule=f"{lo:g} … {hi:g}",
+                ),
+                file=str(path),
+                row=i + 2,
+                column=col,
+            )
         out = np.zeros(N_AGES)
         out[order] = vals.to_numpy(dtype=float)
         return out
@@ -121,8 +145,17 @@ def read_district_rates(path: str | Path, *, sep: str = ";", encoding: str = "ut
     if qm is not None or qw is not None:
         if qm is None or qw is None:
             missing = "q_m" if qm is None else "q_w"
-            raise InputError(t(_MSG, "col", lang, file=path.name, what=repr(_ALIASES[missing][0]),
-                               have=", ".join(raw.columns)), file=str(path))
+            raise InputError(
+                t(
+                    _MSG,
+                    "col",
+                    lang,
+                    file=path.name,
+                    what=repr(_ALIASES[missing][0]),
+                    have=", ".join(raw.columns),
+                ),
+                file=str(path),
+            )
         lt = LifeTable(q=np.column_stack([qm, qw]), source=path.name)
     used = {"alter"} | {c for names in _ALIASES.values() for c in names}
     extra = raw[[c for c in raw.columns if c not in used]].apply(pd.to_numeric, errors="coerce")

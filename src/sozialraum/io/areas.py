@@ -196,7 +196,9 @@ def _keys_as_text(
             column=key,
         )
     if pd.api.types.is_numeric_dtype(col):
-        warnings.warn(t(_MSG, "numeric_key", lang, file=src, key=key), SozialraumWarning, stacklevel=3)
+        warnings.warn(
+            t(_MSG, "numeric_key", lang, file=src, key=key), SozialraumWarning, stacklevel=3
+        )
         as_float = col.astype(float)
         if np.all(np.mod(as_float, 1) == 0):
             col = as_float.astype(np.int64).astype(str)
@@ -241,7 +243,9 @@ def check_areas(
     empty = shapely.is_missing(geom) | shapely.is_empty(geom)
     if empty.any():
         ids = gdf.index[empty].astype(str).tolist()
-        raise InputError(t(_MSG, "empty_geom", lang, file=source, ids=format_ids(ids)), file=source, ids=ids)
+        raise InputError(
+            t(_MSG, "empty_geom", lang, file=source, ids=format_ids(ids)), file=source, ids=ids
+        )
     invalid = ~shapely.is_valid(geom)
     if invalid.any():
         fixed = shapely.make_valid(geom[invalid])
@@ -251,12 +255,18 @@ def check_areas(
         gdf = gdf.copy()
         gdf = gdf.set_geometry(gpd.GeoSeries(geom, index=gdf.index, crs=gdf.crs))
         ids = gdf.index[invalid].astype(str).tolist()
-        warnings.warn(t(_MSG, "repaired", lang, file=source, ids=format_ids(ids)), SozialraumWarning, stacklevel=3)
+        warnings.warn(
+            t(_MSG, "repaired", lang, file=source, ids=format_ids(ids)),
+            SozialraumWarning,
+            stacklevel=3,
+        )
     types = shapely.get_type_id(gdf.geometry.values)
     not_poly = ~np.isin(types, (3, 6)) | shapely.is_empty(gdf.geometry.values)
     if not_poly.any():
         ids = gdf.index[not_poly].astype(str).tolist()
-        raise InputError(t(_MSG, "not_polygon", lang, file=source, ids=format_ids(ids)), file=source, ids=ids)
+        raise InputError(
+            t(_MSG, "not_polygon", lang, file=source, ids=format_ids(ids)), file=source, ids=ids
+        )
     return gdf
 
 
@@ -271,7 +281,11 @@ def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
 
 
 def ensure_metric(
-    gdf: gpd.GeoDataFrame, *, crs: str | int | None = None, what: str = "data", lang: str | None = None
+    gdf: gpd.GeoDataFrame,
+    *,
+    crs: str | int | None = None,
+    what: str = "data",
+    lang: str | None = None,
 ) -> gpd.GeoDataFrame:
     """Return ``gdf`` in a projected CRS with metre units.
 

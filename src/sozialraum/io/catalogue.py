@@ -391,11 +391,14 @@ def _build(
         raise ConfigError(t(_MSG, "no_indicators", lang, file=src), file=src)
     # an indicator that simply passes a variable through (no denominator) may share its id
     clash = sorted(
-        i for i in set(irows) & set(vrows)
+        i
+        for i in set(irows) & set(vrows)
         if not (irows[i]["denominator"] is None and irows[i]["numerator"] == i)
     )
     if clash:
-        raise ConfigError(t(_MSG, "id_clash", lang, file=src, ids=", ".join(clash)), file=src, ids=clash)
+        raise ConfigError(
+            t(_MSG, "id_clash", lang, file=src, ids=", ".join(clash)), file=src, ids=clash
+        )
     var_df = _frame(vrows, _VAR_COLUMNS, floats=())
     ind_df = _frame(irows, _IND_COLUMNS, floats=("per", "weight", "min_denominator"))
     ind_df.index.name = "id"

@@ -175,7 +175,11 @@ def write_excel(
         if "geometry" in df.columns:
             df = df.drop(columns="geometry")
         index_name = df.index.name or "Schlüssel"
-        df = df.reset_index(names=index_name) if index_name not in df.columns else df.reset_index(drop=True)
+        df = (
+            df.reset_index(names=index_name)
+            if index_name not in df.columns
+            else df.reset_index(drop=True)
+        )
         st = None
         if status is not None and sheet_name in status:
             st = status[sheet_name]
@@ -190,7 +194,9 @@ def write_excel(
         keys = df[index_name].tolist()
         for j, col in enumerate(df.columns, start=1):
             values = df[col].tolist()
-            numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
+            numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(
+                df[col]
+            )
             d = decimals.get(col, 1) if isinstance(decimals, Mapping) else decimals
             fmt = "#,##0" if d == 0 else "#,##0." + "0" * d
             codes = None
@@ -200,7 +206,11 @@ def write_excel(
                 cell = ws.cell(row=row0 + 1 + i, column=j)
                 if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
                     code = codes[i] if codes is not None else None
-                    if code is not None and code is not pd.NA and not (isinstance(code, float) and np.isnan(code)):
+                    if (
+                        code is not None
+                        and code is not pd.NA
+                        and not (isinstance(code, float) and np.isnan(code))
+                    ):
                         cell.value = STATUS_SYMBOLS.get(str(code), str(code))
                         cell.alignment = Alignment(horizontal="right")
                     continue
@@ -213,7 +223,9 @@ def write_excel(
         last = get_column_letter(max(1, len(df.columns)))
         ws.auto_filter.ref = f"A{row0}:{last}{row0 + len(df)}"
         for j, col in enumerate(df.columns, start=1):
-            width = max([len(str(labels.get(col, col)))] + [len(str(x)) for x in df[col].head(200).tolist()])
+            width = max(
+                [len(str(labels.get(col, col)))] + [len(str(x)) for x in df[col].head(200).tolist()]
+            )
             ws.column_dimensions[get_column_letter(j)].width = min(45, max(8, width + 2))
     wb.save(path)
     return path

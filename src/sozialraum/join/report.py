@@ -84,7 +84,9 @@ class JoinReport:
     matched: list[str]
     areas_without_data: list[str]
     rows_without_area: pd.DataFrame
-    restored_keys: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["original", "restored"]))
+    restored_keys: pd.DataFrame = field(
+        default_factory=lambda: pd.DataFrame(columns=["original", "restored"])
+    )
     name_differences: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["key", "table_name", "area_name"])
     )
@@ -110,7 +112,14 @@ class JoinReport:
         """A readable report (German by default)."""
         lines = [
             t(_MSG, "title", lang, source=self.source),
-            t(_MSG, "summary", lang, matched=len(self.matched), n_areas=self.n_areas, n_rows=self.n_rows),
+            t(
+                _MSG,
+                "summary",
+                lang,
+                matched=len(self.matched),
+                n_areas=self.n_areas,
+                n_rows=self.n_rows,
+            ),
         ]
         if len(self.restored_keys):
             ex = ", ".join(
@@ -139,7 +148,9 @@ class JoinReport:
         if len(self.name_differences):
             lines.append(t(_MSG, "names", lang, n=len(self.name_differences)))
             for r in self.name_differences.head(limit).itertuples(index=False):
-                lines.append(t(_MSG, "name_row", lang, key=r.key, table=r.table_name, areas=r.area_name))
+                lines.append(
+                    t(_MSG, "name_row", lang, key=r.key, table=r.table_name, areas=r.area_name)
+                )
         if self.ok and not len(self.name_differences):
             lines.append(t(_MSG, "all_ok", lang))
         return "\n".join(lines)

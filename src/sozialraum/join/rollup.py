@@ -180,7 +180,11 @@ def rollup(
     out_status.index.name = result.index.name
     if geometry and isinstance(frame, gpd.GeoDataFrame):
         geoms = frame.geometry.groupby(g).agg(lambda s: s.union_all())
-        result = gpd.GeoDataFrame(result, geometry=gpd.GeoSeries(geoms, crs=frame.crs).reindex(result.index), crs=frame.crs)
+        result = gpd.GeoDataFrame(
+            result,
+            geometry=gpd.GeoSeries(geoms, crs=frame.crs).reindex(result.index),
+            crs=frame.crs,
+        )
     return RollupResult(frame=result, status=out_status)
 
 
@@ -221,4 +225,3 @@ def rollup_hierarchy(
         )
         for name, by in levels.items()
     }
-

@@ -89,13 +89,26 @@ def _select_year(table, year: int | None, lang: str | None):
         if year is None:
             if len(years) > 1:
                 raise JoinError(
-                    t(_MSG, "multi_year", lang, source=table.source, years=", ".join(map(str, years))),
+                    t(
+                        _MSG,
+                        "multi_year",
+                        lang,
+                        source=table.source,
+                        years=", ".join(map(str, years)),
+                    ),
                     file=table.source,
                 )
             year = years[0]
         if year not in years:
             raise JoinError(
-                t(_MSG, "no_year", lang, source=table.source, year=year, years=", ".join(map(str, years))),
+                t(
+                    _MSG,
+                    "no_year",
+                    lang,
+                    source=table.source,
+                    year=year,
+                    years=", ".join(map(str, years)),
+                ),
                 file=table.source,
             )
         return table.for_year(year)
@@ -254,7 +267,11 @@ def join_table(
         an = area_name_map.reindex(matched)
         differs = (tn.str.strip() != an.str.strip()) & names.reindex(matched).notna()
         name_diff = pd.DataFrame(
-            {"key": tn.index[differs], "table_name": tn[differs].to_numpy(), "area_name": an[differs].to_numpy()}
+            {
+                "key": tn.index[differs],
+                "table_name": tn[differs].to_numpy(),
+                "area_name": an[differs].to_numpy(),
+            }
         )
     report = JoinReport(
         source=table.source,

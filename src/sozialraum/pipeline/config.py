@@ -159,13 +159,29 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "horizont": ("int", 10, "Projektionszeitraum in Jahren"),
     },
     "atlas": {
-        "datei": ("str", "atlas.gpkg", "Atlas-Datenbank: Dateiname in intern/ oder eine postgresql://-Adresse"),
+        "datei": (
+            "str",
+            "atlas.gpkg",
+            "Atlas-Datenbank: Dateiname in intern/ oder eine postgresql://-Adresse",
+        ),
         "version": ("str", None, "Name der Gebietsversion (Standard: gebiete_<erstes Jahr>)"),
-        "gueltig_ab": ("str", None, "Gültig ab (Datum JJJJ-MM-TT; Standard: 1.1. des ersten Jahres)"),
+        "gueltig_ab": (
+            "str",
+            None,
+            "Gültig ab (Datum JJJJ-MM-TT; Standard: 1.1. des ersten Jahres)",
+        ),
         "grenzen_neu": ("path", None, "neue Gebietsgrenzen (Gebietsreform) als weitere Version"),
         "grenzen_neu_ab": ("str", None, "Gültig ab der neuen Grenzen (JJJJ-MM-TT)"),
-        "massnahmen": ("path", None, "Maßnahmenregister (CSV: id;name;gebiete;beginn;ende;thema;ziele;beschreibung)"),
-        "monitor_aus_atlas": ("bool", True, "den Monitor aus der Datenbank statt aus den Dateien rechnen"),
+        "massnahmen": (
+            "path",
+            None,
+            "Maßnahmenregister (CSV: id;name;gebiete;beginn;ende;thema;ziele;beschreibung)",
+        ),
+        "monitor_aus_atlas": (
+            "bool",
+            True,
+            "den Monitor aus der Datenbank statt aus den Dateien rechnen",
+        ),
     },
     "ausgaben": {
         "excel": ("bool", True, "Ergebnistabellen als Excel"),
@@ -577,12 +593,16 @@ def template(lang: str | None = None) -> str:
         header = f"[[{name}]]" if name in LIST_SECTIONS else f"[{name}]"
         optional = name in OPTIONAL_SECTIONS and name not in ("monitor", "raeumlich", "ausgaben")
         out.append(("# " if optional else "") + header)
-        for key, (kind, default, desc) in keys.items():
+        for key, (_kind, default, desc) in keys.items():
             if default is REQUIRED:
                 val = examples.get((name, key), '""')
                 out.append(f"{'# ' if optional else ''}{key} = {val}  # {desc}")
             elif default is None:
-                out.append(f"# {key} =   # {desc} (kein Standardwert)" if L == "de" else f"# {key} =   # {desc} (no default)")
+                out.append(
+                    f"# {key} =   # {desc} (kein Standardwert)"
+                    if L == "de"
+                    else f"# {key} =   # {desc} (no default)"
+                )
             else:
                 val = _toml_value(default)
                 out.append(f"# {key} = {val}  # {desc}")

@@ -68,7 +68,9 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """One GeoDataFrame per planning area with counts, rates, monitor and LISA columns."""
     y = state.year
     counts = state.counts[y]
-    new = [c for c in state.rates[y].rates.columns if c not in counts.columns]  # pass-through indicators
+    new = [
+        c for c in state.rates[y].rates.columns if c not in counts.columns
+    ]  # pass-through indicators
     frame = state.areas.join(counts).join(state.rates[y].rates[new])
     status = state.status[y].join(state.rates[y].status[new].astype("string"))
     if state.monitor is not None:
@@ -165,14 +167,22 @@ def _write_extras(state, intern: Path) -> Files:
     if d:
         res = d["projection"]
         totals = res.totals() if hasattr(res, "totals") else None
-        sheets = {"Altersgruppen": d["groups"].reset_index(), "Kennzahlen": d["ratios"].reset_index(),
-                  f"Vorausberechnung {d['end_year']}": pd.DataFrame(d["layer"]).reset_index()}
+        sheets = {
+            "Altersgruppen": d["groups"].reset_index(),
+            "Kennzahlen": d["ratios"].reset_index(),
+            f"Vorausberechnung {d['end_year']}": pd.DataFrame(d["layer"]).reset_index(),
+        }
         if isinstance(totals, pd.DataFrame):
             sheets["Summen je Szenario"] = totals.reset_index()
         p = intern / "demografie.xlsx"
         write_excel(sheets, p, title=f"Demografie {state.config['projekt']['name']}")
-        files.append((p, f"Demografie: Altersgruppen, Kennzahlen, Vorausberechnung bis {d['end_year']}",
-                      f"demography: age groups, ratios, projection to {d['end_year']}"))
+        files.append(
+            (
+                p,
+                f"Demografie: Altersgruppen, Kennzahlen, Vorausberechnung bis {d['end_year']}",
+                f"demography: age groups, ratios, projection to {d['end_year']}",
+            )
+        )
         layer = state.areas[["geometry"]].join(d["layer"])
         write_gpkg(layer, intern / "ergebnisse.gpkg", layer=f"vorausberechnung_{d['end_year']}")
     if state.atlas and state.atlas.get("effects"):
@@ -182,11 +192,21 @@ def _write_extras(state, intern: Path) -> Files:
         p = intern / "massnahmen_wirkung.xlsx"
         note = next(iter(state.atlas["effects"].values())).note
         write_excel(sheets, p, title=note[:200])
-        files.append((p, "Maßnahmen: Veränderung der Zielindikatoren gegenüber Vergleichsgebieten (beschreibend, nicht kausal)",
-                      "measures: change of target indicators against comparison areas (descriptive, not causal)"))
+        files.append(
+            (
+                p,
+                "Maßnahmen: Veränderung der Zielindikatoren gegenüber Vergleichsgebieten (beschreibend, nicht kausal)",
+                "measures: change of target indicators against comparison areas (descriptive, not causal)",
+            )
+        )
     if state.atlas and not str(state.atlas.get("target", "")).startswith("postgres"):
-        files.append((Path(state.atlas["target"]), "Sozialstrukturatlas (Datenbank, GeoPackage): Gebietsversionen, Werte aller Jahre, Maßnahmen",
-                      "atlas database (GeoPackage): area versions, values of all years, measures"))
+        files.append(
+            (
+                Path(state.atlas["target"]),
+                "Sozialstrukturatlas (Datenbank, GeoPackage): Gebietsversionen, Werte aller Jahre, Maßnahmen",
+                "atlas database (GeoPackage): area versions, values of all years, measures",
+            )
+        )
     if state.facilities is not None and state.config.get("erreichbarkeit"):
         from sozialraum.raster import distance_surface
 
@@ -198,8 +218,13 @@ def _write_extras(state, intern: Path) -> Files:
                 continue
             p = intern / f"entfernung_{_slug(a['kategorie'])}.tif"
             distance_surface(fac, p, bounds=bounds, resolution=100.0, lang=state.lang)
-            files.append((p, f"Rasterkarte: Luftlinie zur nächsten Einrichtung ({a['kategorie']}), 100 m, für QGIS",
-                          f"raster: straight-line distance to the nearest facility ({a['kategorie']}), 100 m, for QGIS"))
+            files.append(
+                (
+                    p,
+                    f"Rasterkarte: Luftlinie zur nächsten Einrichtung ({a['kategorie']}), 100 m, für QGIS",
+                    f"raster: straight-line distance to the nearest facility ({a['kategorie']}), 100 m, for QGIS",
+                )
+            )
     return files
 
 

@@ -45,21 +45,51 @@ def _indicator_specs(state, frame, *, level: str):
     for col in PUBLIC_INDICATORS:
         if col in frame.columns and frame[col].notna().any():
             specs.append(
-                Indicator(col, title=titles[col][0 if de else 1], unit="z-Wert" if de else "z-score",
-                          year=year, source=src, scheme=scheme, k=k, decimals=2)
+                Indicator(
+                    col,
+                    title=titles[col][0 if de else 1],
+                    unit="z-Wert" if de else "z-score",
+                    year=year,
+                    source=src,
+                    scheme=scheme,
+                    k=k,
+                    decimals=2,
+                )
             )
     if level != "oeffentlich":
         cat = state.catalogue.indicators
         for iid, row in cat.iterrows():
             if iid in frame.columns and frame[iid].notna().any():
-                title = row["label"] if de or not isinstance(row.get("label_en"), str) else row["label_en"]
-                specs.append(Indicator(iid, title=title, unit=row.get("unit") or "", year=year, source=src,
-                                       scheme=scheme, k=k, decimals=1))
+                title = (
+                    row["label"]
+                    if de or not isinstance(row.get("label_en"), str)
+                    else row["label_en"]
+                )
+                specs.append(
+                    Indicator(
+                        iid,
+                        title=title,
+                        unit=row.get("unit") or "",
+                        year=year,
+                        source=src,
+                        scheme=scheme,
+                        k=k,
+                        decimals=1,
+                    )
+                )
     return specs
 
 
-def write_webmap(state, frame, status, path: Path, *, level: str = "intern", boundaries=None,
-                 title: str | None = None) -> Path:
+def write_webmap(
+    state,
+    frame,
+    status,
+    path: Path,
+    *,
+    level: str = "intern",
+    boundaries=None,
+    title: str | None = None,
+) -> Path:
     """One offline web map of ``frame`` (an area result, already filtered for ``level``)."""
     from sozialraum.webmap import gi_layer, lisa_layer, make_map, save_map
 
@@ -73,8 +103,13 @@ def write_webmap(state, frame, status, path: Path, *, level: str = "intern", bou
         if len(state.lisa) == 1:
             cat, color = "lisa_cat", "lisa_color"
         if cat in frame.columns:
-            lay = lisa_layer(cat, color if color in frame.columns else None,
-                             title=f"LISA-Cluster: {_title(state, col)}" if de else f"LISA clusters: {_title(state, col)}")
+            lay = lisa_layer(
+                cat,
+                color if color in frame.columns else None,
+                title=f"LISA-Cluster: {_title(state, col)}"
+                if de
+                else f"LISA clusters: {_title(state, col)}",
+            )
             if i == 0:
                 kwargs["lisa"] = lay
             else:
@@ -84,8 +119,11 @@ def write_webmap(state, frame, status, path: Path, *, level: str = "intern", bou
         if len(state.hotspots) == 1:
             cat, color = "gi_cat", "gi_color"
         if cat in frame.columns:
-            lay = gi_layer(cat, color if color in frame.columns else None,
-                           title=f"Hot-Spots (Gi*): {_title(state, col)}")
+            lay = gi_layer(
+                cat,
+                color if color in frame.columns else None,
+                title=f"Hot-Spots (Gi*): {_title(state, col)}",
+            )
             if i == 0:
                 kwargs["gi"] = lay
             else:
@@ -98,12 +136,19 @@ def write_webmap(state, frame, status, path: Path, *, level: str = "intern", bou
         name_column=g["name"],
         status=status if status is not None and len(status.columns) else None,
         facilities=fac,
-        facility_category=state.config["einrichtungen"]["kategorie_spalte"] if state.config.get("einrichtungen") else "kategorie",
-        facility_capacity=state.config["einrichtungen"]["kapazitaet_spalte"] if state.config.get("einrichtungen") else None,
+        facility_category=state.config["einrichtungen"]["kategorie_spalte"]
+        if state.config.get("einrichtungen")
+        else "kategorie",
+        facility_capacity=state.config["einrichtungen"]["kapazitaet_spalte"]
+        if state.config.get("einrichtungen")
+        else None,
         capacity_unit="Plätze" if state.lang == "de" else "places",
         boundaries=boundaries if boundaries is not None else state.gemeinden,
-        boundary_label=g["gemeinden_name"] if (boundaries if boundaries is not None else state.gemeinden) is not None
-        and g["gemeinden_name"] in (boundaries if boundaries is not None else state.gemeinden).columns else None,
+        boundary_label=g["gemeinden_name"]
+        if (boundaries if boundaries is not None else state.gemeinden) is not None
+        and g["gemeinden_name"]
+        in (boundaries if boundaries is not None else state.gemeinden).columns
+        else None,
         offline=True,
         title=title or f"{state.config['projekt']['name']} {state.year}",
         lang=state.lang,
@@ -113,7 +158,10 @@ def write_webmap(state, frame, status, path: Path, *, level: str = "intern", bou
 
 
 def _title(state, col: str) -> str:
-    names = {"idx_gesamt": ("Gesamtindex", "overall index"), "status_index": ("Statusindex", "status index")}
+    names = {
+        "idx_gesamt": ("Gesamtindex", "overall index"),
+        "status_index": ("Statusindex", "status index"),
+    }
     if col in names:
         return names[col][0 if state.lang == "de" else 1]
     cat = state.catalogue.indicators
@@ -131,7 +179,14 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     checked, and a package that shows more than its level stops the run.
     """
     from sozialraum.errors import SozialraumError
-    from sozialraum.privacy import ReleaseData, ReleasePolicy, check_release, package_frames, package_name, write_packages
+    from sozialraum.privacy import (
+        ReleaseData,
+        ReleasePolicy,
+        check_release,
+        package_frames,
+        package_name,
+        write_packages,
+    )
 
     files: Files = []
     aus = state.config["ausgaben"]
@@ -139,7 +194,13 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     L = state.lang
     if aus["webkarte"]:
         p = write_webmap(state, sr, sr_status, folder / "intern" / "webkarte.html", level="intern")
-        files.append((p, "Interaktive Karte mit allen Werten (offline, eine Datei)", "interactive map with all values (offline, one file)"))
+        files.append(
+            (
+                p,
+                "Interaktive Karte mit allen Werten (offline, eine Datei)",
+                "interactive map with all values (offline, one file)",
+            )
+        )
 
     intern_docs: list[Path] = []
     if aus["steckbriefe"] or aus["sozialbericht"]:
@@ -147,11 +208,21 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
 
         rdata = report_data_from_state(state, level="intern")
         if aus["steckbriefe"]:
-            intern_docs = write_steckbriefe(rdata, folder / "intern" / "steckbriefe", pdf=aus["pdf"], lang=L)
-            files += [(p, _doc_description(p, "de"), _doc_description(p, "en")) for p in intern_docs]
+            intern_docs = write_steckbriefe(
+                rdata, folder / "intern" / "steckbriefe", pdf=aus["pdf"], lang=L
+            )
+            files += [
+                (p, _doc_description(p, "de"), _doc_description(p, "en")) for p in intern_docs
+            ]
         if aus["sozialbericht"]:
             for p in write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L):
-                files.append((p, "Sozialbericht (intern, alle Werte)", "social report (internal, all values)"))
+                files.append(
+                    (
+                        p,
+                        "Sozialbericht (intern, alle Werte)",
+                        "social report (internal, all values)",
+                    )
+                )
 
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
     if not levels:
@@ -160,13 +231,22 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     from sozialraum.pipeline.outputs import labels_for
 
     data = ReleaseData.from_rollup(
-        sr, sr_status, state.rollup, state.catalogue,
-        name=slugify(state.config["projekt"]["name"]), area_ags_col=g["gemeinde_spalte"],
+        sr,
+        sr_status,
+        state.rollup,
+        state.catalogue,
+        name=slugify(state.config["projekt"]["name"]),
+        area_ags_col=g["gemeinde_spalte"],
     )
     policy = ReleasePolicy(threshold=aus["mindestfallzahl"] - 1)
     files += write_packages(
-        data, folder, levels=levels, policy=policy, labels=labels_for(state),
-        title=f"{state.config['projekt']['name']} {state.year}", lang=L,
+        data,
+        folder,
+        levels=levels,
+        policy=policy,
+        labels=labels_for(state),
+        title=f"{state.config['projekt']['name']} {state.year}",
+        lang=L,
     )
     packages: list[tuple[str, str | None]] = []
     if "oeffentlich" in levels:
@@ -181,19 +261,43 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         if aus["webkarte"]:
             gdf = areas_f if hasattr(areas_f, "geometry") else sr[["geometry"]].join(areas_f)
             name = state.config["projekt"]["name"]
-            title = f"{name} {state.year}" if ags is None else f"{name} {state.year} – {_gemeinde_name(state, ags)}"
+            title = (
+                f"{name} {state.year}"
+                if ags is None
+                else f"{name} {state.year} – {_gemeinde_name(state, ags)}"
+            )
             p = write_webmap(state, gdf, areas_s, pkg / "webkarte.html", level=level, title=title)
-            files.append((p, "Interaktive Karte dieses Pakets (offline)", "interactive map of this package (offline)"))
+            files.append(
+                (
+                    p,
+                    "Interaktive Karte dieses Pakets (offline)",
+                    "interactive map of this package (offline)",
+                )
+            )
         if level == "oeffentlich" and (aus["steckbriefe"] or aus["sozialbericht"]):
             from sozialraum.report import write_sozialbericht, write_steckbriefe
 
             pdata = _public_report_data(state, frames)
             if aus["sozialbericht"]:
                 for p in write_sozialbericht(pdata, pkg, pdf=aus["pdf"], lang=L):
-                    files.append((p, "Sozialbericht (öffentlich: Indizes und Klassen)", "social report (public: indices and classes)"))
+                    files.append(
+                        (
+                            p,
+                            "Sozialbericht (öffentlich: Indizes und Klassen)",
+                            "social report (public: indices and classes)",
+                        )
+                    )
             if aus["steckbriefe"]:
-                for p in write_steckbriefe(pdata, pkg / "steckbriefe", municipalities=True, pdf=aus["pdf"], lang=L):
-                    files.append((p, _doc_description(p, "de") + " (öffentlich)", _doc_description(p, "en") + " (public)"))
+                for p in write_steckbriefe(
+                    pdata, pkg / "steckbriefe", municipalities=True, pdf=aus["pdf"], lang=L
+                ):
+                    files.append(
+                        (
+                            p,
+                            _doc_description(p, "de") + " (öffentlich)",
+                            _doc_description(p, "en") + " (public)",
+                        )
+                    )
         if level == "kommunal" and intern_docs:
             # the municipality's own profiles: its areas and itself (values of its own areas only)
             own_keys = set(sr.index[sr[g["gemeinde_spalte"]].astype(str) == ags])
@@ -209,19 +313,34 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         checks.append((pkg.name, report))
         if not report.ok:
             raise SozialraumError(
-                (f"Freigabeprüfung für {pkg.name} fehlgeschlagen; nichts wird veröffentlicht:\n" if L == "de"
-                 else f"release check for {pkg.name} failed; nothing is published:\n") + report.to_text(L)
+                (
+                    f"Freigabeprüfung für {pkg.name} fehlgeschlagen; nichts wird veröffentlicht:\n"
+                    if L == "de"
+                    else f"release check for {pkg.name} failed; nothing is published:\n"
+                )
+                + report.to_text(L)
             )
     p = folder / "pruefbericht.txt"
     lines = [
-        ("Freigabeprüfung: jedes Paket wurde mit den internen Daten verglichen." if L == "de"
-         else "Release check: every package was compared with the internal data."),
+        (
+            "Freigabeprüfung: jedes Paket wurde mit den internen Daten verglichen."
+            if L == "de"
+            else "Release check: every package was compared with the internal data."
+        ),
         "",
     ]
     for name, rep in checks:
-        lines.append(f"{name}: " + ("in Ordnung" if L == "de" else "fine") if rep.ok else rep.to_text(L))
+        lines.append(
+            f"{name}: " + ("in Ordnung" if L == "de" else "fine") if rep.ok else rep.to_text(L)
+        )
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    files.append((p, "Prüfbericht: kein Paket zeigt mehr als seine Freigabestufe", "check report: no package shows more than its level"))
+    files.append(
+        (
+            p,
+            "Prüfbericht: kein Paket zeigt mehr als seine Freigabestufe",
+            "check report: no package shows more than its level",
+        )
+    )
     return files
 
 
@@ -230,7 +349,7 @@ def _doc_key(path: Path) -> str | None:
     stem = path.stem
     for prefix in ("steckbrief_gemeinde_", "steckbrief_"):
         if stem.startswith(prefix):
-            return stem[len(prefix):].split("_", 1)[0]
+            return stem[len(prefix) :].split("_", 1)[0]
     return None
 
 
@@ -238,10 +357,22 @@ def _doc_description(path: Path, lang: str) -> str:
     kind = "PDF" if path.suffix == ".pdf" else "HTML"
     stem = path.stem
     if stem.startswith("steckbrief_gemeinde_"):
-        return f"Steckbrief der Gemeinde ({kind})" if lang == "de" else f"municipality profile ({kind})"
+        return (
+            f"Steckbrief der Gemeinde ({kind})"
+            if lang == "de"
+            else f"municipality profile ({kind})"
+        )
     if stem.startswith("steckbrief_"):
-        return f"Steckbrief des Sozialraums ({kind})" if lang == "de" else f"planning-area profile ({kind})"
-    return f"Steckbriefe, alle in einer Datei ({kind})" if lang == "de" else f"all profiles in one file ({kind})"
+        return (
+            f"Steckbrief des Sozialraums ({kind})"
+            if lang == "de"
+            else f"planning-area profile ({kind})"
+        )
+    return (
+        f"Steckbriefe, alle in einer Datei ({kind})"
+        if lang == "de"
+        else f"all profiles in one file ({kind})"
+    )
 
 
 def _public_report_data(state, frames):
@@ -252,7 +383,11 @@ def _public_report_data(state, frames):
 
     data = report_data_from_state(state, level="oeffentlich")
     af, ast = frames["areas"]
-    keep = [c for c in data.areas.columns if c in af.columns or c == "geometry" or c.startswith(("lisa_", "gi_"))]
+    keep = [
+        c
+        for c in data.areas.columns
+        if c in af.columns or c == "geometry" or c.startswith(("lisa_", "gi_"))
+    ]
     areas = data.areas[keep].copy()
     common = [c for c in keep if c in af.columns and c != "geometry"]
     areas[common] = pd.DataFrame(af).reindex(areas.index)[common]
@@ -260,12 +395,25 @@ def _public_report_data(state, frames):
     gem_f, gem_s = frames["gemeinden"]
     kr_f, kr_s = frames["kreis"]
     if data.gemeinden is not None and gem_f is not None:  # keep the names
-        names = [c for c in data.gemeinden.columns if c not in gem_f.columns and data.gemeinden[c].dtype == object]
+        names = [
+            c
+            for c in data.gemeinden.columns
+            if c not in gem_f.columns and data.gemeinden[c].dtype == object
+        ]
         gem_f = gem_f.join(data.gemeinden[names])
     return dataclasses.replace(
-        data, areas=areas, status=status, previous=None, previous_status=None,
-        gemeinden=gem_f, gemeinden_status=gem_s, gemeinden_previous=None,
-        kreis=kr_f, kreis_status=kr_s, population=None, access=None,
+        data,
+        areas=areas,
+        status=status,
+        previous=None,
+        previous_status=None,
+        gemeinden=gem_f,
+        gemeinden_status=gem_s,
+        gemeinden_previous=None,
+        kreis=kr_f,
+        kreis_status=kr_s,
+        population=None,
+        access=None,
     )
 
 

@@ -171,23 +171,34 @@ class RunResult:
             r = str(p.relative_to(self.out_dir)) if p.is_relative_to(self.out_dir) else str(p)
             if "/steckbriefe/" in r:
                 top = r.split("/", 1)[0]
-                folder = r.rsplit("/", 1)[0].replace(top, "kommunal-<AGS>") if top.startswith("kommunal-") else r.rsplit("/", 1)[0]
+                folder = (
+                    r.rsplit("/", 1)[0].replace(top, "kommunal-<AGS>")
+                    if top.startswith("kommunal-")
+                    else r.rsplit("/", 1)[0]
+                )
                 docs.setdefault(folder + "/", set()).add(Path(r).stem)
         docs = {k: len(v) for k, v in docs.items()}
-        n_kommunal = len({p.relative_to(self.out_dir).parts[0] for p, _, _ in self.files
-                          if p.is_relative_to(self.out_dir) and p.relative_to(self.out_dir).parts[0].startswith("kommunal-")})
+        n_kommunal = len(
+            {
+                p.relative_to(self.out_dir).parts[0]
+                for p, _, _ in self.files
+                if p.is_relative_to(self.out_dir)
+                and p.relative_to(self.out_dir).parts[0].startswith("kommunal-")
+            }
+        )
         for path, de, en in self.files:
             rel = str(path.relative_to(self.out_dir) if path.is_relative_to(self.out_dir) else path)
             text = de if L == "de" else en
             first = rel.split("/", 1)[0]
             if first.startswith("kommunal-"):  # one package per municipality: list the pattern once
-                ags = first[len("kommunal-"):]
+                ags = first[len("kommunal-") :]
                 rel, text = rel.replace(ags, "<AGS>"), text.replace(ags, "<AGS>")
                 if rel in seen:
                     continue
                 if not any(x.startswith("kommunal-") for x in seen):
                     lines.append(
-                        f"  Je Gemeinde ein Paket kommunal-<AGS>/ ({n_kommunal} Gemeinden):" if L == "de"
+                        f"  Je Gemeinde ein Paket kommunal-<AGS>/ ({n_kommunal} Gemeinden):"
+                        if L == "de"
                         else f"  One package per municipality kommunal-<AGS>/ ({n_kommunal} municipalities):"
                     )
             if "/steckbriefe/" in rel:  # many profiles: one line per folder
@@ -196,12 +207,14 @@ class RunResult:
                     seen.add(folder)
                     if first.startswith("kommunal-"):
                         lines.append(
-                            f"  - {folder}: Steckbriefe der eigenen Sozialräume und der Gemeinde (HTML und PDF)" if L == "de"
+                            f"  - {folder}: Steckbriefe der eigenen Sozialräume und der Gemeinde (HTML und PDF)"
+                            if L == "de"
                             else f"  - {folder}: profiles of the own planning areas and the municipality (HTML and PDF)"
                         )
                     else:
                         lines.append(
-                            f"  - {folder}: {docs[folder]} Steckbriefe (HTML und PDF) je Sozialraum und Gemeinde" if L == "de"
+                            f"  - {folder}: {docs[folder]} Steckbriefe (HTML und PDF) je Sozialraum und Gemeinde"
+                            if L == "de"
                             else f"  - {folder}: {docs[folder]} profiles (HTML and PDF) per planning area and municipality"
                         )
                 continue
@@ -343,7 +356,9 @@ def compute_spatial(state: RunState) -> RunState:
     if "bewertet" in mon.columns:
         # areas not rated (too few inhabitants) carry no index: "kein Wert" in LISA/Gi*, never a cluster
         rated = mon["bewertet"].astype(bool)
-        idx_cols = [c for c in mon.columns if c.startswith("idx_") or c in ("status_index", "dynamik_index")]
+        idx_cols = [
+            c for c in mon.columns if c.startswith("idx_") or c in ("status_index", "dynamik_index")
+        ]
         idx_cols = [c for c in idx_cols if mon[c].dtype.kind == "f"]
         mon.loc[~rated, idx_cols] = np.nan
     data = state.areas[["geometry"]].join(mon).join(state.rates[state.year].rates, rsuffix="_rate")

@@ -191,8 +191,14 @@ def compute_access(state):
         else:
             out["areas"] = state.areas[["geometry"]].join(_per_area(res.frame, dem), how="left")
         if a["bedarf_je_100"] and has_cap:
-            zones = gpd.GeoDataFrame({"_sr": state.areas.index.astype(str)}, geometry=state.areas.geometry.to_numpy(), crs=state.areas.crs)
-            fac_keys = gpd.sjoin(fac.drop(columns=["_sr"], errors="ignore"), zones, how="left", predicate="within")
+            zones = gpd.GeoDataFrame(
+                {"_sr": state.areas.index.astype(str)},
+                geometry=state.areas.geometry.to_numpy(),
+                crs=state.areas.crs,
+            )
+            fac_keys = gpd.sjoin(
+                fac.drop(columns=["_sr"], errors="ignore"), zones, how="left", predicate="within"
+            )
             bb = bestand_bedarf(
                 pd.DataFrame({"zielgruppe": target}),
                 "zielgruppe",
@@ -204,7 +210,9 @@ def compute_access(state):
             )
             out["bestand_bedarf"] = bb
             bbf = bb.frame.add_prefix("bb_")
-            out["areas"] = (out["areas"] if "areas" in out else state.areas[["geometry"]]).join(bbf, how="left")
+            out["areas"] = (out["areas"] if "areas" in out else state.areas[["geometry"]]).join(
+                bbf, how="left"
+            )
         state.access[name] = out
     return state
 
@@ -237,7 +245,11 @@ def compute_raster(state):
     pts["anteil"] = (pts["demand"] / total.replace(0, np.nan)).fillna(0.0)
     pts = pts.reset_index(drop=True)
     table_pop = state.counts[state.year].get("ew_ges")
-    check = pd.DataFrame({"raster": zs["sum"], "tabelle": table_pop}) if table_pop is not None else zs[["sum"]]
+    check = (
+        pd.DataFrame({"raster": zs["sum"], "tabelle": table_pop})
+        if table_pop is not None
+        else zs[["sum"]]
+    )
     state.raster = {
         "zonal": zs,
         "check": check,
@@ -269,17 +281,30 @@ def build_atlas(state):
     version = a["version"] or f"{g['ebene'] or 'gebiete'}_{years[0]}"
     with Atlas.open(target, lang=state.lang) as atlas:
         if version not in set(atlas.versions().index):
-            atlas.add_areas(state.areas, version, valid_from=a["gueltig_ab"] or f"{years[0]}-01-01", name=g["name"])
+            atlas.add_areas(
+                state.areas,
+                version,
+                valid_from=a["gueltig_ab"] or f"{years[0]}-01-01",
+                name=g["name"],
+            )
         if a["grenzen_neu"]:
             new = read_areas(a["grenzen_neu"], key=g["schluessel"], name=g["name"], lang=state.lang)
             new_version = f"{version}_neu"
             if new_version not in set(atlas.versions().index):
-                atlas.add_areas(new, new_version, valid_from=a["grenzen_neu_ab"] or f"{years[-1] + 1}-01-01", name=g["name"])
+                atlas.add_areas(
+                    new,
+                    new_version,
+                    valid_from=a["grenzen_neu_ab"] or f"{years[-1] + 1}-01-01",
+                    name=g["name"],
+                )
         atlas.set_catalogue(state.config["katalog"]["datei"])
         for tab in state.config["tabellen"]:
             for year in tab["jahre"]:
                 atlas.import_table(
-                    state.config.base / tab["datei"].format(jahr=year), year=year, sheet=tab["blatt"], key=tab["schluessel"],
+                    state.config.base / tab["datei"].format(jahr=year),
+                    year=year,
+                    sheet=tab["blatt"],
+                    key=tab["schluessel"],
                     version=version,
                 )
         if state.facilities is not None:
@@ -289,16 +314,25 @@ def build_atlas(state):
             reg = pd.read_csv(a["massnahmen"], sep=";", dtype=str, keep_default_na=False)
             for row in reg.itertuples(index=False):
                 atlas.add_measure(
-                    row.id, row.name, areas=[x.strip() for x in row.gebiete.split(",") if x.strip()],
-                    start=row.beginn, end=row.ende or None, theme=row.thema,
-                    targets=[x.strip() for x in row.ziele.split(",") if x.strip()], description=row.beschreibung,
+                    row.id,
+                    row.name,
+                    areas=[x.strip() for x in row.gebiete.split(",") if x.strip()],
+                    start=row.beginn,
+                    end=row.ende or None,
+                    theme=row.thema,
+                    targets=[x.strip() for x in row.ziele.split(",") if x.strip()],
+                    description=row.beschreibung,
                 )
                 measures.append(row.id)
         if a["monitor_aus_atlas"]:
             inp = atlas.monitor_inputs(years, version=version)
             for y in years:
-                state.counts[y] = inp.counts[y].reindex(index=state.areas.index, columns=state.counts[y].columns)
-                state.status[y] = inp.status[y].reindex(index=state.areas.index, columns=state.status[y].columns)
+                state.counts[y] = inp.counts[y].reindex(
+                    index=state.areas.index, columns=state.counts[y].columns
+                )
+                state.status[y] = inp.status[y].reindex(
+                    index=state.areas.index, columns=state.status[y].columns
+                )
         effects = {}
         for mid in measures:
             effects[mid] = atlas.measure_effect(mid)

@@ -96,8 +96,12 @@ def _join_names(names, L):
 def _class_counts(series: pd.Series, order, L) -> str:
     vc = series.dropna().astype(str).value_counts()
     keys = [k for k in order if k in vc.index] + [k for k in vc.index if k not in order]
-    return "; ".join(f"„{k}“ {count_phrase(int(vc[k]), 'Gebiet', L)}" if L == "de"
-                     else f"“{k}” {count_phrase(int(vc[k]), 'Gebiet', L)}" for k in keys)
+    return "; ".join(
+        f"„{k}“ {count_phrase(int(vc[k]), 'Gebiet', L)}"
+        if L == "de"
+        else f"“{k}” {count_phrase(int(vc[k]), 'Gebiet', L)}"
+        for k in keys
+    )
 
 
 def _fmt_param(v, L) -> str:
@@ -120,7 +124,11 @@ def _methods(data: ReportData, L: str) -> dict:
     def add(k_de, k_en, v):
         rows.append({"label": k_de if de else k_en, "value": _fmt_param(v, L)})
 
-    add("Mindest-Nenner (Einwohner) für Bewertung", "minimum denominator for rating", mp.get("min_denominator"))
+    add(
+        "Mindest-Nenner (Einwohner) für Bewertung",
+        "minimum denominator for rating",
+        mp.get("min_denominator"),
+    )
     std = mp.get("standardization") or {}
     add("Standardisierung", "standardisation", std.get("method"))
     add("Referenzmenge für Mittelwert/SD", "reference for mean/SD", mp.get("reference"))
@@ -128,15 +136,29 @@ def _methods(data: ReportData, L: str) -> dict:
     idx = mp.get("index") or {}
     add("Indexbildung", "index method", idx.get("method"))
     add("Gesamtindex", "overall index", idx.get("overall"))
-    add("Mindestanteil gültiger Indikatoren", "minimum share of valid indicators", idx.get("min_share"))
+    add(
+        "Mindestanteil gültiger Indikatoren",
+        "minimum share of valid indicators",
+        idx.get("min_share"),
+    )
     add("Schwellen Statusklassen (z)", "status class thresholds (z)", mp.get("status_thresholds"))
-    add("Schwellen Dynamikklassen (z)", "dynamic class thresholds (z)", mp.get("dynamic_thresholds"))
+    add(
+        "Schwellen Dynamikklassen (z)", "dynamic class thresholds (z)", mp.get("dynamic_thresholds")
+    )
     cl = mp.get("classification") or {}
-    add("Klassifikation Gesamtindex", "classification of the overall index", f"{cl.get('scheme', '–')}, k = {cl.get('k', '–')}")
+    add(
+        "Klassifikation Gesamtindex",
+        "classification of the overall index",
+        f"{cl.get('scheme', '–')}, k = {cl.get('k', '–')}",
+    )
     add("Klassengrenzen", "class ranges", cl.get("ranges"))
     ty = mp.get("typology") or {}
     if ty:
-        add("Typisierung", "typology", f"{ty.get('method', '–')}, k = {ty.get('k', '–')}, seed = {ty.get('seed', '–')}")
+        add(
+            "Typisierung",
+            "typology",
+            f"{ty.get('method', '–')}, k = {ty.get('k', '–')}, seed = {ty.get('seed', '–')}",
+        )
     add("Jahre (Basis, aktuell)", "years (base, current)", mp.get("years"))
     spatial = []
     for col, p in (data.lisa_params or {}).items():
@@ -145,25 +167,44 @@ def _methods(data: ReportData, L: str) -> dict:
         items = []
         for k in _SPATIAL_LABELS:
             if k in p:
-                items.append({"label": _SPATIAL_LABELS[k][0 if de else 1], "value": _fmt_param(p[k], L)})
+                items.append(
+                    {"label": _SPATIAL_LABELS[k][0 if de else 1], "value": _fmt_param(p[k], L)}
+                )
         spatial.append({"kind": kind, "column": name, "items": items})
     cat = data.catalogue.indicators
     inds = []
     for ind in cat.index:
         r = cat.loc[ind]
-        inds.append({
-            "id": ind, "label": _label(data, ind, L), "unit": r.get("unit") or "",
-            "formula": f"{r.get('numerator')} / {r.get('denominator')} × {format_number(r.get('per'), 0, L)}"
-            if isinstance(r.get("denominator"), str) else str(r.get("numerator")),
-            "direction": ({"need": "Bedarf", "resource": "Ressource"} if de else {"need": "need", "resource": "resource"}).get(r.get("direction"), "–"),
-            "dimension": r.get("dimension") or "–", "source": r.get("source") or "–",
-        })
-    sources = sorted({str(s) for s in cat.get("source", pd.Series(dtype=object)).dropna() if str(s)})
+        inds.append(
+            {
+                "id": ind,
+                "label": _label(data, ind, L),
+                "unit": r.get("unit") or "",
+                "formula": f"{r.get('numerator')} / {r.get('denominator')} × {format_number(r.get('per'), 0, L)}"
+                if isinstance(r.get("denominator"), str)
+                else str(r.get("numerator")),
+                "direction": (
+                    {"need": "Bedarf", "resource": "Ressource"}
+                    if de
+                    else {"need": "need", "resource": "resource"}
+                ).get(r.get("direction"), "–"),
+                "dimension": r.get("dimension") or "–",
+                "source": r.get("source") or "–",
+            }
+        )
+    sources = sorted(
+        {str(s) for s in cat.get("source", pd.Series(dtype=object)).dropna() if str(s)}
+    )
     return {"params": rows, "spatial": spatial, "indicators": inds, "sources": sources}
 
 
-def bericht_context(data: ReportData, *, settings: Mapping | None = None, lang: str | None = "de",
-                    charts_on: bool = True) -> dict:
+def bericht_context(
+    data: ReportData,
+    *,
+    settings: Mapping | None = None,
+    lang: str | None = "de",
+    charts_on: bool = True,
+) -> dict:
     """Template context of the Sozialbericht."""
     L = get_lang(lang)
     settings = settings or {}
@@ -179,25 +220,69 @@ def bericht_context(data: ReportData, *, settings: Mapping | None = None, lang: 
         pop = data.kreis[pc].iloc[0]
     elif pc in a.columns:
         pop = pd.to_numeric(a[pc], errors="coerce").sum(min_count=1)
-    n_gem = len(data.gemeinden) if data.gemeinden is not None else (a[data.gemeinde_col].nunique() if data.gemeinde_col in a.columns else 0)
-    summary = [t(_MSG, "summary_pop", L, name=kreis_name or t(_MSG, "the_district", L),
-                 pop=count_phrase(pop, "Einwohner", L), n_sr=count_phrase(n_sr, "Sozialraum", L, dative=True),
-                 n_gem=count_phrase(n_gem, "Gemeinde", L, dative=True))]
-    rated = a["bewertet"].astype(bool) if "bewertet" in a.columns else pd.Series(True, index=a.index)
+    n_gem = (
+        len(data.gemeinden)
+        if data.gemeinden is not None
+        else (a[data.gemeinde_col].nunique() if data.gemeinde_col in a.columns else 0)
+    )
+    summary = [
+        t(
+            _MSG,
+            "summary_pop",
+            L,
+            name=kreis_name or t(_MSG, "the_district", L),
+            pop=count_phrase(pop, "Einwohner", L),
+            n_sr=count_phrase(n_sr, "Sozialraum", L, dative=True),
+            n_gem=count_phrase(n_gem, "Gemeinde", L, dative=True),
+        )
+    ]
+    rated = (
+        a["bewertet"].astype(bool) if "bewertet" in a.columns else pd.Series(True, index=a.index)
+    )
     n_rated = int(rated.sum())
-    summary.append(t(_MSG, "summary_rated", L, n=count_phrase(n_rated, "Gebiet", L),
-                     verb=("ist" if n_rated == 1 else "sind") if L == "de" else ("is" if n_rated == 1 else "are")))
+    summary.append(
+        t(
+            _MSG,
+            "summary_rated",
+            L,
+            n=count_phrase(n_rated, "Gebiet", L),
+            verb=("ist" if n_rated == 1 else "sind")
+            if L == "de"
+            else ("is" if n_rated == 1 else "are"),
+        )
+    )
     thr = (data.monitor_params or {}).get("min_denominator", 300) or 300
     if (~rated).any():
         summary.append(not_rated_sentence(int((~rated).sum()), thr, L))
     if "status_klasse" in a.columns:
-        summary.append(t(_MSG, "summary_status", L, parts=_class_counts(a.loc[rated, "status_klasse"], _STATUS_ORDER, L)))
+        summary.append(
+            t(
+                _MSG,
+                "summary_status",
+                L,
+                parts=_class_counts(a.loc[rated, "status_klasse"], _STATUS_ORDER, L),
+            )
+        )
     if "dynamik_klasse" in a.columns:
-        summary.append(t(_MSG, "summary_dyn", L, parts=_class_counts(a.loc[rated, "dynamik_klasse"], _DYN_ORDER, L)))
+        summary.append(
+            t(
+                _MSG,
+                "summary_dyn",
+                L,
+                parts=_class_counts(a.loc[rated, "dynamik_klasse"], _DYN_ORDER, L),
+            )
+        )
     if "idx_gesamt" in a.columns:
-        top = pd.to_numeric(a.loc[rated, "idx_gesamt"], errors="coerce").dropna().sort_values(ascending=False).index[:3]
+        top = (
+            pd.to_numeric(a.loc[rated, "idx_gesamt"], errors="coerce")
+            .dropna()
+            .sort_values(ascending=False)
+            .index[:3]
+        )
         if len(top):
-            summary.append(t(_MSG, "summary_top", L, names=_join_names([data.name(k) for k in top], L)))
+            summary.append(
+                t(_MSG, "summary_top", L, names=_join_names([data.name(k) for k in top], L))
+            )
 
     # district indicator overview
     overview = []
@@ -205,33 +290,69 @@ def bericht_context(data: ReportData, *, settings: Mapping | None = None, lang: 
         unit = _unit(data, ind)
         dist, dcode = data.district_value(ind)
         vis = _visible(a[ind], data.status, ind, data.level)
-        overview.append({
-            "label": _label(data, ind, L), "district": _cell(dist, dcode, data.level, unit, 1, L)[0],
-            "min": format_value(vis.min(), unit, 1, L) if vis.notna().any() else "–",
-            "max": format_value(vis.max(), unit, 1, L) if vis.notna().any() else "–",
-            "n": format_number(int(vis.notna().sum()), 0, L),
-        })
+        overview.append(
+            {
+                "label": _label(data, ind, L),
+                "district": _cell(dist, dcode, data.level, unit, 1, L)[0],
+                "min": format_value(vis.min(), unit, 1, L) if vis.notna().any() else "–",
+                "max": format_value(vis.max(), unit, 1, L) if vis.notna().any() else "–",
+                "n": format_number(int(vis.notna().sum()), 0, L),
+            }
+        )
 
     # maps
     maps = []
     if charts_on:
         dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
-        for col, colors, order, key in (("status_klasse", charts.STATUS_COLORS, _STATUS_ORDER, "map_status"),
-                                        ("dynamik_klasse", charts.DYNAMIK_COLORS, _DYN_ORDER, "map_dyn")):
+        for col, colors, order, key in (
+            ("status_klasse", charts.STATUS_COLORS, _STATUS_ORDER, "map_status"),
+            ("dynamik_klasse", charts.DYNAMIK_COLORS, _DYN_ORDER, "map_dyn"),
+        ):
             if col in a.columns:
                 sub = a.copy()
                 sub[col] = sub[col].where(rated)
-                fig = charts.categorical_map(sub, col, colors, title=t(_MSG, key, L), order=order,
-                                             gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None, lang=L)
-                maps.append({"title": t(_MSG, key, L), "img": charts.to_data_uri(fig, fmt, tight=True)})
+                fig = charts.categorical_map(
+                    sub,
+                    col,
+                    colors,
+                    title=t(_MSG, key, L),
+                    order=order,
+                    gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
+                    lang=L,
+                )
+                maps.append(
+                    {"title": t(_MSG, key, L), "img": charts.to_data_uri(fig, fmt, tight=True)}
+                )
         if "idx_gesamt_klasse" in a.columns:
-            order = ["sehr niedrig", "niedrig", "mittel", "hoch", "sehr hoch", "very low", "low", "medium", "high", "very high"]
-            pal = dict(zip(order, ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"] * 2, strict=True))
+            order = [
+                "sehr niedrig",
+                "niedrig",
+                "mittel",
+                "hoch",
+                "sehr hoch",
+                "very low",
+                "low",
+                "medium",
+                "high",
+                "very high",
+            ]
+            pal = dict(
+                zip(order, ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"] * 2, strict=True)
+            )
             sub = a.copy()
             sub["idx_gesamt_klasse"] = sub["idx_gesamt_klasse"].where(rated)
-            fig = charts.categorical_map(sub, "idx_gesamt_klasse", pal, title=t(_MSG, "map_gesamt", L), order=order,
-                                         gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None, lang=L)
-            maps.append({"title": t(_MSG, "map_gesamt", L), "img": charts.to_data_uri(fig, fmt, tight=True)})
+            fig = charts.categorical_map(
+                sub,
+                "idx_gesamt_klasse",
+                pal,
+                title=t(_MSG, "map_gesamt", L),
+                order=order,
+                gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
+                lang=L,
+            )
+            maps.append(
+                {"title": t(_MSG, "map_gesamt", L), "img": charts.to_data_uri(fig, fmt, tight=True)}
+            )
         for d, lab in dims.items():
             col = f"idx_{d}"
             if col not in a.columns:
@@ -243,46 +364,96 @@ def bericht_context(data: ReportData, *, settings: Mapping | None = None, lang: 
                 from sozialraum.monitor import classify
 
                 vals = sub[col]
-                cl = classify(vals, "quantiles", k=5, verbal=True, lang=L) if vals.notna().sum() >= 5 else None
+                cl = (
+                    classify(vals, "quantiles", k=5, verbal=True, lang=L)
+                    if vals.notna().sum() >= 5
+                    else None
+                )
                 if cl is not None:
                     sub[col + "_k"] = cl.labels.astype(object).where(vals.notna())
                     order = list(cl.legend)
-                    pal = dict(zip(order[:5], ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"], strict=False))
-                    fig = charts.categorical_map(sub, col + "_k", pal, title=title, order=order,
-                                                 gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None, lang=L)
+                    pal = dict(
+                        zip(
+                            order[:5],
+                            ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"],
+                            strict=False,
+                        )
+                    )
+                    fig = charts.categorical_map(
+                        sub,
+                        col + "_k",
+                        pal,
+                        title=title,
+                        order=order,
+                        gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
+                        lang=L,
+                    )
                 else:
                     continue
             else:
-                fig = charts.choropleth(sub, col, title=title, decimals=1,
-                                        gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None, lang=L)
+                fig = charts.choropleth(
+                    sub,
+                    col,
+                    title=title,
+                    decimals=1,
+                    gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
+                    lang=L,
+                )
             maps.append({"title": title, "img": charts.to_data_uri(fig, fmt, tight=True)})
 
     # ranking
     ranking = []
     nb = "nicht bewertet" if L == "de" else "not rated"
     if "idx_gesamt" in a.columns:
-        order = pd.to_numeric(a["idx_gesamt"], errors="coerce").where(rated).sort_values(ascending=False, na_position="last")
+        order = (
+            pd.to_numeric(a["idx_gesamt"], errors="coerce")
+            .where(rated)
+            .sort_values(ascending=False, na_position="last")
+        )
         r = 0
         for k, v in order.items():
             ok = not _isnan(v)
             r += 1 if ok else 0
-            ranking.append({
-                "rank": str(r) if ok else "–", "key": k, "name": data.name(k),
-                "gemeinde": data.gemeinde_name(str(a.at[k, data.gemeinde_col])) if data.gemeinde_col in a.columns else "",
-                "ew": _cell(a.at[k, pc], data.cell_status(k, pc), data.level, "", 0, L)[0] if pc in a.columns else "–",
-                "idx": format_number(v, 2, L) if ok else nb,
-                "klasse": str(a.at[k, "idx_gesamt_klasse"]) if ok and "idx_gesamt_klasse" in a.columns and not _isnan(a.at[k, "idx_gesamt_klasse"]) else nb,
-                "status": str(a.at[k, "status_klasse"]) if ok and "status_klasse" in a.columns and not _isnan(a.at[k, "status_klasse"]) else nb,
-                "dynamik": str(a.at[k, "dynamik_klasse"]) if ok and "dynamik_klasse" in a.columns and not _isnan(a.at[k, "dynamik_klasse"]) else nb,
-            })
+            ranking.append(
+                {
+                    "rank": str(r) if ok else "–",
+                    "key": k,
+                    "name": data.name(k),
+                    "gemeinde": data.gemeinde_name(str(a.at[k, data.gemeinde_col]))
+                    if data.gemeinde_col in a.columns
+                    else "",
+                    "ew": _cell(a.at[k, pc], data.cell_status(k, pc), data.level, "", 0, L)[0]
+                    if pc in a.columns
+                    else "–",
+                    "idx": format_number(v, 2, L) if ok else nb,
+                    "klasse": str(a.at[k, "idx_gesamt_klasse"])
+                    if ok
+                    and "idx_gesamt_klasse" in a.columns
+                    and not _isnan(a.at[k, "idx_gesamt_klasse"])
+                    else nb,
+                    "status": str(a.at[k, "status_klasse"])
+                    if ok and "status_klasse" in a.columns and not _isnan(a.at[k, "status_klasse"])
+                    else nb,
+                    "dynamik": str(a.at[k, "dynamik_klasse"])
+                    if ok
+                    and "dynamik_klasse" in a.columns
+                    and not _isnan(a.at[k, "dynamik_klasse"])
+                    else nb,
+                }
+            )
 
     # area types
     types = []
     if "typ_beschreibung" in a.columns:
         ty = a["typ_beschreibung"].where(rated)
         for desc, keys in ty.dropna().groupby(ty.dropna()).groups.items():
-            types.append({"beschreibung": str(desc), "n": count_phrase(len(keys), "Gebiet", L),
-                          "gebiete": ", ".join(sorted(data.name(k) for k in keys))})
+            types.append(
+                {
+                    "beschreibung": str(desc),
+                    "n": count_phrase(len(keys), "Gebiet", L),
+                    "gebiete": ", ".join(sorted(data.name(k) for k in keys)),
+                }
+            )
         types.sort(key=lambda x: x["beschreibung"])
 
     # change since previous year
@@ -292,17 +463,25 @@ def bericht_context(data: ReportData, *, settings: Mapping | None = None, lang: 
             if ind not in data.previous.columns:
                 continue
             cur = _visible(a[ind], data.status, ind, data.level)
-            prev = _visible(data.previous[ind].reindex(a.index), data.previous_status, ind, data.level)
+            prev = _visible(
+                data.previous[ind].reindex(a.index), data.previous_status, ind, data.level
+            )
             d = (cur - prev).dropna()
             unit = _unit(data, ind)
             worse = (d > 0.05) if _direction(data, ind) == "need" else (d < -0.05)
             better = (d < -0.05) if _direction(data, ind) == "need" else (d > 0.05)
-            changes.append({
-                "label": _label(data, ind, L),
-                "mean": format_number(d.mean(), 1, L, sign=True) + (" Pp." if unit == "%" and L == "de" else " pp" if unit == "%" else "") if len(d) else "–",
-                "worse": format_number(int(worse.sum()), 0, L), "better": format_number(int(better.sum()), 0, L),
-                "n": format_number(len(d), 0, L),
-            })
+            changes.append(
+                {
+                    "label": _label(data, ind, L),
+                    "mean": format_number(d.mean(), 1, L, sign=True)
+                    + (" Pp." if unit == "%" and L == "de" else " pp" if unit == "%" else "")
+                    if len(d)
+                    else "–",
+                    "worse": format_number(int(worse.sum()), 0, L),
+                    "better": format_number(int(better.sum()), 0, L),
+                    "n": format_number(len(d), 0, L),
+                }
+            )
 
     # access
     access_rows = []
@@ -314,18 +493,41 @@ def bericht_context(data: ReportData, *, settings: Mapping | None = None, lang: 
 
     not_rated = []
     for k in a.index[~rated.to_numpy()]:
-        not_rated.append({
-            "key": k, "name": data.name(k),
-            "gemeinde": data.gemeinde_name(str(a.at[k, data.gemeinde_col])) if data.gemeinde_col in a.columns else "",
-            "ew": _cell(a.at[k, pc], data.cell_status(k, pc), data.level, "", 0, L)[0] if pc in a.columns else "–",
-            "grund": str(a.at[k, "grund"]) if "grund" in a.columns and isinstance(a.at[k, "grund"], str) else "–",
-        })
+        not_rated.append(
+            {
+                "key": k,
+                "name": data.name(k),
+                "gemeinde": data.gemeinde_name(str(a.at[k, data.gemeinde_col]))
+                if data.gemeinde_col in a.columns
+                else "",
+                "ew": _cell(a.at[k, pc], data.cell_status(k, pc), data.level, "", 0, L)[0]
+                if pc in a.columns
+                else "–",
+                "grund": str(a.at[k, "grund"])
+                if "grund" in a.columns and isinstance(a.at[k, "grund"], str)
+                else "–",
+            }
+        )
     return {
-        "title": data.title, "year": data.year, "previous_year": data.previous_year, "date": data.date,
-        "source": data.source, "summary": summary, "overview": overview, "maps": maps, "ranking": ranking,
-        "show_index": not public, "types": types, "changes": changes, "access_rows": access_rows,
-        "access_cols": access_cols, "no_access": t(_MSG, "no_access", L), "methods": _methods(data, L),
-        "not_rated": not_rated, "not_rated_none": t(_MSG, "all_rated", L), "level": data.level,
+        "title": data.title,
+        "year": data.year,
+        "previous_year": data.previous_year,
+        "date": data.date,
+        "source": data.source,
+        "summary": summary,
+        "overview": overview,
+        "maps": maps,
+        "ranking": ranking,
+        "show_index": not public,
+        "types": types,
+        "changes": changes,
+        "access_rows": access_rows,
+        "access_cols": access_cols,
+        "no_access": t(_MSG, "no_access", L),
+        "methods": _methods(data, L),
+        "not_rated": not_rated,
+        "not_rated_none": t(_MSG, "all_rated", L),
+        "level": data.level,
         "threshold": format_number(thr, 0, L),
     }
 
@@ -359,8 +561,12 @@ def write_sozialbericht(
     ctx = bericht_context(data, settings=st, lang=L)
     name = filename or (f"sozialbericht_{data.year}" if data.year else "sozialbericht")
     p = out / f"{safe_filename(name)}.html"
-    p.write_text(env.get_template("sozialbericht.html.j2").render(b=ctx, settings=st, title=data.title, lang=L,
-                                                                  level=data.level), encoding="utf-8")
+    p.write_text(
+        env.get_template("sozialbericht.html.j2").render(
+            b=ctx, settings=st, title=data.title, lang=L, level=data.level
+        ),
+        encoding="utf-8",
+    )
     files = [p]
     if pdf:
         files += html_to_pdf_batch([p], timeout=timeout, lang=L)

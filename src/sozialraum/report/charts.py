@@ -51,20 +51,29 @@ _MSG = {
 
 #: Colours of the MSS status classes (from good to bad) and dynamic classes.
 STATUS_COLORS = {
-    "hoch": "#1a9641", "high": "#1a9641",
-    "mittel": "#a6d96a", "medium": "#a6d96a",
-    "niedrig": "#fdae61", "low": "#fdae61",
-    "sehr niedrig": "#d7191c", "very low": "#d7191c",
+    "hoch": "#1a9641",
+    "high": "#1a9641",
+    "mittel": "#a6d96a",
+    "medium": "#a6d96a",
+    "niedrig": "#fdae61",
+    "low": "#fdae61",
+    "sehr niedrig": "#d7191c",
+    "very low": "#d7191c",
 }
 DYNAMIK_COLORS = {
-    "positiv": "#1a9641", "positive": "#1a9641",
-    "stabil": "#ffffbf", "stable": "#ffffbf",
-    "negativ": "#d7191c", "negative": "#d7191c",
+    "positiv": "#1a9641",
+    "positive": "#1a9641",
+    "stabil": "#ffffbf",
+    "stable": "#ffffbf",
+    "negativ": "#d7191c",
+    "negative": "#d7191c",
 }
 _NA_COLOR = "#e0e0e0"
 
 
-def to_data_uri(fig: Figure, fmt: str = "png", dpi: int = 110, close: bool = True, tight: bool = False) -> str:
+def to_data_uri(
+    fig: Figure, fmt: str = "png", dpi: int = 110, close: bool = True, tight: bool = False
+) -> str:
     """Encode a figure as a ``data:`` URI (PNG by default, or ``"svg"``).
 
     ``tight=True`` crops to the drawn content (one extra draw); the figures of this
@@ -96,7 +105,9 @@ def _nice_length(max_m: float) -> float:
     return exp
 
 
-def scale_bar(ax, *, lang: str | None = "de", fraction: float = 0.25, loc: str = "lower left") -> float:
+def scale_bar(
+    ax, *, lang: str | None = "de", fraction: float = 0.25, loc: str = "lower left"
+) -> float:
     """Draw a scale bar (metres/kilometres) on a map axis in a metric CRS; returns its length in m."""
     x0, x1 = ax.get_xlim()
     y0, y1 = ax.get_ylim()
@@ -105,18 +116,50 @@ def scale_bar(ax, *, lang: str | None = "de", fraction: float = 0.25, loc: str =
     xs = x0 + pad_x if loc == "lower left" else x1 - pad_x - length
     ys = y0 + pad_y
     h = (y1 - y0) * 0.012
-    ax.add_patch(plt.Rectangle((xs, ys), length / 2, h, facecolor="black", edgecolor="black", lw=0.6, zorder=10))
-    ax.add_patch(plt.Rectangle((xs + length / 2, ys), length / 2, h, facecolor="white", edgecolor="black", lw=0.6,
-                               zorder=10))
-    label = (f"{format_number(length / 1000, 0 if length >= 1000 else 1, lang)} km" if length >= 1000
-             else f"{format_number(length, 0, lang)} m")
-    ax.text(xs + length / 2, ys + h * 1.8, label, ha="center", va="bottom", fontsize=7, zorder=10,
-            bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5))
+    ax.add_patch(
+        plt.Rectangle(
+            (xs, ys), length / 2, h, facecolor="black", edgecolor="black", lw=0.6, zorder=10
+        )
+    )
+    ax.add_patch(
+        plt.Rectangle(
+            (xs + length / 2, ys),
+            length / 2,
+            h,
+            facecolor="white",
+            edgecolor="black",
+            lw=0.6,
+            zorder=10,
+        )
+    )
+    label = (
+        f"{format_number(length / 1000, 0 if length >= 1000 else 1, lang)} km"
+        if length >= 1000
+        else f"{format_number(length, 0, lang)} m"
+    )
+    ax.text(
+        xs + length / 2,
+        ys + h * 1.8,
+        label,
+        ha="center",
+        va="bottom",
+        fontsize=7,
+        zorder=10,
+        bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5),
+    )
     return length
 
 
-def location_map(areas, key: str, *, gemeinde_col: str | None = "ags", gemeinden=None, highlight="#c0392b",
-                 figsize=(3.6, 3.6), lang: str | None = "de") -> Figure:
+def location_map(
+    areas,
+    key: str,
+    *,
+    gemeinde_col: str | None = "ags",
+    gemeinden=None,
+    highlight="#c0392b",
+    figsize=(3.6, 3.6),
+    lang: str | None = "de",
+) -> Figure:
     """Location map of one area (or municipality) with its municipality, neighbours and a scale bar.
 
     Parameters
@@ -133,8 +176,14 @@ def location_map(areas, key: str, *, gemeinde_col: str | None = "ags", gemeinden
     """
     L = get_lang(lang)
     areas = _metric(areas)
-    gemeinden = _metric(gemeinden.to_crs(areas.crs) if gemeinden is not None and areas.crs is not None
-                        and gemeinden.crs is not None and gemeinden.crs != areas.crs else gemeinden)
+    gemeinden = _metric(
+        gemeinden.to_crs(areas.crs)
+        if gemeinden is not None
+        and areas.crs is not None
+        and gemeinden.crs is not None
+        and gemeinden.crs != areas.crs
+        else gemeinden
+    )
     fig, ax = plt.subplots(figsize=figsize)
     is_gem = gemeinden is not None and key in gemeinden.index and key not in areas.index
     if is_gem:
@@ -142,16 +191,20 @@ def location_map(areas, key: str, *, gemeinde_col: str | None = "ags", gemeinden
         gkey = key
     else:
         target = areas.loc[[key]]
-        gkey = str(areas.at[key, gemeinde_col]) if gemeinde_col and gemeinde_col in areas.columns else None
+        gkey = (
+            str(areas.at[key, gemeinde_col])
+            if gemeinde_col and gemeinde_col in areas.columns
+            else None
+        )
     bounds = target.total_bounds
     w, h = bounds[2] - bounds[0], bounds[3] - bounds[1]
     pad = max(w, h) * (0.35 if is_gem else 0.9) + 200
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     half = max(w, h) / 2 + pad
     win = (cx - half, cy - half, cx + half, cy + half)
-    areas = areas.cx[win[0]:win[2], win[1]:win[3]]
+    areas = areas.cx[win[0] : win[2], win[1] : win[3]]
     if gemeinden is not None:
-        gemeinden = gemeinden.cx[win[0]:win[2], win[1]:win[3]]
+        gemeinden = gemeinden.cx[win[0] : win[2], win[1] : win[3]]
     areas.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#9a9a9a", lw=0.4)
     if gkey is not None and not is_gem and gemeinde_col in areas.columns:
         same = areas[areas[gemeinde_col].astype(str) == gkey]
@@ -163,27 +216,55 @@ def location_map(areas, key: str, *, gemeinde_col: str | None = "ags", gemeinden
         for gk, row in gemeinden.iterrows():
             p = row.geometry.representative_point()
             if cx - half < p.x < cx + half and cy - half < p.y < cy + half and str(gk) != str(key):
-                ax.text(p.x, p.y, str(row.get("gemeinde", "")) if "gemeinde" in gemeinden.columns else "",
-                        fontsize=6, color="#555555", ha="center", va="center", clip_on=True)
+                ax.text(
+                    p.x,
+                    p.y,
+                    str(row.get("gemeinde", "")) if "gemeinde" in gemeinden.columns else "",
+                    fontsize=6,
+                    color="#555555",
+                    ha="center",
+                    va="center",
+                    clip_on=True,
+                )
     ax.set_xlim(cx - half, cx + half)
     ax.set_ylim(cy - half, cy + half)
     ax.set_aspect("equal")
     ax.set_axis_off()
     scale_bar(ax, lang=L)
-    ax.annotate("N", xy=(0.93, 0.93), xycoords="axes fraction", ha="center", fontsize=9, fontweight="bold")
-    ax.annotate("", xy=(0.93, 0.92), xytext=(0.93, 0.82), xycoords="axes fraction",
-                arrowprops=dict(arrowstyle="-|>", color="black", lw=1))
-    handles = [Patch(facecolor=highlight, edgecolor="black", label=t(_MSG, "gemeinde" if is_gem else "area", L))]
+    ax.annotate(
+        "N", xy=(0.93, 0.93), xycoords="axes fraction", ha="center", fontsize=9, fontweight="bold"
+    )
+    ax.annotate(
+        "",
+        xy=(0.93, 0.92),
+        xytext=(0.93, 0.82),
+        xycoords="axes fraction",
+        arrowprops=dict(arrowstyle="-|>", color="black", lw=1),
+    )
+    handles = [
+        Patch(
+            facecolor=highlight,
+            edgecolor="black",
+            label=t(_MSG, "gemeinde" if is_gem else "area", L),
+        )
+    ]
     if not is_gem and gkey is not None:
-        handles.append(Patch(facecolor="#e3e9f2", edgecolor="#8096b5", label=t(_MSG, "gemeinde", L)))
+        handles.append(
+            Patch(facecolor="#e3e9f2", edgecolor="#8096b5", label=t(_MSG, "gemeinde", L))
+        )
     handles.append(Patch(facecolor="#f4f4f4", edgecolor="#9a9a9a", label=t(_MSG, "neighbours", L)))
     ax.legend(handles=handles, loc="upper left", fontsize=6, frameon=True, framealpha=0.8)
     fig.tight_layout()
     return fig
 
 
-def profile_chart(values: Mapping[str, float], *, title: str | None = None, figsize=(4.6, 2.8),
-                  lang: str | None = "de") -> Figure:
+def profile_chart(
+    values: Mapping[str, float],
+    *,
+    title: str | None = None,
+    figsize=(4.6, 2.8),
+    lang: str | None = "de",
+) -> Figure:
     """Horizontal bars of dimension z-scores (> 0 = more need, red; < 0 blue); NaN shown as "nicht bewertet"."""
     L = get_lang(lang)
     labels = list(values.keys())[::-1]
@@ -194,13 +275,23 @@ def profile_chart(values: Mapping[str, float], *, title: str | None = None, figs
     lim = max(1.0, float(np.nanmax(np.abs(vals))) * 1.15) if np.isfinite(vals).any() else 1.0
     for i, v in enumerate(vals):
         if np.isnan(v):
-            ax.text(0, i, " " + t(_MSG, "not_rated", L), va="center", ha="left", fontsize=7, color="#666666")
+            ax.text(
+                0,
+                i,
+                " " + t(_MSG, "not_rated", L),
+                va="center",
+                ha="left",
+                fontsize=7,
+                color="#666666",
+            )
     ax.set_yticks(range(len(labels)))
     ax.set_yticklabels(labels, fontsize=7)
     ax.set_xlim(-lim, lim)
     ax.axvline(0, color="black", lw=0.7)
     ax.tick_params(axis="x", labelsize=7)
-    ax.xaxis.set_major_formatter(matplotlib.ticker.FuncFormatter(lambda x, _p: format_number(x, 1, L)))
+    ax.xaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda x, _p: format_number(x, 1, L))
+    )
     ax.set_xlabel(t(_MSG, "profile_x", L), fontsize=7)
     ax.set_title(title or t(_MSG, "profile_title", L), fontsize=9)
     for s in ("top", "right"):
@@ -225,12 +316,31 @@ def pyramid(population: pd.DataFrame, key, year: int, *, lang: str | None = "de"
 
 
 def _legend_below(ax, handles, title=None):
-    ax.legend(handles=handles, title=title, loc="upper center", bbox_to_anchor=(0.5, 0.0), fontsize=7,
-              title_fontsize=8, frameon=False, ncol=2)
+    ax.legend(
+        handles=handles,
+        title=title,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        fontsize=7,
+        title_fontsize=8,
+        frameon=False,
+        ncol=2,
+    )
 
 
-def choropleth(areas, column: str, *, title: str = "", k: int = 5, scheme: str = "quantiles", cmap: str = "RdYlBu_r",
-               decimals: int = 1, gemeinden=None, figsize=(4.6, 5.0), lang: str | None = "de") -> Figure:
+def choropleth(
+    areas,
+    column: str,
+    *,
+    title: str = "",
+    k: int = 5,
+    scheme: str = "quantiles",
+    cmap: str = "RdYlBu_r",
+    decimals: int = 1,
+    gemeinden=None,
+    figsize=(4.6, 5.0),
+    lang: str | None = "de",
+) -> Figure:
     """Choropleth of a numeric column with German range legend; NaN as its own grey class."""
     from sozialraum.monitor import classify
 
@@ -242,7 +352,9 @@ def choropleth(areas, column: str, *, title: str = "", k: int = 5, scheme: str =
     ok = vals.notna()
     if ok.sum() >= 2:
         kk = int(min(k, vals[ok].nunique()))
-        cl = classify(vals, scheme if kk >= 2 else "equal_interval", k=max(kk, 2), decimals=decimals, lang=L)
+        cl = classify(
+            vals, scheme if kk >= 2 else "equal_interval", k=max(kk, 2), decimals=decimals, lang=L
+        )
         codes = cl.classes.reindex(areas.index)
         n_cls = int(codes.max()) + 1 if codes.notna().any() else 1
         labels = list(cl.legend)[:n_cls]
@@ -255,16 +367,31 @@ def choropleth(areas, column: str, *, title: str = "", k: int = 5, scheme: str =
         fc = [_NA_COLOR] * len(areas)
     areas.plot(ax=ax, color=fc, edgecolor="white", lw=0.4)
     if (~ok).any():
-        areas[~ok.to_numpy()].plot(ax=ax, facecolor=_NA_COLOR, edgecolor="#999999", hatch="////", lw=0.3)
-        handles.append(Patch(facecolor=_NA_COLOR, edgecolor="#999999", hatch="////", label=t(_MSG, "no_value", L)))
+        areas[~ok.to_numpy()].plot(
+            ax=ax, facecolor=_NA_COLOR, edgecolor="#999999", hatch="////", lw=0.3
+        )
+        handles.append(
+            Patch(
+                facecolor=_NA_COLOR, edgecolor="#999999", hatch="////", label=t(_MSG, "no_value", L)
+            )
+        )
     _finish_map(ax, gemeinden, areas, L)
     _legend_below(ax, handles, title)
     fig.tight_layout()
     return fig
 
 
-def categorical_map(areas, column: str, colors: Mapping[str, str], *, title: str = "", order: Sequence[str] | None = None,
-                    gemeinden=None, figsize=(4.6, 5.0), lang: str | None = "de") -> Figure:
+def categorical_map(
+    areas,
+    column: str,
+    colors: Mapping[str, str],
+    *,
+    title: str = "",
+    order: Sequence[str] | None = None,
+    gemeinden=None,
+    figsize=(4.6, 5.0),
+    lang: str | None = "de",
+) -> Figure:
     """Map of a class column (e.g. ``status_klasse``) with fixed colours; missing = "nicht bewertet"."""
     L = get_lang(lang)
     areas = _metric(areas)
@@ -280,7 +407,9 @@ def categorical_map(areas, column: str, colors: Mapping[str, str], *, title: str
     areas.plot(ax=ax, color=fc, edgecolor="white", lw=0.4)
     handles = [Patch(facecolor=palette[c], edgecolor="#777777", label=str(c)) for c in present]
     if cats.isna().any() or (cats == "").any():
-        handles.append(Patch(facecolor=_NA_COLOR, edgecolor="#999999", label=t(_MSG, "not_rated", L)))
+        handles.append(
+            Patch(facecolor=_NA_COLOR, edgecolor="#999999", label=t(_MSG, "not_rated", L))
+        )
     _finish_map(ax, gemeinden, areas, L)
     _legend_below(ax, handles, title)
     fig.tight_layout()
@@ -289,8 +418,11 @@ def categorical_map(areas, column: str, colors: Mapping[str, str], *, title: str
 
 def _finish_map(ax, gemeinden, areas, L):
     if gemeinden is not None:
-        g = gemeinden.to_crs(areas.crs) if (gemeinden.crs is not None and areas.crs is not None
-                                            and gemeinden.crs != areas.crs) else gemeinden
+        g = (
+            gemeinden.to_crs(areas.crs)
+            if (gemeinden.crs is not None and areas.crs is not None and gemeinden.crs != areas.crs)
+            else gemeinden
+        )
         g.boundary.plot(ax=ax, color="#222222", lw=0.9)
     ax.set_aspect("equal")
     ax.set_axis_off()

@@ -25,7 +25,9 @@ LEVELS = ("oeffentlich", "kommunal", "intern")
 
 #: Status codes whose value must never be printed outside the internal level
 #: (even if a number is present by mistake).
-SECRET_CODES = frozenset({"geheim", "geheim_primaer", "geheim_sekundaer", "gesperrt", "unterdrueckt"})
+SECRET_CODES = frozenset(
+    {"geheim", "geheim_primaer", "geheim_sekundaer", "gesperrt", "unterdrueckt"}
+)
 
 _MSG = {
     "level": {
@@ -140,7 +142,9 @@ class ReportData:
             dups = sorted(set(map(str, idx[idx.duplicated()])))
             raise InputError(t(_MSG, "dup", None, ids=format_ids(dups)), ids=dups)
         if self.name_col is None:
-            self.name_col = next((c for c in ("name", "sr_name", "gebiet") if c in self.areas.columns), None)
+            self.name_col = next(
+                (c for c in ("name", "sr_name", "gebiet") if c in self.areas.columns), None
+            )
         if self.date is None:
             self.date = _dt.date.today().strftime("%d.%m.%Y")
 
@@ -177,8 +181,12 @@ class ReportData:
 
     def cell_status(self, key: str, col: str, which: str = "areas") -> str | None:
         """Status code of one cell (None = fine)."""
-        st = {"areas": self.status, "previous": self.previous_status, "gemeinden": self.gemeinden_status,
-              "kreis": self.kreis_status}[which]
+        st = {
+            "areas": self.status,
+            "previous": self.previous_status,
+            "gemeinden": self.gemeinden_status,
+            "kreis": self.kreis_status,
+        }[which]
         if st is None or col not in st.columns or key not in st.index:
             return None
         v = st.at[key, col]
@@ -193,7 +201,9 @@ class ReportData:
         k = self.kreis
         if k is not None and ind in getattr(k, "columns", []) and len(k):
             key = k.index[0]
-            return float(k[ind].iloc[0]) if pd.notna(k[ind].iloc[0]) else np.nan, self.cell_status(key, ind, "kreis")
+            return float(k[ind].iloc[0]) if pd.notna(k[ind].iloc[0]) else np.nan, self.cell_status(
+                key, ind, "kreis"
+            )
         vals = pd.to_numeric(self.areas[ind], errors="coerce")
         return (float(vals.mean()) if vals.notna().any() else np.nan), None
 
@@ -223,14 +233,22 @@ def _access_from_state(results: Mapping, index) -> tuple[pd.DataFrame | None, di
         if isinstance(per_area, pd.DataFrame) and "anteil_innerhalb" in per_area.columns:
             c = f"{name}: anteil_innerhalb"
             cols[c] = per_area["anteil_innerhalb"]
-            meta[c] = {"label": f"{name}: Anteil der Zielgruppe im Einzugsradius", "unit": "%", "decimals": 1}
+            meta[c] = {
+                "label": f"{name}: Anteil der Zielgruppe im Einzugsradius",
+                "unit": "%",
+                "decimals": 1,
+            }
         bb = res.get("bestand_bedarf")
         frame = getattr(bb, "frame", None)
         if isinstance(frame, pd.DataFrame):
             if "versorgung_je_100" in frame.columns:
                 c = f"{name}: versorgung_je_100"
                 cols[c] = frame["versorgung_je_100"]
-                meta[c] = {"label": f"{name}: Plätze je 100 der Zielgruppe", "unit": "", "decimals": 1}
+                meta[c] = {
+                    "label": f"{name}: Plätze je 100 der Zielgruppe",
+                    "unit": "",
+                    "decimals": 1,
+                }
             if "defizit" in frame.columns:
                 c = f"{name}: defizit"
                 cols[c] = frame["defizit"]
@@ -284,23 +302,40 @@ def report_data_from_state(state, *, level: str = "intern", **kw) -> ReportData:
         gemeinden = gem.frame
         if state.gemeinden is not None:
             names = state.gemeinden.drop(columns="geometry", errors="ignore")
-            gemeinden = gemeinden.join(names[[c for c in names.columns if c not in gemeinden.columns]])
+            gemeinden = gemeinden.join(
+                names[[c for c in names.columns if c not in gemeinden.columns]]
+            )
     gemeinden_previous = None
     gcol = _config_value(state, "gebiete", "gemeinde_spalte", "ags")
-    if prev_year is not None and prev_year in getattr(state, "counts", {}) and gcol in state.areas.columns:
+    if (
+        prev_year is not None
+        and prev_year in getattr(state, "counts", {})
+        and gcol in state.areas.columns
+    ):
         from sozialraum.join import rollup_hierarchy
 
         pc = state.counts[prev_year]
         frame = pd.DataFrame(state.areas[[gcol]]).join(pc[[c for c in pc.columns if c != gcol]])
-        prev_roll = rollup_hierarchy(frame, {"gemeinde": gcol}, status=state.status.get(prev_year),
-                                     catalogue=state.catalogue.indicators, lang=getattr(state, "lang", None))
+        prev_roll = rollup_hierarchy(
+            frame,
+            {"gemeinde": gcol},
+            status=state.status.get(prev_year),
+            catalogue=state.catalogue.indicators,
+            lang=getattr(state, "lang", None),
+        )
         gemeinden_previous = prev_roll["gemeinde"].frame
     pcol = kw.get("population_col", "ew_ges")
-    if (previous is not None and prev_year in state.counts and pcol in state.counts[prev_year].columns
-            and pcol not in previous.columns):
+    if (
+        previous is not None
+        and prev_year in state.counts
+        and pcol in state.counts[prev_year].columns
+        and pcol not in previous.columns
+    ):
         previous = previous.join(state.counts[prev_year][[pcol]])  # for the population change
     lisa_params = {c: r.params for c, r in (getattr(state, "lisa", {}) or {}).items()}
-    lisa_params.update({f"gi:{c}": r.params for c, r in (getattr(state, "hotspots", {}) or {}).items()})
+    lisa_params.update(
+        {f"gi:{c}": r.params for c, r in (getattr(state, "hotspots", {}) or {}).items()}
+    )
     cfg = getattr(state, "config", None)
     proj = {}
     try:

@@ -103,8 +103,13 @@ def find_chromium(lang: str | None = None) -> str:
     raise ChromiumError(t(_MSG, "missing", lang))
 
 
-def html_to_pdf(html: str | Path, pdf: str | Path | None = None, *, timeout: float = 60.0,
-                lang: str | None = None) -> Path:
+def html_to_pdf(
+    html: str | Path,
+    pdf: str | Path | None = None,
+    *,
+    timeout: float = 60.0,
+    lang: str | None = None,
+) -> Path:
     """Print one HTML file to PDF with its own Chromium process (``--print-to-pdf``)."""
     L = get_lang(lang)
     html = Path(html).resolve()
@@ -114,15 +119,23 @@ def html_to_pdf(html: str | Path, pdf: str | Path | None = None, *, timeout: flo
     exe = find_chromium(L)
     prof = tempfile.mkdtemp(prefix="sozialraum-chromium-")
     try:
-        cmd = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={prof}", "--no-pdf-header-footer",
-               f"--print-to-pdf={pdf.resolve()}", html.as_uri()]
+        cmd = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={prof}",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf.resolve()}",
+            html.as_uri(),
+        ]
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
             raise ChromiumError(t(_MSG, "timeout", L, file=html.name, sec=timeout)) from None
         if not pdf.is_file() or pdf.stat().st_size == 0:
             err = (proc.stderr or "").strip().splitlines()[-1:] or [""]
-            raise ChromiumError(t(_MSG, "failed", L, file=html.name, rc=proc.returncode, err=err[0]))
+            raise ChromiumError(
+                t(_MSG, "failed", L, file=html.name, rc=proc.returncode, err=err[0])
+            )
     finally:
         shutil.rmtree(prof, ignore_errors=True)
     return pdf
@@ -136,7 +149,13 @@ class _Cdp:
         self.prof = tempfile.mkdtemp(prefix="sozialraum-chromium-")
         to_chrome_r, self._w = os.pipe()
         self._r, from_chrome_w = os.pipe()
-        args = [exe, *CHROMIUM_FLAGS, f"--user-data-dir={self.prof}", "--remote-debugging-pipe", "about:blank"]
+        args = [
+            exe,
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={self.prof}",
+            "--remote-debugging-pipe",
+            "about:blank",
+        ]
         # a tiny Python trampoline puts the pipe ends on fds 3 and 4 (where Chromium expects
         # them) whatever numbers they have here, then becomes Chromium (exec)
         tramp = (
@@ -144,9 +163,13 @@ class _Cdp:
             "r = r if r > 4 else os.dup(r); w = w if w > 4 else os.dup(w); "
             "os.dup2(r, 3); os.dup2(w, 4); os.execv(sys.argv[3], sys.argv[3:])"
         )
-        self.proc = subprocess.Popen([sys.executable, "-c", tramp, str(to_chrome_r), str(from_chrome_w), *args],
-                                     pass_fds=(to_chrome_r, from_chrome_w), stdin=subprocess.DEVNULL,
-                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.proc = subprocess.Popen(
+            [sys.executable, "-c", tramp, str(to_chrome_r), str(from_chrome_w), *args],
+            pass_fds=(to_chrome_r, from_chrome_w),
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self._buf = b""
@@ -168,8 +191,13 @@ class _Cdp:
         msg, self._buf = self._buf.split(b"\0", 1)
         return json.loads(msg)
 
-    def send(self, method: str, params: dict | None = None, session: str | None = None,
-             timeout: float | None = None) -> dict:
+    def send(
+        self,
+        method: str,
+        params: dict | None = None,
+        session: str | None = None,
+        timeout: float | None = None,
+    ) -> dict:
         self._id += 1
         msg = {"id": self._id, "method": method, "params": params or {}}
         if session:
@@ -219,8 +247,14 @@ class _Cdp:
             shutil.rmtree(self.prof, ignore_errors=True)
 
 
-def html_to_pdf_batch(files: Sequence[str | Path], out_dir: str | Path | None = None, *, timeout: float = 120.0,
-                      page_numbers: bool = False, lang: str | None = None) -> list[Path]:
+def html_to_pdf_batch(
+    files: Sequence[str | Path],
+    out_dir: str | Path | None = None,
+    *,
+    timeout: float = 120.0,
+    page_numbers: bool = False,
+    lang: str | None = None,
+) -> list[Path]:
     """Print many HTML files to PDF with one Chromium process (DevTools pipe).
 
     Parameters
@@ -247,15 +281,24 @@ def html_to_pdf_batch(files: Sequence[str | Path], out_dir: str | Path | None = 
         if not f.is_file():
             raise ChromiumError(t(_MSG, "no_html", L, file=f))
     exe = find_chromium(L)
-    outs = [(Path(out_dir) / f.with_suffix(".pdf").name) if out_dir else f.with_suffix(".pdf") for f in files]
+    outs = [
+        (Path(out_dir) / f.with_suffix(".pdf").name) if out_dir else f.with_suffix(".pdf")
+        for f in files
+    ]
     done: list[Path] = []
     cdp = None
     try:
         cdp = _Cdp(exe, timeout)
         target = cdp.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})["sessionId"]
+        session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+            "sessionId"
+        ]
         cdp.send("Page.enable", session=session)
-        opts = {"printBackground": True, "preferCSSPageSize": True, "displayHeaderFooter": page_numbers}
+        opts = {
+            "printBackground": True,
+            "preferCSSPageSize": True,
+            "displayHeaderFooter": page_numbers,
+        }
         if page_numbers:
             opts.update(headerTemplate="<div></div>", footerTemplate=_FOOTER)
         for f, o in zip(files, outs, strict=True):
@@ -265,10 +308,17 @@ def html_to_pdf_batch(files: Sequence[str | Path], out_dir: str | Path | None = 
             res = cdp.send("Page.printToPDF", opts, session=session, timeout=timeout)
             o.write_bytes(base64.b64decode(res["data"]))
             done.append(o)
-    except (TimeoutError, ConnectionError, RuntimeError, OSError, KeyError, json.JSONDecodeError) as exc:
+    except (
+        TimeoutError,
+        ConnectionError,
+        RuntimeError,
+        OSError,
+        KeyError,
+        json.JSONDecodeError,
+    ) as exc:
         warnings.warn(t(_MSG, "fallback", L, err=repr(exc)), SozialraumWarning, stacklevel=2)
         # the pipe failed: print the rest one process per document
-        for f, o in list(zip(files, outs, strict=True))[len(done):]:
+        for f, o in list(zip(files, outs, strict=True))[len(done) :]:
             done.append(html_to_pdf(f, o, timeout=timeout, lang=L))
     finally:
         if cdp is not None:

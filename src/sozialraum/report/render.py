@@ -39,7 +39,14 @@ from sozialraum.errors import InputError
 from sozialraum.monitor.numbers import format_number
 from sozialraum.report.text import format_value
 
-__all__ = ["BUILTIN_TEMPLATES", "DEFAULT_SETTINGS", "keep_units", "make_environment", "render", "resolve_settings"]
+__all__ = [
+    "BUILTIN_TEMPLATES",
+    "DEFAULT_SETTINGS",
+    "keep_units",
+    "make_environment",
+    "render",
+    "resolve_settings",
+]
 
 BUILTIN_TEMPLATES = Path(__file__).parent / "templates"
 
@@ -89,7 +96,9 @@ def _dirs(template_dir) -> list[Path]:
     return dirs
 
 
-def make_environment(template_dir: str | Path | None = None, lang: str | None = "de") -> jinja2.Environment:
+def make_environment(
+    template_dir: str | Path | None = None, lang: str | None = "de"
+) -> jinja2.Environment:
     """Jinja2 environment: ``template_dir`` first, then the built-in templates; autoescape on."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader([str(d) for d in _dirs(template_dir)]),
@@ -130,7 +139,9 @@ def _data_uri(path: Path) -> str:
     return f"data:{mime};base64," + base64.b64encode(path.read_bytes()).decode("ascii")
 
 
-def resolve_settings(settings: Mapping | None = None, template_dir: str | Path | None = None) -> dict:
+def resolve_settings(
+    settings: Mapping | None = None, template_dir: str | Path | None = None
+) -> dict:
     """Defaults ← ``template_dir/einstellungen.toml`` ← ``settings``; the logo becomes a data URI."""
     out = _deep_merge({}, DEFAULT_SETTINGS)
     base = None
@@ -155,8 +166,14 @@ def resolve_settings(settings: Mapping | None = None, template_dir: str | Path |
     return out
 
 
-def render(name: str, context: Mapping, *, template_dir: str | Path | None = None, lang: str | None = "de",
-           env: jinja2.Environment | None = None) -> str:
+def render(
+    name: str,
+    context: Mapping,
+    *,
+    template_dir: str | Path | None = None,
+    lang: str | None = "de",
+    env: jinja2.Environment | None = None,
+) -> str:
     """Render template ``name`` with ``context`` (searching ``template_dir`` first)."""
     env = env or make_environment(template_dir, lang)
     try:

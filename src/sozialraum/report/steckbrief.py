@@ -41,7 +41,13 @@ from sozialraum.report.text import (
     population_sentence,
 )
 
-__all__ = ["area_context", "gemeinde_context", "indicator_rows", "safe_filename", "write_steckbriefe"]
+__all__ = [
+    "area_context",
+    "gemeinde_context",
+    "indicator_rows",
+    "safe_filename",
+    "write_steckbriefe",
+]
 
 _MSG = {
     "kind_sr": {"de": "Sozialraum", "en": "Planning area"},
@@ -82,19 +88,31 @@ _MSG = {
     "gi": {"de": "Hot-Spot-Analyse (Gi*)", "en": "Hot spots (Gi*)"},
     "access_grundschule_m": {"de": "Nächste Grundschule", "en": "Nearest primary school"},
     "access_hausarzt_m": {"de": "Nächste Hausarztpraxis", "en": "Nearest GP"},
-    "access_kita_plaetze_je_100": {"de": "Kita-Plätze je 100 Kinder", "en": "Day-care places per 100 children"},
+    "access_kita_plaetze_je_100": {
+        "de": "Kita-Plätze je 100 Kinder",
+        "en": "Day-care places per 100 children",
+    },
     "access_kita_defizit": {"de": "Fehlende Kita-Plätze", "en": "Missing day-care places"},
-    "pyramid_title": {"de": "Altersaufbau {year} (Anteil in %)", "en": "Age structure {year} (share in %)"},
+    "pyramid_title": {
+        "de": "Altersaufbau {year} (Anteil in %)",
+        "en": "Age structure {year} (share in %)",
+    },
 }
 
-_ACCESS_UNITS = {"grundschule_m": "m", "hausarzt_m": "m", "kita_plaetze_je_100": "", "kita_defizit": ""}
+_ACCESS_UNITS = {
+    "grundschule_m": "m",
+    "hausarzt_m": "m",
+    "kita_plaetze_je_100": "",
+    "kita_defizit": "",
+}
 _ACCESS_DEC = {"grundschule_m": 0, "hausarzt_m": 0, "kita_plaetze_je_100": 1, "kita_defizit": 0}
 
 
 def safe_filename(text: str) -> str:
     """ASCII file name part from a name (``"Mühlwitz/Ost"`` → ``"Muehlwitz_Ost"``)."""
-    s = str(text).translate(str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue",
-                                            "ß": "ss"}))
+    s = str(text).translate(
+        str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+    )
     s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
     s = re.sub(r"[^A-Za-z0-9._-]+", "_", s).strip("_.")
     return s[:60] or "gebiet"
@@ -178,8 +196,14 @@ def _cell(value, code, level: str, unit: str, decimals: int, lang: str) -> tuple
     return txt, True
 
 
-def indicator_rows(data: ReportData, key: str, *, unit_level: str = "areas", settings: Mapping | None = None,
-                   lang: str | None = "de") -> list[dict]:
+def indicator_rows(
+    data: ReportData,
+    key: str,
+    *,
+    unit_level: str = "areas",
+    settings: Mapping | None = None,
+    lang: str | None = "de",
+) -> list[dict]:
     """Table rows (one per indicator) for an area (``unit_level="areas"``) or municipality (``"gemeinden"``)."""
     L = get_lang(lang)
     settings = settings or {}
@@ -214,23 +238,53 @@ def indicator_rows(data: ReportData, key: str, *, unit_level: str = "areas", set
                 pv = np.nan
         ch = _change(value if has else np.nan, pv, unit, direction, dec, L)
         sd = _sd(data, ind, data.areas[ind]) if ind in data.areas.columns else float("nan")
-        cat = compare(value, dist, sd, near=settings.get("nah", 0.25), far=settings.get("fern", 1.0)) if has else None
+        cat = (
+            compare(value, dist, sd, near=settings.get("nah", 0.25), far=settings.get("fern", 1.0))
+            if has
+            else None
+        )
         genus = (settings.get("genus") or {}).get(ind)
         if genus is None and "genus" in data.catalogue.indicators.columns:
             g = data.catalogue.indicators.at[ind, "genus"]
             genus = g if isinstance(g, str) else None
         sentence = indicator_sentence(
-            _label(data, ind, L), value if has else np.nan, dist, unit=unit, sd=sd,
-            status=("geheim" if (code in SECRET_CODES and data.level != "intern") else code), decimals=dec,
-            genus_code=genus, near=settings.get("nah", 0.25), far=settings.get("fern", 1.0), lang=L,
+            _label(data, ind, L),
+            value if has else np.nan,
+            dist,
+            unit=unit,
+            sd=sd,
+            status=("geheim" if (code in SECRET_CODES and data.level != "intern") else code),
+            decimals=dec,
+            genus_code=genus,
+            near=settings.get("nah", 0.25),
+            far=settings.get("fern", 1.0),
+            lang=L,
         )
-        z = (float(value) - float(dist)) / sd if has and not _isnan(dist) and sd and np.isfinite(sd) else np.nan
-        rows.append({
-            "id": ind, "label": _label(data, ind, L), "unit": unit, "dimension": data.catalogue.indicators.at[ind, "dimension"],
-            "value": text, "has_value": has, "raw": float(value) if has else None, "district": dtext,
-            "rank": rank_text, "change": ch["text"], "arrow": ch["arrow"], "arrow_cls": ch["cls"],
-            "compare": cat, "sentence": sentence, "z": z, "status": code,
-        })
+        z = (
+            (float(value) - float(dist)) / sd
+            if has and not _isnan(dist) and sd and np.isfinite(sd)
+            else np.nan
+        )
+        rows.append(
+            {
+                "id": ind,
+                "label": _label(data, ind, L),
+                "unit": unit,
+                "dimension": data.catalogue.indicators.at[ind, "dimension"],
+                "value": text,
+                "has_value": has,
+                "raw": float(value) if has else None,
+                "district": dtext,
+                "rank": rank_text,
+                "change": ch["text"],
+                "arrow": ch["arrow"],
+                "arrow_cls": ch["cls"],
+                "compare": cat,
+                "sentence": sentence,
+                "z": z,
+                "status": code,
+            }
+        )
     return rows
 
 
@@ -249,13 +303,23 @@ def _facts(data: ReportData, frame, key, L, prev_frame=None, which: str = "areas
     pc = data.population_col
     if pc in frame.columns:
         a = _count(data, frame, key, pc, which)
-        facts.append({"label": t(_MSG, "pop", L),
-                      "value": format_number(a, 0, L) if not _isnan(a) else cell_text(data.cell_status(key, pc, which), L)})
+        facts.append(
+            {
+                "label": t(_MSG, "pop", L),
+                "value": format_number(a, 0, L)
+                if not _isnan(a)
+                else cell_text(data.cell_status(key, pc, which), L),
+            }
+        )
         b = _count(data, prev_frame, key, pc, "previous" if which == "areas" else None)
         if not _isnan(a) and not _isnan(b) and b > 0:
             rel = (a - b) / b * 100
-            facts.append({"label": t(_MSG, "pop_change", L),
-                          "value": f"{format_number(a - b, 0, L, sign=True)} ({format_value(rel, '%', 1, L, sign=True)})"})
+            facts.append(
+                {
+                    "label": t(_MSG, "pop_change", L),
+                    "value": f"{format_number(a - b, 0, L, sign=True)} ({format_value(rel, '%', 1, L, sign=True)})",
+                }
+            )
     for col, num in (("u18", "ew_0_17"), ("o65", "ew_65plus"), ("o80", "ew_80plus")):
         a, b = _count(data, frame, key, num, which), _count(data, frame, key, pc, which)
         if not _isnan(a) and not _isnan(b) and b > 0:
@@ -278,8 +342,16 @@ def _spatial(data: ReportData, key: str, L: str) -> list[dict]:
                 vl = {"idx_gesamt": "Gesamtindex" if L == "de" else "overall index"}.get(var, var)
             v = a.at[key, col]
             color_col = col.replace("_cat", "_color")
-            out.append({"what": what, "variable": vl, "value": "–" if _isnan(v) else str(v),
-                        "color": a.at[key, color_col] if color_col in a.columns and not _isnan(a.at[key, color_col]) else "#ffffff"})
+            out.append(
+                {
+                    "what": what,
+                    "variable": vl,
+                    "value": "–" if _isnan(v) else str(v),
+                    "color": a.at[key, color_col]
+                    if color_col in a.columns and not _isnan(a.at[key, color_col])
+                    else "#ffffff",
+                }
+            )
     return out
 
 
@@ -291,7 +363,9 @@ def _access(data: ReportData, key: str, L: str) -> list[dict]:
     for col in acc.columns:
         v = acc.at[key, col]
         meta = (data.access_meta or {}).get(col) or {}
-        lab = meta.get("label") or (t(_MSG, f"access_{col}", L) if f"access_{col}" in _MSG else str(col))
+        lab = meta.get("label") or (
+            t(_MSG, f"access_{col}", L) if f"access_{col}" in _MSG else str(col)
+        )
         dec = int(meta.get("decimals", _ACCESS_DEC.get(col, 1)))
         unit = meta.get("unit", _ACCESS_UNITS.get(col, ""))
         if isinstance(v, str):
@@ -311,8 +385,14 @@ def _pyramid_allowed(data: ReportData, settings: Mapping) -> bool:
     return data.level != "oeffentlich" or bool(settings.get("pyramide_oeffentlich", False))
 
 
-def area_context(data: ReportData, key: str, *, settings: Mapping | None = None, lang: str | None = "de",
-                 charts_on: bool = True) -> dict:
+def area_context(
+    data: ReportData,
+    key: str,
+    *,
+    settings: Mapping | None = None,
+    lang: str | None = "de",
+    charts_on: bool = True,
+) -> dict:
     """Template context of the Steckbrief of planning area ``key``."""
     L = get_lang(lang)
     settings = settings or {}
@@ -325,46 +405,93 @@ def area_context(data: ReportData, key: str, *, settings: Mapping | None = None,
         text_rows = [r for r in rows if r["id"] in chosen]
     else:
         text_rows = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
-        text_rows += [r for r in rows if r["status"] in SECRET_CODES or (r["status"] and not r["has_value"])][:2]
+        text_rows += [
+            r for r in rows if r["status"] in SECRET_CODES or (r["status"] and not r["has_value"])
+        ][:2]
     sentences = [population_sentence(name, _count(data, a, key, data.population_col), lang=L)]
-    rated = bool(a.at[key, "bewertet"]) if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"]) else True
+    rated = (
+        bool(a.at[key, "bewertet"])
+        if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"])
+        else True
+    )
     if "status_klasse" in a.columns:
         if rated and not _isnan(a.at[key, "status_klasse"]):
-            sentences.append(t(_MSG, "classes", L, status=a.at[key, "status_klasse"],
-                               dyn=a.at[key, "dynamik_klasse"] if "dynamik_klasse" in a.columns and not _isnan(a.at[key, "dynamik_klasse"]) else "–"))
+            sentences.append(
+                t(
+                    _MSG,
+                    "classes",
+                    L,
+                    status=a.at[key, "status_klasse"],
+                    dyn=a.at[key, "dynamik_klasse"]
+                    if "dynamik_klasse" in a.columns and not _isnan(a.at[key, "dynamik_klasse"])
+                    else "–",
+                )
+            )
         else:
-            why = a.at[key, "grund"] if "grund" in a.columns and isinstance(a.at[key, "grund"], str) and a.at[key, "grund"] else "–"
+            why = (
+                a.at[key, "grund"]
+                if "grund" in a.columns
+                and isinstance(a.at[key, "grund"], str)
+                and a.at[key, "grund"]
+                else "–"
+            )
             sentences.append(t(_MSG, "not_rated", L, why=why))
     sentences += [r["sentence"] for r in text_rows]
     classes = []
     nb = "nicht bewertet" if L == "de" else "not rated"
-    for col, lab_de, lab_en in (("status_klasse", "Statusklasse", "Status class"),
-                                ("dynamik_klasse", "Dynamikklasse", "Dynamic class"),
-                                ("mss_gruppe", "Status / Dynamik", "Status / dynamic"),
-                                ("idx_gesamt_klasse", "Gesamtindex (Klasse)", "Overall index (class)"),
-                                ("typ_beschreibung", "Gebietstyp", "Area type")):
+    for col, lab_de, lab_en in (
+        ("status_klasse", "Statusklasse", "Status class"),
+        ("dynamik_klasse", "Dynamikklasse", "Dynamic class"),
+        ("mss_gruppe", "Status / Dynamik", "Status / dynamic"),
+        ("idx_gesamt_klasse", "Gesamtindex (Klasse)", "Overall index (class)"),
+        ("typ_beschreibung", "Gebietstyp", "Area type"),
+    ):
         if col in a.columns:
             v = a.at[key, col]
-            classes.append({"label": lab_de if L == "de" else lab_en,
-                            "value": nb if (_isnan(v) or v == "" or not rated) else str(v)})
+            classes.append(
+                {
+                    "label": lab_de if L == "de" else lab_en,
+                    "value": nb if (_isnan(v) or v == "" or not rated) else str(v),
+                }
+            )
     if data.level != "oeffentlich" and "idx_gesamt" in a.columns:
-        classes.append({"label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
-                        "value": format_number(a.at[key, "idx_gesamt"], 2, L) if rated else nb})
+        classes.append(
+            {
+                "label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
+                "value": format_number(a.at[key, "idx_gesamt"], 2, L) if rated else nb,
+            }
+        )
     images = {}
     fmt = settings.get("bildformat", "png")
     if charts_on:
-        images["karte"] = charts.to_data_uri(charts.location_map(a, key, gemeinde_col=data.gemeinde_col,
-                                                                 gemeinden=data.gemeinden, lang=L), fmt)
+        images["karte"] = charts.to_data_uri(
+            charts.location_map(
+                a, key, gemeinde_col=data.gemeinde_col, gemeinden=data.gemeinden, lang=L
+            ),
+            fmt,
+        )
         dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
         if data.level != "oeffentlich" and dims and rated:
-            prof = {lab: float(a.at[key, f"idx_{d}"]) if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
-                    else np.nan for d, lab in dims.items()}
+            prof = {
+                lab: float(a.at[key, f"idx_{d}"])
+                if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
+                else np.nan
+                for d, lab in dims.items()
+            }
             images["profil"] = charts.to_data_uri(charts.profile_chart(prof, lang=L), fmt)
-        if _pyramid_allowed(data, settings) and data.population is not None and data.year is not None:
+        if (
+            _pyramid_allowed(data, settings)
+            and data.population is not None
+            and data.year is not None
+        ):
             fig = charts.pyramid(data.population, key, data.year, lang=L)
             if fig is not None:
                 images["pyramide"] = charts.to_data_uri(fig, fmt)
-    n_units = int(pd.to_numeric(a[data.population_col], errors="coerce").notna().sum()) if data.population_col in a.columns else len(a)
+    n_units = (
+        int(pd.to_numeric(a[data.population_col], errors="coerce").notna().sum())
+        if data.population_col in a.columns
+        else len(a)
+    )
     return {
         "unit": "sozialraum",
         "kind": t(_MSG, "kind_sr", L),
@@ -384,13 +511,26 @@ def area_context(data: ReportData, key: str, *, settings: Mapping | None = None,
         "year": data.year,
         "previous_year": data.previous_year,
         "source_line": t(_MSG, "source", L, src=data.source or "–", date=data.date),
-        "method_note": t(_MSG, "method", L, n_units=format_number(n_units, 0, L), units=t(_MSG, "units_sr", L),
-                         near=format_number(settings.get("nah", 0.25), 2, L), far=format_number(settings.get("fern", 1.0), 1, L)),
+        "method_note": t(
+            _MSG,
+            "method",
+            L,
+            n_units=format_number(n_units, 0, L),
+            units=t(_MSG, "units_sr", L),
+            near=format_number(settings.get("nah", 0.25), 2, L),
+            far=format_number(settings.get("fern", 1.0), 1, L),
+        ),
     }
 
 
-def gemeinde_context(data: ReportData, gkey: str, *, settings: Mapping | None = None, lang: str | None = "de",
-                     charts_on: bool = True) -> dict:
+def gemeinde_context(
+    data: ReportData,
+    gkey: str,
+    *,
+    settings: Mapping | None = None,
+    lang: str | None = "de",
+    charts_on: bool = True,
+) -> dict:
     """Template context of the Steckbrief of municipality ``gkey`` (needs ``data.gemeinden``)."""
     L = get_lang(lang)
     settings = settings or {}
@@ -400,28 +540,54 @@ def gemeinde_context(data: ReportData, gkey: str, *, settings: Mapping | None = 
     text_rows = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
     if settings.get("text_indikatoren"):
         text_rows = [r for r in rows if r["id"] in settings["text_indikatoren"]]
-    sentences = [population_sentence(name, _count(data, g, gkey, data.population_col, "gemeinden"), kind="Gemeinde",
-                                     lang=L)]
+    sentences = [
+        population_sentence(
+            name, _count(data, g, gkey, data.population_col, "gemeinden"), kind="Gemeinde", lang=L
+        )
+    ]
     sentences += [r["sentence"] for r in text_rows]
     a = data.areas
-    members = a[a[data.gemeinde_col].astype(str) == str(gkey)] if data.gemeinde_col in a.columns else a.iloc[:0]
+    members = (
+        a[a[data.gemeinde_col].astype(str) == str(gkey)]
+        if data.gemeinde_col in a.columns
+        else a.iloc[:0]
+    )
     nb = "nicht bewertet" if L == "de" else "not rated"
     area_rows = []
     for k in members.index:
         rated = bool(members.at[k, "bewertet"]) if "bewertet" in members.columns else True
+
         def cls(c, k=k, rated=rated):
             v = members.at[k, c] if c in members.columns else np.nan
             return nb if (not rated or _isnan(v) or v == "") else str(v)
 
-        area_rows.append({"key": k, "name": data.name(k), "status": cls("status_klasse"), "dynamik": cls("dynamik_klasse"),
-                          "typ": (f"Typ {cls('typ')}" if L == "de" else f"type {cls('typ')}") if cls("typ") != nb else nb,
-                          "ew": format_number(members.at[k, data.population_col], 0, L) if data.population_col in members.columns else "–"})
+        area_rows.append(
+            {
+                "key": k,
+                "name": data.name(k),
+                "status": cls("status_klasse"),
+                "dynamik": cls("dynamik_klasse"),
+                "typ": (f"Typ {cls('typ')}" if L == "de" else f"type {cls('typ')}")
+                if cls("typ") != nb
+                else nb,
+                "ew": format_number(members.at[k, data.population_col], 0, L)
+                if data.population_col in members.columns
+                else "–",
+            }
+        )
     images = {}
     fmt = settings.get("bildformat", "png")
     if charts_on and hasattr(g, "geometry") and "geometry" in getattr(g, "columns", []):
-        images["karte"] = charts.to_data_uri(charts.location_map(a, gkey, gemeinde_col=data.gemeinde_col, gemeinden=g,
-                                                                 lang=L), fmt)
-    if charts_on and _pyramid_allowed(data, settings) and data.population is not None and data.year is not None and len(members):
+        images["karte"] = charts.to_data_uri(
+            charts.location_map(a, gkey, gemeinde_col=data.gemeinde_col, gemeinden=g, lang=L), fmt
+        )
+    if (
+        charts_on
+        and _pyramid_allowed(data, settings)
+        and data.population is not None
+        and data.year is not None
+        and len(members)
+    ):
         fig = charts.pyramid(data.population, list(map(str, members.index)), data.year, lang=L)
         if fig is not None:
             images["pyramide"] = charts.to_data_uri(fig, fmt)
@@ -446,8 +612,15 @@ def gemeinde_context(data: ReportData, gkey: str, *, settings: Mapping | None = 
         "year": data.year,
         "previous_year": data.previous_year,
         "source_line": t(_MSG, "source", L, src=data.source or "–", date=data.date),
-        "method_note": t(_MSG, "method", L, n_units=format_number(len(g), 0, L), units=t(_MSG, "units_gem", L),
-                         near=format_number(settings.get("nah", 0.25), 2, L), far=format_number(settings.get("fern", 1.0), 1, L)),
+        "method_note": t(
+            _MSG,
+            "method",
+            L,
+            n_units=format_number(len(g), 0, L),
+            units=t(_MSG, "units_gem", L),
+            near=format_number(settings.get("nah", 0.25), 2, L),
+            far=format_number(settings.get("fern", 1.0), 1, L),
+        ),
     }
 
 
@@ -509,8 +682,11 @@ def write_steckbriefe(
     keys = list(map(str, data.areas.index)) if areas is None else [str(k) for k in areas]
     unknown = [k for k in keys if k not in data.areas.index]
     if unknown:
-        raise InputError(("Unbekannte Gebietsschlüssel: " if L == "de" else "unknown area keys: ") + format_ids(unknown),
-                         ids=unknown)
+        raise InputError(
+            ("Unbekannte Gebietsschlüssel: " if L == "de" else "unknown area keys: ")
+            + format_ids(unknown),
+            ids=unknown,
+        )
     contexts = [area_context(data, k, settings=st, lang=L) for k in keys]
     if municipalities and data.gemeinden is not None:
         gkeys = list(map(str, data.gemeinden.index))

@@ -114,15 +114,87 @@ _ART = {  # nominative, accusative
     "n": ("das", "das"),
     "pl": ("die", "die"),
 }
-_FEM = ("quote", "rate", "armut", "beteiligung", "ung", "heit", "keit", "schaft", "dichte", "zahl", "ziffer",
-        "dauer", "zeit", "lage", "stärke", "größe", "kraft", "distanz", "ion", "tät", "struktur", "fläche",
-        "entfernung", "erreichbarkeit", "versorgung", "belastung", "lücke", "miete", "summe", "spanne")
-_MASC = ("anteil", "saldo", "wert", "index", "bestand", "bedarf", "durchschnitt", "grad", "satz", "stand",
-         "überschuss", "quotient", "koeffizient", "betrag", "zuwachs", "rückgang", "median", "abstand", "weg")
-_NEUT = ("verhältnis", "niveau", "alter", "einkommen", "volumen", "aufkommen", "gewicht", "ergebnis", "angebot",
-         "defizit", "potenzial")
-_PLURAL = ("ungen", "innen", "hilfen", "heiten", "keiten", "ionen", "fälle", "kinder", "personen", "haushalte",
-           "leistungen", "plätze", "einrichtungen")
+_FEM = (
+    "quote",
+    "rate",
+    "armut",
+    "beteiligung",
+    "ung",
+    "heit",
+    "keit",
+    "schaft",
+    "dichte",
+    "zahl",
+    "ziffer",
+    "dauer",
+    "zeit",
+    "lage",
+    "stärke",
+    "größe",
+    "kraft",
+    "distanz",
+    "ion",
+    "tät",
+    "struktur",
+    "fläche",
+    "entfernung",
+    "erreichbarkeit",
+    "versorgung",
+    "belastung",
+    "lücke",
+    "miete",
+    "summe",
+    "spanne",
+)
+_MASC = (
+    "anteil",
+    "saldo",
+    "wert",
+    "index",
+    "bestand",
+    "bedarf",
+    "durchschnitt",
+    "grad",
+    "satz",
+    "stand",
+    "überschuss",
+    "quotient",
+    "koeffizient",
+    "betrag",
+    "zuwachs",
+    "rückgang",
+    "median",
+    "abstand",
+    "weg",
+)
+_NEUT = (
+    "verhältnis",
+    "niveau",
+    "alter",
+    "einkommen",
+    "volumen",
+    "aufkommen",
+    "gewicht",
+    "ergebnis",
+    "angebot",
+    "defizit",
+    "potenzial",
+)
+_PLURAL = (
+    "ungen",
+    "innen",
+    "hilfen",
+    "heiten",
+    "keiten",
+    "ionen",
+    "fälle",
+    "kinder",
+    "personen",
+    "haushalte",
+    "leistungen",
+    "plätze",
+    "einrichtungen",
+)
 
 
 def genus(label: str, explicit: str | None = None) -> str | None:
@@ -144,8 +216,14 @@ def genus(label: str, explicit: str | None = None) -> str | None:
     return None
 
 
-def subject(label: str, lang: str | None = "de", *, case: str = "nom", explicit: str | None = None,
-            capital: bool = False) -> tuple[str, bool]:
+def subject(
+    label: str,
+    lang: str | None = "de",
+    *,
+    case: str = "nom",
+    explicit: str | None = None,
+    capital: bool = False,
+) -> tuple[str, bool]:
     """Noun phrase for an indicator and whether it is plural.
 
     ``subject("SGB-II-Quote")`` → ``("die SGB-II-Quote", False)``;
@@ -182,7 +260,9 @@ def _missing(x) -> bool:
         return True
 
 
-def format_value(x, unit: str | None = None, decimals: int = 1, lang: str | None = "de", *, sign: bool = False) -> str:
+def format_value(
+    x, unit: str | None = None, decimals: int = 1, lang: str | None = "de", *, sign: bool = False
+) -> str:
     """A number with its unit: ``"14,2 %"``, ``"8,9 ‰"``, ``"1.775"`` (German separators)."""
     L = get_lang(lang)
     s = format_number(x, decimals, L, sign=sign)
@@ -199,8 +279,15 @@ def cell_text(code: str | None, lang: str | None = "de") -> str:
     return _CELL.get(code or "fehlt", _CELL["fehlt"])[i]
 
 
-def compare(value: float, district: float, sd: float | None = None, *, near: float = NEAR, far: float = FAR,
-            decimals: int = 1) -> str | None:
+def compare(
+    value: float,
+    district: float,
+    sd: float | None = None,
+    *,
+    near: float = NEAR,
+    far: float = FAR,
+    decimals: int = 1,
+) -> str | None:
     """Category of ``value`` against ``district`` (see module docstring); None if either is missing."""
     if _missing(value) or _missing(district):
         return None
@@ -267,8 +354,17 @@ def indicator_sentence(
         out = t(_MSG, "no_district", L, subj=subj, verb=verb, value=v, ref=ref)
     else:
         cat = compare(value, district, sd, near=near, far=far, decimals=decimals)
-        out = t(_MSG, "sentence", L, subj=subj, verb=verb, value=v, cmp=t(_MSG, cat, L), ref=ref,
-                district=format_value(district, unit, decimals, L))
+        out = t(
+            _MSG,
+            "sentence",
+            L,
+            subj=subj,
+            verb=verb,
+            value=v,
+            cmp=t(_MSG, cat, L),
+            ref=ref,
+            district=format_value(district, unit, decimals, L),
+        )
     if status == "nenner_klein":
         out += t(_MSG, "small", L)
     return out
@@ -279,15 +375,27 @@ _NOUNS = {  # singular, plural, English singular, English plural, German dative 
     "Sozialraum": ("Sozialraum", "Sozialräume", "planning area", "planning areas", "Sozialräumen"),
     "Gemeinde": ("Gemeinde", "Gemeinden", "municipality", "municipalities", "Gemeinden"),
     "Indikator": ("Indikator", "Indikatoren", "indicator", "indicators", "Indikatoren"),
-    "Einwohner": ("Einwohnerin bzw. Einwohner", "Einwohnerinnen und Einwohner", "inhabitant", "inhabitants",
-                  "Einwohnerinnen und Einwohnern"),
+    "Einwohner": (
+        "Einwohnerin bzw. Einwohner",
+        "Einwohnerinnen und Einwohner",
+        "inhabitant",
+        "inhabitants",
+        "Einwohnerinnen und Einwohnern",
+    ),
     "Mensch": ("Mensch", "Menschen", "person", "people", "Menschen"),
     "Einrichtung": ("Einrichtung", "Einrichtungen", "facility", "facilities", "Einrichtungen"),
 }
 
 
-def count_phrase(n: int | float, noun: str, lang: str | None = "de", *, singular: str | None = None,
-                 plural: str | None = None, dative: bool = False) -> str:
+def count_phrase(
+    n: int | float,
+    noun: str,
+    lang: str | None = "de",
+    *,
+    singular: str | None = None,
+    plural: str | None = None,
+    dative: bool = False,
+) -> str:
     """Number and noun in the right number: ``"1 Gebiet"``, ``"3 Gebiete"``, ``"1.775 Menschen"``.
 
     ``dative=True`` gives the German dative plural ("in 80 Sozialräumen").
@@ -311,15 +419,30 @@ def population_sentence(name: str, n, *, kind: str = "Sozialraum", lang: str | N
     L = get_lang(lang)
     one = not _missing(n) and float(n) == 1
     if _missing(n):
-        return ("Für {k} {name} liegt keine Einwohnerzahl vor." if L == "de"
-                else "No population figure is available for {k} {name}.").format(
-            k=("den Sozialraum" if kind == "Sozialraum" else "die Gemeinde") if L == "de"
-            else ("the planning area" if kind == "Sozialraum" else "the municipality"), name=name)
+        return (
+            "Für {k} {name} liegt keine Einwohnerzahl vor."
+            if L == "de"
+            else "No population figure is available for {k} {name}."
+        ).format(
+            k=("den Sozialraum" if kind == "Sozialraum" else "die Gemeinde")
+            if L == "de"
+            else ("the planning area" if kind == "Sozialraum" else "the municipality"),
+            name=name,
+        )
     if L == "de":
         where = f"Im Sozialraum {name}" if kind == "Sozialraum" else f"In der Gemeinde {name}"
-        return t(_MSG, "pop", L, where=where, verb="lebt" if one else "leben", n=count_phrase(n, "Mensch", L))
+        return t(
+            _MSG,
+            "pop",
+            L,
+            where=where,
+            verb="lebt" if one else "leben",
+            n=count_phrase(n, "Mensch", L),
+        )
     where = f"the planning area {name}" if kind == "Sozialraum" else f"the municipality {name}"
-    return t(_MSG, "pop", L, where=where, verb="lives" if one else "live", n=count_phrase(n, "Mensch", L))
+    return t(
+        _MSG, "pop", L, where=where, verb="lives" if one else "live", n=count_phrase(n, "Mensch", L)
+    )
 
 
 def not_rated_sentence(n: int, threshold: float = 300, lang: str | None = "de") -> str:
@@ -327,7 +450,23 @@ def not_rated_sentence(n: int, threshold: float = 300, lang: str | None = "de") 
     L = get_lang(lang)
     one = int(n) == 1
     if L == "de":
-        return t(_MSG, "not_rated", L, n=count_phrase(n, "Gebiet", L), verb="ist" if one else "sind",
-                 pron="es" if one else "sie", have="hat" if one else "haben", thr=format_number(threshold, 0, L))
-    return t(_MSG, "not_rated", L, n=count_phrase(n, "Gebiet", L), verb="is" if one else "are",
-             pron="it" if one else "they", have="has" if one else "have", thr=format_number(threshold, 0, L))
+        return t(
+            _MSG,
+            "not_rated",
+            L,
+            n=count_phrase(n, "Gebiet", L),
+            verb="ist" if one else "sind",
+            pron="es" if one else "sie",
+            have="hat" if one else "haben",
+            thr=format_number(threshold, 0, L),
+        )
+    return t(
+        _MSG,
+        "not_rated",
+        L,
+        n=count_phrase(n, "Gebiet", L),
+        verb="is" if one else "are",
+        pron="it" if one else "they",
+        have="has" if one else "have",
+        thr=format_number(threshold, 0, L),
+    )
