@@ -148,6 +148,11 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "methode": (("naechste", "2sfca", "e2sfca", "netz"), "naechste", "Maß der Erreichbarkeit"),
         "radius_m": ("float", 2000.0, "Einzugsradius in Metern"),
         "bedarf_je_100": ("float", None, "Bedarf je 100 der Zielgruppe (für Bestand–Bedarf)"),
+        "was_waere_wenn": (
+            "points",
+            None,
+            "geplante Einrichtungen [[x, y, Plätze], …] im CRS der Gebiete",
+        ),
     },
     "raster": {
         "bevoelkerung": ("path", None, "Bevölkerungsraster (GeoTIFF) für Nachfragepunkte"),
@@ -284,6 +289,7 @@ def _fmt_type(kind: Any, lang: str) -> str:
             "a list of integers, e.g. [2022, 2023]",
         ),
         "strs": ('eine Liste von Texten, z. B. ["a", "b"]', 'a list of texts, e.g. ["a", "b"]'),
+        "points": ("eine Liste [[x, y, Plätze], …]", "a list [[x, y, places], …]"),
     }
     de, en = names[kind]
     return de if lang == "de" else en
@@ -319,6 +325,20 @@ def _check_value(kind: Any, value: Any) -> Any:
         ):
             raise TypeError
         return list(value)
+    if kind == "points":
+        ok = (
+            isinstance(value, list)
+            and value
+            and all(
+                isinstance(v, list)
+                and len(v) == 3
+                and all(isinstance(x, int | float) and not isinstance(x, bool) for x in v)
+                for v in value
+            )
+        )
+        if not ok:
+            raise TypeError
+        return [[float(x) for x in v] for v in value]
     if kind == "strs":
         if isinstance(value, str):
             return [value]

@@ -174,6 +174,8 @@ def _write_extras(state, intern: Path) -> Files:
         }
         if isinstance(totals, pd.DataFrame):
             sheets["Summen je Szenario"] = totals.reset_index()
+        if d.get("kita") is not None:
+            sheets[f"Kita heute und {d['end_year']}"] = d["kita"].reset_index()
         p = intern / "demografie.xlsx"
         write_excel(sheets, p, title=f"Demografie {state.config['projekt']['name']}")
         files.append(
@@ -207,6 +209,51 @@ def _write_extras(state, intern: Path) -> Files:
                 "atlas database (GeoPackage): area versions, values of all years, measures",
             )
         )
+    if state.lisa:
+        from sozialraum.spatial import cluster_map, moran_scatterplot
+
+        for col, res in state.lisa.items():
+            slug = _slug(col)
+            p = intern / "abbildungen" / f"moran_streudiagramm_{slug}.png"
+            _close(moran_scatterplot(res, p, lang=state.lang))
+            files.append(
+                (p, f"Moran-Streudiagramm ({col}, PNG)", f"Moran scatter plot ({col}, PNG)")
+            )
+            p = intern / "abbildungen" / f"lisa_clusterkarte_{slug}.png"
+            _close(cluster_map(res, p, lang=state.lang))
+            files.append((p, f"LISA-Clusterkarte ({col}, PNG)", f"LISA cluster map ({col}, PNG)"))
+    whatif = {n: a["was_waere_wenn"] for n, a in state.access.items() if "was_waere_wenn" in a}
+    if whatif:
+        sheets = {
+            n[:31]: pd.DataFrame(w.areas if len(w.areas) else w.frame).reset_index()
+            for n, w in whatif.items()
+        }
+        p = intern / "erreichbarkeit_was_waere_wenn.xlsx"
+        write_excel(sheets, p, title="Was wäre, wenn: Versorgung vorher und nachher je Sozialraum")
+        files.append(
+            (
+                p,
+                "Was wäre, wenn: Versorgung mit den geplanten Einrichtungen, vorher und nachher",
+                "what if: supply with the planned facilities, before and after",
+            )
+        )
+    if state.raster.get("check") is not None:
+        p = intern / "raster_abgleich.xlsx"
+        chk = state.raster["check"].copy()
+        if "tabelle" in chk.columns:
+            chk["differenz"] = chk["raster"] - chk["tabelle"]
+        write_excel(
+            {"Raster-Abgleich": chk.reset_index()},
+            p,
+            title="Einwohner je Sozialraum aus dem 100-m-Raster und aus der Tabelle",
+        )
+        files.append(
+            (
+                p,
+                "Einwohner je Sozialraum aus dem Bevölkerungsraster, verglichen mit der Tabelle",
+                "population per area from the raster, compared with the table",
+            )
+        )
     if state.facilities is not None and state.config.get("erreichbarkeit"):
         from sozialraum.raster import distance_surface
 
@@ -226,6 +273,16 @@ def _write_extras(state, intern: Path) -> Files:
                 )
             )
     return files
+
+
+def _close(fig) -> None:
+    """Free a matplotlib figure (the plots are created without pyplot)."""
+    try:
+        import matplotlib.pyplot as plt
+
+        plt.close(fig)
+    except Exception:  # noqa: BLE001 - figures made without pyplot need no closing
+        pass
 
 
 def _slug(name: str) -> str:

@@ -220,6 +220,8 @@ class RunResult:
                 continue
             seen.add(rel)
             lines.append(f"  - {rel}: {text}")
+        for line in self.facts.get("monitor", []):
+            lines.insert(2, "  " + line)
         if self.notes:
             lines.append("  " + t(_MSG, "notes", L, n=len(self.notes), file="hinweise.txt"))
         return "\n".join(lines)
@@ -586,6 +588,7 @@ def run(
         "pop": f"{int(np.nansum(pop)):,}".replace(",", ".") if pop is not None else "–",
         "year": state.year,
     }
+    facts["monitor"] = _monitor_facts(state, L)
     return RunResult(
         out_dir=out,
         files=files,
@@ -594,6 +597,33 @@ def run(
         state=state,
         seconds=time.perf_counter() - t0,
     )
+
+
+def _monitor_facts(state: RunState, lang: str) -> list[str]:
+    """Short lines for the summary: status classes, types, LISA clusters."""
+    if state.monitor is None:
+        return []
+    fr = state.monitor.frame
+    de = lang == "de"
+    out = []
+    if "status_klasse" in fr.columns:
+        counts = fr["status_klasse"].astype(str).value_counts()
+        parts = ", ".join(f"{k} {v}" for k, v in counts.items())
+        out.append(
+            ("Statusklassen (Sozialräume): " if de else "status classes (areas): ") + parts + "."
+        )
+    if "typ" in fr.columns:
+        n = fr["typ"].dropna().nunique()
+        out.append(
+            (f"{n} Gebietstypen" if de else f"{n} area types")
+            + ("; LISA-Cluster Hoch-Hoch: " if de else "; LISA High-High clusters: ")
+            + ", ".join(
+                f"{col} {int((res.frame[res.prefix + 'code'] == 'HH').sum())}"
+                for col, res in state.lisa.items()
+            )
+            + "."
+        )
+    return out
 
 
 def _step_applies(key: str, cfg: RunConfig) -> bool:

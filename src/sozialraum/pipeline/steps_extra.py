@@ -68,7 +68,29 @@ def compute_demography(state):
         )
     res = project(pop, horizon=d["horizont"], lang=state.lang)
     end = int(res.population["year"].max())
+    kita = None
+    if state.facilities is not None and state.config.get("einrichtungen"):
+        from sozialraum.demography import kita_comparison
+
+        ef = state.config["einrichtungen"]
+        fac = state.facilities[state.facilities[ef["kategorie_spalte"]] == "Kita"]
+        if len(fac) and ef["kapazitaet_spalte"] in fac.columns:
+            zones = gpd.GeoDataFrame(
+                {"_sr": state.areas.index.astype(str)},
+                geometry=state.areas.geometry.to_numpy(),
+                crs=state.areas.crs,
+            )
+            joined = gpd.sjoin(fac.to_crs(state.areas.crs), zones, how="inner", predicate="within")
+            places = (
+                joined.groupby("_sr")[ef["kapazitaet_spalte"]]
+                .sum()
+                .reindex(state.areas.index.astype(str), fill_value=0)
+            )
+            kita = kita_comparison(
+                res, places, year=end, base_year=int(pop["year"].max()), lang=state.lang
+            )
     state.demography = {
+        "kita": kita,
         "population": pop,
         "projection": res,
         "groups": age_groups(pop),
@@ -212,6 +234,32 @@ def compute_access(state):
             bbf = bb.frame.add_prefix("bb_")
             out["areas"] = (out["areas"] if "areas" in out else state.areas[["geometry"]]).join(
                 bbf, how="left"
+            )
+        if a.get("was_waere_wenn") and method in ("2sfca", "e2sfca") and has_cap:
+            from sozialraum.access import what_if
+
+            rows = a["was_waere_wenn"]
+            add = gpd.GeoDataFrame(
+                {
+                    "id": [f"neu{i + 1}" for i in range(len(rows))],
+                    ef["kategorie_spalte"]: a["kategorie"],
+                    "name": [f"geplant {i + 1}" for i in range(len(rows))],
+                    cap: [float(r[2]) for r in rows],
+                },
+                geometry=gpd.points_from_xy([r[0] for r in rows], [r[1] for r in rows]),
+                crs=state.areas.crs,
+                index=pd.Index([f"neu{i + 1}" for i in range(len(rows))]),
+            )
+            out["was_waere_wenn"] = what_if(
+                dem,
+                fac,
+                add=add,
+                capacity_col=cap,
+                method=method,
+                demand_col="nachfrage",
+                max_cost=a["radius_m"],
+                area="key",
+                lang=state.lang,
             )
         state.access[name] = out
     return state
