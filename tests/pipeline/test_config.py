@@ -125,3 +125,17 @@ def test_missing_config_file(tmp_path):
 def test_copy_of_shipped_config_validates(cfg_dir):
     shutil.copy(cfg_dir / "monitor.toml", cfg_dir / "copy.toml")
     assert load_config(cfg_dir / "copy.toml")["projekt"]["name"] == "Landkreis Musterland"
+
+
+def test_progress_bar_of_a_long_step(musterland):
+    from sozialraum.pipeline.run import RunState
+
+    lines: list[str] = []
+    cfg = load_config(musterland["examples"] / "monitor.toml")
+    assert RunState(config=cfg, lang="de").progress("x") is None  # silent run: no bar
+    report = RunState(config=cfg, lang="de", echo=lines.append).progress("Steckbriefe")
+    for i in range(1, 92):
+        report(i, 91)
+    assert len(lines) == 11  # once per tenth, plus the end
+    assert lines[-1] == "   Steckbriefe: ██████████ 91/91"
+    assert lines[4].endswith("░░░░░░ 37/91")

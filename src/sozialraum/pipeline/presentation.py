@@ -209,7 +209,13 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         rdata = report_data_from_state(state, level="intern")
         if aus["steckbriefe"]:
             intern_docs = write_steckbriefe(
-                rdata, folder / "intern" / "steckbriefe", pdf=aus["pdf"], lang=L
+                rdata,
+                folder / "intern" / "steckbriefe",
+                pdf=aus["pdf"],
+                lang=L,
+                progress=state.progress(
+                    "Steckbriefe (intern)" if L == "de" else "profiles (internal)"
+                ),
             )
             files += [
                 (p, _doc_description(p, "de"), _doc_description(p, "en")) for p in intern_docs
@@ -289,7 +295,14 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                     )
             if aus["steckbriefe"]:
                 for p in write_steckbriefe(
-                    pdata, pkg / "steckbriefe", municipalities=True, pdf=aus["pdf"], lang=L
+                    pdata,
+                    pkg / "steckbriefe",
+                    municipalities=True,
+                    pdf=aus["pdf"],
+                    lang=L,
+                    progress=state.progress(
+                        "Steckbriefe (öffentlich)" if L == "de" else "profiles (public)"
+                    ),
                 ):
                     files.append(
                         (

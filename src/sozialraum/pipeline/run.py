@@ -134,6 +134,26 @@ class RunState:
     notes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     workdir: Path | None = None
+    echo: Callable[[str], None] | None = None
+
+    def progress(self, what: str) -> Callable[[int, int], None] | None:
+        """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
+        if self.echo is None:
+            return None
+        echo = self.echo
+        shown: set[int] = set()
+
+        def report(done: int, total: int) -> None:
+            if total <= 0:
+                return
+            tenth = done * 10 // total
+            if tenth in shown and done != total:
+                return
+            shown.add(tenth)
+            bar = "█" * tenth + "░" * (10 - tenth)
+            echo(f"   {what}: {bar} {done}/{total}")
+
+        return report
 
     @property
     def year(self) -> int:
@@ -527,7 +547,7 @@ def run(
     handler = logging.FileHandler(tmp / "lauf.log", encoding="utf-8")
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     log.addHandler(handler)
-    state = RunState(config=cfg, lang=L, workdir=tmp)
+    state = RunState(config=cfg, lang=L, workdir=tmp, echo=echo)
     names = STEPS_DE if L == "de" else STEPS_EN
     try:
         with warnings.catch_warnings(record=True) as caught:

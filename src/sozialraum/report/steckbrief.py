@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -636,6 +636,7 @@ def write_steckbriefe(
     settings: Mapping | None = None,
     lang: str | None = "de",
     timeout: float = 120.0,
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Path]:
     """Write one Steckbrief per planning area (and municipality) as HTML and, optionally, PDF.
 
@@ -644,7 +645,8 @@ def write_steckbriefe(
     data
         The report data.
     out_dir
-        Output folder (created); files ``steckbrief_<key>_<name>.html``/``.pdf``
+        Output folder (created); files ``steckbrief_<key>_<name>.html``/``.pdf``.
+        (``progress(done, total)`` is called after each document's content is built.)
         and, with ``combined``, ``steckbriefe_alle.html``/``.pdf``.
     areas
         Area keys (default: all); unknown keys raise :class:`InputError`.
@@ -687,13 +689,22 @@ def write_steckbriefe(
             + format_ids(unknown),
             ids=unknown,
         )
-    contexts = [area_context(data, k, settings=st, lang=L) for k in keys]
+    gkeys: list[str] = []
     if municipalities and data.gemeinden is not None:
         gkeys = list(map(str, data.gemeinden.index))
         if areas is not None and data.gemeinde_col in data.areas.columns:
             wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
             gkeys = [g for g in gkeys if g in wanted]
-        contexts += [gemeinde_context(data, g, settings=st, lang=L) for g in gkeys]
+    total = len(keys) + len(gkeys)
+    contexts = []
+    for k in keys:
+        contexts.append(area_context(data, k, settings=st, lang=L))
+        if progress is not None:
+            progress(len(contexts), total)
+    for g in gkeys:
+        contexts.append(gemeinde_context(data, g, settings=st, lang=L))
+        if progress is not None:
+            progress(len(contexts), total)
     common = {"settings": st, "title": data.title, "lang": L, "level": data.level}
     html_files = []
     for ctx in contexts:
