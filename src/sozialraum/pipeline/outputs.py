@@ -77,6 +77,17 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
         mon = state.monitor.frame.drop(
             columns=[c for c in state.monitor.frame.columns if c in frame.columns]
         )
+        if "bewertet" in mon.columns:
+            # not rated (too few inhabitants): no index values in any output, only "nicht bewertet"
+            rated = mon["bewertet"].astype(bool)
+            idx = [
+                c
+                for c in mon.columns
+                if (c.startswith("idx_") or c in ("status_index", "dynamik_index"))
+                and mon[c].dtype.kind == "f"
+            ]
+            mon = mon.copy()
+            mon.loc[~rated, idx] = float("nan")
         frame = frame.join(mon)
     for col, res in state.lisa.items():
         keep = [c for c in res.frame.columns if c.startswith(res.prefix)]
@@ -91,6 +102,25 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
             columns=lambda c, col=col: f"{c}_{col}" if len(state.hotspots) > 1 else c
         )
         frame = frame.join(sub)
+    # access per area: the main measure of each analysis (internal and for the municipality concerned)
+    from sozialraum.monitor import slugify
+
+    for name, res in state.access.items():
+        per = res.get("areas")
+        if per is None:
+            continue
+        for col in (
+            "versorgung",
+            "distance_m",
+            "travel_time_min",
+            "distance_1",
+            "bb_defizit",
+            "bb_deckungsgrad",
+        ):
+            if col in per.columns:
+                frame[f"zugang_{slugify(name)}_{col}"] = pd.to_numeric(
+                    per[col], errors="coerce"
+                ).reindex(frame.index)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
 
 

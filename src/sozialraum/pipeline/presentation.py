@@ -57,6 +57,24 @@ def _indicator_specs(state, frame, *, level: str):
                 )
             )
     if level != "oeffentlich":
+        for col in frame.columns:
+            if (
+                col.startswith("zugang_")
+                and frame[col].notna().any()
+                and frame[col].dtype.kind == "f"
+            ):
+                specs.append(
+                    Indicator(
+                        col,
+                        title=_access_title(state, col),
+                        unit=_access_unit(col),
+                        year=year,
+                        source=src,
+                        scheme=scheme,
+                        k=k,
+                        decimals=1,
+                    )
+                )
         cat = state.catalogue.indicators
         for iid, row in cat.iterrows():
             if iid in frame.columns and frame[iid].notna().any():
@@ -91,7 +109,7 @@ def write_webmap(
     title: str | None = None,
 ) -> Path:
     """One offline web map of ``frame`` (an area result, already filtered for ``level``)."""
-    from sozialraum.webmap import gi_layer, lisa_layer, make_map, save_map
+    from sozialraum.webmap import CategoryLayer, gi_layer, lisa_layer, make_map, save_map
 
     g = state.config["gebiete"]
     specs = _indicator_specs(state, frame, level=level)
@@ -128,6 +146,38 @@ def write_webmap(
                 kwargs["gi"] = lay
             else:
                 layers.append(lay)
+    # the MSS status and dynamic classes (public: classes only), colours from need (red) to none (blue)
+    status_colors = {
+        "hoch": "#2c7bb6",
+        "mittel": "#ffffbf",
+        "niedrig": "#fdae61",
+        "sehr niedrig": "#d7191c",
+        "nicht bewertet": "#bdbdbd",
+    }
+    dyn_colors = {
+        "positiv": "#1a9641",
+        "stabil": "#ffffbf",
+        "negativ": "#d7191c",
+        "nicht bewertet": "#bdbdbd",
+    }
+    src = state.config["projekt"]["quelle"] or state.config["projekt"]["name"]
+    for col, colors, title_de, title_en in (
+        ("status_klasse", status_colors, "Statusklasse (soziale Lage)", "status class"),
+        ("dynamik_klasse", dyn_colors, "Dynamikklasse (Entwicklung)", "dynamic class"),
+    ):
+        if col in frame.columns and frame[col].notna().any():
+            present = [c for c in colors if c in set(frame[col].dropna().astype(str))]
+            layers.insert(
+                0,
+                CategoryLayer(
+                    col,
+                    title=title_de if de else title_en,
+                    colors=colors,
+                    categories=tuple(present),
+                    source=src,
+                    year=state.year,
+                ),
+            )
     kwargs["category_layers"] = layers
     fac = state.facilities if level != "oeffentlich" or state.facilities is not None else None
     m = make_map(
@@ -155,6 +205,36 @@ def write_webmap(
         **kwargs,
     )
     return save_map(m, path)
+
+
+def _access_title(state, col: str) -> str:
+    """``zugang_<analysis>_<measure>`` → a German title."""
+    for name in state.access:
+        from sozialraum.monitor import slugify
+
+        prefix = f"zugang_{slugify(name)}_"
+        if col.startswith(prefix):
+            what = col[len(prefix) :]
+            label = {
+                "versorgung": "Plätze je 100 (2SFCA)",
+                "distance_m": "Weg zur nächsten Einrichtung",
+                "distance_1": "Luftlinie zur nächsten Einrichtung",
+                "travel_time_min": "Fußweg in Minuten",
+                "bb_defizit": "fehlende Plätze",
+                "bb_deckungsgrad": "Deckungsgrad",
+            }.get(what, what)
+            return f"{name}: {label}"
+    return col
+
+
+def _access_unit(col: str) -> str:
+    if col.endswith(("distance_m", "distance_1")):
+        return "m"
+    if col.endswith("travel_time_min"):
+        return "min"
+    if col.endswith("bb_deckungsgrad"):
+        return "%"
+    return ""
 
 
 def _title(state, col: str) -> str:
