@@ -196,7 +196,11 @@ class RunResult:
                     if top.startswith("kommunal-")
                     else r.rsplit("/", 1)[0]
                 )
-                docs.setdefault(folder + "/", set()).add(Path(r).stem)
+                docs.setdefault(folder + "/", set())
+                if not Path(r).stem.startswith(
+                    "steckbriefe_"
+                ):  # the combined file is not a profile of its own
+                    docs[folder + "/"].add(Path(r).stem)
         docs = {k: len(v) for k, v in docs.items()}
         n_kommunal = len(
             {
@@ -233,7 +237,7 @@ class RunResult:
                         )
                     else:
                         lines.append(
-                            f"  - {folder}: {docs[folder]} Steckbriefe (HTML und PDF) je Sozialraum und Gemeinde"
+                            f"  - {folder}: {docs[folder]} Steckbriefe (HTML und PDF) je Sozialraum und Gemeinde, dazu alle in einer Datei"
                             if L == "de"
                             else f"  - {folder}: {docs[folder]} profiles (HTML and PDF) per planning area and municipality"
                         )
