@@ -11,12 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from sozialraum._i18n import t
+from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError
 
 __all__ = ["run_demo", "find_example_data", "load_musterland"]
 
-YEARS = (2022, 2023, 2024)
 
 _MSG = {
     "no_data": {
@@ -45,34 +44,18 @@ def load_musterland(root: Path, *, lang: str | None = None):
         ``areas`` (GeoDataFrame), ``gemeinden``, ``kreis``, ``catalogue``, and
         ``years``: year → :class:`~sozialraum.join.JoinResult` of both sources.
     """
-    from sozialraum.io import read_areas, read_catalogue, read_table
-    from sozialraum.join import join_tables
+    from sozialraum.pipeline.config import load_config
+    from sozialraum.pipeline.run import RunState, load_inputs
 
-    gpkg = root / "data" / "boundaries" / "musterland.gpkg"
-    ex = root / "examples" / "musterland"
-    areas = read_areas(gpkg, layer="sozialraeume", key="sr_id", name="sr_name", lang=lang)
-    gemeinden = read_areas(gpkg, layer="gemeinden", key="ags", lang=lang)
-    kreis = read_areas(gpkg, layer="kreis", key="ags", lang=lang)
-    catalogue = read_catalogue(ex / "katalog.toml", lang=lang)
-    years = {}
-    for year in YEARS:
-        tables = [
-            read_table(
-                ex / f"indikatoren_{year}.xlsx",
-                sheet="Daten",
-                columns=catalogue,
-                year=year,
-                lang=lang,
-            ),
-            read_table(ex / f"jobcenter_{year}.csv", columns=catalogue, year=year, lang=lang),
-        ]
-        years[year] = join_tables(areas, tables, area_names="sr_name", lang=lang)
+    # the same reading and joining as the yearly run, from Musterland's own config
+    cfg = load_config(Path(root) / "examples" / "musterland" / "monitor.toml", lang=lang)
+    state = load_inputs(RunState(config=cfg, lang=get_lang(lang or cfg.lang)))
     return {
-        "areas": areas,
-        "gemeinden": gemeinden,
-        "kreis": kreis,
-        "catalogue": catalogue,
-        "years": years,
+        "areas": state.areas,
+        "gemeinden": state.gemeinden,
+        "kreis": state.kreis,
+        "catalogue": state.catalogue,
+        "years": state.joined,
     }
 
 

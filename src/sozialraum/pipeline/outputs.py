@@ -66,6 +66,8 @@ def labels_for(state) -> dict[str, str]:
 
 def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """One GeoDataFrame per planning area with counts, rates, monitor and LISA columns."""
+    from sozialraum.pipeline.run import without_unrated_index
+
     y = state.year
     counts = state.counts[y]
     new = [
@@ -77,17 +79,7 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
         mon = state.monitor.frame.drop(
             columns=[c for c in state.monitor.frame.columns if c in frame.columns]
         )
-        if "bewertet" in mon.columns:
-            # not rated (too few inhabitants): no index values in any output, only "nicht bewertet"
-            rated = mon["bewertet"].astype(bool)
-            idx = [
-                c
-                for c in mon.columns
-                if (c.startswith("idx_") or c in ("status_index", "dynamik_index"))
-                and mon[c].dtype.kind == "f"
-            ]
-            mon = mon.copy()
-            mon.loc[~rated, idx] = float("nan")
+        mon = without_unrated_index(mon)
         frame = frame.join(mon)
     for col, res in state.lisa.items():
         keep = [c for c in res.frame.columns if c.startswith(res.prefix)]

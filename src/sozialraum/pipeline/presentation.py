@@ -179,13 +179,18 @@ def write_webmap(
                 ),
             )
     kwargs["category_layers"] = layers
-    fac = state.facilities if level != "oeffentlich" or state.facilities is not None else None
+    bounds = boundaries if boundaries is not None else state.gemeinden
+    label = (
+        g["gemeinden_name"]
+        if bounds is not None and g["gemeinden_name"] in bounds.columns
+        else None
+    )
     m = make_map(
         frame,
         specs,
         name_column=g["name"],
         status=status if status is not None and len(status.columns) else None,
-        facilities=fac,
+        facilities=state.facilities,
         facility_category=state.config["einrichtungen"]["kategorie_spalte"]
         if state.config.get("einrichtungen")
         else "kategorie",
@@ -193,12 +198,8 @@ def write_webmap(
         if state.config.get("einrichtungen")
         else None,
         capacity_unit="Plätze" if state.lang == "de" else "places",
-        boundaries=boundaries if boundaries is not None else state.gemeinden,
-        boundary_label=g["gemeinden_name"]
-        if (boundaries if boundaries is not None else state.gemeinden) is not None
-        and g["gemeinden_name"]
-        in (boundaries if boundaries is not None else state.gemeinden).columns
-        else None,
+        boundaries=bounds,
+        boundary_label=label,
         offline=True,
         title=title or f"{state.config['projekt']['name']} {state.year}",
         lang=state.lang,

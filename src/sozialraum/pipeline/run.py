@@ -63,22 +63,11 @@ _MSG = {
         "de": "{file}: Spalte {col!r} (Gemeindeschlüssel, [gebiete] gemeinde_spalte) fehlt in den Planungsräumen.",
         "en": "{file}: column {col!r} (municipality key, [gebiete] gemeinde_spalte) is missing in the areas.",
     },
-    "no_category": {
-        "de": "[erreichbarkeit] {name}: Kategorie {cat!r} kommt in den Einrichtungen nicht vor (vorhanden: {cats}).",
-        "en": "[erreichbarkeit] {name}: category {cat!r} does not occur in the facilities (present: {cats}).",
-    },
-    "no_variable": {
-        "de": "[erreichbarkeit] {name}: Zielgruppe {var!r} ist keine Variable der Tabellen.",
-        "en": "[erreichbarkeit] {name}: target group {var!r} is not a variable of the tables.",
-    },
-    "no_facilities": {
-        "de": "[erreichbarkeit] braucht einen Abschnitt [einrichtungen] mit einer Datei.",
-        "en": "[erreichbarkeit] needs an [einrichtungen] section with a file.",
-    },
-    "no_roads": {
-        "de": '[erreichbarkeit] {name}: methode = "netz" braucht einen Abschnitt [strassen].',
-        "en": '[erreichbarkeit] {name}: methode = "netz" needs a [strassen] section.',
-    },
+}
+
+_MSG["no_feature"] = {
+    "de": "[raeumlich] merkmale: {col!r} ist weder ein Index noch ein Indikator (vorhanden z. B.: {have}).",
+    "en": "[raeumlich] merkmale: {col!r} is neither an index nor an indicator (e.g.: {have}).",
 }
 
 STEPS_DE = {
@@ -373,20 +362,32 @@ def compute_monitor(state: RunState) -> RunState:
 # --------------------------------------------------------------------------- spatial
 
 
+def without_unrated_index(monitor_frame: pd.DataFrame) -> pd.DataFrame:
+    """The monitor frame with no index values for areas not rated (too few inhabitants).
+
+    Such areas keep only the class "nicht bewertet": in LISA/Gi* they are "kein Wert"
+    (never part of a cluster), and no output shows an index for them.
+    """
+    if "bewertet" not in monitor_frame.columns:
+        return monitor_frame
+    rated = monitor_frame["bewertet"].astype(bool)
+    idx = [
+        c
+        for c in monitor_frame.columns
+        if (c.startswith("idx_") or c in ("status_index", "dynamik_index"))
+        and monitor_frame[c].dtype.kind == "f"
+    ]
+    out = monitor_frame.copy()
+    out.loc[~rated, idx] = np.nan
+    return out
+
+
 def compute_spatial(state: RunState) -> RunState:
     """Weights, global Moran's I, LISA and Gi* for the configured columns."""
     from sozialraum.spatial import build_weights, getis_ord, local_moran, moran
 
     r = state.config["raeumlich"]
-    mon = state.monitor.frame.copy()
-    if "bewertet" in mon.columns:
-        # areas not rated (too few inhabitants) carry no index: "kein Wert" in LISA/Gi*, never a cluster
-        rated = mon["bewertet"].astype(bool)
-        idx_cols = [
-            c for c in mon.columns if c.startswith("idx_") or c in ("status_index", "dynamik_index")
-        ]
-        idx_cols = [c for c in idx_cols if mon[c].dtype.kind == "f"]
-        mon.loc[~rated, idx_cols] = np.nan
+    mon = without_unrated_index(state.monitor.frame)
     data = state.areas[["geometry"]].join(mon).join(state.rates[state.year].rates, rsuffix="_rate")
     state.weights = build_weights(
         state.areas,
@@ -398,7 +399,14 @@ def compute_spatial(state: RunState) -> RunState:
     for i, col in enumerate(r["merkmale"]):
         if col not in data.columns:
             raise InputError(
-                f"[raeumlich] merkmale: {col!r} ist weder ein Index noch ein Indikator.", column=col
+                t(
+                    _MSG,
+                    "no_feature",
+                    state.lang,
+                    col=col,
+                    have=", ".join(sorted(map(str, data.columns))[:12]),
+                ),
+                column=col,
             )
         seed = state.config.seed + i
         state.moran[col] = moran(

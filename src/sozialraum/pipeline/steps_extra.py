@@ -42,6 +42,17 @@ _MSG = {
 }
 
 
+def facility_areas(state, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The facilities with column ``_sr``: the key of the planning area they lie in (NaN outside)."""
+    zones = gpd.GeoDataFrame(
+        {"_sr": state.areas.index.astype(str)},
+        geometry=state.areas.geometry.to_numpy(),
+        crs=state.areas.crs,
+    )
+    fac = facilities.drop(columns=["_sr"], errors="ignore").to_crs(state.areas.crs)
+    return gpd.sjoin(fac, zones, how="left", predicate="within")
+
+
 def compute_demography(state):
     """Age groups, dependency ratios, median age and the cohort-component projection."""
     from sozialraum.demography import (
@@ -75,12 +86,7 @@ def compute_demography(state):
         ef = state.config["einrichtungen"]
         fac = state.facilities[state.facilities[ef["kategorie_spalte"]] == "Kita"]
         if len(fac) and ef["kapazitaet_spalte"] in fac.columns:
-            zones = gpd.GeoDataFrame(
-                {"_sr": state.areas.index.astype(str)},
-                geometry=state.areas.geometry.to_numpy(),
-                crs=state.areas.crs,
-            )
-            joined = gpd.sjoin(fac.to_crs(state.areas.crs), zones, how="inner", predicate="within")
+            joined = facility_areas(state, fac)
             places = (
                 joined.groupby("_sr")[ef["kapazitaet_spalte"]]
                 .sum()
@@ -213,14 +219,7 @@ def compute_access(state):
         else:
             out["areas"] = state.areas[["geometry"]].join(_per_area(res.frame, dem), how="left")
         if a["bedarf_je_100"] and has_cap:
-            zones = gpd.GeoDataFrame(
-                {"_sr": state.areas.index.astype(str)},
-                geometry=state.areas.geometry.to_numpy(),
-                crs=state.areas.crs,
-            )
-            fac_keys = gpd.sjoin(
-                fac.drop(columns=["_sr"], errors="ignore"), zones, how="left", predicate="within"
-            )
+            fac_keys = facility_areas(state, fac)
             bb = bestand_bedarf(
                 pd.DataFrame({"zielgruppe": target}),
                 "zielgruppe",
