@@ -59,3 +59,34 @@ def demo_run(tmp_path_factory, musterland):
 
     out = tmp_path_factory.mktemp("demo") / "out"
     return run(musterland["examples"] / "monitor.toml", out)
+
+
+@pytest.fixture(scope="session")
+def musterland_config(musterland):
+    """Write the Musterland config into a folder, with absolute data paths and lines replaced.
+
+    ``musterland_config(folder, (old, new), ...)`` → path of the written ``monitor.toml``.
+    Every quoted relative path that names a shipped file becomes absolute, so the copy
+    runs from anywhere.
+    """
+    import re
+
+    src = musterland["examples"] / "monitor.toml"
+
+    def absolute(m: re.Match) -> str:
+        rel = m.group(1)
+        target = (src.parent / rel).resolve()
+        return f'"{target}"' if target.exists() or "{jahr}" in rel else m.group(0)
+
+    def write(folder, *replacements):
+        text = re.sub(
+            r'"([^"\n]+\.(?:gpkg|toml|xlsx|csv|tif))"', absolute, src.read_text(encoding="utf-8")
+        )
+        for old, new in replacements:
+            assert old in text, old
+            text = text.replace(old, new)
+        path = folder / "monitor.toml"
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    return write

@@ -12,24 +12,9 @@ from sozialraum.pipeline.config import SCHEMA, load_config, template
 
 
 @pytest.fixture()
-def cfg_dir(musterland, tmp_path):
+def cfg_dir(musterland_config, tmp_path):
     """A copy of the Musterland config whose paths point back to the shipped data."""
-    src = musterland["examples"] / "monitor.toml"
-    text = src.read_text(encoding="utf-8")
-    ex = musterland["examples"]
-    text = text.replace('"../../data/boundaries/musterland.gpkg"', f'"{musterland["boundaries"]}"')
-    for name in (
-        "katalog.toml",
-        "einrichtungen.gpkg",
-        "strassen.gpkg",
-        "bevoelkerung_100m.tif",
-        "grenzen_2025.gpkg",
-        "massnahmen.csv",
-    ):
-        text = text.replace(f'"{name}"', f'"{ex / name}"')
-    for pat in ("indikatoren_{jahr}.xlsx", "jobcenter_{jahr}.csv", "bevoelkerung_alter_{jahr}.csv"):
-        text = text.replace(f'"{pat}"', f'"{ex / pat}"')
-    (tmp_path / "monitor.toml").write_text(text, encoding="utf-8")
+    musterland_config(tmp_path)
     return tmp_path
 
 

@@ -93,35 +93,10 @@ def test_results_are_the_library_results(demo_run):
     assert kreis["ew_ges"].iloc[0] == st.counts[2024]["ew_ges"].sum()
 
 
-def _config_copy(tmp_path, musterland, *replacements):
-    """The Musterland config in ``tmp_path`` with absolute paths and some lines replaced."""
-    cfg = (musterland["examples"] / "monitor.toml").read_text(encoding="utf-8")
-    ex = musterland["examples"]
-    cfg = cfg.replace('"../../data/boundaries/musterland.gpkg"', f'"{musterland["boundaries"]}"')
-    for name in (
-        "katalog.toml",
-        "einrichtungen.gpkg",
-        "strassen.gpkg",
-        "bevoelkerung_100m.tif",
-        "grenzen_2025.gpkg",
-        "massnahmen.csv",
-    ):
-        cfg = cfg.replace(f'"{name}"', f'"{ex / name}"')
-    for pat in ("indikatoren_{jahr}.xlsx", "jobcenter_{jahr}.csv", "bevoelkerung_alter_{jahr}.csv"):
-        cfg = cfg.replace(f'"{pat}"', f'"{ex / pat}"')
-    for old, new in replacements:
-        assert old in cfg, old
-        cfg = cfg.replace(old, new)
-    path = tmp_path / "monitor.toml"
-    path.write_text(cfg, encoding="utf-8")
-    return path
-
-
-def test_rerun_gives_the_same_results(demo_run, tmp_path, musterland):
+def test_rerun_gives_the_same_results(demo_run, tmp_path, musterland_config):
     # the same computations; the slow presentation outputs are switched off for the rerun
-    cfg = _config_copy(
+    cfg = musterland_config(
         tmp_path,
-        musterland,
         ("steckbriefe = true", "steckbriefe = false"),
         ("sozialbericht = true", "sozialbericht = false"),
         ("webkarte = true", "webkarte = false"),
@@ -135,9 +110,9 @@ def test_rerun_gives_the_same_results(demo_run, tmp_path, musterland):
     assert a.geometry.geom_equals_exact(b.geometry, tolerance=0).all()
 
 
-def test_failed_run_leaves_the_previous_output_untouched(tmp_path, musterland):
+def test_failed_run_leaves_the_previous_output_untouched(tmp_path, musterland_config):
     # a target group that no table has: the access step fails half-way through the run
-    _config_copy(tmp_path, musterland, ('zielgruppe = ["ew_6_9"]', 'zielgruppe = ["ew_6_bis_9"]'))
+    musterland_config(tmp_path, ('zielgruppe = ["ew_6_9"]', 'zielgruppe = ["ew_6_bis_9"]'))
     out = tmp_path / "out"
     out.mkdir()
     (out / "alt.txt").write_text("Ergebnis vom letzten Jahr", encoding="utf-8")
