@@ -46,12 +46,7 @@ def numeric_column(
     df: pd.DataFrame, col: str, name: str, lang: str | None, *, allow_nan: bool = False
 ) -> np.ndarray:
     """Return column ``col`` as float array; refuse missing/negative/non-numeric values."""
-    if col not in df.columns:
-        raise InputError(
-            t(_MSG, "no_column", lang, name=name, col=col, cols=", ".join(map(str, df.columns))),
-            file=name,
-            column=col,
-        )
+    require_column(df, col, name, lang)
     vals = pd.to_numeric(df[col], errors="coerce").to_numpy(dtype=float, na_value=np.nan)
     bad = vals < 0
     if not allow_nan:

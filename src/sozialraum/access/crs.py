@@ -134,18 +134,7 @@ def ensure_metric(
         if not is_metric(gdf.crs):
             if not reproject:
                 _refuse(gdf.crs, name, lang)
-            warnings.warn(
-                t(
-                    _MSG,
-                    "geographic_reprojected",
-                    lang,
-                    name=name,
-                    crs=_crs_label(gdf.crs),
-                    target=_crs_label(target),
-                ),
-                SozialraumWarning,
-                stacklevel=2,
-            )
+            _warn_reprojected(gdf.crs, target, name, lang)
         return gdf.to_crs(target)
     if is_metric(gdf.crs):
         return gdf
@@ -156,19 +145,23 @@ def ensure_metric(
         if CRS.from_user_input(gdf.crs).is_geographic
         else DEFAULT_METRIC_CRS
     )
+    _warn_reprojected(gdf.crs, target, name, lang)
+    return gdf.to_crs(target)
+
+
+def _warn_reprojected(crs: object, target: object, name: str, lang: str | None) -> None:
     warnings.warn(
         t(
             _MSG,
             "geographic_reprojected",
             lang,
             name=name,
-            crs=_crs_label(gdf.crs),
+            crs=_crs_label(crs),
             target=_crs_label(target),
         ),
         SozialraumWarning,
-        stacklevel=2,
+        stacklevel=3,  # the caller of ensure_metric
     )
-    return gdf.to_crs(target)
 
 
 def _refuse(crs: object, name: str, lang: str | None) -> None:

@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.monitor.numbers import format_number
 from sozialraum.spatial._common import (
     ALT_LABELS,
     adjust_p,
@@ -117,11 +118,6 @@ def lisa_label(code: str, lang: str | None = None) -> str:
     return _LABELS[code][get_lang(lang)]
 
 
-def _num(x: float, lang: str, digits: int = 3) -> str:
-    s = f"{x:.{digits}f}"
-    return s.replace(".", ",") if lang == "de" else s
-
-
 @dataclass(frozen=True)
 class LisaResult:
     """Result of :func:`local_moran` / :func:`local_moran_bv`.
@@ -174,9 +170,9 @@ class LisaResult:
             n=p["n"],
             perm=perm,
             alt=ALT_LABELS[p["alternative"]][lang],
-            alpha=_num(p["alpha"], lang, 2),
+            alpha=format_number(p["alpha"], 2, lang),
             corr=t(_MSG, p["correction"], lang),
-            I=_num(p["moran_I"], lang),
+            I=format_number(p["moran_I"], 3, lang),
         )
         c = self.counts()
         counts = ", ".join(f"{lisa_label(k, lang)} {int(v)}" for k, v in c.items())
@@ -212,6 +208,9 @@ def _assemble(
     data: pd.DataFrame,
     prep,
     *,
+    column: str | tuple[str, str],
+    permutations: int,
+    seed: int | None,
     I: np.ndarray,  # noqa: E741
     z: np.ndarray,
     p: np.ndarray,
@@ -223,7 +222,8 @@ def _assemble(
     prefix: str,
     lang: str,
     alternative: str,
-) -> tuple[pd.DataFrame, dict]:
+) -> LisaResult:
+    """Build the result frame and the parameters shared by both LISA variants."""
     p_adj = adjust_p(p, correction)
     sig = p_adj <= alpha
     codes_used = _codes(q, sig)
@@ -266,8 +266,13 @@ def _assemble(
         "lang": lang,
         "esda_version": esda_version(),
         "p_value_rule": "p = min(1, 2*(min(#sim>=obs, #sim<=obs)+1)/(permutations+1))",
+        "column": column,
+        "bivariate": not isinstance(column, str),
+        "permutations": int(permutations),
+        "seed": seed,
+        "moran_I": float(I.sum() / (len(prep.used) - 1)),
     }
-    return frame, params
+    return LisaResult(frame=frame, params=params)
 
 
 def local_moran(
@@ -345,9 +350,12 @@ def local_moran(
         p = normal_p(z, alternative)
     std = np.asarray(lm.z, dtype=float)
     lag = np.asarray(wr.sparse @ std).ravel()
-    frame, params = _assemble(
+    return _assemble(
         data,
         prep,
+        column=column,
+        permutations=permutations,
+        seed=seed,
         I=I,
         z=z,
         p=p,
@@ -360,14 +368,6 @@ def local_moran(
         lang=lang,
         alternative=alternative,
     )
-    params.update(
-        column=column,
-        bivariate=False,
-        permutations=int(permutations),
-        seed=seed,
-        moran_I=float(I.sum() / (len(y) - 1)),
-    )
-    return LisaResult(frame=frame, params=params)
 
 
 def local_moran_bv(
@@ -419,9 +419,12 @@ def local_moran_bv(
     zx = (xv - xv.mean()) / xv.std()
     zy = (yv - yv.mean()) / yv.std()
     lag = np.asarray(wr.sparse @ zy).ravel()
-    frame, params = _assemble(
+    return _assemble(
         data,
         prep,
+        column=(x, y),
+        permutations=permutations,
+        seed=seed,
         I=I,
         z=np.asarray(lm.z_sim, dtype=float),
         p=p,
@@ -434,11 +437,3 @@ def local_moran_bv(
         lang=lang,
         alternative=alternative,
     )
-    params.update(
-        column=(x, y),
-        bivariate=True,
-        permutations=int(permutations),
-        seed=seed,
-        moran_I=float(I.sum() / (len(xv) - 1)),
-    )
-    return LisaResult(frame=frame, params=params)

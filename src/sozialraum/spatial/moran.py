@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.monitor.numbers import MISSING, format_number
 from sozialraum.spatial._common import (
     check_common,
     esda_version,
@@ -61,9 +62,8 @@ _MSG = {
 
 def _num(x: float, lang: str, digits: int = 4) -> str:
     if x is None or not np.isfinite(x):
-        return "–"
-    s = f"{x:.{digits}f}"
-    return s.replace(".", ",") if lang == "de" else s
+        return MISSING
+    return format_number(x, digits, lang)
 
 
 @dataclass(frozen=True)

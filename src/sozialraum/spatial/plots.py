@@ -15,6 +15,7 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError
+from sozialraum.monitor.numbers import format_number
 from sozialraum.spatial._common import ALT_LABELS
 
 __all__ = ["cluster_map", "hotspot_map", "moran_scatterplot", "save_figure"]
@@ -52,11 +53,6 @@ _MSG = {
         "en": "File format {suffix!r} is not supported; please use .png, .svg or .pdf.",
     },
 }
-
-
-def _num(x: float, lang: str, d: int = 3) -> str:
-    s = f"{x:.{d}f}"
-    return s.replace(".", ",") if lang == "de" else s
 
 
 def _figure(figsize=(7.0, 6.0)):
@@ -132,7 +128,7 @@ def moran_scatterplot(result: Any, path: str | Path | None = None, *, lang: str 
             "scatter_title",
             lang,
             column=" / ".join(col) if isinstance(col, tuple) else col,
-            I=_num(result.params["moran_I"], lang),
+            I=format_number(result.params["moran_I"], 3, lang),
         )
     )
     ax.legend(loc="best", fontsize=8, frameon=True)
@@ -187,7 +183,7 @@ def cluster_map(result: Any, path: str | Path | None = None, *, lang: str | None
         "sig_note",
         lang,
         alt=ALT_LABELS[p.get("alternative", "two-sided")][lang],
-        alpha=_num(p["alpha"], lang, 2),
+        alpha=format_number(p["alpha"], 2, lang),
         corr=corr,
         perm=t(_MSG, "perm", lang, p=p["permutations"])
         if p["permutations"]

@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import connected_components
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
+from sozialraum.monitor.numbers import format_number
 
 __all__ = ["WeightsResult", "build_weights", "as_weights"]
 
@@ -122,13 +123,6 @@ _MSG = {
 }
 
 
-def _fmt(x: float, lang: str, digits: int = 1) -> str:
-    s = f"{x:,.{digits}f}"
-    if lang == "de":
-        s = s.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
-    return s
-
-
 @dataclass(frozen=True)
 class WeightsResult:
     """Spatial weights with what was found about them.
@@ -211,7 +205,9 @@ class WeightsResult:
             self.kind,
             lang,
             k=p.get("k"),
-            thr=_fmt(p.get("threshold") or 0, lang, 0 if (p.get("threshold") or 0) >= 100 else 3),
+            thr=format_number(
+                p.get("threshold") or 0, 0 if (p.get("threshold") or 0) >= 100 else 3, lang
+            ),
             unit=p.get("unit", "m") if p.get("unit", "m") == "m" else t(_MSG, "crs_unit", lang),
             fn=p.get("function", ""),
         )
@@ -223,7 +219,7 @@ class WeightsResult:
                 kind_label=label,
                 n=self.n,
                 nnz=int(card.sum()),
-                mean=_fmt(float(card.mean()) if len(card) else 0.0, lang),
+                mean=format_number(float(card.mean()) if len(card) else 0.0, 1, lang),
                 min=int(card.min()) if len(card) else 0,
                 max=int(card.max()) if len(card) else 0,
                 std=t(_MSG, "sum_std", lang) if p.get("transform", "R").upper() == "R" else "",
