@@ -385,6 +385,41 @@ def _pyramid_allowed(data: ReportData, settings: Mapping) -> bool:
     return data.level != "oeffentlich" or bool(settings.get("pyramide_oeffentlich", False))
 
 
+def _text_rows(rows: list[dict], settings: Mapping, *, with_missing: bool) -> list[dict]:
+    """Rows told as sentences: ``settings["text_indikatoren"]`` or the four largest ``|z|``.
+
+    ``with_missing`` adds up to two rows whose value is secret or missing.
+    """
+    chosen = settings.get("text_indikatoren")
+    if chosen:
+        return [r for r in rows if r["id"] in chosen]
+    out = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
+    if with_missing:
+        out += [
+            r for r in rows if r["status"] in SECRET_CODES or (r["status"] and not r["has_value"])
+        ][:2]
+    return out
+
+
+def _footer(data: ReportData, settings: Mapping, L: str, n_units: int, units_key: str) -> dict:
+    """Context entries shared by area and municipality Steckbriefe (year, source, method note)."""
+    return {
+        "level": data.level,
+        "year": data.year,
+        "previous_year": data.previous_year,
+        "source_line": t(_MSG, "source", L, src=data.source or "–", date=data.date),
+        "method_note": t(
+            _MSG,
+            "method",
+            L,
+            n_units=format_number(n_units, 0, L),
+            units=t(_MSG, units_key, L),
+            near=format_number(settings.get("nah", 0.25), 2, L),
+            far=format_number(settings.get("fern", 1.0), 1, L),
+        ),
+    }
+
+
 def area_context(
     data: ReportData,
     key: str,
@@ -400,14 +435,7 @@ def area_context(
     name = data.name(key)
     gkey = str(a.at[key, data.gemeinde_col]) if data.gemeinde_col in a.columns else None
     rows = indicator_rows(data, key, settings=settings, lang=L)
-    chosen = settings.get("text_indikatoren")
-    if chosen:
-        text_rows = [r for r in rows if r["id"] in chosen]
-    else:
-        text_rows = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
-        text_rows += [
-            r for r in rows if r["status"] in SECRET_CODES or (r["status"] and not r["has_value"])
-        ][:2]
+    text_rows = _text_rows(rows, settings, with_missing=True)
     sentences = [population_sentence(name, _count(data, a, key, data.population_col), lang=L)]
     rated = (
         bool(a.at[key, "bewertet"])
@@ -507,19 +535,7 @@ def area_context(
         "access": _access(data, key, L),
         "images": images,
         "areas_of_gemeinde": [],
-        "level": data.level,
-        "year": data.year,
-        "previous_year": data.previous_year,
-        "source_line": t(_MSG, "source", L, src=data.source or "–", date=data.date),
-        "method_note": t(
-            _MSG,
-            "method",
-            L,
-            n_units=format_number(n_units, 0, L),
-            units=t(_MSG, "units_sr", L),
-            near=format_number(settings.get("nah", 0.25), 2, L),
-            far=format_number(settings.get("fern", 1.0), 1, L),
-        ),
+        **_footer(data, settings, L, n_units, "units_sr"),
     }
 
 
@@ -537,9 +553,7 @@ def gemeinde_context(
     g = data.gemeinden
     name = data.gemeinde_name(gkey)
     rows = indicator_rows(data, gkey, unit_level="gemeinden", settings=settings, lang=L)
-    text_rows = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
-    if settings.get("text_indikatoren"):
-        text_rows = [r for r in rows if r["id"] in settings["text_indikatoren"]]
+    text_rows = _text_rows(rows, settings, with_missing=False)
     sentences = [
         population_sentence(
             name, _count(data, g, gkey, data.population_col, "gemeinden"), kind="Gemeinde", lang=L
@@ -608,19 +622,7 @@ def gemeinde_context(
         "access": [],
         "images": images,
         "areas_of_gemeinde": area_rows,
-        "level": data.level,
-        "year": data.year,
-        "previous_year": data.previous_year,
-        "source_line": t(_MSG, "source", L, src=data.source or "–", date=data.date),
-        "method_note": t(
-            _MSG,
-            "method",
-            L,
-            n_units=format_number(len(g), 0, L),
-            units=t(_MSG, "units_gem", L),
-            near=format_number(settings.get("nah", 0.25), 2, L),
-            far=format_number(settings.get("fern", 1.0), 1, L),
-        ),
+        **_footer(data, settings, L, len(g), "units_gem"),
     }
 
 

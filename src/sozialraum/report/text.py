@@ -31,11 +31,11 @@ always-correct "der Indikator „…“".
 
 from __future__ import annotations
 
-import math
 import re
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.monitor.numbers import MISSING, format_number
+from sozialraum.monitor.numbers import _is_missing as _missing
 
 __all__ = [
     "FAR",
@@ -249,15 +249,6 @@ def subject(
     if capital:
         text = text[:1].upper() + text[1:]
     return text, plural
-
-
-def _missing(x) -> bool:
-    if x is None:
-        return True
-    try:
-        return bool(x != x) or (isinstance(x, float) and math.isnan(x))
-    except TypeError:
-        return True
 
 
 def format_value(

@@ -7,7 +7,8 @@ import json
 import math
 from collections.abc import Sequence
 
-from sozialraum._i18n import get_lang, t
+from sozialraum._i18n import t
+from sozialraum.monitor.numbers import format_number
 
 _MSG = {
     "first": {"de": "{lo} bis {hi}", "en": "{lo} to {hi}"},
@@ -20,7 +21,8 @@ _MSG = {
 def fmt_number(x: float | None, decimals: int = 1, lang: str | None = None) -> str:
     """Format a number for people: German ``1.234,5`` (default) or English ``1,234.5``.
 
-    ``None``/NaN give an empty string; ``-0,0`` is written ``0,0``.
+    :func:`sozialraum.monitor.numbers.format_number`, except that missing values
+    (``None``/NaN) give an empty string and ``-inf`` is written ``−∞``.
     """
     if x is None:
         return ""
@@ -29,12 +31,7 @@ def fmt_number(x: float | None, decimals: int = 1, lang: str | None = None) -> s
         return ""
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
-    s = f"{x:,.{int(decimals)}f}"
-    if s.lstrip("-").strip("0.,") == "":  # rounds to zero: no minus sign
-        s = s.lstrip("-")
-    if get_lang(lang) == "de":
-        s = s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s
+    return format_number(x, decimals, lang)
 
 
 def class_labels(

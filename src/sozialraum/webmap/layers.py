@@ -240,6 +240,17 @@ def palette(cmap: str, k: int) -> tuple[str, ...]:
     return tuple(mpl.colors.to_hex(cm(p)) for p in pos)
 
 
+def status_for(
+    areas: pd.DataFrame, status: pd.DataFrame | None, col: str, suffix: str
+) -> pd.Series | None:
+    """Status codes of column ``col``: from ``status`` if given, else column ``col + suffix``."""
+    if status is not None and col in status.columns:
+        return status[col].reindex(areas.index)
+    if col + suffix in areas.columns:
+        return areas[col + suffix]
+    return None
+
+
 def hidden_mask(status: pd.Series | None) -> np.ndarray:
     """True where a status code says the value must not be shown.
 

@@ -37,6 +37,7 @@ from .layers import (
     lisa_layer,
     numeric,
     palette,
+    status_for,
     to_hex,
 )
 
@@ -213,16 +214,6 @@ def _need(frame: pd.DataFrame, cols: Iterable[str], what: str, lang: str | None)
             ),
             column=miss[0],
         )
-
-
-def _status_for(
-    areas: pd.DataFrame, status: pd.DataFrame | None, col: str, suffix: str
-) -> pd.Series | None:
-    if status is not None and col in status.columns:
-        return status[col].reindex(areas.index)
-    if col + suffix in areas.columns:
-        return areas[col + suffix]
-    return None
 
 
 def _as_indicator(x: Indicator | str) -> Indicator:
@@ -434,7 +425,7 @@ def make_map(
     def emit_values(spec: Indicator) -> None:
         if not show_values or spec.column in value_cols_emitted:
             return
-        st = _status_for(areas, status, spec.column, status_suffix)
+        st = status_for(areas, status, spec.column, status_suffix)
         y = numeric(areas[spec.column], spec.column)
         txt = format_values(y, st, spec.decimals, spec.unit, lang)
         for p, s in zip(props, txt, strict=False):
@@ -442,7 +433,7 @@ def make_map(
         value_cols_emitted.add(spec.column)
 
     for ind in inds:
-        st = _status_for(areas, status, ind.column, status_suffix)
+        st = status_for(areas, status, ind.column, status_suffix)
         hid = hidden_mask(st) if st is not None else None
         cl = classify(
             areas[ind.column],
@@ -482,7 +473,7 @@ def make_map(
         emit_values(ind)
 
     for cat in cats:
-        st = _status_for(areas, status, cat.column, status_suffix)
+        st = status_for(areas, status, cat.column, status_suffix)
         hid = hidden_mask(st) if st is not None else None
         cl = categorize(areas, cat, hidden=hid)
         default_title = (
@@ -515,7 +506,7 @@ def make_map(
     profile_cfg = []
     for spec in prof:
         emit_values(spec)
-        st = _status_for(areas, status, spec.column, status_suffix)
+        st = status_for(areas, status, spec.column, status_suffix)
         y = numeric(areas[spec.column], spec.column)
         hid = hidden_mask(st) if st is not None else np.zeros(len(y), dtype=bool)
         if averages is not None and spec.column in averages:

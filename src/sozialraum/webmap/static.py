@@ -21,6 +21,7 @@ from .layers import (
     categorize,
     classify,
     hidden_mask,
+    status_for,
 )
 
 _MSG = {
@@ -40,16 +41,6 @@ def _nice_length(width_m: float) -> float:
         if f * exp <= target:
             return f * exp
     return exp
-
-
-def _status_for(
-    areas: pd.DataFrame, status: pd.DataFrame | None, col: str, suffix: str
-) -> pd.Series | None:
-    if status is not None and col in status.columns:
-        return status[col].reindex(areas.index)
-    if col + suffix in areas.columns:
-        return areas[col + suffix]
-    return None
 
 
 def static_map(
@@ -95,7 +86,7 @@ def static_map(
 
     lang = get_lang(lang)
     spec = Indicator(column=layer) if isinstance(layer, str) else layer
-    st = _status_for(areas, status, spec.column, status_suffix)
+    st = status_for(areas, status, spec.column, status_suffix)
     hid = hidden_mask(st) if st is not None else None
     if isinstance(spec, CategoryLayer):
         cl: Classes = categorize(areas, spec, hidden=hid)
