@@ -27,7 +27,7 @@ import numpy as np
 import pandas as pd
 import shapely
 
-from sozialraum._i18n import get_lang, t
+from sozialraum._i18n import t
 from sozialraum.atlas._backend import GpkgBackend, PostgisBackend
 from sozialraum.atlas.schema import create_schema
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
@@ -98,6 +98,7 @@ _MSG = {
         "de": "{file}: Das Jahr der Tabelle ist unbekannt; bitte year= / --jahr angeben.",
         "en": "{file}: the table's year is unknown; pass year= / --year.",
     },
+    "key_row": {"de": "{key} (Zeile {row})", "en": "{key} (row {row})"},
     "orphans": {
         "de": "{file}: {n} Zeile(n) mit Schlüsseln, die es im Gebietsstand {version!r} nicht gibt: "
         "{rows}. Nichts importiert; bitte die Schlüssel korrigieren (oder version= angeben).",
@@ -145,6 +146,10 @@ _MSG = {
         "en": "{year}: values carried from area version {a!r} to {b!r} (by area share; split "
         "areas are marked 'unsicher', shares there 'nicht_sinnvoll').",
     },
+    "what_areas": {"de": "Gebiete", "en": "areas"},
+    "what_indicators": {"de": "Indikatoren", "en": "indicators"},
+    "what_targets": {"de": "Zielindikatoren", "en": "target indicators"},
+    "what_columns": {"de": "Spalten", "en": "columns"},
     "unknown_ids": {
         "de": "Unbekannte {what}: {ids} (vorhanden z. B.: {have}).",
         "en": "unknown {what}: {ids} (present e.g.: {have}).",
@@ -187,6 +192,21 @@ _MSG = {
         "en": "facilities: column {col!r} is missing (present: {have}).",
     },
 }
+
+
+def _unknown_ids_error(lang, what: str, ids: list, have: list) -> InputError:
+    """The error for ids (of ``what``: areas, indicators, targets, columns) the atlas lacks."""
+    return InputError(
+        t(
+            _MSG,
+            "unknown_ids",
+            lang,
+            what=t(_MSG, f"what_{what}", lang),
+            ids=format_ids(ids),
+            have=format_ids(have),
+        ),
+        ids=ids,
+    )
 
 
 def _now() -> str:
@@ -847,19 +867,19 @@ class Atlas:
                 k: v for k, v in cat.variables["source"].items() if isinstance(v, str) and v
             }
         parts = []
+        areas_of: dict[str, gpd.GeoDataFrame] = {}  # one read per area version, not per year
         for y in years:
             ty = table.for_year(y) if len(years) > 1 or table.year != y else table
             v = version or self.version_for(int(y))
-            areas = self.areas(v)
+            if v not in areas_of:
+                areas_of[v] = self.areas(v)[["name", "geometry"]]
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore", SozialraumWarning)
-                res = join_table(areas[["name", "geometry"]], ty, lang=L)
+                res = join_table(areas_of[v], ty, lang=L)
             orphans = res.report.rows_without_area
             if len(orphans):
                 rows = [
-                    f"{k} (Zeile {int(r)})"
-                    if pd.notna(r) and get_lang(L) == "de"
-                    else (f"{k} (row {int(r)})" if pd.notna(r) else str(k))
+                    t(_MSG, "key_row", L, key=k, row=int(r)) if pd.notna(r) else str(k)
                     for k, r in zip(orphans["key"], orphans["row"], strict=True)
                 ]
                 first_row = orphans["row"].iloc[0]
@@ -1097,17 +1117,7 @@ class Atlas:
             keep = [str(a) for a in areas]
             missing = [a for a in keep if a not in vals.index]
             if missing:
-                raise InputError(
-                    t(
-                        _MSG,
-                        "unknown_ids",
-                        self.lang,
-                        what="Gebiete" if get_lang(self.lang) == "de" else "areas",
-                        ids=format_ids(missing),
-                        have=format_ids(list(vals.index[:5])),
-                    ),
-                    ids=missing,
-                )
+                raise _unknown_ids_error(self.lang, "areas", missing, list(vals.index[:5]))
             vals, st, ar = vals.loc[keep], st.loc[keep], ar.loc[keep]
         vals.index.name = st.index.name = "key"
         frame = gpd.GeoDataFrame(
@@ -1192,17 +1202,7 @@ class Atlas:
         if indicators is not None:
             unknown = [i for i in indicators if i not in ind.index]
             if unknown:
-                raise InputError(
-                    t(
-                        _MSG,
-                        "unknown_ids",
-                        self.lang,
-                        what="Indikatoren" if get_lang(self.lang) == "de" else "indicators",
-                        ids=format_ids(unknown),
-                        have=format_ids(list(ind.index[:5])),
-                    ),
-                    ids=unknown,
-                )
+                raise _unknown_ids_error(self.lang, "indicators", unknown, list(ind.index[:5]))
             ind = ind.loc[list(indicators)]
         rates = compute_rates(
             counts, ind, status=sel.status, min_denominator=min_denominator, lang=self.lang
@@ -1251,7 +1251,7 @@ class Atlas:
                         _MSG,
                         "unknown_ids",
                         self.lang,
-                        what="Gebiete" if get_lang(self.lang) == "de" else "areas",
+                        what=t(_MSG, "what_areas", self.lang),
                         ids=area,
                         have="—",
                     ),
@@ -1683,33 +1683,13 @@ class Atlas:
         keys = [str(a) for a in areas]
         unknown = [k for k in keys if k not in ar.index]
         if unknown:
-            raise InputError(
-                t(
-                    _MSG,
-                    "unknown_ids",
-                    L,
-                    what="Gebiete" if get_lang(L) == "de" else "areas",
-                    ids=format_ids(unknown),
-                    have=format_ids(list(ar.index[:5])),
-                ),
-                ids=unknown,
-            )
+            raise _unknown_ids_error(L, "areas", unknown, list(ar.index[:5]))
         cat = self.catalogue()
         if cat is not None:
             known = set(cat.indicators.index) | set(cat.variables.index)
             bad = [x for x in targets if x not in known]
             if bad:
-                raise InputError(
-                    t(
-                        _MSG,
-                        "unknown_ids",
-                        L,
-                        what="Zielindikatoren" if get_lang(L) == "de" else "target indicators",
-                        ids=format_ids(bad),
-                        have=format_ids(list(cat.indicators.index[:5])),
-                    ),
-                    ids=bad,
-                )
+                raise _unknown_ids_error(L, "targets", bad, list(cat.indicators.index[:5]))
         with b.transaction():
             if b.scalar("SELECT count(*) FROM atlas_measures WHERE measure_id=?", (measure_id,)):
                 raise InputError(t(_MSG, "measure_exists", L, id=measure_id))
@@ -1812,17 +1792,7 @@ class Atlas:
                 keep = [c for c in columns if c in st.columns]
                 unknown = [c for c in columns if c not in st.columns]
                 if unknown:
-                    raise InputError(
-                        t(
-                            _MSG,
-                            "unknown_ids",
-                            self.lang,
-                            what="Spalten" if get_lang(self.lang) == "de" else "columns",
-                            ids=format_ids(unknown),
-                            have=format_ids(list(st.columns[:5])),
-                        ),
-                        ids=unknown,
-                    )
+                    raise _unknown_ids_error(self.lang, "columns", unknown, list(st.columns[:5]))
                 frame = frame[["name", "parent", *keep, "geometry"]]
                 st = st[keep]
             if release is not None:

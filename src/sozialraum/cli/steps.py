@@ -175,16 +175,14 @@ def _written(args, path) -> int:
 
 def cmd_index(args) -> int:
     from sozialraum.io import read_catalogue, write_gpkg
-    from sozialraum.monitor import compute_rates, run_monitor
+    from sozialraum.monitor import run_monitor
 
     areas = _areas(args)
     cat = read_catalogue(args.catalogue, lang=args.lang)
-    counts = areas.drop(columns="geometry").apply(
-        lambda s: s if s.dtype.kind in "if" else s, axis=0
-    )
+    counts = areas.drop(columns="geometry")
     counts = counts[[c for c in counts.columns if counts[c].dtype.kind in "if"]]
-    rates = compute_rates(counts, cat.indicators, min_denominator=args.min_nenner, lang=args.lang)
     mon = run_monitor(counts, cat, min_denominator=args.min_nenner, seed=args.seed, lang=args.lang)
+    rates = mon.rates  # the raw rates of the (only) year: computed once, inside the monitor
     out = areas.join(rates.rates[[c for c in rates.rates.columns if c not in areas.columns]])
     out = out.join(mon.frame[[c for c in mon.frame.columns if c not in out.columns]])
     write_gpkg(out, args.out, layer="index", status=rates.status, append_layer=False)

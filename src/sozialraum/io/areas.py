@@ -19,6 +19,7 @@ import shapely
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
+from sozialraum.io.keys import restore_leading_zeros
 
 __all__ = ["read_areas", "check_areas", "ensure_metric"]
 
@@ -206,8 +207,7 @@ def _keys_as_text(
             col = col.astype(str)
     keys = col.astype(str).str.strip()
     if key_width is not None:
-        digits = keys.str.fullmatch(r"\d+")
-        keys = keys.where(~digits, keys.str.zfill(key_width))
+        keys = restore_leading_zeros(keys, key_width)
     dup = keys[keys.duplicated(keep=False)]
     if len(dup):
         raise InputError(

@@ -544,38 +544,26 @@ def _read_grid(path: Path, *, sheet, encoding, delimiter, lang):
         try:
             names = wb.sheetnames
             if sheet is None:
-                name = names[0]
+                matches = names[:1]
             elif isinstance(sheet, int) and not isinstance(sheet, bool):
-                if not -len(names) <= sheet < len(names):
-                    raise InputError(
-                        t(
-                            _MSG,
-                            "no_sheet",
-                            lang,
-                            file=src,
-                            sheet=sheet,
-                            sheets=", ".join(map(repr, names)),
-                        ),
-                        file=str(path),
-                    )
-                name = names[sheet]
+                matches = [names[sheet]] if -len(names) <= sheet < len(names) else []
             else:
                 matches = [n for n in names if n == sheet] or [
                     n for n in names if normalise_header(n) == normalise_header(sheet)
                 ]
-                if not matches:
-                    raise InputError(
-                        t(
-                            _MSG,
-                            "no_sheet",
-                            lang,
-                            file=src,
-                            sheet=sheet,
-                            sheets=", ".join(map(repr, names)),
-                        ),
-                        file=str(path),
-                    )
-                name = matches[0]
+            if not matches:
+                raise InputError(
+                    t(
+                        _MSG,
+                        "no_sheet",
+                        lang,
+                        file=src,
+                        sheet=sheet,
+                        sheets=", ".join(map(repr, names)),
+                    ),
+                    file=str(path),
+                )
+            name = matches[0]
             ws = wb[name]
             ws.reset_dimensions()
             data = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
@@ -1250,6 +1238,24 @@ def _column_mapping(columns) -> tuple[dict[str, str] | None, list[str]]:
     raise TypeError("columns must be a Catalogue or a mapping header → id")
 
 
+def _unknown_cells(col: pd.Series, unknown: pd.Series, rows, header: str) -> list:
+    """``(row, header, text)`` of each cell flagged in ``unknown`` (an unknown symbol)."""
+    hits = np.flatnonzero(unknown.to_numpy(dtype=bool))
+    if not len(hits):
+        return []
+    raw = col.reset_index(drop=True)
+    return [(int(rows[i]), header, str(raw.iloc[i]).strip()) for i in hits]
+
+
+def _warn_unmapped(cols: list[str], source: str, lang) -> None:
+    """Warn about value columns (headers) that the catalogue or mapping does not name."""
+    warnings.warn(
+        t(_MSG, "unmapped", lang, file=source, n=len(cols), cols=", ".join(map(repr, cols))),
+        SozialraumWarning,
+        stacklevel=4,
+    )
+
+
 def _unknown_error(cells: list[tuple[int, str, str]], source, lang) -> InputError:
     row, col, text = cells[0]
     more = ""
@@ -1323,19 +1329,18 @@ def _wide(
     used: dict[str, int] = {}
     for j in value_js:
         hd = headers[j]
-        target = mapping.get(normalise_header(hd)) if mapping is not None else None
-        if target is None and mapping is not None:
-            target = mapping.get(_compact(hd)) if _compact(hd) in mapping else None
+        target = None
+        if mapping is not None:
+            target = mapping.get(normalise_header(hd))
+            if target is None:
+                target = mapping.get(_compact(hd))
         v, s, u = _parse(body.iloc[:, j], ctx)
         nfilled = int((s != "fehlt").fillna(True).sum())
         if target is None and nfilled and u.sum() * 2 > nfilled and not v.notna().any():
             # a text column (remarks, a second name): kept in meta["text_columns"]
             text_cols[hd] = body.iloc[:, j].reset_index(drop=True).to_numpy(dtype=object)
             continue
-        if u.any():
-            raw = body.iloc[:, j].reset_index(drop=True)
-            for i in np.flatnonzero(u.to_numpy(dtype=bool)):
-                unknown_cells.append((int(rows[i]), hd, str(raw.iloc[i]).strip()))
+        unknown_cells += _unknown_cells(body.iloc[:, j], u, rows, hd)
         _count_user_symbols(body.iloc[:, j], ctx["symbols"], used)
         col_id = target if target is not None else hd
         if target is None and mapping is not None:
@@ -1358,18 +1363,7 @@ def _wide(
             file=source,
         )
     if unmapped and warn_unmapped:
-        warnings.warn(
-            t(
-                _MSG,
-                "unmapped",
-                lang,
-                file=source,
-                n=len(unmapped),
-                cols=", ".join(map(repr, unmapped)),
-            ),
-            SozialraumWarning,
-            stacklevel=3,
-        )
+        _warn_unmapped(unmapped, source, lang)
     values = pd.DataFrame(vals, index=index, dtype="float64")
     status = pd.DataFrame(stats, index=index).astype("string")
     names = None
@@ -1414,28 +1408,13 @@ def _long(body, keys, years, headers, kj, nj, ij, vj, mapping, required, ctx, mi
         ind = norm.map(mapping)
         unmapped = sorted(set(ind_raw[ind.isna()]))
         if unmapped:
-            warnings.warn(
-                t(
-                    _MSG,
-                    "unmapped",
-                    lang,
-                    file=source,
-                    n=len(unmapped),
-                    cols=", ".join(map(repr, unmapped)),
-                ),
-                SozialraumWarning,
-                stacklevel=3,
-            )
+            _warn_unmapped(unmapped, source, lang)
         ind = ind.fillna(ind_raw)
     else:
         ind = ind_raw
     v, s, u = _parse(body.iloc[:, vj], ctx)
-    if u.any():
-        raw = body.iloc[:, vj].reset_index(drop=True)
-        cells = [
-            (int(rows[i]), headers[vj], str(raw.iloc[i]).strip())
-            for i in np.flatnonzero(u.to_numpy())
-        ]
+    cells = _unknown_cells(body.iloc[:, vj], u, rows, headers[vj])
+    if cells:
         raise _unknown_error(cells, source, lang)
     used: dict[str, int] = {}
     _count_user_symbols(body.iloc[:, vj], ctx["symbols"], used)

@@ -13,6 +13,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import JoinError, SozialraumWarning, format_ids
+from sozialraum.io.keys import restore_leading_zeros, truncated_mask
 from sozialraum.join.report import JoinReport
 
 __all__ = ["JoinResult", "join_table", "join_tables"]
@@ -117,9 +118,7 @@ def _select_year(table, year: int | None, lang: str | None):
 
 def _row_numbers(table, keys: Sequence[str]) -> list[object]:
     rows = table.meta.get("rows") if isinstance(table.meta, dict) else None
-    if isinstance(rows, pd.Series):
-        return [rows.get(k, np.nan) for k in keys]
-    if isinstance(rows, dict):
+    if isinstance(rows, (pd.Series, dict)):
         return [rows.get(k, np.nan) for k in keys]
     return [np.nan] * len(keys)
 
@@ -135,10 +134,10 @@ def _restore_zeros(keys: pd.Index, area_keys: pd.Index) -> tuple[pd.Index, pd.Da
         return keys, empty
     width = int(widths[0])
     s = pd.Series(keys.astype(str))
-    fix = s.str.fullmatch(r"\d+") & (s.str.len() < width)
+    fix = truncated_mask(s, width)
     if not fix.any():
         return keys, empty
-    padded = s.where(~fix, s.str.zfill(width))
+    padded = restore_leading_zeros(s, width)
     # only restore where the padded key is an area key (a true lost zero, not a typo)
     valid = fix & padded.isin(set(a))
     restored = s.where(~valid, padded)
@@ -241,8 +240,8 @@ def join_table(
     orphan_keys = list(keys[~in_areas])
     area_name_map = areas[area_names].astype(str) if area_names and area_names in areas else None
     suggestions, suggestion_names = [], []
+    pool = without_data or list(area_keys)
     for k in orphan_keys:
-        pool = without_data or list(area_keys)
         cand = difflib.get_close_matches(k, pool, n=1, cutoff=0.6)
         if not cand and names is not None and area_name_map is not None:
             nm = str(names.get(k, ""))
@@ -296,9 +295,7 @@ def join_table(
     st = status.reindex(area_keys).astype("string")
     st.index = areas.index
     if without_data:
-        mask = pd.Series(areas.index.astype(str).isin(without_data), index=areas.index)
-        for col in st.columns:
-            st.loc[mask, col] = "keine_daten"
+        st.loc[areas.index.astype(str).isin(without_data), :] = "keine_daten"
     clash = [c for c in add.columns if c in areas.columns]
     if clash:
         raise JoinError(
