@@ -141,6 +141,16 @@ def kita_supply(
     return out, status
 
 
+def _one_scenario(frame: pd.DataFrame, scenario: str | None, lang: str | None) -> pd.DataFrame:
+    """The rows of ``scenario`` (level dropped) if ``frame`` has a ``szenario`` level."""
+    if "szenario" not in frame.index.names:
+        return frame
+    have = sorted(set(frame.index.get_level_values("szenario")))
+    if scenario not in have:
+        raise InputError(t(_MSG, "unknown_scenario", lang, name=scenario, have=", ".join(have)))
+    return frame.xs(scenario, level="szenario")
+
+
 def kita_comparison(
     pop,
     places: pd.Series,
@@ -158,11 +168,7 @@ def kita_comparison(
     ``defizit_<y>``, ``veraenderung_kinder`` (absolute). ``base_year`` defaults to the first year.
     """
     vals, _ = kita_supply(pop, places, ages=ages, target_rate=target_rate, lang=lang)
-    if "szenario" in vals.index.names:
-        have = sorted(set(vals.index.get_level_values("szenario")))
-        if scenario not in have:
-            raise InputError(t(_MSG, "unknown_scenario", lang, name=scenario, have=", ".join(have)))
-        vals = vals.xs(scenario, level="szenario")
+    vals = _one_scenario(vals, scenario, lang)
     years = sorted(set(vals.index.get_level_values("year")))
     b = years[0] if base_year is None else base_year
     now, fut = vals.xs(b, level="year"), vals.xs(year, level="year")
@@ -227,11 +233,7 @@ def projection_layer(
     from sozialraum.demography.groups import change_rates
 
     tab = age_groups(_long(pop), groups, lang=lang)
-    if "szenario" in tab.index.names:
-        have = sorted(set(tab.index.get_level_values("szenario")))
-        if scenario not in have:
-            raise InputError(t(_MSG, "unknown_scenario", lang, name=scenario, have=", ".join(have)))
-        tab = tab.xs(scenario, level="szenario")
+    tab = _one_scenario(tab, scenario, lang)
     now = tab.xs(year, level="year").copy()
     gcols = [c for c in now.columns if c != "ew_ges"]
     with np.errstate(divide="ignore", invalid="ignore"):

@@ -276,15 +276,15 @@ class ProjectionResult:
             from_array(self.values[j], self.keys, self.years, extra={"szenario": s})
             for j, s in enumerate(self.scenarios)
         ]
-        out = pd.concat(parts, ignore_index=True)
-        if self.params.rounded:
-            out["anzahl"] = out["anzahl"].round().astype("int64")
-        return out
+        return self._counts(pd.concat(parts, ignore_index=True))
 
     def scenario(self, name: str) -> pd.DataFrame:
         """Long frame of one scenario (without the ``szenario`` column)."""
         j = self.scenarios.index(name)
-        out = from_array(self.values[j], self.keys, self.years)
+        return self._counts(from_array(self.values[j], self.keys, self.years))
+
+    def _counts(self, out: pd.DataFrame) -> pd.DataFrame:
+        """``anzahl`` as whole persons when the projection was rounded."""
         if self.params.rounded:
             out["anzahl"] = out["anzahl"].round().astype("int64")
         return out

@@ -288,8 +288,8 @@ def _read_xlsx(path: Path) -> list[_Table]:
 
 
 def _read_csv(path: Path) -> list[_Table]:
-    raw = path.read_text(encoding="utf-8-sig", errors="replace")
-    first = raw.splitlines()[0] if raw else ""
+    with open(path, encoding="utf-8-sig", errors="replace") as fh:
+        first = fh.readline()  # the header decides the separator; no need to read it all twice
     sep = ";" if first.count(";") >= first.count(",") else ","
     df = pd.read_csv(path, sep=sep, dtype=str, encoding="utf-8-sig", keep_default_na=False)
     return [_Table(path.name, "", df, "de" if sep == ";" else "en")]

@@ -23,7 +23,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError
-from sozialraum.privacy.suppression import SECRET_CODES, public_status
+from sozialraum.privacy.suppression import _is_secret, public_status
 
 __all__ = ["RELEASE_LEVELS", "DEFAULT_PUBLIC", "ReleasePolicy", "release_frame", "frame_kind"]
 
@@ -139,24 +139,14 @@ def frame_kind(frame: pd.DataFrame, *, ags: str | None = None, area_ags_col: str
     return "kreis"
 
 
-def _mask_secret(
-    frame: pd.DataFrame, status: pd.DataFrame | None, rows: np.ndarray | None = None
-) -> pd.DataFrame:
+def _mask_secret(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFrame:
     out = frame.copy()
     if status is None:
         return out
     for col in status.columns:
         if col not in out.columns or col == "geometry":
             continue
-        sec = (
-            status[col]
-            .reindex(out.index)
-            .isin(list(SECRET_CODES))
-            .fillna(False)
-            .to_numpy(dtype=bool)
-        )
-        if rows is not None:
-            sec &= rows
+        sec = _is_secret(status[col].reindex(out.index))
         if sec.any() and pd.api.types.is_numeric_dtype(out[col]):
             vals = out[col].astype(float).to_numpy().copy()
             vals[sec] = np.nan

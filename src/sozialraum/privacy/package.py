@@ -25,7 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
-from sozialraum.errors import InputError
+from sozialraum.errors import InputError, format_ids
 from sozialraum.privacy.levels import RELEASE_LEVELS, ReleasePolicy, release_frame
 from sozialraum.privacy.suppression import (
     SuppressionResult,
@@ -396,7 +396,7 @@ def write_packages(
     municipalities = [str(a) for a in municipalities]
     missing = [a for a in municipalities if a not in have]
     if missing:
-        raise InputError(t(_MSG, "unknown_ags", lang, ids=", ".join(missing)), ids=missing)
+        raise InputError(t(_MSG, "unknown_ags", lang, ids=format_ids(missing)), ids=missing)
     labels = dict(labels) if labels is not None else column_labels(results.catalogue, lang)
 
     jobs: list[tuple[str, str | None]] = []

@@ -411,6 +411,30 @@ def _gemeinde_keys(areas: pd.DataFrame, area_ags_col: str, lang) -> pd.Series:
     return areas[area_ags_col].astype(str)
 
 
+def _count_levels(
+    areas,
+    status,
+    gemeinden,
+    gemeinden_status,
+    kreis,
+    kreis_status,
+    catalogue,
+    columns,
+    area_ags_col,
+    lang,
+):
+    """The count columns and the Gemeinde/Kreis totals (rolled up where not given)."""
+    cols = list(columns) if columns is not None else count_columns(areas, catalogue)
+    cols = [c for c in cols if c in areas.columns]
+    if gemeinden is None or kreis is None:
+        g, gs, k, ks = _rollup_levels(areas, status, catalogue, area_ags_col, cols, lang)
+        if gemeinden is None:
+            gemeinden, gemeinden_status = g, gs
+        if kreis is None:
+            kreis, kreis_status = k, ks
+    return cols, gemeinden, gemeinden_status, kreis, kreis_status
+
+
 def _rollup_levels(areas, status, catalogue, area_ags_col, columns, lang):
     from sozialraum.join import rollup_hierarchy
 
@@ -474,14 +498,18 @@ def suppress(
     """
     _check_threshold(threshold, lang)
     gem_key = _gemeinde_keys(areas, area_ags_col, lang)
-    cols = list(columns) if columns is not None else count_columns(areas, catalogue)
-    cols = [c for c in cols if c in areas.columns]
-    if gemeinden is None or kreis is None:
-        g, gs, k, ks = _rollup_levels(areas, status, catalogue, area_ags_col, cols, lang)
-        if gemeinden is None:
-            gemeinden, gemeinden_status = g, gs
-        if kreis is None:
-            kreis, kreis_status = k, ks
+    cols, gemeinden, gemeinden_status, kreis, kreis_status = _count_levels(
+        areas,
+        status,
+        gemeinden,
+        gemeinden_status,
+        kreis,
+        kreis_status,
+        catalogue,
+        columns,
+        area_ags_col,
+        lang,
+    )
     gemeinden = gemeinden.copy()
     gemeinden.index = gemeinden.index.astype(str)
     if gemeinden_status is not None:
@@ -637,14 +665,18 @@ def round_counts(
     if isinstance(base, bool) or not isinstance(base, (int, np.integer)) or base < 2:
         raise InputError(t(_MSG, "bad_base", lang, v=base))
     _gemeinde_keys(areas, area_ags_col, lang)
-    cols = list(columns) if columns is not None else count_columns(areas, catalogue)
-    cols = [c for c in cols if c in areas.columns]
-    if gemeinden is None or kreis is None:
-        g, gs, k, ks = _rollup_levels(areas, status, catalogue, area_ags_col, cols, lang)
-        if gemeinden is None:
-            gemeinden, gemeinden_status = g, gs
-        if kreis is None:
-            kreis, kreis_status = k, ks
+    cols, gemeinden, gemeinden_status, kreis, kreis_status = _count_levels(
+        areas,
+        status,
+        gemeinden,
+        gemeinden_status,
+        kreis,
+        kreis_status,
+        catalogue,
+        columns,
+        area_ags_col,
+        lang,
+    )
     frames, stats = {}, {}
     n = 0
     rates = rate_columns(areas, catalogue)

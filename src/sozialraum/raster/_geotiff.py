@@ -91,10 +91,12 @@ def write_geotiff_windowed(
     block: int = 2048,
     resampling: Resampling = Resampling.average,
     tags: dict | None = None,
+    unit: str | None = None,
 ) -> None:
     """Write a raster window by window: ``compute(window, window_transform)`` → array.
 
-    Memory stays bounded by the window (``block`` × ``block`` cells).
+    Memory stays bounded by the window (``block`` × ``block`` cells). ``unit``
+    is stored as the band's unit (shown by QGIS) in addition to ``tags``.
     """
     with rasterio.open(
         path, "w", **profile(width, height, transform, crs, dtype=dtype, nodata=nodata)
@@ -114,4 +116,6 @@ def write_geotiff_windowed(
                 dst.write(arr.astype(dtype, copy=False), 1, window=win)
         if tags:
             dst.update_tags(**tags)
+        if unit is not None:
+            dst.set_band_unit(1, unit)
     add_overviews(path, resampling)

@@ -152,6 +152,41 @@ def _centres(win, wt: Affine) -> np.ndarray:
     return np.column_stack([xx.ravel(), yy.ravel()])
 
 
+def _surface_grid(
+    gdf: gpd.GeoDataFrame,
+    *,
+    template,
+    bounds,
+    resolution: float,
+    crs,
+    lang: str | None,
+) -> GridSpec:
+    """The grid of a surface; without template, crs or areas as bounds it uses ``gdf``'s CRS."""
+    if (
+        crs is None
+        and template is None
+        and gdf.crs is not None
+        and not isinstance(bounds, gpd.GeoDataFrame)
+    ):
+        crs = gdf.crs
+    return grid_spec(template=template, bounds=bounds, resolution=resolution, crs=crs, lang=lang)
+
+
+def _require_column(gdf: gpd.GeoDataFrame, column: str, lang: str | None) -> None:
+    if column not in gdf.columns:
+        raise InputError(
+            t(_MSG, "missing_col", lang, column=column, cols=", ".join(map(str, gdf.columns))),
+            column=column,
+        )
+
+
+def _column_values(gdf: gpd.GeoDataFrame, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """(rows with a value and a geometry, their float values) of ``column``."""
+    vals = gdf[column].to_numpy(dtype=float)
+    ok = ~np.isnan(vals) & ~(gdf.geometry.isna() | gdf.geometry.is_empty).to_numpy()
+    return ok, vals[ok]
+
+
 def distance_surface(
     facilities: gpd.GeoDataFrame,
     path: str | PathLike,
@@ -192,14 +227,9 @@ def distance_surface(
     """
     if speed_kmh is not None and not speed_kmh > 0:
         raise InputError(t(_MSG, "bad_speed", lang, value=speed_kmh))
-    if (
-        crs is None
-        and template is None
-        and facilities.crs is not None
-        and not isinstance(bounds, gpd.GeoDataFrame)
-    ):
-        crs = facilities.crs
-    spec = grid_spec(template=template, bounds=bounds, resolution=resolution, crs=crs, lang=lang)
+    spec = _surface_grid(
+        facilities, template=template, bounds=bounds, resolution=resolution, crs=crs, lang=lang
+    )
     xy = _points_xy(facilities, spec.crs, lang)
     if len(xy) == 0:
         raise InputError(t(_MSG, "no_facilities", lang))
@@ -223,9 +253,8 @@ def distance_surface(
         compute,
         nodata=nodata,
         tags={"unit": unit, "quantity": "distance" if speed_kmh is None else "travel_time"},
+        unit=unit,
     )
-    with rasterio.open(path, "r+") as dst:
-        dst.set_band_unit(1, unit)
     return str(path)
 
 
@@ -250,24 +279,12 @@ def travel_time_surface(
     and no neighbouring cell). Points whose time is NaN are ignored; cells without a point get
     ``nodata``.
     """
-    if column not in points.columns:
-        raise InputError(
-            t(_MSG, "missing_col", lang, column=column, cols=", ".join(map(str, points.columns))),
-            column=column,
-        )
-    if (
-        crs is None
-        and template is None
-        and points.crs is not None
-        and not isinstance(bounds, gpd.GeoDataFrame)
-    ):
-        crs = points.crs
-    spec = grid_spec(template=template, bounds=bounds, resolution=resolution, crs=crs, lang=lang)
-    vals = points[column].to_numpy(dtype=float)
-    ok = ~np.isnan(vals) & ~(points.geometry.isna() | points.geometry.is_empty).to_numpy()
-    pts = points[ok]
-    vals = vals[ok]
-    xy = _points_xy(pts, spec.crs, lang)
+    _require_column(points, column, lang)
+    spec = _surface_grid(
+        points, template=template, bounds=bounds, resolution=resolution, crs=crs, lang=lang
+    )
+    ok, vals = _column_values(points, column)
+    xy = _points_xy(points[ok], spec.crs, lang)
     if len(xy) == 0:
         raise InputError(t(_MSG, "no_facilities", lang))
     tree = cKDTree(xy)
@@ -289,9 +306,8 @@ def travel_time_surface(
         compute,
         nodata=nodata,
         tags={"unit": unit, "quantity": "travel_time", "source_column": str(column)},
+        unit=unit,
     )
-    with rasterio.open(path, "r+") as dst:
-        dst.set_band_unit(1, unit)
     return str(path)
 
 
@@ -314,11 +330,7 @@ def rasterize_indicator(
     never 0). Where areas overlap, the later row wins. Overviews use
     ``nearest`` resampling so that class values stay intact.
     """
-    if column not in areas.columns:
-        raise InputError(
-            t(_MSG, "missing_col", lang, column=column, cols=", ".join(map(str, areas.columns))),
-            column=column,
-        )
+    _require_column(areas, column, lang)
     if areas.crs is None:
         raise InputError(t(_MSG, "no_crs", lang))
     spec = grid_spec(
@@ -329,10 +341,8 @@ def rasterize_indicator(
         lang=lang,
     )
     g = areas.to_crs(spec.crs)
-    vals = g[column].to_numpy(dtype=float)
-    ok = ~np.isnan(vals) & ~(g.geometry.isna() | g.geometry.is_empty).to_numpy()
+    ok, vals = _column_values(g, column)
     geoms = g.geometry.to_numpy()[ok]
-    vals = vals[ok]
 
     def compute(win, wt):
         h, w = int(win.height), int(win.width)

@@ -33,6 +33,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, format_ids
+from sozialraum.io.symbols import parse_cells
 
 __all__ = [
     "ZensusGrid",
@@ -187,35 +188,6 @@ def encode_grid_ids(
         [f"CRS3035RES{res}mN{b}E{a}" for a, b in zip(x.tolist(), y.tolist(), strict=True)],
         dtype="string",
     )
-
-
-def _parse_column(raw: pd.Series, symbols: Mapping[str, str] | None):
-    """(values, status, unknown) from raw text cells; German number format."""
-    try:
-        from sozialraum.io.symbols import parse_cells
-    except ImportError:  # pragma: no cover - fallback when the io room is absent
-        parse_cells = None
-    if parse_cells is not None:
-        return parse_cells(raw, decimal=",", thousands=".", symbols=symbols)
-    mapping = {
-        ".": "geheim",
-        "*": "geheim",
-        "-": "nichts_vorhanden",
-        "–": "nichts_vorhanden",
-        "x": "nicht_sinnvoll",
-        "/": "nicht_sicher",
-        "…": "spaeter",
-        "...": "spaeter",
-    }
-    mapping.update(symbols or {})
-    txt = raw.astype("string").str.strip()
-    code = txt.map(mapping).astype("string")
-    code = code.mask(txt.isna() | (txt == ""), "fehlt")
-    num = pd.to_numeric(
-        txt.str.replace(".", "", regex=False).str.replace(",", ".", regex=False), errors="coerce"
-    )
-    unknown = num.isna() & code.isna()
-    return num.astype("float64"), code, unknown
 
 
 @dataclass(frozen=True)
@@ -401,7 +373,9 @@ def read_zensus_csv(
     values = {}
     status = {}
     for c in value_columns:
-        v, st, unknown = _parse_column(raw[c].reset_index(drop=True), symbols)
+        v, st, unknown = parse_cells(
+            raw[c].reset_index(drop=True), decimal=",", thousands=".", symbols=symbols
+        )
         unk = np.asarray(unknown, dtype=bool)
         if unk.any():
             pos = int(np.flatnonzero(unk)[0])
