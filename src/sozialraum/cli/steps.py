@@ -186,7 +186,7 @@ def cmd_index(args) -> int:
     out = areas.join(rates.rates[[c for c in rates.rates.columns if c not in areas.columns]])
     out = out.join(mon.frame[[c for c in mon.frame.columns if c not in out.columns]])
     write_gpkg(out, args.out, layer="index", status=rates.status, append_layer=False)
-    print(mon.summary() if hasattr(mon, "summary") else "")
+    print("\n".join(mon.summary(args.lang)))
     return _written(args, args.out)
 
 
