@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.errors import InputError
+from sozialraum.errors import InputError, format_ids
 from sozialraum.spatial._common import (
     adjust_p,
     check_common,
@@ -83,6 +83,14 @@ _MSG = {
     "permutation": {
         "de": "{p} Permutationen (Startwert {seed})",
         "en": "{p} permutations (seed {seed})",
+    },
+    "negative": {
+        "de": "Getis-Ord Gi* setzt nicht-negative Werte voraus (Summen von Werten im Umkreis); "
+        "Spalte {column!r} hat negative Werte bei den Gebieten {ids}. Für Indizes oder "
+        "z-Werte, die negativ sein können, bitte LISA (local_moran) verwenden.",
+        "en": "Getis-Ord Gi* needs non-negative values (sums of values around an area); "
+        "column {column!r} has negative values for areas {ids}. For indices or z-scores "
+        "that can be negative please use LISA (local_moran).",
     },
     "counts": {"de": "Klassen: {c}.", "en": "Classes: {c}."},
     "none": {"de": "keine", "en": "none"},
@@ -140,6 +148,16 @@ def _binary_star(m: sparse.csr_matrix) -> sparse.csr_matrix:
     return b.tocsr()
 
 
+def _refuse_negative(x: np.ndarray, ids: pd.Index, column: str, lang: str) -> None:
+    """Gi*/G are ratios of local to global sums: defined for non-negative values only."""
+    neg = x < 0
+    if neg.any():
+        bad = [str(i) for i in ids[neg]]
+        raise InputError(
+            t(_MSG, "negative", lang, column=column, ids=format_ids(bad)), column=column, ids=bad
+        )
+
+
 def gi_star_z(x: np.ndarray, wstar: sparse.csr_matrix) -> np.ndarray:
     """Analytical Gi* z-scores for weights ``wstar`` that include the diagonal."""
     x = np.asarray(x, dtype=float)
@@ -172,7 +190,9 @@ def getis_ord(
     data
         (Geo)DataFrame indexed by area key (GeoDataFrame if ``w`` is None).
     column
-        Numeric column; NaN = "kein Wert" (left out).
+        Numeric column with non-negative values (counts, rates, shares); NaN =
+        "kein Wert" (left out). Negative values (an index, z-scores) are refused
+        with an :class:`~sozialraum.errors.InputError`: use LISA for those.
     w
         WeightsResult, libpysal ``W`` or None (queen); used as binary links
         plus the area itself.
@@ -191,6 +211,7 @@ def getis_ord(
     check_common(0.05, correction, permutations if inference == "permutation" else 0, lang)
     prep = prepare(data, [column], w, what="Gi*", lang=lang)
     x = prep.values[column]
+    _refuse_negative(x, prep.used, column, lang)
     wstar = _binary_star(prep.weights.matrix)
     z = gi_star_z(x, wstar)
     G = np.asarray(wstar @ x).ravel() / x.sum() if x.sum() != 0 else np.full(len(x), np.nan)
