@@ -41,7 +41,15 @@ from sozialraum.spatial._common import (
 )
 from sozialraum.spatial.weights import _w_from_csr
 
-__all__ = ["GI_CODES", "GI_COLORS", "GiResult", "getis_ord", "gi_label", "gi_star_z"]
+__all__ = [
+    "GI_CODES",
+    "GI_COLORS",
+    "GiResult",
+    "getis_ord",
+    "gi_label",
+    "gi_not_applicable",
+    "gi_star_z",
+]
 
 GI_CODES = ("hot99", "hot95", "hot90", "ns", "cold90", "cold95", "cold99", "island", "nan")
 _LABELS = {
@@ -91,6 +99,20 @@ _MSG = {
         "en": "Getis-Ord Gi* needs non-negative values (sums of values around an area); "
         "column {column!r} has negative values for areas {ids}. For indices or z-scores "
         "that can be negative please use LISA (local_moran).",
+    },
+    "skipped": {
+        "de": "Hot-Spots (Gi*) für {column!r} nicht berechnet: {why} Für diese Spalte gibt es "
+        "nur LISA-Cluster.",
+        "en": "Hot spots (Gi*) for {column!r} not computed: {why} This column has LISA "
+        "clusters only.",
+    },
+    "why_index": {
+        "de": "ein Index (z-Werte) kann negativ sein, Gi* setzt nicht-negative Werte voraus.",
+        "en": "an index (z-scores) can be negative, Gi* needs non-negative values.",
+    },
+    "why_negative": {
+        "de": "die Spalte hat negative Werte, Gi* setzt nicht-negative Werte voraus.",
+        "en": "the column has negative values, Gi* needs non-negative values.",
     },
     "counts": {"de": "Klassen: {c}.", "en": "Classes: {c}."},
     "none": {"de": "keine", "en": "none"},
@@ -146,6 +168,24 @@ def _binary_star(m: sparse.csr_matrix) -> sparse.csr_matrix:
     b = (m != 0).astype(float).tolil()
     b.setdiag(1.0)
     return b.tocsr()
+
+
+def gi_not_applicable(
+    data: pd.DataFrame, column: str, *, index: bool = False, lang: str | None = None
+) -> str | None:
+    """Why Gi* does not apply to ``column`` (a note for the run), or ``None`` if it does.
+
+    ``index=True`` marks a column that can be negative by construction (a z-score
+    index), whatever its present values.
+    """
+    lang = get_lang(lang)
+    if index:
+        why = t(_MSG, "why_index", lang)
+    elif (pd.to_numeric(data[column], errors="coerce") < 0).any():
+        why = t(_MSG, "why_negative", lang)
+    else:
+        return None
+    return t(_MSG, "skipped", lang, column=column, why=why)
 
 
 def _refuse_negative(x: np.ndarray, ids: pd.Index, column: str, lang: str) -> None:
