@@ -21,6 +21,7 @@ from sozialraum.access.deficit import (
     SupplyNeed,
     SupplyNeedParams,
     balance,
+    need_points,
     supply_method,
     supply_need,
 )
@@ -91,6 +92,7 @@ __all__ = [
     "measure",
     "nearest",
     "nearest_xy",
+    "need_points",
     "network_cost_pairs",
     "network_nearest",
     "offer_inventory",

@@ -53,6 +53,7 @@ __all__ = [
     "SupplyNeed",
     "SupplyNeedParams",
     "balance",
+    "need_points",
     "supply_method",
     "supply_need",
 ]
@@ -376,10 +377,12 @@ def _supply_by_location(
     return supply, pd.DataFrame(unassigned)
 
 
-def _demand(
+def need_points(
     areas: gpd.GeoDataFrame, need: pd.Series, demand_points: gpd.GeoDataFrame | None
 ) -> gpd.GeoDataFrame:
     """Demand points with ``key`` and ``nachfrage``: need spread by ``anteil`` where given.
+
+    ``need`` is indexed by the (string) area keys of ``areas``.
 
     Areas with need but no demand point (or shares summing to 0) get their
     representative point, so that no person of the need group is lost.
@@ -462,7 +465,7 @@ def supply_need(
     if params.method == "standort":
         supply, unassigned = _supply_by_location(areas, facilities, params, what, lang)
     else:
-        dem = _demand(areas, need, demand_points)
+        dem = need_points(areas, need, demand_points)
         fca = two_step_fca(
             dem,
             facilities,

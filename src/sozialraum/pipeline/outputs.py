@@ -196,8 +196,8 @@ def _write_extras(state, intern: Path) -> Files:
         }
         if isinstance(totals, pd.DataFrame):
             sheets["Summen je Szenario"] = totals.reset_index()
-        if d.get("kita") is not None:
-            sheets[f"Kita heute und {d['end_year']}"] = d["kita"].reset_index()
+        for kind, comp in (d.get("supply") or {}).items():  # Bestand–Bedarf: the run's model
+            sheets[f"{kind} heute und {d['end_year']}"[:31]] = comp.reset_index()
         p = intern / "demografie.xlsx"
         write_excel(sheets, p, title=f"Demografie {state.config['projekt']['name']}")
         files.append(

@@ -117,6 +117,7 @@ class RunState:
     facilities: gpd.GeoDataFrame | None = None
     roads: gpd.GeoDataFrame | None = None
     access: dict[str, Any] = field(default_factory=dict)  # analysis name → dict of frames
+    supply: dict[str, Any] = field(default_factory=dict)  # facility type → access.SupplyNeed
     raster: dict[str, Any] = field(default_factory=dict)
     demography: dict[str, Any] = field(default_factory=dict)
     atlas: dict[str, Any] = field(default_factory=dict)
