@@ -61,6 +61,11 @@ def labels_for(state) -> dict[str, str]:
             "grund": "Grund (nicht bewertet)",
         }
     )
+    from sozialraum.access import LABELS as ACCESS_LABELS
+
+    for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
+        if "{" not in k:
+            labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")
     return labels
 
 
