@@ -278,6 +278,47 @@ def measure(
         params.update(res.params)
         params["method"] = method
         return AccessResult(frame=res.frame, supply=res.supply, areas=areas, params=params)
+    return _distance_measure(
+        demand,
+        supply,
+        method,
+        area_keys,
+        params,
+        dict(
+            demand_col=demand_col,
+            supply_col=supply_col,
+            network=network,
+            mode=mode,
+            speeds=speeds,
+            k=k,
+            category=category,
+            radius=radius,
+            threshold=threshold,
+            max_snap=max_snap,
+            target_crs=target_crs,
+            reproject=reproject,
+        ),
+        lang,
+    )
+
+
+def _distance_measure(
+    demand: gpd.GeoDataFrame,
+    supply: gpd.GeoDataFrame,
+    method: str,
+    area_keys: pd.Series | None,
+    params: dict,
+    kw: dict,
+    lang: str | None,
+) -> AccessResult:
+    """``nearest`` / ``network``: distances per point and, with a threshold, shares per area."""
+    demand_col, supply_col, network, mode = (
+        kw[k] for k in ("demand_col", "supply_col", "network", "mode")
+    )
+    speeds, k, category, radius = (kw[x] for x in ("speeds", "k", "category", "radius"))
+    threshold, max_snap, target_crs, reproject = (
+        kw[x] for x in ("threshold", "max_snap", "target_crs", "reproject")
+    )
     if method == "network":
         if network is None:
             raise InputError(t(_MSG, "need", lang, method=method, what="network"))
