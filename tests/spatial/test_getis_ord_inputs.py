@@ -51,3 +51,14 @@ def test_getis_ord_ignores_negative_value_of_area_left_out():
     gdf.loc["r0c0", "v"] = np.nan
     r = getis_ord(gdf, "v", build_weights(gdf, "queen"))
     assert r.frame.loc["r0c0", "gi_code"] == "nan"
+
+
+def test_getis_ord_refuses_permutation_settings_analytical_ignores():
+    gdf = _grid(np.arange(1.0, 37.0))
+    w = build_weights(gdf, "queen")
+    with pytest.raises(InputError, match="permutations=99 .*inference='permutation'"):
+        getis_ord(gdf, "v", w, permutations=99)
+    with pytest.raises(InputError, match="seed=7 "):
+        getis_ord(gdf, "v", w, seed=7)
+    r = getis_ord(gdf, "v", w, inference="permutation", permutations=99, seed=7)
+    assert r.params["permutations"] == 99

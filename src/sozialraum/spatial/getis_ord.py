@@ -100,6 +100,12 @@ _MSG = {
         "column {column!r} has negative values for areas {ids}. For indices or z-scores "
         "that can be negative please use LISA (local_moran).",
     },
+    "perm_ignored": {
+        "de": "{p}={v!r} gilt nur für inference='permutation' und würde bei analytischen "
+        "z-Werten ignoriert. Bitte weglassen oder inference='permutation' wählen.",
+        "en": "{p}={v!r} applies only to inference='permutation' and would be ignored with "
+        "analytical z-scores. Please leave it out or choose inference='permutation'.",
+    },
     "skipped": {
         "de": "Hot-Spots (Gi*) für {column!r} nicht berechnet: {why} Für diese Spalte gibt es "
         "nur LISA-Cluster.",
@@ -248,6 +254,10 @@ def getis_ord(
     lang = get_lang(lang)
     if inference not in ("analytical", "permutation"):
         raise InputError(t(_MSG, "inference", lang, i=inference))
+    if inference == "analytical":
+        for p, v, default in (("permutations", permutations, 999), ("seed", seed, 12345)):
+            if v != default:
+                raise InputError(t(_MSG, "perm_ignored", lang, p=p, v=v), column=p)
     check_common(0.05, correction, permutations if inference == "permutation" else 0, lang)
     prep = prepare(data, [column], w, what="Gi*", lang=lang)
     x = prep.values[column]
