@@ -212,17 +212,18 @@ def test_blocked_engine_equals_access_and_pair_engine(decay):
     from sozialraum.access import fca_arrays, fca_points
 
     dem, sup, dxy, sxy = _layers(9, n=6000, m=40, extent=2500.0)
+    sigma = None if decay is None else 600.0  # sigma belongs to the gaussian decay only
     P, S = dem["kinder"].to_numpy(), sup["kapazitaet"].to_numpy()
     # tiles of 150 m hold ~20 points: the block engine is used (not the pair list)
     side = 1200.0 * 0.125
     assert len(np.unique(np.floor(dxy / side), axis=0)) * 16 <= len(dxy)
-    acc, r, cdem, nre = fca_points(dxy, sxy, P, S, 1200.0, decay=decay, sigma=600.0)
+    acc, r, cdem, nre = fca_points(dxy, sxy, P, S, 1200.0, decay=decay, sigma=sigma)
     i, j, d = catchment_pairs(dxy, sxy, 1200.0)
-    w = decay_weights(d, decay, 1200.0, sigma=600.0)
+    w = decay_weights(d, decay, 1200.0, sigma=sigma)
     acc2, r2, _ = fca_arrays(i, j, w, P, S)
     np.testing.assert_allclose(acc, acc2, rtol=1e-12)
     np.testing.assert_array_equal(nre, np.bincount(i, minlength=len(P)))
-    ours = two_step_fca(dem, sup, "kinder", "kapazitaet", 1200.0, decay=decay, sigma=600.0)
+    ours = two_step_fca(dem, sup, "kinder", "kapazitaet", 1200.0, decay=decay, sigma=sigma)
     ref = _access_result(
         dem,
         sup,

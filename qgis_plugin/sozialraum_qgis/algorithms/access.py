@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import warnings
+
 from qgis.core import (
     QgsProcessing,
     QgsProcessingParameterExpression,
@@ -10,19 +12,28 @@ from qgis.core import (
 
 from .base import SozialraumAlgorithm
 
+_MSG = {
+    "target_nearest": {
+        "de": "Ein Soll (Plätze je 100) gilt nicht für 'Nächste Einrichtung': bitte leer lassen "
+        "oder 2SFCA, E2SFCA bzw. Bestand–Bedarf nach Standort wählen.",
+        "en": "a target (places per 100) does not apply to 'nearest facility': please leave it "
+        "empty or choose 2SFCA, E2SFCA or supply vs need by location.",
+    },
+}
+
 METHODS = ("nearest", "2sfca", "e2sfca", "bestand_bedarf")
 METHOD_NAMES = {
     "de": [
         "Nächste Einrichtung (Luftlinie)",
         "2SFCA (Versorgungsquote im Einzugsbereich)",
         "E2SFCA (mit Distanzabschlag)",
-        "Bestand–Bedarf je Sozialraum",
+        "Bestand–Bedarf je Sozialraum nach Standort",
     ],
     "en": [
         "Nearest facility (straight line)",
         "2SFCA (supply ratio within catchment)",
         "E2SFCA (with distance decay)",
-        "Supply against need per area",
+        "Supply against need per area by location",
     ],
 }
 
@@ -39,12 +50,16 @@ class AccessAlgorithm(SozialraumAlgorithm):
             "• Nächste Einrichtung: Luftlinienabstand (distance_1) und Einrichtung (facility_1).\n"
             "• 2SFCA / E2SFCA: Plätze je 100 Personen der Zielgruppe im Einzugsbereich (Radius in Metern), "
             "mit Bevölkerungsfeld der Sozialräume und Kapazitätsfeld der Einrichtungen.\n"
-            "• Bestand–Bedarf: Zielgruppe × Quote × Norm gegen die Plätze der Einrichtungen im Sozialraum "
-            "(Feld mit dem Gebietsschlüssel der Einrichtung): Bedarf, Bestand, Saldo, Defizit, "
-            "Deckungsgrad, Versorgung je 100.",
+            "• Bestand–Bedarf nach Standort: Zielgruppe × Quote × Norm gegen die Plätze der Einrichtungen "
+            "im Sozialraum (Feld mit dem Gebietsschlüssel der Einrichtung, sonst nach Lage).\n"
+            "Mit einem Soll (Plätze je 100 der Zielgruppe) rechnen 2SFCA/E2SFCA Bestand–Bedarf nach "
+            "Einzugsbereich: Bestand = Versorgungsquote × Zielgruppe. Dasselbe Modell wie im Jahreslauf "
+            "(Bestand, Bedarf, Saldo, Defizit, Überhang, Versorgung je 100, Deckungsgrad, Methode).",
             "en": "Access to facilities per planning area (centroid; metres in a metric CRS): nearest facility; "
             "2SFCA/E2SFCA supply ratio per 100 of the target group within a catchment radius; supply against "
-            "need (target group × rate × norm against the places of the facilities in the area).",
+            "need by location (target group × rate × norm against the places of the facilities in the area). "
+            "With a target (places per 100) 2SFCA/E2SFCA give supply against need by catchment "
+            "(supply = supply ratio × target group): the same model as the yearly run.",
         },
         "SUPPLY": {"de": "Einrichtungen (Punkte)", "en": "Facilities (points)"},
         "SUPPLY_FILTER": {
@@ -71,6 +86,10 @@ class AccessAlgorithm(SozialraumAlgorithm):
             "en": "Share of the target group in need",
         },
         "NORM": {"de": "Plätze je Person mit Bedarf", "en": "Places per person in need"},
+        "TARGET": {
+            "de": "Soll: Plätze je 100 der Zielgruppe (Bestand–Bedarf; leer = Quote × Norm × 100)",
+            "en": "Target: places per 100 of the target group (supply vs need; empty = rate × norm × 100)",
+        },
         "OUTPUT": {"de": "Erreichbarkeit", "en": "Accessibility"},
     }
 
@@ -97,12 +116,13 @@ class AccessAlgorithm(SozialraumAlgorithm):
         self.add_number("MAX_COST", 3000, minimum=0)
         self.add_number("RATE", 1.0, minimum=0)
         self.add_number("NORM", 1.0, minimum=0)
+        self.add_number("TARGET", None, minimum=0, optional=True)
         self.add_output("OUTPUT")
 
     def compute(self, parameters, context, feedback):
         import pandas as pd
 
-        from sozialraum.access import bestand_bedarf, measure
+        from sozialraum.access import measure
 
         areas = self.read_areas(parameters, context, feedback)
         expr = self.parameterAsExpression(parameters, "SUPPLY_FILTER", context) or None
@@ -114,6 +134,12 @@ class AccessAlgorithm(SozialraumAlgorithm):
         demand_col = self.field(parameters, "DEMAND_FIELD", context)
         supply_col = self.field(parameters, "SUPPLY_FIELD", context)
         status = None
+        target = self.opt_number(parameters, "TARGET", context)
+        if method == "nearest" and target is not None:
+            from sozialraum._i18n import t
+            from sozialraum.errors import InputError
+
+            raise InputError(t(_MSG, "target_nearest", self.lang), column="TARGET")
         if method == "nearest":
             parts = []
             n = max(1, -(-len(areas) // self.CHUNK))
@@ -124,7 +150,7 @@ class AccessAlgorithm(SozialraumAlgorithm):
                     measure(chunk, supply, "nearest", demand_col=demand_col, lang=self.lang).frame
                 )
             res = pd.concat(parts).reindex(areas.index)
-        elif method in ("2sfca", "e2sfca"):
+        elif method in ("2sfca", "e2sfca") and target is None:
             self.step(feedback, 0, 2, method.upper())
             r = measure(
                 areas,
@@ -138,25 +164,88 @@ class AccessAlgorithm(SozialraumAlgorithm):
             res = r.frame
         else:
             self.step(feedback, 0, 2, "Bestand–Bedarf")
-            area_col = self.field(parameters, "AREA_FIELD", context) or "sr_id"
-            r = bestand_bedarf(
-                areas.drop(columns=areas.geometry.name),
-                demand_col,
-                rate=self.parameterAsDouble(parameters, "RATE", context),
-                norm=self.parameterAsDouble(parameters, "NORM", context),
-                facilities=supply.drop(columns=supply.geometry.name),
-                capacity_col=supply_col or "kapazitaet",
-                area_col=area_col,
-                lang=self.lang,
+        if method == "bestand_bedarf" or target is not None:
+            return self._write_supply_need(
+                areas, supply, method, target, parameters, context, feedback
             )
-            res, status = r.frame, r.status
-            if len(r.unassigned):
-                feedback.pushWarning(
-                    f"{len(r.unassigned)} Einrichtungen ohne Sozialraum / facilities without area"
-                )
         out = areas.join(res, rsuffix="_erreichbarkeit")
         return {
             "OUTPUT": self.write(
                 out, parameters, context, status=status, layer_name="erreichbarkeit"
             )
         }
+
+    def _write_supply_need(self, areas, supply, method, target, parameters, context, feedback):
+        """Bestand–Bedarf by the chosen method, styled on coverage per 100 with the method in the title."""
+        sn = self._supply_need(areas, supply, method, target, parameters, context, feedback)
+        res = sn.frame.assign(methode=sn.method_label(self.lang))
+        if method in ("2sfca", "e2sfca"):
+            res = res.assign(versorgung=sn.frame["versorgung_je_100"])
+        out = areas.join(res, rsuffix="_erreichbarkeit")
+        renderer = coverage_renderer(out["versorgung_je_100"], sn.params.target_per_100)
+        path = self.write(
+            out,
+            parameters,
+            context,
+            status=sn.status,
+            renderer=renderer,
+            layer_name="erreichbarkeit",
+        )
+        if context.willLoadLayerOnCompletion(path):
+            title = f"{self.t('OUTPUT')} – {sn.method_label(self.lang, short=True)}"
+            context.layerToLoadOnCompletionDetails(path).name = title
+        return {"OUTPUT": path}
+
+    def _supply_need(self, areas, supply, method, target, parameters, context, feedback):
+        """The library's one supply–need model; the tool's parameters only translated."""
+        from sozialraum.access import SupplyNeedParams, supply_need
+
+        demand_col = self.field(parameters, "DEMAND_FIELD", context)
+        if target is None:  # by location: rate × norm → places per 100
+            rate = self.parameterAsDouble(parameters, "RATE", context)
+            target = rate * self.parameterAsDouble(parameters, "NORM", context) * 100.0
+        by_loc = method not in ("2sfca", "e2sfca")
+        params = SupplyNeedParams(
+            method="standort" if by_loc else method,
+            target_per_100=target,
+            max_cost=None if by_loc else self.parameterAsDouble(parameters, "MAX_COST", context),
+            capacity_col=self.field(parameters, "SUPPLY_FIELD", context) or "kapazitaet",
+            area_col=self.field(parameters, "AREA_FIELD", context) if by_loc else None,
+        )
+        self.step(feedback, 0, 2, params.method)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            sn = supply_need(
+                areas[demand_col] if demand_col else areas.iloc[:, 0],
+                supply,
+                areas,
+                params,
+                lang=self.lang,
+            )
+        for w in caught:
+            feedback.pushWarning(str(w.message))
+        return sn
+
+
+def coverage_renderer(values, target: float):
+    """Graduated style on coverage per 100: red below the target, blue above it.
+
+    Classes: 0, up to half the target, up to the target, up to 1.5 × target, above.
+    """
+    from qgis.core import QgsWkbTypes
+
+    from .. import styles
+
+    t = float(target) if target and target > 0 else 100.0
+    vmax = max([float(v) for v in values if v == v] + [2.0 * t])
+    edges = [0.0, t / 2.0, t, 1.5 * t, vmax]
+    fmt = _num
+    ranges = [(0.0, 0.0, "0")] + [
+        (edges[i], edges[i + 1], f"{fmt(edges[i])} – {fmt(edges[i + 1])}") for i in range(4)
+    ]
+    colors = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#2166ac"]
+    return styles.graduated("versorgung_je_100", ranges, colors, QgsWkbTypes.PolygonGeometry)
+
+
+def _num(v: float) -> str:
+    return f"{v:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")

@@ -4,7 +4,7 @@ Distances are in metres in a metric CRS (:mod:`~sozialraum.access.crs`); straigh
 queries use KD-trees (:mod:`~sozialraum.access.nearest`), road-network queries
 ``scipy.sparse.csgraph`` (:mod:`~sozialraum.access.network`), supply ratios 2SFCA/E2SFCA on
 sparse within-catchment pairs (:mod:`~sozialraum.access.fca`). :func:`measure` is the
-single entry point; :func:`bestand_bedarf`, :func:`what_if` and the offer finder
+single entry point; :func:`supply_need` (the one Bestand–Bedarf model), :func:`bestand_bedarf`, :func:`what_if` and the offer finder
 (:mod:`~sozialraum.access.offers`) build on it.
 """
 
@@ -14,6 +14,16 @@ from sozialraum.access.crs import (
     ensure_metric,
     is_metric,
     point_coords,
+)
+from sozialraum.access.deficit import (
+    BALANCE_COLUMNS,
+    SUPPLY_METHODS,
+    SupplyNeed,
+    SupplyNeedParams,
+    balance,
+    need_points,
+    supply_method,
+    supply_need,
 )
 from sozialraum.access.fca import (
     FcaResult,
@@ -47,21 +57,26 @@ from sozialraum.access.supply_demand import BedarfResult, bestand_bedarf
 from sozialraum.access.whatif import WhatIfResult, apply_changes, what_if
 
 __all__ = [
+    "BALANCE_COLUMNS",
     "DEFAULT_METRIC_CRS",
     "DEFAULT_SPEEDS",
     "HOUSEHOLD_GROUPS",
     "LABELS",
     "METHODS",
+    "SUPPLY_METHODS",
     "THEMES",
     "AccessResult",
     "BedarfResult",
     "FcaResult",
     "RoadNetwork",
     "Snap",
+    "SupplyNeed",
+    "SupplyNeedParams",
     "WhatIfResult",
     "align_crs",
     "apply_changes",
     "area_ratio",
+    "balance",
     "bestand_bedarf",
     "build_network",
     "catchment_pairs",
@@ -77,6 +92,7 @@ __all__ = [
     "measure",
     "nearest",
     "nearest_xy",
+    "need_points",
     "network_cost_pairs",
     "network_nearest",
     "offer_inventory",
@@ -84,6 +100,8 @@ __all__ = [
     "point_coords",
     "share_within",
     "snap_points",
+    "supply_method",
+    "supply_need",
     "two_step_fca",
     "what_if",
 ]

@@ -62,6 +62,12 @@ _MSG = {
         "de": "Der Einzugsbereich max_cost muss eine positive Zahl sein (Meter oder Minuten), erhalten: {v!r}.",
         "en": "the catchment max_cost must be a positive number (metres or minutes), got: {v!r}.",
     },
+    "sigma_ignored": {
+        "de": "sigma={sigma!r} gilt nur für die Distanzgewichtung decay='gaussian' (erhalten: "
+        "decay={decay!r}) und würde ignoriert. Bitte weglassen oder decay='gaussian' wählen.",
+        "en": "sigma={sigma!r} applies only to the distance decay decay='gaussian' (got: "
+        "decay={decay!r}) and would be ignored. Please leave it out or choose decay='gaussian'.",
+    },
     "bad_weights": {
         "de": "Die Distanzgewichtung liefert negative oder ungültige Gewichte.",
         "en": "the distance decay returns negative or invalid weights.",
@@ -98,6 +104,7 @@ def decay_weights(
       (0 beyond the largest), as ``access.weights.step_fn``;
     * a function taking and returning numpy arrays.
     """
+    _check_sigma(decay, sigma, lang)
     d = np.asarray(d, dtype=float)
     if decay is None or decay == "step":
         w = np.ones_like(d)
@@ -115,6 +122,12 @@ def decay_weights(
     if not np.all(np.isfinite(w) & (w >= 0)):
         raise InputError(t(_MSG, "bad_weights", lang))
     return w
+
+
+def _check_sigma(decay, sigma, lang: str | None) -> None:
+    """Refuse ``sigma`` with a decay that does not use it."""
+    if sigma is not None and not (isinstance(decay, str) and decay == "gaussian"):
+        raise InputError(t(_MSG, "sigma_ignored", lang, sigma=sigma, decay=decay), column="sigma")
 
 
 def _step(d: np.ndarray, table: Mapping[float, float]) -> np.ndarray:
@@ -376,6 +389,7 @@ def two_step_fca(
 
     if not np.isscalar(max_cost) or not np.isfinite(float(max_cost)) or float(max_cost) <= 0:
         raise InputError(t(_MSG, "bad_max_cost", lang, v=max_cost))
+    _check_sigma(decay, sigma, lang)
     max_cost = float(max_cost)
     if isinstance(cost, pd.DataFrame):
         demand = demand.copy()

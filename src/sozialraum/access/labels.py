@@ -61,6 +61,8 @@ LABELS: dict[str, dict[str, str]] = {
     "bestand": {"de": "Bestand (Plätze)", "en": "supply (places)"},
     "saldo": {"de": "Saldo Bestand − Bedarf (Plätze)", "en": "balance supply − need (places)"},
     "defizit": {"de": "Fehlende Plätze", "en": "missing places"},
+    "ueberhang": {"de": "Überhang (Plätze über dem Bedarf)", "en": "surplus (places above need)"},
+    "methode": {"de": "Methode Bestand–Bedarf", "en": "supply–need method"},
     "deckungsgrad": {"de": "Deckungsgrad (%)", "en": "coverage (%)"},
     "versorgung_je_100": {
         "de": "Plätze je 100 der Zielgruppe",

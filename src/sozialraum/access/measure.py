@@ -29,7 +29,102 @@ _MSG = {
         "de": "Die Methode {method!r} braucht {what}.",
         "en": "method {method!r} needs {what}.",
     },
+    "ignored": {
+        "de": "Der Parameter {p}={v!r} gilt nicht für die Methode {method!r} und würde ignoriert. "
+        "{hint}",
+        "en": "the parameter {p}={v!r} does not apply to method {method!r} and would be ignored. "
+        "{hint}",
+    },
+    "hint_leave": {"de": "Bitte weglassen.", "en": "Please leave it out."},
+    "hint_decay": {
+        "de": "Bitte weglassen oder method='e2sfca' wählen (2SFCA rechnet ohne Distanzabschlag).",
+        "en": "Please leave it out or choose method='e2sfca' (2SFCA has no distance decay).",
+    },
+    "hint_sigma": {
+        "de": "sigma gilt nur mit decay='gaussian'.",
+        "en": "sigma applies only with decay='gaussian'.",
+    },
+    "hint_network": {
+        "de": "Bitte weglassen oder network= übergeben (Straßennetz).",
+        "en": "Please leave it out or pass network= (road network).",
+    },
+    "hint_area": {
+        "de": "Die Schwelle braucht area= (Gebietsschlüssel je Nachfragepunkt).",
+        "en": "the threshold needs area= (area key per demand point).",
+    },
+    "hint_radius": {
+        "de": "Die Kapazität zählt nur mit radius= (Plätze im Umkreis).",
+        "en": "the capacity counts only with radius= (places within the radius).",
+    },
 }
+
+#: Default value of every method parameter of :func:`measure` (a different value = given).
+_DEFAULTS = {
+    "supply_col": None,
+    "max_cost": None,
+    "decay": None,
+    "sigma": None,
+    "network": None,
+    "mode": "walking",
+    "speeds": None,
+    "k": 1,
+    "category": None,
+    "radius": None,
+    "threshold": None,
+    "per": 100.0,
+    "max_snap": None,
+    "target_crs": None,
+    "reproject": True,
+}
+_FCA = {
+    "supply_col",
+    "max_cost",
+    "network",
+    "mode",
+    "speeds",
+    "max_snap",
+    "per",
+    "target_crs",
+    "reproject",
+}
+#: Parameters each method uses (``demand_col`` and ``area`` describe the data and apply to all).
+_APPLIES = {
+    "nearest": {"supply_col", "k", "category", "radius", "threshold", "target_crs", "reproject"},
+    "network": {"network", "mode", "speeds", "category", "max_snap", "threshold"},
+    "2sfca": _FCA,
+    "e2sfca": _FCA | {"decay", "sigma"},
+}
+
+
+def _refuse_ignored(method: str, given: dict, has_area: bool, lang: str | None) -> None:
+    """Raise :class:`InputError` for the first parameter the method would silently ignore."""
+
+    def bad(p: str, hint: str = "hint_leave") -> None:
+        raise InputError(
+            t(_MSG, "ignored", lang, p=p, v=given[p], method=method, hint=t(_MSG, hint, lang)),
+            column=p,
+        )
+
+    for p, default in _DEFAULTS.items():
+        v = given[p]
+        if (
+            v is None
+            and default is None
+            or (v is not None and default is not None and v == default)
+        ):
+            continue
+        if p not in _APPLIES[method]:
+            bad(p, "hint_decay" if p in ("decay", "sigma") and method == "2sfca" else "hint_leave")
+    if method in ("2sfca", "e2sfca") and given["network"] is None:
+        for p in ("mode", "speeds", "max_snap"):
+            if given[p] != _DEFAULTS[p]:
+                bad(p, "hint_network")
+    if given["sigma"] is not None and given["decay"] != "gaussian":
+        bad("sigma", "hint_sigma")
+    if given["threshold"] is not None and not has_area:
+        bad("threshold", "hint_area")
+    if method == "nearest" and given["supply_col"] is not None and given["radius"] is None:
+        bad("supply_col", "hint_radius")
 
 
 @dataclass(frozen=True)
@@ -130,7 +225,11 @@ def measure(
         Catchment for (E)2SFCA.
     decay, sigma
         Distance decay for E2SFCA (default ``"luo_qi"``), see
-        :func:`sozialraum.access.fca.decay_weights`.
+        :func:`sozialraum.access.fca.decay_weights`; ``sigma`` only with ``"gaussian"``.
+
+    A parameter the chosen method does not use (e.g. ``decay`` with ``"2sfca"``,
+    ``max_cost`` with ``"nearest"``, ``mode`` without ``network``) is refused with an
+    :class:`~sozialraum.errors.InputError` naming it, never silently dropped.
     threshold
         Nearest/network: per-area share of the population within this distance
         (metres) or travel time (minutes, ``network`` with ``mode``).
@@ -139,6 +238,8 @@ def measure(
     """
     if method not in METHODS:
         raise InputError(t(_MSG, "bad_method", lang, method=method, methods=", ".join(METHODS)))
+    given = {p: v for p, v in locals().items() if p in _DEFAULTS}
+    _refuse_ignored(method, given, area is not None, lang)
     area_keys: pd.Series | None = None
     if isinstance(area, str):
         require_column(demand, area, "Nachfrage", lang)
@@ -177,6 +278,47 @@ def measure(
         params.update(res.params)
         params["method"] = method
         return AccessResult(frame=res.frame, supply=res.supply, areas=areas, params=params)
+    return _distance_measure(
+        demand,
+        supply,
+        method,
+        area_keys,
+        params,
+        dict(
+            demand_col=demand_col,
+            supply_col=supply_col,
+            network=network,
+            mode=mode,
+            speeds=speeds,
+            k=k,
+            category=category,
+            radius=radius,
+            threshold=threshold,
+            max_snap=max_snap,
+            target_crs=target_crs,
+            reproject=reproject,
+        ),
+        lang,
+    )
+
+
+def _distance_measure(
+    demand: gpd.GeoDataFrame,
+    supply: gpd.GeoDataFrame,
+    method: str,
+    area_keys: pd.Series | None,
+    params: dict,
+    kw: dict,
+    lang: str | None,
+) -> AccessResult:
+    """``nearest`` / ``network``: distances per point and, with a threshold, shares per area."""
+    demand_col, supply_col, network, mode = (
+        kw[k] for k in ("demand_col", "supply_col", "network", "mode")
+    )
+    speeds, k, category, radius = (kw[x] for x in ("speeds", "k", "category", "radius"))
+    threshold, max_snap, target_crs, reproject = (
+        kw[x] for x in ("threshold", "max_snap", "target_crs", "reproject")
+    )
     if method == "network":
         if network is None:
             raise InputError(t(_MSG, "need", lang, method=method, what="network"))

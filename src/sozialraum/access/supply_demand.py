@@ -1,7 +1,9 @@
 """Bestand–Bedarf (supply against need) per planning area.
 
 Bedarf (need) = target population × care rate × norm, e.g. Kita places =
-children 1–5 × Betreuungsquote 0.9 × 1 place per child. Bestand (supply) per area is
+children 1–5 × Betreuungsquote 0.9 × 1 place per child. The arithmetic is the one of
+:func:`sozialraum.access.deficit.balance`; the run and the QGIS tool use
+:func:`sozialraum.access.deficit.supply_need`, which also computes the catchment supply. Bestand (supply) per area is
 counted in one of two ways — the method is stated in the result:
 
 ``"standort"``
@@ -27,6 +29,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.access._common import require_column
+from sozialraum.access.deficit import balance
 from sozialraum.access.fca import FcaResult, area_ratio
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 
@@ -147,31 +150,10 @@ def bestand_bedarf(
         method = "standort"
     else:
         raise InputError(t(_MSG, "no_supply", lang))
-    need = target * float(rate) * float(norm)
-    saldo = supply - need
-    with np.errstate(divide="ignore", invalid="ignore"):
-        cover = np.where(need > 0, supply / need.where(need > 0, 1.0) * 100.0, np.nan)
-        per_t = np.where(target > 0, supply / target.where(target > 0, 1.0) * per, np.nan)
-    frame = pd.DataFrame(
-        {
-            "zielgruppe": target,
-            "bedarf": need,
-            "bestand": supply,
-            "saldo": saldo,
-            "defizit": np.clip(-saldo, 0.0, None),
-            "deckungsgrad": cover,
-            "versorgung_je_100": per_t,
-            "soll_je_100": float(rate) * float(norm) * per,
-        },
-        index=idx,
-    )
-    status = pd.DataFrame(pd.NA, index=idx, columns=frame.columns, dtype="string")
-    miss = target.isna().to_numpy()
-    for c in ("zielgruppe", "bedarf", "saldo", "defizit", "deckungsgrad", "versorgung_je_100"):
-        status.loc[miss, c] = "fehlt"
-    zero = (need == 0).to_numpy()
-    status.loc[zero, "deckungsgrad"] = "nenner_null"
-    status.loc[(target == 0).to_numpy(), "versorgung_je_100"] = "nenner_null"
+    frame, status = balance(target, supply, float(rate) * float(norm) * 100.0)
+    if per != 100.0:
+        frame["versorgung_je_100"] *= per / 100.0
+        frame["soll_je_100"] *= per / 100.0
     params = {
         "rate": float(rate),
         "norm": float(norm),

@@ -139,9 +139,13 @@ def what_if(
 
     ``measure_kwargs`` go to :func:`measure` (``method``, ``demand_col``, ``supply_col``,
     ``max_cost``, ``area``, ``threshold``, ``network``, …). ``supply_col`` defaults to
-    ``capacity_col``.
+    ``capacity_col`` where the method uses capacities (2SFCA/E2SFCA, places within ``radius``).
     """
-    measure_kwargs.setdefault("supply_col", capacity_col)
+    uses_capacity = measure_kwargs.get("method") in ("2sfca", "e2sfca") or (
+        measure_kwargs.get("method", "nearest") == "nearest" and measure_kwargs.get("radius")
+    )
+    if uses_capacity:
+        measure_kwargs.setdefault("supply_col", capacity_col)
     changed = apply_changes(
         supply, add=add, remove=remove, resize=resize, capacity_col=capacity_col, lang=lang
     )

@@ -193,6 +193,7 @@ def cmd_index(args) -> int:
 def cmd_lisa(args) -> int:
     from sozialraum.io import write_gpkg
     from sozialraum.spatial import build_weights, getis_ord, local_moran
+    from sozialraum.spatial.getis_ord import gi_not_applicable
 
     areas = _areas(args)
     w = build_weights(areas, "queen", lang=args.lang)
@@ -207,8 +208,15 @@ def cmd_lisa(args) -> int:
         correction=corr,
         lang=args.lang,
     )
-    gi = getis_ord(areas, args.column, w, correction=corr, lang=args.lang)
-    out = lisa.frame.join(gi.frame[[c for c in gi.frame.columns if c.startswith("gi_")]])
+    out = lisa.frame
+    col = args.column
+    is_index = col.startswith("idx_") or col in ("status_index", "dynamik_index")
+    why = gi_not_applicable(areas, col, index=is_index, lang=args.lang)
+    if why:  # Gi* needs non-negative values: LISA only
+        print(why)
+    else:
+        gi = getis_ord(areas, col, w, correction=corr, lang=args.lang)
+        out = out.join(gi.frame[[c for c in gi.frame.columns if c.startswith("gi_")]])
     write_gpkg(out, args.out, layer="lisa", append_layer=False)
     print(lisa.counts().to_string())
     return _written(args, args.out)

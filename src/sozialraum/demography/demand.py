@@ -8,7 +8,13 @@ Kita supply ratio (Versorgungsquote) per area and year::
 
 Places are held constant over the projection unless a frame by year is given. The
 children per area and year (:func:`demand_for_access`) are the demand input of the
-access module's 2SFCA (``sozialraum.access``).
+access module's 2SFCA (``sozialraum.access``). The arithmetic is the access module's
+:func:`sozialraum.access.deficit.balance` (one supply–need rule).
+
+Today against a future year with the run's method and target rate:
+:func:`future_need` gives the projected need population of an access analysis' target
+group, :func:`sozialraum.access.supply_need` the supply against it by the same method,
+and :func:`supply_comparison` puts today's and the future result side by side.
 """
 
 from __future__ import annotations
@@ -17,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.access.deficit import balance
 from sozialraum.demography.groups import age_groups
 from sozialraum.errors import InputError, format_ids
 
@@ -24,6 +31,8 @@ __all__ = [
     "group_counts",
     "kita_supply",
     "kita_comparison",
+    "supply_comparison",
+    "future_need",
     "care_demand",
     "demand_for_access",
     "projection_layer",
@@ -121,17 +130,16 @@ def kita_supply(
             stacklevel=2,
         )
     k = kids.to_numpy(dtype=float)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        quote = np.where(k > 0, vals / k * 100.0, np.nan)
-    bedarf = k * target_rate / 100.0
+    # the one supply–need arithmetic of the access module (by location: places in the area)
+    bal, _ = balance(pd.Series(k), pd.Series(vals), target_rate)
     out = pd.DataFrame(
         {
             "kinder": k,
             "plaetze": vals,
-            "quote": quote,
-            "bedarf": bedarf,
-            "defizit": np.maximum(bedarf - vals, 0.0),
-            "ueberhang": np.maximum(vals - bedarf, 0.0),
+            "quote": bal["versorgung_je_100"].to_numpy(),
+            "bedarf": bal["bedarf"].to_numpy(),
+            "defizit": bal["defizit"].to_numpy(),
+            "ueberhang": bal["ueberhang"].to_numpy(),
         },
         index=idx,
     )
@@ -177,6 +185,59 @@ def kita_comparison(
         out[f"{col}_{b}"] = now[col]
         out[f"{col}_{year}"] = fut[col].reindex(now.index)
     out["veraenderung_kinder"] = out[f"kinder_{year}"] - out[f"kinder_{b}"]
+    return out
+
+
+def future_need(
+    pop, variables: list[str], *, year: int, scenario: str | None = "mittel"
+) -> pd.Series | None:
+    """Projected persons per area in ``year`` of a target group given as age-group variables.
+
+    ``variables`` are ids of :data:`~sozialraum.demography.groups.DEFAULT_GROUPS`
+    (e.g. ``["ew_0_2", "ew_3_5"]`` = ages 0–5). Returns ``None`` when one of them is not
+    an age group (then the group cannot be projected).
+    """
+    from sozialraum.demography.groups import DEFAULT_GROUPS
+
+    groups = {g.id: g for g in DEFAULT_GROUPS}
+    if not variables or any(v not in groups for v in variables):
+        return None
+    parts = [
+        demand_for_access(pop, year=year, scenario=scenario, ages=(groups[v].lo, groups[v].hi))
+        if groups[v].hi is not None
+        else _open_group(pop, groups[v].lo, year, scenario)
+        for v in variables
+    ]
+    out = sum(p.astype(float) for p in parts)
+    return out.rename("zielgruppe")
+
+
+def _open_group(pop, lo: int, year: int, scenario: str | None) -> pd.Series:
+    g = group_counts(pop, lo, None, column="gruppe")
+    if "szenario" in g.index.names:
+        g = g.xs(scenario, level="szenario")
+    out = g.xs(year, level="year")
+    out.index = out.index.astype(str)
+    return out
+
+
+def supply_comparison(
+    today: pd.DataFrame, future: pd.DataFrame, *, base_year: int, year: int, method: str = ""
+) -> pd.DataFrame:
+    """Supply against need today and in ``year`` side by side, one row per area.
+
+    ``today`` and ``future`` are frames of :class:`sozialraum.access.SupplyNeed` (same
+    method and target). Columns ``<col>_<year>`` for ``zielgruppe``, ``bestand``,
+    ``bedarf``, ``defizit``, ``versorgung_je_100`` of both years, then
+    ``veraenderung_zielgruppe``, ``soll_je_100`` and ``methode``.
+    """
+    out = pd.DataFrame(index=today.index)
+    for col in ("zielgruppe", "bestand", "bedarf", "defizit", "versorgung_je_100"):
+        out[f"{col}_{base_year}"] = today[col]
+        out[f"{col}_{year}"] = future[col].reindex(today.index)
+    out["veraenderung_zielgruppe"] = out[f"zielgruppe_{year}"] - out[f"zielgruppe_{base_year}"]
+    out["soll_je_100"] = today["soll_je_100"]
+    out["methode"] = method
     return out
 
 

@@ -61,6 +61,11 @@ def labels_for(state) -> dict[str, str]:
             "grund": "Grund (nicht bewertet)",
         }
     )
+    from sozialraum.access import LABELS as ACCESS_LABELS
+
+    for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
+        if "{" not in k:
+            labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")
     return labels
 
 
@@ -196,8 +201,8 @@ def _write_extras(state, intern: Path) -> Files:
         }
         if isinstance(totals, pd.DataFrame):
             sheets["Summen je Szenario"] = totals.reset_index()
-        if d.get("kita") is not None:
-            sheets[f"Kita heute und {d['end_year']}"] = d["kita"].reset_index()
+        for kind, comp in (d.get("supply") or {}).items():  # Bestand–Bedarf: the run's model
+            sheets[f"{kind} heute und {d['end_year']}"[:31]] = comp.reset_index()
         p = intern / "demografie.xlsx"
         write_excel(sheets, p, title=f"Demografie {state.config['projekt']['name']}")
         files.append(

@@ -224,6 +224,10 @@ def _access_title(state, col: str) -> str:
                 "bb_defizit": "fehlende Plätze",
                 "bb_deckungsgrad": "Deckungsgrad",
             }.get(what, what)
+            sn = state.access[name].get("bestand_bedarf")
+            if sn is not None and what in ("versorgung", "bb_defizit", "bb_deckungsgrad"):
+                label = "Plätze je 100" if what == "versorgung" else label
+                return f"{name}: {label} ({sn.method_label(state.lang, short=True)})"
             return f"{name}: {label}"
     return col
 

@@ -117,6 +117,7 @@ class RunState:
     facilities: gpd.GeoDataFrame | None = None
     roads: gpd.GeoDataFrame | None = None
     access: dict[str, Any] = field(default_factory=dict)  # analysis name → dict of frames
+    supply: dict[str, Any] = field(default_factory=dict)  # facility type → access.SupplyNeed
     raster: dict[str, Any] = field(default_factory=dict)
     demography: dict[str, Any] = field(default_factory=dict)
     atlas: dict[str, Any] = field(default_factory=dict)
@@ -385,6 +386,7 @@ def without_unrated_index(monitor_frame: pd.DataFrame) -> pd.DataFrame:
 def compute_spatial(state: RunState) -> RunState:
     """Weights, global Moran's I, LISA and Gi* for the configured columns."""
     from sozialraum.spatial import build_weights, getis_ord, local_moran, moran
+    from sozialraum.spatial.getis_ord import gi_not_applicable
 
     r = state.config["raeumlich"]
     mon = without_unrated_index(state.monitor.frame)
@@ -422,6 +424,11 @@ def compute_spatial(state: RunState) -> RunState:
             correction=corr,
             lang=state.lang,
         )
+        is_index = col.startswith("idx_") or col in ("status_index", "dynamik_index")
+        why = gi_not_applicable(data, col, index=is_index, lang=state.lang)
+        if why:  # Gi* needs non-negative values: LISA only, said in the run's notes
+            warnings.warn(why, SozialraumWarning, stacklevel=2)
+            continue
         state.hotspots[col] = getis_ord(data, col, state.weights, correction=corr, lang=state.lang)
     return state
 

@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
-from sozialraum.errors import InputError
+from sozialraum.errors import ConfigError, InputError
 
 __all__ = ["STEPS", "compute_access", "compute_raster", "compute_demography"]
 
@@ -34,6 +34,20 @@ _MSG = {
     "no_roads": {
         "de": '[erreichbarkeit] {name}: methode = "netz" braucht einen Abschnitt [strassen].',
         "en": '[erreichbarkeit] {name}: methode = "netz" needs a [strassen] section.',
+    },
+    "two_targets": {
+        "de": "[erreichbarkeit]: Für die Kategorie {cat!r} ist bedarf_je_100 in mehr als einer "
+        "Analyse gesetzt. Bestand–Bedarf gibt es je Einrichtungsart nur einmal: bitte "
+        "bedarf_je_100 nur in einer Analyse angeben.",
+        "en": "[erreichbarkeit]: bedarf_je_100 is set in more than one analysis of category "
+        "{cat!r}. Supply against need exists once per facility type: please set "
+        "bedarf_je_100 in one analysis only.",
+    },
+    "no_future": {
+        "de": "[demografie] Bestand–Bedarf {cat!r} in der Zukunft nicht berechnet: die Zielgruppe "
+        "({vars}) besteht nicht aus Altersgruppen der Vorausberechnung.",
+        "en": "[demografie] future supply–need {cat!r} not computed: the target group ({vars}) "
+        "is not made of age groups of the projection.",
     },
     "no_column": {
         "de": "{file}: Spalte {col!r} ([einrichtungen] {key}) fehlt (vorhanden: {have}).",
@@ -79,24 +93,9 @@ def compute_demography(state):
         )
     res = project(pop, horizon=d["horizont"], lang=state.lang)
     end = int(res.population["year"].max())
-    kita = None
-    if state.facilities is not None and state.config.get("einrichtungen"):
-        from sozialraum.demography import kita_comparison
-
-        ef = state.config["einrichtungen"]
-        fac = state.facilities[state.facilities[ef["kategorie_spalte"]] == "Kita"]
-        if len(fac) and ef["kapazitaet_spalte"] in fac.columns:
-            joined = facility_areas(state, fac)
-            places = (
-                joined.groupby("_sr")[ef["kapazitaet_spalte"]]
-                .sum()
-                .reindex(state.areas.index.astype(str), fill_value=0)
-            )
-            kita = kita_comparison(
-                res, places, year=end, base_year=int(pop["year"].max()), lang=state.lang
-            )
+    supply = _supply_today_and_future(state, res, end)
     state.demography = {
-        "kita": kita,
+        "supply": supply,  # facility type → today and end year, the run's method and target
         "population": pop,
         "projection": res,
         "groups": age_groups(pop),
@@ -106,6 +105,56 @@ def compute_demography(state):
         "layer": projection_layer(res, year=end),
     }
     return state
+
+
+def _supply_today_and_future(state, projection, end: int) -> dict[str, pd.DataFrame]:
+    """Bestand–Bedarf of each facility type today (``state.supply``) and in ``end``.
+
+    The future uses the same model, method, target rate and facilities as the access
+    step, with the projected target group; today's columns are the access step's own.
+    """
+    import warnings
+
+    from sozialraum.access import supply_need
+    from sozialraum.demography.demand import future_need, supply_comparison
+    from sozialraum.errors import SozialraumWarning
+
+    out: dict[str, pd.DataFrame] = {}
+    for a in state.config.get("erreichbarkeit") or []:
+        sn = state.supply.get(a["kategorie"])
+        if sn is None or a["bedarf_je_100"] is None:
+            continue
+        need = future_need(projection, list(a["zielgruppe"]), year=end)
+        if need is None:
+            warnings.warn(
+                t(
+                    _MSG,
+                    "no_future",
+                    state.lang,
+                    cat=a["kategorie"],
+                    vars=", ".join(a["zielgruppe"]),
+                ),
+                SozialraumWarning,
+                stacklevel=2,
+            )
+            continue
+        fut = supply_need(
+            need.reindex(state.areas.index.astype(str)),
+            _facilities(state, a["kategorie"], a["name"]),
+            state.areas,
+            sn.params,
+            demand_points=state.raster.get("demand_points"),
+            facility_type=a["kategorie"],
+            lang=state.lang,
+        )
+        out[a["kategorie"]] = supply_comparison(
+            sn.frame,
+            fut.frame,
+            base_year=state.year,
+            year=end,
+            method=sn.method_label(state.lang),
+        )
+    return out
 
 
 def _facilities(state, category: str, name: str):
@@ -145,123 +194,157 @@ def _facilities(state, category: str, name: str):
 
 
 def compute_access(state):
-    """Each configured access analysis: distances, supply ratios and Bestand–Bedarf per area."""
-    from sozialraum.access import bestand_bedarf, build_network, measure
+    """Each configured access analysis; per facility type with a target the one Bestand–Bedarf.
+
+    Distances and supply ratios per area go to ``state.access[name]``. Where an analysis
+    sets ``bedarf_je_100``, supply against need is computed once by the analysis' method
+    (:func:`sozialraum.access.supply_need`: 2SFCA/E2SFCA by catchment, otherwise by
+    location) and stored in ``state.supply[kategorie]``; every product reads it there.
+    """
+    from sozialraum.access import need_points
 
     if state.facilities is None:
         raise InputError(t(_MSG, "no_facilities", state.lang))
     counts = state.counts[state.year]
-    ef = state.config["einrichtungen"]
-    demand_points = state.raster.get("demand_points")
     network = None
     for a in state.config["erreichbarkeit"]:
-        name = a["name"]
-        for var in a["zielgruppe"]:
-            if var not in counts.columns:
-                raise InputError(
-                    t(
-                        _MSG,
-                        "no_variable",
-                        state.lang,
-                        name=name,
-                        var=var,
-                        have=", ".join(list(counts.columns)[:8]),
-                    ),
-                    column=var,
-                )
-        target = counts[a["zielgruppe"]].sum(axis=1, min_count=1)
-        fac = _facilities(state, a["kategorie"], name)
-        # demand: population-weighted points per area where a raster is given, else centroids
-        if demand_points is not None:
-            share = demand_points["anteil"]
-            dem = demand_points[["key", "geometry"]].copy()
-            dem["nachfrage"] = share.to_numpy() * target.reindex(dem["key"]).fillna(0).to_numpy()
-        else:
-            dem = gpd.GeoDataFrame(
-                {
-                    "key": state.areas.index,
-                    "nachfrage": target.reindex(state.areas.index).fillna(0).to_numpy(),
-                },
-                geometry=state.areas.geometry.representative_point().to_numpy(),
-                crs=state.areas.crs,
-            )
+        target = _target_group(state, a, counts)
+        fac = _facilities(state, a["kategorie"], a["name"])
+        dem = need_points(
+            state.areas, target.reindex(state.areas.index), state.raster.get("demand_points")
+        )
         method = {"naechste": "nearest", "2sfca": "2sfca", "e2sfca": "e2sfca", "netz": "network"}[
             a["methode"]
         ]
-        kwargs = {}
-        if method == "network":
-            if state.roads is None:
-                raise InputError(t(_MSG, "no_roads", state.lang, name=name))
-            if network is None:
-                network = build_network(
-                    state.roads,
-                    state.config["strassen"]["klasse_spalte"],
-                    lang=state.lang,
-                )
-            kwargs["network"] = network
-        cap = ef["kapazitaet_spalte"]
-        has_cap = cap in fac.columns and fac[cap].notna().any()
-        res = measure(
-            dem,
-            fac,
-            method,
-            demand_col="nachfrage",
-            supply_col=cap if (has_cap and method in ("2sfca", "e2sfca")) else None,
-            max_cost=a["radius_m"] if method in ("2sfca", "e2sfca") else None,
-            radius=a["radius_m"] if method == "nearest" else None,
-            area="key",
-            lang=state.lang,
-            **kwargs,
-        )
-        out = {"result": res}
-        if res.areas is not None and len(res.areas):
-            out["areas"] = state.areas[["geometry"]].join(res.areas, how="left")
+        out: dict = {}
+        if a["bedarf_je_100"] is not None:
+            sn = _supply_need(state, a, target, fac)
+            state.supply[a["kategorie"]] = sn
+            out["bestand_bedarf"] = sn
+        if method in ("2sfca", "e2sfca") and "bestand_bedarf" in out:
+            sn = out["bestand_bedarf"]
+            out["result"] = sn.fca
+            per_area = sn.frame[["zielgruppe", "bestand", "versorgung_je_100"]].set_axis(
+                ["nachfrage", "plaetze_zugeordnet", "versorgung"], axis=1
+            )
         else:
-            out["areas"] = state.areas[["geometry"]].join(_per_area(res.frame, dem), how="left")
-        if a["bedarf_je_100"] and has_cap:
-            fac_keys = facility_areas(state, fac)
-            bb = bestand_bedarf(
-                pd.DataFrame({"zielgruppe": target}),
-                "zielgruppe",
-                rate=a["bedarf_je_100"] / 100.0,
-                facilities=pd.DataFrame(fac_keys.drop(columns="geometry")),
-                capacity_col=cap,
-                area_col="_sr",
-                lang=state.lang,
-            )
-            out["bestand_bedarf"] = bb
-            bbf = bb.frame.add_prefix("bb_")
-            out["areas"] = (out["areas"] if "areas" in out else state.areas[["geometry"]]).join(
-                bbf, how="left"
-            )
-        if a.get("was_waere_wenn") and method in ("2sfca", "e2sfca") and has_cap:
-            from sozialraum.access import what_if
-
-            rows = a["was_waere_wenn"]
-            add = gpd.GeoDataFrame(
-                {
-                    "id": [f"neu{i + 1}" for i in range(len(rows))],
-                    ef["kategorie_spalte"]: a["kategorie"],
-                    "name": [f"geplant {i + 1}" for i in range(len(rows))],
-                    cap: [float(r[2]) for r in rows],
-                },
-                geometry=gpd.points_from_xy([r[0] for r in rows], [r[1] for r in rows]),
-                crs=state.areas.crs,
-                index=pd.Index([f"neu{i + 1}" for i in range(len(rows))]),
-            )
-            out["was_waere_wenn"] = what_if(
-                dem,
-                fac,
-                add=add,
-                capacity_col=cap,
-                method=method,
-                demand_col="nachfrage",
-                max_cost=a["radius_m"],
-                area="key",
-                lang=state.lang,
-            )
-        state.access[name] = out
+            if method == "network" and network is None:
+                network = _network(state, a["name"])
+            res = _measure(state, a, method, dem, fac, network)
+            out["result"] = res
+            per_area = res.areas if len(res.areas) else _per_area(res.frame, dem)
+        out["areas"] = state.areas[["geometry"]].join(per_area, how="left")
+        if "bestand_bedarf" in out:
+            sn = out["bestand_bedarf"]
+            out["areas"]["versorgung"] = sn.frame["versorgung_je_100"]  # coverage by the method
+            out["areas"] = out["areas"].join(sn.frame.add_prefix("bb_"), how="left")
+            out["areas"]["bb_methode"] = sn.method_label(state.lang)
+        if a.get("was_waere_wenn") and method in ("2sfca", "e2sfca"):
+            out["was_waere_wenn"] = _what_if(state, a, method, dem, fac)
+        state.access[a["name"]] = out
     return state
+
+
+def _target_group(state, a: dict, counts: pd.DataFrame) -> pd.Series:
+    """The analysis' target group per area: the sum of its variables."""
+    for var in a["zielgruppe"]:
+        if var not in counts.columns:
+            raise InputError(
+                t(
+                    _MSG,
+                    "no_variable",
+                    state.lang,
+                    name=a["name"],
+                    var=var,
+                    have=", ".join(list(counts.columns)[:8]),
+                ),
+                column=var,
+            )
+    return counts[a["zielgruppe"]].sum(axis=1, min_count=1)
+
+
+def supply_params(state, a: dict):
+    """The supply–need parameters of an analysis: its method, target and catchment."""
+    from sozialraum.access import SupplyNeedParams, supply_method
+
+    m = supply_method(a["methode"])
+    return SupplyNeedParams(
+        method=m,
+        target_per_100=float(a["bedarf_je_100"]),
+        max_cost=float(a["radius_m"]) if m != "standort" else None,
+        capacity_col=state.config["einrichtungen"]["kapazitaet_spalte"],
+    )
+
+
+def _supply_need(state, a: dict, target: pd.Series, fac: gpd.GeoDataFrame):
+    """Bestand–Bedarf of one analysis by its method (one per facility type)."""
+    from sozialraum.access import supply_need
+
+    if a["kategorie"] in state.supply:
+        raise ConfigError(t(_MSG, "two_targets", state.lang, cat=a["kategorie"]))
+    return supply_need(
+        target.reindex(state.areas.index),
+        fac,
+        state.areas,
+        supply_params(state, a),
+        demand_points=state.raster.get("demand_points"),
+        facility_type=a["kategorie"],
+        lang=state.lang,
+    )
+
+
+def _network(state, name: str):
+    from sozialraum.access import build_network
+
+    if state.roads is None:
+        raise InputError(t(_MSG, "no_roads", state.lang, name=name))
+    return build_network(state.roads, state.config["strassen"]["klasse_spalte"], lang=state.lang)
+
+
+def _measure(state, a: dict, method: str, dem, fac, network):
+    """Distances (nearest, network) or supply ratios (2SFCA/E2SFCA) of one analysis."""
+    from sozialraum.access import measure
+
+    cap = state.config["einrichtungen"]["kapazitaet_spalte"]
+    kwargs: dict = {"demand_col": "nachfrage", "area": "key", "lang": state.lang}
+    if method == "network":
+        kwargs["network"] = network
+    elif method == "nearest":
+        kwargs["radius"] = a["radius_m"]
+    else:
+        kwargs.update(supply_col=cap, max_cost=a["radius_m"])
+    return measure(dem, fac, method, **kwargs)
+
+
+def _what_if(state, a: dict, method: str, dem, fac):
+    from sozialraum.access import what_if
+
+    ef = state.config["einrichtungen"]
+    cap = ef["kapazitaet_spalte"]
+    rows = a["was_waere_wenn"]
+    ids = [f"neu{i + 1}" for i in range(len(rows))]
+    add = gpd.GeoDataFrame(
+        {
+            "id": ids,
+            ef["kategorie_spalte"]: a["kategorie"],
+            "name": [f"geplant {i + 1}" for i in range(len(rows))],
+            cap: [float(r[2]) for r in rows],
+        },
+        geometry=gpd.points_from_xy([r[0] for r in rows], [r[1] for r in rows]),
+        crs=state.areas.crs,
+        index=pd.Index(ids),
+    )
+    return what_if(
+        dem,
+        fac,
+        add=add,
+        capacity_col=cap,
+        method=method,
+        demand_col="nachfrage",
+        max_cost=a["radius_m"],
+        area="key",
+        lang=state.lang,
+    )
 
 
 def _per_area(frame: pd.DataFrame, dem: gpd.GeoDataFrame) -> pd.DataFrame:

@@ -240,19 +240,20 @@ def _access_from_state(results: Mapping, index) -> tuple[pd.DataFrame | None, di
             }
         bb = res.get("bestand_bedarf")
         frame = getattr(bb, "frame", None)
+        how = f" ({bb.method_label(short=True)})" if hasattr(bb, "method_label") else ""
         if isinstance(frame, pd.DataFrame):
             if "versorgung_je_100" in frame.columns:
                 c = f"{name}: versorgung_je_100"
                 cols[c] = frame["versorgung_je_100"]
                 meta[c] = {
-                    "label": f"{name}: Plätze je 100 der Zielgruppe",
+                    "label": f"{name}: Plätze je 100 der Zielgruppe{how}",
                     "unit": "",
                     "decimals": 1,
                 }
             if "defizit" in frame.columns:
                 c = f"{name}: defizit"
                 cols[c] = frame["defizit"]
-                meta[c] = {"label": f"{name}: fehlende Plätze", "unit": "", "decimals": 0}
+                meta[c] = {"label": f"{name}: fehlende Plätze{how}", "unit": "", "decimals": 0}
     if not cols:
         return None, {}
     out = pd.DataFrame({c: v.set_axis(v.index.astype(str)) for c, v in cols.items()})

@@ -28,7 +28,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.errors import InputError
+from sozialraum.errors import InputError, format_ids
 from sozialraum.spatial._common import (
     adjust_p,
     check_common,
@@ -41,7 +41,15 @@ from sozialraum.spatial._common import (
 )
 from sozialraum.spatial.weights import _w_from_csr
 
-__all__ = ["GI_CODES", "GI_COLORS", "GiResult", "getis_ord", "gi_label", "gi_star_z"]
+__all__ = [
+    "GI_CODES",
+    "GI_COLORS",
+    "GiResult",
+    "getis_ord",
+    "gi_label",
+    "gi_not_applicable",
+    "gi_star_z",
+]
 
 GI_CODES = ("hot99", "hot95", "hot90", "ns", "cold90", "cold95", "cold99", "island", "nan")
 _LABELS = {
@@ -83,6 +91,34 @@ _MSG = {
     "permutation": {
         "de": "{p} Permutationen (Startwert {seed})",
         "en": "{p} permutations (seed {seed})",
+    },
+    "negative": {
+        "de": "Getis-Ord Gi* setzt nicht-negative Werte voraus (Summen von Werten im Umkreis); "
+        "Spalte {column!r} hat negative Werte bei den Gebieten {ids}. Für Indizes oder "
+        "z-Werte, die negativ sein können, bitte LISA (local_moran) verwenden.",
+        "en": "Getis-Ord Gi* needs non-negative values (sums of values around an area); "
+        "column {column!r} has negative values for areas {ids}. For indices or z-scores "
+        "that can be negative please use LISA (local_moran).",
+    },
+    "perm_ignored": {
+        "de": "{p}={v!r} gilt nur für inference='permutation' und würde bei analytischen "
+        "z-Werten ignoriert. Bitte weglassen oder inference='permutation' wählen.",
+        "en": "{p}={v!r} applies only to inference='permutation' and would be ignored with "
+        "analytical z-scores. Please leave it out or choose inference='permutation'.",
+    },
+    "skipped": {
+        "de": "Hot-Spots (Gi*) für {column!r} nicht berechnet: {why} Für diese Spalte gibt es "
+        "nur LISA-Cluster.",
+        "en": "Hot spots (Gi*) for {column!r} not computed: {why} This column has LISA "
+        "clusters only.",
+    },
+    "why_index": {
+        "de": "ein Index (z-Werte) kann negativ sein, Gi* setzt nicht-negative Werte voraus.",
+        "en": "an index (z-scores) can be negative, Gi* needs non-negative values.",
+    },
+    "why_negative": {
+        "de": "die Spalte hat negative Werte, Gi* setzt nicht-negative Werte voraus.",
+        "en": "the column has negative values, Gi* needs non-negative values.",
     },
     "counts": {"de": "Klassen: {c}.", "en": "Classes: {c}."},
     "none": {"de": "keine", "en": "none"},
@@ -140,6 +176,34 @@ def _binary_star(m: sparse.csr_matrix) -> sparse.csr_matrix:
     return b.tocsr()
 
 
+def gi_not_applicable(
+    data: pd.DataFrame, column: str, *, index: bool = False, lang: str | None = None
+) -> str | None:
+    """Why Gi* does not apply to ``column`` (a note for the run), or ``None`` if it does.
+
+    ``index=True`` marks a column that can be negative by construction (a z-score
+    index), whatever its present values.
+    """
+    lang = get_lang(lang)
+    if index:
+        why = t(_MSG, "why_index", lang)
+    elif (pd.to_numeric(data[column], errors="coerce") < 0).any():
+        why = t(_MSG, "why_negative", lang)
+    else:
+        return None
+    return t(_MSG, "skipped", lang, column=column, why=why)
+
+
+def _refuse_negative(x: np.ndarray, ids: pd.Index, column: str, lang: str) -> None:
+    """Gi*/G are ratios of local to global sums: defined for non-negative values only."""
+    neg = x < 0
+    if neg.any():
+        bad = [str(i) for i in ids[neg]]
+        raise InputError(
+            t(_MSG, "negative", lang, column=column, ids=format_ids(bad)), column=column, ids=bad
+        )
+
+
 def gi_star_z(x: np.ndarray, wstar: sparse.csr_matrix) -> np.ndarray:
     """Analytical Gi* z-scores for weights ``wstar`` that include the diagonal."""
     x = np.asarray(x, dtype=float)
@@ -172,7 +236,9 @@ def getis_ord(
     data
         (Geo)DataFrame indexed by area key (GeoDataFrame if ``w`` is None).
     column
-        Numeric column; NaN = "kein Wert" (left out).
+        Numeric column with non-negative values (counts, rates, shares); NaN =
+        "kein Wert" (left out). Negative values (an index, z-scores) are refused
+        with an :class:`~sozialraum.errors.InputError`: use LISA for those.
     w
         WeightsResult, libpysal ``W`` or None (queen); used as binary links
         plus the area itself.
@@ -188,9 +254,14 @@ def getis_ord(
     lang = get_lang(lang)
     if inference not in ("analytical", "permutation"):
         raise InputError(t(_MSG, "inference", lang, i=inference))
+    if inference == "analytical":
+        for p, v, default in (("permutations", permutations, 999), ("seed", seed, 12345)):
+            if v != default:
+                raise InputError(t(_MSG, "perm_ignored", lang, p=p, v=v), column=p)
     check_common(0.05, correction, permutations if inference == "permutation" else 0, lang)
     prep = prepare(data, [column], w, what="Gi*", lang=lang)
     x = prep.values[column]
+    _refuse_negative(x, prep.used, column, lang)
     wstar = _binary_star(prep.weights.matrix)
     z = gi_star_z(x, wstar)
     G = np.asarray(wstar @ x).ravel() / x.sum() if x.sum() != 0 else np.full(len(x), np.nan)
