@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib
@@ -95,59 +94,13 @@ def _metric(gdf):
     return gdf
 
 
-def _nice_length(max_m: float) -> float:
-    if max_m <= 0:
-        return 1.0
-    exp = 10 ** math.floor(math.log10(max_m))
-    for m in (5, 2, 1):
-        if m * exp <= max_m:
-            return m * exp
-    return exp
-
-
 def scale_bar(
     ax, *, lang: str | None = "de", fraction: float = 0.25, loc: str = "lower left"
 ) -> float:
-    """Draw a scale bar (metres/kilometres) on a map axis in a metric CRS; returns its length in m."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    length = _nice_length((x1 - x0) * fraction)
-    pad_x, pad_y = (x1 - x0) * 0.04, (y1 - y0) * 0.05
-    xs = x0 + pad_x if loc == "lower left" else x1 - pad_x - length
-    ys = y0 + pad_y
-    h = (y1 - y0) * 0.012
-    ax.add_patch(
-        plt.Rectangle(
-            (xs, ys), length / 2, h, facecolor="black", edgecolor="black", lw=0.6, zorder=10
-        )
-    )
-    ax.add_patch(
-        plt.Rectangle(
-            (xs + length / 2, ys),
-            length / 2,
-            h,
-            facecolor="white",
-            edgecolor="black",
-            lw=0.6,
-            zorder=10,
-        )
-    )
-    label = (
-        f"{format_number(length / 1000, 0 if length >= 1000 else 1, lang)} km"
-        if length >= 1000
-        else f"{format_number(length, 0, lang)} m"
-    )
-    ax.text(
-        xs + length / 2,
-        ys + h * 1.8,
-        label,
-        ha="center",
-        va="bottom",
-        fontsize=7,
-        zorder=10,
-        bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5),
-    )
-    return length
+    """The scale bar of every print map (:func:`sozialraum.spatial.plots.scale_bar`); length in m."""
+    from sozialraum.spatial.plots import scale_bar as draw_scale_bar
+
+    return draw_scale_bar(ax, lang=lang, fraction=fraction, loc=loc)
 
 
 def location_map(

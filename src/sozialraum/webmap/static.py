@@ -14,7 +14,6 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core import palettes
-from sozialraum.spatial.plots import draw_map
 
 from ._format import hidden_label, missing_label
 from .layers import (
@@ -110,6 +109,8 @@ def static_map(
     -------
     matplotlib.figure.Figure
     """
+    from sozialraum.spatial.plots import draw_map  # matplotlib and the spatial stack on demand
+
     lang = get_lang(lang)
     spec = Indicator(column=layer) if isinstance(layer, str) else layer
     cl, missing_color, sub = _layer_classes(areas, spec, status, status_suffix, lang)
