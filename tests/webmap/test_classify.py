@@ -85,9 +85,15 @@ def test_not_rated_areas_are_grey_and_do_not_shape_bins():
     assert NOT_RATED_COLOR == "#bdbdbd"
 
 
-def test_k_larger_than_distinct_values_names_the_indicator():
-    with pytest.raises(InputError, match="Arbeitslose.*3 verschiedene"):
-        classify_layer(pd.Series([1.0, 1.0, 2.0, 3.0]), Indicator("v", title="Arbeitslose", k=5))
+def test_k_is_a_maximum_on_the_map_and_the_warning_names_the_indicator():
+    """A municipality's map may have fewer distinct values than k: fewer classes, with a warning."""
+    from sozialraum.errors import SozialraumWarning
+
+    y = pd.Series([1.0, 1.0, 2.0, 3.0])
+    with pytest.warns(SozialraumWarning, match="Arbeitslose.*3 statt 5 Klassen"):
+        cl = classify_layer(y, Indicator("v", title="Arbeitslose", k=5))
+    ref = mc.Quantiles(y.to_numpy(), k=3)
+    assert cl.bins == pytest.approx(tuple(ref.bins)) and cl.codes.tolist() == list(ref.yb)
 
 
 def test_hidden_mask_codes():

@@ -54,7 +54,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.errors import InputError
+from sozialraum.errors import InputError, SozialraumWarning
 
 __all__ = [
     "ALIASES",
@@ -132,6 +132,10 @@ _MSG = {
     "k_small": {
         "de": "{what}: Anzahl der Klassen muss mindestens 1 sein (angegeben: {k}).",
         "en": "{what}: the number of classes must be at least 1 (given: {k}).",
+    },
+    "k_fewer": {
+        "de": "{what}: nur {n} verschiedene Werte, daher {n} statt {k} Klassen.",
+        "en": "{what}: only {n} distinct values, so {n} instead of {k} classes.",
     },
     "k_large": {
         "de": "{what}: {k} Klassen verlangt, aber nur {n} verschiedene Werte vorhanden. "
@@ -418,6 +422,7 @@ def classify(
     name: str | None = None,
     lang: str | None = None,
     bins: Sequence[float] | None = None,
+    k_at_most: bool = False,
 ) -> Classification:
     """Classify values: breaks from rated, non-missing values; one closure rule.
 
@@ -444,6 +449,11 @@ def classify(
         Standard-deviation multiples for ``std_mean``.
     name
         Indicator or column named in error messages (default: the Series' name).
+    k_at_most
+        Treat ``k`` as the largest number of classes: with fewer distinct values,
+        use one class per value and warn (:class:`~sozialraum.errors.SozialraumWarning`)
+        instead of raising. For maps made automatically over many indicators and
+        subsets (e.g. one municipality's areas, with suppressed values left out).
     lang
         ``"de"`` (default) or ``"en"`` for labels and errors.
 
@@ -481,7 +491,14 @@ def classify(
                 raise InputError(t(_MSG, "k_small", L, what=what, k=k), column=what)
             n_unique = int(np.unique(y).size)
             if y.size and int(k) > n_unique:
-                raise InputError(t(_MSG, "k_large", L, what=what, k=k, n=n_unique), column=what)
+                if not k_at_most:
+                    raise InputError(t(_MSG, "k_large", L, what=what, k=k, n=n_unique), column=what)
+                warnings.warn(
+                    t(_MSG, "k_fewer", L, what=what, k=k, n=n_unique),
+                    SozialraumWarning,
+                    stacklevel=2,
+                )
+                k = n_unique
         if y.size == 0:
             b, yb = np.array([], dtype=float), np.array([], dtype=int)
         else:

@@ -57,7 +57,9 @@ class Indicator:
     scheme, k, bins
         Classification by :func:`sozialraum.core.classify.classify` (every scheme of
         :data:`~sozialraum.core.classify.SCHEMES`); ``bins`` are the breaks of
-        ``scheme="fixed"`` (giving them implies ``fixed``).
+        ``scheme="fixed"`` (giving them implies ``fixed``). ``k`` is the largest
+        number of classes: where fewer distinct values are published (a small
+        municipality, suppressed values), the map has one class per value and warns.
     class_column
         Use ready classes (e.g. from the monitor) instead of classifying; ordered
         categorical columns keep their order, others are sorted.
@@ -302,6 +304,7 @@ def classify_layer(
         decimals=spec.decimals,
         name=spec.label,
         lang=lang,
+        k_at_most=True,
     )
     codes = cl.codes.copy()
     codes[hidden] = engine.HIDDEN
