@@ -270,3 +270,34 @@ def test_musterland_public_map(musterland):
     for p in _props(html):
         assert set(p) == {"sr_name", "_c"}
     assert len(_props(html)) == len(sr)
+
+
+def test_map_spec_and_keywords_give_the_same_page(grid, facilities):
+    from sozialraum.webmap import Facilities, Layers, MapSpec, Overlays, Release, View
+
+    kw = map_html(
+        make_map(
+            grid,
+            [Indicator("alq", unit="%"), "kinder"],
+            name_column="name",
+            lisa="lisa_cat",
+            facilities=facilities,
+            capacity_unit="Plätze",
+            show_values=False,
+            title="Karte",
+            offline=True,
+            lang="en",
+        )
+    )
+    spec = MapSpec(
+        layers=Layers(indicators=(Indicator("alq", unit="%"), "kinder"), lisa="lisa_cat"),
+        overlays=Overlays(facilities=Facilities(facilities, capacity_unit="Plätze")),
+        view=View(title="Karte", offline=True),
+        release=Release(show_values=False),
+        name_column="name",
+        lang="en",
+    )
+    strip = lambda html: re.sub(r"map_[0-9a-f]{32}", "map", html)  # noqa: E731
+    assert strip(map_html(make_map(grid, spec))) == strip(kw)
+    with pytest.raises(TypeError, match="unexpected"):
+        make_map(grid, ["alq"], colour="red")
