@@ -21,6 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from sozialraum._i18n import get_lang, t  # noqa: E402
+from sozialraum.core.palettes import class_colors  # noqa: E402
 from sozialraum.monitor.numbers import format_number  # noqa: E402
 
 __all__ = [
@@ -311,8 +312,7 @@ def choropleth(
         codes = cl.classes.reindex(areas.index)
         n_cls = int(codes.max()) + 1 if codes.notna().any() else 1
         labels = list(cl.legend)[:n_cls]
-        cm = plt.get_cmap(cmap, max(n_cls, 2))
-        colors = {i: matplotlib.colors.to_hex(cm(i)) for i in range(n_cls)}
+        colors = dict(enumerate(class_colors(n_cls, cmap)))  # the web map's class colours
         fc = [colors[int(c)] if pd.notna(c) else _NA_COLOR for c in codes]
         for i, lab in enumerate(labels):
             handles.append(Patch(facecolor=colors[i], edgecolor="#777777", label=lab))
