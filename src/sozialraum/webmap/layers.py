@@ -18,7 +18,7 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.core import classify as engine
 from sozialraum.core import palettes
-from sozialraum.core.status import secret_mask
+from sozialraum.core.status import secret_mask, status_note, status_text
 from sozialraum.errors import InputError, format_ids
 
 from ._format import fmt_number
@@ -435,8 +435,6 @@ def format_values(
     lang: str | None,
 ) -> list[str]:
     """Display texts of values: German numbers, or the status text where no number may show."""
-    from ._status import status_text
-
     out = []
     st = None if status is None else status.astype("string").to_numpy(dtype=object, na_value=None)
     hide = hidden_mask(status) if status is not None else np.zeros(len(y), dtype=bool)
@@ -452,7 +450,7 @@ def format_values(
         if unit:
             s = f"{s} {unit}"
         if code:
-            note = status_text(code, lang, note=True)
+            note = status_note(code, lang)
             if note:
                 s = f"{s} ({note})"
         out.append(s)
