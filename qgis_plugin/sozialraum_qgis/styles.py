@@ -1,7 +1,8 @@
 """Renderers for the results: graduated classes with German labels, LISA and Gi* categories.
 
 The functions take plain data (breaks, labels, colours — computed by the
-library) and build QGIS renderers; :func:`apply` stores the style in the result
+library: classes by :func:`sozialraum.core.classify.classify`, colours and code
+labels from :mod:`sozialraum.core.palettes`) and build QGIS renderers; :func:`apply` stores the style in the result
 GeoPackage as its default style (so the layer arrives styled in the project, in
 ``qgis_process`` output and when opened later) and registers a post-processor
 for the layer Processing loads into the project.
@@ -23,23 +24,20 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-#: ColorBrewer YlOrRd (9 classes): low need light, high need dark red.
-YLORRD = [
-    "#ffffcc",
-    "#ffeda0",
-    "#fed976",
-    "#feb24c",
-    "#fd8d3c",
-    "#fc4e2a",
-    "#e31a1c",
-    "#bd0026",
-    "#800026",
-]
-NO_VALUE = "#bdbdbd"
+from sozialraum.core import palettes
+from sozialraum.core.classify import class_ranges
+
+#: The class ramp for need (ColorBrewer YlOrRd, 9 steps): low need light, high need dark red.
+YLORRD = list(palettes.RAMPS["need"])
+#: Grey of areas without a class ("nicht bewertet"); "kein Wert" is ``MISSING``.
+NO_VALUE = palettes.NOT_RATED_COLOR
+MISSING = palettes.MISSING_COLOR
 
 
-def ramp(k: int, colors=YLORRD) -> list[str]:
-    """``k`` colours spread evenly over a sequential ramp."""
+def ramp(k: int, colors=None) -> list[str]:
+    """``k`` colours spread evenly over a ramp (the same as the web map's classes)."""
+    if colors is None:
+        return list(palettes.class_colors(k, "need"))
     if k <= 1:
         return [colors[len(colors) // 2]]
     return [colors[round(i * (len(colors) - 1) / (k - 1))] for i in range(k)]
@@ -74,48 +72,52 @@ def categorized(field: str, categories, geometry=QgsWkbTypes.PolygonGeometry):
     return QgsCategorizedSymbolRenderer(field, items)
 
 
-def classification_ranges(values, bins, legend, *, closed: str = "right"):
-    """``(lower, upper, label)`` per class from a library classification (NaN class left out).
+def classification_ranges(values, bins, legend):
+    """``(lower, upper, label)`` per class of a library classification (for :func:`graduated`).
 
-    Right-closed classes (mapclassify: ``x ≤ bin``) map exactly onto QGIS's graduated
-    ranges (``lower < x ≤ upper``, the first also including its lower bound).
+    The classes are closed above (``x ≤ bin``), which maps exactly onto QGIS's
+    graduated ranges (``lower < x ≤ upper``, the first also including its lower bound).
     """
     vals = [
         float(v) for v in values if v is not None and not (isinstance(v, float) and math.isnan(v))
     ]
     vmin = min(vals) if vals else 0.0
     vmax = max(vals) if vals else 0.0
-    bins = [float(b) for b in bins]
-    labels = list(legend)[: len(bins) if closed == "right" else len(bins) + 1]
-    out = []
-    if closed == "right":
-        lower = min(vmin, bins[0]) if bins else vmin
-        for i, b in enumerate(bins):
-            upper = max(b, vmax) if i == len(bins) - 1 else b
-            out.append((lower, upper, labels[i]))
-            lower = b
-    else:  # fixed breaks b1 … bm: x < b1, b1 ≤ x < b2, …, x ≥ bm
-        edges = [min(vmin, bins[0] - 1)] + bins + [max(vmax, bins[-1]) + 1e-9]
-        for i in range(len(bins) + 1):
-            out.append((edges[i], edges[i + 1], labels[i]))
-    return out
+    return class_ranges(bins, list(legend)[: len(bins)], vmin, vmax)
+
+
+def label_renderer(field: str, cls, colors=None):
+    """Categorized renderer on the label field of a classification (every class, plus
+    "nicht bewertet" and "kein Wert" in grey) — for layers with areas outside the classes."""
+    cols = list(colors or ramp(cls.k))
+    cats = [(lab, lab, c) for lab, c in zip(cls.class_labels, cols, strict=False)]
+    extra = cls.legend[cls.k :]
+    for lab in extra:
+        grey = NO_VALUE if lab in ("nicht bewertet", "not rated") else MISSING
+        cats.append((lab, lab, grey))
+    return categorized(field, cats)
 
 
 def class_renderer(field_nr: str, legend, colors=None):
     """Categorized renderer on a class-number field (0 … k−1, NULL = "kein Wert")."""
-    named = [lab for lab in legend]
+    named = list(legend)
     has_nan = len(named) > 0 and str(named[-1]) in ("kein Wert", "no value")
     k = len(named) - (1 if has_nan else 0)
     cols = colors or ramp(k)
     cats = [(i, named[i], cols[i]) for i in range(k)]
     if has_nan:
-        cats.append((None, named[-1], NO_VALUE))
+        cats.append((None, named[-1], MISSING))
     return categorized(field_nr, cats)
 
 
-def code_renderer(field: str, codes, labels: dict, colors: dict):
-    """Categorized renderer on a code field (LISA ``HH``…, Gi* ``hot99``…) with given labels/colours."""
-    return categorized(field, [(c, labels[c], colors[c]) for c in codes])
+def code_renderer(field: str, kind: str, lang=None):
+    """Categorized renderer on a LISA/Gi* code field (``lisa_code``, ``gi_code``).
+
+    Labels and colours from the codes (:mod:`sozialraum.core.palettes`), as on the web map.
+    """
+    labels = palettes.code_labels(kind, lang)
+    colors = palettes.code_colors(kind)
+    return categorized(field, [(c, labels[c], colors[c]) for c in palettes.codes_of(kind)])
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):

@@ -49,34 +49,40 @@ def test_bins_equal_mapclassify_on_non_nan(values, scheme, peer):
     assert c.classes.index.equals(values.index)
 
 
-def test_natural_breaks_seeded_and_no_global_state(values):
+def test_natural_breaks_is_fisher_jenks_and_deterministic(values):
+    """Regression: natural_breaks was k-means NaturalBreaks here and FisherJenks on the map."""
     np.random.seed(123)  # noqa: NPY002
     before = np.random.get_state()[1].copy()  # noqa: NPY002
-    a = classify(values, scheme="natural_breaks", k=4, seed=1)
+    a = classify(values, scheme="natural_breaks", k=4)
     after = np.random.get_state()[1]  # noqa: NPY002
-    b = classify(values, scheme="natural_breaks", k=4, seed=1)
+    b = classify(values, scheme="natural_breaks", k=4)
     assert np.array_equal(before, after)
     assert a.bins.tolist() == b.bins.tolist()
-    assert a.bins[-1] == pytest.approx(np.nanmax(values))
+    ref = mc.FisherJenks(values.dropna().to_numpy(), k=4)
+    assert a.bins == pytest.approx(np.asarray(ref.bins))
+    assert a.scheme == "natural_breaks"
 
 
-def test_fixed_labels_german_and_english():
+def test_fixed_breaks_closed_above_labels_german_and_english():
+    """Regression: fixed breaks were closed below here ("5,0 und mehr") and above on the map."""
     s = pd.Series([4.99, 5.0, 7.49, 7.5, np.nan, 12.0])
     c = classify(s, scheme="fixed", bins=[5, 7.5])
-    assert c.legend == ["unter 5,0", "5,0 bis unter 7,5", "7,5 und mehr", "kein Wert"]
+    assert c.legend == ["bis 5,0", "über 5,0 bis 7,5", "über 7,5", "kein Wert"]
     assert c.labels.astype(str).tolist() == [
-        "unter 5,0",
-        "5,0 bis unter 7,5",
-        "5,0 bis unter 7,5",
-        "7,5 und mehr",
+        "bis 5,0",
+        "bis 5,0",
+        "über 5,0 bis 7,5",
+        "über 5,0 bis 7,5",
         "kein Wert",
-        "7,5 und mehr",
+        "über 7,5",
     ]
-    assert c.classes.tolist() == [0, 1, 1, 2, pd.NA, 2]
+    assert c.classes.tolist() == [0, 0, 1, 1, pd.NA, 2]
+    ref = mc.UserDefined(s.dropna().to_numpy(), [5, 7.5])
+    assert c.classes.dropna().astype(int).tolist() == list(ref.yb)
     e = classify(s, scheme="fixed", bins=[5, 7.5], lang="en")
-    assert e.legend == ["under 5.0", "5.0 to under 7.5", "7.5 and more", "no value"]
+    assert e.legend == ["up to 5.0", "over 5.0 to 7.5", "over 7.5", "no value"]
     big = classify(pd.Series([1.0, 2000.0]), scheme="fixed", bins=[1234.5], decimals=1)
-    assert big.legend == ["unter 1.234,5", "1.234,5 und mehr"]
+    assert big.legend == ["bis 1.234,5", "über 1.234,5"]
 
 
 def test_quantile_range_labels_and_verbal():
@@ -102,6 +108,8 @@ def test_classify_errors_and_all_missing():
         classify([1.0, 2.0], scheme="fixed", bins=[3, 2])
     with pytest.raises(InputError, match="quantile"):
         classify([1.0], scheme="quantile")
+    with pytest.raises(InputError, match="verschiedene Werte"):
+        classify(pd.Series([1.0, 1.0, 2.0], name="alq"), scheme="quantiles", k=3)
     c = classify([np.nan, np.nan], scheme="quantiles")
     assert c.labels.astype(str).tolist() == ["kein Wert", "kein Wert"]
 

@@ -81,11 +81,15 @@ def test_results_are_the_library_results(demo_run):
     )
     assert g["idx_gesamt"][~rated].isna().all()  # not rated: no index, only the class
     # the exclave has no neighbours: never a significant cluster
-    assert g.loc["07999002010", "lisa_cat_idx_gesamt"] in ("ohne Nachbarn", "kein Wert")
+    assert g.loc["07999002010", "lisa_cat_idx_gesamt"] in (
+        "ohne Nachbarn",
+        "kein Wert",
+        "nicht bewertet",
+    )
     # areas not rated (too few inhabitants) have no index, so they are never part of a cluster
     unrated = st.monitor.frame.index[~st.monitor.frame["bewertet"].astype(bool)]
     assert len(unrated) == 9
-    assert set(g.loc[unrated, "lisa_cat_idx_gesamt"]) <= {"kein Wert", "ohne Nachbarn"}
+    assert set(g.loc[unrated, "lisa_cat_idx_gesamt"]) <= {"nicht bewertet", "ohne Nachbarn"}
     assert (g["lisa_cat_sgb2_quote"] == "ohne Nachbarn").sum() == 1  # the exclave, for a rate
     # the deprived town centre forms a High-High cluster
     assert (g["lisa_cat_sgb2_quote"] == "Hoch-Hoch").sum() >= 3

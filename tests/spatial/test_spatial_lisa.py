@@ -233,6 +233,7 @@ def test_labels_and_colours_in_both_languages(columbus):
         "not significant",
         "no neighbours",
         "no value",
+        "not rated",
     }
     de = local_moran(columbus, "CRIME", seed=SEED)
     assert list(de.frame["lisa_cat"].cat.categories) == [
@@ -243,6 +244,7 @@ def test_labels_and_colours_in_both_languages(columbus):
         "nicht signifikant",
         "ohne Nachbarn",
         "kein Wert",
+        "nicht bewertet",
     ]
     rgb = {
         "HH": (255, 0, 0),
@@ -252,6 +254,7 @@ def test_labels_and_colours_in_both_languages(columbus):
         "ns": (240, 240, 240),
         "island": (140, 140, 140),
         "nan": (70, 70, 70),
+        "not_rated": (189, 189, 189),
     }
     for code, col in LISA_COLORS.items():
         assert tuple(int(col[i : i + 2], 16) for i in (1, 3, 5)) == rgb[code]

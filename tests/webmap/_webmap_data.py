@@ -46,6 +46,7 @@ def make_grid(nx: int = 6, ny: int = 5, size: float = 1000.0, seed: int = 3) -> 
     }
     lab = [cats[k % 5] for k in range(n)]
     g["lisa_cat"] = lab
+    g["lisa_code"] = [c if c != "n.s." else "ns" for c in lab]
     g["lisa_color"] = [",".join(map(str, colors[c])) for c in lab]
     return g
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from sozialraum.webmap._format import class_labels, esc, fmt_number, js_json
+from sozialraum.core.classify import range_labels
+from sozialraum.webmap._format import esc, fmt_number, js_json
 
 
 def test_german_and_english_numbers():
@@ -19,12 +20,13 @@ def test_german_and_english_numbers():
 
 
 def test_class_labels_german():
-    # mapclassify classes are closed above: [min, b0], (b0, b1], ...
-    assert class_labels([5.5, 10.0], 1.0, 1) == ["1,0 bis 5,5", "über 5,5 bis 10,0"]
-    assert class_labels([1500.0, 2500.25], 1000.0, 2, "en") == [
-        "1,000.00 to 1,500.00",
+    # classes are closed above: up to b0, (b0, b1], ...; an open last class says "über"
+    assert range_labels([5.5, 10.0], 1) == ["bis 5,5", "über 5,5 bis 10,0"]
+    assert range_labels([1500.0, 2500.25], 2, "en") == [
+        "up to 1,500.00",
         "over 1,500.00 to 2,500.25",
     ]
+    assert range_labels([5.0, float("inf")], 1) == ["bis 5,0", "über 5,0"]
 
 
 def test_esc_and_js_json_are_script_safe():

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from .base import SozialraumAlgorithm
 
+#: The schemes of the one classification engine (``sozialraum.core.classify.SCHEMES``),
+#: in the order of the dialog. ``natural_breaks`` and ``fisher_jenks`` are the same
+#: (Fisher-Jenks, exact and deterministic); both stay so that saved models keep their choice.
 SCHEMES = (
     "quantiles",
     "equal_interval",
@@ -17,8 +20,8 @@ SCHEME_NAMES = {
     "de": [
         "Quantile",
         "Gleiche Intervalle",
-        "Natürliche Unterbrechungen (k-means)",
-        "Fisher-Jenks",
+        "Natürliche Unterbrechungen (Fisher-Jenks)",
+        "Fisher-Jenks (wie natürliche Unterbrechungen)",
         "Mittelwert ± Standardabweichungen",
         "Head/Tail",
         "Feste Grenzen",
@@ -26,8 +29,8 @@ SCHEME_NAMES = {
     "en": [
         "Quantiles",
         "Equal interval",
-        "Natural breaks (k-means)",
-        "Fisher-Jenks",
+        "Natural breaks (Fisher-Jenks)",
+        "Fisher-Jenks (same as natural breaks)",
         "Mean ± standard deviations",
         "Head/tail",
         "Fixed breaks",
@@ -50,11 +53,17 @@ class ClassifyAlgorithm(SozialraumAlgorithm):
         "help": {
             "de": "Teilt die Werte eines Feldes in Klassen (Quantile, gleiche Intervalle, natürliche "
             "Unterbrechungen, Fisher-Jenks, Mittelwert ± Standardabweichung, Head/Tail oder feste Grenzen). "
-            "Gebiete ohne Wert bilden die eigene Klasse „kein Wert“. Neue Felder: <Feld>_klasse (Nummer "
-            "0 … k−1) und <Feld>_label (deutsche Beschriftung, z. B. „12,5 bis 17,3“ oder verbal „hoch“). "
-            "Die Ebene wird abgestuft mit diesen Beschriftungen dargestellt.",
+            "Klassen sind oben geschlossen: ein Wert auf einer Grenze gehört zur Klasse darunter "
+            "(„bis 5,0“, „über 5,0 bis 7,5“) – wie in Webkarte, Bericht und Monitor. "
+            "Gebiete ohne Wert bilden die eigene Klasse „kein Wert“; Gebiete, die der Monitor nicht "
+            "bewertet (Feld bewertet), gehen bei Indexfeldern nicht in die Grenzen ein und heißen "
+            "„nicht bewertet“. Neue Felder: <Feld>_klasse (Nummer 0 … k−1) und <Feld>_label "
+            "(deutsche Beschriftung, z. B. „über 12,5 bis 17,3“ oder verbal „hoch“). "
+            "Die Ebene wird mit diesen Klassen dargestellt.",
             "en": "Classifies a field (quantiles, equal interval, natural breaks, Fisher-Jenks, mean ± SD, "
-            "head/tail or fixed breaks). Areas without a value get the class 'no value'. New fields "
+            "head/tail or fixed breaks). Classes are closed above (a value on a break belongs to the "
+            "class below). Areas without a value get the class 'no value', areas the monitor did not "
+            "rate 'not rated'. New fields "
             "<field>_klasse (number 0 … k−1) and <field>_label; the layer is styled with these labels.",
         },
         "FIELD": {"de": "Indikator (Feld)", "en": "Indicator (field)"},
@@ -83,7 +92,7 @@ class ClassifyAlgorithm(SozialraumAlgorithm):
         self.add_output("OUTPUT")
 
     def compute(self, parameters, context, feedback):
-        from sozialraum.monitor import classify
+        from sozialraum.core.classify import classify, is_index_column, rated_mask
 
         from .. import styles
 
@@ -92,26 +101,26 @@ class ClassifyAlgorithm(SozialraumAlgorithm):
         field = self.field(parameters, "FIELD", context)
         scheme = SCHEMES[self.parameterAsEnum(parameters, "SCHEME", context)]
         self.step(feedback, 1, 3)
+        breaks = parse_breaks(self.parameterAsString(parameters, "BREAKS", context))
         cls = classify(
             areas[field],
             scheme=scheme,
             k=self.parameterAsInt(parameters, "K", context),
-            bins=parse_breaks(self.parameterAsString(parameters, "BREAKS", context)),
+            breaks=breaks if scheme == "fixed" else None,
+            rated=rated_mask(areas) if is_index_column(field) else None,
             decimals=self.parameterAsInt(parameters, "DECIMALS", context),
             verbal=self.parameterAsBool(parameters, "VERBAL", context),
+            name=field,
             lang=self.lang,
         )
         out = areas.copy()
         out[f"{field}_klasse"] = cls.classes
         out[f"{field}_label"] = cls.labels.astype(object)
-        closed = cls.params.get("closed", "right")
-        if closed == "right":
-            ranges = styles.classification_ranges(
-                areas[field].tolist(), cls.bins, cls.legend, closed="right"
-            )
-            renderer = styles.graduated(field, ranges)
+        if cls.n_missing or cls.n_not_rated:  # grey classes: by label, as on the web map
+            renderer = styles.label_renderer(f"{field}_label", cls)
         else:
-            renderer = styles.class_renderer(f"{field}_klasse", cls.legend)
+            ranges = styles.classification_ranges(areas[field].tolist(), cls.bins, cls.legend)
+            renderer = styles.graduated(field, ranges)
         for lab, n in zip(cls.legend, cls.counts, strict=True):
             feedback.pushInfo(f"{lab}: {n}")
         self.step(feedback, 2, 3)

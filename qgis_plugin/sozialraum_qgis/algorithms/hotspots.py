@@ -44,12 +44,14 @@ class HotspotAlgorithm(SozialraumAlgorithm):
         self.addOutput(QgsProcessingOutputString("SUMMARY", self.t("SUMMARY")))
 
     def compute(self, parameters, context, feedback):
-        from sozialraum.spatial import GI_CODES, GI_COLORS, getis_ord, gi_label
+        from sozialraum.core.classify import without_not_rated
+        from sozialraum.spatial import getis_ord
 
         from .. import styles
 
         self.step(feedback, 0, 3)
-        areas = self.read_areas(parameters, context, feedback)
+        # areas the monitor did not rate have no index: they do not enter Gi*
+        areas = without_not_rated(self.read_areas(parameters, context, feedback))
         field = self.field(parameters, "FIELD", context)
         self.step(feedback, 1, 3, "Gewichte" if self.lang == "de" else "weights")
         w = sc.build(self, areas, parameters, context)
@@ -67,7 +69,6 @@ class HotspotAlgorithm(SozialraumAlgorithm):
         summary = res.summary(self.lang)
         for line in summary.splitlines():
             feedback.pushInfo(line)
-        labels = {c: gi_label(c, self.lang) for c in GI_CODES}
-        renderer = styles.code_renderer("gi_code", GI_CODES, labels, GI_COLORS)
+        renderer = styles.code_renderer("gi_code", "gi", self.lang)
         path = self.write(res.frame, parameters, context, renderer=renderer, layer_name="hotspots")
         return {"OUTPUT": path, "SUMMARY": summary}

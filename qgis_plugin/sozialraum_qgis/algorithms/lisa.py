@@ -17,8 +17,9 @@ class LisaAlgorithm(SozialraumAlgorithm):
         "help": {
             "de": "Berechnet das globale Moran's I (mit Permutationstest) und die lokalen Moran-Werte (LISA) "
             "eines Indikators. p-Werte sind zweiseitig, Gebiete ohne Nachbarn (z. B. Exklaven) werden nie "
-            "signifikant („ohne Nachbarn“), Gebiete ohne Wert werden ausgelassen („kein Wert“). Ergebnis: "
-            "Felder lisa_I, lisa_z, lisa_p, lisa_p_adj, lisa_code (HH/LL/LH/HL/ns/island/nan), lisa_cat "
+            "signifikant („ohne Nachbarn“), Gebiete ohne Wert werden ausgelassen („kein Wert“), ebenso "
+            "Gebiete, die der Monitor nicht bewertet (Feld bewertet; bei Indexfeldern „nicht bewertet“). Ergebnis: "
+            "Felder lisa_I, lisa_z, lisa_p, lisa_p_adj, lisa_code (HH/LL/LH/HL/ns/island/nan/not_rated), lisa_cat "
             "(Hoch-Hoch, Niedrig-Niedrig, …) und lisa_color, dargestellt in den GeoDa-Farben. Gleicher "
             "Startwert → gleiche Ergebnisse.",
             "en": "Global Moran's I (permutation test) and local Moran (LISA) of an indicator. Two-sided "
@@ -48,12 +49,14 @@ class LisaAlgorithm(SozialraumAlgorithm):
         self.addOutput(QgsProcessingOutputString("SUMMARY", self.t("SUMMARY")))
 
     def compute(self, parameters, context, feedback):
-        from sozialraum.spatial import LISA_CODES, LISA_COLORS, lisa_label, local_moran, moran
+        from sozialraum.core.classify import without_not_rated
+        from sozialraum.spatial import local_moran, moran
 
         from .. import styles
 
         self.step(feedback, 0, 4)
-        areas = self.read_areas(parameters, context, feedback)
+        # areas the monitor did not rate have no index: they do not enter Moran/LISA
+        areas = without_not_rated(self.read_areas(parameters, context, feedback))
         field = self.field(parameters, "FIELD", context)
         perms = self.parameterAsInt(parameters, "PERMUTATIONS", context)
         seed = self.parameterAsInt(parameters, "SEED", context)
@@ -75,8 +78,7 @@ class LisaAlgorithm(SozialraumAlgorithm):
         summary = glob.summary(self.lang) + "\n" + res.summary(self.lang)
         for line in summary.splitlines():
             feedback.pushInfo(line)
-        labels = {c: lisa_label(c, self.lang) for c in LISA_CODES}
-        renderer = styles.code_renderer("lisa_code", LISA_CODES, labels, LISA_COLORS)
+        renderer = styles.code_renderer("lisa_code", "lisa", self.lang)
         path = self.write(res.frame, parameters, context, renderer=renderer, layer_name="lisa")
         return {
             "OUTPUT": path,

@@ -314,9 +314,7 @@ def run_monitor(
     bewertet = rated & ~few
     not_rated = t(_MSG, "not_rated", L)
 
-    cls = classify(
-        out["idx_gesamt"].where(bewertet), scheme=scheme, k=k, verbal=True, seed=seed, lang=L
-    )
+    cls = classify(out["idx_gesamt"], scheme=scheme, k=k, verbal=True, rated=bewertet, lang=L)
     lab = cls.labels.astype(object)
     lab[~bewertet] = not_rated
     out["idx_gesamt_klasse"] = lab

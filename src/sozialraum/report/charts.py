@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import io
-import math
 from collections.abc import Mapping, Sequence
 
 import matplotlib
@@ -22,6 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from sozialraum._i18n import get_lang, t  # noqa: E402
+from sozialraum.core.palettes import class_colors  # noqa: E402
 from sozialraum.monitor.numbers import format_number  # noqa: E402
 
 __all__ = [
@@ -95,59 +95,13 @@ def _metric(gdf):
     return gdf
 
 
-def _nice_length(max_m: float) -> float:
-    if max_m <= 0:
-        return 1.0
-    exp = 10 ** math.floor(math.log10(max_m))
-    for m in (5, 2, 1):
-        if m * exp <= max_m:
-            return m * exp
-    return exp
-
-
 def scale_bar(
     ax, *, lang: str | None = "de", fraction: float = 0.25, loc: str = "lower left"
 ) -> float:
-    """Draw a scale bar (metres/kilometres) on a map axis in a metric CRS; returns its length in m."""
-    x0, x1 = ax.get_xlim()
-    y0, y1 = ax.get_ylim()
-    length = _nice_length((x1 - x0) * fraction)
-    pad_x, pad_y = (x1 - x0) * 0.04, (y1 - y0) * 0.05
-    xs = x0 + pad_x if loc == "lower left" else x1 - pad_x - length
-    ys = y0 + pad_y
-    h = (y1 - y0) * 0.012
-    ax.add_patch(
-        plt.Rectangle(
-            (xs, ys), length / 2, h, facecolor="black", edgecolor="black", lw=0.6, zorder=10
-        )
-    )
-    ax.add_patch(
-        plt.Rectangle(
-            (xs + length / 2, ys),
-            length / 2,
-            h,
-            facecolor="white",
-            edgecolor="black",
-            lw=0.6,
-            zorder=10,
-        )
-    )
-    label = (
-        f"{format_number(length / 1000, 0 if length >= 1000 else 1, lang)} km"
-        if length >= 1000
-        else f"{format_number(length, 0, lang)} m"
-    )
-    ax.text(
-        xs + length / 2,
-        ys + h * 1.8,
-        label,
-        ha="center",
-        va="bottom",
-        fontsize=7,
-        zorder=10,
-        bbox=dict(facecolor="white", edgecolor="none", alpha=0.7, pad=0.5),
-    )
-    return length
+    """The scale bar of every print map (:func:`sozialraum.spatial.plots.scale_bar`); length in m."""
+    from sozialraum.spatial.plots import scale_bar as draw_scale_bar
+
+    return draw_scale_bar(ax, lang=lang, fraction=fraction, loc=loc)
 
 
 def location_map(
@@ -358,8 +312,7 @@ def choropleth(
         codes = cl.classes.reindex(areas.index)
         n_cls = int(codes.max()) + 1 if codes.notna().any() else 1
         labels = list(cl.legend)[:n_cls]
-        cm = plt.get_cmap(cmap, max(n_cls, 2))
-        colors = {i: matplotlib.colors.to_hex(cm(i)) for i in range(n_cls)}
+        colors = dict(enumerate(class_colors(n_cls, cmap)))  # the web map's class colours
         fc = [colors[int(c)] if pd.notna(c) else _NA_COLOR for c in codes]
         for i, lab in enumerate(labels):
             handles.append(Patch(facecolor=colors[i], edgecolor="#777777", label=lab))

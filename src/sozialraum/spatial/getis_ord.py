@@ -28,6 +28,7 @@ import pandas as pd
 from scipy import sparse, stats
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core import palettes
 from sozialraum.errors import InputError, format_ids
 from sozialraum.spatial._common import (
     adjust_p,
@@ -51,30 +52,9 @@ __all__ = [
     "gi_star_z",
 ]
 
-GI_CODES = ("hot99", "hot95", "hot90", "ns", "cold90", "cold95", "cold99", "island", "nan")
-_LABELS = {
-    "hot99": {"de": "Hot Spot 99 %", "en": "Hot spot 99 %"},
-    "hot95": {"de": "Hot Spot 95 %", "en": "Hot spot 95 %"},
-    "hot90": {"de": "Hot Spot 90 %", "en": "Hot spot 90 %"},
-    "ns": {"de": "nicht signifikant", "en": "not significant"},
-    "cold90": {"de": "Cold Spot 90 %", "en": "Cold spot 90 %"},
-    "cold95": {"de": "Cold Spot 95 %", "en": "Cold spot 95 %"},
-    "cold99": {"de": "Cold Spot 99 %", "en": "Cold spot 99 %"},
-    "island": {"de": "ohne Nachbarn", "en": "no neighbours"},
-    "nan": {"de": "kein Wert", "en": "no value"},
-}
-#: Colours (ArcGIS-like diverging; grey for excluded areas as in the LISA map).
-GI_COLORS = {
-    "hot99": "#d62f27",
-    "hot95": "#ed7551",
-    "hot90": "#fab984",
-    "ns": "#f0f0f0",
-    "cold90": "#c0ccbe",
-    "cold95": "#849eba",
-    "cold99": "#4575b5",
-    "island": "#8c8c8c",
-    "nan": "#464646",
-}
+#: Gi* class codes in legend order, labels and colours (from :mod:`sozialraum.core.palettes`).
+GI_CODES = palettes.GI_CODES
+GI_COLORS = palettes.GI_COLORS
 
 _MSG = {
     "inference": {
@@ -129,7 +109,7 @@ _MSG = {
 
 def gi_label(code: str, lang: str | None = None) -> str:
     """Label of a Gi* class code (see :data:`GI_CODES`)."""
-    return _LABELS[code][get_lang(lang)]
+    return palettes.code_label("gi", code, lang)
 
 
 @dataclass(frozen=True)
@@ -305,6 +285,7 @@ def getis_ord(
     codes = np.full(n, "nan", dtype=object)
     codes[pos] = codes_used
     codes[prep.ids.get_indexer(pd.Index(prep.islands))] = "island"
+    codes = palettes.mark_not_rated(codes, data)
     frame = data.copy()
     frame[prefix + "G"] = full(G)
     frame[prefix + "z"] = full(z)

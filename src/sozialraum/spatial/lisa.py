@@ -36,6 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core import palettes
 from sozialraum.monitor.numbers import format_number
 from sozialraum.spatial._common import (
     ALT_LABELS,
@@ -62,31 +63,11 @@ __all__ = [
     "warm_up",
 ]
 
-#: Language-independent category codes, in legend order.
-LISA_CODES = ("HH", "LL", "LH", "HL", "ns", "island", "nan")
-
-_LABELS = {
-    "HH": {"de": "Hoch-Hoch", "en": "High-High"},
-    "LL": {"de": "Niedrig-Niedrig", "en": "Low-Low"},
-    "LH": {"de": "Niedrig-Hoch", "en": "Low-High"},
-    "HL": {"de": "Hoch-Niedrig", "en": "High-Low"},
-    "ns": {"de": "nicht signifikant", "en": "not significant"},
-    "island": {"de": "ohne Nachbarn", "en": "no neighbours"},
-    "nan": {"de": "kein Wert", "en": "no value"},
-}
-
-#: GeoDa's standard LISA colours (RGB 0–255).
-LISA_RGB = {
-    "HH": (255, 0, 0),
-    "LL": (0, 0, 255),
-    "LH": (150, 150, 255),
-    "HL": (255, 150, 150),
-    "ns": (240, 240, 240),
-    "island": (140, 140, 140),
-    "nan": (70, 70, 70),
-}
-#: The same colours as hex strings.
-LISA_COLORS = {k: "#{:02x}{:02x}{:02x}".format(*v) for k, v in LISA_RGB.items()}
+#: Language-independent category codes, in legend order (from :mod:`sozialraum.core.palettes`).
+LISA_CODES = palettes.LISA_CODES
+#: GeoDa's standard LISA colours (RGB 0–255) and as hex strings.
+LISA_RGB = palettes.LISA_RGB
+LISA_COLORS = palettes.LISA_COLORS
 
 _MSG = {
     "summary": {
@@ -115,7 +96,7 @@ _MSG = {
 
 def lisa_label(code: str, lang: str | None = None) -> str:
     """German (default) or English label of a category code (see :data:`LISA_CODES`)."""
-    return _LABELS[code][get_lang(lang)]
+    return palettes.code_label("lisa", code, lang)
 
 
 @dataclass(frozen=True)
@@ -239,6 +220,7 @@ def _assemble(
     codes[pos] = codes_used
     isl = prep.ids.get_indexer(pd.Index(prep.islands))
     codes[isl] = "island"
+    codes = palettes.mark_not_rated(codes, data)
     frame = data.copy()
     frame[prefix + "I"] = full(I)
     frame[prefix + "z"] = full(z)

@@ -1,35 +1,50 @@
 """Interactive web maps (Leaflet via folium) and static print maps for committees.
 
-See ``docs/webmap.md``.
+Classes come from the one engine :func:`sozialraum.core.classify.classify`, LISA/Gi*
+colours and labels from :mod:`sozialraum.core.palettes`. See ``docs/webmap.md``.
 """
 
 from __future__ import annotations
 
-from ._format import class_labels, fmt_number
+from ._format import fmt_number
 from .geometry import GeometryParams, prepare_geometries
 from .layers import (
-    GEODA_LISA,
     CategoryLayer,
     Classes,
     Indicator,
     categorize,
-    classify,
+    classify_layer,
     gi_layer,
     lisa_layer,
 )
-from .map import MapInfo, make_map, map_html, save_map
+from .map import (
+    Facilities,
+    Layers,
+    MapInfo,
+    MapSpec,
+    Overlays,
+    Release,
+    View,
+    make_map,
+    map_html,
+    save_map,
+)
 from .static import static_map
 
 __all__ = [
-    "GEODA_LISA",
     "CategoryLayer",
     "Classes",
+    "Facilities",
     "GeometryParams",
     "Indicator",
+    "Layers",
     "MapInfo",
+    "MapSpec",
+    "Overlays",
+    "Release",
+    "View",
     "categorize",
-    "class_labels",
-    "classify",
+    "classify_layer",
     "fmt_number",
     "gi_layer",
     "lisa_layer",

@@ -1,18 +1,15 @@
-"""Number formatting, class labels and safe embedding of data in HTML/JS."""
+"""Number formatting and safe embedding of data in HTML/JS (class labels: core.classify)."""
 
 from __future__ import annotations
 
 import html
 import json
 import math
-from collections.abc import Sequence
 
 from sozialraum._i18n import t
 from sozialraum.monitor.numbers import format_number
 
 _MSG = {
-    "first": {"de": "{lo} bis {hi}", "en": "{lo} to {hi}"},
-    "next": {"de": "über {lo} bis {hi}", "en": "over {lo} to {hi}"},
     "missing": {"de": "kein Wert", "en": "no value"},
     "hidden": {"de": "nicht veröffentlicht", "en": "not published"},
 }
@@ -32,25 +29,6 @@ def fmt_number(x: float | None, decimals: int = 1, lang: str | None = None) -> s
     if math.isinf(x):
         return "∞" if x > 0 else "−∞"
     return format_number(x, decimals, lang)
-
-
-def class_labels(
-    bins: Sequence[float], minimum: float, decimals: int = 1, lang: str | None = None
-) -> list[str]:
-    """Readable labels of the classes that upper bounds ``bins`` define.
-
-    mapclassify's classes are closed above: class 0 is ``[min, b0]``, class *i* is
-    ``(b[i-1], b[i]]``.  German: ``"1,0 bis 5,5"``, ``"über 5,5 bis 10,0"``.
-    """
-    labels = []
-    lo = minimum
-    for i, hi in enumerate(bins):
-        key = "first" if i == 0 else "next"
-        labels.append(
-            t(_MSG, key, lang, lo=fmt_number(lo, decimals, lang), hi=fmt_number(hi, decimals, lang))
-        )
-        lo = hi
-    return labels
 
 
 def esc(text: object) -> str:

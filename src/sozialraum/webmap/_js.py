@@ -59,8 +59,8 @@ window.SozialraumMap=function(map,cfg){
     bases[esc(b.name)]=l;baseList.push(l);if(i===cfg.basemapActive){l.addTo(map);}
   });
   function nameOf(f){return f.properties[cfg.nameKey];}
-  function clsLabel(s,c){return c>=0?s.labels[c]:(c===-1?T.missing:T.hidden);}
-  function colorOf(s,c){return c>=0?s.colors[c]:(c===-1?s.missingColor:s.hiddenColor);}
+  function clsLabel(s,c){return c>=0?s.labels[c]:(c===-1?T.missing:(c===-3?T.notRated:T.hidden));}
+  function colorOf(s,c){return c>=0?s.colors[c]:(c===-1?s.missingColor:(c===-3?s.notRatedColor:s.hiddenColor));}
   function tooltip(f,li){
     var s=cfg.layers[li],p=f.properties,c=p._c[li];
     var h='<div class="sr-tt"><b>'+esc(nameOf(f))+"</b><br>"+esc(s.title)+": ";

@@ -1,4 +1,10 @@
-"""Layer specifications of a web map and the classification of indicator values."""
+"""Layer specifications of a web map and the classes of their areas.
+
+Indicator layers are classified by the one engine
+:func:`sozialraum.core.classify.classify` (same breaks, same interval rule,
+every scheme, areas not rated excluded); LISA and Gi* layers take label and
+colour from their codes (:mod:`sozialraum.core.palettes`).
+"""
 
 from __future__ import annotations
 
@@ -6,20 +12,18 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
-import mapclassify
 import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core import classify as engine
+from sozialraum.core import palettes
+from sozialraum.core.status import secret_mask, status_note, status_text
 from sozialraum.errors import InputError, format_ids
 
-from ._format import class_labels, fmt_number
+from ._format import fmt_number
 
 _MSG = {
-    "scheme": {
-        "de": "Unbekanntes Klassifizierungsverfahren {scheme!r} für Spalte {col!r}. Möglich: {known}.",
-        "en": "Unknown classification scheme {scheme!r} for column {col!r}. Known: {known}.",
-    },
     "not_numeric": {
         "de": "Spalte {col!r} enthält keine Zahlen (Gebiete {ids}). Bitte Zahlen liefern oder die Spalte als Klassenspalte angeben.",
         "en": "Column {col!r} holds values that are not numbers (areas {ids}). Please supply numbers or pass it as a class column.",
@@ -29,68 +33,15 @@ _MSG = {
         "en": "Invalid colour {value!r} in {where}. Allowed: '#rrggbb', '#rgb', 'r,g,b' or (r, g, b).",
     },
     "no_colors": {
-        "de": "Für die Kategorien {cats} der Spalte {col!r} sind keine Farben bekannt. Bitte eine Farbspalte (color_column) oder colors={{Kategorie: Farbe}} angeben.",
-        "en": "No colours are known for the categories {cats} of column {col!r}. Please pass a colour column (color_column) or colors={{category: colour}}.",
-    },
-    "bins_order": {
-        "de": "Die Klassengrenzen für Spalte {col!r} müssen aufsteigend sein: {bins}.",
-        "en": "The class bounds for column {col!r} must increase: {bins}.",
+        "de": "Für die Kategorien {cats} der Spalte {col!r} sind keine Farben bekannt. Bitte die Codespalte (lisa_code/gi_code aus sozialraum.spatial), eine Farbspalte (color_column) oder colors={{Kategorie: Farbe}} angeben.",
+        "en": "No colours are known for the categories {cats} of column {col!r}. Please pass the code column (lisa_code/gi_code from sozialraum.spatial), a colour column (color_column) or colors={{category: colour}}.",
     },
 }
 
-#: mapclassify classifiers by name.  ``natural_breaks`` uses Fisher–Jenks (optimal and
-#: deterministic) instead of mapclassify's k-means based ``NaturalBreaks``.
-SCHEMES = {
-    "quantiles": mapclassify.Quantiles,
-    "equal_interval": mapclassify.EqualInterval,
-    "natural_breaks": mapclassify.FisherJenks,
-    "fisher_jenks": mapclassify.FisherJenks,
-    "jenks_caspall": mapclassify.JenksCaspall,
-    "std_mean": mapclassify.StdMean,
-    "box_plot": mapclassify.BoxPlot,
-    "headtail_breaks": mapclassify.HeadTailBreaks,
-    "maximum_breaks": mapclassify.MaximumBreaks,
-    "pretty": mapclassify.PrettyBreaks,
-    "percentiles": mapclassify.Percentiles,
-    "user_defined": mapclassify.UserDefined,
-}
-_K_SCHEMES = {
-    "quantiles",
-    "equal_interval",
-    "natural_breaks",
-    "fisher_jenks",
-    "jenks_caspall",
-    "maximum_breaks",
-    "pretty",
-}
-
-#: GeoDa's LISA colours (RGB) in legend order: HH, LL, LH, HL, n.s., no neighbours, no value.
-GEODA_LISA = (
-    (255, 0, 0),
-    (0, 0, 255),
-    (150, 150, 255),
-    (255, 150, 150),
-    (240, 240, 240),
-    (140, 140, 140),
-    (70, 70, 70),
-)
-
-#: Colours for Getis–Ord Gi* classes (hot spots red, cold spots blue), by label pattern.
-GI_COLORS = {
-    "hot99": "#b2182b",
-    "hot95": "#ef8a62",
-    "hot90": "#fddbc7",
-    "cold90": "#d1e5f0",
-    "cold95": "#67a9cf",
-    "cold99": "#2166ac",
-    "ns": "#f0f0f0",
-}
-
-MISSING_COLOR = "#d9d9d9"
-HIDDEN_COLOR = "#969696"
-
-#: Status codes whose value must never be shown (the value is replaced by a text).
-HIDE_STATUS = {"geheim": "geheim", "teilsumme_geheim": "geheim", "nicht_sicher": "nicht_sicher"}
+#: Colours of the areas without a class (from :mod:`sozialraum.core.palettes`).
+MISSING_COLOR = palettes.MISSING_COLOR
+HIDDEN_COLOR = palettes.HIDDEN_COLOR
+NOT_RATED_COLOR = palettes.NOT_RATED_COLOR
 
 
 @dataclass(frozen=True)
@@ -104,15 +55,24 @@ class Indicator:
     title, unit, year, source
         Shown in the legend, tooltip and popup.  ``title`` defaults to the column name.
     scheme, k, bins
-        Classification with mapclassify (see :data:`SCHEMES`); ``bins`` (upper class
-        bounds) means user-defined classes.
+        Classification by :func:`sozialraum.core.classify.classify` (every scheme of
+        :data:`~sozialraum.core.classify.SCHEMES`); ``bins`` are the breaks of
+        ``scheme="fixed"`` (giving them implies ``fixed``). ``k`` is the largest
+        number of classes: where fewer distinct values are published (a small
+        municipality, suppressed values), the map has one class per value and warns.
     class_column
         Use ready classes (e.g. from the monitor) instead of classifying; ordered
         categorical columns keep their order, others are sorted.
     cmap, colors
-        A matplotlib colour map name, or explicit colours (one per class).
+        A colour ramp (``"need"``/``"YlOrRd"``, ``"resource"``, ``"diverging"`` or a
+        matplotlib colour map name), or explicit colours (one per class).
     decimals
         Decimal places of values and class bounds.
+    not_rated
+        Whether areas not rated (``bewertet`` False) are left out of the classes
+        ("nicht bewertet", grey). ``None``: for the monitor's index columns
+        (``idx_*``, ``status_index``, ``dynamik_index``) when the frame has a
+        ``bewertet`` column.
     """
 
     column: str
@@ -127,11 +87,17 @@ class Indicator:
     cmap: str = "YlOrRd"
     colors: tuple[str, ...] | None = None
     decimals: int = 1
+    not_rated: bool | None = None
 
     @property
     def label(self) -> str:
         """Title shown to people."""
         return self.title or self.column
+
+    @property
+    def scheme_used(self) -> str:
+        """The scheme after aliases (``fixed`` when ``bins`` are given)."""
+        return "fixed" if self.bins is not None else engine.ALIASES.get(self.scheme, self.scheme)
 
 
 @dataclass(frozen=True)
@@ -147,7 +113,12 @@ class CategoryLayer:
     colors
         Optional mapping category → colour (used where ``color_column`` is absent).
     categories
-        Optional legend order; default: GeoDa order of the colours, else first appearance.
+        Optional legend order; default: first appearance (codes: their legend order).
+    code_column
+        For ``kind`` ``"lisa"``/``"gi"``: the column of codes (``lisa_code``,
+        ``gi_code``) written by :mod:`sozialraum.spatial`; label and colour of each
+        area come from the code (:mod:`sozialraum.core.palettes`), never from the
+        text of ``column``.
     """
 
     column: str
@@ -158,35 +129,61 @@ class CategoryLayer:
     source: str = ""
     year: int | str | None = None
     kind: str = "category"
+    code_column: str | None = None
 
     @property
     def label(self) -> str:
         """Title shown to people."""
         return self.title or self.column
 
+    def data_column(self, frame: pd.DataFrame) -> str:
+        """The column whose content enters the map (the codes where available)."""
+        if self.code_column is not None and self.code_column in frame.columns:
+            return self.code_column
+        return self.column
+
+
+def _code_column(column: str, kind: str) -> str:
+    """``lisa_cat`` → ``lisa_code``, ``lisa_cat_alq`` → ``lisa_code_alq`` (same for ``gi``)."""
+    if "_cat" in column:
+        return column.replace("_cat", "_code", 1)
+    return f"{kind}_code"
+
 
 def lisa_layer(
     column: str = "lisa_cat",
     color_column: str | None = "lisa_color",
     title: str | None = None,
+    code_column: str | None = None,
     **kw,
 ) -> CategoryLayer:
-    """A LISA cluster layer (GeoDa colours come with the ``lisa_color`` column)."""
-    return CategoryLayer(column=column, color_column=color_column, title=title, kind="lisa", **kw)
+    """A LISA cluster layer; labels and GeoDa colours from the ``lisa_code`` column."""
+    code = code_column or _code_column(column, "lisa")
+    return CategoryLayer(
+        column=column, color_column=color_column, title=title, kind="lisa", code_column=code, **kw
+    )
 
 
 def gi_layer(
-    column: str = "gi_cat", color_column: str | None = None, title: str | None = None, **kw
+    column: str = "gi_cat",
+    color_column: str | None = None,
+    title: str | None = None,
+    code_column: str | None = None,
+    **kw,
 ) -> CategoryLayer:
-    """A Getis–Ord Gi* hot/cold-spot layer; colours from labels like ``Hot Spot 99 %``."""
-    return CategoryLayer(column=column, color_column=color_column, title=title, kind="gi", **kw)
+    """A Getis–Ord Gi* hot/cold-spot layer; labels and colours from the ``gi_code`` column."""
+    code = code_column or _code_column(column, "gi")
+    return CategoryLayer(
+        column=column, color_column=color_column, title=title, kind="gi", code_column=code, **kw
+    )
 
 
 @dataclass(frozen=True)
 class Classes:
-    """Result of classifying one column for the map.
+    """Classes of one map layer.
 
-    ``codes``: class index per area, ``-1`` = no value, ``-2`` = not published.
+    ``codes``: class index per area, ``-1`` = no value, ``-2`` = not published,
+    ``-3`` = not rated (:data:`sozialraum.core.classify.MISSING` …).
     """
 
     codes: np.ndarray
@@ -196,6 +193,8 @@ class Classes:
     counts: tuple[int, ...]
     n_missing: int
     n_hidden: int
+    n_not_rated: int = 0
+    scheme: str | None = None
 
 
 _HEX = re.compile(r"^#([0-9a-fA-F]{6}|[0-9a-fA-F]{3})$")
@@ -228,18 +227,6 @@ def to_hex(value: object, where: str = "") -> str:
     return "#" + "".join(f"{int(round(c)):02x}" for c in rgb[:3])
 
 
-def palette(cmap: str, k: int) -> tuple[str, ...]:
-    """``k`` colours from a matplotlib colour map (light to dark)."""
-    import matplotlib as mpl
-
-    cm = mpl.colormaps[cmap]
-    if k == 1:
-        pos = [0.6]
-    else:
-        pos = np.linspace(0.12, 0.95, k)
-    return tuple(mpl.colors.to_hex(cm(p)) for p in pos)
-
-
 def status_for(
     areas: pd.DataFrame, status: pd.DataFrame | None, col: str, suffix: str
 ) -> pd.Series | None:
@@ -254,24 +241,11 @@ def status_for(
 def hidden_mask(status: pd.Series | None) -> np.ndarray:
     """True where a status code says the value must not be shown.
 
-    ``geheim``, ``teilsumme_geheim``, ``nicht_sicher`` and any unknown code hide the value.
+    The secret codes of :mod:`sozialraum.core.status` (and any unknown code).
     """
     if status is None:
         return np.zeros(0, dtype=bool)
-    s = status.astype("string")
-    known_visible = {
-        "nichts_vorhanden",
-        "nicht_sinnvoll",
-        "spaeter",
-        "unsicher",
-        "vorlaeufig",
-        "fehlt",
-        "teilsumme_unvollstaendig",
-        "nenner_klein",
-        "nenner_null",
-    }
-    hide = s.notna() & ~s.isin(known_visible)
-    return hide.to_numpy(dtype=bool, na_value=False)
+    return secret_mask(status.astype("object")).to_numpy(dtype=bool)
 
 
 def numeric(values: pd.Series, col: str) -> np.ndarray:
@@ -287,76 +261,64 @@ def numeric(values: pd.Series, col: str) -> np.ndarray:
     return conv.to_numpy(dtype=float, na_value=np.nan)
 
 
-def classify(
+def rated_for(areas: pd.DataFrame, spec: Indicator) -> pd.Series | None:
+    """Which areas are rated for ``spec`` (``None``: all), after :attr:`Indicator.not_rated`."""
+    use = spec.not_rated
+    if use is None:
+        use = engine.is_index_column(spec.column)
+    return engine.rated_mask(areas) if use else None
+
+
+def _class_colors(spec: Indicator, k: int, where: str) -> tuple[str, ...]:
+    if spec.colors is not None and len(spec.colors) >= k:
+        return tuple(to_hex(c, where) for c in spec.colors[:k])
+    return palettes.class_colors(k, spec.cmap)
+
+
+def classify_layer(
     values: pd.Series,
     spec: Indicator,
     hidden: np.ndarray | None = None,
     lang: str | None = None,
     classes: pd.Series | None = None,
+    rated: pd.Series | None = None,
 ) -> Classes:
-    """Classify the values of one indicator for the map.
+    """Classes of one indicator layer (web map and print map alike).
 
-    Bins are computed with mapclassify on the published, non-missing values only
-    (suppressed values influence nothing).  Missing → code ``-1``, suppressed → ``-2``.
-    With ``classes`` (ready class labels) no bins are computed.
+    The breaks come from :func:`sozialraum.core.classify.classify` on the published,
+    rated, non-missing values only (suppressed values and areas not rated influence
+    nothing).  Missing → ``-1``, suppressed → ``-2``, not rated → ``-3``.  With
+    ``classes`` (ready class labels) no breaks are computed.
     """
     n = len(values)
     hidden = np.zeros(n, dtype=bool) if hidden is None or len(hidden) == 0 else hidden
     if classes is not None:
         return _classes_from_column(classes, spec, hidden)
-    y = numeric(values, spec.column)
-    ok = ~np.isnan(y) & ~hidden
-    codes = np.full(n, -1, dtype=int)
-    codes[hidden] = -2
-    yv = y[ok]
-    bins: tuple[float, ...] | None = None
-    labels: tuple[str, ...] = ()
-    if yv.size:
-        scheme = "user_defined" if spec.bins is not None else spec.scheme
-        if scheme not in SCHEMES:
-            raise InputError(
-                t(_MSG, "scheme", lang, scheme=scheme, col=spec.column, known=", ".join(SCHEMES)),
-                column=spec.column,
-            )
-        if scheme == "user_defined":
-            b = [float(x) for x in (spec.bins or ())]
-            if any(b2 <= b1 for b1, b2 in zip(b, b[1:], strict=False)):
-                raise InputError(
-                    t(_MSG, "bins_order", lang, col=spec.column, bins=b), column=spec.column
-                )
-            clf = mapclassify.UserDefined(yv, b)
-        else:
-            kw = {}
-            n_unique = len(np.unique(yv))
-            if scheme in _K_SCHEMES:
-                kw["k"] = max(1, min(int(spec.k), n_unique))
-            import warnings
-
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                clf = SCHEMES[scheme](yv, **kw)
-        bins = tuple(float(b) for b in clf.bins)
-        codes[ok] = np.asarray(clf.yb, dtype=int)
-        labels = tuple(class_labels(bins, float(yv.min()), spec.decimals, lang))
-    k = len(labels)
-    colors = (
-        tuple(to_hex(c, spec.column) for c in spec.colors)
-        if spec.colors is not None
-        else palette(spec.cmap, k)
-        if k
-        else ()
+    y = pd.Series(numeric(values, spec.column), index=values.index, name=spec.column)
+    cl = engine.classify(
+        y.where(~hidden),
+        spec.scheme,
+        k=spec.k,
+        breaks=spec.bins,
+        rated=rated,
+        decimals=spec.decimals,
+        name=spec.label,
+        lang=lang,
+        k_at_most=True,
     )
-    if len(colors) < k:
-        colors = palette(spec.cmap, k)
-    counts = tuple(int((codes == i).sum()) for i in range(k))
+    codes = cl.codes.copy()
+    codes[hidden] = engine.HIDDEN
+    colors = _class_colors(spec, cl.k, spec.column)
     return Classes(
         codes=codes,
-        labels=labels,
-        colors=tuple(colors[:k]),
-        bins=bins,
-        counts=counts,
-        n_missing=int((codes == -1).sum()),
-        n_hidden=int((codes == -2).sum()),
+        labels=cl.class_labels,
+        colors=colors,
+        bins=tuple(float(b) for b in cl.bins) if cl.k else None,
+        counts=tuple(int((codes == i).sum()) for i in range(cl.k)),
+        n_missing=int((codes == engine.MISSING).sum()),
+        n_hidden=int((codes == engine.HIDDEN).sum()),
+        n_not_rated=int((codes == engine.NOT_RATED).sum()),
+        scheme=cl.scheme,
     )
 
 
@@ -371,17 +333,12 @@ def _classes_from_column(classes: pd.Series, spec: Indicator, hidden: np.ndarray
             cats = sorted(present, key=str)
     index = {c: i for i, c in enumerate(cats)}
     codes = np.array([index.get(c, -1) if pd.notna(c) else -1 for c in classes], dtype=int)
-    codes[hidden] = -2
+    codes[hidden] = engine.HIDDEN
     k = len(cats)
-    colors = (
-        tuple(to_hex(c, spec.class_column or "") for c in spec.colors)
-        if spec.colors is not None and len(spec.colors) >= k
-        else palette(spec.cmap, k)
-    )
     return Classes(
         codes=codes,
         labels=tuple(str(c) for c in cats),
-        colors=tuple(colors[:k]),
+        colors=_class_colors(spec, k, spec.class_column or ""),
         bins=None,
         counts=tuple(int((codes == i).sum()) for i in range(k)),
         n_missing=int((codes == -1).sum()),
@@ -389,41 +346,49 @@ def _classes_from_column(classes: pd.Series, spec: Indicator, hidden: np.ndarray
     )
 
 
-_LISA_KEYS = {
-    "hh": 0, "high-high": 0, "hoch-hoch": 0,
-    "ll": 1, "low-low": 1, "niedrig-niedrig": 1,
-    "lh": 2, "low-high": 2, "niedrig-hoch": 2,
-    "hl": 3, "high-low": 3, "hoch-niedrig": 3,
-    "n.s.": 4, "ns": 4, "nicht signifikant": 4, "not significant": 4,
-    "ohne nachbarn": 5, "keine nachbarn": 5, "no neighbours": 5, "no neighbors": 5, "isolated": 5,
-    "kein wert": 6, "no value": 6, "undefined": 6,
-}  # fmt: skip
-
-
-def _lisa_key(label: str) -> int | None:
-    return _LISA_KEYS.get(label.strip().lower().replace(" – ", "-").replace("–", "-"))
-
-
-def _gi_key(label: str) -> str | None:
-    s = label.lower()
-    level = next((lv for lv in ("99", "95", "90") if lv in s), None)
-    if any(w in s for w in ("hot", "heiß", "heiss", "hoch")) and level:
-        return "hot" + level
-    if any(w in s for w in ("cold", "kalt", "niedrig")) and level:
-        return "cold" + level
-    if any(w in s for w in ("n.s", "nicht sig", "not sig", "ns")):
-        return "ns"
-    return None
+def _by_code(frame: pd.DataFrame, spec: CategoryLayer, hidden, lang) -> Classes:
+    """LISA/Gi* classes from the code column: label and colour of each code from the palette."""
+    kind = spec.kind
+    codes_s = frame[spec.code_column].astype("object")
+    known = palettes.codes_of(kind)
+    bad = [str(c) for c in pd.unique(codes_s.dropna()) if str(c) not in known]
+    if bad:
+        raise InputError(
+            t(_MSG, "no_colors", lang, cats=format_ids(bad), col=spec.code_column),
+            column=spec.code_column,
+        )
+    present = {str(c) for c in codes_s.dropna()}
+    order = [c for c in known if c in present]
+    index = {c: i for i, c in enumerate(order)}
+    codes = np.array([index[str(c)] if pd.notna(c) else -1 for c in codes_s], dtype=int)
+    if hidden is not None and len(hidden):
+        codes[hidden] = -2
+    colors = palettes.code_colors(kind)
+    return Classes(
+        codes=codes,
+        labels=tuple(palettes.code_label(kind, c, lang) for c in order),
+        colors=tuple(colors[c] for c in order),
+        bins=None,
+        counts=tuple(int((codes == i).sum()) for i in range(len(order))),
+        n_missing=int((codes == -1).sum()),
+        n_hidden=int((codes == -2).sum()),
+    )
 
 
 def categorize(
-    frame: pd.DataFrame, spec: CategoryLayer, hidden: np.ndarray | None = None
+    frame: pd.DataFrame,
+    spec: CategoryLayer,
+    hidden: np.ndarray | None = None,
+    lang: str | None = None,
 ) -> Classes:
     """Codes, labels and colours of a category layer (LISA, Gi* or any typology).
 
-    Colours come from ``spec.color_column`` (per area, must agree within a category),
-    ``spec.colors`` or, for Gi*, from labels such as ``Hot Spot 99 %``.
+    LISA/Gi*: from the code column (``spec.code_column``, e.g. ``lisa_code``).
+    Other layers: colours from ``spec.color_column`` (per area, must agree within a
+    category) or ``spec.colors``.
     """
+    if spec.code_column is not None and spec.code_column in frame.columns:
+        return _by_code(frame, spec, hidden, lang)
     col = spec.column
     cats_series = frame[col]
     present = [str(c) for c in pd.unique(cats_series.dropna())]
@@ -437,32 +402,14 @@ def categorize(
             if colr is None or (isinstance(colr, float) and np.isnan(colr)):
                 continue
             color_of[str(cat)] = to_hex(colr, spec.color_column)
-    if spec.kind == "lisa":
-        for c in present:
-            key = _lisa_key(c)
-            if c not in color_of and key is not None:
-                color_of[c] = "#" + "".join(f"{v:02x}" for v in GEODA_LISA[key])
-    if spec.kind == "gi":
-        for c in present:
-            key = _gi_key(c)
-            if c not in color_of and key:
-                color_of[c] = GI_COLORS[key]
     missing = [c for c in present if c not in color_of]
     if missing:
-        raise InputError(t(_MSG, "no_colors", None, cats=format_ids(missing), col=col), column=col)
+        raise InputError(t(_MSG, "no_colors", lang, cats=format_ids(missing), col=col), column=col)
     if spec.categories is not None:
         cats = [str(c) for c in spec.categories]
         cats += [c for c in present if c not in cats]
     else:
-        geoda = ["#" + "".join(f"{v:02x}" for v in rgb) for rgb in GEODA_LISA]
-        gi_order = list(GI_COLORS.values())
-        ref = geoda if spec.kind != "gi" else gi_order
-
-        def order(c: str) -> tuple[int, int]:
-            colr = color_of.get(c, "")
-            return (ref.index(colr) if colr in ref else len(ref), present.index(c))
-
-        cats = sorted(present, key=order)
+        cats = present
     # legend only lists categories that have a colour
     cats = [c for c in cats if c in color_of]
     index = {c: i for i, c in enumerate(cats)}
@@ -488,8 +435,6 @@ def format_values(
     lang: str | None,
 ) -> list[str]:
     """Display texts of values: German numbers, or the status text where no number may show."""
-    from ._status import status_text
-
     out = []
     st = None if status is None else status.astype("string").to_numpy(dtype=object, na_value=None)
     hide = hidden_mask(status) if status is not None else np.zeros(len(y), dtype=bool)
@@ -505,7 +450,7 @@ def format_values(
         if unit:
             s = f"{s} {unit}"
         if code:
-            note = status_text(code, lang, note=True)
+            note = status_note(code, lang)
             if note:
                 s = f"{s} ({note})"
         out.append(s)

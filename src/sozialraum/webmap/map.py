@@ -1,14 +1,17 @@
 """Interactive committee maps (Leaflet via folium): choropleths, LISA, Gi*, facilities.
 
-One call, :func:`make_map`, turns a GeoDataFrame with ready columns into a
+One call, :func:`make_map`, turns a GeoDataFrame with ready columns and a
+:class:`MapSpec` (what to show: layers, overlays, view, release) into a
 :class:`folium.Map`; :func:`save_map` writes it as one HTML file (``offline=True``:
 self-contained, every script and style inlined, renders with no network).
+The keyword arguments of earlier versions are still accepted and become a
+:class:`MapSpec` (:meth:`MapSpec.from_kwargs`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import folium
@@ -18,6 +21,8 @@ import pandas as pd
 from branca.element import Element, MacroElement
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core import palettes
+from sozialraum.core.classify import scheme_name
 from sozialraum.errors import InputError, format_ids
 
 from . import _assets, _js
@@ -26,17 +31,18 @@ from .geometry import GeometryParams, prepare_geometries
 from .layers import (
     HIDDEN_COLOR,
     MISSING_COLOR,
+    NOT_RATED_COLOR,
     CategoryLayer,
     Classes,
     Indicator,
     categorize,
-    classify,
+    classify_layer,
     format_values,
     gi_layer,
     hidden_mask,
     lisa_layer,
     numeric,
-    palette,
+    rated_for,
     status_for,
     to_hex,
 )
@@ -92,17 +98,7 @@ _MSG = {
     "osm": {"de": "OpenStreetMap", "en": "OpenStreetMap"},
     "grey": {"de": "Hellgraue Karte", "en": "Light grey map"},
     "none": {"de": "Ohne Hintergrund", "en": "No basemap"},
-    "quantiles": {"de": "Quantile", "en": "quantiles"},
-    "equal_interval": {"de": "gleiche Intervalle", "en": "equal intervals"},
-    "natural_breaks": {
-        "de": "natürliche Brüche (Fisher-Jenks)",
-        "en": "natural breaks (Fisher-Jenks)",
-    },
-    "fisher_jenks": {
-        "de": "natürliche Brüche (Fisher-Jenks)",
-        "en": "natural breaks (Fisher-Jenks)",
-    },
-    "user_defined": {"de": "feste Grenzen", "en": "fixed bounds"},
+    "not_rated": {"de": "nicht bewertet", "en": "not rated"},
     "classes": {"de": "Klassen: {scheme}", "en": "Classes: {scheme}"},
 }
 
@@ -239,6 +235,8 @@ def _legend_html(
 
 def _class_rows(cl: Classes, missing_color: str, lang: str | None) -> list[tuple[str, str, str]]:
     rows = [(c, lab, f"({n})") for c, lab, n in zip(cl.colors, cl.labels, cl.counts, strict=False)]
+    if cl.n_not_rated:
+        rows.append((NOT_RATED_COLOR, t(_MSG, "not_rated", lang), f"({cl.n_not_rated})"))
     if cl.n_missing:
         rows.append((missing_color, missing_label(lang), f"({cl.n_missing})"))
     if cl.n_hidden:
@@ -255,42 +253,184 @@ def _unique_title(title: str, used: set[str]) -> str:
     return out
 
 
+@dataclass(frozen=True)
+class Layers:
+    """What the areas show.
+
+    Attributes
+    ----------
+    indicators
+        Choropleth layers (:class:`~sozialraum.webmap.layers.Indicator` or column names);
+        the first is shown, the others can be switched on (area layers are exclusive).
+    lisa, gi, category_layers
+        Category layers: ``lisa="lisa_cat"`` uses the codes in ``lisa_code``;
+        ``gi="gi_cat"`` those in ``gi_code``; or ready :class:`CategoryLayer` objects.
+    profile
+        Key indicators of the popup's mini-profile (default: ``indicators``), each
+        shown with the average over all published areas (unweighted mean of the values
+        shown; pass ``averages[column]`` for an official, e.g. population-weighted, one).
+    status, status_suffix
+        Status codes per value: a frame like the values, or columns ``<col>_status``.
+        Secret codes (:mod:`sozialraum.core.status`, and unknown codes) show as text
+        and class "nicht veröffentlicht", never as a number.
+    """
+
+    indicators: tuple = ()
+    lisa: CategoryLayer | str | None = None
+    gi: CategoryLayer | str | None = None
+    category_layers: tuple = ()
+    profile: tuple | None = None
+    averages: Mapping[str, float] | None = field(default=None, hash=False)
+    status: pd.DataFrame | None = field(default=None, hash=False, compare=False)
+    status_suffix: str = "_status"
+
+
+@dataclass(frozen=True)
+class Facilities:
+    """Facility points: one switchable layer per category with letter icons.
+
+    ``icons={category: (colour, letters)}`` sets icons; ``columns={column: label}``
+    adds popup rows (e.g. a 2SFCA supply ratio); clustered if ``cluster``.
+    """
+
+    frame: gpd.GeoDataFrame = field(hash=False, compare=False)
+    category: str = "kategorie"
+    name: str = "name"
+    capacity: str | None = "kapazitaet"
+    capacity_unit: str = ""
+    icons: Mapping[str, tuple[str, str]] | None = field(default=None, hash=False)
+    columns: Mapping[str, str] | None = field(default=None, hash=False)
+    cluster: bool = True
+
+    def used_columns(self) -> list[str]:
+        """The columns of the facility frame that enter the HTML."""
+        cap = [self.capacity] if self.capacity else []
+        return [self.category, self.name, *cap, *list(self.columns or {})]
+
+
+@dataclass(frozen=True)
+class Overlays:
+    """Drawn on top of the areas: facilities, catchments (dashed), municipal boundaries."""
+
+    facilities: Facilities | None = None
+    catchments: gpd.GeoDataFrame | None = field(default=None, hash=False, compare=False)
+    boundaries: gpd.GeoDataFrame | None = field(default=None, hash=False, compare=False)
+    boundary_label: str | None = None
+
+
+@dataclass(frozen=True)
+class View:
+    """Base map, title and page controls.
+
+    ``basemap`` ``"osm"``, ``"grey"`` or ``"none"`` (all three can be chosen on the map;
+    default ``"osm"`` online and ``"none"`` offline); ``offline`` inlines Leaflet (and
+    markercluster) from the installed ``xstatic-*`` packages; ``tolerance_m``,
+    ``decimals``: coverage simplification in metres and decimals of the coordinates
+    (default automatic, see :mod:`sozialraum.webmap.geometry`).
+    """
+
+    basemap: str | None = None
+    offline: bool = False
+    title: str | None = None
+    tolerance_m: float | None = None
+    decimals: int | None = None
+    search: bool = True
+    fullscreen: bool = True
+    collapsed_layers: bool = False
+    fill_opacity: float = 0.75
+
+
+@dataclass(frozen=True)
+class Release:
+    """What may enter the HTML (the release level of the map).
+
+    ``columns_allowed``: if given, only these columns may enter (values, names,
+    categories, facility attributes); any other raises :class:`InputError`. No other
+    property is written into the embedded GeoJSON in any case. ``show_values=False``
+    for a public map that shows classes only: no values in tooltips, popups or GeoJSON.
+    """
+
+    columns_allowed: tuple[str, ...] | None = None
+    show_values: bool = True
+
+
+@dataclass(frozen=True)
+class MapSpec:
+    """Everything a web map shows besides the areas themselves.
+
+    ``name_column``: area names (tooltips, popups, search; default the area key);
+    ``average_label``: head of the average column (default ``Ø gesamt``);
+    ``lang``: ``"de"`` (default) or ``"en"`` for every text on the map.
+    """
+
+    layers: Layers = field(default_factory=Layers)
+    overlays: Overlays = field(default_factory=Overlays)
+    view: View = field(default_factory=View)
+    release: Release = field(default_factory=Release)
+    name_column: str | None = None
+    average_label: str | None = None
+    lang: str | None = None
+
+    @classmethod
+    def from_kwargs(cls, indicators: Sequence[Indicator | str] = (), **kw) -> MapSpec:
+        """A spec from the keyword arguments of :func:`make_map` (earlier interface)."""
+        top = {k: kw.pop(k) for k in ("name_column", "average_label", "lang") if k in kw}
+        groups = {}
+        for part in (Layers, View, Release):
+            names = {f.name for f in fields(part)}
+            groups[part] = part(**{k: kw.pop(k) for k in list(kw) if k in names})
+        if groups[Layers].profile is not None:
+            groups[Layers] = _replace(groups[Layers], profile=tuple(groups[Layers].profile))
+        groups[Layers] = _replace(
+            groups[Layers],
+            indicators=tuple(indicators),
+            category_layers=tuple(groups[Layers].category_layers),
+        )
+        if groups[Release].columns_allowed is not None:
+            groups[Release] = Release(
+                tuple(groups[Release].columns_allowed), groups[Release].show_values
+            )
+        fac = kw.pop("facilities", None)
+        fac_kw = {
+            k.removeprefix("facility_"): kw.pop(k)
+            for k in list(kw)
+            if k.startswith("facility_") or k in ("capacity_unit", "cluster")
+        }
+        overlays = Overlays(
+            facilities=Facilities(fac, **fac_kw) if fac is not None else None,
+            catchments=kw.pop("catchments", None),
+            boundaries=kw.pop("boundaries", None),
+            boundary_label=kw.pop("boundary_label", None),
+        )
+        if kw:
+            raise TypeError(f"make_map() got unexpected keyword arguments: {sorted(kw)}")
+        return cls(groups[Layers], overlays, groups[View], groups[Release], **top)
+
+
+def _replace(obj, **changes):
+    import dataclasses
+
+    return dataclasses.replace(obj, **changes)
+
+
+@dataclass
+class _Page:
+    """What the steps of :func:`make_map` collect for the page."""
+
+    props: list[dict]
+    name_key: str
+    layer_cfg: list[dict] = field(default_factory=list)
+    legends: list[str] = field(default_factory=list)
+    class_codes: list[np.ndarray] = field(default_factory=list)
+    titles: set[str] = field(default_factory=set)
+    layer_of_column: dict[str, int] = field(default_factory=dict)
+    value_cols: set[str] = field(default_factory=set)
+
+
 def make_map(
     areas: gpd.GeoDataFrame,
-    indicators: Sequence[Indicator | str] = (),
-    *,
-    name_column: str | None = None,
-    lisa: CategoryLayer | str | None = None,
-    gi: CategoryLayer | str | None = None,
-    category_layers: Sequence[CategoryLayer] = (),
-    profile: Sequence[Indicator | str] | None = None,
-    averages: Mapping[str, float] | None = None,
-    status: pd.DataFrame | None = None,
-    status_suffix: str = "_status",
-    columns_allowed: Iterable[str] | None = None,
-    show_values: bool = True,
-    facilities: gpd.GeoDataFrame | None = None,
-    facility_category: str = "kategorie",
-    facility_name: str = "name",
-    facility_capacity: str | None = "kapazitaet",
-    capacity_unit: str = "",
-    facility_icons: Mapping[str, tuple[str, str]] | None = None,
-    facility_columns: Mapping[str, str] | None = None,
-    cluster: bool = True,
-    catchments: gpd.GeoDataFrame | None = None,
-    boundaries: gpd.GeoDataFrame | None = None,
-    boundary_label: str | None = None,
-    basemap: str | None = None,
-    offline: bool = False,
-    title: str | None = None,
-    average_label: str | None = None,
-    tolerance_m: float | None = None,
-    decimals: int | None = None,
-    search: bool = True,
-    fullscreen: bool = True,
-    collapsed_layers: bool = False,
-    fill_opacity: float = 0.75,
-    lang: str | None = None,
+    spec: MapSpec | Sequence[Indicator | str] = (),
+    **kwargs,
 ) -> folium.Map:
     """Build an interactive committee map from a GeoDataFrame of areas.
 
@@ -298,57 +438,55 @@ def make_map(
     ----------
     areas
         Areas (polygons, any CRS) indexed by area key; columns with ready values.
-    indicators
-        Choropleth layers (:class:`~sozialraum.webmap.layers.Indicator` or column names);
-        the first is shown, the others can be switched on (area layers are exclusive).
-    name_column
-        Column with area names (tooltips, popups, search); default: the area key.
-    lisa, gi, category_layers
-        Category layers: ``lisa="lisa_cat"`` uses columns ``lisa_cat``/``lisa_color``;
-        ``gi="gi_cat"`` Gi* classes; or ready :class:`CategoryLayer` objects.
-    profile
-        Key indicators of the popup's mini-profile (default: ``indicators``), each
-        shown with the average over all published areas (unweighted mean of the values
-        shown; pass ``averages[column]`` for an official, e.g. population-weighted, one).
-    average_label
-        Head of the average column (default ``Ø gesamt``; e.g. ``Ø Kreis``).
-    status, status_suffix
-        Status codes per value: a frame like the values, or columns ``<col>_status``.
-        ``geheim``, ``teilsumme_geheim``, ``nicht_sicher`` (and unknown codes) show
-        as text and class "nicht veröffentlicht", never as a number.
-    columns_allowed
-        If given, only these columns may enter the HTML (values, names, categories,
-        facility attributes); using any other raises :class:`InputError`.  No other
-        property is written into the embedded GeoJSON in any case.
-    show_values
-        ``False`` for a public map that shows classes only: no values in tooltips,
-        popups or GeoJSON.
-    facilities
-        Points with ``facility_category``, ``facility_name`` and ``facility_capacity``;
-        one switchable layer per category with letter icons, clustered if ``cluster``.
-        ``facility_icons={category: (colour, letters)}`` sets icons;
-        ``facility_columns={column: label}`` adds popup rows (e.g. a 2SFCA supply ratio).
-    catchments
-        Polygons (catchments or travel-time areas), drawn as dashed outlines.
-    boundaries, boundary_label
-        Municipal boundaries drawn on top, with labels from ``boundary_label``.
-    basemap
-        ``"osm"``, ``"grey"`` or ``"none"`` (all three can be chosen on the map);
-        default ``"osm"`` online and ``"none"`` offline.
-    offline
-        Inline Leaflet (and markercluster) from the installed ``xstatic-*`` packages.
-    tolerance_m, decimals
-        Coverage simplification in metres and decimals of the coordinates
-        (default: automatic, see :mod:`sozialraum.webmap.geometry`).
-    lang
-        ``"de"`` (default) or ``"en"`` for every text on the map.
+    spec
+        A :class:`MapSpec`; or, as in earlier versions, the indicators, with the
+        other settings as keyword arguments (``name_column``, ``lisa``, ``gi``,
+        ``category_layers``, ``profile``, ``averages``, ``status``, ``status_suffix``,
+        ``columns_allowed``, ``show_values``, ``facilities``, ``facility_category``,
+        ``facility_name``, ``facility_capacity``, ``capacity_unit``,
+        ``facility_icons``, ``facility_columns``, ``cluster``, ``catchments``,
+        ``boundaries``, ``boundary_label``, ``basemap``, ``offline``, ``title``,
+        ``average_label``, ``tolerance_m``, ``decimals``, ``search``, ``fullscreen``,
+        ``collapsed_layers``, ``fill_opacity``, ``lang``) — see :class:`Layers`,
+        :class:`Facilities`, :class:`Overlays`, :class:`View`, :class:`Release`.
 
     Returns
     -------
     folium.Map
         With attribute ``sozialraum_info`` (:class:`MapInfo`).
     """
-    lang = get_lang(lang)
+    if not isinstance(spec, MapSpec):
+        spec = MapSpec.from_kwargs(spec, **kwargs)
+    elif kwargs:
+        raise TypeError("make_map(areas, MapSpec) takes no further keyword arguments")
+    lang = get_lang(spec.lang)
+    _check_areas(areas, lang)
+    inds, cats, prof = _resolve_layers(spec, lang)
+    all_cols = _check_columns(areas, spec, inds, cats, prof, lang)
+    texts, gparams = prepare_geometries(
+        areas, spec.view.tolerance_m, spec.view.decimals, what="areas"
+    )
+    page = _new_page(areas, spec.name_column)
+    for ind in inds:
+        _indicator_layer(areas, spec, ind, page, lang)
+    for cat in cats:
+        _category_layer(areas, spec, cat, page, lang)
+    profile_cfg = _profile(areas, spec, prof, page, lang)
+    features = _features(page, texts, len(areas))
+    overlay_cfg = _overlays(spec.overlays, spec.view, gparams.decimals, page, lang)
+    cfg = _config(areas, spec, page, profile_cfg, overlay_cfg, lang)
+    m = _folium_map(areas, spec, cfg, features, overlay_cfg, page, lang)
+    m.sozialraum_info = MapInfo(
+        n_areas=len(areas),
+        layers=tuple(lc["title"] for lc in page.layer_cfg),
+        columns=tuple(all_cols),
+        geometry=gparams,
+        offline=spec.view.offline,
+    )
+    return m
+
+
+def _check_areas(areas, lang: str) -> None:
     if not isinstance(areas, gpd.GeoDataFrame):
         raise InputError(t(_MSG, "missing_cols", lang, what="areas", cols="geometry", have="-"))
     if areas.index.has_duplicates:
@@ -356,223 +494,199 @@ def make_map(
         raise InputError(
             t(_MSG, "dup_index", lang, ids=format_ids(dups)), ids=[str(d) for d in dups]
         )
-    inds = [_as_indicator(x) for x in indicators]
+
+
+def _resolve_layers(spec: MapSpec, lang: str):
+    """Indicator specs, category layers and profile rows of the map."""
+    lay = spec.layers
+    inds = [_as_indicator(x) for x in lay.indicators]
     cats: list[CategoryLayer] = []
-    if lisa is not None:
+    if lay.lisa is not None:
+        lisa = lay.lisa
         cats.append(
             lisa
             if isinstance(lisa, CategoryLayer)
             else lisa_layer(str(lisa), color_column=f"{str(lisa).rsplit('_', 1)[0]}_color")
         )
-    if gi is not None:
-        cats.append(gi if isinstance(gi, CategoryLayer) else gi_layer(str(gi)))
-    cats.extend(category_layers)
+    if lay.gi is not None:
+        cats.append(lay.gi if isinstance(lay.gi, CategoryLayer) else gi_layer(str(lay.gi)))
+    cats.extend(lay.category_layers)
     if not inds and not cats:
         raise InputError(t(_MSG, "no_layers", lang))
-    prof = [_as_indicator(x) for x in (inds if profile is None else profile)]
+    prof = [_as_indicator(x) for x in (inds if lay.profile is None else lay.profile)]
+    return inds, cats, prof
 
-    # ---- which columns enter the HTML, and are they released?
-    used: list[str] = []
-    if name_column:
-        used.append(name_column)
+
+def _check_columns(areas, spec: MapSpec, inds, cats, prof, lang: str) -> list[str]:
+    """The columns that enter the HTML: present and released (else a clear error)."""
+    used: list[str] = [spec.name_column] if spec.name_column else []
     for ind in inds:
         used.append(ind.column)
         if ind.class_column:
             used.append(ind.class_column)
-    used += [c.column for c in cats]
+    used += [c.data_column(areas) for c in cats]
     used += [p.column for p in prof]
-    fac_cols: list[str] = []
-    if facilities is not None:
-        fac_cols = (
-            [facility_category, facility_name]
-            + ([facility_capacity] if facility_capacity else [])
-            + list(facility_columns or {})
-        )
-    bnd_cols = [boundary_label] if (boundaries is not None and boundary_label) else []
-    _need(areas, dict.fromkeys(c for c in used), "areas", lang)
-    if facilities is not None:
-        _need(facilities, fac_cols, "facilities", lang)
-    if boundaries is not None and bnd_cols:
-        _need(boundaries, bnd_cols, "boundaries", lang)
+    ov = spec.overlays
+    fac_cols = ov.facilities.used_columns() if ov.facilities is not None else []
+    bnd_cols = [ov.boundary_label] if (ov.boundaries is not None and ov.boundary_label) else []
+    _need(areas, dict.fromkeys(used), "areas", lang)
+    if ov.facilities is not None:
+        _need(ov.facilities.frame, fac_cols, "facilities", lang)
+    if bnd_cols:
+        _need(ov.boundaries, bnd_cols, "boundaries", lang)
     all_cols = list(dict.fromkeys(used + fac_cols + bnd_cols))
-    if columns_allowed is not None:
-        allowed = set(columns_allowed)
+    if spec.release.columns_allowed is not None:
+        allowed = set(spec.release.columns_allowed)
         bad = [c for c in all_cols if c not in allowed]
         if bad:
             raise InputError(t(_MSG, "not_allowed", lang, cols=format_ids(bad)), column=bad[0])
+    return all_cols
 
-    # ---- geometry
-    areas_geo = areas
-    texts, gparams = prepare_geometries(areas_geo, tolerance_m, decimals, what="areas")
 
-    # ---- names
+def _new_page(areas, name_column: str | None) -> _Page:
     if name_column:
         names = [("" if pd.isna(v) else str(v)) for v in areas[name_column]]
-        name_key = name_column
-    else:
-        names = [str(i) for i in areas.index]
-        name_key = "_key"
+        return _Page(props=[{name_column: nm} for nm in names], name_key=name_column)
+    return _Page(props=[{"_key": str(i)} for i in areas.index], name_key="_key")
 
-    # ---- classes and value texts per area layer
-    props: list[dict] = [{name_key: nm} for nm in names]
-    layer_cfg: list[dict] = []
-    legends: list[str] = []
-    class_codes: list[np.ndarray] = []
-    used_titles: set[str] = set()
-    layer_of_column: dict[str, int] = {}
-    value_cols_emitted: set[str] = set()
 
-    def emit_values(spec: Indicator) -> None:
-        if not show_values or spec.column in value_cols_emitted:
-            return
-        st = status_for(areas, status, spec.column, status_suffix)
-        y = numeric(areas[spec.column], spec.column)
-        txt = format_values(y, st, spec.decimals, spec.unit, lang)
-        for p, s in zip(props, txt, strict=False):
-            p[spec.column] = s
-        value_cols_emitted.add(spec.column)
+def _emit_values(areas, spec: MapSpec, ind: Indicator, page: _Page, lang: str) -> None:
+    """Value texts of one column into the area properties (once, never when hidden)."""
+    if not spec.release.show_values or ind.column in page.value_cols:
+        return
+    st = status_for(areas, spec.layers.status, ind.column, spec.layers.status_suffix)
+    y = numeric(areas[ind.column], ind.column)
+    for p, s in zip(page.props, format_values(y, st, ind.decimals, ind.unit, lang), strict=False):
+        p[ind.column] = s
+    page.value_cols.add(ind.column)
 
-    for ind in inds:
-        st = status_for(areas, status, ind.column, status_suffix)
-        hid = hidden_mask(st) if st is not None else None
-        cl = classify(
-            areas[ind.column],
-            ind,
-            hidden=hid,
-            lang=lang,
-            classes=areas[ind.class_column] if ind.class_column else None,
-        )
-        ttl = _unique_title(ind.label, used_titles)
-        sub = []
-        if ind.unit:
-            sub.append(f"{t(_MSG, 'unit', lang)}: {ind.unit}")
-        if ind.year is not None and str(ind.year):
-            sub.append(f"{t(_MSG, 'year', lang)}: {ind.year}")
-        if not ind.class_column:
-            scheme = "user_defined" if ind.bins is not None else ind.scheme
-            sname = t(_MSG, scheme, lang) if scheme in _MSG else scheme
-            sub.append(t(_MSG, "classes", lang, scheme=sname))
-        src = f"{t(_MSG, 'source', lang)}: {ind.source}" if ind.source else ""
-        legends.append(
-            _legend_html(ttl, " · ".join(sub), src, _class_rows(cl, MISSING_COLOR, lang))
-        )
-        layer_of_column.setdefault(ind.column, len(layer_cfg))
-        layer_cfg.append(
-            {
-                "kind": "choro",
-                "title": ttl,
-                "field": ind.column if show_values else None,
-                "labels": list(cl.labels),
-                "colors": list(cl.colors),
-                "missingColor": MISSING_COLOR,
-                "hiddenColor": HIDDEN_COLOR,
-                "show": len(layer_cfg) == 0,
-            }
-        )
-        class_codes.append(cl.codes)
-        emit_values(ind)
 
-    for cat in cats:
-        st = status_for(areas, status, cat.column, status_suffix)
-        hid = hidden_mask(st) if st is not None else None
-        cl = categorize(areas, cat, hidden=hid)
-        default_title = (
-            t(_MSG, "lisa", lang)
-            if cat.kind == "lisa"
-            else t(_MSG, "gi", lang)
-            if cat.kind == "gi"
-            else cat.column
-        )
-        ttl = _unique_title(cat.title or default_title, used_titles)
-        miss_color = "#464646" if cat.kind == "lisa" else MISSING_COLOR
-        sub = f"{t(_MSG, 'year', lang)}: {cat.year}" if cat.year is not None else ""
-        src = f"{t(_MSG, 'source', lang)}: {cat.source}" if cat.source else ""
-        legends.append(_legend_html(ttl, sub, src, _class_rows(cl, miss_color, lang)))
-        layer_cfg.append(
-            {
-                "kind": cat.kind,
-                "title": ttl,
-                "field": None,
-                "labels": list(cl.labels),
-                "colors": list(cl.colors),
-                "missingColor": miss_color,
-                "hiddenColor": HIDDEN_COLOR,
-                "show": len(layer_cfg) == 0,
-            }
-        )
-        class_codes.append(cl.codes)
+def _layer_entry(kind: str, title: str, field_: str | None, cl: Classes, missing: str, page):
+    return {
+        "kind": kind,
+        "title": title,
+        "field": field_,
+        "labels": list(cl.labels),
+        "colors": list(cl.colors),
+        "missingColor": missing,
+        "hiddenColor": HIDDEN_COLOR,
+        "notRatedColor": NOT_RATED_COLOR,
+        "show": len(page.layer_cfg) == 0,
+    }
 
-    # ---- mini-profile
-    profile_cfg = []
-    for spec in prof:
-        emit_values(spec)
-        st = status_for(areas, status, spec.column, status_suffix)
-        y = numeric(areas[spec.column], spec.column)
+
+def _indicator_layer(areas, spec: MapSpec, ind: Indicator, page: _Page, lang: str) -> None:
+    """Classes, legend and value texts of one choropleth layer."""
+    st = status_for(areas, spec.layers.status, ind.column, spec.layers.status_suffix)
+    cl = classify_layer(
+        areas[ind.column],
+        ind,
+        hidden=hidden_mask(st) if st is not None else None,
+        lang=lang,
+        classes=areas[ind.class_column] if ind.class_column else None,
+        rated=rated_for(areas, ind),
+    )
+    ttl = _unique_title(ind.label, page.titles)
+    sub = []
+    if ind.unit:
+        sub.append(f"{t(_MSG, 'unit', lang)}: {ind.unit}")
+    if ind.year is not None and str(ind.year):
+        sub.append(f"{t(_MSG, 'year', lang)}: {ind.year}")
+    if not ind.class_column:
+        sub.append(t(_MSG, "classes", lang, scheme=scheme_name(ind.scheme_used, lang)))
+    src = f"{t(_MSG, 'source', lang)}: {ind.source}" if ind.source else ""
+    page.legends.append(
+        _legend_html(ttl, " · ".join(sub), src, _class_rows(cl, MISSING_COLOR, lang))
+    )
+    page.layer_of_column.setdefault(ind.column, len(page.layer_cfg))
+    fld = ind.column if spec.release.show_values else None
+    page.layer_cfg.append(_layer_entry("choro", ttl, fld, cl, MISSING_COLOR, page))
+    page.class_codes.append(cl.codes)
+    _emit_values(areas, spec, ind, page, lang)
+
+
+def _category_layer(areas, spec: MapSpec, cat: CategoryLayer, page: _Page, lang: str) -> None:
+    """Classes and legend of one category layer (LISA, Gi*, typology)."""
+    st = status_for(areas, spec.layers.status, cat.column, spec.layers.status_suffix)
+    cl = categorize(areas, cat, hidden=hidden_mask(st) if st is not None else None, lang=lang)
+    default_title = t(_MSG, cat.kind, lang) if cat.kind in ("lisa", "gi") else cat.column
+    ttl = _unique_title(cat.title or default_title, page.titles)
+    miss_color = palettes.LISA_COLORS["nan"] if cat.kind in ("lisa", "gi") else MISSING_COLOR
+    sub = f"{t(_MSG, 'year', lang)}: {cat.year}" if cat.year is not None else ""
+    src = f"{t(_MSG, 'source', lang)}: {cat.source}" if cat.source else ""
+    page.legends.append(_legend_html(ttl, sub, src, _class_rows(cl, miss_color, lang)))
+    page.layer_cfg.append(_layer_entry(cat.kind, ttl, None, cl, miss_color, page))
+    page.class_codes.append(cl.codes)
+
+
+def _profile(areas, spec: MapSpec, prof, page: _Page, lang: str) -> list[dict]:
+    """Rows of the popup's mini-profile with the average over the published areas."""
+    out = []
+    averages = spec.layers.averages
+    for ind in prof:
+        _emit_values(areas, spec, ind, page, lang)
+        st = status_for(areas, spec.layers.status, ind.column, spec.layers.status_suffix)
+        y = numeric(areas[ind.column], ind.column)
         hid = hidden_mask(st) if st is not None else np.zeros(len(y), dtype=bool)
-        if averages is not None and spec.column in averages:
-            avg = float(averages[spec.column])
+        if averages is not None and ind.column in averages:
+            avg = float(averages[ind.column])
         else:
             ok = ~np.isnan(y) & ~hid
             avg = float(np.mean(y[ok])) if ok.any() else float("nan")
-        avg_txt = fmt_number(avg, spec.decimals, lang)
-        if avg_txt and spec.unit:
-            avg_txt = f"{avg_txt} {spec.unit}"
-        profile_cfg.append(
+        avg_txt = fmt_number(avg, ind.decimals, lang)
+        if avg_txt and ind.unit:
+            avg_txt = f"{avg_txt} {ind.unit}"
+        out.append(
             {
-                "field": spec.column,
-                "title": spec.label,
-                "avg": avg_txt if show_values else "",
-                "layer": layer_of_column.get(spec.column, -1),
+                "field": ind.column,
+                "title": ind.label,
+                "avg": avg_txt if spec.release.show_values else "",
+                "layer": page.layer_of_column.get(ind.column, -1),
             }
         )
+    return out
 
-    codes_matrix = np.vstack(class_codes).T if class_codes else np.zeros((len(areas), 0), dtype=int)
+
+def _features(page: _Page, texts, n: int) -> list[tuple[dict, str]]:
+    """Area features: properties with the class of every layer, and the geometry text."""
+    codes = np.vstack(page.class_codes).T if page.class_codes else np.zeros((n, 0), dtype=int)
     features = []
-    for i, (p, g) in enumerate(zip(props, texts, strict=False)):
-        p["_c"] = [int(c) for c in codes_matrix[i]]
+    for i, (p, g) in enumerate(zip(page.props, texts, strict=False)):
+        p["_c"] = [int(c) for c in codes[i]]
         features.append((p, g))
+    return features
 
-    # ---- facilities
-    fac_cfg = None
-    fac_legend = ""
-    if facilities is not None and len(facilities):
-        fac_cfg, fac_legend = _facilities_cfg(
-            facilities,
-            facility_category,
-            facility_name,
-            facility_capacity,
-            capacity_unit,
-            facility_icons,
-            facility_columns,
-            cluster,
-            lang,
-        )
-        used_titles.update(c["label"] for c in fac_cfg["cats"])
 
-    # ---- catchments, boundaries
-    catch_fc = None
-    if catchments is not None and len(catchments):
+def _overlays(ov: Overlays, view: View, decimals: int, page: _Page, lang: str) -> dict:
+    """Facilities, catchments and boundaries as page configuration."""
+    out: dict = {"fac": None, "fac_legend": "", "catch": None, "bnd": None, "bnd_labels": []}
+    fac = ov.facilities
+    if fac is not None and len(fac.frame):
+        out["fac"], out["fac_legend"] = _facilities_cfg(fac, lang)
+        page.titles.update(c["label"] for c in out["fac"]["cats"])
+    if ov.catchments is not None and len(ov.catchments):
         ctexts, _ = prepare_geometries(
-            catchments, tolerance_m, gparams.decimals, what="catchments", coverage=False
+            ov.catchments, view.tolerance_m, decimals, what="catchments", coverage=False
         )
-        catch_fc = _fc_text([({}, g) for g in ctexts])
-    bnd_fc = None
-    bnd_labels = []
-    if boundaries is not None and len(boundaries):
-        btexts, _ = prepare_geometries(boundaries, tolerance_m, gparams.decimals, what="boundaries")
-        bnd_fc = _fc_text([({}, g) for g in btexts])
-        if boundary_label:
-            pts = boundaries.geometry.representative_point().to_crs(4326)
-            for lab, pt in zip(boundaries[boundary_label], pts, strict=False):
+        out["catch"] = _fc_text([({}, g) for g in ctexts])
+    if ov.boundaries is not None and len(ov.boundaries):
+        btexts, _ = prepare_geometries(ov.boundaries, view.tolerance_m, decimals, what="boundaries")
+        out["bnd"] = _fc_text([({}, g) for g in btexts])
+        if ov.boundary_label:
+            pts = ov.boundaries.geometry.representative_point().to_crs(4326)
+            for lab, pt in zip(ov.boundaries[ov.boundary_label], pts, strict=False):
                 if pd.notna(lab):
-                    bnd_labels.append([round(pt.y, 5), round(pt.x, 5), str(lab)])
+                    out["bnd_labels"].append([round(pt.y, 5), round(pt.x, 5), str(lab)])
+    return out
 
-    # ---- basemaps
-    bm = _BASEMAP_ALIASES.get((basemap or ("none" if offline else "osm")).lower())
+
+def _basemaps(view: View, lang: str) -> tuple[list[dict], int]:
+    """The three base maps and the index of the one shown first."""
+    bm = _BASEMAP_ALIASES.get((view.basemap or ("none" if view.offline else "osm")).lower())
     if bm is None:
-        raise InputError(t(_MSG, "basemap", lang, name=basemap))
+        raise InputError(t(_MSG, "basemap", lang, name=view.basemap))
     order = ["osm", "grey", "none"]
-    basemaps = [
+    maps = [
         {
             "name": t(_MSG, k, lang),
             "url": BASEMAPS[k][0],
@@ -581,65 +695,77 @@ def make_map(
         }
         for k in order
     ]
+    return maps, order.index(bm)
 
+
+def _bounds(areas) -> list[list[float]]:
     wgs = areas.geometry.to_crs(4326) if not areas.crs.equals("EPSG:4326") else areas.geometry
     minx, miny, maxx, maxy = (float(v) for v in wgs.total_bounds)
-    bounds = [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
-    page_title = title if title is not None else (layer_cfg[0]["title"] if layer_cfg else "")
+    return [[round(miny, 5), round(minx, 5)], [round(maxy, 5), round(maxx, 5)]]
 
-    cfg = {
+
+_PAGE_TEXTS = (
+    ("cls", "cls"),
+    ("area", "area"),
+    ("average", "average"),
+    ("search", "search"),
+    ("notFound", "not_found"),
+    ("fullscreen", "fullscreen"),
+    ("catchments", "catchments"),
+    ("boundaries", "boundaries"),
+    ("category", "category"),
+    ("capacity", "capacity"),
+    ("notRated", "not_rated"),
+)
+
+
+def _config(areas, spec: MapSpec, page: _Page, profile_cfg, ov: dict, lang: str) -> dict:
+    """The configuration object of the page script (without the geometry arrays)."""
+    view = spec.view
+    basemaps, active = _basemaps(view, lang)
+    texts = {k: t(_MSG, key, lang) for k, key in _PAGE_TEXTS}
+    texts |= {"missing": missing_label(lang), "hidden": hidden_label(lang)}
+    if spec.average_label:
+        texts["average"] = spec.average_label
+    return {
         "lang": lang,
-        "nameKey": name_key,
-        "layers": layer_cfg,
-        "legends": legends,
-        "facilityLegend": fac_legend,
+        "nameKey": page.name_key,
+        "layers": page.layer_cfg,
+        "legends": page.legends,
+        "facilityLegend": ov["fac_legend"],
         "profile": profile_cfg,
-        "showValues": bool(show_values),
-        "facilities": fac_cfg,
+        "showValues": bool(spec.release.show_values),
+        "facilities": ov["fac"],
         "catchmentsShow": True,
-        "boundaryLabels": bnd_labels,
+        "boundaryLabels": ov["bnd_labels"],
         "basemaps": basemaps,
-        "basemapActive": order.index(bm),
-        "bounds": bounds,
-        "title": title or "",
-        "search": bool(search),
-        "fullscreen": bool(fullscreen),
-        "collapsed": bool(collapsed_layers),
-        "fillOpacity": float(fill_opacity),
+        "basemapActive": active,
+        "bounds": _bounds(areas),
+        "title": view.title or "",
+        "search": bool(view.search),
+        "fullscreen": bool(view.fullscreen),
+        "collapsed": bool(view.collapsed_layers),
+        "fillOpacity": float(view.fill_opacity),
         "lineColor": "#555555",
         "lineWeight": 0.6,
-        "text": {
-            k: t(_MSG, key, lang)
-            for k, key in (
-                ("cls", "cls"),
-                ("area", "area"),
-                ("average", "average"),
-                ("search", "search"),
-                ("notFound", "not_found"),
-                ("fullscreen", "fullscreen"),
-                ("catchments", "catchments"),
-                ("boundaries", "boundaries"),
-                ("category", "category"),
-                ("capacity", "capacity"),
-            )
-        }
-        | {"missing": missing_label(lang), "hidden": hidden_label(lang)}
-        | ({"average": average_label} if average_label else {}),
+        "text": texts,
     }
+
+
+def _folium_map(areas, spec: MapSpec, cfg: dict, features, ov: dict, page: _Page, lang: str):
+    """The folium map with sozialraum's script, styles and data (no CDN defaults)."""
     # the big geometry arrays are spliced in as text (already compact JSON)
-    cfg_json = js_json(cfg)
-    areas_json = _fc_text(features)
     cfg_json = (
-        cfg_json[:-1]
+        js_json(cfg)[:-1]
         + ',"areas":'
-        + areas_json
+        + _fc_text(features)
         + ',"catchments":'
-        + (catch_fc or "null")
+        + (ov["catch"] or "null")
         + ',"boundaries":'
-        + (bnd_fc or "null")
+        + (ov["bnd"] or "null")
         + "}"
     )
-
+    (miny, minx), (maxy, maxx) = cfg["bounds"]
     m = folium.Map(
         location=[(miny + maxy) / 2, (minx + maxx) / 2],
         zoom_start=11,
@@ -650,22 +776,20 @@ def make_map(
     # never load folium's default CDN assets (jQuery, Bootstrap, Font Awesome, ...)
     m.default_js = []
     m.default_css = []
-    need_cluster = fac_cfg is not None and cluster
+    title = spec.view.title
+    page_title = (
+        title if title is not None else (page.layer_cfg[0]["title"] if page.layer_cfg else "")
+    )
+    fac = spec.overlays.facilities
+    need_cluster = ov["fac"] is not None and fac is not None and fac.cluster
     head = [
         '<meta charset="utf-8"/>',
         f"<title>{esc(page_title)}</title>" if page_title else "",
-        _assets.header_html(offline, need_cluster, lang),
+        _assets.header_html(spec.view.offline, need_cluster, lang),
         f"<style>{_js.CSS}</style>",
         f"<script>{_js.JS}</script>",
     ]
     m.add_child(_SozialraumLayers("\n".join(h for h in head if h), cfg_json))
-    m.sozialraum_info = MapInfo(
-        n_areas=len(areas),
-        layers=tuple(lc["title"] for lc in layer_cfg),
-        columns=tuple(all_cols),
-        geometry=gparams,
-        offline=offline,
-    )
     return m
 
 
@@ -677,17 +801,11 @@ def _fc_text(features: Sequence[tuple[dict, str]]) -> str:
     return '{"type":"FeatureCollection","features":[' + ",".join(parts) + "]}"
 
 
-def _facilities_cfg(
-    fac: gpd.GeoDataFrame,
-    cat_col: str,
-    name_col: str,
-    cap_col: str | None,
-    unit: str,
-    icons: Mapping[str, tuple[str, str]] | None,
-    extra: Mapping[str, str] | None,
-    cluster: bool,
-    lang: str,
-) -> tuple[dict, str]:
+def _facilities_cfg(spec: Facilities, lang: str) -> tuple[dict, str]:
+    """Points, categories and legend of the facility layers."""
+    fac = spec.frame
+    cat_col, name_col, cap_col, unit = spec.category, spec.name, spec.capacity, spec.capacity_unit
+    icons, extra, cluster = spec.icons, spec.columns, spec.cluster
     geom = fac.geometry
     bad = geom.isna() | geom.is_empty | (geom.geom_type != "Point")
     if bad.any():
@@ -749,7 +867,7 @@ def map_html(m: folium.Map) -> str:
 def save_map(
     areas: gpd.GeoDataFrame | folium.Map,
     path: str | Path,
-    indicators: Sequence[Indicator | str] = (),
+    indicators: MapSpec | Sequence[Indicator | str] = (),
     **kwargs,
 ) -> Path:
     """Write a map as one HTML file (one call from a GeoDataFrame).
@@ -757,7 +875,12 @@ def save_map(
     ``areas`` may be a GeoDataFrame (then ``indicators`` and ``**kwargs`` go to
     :func:`make_map`) or a map made before.  Returns the path written.
     """
-    m = areas if isinstance(areas, folium.Map) else make_map(areas, indicators, **kwargs)
+    if isinstance(areas, folium.Map):
+        m = areas
+    elif isinstance(indicators, MapSpec):
+        m = make_map(areas, indicators)
+    else:
+        m = make_map(areas, indicators, **kwargs)
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(map_html(m), encoding="utf-8")
@@ -766,4 +889,4 @@ def save_map(
 
 def default_palette(k: int, cmap: str = "YlOrRd") -> tuple[str, ...]:
     """The class colours a map uses for ``k`` classes of ``cmap``."""
-    return palette(cmap, k)
+    return palettes.class_colors(k, cmap)

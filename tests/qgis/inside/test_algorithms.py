@@ -394,3 +394,60 @@ def test_numeric_keys_padded_with_key_width(run, outdir, lib_joined):
     out = read_out(res["OUTPUT"], key="sr_nr")
     assert sorted(out.index) == sorted(lib_joined[0].frame.index)
     _num(out["sgb2_pers"].sort_index(), lib_joined[0].frame["sgb2_pers"].sort_index())
+
+
+def test_not_rated_areas_grey_on_web_map_and_outside_lisa(run, joined, outdir, esda_warm):
+    """Regression: the plugin's web map classed areas not rated (few inhabitants) dark red,
+    and they entered LISA (two came out significant High-High)."""
+    import json
+
+    from sozialraum.core.classify import NOT_RATED, classify, rated_mask
+
+    mon = outdir / "monitor.gpkg"
+    if not mon.exists():
+        path, _ = joined
+        run(
+            "raten_index",
+            {
+                "INPUT": str(path),
+                "KEY": "sr_id",
+                "CATALOGUE": str(EX / "katalog.toml"),
+                "OUTPUT": str(mon),
+            },
+        )
+    out = read_out(mon)
+    rated = rated_mask(out)
+    not_rated = set(out.index[~rated])
+    assert not_rated  # Musterland has areas below the minimum population
+    res = run(
+        "lisa",
+        {
+            "INPUT": str(mon),
+            "KEY": "sr_id",
+            "FIELD": "idx_gesamt",
+            "PERMUTATIONS": 99,
+            "SEED": 7,
+            "OUTPUT": str(outdir / "lisa_idx.gpkg"),
+        },
+    )
+    lo = read_out(res["OUTPUT"])
+    assert set(lo.loc[sorted(not_rated), "lisa_code"]) == {"not_rated"}
+    web = run(
+        "webkarte",
+        {
+            "INPUT": str(mon),
+            "KEY": "sr_id",
+            "NAME": "sr_name",
+            "FIELDS": ["idx_gesamt"],
+            "OFFLINE": True,
+            "OUTPUT": str(outdir / "karte_idx.html"),
+        },
+    )
+    html = open(web["OUTPUT"], encoding="utf-8").read()
+    start = html.rindex("SozialraumMap(map_")
+    cfg, _ = json.JSONDecoder().raw_decode(html[html.index("{", start) :])
+    codes = {f["properties"]["sr_name"]: f["properties"]["_c"][0] for f in cfg["areas"]["features"]}
+    ref = classify(out["idx_gesamt"], "quantiles", k=5, rated=rated)
+    names = out["sr_name"]
+    assert [codes[names[k]] for k in out.index] == ref.codes.tolist()
+    assert {codes[names[k]] for k in not_rated} == {NOT_RATED}
