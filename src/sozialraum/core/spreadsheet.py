@@ -72,7 +72,7 @@ def neutralise_frame(frame: pd.DataFrame) -> pd.DataFrame:
     one such as ``"-5"``: a text column is written as text.
     """
     out = frame.copy()
-    for j, name in enumerate(out.columns):
+    for j in range(len(out.columns)):
         col = out.iloc[:, j]
         if _text_dtype(col.dtype) and col.map(is_formula_like).any():
             out.isetitem(j, col.map(neutralise).astype(col.dtype))
