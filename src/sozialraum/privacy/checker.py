@@ -775,6 +775,13 @@ class _Internal:
         self._init_secret()
         self._init_entities()
 
+    def is_public(self, col: str) -> bool:
+        """:meth:`ReleasePolicy.is_public`, remembered per column (asked very often)."""
+        memo = self.__dict__.setdefault("_public_memo", {})
+        if col not in memo:
+            memo[col] = self.policy.is_public(col)
+        return memo[col]
+
     def _init_arrays(self) -> None:
         """Every frame as a float array with key → row and column → position (fast look-up)."""
         self.arr: dict[str, np.ndarray] = {}
@@ -825,7 +832,7 @@ class _Internal:
             return None
         if (kind, key, col) in self.secret:
             return "geheim"
-        if self.policy.is_public(col):
+        if self.is_public(col):
             return None
         if col in self.counts and abs(x) < 1:
             return None
@@ -1121,13 +1128,12 @@ class _Compare:
         if hit is None:
             return False
         key_col, kind, keys = hit
-        policy = self.model.policy
         for col in tab.frame.columns:
             head = str(col)
             if col == key_col or head.endswith("_status") or head.startswith("_"):
                 continue
             icol = self.model.header.get(normalise_header(head))
-            if policy.is_public(head) or (icol is not None and policy.is_public(icol)):
+            if self.model.is_public(head) or (icol is not None and self.model.is_public(icol)):
                 # a public column: read, nothing to compare
                 self.values += sum(bool(parse_number(v)) for v in tab.frame[col].tolist())
                 continue
