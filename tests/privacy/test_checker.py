@@ -350,3 +350,25 @@ def test_ranking_positions_and_method_notes_are_not_values(ml_data, tmp_path):
     # … while the ranking alone is fine
     _pdf(f"<html><body>{rank}</body></html>", tmp_path / "bericht.pdf")
     assert check_release(tmp_path, data, level="oeffentlich").ok
+
+
+def test_withheld_values_in_a_folium_map_are_found(ml_data, tmp_path):
+    """folium's inline GeoJSON, its pop-ups (HTML in scripts) and iframe pop-ups (base64)."""
+    import folium
+
+    data, _ = ml_data
+    a = data.areas
+    k1, k2, k3 = _foreign(data, "sgb2_quote", 3)
+    gj = a.loc[[k1], ["sr_name", "geometry"]].to_crs(4326)
+    gj["Quote"] = f"{_de(a.at[k1, 'sgb2_quote'])} %"
+    m = folium.Map(location=[51.5, 14.3], tiles=None)
+    folium.GeoJson(gj, tooltip=folium.GeoJsonTooltip(["sr_name", "Quote"])).add_to(m)
+    popup = f"<b>{a.at[k2, 'sr_name']}</b>: SGB-II-Quote {_de(a.at[k2, 'sgb2_quote'])} %"
+    folium.Marker([51.5, 14.3], popup=folium.Popup(popup)).add_to(m)
+    frame = f"<h3>{a.at[k3, 'sr_name']}</h3><p>{_de(a.at[k3, 'sgb2_quote'])} %</p>"
+    folium.Marker([51.6, 14.3], popup=folium.Popup(folium.IFrame(frame))).add_to(m)
+    m.save(tmp_path / "karte.html")
+    rep = check_release(tmp_path, data, level="kommunal", ags=OWN, recover=False)
+    f = rep.findings
+    assert set(f["area"]) == {k1, k2, k3}, rep.to_text()
+    assert set(f["reason"]) == {"fremde Gemeinde"}

@@ -657,8 +657,25 @@ def _json_strings(values: list[str], name: str, layer: str, acc: _Read) -> None:
             acc.texts.append(_Text(name, f"{layer} (HTML)", _html_lines(s)))
 
 
+_SCRIPT_BODY_RE = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.S | re.I)
+_TEMPLATE_RE = re.compile(r"`((?:[^`\\]|\\.)*)`", re.S)
+
+
+def _script_html(text: str) -> list[str]:
+    """HTML written by scripts as template strings (folium pop-ups and tooltips)."""
+    out = []
+    for body in _SCRIPT_BODY_RE.findall(text):
+        for s in _TEMPLATE_RE.findall(body):
+            if re.search(r"\d", s) and re.search(r"[^\W\d_]", s):
+                out += _html_lines(s.replace("\\`", "`"))
+    return out
+
+
 def _html_read(text: str, name: str, acc: _Read, depth: int = 0) -> None:
     acc.texts.append(_Text(name, "Text", _html_lines(text)))
+    scripted = _script_html(text)
+    if scripted:
+        acc.texts.append(_Text(name, "Skript (HTML)", scripted))
     for obj in _json_values(text):
         _walk_json(obj, name, "JSON", acc)
     attrs = [html_lib.unescape(a or b) for a, b in _ATTR_RE.findall(text)]
