@@ -13,8 +13,9 @@ file               what is read
                    :func:`sozialraum.io.read_table`
 ``.html .htm .svg`` the visible text (line by line, with ``title``/``alt``
                    texts), every embedded JSON/GeoJSON (web map data,
-                   folium's inline ``GeoJson``), HTML pages embedded as
-                   ``data:`` URIs or ``srcdoc`` (folium pop-ups)
+                   folium's inline ``GeoJson``), HTML written by scripts as
+                   template strings (folium pop-ups, tooltips), pages embedded
+                   as ``data:`` URIs or ``srcdoc``
 ``.json .geojson`` every FeatureCollection, list of records and table in it
 ``.pdf``           the text of every page (``pypdf``; ``pdftotext`` as fallback)
 ``.txt .md``       every line
