@@ -372,3 +372,17 @@ def test_withheld_values_in_a_folium_map_are_found(ml_data, tmp_path):
     f = rep.findings
     assert set(f["area"]) == {k1, k2, k3}, rep.to_text()
     assert set(f["reason"]) == {"fremde Gemeinde"}
+
+
+def test_pdf_read_with_pypdf_without_pdftotext(ml_data, tmp_path, monkeypatch):
+    """``pdftotext`` is optional: the same planted value is found with ``pypdf`` alone."""
+    import sozialraum.privacy.checker as checker
+
+    data, _ = ml_data
+    a = data.areas
+    k = _foreign(data, "kinderarmut", 1)[0]
+    lines = [f"Sozialraum {k}", f"Kinderarmut {_de(a.at[k, 'kinderarmut'])} %"]
+    _pdf(_profile_html(f"Steckbrief {a.at[k, 'sr_name']}", lines), tmp_path / "s.pdf")
+    monkeypatch.setattr(checker.shutil, "which", lambda _name: None)
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert list(rep.findings["area"]) == [k] and list(rep.findings["column"]) == ["kinderarmut"]
