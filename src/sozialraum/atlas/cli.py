@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.spreadsheet import neutralise_frame
 from sozialraum.errors import InputError, SozialraumError
 
 __all__ = ["add_parser", "run"]
@@ -231,7 +232,7 @@ def _lang(args) -> str:
 
 def _show(frame: pd.DataFrame, args) -> None:
     if getattr(args, "csv", None):
-        frame.to_csv(args.csv, sep=";", decimal=",", encoding="utf-8")
+        neutralise_frame(frame).to_csv(args.csv, sep=";", decimal=",", encoding="utf-8")
         print(t(_MSG, "written", _lang(args), path=args.csv))
     else:
         with pd.option_context(

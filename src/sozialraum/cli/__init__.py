@@ -87,6 +87,12 @@ _MSG = {
         "de": "nur die Konfiguration und die Eingangsdateien prüfen, nichts berechnen",
         "en": "only check the configuration and the input files, compute nothing",
     },
+    "wait": {
+        "de": "Sekunden warten, wenn ein anderer Lauf gerade in denselben Ausgabeordner schreibt "
+        "(Standard 0: sofort abbrechen)",
+        "en": "seconds to wait when another run is writing into the same output folder "
+        "(default 0: refuse at once)",
+    },
     "config_ok": {"de": "Konfiguration in Ordnung: {path}", "en": "configuration is fine: {path}"},
     "init": {
         "de": "kommentierte Vorlage einer Konfigurationsdatei schreiben",
@@ -133,6 +139,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     r.add_argument("config", help=t(_MSG, "config", L))
     r.add_argument("--out", default="out/run", help=t(_MSG, "run_out", L, default="out/run"))
     r.add_argument("--check", action="store_true", help=t(_MSG, "check_only", L))
+    r.add_argument(
+        "--warten", "--wait", dest="wait", type=float, default=0.0, help=t(_MSG, "wait", L)
+    )
 
     i = sub.add_parser("init", help=t(_MSG, "init", L), description=t(_MSG, "init", L))
     i.add_argument("path", nargs="?", default="monitor.toml", help=t(_MSG, "init_path", L))
@@ -184,7 +193,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.check:
         print(t(_MSG, "config_ok", args.lang, path=args.config))
         return 0
-    result = run(cfg, args.out, lang=args.lang, echo=print)
+    result = run(cfg, args.out, lang=args.lang, echo=print, wait=args.wait)
     print(result.summary(args.lang))
     return 0
 

@@ -343,6 +343,7 @@ def _check(args) -> int:
     )
     if report.ok:
         print(t(_MSG, "check_ok", args.lang, path=args.check, level=args.stufe))
+        print(report.to_text(args.lang))  # every file and how it was checked
         return 0
     print(report.to_text(args.lang))
     return 1

@@ -15,6 +15,8 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
+from sozialraum.core.spreadsheet import neutralise
+
 __all__ = ["write_gpkg", "write_excel", "write_geojson", "STATUS_SYMBOLS", "with_status_columns"]
 
 #: Symbol written to Excel for each status code (Destatis Zeichenerklärung).
@@ -144,6 +146,8 @@ def write_excel(
     thousands point in a German Excel); cells whose value is missing for a reason show
     the statistical symbol (``.`` = geheim, ``-`` = nichts vorhanden, …) as text.
     The header row is frozen and has an auto-filter; a geometry column is dropped.
+    Text (headers, names, the title) that a spreadsheet could run as a formula is
+    written with a leading ``'`` (:mod:`sozialraum.core.spreadsheet`); numbers stay numbers.
 
     Parameters
     ----------
@@ -185,10 +189,10 @@ def write_excel(
             st = status[sheet_name]
         row0 = 1
         if title:
-            ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
+            ws.cell(row=1, column=1, value=neutralise(title)).font = Font(bold=True, size=12)
             row0 = 3
         for j, col in enumerate(df.columns, start=1):
-            c = ws.cell(row=row0, column=j, value=labels.get(col, str(col)))
+            c = ws.cell(row=row0, column=j, value=neutralise(labels.get(col, str(col))))
             c.font = Font(bold=True)
             c.alignment = Alignment(wrap_text=True, vertical="top")
         keys = df[index_name].tolist()
@@ -211,12 +215,12 @@ def write_excel(
                         and code is not pd.NA
                         and not (isinstance(code, float) and np.isnan(code))
                     ):
-                        cell.value = STATUS_SYMBOLS.get(str(code), str(code))
+                        cell.value = neutralise(STATUS_SYMBOLS.get(str(code), str(code)))
                         cell.alignment = Alignment(horizontal="right")
                     continue
                 if isinstance(v, np.generic):
                     v = v.item()
-                cell.value = v
+                cell.value = neutralise(v)
                 if numeric and isinstance(v, float):
                     cell.number_format = fmt
         ws.freeze_panes = ws.cell(row=row0 + 1, column=2)

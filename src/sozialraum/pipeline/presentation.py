@@ -427,10 +427,9 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         ),
         "",
     ]
-    for name, rep in checks:
-        lines.append(
-            f"{name}: " + ("in Ordnung" if L == "de" else "fine") if rep.ok else rep.to_text(L)
-        )
+    for name, rep in checks:  # every file of every package, with how it was checked
+        ok = f"{name}: " + ("in Ordnung" if L == "de" else "fine") if rep.ok else name
+        lines += [ok, rep.to_text(L), ""]
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     files.append(
         (

@@ -10,7 +10,8 @@ and writes the outputs with their release levels. It is:
   dependency versions and all parameters;
 * **safe** — everything is written to a temporary folder beside ``out`` and moved
   into place only when complete, so an interrupted run never leaves half a
-  package; an existing ``out`` is replaced as a whole;
+  package; an existing ``out`` is replaced as a whole; the output folder is locked
+  against a second run (see :mod:`sozialraum.pipeline.workspace`);
 * **talkative in German** — each step is logged to ``lauf.log`` and echoed.
 
 The steps are plain functions over a :class:`RunState`; the CLI, the QGIS
@@ -22,10 +23,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import platform
-import shutil
-import tempfile
 import time
 import warnings
 from collections.abc import Callable
@@ -42,6 +40,7 @@ from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.pipeline.config import RunConfig, load_config
+from sozialraum.pipeline.workspace import OutputWorkspace
 
 __all__ = ["RunResult", "RunState", "run", "load_inputs"]
 
@@ -535,6 +534,7 @@ def run(
     lang: str | None = None,
     echo: Callable[[str], None] | None = None,
     steps: list[str] | None = None,
+    wait: float = 0.0,
 ) -> RunResult:
     """Run the whole monitoring chain of a config file and write all outputs.
 
@@ -550,6 +550,9 @@ def run(
         Called with a progress line per step (e.g. ``print``).
     steps
         Run only these computation steps (default: all); outputs are always written.
+    wait
+        Seconds to wait when another run writes into ``out`` (default 0: refuse at once
+        with :class:`~sozialraum.pipeline.workspace.OutputLockedError`).
     """
     from sozialraum.pipeline.outputs import write_outputs
 
@@ -558,8 +561,8 @@ def run(
     L = get_lang(lang or cfg.lang)
     say = echo or (lambda _s: None)
     out = Path(out).resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp-", dir=out.parent))
+    workspace = OutputWorkspace(out, wait=wait, lang=L)  # lock, stale clean-up, signals
+    tmp = workspace.start()
     log = logging.getLogger(f"sozialraum.run.{id(tmp)}")
     log.setLevel(logging.INFO)
     log.propagate = False
@@ -605,18 +608,12 @@ def run(
         handler.close()
         log.removeHandler(handler)
         files.append((tmp / "lauf.log", "Protokoll des Laufs", "log of the run"))
-        # move into place: the old output disappears only once the new one is complete
-        if out.exists():
-            old = out.with_name(f".{out.name}.old-{os.getpid()}")
-            out.rename(old)
-            tmp.rename(out)
-            shutil.rmtree(old, ignore_errors=True)
-        else:
-            tmp.rename(out)
+        # move into place: the old output is replaced only once the new one is complete
+        workspace.commit()
     except BaseException:
         handler.close()
         log.removeHandler(handler)
-        shutil.rmtree(tmp, ignore_errors=True)
+        workspace.discard()
         raise
     files = [(out / Path(p).relative_to(tmp), de, en) for p, de, en in files]
     pop = state.counts[state.year].get("ew_ges")

@@ -1,8 +1,34 @@
 """Release checker (*Freigabeprüfung*): does a file show more than its level allows?
 
-:func:`check_release` reads every output file of a package — GeoPackage (all
-layers), Excel (all sheets), CSV, and HTML/JSON/GeoJSON (the GeoJSON features
-embedded e.g. in a web map) — and compares what it finds with the internal data:
+:func:`check_release` reads *every* file of a package and compares every number
+it finds with the internal data:
+
+=================  ==========================================================
+file               what is read
+=================  ==========================================================
+``.gpkg``          every layer, every column (and the geometries)
+``.xlsx .xlsm``    every sheet: the table below its header row, and every
+                   other cell (title rows, free layouts) as text
+``.csv .tsv``      every cell; encoding and delimiter detected as by
+                   :func:`sozialraum.io.read_table`
+``.html .htm .svg`` the visible text (line by line, with ``title``/``alt``
+                   texts), every embedded JSON/GeoJSON (web map data,
+                   folium's inline ``GeoJson``), HTML written by scripts as
+                   template strings (folium pop-ups, tooltips), pages embedded
+                   as ``data:`` URIs or ``srcdoc``
+``.json .geojson`` every FeatureCollection, list of records and table in it
+``.pdf``           the text of every page (``pypdf``; ``pdftotext`` as fallback)
+``.txt .md``       every line
+other              **refused**: a finding (``unbekannter Dateityp``)
+=================  ==========================================================
+
+Tables are matched to areas, municipalities or the district by a key column,
+else by a name column, else — for map features without either — by their
+geometry (overlap with the internal geometries). Text is matched line by line:
+a line naming one area (or municipality) is compared with it; other lines with
+the page's subject (the one area, else the one municipality the page names).
+
+Reasons of a finding:
 
 ``interner Wert``
     A published number equals an internal value the level may not show: at
@@ -11,23 +37,45 @@ embedded e.g. in a web map) — and compares what it finds with the internal dat
     at ``kommunal`` small counts of *other* municipalities' totals and the district.
 ``fremde Gemeinde``
     At ``kommunal``: a value of another municipality's area.
+``geheim``
+    A value whose internal status code is secret (:mod:`sozialraum.core.status`).
 ``rückrechenbar``
     A value not published but recoverable by subtraction: a published sum
     (Gemeinde total over its areas, Kreis total over the Gemeinden) with exactly one
     unknown member (repeated while new values become known).
+``unbekannter Dateityp`` / ``nicht lesbar``
+    A file the checker cannot read: it must not be shipped unchecked.
 
-To avoid false alarms, values are compared *per area and column*: the table's key
-column is found by matching the internal keys (or, for web maps, the area names),
-and column headers are mapped back to internal columns (ids or catalogue labels).
-Class numbers, ranks, years and other public columns are never compared. Numbers in
-text are read in German (``1.234,5``) and English (``1,234.5``) notation.
+To avoid false alarms, table values are compared *per area and column*: column
+headers are mapped back to internal columns (ids or catalogue labels); under an
+unknown header, and in text, a number is compared with every withheld value of
+its area, unless a public value of the same area explains it. Class numbers,
+ranks, small whole numbers (0–10) and years are never compared. Numbers in text
+are read in German (``1.234,5``) and English (``1,234.5``) notation and match
+an internal value when they equal it as rounded for printing.
+
+The report (:meth:`CheckReport.to_text`) lists every file with its reader and
+how many tables, text lines and values were compared, and the tables or pages
+that could not be tied to an area (their numbers were not compared).
+
+A further audit — e.g. an attack on the suppression by linear programming — can
+be plugged in with ``check_release(..., audit=callable)``; its findings join the
+report (see :data:`AuditHook`).
 """
 
 from __future__ import annotations
 
+import base64
+import binascii
+import csv
+import html as html_lib
+import io
 import json
 import re
-from collections.abc import Iterable, Sequence
+import shutil
+import subprocess
+import unicodedata
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,21 +83,31 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.status import CODES, RELEASE_LEVELS, secret_mask
 from sozialraum.errors import InputError
 from sozialraum.io.catalogue import normalise_header
-from sozialraum.privacy.levels import RELEASE_LEVELS, ReleasePolicy
+from sozialraum.privacy.levels import ReleasePolicy
 from sozialraum.privacy.package import ReleaseData, column_labels
 from sozialraum.privacy.suppression import count_columns, rate_columns
 
-__all__ = ["CheckReport", "check_release", "REASONS", "parse_number"]
+__all__ = ["AuditHook", "CheckReport", "FileCheck", "check_release", "REASONS", "parse_number"]
 
 REASONS = {
     "interner Wert": "internal value",
     "rückrechenbar": "recoverable by subtraction",
     "fremde Gemeinde": "other municipality",
+    "geheim": "confidential",
+    "unbekannter Dateityp": "unknown file type",
+    "nicht lesbar": "unreadable",
 }
 
-_SUFFIXES = {".gpkg", ".xlsx", ".csv", ".html", ".htm", ".json", ".geojson"}
+#: ``audit(folder_or_files, internal, level=..., ags=..., policy=...)`` → findings
+#: (a DataFrame or an iterable of dicts with ``file, layer, column, area, value,
+#: reason``). The hook for an attack on the published package as a whole (e.g.
+#: ``sozialraum.privacy.audit.audit_suppression``); ``None`` runs no audit.
+AuditHook = Callable[..., "pd.DataFrame | Iterable[dict]"]
+
+_COLUMNS = ["file", "layer", "column", "area", "value", "reason"]
 
 _MSG = {
     "bad_level": {
@@ -63,10 +121,6 @@ _MSG = {
     "no_path": {
         "de": "{path}: Datei oder Ordner nicht gefunden.",
         "en": "{path}: file or folder not found.",
-    },
-    "unreadable": {
-        "de": "{file}: konnte nicht gelesen werden ({err}).",
-        "en": "{file}: could not be read ({err}).",
     },
     "head": {
         "de": "Freigabeprüfung ({level}{ags}): {n} Dateien geprüft.",
@@ -84,12 +138,68 @@ _MSG = {
         "de": "  - {file} [{layer}] Gebiet {area}, Spalte {column}: {value} — {reason}",
         "en": "  - {file} [{layer}] area {area}, column {column}: {value} — {reason}",
     },
-    "more": {"de": "  … und {n} weitere.", "en": "  … and {n} more."},
-    "skipped": {
-        "de": "Nicht prüfbar (kein Gebietsschlüssel erkannt): {files}",
-        "en": "Not checkable (no area key recognised): {files}",
+    "line_file": {
+        "de": "  - {file}: {reason}",
+        "en": "  - {file}: {reason}",
     },
+    "more": {"de": "  … und {n} weitere.", "en": "  … and {n} more."},
+    "files": {"de": "Geprüfte Dateien:", "en": "Files checked:"},
+    "file": {
+        "de": "  - {file}: {reader}; {tables} Tabellen, {lines} Textzeilen; {values} Werte verglichen",
+        "en": "  - {file}: {reader}; {tables} tables, {lines} text lines; {values} values compared",
+    },
+    "refused": {
+        "de": "  - {file}: ABGELEHNT — {reason}",
+        "en": "  - {file}: REFUSED — {reason}",
+    },
+    "skipped": {
+        "de": "      ohne Gebietsbezug, nicht verglichen: {parts}",
+        "en": "      no area recognised, not compared: {parts}",
+    },
+    "unknown_type": {
+        "de": "unbekannter Dateityp {suffix!r}: der Inhalt kann nicht geprüft werden",
+        "en": "unknown file type {suffix!r}: its content cannot be checked",
+    },
+    "unreadable": {
+        "de": "konnte nicht gelesen werden ({err})",
+        "en": "could not be read ({err})",
+    },
+    "no_text": {
+        "de": "kein Text lesbar (Bild-PDF?)",
+        "en": "no readable text (image-only PDF?)",
+    },
+    "audit": {"de": "Zusätzliche Prüfung: {name}", "en": "additional audit: {name}"},
 }
+
+
+@dataclass(frozen=True)
+class FileCheck:
+    """How one file was checked.
+
+    Attributes
+    ----------
+    file
+        Path relative to the checked folder.
+    reader
+        ``GeoPackage``, ``Excel``, ``CSV``, ``HTML``, ``JSON``, ``PDF``, ``Text``;
+        empty for a refused file.
+    tables, lines
+        Tables and text lines read.
+    values
+        Numbers compared with internal values.
+    skipped
+        Tables/pages that could not be tied to an area (numbers not compared).
+    refused
+        Why the file was refused (unknown type, unreadable), else ``None``.
+    """
+
+    file: str
+    reader: str = ""
+    tables: int = 0
+    lines: int = 0
+    values: int = 0
+    skipped: tuple[str, ...] = ()
+    refused: str | None = None
 
 
 @dataclass(frozen=True)
@@ -100,13 +210,15 @@ class CheckReport:
     ----------
     findings
         One row per finding: ``file, layer, column, area, value, reason``
-        (``reason`` one of ``interner Wert``, ``rückrechenbar``, ``fremde Gemeinde``).
+        (``reason`` one of :data:`REASONS`).
     level, ags
         The checked release level (and municipality).
     files
-        Files read.
+        Files read (full paths).
     skipped
-        Tables/files in which no area key was recognised (not compared).
+        Tables/pages in which no area was recognised (not compared).
+    checked
+        One :class:`FileCheck` per file: reader and what was compared.
     """
 
     findings: pd.DataFrame
@@ -114,49 +226,56 @@ class CheckReport:
     ags: str | None = None
     files: tuple[str, ...] = ()
     skipped: tuple[str, ...] = field(default=())
+    checked: tuple[FileCheck, ...] = field(default=())
 
     @property
     def ok(self) -> bool:
-        """``True`` when nothing goes beyond the level."""
+        """``True`` when nothing goes beyond the level and every file could be read."""
         return len(self.findings) == 0
 
     def to_text(self, lang: str | None = None, limit: int = 50) -> str:
-        """A readable German (or English) report."""
+        """A readable German (or English) report that lists every file and how it was checked."""
         L = get_lang(lang)
-        lines = [
-            t(
-                _MSG,
-                "head",
-                L,
-                level=self.level,
-                ags=f" {self.ags}" if self.ags else "",
-                n=len(self.files),
-            )
-        ]
+        ags = f" {self.ags}" if self.ags else ""
+        lines = [t(_MSG, "head", L, level=self.level, ags=ags, n=len(self.files))]
         if self.ok:
             lines.append(t(_MSG, "ok", L))
         else:
             lines.append(t(_MSG, "bad", L, n=len(self.findings)))
             for _, r in self.findings.head(limit).iterrows():
                 reason = r["reason"] if L == "de" else REASONS.get(r["reason"], r["reason"])
-                lines.append(
-                    t(
-                        _MSG,
-                        "line",
-                        L,
-                        file=r["file"],
-                        layer=r["layer"],
-                        area=r["area"],
-                        column=r["column"],
-                        value=r["value"],
-                        reason=reason,
-                    )
-                )
+                if r["area"] == "" and r["column"] == "":
+                    lines.append(t(_MSG, "line_file", L, file=r["file"], reason=reason))
+                    continue
+                row = {k: r[k] for k in ("file", "layer", "area", "column", "value")}
+                lines.append(t(_MSG, "line", L, reason=reason, **row))
             if len(self.findings) > limit:
                 lines.append(t(_MSG, "more", L, n=len(self.findings) - limit))
-        if self.skipped:
-            lines.append(t(_MSG, "skipped", L, files=", ".join(self.skipped)))
+        if self.checked:
+            lines.append(t(_MSG, "files", L))
+            for fc in self.checked:
+                lines += _file_lines(fc, L)
         return "\n".join(lines)
+
+
+def _file_lines(fc: FileCheck, L: str) -> list[str]:
+    if fc.refused is not None:
+        return [t(_MSG, "refused", L, file=fc.file, reason=fc.refused)]
+    out = [
+        t(
+            _MSG,
+            "file",
+            L,
+            file=fc.file,
+            reader=fc.reader,
+            tables=fc.tables,
+            lines=fc.lines,
+            values=fc.values,
+        )
+    ]
+    if fc.skipped:
+        out.append(t(_MSG, "skipped", L, parts=", ".join(fc.skipped)))
+    return out
 
 
 # --------------------------------------------------------------------------- numbers
@@ -166,6 +285,16 @@ _NUM_RE = re.compile(r"[-−+]?\d[\d.,\u202f\u00a0' ]*")
 
 def _decimals_of(text: str, sep: str) -> int:
     return len(text.split(sep)[-1]) if sep in text else 0
+
+
+def _grouped(txt: str, sep: str) -> bool:
+    """Whether ``sep`` can be the thousands separator of ``txt`` (groups of three digits)."""
+    if sep not in txt:
+        return True
+    digits = txt.lstrip("+-")
+    head, *groups = digits.split(sep)
+    groups[-1] = re.split(r"[.,]", groups[-1])[0]
+    return 1 <= len(head) <= 3 and all(len(g) == 3 for g in groups)
 
 
 def parse_number(value, *, prefer: str = "de") -> list[tuple[float, int]]:
@@ -206,15 +335,13 @@ def parse_number(value, *, prefer: str = "de") -> list[tuple[float, int]]:
         .replace(" ", "")
     )
     out: list[tuple[float, int]] = []
-    de = txt.replace(".", "")
-    de_d = _decimals_of(de, ",")
-    en = txt.replace(",", "")
-    en_d = _decimals_of(en, ".")
-    readings = (
-        [(de.replace(",", "."), de_d), (en, en_d)]
-        if prefer == "de"
-        else [(en, en_d), (de.replace(",", "."), de_d)]
-    )
+    de = txt.replace(".", "") if _grouped(txt, ".") else None
+    de_d = _decimals_of(de, ",") if de is not None else 0
+    en = txt.replace(",", "") if _grouped(txt, ",") else None
+    en_d = _decimals_of(en, ".") if en is not None else 0
+    de_r = [] if de is None else [(de.replace(",", "."), de_d)]
+    en_r = [] if en is None else [(en, en_d)]
+    readings = de_r + en_r if prefer == "de" else en_r + de_r
     # a German reading must not have two commas; an English one not two points
     for txt_num, d in readings:
         try:
@@ -251,107 +378,350 @@ class _Table:
     layer: str
     frame: pd.DataFrame  # raw cells, columns = headers
     prefer: str = "de"
+    geometry: list | None = None  # shapely geometries per row (or None)
+    crs: object = None  # CRS of ``geometry`` (GeoJSON: WGS 84)
 
 
-def _read_gpkg(path: Path) -> list[_Table]:
+@dataclass
+class _Text:
+    file: str
+    layer: str
+    lines: list[str]
+
+
+@dataclass
+class _Read:
+    reader: str
+    tables: list[_Table] = field(default_factory=list)
+    texts: list[_Text] = field(default_factory=list)
+
+
+def _clean(line: str) -> str:
+    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", line)).strip()
+
+
+def _read_gpkg(path: Path, name: str) -> _Read:
     import pyogrio
 
-    out = []
-    for name, _geom in pyogrio.list_layers(path):
-        df = pyogrio.read_dataframe(path, layer=name, read_geometry=False)
-        out.append(_Table(path.name, str(name), pd.DataFrame(df), "en"))
+    out = _Read("GeoPackage")
+    for layer, geom_type in pyogrio.list_layers(path):
+        has_geom = geom_type is not None
+        df = pyogrio.read_dataframe(path, layer=layer, read_geometry=has_geom)
+        geoms, crs = None, None
+        if has_geom and "geometry" in df.columns:
+            geoms, crs = list(df.geometry), df.crs
+            df = pd.DataFrame(df.drop(columns="geometry"))
+        out.tables.append(_Table(name, str(layer), pd.DataFrame(df), "en", geoms, crs))
     return out
 
 
-def _read_xlsx(path: Path) -> list[_Table]:
+def _header_row(rows: list[list]) -> int | None:
+    for i, r in enumerate(rows):
+        filled = [c for c in r if c is not None and str(c).strip() != ""]
+        if len(filled) >= 2 and all(isinstance(c, str) for c in filled):
+            return i
+    return None
+
+
+def _row_text(row) -> str:
+    return "  ".join(str(c) for c in row if c is not None and str(c).strip() != "")
+
+
+def _read_xlsx(path: Path, name: str) -> _Read:
     from openpyxl import load_workbook
 
     wb = load_workbook(path, read_only=True, data_only=True)
-    out = []
-    for ws in wb.worksheets:
-        rows = [list(r) for r in ws.iter_rows(values_only=True)]
-        head = None
-        for i, r in enumerate(rows):
-            filled = [c for c in r if c is not None and str(c).strip() != ""]
-            if len(filled) >= 2 and all(isinstance(c, str) for c in filled):
-                head = i
-                break
-        if head is None:
-            continue
-        cols = [str(c) if c is not None else f"_{j}" for j, c in enumerate(rows[head])]
-        body = [r + [None] * (len(cols) - len(r)) for r in rows[head + 1 :]]
-        out.append(
-            _Table(path.name, ws.title, pd.DataFrame(body, columns=cols, dtype=object), "en")
+    out = _Read("Excel")
+    try:
+        for ws in wb.worksheets:
+            rows = [list(r) for r in ws.iter_rows(values_only=True)]
+            head = _header_row(rows)
+            above = rows if head is None else rows[:head]
+            lines = [_clean(_row_text(r)) for r in above]
+            if any(lines):
+                out.texts.append(_Text(name, ws.title, [x for x in lines if x]))
+            if head is None:
+                continue
+            cols = [
+                str(c) if c is not None else f"Spalte {j + 1}" for j, c in enumerate(rows[head])
+            ]
+            width = max([len(cols)] + [len(r) for r in rows[head + 1 :]])
+            cols += [f"Spalte {j + 1}" for j in range(len(cols), width)]
+            body = [r + [None] * (width - len(r)) for r in rows[head + 1 :]]
+            frame = pd.DataFrame(body, columns=cols, dtype=object)
+            out.tables.append(_Table(name, ws.title, frame, "en"))
+    finally:
+        wb.close()
+    return out
+
+
+def _read_csv(path: Path, name: str) -> _Read:
+    # one detection of encoding and delimiter for the whole package: the reader of the inputs
+    from sozialraum.io.tables import _decode, _sniff_delimiter
+
+    text, _enc = _decode(path.read_bytes(), None, name, None)
+    delim = _sniff_delimiter(text)
+    rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
+    rows = [r for r in rows if any(c.strip() for c in r)]
+    out = _Read("CSV")
+    if not rows:
+        return out
+    width = max(len(r) for r in rows)
+    cols = [c if c else f"Spalte {j + 1}" for j, c in enumerate(rows[0])]
+    cols += [f"Spalte {j + 1}" for j in range(len(cols), width)]
+    body = [r + [""] * (width - len(r)) for r in rows[1:]]
+    prefer = "de" if delim in (";", "\t") else "en"
+    out.tables.append(_Table(name, "", pd.DataFrame(body, columns=cols, dtype=object), prefer))
+    return out
+
+
+def _read_plain(path: Path, name: str) -> _Read:
+    text = path.read_text(encoding="utf-8", errors="replace")
+    lines = [_clean(x) for x in text.splitlines()]
+    return _Read("Text", texts=[_Text(name, "Text", [x for x in lines if x])])
+
+
+def _read_pdf(path: Path, name: str) -> _Read:
+    pages: list[str] = []
+    if shutil.which("pdftotext"):  # fast (C); pypdf reads the same text, ~20 times slower
+        res = subprocess.run(
+            ["pdftotext", "-layout", "-enc", "UTF-8", str(path), "-"],
+            capture_output=True,
+            check=False,
+            timeout=300,
         )
-    wb.close()
+        if res.returncode == 0:
+            pages = res.stdout.decode("utf-8", errors="replace").split("\f")
+            if pages and not pages[-1].strip():
+                pages = pages[:-1]
+    if not any(p.strip() for p in pages):
+        from pypdf import PdfReader
+
+        pages = [(p.extract_text() or "") for p in PdfReader(path).pages]
+    out = _Read("PDF")
+    for i, page in enumerate(pages, start=1):
+        lines = [_clean(x) for x in page.splitlines()]
+        out.texts.append(_Text(name, f"Seite {i}", [x for x in lines if x]))
+    if not any(tx.lines for tx in out.texts):
+        raise _Unreadable("no_text")
     return out
 
 
-def _read_csv(path: Path) -> list[_Table]:
-    with open(path, encoding="utf-8-sig", errors="replace") as fh:
-        first = fh.readline()  # the header decides the separator; no need to read it all twice
-    sep = ";" if first.count(";") >= first.count(",") else ","
-    df = pd.read_csv(path, sep=sep, dtype=str, encoding="utf-8-sig", keep_default_na=False)
-    return [_Table(path.name, "", df, "de" if sep == ";" else "en")]
+class _Unreadable(Exception):
+    """A file that was read but holds nothing the checker can compare (message key)."""
 
 
-_PROP_RE = re.compile(r'"properties"\s*:\s*\{')
-
-
-def _features_from_text(text: str) -> list[dict]:
-    dec = json.JSONDecoder()
-    out = []
-    for m in _PROP_RE.finditer(text):
-        try:
-            obj, _end = dec.raw_decode(text, m.end() - 1)
-        except ValueError:
-            continue
-        if isinstance(obj, dict):
-            out.append(obj)
-    return out
-
+# -- HTML and JSON
 
 _SCRIPT_RE = re.compile(r"<(script|style)\b.*?</\1\s*>", re.S | re.I)
+_COMMENT_RE = re.compile(r"<!--.*?-->", re.S)
+_BLOCK_RE = re.compile(
+    r"<(?:br|/?(?:p|div|tr|li|ul|ol|h[1-6]|table|thead|tbody|section|article|header|footer|"
+    r"caption|figcaption|title|dt|dd|text|tspan|g|svg|option|label|nav|main|aside|blockquote))\b[^>]*>",
+    re.I,
+)
 _TAG_RE = re.compile(r"<[^>]+>")
-
+_ATTR_RE = re.compile(
+    r"""\s(?:title|alt|aria-label|data-[\w-]+|content|value|srcdoc)\s*=\s*(?:"([^"]*)"|'([^']*)')""",
+    re.I,
+)
+_DATA_URI_RE = re.compile(r"data:text/html[^,\"']*;base64,([A-Za-z0-9+/=]+)")
 
 #: Elements marked ``data-methode`` hold method notes (thresholds, definitions) written by the
 #: template, never data; their numbers are not compared with the internal values.
 _METHOD_RE = re.compile(r"<(\w+)[^>]*\bdata-methode\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
-
 #: Public class labels that contain numbers (Gi* confidence classes such as "Hot Spot 95 %").
 _LABEL_RE = re.compile(r"\b(?:Hot|Cold)[ -]?Spot\s+\d{2}\s*%", re.IGNORECASE)
 
 
-def _visible_text(text: str) -> str:
-    import html
-
-    visible = html.unescape(_TAG_RE.sub(" ", _SCRIPT_RE.sub(" ", _METHOD_RE.sub(" ", text))))
-    return _LABEL_RE.sub(" ", visible)
-
-
-def _read_html_json(path: Path) -> list[_Table]:
-    text = path.read_text(encoding="utf-8", errors="replace")
-    props = _features_from_text(text)
-    if props:
-        df = pd.DataFrame(props, dtype=object)
-        return [_Table(path.name, "GeoJSON", df, "de")]
-    if path.suffix.lower() in (".html", ".htm"):
-        # no embedded features: the visible text (e.g. a Steckbrief of one area)
-        return [_Table(path.name, "Text", pd.DataFrame({"_text": [_visible_text(text)]}), "de")]
-    return []
+def _html_lines(text: str) -> list[str]:
+    """Visible text of an HTML/SVG document, one line per block (row, paragraph, label)."""
+    body = _METHOD_RE.sub(" ", _COMMENT_RE.sub(" ", text))
+    body = _SCRIPT_RE.sub("\n", body)
+    body = _TAG_RE.sub(" ", _BLOCK_RE.sub("\n", body))
+    body = _LABEL_RE.sub(" ", html_lib.unescape(body))
+    return [x for x in (_clean(ln) for ln in body.splitlines()) if x]
 
 
-def _read_any(path: Path) -> list[_Table]:
-    suf = path.suffix.lower()
-    if suf == ".gpkg":
-        return _read_gpkg(path)
-    if suf == ".xlsx":
-        return _read_xlsx(path)
-    if suf == ".csv":
-        return _read_csv(path)
-    return _read_html_json(path)
+def _json_values(text: str) -> list[object]:
+    """Every JSON object or array embedded in a text (script data, inline GeoJSON)."""
+    dec = json.JSONDecoder()
+    out, pos = [], 0
+    for m in re.finditer(r"[\[{]", text):
+        if m.start() < pos:
+            continue
+        try:
+            obj, end = dec.raw_decode(text, m.start())
+        except ValueError:
+            continue
+        if isinstance(obj, (dict, list)) and obj:
+            out.append(obj)
+            pos = end
+    return out
+
+
+def _scalar(v) -> bool:
+    return v is None or isinstance(v, (str, int, float, bool))
+
+
+def _geometry(g):
+    if not isinstance(g, dict) or "type" not in g:
+        return None
+    from shapely.geometry import shape
+
+    try:
+        return shape(g)
+    except Exception:  # noqa: BLE001 - a broken geometry is just not matched by location
+        return None
+
+
+def _walk_json(obj, name: str, layer: str, acc: _Read, depth: int = 0) -> None:
+    """Tables (FeatureCollections, lists of records, rows) and texts found in a JSON value."""
+    if depth > 40:
+        return
+    if isinstance(obj, dict):
+        if obj.get("type") in ("FeatureCollection", "Feature"):
+            feats = obj.get("features") if obj["type"] == "FeatureCollection" else [obj]
+            if isinstance(feats, list):
+                _features_table(feats, name, layer, acc, depth)
+                return
+        scalars = {k: v for k, v in obj.items() if _scalar(v)}
+        if len(scalars) >= 2 and any(isinstance(v, (int, float)) for v in scalars.values()):
+            acc.tables.append(_Table(name, layer, pd.DataFrame([scalars], dtype=object)))
+        if sum(bool(re.fullmatch(r"\d{5,}", str(k))) for k in obj) >= 2 and scalars:
+            pairs = pd.DataFrame({"Schlüssel": list(scalars), "Wert": list(scalars.values())})
+            acc.tables.append(_Table(name, layer, pairs.astype(object)))
+        _json_strings([v for v in scalars.values() if isinstance(v, str)], name, layer, acc)
+        for k, v in obj.items():
+            if not _scalar(v):
+                if isinstance(v, dict) and all(isinstance(x, dict) for x in v.values()) and v:
+                    _records_table(v, name, f"{layer}.{k}", acc)
+                _walk_json(v, name, f"{layer}.{k}" if layer else str(k), acc, depth + 1)
+        return
+    if isinstance(obj, list):
+        if obj and all(isinstance(x, dict) for x in obj):
+            recs = [{k: v for k, v in x.items() if _scalar(v)} for x in obj]
+            if any(len(r) >= 2 for r in recs):
+                acc.tables.append(_Table(name, layer, pd.DataFrame(recs, dtype=object)))
+                _json_strings(
+                    [v for r in recs for v in r.values() if isinstance(v, str)], name, layer, acc
+                )
+            for x in obj:
+                for k, v in x.items():
+                    if not _scalar(v):
+                        _walk_json(v, name, f"{layer}.{k}", acc, depth + 1)
+            return
+        if len(obj) >= 2 and all(
+            isinstance(x, list) and x and all(_scalar(c) for c in x) for x in obj
+        ):
+            width = max(len(x) for x in obj)
+            rows = [list(x) + [None] * (width - len(x)) for x in obj]
+            cols = [f"Spalte {j + 1}" for j in range(width)]
+            acc.tables.append(_Table(name, layer, pd.DataFrame(rows, columns=cols, dtype=object)))
+            return
+        _json_strings([x for x in obj if isinstance(x, str)], name, layer, acc)
+        for x in obj:
+            if not _scalar(x):
+                _walk_json(x, name, layer, acc, depth + 1)
+
+
+def _records_table(obj: dict, name: str, layer: str, acc: _Read) -> None:
+    """``{key: {column: value}}`` → a table with the keys as a column."""
+    recs = [{"Schlüssel": k, **{c: v for c, v in r.items() if _scalar(v)}} for k, r in obj.items()]
+    acc.tables.append(_Table(name, layer, pd.DataFrame(recs, dtype=object)))
+
+
+def _features_table(feats: list, name: str, layer: str, acc: _Read, depth: int) -> None:
+    rows, geoms = [], []
+    for f in feats:
+        if not isinstance(f, dict):
+            continue
+        props = f.get("properties") if isinstance(f.get("properties"), dict) else {}
+        row = {k: v for k, v in props.items() if _scalar(v)}
+        if "id" in f and _scalar(f["id"]):
+            row.setdefault("id", f["id"])
+        rows.append(row)
+        geoms.append(_geometry(f.get("geometry")))
+        _json_strings([v for v in row.values() if isinstance(v, str)], name, layer, acc)
+        for k, v in props.items():
+            if not _scalar(v):
+                _walk_json(v, name, f"{layer}.{k}", acc, depth + 1)
+    frame = pd.DataFrame(rows, dtype=object)
+    acc.tables.append(_Table(name, layer or "GeoJSON", frame, "de", geoms, "EPSG:4326"))
+
+
+def _json_strings(values: list[str], name: str, layer: str, acc: _Read) -> None:
+    """Strings holding HTML (pop-ups, tooltips) are read as text of their own."""
+    for s in values:
+        if "<" in s and ">" in s and re.search(r"\d", s):
+            acc.texts.append(_Text(name, f"{layer} (HTML)", _html_lines(s)))
+
+
+_SCRIPT_BODY_RE = re.compile(r"<script\b[^>]*>(.*?)</script\s*>", re.S | re.I)
+_TEMPLATE_RE = re.compile(r"`((?:[^`\\]|\\.)*)`", re.S)
+
+
+def _script_html(text: str) -> list[str]:
+    """HTML written by scripts as template strings (folium pop-ups and tooltips)."""
+    out = []
+    for body in _SCRIPT_BODY_RE.findall(text):
+        for s in _TEMPLATE_RE.findall(body):
+            if re.search(r"\d", s) and re.search(r"[^\W\d_]", s):
+                out += _html_lines(s.replace("\\`", "`"))
+    return out
+
+
+def _html_read(text: str, name: str, acc: _Read, depth: int = 0) -> None:
+    acc.texts.append(_Text(name, "Text", _html_lines(text)))
+    scripted = _script_html(text)
+    if scripted:
+        acc.texts.append(_Text(name, "Skript (HTML)", scripted))
+    for obj in _json_values(text):
+        _walk_json(obj, name, "JSON", acc)
+    attrs = [html_lib.unescape(a or b) for a, b in _ATTR_RE.findall(text)]
+    embedded = [a for a in attrs if "<" in a and ">" in a]  # srcdoc pages, HTML tooltips
+    plain = [_clean(_TAG_RE.sub(" ", a)) for a in attrs if a not in embedded]
+    if any(plain):
+        acc.texts.append(_Text(name, "Attribute", [x for x in plain if x]))
+    if depth >= 3:
+        return
+    for m in _DATA_URI_RE.finditer(text):
+        try:
+            embedded.append(base64.b64decode(m.group(1)).decode("utf-8", errors="replace"))
+        except (binascii.Error, ValueError):
+            continue
+    for page in embedded:
+        _html_read(page, name, acc, depth + 1)
+
+
+def _read_html(path: Path, name: str) -> _Read:
+    acc = _Read("HTML")
+    _html_read(path.read_text(encoding="utf-8", errors="replace"), name, acc)
+    return acc
+
+
+def _read_json(path: Path, name: str) -> _Read:
+    acc = _Read("JSON")
+    _walk_json(json.loads(path.read_text(encoding="utf-8-sig")), name, "", acc)
+    return acc
+
+
+_READERS: dict[str, Callable[[Path, str], _Read]] = {
+    ".gpkg": _read_gpkg,
+    ".xlsx": _read_xlsx,
+    ".xlsm": _read_xlsx,
+    ".csv": _read_csv,
+    ".tsv": _read_csv,
+    ".html": _read_html,
+    ".htm": _read_html,
+    ".svg": _read_html,
+    ".json": _read_json,
+    ".geojson": _read_json,
+    ".pdf": _read_pdf,
+    ".txt": _read_plain,
+    ".md": _read_plain,
+}
 
 
 # --------------------------------------------------------------------------- internal model
@@ -418,16 +788,46 @@ class _Internal:
         for fr in self.frames.values():
             for c in fr.columns:
                 self.header[normalise_header(str(c))] = str(c)
+        self._init_arrays()
+        self._gemeinde_names()
+        self._init_secret()
+        self._init_entities()
+
+    def is_public(self, col: str) -> bool:
+        """:meth:`ReleasePolicy.is_public`, remembered per column (asked very often)."""
+        memo = self.__dict__.setdefault("_public_memo", {})
+        if col not in memo:
+            memo[col] = self.policy.is_public(col)
+        return memo[col]
+
+    def _init_arrays(self) -> None:
+        """Every frame as a float array with key → row and column → position (fast look-up)."""
+        self.arr: dict[str, np.ndarray] = {}
+        self.row: dict[str, dict[str, int]] = {}
+        self.pos: dict[str, dict[str, int]] = {}
+        for kind, fr in self.frames.items():
+            cols = [c for c in fr.columns if c != "geometry"]
+            num = pd.DataFrame(
+                {j: pd.to_numeric(fr[c], errors="coerce") for j, c in enumerate(cols)}
+            )
+            self.arr[kind] = num.to_numpy(dtype=float, na_value=np.nan).reshape(len(fr), len(cols))
+            self.row[kind] = {str(k): i for i, k in enumerate(fr.index)}
+            self.pos[kind] = {str(c): j for j, c in enumerate(cols)}
 
     def value(self, kind: str, key: str, col: str) -> float:
-        fr = self.frames[kind]
-        if col not in fr.columns or key not in fr.index:
+        i, j = self.row[kind].get(key), self.pos[kind].get(col)
+        if i is None or j is None:
             return float("nan")
-        v = fr.at[key, col]
-        try:
-            return float(v)
-        except (TypeError, ValueError):
-            return float("nan")
+        return float(self.arr[kind][i, j])
+
+    def row_values(self, kind: str, key: str, cols: Sequence[str]) -> np.ndarray:
+        """Values of one area in ``cols`` (NaN where missing)."""
+        i = self.row[kind].get(key)
+        if i is None:
+            return np.full(len(cols), np.nan)
+        idx = [self.pos[kind].get(c, -1) for c in cols]
+        vals = self.arr[kind][i, idx] if len(idx) else np.array([])
+        return np.where(np.asarray(idx) >= 0, vals, np.nan) if len(idx) else vals
 
     def own(self, kind: str, key: str) -> bool:
         if self.ags is None:
@@ -443,10 +843,14 @@ class _Internal:
 
     def violation(self, kind: str, key: str, col: str) -> str | None:
         """Reason why showing internal cell (kind, key, col) is beyond the level, or None."""
-        if self.level == "intern" or self.policy.is_public(col):
+        if self.level == "intern":
             return None
         x = self.value(kind, key, col)
         if np.isnan(x) or x == 0:
+            return None
+        if (kind, key, col) in self.secret:
+            return "geheim"
+        if self.is_public(col):
             return None
         if col in self.counts and abs(x) < 1:
             return None
@@ -467,6 +871,101 @@ class _Internal:
         if col not in self.rates:
             return False
         return any(self.small(self.value(kind, key, p)) for p in self.rates[col] if p is not None)
+
+    # -- secrets, geometry, names in text (used by the readers of every file type)
+
+    def _init_secret(self) -> None:
+        """Cells whose internal status code is secret (:func:`sozialraum.core.status.secret_mask`).
+
+        A secret code that keeps its value (``teilsumme_geheim``: the sum of the
+        *known* parts, the secret part left out) is not counted: its number is the
+        sum of values the package may show and is compared like any other value.
+        """
+        self.secret: set[tuple[str, str, str]] = set()
+        partial = [c.code for c in CODES.values() if c.secret and c.keeps_value]
+        for kind, (_fr, st) in self.data.frames().items():
+            if st is None or not len(st.columns):
+                continue
+            mask = secret_mask(st) & ~st.isin(partial).fillna(False).astype(bool)
+            mask.index = mask.index.astype(str)
+            for col in mask.columns:
+                for key in mask.index[mask[col].to_numpy(dtype=bool)]:
+                    self.secret.add((kind, str(key), str(col)))
+
+    def _gemeinde_names(self) -> None:
+        """Municipality names from the areas (a text column constant within each municipality)."""
+        areas, m = self.frames["areas"], self.names["gemeinden"]
+        for c in areas.columns:
+            if c in ("geometry", self.data.area_ags_col) or not (
+                pd.api.types.is_object_dtype(areas[c]) or pd.api.types.is_string_dtype(areas[c])
+            ):
+                continue
+            grouped = areas[c].astype(str).groupby(self.area_gem.to_numpy())
+            if (grouped.nunique() == 1).all() and grouped.first().is_unique:
+                for ags, nm in grouped.first().items():
+                    if str(ags) in self.frames["gemeinden"].index:
+                        m.setdefault(nm.strip(), str(ags))
+
+    def _init_entities(self) -> None:
+        """One regular expression of all keys and one of all names, for finding them in text."""
+        self.entity: dict[str, list[tuple[str, str]]] = {}
+        keys, names = set(), set()
+        for kind in ("areas", "gemeinden"):
+            for k in self.frames[kind].index:
+                self.entity.setdefault(k, []).append((kind, k))
+                keys.add(k)
+            for nm, k in self.names[kind].items():
+                if len(nm) >= 4 and not nm.isdigit():
+                    self.entity.setdefault(nm, []).append((kind, k))
+                    names.add(nm)
+        self.key_re = _alternation(keys, r"(?<!\d)", r"(?!\d)")
+        self.name_re = _alternation(names, r"(?<!\w)", r"(?!\w)")
+
+    def mentions(self, line: str) -> list[tuple[str, str]]:
+        """Areas/municipalities a line names: by key; names only where no key is given."""
+        found: list[tuple[str, str]] = []
+        for rx in (self.key_re, self.name_re):
+            if rx is None:
+                continue
+            for m in rx.finditer(line):
+                for ent in self.entity.get(m.group(0), []):
+                    if ent not in found:
+                        found.append(ent)
+            if found:
+                return found
+        return found
+
+    def geoms(self, kind: str, crs) -> pd.Series | None:
+        """Internal geometries of ``kind`` in ``crs`` (areas; municipalities and district
+        dissolved from the areas where their frames have none)."""
+        cache = self.__dict__.setdefault("_geoms", {})
+        if (kind, str(crs)) in cache:
+            return cache[(kind, str(crs))]
+        import geopandas as gpd
+
+        areas = self.data.areas
+        out = None
+        if isinstance(areas, gpd.GeoDataFrame) and areas.crs is not None:
+            fr = self.data.frames()[kind][0]
+            if isinstance(fr, gpd.GeoDataFrame) and fr.crs is not None:
+                g = fr.geometry
+            elif kind == "gemeinden":
+                g = areas.dissolve(by=self.data.area_ags_col).geometry
+            else:
+                g = gpd.GeoSeries(
+                    [areas.union_all()], index=self.frames["kreis"].index[:1], crs=areas.crs
+                )
+            g = g.set_axis(g.index.astype(str))
+            out = g.to_crs(crs) if crs is not None else g
+        cache[(kind, str(crs))] = out
+        return out
+
+
+def _alternation(words: set[str], before: str, after: str) -> re.Pattern | None:
+    if not words:
+        return None
+    alt = "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    return re.compile(f"{before}(?:{alt}){after}")
 
 
 def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series] | None:
@@ -508,13 +1007,316 @@ def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series
     return best[1], best[2], best[3]
 
 
+def _match_geometry(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series] | None:
+    """Tie features without key or name to areas by location: overlap (IoU) ≥ 0.5."""
+    import shapely
+
+    geoms = table.geometry or []
+    polys = np.array(
+        [
+            g if g is not None and g.geom_type in ("Polygon", "MultiPolygon") else None
+            for g in geoms
+        ],
+        dtype=object,
+    )
+    if not len(polys) or all(g is None for g in polys):
+        return None
+    best = None
+    for kind in ("areas", "gemeinden", "kreis"):
+        ref = internal.geoms(kind, table.crs)
+        if ref is None or not len(ref):
+            continue
+        tree = shapely.STRtree(ref.to_numpy())
+        keys: list[str | None] = []
+        for g in polys:
+            if g is None or g.is_empty:
+                keys.append(None)
+                continue
+            cand = tree.query(g, predicate="intersects")
+            if not len(cand):
+                keys.append(None)
+                continue
+            cg = ref.to_numpy()[cand]
+            inter = shapely.area(shapely.intersection(cg, g))
+            iou = inter / np.maximum(shapely.area(shapely.union(cg, g)), 1e-30)
+            j = int(np.argmax(iou))
+            keys.append(str(ref.index[cand[j]]) if iou[j] >= 0.5 else None)
+        mapped = pd.Series(keys, index=table.frame.index, dtype=object)
+        n = (int(mapped.dropna().nunique()), int(mapped.notna().sum()))
+        if n[0] and (best is None or n > best[0]):
+            best = (n, "(Geometrie)", kind, mapped)
+    return None if best is None else best[1:]
+
+
+def _near_mask(xs: np.ndarray, readings: Sequence[tuple[float, int]]) -> np.ndarray:
+    """Values within half a unit of the last shown decimal of a reading (candidates of
+    :func:`_matches`, which then decides exactly)."""
+    mask = np.zeros(len(xs), dtype=bool)
+    with np.errstate(invalid="ignore"):
+        for y, d in readings:
+            tol = 0.5 * 10.0 ** (-min(d, 9)) + 1e-9 * np.maximum(1.0, np.abs(xs))
+            mask |= np.abs(xs - y) <= tol
+    return mask
+
+
+def _near(xs: np.ndarray, readings: Sequence[tuple[float, int]]) -> np.ndarray:
+    return xs[_near_mask(xs, readings)]
+
+
+def _strong(readings: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
+    """Readings worth comparing: not small whole numbers (classes, ranks) and not years.
+
+    Only numbers written without decimals count as whole: ``4,0 %`` is a value, ``4`` a class.
+    """
+    return [
+        (y, d)
+        for y, d in readings
+        if not (d == 0 and float(y).is_integer() and (0 <= y <= 10 or 1900 <= y <= 2100))
+    ]
+
+
+class _Compare:
+    """Compares numbers with the internal values and collects findings."""
+
+    def __init__(self, model: _Internal):
+        self.model = model
+        self.findings: list[dict] = []
+        self.known: set[tuple[str, str, str]] = set()  # (kind, key, col) shown exactly
+        self.values = 0
+        self.notes = ""  # text of method notes (numbers there are template constants)
+        self.public = {
+            kind: [
+                c
+                for c in fr.columns
+                if model.policy.is_public(c)
+                and c != "geometry"
+                and pd.api.types.is_numeric_dtype(fr[c])
+            ]
+            for kind, fr in model.frames.items()
+        }
+
+    def add(self, file: str, layer: str, col: str, key: str, raw, reason: str) -> None:
+        self.findings.append(
+            {
+                "file": file,
+                "layer": layer,
+                "column": col,
+                "area": key,
+                "value": raw,
+                "reason": reason,
+            }
+        )
+
+    def known_column(self, kind, key, icol, readings, where) -> None:
+        """A number under a header that names an internal column: compare with that cell."""
+        if not _matches(self.model.value(kind, key, icol), readings):
+            return
+        self.known.add((kind, key, icol))
+        reason = self.model.violation(kind, key, icol)
+        if reason:
+            self.add(where[0], where[1], icol, key, where[2], reason)
+
+    def any_column(self, kind, key, readings, where, head: str | None = None) -> None:
+        """A number of unknown meaning: compare with every withheld value of the same area.
+
+        A number equal to a public value of the same area is explained by it (e.g. an
+        index under a label the checker does not know) and is not compared.
+        """
+        strong = _strong(readings)
+        if not strong:
+            return
+        m = self.model
+        pub = self.public[kind]
+        if any(_matches(x, strong) for x in _near(m.row_values(kind, key, pub), strong)):
+            return
+        cols = m.sensitive[kind]
+        xs = m.row_values(kind, key, cols)
+        for j in np.flatnonzero(_near_mask(xs, strong)):
+            c = cols[j]
+            if _matches(xs[j], strong):
+                reason = m.violation(kind, key, c)
+                if reason:
+                    col = c if head is None else f"{head} (= {c})"
+                    self.add(where[0], where[1], col, key, where[-1], reason)
+                    return
+
+    def table(self, tab: _Table) -> bool:
+        """Compare a table; False when no row could be tied to an area."""
+        hit = _match_keys(tab, self.model) or _match_geometry(tab, self.model)
+        if hit is None:
+            return False
+        key_col, kind, keys = hit
+        for col in tab.frame.columns:
+            head = str(col)
+            if col == key_col or head.endswith("_status") or head.startswith("_"):
+                continue
+            icol = self.model.header.get(normalise_header(head))
+            if self.model.is_public(head) or (icol is not None and self.model.is_public(icol)):
+                # a public column: read, nothing to compare
+                self.values += sum(bool(parse_number(v)) for v in tab.frame[col].tolist())
+                continue
+            for pos, raw in enumerate(tab.frame[col].tolist()):
+                key = keys.iloc[pos]
+                if key is None or (isinstance(key, float) and np.isnan(key)):
+                    continue
+                self._cell(tab, kind, key, head, icol, raw)
+        return True
+
+    def _cell(self, tab: _Table, kind: str, key: str, head: str, icol, raw) -> None:
+        readings = parse_number(raw, prefer=tab.prefer)
+        where = (tab.file, tab.layer, raw)
+        if readings:
+            self.values += 1
+            if icol is not None:
+                self.known_column(kind, key, icol, readings, where)
+            else:
+                self.any_column(kind, key, readings, where, head)
+            return
+        if isinstance(raw, str) and len(_NUM_RE.findall(raw)) > 1:  # text with several numbers
+            for tok in _tokens(raw):
+                self.values += 1
+                self.any_column(
+                    kind,
+                    key,
+                    parse_number(tok, prefer=tab.prefer),
+                    (tab.file, tab.layer, tok),
+                    head,
+                )
+
+    def text(
+        self, tx: _Text, subject: tuple[str, str] | None
+    ) -> tuple[tuple[str, str] | None, bool]:
+        """Compare the lines of a page; returns the page's subject and whether any line was tied."""
+        m = self.model
+        own = _subject(tx.lines[:_TITLE_LINES], m) or subject
+        tied = False
+        for line in tx.lines:
+            if len(line) >= 12 and line in self.notes:
+                continue  # a line of a method note (marked in the HTML the PDF was made from)
+            named = m.mentions(line)
+            areas = [e for e in named if e[0] == "areas"]
+            if len(areas) == 1:
+                ent = areas[0]
+            elif not areas and len({e for e in named if e[0] == "gemeinden"}) == 1:
+                ent = named[0]
+            elif not named:
+                ent = own
+            else:
+                ent = None  # a line naming several areas: which number belongs to which is unknown
+            if ent is None:
+                continue
+            tied = True
+            kind, key = ent
+            if named:  # "11 Am Markt …": the position in a ranking, not a value
+                line = _ROW_NUMBER_RE.sub(" ", line)
+            for tok in _tokens(m.key_re.sub(" ", line) if m.key_re else line):
+                self.values += 1
+                self.any_column(kind, key, parse_number(tok, prefer="de"), (tx.file, tx.layer, tok))
+        return own, tied
+
+
+#: A page's subject is named in its title: its first lines.
+_TITLE_LINES = 8
+
+_ROW_NUMBER_RE = re.compile(r"^\d{1,4}\.?\s+(?=\D)")
+
+
+def _subject(lines: list[str], m: _Internal) -> tuple[str, str] | None:
+    """The one area a page is about, else the one municipality (by key, else by name)."""
+    text = "\n".join(lines)
+    for rx in (m.key_re, m.name_re):
+        if rx is None:
+            continue
+        found = {e for hit in set(rx.findall(text)) for e in m.entity.get(hit, [])}
+        areas = {e for e in found if e[0] == "areas"}
+        gems = {e for e in found if e[0] == "gemeinden"}
+        if len(areas) == 1:
+            return next(iter(areas))
+        if not areas and len(gems) == 1:
+            return next(iter(gems))
+        if len(gems) == 1 and rx is m.key_re:
+            return next(iter(gems))  # a municipality's page listing its areas
+        if found:
+            return None
+    return None
+
+
+#: "Rang 3 / 80", "3 von 80": ranks and counts of areas are positions, not values.
+_RANK_RE = re.compile(r"(?:Rang|rank|Platz)\s*\d+|\d+\s*(?:/|von|of)\s*\d+", re.I)
+
+
+def _tokens(text: str) -> list[str]:
+    """The numbers of a text (ranks such as "3 / 80" left out)."""
+    out = []
+    for tok in _NUM_RE.findall(_RANK_RE.sub(" ", text)):
+        tok = tok.strip(" .,'\u202f\u00a0")
+        if tok and any(ch.isdigit() for ch in tok):
+            out.append(tok)
+    return out
+
+
 # --------------------------------------------------------------------------- main
 
 
 def _files(path: Path) -> list[Path]:
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() in _SUFFIXES)
+        return sorted(p for p in path.rglob("*") if p.is_file())
     return [path]
+
+
+def _check_file(path: Path, rel: str, cmp: _Compare, lang) -> FileCheck:
+    """Read one file and compare everything in it; unknown or unreadable files are findings."""
+    reader = _READERS.get(path.suffix.lower())
+    if reader is None:
+        why = t(_MSG, "unknown_type", lang, suffix=path.suffix or path.name)
+        cmp.add(rel, "", "", "", "", "unbekannter Dateityp")
+        return FileCheck(rel, refused=why)
+    try:
+        read = reader(path, rel)
+    except _Unreadable as err:
+        cmp.add(rel, "", "", "", "", "nicht lesbar")
+        return FileCheck(rel, refused=t(_MSG, str(err.args[0]), lang))
+    except Exception as err:  # noqa: BLE001 - any unreadable file is refused, never skipped
+        cmp.add(rel, "", "", "", "", "nicht lesbar")
+        return FileCheck(rel, refused=t(_MSG, "unreadable", lang, err=err))
+    before = cmp.values
+    skipped: list[str] = []
+    for tab in read.tables:
+        if not cmp.table(tab) and _numbers_in(tab.frame):
+            skipped.append(tab.layer or "Tabelle")
+    subject = None
+    for tx in read.texts:
+        subject, tied = cmp.text(tx, subject if tx.layer.startswith("Seite") else None)
+        if not tied and any(_strong(parse_number(tok)) for x in tx.lines for tok in _tokens(x)):
+            skipped.append(tx.layer)
+    return FileCheck(
+        rel,
+        reader=read.reader,
+        tables=len(read.tables),
+        lines=sum(len(tx.lines) for tx in read.texts),
+        values=cmp.values - before,
+        skipped=tuple(dict.fromkeys(skipped)),
+    )
+
+
+def _method_notes(files: Iterable[Path]) -> str:
+    """The text of all method notes (``data-methode``) of the HTML files, one line each.
+
+    A PDF made from such a page carries the same notes without the mark; their lines
+    are recognised by this text.
+    """
+    notes = []
+    for f in files:
+        if f.suffix.lower() not in (".html", ".htm"):
+            continue
+        text = f.read_text(encoding="utf-8", errors="replace")
+        for m in _METHOD_RE.finditer(text):
+            notes.append(" ".join(_html_lines(re.sub(r"\bdata-methode\b", "", m.group(0)))))
+    return "\n".join(notes)
+
+
+def _numbers_in(frame: pd.DataFrame) -> bool:
+    return any(_strong(parse_number(v)) for col in frame.columns for v in frame[col].tolist())
 
 
 def check_release(
@@ -525,6 +1327,7 @@ def check_release(
     ags: str | None = None,
     policy: ReleasePolicy | None = None,
     recover: bool = True,
+    audit: AuditHook | None = None,
     lang: str | None = None,
 ) -> CheckReport:
     """Check written files against the internal data for values beyond ``level``.
@@ -532,8 +1335,7 @@ def check_release(
     Parameters
     ----------
     path_or_folder
-        A file, a folder (searched recursively for ``.gpkg .xlsx .csv .html .json
-        .geojson``) or a list of them.
+        A file, a folder (every file in it, recursively) or a list of them.
     internal
         The internal results the files were cut from (:class:`ReleaseData`).
     level
@@ -542,10 +1344,17 @@ def check_release(
         Public columns, released columns and the threshold of small counts.
     recover
         Also look for values recoverable by subtraction from published sums.
+    audit
+        Optional further audit of the package (:data:`AuditHook`), called as
+        ``audit(path_or_folder, internal, level=, ags=, policy=)``; its findings
+        are added to the report.
+    lang
+        Language of messages.
 
     Returns
     -------
     CheckReport
+        Findings, and for every file how it was read and compared.
     """
     if level not in RELEASE_LEVELS:
         raise InputError(t(_MSG, "bad_level", lang, level=level))
@@ -553,154 +1362,33 @@ def check_release(
         raise InputError(t(_MSG, "need_ags", lang))
     policy = policy or ReleasePolicy()
     paths = [path_or_folder] if isinstance(path_or_folder, (str, Path)) else list(path_or_folder)
-    files: list[Path] = []
+    files: list[tuple[Path, str]] = []
     for p in paths:
         p = Path(p)
         if not p.exists():
             raise InputError(t(_MSG, "no_path", lang, path=p), file=str(p))
-        files += _files(p)
+        root = p if p.is_dir() else p.parent
+        files += [(f, f.relative_to(root).as_posix()) for f in _files(p)]
     model = _Internal(internal, policy, level, None if ags is None else str(ags))
-
-    findings: list[dict] = []
-    skipped: list[str] = []
-    known: set[tuple[str, str, str]] = set()  # (kind, key, col) shown exactly
-    for f in files:
-        try:
-            tables = _read_any(f)
-        except Exception as err:  # noqa: BLE001 - any unreadable file is reported, not raised
-            raise InputError(t(_MSG, "unreadable", lang, file=f, err=err), file=str(f)) from err
-        for tab in tables:
-            if tab.layer == "Text":
-                found, ok = _check_text(tab, model)
-                findings += found
-                if not ok:
-                    skipped.append(f"{tab.file}[Text]")
-                continue
-            hit = _match_keys(tab, model)
-            if hit is None:
-                skipped.append(f"{tab.file}[{tab.layer}]" if tab.layer else tab.file)
-                continue
-            key_col, kind, keys = hit
-            fr = tab.frame
-            for col in fr.columns:
-                if col == key_col:
-                    continue
-                head = str(col)
-                if head.endswith("_status") or head.startswith("_") or policy.is_public(head):
-                    continue
-                icol = model.header.get(normalise_header(head))
-                if icol is not None and policy.is_public(icol):
-                    continue
-                public_cols = [
-                    c
-                    for c in model.frames[kind].columns
-                    if policy.is_public(c)
-                    and c != "geometry"
-                    and pd.api.types.is_numeric_dtype(model.frames[kind][c])
-                ]
-                for pos, raw in enumerate(fr[col].tolist()):
-                    key = keys.iloc[pos]
-                    if key is None or (isinstance(key, float) and np.isnan(key)):
-                        continue
-                    readings = parse_number(raw, prefer=tab.prefer)
-                    if not readings:
-                        continue
-                    if icol is not None:
-                        x = model.value(kind, key, icol)
-                        if not _matches(x, readings):
-                            continue
-                        known.add((kind, key, icol))
-                        reason = model.violation(kind, key, icol)
-                        if reason:
-                            findings.append(_finding(tab, icol, key, raw, reason))
-                    else:
-                        # unknown header: compare with every sensitive value of the row,
-                        # ignoring small whole numbers and years (classes, ranks, dates)
-                        strong = [
-                            (y, d)
-                            for y, d in readings
-                            if not (float(y).is_integer() and (0 <= y <= 10 or 1900 <= y <= 2100))
-                        ]
-                        if not strong:
-                            continue
-                        # a number that equals a public value of the same area is explained by it
-                        # (e.g. the overall index under a label the checker does not know)
-                        if any(_matches(model.value(kind, key, pc), strong) for pc in public_cols):
-                            continue
-                        for c in model.sensitive[kind]:
-                            x = model.value(kind, key, c)
-                            if _matches(x, strong):
-                                reason = model.violation(kind, key, c)
-                                if reason:
-                                    findings.append(
-                                        _finding(tab, f"{head} (= {c})", key, raw, reason)
-                                    )
-                                    break
+    cmp = _Compare(model)
+    cmp.notes = _method_notes(f for f, _ in files)
+    checked = [_check_file(f, rel, cmp, lang) for f, rel in files]
+    findings = cmp.findings
     if recover and level != "intern":
-        findings += _recoverable(model, known)
-    frame = pd.DataFrame(findings, columns=["file", "layer", "column", "area", "value", "reason"])
+        findings += _recoverable(model, cmp.known)
+    if audit is not None:
+        found = audit(path_or_folder, internal, level=level, ags=ags, policy=policy)
+        findings += pd.DataFrame(found, columns=_COLUMNS).to_dict("records")
+    frame = pd.DataFrame(findings, columns=_COLUMNS).astype({"value": object})
     frame = frame.drop_duplicates().reset_index(drop=True)
     return CheckReport(
         findings=frame,
         level=level,
         ags=None if ags is None else str(ags),
-        files=tuple(str(f) for f in files),
-        skipped=tuple(skipped),
+        files=tuple(str(f) for f, _ in files),
+        skipped=tuple(f"{fc.file}[{s}]" for fc in checked for s in fc.skipped),
+        checked=tuple(checked),
     )
-
-
-def _check_text(tab: _Table, model: _Internal) -> tuple[list[dict], bool]:
-    """Numbers in the visible text of a page about exactly one area (e.g. a Steckbrief).
-
-    The area is the single one whose key — or else whose name — occurs in the
-    text; pages naming several areas or none are not compared (returns ``ok=False``).
-    Small whole numbers (0–10) and years are never compared.
-    """
-    text = str(tab.frame["_text"].iloc[0])
-    areas = model.frames["areas"]
-    hits = [k for k in areas.index if re.search(rf"(?<!\d){re.escape(k)}(?!\d)", text)]
-    if not hits:
-        names = model.names["areas"]
-        hits = sorted(
-            {
-                k
-                for nm, k in names.items()
-                if len(nm) >= 4 and re.search(rf"\b{re.escape(nm)}\b", text)
-            }
-        )
-    if len(hits) != 1:
-        return [], False
-    key = hits[0]
-    out = []
-    for tok in _NUM_RE.findall(text):
-        tok = tok.strip(" .,'\u202f\u00a0")
-        if not tok or tok in key:
-            continue
-        readings = [
-            (y, d)
-            for y, d in parse_number(tok, prefer="de")
-            if not (float(y).is_integer() and (0 <= y <= 10 or 1900 <= y <= 2100))
-        ]
-        if not readings:
-            continue
-        for c in model.sensitive["areas"]:
-            if _matches(model.value("areas", key, c), readings):
-                reason = model.violation("areas", key, c)
-                if reason:
-                    out.append(_finding(tab, c, key, tok, reason))
-                    break
-    return out, True
-
-
-def _finding(tab: _Table, col: str, key: str, raw, reason: str) -> dict:
-    return {
-        "file": tab.file,
-        "layer": tab.layer,
-        "column": col,
-        "area": key,
-        "value": raw,
-        "reason": reason,
-    }
 
 
 def _recoverable(model: _Internal, known: set[tuple[str, str, str]]) -> list[dict]:

@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.spreadsheet import neutralise
 from sozialraum.errors import InputError, format_ids
 from sozialraum.privacy.levels import RELEASE_LEVELS, ReleasePolicy, release_frame
 from sozialraum.privacy.suppression import (
@@ -209,7 +210,7 @@ def _fmt_csv(v) -> str:
             return str(int(v))
         s = f"{float(v):.6f}".rstrip("0").rstrip(".")
         return s.replace(".", ",")
-    return str(v)
+    return neutralise(str(v))
 
 
 def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | None = None) -> Path:
@@ -217,6 +218,8 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | N
 
     The index is the first column; a missing value with a reason shows the
     statistical symbol (``.`` geheim, ``-`` nichts vorhanden, …); the geometry is dropped.
+    Text cells, keys and headers that a spreadsheet could run as a formula get a
+    leading ``'`` (:mod:`sozialraum.core.spreadsheet`); numbers stay numbers.
     """
     from sozialraum.io import STATUS_SYMBOLS
 
@@ -225,7 +228,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | N
     df = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
     name = df.index.name or "schluessel"
     out = pd.DataFrame(index=range(len(df)))
-    out[name] = [str(k) for k in df.index]
+    out[name] = [neutralise(str(k)) for k in df.index]
     for col in df.columns:
         if col == name:
             continue
@@ -241,6 +244,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | N
                 ):
                     vals[i] = STATUS_SYMBOLS.get(str(c), str(c))
         out[col] = vals
+    out.columns = [neutralise(str(c)) for c in out.columns]
     out.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
     return path
 
