@@ -11,7 +11,7 @@ code                       value kept     secret      meaning
 ``geheim``                 no             yes         secret at source (``.``, ``*``)
 ``geheim_primaer``         no             yes         suppressed here: small count
 ``geheim_sekundaer``       no             yes         suppressed here: protects another
-``teilsumme_geheim``       yes (partial)  yes         sum whose parts include a secret
+``teilsumme_geheim``       yes (partial)  no          sum of the parts that are not secret
 ``nicht_sicher``           no             yes         not reliable enough to publish
 ``nichts_vorhanden``       0              no          a true zero (``-``)
 ``nicht_sinnvoll``         no             no          not applicable (``x``)
@@ -26,7 +26,10 @@ code                       value kept     secret      meaning
 =========================  =============  ==========  ==================================
 
 *Secret* codes hide the value at every level but ``intern``; a code this module
-does not know is treated as secret (the safe side).
+does not know is treated as secret (the safe side). A ``teilsumme_geheim`` is the
+sum of the parts that are published (each of them checked by the suppression), so
+it reveals nothing beyond them; it is shown everywhere with its note, never as if
+it were the full total.
 """
 
 from __future__ import annotations
@@ -96,7 +99,16 @@ _ALL = (
     StatusCode("geheim", False, True, "geheim", "confidential", "."),
     StatusCode(PRIMARY, False, True, "geheim", "confidential", "."),
     StatusCode(SECONDARY, False, True, "geheim", "confidential", "."),
-    StatusCode("teilsumme_geheim", True, True, "geheim", "confidential", "."),
+    StatusCode(
+        "teilsumme_geheim",
+        True,
+        False,
+        "Teilsumme",
+        "partial sum",
+        "…",
+        "Teilsumme ohne geheime Teile",
+        "partial sum without secret parts",
+    ),
     StatusCode("nicht_sicher", False, True, "nicht veröffentlicht", "not published", "/"),
     StatusCode("nichts_vorhanden", True, False, "nichts vorhanden", "none", "–"),
     StatusCode("nicht_sinnvoll", False, False, "nicht sinnvoll", "not applicable", "x"),

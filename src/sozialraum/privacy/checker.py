@@ -83,7 +83,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.core.status import CODES, RELEASE_LEVELS, secret_mask
+from sozialraum.core.status import RELEASE_LEVELS, secret_mask
 from sozialraum.errors import InputError
 from sozialraum.io.catalogue import normalise_header
 from sozialraum.privacy.levels import ReleasePolicy
@@ -875,18 +875,12 @@ class _Internal:
     # -- secrets, geometry, names in text (used by the readers of every file type)
 
     def _init_secret(self) -> None:
-        """Cells whose internal status code is secret (:func:`sozialraum.core.status.secret_mask`).
-
-        A secret code that keeps its value (``teilsumme_geheim``: the sum of the
-        *known* parts, the secret part left out) is not counted: its number is the
-        sum of values the package may show and is compared like any other value.
-        """
+        """Cells whose internal status code is secret (:func:`sozialraum.core.status.secret_mask`)."""
         self.secret: set[tuple[str, str, str]] = set()
-        partial = [c.code for c in CODES.values() if c.secret and c.keeps_value]
         for kind, (_fr, st) in self.data.frames().items():
             if st is None or not len(st.columns):
                 continue
-            mask = secret_mask(st) & ~st.isin(partial).fillna(False).astype(bool)
+            mask = secret_mask(st)
             mask.index = mask.index.astype(str)
             for col in mask.columns:
                 for key in mask.index[mask[col].to_numpy(dtype=bool)]:
