@@ -220,3 +220,24 @@ def test_long_table_equals_mapping(result):
     assert r.frame["dynamik_index"].to_numpy() == pytest.approx(
         result.frame["dynamik_index"].to_numpy()
     )
+
+
+def test_params_object_equals_keywords(result):
+    """A MonitorParams object gives the same result as the same settings as keywords."""
+    from sozialraum.monitor import MonitorParams
+
+    params = MonitorParams(n_types=3, seed=1)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SozialraumWarning)
+        r = run_monitor({2022: _counts(1), 2024: _counts(2)}, CAT, params)
+        r_kw = run_monitor({2022: _counts(1), 2024: _counts(2)}, CAT, params, k=4)
+    pd.testing.assert_frame_equal(r.frame, result.frame)
+    assert repr(r.params) == repr(result.params)
+    # a keyword replaces the value of the params object, the rest stays
+    assert len(set(r_kw.frame["idx_gesamt_klasse"][r_kw.frame["bewertet"]])) == 4
+    assert r_kw.params["typology"]["k"] == 3
+
+
+def test_unknown_setting_is_refused():
+    with pytest.raises(TypeError, match="min_nenner"):
+        run_monitor(_counts(4), CAT, min_nenner=300)

@@ -161,6 +161,84 @@ def measure_effect(
     m = reg.loc[measure_id]
     version = m["version"]
     treated = [str(a) for a in m["areas"]]
+    pre, post = _years(atlas, m, measure_id, pre, post, L)
+    pool = _comparison_pool(atlas, reg, measure_id, comparison, treated, pre, post, L)
+    cat = atlas.catalogue()
+    labels = cat.labels(L) if cat is not None else {}
+    rows, used = [], {}
+    for target in m["targets"]:
+        before = _series(atlas, pre, version, target, cat, min_denominator)
+        after = _series(atlas, post, version, target, cat, min_denominator)
+        ok = before.notna() & after.notna()
+        t_ok = [a for a in treated if ok.get(a, False)]
+        c_all = _similar(pool, ok, before, t_ok, k) if comparison == "similar" else pool
+        c_ok = [a for a in c_all if ok.get(a, False)]
+        used[target] = {"massnahme": t_ok, "vergleich": c_ok}
+        row = {
+            "label": labels.get(target, target),
+            "vorher": pre,
+            "nachher": post,
+            "n_massnahme": len(t_ok),
+            "n_vergleich": len(c_ok),
+            "n_massnahme_ohne_wert": len(treated) - len(t_ok),
+            "n_vergleich_ohne_wert": len(c_all) - len(c_ok),
+        }
+        if t_ok and c_ok:
+            row.update(did_means(before[t_ok], after[t_ok], before[c_ok], after[c_ok]))
+        else:
+            row.update(dict.fromkeys(_DID_COLUMNS, np.nan))
+        row["bewertung"] = _rating(cat, target, row["differenz"], L)
+        row["hinweis"] = LABEL[L]
+        rows.append(pd.Series(row, name=target))
+    frame = pd.DataFrame(rows)[_COLUMNS]
+    frame.index.name = "indikator"
+    params = {
+        "measure": measure_id,
+        "name": m["name"],
+        "version": version,
+        "pre": pre,
+        "post": post,
+        "comparison": comparison if isinstance(comparison, str) else "list",
+        "k": k,
+        "areas": used,
+        "method": "difference in differences of unweighted means",
+        "label": LABEL[L],
+    }
+    return EffectResult(frame=frame, params=params, note=t(_MSG, "note", L))
+
+
+_DID_COLUMNS = (
+    "massnahme_vorher",
+    "massnahme_nachher",
+    "vergleich_vorher",
+    "vergleich_nachher",
+    "massnahme_veraenderung",
+    "vergleich_veraenderung",
+    "differenz",
+)
+
+_COLUMNS = [
+    "label",
+    "vorher",
+    "nachher",
+    "n_massnahme",
+    "n_vergleich",
+    "n_massnahme_ohne_wert",
+    "n_vergleich_ohne_wert",
+    "massnahme_vorher",
+    "massnahme_nachher",
+    "massnahme_veraenderung",
+    "vergleich_vorher",
+    "vergleich_nachher",
+    "vergleich_veraenderung",
+    "differenz",
+    "bewertung",
+    "hinweis",
+]
+
+
+def _years(atlas, m, measure_id: str, pre, post, L: str) -> tuple[int, int]:
+    """The years compared: given, or the last year before the start and the latest year."""
     years = atlas.years()
     start_year = int(str(m["start_date"])[:4])
     if pre is None:
@@ -182,6 +260,13 @@ def measure_effect(
     pre, post = int(pre), int(post)
     if pre >= post:
         raise InputError(t(_MSG, "bad_years", L, pre=pre, post=post))
+    return pre, post
+
+
+def _comparison_pool(atlas, reg, measure_id, comparison, treated, pre, post, L) -> list[str]:
+    """Areas the measure's areas are compared with (see the module docstring)."""
+    m = reg.loc[measure_id]
+    version = m["version"]
     all_keys = list(atlas.areas(version).index)
     # pool: no this measure, no other measure sharing a target that overlaps [start, post]
     excluded = set(treated)
@@ -209,93 +294,27 @@ def measure_effect(
         pool = [a for a in pool if a not in set(treated)]
     if not pool:
         raise InputError(t(_MSG, "no_comparison", L, id=measure_id))
-    cat = atlas.catalogue()
-    rows, used = [], {}
-    labels = cat.labels(L) if cat is not None else {}
-    for target in m["targets"]:
-        before = _series(atlas, pre, version, target, cat, min_denominator)
-        after = _series(atlas, post, version, target, cat, min_denominator)
-        ok = before.notna() & after.notna()
-        t_ok = [a for a in treated if ok.get(a, False)]
-        c_all = pool
-        if comparison == "similar":
-            cand = [a for a in pool if ok.get(a, False)]
-            chosen: set[str] = set()
-            for a in t_ok:
-                d = (before[cand] - before[a]).abs().sort_values(kind="stable")
-                chosen |= set(d.index[:k])
-            c_all = [a for a in cand if a in chosen]
-        c_ok = [a for a in c_all if ok.get(a, False)]
-        used[target] = {"massnahme": t_ok, "vergleich": c_ok}
-        row = {
-            "label": labels.get(target, target),
-            "vorher": pre,
-            "nachher": post,
-            "n_massnahme": len(t_ok),
-            "n_vergleich": len(c_ok),
-            "n_massnahme_ohne_wert": len(treated) - len(t_ok),
-            "n_vergleich_ohne_wert": len(c_all) - len(c_ok),
-        }
-        if t_ok and c_ok:
-            row.update(did_means(before[t_ok], after[t_ok], before[c_ok], after[c_ok]))
-        else:
-            row.update(
-                {
-                    c: np.nan
-                    for c in (
-                        "massnahme_vorher",
-                        "massnahme_nachher",
-                        "vergleich_vorher",
-                        "vergleich_nachher",
-                        "massnahme_veraenderung",
-                        "vergleich_veraenderung",
-                        "differenz",
-                    )
-                }
-            )
-        direction = None
-        if cat is not None and target in cat.indicators.index:
-            direction = cat.indicators.loc[target].get("direction")
-        d = row["differenz"]
-        if direction not in ("need", "resource") or pd.isna(d):
-            row["bewertung"] = t(_MSG, "unknown_dir", L)
-        elif abs(d) < 1e-12:
-            row["bewertung"] = t(_MSG, "same", L)
-        else:
-            good = d < 0 if direction == "need" else d > 0
-            row["bewertung"] = t(_MSG, "better" if good else "worse", L)
-        row["hinweis"] = LABEL[L]
-        rows.append(pd.Series(row, name=target))
-    cols = [
-        "label",
-        "vorher",
-        "nachher",
-        "n_massnahme",
-        "n_vergleich",
-        "n_massnahme_ohne_wert",
-        "n_vergleich_ohne_wert",
-        "massnahme_vorher",
-        "massnahme_nachher",
-        "massnahme_veraenderung",
-        "vergleich_vorher",
-        "vergleich_nachher",
-        "vergleich_veraenderung",
-        "differenz",
-        "bewertung",
-        "hinweis",
-    ]
-    frame = pd.DataFrame(rows)[cols]
-    frame.index.name = "indikator"
-    params = {
-        "measure": measure_id,
-        "name": m["name"],
-        "version": version,
-        "pre": pre,
-        "post": post,
-        "comparison": comparison if isinstance(comparison, str) else "list",
-        "k": k,
-        "areas": used,
-        "method": "difference in differences of unweighted means",
-        "label": LABEL[L],
-    }
-    return EffectResult(frame=frame, params=params, note=t(_MSG, "note", L))
+    return pool
+
+
+def _similar(pool, ok, before, t_ok, k: int) -> list[str]:
+    """The ``k`` comparison areas nearest by the value before, per measure area."""
+    cand = [a for a in pool if ok.get(a, False)]
+    chosen: set[str] = set()
+    for a in t_ok:
+        d = (before[cand] - before[a]).abs().sort_values(kind="stable")
+        chosen |= set(d.index[:k])
+    return [a for a in cand if a in chosen]
+
+
+def _rating(cat, target: str, d, L: str) -> str:
+    """Wording of the difference by the indicator's direction (better/worse/same)."""
+    direction = None
+    if cat is not None and target in cat.indicators.index:
+        direction = cat.indicators.loc[target].get("direction")
+    if direction not in ("need", "resource") or pd.isna(d):
+        return t(_MSG, "unknown_dir", L)
+    if abs(d) < 1e-12:
+        return t(_MSG, "same", L)
+    good = d < 0 if direction == "need" else d > 0
+    return t(_MSG, "better" if good else "worse", L)

@@ -887,118 +887,28 @@ def project(
         end_year = start + (10 if horizon is None else int(horizon))
     steps = int(end_year) - start
     lt = life_table or default_life_table()
-    s, sb = lt.survival, lt.birth_survival
     na = len(pa.keys)
     base_mask = [y for y in years if y <= start]
     base_arr = pa.values[: len(base_mask)]
 
-    # fertility
     f_est, c_est, tfr_est = estimate_fertility(base_arr, life_table=lt, years=base_mask)
-    if fertility is None:
-        f = f_est
-        fsrc = (
-            "geschätzt aus den Beständen im Alter 0"
-            if _transitions(base_mask)
-            else f"Standardprofil, TFR {DEFAULT_TFR}"
-        )
-    elif np.isscalar(fertility):
-        f = standard_fertility_schedule(float(fertility))
-        fsrc = f"Standardprofil, TFR {float(fertility):.2f}"
-    else:
-        ser = pd.Series(fertility) if not isinstance(fertility, pd.Series) else fertility
-        f = np.zeros(N_AGES)
-        if len(ser) == N_AGES and not isinstance(fertility, pd.Series):
-            f[:] = np.asarray(fertility, dtype=float)
-        else:
-            f[ser.index.astype(int).to_numpy()] = ser.to_numpy(dtype=float)
-        if (f < 0).any() or not np.isfinite(f).all():
-            raise InputError(
-                t(
-                    _MSG,
-                    "bad_fert",
-                    lang,
-                    what="negative oder fehlende Werte / negative or missing values",
-                )
-            )
-        fsrc = "vorgegeben"
-    if isinstance(area_fertility, str) and area_fertility == "estimated":
-        if fertility is None:
-            c = c_est
-        else:  # re-scale the area factors to the given district rates
-            _, c, _ = estimate_fertility(
-                base_arr, life_table=lt, years=base_mask, schedule=f if f.sum() > 0 else None
-            )
-    elif area_fertility is None or (
-        isinstance(area_fertility, str) and area_fertility == "district"
-    ):
-        c = np.ones(na)
-    else:
-        ser = pd.Series(area_fertility)
-        ser.index = ser.index.astype(str)
-        c = ser.reindex(list(pa.keys)).to_numpy(dtype=float)
-        bad = [k for k, v in zip(pa.keys, c, strict=True) if not np.isfinite(v) or v < 0]
-        if bad:
-            raise InputError(t(_MSG, "area_fert", lang, ids=format_ids(bad)), ids=bad)
-
-    # migration
-    if migration is None:
-        mig = estimate_migration(
-            base_arr,
-            life_table=lt,
-            fertility=f,
-            area_fertility=c,
-            years=base_mask,
-            keys=pa.keys,
-            k_cell=k_cell,
-            k_area=k_area,
-            lang=lang,
-        )
-        r = mig.rates
-    elif isinstance(migration, MigrationRates):
-        mig = migration
-        idx = pd.Index(mig.keys).get_indexer(list(pa.keys))
-        if (idx < 0).any():
-            miss = [k for k, i in zip(pa.keys, idx, strict=True) if i < 0]
-            raise InputError(t(_MSG, "mig_shape", lang, ids=format_ids(miss)), ids=miss)
-        r = mig.rates[idx]
-    else:
-        mig = None
-        r = np.full((na, N_AGES, 2), float(migration))
+    f, fsrc = _district_fertility(fertility, f_est, base_mask, lang)
+    c = _area_factors(area_fertility, fertility, c_est, f, base_arr, lt, base_mask, pa.keys, lang)
+    mig, r = _migration_rates(
+        migration, base_arr, lt, f, c, base_mask, pa.keys, k_cell, k_area, lang
+    )
 
     scen = tuple(scenarios) if scenarios is not None else DEFAULT_SCENARIOS
     p_start = pa.values[years.index(start)]
-    profile = migration_age_profile()
-    weight = p_start.sum(axis=0)  # (101, 2)
-    g = np.broadcast_to(profile[:, None], (N_AGES, 2))
-    g = g / ((g * weight).sum() / weight.sum()) if weight.sum() > 0 else g
     proj_years = list(range(start, int(end_year) + 1))
     ctrl = (
         _control_arrays(control, proj_years, [sc.name for sc in scen], lang)
         if control is not None
         else None
     )
-
-    values = np.empty((len(scen), steps + 1, na, N_AGES, 2))
-    clipped_area = np.zeros(na)
-    for j, sc in enumerate(scen):  # scenarios (3), not areas
-        r_s = sc.factor * r + sc.shift * g[None]
-        cl = ctrl[sc.name] if ctrl is not None else None
-        if cl:
-            for cell, tg in cl:
-                _check_control(p_start, cell, tg, proj_years, lang)
-        res, clip = project_array(
-            p_start,
-            steps,
-            survival=s,
-            birth_survival=sb,
-            fertility=f,
-            migration=r_s,
-            area_fertility=c,
-            control=cl or None,
-            return_clipped=True,
-        )
-        values[j] = res
-        clipped_area += clip
+    values, clipped_area = _project_scenarios(
+        p_start, steps, scen, lt, f, c, r, ctrl, proj_years, lang
+    )
     if clipped_area.sum() > 1e-9:
         ids = [k for k, v in zip(pa.keys, clipped_area, strict=True) if v > 1e-9]
         warnings.warn(
@@ -1045,6 +955,116 @@ def project(
         area_fertility=c,
         params=params,
     )
+
+
+def _district_fertility(fertility, f_est, base_years, lang) -> tuple[np.ndarray, str]:
+    """District fertility rates by age (estimated, a TFR, or given) and their source text."""
+    if fertility is None:
+        src = (
+            "geschätzt aus den Beständen im Alter 0"
+            if _transitions(base_years)
+            else f"Standardprofil, TFR {DEFAULT_TFR}"
+        )
+        return f_est, src
+    if np.isscalar(fertility):
+        return standard_fertility_schedule(float(fertility)), (
+            f"Standardprofil, TFR {float(fertility):.2f}"
+        )
+    ser = pd.Series(fertility) if not isinstance(fertility, pd.Series) else fertility
+    f = np.zeros(N_AGES)
+    if len(ser) == N_AGES and not isinstance(fertility, pd.Series):
+        f[:] = np.asarray(fertility, dtype=float)
+    else:
+        f[ser.index.astype(int).to_numpy()] = ser.to_numpy(dtype=float)
+    if (f < 0).any() or not np.isfinite(f).all():
+        raise InputError(
+            t(
+                _MSG,
+                "bad_fert",
+                lang,
+                what="negative oder fehlende Werte / negative or missing values",
+            )
+        )
+    return f, "vorgegeben"
+
+
+def _area_factors(area_fertility, fertility, c_est, f, base_arr, lt, base_years, keys, lang):
+    """Fertility factor per area: estimated (EB), 1 everywhere, or given per key."""
+    if isinstance(area_fertility, str) and area_fertility == "estimated":
+        if fertility is None:
+            return c_est
+        # re-scale the area factors to the given district rates
+        _, c, _ = estimate_fertility(
+            base_arr, life_table=lt, years=base_years, schedule=f if f.sum() > 0 else None
+        )
+        return c
+    if area_fertility is None or (isinstance(area_fertility, str) and area_fertility == "district"):
+        return np.ones(len(keys))
+    ser = pd.Series(area_fertility)
+    ser.index = ser.index.astype(str)
+    c = ser.reindex(list(keys)).to_numpy(dtype=float)
+    bad = [k for k, v in zip(keys, c, strict=True) if not np.isfinite(v) or v < 0]
+    if bad:
+        raise InputError(t(_MSG, "area_fert", lang, ids=format_ids(bad)), ids=bad)
+    return c
+
+
+def _migration_rates(migration, base_arr, lt, f, c, base_years, keys, k_cell, k_area, lang):
+    """Net migration rates (area, age, sex): estimated, given, or one number; with their source."""
+    if migration is None:
+        mig = estimate_migration(
+            base_arr,
+            life_table=lt,
+            fertility=f,
+            area_fertility=c,
+            years=base_years,
+            keys=keys,
+            k_cell=k_cell,
+            k_area=k_area,
+            lang=lang,
+        )
+        return mig, mig.rates
+    if isinstance(migration, MigrationRates):
+        idx = pd.Index(migration.keys).get_indexer(list(keys))
+        if (idx < 0).any():
+            miss = [k for k, i in zip(keys, idx, strict=True) if i < 0]
+            raise InputError(t(_MSG, "mig_shape", lang, ids=format_ids(miss)), ids=miss)
+        return migration, migration.rates[idx]
+    return None, np.full((len(keys), N_AGES, 2), float(migration))
+
+
+def _project_scenarios(p_start, steps, scen, lt, f, c, r, ctrl, proj_years, lang):
+    """Run the cohort component projection once per scenario.
+
+    Returns the values (scenario, year, area, age, sex) and the migration clipped per area.
+    """
+    na = p_start.shape[0]
+    profile = migration_age_profile()
+    weight = p_start.sum(axis=0)  # (101, 2)
+    g = np.broadcast_to(profile[:, None], (N_AGES, 2))
+    g = g / ((g * weight).sum() / weight.sum()) if weight.sum() > 0 else g
+    values = np.empty((len(scen), steps + 1, na, N_AGES, 2))
+    clipped_area = np.zeros(na)
+    for j, sc in enumerate(scen):  # scenarios (3), not areas
+        r_s = sc.factor * r + sc.shift * g[None]
+        cl = ctrl[sc.name] if ctrl is not None else None
+        if cl:
+            for cell, tg in cl:
+                _check_control(p_start, cell, tg, proj_years, lang)
+        res, clip = project_array(
+            p_start,
+            steps,
+            survival=lt.survival,
+            birth_survival=lt.birth_survival,
+            fertility=f,
+            migration=r_s,
+            area_fertility=c,
+            control=cl or None,
+            return_clipped=True,
+        )
+        values[j] = res
+        clipped_area += clip
+    return values, clipped_area
 
 
 def _check_control(

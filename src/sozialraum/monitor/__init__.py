@@ -21,7 +21,7 @@ from sozialraum.monitor.dynamics import (
     trend,
 )
 from sozialraum.monitor.index import IndexResult, composite_index, pca_index, slugify
-from sozialraum.monitor.monitor import MonitorResult, run_monitor
+from sozialraum.monitor.monitor import MonitorParams, MonitorResult, run_monitor
 from sozialraum.monitor.mss import (
     DYNAMIC_THRESHOLDS,
     STATUS_THRESHOLDS,
@@ -43,6 +43,7 @@ __all__ = [
     "ChangeResult",
     "Classification",
     "IndexResult",
+    "MonitorParams",
     "MonitorResult",
     "RatesResult",
     "SmoothingResult",

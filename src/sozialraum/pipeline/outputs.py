@@ -13,6 +13,8 @@ import geopandas as gpd
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.pipeline.common import Files, labels_for, without_unrated_index
+from sozialraum.pipeline.common import slug as _slug
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
 
@@ -31,48 +33,9 @@ _MSG = {
     },
 }
 
-Files = list[tuple[Path, str, str]]
-
-
-def labels_for(state) -> dict[str, str]:
-    """Column → German header (catalogue labels, monitor and LISA columns)."""
-    cat = state.catalogue
-    labels: dict[str, str] = {}
-    labels.update(cat.variables["label"].dropna().to_dict())
-    for k, row in cat.indicators.iterrows():
-        unit = f" ({row['unit']})" if isinstance(row.get("unit"), str) and row["unit"] else ""
-        labels[k] = f"{row['label']}{unit}"
-    labels.update(
-        {
-            "sr_name": "Sozialraum",
-            "ags": "AGS",
-            "gemeinde": "Gemeinde",
-            "n_gebiete": "Anzahl Gebiete",
-            "idx_gesamt": "Gesamtindex",
-            "idx_gesamt_klasse": "Gesamtindex (Klasse)",
-            "status_index": "Statusindex",
-            "status_klasse": "Statusklasse",
-            "dynamik_index": "Dynamikindex",
-            "dynamik_klasse": "Dynamikklasse",
-            "mss_gruppe": "Status/Dynamik-Gruppe",
-            "typ": "Gebietstyp",
-            "typ_beschreibung": "Gebietstyp (Beschreibung)",
-            "bewertet": "bewertet",
-            "grund": "Grund (nicht bewertet)",
-        }
-    )
-    from sozialraum.access import LABELS as ACCESS_LABELS
-
-    for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
-        if "{" not in k:
-            labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")
-    return labels
-
 
 def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """One GeoDataFrame per planning area with counts, rates, monitor and LISA columns."""
-    from sozialraum.pipeline.run import without_unrated_index
-
     y = state.year
     counts = state.counts[y]
     new = [
@@ -187,6 +150,21 @@ def write_outputs(state, folder: Path) -> Files:
 
 def _write_extras(state, intern: Path) -> Files:
     """Demography, measure effects, distance surfaces and the atlas (where computed)."""
+    files: Files = []
+    for write in (
+        _demography_files,
+        _atlas_files,
+        _lisa_figures,
+        _whatif_file,
+        _raster_check_file,
+        _distance_surfaces,
+    ):
+        files += write(state, intern)
+    return files
+
+
+def _demography_files(state, intern: Path) -> Files:
+    """Demography: age groups, ratios, projection (Excel) and the projection layer."""
     from sozialraum.io import write_excel, write_gpkg
 
     files: Files = []
@@ -214,6 +192,14 @@ def _write_extras(state, intern: Path) -> Files:
         )
         layer = state.areas[["geometry"]].join(d["layer"])
         write_gpkg(layer, intern / "ergebnisse.gpkg", layer=f"vorausberechnung_{d['end_year']}")
+    return files
+
+
+def _atlas_files(state, intern: Path) -> Files:
+    """Measure effects (Excel) and the atlas file itself (where computed)."""
+    from sozialraum.io import write_excel
+
+    files: Files = []
     if state.atlas and state.atlas.get("effects"):
         sheets = {}
         for mid, eff in state.atlas["effects"].items():
@@ -236,6 +222,12 @@ def _write_extras(state, intern: Path) -> Files:
                 "atlas database (GeoPackage): area versions, values of all years, measures",
             )
         )
+    return files
+
+
+def _lisa_figures(state, intern: Path) -> Files:
+    """Moran scatter plot and LISA cluster map per analysed column (PNG)."""
+    files: Files = []
     if state.lisa:
         from sozialraum.spatial import cluster_map, moran_scatterplot
 
@@ -249,6 +241,14 @@ def _write_extras(state, intern: Path) -> Files:
             p = intern / "abbildungen" / f"lisa_clusterkarte_{slug}.png"
             _close(cluster_map(res, p, lang=state.lang))
             files.append((p, f"LISA-Clusterkarte ({col}, PNG)", f"LISA cluster map ({col}, PNG)"))
+    return files
+
+
+def _whatif_file(state, intern: Path) -> Files:
+    """What-if comparison of planned facilities, before and after (Excel)."""
+    from sozialraum.io import write_excel
+
+    files: Files = []
     whatif = {n: a["was_waere_wenn"] for n, a in state.access.items() if "was_waere_wenn" in a}
     if whatif:
         sheets = {
@@ -264,6 +264,14 @@ def _write_extras(state, intern: Path) -> Files:
                 "what if: supply with the planned facilities, before and after",
             )
         )
+    return files
+
+
+def _raster_check_file(state, intern: Path) -> Files:
+    """Population per area from the raster against the table (Excel)."""
+    from sozialraum.io import write_excel
+
+    files: Files = []
     if state.raster.get("check") is not None:
         p = intern / "raster_abgleich.xlsx"
         chk = state.raster["check"].copy()
@@ -281,6 +289,12 @@ def _write_extras(state, intern: Path) -> Files:
                 "population per area from the raster, compared with the table",
             )
         )
+    return files
+
+
+def _distance_surfaces(state, intern: Path) -> Files:
+    """Straight-line distance rasters to the nearest facility per category (GeoTIFF)."""
+    files: Files = []
     if state.facilities is not None and state.config.get("erreichbarkeit"):
         from sozialraum.raster import distance_surface
 
@@ -310,9 +324,3 @@ def _close(fig) -> None:
         plt.close(fig)
     except Exception:  # noqa: BLE001 - figures made without pyplot need no closing
         pass
-
-
-def _slug(name: str) -> str:
-    from sozialraum.monitor import slugify
-
-    return slugify(name)

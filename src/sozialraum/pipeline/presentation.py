@@ -319,7 +319,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     if not levels:
         return files
     from sozialraum.monitor import slugify
-    from sozialraum.pipeline.outputs import labels_for
+    from sozialraum.pipeline.common import labels_for
 
     data = ReleaseData.from_rollup(
         sr,

@@ -39,6 +39,7 @@ import pandas as pd
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning
+from sozialraum.pipeline.common import without_unrated_index
 from sozialraum.pipeline.config import RunConfig, load_config
 from sozialraum.pipeline.workspace import OutputWorkspace
 
@@ -360,26 +361,6 @@ def compute_monitor(state: RunState) -> RunState:
 
 
 # --------------------------------------------------------------------------- spatial
-
-
-def without_unrated_index(monitor_frame: pd.DataFrame) -> pd.DataFrame:
-    """The monitor frame with no index values for areas not rated (too few inhabitants).
-
-    Such areas keep only the class "nicht bewertet": in LISA/Gi* they are "kein Wert"
-    (never part of a cluster), and no output shows an index for them.
-    """
-    if "bewertet" not in monitor_frame.columns:
-        return monitor_frame
-    rated = monitor_frame["bewertet"].astype(bool)
-    idx = [
-        c
-        for c in monitor_frame.columns
-        if (c.startswith("idx_") or c in ("status_index", "dynamik_index"))
-        and monitor_frame[c].dtype.kind == "f"
-    ]
-    out = monitor_frame.copy()
-    out.loc[~rated, idx] = np.nan
-    return out
 
 
 def compute_spatial(state: RunState) -> RunState:

@@ -294,16 +294,7 @@ def read_zensus_csv(
     >>> zensus_to_geotiff(grid, "Einwohner", "einwohner_100m.tif")  # doctest: +SKIP
     """
     name = str(path)
-    raw = None
-    for enc in [encoding] if encoding else ["utf-8-sig", "cp1252"]:
-        try:
-            use_sep = sep if sep is not None else _sniff_sep(path, enc)
-            raw = pd.read_csv(path, sep=use_sep, dtype=str, keep_default_na=False, encoding=enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if raw is None:
-        raise InputError(t(_MSG, "encoding", lang, file=name), file=name)
+    raw = _read_raw(path, sep, encoding, name, lang)
     raw.columns = [str(c).strip() for c in raw.columns]
     cols = list(raw.columns)
     if id_column is None:
@@ -315,48 +306,8 @@ def read_zensus_csv(
             column=id_column,
         )
     mp = {m.group(1).lower(): c for c in cols if (m := _MP.match(c))}
-    if id_column is not None:
-        dec = decode_grid_ids(raw[id_column], lang=lang, file=name)
-    elif "x" in mp and "y" in mp:
-        xs = pd.to_numeric(raw[mp["x"]].str.replace(",", ".", regex=False), errors="coerce")
-        ys = pd.to_numeric(raw[mp["y"]].str.replace(",", ".", regex=False), errors="coerce")
-        suffix = re.search(r"(\d+)(k?m)", mp["x"])
-        res = (
-            float(suffix.group(1)) * (1000 if suffix and suffix.group(2) == "km" else 1)
-            if suffix
-            else 100.0
-        )
-        dec = pd.DataFrame({"x": xs - res / 2, "y": ys - res / 2, "res": res})
-        badrows = dec["x"].isna() | dec["y"].isna()
-        if badrows.any():
-            pos = int(np.flatnonzero(badrows.to_numpy())[0])
-            raise InputError(
-                t(
-                    _MSG,
-                    "bad_ids",
-                    lang,
-                    file=name,
-                    n=int(badrows.sum()),
-                    row=pos + 2,
-                    example=f"{raw[mp['x']].iloc[pos]};{raw[mp['y']].iloc[pos]}",
-                ),
-                file=name,
-                row=pos + 2,
-            )
-    else:
-        raise InputError(t(_MSG, "no_id_col", lang, file=name, cols=", ".join(cols)), file=name)
-    resols = np.unique(dec["res"].to_numpy())
-    if len(resols) > 1:
-        raise InputError(
-            t(_MSG, "mixed_res", lang, file=name, res=", ".join(f"{r:g}" for r in resols)),
-            file=name,
-        )
-    res = float(resols[0]) if len(resols) else 100.0
-    ids = encode_grid_ids(dec["x"].to_numpy() + res / 2, dec["y"].to_numpy() + res / 2, int(res))
-    dup = ids.duplicated(keep=False).to_numpy()
-    if dup.any():
-        dids = sorted(set(ids[dup].tolist()))
-        raise InputError(t(_MSG, "dup", lang, file=name, ids=format_ids(dids)), file=name, ids=dids)
+    dec = _cell_corners(raw, id_column, mp, name, lang)
+    res, ids = _cell_ids(dec, name, lang)
     skip = {id_column, *mp.values()}
     if value_columns is None:
         value_columns = [c for c in cols if c not in skip and not c.lower().startswith("werterl")]
@@ -370,6 +321,84 @@ def read_zensus_csv(
     if not value_columns:
         raise InputError(t(_MSG, "no_value_cols", lang, file=name), file=name)
     index = pd.Index(ids.to_numpy(dtype=object), dtype="string", name="gitter_id")
+    values, status = _cell_values(raw, value_columns, symbols, name, lang)
+    x = dec["x"].to_numpy(dtype=float)
+    y = dec["y"].to_numpy(dtype=float)
+    frame = gpd.GeoDataFrame(
+        {**values, "x": x, "y": y},
+        index=index,
+        geometry=gpd.points_from_xy(x + res / 2, y + res / 2),
+        crs=ZENSUS_CRS,
+    )
+    status_df = pd.DataFrame(status, index=index)
+    return ZensusGrid(frame=frame, status=status_df, resolution=res, source=name)
+
+
+def _read_raw(path, sep, encoding, name: str, lang) -> pd.DataFrame:
+    """All cells as text (UTF-8, else cp1252; separator detected unless given)."""
+    for enc in [encoding] if encoding else ["utf-8-sig", "cp1252"]:
+        try:
+            use_sep = sep if sep is not None else _sniff_sep(path, enc)
+            return pd.read_csv(path, sep=use_sep, dtype=str, keep_default_na=False, encoding=enc)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(t(_MSG, "encoding", lang, file=name), file=name)
+
+
+def _cell_corners(raw: pd.DataFrame, id_column, mp: dict, name: str, lang) -> pd.DataFrame:
+    """Lower-left corner and resolution of each cell, from the cell id or the centre columns."""
+    cols = list(raw.columns)
+    if id_column is not None:
+        return decode_grid_ids(raw[id_column], lang=lang, file=name)
+    if not ("x" in mp and "y" in mp):
+        raise InputError(t(_MSG, "no_id_col", lang, file=name, cols=", ".join(cols)), file=name)
+    xs = pd.to_numeric(raw[mp["x"]].str.replace(",", ".", regex=False), errors="coerce")
+    ys = pd.to_numeric(raw[mp["y"]].str.replace(",", ".", regex=False), errors="coerce")
+    suffix = re.search(r"(\d+)(k?m)", mp["x"])
+    res = (
+        float(suffix.group(1)) * (1000 if suffix and suffix.group(2) == "km" else 1)
+        if suffix
+        else 100.0
+    )
+    dec = pd.DataFrame({"x": xs - res / 2, "y": ys - res / 2, "res": res})
+    badrows = dec["x"].isna() | dec["y"].isna()
+    if badrows.any():
+        pos = int(np.flatnonzero(badrows.to_numpy())[0])
+        raise InputError(
+            t(
+                _MSG,
+                "bad_ids",
+                lang,
+                file=name,
+                n=int(badrows.sum()),
+                row=pos + 2,
+                example=f"{raw[mp['x']].iloc[pos]};{raw[mp['y']].iloc[pos]}",
+            ),
+            file=name,
+            row=pos + 2,
+        )
+    return dec
+
+
+def _cell_ids(dec: pd.DataFrame, name: str, lang) -> tuple[float, pd.Series]:
+    """The one resolution of the file and the INSPIRE id of each cell (no duplicates)."""
+    resols = np.unique(dec["res"].to_numpy())
+    if len(resols) > 1:
+        raise InputError(
+            t(_MSG, "mixed_res", lang, file=name, res=", ".join(f"{r:g}" for r in resols)),
+            file=name,
+        )
+    res = float(resols[0]) if len(resols) else 100.0
+    ids = encode_grid_ids(dec["x"].to_numpy() + res / 2, dec["y"].to_numpy() + res / 2, int(res))
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():
+        dids = sorted(set(ids[dup].tolist()))
+        raise InputError(t(_MSG, "dup", lang, file=name, ids=format_ids(dids)), file=name, ids=dids)
+    return res, ids
+
+
+def _cell_values(raw: pd.DataFrame, value_columns, symbols, name: str, lang):
+    """Numbers and status codes of the value columns (German numbers, statistical symbols)."""
     values = {}
     status = {}
     for c in value_columns:
@@ -396,16 +425,7 @@ def read_zensus_csv(
             )
         values[c] = np.asarray(v, dtype=float)
         status[c] = pd.array(np.asarray(st.astype(object)), dtype="string")
-    x = dec["x"].to_numpy(dtype=float)
-    y = dec["y"].to_numpy(dtype=float)
-    frame = gpd.GeoDataFrame(
-        {**values, "x": x, "y": y},
-        index=index,
-        geometry=gpd.points_from_xy(x + res / 2, y + res / 2),
-        crs=ZENSUS_CRS,
-    )
-    status_df = pd.DataFrame(status, index=index)
-    return ZensusGrid(frame=frame, status=status_df, resolution=res, source=name)
+    return values, status
 
 
 def zensus_to_geotiff(

@@ -226,51 +226,13 @@ def zonal_stats(
     with _engine.gdal_env(), open_checked(raster_path, band, lang, num_threads) as src:
         areas = prepare_areas(areas, src.crs, lang)
         _warn_outside(areas, src, name, lang)
-        n = len(areas)
         geoms = areas.geometry.to_numpy()
-        acc_sum = np.zeros(n)
-        acc_cnt = np.zeros(n)
-        acc_min = np.full(n, np.inf)
-        acc_max = np.full(n, -np.inf)
-        maj_parts: list[pd.DataFrame] = []
-        want_minmax = "min" in stats or "max" in stats
-        want_maj = "majority" in stats
-
-        sparse = method == "coverage" and not (want_minmax or want_maj)
-
-        def visit_pieces(pieces, idx, weight, win, vals):
-            valid = ~np.isnan(vals)
-            s_, c_ = _engine.pieces_sums(
-                pieces, [np.where(valid, vals, 0.0), valid.astype(np.float64)], n
-            )
-            acc_sum[:] += s_
-            acc_cnt[:] += c_
-
-        def visit(area, idx, weight, win, vals):
-            flat = vals.ravel()
-            if idx is None:  # centre method: whole tile, area -1 = no area
-                ok = (area >= 0) & ~np.isnan(flat)
-                area, v = area[ok], flat[ok]
-                w = None
-            else:
-                v = flat[idx]
-                ok = ~np.isnan(v)
-                area, v, w = area[ok], v[ok], weight[ok]
-            if len(area) == 0:
-                return
-            acc_sum[:] += np.bincount(area, weights=v if w is None else v * w, minlength=n)
-            acc_cnt[:] += np.bincount(area, weights=w, minlength=n)
-            if want_minmax:
-                np.minimum.at(acc_min, area, v)
-                np.maximum.at(acc_max, area, v)
-            if want_maj:
-                part = pd.DataFrame({"a": area, "v": v, "w": 1.0 if w is None else w})
-                maj_parts.append(part.groupby(["a", "v"], sort=False, as_index=False)["w"].sum())
-
+        acc = _Accumulator(len(areas), stats)
+        sparse = method == "coverage" and not (acc.want_minmax or acc.want_maj)
         if method == "center" and set(stats) <= {"sum", "count", "mean"}:
             s_, c_ = _engine.center_sums(src, geoms, band=band, window_size=int(window_size))
-            acc_sum += s_
-            acc_cnt += c_
+            acc.sum += s_
+            acc.cnt += c_
         else:
             _engine.run(
                 src,
@@ -278,39 +240,11 @@ def zonal_stats(
                 band=band,
                 method=method,
                 window_size=int(window_size),
-                visit=visit_pieces if sparse else visit,
+                visit=acc.visit_pieces if sparse else acc.visit,
                 pieces=sparse,
             )
-
-    empty = acc_cnt <= 0
-    out = pd.DataFrame(index=areas.index.copy())
-    for s in stats:
-        if s == "sum":
-            col = acc_sum.copy()
-        elif s == "count":
-            col = acc_cnt.copy()
-        elif s == "mean":
-            with np.errstate(invalid="ignore", divide="ignore"):
-                col = acc_sum / acc_cnt
-        elif s == "min":
-            col = acc_min.copy()
-        elif s == "max":
-            col = acc_max.copy()
-        else:
-            col = np.full(n, np.nan)
-            if maj_parts:
-                m = (
-                    pd.concat(maj_parts, ignore_index=True)
-                    .groupby(["a", "v"], as_index=False)["w"]
-                    .sum()
-                )
-                # largest weight; ties -> smallest value (as exactextract and rasterstats)
-                m = m.sort_values(["a", "w", "v"], ascending=[True, False, True], kind="mergesort")
-                first = m.drop_duplicates("a")
-                col[first["a"].to_numpy()] = first["v"].to_numpy()
-        if s != "count":
-            col = np.where(empty, np.nan, col)
-        out[s] = col.astype(np.float64)
+    out = acc.table(stats, areas.index.copy())
+    empty = acc.cnt <= 0
     if empty.any():
         ids = [str(i) for i in areas.index[empty]]
         warnings.warn(
@@ -319,3 +253,87 @@ def zonal_stats(
             stacklevel=2,
         )
     return out
+
+
+class _Accumulator:
+    """Running sums, counts, minima, maxima and value weights per area over the tiles."""
+
+    def __init__(self, n: int, stats: Sequence[str]):
+        self.n = n
+        self.sum = np.zeros(n)
+        self.cnt = np.zeros(n)
+        self.min = np.full(n, np.inf)
+        self.max = np.full(n, -np.inf)
+        self.maj_parts: list[pd.DataFrame] = []
+        self.want_minmax = "min" in stats or "max" in stats
+        self.want_maj = "majority" in stats
+
+    def visit_pieces(self, pieces, idx, weight, win, vals) -> None:
+        """Coverage method, sums and counts only: fraction-weighted sums of whole pieces."""
+        valid = ~np.isnan(vals)
+        s_, c_ = _engine.pieces_sums(
+            pieces, [np.where(valid, vals, 0.0), valid.astype(np.float64)], self.n
+        )
+        self.sum[:] += s_
+        self.cnt[:] += c_
+
+    def visit(self, area, idx, weight, win, vals) -> None:
+        """Add the cells of one tile (area number per cell; coverage weights where given)."""
+        n = self.n
+        flat = vals.ravel()
+        if idx is None:  # centre method: whole tile, area -1 = no area
+            ok = (area >= 0) & ~np.isnan(flat)
+            area, v = area[ok], flat[ok]
+            w = None
+        else:
+            v = flat[idx]
+            ok = ~np.isnan(v)
+            area, v, w = area[ok], v[ok], weight[ok]
+        if len(area) == 0:
+            return
+        self.sum[:] += np.bincount(area, weights=v if w is None else v * w, minlength=n)
+        self.cnt[:] += np.bincount(area, weights=w, minlength=n)
+        if self.want_minmax:
+            np.minimum.at(self.min, area, v)
+            np.maximum.at(self.max, area, v)
+        if self.want_maj:
+            part = pd.DataFrame({"a": area, "v": v, "w": 1.0 if w is None else w})
+            self.maj_parts.append(part.groupby(["a", "v"], sort=False, as_index=False)["w"].sum())
+
+    def majority(self) -> np.ndarray:
+        """Value with the largest weight per area; ties → the smallest value."""
+        col = np.full(self.n, np.nan)
+        if self.maj_parts:
+            m = (
+                pd.concat(self.maj_parts, ignore_index=True)
+                .groupby(["a", "v"], as_index=False)["w"]
+                .sum()
+            )
+            # largest weight; ties -> smallest value (as exactextract and rasterstats)
+            m = m.sort_values(["a", "w", "v"], ascending=[True, False, True], kind="mergesort")
+            first = m.drop_duplicates("a")
+            col[first["a"].to_numpy()] = first["v"].to_numpy()
+        return col
+
+    def table(self, stats: Sequence[str], index: pd.Index) -> pd.DataFrame:
+        """One float column per statistic; NaN (count 0) for areas without a valid cell."""
+        empty = self.cnt <= 0
+        out = pd.DataFrame(index=index)
+        for s in stats:
+            if s == "sum":
+                col = self.sum.copy()
+            elif s == "count":
+                col = self.cnt.copy()
+            elif s == "mean":
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    col = self.sum / self.cnt
+            elif s == "min":
+                col = self.min.copy()
+            elif s == "max":
+                col = self.max.copy()
+            else:
+                col = self.majority()
+            if s != "count":
+                col = np.where(empty, np.nan, col)
+            out[s] = col.astype(np.float64)
+        return out

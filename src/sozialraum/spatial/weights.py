@@ -378,6 +378,48 @@ def build_weights(
     WeightsResult
     """
     lang = get_lang(lang)
+    ids = _checked_ids(gdf, kind, islands, k, lang)
+    params: dict[str, Any] = {"kind": kind, "islands": islands}
+    g = gdf[[gdf.geometry.name]].copy()
+    g.index = pd.Index(ids)
+    pos = {key: i for i, key in enumerate(ids)}
+
+    if kind in ("queen", "rook"):
+        m = _contiguity_matrix(g, kind, pos)
+    elif kind == "knn":
+        m = _knn_matrix(_projected_points(g, lang), k)
+        params["k"] = k
+    elif kind == "distance_band":
+        m = _band_matrix(g, threshold, params, lang)
+    else:  # kernel
+        m = _kernel_matrix(_projected_points(g, lang), k, kernel_function)
+        params["k"] = k
+        params["function"] = kernel_function
+
+    transform = "R" if row_standardize else "B" if kind != "kernel" else "O"
+    res = _make_result(m, ids, kind, transform=transform, attached=(), params=params)
+    if res.islands and islands == "knn":
+        params["island_k"] = island_k
+        m = _attach_islands(res, _projected_points(g, lang), pos, island_k)
+        res = _make_result(m, ids, kind, transform=transform, attached=res.islands, params=params)
+    elif res.islands:
+        warnings.warn(
+            t(
+                _MSG,
+                "islands_found",
+                lang,
+                n=len(res.islands),
+                kind=kind,
+                ids=format_ids(res.islands),
+            ),
+            SozialraumWarning,
+            stacklevel=2,
+        )
+    return res
+
+
+def _checked_ids(gdf, kind, islands, k: int, lang: str) -> tuple[str, ...]:
+    """Area keys as text, after checking options, duplicates and empty geometries."""
     if not hasattr(gdf, "geometry"):
         raise InputError(t(_MSG, "not_gdf", lang, typ=type(gdf).__name__))
     if kind not in ("queen", "rook", "knn", "distance_band", "kernel"):
@@ -397,100 +439,83 @@ def build_weights(
         raise InputError(t(_MSG, "empty_geom", lang, ids=format_ids(bad)), ids=bad)
     if kind in ("knn", "kernel") and not 1 <= k <= n - 1:
         raise InputError(t(_MSG, "k", lang, k=k, nmax=n - 1))
+    return ids
 
-    params: dict[str, Any] = {"kind": kind, "islands": islands}
-    g = gdf[[gdf.geometry.name]].copy()
-    g.index = pd.Index(ids)
-    pos = {key: i for i, key in enumerate(ids)}
 
-    if kind in ("queen", "rook"):
-        from libpysal.weights import Queen, Rook
+def _contiguity_matrix(g, kind: str, pos: dict) -> sparse.csr_matrix:
+    """Binary queen/rook contiguity (libpysal) in the order of ``pos``."""
+    from libpysal.weights import Queen, Rook
 
-        cls = Queen if kind == "queen" else Rook
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            w0 = cls.from_dataframe(g, use_index=True, silence_warnings=True)
-        rows, cols = [], []
-        for key, nbs in w0.neighbors.items():
-            i = pos[str(key)]
-            for nb in nbs:
-                rows.append(i)
-                cols.append(pos[str(nb)])
-        m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-    elif kind == "knn":
-        xy = _projected_points(g, lang)
-        m = _knn_matrix(xy, k)
-        params["k"] = k
-    elif kind == "distance_band":
-        from scipy.spatial import cKDTree
+    n = len(pos)
+    cls = Queen if kind == "queen" else Rook
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        w0 = cls.from_dataframe(g, use_index=True, silence_warnings=True)
+    rows, cols = [], []
+    for key, nbs in w0.neighbors.items():
+        i = pos[str(key)]
+        for nb in nbs:
+            rows.append(i)
+            cols.append(pos[str(nb)])
+    return sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
 
-        xy = _projected_points(g, lang)
-        if threshold is None:
-            d, _ = cKDTree(xy).query(xy, k=2)
-            threshold = float(d[:, 1].max()) * (1 + 1e-9)
-        if not (threshold > 0 and np.isfinite(threshold)):
-            raise InputError(t(_MSG, "threshold", lang, thr=threshold))
-        pairs = cKDTree(xy).query_pairs(float(threshold), output_type="ndarray")
-        rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
-        cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
-        m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-        params["threshold"] = float(threshold)
-        crs = g.geometry.crs
-        metre = crs is not None and (
-            crs.is_geographic or "metre" in str(crs.axis_info[0].unit_name)
-        )
-        params["unit"] = "m" if metre else "crs"
-    else:  # kernel
-        from libpysal.weights import Kernel
 
-        xy = _projected_points(g, lang)
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            kw = Kernel(xy, k=k, function=kernel_function, fixed=False, diagonal=True)
-        # Kernel ids are 0..n-1 positions
-        rows, cols, vals = [], [], []
-        for i, nbs in kw.neighbors.items():
-            for nb, val in zip(nbs, kw.weights[i], strict=True):
-                rows.append(int(i))
-                cols.append(int(nb))
-                vals.append(float(val))
-        m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
-        m.eliminate_zeros()
-        params["k"] = k
-        params["function"] = kernel_function
+def _band_matrix(g, threshold, params: dict, lang: str) -> sparse.csr_matrix:
+    """Binary distance band between centroids; records threshold and unit in ``params``."""
+    from scipy.spatial import cKDTree
 
-    transform = "R" if row_standardize else "B" if kind != "kernel" else "O"
-    res = _make_result(m, ids, kind, transform=transform, attached=(), params=params)
-    if res.islands and islands == "knn":
-        params["island_k"] = island_k
-        xy = _projected_points(g, lang)
-        from scipy.spatial import cKDTree
+    xy = _projected_points(g, lang)
+    n = len(xy)
+    if threshold is None:
+        d, _ = cKDTree(xy).query(xy, k=2)
+        threshold = float(d[:, 1].max()) * (1 + 1e-9)
+    if not (threshold > 0 and np.isfinite(threshold)):
+        raise InputError(t(_MSG, "threshold", lang, thr=threshold))
+    pairs = cKDTree(xy).query_pairs(float(threshold), output_type="ndarray")
+    rows = np.concatenate([pairs[:, 0], pairs[:, 1]])
+    cols = np.concatenate([pairs[:, 1], pairs[:, 0]])
+    m = sparse.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+    params["threshold"] = float(threshold)
+    crs = g.geometry.crs
+    metre = crs is not None and (crs.is_geographic or "metre" in str(crs.axis_info[0].unit_name))
+    params["unit"] = "m" if metre else "crs"
+    return m
 
-        tree = cKDTree(xy)
-        m = res.matrix.tolil()
-        for key in res.islands:
-            i = pos[key]
-            _, idx = tree.query(xy[i], k=min(island_k + 1, n))
-            for j in [j for j in np.atleast_1d(idx) if j != i][:island_k]:
-                m[i, j] = 1.0
-                m[j, i] = 1.0
-        res = _make_result(
-            m.tocsr(), ids, kind, transform=transform, attached=res.islands, params=params
-        )
-    elif res.islands:
-        warnings.warn(
-            t(
-                _MSG,
-                "islands_found",
-                lang,
-                n=len(res.islands),
-                kind=kind,
-                ids=format_ids(res.islands),
-            ),
-            SozialraumWarning,
-            stacklevel=2,
-        )
-    return res
+
+def _kernel_matrix(xy: np.ndarray, k: int, kernel_function: str) -> sparse.csr_matrix:
+    """Adaptive kernel over the ``k`` nearest centroids (libpysal), self-weight 1."""
+    from libpysal.weights import Kernel
+
+    n = len(xy)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        kw = Kernel(xy, k=k, function=kernel_function, fixed=False, diagonal=True)
+    # Kernel ids are 0..n-1 positions
+    rows, cols, vals = [], [], []
+    for i, nbs in kw.neighbors.items():
+        for nb, val in zip(nbs, kw.weights[i], strict=True):
+            rows.append(int(i))
+            cols.append(int(nb))
+            vals.append(float(val))
+    m = sparse.csr_matrix((vals, (rows, cols)), shape=(n, n))
+    m.eliminate_zeros()
+    return m
+
+
+def _attach_islands(res, xy: np.ndarray, pos: dict, island_k: int) -> sparse.csr_matrix:
+    """The matrix with each island linked both ways to its ``island_k`` nearest areas."""
+    from scipy.spatial import cKDTree
+
+    n = len(xy)
+    tree = cKDTree(xy)
+    m = res.matrix.tolil()
+    for key in res.islands:
+        i = pos[key]
+        _, idx = tree.query(xy[i], k=min(island_k + 1, n))
+        for j in [j for j in np.atleast_1d(idx) if j != i][:island_k]:
+            m[i, j] = 1.0
+            m[j, i] = 1.0
+    return m.tocsr()
 
 
 def as_weights(w, data=None, *, lang: str | None = None) -> WeightsResult:

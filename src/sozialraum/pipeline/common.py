@@ -1,0 +1,63 @@
+"""Small pieces the run's steps and writers share: file lists, German headers, slugs.
+
+Both the result writer (:mod:`sozialraum.pipeline.outputs`) and the presentation
+writer (:mod:`sozialraum.pipeline.presentation`) import from here, never from each
+other or from :mod:`sozialraum.pipeline.run`, so the pipeline's modules import each
+other in one direction only: ``common`` ← ``outputs``/``presentation`` ← ``run``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from sozialraum.access import LABELS as ACCESS_LABELS
+from sozialraum.core.classify import without_not_rated as without_unrated_index
+
+__all__ = ["Files", "labels_for", "slug", "without_unrated_index"]
+
+# ``without_unrated_index`` is the core rule (:func:`sozialraum.core.classify.without_not_rated`)
+# under the name the run's steps use.
+
+Files = list[tuple[Path, str, str]]
+"""Files a writer wrote: ``(path, German description, English description)``."""
+
+# German headers of the monitor's columns and the area attributes (tables, Excel, packages)
+_HEADERS = {
+    "sr_name": "Sozialraum",
+    "ags": "AGS",
+    "gemeinde": "Gemeinde",
+    "n_gebiete": "Anzahl Gebiete",
+    "idx_gesamt": "Gesamtindex",
+    "idx_gesamt_klasse": "Gesamtindex (Klasse)",
+    "status_index": "Statusindex",
+    "status_klasse": "Statusklasse",
+    "dynamik_index": "Dynamikindex",
+    "dynamik_klasse": "Dynamikklasse",
+    "mss_gruppe": "Status/Dynamik-Gruppe",
+    "typ": "Gebietstyp",
+    "typ_beschreibung": "Gebietstyp (Beschreibung)",
+    "bewertet": "bewertet",
+    "grund": "Grund (nicht bewertet)",
+}
+
+
+def labels_for(state) -> dict[str, str]:
+    """Column → German header (catalogue labels, monitor and LISA columns)."""
+    cat = state.catalogue
+    labels: dict[str, str] = {}
+    labels.update(cat.variables["label"].dropna().to_dict())
+    for k, row in cat.indicators.iterrows():
+        unit = f" ({row['unit']})" if isinstance(row.get("unit"), str) and row["unit"] else ""
+        labels[k] = f"{row['label']}{unit}"
+    labels.update(_HEADERS)
+    for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
+        if "{" not in k:
+            labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")
+    return labels
+
+
+def slug(name: str) -> str:
+    """File-name part of a name (the monitor's slug rule)."""
+    from sozialraum.monitor import slugify
+
+    return slugify(name)
