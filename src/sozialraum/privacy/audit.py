@@ -702,6 +702,7 @@ def audit_suppression(
     relations: Iterable = (),
     protection: Protection | float | None = None,
     known: Mapping[str, Mapping] | None = None,
+    known_status: Mapping[str, Mapping] | None = None,
     include_public: bool = True,
     signed: Iterable[str] = (),
     integer: bool = False,
@@ -729,6 +730,12 @@ def audit_suppression(
     known
         Attacker name (AGS) → the extra tables they hold (same shape as ``values``,
         e.g. from :func:`municipal_knowledge` or read from ``kommunal-<AGS>``).
+        Their rows and columns join the audited tables (a count shown only in the
+        municipal packages is audited too).
+    known_status
+        Attacker name (AGS) → status frames of their tables: their secret cells count
+        as suppressed as well, except other municipalities' areas (a municipal
+        package withholds those whole; they are unknown, not known to be ≥ 1).
     include_public
         Also audit the public attacker (only ``values``).
     signed
@@ -742,55 +749,100 @@ def audit_suppression(
         ``.ok``, ``.findings`` (attacker, level, key, variable, year, interval).
     """
     prot = Protection.of(protection)
-    years = _years(values)
-    if area_municipality is None:
-        a = next((fr.get("areas") for _, fr in years if fr.get("areas") is not None), None)
-        area_municipality = a["ags"] if a is not None and "ags" in a.columns else pd.Series()
+    known = dict(known or {})
+    every = [values, *known.values()]
     if columns is None:
-        columns = _numeric_columns(years)
+        columns = _numeric_columns([yf for tb in every for yf in _years(tb)])
+    frames = _skeleton(values, every, columns)
+    if area_municipality is None:
+        a = next((fr.get("areas") for _, fr in _years(values) if fr.get("areas") is not None), None)
+        area_municipality = a["ags"] if a is not None and "ags" in a.columns else pd.Series()
     grid = build_grid(
-        values, columns, area_municipality, relations, drop_missing=False, signed=signed
+        frames, columns, area_municipality, relations, drop_missing=False, signed=signed
     )
-    published = ~np.isnan(grid.value)
-    if status is not None:
-        secret = _mask_from(grid, status, lambda s: secret_mask(s).to_numpy(dtype=bool))
-        one = _mask_from(grid, status, lambda s: s.isin(list(_AT_LEAST_ONE)).fillna(False))
-        published &= ~secret  # a secret cell is unknown, whatever number stands in the frame
+    statuses = [(None, status), *(known_status or {}).items()]
+    own_secret: dict = {}
+    no_secret = np.zeros(len(grid), dtype=bool)
+    if any(st is not None for _, st in statuses):
+        secret = np.zeros(len(grid), dtype=bool)
+        one = np.zeros(len(grid), dtype=bool)
+        for name, st in statuses:
+            if st is None:
+                continue
+            sec = _mask_from(grid, st, lambda s: secret_mask(s).to_numpy(dtype=bool))
+            if name is not None:
+                own_secret[name] = sec.copy()
+            one_ = _mask_from(grid, st, lambda s: s.isin(list(_AT_LEAST_ONE)).fillna(False))
+            if name is not None:  # other municipalities' areas are withheld, not suppressed
+                mine = (grid.level != "areas") | (grid.muni == str(name))
+                sec &= mine
+                one_ &= mine
+            secret |= sec
+            one |= one_
+        published = ~np.isnan(grid.value) & ~secret  # a secret cell is unknown, whatever stands
     else:
+        published = ~np.isnan(grid.value)
         secret = ~published
         one = ~published
     attackers: list[tuple[str, np.ndarray, np.ndarray]] = []
     if include_public:
-        attackers.append((PUBLIC, published.copy(), grid.value.copy()))
-    for name, extra in (known or {}).items():
-        vals = grid.value.copy()
+        attackers.append((PUBLIC, published.copy(), np.where(published, grid.value, np.nan)))
+    for name, extra in known.items():
+        vals = np.where(published, grid.value, np.nan)
         have = published.copy()
-        for year, frames in _years(extra):
-            for level, fr in frames.items():
-                cols = [c for c in columns if c in fr.columns]
-                if fr is None or not len(fr) or not cols:
+        for year, fr_y in _years(extra):
+            for level, fr in fr_y.items():
+                cols = [c for c in columns if fr is not None and c in fr.columns]
+                if not cols or not len(fr):
                     continue
                 pos = grid.frame_positions(year, level, fr.index, cols)
                 v = fr[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
                 ok = (pos >= 0) & ~np.isnan(v)
+                ok[ok] &= ~own_secret.get(name, no_secret)[pos[ok]]
                 vals[pos[ok]] = v[ok]
                 have[pos[ok]] = True
         attackers.append((str(name), have, vals))
     return _run_attack(grid, attackers, secret, one, prot, integer)
 
 
+def _skeleton(values, every, columns):
+    """``values`` on the union of the rows and columns of all tables (NaN where absent)."""
+    shape: dict = {}
+    for tables in every:
+        for year, frames in _years(tables):
+            for level, fr in frames.items():
+                if fr is None:
+                    continue
+                idx, cols = shape.get((year, level), (pd.Index([], dtype=object), []))
+                idx = idx.append(fr.index.astype(str)).unique()
+                cols = cols + [c for c in columns if c in fr.columns and c not in cols]
+                shape[(year, level)] = (idx, cols)
+    base = dict(_years(values))
+    out: dict = {}
+    for (year, level), (idx, cols) in shape.items():
+        fr = (base.get(year) or {}).get(level)
+        if fr is None:
+            fr = pd.DataFrame(index=idx, columns=cols, dtype=float)
+        else:
+            fr = fr.set_axis(fr.index.astype(str))
+            fr = fr.reindex(index=idx, columns=cols)
+        out.setdefault(year, {})[level] = fr
+    return out[None] if list(out) == [None] else out
+
+
 def _numeric_columns(years) -> list[str]:
-    cols: list[str] | None = None
+    """Numeric columns of all frames, in order of first appearance."""
+    cols: list[str] = []
     for _, frames in years:
         for fr in frames.values():
-            if fr is None:
-                continue
-            num = [c for c in fr.columns if pd.api.types.is_numeric_dtype(fr[c])]
-            cols = (
-                num
-                if cols is None
-                else [c for c in cols if c in num] + [c for c in num if c not in cols]
-            )
+            if fr is not None:
+                cols += [
+                    c
+                    for c in fr.columns
+                    if c not in cols
+                    and pd.api.types.is_numeric_dtype(fr[c])
+                    and not pd.api.types.is_bool_dtype(fr[c])
+                ]
     return cols or []
 
 

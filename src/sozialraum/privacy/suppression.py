@@ -699,6 +699,7 @@ def _cache_key(inputs, cols, threshold, secondary, prot, rels, attackers):
 
 def _pattern(inputs, gem_key, cols, threshold, secondary, prot, rels, attackers, lang) -> _Pattern:
     """The one suppression pattern of all packages (cached: every package asks for it)."""
+    cols = sorted(cols)  # one pattern per set of columns, whatever their order
     key = _cache_key(inputs, cols, threshold, secondary, prot, rels, attackers)
     hit = _PATTERN_CACHE.get(key)
     if hit is not None:
