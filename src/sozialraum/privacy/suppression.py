@@ -6,22 +6,48 @@ Primary suppression (*primäre Geheimhaltung*)
     A rate whose numerator or denominator cell is suppressed is suppressed too.
 
 Secondary suppression (*sekundäre Geheimhaltung*)
-    Published totals form linear equations: for every count variable, the areas of
-    one Gemeinde add up to the Gemeinde total, and the Gemeinden add up to the Kreis
-    total. An equation with exactly one unpublished cell gives that cell away by
-    subtraction. The standard hierarchical heuristic used here walks all equations
-    and, whenever one has exactly one unpublished cell, suppresses one more cell of
-    that equation: the smallest positive published cell (zeros only if nothing else
-    is left; ties by position, members before the total). Because a newly suppressed
-    Gemeinde total belongs to the district equation too, the walk repeats until
-    nothing changes (fixed point). It is *not* an optimal (minimum-loss)
-    linear-programming solution, and it looks at the hierarchy only (not at relations
-    between variables such as ``saldo = zuzüge − fortzüge``);
-    :func:`sozialraum.privacy.check_release` verifies the published result.
+    Published numbers form linear equations an attacker can solve: the areas of a
+    Gemeinde add up to its total, the Gemeinden to the Kreis total, and the relations
+    declared in the catalogue (``[relations]``: parts of a total such as
+    ``ew_ges = ew_0_64 + ew_65plus``, differences such as
+    ``saldo_wanderung = zuzuege - fortzuege``) hold in every area, municipality and
+    district. Knowing also that counts are not negative and that a suppressed count
+    is at least 1 (a 0 is never suppressed), the attacker's best knowledge of a
+    suppressed cell is the interval between the minimum and the maximum of a linear
+    programme (see :mod:`sozialraum.privacy.audit`).
+
+    Method: LP-based cell suppression as in the statistical offices' tool tau-ARGUS
+    (its "optimal" model by Fischetti & Salazar, here solved heuristically one cell at
+    a time as Kelly, Golden & Assad proposed) with HiGHS through
+    :func:`scipy.optimize.linprog`. For every attacker — the public, and each
+    municipality that holds its own areas' values (``kommunal-<AGS>``) — the audit
+    computes the interval of every suppressed cell; for a cell narrower than the
+    protection width ``w`` a *protection LP* finds the cheapest published cells
+    whose suppression lets the cell move by ``w``: ``min Σ c_j |y_j|`` subject to
+    ``A y = 0`` (all equations), ``y_cell = w``, ``x + y`` within the attacker's
+    bounds, ``y`` non-zero only on cells the attacker does not know. The cells with
+    ``y_j ≠ 0`` are suppressed (``geheim_sekundaer``); audit and protection repeat
+    until every cell is protected against every attacker. Costs prefer small cells
+    (``c_j`` grows with the value) and avoid totals (municipal totals cost 3×, the
+    district 30×, the total of a relation 2×); a partner inside the cell's own
+    municipality is tried first. Everything is deterministic. Why this method: it
+    handles any linear relation (the hypercube method of tau-ARGUS only handles
+    hierarchical tables), it proves protection by the very attack it defends against,
+    and HiGHS solves the small programmes exactly. It is not a minimum-loss optimum
+    (that needs a large MILP); the result is checked, not assumed.
+
+    One pattern for all packages: the pattern is computed once (with every area
+    count published, the hardest case) and shared by the public and all municipal
+    packages, so that combining packages gives nothing away; a ``kommunal`` package
+    then shows its own areas and total in full. Cells that cannot be protected (all
+    other cells are fixed) are named in a :class:`~sozialraum.errors.SozialraumWarning`
+    and in ``params["unprotected"]``; they are never published.
 
     Only cells that carry a number enter an equation: a Gemeinde total marked
     ``teilsumme_geheim`` is the sum of the *known* parts, so a source-secret part is
     not in its equation (and stays secret), while a suppressed known part is.
+    :func:`protect_groups` keeps the former "two suppressed cells per sum" heuristic
+    for comparison; it does not protect against municipalities or relations.
 
 Rounding (*Rundung*)
     The alternative method: every count is rounded to the nearest multiple of
