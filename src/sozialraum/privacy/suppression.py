@@ -832,7 +832,14 @@ class _State:
         unknown, lb = self._view(own)
         targets = unknown & self.protect
         lo, hi = intervals(
-            self.grid, unknown, lb, targets, need=self.need, cache=self.cache, screen=screen
+            self.grid,
+            unknown,
+            lb,
+            targets,
+            need=self.need,
+            cache=self.cache,
+            screen=screen,
+            point=self.grid.value,
         )
         bad = targets & ~(hi - lo >= self.need - 1e-9)
         return np.flatnonzero(bad)
