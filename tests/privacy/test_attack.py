@@ -208,6 +208,7 @@ def test_musterland_no_cell_recovered_by_public_or_any_municipality(ml_data, ml_
         data.areas["ags"],
         columns=counts,
         relations=data.catalogue.relations,
+        rates=data.catalogue,
         known=known,
         known_status=kstat,
     )
@@ -306,3 +307,58 @@ def test_protection_width_validated_and_percent():
     assert p.required(np.array([10.0, 100.0, np.nan])).tolist() == [3.0, 10.0, 3.0]
     with pytest.raises(ConfigError.__mro__[1]):
         Protection(width=-1)
+
+
+def test_years_are_audited_together_and_findings_name_the_year():
+    areas = _hand_areas()
+    internal = _internal(areas, ["n"])
+    new = suppress(areas, columns=["n"], threshold=2)
+    ok_vals = {lv: new.frames[lv][["n"]] for lv in LEVELS}
+    ok_stat = {lv: new.status[lv][["n"]] for lv in LEVELS}
+    old = _old_heuristic_codes(areas, internal)
+    bad_vals, bad_stat = _published(internal, old)
+    known = {
+        m: {2023: tables, 2024: tables}
+        for m, tables in municipal_knowledge(internal, areas["ags"]).items()
+    }
+    res = audit_suppression(
+        {2023: ok_vals, 2024: bad_vals},
+        {2023: ok_stat, 2024: bad_stat},
+        areas["ags"],
+        columns=["n"],
+        known=known,
+    )
+    assert {f.year for f in res.findings} == {2024}
+    assert ("B", "gemeinden", "C", 2024) in {
+        (f.attacker, f.level, f.key, f.year) for f in res.findings
+    }
+    assert "2024" in res.findings[0].text()
+    assert set(res.intervals["year"]) == {2023, 2024}
+
+
+def test_published_rates_tie_numerator_and_denominator():
+    """Two areas, rates shown (1 decimal), counts only as municipal totals.
+
+    By hand: 100·n1/d1 = 2.0, 100·n2/d2 = 9.0, n1 + n2 = 20, d1 + d2 = 300 →
+    0.02·d1 + 0.09·(300 − d1) = 20 → d1 = 100, n1 = 2: the rates give n1 away.
+    Rounding (±0.05) leaves n1 ∈ [1.9, 2.1] roughly, far below a width of 3.
+    """
+    areas = pd.DataFrame(
+        {"ags": ["G", "G"], "n": [2.0, 18.0], "d": [100.0, 200.0]}, index=["g1", "g2"]
+    )
+    areas["q"] = 100 * areas["n"] / areas["d"]
+    gem = pd.DataFrame({"n": [20.0], "d": [300.0]}, index=["G"])
+    hidden = areas.assign(n=np.nan, d=np.nan)
+    st = pd.DataFrame({"n": ["geheim"] * 2, "d": [pd.NA] * 2}, index=areas.index, dtype="string")
+    vals = {"areas": hidden, "gemeinden": gem}
+    stat = {"areas": st, "gemeinden": pd.DataFrame(index=gem.index)}
+    args = dict(columns=["n", "d"], protection=3)
+    assert audit_suppression(vals, stat, areas["ags"], **args).ok  # without the rates
+    rates = {"q": ("n", "d", 100)}
+    res = audit_suppression(vals, stat, areas["ags"], rates=rates, rate_decimals=1, **args)
+    hit = {(f.key, f.variable): (f.low, f.high) for f in res.findings}
+    assert hit[("g1", "n")] == (2.0, 2.0)  # inward to integers: exactly 2
+    assert not res.ok
+    # read as whole numbers (2, 9: ±0.5) the rates still pin n1 to [2, 3]
+    res = audit_suppression(vals, stat, areas["ags"], rates=rates, **args)
+    assert {(f.key, f.variable): (f.low, f.high) for f in res.findings}[("g1", "n")] == (2.0, 3.0)

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -55,6 +55,7 @@ __all__ = [
     "build_grid",
     "audit_suppression",
     "municipal_knowledge",
+    "rate_rows",
 ]
 
 #: Levels of the hierarchy, from the finest to the district.
@@ -236,6 +237,9 @@ class CellGrid:
     group
         Per cell: a component id of variables linked by relations (for the
         complementary suppression's search region), combined with the year.
+    B
+        Sparse inequalities ``B @ x <= 0`` (published rates: numerator and
+        denominator in the ratio the rounded rate allows), or ``None``.
     """
 
     level: np.ndarray
@@ -247,6 +251,7 @@ class CellGrid:
     A: sp.csr_matrix
     signed: np.ndarray
     group: np.ndarray
+    B: sp.csr_matrix | None = None
 
     def __len__(self) -> int:
         return len(self.value)
@@ -483,9 +488,9 @@ def _components(grid: CellGrid, unknown: np.ndarray):
     upos = np.flatnonzero(unknown)
     if not len(upos):
         return upos, np.zeros(0, dtype=np.int64)
-    B = grid.A[:, upos]
-    B = (B != 0).astype(np.int8)
-    C = (B.T @ B).tocsr()
+    M = grid.A if grid.B is None else sp.vstack([grid.A, grid.B]).tocsr()
+    M = (M[:, upos] != 0).astype(np.int8)
+    C = (M.T @ M).tocsr()
     _, lab = connected_components(C, directed=False)
     return upos, lab
 
@@ -542,6 +547,7 @@ def intervals(
     tmask = targets[upos]
     xk = np.where(~unknown, np.nan_to_num(grid.value), 0.0)
     rhs_all = -(grid.A @ xk)
+    ub_all = None if grid.B is None else -(grid.B @ xk)
     order = np.argsort(lab, kind="stable")
     for comp in np.split(order, np.flatnonzero(np.diff(lab[order])) + 1):
         if not tmask[comp].any():
@@ -554,7 +560,7 @@ def intervals(
         if res is None:
             pt = None if point is None else point[cells]
             res = _solve_component(
-                grid, cells, lb[cells], targets[cells], rhs_all, integer, nd, screen, pt
+                grid, cells, lb[cells], targets[cells], (rhs_all, ub_all), integer, nd, screen, pt
             )
             if cache is not None:
                 cache.put(key, res)
@@ -564,16 +570,22 @@ def intervals(
 
 def _solve_component(grid, cells, lbc, tmask, rhs_all, integer, need, screen=False, point=None):
     """Min/max of the targets of one component (two LPs per target, fewer with ``need``)."""
+    rhs_all, ub_all = rhs_all
     sub = grid.A[:, cells].tocsr()
     rows = np.flatnonzero(np.diff(sub.indptr))
+    ub = None
+    if grid.B is not None:
+        bsub = grid.B[:, cells].tocsr()
+        brows = np.flatnonzero(np.diff(bsub.indptr))
+        ub = (bsub[brows], ub_all[brows]) if len(brows) else None
     n = len(cells)
     lo = np.full(n, np.nan)
     hi = np.full(n, np.nan)
-    if not len(rows):  # free cells: only their lower bound
+    if not len(rows) and ub is None:  # free cells: only their lower bound
         lo[tmask] = np.where(np.isfinite(lbc[tmask]), lbc[tmask], -np.inf)
         hi[tmask] = np.inf
         return lo, hi
-    lp = _LP(sub[rows], rhs_all[rows], np.where(np.isfinite(lbc), lbc, -CAP), integer)
+    lp = _LP(sub[rows], rhs_all[rows], np.where(np.isfinite(lbc), lbc, -CAP), integer, ub)
     seen_lo = np.full(n, np.inf)
     seen_hi = np.full(n, -np.inf)
 
@@ -620,21 +632,28 @@ def _solve_component(grid, cells, lbc, tmask, rhs_all, integer, need, screen=Fal
 class _LP:
     """``min c·x`` s.t. ``A x = b``, ``lb <= x <= CAP`` (LP, or MILP if ``integer``)."""
 
-    def __init__(self, A, b, lb, integer):
+    def __init__(self, A, b, lb, integer, ub=None):
         self.A, self.b, self.lb, self.integer = A, b, lb, integer
+        self.ub = ub  # (B, b_ub): B x <= b_ub
         self.bounds = np.column_stack([lb, np.full(len(lb), CAP)])
 
     def solve(self, c) -> tuple[float, np.ndarray | None]:
         """Optimal value and solution (``nan, None`` if infeasible)."""
         if self.integer:
+            cons = [LinearConstraint(self.A, self.b, self.b)] if self.A.shape[0] else []
+            if self.ub is not None:
+                cons.append(LinearConstraint(self.ub[0], -np.inf, self.ub[1]))
             r = milp(
                 c,
-                constraints=LinearConstraint(self.A, self.b, self.b),
+                constraints=cons,
                 integrality=np.ones(len(c)),
                 bounds=Bounds(self.lb, CAP),
             )
         else:
-            r = linprog(c, A_eq=self.A, b_eq=self.b, bounds=self.bounds, method="highs")
+            eq = {"A_eq": self.A, "b_eq": self.b} if self.A.shape[0] else {}
+            if self.ub is not None:
+                eq.update(A_ub=self.ub[0], b_ub=self.ub[1])
+            r = linprog(c, bounds=self.bounds, method="highs", **eq)
         if r.status != 0 or r.x is None:
             return np.nan, None
         return float(r.fun), np.asarray(r.x)
@@ -718,6 +737,8 @@ def audit_suppression(
     include_public: bool = True,
     signed: Iterable[str] = (),
     integer: bool = False,
+    rates=None,
+    rate_decimals: int | None = None,
     lang: str | None = None,
 ) -> AuditResult:
     """Run the interval attack on published tables.
@@ -754,6 +775,12 @@ def audit_suppression(
         Variables that may be negative (differences in ``relations`` are added).
     integer
         Solve the mixed-integer programme (exact) instead of the LP.
+    rates
+        Published rates whose numerator and denominator are counts: the catalogue
+        (or its ``indicators``) or ``{rate: (numerator, denominator, per)}``. A rate
+        shown in ``values`` ties its two counts (within its rounding).
+    rate_decimals
+        Decimals the rates are rounded to (default: read from the values).
 
     Returns
     -------
@@ -772,6 +799,8 @@ def audit_suppression(
     grid = build_grid(
         frames, columns, area_municipality, relations, drop_missing=False, signed=signed
     )
+    if rates is not None:
+        grid = replace(grid, B=rate_rows(grid, values, status, rates, rate_decimals))
     statuses = [(None, status), *(known_status or {}).items()]
     own_secret: dict = {}
     no_secret = np.zeros(len(grid), dtype=bool)
@@ -815,6 +844,71 @@ def audit_suppression(
                 have[pos[ok]] = True
         attackers.append((str(name), have, vals))
     return _run_attack(grid, attackers, secret, one, prot, integer)
+
+
+def _rate_spec(rates) -> dict[str, tuple[str, str, float]]:
+    """Rate → (numerator, denominator, per) from a mapping or a catalogue's indicators."""
+    if rates is None:
+        return {}
+    ind = getattr(rates, "indicators", rates)
+    if isinstance(ind, pd.DataFrame):
+        out = {}
+        for rid, row in ind.iterrows():
+            num, den = row.get("numerator"), row.get("denominator")
+            if isinstance(num, str) and isinstance(den, str):
+                out[str(rid)] = (num, den, float(row.get("per") or 100.0))
+        return out
+    return {str(k): (v[0], v[1], float(v[2])) for k, v in dict(ind).items()}
+
+
+def _decimals(r: np.ndarray) -> int:
+    for d in range(7):
+        if np.allclose(r, np.round(r, d), rtol=0, atol=1e-9):
+            return d
+    return 12
+
+
+def rate_rows(grid: CellGrid, values, status, rates, decimals: int | None = None):
+    """Inequalities ``B x <= 0`` from published rates: ``per·num / den`` within rounding.
+
+    A rate shown as ``r`` with ``d`` decimals says ``|per·num/den − r| <= ½·10⁻ᵈ``,
+    i.e. two linear inequalities in its numerator and denominator cells.
+    """
+    spec = _rate_spec(rates)
+    rows, cols, coef = [], [], []
+    nrow = 0
+    st_years = dict(_years(status)) if status is not None else {}
+    for year, frames in _years(values):
+        for level, fr in frames.items():
+            if fr is None or not len(fr):
+                continue
+            for rate, (num, den, per) in spec.items():
+                if rate not in fr.columns:
+                    continue
+                r = pd.to_numeric(fr[rate], errors="coerce").to_numpy(dtype=float)
+                st = (st_years.get(year) or {}).get(level)
+                if st is not None and rate in st.columns:
+                    r = np.where(secret_mask(st[rate].reindex(fr.index)).to_numpy(bool), np.nan, r)
+                pn = grid.frame_positions(year, level, fr.index, [num])[:, 0]
+                pd_ = grid.frame_positions(year, level, fr.index, [den])[:, 0]
+                ok = ~np.isnan(r) & (pn >= 0) & (pd_ >= 0)
+                if not ok.any():
+                    continue
+                d = _decimals(r[ok]) if decimals is None else int(decimals)
+                e = 0.5 * 10.0**-d + 1e-9
+                k = int(ok.sum())
+                ri = np.arange(k)
+                for sign, shift in ((1.0, e), (-1.0, -e)):
+                    rows += [nrow + ri, nrow + ri]
+                    cols += [pn[ok], pd_[ok]]
+                    coef += [np.full(k, sign * per), -sign * (r[ok] + shift)]
+                    nrow += k
+    if not nrow:
+        return None
+    return sp.csr_matrix(
+        (np.concatenate(coef), (np.concatenate(rows), np.concatenate(cols))),
+        shape=(nrow, len(grid)),
+    )
 
 
 def _skeleton(values, every, columns):
@@ -897,4 +991,5 @@ def _with_values(grid: CellGrid, vals: np.ndarray) -> CellGrid:
         A=grid.A,
         signed=grid.signed,
         group=grid.group,
+        B=grid.B,
     )
