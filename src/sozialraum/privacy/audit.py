@@ -801,49 +801,58 @@ def audit_suppression(
     )
     if rates is not None:
         grid = replace(grid, B=rate_rows(grid, values, status, rates, rate_decimals))
-    statuses = [(None, status), *(known_status or {}).items()]
-    own_secret: dict = {}
-    no_secret = np.zeros(len(grid), dtype=bool)
-    if any(st is not None for _, st in statuses):
-        secret = np.zeros(len(grid), dtype=bool)
-        one = np.zeros(len(grid), dtype=bool)
-        for name, st in statuses:
-            if st is None:
-                continue
-            sec = _mask_from(grid, st, lambda s: secret_mask(s).to_numpy(dtype=bool))
-            if name is not None:
-                own_secret[name] = sec.copy()
-            one_ = _mask_from(grid, st, lambda s: s.isin(list(_AT_LEAST_ONE)).fillna(False))
-            if name is not None:  # other municipalities' areas are withheld, not suppressed
-                mine = (grid.level != "areas") | (grid.muni == str(name))
-                sec &= mine
-                one_ &= mine
-            secret |= sec
-            one |= one_
-        published = ~np.isnan(grid.value) & ~secret  # a secret cell is unknown, whatever stands
-    else:
-        published = ~np.isnan(grid.value)
-        secret = ~published
-        one = ~published
+    published, secret, one, own_secret = _status_masks(grid, status, known_status)
     attackers: list[tuple[str, np.ndarray, np.ndarray]] = []
     if include_public:
         attackers.append((PUBLIC, published.copy(), np.where(published, grid.value, np.nan)))
     for name, extra in known.items():
-        vals = np.where(published, grid.value, np.nan)
-        have = published.copy()
-        for year, fr_y in _years(extra):
-            for level, fr in fr_y.items():
-                cols = [c for c in columns if fr is not None and c in fr.columns]
-                if not cols or not len(fr):
-                    continue
-                pos = grid.frame_positions(year, level, fr.index, cols)
-                v = fr[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
-                ok = (pos >= 0) & ~np.isnan(v)
-                ok[ok] &= ~own_secret.get(name, no_secret)[pos[ok]]
-                vals[pos[ok]] = v[ok]
-                have[pos[ok]] = True
+        have, vals = _holdings(grid, published, extra, columns, own_secret.get(name))
         attackers.append((str(name), have, vals))
     return _run_attack(grid, attackers, secret, one, prot, integer)
+
+
+def _status_masks(grid: CellGrid, status, known_status):
+    """Published, secret and "≥ 1" cells, and each attacker's own secret cells."""
+    statuses = [(None, status), *(known_status or {}).items()]
+    own_secret: dict = {}
+    if not any(st is not None for _, st in statuses):
+        published = ~np.isnan(grid.value)
+        return published, ~published, ~published, own_secret
+    secret = np.zeros(len(grid), dtype=bool)
+    one = np.zeros(len(grid), dtype=bool)
+    for name, st in statuses:
+        if st is None:
+            continue
+        sec = _mask_from(grid, st, lambda s: secret_mask(s).to_numpy(dtype=bool))
+        one_ = _mask_from(grid, st, lambda s: s.isin(list(_AT_LEAST_ONE)).fillna(False))
+        if name is not None:
+            own_secret[name] = sec.copy()
+            mine = (grid.level != "areas") | (grid.muni == str(name))
+            sec &= mine  # other municipalities' areas are withheld, not suppressed
+            one_ &= mine
+        secret |= sec
+        one |= one_
+    published = ~np.isnan(grid.value) & ~secret  # a secret cell is unknown, whatever stands
+    return published, secret, one, own_secret
+
+
+def _holdings(grid: CellGrid, published, extra, columns, own_secret):
+    """Cells one attacker knows (public ones plus its own tables) and their values."""
+    vals = np.where(published, grid.value, np.nan)
+    have = published.copy()
+    for year, fr_y in _years(extra):
+        for level, fr in fr_y.items():
+            cols = [c for c in columns if fr is not None and c in fr.columns]
+            if not cols or not len(fr):
+                continue
+            pos = grid.frame_positions(year, level, fr.index, cols)
+            v = fr[cols].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+            ok = (pos >= 0) & ~np.isnan(v)
+            if own_secret is not None:
+                ok[ok] &= ~own_secret[pos[ok]]
+            vals[pos[ok]] = v[ok]
+            have[pos[ok]] = True
+    return have, vals
 
 
 def _rate_spec(rates) -> dict[str, tuple[str, str, float]]:

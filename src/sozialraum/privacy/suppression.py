@@ -75,6 +75,7 @@ from sozialraum._i18n import t
 from sozialraum.core.status import PRIMARY, SECONDARY, SECRET_CODES, secret_mask
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.privacy.audit import (
+    LEVELS,
     PUBLIC,
     BoundsCache,
     CellGrid,
@@ -101,8 +102,6 @@ __all__ = [
     "public_status",
 ]
 
-#: Names of the three levels of the hierarchy, in order.
-LEVELS = ("areas", "gemeinden", "kreis")
 
 _PERCENT_UNITS = {
     "%",
