@@ -362,3 +362,18 @@ def test_published_rates_tie_numerator_and_denominator():
     # read as whole numbers (2, 9: ±0.5) the rates still pin n1 to [2, 3]
     res = audit_suppression(vals, stat, areas["ags"], rates=rates, **args)
     assert {(f.key, f.variable): (f.low, f.high) for f in res.findings}[("g1", "n")] == (2.0, 3.0)
+
+
+def test_pattern_is_deterministic_and_independent_of_column_order():
+    from sozialraum.privacy import suppression
+
+    areas = _migration_areas()
+    rel = (Relation("saldo", ((1, "zuzuege"), (-1, "fortzuege"))),)
+    runs = []
+    for cols in (["zuzuege", "fortzuege", "saldo"], ["saldo", "fortzuege", "zuzuege"]):
+        suppression._PATTERN_CACHE.clear()
+        res = suppress(areas, columns=cols, threshold=2, relations=rel)
+        runs.append({lv: res.status[lv][sorted(cols)].fillna("") for lv in LEVELS})
+    for lv in LEVELS:
+        pd.testing.assert_frame_equal(runs[0][lv], runs[1][lv])
+    assert (runs[0]["gemeinden"] != "").to_numpy().sum() >= 2
