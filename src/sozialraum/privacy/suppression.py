@@ -682,14 +682,14 @@ def _apply_pattern(fr, st, codes: pd.DataFrame, cols):
 
 def _release_own(out, s, fr, st, own, cols):
     """A municipality's own cells back in full (values and source status)."""
-    if not own.any():
+    c = [x for x in cols if x in out.columns]
+    if not own.any() or not c:
         return out, s
-    src = _status_like(fr, st)
-    for c in [c for c in cols if c in out.columns]:
-        vals = out[c].to_numpy(dtype=float, na_value=np.nan).copy()
-        vals[own] = pd.to_numeric(fr[c], errors="coerce").astype(float).to_numpy()[own]
-        out[c] = vals
-        s.loc[own, c] = src.loc[own, c]
+    src = _status_like(fr[c], None if st is None else st.reindex(columns=c))
+    vals = fr.loc[own, c].apply(pd.to_numeric, errors="coerce").astype(float)
+    out[c] = out[c].astype(float)
+    out.loc[own, c] = vals.to_numpy()
+    s.loc[own, c] = src.loc[own, c].to_numpy()
     return out, s
 
 
