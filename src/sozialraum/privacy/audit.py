@@ -52,7 +52,10 @@ __all__ = [
     "AuditFinding",
     "AuditResult",
     "CellGrid",
+    "BoundsCache",
     "build_grid",
+    "intervals",
+    "lower_bounds",
     "audit_suppression",
     "municipal_knowledge",
     "rate_rows",
@@ -990,15 +993,4 @@ def _run_attack(grid, attackers, secret, one, prot, integer) -> AuditResult:
 
 
 def _with_values(grid: CellGrid, vals: np.ndarray) -> CellGrid:
-    return CellGrid(
-        level=grid.level,
-        key=grid.key,
-        variable=grid.variable,
-        year=grid.year,
-        muni=grid.muni,
-        value=vals,
-        A=grid.A,
-        signed=grid.signed,
-        group=grid.group,
-        B=grid.B,
-    )
+    return replace(grid, value=vals)
