@@ -1092,6 +1092,15 @@ def _toml_str(s):
     return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+# Identities between the variables (they hold exactly for every area, municipality and
+# year; the suppression protects against attackers who use them).
+RELATIONS = (
+    ("ew_ges", "ew_0_64 + ew_65plus"),
+    ("ew_0_64", "ew_0_14 + ew_15_64"),
+    ("wohnungen", "hh_ges + leerstand"),
+    ("saldo_wanderung", "zuzuege - fortzuege"),
+)
+
 # Indicators of the MSS-style status index (unemployment, transfers, child and old-age poverty).
 STATUS_INDICATORS = ("alo_quote", "sgb2_quote", "kinderarmut", "grusi_quote")
 
@@ -1141,6 +1150,13 @@ def write_catalogue(path):
         if iid in STATUS_INDICATORS:
             out.append("status = true  # geht in den Statusindex ein (wie im Berliner MSS)")
         out += [f"description = {_toml_str(desc)}", ""]
+    out += [
+        "# Beziehungen zwischen Variablen (gelten exakt in jedem Gebiet und Jahr); die",
+        "# Geheimhaltung schützt auch gegen Angreifer, die sie ausnutzen.",
+        "[relations]",
+    ]
+    out += [f"{total} = {_toml_str(expr)}" for total, expr in RELATIONS]
+    out.append("")
     Path(path).write_text("\n".join(out), encoding="utf-8")
 
 

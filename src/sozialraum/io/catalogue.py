@@ -23,7 +23,7 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.errors import ConfigError
 
-__all__ = ["Catalogue", "read_catalogue", "normalise_header"]
+__all__ = ["Catalogue", "Relation", "read_catalogue", "normalise_header", "parse_relation"]
 
 _MSG = {
     "not_found": {"de": "{file}: Datei nicht gefunden.", "en": "{file}: file not found."},
@@ -100,6 +100,21 @@ _MSG = {
         "zugeordnet.",
         "en": "{file}: the header {header!r} is assigned to both variable {a!r} and {b!r}.",
     },
+    "rel_unknown": {
+        "de": "{file}: Beziehung [relations] {rel!r}: {var!r} ist keine Variable des Katalogs{hint}.",
+        "en": "{file}: relation [relations] {rel!r}: {var!r} is not a variable of the catalogue{hint}.",
+    },
+    "rel_hint": {"de": " (gemeint: {near!r}?)", "en": " (did you mean {near!r}?)"},
+    "rel_syntax": {
+        "de": "{file}: Beziehung [relations] {rel!r} = {expr!r} ist nicht lesbar. Erlaubt sind "
+        'eine Liste von Teilen (["a", "b"]) oder ein Ausdruck wie "a + b - c".',
+        "en": "{file}: relation [relations] {rel!r} = {expr!r} cannot be read. Use a list of "
+        'parts (["a", "b"]) or an expression such as "a + b - c".',
+    },
+    "rel_self": {
+        "de": "{file}: Beziehung [relations] {rel!r}: die Summe kommt auf beiden Seiten vor.",
+        "en": "{file}: relation [relations] {rel!r}: the total occurs on both sides.",
+    },
     "indicator": {"de": "Indikator", "en": "indicator"},
     "variable": {"de": "Variable", "en": "variable"},
     "numerator": {"de": "Zähler (numerator)", "en": "numerator"},
@@ -123,6 +138,98 @@ _IND_COLUMNS = [
     "status",
 ]
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A linear identity between count variables, declared in ``[relations]``.
+
+    ``total = Σ coef · var`` for every area, municipality, district and year, e.g.
+    ``ew_ges = ew_0_64 + ew_65plus`` or ``saldo_wanderung = zuzuege - fortzuege``.
+
+    Attributes
+    ----------
+    total
+        The variable on the left-hand side.
+    terms
+        ``(coefficient, variable)`` pairs of the right-hand side (coefficients ±1).
+    """
+
+    total: str
+    terms: tuple[tuple[int, str], ...]
+
+    @property
+    def variables(self) -> tuple[str, ...]:
+        """The total, then the terms' variables."""
+        return (self.total, *(v for _, v in self.terms))
+
+    def __str__(self) -> str:
+        rhs = ""
+        for i, (c, v) in enumerate(self.terms):
+            rhs += (v if c > 0 else f"- {v}") if i == 0 else (f" + {v}" if c > 0 else f" - {v}")
+        return f"{self.total} = {rhs}"
+
+
+_TERM = re.compile(r"\s*([+-]?)\s*([A-Za-z_][A-Za-z0-9_]*)\s*")
+
+
+def parse_relation(total: str, expr: object) -> Relation | None:
+    """A ``[relations]`` entry as a :class:`Relation` (``None`` if it cannot be read).
+
+    ``expr`` is a list of parts (their sum) or a text such as ``"a + b - c"``.
+
+    Example
+    -------
+    >>> str(parse_relation("saldo", "zuzuege - fortzuege"))
+    'saldo = zuzuege - fortzuege'
+    """
+    if isinstance(expr, (list, tuple)):
+        if not expr or not all(isinstance(v, str) and v.strip() for v in expr):
+            return None
+        return Relation(str(total), tuple((1, v.strip()) for v in expr))
+    if not isinstance(expr, str) or not expr.strip():
+        return None
+    terms: list[tuple[int, str]] = []
+    pos, text = 0, expr.strip()
+    while pos < len(text):
+        m = _TERM.match(text, pos)
+        if m is None or m.end() == pos or (terms and not m.group(1)):
+            return None
+        terms.append((-1 if m.group(1) == "-" else 1, m.group(2)))
+        pos = m.end()
+    return Relation(str(total), tuple(terms)) if terms else None
+
+
+def _relations(raw: object, vrows: dict, src: str, lang) -> tuple[Relation, ...]:
+    """Validate the ``[relations]`` table: readable, only known variables, total not a part."""
+    import difflib
+
+    if not raw:
+        return ()
+    if not isinstance(raw, dict):
+        raise ConfigError(
+            t(_MSG, "not_table", lang, file=src, section="relations", id="…"), file=src
+        )
+    out = []
+    for name, expr in raw.items():
+        rel = parse_relation(name, expr)
+        if rel is None:
+            raise ConfigError(
+                t(_MSG, "rel_syntax", lang, file=src, rel=name, expr=expr), file=src, ids=[name]
+            )
+        for var in rel.variables:
+            if var not in vrows:
+                near = difflib.get_close_matches(var, list(vrows), n=1, cutoff=0.5)
+                hint = t(_MSG, "rel_hint", lang, near=near[0]) if near else ""
+                raise ConfigError(
+                    t(_MSG, "rel_unknown", lang, file=src, rel=name, var=var, hint=hint),
+                    file=src,
+                    ids=[name, var],
+                )
+        if rel.total in {v for _, v in rel.terms}:
+            raise ConfigError(t(_MSG, "rel_self", lang, file=src, rel=name), file=src, ids=[name])
+        out.append(rel)
+    return tuple(out)
 
 
 def normalise_header(text: object) -> str:
@@ -159,6 +266,10 @@ class Catalogue:
         1.0), ``min_denominator`` (float, NaN if absent), ``description``.
     path
         The file read.
+    relations
+        Linear identities between variables (``[relations]``: parts of a total,
+        differences such as a migration balance), used by the suppression and
+        its audit. Empty if the catalogue declares none.
     """
 
     meta: dict
@@ -166,6 +277,7 @@ class Catalogue:
     indicators: pd.DataFrame
     path: Path | None = None
     _lang: str | None = field(default=None, repr=False)
+    relations: tuple[Relation, ...] = ()
 
     def header_map(self) -> dict[str, str]:
         """Normalised header text → variable id (ids and labels map to themselves' id too).
@@ -286,6 +398,7 @@ def _build(
     lang,
     *,
     implicit_vars: bool,
+    relations: object = None,
 ):
     what_v = t(_MSG, "variable", lang)
     what_i = t(_MSG, "indicator", lang)
@@ -402,7 +515,15 @@ def _build(
     var_df = _frame(vrows, _VAR_COLUMNS, floats=())
     ind_df = _frame(irows, _IND_COLUMNS, floats=("per", "weight", "min_denominator"))
     ind_df.index.name = "id"
-    return Catalogue(meta=dict(meta), variables=var_df, indicators=ind_df, path=path, _lang=lang)
+    rels = _relations(relations, vrows, src, lang)
+    return Catalogue(
+        meta=dict(meta),
+        variables=var_df,
+        indicators=ind_df,
+        path=path,
+        _lang=lang,
+        relations=rels,
+    )
 
 
 def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
@@ -443,7 +564,7 @@ def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
             raise ConfigError(t(_MSG, "toml", lang, file=src, err=err), file=src) from err
         except UnicodeDecodeError as err:
             raise ConfigError(t(_MSG, "toml", lang, file=src, err=err), file=src) from err
-        for section in ("variables", "indicators"):
+        for section in ("variables", "indicators", "relations"):
             if section in data and not isinstance(data[section], dict):
                 raise ConfigError(
                     t(_MSG, "not_table", lang, file=src, section=section, id="…"), file=src
@@ -456,6 +577,7 @@ def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
             path,
             lang,
             implicit_vars=False,
+            relations=data.get("relations"),
         )
     if ext in (".csv", ".txt", ".xlsx", ".xlsm"):
         return _read_catalogue_table(path, src, lang)

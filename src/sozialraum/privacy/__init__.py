@@ -6,10 +6,19 @@
   and ``intern`` may show.
 * :func:`write_packages` — one folder per audience (GeoPackage, Excel, CSV).
 * :func:`check_release` — scans written files for values beyond their level.
+* :func:`audit_suppression` — the interval attack (LP) on published tables, for the
+  public and each municipality.
 
 See ``docs/privacy.md``.
 """
 
+from sozialraum.privacy.audit import (
+    AuditFinding,
+    AuditResult,
+    Protection,
+    audit_suppression,
+    municipal_knowledge,
+)
 from sozialraum.privacy.checker import CheckReport, check_release
 from sozialraum.privacy.levels import (
     DEFAULT_PUBLIC,
@@ -43,8 +52,11 @@ from sozialraum.privacy.suppression import (
 )
 
 __all__ = [
+    "AuditFinding",
+    "AuditResult",
     "DEFAULT_PUBLIC",
     "PRIMARY",
+    "Protection",
     "RELEASE_LEVELS",
     "SECONDARY",
     "SECRET_CODES",
@@ -52,10 +64,12 @@ __all__ = [
     "ReleaseData",
     "ReleasePolicy",
     "SuppressionResult",
+    "audit_suppression",
     "check_release",
     "column_labels",
     "count_columns",
     "frame_kind",
+    "municipal_knowledge",
     "package_frames",
     "package_name",
     "protect_groups",

@@ -6,22 +6,48 @@ Primary suppression (*primäre Geheimhaltung*)
     A rate whose numerator or denominator cell is suppressed is suppressed too.
 
 Secondary suppression (*sekundäre Geheimhaltung*)
-    Published totals form linear equations: for every count variable, the areas of
-    one Gemeinde add up to the Gemeinde total, and the Gemeinden add up to the Kreis
-    total. An equation with exactly one unpublished cell gives that cell away by
-    subtraction. The standard hierarchical heuristic used here walks all equations
-    and, whenever one has exactly one unpublished cell, suppresses one more cell of
-    that equation: the smallest positive published cell (zeros only if nothing else
-    is left; ties by position, members before the total). Because a newly suppressed
-    Gemeinde total belongs to the district equation too, the walk repeats until
-    nothing changes (fixed point). It is *not* an optimal (minimum-loss)
-    linear-programming solution, and it looks at the hierarchy only (not at relations
-    between variables such as ``saldo = zuzüge − fortzüge``);
-    :func:`sozialraum.privacy.check_release` verifies the published result.
+    Published numbers form linear equations an attacker can solve: the areas of a
+    Gemeinde add up to its total, the Gemeinden to the Kreis total, and the relations
+    declared in the catalogue (``[relations]``: parts of a total such as
+    ``ew_ges = ew_0_64 + ew_65plus``, differences such as
+    ``saldo_wanderung = zuzuege - fortzuege``) hold in every area, municipality and
+    district. Knowing also that counts are not negative and that a suppressed count
+    is at least 1 (a 0 is never suppressed), the attacker's best knowledge of a
+    suppressed cell is the interval between the minimum and the maximum of a linear
+    programme (see :mod:`sozialraum.privacy.audit`).
+
+    Method: LP-based cell suppression as in the statistical offices' tool tau-ARGUS
+    (its "optimal" model by Fischetti & Salazar, here solved heuristically one cell at
+    a time as Kelly, Golden & Assad proposed) with HiGHS through
+    :func:`scipy.optimize.linprog`. For every attacker — the public, and each
+    municipality that holds its own areas' values (``kommunal-<AGS>``) — the audit
+    computes the interval of every suppressed cell; for a cell narrower than the
+    protection width ``w`` a *protection LP* finds the cheapest published cells
+    whose suppression lets the cell move by ``w``: ``min Σ c_j |y_j|`` subject to
+    ``A y = 0`` (all equations), ``y_cell = w``, ``x + y`` within the attacker's
+    bounds, ``y`` non-zero only on cells the attacker does not know. The cells with
+    ``y_j ≠ 0`` are suppressed (``geheim_sekundaer``); audit and protection repeat
+    until every cell is protected against every attacker. Costs prefer small cells
+    (``c_j`` grows with the value) and avoid totals (municipal totals cost 3×, the
+    district 30×, the total of a relation 2×); a partner inside the cell's own
+    municipality is tried first. Everything is deterministic. Why this method: it
+    handles any linear relation (the hypercube method of tau-ARGUS only handles
+    hierarchical tables), it proves protection by the very attack it defends against,
+    and HiGHS solves the small programmes exactly. It is not a minimum-loss optimum
+    (that needs a large MILP); the result is checked, not assumed.
+
+    One pattern for all packages: the pattern is computed once (with every area
+    count published, the hardest case) and shared by the public and all municipal
+    packages, so that combining packages gives nothing away; a ``kommunal`` package
+    then shows its own areas and total in full. Cells that cannot be protected (all
+    other cells are fixed) are named in a :class:`~sozialraum.errors.SozialraumWarning`
+    and in ``params["unprotected"]``; they are never published.
 
     Only cells that carry a number enter an equation: a Gemeinde total marked
     ``teilsumme_geheim`` is the sum of the *known* parts, so a source-secret part is
     not in its equation (and stays secret), while a suppressed known part is.
+    :func:`protect_groups` keeps the former "two suppressed cells per sum" heuristic
+    for comparison; it does not protect against municipalities or relations.
 
 Rounding (*Rundung*)
     The alternative method: every count is rounded to the nearest multiple of
@@ -42,9 +68,22 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import scipy.sparse as sp
+from scipy.optimize import linprog
 
 from sozialraum._i18n import t
+from sozialraum.core.status import PRIMARY, SECONDARY, SECRET_CODES, secret_mask
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
+from sozialraum.privacy.audit import (
+    LEVELS,
+    PUBLIC,
+    BoundsCache,
+    CellGrid,
+    Protection,
+    build_grid,
+    intervals,
+    lower_bounds,
+)
 
 __all__ = [
     "PRIMARY",
@@ -63,12 +102,6 @@ __all__ = [
     "public_status",
 ]
 
-PRIMARY = "geheim_primaer"
-SECONDARY = "geheim_sekundaer"
-#: Status codes meaning "value must not be shown".
-SECRET_CODES = frozenset({"geheim", PRIMARY, SECONDARY})
-#: Names of the three levels of the hierarchy, in order.
-LEVELS = ("areas", "gemeinden", "kreis")
 
 _PERCENT_UNITS = {
     "%",
@@ -245,7 +278,7 @@ def _status_like(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFra
 
 
 def _is_secret(st: pd.Series) -> np.ndarray:
-    return st.isin(list(SECRET_CODES)).fillna(False).to_numpy(dtype=bool)
+    return secret_mask(st.astype("string")).to_numpy(dtype=bool)
 
 
 # --------------------------------------------------------------------------- primary
@@ -466,6 +499,9 @@ def suppress(
     secondary: bool = True,
     municipality: str | None = None,
     lang: str | None = None,
+    protection: Protection | float | None = None,
+    relations: Sequence | None = None,
+    attackers: Sequence[str] | None = None,
 ) -> SuppressionResult:
     """Primary and secondary suppression over Sozialraum → Gemeinde → Kreis.
 
@@ -478,9 +514,10 @@ def suppress(
         with :func:`sozialraum.join.rollup_hierarchy` when not given.
     catalogue
         :class:`~sozialraum.io.Catalogue` (or its ``indicators`` frame): which columns
-        are counts, and rates' numerators/denominators.
+        are counts, rates' numerators/denominators, and the ``[relations]``.
     columns
-        Count columns (default :func:`count_columns`).
+        Count columns (default :func:`count_columns`). Variables linked to them by a
+        relation are protected together (and suppressed with them).
     threshold
         Largest count suppressed primarily (default 2: counts 1 and 2; 0 is published).
     area_ags_col
@@ -488,16 +525,32 @@ def suppress(
     secondary
         Apply secondary suppression (default ``True``).
     municipality
-        AGS of a ``kommunal`` package: its own areas and total are released in full
-        (never suppressed), other municipalities' area counts are not published at
-        all (they count as unpublished in the equations).
+        AGS of a ``kommunal`` package: its own areas and total are released in full.
+        The suppression pattern of all other cells is the same for every package.
+    protection
+        Required width of the attacker's interval of every suppressed cell
+        (:class:`~sozialraum.privacy.audit.Protection` or persons). Default:
+        ``schutzbreite`` in the catalogue's ``[meta]``, else ``threshold + 1``.
+    relations
+        Relations between variables (default: ``catalogue.relations``).
+    attackers
+        ``"oeffentlich"`` and/or AGS of municipalities that hold their own areas'
+        values (default: the public and every municipality).
 
     Returns
     -------
     SuppressionResult
+
+    Warns
+    -----
+    SozialraumWarning
+        Naming every cell that cannot be protected (they stay suppressed, but an
+        attacker can narrow them below the protection width).
     """
     _check_threshold(threshold, lang)
     gem_key = _gemeinde_keys(areas, area_ags_col, lang)
+    rels = tuple(getattr(catalogue, "relations", ()) if relations is None else relations)
+    cols = _with_related(columns, areas, catalogue, rels)
     cols, gemeinden, gemeinden_status, kreis, kreis_status = _count_levels(
         areas,
         status,
@@ -506,98 +559,44 @@ def suppress(
         kreis,
         kreis_status,
         catalogue,
-        columns,
+        cols,
         area_ags_col,
         lang,
     )
-    gemeinden = gemeinden.copy()
-    gemeinden.index = gemeinden.index.astype(str)
-    if gemeinden_status is not None:
-        gemeinden_status = gemeinden_status.copy()
-        gemeinden_status.index = gemeinden_status.index.astype(str)
+    gemeinden, gemeinden_status = _str_index(gemeinden), _str_index(gemeinden_status)
     unknown = sorted(set(gem_key) - set(gemeinden.index))
     if unknown:
         bad = areas.index[gem_key.isin(unknown)].astype(str).tolist()
         raise InputError(
             t(_MSG, "unknown_gem", lang, ids=format_ids(bad)), column=area_ags_col, ids=bad
         )
-
+    prot = _protection(protection, catalogue, threshold)
+    inputs = {
+        "areas": (areas, status),
+        "gemeinden": (gemeinden, gemeinden_status),
+        "kreis": (kreis, kreis_status),
+    }
+    pattern = _pattern(inputs, gem_key, cols, threshold, secondary, prot, rels, attackers, lang)
+    frames, stats = {}, {}
+    for name, (fr, st) in inputs.items():
+        frames[name], stats[name] = _apply_pattern(fr, st, pattern.status[name], cols)
     own_area = np.zeros(len(areas), dtype=bool)
     own_gem = np.zeros(len(gemeinden), dtype=bool)
     if municipality is not None:
         own_area = (gem_key == str(municipality)).to_numpy()
         own_gem = gemeinden.index == str(municipality)
-
-    frames = {}
-    stats = {}
-    for name, fr, st, ex in (
-        ("areas", areas, status, own_area),
-        ("gemeinden", gemeinden, gemeinden_status, own_gem),
-        ("kreis", kreis, kreis_status, None),
-    ):
-        c = [x for x in cols if x in fr.columns]
-        frames[name], stats[name] = suppress_primary(
-            fr, st, columns=c, threshold=threshold, exempt=ex, lang=lang
-        )
-    n_prim = sum(
-        int(stats[n][[c for c in cols if c in stats[n].columns]].eq(PRIMARY).sum().sum())
-        for n in LEVELS
-    )
-
-    n_sec = 0
-    unprotected_all: list[str] = []
-    if secondary:
-        g_pos = pd.Series(np.arange(len(gemeinden)), index=gemeinden.index)
-        area_gpos = g_pos.reindex(gem_key.to_numpy()).to_numpy()
-        na, ng = len(areas), len(gemeinden)
-        for col in cols:
-            if col not in gemeinden.columns or col not in kreis.columns:
-                continue
-            va = pd.to_numeric(areas[col], errors="coerce").astype(float).to_numpy()
-            vg = pd.to_numeric(gemeinden[col], errors="coerce").astype(float).to_numpy()
-            vk = pd.to_numeric(kreis[col], errors="coerce").astype(float).to_numpy()
-            values = np.concatenate([va, vg, vk])
-            unpub = np.concatenate(
-                [
-                    _is_secret(stats["areas"][col]),
-                    _is_secret(stats["gemeinden"][col]),
-                    _is_secret(stats["kreis"][col]),
-                ]
-            )
-            if municipality is not None:
-                unpub[:na] |= ~own_area  # other municipalities' area counts are not published
-            fixed = np.concatenate([own_area, own_gem, np.zeros(len(kreis), dtype=bool)])
-            known = ~np.isnan(values)
-            groups = []
-            for j in range(ng):
-                if not known[na + j]:
-                    continue
-                members = np.flatnonzero((area_gpos == j) & known[:na])
-                groups.append(np.concatenate([members, [na + j]]))
-            for kpos in range(len(kreis)):
-                if known[na + ng + kpos]:
-                    members = np.flatnonzero(known[na : na + ng]) + na
-                    groups.append(np.concatenate([members, [na + ng + kpos]]))
-            sec, unprot = protect_groups(values, unpub, groups, fixed=fixed)
-            for gi in unprot:
-                last = int(groups[gi][-1])
-                unprotected_all.append(f"{col}@{_cell_name(last, areas, gemeinden, kreis)}")
-            if sec.any():
-                n_sec += int(sec.sum())
-                for name, _fr, lo, hi in (
-                    ("areas", areas, 0, na),
-                    ("gemeinden", gemeinden, na, na + ng),
-                    ("kreis", kreis, na + ng, na + ng + len(kreis)),
-                ):
-                    m = sec[lo:hi]
-                    if m.any():
-                        stats[name].loc[m, col] = SECONDARY
-                        vals = frames[name][col].astype(float).to_numpy().copy()
-                        vals[m] = np.nan
-                        frames[name][col] = vals
-    if unprotected_all:
+        for name, own in (("areas", own_area), ("gemeinden", own_gem)):
+            fr, st = inputs[name]
+            frames[name], stats[name] = _release_own(frames[name], stats[name], fr, st, own, cols)
+    if pattern.unprotected:
         warnings.warn(
-            t(_MSG, "unprotected", lang, n=len(unprotected_all), ids=format_ids(unprotected_all)),
+            t(
+                _MSG,
+                "unprotected",
+                lang,
+                n=len(pattern.unprotected),
+                ids=format_ids(pattern.unprotected),
+            ),
             SozialraumWarning,
             stacklevel=2,
         )
@@ -610,17 +609,312 @@ def suppress(
     params = {
         "method": "sperrung",
         "threshold": int(threshold),
+        "protection": prot,
+        "relations": tuple(str(r) for r in rels),
         "columns": tuple(cols),
         "rates": tuple(rate_columns(areas, catalogue)),
         "secondary": bool(secondary),
         "municipality": municipality,
         "area_ags_col": area_ags_col,
-        "n_primary_counts": n_prim,
-        "n_secondary_counts": n_sec,
+        "n_primary_counts": _count_code(stats, cols, PRIMARY),
+        "n_secondary_counts": _count_code(stats, cols, SECONDARY),
         "n_rates": n_rates,
-        "unprotected": tuple(unprotected_all),
+        "unprotected": pattern.unprotected,
+        "attackers": pattern.attackers,
     }
     return SuppressionResult(frames=frames, status=stats, params=params)
+
+
+def _str_index(fr):
+    if fr is None:
+        return None
+    fr = fr.copy()
+    fr.index = fr.index.astype(str)
+    return fr
+
+
+def _count_code(stats, cols, code) -> int:
+    return sum(
+        int(stats[n][[c for c in cols if c in stats[n].columns]].eq(code).sum().sum())
+        for n in LEVELS
+    )
+
+
+def _with_related(columns, areas, catalogue, rels) -> list[str] | None:
+    """The requested count columns plus every variable linked to them by a relation."""
+    if columns is None:
+        return None
+    cols = list(columns)
+    changed = True
+    while changed:
+        changed = False
+        for r in rels:
+            names = [v for v in r.variables if v in areas.columns]
+            if set(names) & set(cols) and not set(names) <= set(cols):
+                cols += [v for v in names if v not in cols]
+                changed = True
+    return cols
+
+
+def _protection(protection, catalogue, threshold) -> Protection:
+    if protection is not None:
+        return Protection.of(protection)
+    meta = getattr(catalogue, "meta", None) or {}
+    w = meta.get("schutzbreite")
+    if w is not None:
+        return Protection.of(float(w))
+    return Protection(width=float(threshold + 1))
+
+
+def _apply_pattern(fr, st, codes: pd.DataFrame, cols):
+    """Values and status of one level with the suppression pattern applied."""
+    out = fr.copy()
+    s = _status_like(fr, st)
+    for c in [c for c in cols if c in codes.columns]:
+        new = codes[c].isin([PRIMARY, SECONDARY]).fillna(False).to_numpy(dtype=bool)
+        if new.any():
+            s.loc[new, c] = codes[c][new].to_numpy()
+            vals = pd.to_numeric(out[c], errors="coerce").astype(float).to_numpy().copy()
+            vals[new] = np.nan
+            out[c] = vals
+    return out, s
+
+
+def _release_own(out, s, fr, st, own, cols):
+    """A municipality's own cells back in full (values and source status)."""
+    c = [x for x in cols if x in out.columns]
+    if not own.any() or not c:
+        return out, s
+    src = _status_like(fr[c], None if st is None else st.reindex(columns=c))
+    vals = fr.loc[own, c].apply(pd.to_numeric, errors="coerce").astype(float)
+    out[c] = out[c].astype(float)
+    out.loc[own, c] = vals.to_numpy()
+    s.loc[own, c] = src.loc[own, c].to_numpy()
+    return out, s
+
+
+# --------------------------------------------------------------------------- secondary (LP)
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    """Suppression codes per level (``PRIMARY``/``SECONDARY``/NA) over the count columns."""
+
+    status: dict[str, pd.DataFrame]
+    unprotected: tuple[str, ...]
+    attackers: tuple[str, ...]
+
+
+_PATTERN_CACHE: dict = {}
+_LEVEL_COST = {"areas": 1.0, "gemeinden": 3.0, "kreis": 30.0}
+
+
+def _cache_key(inputs, cols, threshold, secondary, prot, rels, attackers):
+    parts = [tuple(cols), threshold, secondary, prot, tuple(str(r) for r in rels)]
+    parts.append(None if attackers is None else tuple(attackers))
+    for fr, st in inputs.values():
+        c = [x for x in cols if x in fr.columns]
+        parts.append(tuple(fr.index.astype(str)))
+        parts.append(pd.util.hash_pandas_object(fr[c].astype(float), index=False).sum())
+        if st is not None:
+            s = st.reindex(columns=c).astype("string").fillna("")
+            parts.append(pd.util.hash_pandas_object(s, index=False).sum())
+    return tuple(parts)
+
+
+def _pattern(inputs, gem_key, cols, threshold, secondary, prot, rels, attackers, lang) -> _Pattern:
+    """The one suppression pattern of all packages (cached: every package asks for it)."""
+    cols = sorted(cols)  # one pattern per set of columns, whatever their order
+    key = _cache_key(inputs, cols, threshold, secondary, prot, rels, attackers)
+    hit = _PATTERN_CACHE.get(key)
+    if hit is not None:
+        return hit
+    codes = {}
+    for name, (fr, _st) in inputs.items():
+        c = [x for x in cols if x in fr.columns]
+        codes[name] = suppress_primary(fr, None, columns=c, threshold=threshold)[1][c]
+    out = _Pattern(codes, (), ())
+    if secondary:
+        out = _secondary_lp(inputs, codes, gem_key, cols, prot, rels, attackers)
+    if len(_PATTERN_CACHE) > 16:
+        _PATTERN_CACHE.clear()
+    _PATTERN_CACHE[key] = out
+    return out
+
+
+def _grid_masks(grid: CellGrid, inputs, codes, cols):
+    """Per grid cell: primarily suppressed, secret at source, known to be ≥ 1."""
+    n = len(grid)
+    prim, src, one = (np.zeros(n, dtype=bool) for _ in range(3))
+    for name, (fr, st) in inputs.items():
+        c = [x for x in cols if x in fr.columns]
+        pos = grid.frame_positions(None, name, fr.index, c)
+        ok = pos >= 0
+        p = codes[name][c].eq(PRIMARY).fillna(False).to_numpy(dtype=bool)
+        prim[pos[ok]] = p[ok]
+        if st is not None:
+            s = st.reindex(index=fr.index, columns=c)
+            sm = secret_mask(s).to_numpy(dtype=bool)
+            src[pos[ok]] = sm[ok]
+            g = s.eq("geheim").fillna(False).to_numpy(dtype=bool)
+            one[pos[ok]] |= g[ok]
+    return prim, src, one | prim
+
+
+def _secondary_lp(inputs, codes, gem_key, cols, prot, rels, attackers) -> _Pattern:
+    """Complementary suppression by protection LPs, repeated until the audit passes."""
+    areas = inputs["areas"][0]
+    amap = pd.Series(gem_key.to_numpy(), index=areas.index.astype(str))
+    tables = {name: fr for name, (fr, _st) in inputs.items()}
+    signed = [
+        c
+        for c in cols
+        if any(
+            c in fr.columns and (pd.to_numeric(fr[c], errors="coerce") < 0).any()
+            for fr in tables.values()
+        )
+    ]
+    grid = build_grid(tables, cols, amap, rels, drop_missing=True, signed=signed)
+    prim, src, one = _grid_masks(grid, inputs, codes, cols)
+    state = _State(grid, prim | src, one, prot, rels)
+    state.protect = (prim | (src & one)) & ~np.isnan(grid.value)
+    names = [PUBLIC, *sorted(set(amap))] if attackers is None else [str(a) for a in attackers]
+    own = {a: (grid.muni == a) & np.isin(grid.level, ["areas", "gemeinden"]) for a in names}
+    own[PUBLIC] = np.zeros(len(grid), dtype=bool)
+    for _ in range(50):
+        if not any([state.protect_for(a, own[a]) for a in names]):
+            break
+    failing = []
+    for a in names:
+        for i in state.failing(a, own[a]):
+            failing.append(f"{grid.variable[i]}@{grid.level[i]}:{grid.key[i]} ({a})")
+    new = {}
+    for name, (fr, _st) in inputs.items():
+        c = [x for x in cols if x in fr.columns]
+        pos = grid.frame_positions(None, name, fr.index, c)
+        sec = np.zeros(pos.shape, dtype=bool)
+        ok = pos >= 0
+        sec[ok] = state.added[pos[ok]]
+        cod = codes[name].astype("string")
+        prim_here = cod.eq(PRIMARY).fillna(False).to_numpy(dtype=bool)
+        new[name] = cod.mask(sec & ~prim_here, SECONDARY)
+    return _Pattern(new, tuple(failing), tuple(names))
+
+
+class _State:
+    """The growing suppression pattern and the attack/protection programmes on it."""
+
+    def __init__(self, grid: CellGrid, secret, one, prot: Protection, rels):
+        self.grid = grid
+        self.secret = secret.copy()
+        self.one = one.copy()
+        self.added = np.zeros(len(grid), dtype=bool)
+        self.protect = np.zeros(len(grid), dtype=bool)
+        self.need = prot.required(grid.value)
+        self.cache = BoundsCache()
+        has = ~np.isnan(grid.value)
+        self.candidate_base = has & (grid.value != 0)
+        totals = {r.total for r in rels}
+        lvl = pd.Series(grid.level).map(_LEVEL_COST).fillna(1.0).to_numpy()
+        tot = np.where(np.isin(grid.variable, list(totals)), 2.0, 1.0)
+        rank = np.arange(len(grid)) / max(len(grid), 1)
+        self.cost = (1.0 + np.abs(np.nan_to_num(grid.value))) * lvl * tot + 1e-3 * rank
+        self.unprotectable = np.zeros(len(grid), dtype=bool)
+
+    def _view(self, own):
+        unknown = self.secret & ~own
+        lb = lower_bounds(self.grid, unknown, self.one & unknown)
+        return unknown, np.where(unknown, lb, 0.0)
+
+    def failing(self, attacker, own, screen: bool = False) -> np.ndarray:
+        """Cells the attacker may pin (``screen``: not yet proven safe)."""
+        unknown, lb = self._view(own)
+        targets = unknown & self.protect
+        lo, hi = intervals(
+            self.grid,
+            unknown,
+            lb,
+            targets,
+            need=self.need,
+            cache=self.cache,
+            screen=screen,
+            point=self.grid.value,
+        )
+        bad = targets & ~(hi - lo >= self.need - 1e-9)
+        return np.flatnonzero(bad)
+
+    def protect_for(self, attacker, own) -> bool:
+        """Protect every failing cell of one attacker; whether cells were added."""
+        changed = False
+        for t_ in self.failing(attacker, own):
+            if self.unprotectable[t_]:
+                continue
+            picked = self._protection_lp(int(t_), own)
+            if picked is None:
+                self.unprotectable[t_] = True
+            elif len(picked):
+                self.secret[picked] = True
+                self.one[picked] = True
+                self.added[picked] = True
+                self.protect[picked] = True
+                changed = True
+        return changed
+
+    def _protection_lp(self, t_: int, own) -> np.ndarray | None:
+        """Cheapest published cells whose suppression lets cell ``t_`` move by its width.
+
+        Solves ``min Σ c_j |y_j|`` s.t. ``A y = 0``, ``y_t = ±w`` and ``x + y`` within the
+        attacker's bounds; ``y`` may be non-zero only on cells unknown to the attacker
+        or published cells that may be suppressed (the LP relaxation of the
+        Fischetti–Salazar / Kelly–Golden–Assad protection model).
+        """
+        g = self.grid
+        same = (g.group == g.group[t_]) & ~np.isnan(g.value)
+        if g.level[t_] == "areas":  # first within its municipality (and the totals above)
+            near = same & ((g.level != "areas") | (g.muni == g.muni[t_]))
+            got = self._protection_region(t_, own, np.flatnonzero(near & (g.level == "areas")))
+            if got is not None:  # a partner among the areas of its own municipality
+                return got
+        return self._protection_region(t_, own, np.flatnonzero(same))
+
+    def _protection_region(self, t_: int, own, region: np.ndarray) -> np.ndarray | None:
+        g = self.grid
+        sub = g.A[:, region].tocsr()
+        rows = np.flatnonzero(np.diff(sub.indptr))
+        Ar = sub[rows]
+        unknown = self.secret & ~own
+        cand = self.candidate_base & ~self.secret & ~own
+        movable = (unknown | cand)[region]
+        x = g.value[region]
+        lbv = np.where(g.signed[region], -np.inf, np.where((self.one | cand)[region], 1.0, 0.0))
+        qmax = np.where(movable, x - lbv, 0.0)
+        pmax = np.where(movable, np.inf, 0.0)
+        c = np.where(cand[region], self.cost[region], 1e-3)
+        j = int(np.searchsorted(region, t_))
+        w = float(self.need[t_])
+        for up in (True, False):
+            pb = np.column_stack([np.zeros(len(region)), pmax])
+            qb = np.column_stack([np.zeros(len(region)), qmax])
+            if up:
+                pb[j] = (w, w)
+                qb[j] = (0.0, 0.0)
+            elif qmax[j] >= w:
+                pb[j] = (0.0, 0.0)
+                qb[j] = (w, w)
+            else:
+                continue
+            r = linprog(
+                np.concatenate([c, c]),
+                A_eq=sp.hstack([Ar, -Ar]).tocsr(),
+                b_eq=np.zeros(len(rows)),
+                bounds=np.vstack([pb, qb]),
+                method="highs",
+            )
+            if r.status == 0:
+                y = r.x[: len(region)] + r.x[len(region) :]
+                moved = (y > 1e-7) & cand[region]
+                return region[moved]
+        return None
 
 
 def _cell_name(pos: int, areas, gemeinden, kreis) -> str:
