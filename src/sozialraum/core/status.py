@@ -11,7 +11,7 @@ code                       value kept     secret      meaning
 ``geheim``                 no             yes         secret at source (``.``, ``*``)
 ``geheim_primaer``         no             yes         suppressed here: small count
 ``geheim_sekundaer``       no             yes         suppressed here: protects another
-``teilsumme_geheim``       yes (partial)  no          sum of the parts that are not secret
+``teilsumme_geheim``       yes (partial)  yes         sum of the parts that are not secret
 ``nicht_sicher``           no             yes         not reliable enough to publish
 ``nichts_vorhanden``       0              no          a true zero (``-``)
 ``nicht_sinnvoll``         no             no          not applicable (``x``)
@@ -26,10 +26,10 @@ code                       value kept     secret      meaning
 =========================  =============  ==========  ==================================
 
 *Secret* codes hide the value at every level but ``intern``; a code this module
-does not know is treated as secret (the safe side). A ``teilsumme_geheim`` is the
-sum of the parts that are published (each of them checked by the suppression), so
-it reveals nothing beyond them; it is shown everywhere with its note, never as if
-it were the full total.
+does not know is treated as secret (the safe side). A ``teilsumme_geheim`` (the sum
+of the parts that are not secret) is withheld outside ``intern`` like a secret cell:
+printed, it would read as the full total, and beside an official total it would
+reveal the secret part. Inside, it is shown with its note.
 """
 
 from __future__ import annotations
@@ -102,10 +102,10 @@ _ALL = (
     StatusCode(
         "teilsumme_geheim",
         True,
-        False,
-        "Teilsumme",
-        "partial sum",
-        "…",
+        True,
+        "geheim",
+        "confidential",
+        ".",
         "Teilsumme ohne geheime Teile",
         "partial sum without secret parts",
     ),
