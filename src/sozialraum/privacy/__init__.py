@@ -2,9 +2,12 @@
 
 * :func:`suppress` — primary and secondary suppression of small counts over
   Sozialraum → Gemeinde → Kreis; :func:`round_counts` — rounding to a base instead.
-* :func:`release_frame`, :class:`ReleasePolicy` — what ``oeffentlich``, ``kommunal``
-  and ``intern`` may show.
-* :func:`write_packages` — one folder per audience (GeoPackage, Excel, CSV).
+* :func:`release_frame`, :class:`ReleasePolicy`, :class:`LevelRule` — what
+  ``oeffentlich``, ``kommunal`` and ``intern`` may show, per frame and indicator.
+* :func:`make_release` → :class:`Release` — the privacy step: the only object
+  every output beyond ``intern`` (packages, profiles, report, web map) is made from.
+* :func:`write_release`, :func:`write_packages` — one folder per audience
+  (GeoPackage, Excel, CSV).
 * :func:`check_release` — scans written files for values beyond their level.
 
 See ``docs/privacy.md``.
@@ -14,6 +17,7 @@ from sozialraum.privacy.checker import CheckReport, check_release
 from sozialraum.privacy.levels import (
     DEFAULT_PUBLIC,
     RELEASE_LEVELS,
+    LevelRule,
     ReleasePolicy,
     frame_kind,
     release_frame,
@@ -25,7 +29,9 @@ from sozialraum.privacy.package import (
     package_name,
     write_csv,
     write_packages,
+    write_release,
 )
+from sozialraum.privacy.release import Release, derived_columns, index_inputs, make_release
 from sozialraum.privacy.suppression import (
     PRIMARY,
     SECONDARY,
@@ -49,13 +55,18 @@ __all__ = [
     "SECONDARY",
     "SECRET_CODES",
     "CheckReport",
+    "LevelRule",
+    "Release",
     "ReleaseData",
     "ReleasePolicy",
     "SuppressionResult",
     "check_release",
     "column_labels",
     "count_columns",
+    "derived_columns",
     "frame_kind",
+    "index_inputs",
+    "make_release",
     "package_frames",
     "package_name",
     "protect_groups",
@@ -69,4 +80,5 @@ __all__ = [
     "suppress_rates",
     "write_csv",
     "write_packages",
+    "write_release",
 ]
