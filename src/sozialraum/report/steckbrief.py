@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.status import is_secret, secret_mask, status_note
 from sozialraum.monitor.numbers import format_number
 from sozialraum.report import charts
-from sozialraum.report.data import SECRET_CODES, ReportData
+from sozialraum.report.data import ReportData
 from sozialraum.report.text import (
     cell_text,
     compare,
@@ -159,7 +160,7 @@ def _visible(values: pd.Series, status: pd.DataFrame | None, ind: str, level: st
     v = pd.to_numeric(values, errors="coerce").astype(float)
     if level != "intern" and status is not None and ind in status.columns:
         st = status[ind].reindex(v.index)
-        secret = st.isin(list(SECRET_CODES)).fillna(False).to_numpy(dtype=bool)
+        secret = secret_mask(st).to_numpy(dtype=bool)
         v = v.mask(secret)
     return v
 
@@ -186,12 +187,12 @@ def _change(cur, prev, unit: str, direction: str, decimals: int, lang: str) -> d
 
 def _cell(value, code, level: str, unit: str, decimals: int, lang: str) -> tuple[str, bool]:
     """(text, is_value) for a table cell."""
-    if code in SECRET_CODES and level != "intern":
-        return cell_text("geheim", lang), False
+    if is_secret(code) and level != "intern":
+        return cell_text(code, lang), False
     if _isnan(value):
         return cell_text(code, lang), False
     txt = format_value(value, unit, decimals, lang)
-    if code in ("nenner_klein", "unsicher", "teilsumme_geheim", "teilsumme_unvollstaendig"):
+    if code is not None and (status_note(code, lang) or is_secret(code)):
         txt += "*"
     return txt, True
 
@@ -234,7 +235,7 @@ def indicator_rows(
             if prev_status is not None and ind in prev_status.columns and key in prev_status.index:
                 pcode = prev_status.at[key, ind]
                 pcode = None if _isnan(pcode) else str(pcode)
-            if pcode in SECRET_CODES and data.level != "intern":
+            if is_secret(pcode) and data.level != "intern":
                 pv = np.nan
         ch = _change(value if has else np.nan, pv, unit, direction, dec, L)
         sd = _sd(data, ind, data.areas[ind]) if ind in data.areas.columns else float("nan")
@@ -253,7 +254,7 @@ def indicator_rows(
             dist,
             unit=unit,
             sd=sd,
-            status=("geheim" if (code in SECRET_CODES and data.level != "intern") else code),
+            status=("geheim" if (is_secret(code) and data.level != "intern") else code),
             decimals=dec,
             genus_code=genus,
             near=settings.get("nah", 0.25),
@@ -293,7 +294,7 @@ def _count(data: ReportData, frame, key, col: str, which: str = "areas") -> floa
     if frame is None or col not in frame.columns or key not in frame.index:
         return np.nan
     v = frame.at[key, col]
-    if data.level != "intern" and which and data.cell_status(key, col, which) in SECRET_CODES:
+    if data.level != "intern" and which and is_secret(data.cell_status(key, col, which)):
         return np.nan
     return np.nan if _isnan(v) else float(v)
 
@@ -395,9 +396,9 @@ def _text_rows(rows: list[dict], settings: Mapping, *, with_missing: bool) -> li
         return [r for r in rows if r["id"] in chosen]
     out = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
     if with_missing:
-        out += [
-            r for r in rows if r["status"] in SECRET_CODES or (r["status"] and not r["has_value"])
-        ][:2]
+        out += [r for r in rows if is_secret(r["status"]) or (r["status"] and not r["has_value"])][
+            :2
+        ]
     return out
 
 
@@ -486,7 +487,13 @@ def area_context(
         classes.append(
             {
                 "label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
-                "value": format_number(a.at[key, "idx_gesamt"], 2, L) if rated else nb,
+                "value": (
+                    format_number(a.at[key, "idx_gesamt"], 2 if data.level == "intern" else 1, L)
+                    if not _isnan(a.at[key, "idx_gesamt"])
+                    else "–"
+                )
+                if rated
+                else nb,
             }
         )
     images = {}
@@ -584,8 +591,8 @@ def gemeinde_context(
                 "typ": (f"Typ {cls('typ')}" if L == "de" else f"type {cls('typ')}")
                 if cls("typ") != nb
                 else nb,
-                "ew": format_number(members.at[k, data.population_col], 0, L)
-                if data.population_col in members.columns
+                "ew": format_number(_count(data, members, k, data.population_col), 0, L)
+                if not _isnan(_count(data, members, k, data.population_col))
                 else "–",
             }
         )
