@@ -16,7 +16,6 @@ import pandas as pd
 import pytest
 
 from sozialraum.errors import InputError
-
 from sozialraum.monitor.numbers import format_number
 from sozialraum.report import (
     area_context,
