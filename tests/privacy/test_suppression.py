@@ -320,6 +320,13 @@ def test_adversary_musterland_from_written_gpkg(ml_data, tmp_path, package):
         }
         iv = _adversary_intervals(data, pub, col)
         for cell, (lo, hi) in iv.items():
+            st = {"gemeinden": data.gemeinden_status, "kreis": data.kreis_status}.get(cell[0])
+            if (
+                st is not None
+                and col in st
+                and st[col].astype(str).get(cell[1]) == "teilsumme_geheim"
+            ):
+                continue  # a partial sum is withheld as secret, but it is the sum of published parts
             x = {"areas": data.areas, "gemeinden": data.gemeinden, "kreis": data.kreis}[cell[0]][
                 col
             ].copy()

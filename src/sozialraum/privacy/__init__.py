@@ -13,6 +13,7 @@
 See ``docs/privacy.md``.
 """
 
+from sozialraum.core.status import PRIMARY, SECONDARY, SECRET_CODES
 from sozialraum.privacy.checker import CheckReport, check_release
 from sozialraum.privacy.levels import (
     DEFAULT_PUBLIC,
@@ -20,6 +21,7 @@ from sozialraum.privacy.levels import (
     LevelRule,
     ReleasePolicy,
     frame_kind,
+    public_status,
     release_frame,
 )
 from sozialraum.privacy.package import (
@@ -33,13 +35,9 @@ from sozialraum.privacy.package import (
 )
 from sozialraum.privacy.release import Release, derived_columns, index_inputs, make_release
 from sozialraum.privacy.suppression import (
-    PRIMARY,
-    SECONDARY,
-    SECRET_CODES,
     SuppressionResult,
     count_columns,
     protect_groups,
-    public_status,
     rate_columns,
     round_counts,
     round_to_base,
