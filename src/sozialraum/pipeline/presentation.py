@@ -379,6 +379,7 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
             pkg / "steckbriefe",
             areas=None if public else release.own_areas(),
             municipalities=True,
+            combined=public,
             pdf=aus["pdf"],
             lang=L,
             progress=state.progress(f"Steckbriefe ({what})" if L == "de" else f"profiles ({what})"),
