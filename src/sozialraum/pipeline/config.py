@@ -428,6 +428,27 @@ def _check_rule(
     return out
 
 
+def _check_freigabe_int(key: str, value: int, loc: str, line, cfg_path: Path, lang: str) -> None:
+    """``index_nachkommastellen`` ≥ 0, ``mindest_indikatoren`` ≥ 1."""
+    low = 1 if key == "mindest_indikatoren" else 0
+    if value < low:
+        raise ConfigError(
+            t(
+                _MSG,
+                "range",
+                lang,
+                where=loc,
+                section="freigabe",
+                key=key,
+                value=value,
+                cond=f"≥ {low}",
+            ),
+            file=str(cfg_path),
+            row=line,
+            column=key,
+        )
+
+
 def _validate_section(
     name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0
 ) -> dict:
@@ -542,22 +563,8 @@ def _validate_section(
                 row=line,
                 column=key,
             )
-        if name == "freigabe" and value < (1 if key == "mindest_indikatoren" else 0):
-            raise ConfigError(
-                t(
-                    _MSG,
-                    "range",
-                    lang,
-                    where=loc,
-                    section=name,
-                    key=key,
-                    value=value,
-                    cond="≥ 1" if key == "mindest_indikatoren" else "≥ 0",
-                ),
-                file=str(cfg_path),
-                row=line,
-                column=key,
-            )
+        if name == "freigabe":
+            _check_freigabe_int(key, value, loc, line, cfg_path, lang)
         if key == "alpha" and not 0 < value < 1:
             raise ConfigError(
                 t(

@@ -100,35 +100,12 @@ def _indicator_specs(state, frame, *, level: str):
     return specs
 
 
-def write_webmap(
-    state,
-    path: Path,
-    *,
-    release=None,
-    frame=None,
-    status=None,
-    boundaries=None,
-    title: str | None = None,
-) -> Path:
-    """One offline web map: of a checked ``release`` or, internally, of ``frame``/``status``.
+def _spatial_layers(state, frame, de: bool) -> dict:
+    """LISA and Gi* layers of the map: the first of each as ``lisa``/``gi``, the rest in ``layers``."""
+    from sozialraum.webmap import gi_layer, lisa_layer
 
-    Any level but ``intern`` is drawn only from a :class:`~sozialraum.privacy.Release`.
-    """
-    from sozialraum.privacy import Release
-    from sozialraum.webmap import CategoryLayer, gi_layer, lisa_layer, make_map, save_map
-
-    if release is not None:
-        if not isinstance(release, Release):
-            raise TypeError("write_webmap: release must be a privacy.Release")
-        frame, status, level = release.frame("areas"), release.status("areas"), release.level
-    else:
-        level = "intern"
-
-    g = state.config["gebiete"]
-    specs = _indicator_specs(state, frame, level=level)
-    kwargs = {}
-    layers = []
-    de = state.lang == "de"
+    kwargs: dict = {}
+    layers: list = []
     for i, col in enumerate(state.lisa):
         cat, color = f"lisa_cat_{col}", f"lisa_color_{col}"
         if len(state.lisa) == 1:
@@ -159,7 +136,14 @@ def write_webmap(
                 kwargs["gi"] = lay
             else:
                 layers.append(lay)
-    # the MSS status and dynamic classes (public: classes only), colours from need (red) to none (blue)
+    kwargs["layers"] = layers
+    return kwargs
+
+
+def _class_layers(state, frame, de: bool) -> list:
+    """The MSS status and dynamic classes, colours from need (red) to none (blue)."""
+    from sozialraum.webmap import CategoryLayer
+
     status_colors = {
         "hoch": "#2c7bb6",
         "mittel": "#ffffbf",
@@ -174,13 +158,14 @@ def write_webmap(
         "nicht bewertet": "#bdbdbd",
     }
     src = state.config["projekt"]["quelle"] or state.config["projekt"]["name"]
+    out = []
     for col, colors, title_de, title_en in (
         ("status_klasse", status_colors, "Statusklasse (soziale Lage)", "status class"),
         ("dynamik_klasse", dyn_colors, "Dynamikklasse (Entwicklung)", "dynamic class"),
     ):
         if col in frame.columns and frame[col].notna().any():
             present = [c for c in colors if c in set(frame[col].dropna().astype(str))]
-            layers.insert(
+            out.insert(
                 0,
                 CategoryLayer(
                     col,
@@ -191,6 +176,38 @@ def write_webmap(
                     year=state.year,
                 ),
             )
+    return out
+
+
+def write_webmap(
+    state,
+    path: Path,
+    *,
+    release=None,
+    frame=None,
+    status=None,
+    boundaries=None,
+    title: str | None = None,
+) -> Path:
+    """One offline web map: of a checked ``release`` or, internally, of ``frame``/``status``.
+
+    Any level but ``intern`` is drawn only from a :class:`~sozialraum.privacy.Release`.
+    """
+    from sozialraum.privacy import Release
+    from sozialraum.webmap import make_map, save_map
+
+    if release is not None:
+        if not isinstance(release, Release):
+            raise TypeError("write_webmap: release must be a privacy.Release")
+        frame, status, level = release.frame("areas"), release.status("areas"), release.level
+    else:
+        level = "intern"
+
+    g = state.config["gebiete"]
+    specs = _indicator_specs(state, frame, level=level)
+    de = state.lang == "de"
+    kwargs = _spatial_layers(state, frame, de)
+    layers = _class_layers(state, frame, de) + kwargs.pop("layers")
     kwargs["category_layers"] = layers
     bounds = boundaries if boundaries is not None else state.gemeinden
     label = (

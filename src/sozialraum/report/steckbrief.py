@@ -421,6 +421,66 @@ def _footer(data: ReportData, settings: Mapping, L: str, n_units: int, units_key
     }
 
 
+def _area_classes(data: ReportData, key: str, rated: bool, L: str) -> list[dict]:
+    """Classes, type and (outside the public level) the overall index of one area."""
+    a = data.areas
+    classes = []
+    nb = "nicht bewertet" if L == "de" else "not rated"
+    for col, lab_de, lab_en in (
+        ("status_klasse", "Statusklasse", "Status class"),
+        ("dynamik_klasse", "Dynamikklasse", "Dynamic class"),
+        ("mss_gruppe", "Status / Dynamik", "Status / dynamic"),
+        ("idx_gesamt_klasse", "Gesamtindex (Klasse)", "Overall index (class)"),
+        ("typ_beschreibung", "Gebietstyp", "Area type"),
+    ):
+        if col in a.columns:
+            v = a.at[key, col]
+            classes.append(
+                {
+                    "label": lab_de if L == "de" else lab_en,
+                    "value": nb if (_isnan(v) or v == "" or not rated) else str(v),
+                }
+            )
+    if data.level != "oeffentlich" and "idx_gesamt" in a.columns:
+        v = a.at[key, "idx_gesamt"]
+        text = format_number(v, 2 if data.level == "intern" else 1, L) if not _isnan(v) else "–"
+        classes.append(
+            {
+                "label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
+                "value": text if rated else nb,
+            }
+        )
+    return classes
+
+
+def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: str) -> dict:
+    """Location map, dimension profile (not public) and population pyramid (where allowed)."""
+    a = data.areas
+    fmt = settings.get("bildformat", "png")
+    images = {
+        "karte": charts.to_data_uri(
+            charts.location_map(
+                a, key, gemeinde_col=data.gemeinde_col, gemeinden=data.gemeinden, lang=L
+            ),
+            fmt,
+        )
+    }
+    dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
+    if data.level != "oeffentlich" and dims and rated:
+        prof = {
+            lab: float(a.at[key, f"idx_{d}"])
+            if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
+            else np.nan
+            for d, lab in dims.items()
+        }
+        images["profil"] = charts.to_data_uri(charts.profile_chart(prof, lang=L), fmt)
+    if _pyramid_allowed(data, settings) and data.population is not None and data.year is not None:
+        fig = charts.pyramid(data.population, key, data.year, lang=L)
+        if fig is not None:
+            images["pyramide"] = charts.to_data_uri(fig, fmt)
+    return images
+
+
 def area_context(
     data: ReportData,
     key: str,
@@ -466,62 +526,8 @@ def area_context(
             )
             sentences.append(t(_MSG, "not_rated", L, why=why))
     sentences += [r["sentence"] for r in text_rows]
-    classes = []
-    nb = "nicht bewertet" if L == "de" else "not rated"
-    for col, lab_de, lab_en in (
-        ("status_klasse", "Statusklasse", "Status class"),
-        ("dynamik_klasse", "Dynamikklasse", "Dynamic class"),
-        ("mss_gruppe", "Status / Dynamik", "Status / dynamic"),
-        ("idx_gesamt_klasse", "Gesamtindex (Klasse)", "Overall index (class)"),
-        ("typ_beschreibung", "Gebietstyp", "Area type"),
-    ):
-        if col in a.columns:
-            v = a.at[key, col]
-            classes.append(
-                {
-                    "label": lab_de if L == "de" else lab_en,
-                    "value": nb if (_isnan(v) or v == "" or not rated) else str(v),
-                }
-            )
-    if data.level != "oeffentlich" and "idx_gesamt" in a.columns:
-        classes.append(
-            {
-                "label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
-                "value": (
-                    format_number(a.at[key, "idx_gesamt"], 2 if data.level == "intern" else 1, L)
-                    if not _isnan(a.at[key, "idx_gesamt"])
-                    else "–"
-                )
-                if rated
-                else nb,
-            }
-        )
-    images = {}
-    fmt = settings.get("bildformat", "png")
-    if charts_on:
-        images["karte"] = charts.to_data_uri(
-            charts.location_map(
-                a, key, gemeinde_col=data.gemeinde_col, gemeinden=data.gemeinden, lang=L
-            ),
-            fmt,
-        )
-        dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
-        if data.level != "oeffentlich" and dims and rated:
-            prof = {
-                lab: float(a.at[key, f"idx_{d}"])
-                if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
-                else np.nan
-                for d, lab in dims.items()
-            }
-            images["profil"] = charts.to_data_uri(charts.profile_chart(prof, lang=L), fmt)
-        if (
-            _pyramid_allowed(data, settings)
-            and data.population is not None
-            and data.year is not None
-        ):
-            fig = charts.pyramid(data.population, key, data.year, lang=L)
-            if fig is not None:
-                images["pyramide"] = charts.to_data_uri(fig, fmt)
+    classes = _area_classes(data, key, rated, L)
+    images = _area_images(data, key, rated, settings, L) if charts_on else {}
     n_units = (
         int(pd.to_numeric(a[data.population_col], errors="coerce").notna().sum())
         if data.population_col in a.columns
