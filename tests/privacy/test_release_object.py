@@ -212,3 +212,35 @@ def test_release_refuses_bad_input(data):
         make_release(data, "kommunal")
     with pytest.raises(InputError, match="07999999"):
         make_release(data, "kommunal", "07999999")
+
+
+def test_config_freigabe_section(musterland_config, tmp_path, ml_data):
+    """[freigabe] in monitor.toml: read into the policy; a misspelt key is named with a suggestion."""
+    from sozialraum.pipeline.config import load_config
+
+    data, _ = ml_data
+    path = musterland_config(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text + '\n[freigabe.oeffentlich]\nsozialraeume = ["alo_quote"]\ngemeinden = ["ew_ges"]\n',
+        encoding="utf-8",
+    )
+    cfg = load_config(path)
+    pol = ReleasePolicy.from_config(cfg["freigabe"], threshold=2)
+    assert pol.oeffentlich.sozialraeume == ("alo_quote",)
+    rel = make_release(data, "oeffentlich", policy=pol)
+    assert "alo_quote" in rel.frame("areas").columns
+    assert "alo" not in rel.frame("gemeinden").columns
+    path.write_text(text + '\n[freigabe.kommunal]\neigen = ["*"]\n', encoding="utf-8")
+    with pytest.raises(ConfigError, match="eigene") as e:
+        load_config(path)
+    assert "freigabe.kommunal" in str(e.value)
+    path.write_text(text + "\n[freigabe]\nmindest_indikatoren = 0\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="mindest_indikatoren"):
+        load_config(path)
+    path.write_text(
+        text + '\n[freigabe.oeffentlich]\ngemeinden = ["kinderarmt"]\n', encoding="utf-8"
+    )
+    pol = ReleasePolicy.from_config(load_config(path)["freigabe"])
+    with pytest.raises(ConfigError, match="kinderarmut"):
+        make_release(data, "oeffentlich", policy=pol)

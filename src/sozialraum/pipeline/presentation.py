@@ -482,7 +482,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
 
     aus = state.config["ausgaben"]
     L = state.lang
-    policy = release_policy(state)
+    policy = release_policy(state).validate(state.catalogue, lang=L)  # before anything is written
     inputs = report_inputs(state) if (aus["steckbriefe"] or aus["sozialbericht"]) else None
     files = _intern_outputs(state, folder, sr, sr_status, inputs)
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
