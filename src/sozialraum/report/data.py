@@ -79,8 +79,8 @@ class ReportData:
         ``idx_<dimension>``, ``idx_gesamt``, ``status_klasse``, ``dynamik_klasse``,
         ``mss_gruppe``, ``typ``, ``typ_beschreibung``, ``bewertet``, ``grund``, and,
         if present, LISA/Gi* columns (``lisa_cat``, ``lisa_color`` or prefixed
-        ``<col>_lisa_cat``; ``gi_cat`` …). For public output the pipeline passes an
-        already filtered frame (suppressed cells NaN).
+        ``<col>_lisa_cat``; ``gi_cat`` …). Outside ``intern`` it is replaced by the
+        areas frame of ``release``.
     catalogue
         :class:`sozialraum.io.Catalogue` (labels, units, direction, dimension).
     status
