@@ -244,3 +244,19 @@ def test_config_freigabe_section(musterland_config, tmp_path, ml_data):
     pol = ReleasePolicy.from_config(load_config(path)["freigabe"])
     with pytest.raises(ConfigError, match="kinderarmut"):
         make_release(data, "oeffentlich", policy=pol)
+
+
+def test_published_status_says_geheim_for_every_withheld_secret_cell(data, public):
+    """Published status shows 'geheim', never which kind (small count, partial sum …)."""
+    for kind in ("areas", "gemeinden", "kreis"):
+        st = public.status(kind)
+        codes = set(st.stack().dropna().astype(str))
+        assert not codes & {"geheim_primaer", "geheim_sekundaer", "teilsumme_geheim"}, kind
+    # the district's partial sums (an area is secret at source) are withheld as 'geheim'
+    ks = data.kreis_status.astype("string")
+    partial = [c for c in ks.columns if (ks[c] == "teilsumme_geheim").any()]
+    assert partial
+    k = public.frame("kreis")
+    for c in partial:
+        if c in k.columns:
+            assert k[c].isna().all() and (public.status("kreis")[c] == "geheim").all()

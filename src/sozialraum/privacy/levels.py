@@ -262,11 +262,14 @@ class ReleasePolicy:
 
 
 def public_status(status: pd.DataFrame) -> pd.DataFrame:
-    """Status for publication: ``geheim_primaer``/``geheim_sekundaer`` → ``geheim``.
+    """Status for publication: ``geheim_primaer``/``geheim_sekundaer``/``teilsumme_geheim`` → ``geheim``.
 
-    The difference would tell a reader which cells are small.
+    The difference would tell a reader which cells are small; a partial sum with a
+    secret part is withheld outside ``intern`` like any secret cell.
     """
-    return status.astype("string").replace({PRIMARY: "geheim", SECONDARY: "geheim"})
+    return status.astype("string").replace(
+        {PRIMARY: "geheim", SECONDARY: "geheim", "teilsumme_geheim": "geheim"}
+    )
 
 
 def frame_kind(frame: pd.DataFrame, *, ags: str | None = None, area_ags_col: str = "ags") -> str:
