@@ -10,6 +10,7 @@ import pytest
 
 from sozialraum.errors import InputError
 from sozialraum.privacy import (
+    LevelRule,
     ReleasePolicy,
     check_release,
     column_labels,
@@ -359,7 +360,11 @@ def test_checker_key_column_not_confused_with_ags(ml_data, tmp_path):
     found = f[(f["column"] == "alo") & (f["reason"] == "interner Wert")]
     assert len(found) == int((data.areas["alo"] >= 1).sum())
     assert set(found["area"]) <= set(data.areas.index)
-    # the Gemeinde and Kreis totals follow by addition (10 municipalities + district)
+    # the Gemeinde and Kreis totals are public by default (suppressed): not a finding
+    assert len(f[(f["column"] == "alo") & (f["reason"] == "rückrechenbar")]) == 0
+    # with a policy that releases no totals they follow by addition (10 municipalities + district)
+    closed = ReleasePolicy(oeffentlich=LevelRule(kreis=(), gemeinden=()))
+    f = check_release(tmp_path / "t.csv", data, level="oeffentlich", policy=closed).findings
     assert len(f[(f["column"] == "alo") & (f["reason"] == "rückrechenbar")]) == 11
 
 

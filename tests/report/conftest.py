@@ -107,6 +107,33 @@ def make_report_data(m, *, level="intern", **kw):
     return ReportData(**args)
 
 
+def make_inputs(m, **kw):
+    """The same material as :func:`make_report_data`, as explicit :class:`ReportInputs`."""
+    import dataclasses
+
+    from sozialraum.report import ReportInputs
+
+    d = make_report_data(m, **kw)
+    fields = {f.name for f in dataclasses.fields(ReportInputs)}
+    return ReportInputs(**{f: getattr(d, f) for f in fields})
+
+
+def make_release_data(inputs, status=None):
+    """ReleaseData of the internal results in ``inputs`` (optionally another area status)."""
+    from sozialraum.privacy import ReleaseData
+
+    return ReleaseData(
+        inputs.areas,
+        inputs.status if status is None else status,
+        inputs.gemeinden,
+        inputs.gemeinden_status,
+        inputs.kreis,
+        inputs.kreis_status,
+        inputs.catalogue,
+        name="musterland",
+    )
+
+
 #: LISA parameters as ``LisaResult.params`` holds them (the report only formats this dict;
 #: computing a real LISA here would cost ~14 s of numba compilation per test session).
 LISA_PARAMS = {
@@ -147,6 +174,32 @@ def have_pdf_tools():
         find_chromium()
     except ChromiumError as e:
         pytest.skip(str(e))
+
+
+@pytest.fixture(scope="session")
+def inputs(musterland_results):
+    """Report inputs of Musterland (intern material) with last year's status classes."""
+    import dataclasses
+
+    from sozialraum.monitor import run_monitor
+
+    m = musterland_results
+    py = m["previous_year"]
+    prev = run_monitor(
+        {py: m["counts"][py]},
+        m["catalogue"],
+        status={py: m["status"][py]},
+        min_denominator=300,
+        seed=1,
+    )
+    classes = prev.frame[["status_klasse"]]
+    return dataclasses.replace(make_inputs(m), previous_classes=classes)
+
+
+@pytest.fixture(scope="session")
+def make_rdata():
+    """The factory :func:`make_release_data` (``make_rdata(inputs, status=None)``)."""
+    return make_release_data
 
 
 @pytest.fixture(scope="session")

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sozialraum.errors import InputError
 from sozialraum.monitor.numbers import format_number
 from sozialraum.report import (
     area_context,
@@ -127,23 +128,24 @@ def test_template_override(data, tmp_path):
     assert "Testhausen" not in plain and "<td>Wahlbeteiligung</td>" in plain
 
 
-def test_public_level_shows_no_suppressed_value(data, tmp_path):
-    rates = data.areas
-    sgb, kin, ew = (
-        rates.at[KEY, "sgb2_quote"],
-        rates.at[KEY, "kinderarmut"],
-        rates.at[KEY, "alo_quote"],
-    )
-    a = data.areas.copy()
-    st = data.status.copy()
-    # as the privacy filter would: value removed and marked ...
-    a.loc[KEY, "sgb2_quote"] = np.nan
-    st.loc[KEY, "sgb2_quote"] = "geheim_primaer"
-    # ... and a cell marked secret whose number was (wrongly) left in place
-    st.loc[KEY, "kinderarmut"] = "geheim_sekundaer"
-    st.loc[KEY, "ew_ges"] = "geheim"  # even the population (number left in place)
-    pop = data.areas.at[KEY, "ew_ges"]
-    pub = dataclasses.replace(data, areas=a, status=st, level="oeffentlich")
+def test_public_level_shows_no_suppressed_value(inputs, make_rdata, tmp_path):
+    """A public profile (through a Release) never prints a secret value, index or z-profile."""
+    from sozialraum.privacy import LevelRule, ReleasePolicy, make_release
+    from sozialraum.report import report_data_from_release
+
+    a = inputs.areas
+    sgb, kin = a.at[KEY, "sgb2_quote"], a.at[KEY, "kinderarmut"]
+    st = inputs.status.copy()
+    st.loc[KEY, "sgb2_quote"] = "geheim"  # secret at source
+    st.loc[KEY, "kinderarmut"] = "geheim_sekundaer"  # number left in place by mistake
+    st.loc[KEY, "ew_ges"] = "geheim"  # even the population
+    pop = a.at[KEY, "ew_ges"]
+    shown = ("sgb2_quote", "kinderarmut", "alo_quote", "ew_ges")
+    pol = ReleasePolicy(oeffentlich=LevelRule(sozialraeume=shown))
+    rel = make_release(make_rdata(inputs, st), "oeffentlich", policy=pol)
+    alo = rel.frame("areas").at[KEY, "alo_quote"]
+    assert not np.isnan(alo)
+    pub = report_data_from_release(rel, inputs)
     html = write_steckbriefe(
         pub, tmp_path, areas=[KEY], municipalities=False, pdf=False, combined=False
     )[0].read_text(encoding="utf-8")
@@ -160,9 +162,10 @@ def test_public_level_shows_no_suppressed_value(data, tmp_path):
     assert "Gesamtindex (z-Wert)" not in html and 'alt="Dimensionsprofil"' not in html
     assert 'alt="Bevölkerungspyramide"' not in html and 'alt="Lagekarte"' in html
     assert "Statusklasse" in html
-    assert (
-        _row(html, "Arbeitslosenanteil")[0] == format_number(ew, 1) + " %"
-    )  # ordinary values stay
+    assert _row(html, "Arbeitslosenanteil")[0] == format_number(alo, 1) + " %"  # released value
+    # rank among the areas whose value the public may see
+    vis = rel.frame("areas")["alo_quote"].dropna()
+    assert _row(html, "Arbeitslosenanteil")[2].endswith(f"/ {len(vis)}")
 
 
 def test_not_rated_area_and_gemeinde(data, musterland_results):
@@ -210,6 +213,8 @@ def test_from_state(musterland_results):
         params={"alpha": 0.05},
     )
     state = SimpleNamespace(
+        lang="de",
+        access={},
         year=2024,
         previous_year=2023,
         rates=m["rates"],
@@ -225,11 +230,11 @@ def test_from_state(musterland_results):
         config={"projekt": {"name": "Landkreis Musterland", "quelle": "Q"}},
         demography={},
     )
-    d = report_data_from_state(state, level="kommunal")
+    with pytest.raises(InputError, match="Release"):
+        report_data_from_state(state, level="kommunal")
+    d = report_data_from_state(state)
     assert (
-        d.level == "kommunal"
-        and d.title == "Sozialbericht Landkreis Musterland"
-        and d.source == "Q"
+        d.level == "intern" and d.title == "Sozialbericht Landkreis Musterland" and d.source == "Q"
     )
     assert d.name(KEY) == "Altstadt" and d.gemeinde_name("07999001") == "Musterstadt"
     pd.testing.assert_series_equal(

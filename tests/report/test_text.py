@@ -156,7 +156,11 @@ def test_number_format_and_cells():
     assert format_value(-0.04, "%", 1) == "0,0 %"
     assert format_value(NAN, "%") == "–"
     assert cell_text("geheim") == "geheim"
-    assert cell_text("geheim_sekundaer", "en") == "secret"
+    assert cell_text("geheim_sekundaer", "en") == "confidential"  # core.status text
+    assert cell_text("teilsumme_geheim") == "geheim"
+    assert cell_text("nicht_sicher") == "nicht veröffentlicht"
+    assert cell_text("unbekannter_code") == "nicht veröffentlicht"  # unknown codes are secret
+    assert cell_text("nenner_klein") == "zu wenige Fälle"
     assert cell_text(None) == "–"
     assert cell_text("nicht_sinnvoll") == "x"
 

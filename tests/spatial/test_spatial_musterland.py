@@ -42,7 +42,9 @@ def test_exclave_never_significant(areas):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SozialraumWarning)
         lisa = local_moran(data, "v", seed=1)
-        gi = getis_ord(data.assign(v=data["v"] - data["v"].min() + 1.0), "v")  # Gi* needs values >= 0
+        gi = getis_ord(
+            data.assign(v=data["v"] - data["v"].min() + 1.0), "v"
+        )  # Gi* needs values >= 0
     assert lisa.frame.loc[EXKLAVE, "lisa_cat"] == "ohne Nachbarn"
     assert not lisa.frame.loc[EXKLAVE, "lisa_sig"]
     assert gi.frame.loc[EXKLAVE, "gi_cat"] == "ohne Nachbarn"

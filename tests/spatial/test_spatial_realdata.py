@@ -67,7 +67,9 @@ def test_lisa_and_gi_on_berlin(berlin):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         r = local_moran(data, "v", seed=2)
-        g = getis_ord(data.assign(v=data["v"] - data["v"].min() + 1.0), "v")  # Gi* needs values >= 0
+        g = getis_ord(
+            data.assign(v=data["v"] - data["v"].min() + 1.0), "v"
+        )  # Gi* needs values >= 0
     f = r.frame
     assert (f["lisa_code"].iloc[:3] == "nan").all()
     assert not f.loc[f["lisa_code"].isin(["island", "nan"]), "lisa_sig"].any()

@@ -25,6 +25,19 @@ LEVEL_NAMES = {
     ],
 }
 
+_MSG = {
+    "need_ags": {
+        "de": "Für die Stufen „öffentlich“ und „kommunal“ braucht es den Gemeindeschlüssel: "
+        "die Werte werden erst über Sozialraum → Gemeinde → Kreis geheim gehalten.",
+        "en": "the levels 'public' and 'municipal' need the municipality key field: values are "
+        "protected over area → municipality → district first.",
+    },
+    "need_gemeinde": {
+        "de": "Für die Stufe „kommunal“ bitte die Gemeinde (AGS) angeben, für die die Steckbriefe sind.",
+        "en": "for the level 'municipal' give the municipality (AGS) the profiles are for.",
+    },
+}
+
 
 class SteckbriefAlgorithm(SozialraumAlgorithm):
     ALG_ID = "steckbriefe"
@@ -37,7 +50,9 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
             "am besten das Ergebnis von „Raten und Index berechnen“ (Zählwerte, Raten, Indizes; Status aus "
             "den Feldern <Feld>_status). Mit dem Gemeindeschlüssel werden Gemeinde- und Kreiswerte "
             "aufsummiert. Bei der Stufe „öffentlich“ erscheinen geheime Werte als „geheim“ und Indizes nur "
-            "als Klassen.",
+            "als Klassen. Außer bei „intern“ entstehen die Steckbriefe aus dem geprüften Release der "
+            "Stufe (Geheimhaltung über Sozialraum → Gemeinde → Kreis, Freigaberegeln), wie im "
+            "Jahreslauf; dafür ist der Gemeindeschlüssel nötig.",
             "en": "Writes one profile per area (HTML, optionally PDF via Chromium) with key figures, the "
             "comparison with the district, index/status classes and explanatory sentences. Best input: the "
             "result of 'Compute rates and index'. With the municipality key, municipal and district totals "
@@ -54,6 +69,10 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
         "TITLE": {"de": "Titel", "en": "Title"},
         "YEAR": {"de": "Berichtsjahr (optional)", "en": "Report year (optional)"},
         "LEVEL": {"de": "Freigabestufe", "en": "Release level"},
+        "GEMEINDE": {
+            "de": "Gemeinde (AGS) der kommunalen Steckbriefe",
+            "en": "Municipality (AGS) of municipal profiles",
+        },
         "PDF": {"de": "Auch PDF (braucht Chromium)", "en": "Also PDF (needs Chromium)"},
         "COMBINED": {"de": "Zusätzlich alle in einem Dokument", "en": "Also all in one document"},
         "OUTPUT": {"de": "Ordner der Steckbriefe", "en": "Output folder"},
@@ -70,6 +89,7 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
         self.add_string("TITLE", "Steckbrief")
         self.add_number("YEAR", None, integer=True, optional=True)
         self.add_enum("LEVEL", LEVEL_NAMES[self.lang], 0)
+        self.add_string("GEMEINDE", None)
         self.add_bool("PDF", False)
         self.add_bool("COMBINED", True)
         self.addParameter(QgsProcessingParameterFolderDestination("OUTPUT", self.t("OUTPUT")))
@@ -77,9 +97,10 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
         self.addOutput(QgsProcessingOutputString("FILES", self.t("FILES")))
 
     def compute(self, parameters, context, feedback):
+        from sozialraum._i18n import t
+        from sozialraum.errors import InputError
         from sozialraum.io import read_catalogue
-        from sozialraum.join import rollup_hierarchy
-        from sozialraum.report import ReportData, write_steckbriefe
+        from sozialraum.report import write_steckbriefe
 
         self.step(feedback, 0, 3)
         areas = self.read_areas(parameters, context, feedback, name_field="NAME")
@@ -88,8 +109,46 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
         )
         values, status = split_status(areas)
         ags = self.field(parameters, "AGS", context)
+        level = LEVELS[self.parameterAsEnum(parameters, "LEVEL", context)]
+        if level != "intern" and not ags:
+            raise InputError(t(_MSG, "need_ags", self.lang))
+        gemeinde = (self.parameterAsString(parameters, "GEMEINDE", context) or "").strip() or None
+        if level == "kommunal" and gemeinde is None:
+            raise InputError(t(_MSG, "need_gemeinde", self.lang))
+        data = self._report_data(parameters, context, values, status, catalogue, level, gemeinde)
+        folder = self.parameterAsString(parameters, "OUTPUT", context)
+        self.step(feedback, 1, 3, "Steckbriefe")
+        own = None
+        if level == "kommunal":
+            own = [str(k) for k in data.areas.index[data.areas[ags].astype(str) == gemeinde]]
+        files = write_steckbriefe(
+            data,
+            folder,
+            areas=own,
+            municipalities=bool(ags)
+            and self.parameterAsBool(parameters, "MUNICIPALITIES", context),
+            pdf=self.parameterAsBool(parameters, "PDF", context),
+            combined=self.parameterAsBool(parameters, "COMBINED", context),
+            lang=self.lang,
+        )
+        self.step(feedback, 2, 3)
+        feedback.pushInfo(
+            f"{len(files)} Dateien → {folder}"
+            if self.lang == "de"
+            else f"{len(files)} files → {folder}"
+        )
+        return {"OUTPUT": folder, "N_FILES": len(files), "FILES": "\n".join(str(f) for f in files)}
+
+    def _report_data(self, parameters, context, values, status, catalogue, level, gemeinde):
+        """Report data of the level: internal directly, otherwise from the checked release."""
+        from sozialraum.join import rollup_hierarchy
+        from sozialraum.privacy import ReleaseData, make_release
+        from sozialraum.report import ReportInputs, report_data, report_data_from_release
+
+        ags = self.field(parameters, "AGS", context)
         gname = self.field(parameters, "GEMEINDE_NAME", context) or "gemeinde"
         kw = {}
+        lv = None
         if ags:
             counts = [v for v in catalogue.variables.index if v in values.columns]
             lv = rollup_hierarchy(
@@ -111,31 +170,17 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
                 gemeinde_col=ags,
                 gemeinde_name_col=gname,
             )
-        data = ReportData(
+        inputs = ReportInputs(
             areas=values,
             catalogue=catalogue,
             status=status,
             title=self.parameterAsString(parameters, "TITLE", context) or "Steckbrief",
             year=self.opt_number(parameters, "YEAR", context, integer=True),
-            level=LEVELS[self.parameterAsEnum(parameters, "LEVEL", context)],
-            name_col=self.field(parameters, "NAME", context),
             **kw,
         )
-        folder = self.parameterAsString(parameters, "OUTPUT", context)
-        self.step(feedback, 1, 3, "Steckbriefe")
-        files = write_steckbriefe(
-            data,
-            folder,
-            municipalities=bool(ags)
-            and self.parameterAsBool(parameters, "MUNICIPALITIES", context),
-            pdf=self.parameterAsBool(parameters, "PDF", context),
-            combined=self.parameterAsBool(parameters, "COMBINED", context),
-            lang=self.lang,
-        )
-        self.step(feedback, 2, 3)
-        feedback.pushInfo(
-            f"{len(files)} Dateien → {folder}"
-            if self.lang == "de"
-            else f"{len(files)} files → {folder}"
-        )
-        return {"OUTPUT": folder, "N_FILES": len(files), "FILES": "\n".join(str(f) for f in files)}
+        name_col = self.field(parameters, "NAME", context)
+        if level == "intern":
+            return report_data(inputs, name_col=name_col)
+        data = ReleaseData.from_rollup(values, status, lv, catalogue, area_ags_col=ags)
+        release = make_release(data, level, gemeinde, lang=self.lang)
+        return report_data_from_release(release, inputs, name_col=name_col)

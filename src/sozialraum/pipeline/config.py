@@ -197,7 +197,29 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "freigabe": ("strs", ["oeffentlich", "kommunal", "intern"], "Freigabestufen der Pakete"),
         "mindestfallzahl": ("int", 3, "Fallzahlen unter diesem Wert werden nicht veröffentlicht"),
     },
+    "freigabe": {
+        "oeffentlich": (
+            "freigaberegel",
+            {"kreis": ["*"], "gemeinden": ["*"], "sozialraeume": []},
+            "Werte, die die Öffentlichkeit je Ebene sieht (Katalog-Kennungen, '*' = alle; "
+            "Klassen und Indizes immer)",
+        ),
+        "kommunal": (
+            "freigaberegel",
+            {"kreis": ["*"], "gemeinden": ["*"], "sozialraeume": [], "eigene": ["*"]},
+            "Werte, die eine Gemeinde sieht (eigene = ihre Sozialräume, sozialraeume = fremde)",
+        ),
+        "index_nachkommastellen": ("int", 1, "Nachkommastellen der Indizes außerhalb von intern"),
+        "mindest_indikatoren": (
+            "int",
+            2,
+            "Dimensionsindex außerhalb von intern nur ab so vielen Indikatoren",
+        ),
+    },
 }
+
+#: Keys of a release rule (``[freigabe.oeffentlich]``, ``[freigabe.kommunal]``).
+RULE_KEYS = ("kreis", "gemeinden", "sozialraeume", "eigene")
 LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
 OPTIONAL_SECTIONS = {
     "einrichtungen",
@@ -208,6 +230,7 @@ OPTIONAL_SECTIONS = {
     "monitor",
     "raeumlich",
     "ausgaben",
+    "freigabe",
 }
 
 
@@ -348,6 +371,84 @@ def _check_value(kind: Any, value: Any) -> Any:
     raise AssertionError(kind)
 
 
+def _check_rule(
+    value: Any, section: str, key: str, cfg_path: Path, text: str, index: int, lang: str
+) -> dict:
+    """A release rule ``[freigabe.<level>]``: known keys, each a list of ids or patterns."""
+    line = _line_of(text, f"{section}.{key}", None, index) or _line_of(text, section, key, index)
+    where = f"{cfg_path.name}:{line}"
+    sub = f"{section}.{key}"
+    if not isinstance(value, Mapping):
+        raise ConfigError(
+            t(
+                _MSG,
+                "type",
+                lang,
+                where=where,
+                section=section,
+                key=key,
+                value=value,
+                expected="Tabelle" if lang == "de" else "table",
+            ),
+            file=str(cfg_path),
+            row=line,
+            column=key,
+        )
+    allowed = RULE_KEYS if key == "kommunal" else RULE_KEYS[:3]
+    out = {}
+    for k, v in value.items():
+        if k not in allowed:
+            sugg = difflib.get_close_matches(k, list(allowed), n=1)
+            hint = t(_MSG, "hint", lang, s=sugg[0]) if sugg else ""
+            raise ConfigError(
+                t(_MSG, "unknown_key", lang, where=where, key=k, section=sub, hint=hint),
+                file=str(cfg_path),
+                row=line,
+                column=f"{sub}.{k}",
+            )
+        if isinstance(v, str):
+            v = [v]
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise ConfigError(
+                t(
+                    _MSG,
+                    "type",
+                    lang,
+                    where=where,
+                    section=sub,
+                    key=k,
+                    value=v,
+                    expected=_fmt_type("strs", lang),
+                ),
+                file=str(cfg_path),
+                row=line,
+                column=f"{sub}.{k}",
+            )
+        out[k] = list(v)
+    return out
+
+
+def _check_freigabe_int(key: str, value: int, loc: str, line, cfg_path: Path, lang: str) -> None:
+    """``index_nachkommastellen`` ≥ 0, ``mindest_indikatoren`` ≥ 1."""
+    low = 1 if key == "mindest_indikatoren" else 0
+    if value < low:
+        raise ConfigError(
+            t(
+                _MSG,
+                "range",
+                lang,
+                where=loc,
+                section="freigabe",
+                key=key,
+                value=value,
+                cond=f"≥ {low}",
+            ),
+            file=str(cfg_path),
+            row=line,
+            column=key,
+        )
+
+
 def _validate_section(
     name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0
 ) -> dict:
@@ -394,6 +495,9 @@ def _validate_section(
             out[key] = list(default) if isinstance(default, list) else default
             continue
         value = raw[key]
+        if kind == "freigaberegel":
+            out[key] = _check_rule(value, name, key, cfg_path, text, index, lang)
+            continue
         try:
             value = _check_value(kind, value)
         except LookupError:
@@ -459,6 +563,8 @@ def _validate_section(
                 row=line,
                 column=key,
             )
+        if name == "freigabe":
+            _check_freigabe_int(key, value, loc, line, cfg_path, lang)
         if key == "alpha" and not 0 < value < 1:
             raise ConfigError(
                 t(
@@ -639,4 +745,6 @@ def _toml_value(v: Any) -> str:
         return f'"{v}"'
     if isinstance(v, list):
         return "[" + ", ".join(_toml_value(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
     return str(v)

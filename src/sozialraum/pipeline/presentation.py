@@ -8,14 +8,16 @@ this module turns it into what planners hand out, one folder per release level:
 * ``kommunal-<AGS>/`` — one per municipality: its own areas' values plus
   district-wide aggregates.
 
-What may appear in which package is decided by :mod:`sozialraum.privacy`; this
-module only asks it and writes maps and reports from the frames it returns, then
-runs the privacy checker on every package.
+What may appear in which package is decided by :mod:`sozialraum.privacy`: for
+every package this module asks it for one checked
+:class:`~sozialraum.privacy.Release` and writes the tables, the web map, the
+profiles and the report of that package from it alone (a municipality's profiles
+are built from its own release, not copied from the internal ones); then it runs
+the privacy checker on every package.
 """
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pandas as pd
@@ -53,7 +55,7 @@ def _indicator_specs(state, frame, *, level: str):
                     source=src,
                     scheme=scheme,
                     k=k,
-                    decimals=2,
+                    decimals=2 if level == "intern" else 1,
                 )
             )
     if level != "oeffentlich":
@@ -98,24 +100,12 @@ def _indicator_specs(state, frame, *, level: str):
     return specs
 
 
-def write_webmap(
-    state,
-    frame,
-    status,
-    path: Path,
-    *,
-    level: str = "intern",
-    boundaries=None,
-    title: str | None = None,
-) -> Path:
-    """One offline web map of ``frame`` (an area result, already filtered for ``level``)."""
-    from sozialraum.webmap import CategoryLayer, gi_layer, lisa_layer, make_map, save_map
+def _spatial_layers(state, frame, de: bool) -> dict:
+    """LISA and Gi* layers of the map: the first of each as ``lisa``/``gi``, the rest in ``layers``."""
+    from sozialraum.webmap import gi_layer, lisa_layer
 
-    g = state.config["gebiete"]
-    specs = _indicator_specs(state, frame, level=level)
-    kwargs = {}
-    layers = []
-    de = state.lang == "de"
+    kwargs: dict = {}
+    layers: list = []
     for i, col in enumerate(state.lisa):
         cat, color = f"lisa_cat_{col}", f"lisa_color_{col}"
         if len(state.lisa) == 1:
@@ -146,7 +136,14 @@ def write_webmap(
                 kwargs["gi"] = lay
             else:
                 layers.append(lay)
-    # the MSS status and dynamic classes (public: classes only), colours from need (red) to none (blue)
+    kwargs["layers"] = layers
+    return kwargs
+
+
+def _class_layers(state, frame, de: bool) -> list:
+    """The MSS status and dynamic classes, colours from need (red) to none (blue)."""
+    from sozialraum.webmap import CategoryLayer
+
     status_colors = {
         "hoch": "#2c7bb6",
         "mittel": "#ffffbf",
@@ -161,13 +158,14 @@ def write_webmap(
         "nicht bewertet": "#bdbdbd",
     }
     src = state.config["projekt"]["quelle"] or state.config["projekt"]["name"]
+    out = []
     for col, colors, title_de, title_en in (
         ("status_klasse", status_colors, "Statusklasse (soziale Lage)", "status class"),
         ("dynamik_klasse", dyn_colors, "Dynamikklasse (Entwicklung)", "dynamic class"),
     ):
         if col in frame.columns and frame[col].notna().any():
             present = [c for c in colors if c in set(frame[col].dropna().astype(str))]
-            layers.insert(
+            out.insert(
                 0,
                 CategoryLayer(
                     col,
@@ -178,6 +176,38 @@ def write_webmap(
                     year=state.year,
                 ),
             )
+    return out
+
+
+def write_webmap(
+    state,
+    path: Path,
+    *,
+    release=None,
+    frame=None,
+    status=None,
+    boundaries=None,
+    title: str | None = None,
+) -> Path:
+    """One offline web map: of a checked ``release`` or, internally, of ``frame``/``status``.
+
+    Any level but ``intern`` is drawn only from a :class:`~sozialraum.privacy.Release`.
+    """
+    from sozialraum.privacy import Release
+    from sozialraum.webmap import make_map, save_map
+
+    if release is not None:
+        if not isinstance(release, Release):
+            raise TypeError("write_webmap: release must be a privacy.Release")
+        frame, status, level = release.frame("areas"), release.status("areas"), release.level
+    else:
+        level = "intern"
+
+    g = state.config["gebiete"]
+    specs = _indicator_specs(state, frame, level=level)
+    de = state.lang == "de"
+    kwargs = _spatial_layers(state, frame, de)
+    layers = _class_layers(state, frame, de) + kwargs.pop("layers")
     kwargs["category_layers"] = layers
     bounds = boundaries if boundaries is not None else state.gemeinden
     label = (
@@ -255,30 +285,66 @@ def _title(state, col: str) -> str:
     return col
 
 
-def write_presentation(state, folder: Path, sr, sr_status) -> Files:
-    """Write maps, profiles, the report and the release packages (as configured).
+def report_inputs(state):
+    """The explicit input of every report of this run (:class:`~sozialraum.report.ReportInputs`).
 
-    Internal outputs go to ``intern/``. For ``oeffentlich`` and ``kommunal`` the
-    privacy module writes the tables (suppressed, restricted); maps (and profiles)
-    are drawn from exactly the frames of each package; then every package is
-    checked, and a package that shows more than its level stops the run.
+    Adds the previous year's status classes (classes are public at every level).
     """
-    from sozialraum.errors import SozialraumError
-    from sozialraum.privacy import (
-        ReleaseData,
-        ReleasePolicy,
-        check_release,
-        package_frames,
-        package_name,
-        write_packages,
+    import dataclasses
+
+    from sozialraum.report import ReportInputs
+
+    inputs = ReportInputs.from_state(state)
+    return dataclasses.replace(inputs, previous_classes=_previous_classes(state))
+
+
+def _previous_classes(state) -> pd.DataFrame | None:
+    """Status classes of the previous year: the monitor run on the years up to it."""
+    import warnings
+
+    from sozialraum.errors import SozialraumWarning
+    from sozialraum.monitor import run_monitor
+
+    prev = state.previous_year
+    if prev is None or state.monitor is None:
+        return None
+    years = [y for y in sorted(state.counts) if y <= prev][-2:]
+    m = state.config["monitor"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SozialraumWarning)  # reported for the report year
+        res = run_monitor(
+            {y: state.counts[y] for y in years},
+            state.catalogue,
+            status={y: state.status[y] for y in years},
+            min_denominator=m["min_nenner"],
+            standardization={"z": "z", "minmax": "minmax", "rang": "rank"}[m["standardisierung"]],
+            scheme=m["klassen_schema"],
+            k=m["klassen_anzahl"],
+            n_types=m["typen_anzahl"],
+            seed=state.config.seed,
+            lang=state.lang,
+        )
+    cols = [c for c in ("status_klasse", "dynamik_klasse") if c in res.frame.columns]
+    return res.frame[cols] if cols else None
+
+
+def release_policy(state):
+    """The run's :class:`~sozialraum.privacy.ReleasePolicy` (``[freigabe]`` and the threshold)."""
+    from sozialraum.privacy import ReleasePolicy
+
+    aus = state.config["ausgaben"]
+    return ReleasePolicy.from_config(
+        state.config.get("freigabe"), threshold=aus["mindestfallzahl"] - 1
     )
 
-    files: Files = []
+
+def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
+    """The internal web map, profiles and report (all values)."""
     aus = state.config["ausgaben"]
-    g = state.config["gebiete"]
     L = state.lang
+    files: Files = []
     if aus["webkarte"]:
-        p = write_webmap(state, sr, sr_status, folder / "intern" / "webkarte.html", level="intern")
+        p = write_webmap(state, folder / "intern" / "webkarte.html", frame=sr, status=sr_status)
         files.append(
             (
                 p,
@@ -286,138 +352,102 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 "interactive map with all values (offline, one file)",
             )
         )
-
-    intern_docs: list[Path] = []
-    if aus["steckbriefe"] or aus["sozialbericht"]:
-        from sozialraum.report import report_data_from_state, write_sozialbericht, write_steckbriefe
-
-        rdata = report_data_from_state(state, level="intern")
-        if aus["steckbriefe"]:
-            intern_docs = write_steckbriefe(
-                rdata,
-                folder / "intern" / "steckbriefe",
-                pdf=aus["pdf"],
-                lang=L,
-                progress=state.progress(
-                    "Steckbriefe (intern)" if L == "de" else "profiles (internal)"
-                ),
-            )
-            files += [
-                (p, _doc_description(p, "de"), _doc_description(p, "en")) for p in intern_docs
-            ]
-        if aus["sozialbericht"]:
-            for p in write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L):
-                files.append(
-                    (
-                        p,
-                        "Sozialbericht (intern, alle Werte)",
-                        "social report (internal, all values)",
-                    )
-                )
-
-    levels = [lv for lv in aus["freigabe"] if lv != "intern"]
-    if not levels:
+    if not (aus["steckbriefe"] or aus["sozialbericht"]):
         return files
-    from sozialraum.monitor import slugify
-    from sozialraum.pipeline.common import labels_for
+    from sozialraum.report import report_data, write_sozialbericht, write_steckbriefe
 
-    data = ReleaseData.from_rollup(
-        sr,
-        sr_status,
-        state.rollup,
-        state.catalogue,
-        name=slugify(state.config["projekt"]["name"]),
-        area_ags_col=g["gemeinde_spalte"],
-    )
-    policy = ReleasePolicy(threshold=aus["mindestfallzahl"] - 1)
-    files += write_packages(
-        data,
-        folder,
-        levels=levels,
-        policy=policy,
-        labels=labels_for(state),
-        title=f"{state.config['projekt']['name']} {state.year}",
-        lang=L,
-    )
-    packages: list[tuple[str, str | None]] = []
-    if "oeffentlich" in levels:
-        packages.append(("oeffentlich", None))
-    if "kommunal" in levels:
-        packages += [("kommunal", str(a)) for a in data.municipalities()]
-    checks = []
-    for level, ags in packages:
-        pkg = folder / package_name(level, ags)
-        frames = package_frames(data, level, ags=ags, policy=policy, lang=L)
-        areas_f, areas_s = frames["areas"]
-        if aus["webkarte"]:
-            gdf = areas_f if hasattr(areas_f, "geometry") else sr[["geometry"]].join(areas_f)
-            name = state.config["projekt"]["name"]
-            title = (
-                f"{name} {state.year}"
-                if ags is None
-                else f"{name} {state.year} – {_gemeinde_name(state, ags)}"
+    rdata = report_data(inputs)
+    if aus["steckbriefe"]:
+        docs = write_steckbriefe(
+            rdata,
+            folder / "intern" / "steckbriefe",
+            pdf=aus["pdf"],
+            lang=L,
+            progress=state.progress("Steckbriefe (intern)" if L == "de" else "profiles (internal)"),
+        )
+        files += [(p, _doc_description(p, "de"), _doc_description(p, "en")) for p in docs]
+    if aus["sozialbericht"]:
+        for p in write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L):
+            files.append(
+                (p, "Sozialbericht (intern, alle Werte)", "social report (internal, all values)")
             )
-            p = write_webmap(state, gdf, areas_s, pkg / "webkarte.html", level=level, title=title)
+    return files
+
+
+def _package_reports(state, pkg: Path, release, inputs) -> Files:
+    """Profiles (and, public, the Sozialbericht) of one package, from its release only."""
+    from sozialraum.report import report_data_from_release, write_sozialbericht, write_steckbriefe
+
+    aus = state.config["ausgaben"]
+    L = state.lang
+    files: Files = []
+    data = report_data_from_release(release, inputs)
+    public = release.level == "oeffentlich"
+    tag = {"de": " (öffentlich)" if public else "", "en": " (public)" if public else ""}
+    if public and aus["sozialbericht"]:
+        for p in write_sozialbericht(data, pkg, pdf=aus["pdf"], lang=L):
             files.append(
                 (
                     p,
-                    "Interaktive Karte dieses Pakets (offline)",
-                    "interactive map of this package (offline)",
+                    "Sozialbericht (öffentlich: Kreis- und Gemeindewerte, Klassen)",
+                    "social report (public: district and municipal values, classes)",
                 )
             )
-        if level == "oeffentlich" and (aus["steckbriefe"] or aus["sozialbericht"]):
-            from sozialraum.report import write_sozialbericht, write_steckbriefe
+    if aus["steckbriefe"]:
+        what = "öffentlich" if public else f"Gemeinde {release.ags}"
+        docs = write_steckbriefe(
+            data,
+            pkg / "steckbriefe",
+            areas=None if public else release.own_areas(),
+            municipalities=True,
+            combined=public,
+            pdf=aus["pdf"],
+            lang=L,
+            progress=state.progress(f"Steckbriefe ({what})" if L == "de" else f"profiles ({what})"),
+        )
+        if not public:  # the municipality's own profile only
+            own = f"steckbrief_gemeinde_{release.ags}_"
+            drop = [
+                p
+                for p in docs
+                if p.stem.startswith("steckbrief_gemeinde_") and not p.name.startswith(own)
+            ]
+            for p in drop:
+                p.unlink()
+            docs = [p for p in docs if p not in drop]
+        files += [
+            (p, _doc_description(p, "de") + tag["de"], _doc_description(p, "en") + tag["en"])
+            for p in docs
+        ]
+    return files
 
-            pdata = _public_report_data(state, frames)
-            if aus["sozialbericht"]:
-                for p in write_sozialbericht(pdata, pkg, pdf=aus["pdf"], lang=L):
-                    files.append(
-                        (
-                            p,
-                            "Sozialbericht (öffentlich: Indizes und Klassen)",
-                            "social report (public: indices and classes)",
-                        )
-                    )
-            if aus["steckbriefe"]:
-                for p in write_steckbriefe(
-                    pdata,
-                    pkg / "steckbriefe",
-                    municipalities=True,
-                    pdf=aus["pdf"],
-                    lang=L,
-                    progress=state.progress(
-                        "Steckbriefe (öffentlich)" if L == "de" else "profiles (public)"
-                    ),
-                ):
-                    files.append(
-                        (
-                            p,
-                            _doc_description(p, "de") + " (öffentlich)",
-                            _doc_description(p, "en") + " (public)",
-                        )
-                    )
-        if level == "kommunal" and intern_docs:
-            # the municipality's own profiles: its areas and itself (values of its own areas only)
-            own_keys = set(sr.index[sr[g["gemeinde_spalte"]].astype(str) == ags])
-            target = pkg / "steckbriefe"
-            target.mkdir(parents=True, exist_ok=True)
-            for p in intern_docs:
-                key = _doc_key(p)
-                if key in own_keys or key == ags:
-                    dst = target / p.name
-                    shutil.copyfile(p, dst)
-                    files.append((dst, _doc_description(dst, "de"), _doc_description(dst, "en")))
-        report = check_release(pkg, data, level=level, ags=ags, policy=policy)
-        checks.append((pkg.name, report))
-        if not report.ok:
-            raise SozialraumError(
-                (
-                    f"Freigabeprüfung für {pkg.name} fehlgeschlagen; nichts wird veröffentlicht:\n"
-                    if L == "de"
-                    else f"release check for {pkg.name} failed; nothing is published:\n"
-                )
-                + report.to_text(L)
+
+def _package_outputs(state, folder: Path, release, inputs) -> Files:
+    """Web map and reports added to the tables of one package."""
+    aus = state.config["ausgaben"]
+    pkg = folder / release.package
+    files: Files = []
+    if aus["webkarte"]:
+        name = state.config["projekt"]["name"]
+        title = (
+            f"{name} {state.year}"
+            if release.ags is None
+            else f"{name} {state.year} – {_gemeinde_name(state, release.ags)}"
+        )
+        p = write_webmap(state, pkg / "webkarte.html", release=release, title=title)
+        files.append(
+            (
+                p,
+                "Interaktive Karte dieses Pakets (offline)",
+                "interactive map of this package (offline)",
             )
+        )
+    if aus["steckbriefe"] or aus["sozialbericht"]:
+        files += _package_reports(state, pkg, release, inputs)
+    return files
+
+
+def _write_check_report(folder: Path, checks, L: str) -> Files:
     p = folder / "pruefbericht.txt"
     lines = [
         (
@@ -431,23 +461,67 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         ok = f"{name}: " + ("in Ordnung" if L == "de" else "fine") if rep.ok else name
         lines += [ok, rep.to_text(L), ""]
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    files.append(
+    return [
         (
             p,
             "Prüfbericht: kein Paket zeigt mehr als seine Freigabestufe",
             "check report: no package shows more than its level",
         )
+    ]
+
+
+def write_presentation(state, folder: Path, sr, sr_status) -> Files:
+    """Write maps, profiles, the report and the release packages (as configured).
+
+    Internal outputs go to ``intern/``. For ``oeffentlich`` and ``kommunal`` the
+    privacy step makes one checked release per package; its tables, web map,
+    profiles and report are written from that release alone; then every package is
+    checked, and a package that shows more than its level stops the run.
+    """
+    from sozialraum.errors import SozialraumError
+    from sozialraum.monitor import slugify
+    from sozialraum.pipeline.common import labels_for
+    from sozialraum.privacy import ReleaseData, check_release, make_release, write_release
+
+    aus = state.config["ausgaben"]
+    L = state.lang
+    policy = release_policy(state).validate(state.catalogue, lang=L)  # before anything is written
+    inputs = report_inputs(state) if (aus["steckbriefe"] or aus["sozialbericht"]) else None
+    files = _intern_outputs(state, folder, sr, sr_status, inputs)
+    levels = [lv for lv in aus["freigabe"] if lv != "intern"]
+    if not levels:
+        return files
+    data = ReleaseData.from_rollup(
+        sr,
+        sr_status,
+        state.rollup,
+        state.catalogue,
+        name=slugify(state.config["projekt"]["name"]),
+        area_ags_col=state.config["gebiete"]["gemeinde_spalte"],
     )
-    return files
-
-
-def _doc_key(path: Path) -> str | None:
-    """Area or municipality key of a Steckbrief file (``steckbrief[_gemeinde]_<key>_<name>``)."""
-    stem = path.stem
-    for prefix in ("steckbrief_gemeinde_", "steckbrief_"):
-        if stem.startswith(prefix):
-            return stem[len(prefix) :].split("_", 1)[0]
-    return None
+    jobs = [("oeffentlich", None)] if "oeffentlich" in levels else []
+    if "kommunal" in levels:
+        jobs += [("kommunal", str(a)) for a in data.municipalities()]
+    checks = []
+    title = f"{state.config['projekt']['name']} {state.year}"
+    mp = state.monitor.params if state.monitor is not None else None
+    for level, ags in jobs:
+        rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
+        files += write_release(rel, folder, labels=labels_for(state), title=title, lang=L)
+        files += _package_outputs(state, folder, rel, inputs)
+        pkg = folder / rel.package
+        report = check_release(pkg, data, level=level, ags=ags, policy=policy)
+        checks.append((pkg.name, report))
+        if not report.ok:
+            raise SozialraumError(
+                (
+                    f"Freigabeprüfung für {pkg.name} fehlgeschlagen; nichts wird veröffentlicht:\n"
+                    if L == "de"
+                    else f"release check for {pkg.name} failed; nothing is published:\n"
+                )
+                + report.to_text(L)
+            )
+    return files + _write_check_report(folder, checks, L)
 
 
 def _doc_description(path: Path, lang: str) -> str:
@@ -469,48 +543,6 @@ def _doc_description(path: Path, lang: str) -> str:
         f"Steckbriefe, alle in einer Datei ({kind})"
         if lang == "de"
         else f"all profiles in one file ({kind})"
-    )
-
-
-def _public_report_data(state, frames):
-    """Report data for the public: only the columns and cells of the public package."""
-    import dataclasses
-
-    from sozialraum.report import report_data_from_state
-
-    data = report_data_from_state(state, level="oeffentlich")
-    af, ast = frames["areas"]
-    keep = [
-        c
-        for c in data.areas.columns
-        if c in af.columns or c == "geometry" or c.startswith(("lisa_", "gi_"))
-    ]
-    areas = data.areas[keep].copy()
-    common = [c for c in keep if c in af.columns and c != "geometry"]
-    areas[common] = pd.DataFrame(af).reindex(areas.index)[common]
-    status = ast.reindex(index=areas.index) if ast is not None else None
-    gem_f, gem_s = frames["gemeinden"]
-    kr_f, kr_s = frames["kreis"]
-    if data.gemeinden is not None and gem_f is not None:  # keep the names
-        names = [
-            c
-            for c in data.gemeinden.columns
-            if c not in gem_f.columns and data.gemeinden[c].dtype == object
-        ]
-        gem_f = gem_f.join(data.gemeinden[names])
-    return dataclasses.replace(
-        data,
-        areas=areas,
-        status=status,
-        previous=None,
-        previous_status=None,
-        gemeinden=gem_f,
-        gemeinden_status=gem_s,
-        gemeinden_previous=None,
-        kreis=kr_f,
-        kreis_status=kr_s,
-        population=None,
-        access=None,
     )
 
 

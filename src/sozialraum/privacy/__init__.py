@@ -2,9 +2,12 @@
 
 * :func:`suppress` — primary and secondary suppression of small counts over
   Sozialraum → Gemeinde → Kreis; :func:`round_counts` — rounding to a base instead.
-* :func:`release_frame`, :class:`ReleasePolicy` — what ``oeffentlich``, ``kommunal``
-  and ``intern`` may show.
-* :func:`write_packages` — one folder per audience (GeoPackage, Excel, CSV).
+* :func:`release_frame`, :class:`ReleasePolicy`, :class:`LevelRule` — what
+  ``oeffentlich``, ``kommunal`` and ``intern`` may show, per frame and indicator.
+* :func:`make_release` → :class:`Release` — the privacy step: the only object
+  every output beyond ``intern`` (packages, profiles, report, web map) is made from.
+* :func:`write_release`, :func:`write_packages` — one folder per audience
+  (GeoPackage, Excel, CSV).
 * :func:`check_release` — scans written files for values beyond their level.
 * :func:`audit_suppression` — the interval attack (LP) on published tables, for the
   public and each municipality.
@@ -12,6 +15,7 @@
 See ``docs/privacy.md``.
 """
 
+from sozialraum.core.status import PRIMARY, SECONDARY, SECRET_CODES
 from sozialraum.privacy.audit import (
     AuditFinding,
     AuditResult,
@@ -23,8 +27,10 @@ from sozialraum.privacy.checker import CheckReport, check_release
 from sozialraum.privacy.levels import (
     DEFAULT_PUBLIC,
     RELEASE_LEVELS,
+    LevelRule,
     ReleasePolicy,
     frame_kind,
+    public_status,
     release_frame,
 )
 from sozialraum.privacy.package import (
@@ -34,15 +40,13 @@ from sozialraum.privacy.package import (
     package_name,
     write_csv,
     write_packages,
+    write_release,
 )
+from sozialraum.privacy.release import Release, derived_columns, index_inputs, make_release
 from sozialraum.privacy.suppression import (
-    PRIMARY,
-    SECONDARY,
-    SECRET_CODES,
     SuppressionResult,
     count_columns,
     protect_groups,
-    public_status,
     rate_columns,
     round_counts,
     round_to_base,
@@ -61,6 +65,8 @@ __all__ = [
     "SECONDARY",
     "SECRET_CODES",
     "CheckReport",
+    "LevelRule",
+    "Release",
     "ReleaseData",
     "ReleasePolicy",
     "SuppressionResult",
@@ -68,8 +74,11 @@ __all__ = [
     "check_release",
     "column_labels",
     "count_columns",
+    "derived_columns",
     "frame_kind",
     "municipal_knowledge",
+    "index_inputs",
+    "make_release",
     "package_frames",
     "package_name",
     "protect_groups",
@@ -83,4 +92,5 @@ __all__ = [
     "suppress_rates",
     "write_csv",
     "write_packages",
+    "write_release",
 ]

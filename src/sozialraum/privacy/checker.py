@@ -857,7 +857,7 @@ class _Internal:
         is_count = col in self.counts
         small = self.small(x) if is_count else self._rate_small(kind, key, col)
         if self.level == "oeffentlich":
-            if col in self.policy.allowed:
+            if self.policy.releases(col, "oeffentlich", kind):
                 return "interner Wert" if small else None
             return "interner Wert"
         # kommunal

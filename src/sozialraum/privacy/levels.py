@@ -1,33 +1,46 @@
-"""Release levels (*Freigabestufen*): what each audience may see.
+"""Release levels (*Freigabestufen*) and the release policy: what each audience may see.
 
 ``oeffentlich`` (public)
-    Indices, classes, ranks and types only (the columns of :class:`ReleasePolicy`),
-    plus keys, names and geometry. Counts and rates only where the policy explicitly
-    allows them, and then with suppression applied (cells with a secret status are
-    blanked).
+    Keys, names, geometry, classes and (coarsened) indices of every area; values
+    (counts, rates) at Kreis and Gemeinde level, suppressed; values at Sozialraum
+    level only where the policy releases them (default: none).
 ``kommunal`` (one municipality, ``ags``)
     Full values of the municipality's own areas; Gemeinde totals and district-wide
     aggregates (as suppressed for this package); other municipalities' areas only
     with the public columns (indices/classes).
 ``intern`` (the district's own staff)
     Everything.
+
+What a district releases per level and indicator is a :class:`ReleasePolicy`
+(``[freigabe.oeffentlich]`` / ``[freigabe.kommunal]`` in ``monitor.toml``, see
+``docs/privacy.md``). The only object outputs are made from is the
+:class:`~sozialraum.privacy.release.Release` built by
+:func:`~sozialraum.privacy.release.make_release`.
 """
 
 from __future__ import annotations
 
+import difflib
 import fnmatch
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
-from sozialraum.errors import InputError
-from sozialraum.privacy.suppression import _is_secret, public_status
+from sozialraum.core.status import PRIMARY, RELEASE_LEVELS, SECONDARY, check_level, secret_mask
+from sozialraum.errors import ConfigError, InputError
 
-__all__ = ["RELEASE_LEVELS", "DEFAULT_PUBLIC", "ReleasePolicy", "release_frame", "frame_kind"]
-
-RELEASE_LEVELS = ("oeffentlich", "kommunal", "intern")
+__all__ = [
+    "RELEASE_LEVELS",
+    "DEFAULT_PUBLIC",
+    "LevelRule",
+    "ReleasePolicy",
+    "release_frame",
+    "frame_kind",
+    "public_status",
+]
 
 #: Column-name patterns (``fnmatch``) that are public at every level.
 DEFAULT_PUBLIC: tuple[str, ...] = (
@@ -63,6 +76,9 @@ DEFAULT_PUBLIC: tuple[str, ...] = (
     "n_gebiete",
 )
 
+#: Frame kinds of a release and the policy key that governs each.
+KINDS: tuple[str, ...] = ("areas", "gemeinden", "kreis")
+
 _MSG = {
     "bad_level": {
         "de": "Unbekannte Freigabestufe {level!r}; möglich sind: oeffentlich, kommunal, intern.",
@@ -72,57 +88,188 @@ _MSG = {
         "de": "Für die Freigabestufe 'kommunal' muss der Gemeindeschlüssel (ags) angegeben werden.",
         "en": "the release level 'kommunal' needs the municipality key (ags).",
     },
+    "unknown_id": {
+        "de": "[freigabe.{level}] {key}: {id!r} ist weder eine Variable noch ein Indikator des "
+        "Katalogs{hint}. Bitte die Kennung aus katalog.toml verwenden (oder '*' für alle).",
+        "en": "[freigabe.{level}] {key}: {id!r} is neither a variable nor an indicator of the "
+        "catalogue{hint}. Use an id from the catalogue (or '*' for all).",
+    },
+    "hint": {"de": " – meinten Sie {alt!r}?", "en": " – did you mean {alt!r}?"},
 }
 
 
 @dataclass(frozen=True)
+class LevelRule:
+    """Which value columns (counts, rates) one release level shows, per frame.
+
+    Every entry is a variable or indicator id of the catalogue or an ``fnmatch``
+    pattern (``"*"`` = all values). Keys, names, geometry, classes and indices
+    (:data:`DEFAULT_PUBLIC`) are shown at every level anyway.
+
+    Attributes
+    ----------
+    kreis
+        Values of the district total.
+    gemeinden
+        Values of the municipalities' totals.
+    sozialraeume
+        Values of planning areas (for ``kommunal``: of *other* municipalities' areas).
+    eigene
+        ``kommunal`` only: values of the municipality's own areas.
+    """
+
+    kreis: tuple[str, ...] = ("*",)
+    gemeinden: tuple[str, ...] = ("*",)
+    sozialraeume: tuple[str, ...] = ()
+    eigene: tuple[str, ...] = ("*",)
+
+    def patterns(self, kind: str, *, own: bool = False) -> tuple[str, ...]:
+        """The value patterns of frame ``kind`` (``areas`` own/other, ``gemeinden``, ``kreis``)."""
+        if kind == "areas":
+            return self.eigene if own else self.sozialraeume
+        return self.gemeinden if kind == "gemeinden" else self.kreis
+
+    @classmethod
+    def from_mapping(cls, m: Mapping | None) -> LevelRule:
+        """From a config table ``{"kreis": [...], "gemeinden": [...], ...}`` (missing: default)."""
+        m = dict(m or {})
+        kw = {
+            k: tuple(str(x) for x in m[k])
+            for k in ("kreis", "gemeinden", "sozialraeume", "eigene")
+            if k in m
+        }
+        return cls(**kw)
+
+
+def _base(column: object) -> str:
+    name = str(column)
+    return name[: -len("_status")] if name.endswith("_status") else name
+
+
+def _match(name: str, patterns: Iterable[str]) -> bool:
+    return any(fnmatch.fnmatchcase(name, p) for p in patterns)
+
+
+@dataclass(frozen=True)
 class ReleasePolicy:
-    """Which columns are public.
+    """What each release level shows (set by the district in ``[freigabe.*]``).
 
     Attributes
     ----------
     public
         ``fnmatch`` patterns of columns shown at every level (indices, classes, keys…).
     allowed
-        Further columns (counts or rates) explicitly released for ``oeffentlich``;
-        published with suppression applied.
+        Further area columns (counts or rates) released for ``oeffentlich`` at
+        Sozialraum level (kept for compatibility; same as ``oeffentlich.sozialraeume``).
     extra
         Additional public patterns (added to ``public``), e.g. a project's own names.
     threshold
         Largest count suppressed primarily (used by the packages and the checker).
+    oeffentlich, kommunal
+        Values shown per frame at these levels (:class:`LevelRule`). Default: the
+        public sees values at Kreis and Gemeinde level (suppressed) and classes and
+        indices only at Sozialraum level; a municipality sees its own areas' values.
+    index_decimals
+        Decimals of index values outside ``intern`` (coarsened so that they cannot be
+        inverted to the rates they are built from).
+    min_indicators
+        A dimension index is withheld outside ``intern`` when its dimension has fewer
+        indicators (with one indicator the index *is* the standardised rate).
     """
 
     public: tuple[str, ...] = DEFAULT_PUBLIC
     allowed: tuple[str, ...] = ()
     extra: tuple[str, ...] = ()
     threshold: int = 2
+    oeffentlich: LevelRule = field(default_factory=LevelRule)
+    kommunal: LevelRule = field(default_factory=LevelRule)
+    index_decimals: int = 1
+    min_indicators: int = 2
 
     def is_public(self, column: object) -> bool:
-        """Whether ``column`` matches a public pattern (not counting ``allowed``)."""
-        name = str(column)
-        if name.endswith("_status"):
-            name = name[: -len("_status")]
-        return any(fnmatch.fnmatchcase(name, p) for p in (*self.public, *self.extra))
+        """Whether ``column`` matches a public pattern (not counting released values)."""
+        return _match(_base(column), (*self.public, *self.extra))
 
     def is_allowed(self, column: object) -> bool:
-        """Public, or explicitly allowed for ``oeffentlich``."""
-        name = str(column)
-        if name.endswith("_status"):
-            name = name[: -len("_status")]
-        return self.is_public(name) or name in self.allowed
+        """Public, or explicitly allowed for ``oeffentlich`` at Sozialraum level."""
+        return self.is_public(column) or self.releases(column, "oeffentlich", "areas")
 
-    def columns(self, columns, level: str = "oeffentlich") -> list[str]:
-        """The columns of ``columns`` a level may show for *other* areas.
+    def rule(self, level: str) -> LevelRule:
+        """The :class:`LevelRule` of ``oeffentlich`` or ``kommunal``."""
+        return self.kommunal if level == "kommunal" else self.oeffentlich
 
-        ``oeffentlich``: public and allowed columns; ``kommunal``: public columns
-        (the own areas show everything); ``intern``: all.
+    def releases(self, column: object, level: str, kind: str, *, own: bool = False) -> bool:
+        """Whether ``level`` shows the values of ``column`` in frame ``kind``.
+
+        ``own`` marks the municipality's own areas (``kommunal``). Public columns
+        (:meth:`is_public`) are always shown; ``intern`` shows everything.
         """
+        if level == "intern" or self.is_public(column):
+            return True
+        name = _base(column)
+        pats = self.rule(level).patterns(kind, own=own)
+        if level == "oeffentlich" and kind == "areas":
+            pats = (*pats, *self.allowed)
+        return _match(name, pats)
+
+    def columns(self, columns, level: str = "oeffentlich", kind: str = "areas") -> list[str]:
+        """The columns of ``columns`` a level may show for *other* areas (or the totals)."""
         cols = [str(c) for c in columns]
         if level == "intern":
             return cols
-        if level == "kommunal":
-            return [c for c in cols if self.is_public(c)]
-        return [c for c in cols if self.is_allowed(c)]
+        return [c for c in cols if self.releases(c, level, kind)]
+
+    def validate(self, catalogue, *, lang: str | None = None) -> ReleasePolicy:
+        """Raise :class:`ConfigError` for ids that the catalogue does not know.
+
+        Patterns with wildcards are not checked. The message names the key
+        (``[freigabe.oeffentlich] gemeinden``) and suggests the closest id.
+        """
+        known: list[str] = []
+        for attr in ("variables", "indicators"):
+            fr = getattr(catalogue, attr, None)
+            if fr is not None:
+                known += [str(i) for i in fr.index]
+        if not known:
+            return self
+        for level in ("oeffentlich", "kommunal"):
+            rule = self.rule(level)
+            for key in ("kreis", "gemeinden", "sozialraeume", "eigene"):
+                for entry in getattr(rule, key):
+                    if any(ch in entry for ch in "*?[") or entry in known:
+                        continue
+                    alt = difflib.get_close_matches(entry, known, n=1)
+                    hint = t(_MSG, "hint", lang, alt=alt[0]) if alt else ""
+                    raise ConfigError(
+                        t(_MSG, "unknown_id", lang, level=level, key=key, id=entry, hint=hint),
+                        column=f"freigabe.{level}.{key}",
+                    )
+        return self
+
+    @classmethod
+    def from_config(cls, freigabe: Mapping | None, *, threshold: int = 2) -> ReleasePolicy:
+        """From the ``[freigabe]`` table of ``monitor.toml`` (``oeffentlich``/``kommunal`` sub-tables)."""
+        f = dict(freigabe or {})
+        kw = {}
+        for level in ("oeffentlich", "kommunal"):
+            if isinstance(f.get(level), Mapping):
+                kw[level] = LevelRule.from_mapping(f[level])
+        if "index_nachkommastellen" in f:
+            kw["index_decimals"] = int(f["index_nachkommastellen"])
+        if "mindest_indikatoren" in f:
+            kw["min_indicators"] = int(f["mindest_indikatoren"])
+        return cls(threshold=threshold, **kw)
+
+
+def public_status(status: pd.DataFrame) -> pd.DataFrame:
+    """Status for publication: ``geheim_primaer``/``geheim_sekundaer``/``teilsumme_geheim`` → ``geheim``.
+
+    The difference would tell a reader which cells are small; a partial sum with a
+    secret part is withheld outside ``intern`` like any secret cell.
+    """
+    return status.astype("string").replace(
+        {PRIMARY: "geheim", SECONDARY: "geheim", "teilsumme_geheim": "geheim"}
+    )
 
 
 def frame_kind(frame: pd.DataFrame, *, ags: str | None = None, area_ags_col: str = "ags") -> str:
@@ -139,18 +286,30 @@ def frame_kind(frame: pd.DataFrame, *, ags: str | None = None, area_ags_col: str
     return "kreis"
 
 
+def _blank(out: pd.DataFrame, col: str, rows: np.ndarray) -> None:
+    """Set ``out[col]`` to missing where ``rows`` (in place)."""
+    if not rows.any():
+        return
+    if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+        vals = out[col].astype(float).to_numpy().copy()
+        vals[rows] = np.nan
+        out[col] = vals
+    else:
+        c = out[col].astype(object).copy()
+        c[rows] = None
+        out[col] = c
+
+
 def _mask_secret(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFrame:
+    """Blank every cell whose status is secret (:func:`sozialraum.core.status.secret_mask`)."""
     out = frame.copy()
     if status is None:
         return out
     for col in status.columns:
         if col not in out.columns or col == "geometry":
             continue
-        sec = _is_secret(status[col].reindex(out.index))
-        if sec.any() and pd.api.types.is_numeric_dtype(out[col]):
-            vals = out[col].astype(float).to_numpy().copy()
-            vals[sec] = np.nan
-            out[col] = vals
+        sec = secret_mask(status[col].reindex(out.index)).to_numpy(dtype=bool)
+        _blank(out, col, sec)
     return out
 
 
@@ -180,7 +339,7 @@ def release_frame(
     area_ags_col
         Column of the areas with the Gemeinde key.
     policy
-        Public columns (default :class:`ReleasePolicy`).
+        What each level shows (default :class:`ReleasePolicy`).
     kind
         ``areas``, ``gemeinden`` or ``kreis``; guessed by :func:`frame_kind` if omitted.
 
@@ -188,43 +347,37 @@ def release_frame(
     -------
     (frame, status)
         Copies. For published levels the status shows ``geheim`` instead of
-        ``geheim_primaer``/``geheim_sekundaer``; other municipalities' withheld cells
-        (``kommunal``) get ``geheim`` too.
+        ``geheim_primaer``/``geheim_sekundaer``; cells withheld by the policy
+        (``kommunal``: other municipalities' values) get ``geheim`` too.
     """
     if level not in RELEASE_LEVELS:
         raise InputError(t(_MSG, "bad_level", lang, level=level))
+    check_level(level, lang)
     policy = policy or ReleasePolicy()
     if level == "intern":
         return frame.copy(), None if status is None else status.copy()
-    if level == "oeffentlich":
-        keep = [c for c in frame.columns if policy.is_allowed(c)]
-        out = _mask_secret(frame[keep], status)
-        st = None
-        if status is not None:
-            st = public_status(status[[c for c in status.columns if c in keep]])
-        return out, st
-    # kommunal
-    if ags is None:
+    if level == "kommunal" and ags is None:
         raise InputError(t(_MSG, "need_ags", lang))
-    ags = str(ags)
     kind = kind or frame_kind(frame, ags=ags, area_ags_col=area_ags_col)
-    out = _mask_secret(frame, status)
-    st = None if status is None else public_status(status)
-    if kind == "areas":
-        own = (frame[area_ags_col].astype(str) == ags).to_numpy()
-        foreign_cols = [c for c in out.columns if c != "geometry" and not policy.is_public(c)]
-        for c in foreign_cols:
-            if (~own).any():
-                if pd.api.types.is_numeric_dtype(out[c]) and not pd.api.types.is_bool_dtype(out[c]):
-                    vals = out[c].astype(float).to_numpy().copy()
-                    vals[~own] = np.nan
-                    out[c] = vals
-                else:
-                    col = out[c].astype(object).copy()
-                    col[~own] = None
-                    out[c] = col
+    if level == "kommunal" and kind == "areas":
+        own = (frame[area_ags_col].astype(str) == str(ags)).to_numpy()
+    else:
+        own = np.zeros(len(frame), dtype=bool)
+    show_own = {c: policy.releases(c, level, kind, own=True) for c in frame.columns}
+    show_other = {c: policy.releases(c, level, kind, own=False) for c in frame.columns}
+    keep = [c for c in frame.columns if (show_own[c] and own.any()) or show_other[c]]
+    out = _mask_secret(frame[keep], status)
+    st = None
+    if status is not None:
+        st = public_status(status[[c for c in status.columns if c in keep]])
+    for c in keep:
+        if c == "geometry":
+            continue
+        hide = np.where(own, not show_own[c], not show_other[c])
+        if hide.any():
+            _blank(out, c, hide)
             if st is not None:
                 if c not in st.columns:
                     st[c] = pd.Series(pd.NA, index=st.index, dtype="string")
-                st.loc[~own, c] = "geheim"
+                st.loc[hide, c] = "geheim"
     return out, st

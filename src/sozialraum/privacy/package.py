@@ -2,13 +2,15 @@
 
 ``write_packages`` writes, into ``out_dir``:
 
-* ``oeffentlich/`` — the public package (indices, classes; counts/rates only if the
-  policy allows them, suppressed);
+* ``oeffentlich/`` — the public package (indices and classes of the areas; counts and
+  rates of the municipalities and the district, suppressed; per the release policy);
 * ``kommunal-<AGS>/`` — one per municipality: its own areas in full, Gemeinde and
   Kreis totals suppressed *as seen by that municipality*, other areas only with
   the public columns;
 * ``intern/`` — everything (the district's own staff).
 
+Each package is written from one checked :class:`~sozialraum.privacy.Release`
+(:func:`~sozialraum.privacy.make_release`); :func:`write_release` writes one.
 Every file name carries the level and the key, e.g.
 ``musterland_kommunal-07999001_sozialraeume.csv``. The pipeline adds web maps and
 profiles to the same folders afterwards and then runs
@@ -26,17 +28,20 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.core.spreadsheet import neutralise
+from sozialraum.core.status import RELEASE_LEVELS
 from sozialraum.errors import InputError, format_ids
-from sozialraum.privacy.levels import RELEASE_LEVELS, ReleasePolicy, release_frame
-from sozialraum.privacy.suppression import (
-    SuppressionResult,
-    count_columns,
-    rate_columns,
-    round_counts,
-    suppress,
-)
+from sozialraum.privacy.levels import ReleasePolicy
+from sozialraum.privacy.release import Release, make_release
 
-__all__ = ["ReleaseData", "write_packages", "package_name", "write_csv", "column_labels"]
+__all__ = [
+    "ReleaseData",
+    "write_packages",
+    "write_release",
+    "package_frames",
+    "package_name",
+    "write_csv",
+    "column_labels",
+]
 
 _MSG = {
     "bad_level": {
@@ -100,6 +105,9 @@ class ReleaseData:
         Stem of the file names (e.g. ``"musterland"``).
     area_ags_col
         Column of ``areas`` with the AGS of the municipality.
+    index_inputs
+        Index column → the indicators it is built from (see
+        :func:`~sozialraum.privacy.index_inputs`); default from the catalogue.
     """
 
     areas: pd.DataFrame
@@ -111,6 +119,7 @@ class ReleaseData:
     catalogue: object = None
     name: str = "sozialraum"
     area_ags_col: str = "ags"
+    index_inputs: Mapping[str, tuple[str, ...]] | None = None
 
     @classmethod
     def from_rollup(
@@ -122,6 +131,7 @@ class ReleaseData:
         *,
         name: str = "sozialraum",
         area_ags_col: str = "ags",
+        index_inputs: Mapping[str, tuple[str, ...]] | None = None,
     ) -> ReleaseData:
         """Build from the areas and ``rollup_hierarchy(..., {"gemeinde": ..., "kreis": None})``.
 
@@ -139,6 +149,7 @@ class ReleaseData:
             catalogue,
             name=name,
             area_ags_col=area_ags_col,
+            index_inputs=index_inputs,
         )
 
     def frames(self) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None]]:
@@ -249,81 +260,6 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | N
     return path
 
 
-def _cut(
-    data: ReleaseData,
-    level: str,
-    ags: str | None,
-    policy: ReleasePolicy,
-    method: str,
-    base: int,
-    lang,
-) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None]]:
-    """Suppress (or round) and restrict the three frames for one package."""
-    if level == "intern":
-        return {k: release_frame(f, s, "intern") for k, (f, s) in data.frames().items()}
-    counts = count_columns(data.areas, data.catalogue)
-    common = dict(
-        gemeinden=data.gemeinden,
-        gemeinden_status=data.gemeinden_status,
-        kreis=data.kreis,
-        kreis_status=data.kreis_status,
-        catalogue=data.catalogue,
-        area_ags_col=data.area_ags_col,
-        lang=lang,
-    )
-    sup: SuppressionResult
-    if level == "oeffentlich":
-        allowed = [c for c in counts if c in policy.allowed]
-        # a released rate needs its numerator/denominator protected too
-        for r, (num, den) in rate_columns(data.areas, data.catalogue).items():
-            if r in policy.allowed:
-                allowed += [
-                    x for x in (num, den) if x is not None and x in counts and x not in allowed
-                ]
-        if method == "rundung":
-            sup = round_counts(data.areas, data.areas_status, columns=allowed, base=base, **common)
-        else:
-            sup = suppress(
-                data.areas, data.areas_status, columns=allowed, threshold=policy.threshold, **common
-            )
-    else:
-        if method == "rundung":
-            sup = round_counts(data.areas, data.areas_status, columns=counts, base=base, **common)
-            # own areas in full
-            own = (data.areas[data.area_ags_col].astype(str) == str(ags)).to_numpy()
-            fa = sup.frames["areas"].copy()
-            fa.loc[own, :] = data.areas.loc[own, fa.columns]
-            fg = sup.frames["gemeinden"].copy()
-            own_g = fg.index.astype(str) == str(ags)
-            gem_int = data.gemeinden.set_axis(data.gemeinden.index.astype(str))
-            fg.loc[own_g, :] = gem_int.loc[[str(ags)], fg.columns].to_numpy()
-            sup = SuppressionResult(
-                {**sup.frames, "areas": fa, "gemeinden": fg}, sup.status, sup.params
-            )
-        else:
-            sup = suppress(
-                data.areas,
-                data.areas_status,
-                columns=counts,
-                threshold=policy.threshold,
-                municipality=ags,
-                **common,
-            )
-    out = {}
-    for kind in ("areas", "gemeinden", "kreis"):
-        out[kind] = release_frame(
-            sup.frames[kind],
-            sup.status[kind],
-            level,
-            ags=ags,
-            area_ags_col=data.area_ags_col,
-            policy=policy,
-            kind=kind,
-            lang=lang,
-        )
-    return out
-
-
 def package_frames(
     data: ReleaseData,
     level: str,
@@ -336,10 +272,91 @@ def package_frames(
 ) -> dict[str, tuple[pd.DataFrame, pd.DataFrame | None]]:
     """Exactly the frames one package shows (``areas``, ``gemeinden``, ``kreis``: frame, status).
 
-    Maps and profiles added to a package must be drawn from these frames, so that
-    they never show more than the package's tables (the checker verifies it).
+    Shorthand for ``make_release(...).frames``; outputs should take the
+    :class:`~sozialraum.privacy.Release` itself.
     """
-    return _cut(data, level, ags, policy or ReleasePolicy(), method, base, lang)
+    return make_release(data, level, ags, policy=policy, method=method, base=base, lang=lang).frames
+
+
+def write_release(
+    release: Release,
+    out_dir: str | Path,
+    *,
+    formats: Sequence[str] = ("gpkg", "xlsx", "csv"),
+    labels: Mapping[str, str] | None = None,
+    title: str | None = None,
+    lang: str | None = None,
+) -> list[tuple[Path, str, str]]:
+    """Write the tables of one checked :class:`~sozialraum.privacy.Release` into ``out_dir/<package>``.
+
+    Returns
+    -------
+    list of (path, German description, English description)
+    """
+    from sozialraum.io import write_excel, write_gpkg
+
+    if not isinstance(release, Release):
+        raise TypeError("write_release needs a privacy.Release (made by privacy.make_release)")
+    lv, ags = release.level, release.ags
+    labels = dict(labels) if labels is not None else column_labels(release.catalogue, lang)
+    pkg = release.package
+    folder = Path(out_dir) / pkg
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{release.name}_{pkg}"
+    cut = release.frames
+    lvl = {lg: t(_MSG, f"lvl_{lv}", lg, **({"ags": ags} if ags else {})) for lg in ("de", "en")}
+    written: list[tuple[Path, str, str]] = []
+    if "gpkg" in formats:
+        path = folder / f"{stem}.gpkg"
+        first = True
+        for kind, (fr, st) in cut.items():
+            if "geometry" not in fr.columns:
+                continue
+            import geopandas as gpd
+
+            gdf = (
+                fr
+                if isinstance(fr, gpd.GeoDataFrame)
+                else gpd.GeoDataFrame(fr, geometry="geometry")
+            )
+            write_gpkg(gdf, path, layer=_LAYER[kind], status=st, append_layer=not first)
+            first = False
+        if not first:
+            written.append(
+                (
+                    path,
+                    t(_MSG, "d_gpkg", "de", level=lvl["de"]),
+                    t(_MSG, "d_gpkg", "en", level=lvl["en"]),
+                )
+            )
+    if "xlsx" in formats:
+        path = folder / f"{stem}.xlsx"
+        L = 1 if lang == "en" else 0
+        sheets = {
+            _SHEET[k][L]: pd.DataFrame(fr).drop(columns="geometry", errors="ignore")
+            for k, (fr, _s) in cut.items()
+        }
+        stats = {_SHEET[k][L]: s for k, (_f, s) in cut.items() if s is not None}
+        write_excel(sheets, path, labels=labels, status=stats, title=title)
+        written.append(
+            (
+                path,
+                t(_MSG, "d_xlsx", "de", level=lvl["de"]),
+                t(_MSG, "d_xlsx", "en", level=lvl["en"]),
+            )
+        )
+    if "csv" in formats:
+        for kind, (fr, st) in cut.items():
+            path = folder / f"{stem}_{_LAYER[kind]}.csv"
+            write_csv(fr, path, status=st)
+            written.append(
+                (
+                    path,
+                    t(_MSG, "d_csv", "de", level=lvl["de"], what=t(_MSG, f"w_{kind}", "de")),
+                    t(_MSG, "d_csv", "en", level=lvl["en"], what=t(_MSG, f"w_{kind}", "en")),
+                )
+            )
+    return written
 
 
 def write_packages(
@@ -385,8 +402,6 @@ def write_packages(
     -------
     list of (path, German description, English description)
     """
-    from sozialraum.io import write_excel, write_gpkg
-
     policy = policy or ReleasePolicy()
     if method not in ("sperrung", "rundung"):
         raise InputError(t(_MSG, "bad_method", lang, m=method))
@@ -412,63 +427,8 @@ def write_packages(
 
     written: list[tuple[Path, str, str]] = []
     for lv, ags in jobs:
-        pkg = package_name(lv, ags)
-        folder = out_dir / pkg
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = f"{results.name}_{pkg}"
-        cut = _cut(results, lv, ags, policy, method, base, lang)
-        lvl = {
-            "de": t(_MSG, f"lvl_{lv}", "de", **({"ags": ags} if ags else {})),
-            "en": t(_MSG, f"lvl_{lv}", "en", **({"ags": ags} if ags else {})),
-        }
-        if "gpkg" in formats:
-            path = folder / f"{stem}.gpkg"
-            first = True
-            for kind, (fr, st) in cut.items():
-                if "geometry" not in fr.columns:
-                    continue
-                import geopandas as gpd
-
-                gdf = (
-                    fr
-                    if isinstance(fr, gpd.GeoDataFrame)
-                    else gpd.GeoDataFrame(fr, geometry="geometry")
-                )
-                write_gpkg(gdf, path, layer=_LAYER[kind], status=st, append_layer=not first)
-                first = False
-            if not first:
-                written.append(
-                    (
-                        path,
-                        t(_MSG, "d_gpkg", "de", level=lvl["de"]),
-                        t(_MSG, "d_gpkg", "en", level=lvl["en"]),
-                    )
-                )
-        if "xlsx" in formats:
-            path = folder / f"{stem}.xlsx"
-            L = 1 if lang == "en" else 0
-            sheets = {
-                _SHEET[k][L]: pd.DataFrame(fr).drop(columns="geometry", errors="ignore")
-                for k, (fr, _s) in cut.items()
-            }
-            stats = {_SHEET[k][L]: s for k, (_f, s) in cut.items() if s is not None}
-            write_excel(sheets, path, labels=labels, status=stats, title=title)
-            written.append(
-                (
-                    path,
-                    t(_MSG, "d_xlsx", "de", level=lvl["de"]),
-                    t(_MSG, "d_xlsx", "en", level=lvl["en"]),
-                )
-            )
-        if "csv" in formats:
-            for kind, (fr, st) in cut.items():
-                path = folder / f"{stem}_{_LAYER[kind]}.csv"
-                write_csv(fr, path, status=st)
-                written.append(
-                    (
-                        path,
-                        t(_MSG, "d_csv", "de", level=lvl["de"], what=t(_MSG, f"w_{kind}", "de")),
-                        t(_MSG, "d_csv", "en", level=lvl["en"], what=t(_MSG, f"w_{kind}", "en")),
-                    )
-                )
+        rel = make_release(results, lv, ags, policy=policy, method=method, base=base, lang=lang)
+        written += write_release(
+            rel, out_dir, formats=formats, labels=labels, title=title, lang=lang
+        )
     return written

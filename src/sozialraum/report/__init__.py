@@ -1,6 +1,8 @@
 """Steckbriefe (area profiles) and the Sozialbericht, in HTML and PDF.
 
-The pipeline fills a :class:`ReportData` and calls :func:`write_steckbriefe` and
+The pipeline fills a :class:`ReportInputs`; :func:`report_data` (internal) or
+:func:`report_data_from_release` (public, municipal: from a checked
+:class:`~sozialraum.privacy.Release`) make a :class:`ReportData`; then :func:`write_steckbriefe` and
 :func:`write_sozialbericht`. Texts are generated in German (``lang="en"`` for
 English) by :mod:`~sozialraum.report.text`; charts by
 :mod:`~sozialraum.report.charts` (matplotlib); HTML by Jinja2 templates that a
@@ -9,7 +11,13 @@ Chromium (:mod:`~sozialraum.report.pdf`). See ``docs/report.md``.
 """
 
 from sozialraum.report.bericht import bericht_context, write_sozialbericht
-from sozialraum.report.data import LEVELS, SECRET_CODES, ReportData, report_data_from_state
+from sozialraum.report.data import (
+    ReportData,
+    ReportInputs,
+    report_data,
+    report_data_from_release,
+    report_data_from_state,
+)
 from sozialraum.report.pdf import ChromiumError, find_chromium, html_to_pdf, html_to_pdf_batch
 from sozialraum.report.render import DEFAULT_SETTINGS, make_environment, render, resolve_settings
 from sozialraum.report.steckbrief import (
@@ -29,10 +37,9 @@ from sozialraum.report.text import (
 
 __all__ = [
     "DEFAULT_SETTINGS",
-    "LEVELS",
-    "SECRET_CODES",
     "ChromiumError",
     "ReportData",
+    "ReportInputs",
     "area_context",
     "bericht_context",
     "compare",
@@ -48,6 +55,8 @@ __all__ = [
     "not_rated_sentence",
     "population_sentence",
     "render",
+    "report_data",
+    "report_data_from_release",
     "report_data_from_state",
     "resolve_settings",
     "write_sozialbericht",

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.status import is_secret
 from sozialraum.monitor.numbers import format_number
 from sozialraum.report import charts
 from sozialraum.report.data import ReportData
@@ -198,302 +199,302 @@ def _methods(data: ReportData, L: str) -> dict:
     return {"params": rows, "spatial": spatial, "indicators": inds, "sources": sources}
 
 
-def bericht_context(
-    data: ReportData,
-    *,
-    settings: Mapping | None = None,
-    lang: str | None = "de",
-    charts_on: bool = True,
-) -> dict:
-    """Template context of the Sozialbericht."""
-    L = get_lang(lang)
-    settings = settings or {}
+def _district_population(data: ReportData) -> float:
+    """Population of the district: the (released) Kreis total, else the sum over the areas."""
+    pc = data.population_col
+    if data.kreis is not None and pc in data.kreis.columns and len(data.kreis):
+        key = data.kreis.index[0]
+        code = data.cell_status(key, pc, "kreis")
+        if data.level != "intern" and is_secret(code):
+            return np.nan
+        return data.kreis[pc].iloc[0]
+    if pc in data.areas.columns:
+        return _visible(data.areas[pc], data.status, pc, data.level).sum(min_count=1)
+    return np.nan
+
+
+def _summary(data: ReportData, rated: pd.Series, L: str) -> list[str]:
+    """Sentences of the summary: population, rated areas, class counts, highest index."""
     a = data.areas
-    public = data.level == "oeffentlich"
-    fmt = settings.get("bildformat", "png")
-    n_sr, pc = len(a), data.population_col
     kreis_name = None
     if data.kreis is not None and "name" in getattr(data.kreis, "columns", []):
         kreis_name = str(data.kreis["name"].iloc[0])
-    pop = np.nan
-    if data.kreis is not None and pc in data.kreis.columns:
-        pop = data.kreis[pc].iloc[0]
-    elif pc in a.columns:
-        pop = pd.to_numeric(a[pc], errors="coerce").sum(min_count=1)
     n_gem = (
         len(data.gemeinden)
         if data.gemeinden is not None
         else (a[data.gemeinde_col].nunique() if data.gemeinde_col in a.columns else 0)
     )
-    summary = [
+    out = [
         t(
             _MSG,
             "summary_pop",
             L,
             name=kreis_name or t(_MSG, "the_district", L),
-            pop=count_phrase(pop, "Einwohner", L),
-            n_sr=count_phrase(n_sr, "Sozialraum", L, dative=True),
+            pop=count_phrase(_district_population(data), "Einwohner", L),
+            n_sr=count_phrase(len(a), "Sozialraum", L, dative=True),
             n_gem=count_phrase(n_gem, "Gemeinde", L, dative=True),
         )
     ]
-    rated = (
-        a["bewertet"].astype(bool) if "bewertet" in a.columns else pd.Series(True, index=a.index)
-    )
     n_rated = int(rated.sum())
-    summary.append(
-        t(
-            _MSG,
-            "summary_rated",
-            L,
-            n=count_phrase(n_rated, "Gebiet", L),
-            verb=("ist" if n_rated == 1 else "sind")
-            if L == "de"
-            else ("is" if n_rated == 1 else "are"),
-        )
-    )
-    thr = (data.monitor_params or {}).get("min_denominator", 300) or 300
+    verb = ("ist" if n_rated == 1 else "sind") if L == "de" else ("is" if n_rated == 1 else "are")
+    out.append(t(_MSG, "summary_rated", L, n=count_phrase(n_rated, "Gebiet", L), verb=verb))
     if (~rated).any():
-        summary.append(not_rated_sentence(int((~rated).sum()), thr, L))
-    if "status_klasse" in a.columns:
-        summary.append(
-            t(
-                _MSG,
-                "summary_status",
-                L,
-                parts=_class_counts(a.loc[rated, "status_klasse"], _STATUS_ORDER, L),
-            )
-        )
-    if "dynamik_klasse" in a.columns:
-        summary.append(
-            t(
-                _MSG,
-                "summary_dyn",
-                L,
-                parts=_class_counts(a.loc[rated, "dynamik_klasse"], _DYN_ORDER, L),
-            )
-        )
+        out.append(not_rated_sentence(int((~rated).sum()), _threshold(data), L))
+    for col, order, key in (
+        ("status_klasse", _STATUS_ORDER, "summary_status"),
+        ("dynamik_klasse", _DYN_ORDER, "summary_dyn"),
+    ):
+        if col in a.columns:
+            out.append(t(_MSG, key, L, parts=_class_counts(a.loc[rated, col], order, L)))
     if "idx_gesamt" in a.columns:
-        top = (
-            pd.to_numeric(a.loc[rated, "idx_gesamt"], errors="coerce")
-            .dropna()
-            .sort_values(ascending=False)
-            .index[:3]
-        )
+        idx = pd.to_numeric(a.loc[rated, "idx_gesamt"], errors="coerce").dropna()
+        top = idx.sort_values(ascending=False).index[:3]
         if len(top):
-            summary.append(
-                t(_MSG, "summary_top", L, names=_join_names([data.name(k) for k in top], L))
-            )
+            out.append(t(_MSG, "summary_top", L, names=_join_names([data.name(k) for k in top], L)))
+    return out
 
-    # district indicator overview
-    overview = []
+
+def _threshold(data: ReportData) -> float:
+    return (data.monitor_params or {}).get("min_denominator", 300) or 300
+
+
+def _overview(data: ReportData, settings: Mapping, L: str) -> list[dict]:
+    """Indicators at a glance: district value and range over the areas (or municipalities).
+
+    The range is taken over the areas where the level shows area values, else over the
+    municipalities (public report: values at Gemeinde level only).
+    """
+    rows = []
     for ind in settings.get("indikatoren") or data.indicator_ids:
         unit = _unit(data, ind)
         dist, dcode = data.district_value(ind)
-        vis = _visible(a[ind], data.status, ind, data.level)
-        overview.append(
+        vis, noun = pd.Series(dtype=float), "Gebiet"
+        if ind in data.areas.columns:
+            vis = _visible(data.areas[ind], data.status, ind, data.level)
+        if not vis.notna().any() and data.gemeinden is not None and ind in data.gemeinden:
+            vis = _visible(data.gemeinden[ind], data.gemeinden_status, ind, data.level)
+            noun = "Gemeinde"
+        has = vis.notna().any()
+        rows.append(
             {
                 "label": _label(data, ind, L),
                 "district": _cell(dist, dcode, data.level, unit, 1, L)[0],
-                "min": format_value(vis.min(), unit, 1, L) if vis.notna().any() else "–",
-                "max": format_value(vis.max(), unit, 1, L) if vis.notna().any() else "–",
-                "n": format_number(int(vis.notna().sum()), 0, L),
+                "min": format_value(vis.min(), unit, 1, L) if has else "–",
+                "max": format_value(vis.max(), unit, 1, L) if has else "–",
+                "n": count_phrase(int(vis.notna().sum()), noun, L),
             }
         )
+    return rows
 
-    # maps
-    maps = []
-    if charts_on:
-        dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
-        for col, colors, order, key in (
-            ("status_klasse", charts.STATUS_COLORS, _STATUS_ORDER, "map_status"),
-            ("dynamik_klasse", charts.DYNAMIK_COLORS, _DYN_ORDER, "map_dyn"),
-        ):
-            if col in a.columns:
-                sub = a.copy()
-                sub[col] = sub[col].where(rated)
-                fig = charts.categorical_map(
-                    sub,
-                    col,
-                    colors,
-                    title=t(_MSG, key, L),
-                    order=order,
-                    gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
-                    lang=L,
-                )
-                maps.append(
-                    {"title": t(_MSG, key, L), "img": charts.to_data_uri(fig, fmt, tight=True)}
-                )
-        if "idx_gesamt_klasse" in a.columns:
-            order = [
-                "sehr niedrig",
-                "niedrig",
-                "mittel",
-                "hoch",
-                "sehr hoch",
-                "very low",
-                "low",
-                "medium",
-                "high",
-                "very high",
-            ]
-            pal = dict(
-                zip(order, ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"] * 2, strict=True)
-            )
-            sub = a.copy()
-            sub["idx_gesamt_klasse"] = sub["idx_gesamt_klasse"].where(rated)
-            fig = charts.categorical_map(
-                sub,
-                "idx_gesamt_klasse",
-                pal,
-                title=t(_MSG, "map_gesamt", L),
-                order=order,
-                gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
-                lang=L,
-            )
-            maps.append(
-                {"title": t(_MSG, "map_gesamt", L), "img": charts.to_data_uri(fig, fmt, tight=True)}
-            )
-        for d, lab in dims.items():
-            col = f"idx_{d}"
-            if col not in a.columns:
-                continue
-            sub = a.copy()
-            sub[col] = pd.to_numeric(sub[col], errors="coerce").where(rated)
-            title = t(_MSG, "map_dim_public" if public else "map_dim", L, dim=lab)
-            if public:
-                from sozialraum.monitor import classify
 
-                vals = sub[col]
-                cl = (
-                    classify(vals, "quantiles", k=5, verbal=True, lang=L)
-                    if vals.notna().sum() >= 5
-                    else None
-                )
-                if cl is not None:
-                    sub[col + "_k"] = cl.labels.astype(object).where(vals.notna())
-                    order = list(cl.legend)
-                    pal = dict(
-                        zip(
-                            order[:5],
-                            ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"],
-                            strict=False,
-                        )
-                    )
-                    fig = charts.categorical_map(
-                        sub,
-                        col + "_k",
-                        pal,
-                        title=title,
-                        order=order,
-                        gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
-                        lang=L,
-                    )
-                else:
-                    continue
-            else:
-                fig = charts.choropleth(
-                    sub,
-                    col,
-                    title=title,
-                    decimals=1,
-                    gemeinden=data.gemeinden if hasattr(data.gemeinden, "geometry") else None,
-                    lang=L,
-                )
-            maps.append({"title": title, "img": charts.to_data_uri(fig, fmt, tight=True)})
+_GESAMT_ORDER = [
+    "sehr niedrig",
+    "niedrig",
+    "mittel",
+    "hoch",
+    "sehr hoch",
+    "very low",
+    "low",
+    "medium",
+    "high",
+    "very high",
+]
+_FIVE = ["#2c7bb6", "#abd9e9", "#ffffbf", "#fdae61", "#d7191c"]
 
-    # ranking
-    ranking = []
-    nb = "nicht bewertet" if L == "de" else "not rated"
-    if "idx_gesamt" in a.columns:
-        order = (
-            pd.to_numeric(a["idx_gesamt"], errors="coerce")
-            .where(rated)
-            .sort_values(ascending=False, na_position="last")
+
+def _class_maps(data: ReportData, rated: pd.Series, fmt: str, L: str) -> list[dict]:
+    """Maps of the status, dynamic and overall-index classes (areas not rated blank)."""
+    a, maps = data.areas, []
+    gem = data.gemeinden if hasattr(data.gemeinden, "geometry") else None
+    specs = [
+        ("status_klasse", charts.STATUS_COLORS, _STATUS_ORDER, "map_status"),
+        ("dynamik_klasse", charts.DYNAMIK_COLORS, _DYN_ORDER, "map_dyn"),
+        (
+            "idx_gesamt_klasse",
+            dict(zip(_GESAMT_ORDER, _FIVE * 2, strict=True)),
+            _GESAMT_ORDER,
+            "map_gesamt",
+        ),
+    ]
+    for col, colors, order, key in specs:
+        if col not in a.columns:
+            continue
+        sub = a.copy()
+        sub[col] = sub[col].where(rated)
+        fig = charts.categorical_map(
+            sub, col, colors, title=t(_MSG, key, L), order=order, gemeinden=gem, lang=L
         )
-        r = 0
-        for k, v in order.items():
-            ok = not _isnan(v)
-            r += 1 if ok else 0
-            ranking.append(
-                {
-                    "rank": str(r) if ok else "–",
-                    "key": k,
-                    "name": data.name(k),
-                    "gemeinde": data.gemeinde_name(str(a.at[k, data.gemeinde_col]))
-                    if data.gemeinde_col in a.columns
-                    else "",
-                    "ew": _cell(a.at[k, pc], data.cell_status(k, pc), data.level, "", 0, L)[0]
-                    if pc in a.columns
-                    else "–",
-                    "idx": format_number(v, 2, L) if ok else nb,
-                    "klasse": str(a.at[k, "idx_gesamt_klasse"])
-                    if ok
-                    and "idx_gesamt_klasse" in a.columns
-                    and not _isnan(a.at[k, "idx_gesamt_klasse"])
-                    else nb,
-                    "status": str(a.at[k, "status_klasse"])
-                    if ok and "status_klasse" in a.columns and not _isnan(a.at[k, "status_klasse"])
-                    else nb,
-                    "dynamik": str(a.at[k, "dynamik_klasse"])
-                    if ok
-                    and "dynamik_klasse" in a.columns
-                    and not _isnan(a.at[k, "dynamik_klasse"])
-                    else nb,
-                }
-            )
+        maps.append({"title": t(_MSG, key, L), "img": charts.to_data_uri(fig, fmt, tight=True)})
+    return maps
 
-    # area types
-    types = []
-    if "typ_beschreibung" in a.columns:
-        ty = a["typ_beschreibung"].where(rated)
-        for desc, keys in ty.dropna().groupby(ty.dropna()).groups.items():
-            types.append(
-                {
-                    "beschreibung": str(desc),
-                    "n": count_phrase(len(keys), "Gebiet", L),
-                    "gebiete": ", ".join(sorted(data.name(k) for k in keys)),
-                }
-            )
-        types.sort(key=lambda x: x["beschreibung"])
 
-    # change since previous year
-    changes = []
-    if data.previous is not None:
-        for ind in settings.get("indikatoren") or data.indicator_ids:
-            if ind not in data.previous.columns:
-                continue
-            cur = _visible(a[ind], data.status, ind, data.level)
-            prev = _visible(
-                data.previous[ind].reindex(a.index), data.previous_status, ind, data.level
-            )
-            d = (cur - prev).dropna()
-            unit = _unit(data, ind)
-            worse = (d > 0.05) if _direction(data, ind) == "need" else (d < -0.05)
-            better = (d < -0.05) if _direction(data, ind) == "need" else (d > 0.05)
-            changes.append(
-                {
-                    "label": _label(data, ind, L),
-                    "mean": format_number(d.mean(), 1, L, sign=True)
-                    + (" Pp." if unit == "%" and L == "de" else " pp" if unit == "%" else "")
-                    if len(d)
-                    else "–",
-                    "worse": format_number(int(worse.sum()), 0, L),
-                    "better": format_number(int(better.sum()), 0, L),
-                    "n": format_number(len(d), 0, L),
-                }
-            )
+def _dimension_maps(data: ReportData, rated: pd.Series, fmt: str, L: str) -> list[dict]:
+    """One map per dimension index: values internally, quintile classes outside ``intern``."""
+    from sozialraum.monitor import classify
 
-    # access
-    access_rows = []
+    a, maps = data.areas, []
+    public = data.level == "oeffentlich"
+    gem = data.gemeinden if hasattr(data.gemeinden, "geometry") else None
+    dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
+    for d, lab in dims.items():
+        col = f"idx_{d}"
+        if col not in a.columns:
+            continue
+        sub = a.copy()
+        sub[col] = pd.to_numeric(sub[col], errors="coerce").where(rated)
+        title = t(_MSG, "map_dim_public" if public else "map_dim", L, dim=lab)
+        if not public:
+            fig = charts.choropleth(sub, col, title=title, decimals=1, gemeinden=gem, lang=L)
+        elif sub[col].notna().sum() >= 5:
+            cl = classify(sub[col], "quantiles", k=5, verbal=True, lang=L)
+            sub[col + "_k"] = cl.labels.astype(object).where(sub[col].notna())
+            order = list(cl.legend)
+            pal = dict(zip(order[:5], _FIVE, strict=False))
+            fig = charts.categorical_map(
+                sub, col + "_k", pal, title=title, order=order, gemeinden=gem, lang=L
+            )
+        else:
+            continue
+        maps.append({"title": title, "img": charts.to_data_uri(fig, fmt, tight=True)})
+    return maps
+
+
+def _class_of(a: pd.DataFrame, k, col: str, ok: bool, nb: str) -> str:
+    if not ok or col not in a.columns or _isnan(a.at[k, col]):
+        return nb
+    return str(a.at[k, col])
+
+
+def _ranking(data: ReportData, rated: pd.Series, L: str) -> list[dict]:
+    """Areas by overall index (descending), among the index values the level shows."""
+    a, pc = data.areas, data.population_col
+    if "idx_gesamt" not in a.columns:
+        return []
+    nb = "nicht bewertet" if L == "de" else "not rated"
+    dec = 2 if data.level == "intern" else 1
+    order = (
+        pd.to_numeric(a["idx_gesamt"], errors="coerce")
+        .where(rated)
+        .sort_values(ascending=False, na_position="last")
+    )
+    out, r = [], 0
+    for k, v in order.items():
+        ok = not _isnan(v)
+        r += 1 if ok else 0
+        is_rated = bool(rated.get(k, True))
+        out.append(
+            {
+                "rank": str(r) if ok else "–",
+                "key": k,
+                "name": data.name(k),
+                "gemeinde": data.gemeinde_name(str(a.at[k, data.gemeinde_col]))
+                if data.gemeinde_col in a.columns
+                else "",
+                "ew": _cell(a.at[k, pc], data.cell_status(k, pc), data.level, "", 0, L)[0]
+                if pc in a.columns
+                else "–",
+                "idx": format_number(v, dec, L) if ok else (nb if not is_rated else "–"),
+                "klasse": _class_of(a, k, "idx_gesamt_klasse", is_rated, nb),
+                "status": _class_of(a, k, "status_klasse", is_rated, nb),
+                "dynamik": _class_of(a, k, "dynamik_klasse", is_rated, nb),
+            }
+        )
+    return out
+
+
+def _types(data: ReportData, rated: pd.Series, L: str) -> list[dict]:
+    """Area types with their areas."""
+    a = data.areas
+    if "typ_beschreibung" not in a.columns:
+        return []
+    ty = a["typ_beschreibung"].where(rated).dropna()
+    types = [
+        {
+            "beschreibung": str(desc),
+            "n": count_phrase(len(keys), "Gebiet", L),
+            "gebiete": ", ".join(sorted(data.name(k) for k in keys)),
+        }
+        for desc, keys in ty.groupby(ty).groups.items()
+    ]
+    return sorted(types, key=lambda x: x["beschreibung"])
+
+
+def _changes(data: ReportData, settings: Mapping, L: str) -> list[dict]:
+    """Change of each indicator since the previous year, over the areas with both values."""
+    a, out = data.areas, []
+    if data.previous is None:
+        return out
+    for ind in settings.get("indikatoren") or data.indicator_ids:
+        if ind not in data.previous.columns or ind not in a.columns:
+            continue
+        cur = _visible(a[ind], data.status, ind, data.level)
+        prev = _visible(data.previous[ind].reindex(a.index), data.previous_status, ind, data.level)
+        d = (cur - prev).dropna()
+        unit = _unit(data, ind)
+        need = _direction(data, ind) == "need"
+        worse = (d > 0.05) if need else (d < -0.05)
+        better = (d < -0.05) if need else (d > 0.05)
+        pp = " Pp." if unit == "%" and L == "de" else " pp" if unit == "%" else ""
+        out.append(
+            {
+                "label": _label(data, ind, L),
+                "mean": format_number(d.mean(), 1, L, sign=True) + pp if len(d) else "–",
+                "worse": format_number(int(worse.sum()), 0, L),
+                "better": format_number(int(better.sum()), 0, L),
+                "n": format_number(len(d), 0, L),
+            }
+        )
+    return out
+
+
+def _class_changes(data: ReportData, rated: pd.Series, L: str) -> dict:
+    """Status classes this year and the previous year: counts per class and moves.
+
+    Classes are public at every level, so this part is in every report.
+    """
+    prev = data.previous_classes
+    col = "status_klasse"
+    if prev is None or col not in prev.columns or col not in data.areas.columns:
+        return {"rows": [], "worse": "", "better": "", "same": ""}
+    cur = data.areas[col].where(rated)
+    before = prev[col].reindex(data.areas.index)
+    order = [c for c in _STATUS_ORDER if c in set(cur.dropna()) | set(before.dropna())]
+    rows = [
+        {
+            "klasse": c,
+            "prev": format_number(int((before == c).sum()), 0, L),
+            "cur": format_number(int((cur == c).sum()), 0, L),
+        }
+        for c in order
+    ]
+    rank = {c: i % 4 for i, c in enumerate(_STATUS_ORDER)}  # 0 = high status … 3 = very low
+    both = cur.notna() & before.notna() & cur.isin(rank) & before.isin(rank)
+    step = cur[both].map(rank) - before[both].map(rank)
+    return {
+        "rows": rows,
+        "worse": count_phrase(int((step > 0).sum()), "Gebiet", L),
+        "better": count_phrase(int((step < 0).sum()), "Gebiet", L),
+        "same": count_phrase(int((step == 0).sum()), "Gebiet", L),
+    }
+
+
+def _access_table(data: ReportData, L: str) -> tuple[list[dict], list[str]]:
+    """Rows and column labels of the access section."""
+    rows = []
     if data.access is not None and len(data.access):
         for k in data.access.index:
-            if k in a.index:
-                access_rows.append({"name": data.name(k), "values": _access(data, k, L)})
-    access_cols = [r["label"] for r in access_rows[0]["values"]] if access_rows else []
+            if k in data.areas.index:
+                rows.append({"name": data.name(k), "values": _access(data, k, L)})
+    cols = [r["label"] for r in rows[0]["values"]] if rows else []
+    return rows, cols
 
-    not_rated = []
+
+def _not_rated(data: ReportData, rated: pd.Series, L: str) -> list[dict]:
+    """Areas not rated, with population and reason."""
+    a, pc = data.areas, data.population_col
+    out = []
     for k in a.index[~rated.to_numpy()]:
-        not_rated.append(
+        out.append(
             {
                 "key": k,
                 "name": data.name(k),
@@ -508,27 +509,50 @@ def bericht_context(
                 else "–",
             }
         )
+    return out
+
+
+def bericht_context(
+    data: ReportData,
+    *,
+    settings: Mapping | None = None,
+    lang: str | None = "de",
+    charts_on: bool = True,
+) -> dict:
+    """Template context of the Sozialbericht (each part from its own step)."""
+    L = get_lang(lang)
+    settings = settings or {}
+    a = data.areas
+    fmt = settings.get("bildformat", "png")
+    rated = (
+        a["bewertet"].astype(bool) if "bewertet" in a.columns else pd.Series(True, index=a.index)
+    )
+    maps = []
+    if charts_on:
+        maps = _class_maps(data, rated, fmt, L) + _dimension_maps(data, rated, fmt, L)
+    access_rows, access_cols = _access_table(data, L)
     return {
         "title": data.title,
         "year": data.year,
         "previous_year": data.previous_year,
         "date": data.date,
         "source": data.source,
-        "summary": summary,
-        "overview": overview,
+        "summary": _summary(data, rated, L),
+        "overview": _overview(data, settings, L),
         "maps": maps,
-        "ranking": ranking,
-        "show_index": not public,
-        "types": types,
-        "changes": changes,
+        "ranking": _ranking(data, rated, L),
+        "show_index": data.level != "oeffentlich",
+        "types": _types(data, rated, L),
+        "changes": _changes(data, settings, L),
+        "class_changes": _class_changes(data, rated, L),
         "access_rows": access_rows,
         "access_cols": access_cols,
         "no_access": t(_MSG, "no_access", L),
         "methods": _methods(data, L),
-        "not_rated": not_rated,
+        "not_rated": _not_rated(data, rated, L),
         "not_rated_none": t(_MSG, "all_rated", L),
         "level": data.level,
-        "threshold": format_number(thr, 0, L),
+        "threshold": format_number(_threshold(data), 0, L),
     }
 
 

@@ -1,9 +1,16 @@
-"""The input of the report room: :class:`ReportData`, filled by the pipeline.
+"""The input of the report room: :class:`ReportInputs` → :class:`ReportData`.
 
 Everything a Steckbrief or the Sozialbericht shows comes from one
 :class:`ReportData`; the report room computes nothing statistical itself beyond
 district averages, ranks, changes and class counts (documented in
 ``docs/report.md``).
+
+Two ways in:
+
+* :func:`report_data` — the internal report (``intern``) from the full results;
+* :func:`report_data_from_release` — a public or municipal report: its values are
+  exactly those of a checked :class:`~sozialraum.privacy.Release`. A
+  :class:`ReportData` for a level other than ``intern`` cannot be made without one.
 """
 
 from __future__ import annotations
@@ -17,17 +24,20 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
-from sozialraum.errors import InputError
+from sozialraum.core.status import RELEASE_LEVELS, check_level
+from sozialraum.errors import InputError, format_ids
+from sozialraum.privacy.release import Release
 
-__all__ = ["LEVELS", "SECRET_CODES", "ReportData", "report_data_from_state"]
+__all__ = [
+    "ReportData",
+    "ReportInputs",
+    "report_data",
+    "report_data_from_release",
+    "report_data_from_state",
+]
 
-LEVELS = ("oeffentlich", "kommunal", "intern")
-
-#: Status codes whose value must never be printed outside the internal level
-#: (even if a number is present by mistake).
-SECRET_CODES = frozenset(
-    {"geheim", "geheim_primaer", "geheim_sekundaer", "gesperrt", "unterdrueckt"}
-)
+#: Release levels a report can be written for (:data:`sozialraum.core.status.RELEASE_LEVELS`).
+LEVELS = RELEASE_LEVELS
 
 _MSG = {
     "level": {
@@ -41,6 +51,16 @@ _MSG = {
     "dup": {
         "de": "ReportData.areas: Gebietsschlüssel sind nicht eindeutig: {ids}.",
         "en": "ReportData.areas: area keys are not unique: {ids}.",
+    },
+    "need_release": {
+        "de": "Ein Bericht der Freigabestufe {level!r} entsteht nur aus einem geprüften Release "
+        "(privacy.make_release → report_data_from_release); ohne Release nur 'intern'.",
+        "en": "a report at level {level!r} is made only from a checked Release "
+        "(privacy.make_release → report_data_from_release); without one only 'intern'.",
+    },
+    "release_level": {
+        "de": "Das Release hat die Stufe {have!r}, der Bericht soll {want!r} sein.",
+        "en": "the Release is at level {have!r}, the report is to be {want!r}.",
     },
 }
 
@@ -59,15 +79,15 @@ class ReportData:
         ``idx_<dimension>``, ``idx_gesamt``, ``status_klasse``, ``dynamik_klasse``,
         ``mss_gruppe``, ``typ``, ``typ_beschreibung``, ``bewertet``, ``grund``, and,
         if present, LISA/Gi* columns (``lisa_cat``, ``lisa_color`` or prefixed
-        ``<col>_lisa_cat``; ``gi_cat`` …). For public output the pipeline passes an
-        already filtered frame (suppressed cells NaN).
+        ``<col>_lisa_cat``; ``gi_cat`` …). Outside ``intern`` it is replaced by the
+        areas frame of ``release``.
     catalogue
         :class:`sozialraum.io.Catalogue` (labels, units, direction, dimension).
     status
         Status codes per cell (same index; columns as in ``areas``; pandas
         ``string``, ``<NA>`` = fine): ``geheim``, ``geheim_primaer``,
         ``geheim_sekundaer``, ``nichts_vorhanden``, ``nenner_klein`` … A value
-        is never printed where the code is secret (see :data:`SECRET_CODES`)
+        is never printed where the code is secret (:func:`sozialraum.core.status.is_secret`)
         unless ``level == "intern"``.
     previous, previous_status
         Rates of the previous year (same index/columns) for change and trend arrows.
@@ -96,11 +116,18 @@ class ReportData:
     level
         Release level ``"oeffentlich"``, ``"kommunal"`` or ``"intern"``. At
         ``"oeffentlich"`` index values and z-scores are not shown (classes only)
-        and secret cells read "geheim".
+        and secret cells read "geheim". Any level but ``"intern"`` needs ``release``.
     name_col, gemeinde_col, gemeinde_name_col, population_col
         Column names (default ``name``/``sr_name``, ``ags``, ``gemeinde``, ``ew_ges``).
     indicators
-        Indicator ids shown (default: all catalogue indicators present in ``areas``).
+        Indicator ids shown (default: all catalogue indicators present in ``areas``,
+        ``gemeinden`` or ``kreis``).
+    previous_classes
+        Status and dynamic classes of the previous year per area (columns
+        ``status_klasse``, ``dynamik_klasse``): classes are public at every level.
+    release
+        The checked :class:`~sozialraum.privacy.Release` a non-internal report is
+        made from; its frames replace ``areas``, ``gemeinden`` and ``kreis``.
     """
 
     areas: Any
@@ -129,16 +156,17 @@ class ReportData:
     gemeinde_name_col: str = "gemeinde"
     population_col: str = "ew_ges"
     indicators: Sequence[str] | None = None
+    previous_classes: pd.DataFrame | None = None
+    release: Release | None = None
 
     def __post_init__(self) -> None:
-        if self.level not in LEVELS:
-            raise InputError(t(_MSG, "level", None, level=self.level))
+        check_level(self.level)
+        if self.level != "intern" or self.release is not None:
+            self._take_release()
         if self.areas is None or len(self.areas) == 0:
             raise InputError(t(_MSG, "no_areas", None))
         idx = self.areas.index
         if idx.has_duplicates:
-            from sozialraum.errors import format_ids
-
             dups = sorted(set(map(str, idx[idx.duplicated()])))
             raise InputError(t(_MSG, "dup", None, ids=format_ids(dups)), ids=dups)
         if self.name_col is None:
@@ -148,14 +176,43 @@ class ReportData:
         if self.date is None:
             self.date = _dt.date.today().strftime("%d.%m.%Y")
 
+    def _take_release(self) -> None:
+        """Outside ``intern`` every value comes from the release, nothing from elsewhere.
+
+        Areas, municipalities and district are replaced by the release's frames (only
+        the text columns and geometry of the given municipalities and district are
+        kept: their names and boundaries); values the release does not carry
+        (previous year, age structure, access) are dropped.
+        """
+        rel = self.release
+        if not isinstance(rel, Release):
+            raise InputError(t(_MSG, "need_release", None, level=self.level))
+        if rel.level != self.level:
+            raise InputError(t(_MSG, "release_level", None, have=rel.level, want=self.level))
+        names = ("name", "sr_name", "gebiet", self.name_col, self.gemeinde_name_col)
+        self.areas = _with_labels(rel.frame("areas"), self.areas, only=names)
+        self.status = rel.status("areas")
+        self.gemeinden = _with_labels(rel.frame("gemeinden"), self.gemeinden)
+        self.gemeinden_status = rel.status("gemeinden")
+        self.kreis = _with_labels(rel.frame("kreis"), self.kreis)
+        self.kreis_status = rel.status("kreis")
+        if self.level != "intern":
+            self.previous = self.previous_status = self.gemeinden_previous = None
+            self.population = None
+            self.access = None
+            self.access_meta = {}
+
     # ----------------------------------------------------------- helpers
     @property
     def indicator_ids(self) -> list[str]:
         """The indicators shown, in catalogue order."""
         cat = self.catalogue.indicators
-        if self.indicators is not None:
-            return [i for i in self.indicators if i in cat.index and i in self.areas.columns]
-        return [i for i in cat.index if i in self.areas.columns]
+        have = set(self.areas.columns)
+        for fr in (self.gemeinden, self.kreis):
+            if fr is not None:
+                have |= set(fr.columns)
+        wanted = cat.index if self.indicators is None else self.indicators
+        return [i for i in wanted if i in cat.index and i in have]
 
     def name(self, key: str) -> str:
         """Display name of an area (the key if there is no name)."""
@@ -204,13 +261,16 @@ class ReportData:
             return float(k[ind].iloc[0]) if pd.notna(k[ind].iloc[0]) else np.nan, self.cell_status(
                 key, ind, "kreis"
             )
+        if ind not in self.areas.columns:
+            return np.nan, None
         vals = pd.to_numeric(self.areas[ind], errors="coerce")
         return (float(vals.mean()) if vals.notna().any() else np.nan), None
 
 
-def _config_value(state, section: str, key: str, default):
+def _config_value(state, section: str, key: str | None, default):
+    """``state.config[section][key]`` (or the whole section), ``default`` if absent or empty."""
     try:
-        v = state.config[section][key]
+        v = state.config[section] if key is None else state.config[section][key]
     except (AttributeError, KeyError, TypeError):
         return default
     return v if v else default
@@ -260,18 +320,116 @@ def _access_from_state(results: Mapping, index) -> tuple[pd.DataFrame | None, di
     return out.reindex(index), meta
 
 
-def report_data_from_state(state, *, level: str = "intern", **kw) -> ReportData:
-    """Build a :class:`ReportData` from a pipeline ``RunState`` (duck-typed).
+@dataclass(frozen=True)
+class ReportInputs:
+    """Everything a report is written from, as one explicit object.
 
-    Takes the report year's areas, counts, rates, monitor frame, LISA/Gi* columns
-    (prefixed ``<column>_`` for every analysed column except ``idx_gesamt``, which
-    keeps the plain ``lisa_*``/``gi_*`` names), roll-ups and the previous year's
-    rates. No privacy filtering is done here: that is the pipeline's job.
+    The internal results (all values) plus the report's metadata. An internal report
+    uses them directly (:func:`report_data`); a public or municipal report takes its
+    values from a :class:`~sozialraum.privacy.Release` and only the names,
+    boundaries, parameters and classes from here (:func:`report_data_from_release`).
+    Field meanings as in :class:`ReportData`.
     """
+
+    areas: Any
+    catalogue: Any
+    status: pd.DataFrame | None = None
+    previous: pd.DataFrame | None = None
+    previous_status: pd.DataFrame | None = None
+    gemeinden: Any = None
+    gemeinden_status: pd.DataFrame | None = None
+    gemeinden_previous: pd.DataFrame | None = None
+    kreis: Any = None
+    kreis_status: pd.DataFrame | None = None
+    monitor_params: Mapping = field(default_factory=dict)
+    lisa_params: Mapping = field(default_factory=dict)
+    access: pd.DataFrame | None = None
+    access_meta: Mapping = field(default_factory=dict)
+    population: pd.DataFrame | None = None
+    previous_classes: pd.DataFrame | None = None
+    title: str = "Sozialbericht"
+    year: int | None = None
+    previous_year: int | None = None
+    source: str = ""
+    gemeinde_col: str = "ags"
+    gemeinde_name_col: str = "gemeinde"
+    population_col: str = "ew_ges"
+
+    @classmethod
+    def from_state(cls, state) -> ReportInputs:
+        """From a pipeline run state (its documented attributes, read explicitly)."""
+        return _inputs_from_state(state)
+
+
+def _with_labels(frame, given, *, only: Sequence[str] | None = None):
+    """``frame`` plus the text columns (names) and geometry of ``given`` that it lacks.
+
+    ``only`` restricts the columns taken (e.g. the name columns of the areas).
+    """
+    if frame is None or given is None or not hasattr(given, "columns"):
+        return frame
+    given = given.set_axis(given.index.astype(str))
+    frame = frame.set_axis(frame.index.astype(str))
+    extra = [
+        c
+        for c in given.columns
+        if c not in frame.columns
+        and (only is None or c in only)
+        and (c == "geometry" or not pd.api.types.is_numeric_dtype(given[c]))
+    ]
+    out = frame.join(given[extra].reindex(frame.index)) if extra else frame
+    if "geometry" in out.columns and not hasattr(out, "crs"):
+        import geopandas as gpd
+
+        out = gpd.GeoDataFrame(out, geometry="geometry", crs=getattr(given, "crs", None))
+    elif "geometry" in extra:
+        import geopandas as gpd
+
+        out = gpd.GeoDataFrame(out, geometry="geometry", crs=getattr(given, "crs", None))
+    return out
+
+
+def report_data(inputs: ReportInputs, **kw) -> ReportData:
+    """The internal report data (all values) from :class:`ReportInputs`.
+
+    ``kw`` overrides :class:`ReportData` fields (e.g. ``title``, ``indicators``).
+    """
+    args = {f: getattr(inputs, f) for f in ReportInputs.__dataclass_fields__}
+    args.update(kw)
+    return ReportData(**args)
+
+
+def report_data_from_release(release: Release, inputs: ReportInputs, **kw) -> ReportData:
+    """Report data of ``release``'s level: its values only, names and classes from ``inputs``.
+
+    Profiles and the Sozialbericht made from it never show more than the release
+    (the package's tables). Rankings are computed among the values it shows.
+    """
+    if not isinstance(release, Release):
+        raise InputError(t(_MSG, "need_release", None, level=getattr(release, "level", "?")))
+    return report_data(inputs, level=release.level, release=release, **kw)
+
+
+def report_data_from_state(state, *, level: str = "intern", release: Release | None = None, **kw):
+    """Build a :class:`ReportData` from a pipeline ``RunState``.
+
+    Only ``level="intern"`` without ``release``; for any other level pass the
+    checked ``release`` of that level (made by :func:`sozialraum.privacy.make_release`).
+    """
+    check_level(level)
+    if level != "intern" and release is None:
+        raise InputError(t(_MSG, "need_release", None, level=level))
+    inputs = ReportInputs.from_state(state)
+    if release is not None:
+        return report_data_from_release(release, inputs, **kw)
+    return report_data(inputs, level=level, **kw)
+
+
+def _state_areas(state) -> pd.DataFrame:
+    """The report year's areas with counts, rates, monitor and LISA/Gi* category columns."""
     import geopandas as gpd
 
     year = state.year
-    prev_year = getattr(state, "previous_year", None)
     rates = state.rates[year]
     areas = state.areas.copy()
     cnt = state.counts[year]
@@ -279,76 +437,61 @@ def report_data_from_state(state, *, level: str = "intern", **kw) -> ReportData:
     areas = areas.join(rates.rates[[c for c in rates.rates.columns if c not in areas.columns]])
     mon = state.monitor.frame
     areas = areas.join(mon[[c for c in mon.columns if c not in areas.columns]])
-    for col, res in (getattr(state, "lisa", {}) or {}).items():
-        f = res.frame
-        pre = "" if col == "idx_gesamt" else f"{col}_"
-        cols = [c for c in ("lisa_cat", "lisa_color", "lisa_code") if c in f.columns]
-        areas = areas.join(f[cols].rename(columns={c: pre + c for c in cols}))
-    for col, res in (getattr(state, "hotspots", {}) or {}).items():
-        f = res.frame
-        pre = "" if col == "idx_gesamt" else f"{col}_"
-        cols = [c for c in ("gi_cat", "gi_color", "gi_code") if c in f.columns]
-        areas = areas.join(f[cols].rename(columns={c: pre + c for c in cols}))
-    areas = gpd.GeoDataFrame(areas, geometry="geometry", crs=state.areas.crs)
-    status = pd.concat([state.status[year], rates.status], axis=1)
+    for results, kinds in (
+        (state.lisa, ("lisa_cat", "lisa_color", "lisa_code")),
+        (state.hotspots, ("gi_cat", "gi_color", "gi_code")),
+    ):
+        for col, res in (results or {}).items():
+            f = res.frame
+            pre = "" if col == "idx_gesamt" else f"{col}_"
+            cols = [c for c in kinds if c in f.columns]
+            areas = areas.join(f[cols].rename(columns={c: pre + c for c in cols}))
+    return gpd.GeoDataFrame(areas, geometry="geometry", crs=state.areas.crs)
+
+
+def _state_previous_gemeinden(state, gcol: str, prev_year):
+    if prev_year is None or prev_year not in state.counts or gcol not in state.areas.columns:
+        return None
+    from sozialraum.join import rollup_hierarchy
+
+    pc = state.counts[prev_year]
+    frame = pd.DataFrame(state.areas[[gcol]]).join(pc[[c for c in pc.columns if c != gcol]])
+    prev_roll = rollup_hierarchy(
+        frame,
+        {"gemeinde": gcol},
+        status=state.status.get(prev_year),
+        catalogue=state.catalogue.indicators,
+        lang=state.lang,
+    )
+    return prev_roll["gemeinde"].frame
+
+
+def _inputs_from_state(state) -> ReportInputs:
+    """Take the report year's results, roll-ups and the previous year's rates from a run state."""
+    year, prev_year = state.year, state.previous_year
+    areas = _state_areas(state)
+    status = pd.concat([state.status[year], state.rates[year].status], axis=1)
     status = status.loc[:, ~status.columns.duplicated()]
     previous = previous_status = None
     if prev_year is not None and prev_year in state.rates:
         previous = state.rates[prev_year].rates
         previous_status = state.rates[prev_year].status
+        pc = state.counts.get(prev_year)
+        if pc is not None and "ew_ges" in pc.columns and "ew_ges" not in previous.columns:
+            previous = previous.join(pc[["ew_ges"]])  # for the population change
     gem = state.rollup.get("gemeinde") if state.rollup else None
     kreis = state.rollup.get("kreis") if state.rollup else None
     gemeinden = None
     if gem is not None:
         gemeinden = gem.frame
         if state.gemeinden is not None:
-            names = state.gemeinden.drop(columns="geometry", errors="ignore")
-            gemeinden = gemeinden.join(
-                names[[c for c in names.columns if c not in gemeinden.columns]]
-            )
-    gemeinden_previous = None
+            gemeinden = _with_labels(gemeinden, state.gemeinden)
     gcol = _config_value(state, "gebiete", "gemeinde_spalte", "ags")
-    if (
-        prev_year is not None
-        and prev_year in getattr(state, "counts", {})
-        and gcol in state.areas.columns
-    ):
-        from sozialraum.join import rollup_hierarchy
-
-        pc = state.counts[prev_year]
-        frame = pd.DataFrame(state.areas[[gcol]]).join(pc[[c for c in pc.columns if c != gcol]])
-        prev_roll = rollup_hierarchy(
-            frame,
-            {"gemeinde": gcol},
-            status=state.status.get(prev_year),
-            catalogue=state.catalogue.indicators,
-            lang=getattr(state, "lang", None),
-        )
-        gemeinden_previous = prev_roll["gemeinde"].frame
-    pcol = kw.get("population_col", "ew_ges")
-    if (
-        previous is not None
-        and prev_year in state.counts
-        and pcol in state.counts[prev_year].columns
-        and pcol not in previous.columns
-    ):
-        previous = previous.join(state.counts[prev_year][[pcol]])  # for the population change
-    lisa_params = {c: r.params for c, r in (getattr(state, "lisa", {}) or {}).items()}
-    lisa_params.update(
-        {f"gi:{c}": r.params for c, r in (getattr(state, "hotspots", {}) or {}).items()}
-    )
-    cfg = getattr(state, "config", None)
-    proj = {}
-    try:
-        proj = cfg["projekt"]
-    except Exception:  # noqa: BLE001 - config is optional here
-        pass
-    access, access_meta = _access_from_state(getattr(state, "access", None) or {}, areas.index)
-    pop = None
-    demo = getattr(state, "demography", None) or {}
-    if "population" in demo:
-        pop = demo["population"]
-    args = dict(
+    lisa_params = {c: r.params for c, r in (state.lisa or {}).items()}
+    lisa_params.update({f"gi:{c}": r.params for c, r in (state.hotspots or {}).items()})
+    proj = _config_value(state, "projekt", None, {})
+    access, access_meta = _access_from_state(state.access or {}, areas.index)
+    return ReportInputs(
         areas=areas,
         catalogue=state.catalogue,
         status=status,
@@ -356,7 +499,7 @@ def report_data_from_state(state, *, level: str = "intern", **kw) -> ReportData:
         previous_status=previous_status,
         gemeinden=gemeinden,
         gemeinden_status=gem.status if gem is not None else None,
-        gemeinden_previous=gemeinden_previous,
+        gemeinden_previous=_state_previous_gemeinden(state, gcol, prev_year),
         gemeinde_col=gcol,
         kreis=kreis.frame if kreis is not None else None,
         kreis_status=kreis.status if kreis is not None else None,
@@ -364,12 +507,9 @@ def report_data_from_state(state, *, level: str = "intern", **kw) -> ReportData:
         lisa_params=lisa_params,
         access=access,
         access_meta=access_meta,
-        population=pop,
+        population=(state.demography or {}).get("population"),
         title=f"Sozialbericht {proj.get('name', '')}".strip(),
         year=year,
         previous_year=prev_year,
         source=proj.get("quelle", "") or "",
-        level=level,
     )
-    args.update(kw)
-    return ReportData(**args)

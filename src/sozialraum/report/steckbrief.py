@@ -30,9 +30,10 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.status import is_secret, secret_mask, status_note
 from sozialraum.monitor.numbers import format_number
 from sozialraum.report import charts
-from sozialraum.report.data import SECRET_CODES, ReportData
+from sozialraum.report.data import ReportData
 from sozialraum.report.text import (
     cell_text,
     compare,
@@ -159,7 +160,7 @@ def _visible(values: pd.Series, status: pd.DataFrame | None, ind: str, level: st
     v = pd.to_numeric(values, errors="coerce").astype(float)
     if level != "intern" and status is not None and ind in status.columns:
         st = status[ind].reindex(v.index)
-        secret = st.isin(list(SECRET_CODES)).fillna(False).to_numpy(dtype=bool)
+        secret = secret_mask(st).to_numpy(dtype=bool)
         v = v.mask(secret)
     return v
 
@@ -186,12 +187,12 @@ def _change(cur, prev, unit: str, direction: str, decimals: int, lang: str) -> d
 
 def _cell(value, code, level: str, unit: str, decimals: int, lang: str) -> tuple[str, bool]:
     """(text, is_value) for a table cell."""
-    if code in SECRET_CODES and level != "intern":
-        return cell_text("geheim", lang), False
+    if is_secret(code) and level != "intern":
+        return cell_text(code, lang), False
     if _isnan(value):
         return cell_text(code, lang), False
     txt = format_value(value, unit, decimals, lang)
-    if code in ("nenner_klein", "unsicher", "teilsumme_geheim", "teilsumme_unvollstaendig"):
+    if code is not None and (status_note(code, lang) or is_secret(code)):
         txt += "*"
     return txt, True
 
@@ -234,7 +235,7 @@ def indicator_rows(
             if prev_status is not None and ind in prev_status.columns and key in prev_status.index:
                 pcode = prev_status.at[key, ind]
                 pcode = None if _isnan(pcode) else str(pcode)
-            if pcode in SECRET_CODES and data.level != "intern":
+            if is_secret(pcode) and data.level != "intern":
                 pv = np.nan
         ch = _change(value if has else np.nan, pv, unit, direction, dec, L)
         sd = _sd(data, ind, data.areas[ind]) if ind in data.areas.columns else float("nan")
@@ -253,7 +254,7 @@ def indicator_rows(
             dist,
             unit=unit,
             sd=sd,
-            status=("geheim" if (code in SECRET_CODES and data.level != "intern") else code),
+            status=("geheim" if (is_secret(code) and data.level != "intern") else code),
             decimals=dec,
             genus_code=genus,
             near=settings.get("nah", 0.25),
@@ -293,7 +294,7 @@ def _count(data: ReportData, frame, key, col: str, which: str = "areas") -> floa
     if frame is None or col not in frame.columns or key not in frame.index:
         return np.nan
     v = frame.at[key, col]
-    if data.level != "intern" and which and data.cell_status(key, col, which) in SECRET_CODES:
+    if data.level != "intern" and which and is_secret(data.cell_status(key, col, which)):
         return np.nan
     return np.nan if _isnan(v) else float(v)
 
@@ -395,9 +396,9 @@ def _text_rows(rows: list[dict], settings: Mapping, *, with_missing: bool) -> li
         return [r for r in rows if r["id"] in chosen]
     out = sorted([r for r in rows if not _isnan(r["z"])], key=lambda r: -abs(r["z"]))[:4]
     if with_missing:
-        out += [
-            r for r in rows if r["status"] in SECRET_CODES or (r["status"] and not r["has_value"])
-        ][:2]
+        out += [r for r in rows if is_secret(r["status"]) or (r["status"] and not r["has_value"])][
+            :2
+        ]
     return out
 
 
@@ -418,6 +419,66 @@ def _footer(data: ReportData, settings: Mapping, L: str, n_units: int, units_key
             far=format_number(settings.get("fern", 1.0), 1, L),
         ),
     }
+
+
+def _area_classes(data: ReportData, key: str, rated: bool, L: str) -> list[dict]:
+    """Classes, type and (outside the public level) the overall index of one area."""
+    a = data.areas
+    classes = []
+    nb = "nicht bewertet" if L == "de" else "not rated"
+    for col, lab_de, lab_en in (
+        ("status_klasse", "Statusklasse", "Status class"),
+        ("dynamik_klasse", "Dynamikklasse", "Dynamic class"),
+        ("mss_gruppe", "Status / Dynamik", "Status / dynamic"),
+        ("idx_gesamt_klasse", "Gesamtindex (Klasse)", "Overall index (class)"),
+        ("typ_beschreibung", "Gebietstyp", "Area type"),
+    ):
+        if col in a.columns:
+            v = a.at[key, col]
+            classes.append(
+                {
+                    "label": lab_de if L == "de" else lab_en,
+                    "value": nb if (_isnan(v) or v == "" or not rated) else str(v),
+                }
+            )
+    if data.level != "oeffentlich" and "idx_gesamt" in a.columns:
+        v = a.at[key, "idx_gesamt"]
+        text = format_number(v, 2 if data.level == "intern" else 1, L) if not _isnan(v) else "–"
+        classes.append(
+            {
+                "label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
+                "value": text if rated else nb,
+            }
+        )
+    return classes
+
+
+def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: str) -> dict:
+    """Location map, dimension profile (not public) and population pyramid (where allowed)."""
+    a = data.areas
+    fmt = settings.get("bildformat", "png")
+    images = {
+        "karte": charts.to_data_uri(
+            charts.location_map(
+                a, key, gemeinde_col=data.gemeinde_col, gemeinden=data.gemeinden, lang=L
+            ),
+            fmt,
+        )
+    }
+    dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
+    if data.level != "oeffentlich" and dims and rated:
+        prof = {
+            lab: float(a.at[key, f"idx_{d}"])
+            if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
+            else np.nan
+            for d, lab in dims.items()
+        }
+        images["profil"] = charts.to_data_uri(charts.profile_chart(prof, lang=L), fmt)
+    if _pyramid_allowed(data, settings) and data.population is not None and data.year is not None:
+        fig = charts.pyramid(data.population, key, data.year, lang=L)
+        if fig is not None:
+            images["pyramide"] = charts.to_data_uri(fig, fmt)
+    return images
 
 
 def area_context(
@@ -465,56 +526,8 @@ def area_context(
             )
             sentences.append(t(_MSG, "not_rated", L, why=why))
     sentences += [r["sentence"] for r in text_rows]
-    classes = []
-    nb = "nicht bewertet" if L == "de" else "not rated"
-    for col, lab_de, lab_en in (
-        ("status_klasse", "Statusklasse", "Status class"),
-        ("dynamik_klasse", "Dynamikklasse", "Dynamic class"),
-        ("mss_gruppe", "Status / Dynamik", "Status / dynamic"),
-        ("idx_gesamt_klasse", "Gesamtindex (Klasse)", "Overall index (class)"),
-        ("typ_beschreibung", "Gebietstyp", "Area type"),
-    ):
-        if col in a.columns:
-            v = a.at[key, col]
-            classes.append(
-                {
-                    "label": lab_de if L == "de" else lab_en,
-                    "value": nb if (_isnan(v) or v == "" or not rated) else str(v),
-                }
-            )
-    if data.level != "oeffentlich" and "idx_gesamt" in a.columns:
-        classes.append(
-            {
-                "label": "Gesamtindex (z-Wert)" if L == "de" else "Overall index (z)",
-                "value": format_number(a.at[key, "idx_gesamt"], 2, L) if rated else nb,
-            }
-        )
-    images = {}
-    fmt = settings.get("bildformat", "png")
-    if charts_on:
-        images["karte"] = charts.to_data_uri(
-            charts.location_map(
-                a, key, gemeinde_col=data.gemeinde_col, gemeinden=data.gemeinden, lang=L
-            ),
-            fmt,
-        )
-        dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
-        if data.level != "oeffentlich" and dims and rated:
-            prof = {
-                lab: float(a.at[key, f"idx_{d}"])
-                if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
-                else np.nan
-                for d, lab in dims.items()
-            }
-            images["profil"] = charts.to_data_uri(charts.profile_chart(prof, lang=L), fmt)
-        if (
-            _pyramid_allowed(data, settings)
-            and data.population is not None
-            and data.year is not None
-        ):
-            fig = charts.pyramid(data.population, key, data.year, lang=L)
-            if fig is not None:
-                images["pyramide"] = charts.to_data_uri(fig, fmt)
+    classes = _area_classes(data, key, rated, L)
+    images = _area_images(data, key, rated, settings, L) if charts_on else {}
     n_units = (
         int(pd.to_numeric(a[data.population_col], errors="coerce").notna().sum())
         if data.population_col in a.columns
@@ -584,8 +597,8 @@ def gemeinde_context(
                 "typ": (f"Typ {cls('typ')}" if L == "de" else f"type {cls('typ')}")
                 if cls("typ") != nb
                 else nb,
-                "ew": format_number(members.at[k, data.population_col], 0, L)
-                if data.population_col in members.columns
+                "ew": format_number(_count(data, members, k, data.population_col), 0, L)
+                if not _isnan(_count(data, members, k, data.population_col))
                 else "–",
             }
         )

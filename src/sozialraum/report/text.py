@@ -34,6 +34,7 @@ from __future__ import annotations
 import re
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.status import cell_sign, is_secret, status_text
 from sozialraum.monitor.numbers import MISSING, format_number
 from sozialraum.monitor.numbers import _is_missing as _missing
 
@@ -89,24 +90,6 @@ _MSG = {
     },
 }
 
-#: Cell texts for a missing value by status code (Destatis-like signs).
-_CELL = {
-    "geheim": ("geheim", "secret"),
-    "geheim_primaer": ("geheim", "secret"),
-    "geheim_sekundaer": ("geheim", "secret"),
-    "gesperrt": ("geheim", "secret"),
-    "unterdrueckt": ("geheim", "secret"),
-    "teilsumme_geheim": ("geheim", "secret"),
-    "nichts_vorhanden": ("–", "–"),
-    "nicht_sinnvoll": ("x", "x"),
-    "nicht_sicher": ("/", "/"),
-    "spaeter": ("…", "…"),
-    "nenner_klein": ("zu wenige Fälle", "too few cases"),
-    "nenner_null": ("–", "–"),
-    "fehlt": ("–", "–"),
-    "nicht_bewertet": ("nicht bewertet", "not rated"),
-}
-SECRET = frozenset({"geheim", "geheim_primaer", "geheim_sekundaer", "gesperrt", "unterdrueckt"})
 
 _ART = {  # nominative, accusative
     "f": ("die", "die"),
@@ -264,10 +247,19 @@ def format_value(
     return f"{s} {unit}"
 
 
+#: Codes whose cell shows a word rather than a sign.
+_WORDS = frozenset({"nenner_klein", "nicht_bewertet"})
+
+
 def cell_text(code: str | None, lang: str | None = "de") -> str:
-    """Text of a table cell without a value, by status code (``"geheim"``, ``"–"`` …)."""
-    i = 0 if get_lang(lang) == "de" else 1
-    return _CELL.get(code or "fehlt", _CELL["fehlt"])[i]
+    """Text of a table cell without a value, by status code (``"geheim"``, ``"–"`` …).
+
+    From :mod:`sozialraum.core.status`: the word for secret codes and for a small base
+    or an area not rated, the statistical sign for the rest.
+    """
+    if code is not None and (is_secret(code) or code in _WORDS):
+        return status_text(code, lang)
+    return cell_sign(code)
 
 
 def compare(
@@ -327,7 +319,7 @@ def indicator_sentence(
     L = get_lang(lang)
     ref = reference or t(_MSG, "district", L)
     subj, plural = subject(label, L, explicit=genus_code, capital=True)
-    if status in SECRET:
+    if is_secret(status):
         verb = ("sind" if plural else "ist") if L == "de" else ("are" if plural else "is")
         return t(_MSG, "secret", L, subj=subj, verb=verb)
     if _missing(value):
