@@ -447,7 +447,7 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
     return files
 
 
-def _write_check_report(folder: Path, checks, L: str) -> Files:
+def _write_check_report(folder: Path, checks, L: str, audit=None) -> Files:
     p = folder / "pruefbericht.txt"
     lines = [
         (
@@ -460,6 +460,8 @@ def _write_check_report(folder: Path, checks, L: str) -> Files:
     for name, rep in checks:  # every file of every package, with how it was checked
         ok = f"{name}: " + ("in Ordnung" if L == "de" else "fine") if rep.ok else name
         lines += [ok, rep.to_text(L), ""]
+    if audit is not None:  # the LP attack on all packages together
+        lines += [audit.summary(L), ""]
     p.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return [
         (
@@ -521,7 +523,26 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 )
                 + report.to_text(L)
             )
-    return files + _write_check_report(folder, checks, L)
+    audit = _audit_packages(folder, data, jobs, policy, L)
+    return files + _write_check_report(folder, checks, L, audit)
+
+
+def _audit_packages(folder: Path, data, jobs, policy, L: str):
+    """The LP attack on the written packages (public + each municipality); refuse on a leak."""
+    from sozialraum.errors import SozialraumError
+    from sozialraum.privacy import audit_packages
+
+    audit = audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L)
+    if not audit.ok:
+        raise SozialraumError(
+            (
+                "Geheimhaltungsprüfung fehlgeschlagen; nichts wird veröffentlicht:\n"
+                if L == "de"
+                else "suppression audit failed; nothing is published:\n"
+            )
+            + audit.summary(L)
+        )
+    return audit
 
 
 def _doc_description(path: Path, lang: str) -> str:

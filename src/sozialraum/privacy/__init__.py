@@ -24,6 +24,7 @@ from sozialraum.privacy.audit import (
     municipal_knowledge,
 )
 from sozialraum.privacy.checker import CheckReport, check_release
+from sozialraum.privacy.gate import audit_packages, read_package_tables
 from sozialraum.privacy.levels import (
     DEFAULT_PUBLIC,
     RELEASE_LEVELS,
@@ -56,6 +57,8 @@ from sozialraum.privacy.suppression import (
 )
 
 __all__ = [
+    "audit_packages",
+    "read_package_tables",
     "AuditFinding",
     "AuditResult",
     "DEFAULT_PUBLIC",

@@ -823,10 +823,13 @@ def _status_masks(grid: CellGrid, status, known_status):
         return published, ~published, ~published, own_secret
     secret = np.zeros(len(grid), dtype=bool)
     one = np.zeros(len(grid), dtype=bool)
+    public_secret = np.zeros(len(grid), dtype=bool)
     for name, st in statuses:
         if st is None:
             continue
         sec = _mask_from(grid, st, lambda s: secret_mask(s).to_numpy(dtype=bool))
+        if name is None:
+            public_secret = sec.copy()
         one_ = _mask_from(grid, st, lambda s: s.isin(list(_AT_LEAST_ONE)).fillna(False))
         if name is not None:
             own_secret[name] = sec.copy()
@@ -835,7 +838,9 @@ def _status_masks(grid: CellGrid, status, known_status):
             one_ &= mine
         secret |= sec
         one |= one_
-    published = ~np.isnan(grid.value) & ~secret  # a secret cell is unknown, whatever stands
+    # what the public tables show: a cell suppressed only in some municipal package is
+    # still known to everybody who holds the public package
+    published = ~np.isnan(grid.value) & ~public_secret
     return published, secret, one, own_secret
 
 

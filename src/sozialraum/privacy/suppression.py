@@ -570,7 +570,7 @@ def suppress(
         raise InputError(
             t(_MSG, "unknown_gem", lang, ids=format_ids(bad)), column=area_ags_col, ids=bad
         )
-    prot = _protection(protection, catalogue, threshold)
+    prot = protection_for(protection, catalogue, threshold)
     inputs = {
         "areas": (areas, status),
         "gemeinden": (gemeinden, gemeinden_status),
@@ -656,7 +656,8 @@ def _with_related(columns, areas, catalogue, rels) -> list[str] | None:
     return cols
 
 
-def _protection(protection, catalogue, threshold) -> Protection:
+def protection_for(protection, catalogue, threshold) -> Protection:
+    """The protection width: ``protection`` if given, else the catalogue's ``schutzbreite``, else ``threshold + 1``."""
     if protection is not None:
         return Protection.of(protection)
     meta = getattr(catalogue, "meta", None) or {}
