@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.aggregation import resolve_rules
 from sozialraum.errors import ConfigError
 
 __all__ = ["Catalogue", "read_catalogue", "normalise_header"]
@@ -106,7 +107,9 @@ _MSG = {
     "denominator": {"de": "Nenner (denominator)", "en": "denominator"},
 }
 
-_VAR_COLUMNS = ["label", "label_en", "unit", "source", "headers"]
+#: Upper-level rule of each entry (resolved: written or inferred), see core.aggregation.
+_AGG_COLUMNS = ("aggregation", "aggregation_weight")
+_VAR_COLUMNS = ["label", "label_en", "unit", "source", "headers"] + list(_AGG_COLUMNS)
 _IND_COLUMNS = [
     "label",
     "label_en",
@@ -121,6 +124,7 @@ _IND_COLUMNS = [
     "min_denominator",
     "description",
     "status",
+    *_AGG_COLUMNS,
 ]
 _UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 
@@ -310,6 +314,7 @@ def _build(
             "unit": _text(v.get("unit")),
             "source": _text(v.get("source")),
             "headers": tuple(str(h) for h in headers),
+            **_raw_aggregation(v),
         }
     irows = {}
     for iid, ind in indicators.items():
@@ -337,6 +342,7 @@ def _build(
                     "unit": None,
                     "source": None,
                     "headers": (),
+                    **_raw_aggregation({}),
                 }
             if var not in vrows:
                 raise ConfigError(
@@ -386,6 +392,7 @@ def _build(
             ),
             "description": _text(ind.get("description")),
             "status": _flag(ind.get("status")),
+            **_raw_aggregation(ind),
         }
     if not irows:
         raise ConfigError(t(_MSG, "no_indicators", lang, file=src), file=src)
@@ -399,10 +406,35 @@ def _build(
         raise ConfigError(
             t(_MSG, "id_clash", lang, file=src, ids=", ".join(clash)), file=src, ids=clash
         )
+    _resolve_aggregation(vrows, irows, src, lang)
     var_df = _frame(vrows, _VAR_COLUMNS, floats=())
     ind_df = _frame(irows, _IND_COLUMNS, floats=("per", "weight", "min_denominator"))
     ind_df.index.name = "id"
+    var_df.attrs["source"] = ind_df.attrs["source"] = src
+    # the indicator table travels alone into roll-ups: it carries the variables' rules
+    ind_df.attrs["variable_rules"] = {
+        v: {k: r[k] for k in ("unit", *_AGG_COLUMNS)} for v, r in vrows.items()
+    }
     return Catalogue(meta=dict(meta), variables=var_df, indicators=ind_df, path=path, _lang=lang)
+
+
+def _raw_aggregation(entry: dict) -> dict:
+    """The ``aggregation`` / ``aggregation_weight`` keys of one entry as written."""
+    return {k: _text(entry.get(k)) for k in _AGG_COLUMNS}
+
+
+def _resolve_aggregation(vrows: dict, irows: dict, src: str, lang) -> None:
+    """Fill in the upper-level rule of every entry (written, else inferred); validate.
+
+    See :mod:`sozialraum.core.aggregation`. A share without weight stays
+    ``weighted_mean`` with ``aggregation_weight`` ``None``: it is refused when it
+    is rolled up, not when the catalogue is read.
+    """
+    vrules, irules = resolve_rules(vrows, irows, source=src, lang=lang)
+    for rows, rules in ((vrows, vrules), (irows, irules)):
+        for rid, rule in rules.items():
+            rows[rid]["aggregation"] = rule.method
+            rows[rid]["aggregation_weight"] = rule.weight
 
 
 def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
