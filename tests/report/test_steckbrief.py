@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 from sozialraum.report import (
     area_context,
     bericht_context,

@@ -34,8 +34,8 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError
-from sozialraum.monitor.numbers import format_number
 
 __all__ = ["Classification", "classify", "compare", "threshold_classes", "SCHEMES"]
 

@@ -13,6 +13,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.text import slugify
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
 
@@ -95,8 +96,6 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
         )
         frame = frame.join(sub)
     # access per area: the main measure of each analysis (internal and for the municipality concerned)
-    from sozialraum.monitor import slugify
-
     for name, res in state.access.items():
         per = res.get("areas")
         if per is None:
@@ -145,7 +144,7 @@ def write_outputs(state, folder: Path) -> Files:
         write_gpkg(state.facilities, gpkg, layer="einrichtungen")
     for name, res in state.access.items():
         if "areas" in res:
-            write_gpkg(res["areas"], gpkg, layer=f"erreichbarkeit_{_slug(name)}")
+            write_gpkg(res["areas"], gpkg, layer=f"erreichbarkeit_{slugify(name)}")
     files.append((gpkg, t(_MSG, "gpkg", "de"), t(_MSG, "gpkg", "en")))
 
     labels = labels_for(state)
@@ -235,7 +234,7 @@ def _write_extras(state, intern: Path) -> Files:
         from sozialraum.spatial import cluster_map, moran_scatterplot
 
         for col, res in state.lisa.items():
-            slug = _slug(col)
+            slug = slugify(col)
             p = intern / "abbildungen" / f"moran_streudiagramm_{slug}.png"
             _close(moran_scatterplot(res, p, lang=state.lang))
             files.append(
@@ -285,7 +284,7 @@ def _write_extras(state, intern: Path) -> Files:
             fac = state.facilities[state.facilities[ef["kategorie_spalte"]] == a["kategorie"]]
             if fac.empty:
                 continue
-            p = intern / f"entfernung_{_slug(a['kategorie'])}.tif"
+            p = intern / f"entfernung_{slugify(a['kategorie'])}.tif"
             distance_surface(fac, p, bounds=bounds, resolution=100.0, lang=state.lang)
             files.append(
                 (
@@ -307,7 +306,3 @@ def _close(fig) -> None:
         pass
 
 
-def _slug(name: str) -> str:
-    from sozialraum.monitor import slugify
-
-    return slugify(name)

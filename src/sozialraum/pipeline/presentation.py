@@ -211,7 +211,7 @@ def write_webmap(
 def _access_title(state, col: str) -> str:
     """``zugang_<analysis>_<measure>`` → a German title."""
     for name in state.access:
-        from sozialraum.monitor import slugify
+        from sozialraum.core.text import slugify
 
         prefix = f"zugang_{slugify(name)}_"
         if col.startswith(prefix):
@@ -314,7 +314,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
     if not levels:
         return files
-    from sozialraum.monitor import slugify
+    from sozialraum.core.text import slugify
     from sozialraum.pipeline.outputs import labels_for
 
     data = ReleaseData.from_rollup(

@@ -22,7 +22,7 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from sozialraum._i18n import get_lang, t  # noqa: E402
-from sozialraum.monitor.numbers import format_number  # noqa: E402
+from sozialraum.core.numbers import format_number  # noqa: E402
 
 __all__ = [
     "STATUS_COLORS",

@@ -36,7 +36,7 @@ import jinja2
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 from sozialraum.report.text import format_value
 
 __all__ = [

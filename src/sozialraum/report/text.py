@@ -34,8 +34,8 @@ from __future__ import annotations
 import re
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.monitor.numbers import MISSING, format_number
-from sozialraum.monitor.numbers import _is_missing as _missing
+from sozialraum.core.numbers import MISSING, format_number
+from sozialraum.core.numbers import is_missing as _missing
 
 __all__ = [
     "FAR",

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 from sozialraum.spatial._common import (
     ALT_LABELS,
     adjust_p,

@@ -29,7 +29,7 @@ from scipy.sparse.csgraph import connected_components
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 
 __all__ = ["WeightsResult", "build_weights", "as_weights"]
 

@@ -8,7 +8,7 @@ import math
 from collections.abc import Sequence
 
 from sozialraum._i18n import t
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 
 _MSG = {
     "first": {"de": "{lo} bis {hi}", "en": "{lo} to {hi}"},
@@ -21,7 +21,7 @@ _MSG = {
 def fmt_number(x: float | None, decimals: int = 1, lang: str | None = None) -> str:
     """Format a number for people: German ``1.234,5`` (default) or English ``1,234.5``.
 
-    :func:`sozialraum.monitor.numbers.format_number`, except that missing values
+    :func:`sozialraum.core.numbers.format_number`, except that missing values
     (``None``/NaN) give an empty string and ``-inf`` is written ``−∞``.
     """
     if x is None:

@@ -1,4 +1,7 @@
-"""Number formatting for planners: German decimal comma and thousands point.
+"""Number formatting for planners (the one home): German decimal comma and thousands point.
+
+Every output (monitor summaries, report, profiles, web map, plots, CLI) formats
+numbers here.
 
 ``format_number(1234.5)`` → ``"1.234,5"``; ``format_number(1234.5, lang="en")`` →
 ``"1,234.5"``; missing values (``None``, NaN, ``pd.NA``) → ``"–"`` (en dash, the
@@ -11,12 +14,13 @@ import math
 
 from sozialraum._i18n import get_lang
 
-__all__ = ["MISSING", "format_number", "format_percent"]
+__all__ = ["MISSING", "format_number", "format_percent", "is_missing"]
 
 MISSING = "\u2013"
 
 
-def _is_missing(x) -> bool:
+def is_missing(x) -> bool:
+    """Whether a scalar is a missing value: ``None``, NaN, ``pd.NA``, ``pd.NaT``."""
     if x is None:
         return True
     try:
@@ -40,7 +44,7 @@ def format_number(x, decimals: int = 1, lang: str | None = "de", *, sign: bool =
     sign
         Prefix ``+`` for positive numbers (for changes).
     """
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     x = float(x)
     if math.isinf(x):
