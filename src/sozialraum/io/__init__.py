@@ -9,7 +9,7 @@
 See ``docs/formats.md`` for the accepted formats.
 """
 
-from sozialraum.io.areas import check_areas, ensure_metric, read_areas
+from sozialraum.io.areas import check_areas, read_areas
 from sozialraum.io.catalogue import Catalogue, normalise_header, read_catalogue
 from sozialraum.io.keys import KEY_WIDTHS, normalise_keys, restore_leading_zeros
 from sozialraum.io.symbols import DEFAULT_SYMBOLS, STATUS_CODES, parse_cells
@@ -30,7 +30,6 @@ __all__ = [
     "STATUS_CODES",
     "STATUS_SYMBOLS",
     "check_areas",
-    "ensure_metric",
     "normalise_header",
     "normalise_keys",
     "parse_cells",

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.errors import InputError
 from sozialraum.core.numbers import format_number
+from sozialraum.errors import InputError
 from sozialraum.spatial._common import ALT_LABELS
 
 __all__ = ["cluster_map", "hotspot_map", "moran_scatterplot", "save_figure"]

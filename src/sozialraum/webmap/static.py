@@ -10,6 +10,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.crs import metric_crs
 
 from ._format import fmt_number, hidden_label, missing_label
 from .layers import (
@@ -109,7 +110,7 @@ def static_map(
     metric = (
         areas
         if (areas.crs is not None and not areas.crs.is_geographic)
-        else areas.to_crs(areas.estimate_utm_crs())
+        else areas.to_crs(metric_crs(areas))  # the one metric-CRS rule
     )
     colors = np.array(
         [
