@@ -11,20 +11,20 @@ dimension, source, weight, min_denominator``) is accepted as well.
 from __future__ import annotations
 
 import math
-import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sozialraum._i18n import t
+from sozialraum._i18n import get_lang, t
 from sozialraum.core.aggregation import resolve_rules
 from sozialraum.errors import ConfigError
+from sozialraum.io.headers import normalise_header
+from sozialraum.io.reader import read_grid
 
-__all__ = ["Catalogue", "read_catalogue", "normalise_header"]
+__all__ = ["Catalogue", "read_catalogue"]
 
 _MSG = {
     "not_found": {"de": "{file}: Datei nicht gefunden.", "en": "{file}: file not found."},
@@ -126,23 +126,6 @@ _IND_COLUMNS = [
     "status",
     *_AGG_COLUMNS,
 ]
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
-
-
-def normalise_header(text: object) -> str:
-    """Normalise a header text for matching: case, whitespace, umlauts, dashes.
-
-    ``"Einwohner\\n  insgesamt"``, ``"EINWOHNER INSGESAMT"`` and
-    ``"einwohner insgesamt"`` all give ``"einwohner insgesamt"``;
-    ``"Bevölkerung"`` and ``"Bevoelkerung"`` both give ``"bevoelkerung"``.
-    Footnote marks at the end (``"Einwohner 1)"``, ``"Einwohner¹"``) are removed.
-    """
-    s = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*$", "", str(text).strip())
-    s = unicodedata.normalize("NFKC", s).replace("\u00ad", "").strip()
-    s = re.sub(r"(?<=\D)\s*\d\)$", "", s)
-    s = s.casefold().translate(_UMLAUTS)
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    return re.sub(r"\s+", " ", s).strip()
 
 
 @dataclass(frozen=True, eq=False)
@@ -219,8 +202,6 @@ class Catalogue:
 
     def labels(self, lang: str | None = None) -> dict[str, str]:
         """Variable and indicator id → label (``label_en`` for ``lang="en"`` where present)."""
-        from sozialraum._i18n import get_lang
-
         col = "label_en" if get_lang(lang) == "en" else "label"
         out = {}
         for frame in (self.variables, self.indicators):
@@ -495,11 +476,8 @@ def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
 
 
 def _read_catalogue_table(path: Path, src: str, lang) -> Catalogue:
-    from sozialraum.io.tables import _read_grid
-
-    grid, rows, _source, _info = _read_grid(
-        path, sheet=None, encoding=None, delimiter=None, lang=lang
-    )
+    raw = read_grid(path, lang=lang)
+    grid, rows = raw.cells, raw.rows
     grid = grid.replace("", None).dropna(how="all")
     if not len(grid):
         raise ConfigError(t(_MSG, "no_indicators", lang, file=src), file=src)

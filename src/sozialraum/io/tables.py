@@ -15,10 +15,8 @@ columns), and keys that lost their leading zeros.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import difflib
-import io
 import re
 import warnings
 from collections.abc import Mapping
@@ -30,8 +28,9 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.io.catalogue import normalise_header
+from sozialraum.io.headers import normalise_header
 from sozialraum.io.keys import detect_key_width, normalise_keys, restore_leading_zeros
+from sozialraum.io.reader import read_grid
 from sozialraum.io.symbols import (
     DEFAULT_SYMBOLS,
     STATUS_CODES,
@@ -51,44 +50,6 @@ _MSG = {
     "no_rows": {
         "de": "{file}: Die Tabelle hat unter der Kopfzeile (Zeile {row}) keine Datenzeilen.",
         "en": "{file}: the table has no data rows below the header (row {row}).",
-    },
-    "encoding": {
-        "de": "{file}: Die Zeichenkodierung ist weder UTF-8 noch Windows-1252 (versucht: {tried}).{guess} "
-        "Bitte die Datei als UTF-8 speichern oder encoding= angeben.",
-        "en": "{file}: the encoding is neither UTF-8 nor Windows-1252 (tried: {tried}).{guess} "
-        "Save the file as UTF-8 or pass encoding=.",
-    },
-    "guess": {"de": " Vermutlich {enc}.", "en": " Probably {enc}."},
-    "decode": {
-        "de": "{file}: Die Datei lässt sich nicht als {enc} lesen (Zeile {row}: Byte {byte}). "
-        "Vermutlich ist sie {other} kodiert; encoding={other!r} angeben oder weglassen "
-        "(dann wird die Kodierung erkannt).",
-        "en": "{file}: the file cannot be read as {enc} (line {row}: byte {byte}). It is probably "
-        "{other}; pass encoding={other!r} or leave it out (then it is detected).",
-    },
-    "mojibake": {
-        "de": "{file}: Der Text enthält Zeichen wie {sample!r}, die nach falsch gelesener Kodierung "
-        "aussehen (UTF-8 als {enc} gelesen?). Bitte encoding= prüfen.",
-        "en": "{file}: the text contains characters like {sample!r} that look like a wrongly read "
-        "encoding (UTF-8 read as {enc}?). Check encoding=.",
-    },
-    "unreadable": {
-        "de": "{file}: Die Datei kann nicht gelesen werden ({err}).",
-        "en": "{file}: the file cannot be read ({err}).",
-    },
-    "xls": {
-        "de": "{file}: Das alte Excel-Format .xls wird nicht gelesen. Bitte in Excel oder LibreOffice "
-        "als .xlsx speichern.",
-        "en": "{file}: the old Excel format .xls is not supported. Save it as .xlsx in Excel or "
-        "LibreOffice.",
-    },
-    "format": {
-        "de": "{file}: Unbekanntes Tabellenformat {ext!r}; erwartet .csv, .txt, .tsv oder .xlsx.",
-        "en": "{file}: unknown table format {ext!r}; expected .csv, .txt, .tsv or .xlsx.",
-    },
-    "no_sheet": {
-        "de": "{file}: Tabellenblatt {sheet!r} nicht vorhanden. Vorhandene Blätter: {sheets}.",
-        "en": "{file}: sheet {sheet!r} not found. Sheets: {sheets}.",
     },
     "no_header": {
         "de": "{file}: Keine Kopfzeile mit einer Schlüsselspalte gefunden (erste Zeilen: {rows}). "
@@ -202,14 +163,6 @@ _MSG = {
         "(columns: {columns}).",
     },
 }
-
-_TRIED = ("utf-8", "utf-8-sig", "cp1252")
-_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf¤¶¼Ÿ„–œ]|â€[\u0080-\u00bf“”™œžŸ¢¦]")
-# characters that a real German/Western-European cp1252 text plausibly contains beyond ASCII
-_CP1252_OK = set(
-    "ÄÖÜäöüßéèêëáàâíìîïóòôúùûçñÁÀÂÉÈÊÍÓÚÇÑåøæÅØÆœŒšŠžŽ"
-    "€–—„“”‚‘’…°§²³¹½¼¾µ·«»\u00a0©®™•´¸¨×÷±¬¦¢£¥¤ªº¿¡"
-)
 
 _FOOTNOTE = re.compile(
     r"^\s*(?:quelle|quellen|anmerkung|anmerkungen|hinweis|hinweise|fu(?:ß|ss)note|stand\b|source|"
@@ -417,211 +370,6 @@ class IndicatorTable:
 
 
 # --------------------------------------------------------------------------- raw reading
-
-
-def _decode(raw: bytes, encoding: str | None, src: str, lang) -> tuple[str, str]:
-    """Decode CSV bytes: the given encoding, else UTF-8 (with/without BOM), else cp1252."""
-    if encoding is not None:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as err:
-            row = raw[: err.start].count(b"\n") + 1
-            other = (
-                "cp1252"
-                if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
-                else "utf-8"
-            )
-            raise InputError(
-                t(
-                    _MSG,
-                    "decode",
-                    lang,
-                    file=src,
-                    enc=encoding,
-                    row=row,
-                    byte=hex(raw[err.start]),
-                    other=other,
-                ),
-                file=src,
-                row=row,
-            ) from err
-        except LookupError as err:
-            raise InputError(t(_MSG, "unreadable", lang, file=src, err=err), file=src) from err
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        m = _MOJIBAKE.search(text)
-        if m:
-            warnings.warn(
-                t(_MSG, "mojibake", lang, file=src, sample=m.group(0), enc=encoding),
-                SozialraumWarning,
-                stacklevel=4,
-            )
-        return text, encoding
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"  # Excel's "Unicode text" export (unambiguous BOM)
-    try:
-        text = raw.decode("utf-8")
-        if "\x00" not in text:  # NUL bytes: UTF-16 without BOM or binary, not a text table
-            return text, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        high = [c for c in set(text) if ord(c) >= 0x80]
-        controls = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
-        odd = [c for c in high if c not in _CP1252_OK]
-        if not controls and len(odd) <= max(1, len(high) // 5):
-            return text, "cp1252"
-    guess = ""
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw).best()
-        if best is not None and best.encoding:
-            guess = t(_MSG, "guess", lang, enc=best.encoding)
-    except Exception:  # pragma: no cover - charset-normalizer missing or failing: no guess
-        guess = ""
-    raise InputError(
-        t(_MSG, "encoding", lang, file=src, tried=", ".join(_TRIED), guess=guess), file=src
-    )
-
-
-def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()][:60]
-    best, best_score = ";", -1
-    for delim in (";", "\t", ",", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
-        counts = [c for c in counts if c > 1]
-        if not counts:
-            continue
-        mode = max(set(counts), key=counts.count)
-        score = counts.count(mode) * (1 if mode > 1 else 0)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def _frame_from_rows(data: list[list]) -> pd.DataFrame:
-    """Object DataFrame from ragged rows (short rows padded with None)."""
-    if not data:
-        return pd.DataFrame(dtype=object)
-    width = max(len(r) for r in data)
-    if width == 0:
-        return pd.DataFrame(dtype=object)
-    padded = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in data]
-    return pd.DataFrame(padded, dtype=object)
-
-
-def _read_grid(path: Path, *, sheet, encoding, delimiter, lang):
-    """Raw cells of a CSV or an Excel sheet.
-
-    Returns ``(grid, rows, source, info)``: an object DataFrame with positional
-    columns, the 1-based source row number of each grid row, the source name and
-    a dict (encoding, delimiter, sheet).
-    """
-    src = path.name
-    ext = path.suffix.lower()
-    info: dict = {}
-    if ext == ".xls":
-        raise InputError(t(_MSG, "xls", lang, file=src), file=str(path))
-    if ext in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as err:  # zipfile.BadZipFile, InvalidFileException, KeyError …
-            raise InputError(
-                t(_MSG, "unreadable", lang, file=src, err=err), file=str(path)
-            ) from err
-        try:
-            names = wb.sheetnames
-            if sheet is None:
-                matches = names[:1]
-            elif isinstance(sheet, int) and not isinstance(sheet, bool):
-                matches = [names[sheet]] if -len(names) <= sheet < len(names) else []
-            else:
-                matches = [n for n in names if n == sheet] or [
-                    n for n in names if normalise_header(n) == normalise_header(sheet)
-                ]
-            if not matches:
-                raise InputError(
-                    t(
-                        _MSG,
-                        "no_sheet",
-                        lang,
-                        file=src,
-                        sheet=sheet,
-                        sheets=", ".join(map(repr, names)),
-                    ),
-                    file=str(path),
-                )
-            name = matches[0]
-            ws = wb[name]
-            ws.reset_dimensions()
-            data = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-        finally:
-            wb.close()
-        info["sheet"] = name
-        source = f"{src}[{name}]"
-        grid = _frame_from_rows(data)
-        rows = np.arange(1, len(grid) + 1)
-        return grid, rows, source, info
-    if ext not in (".csv", ".txt", ".tsv", ".tab", ""):
-        raise InputError(t(_MSG, "format", lang, file=src, ext=ext), file=str(path))
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(t(_MSG, "empty", lang, file=src), file=str(path))
-    text, enc = _decode(raw, encoding, src, lang)
-    delim = delimiter or _sniff_delimiter(text)
-    info.update(encoding=enc, delimiter=delim)
-    grid = _csv_fast(text, delim)
-    if grid is not None:
-        return grid, np.arange(1, len(grid) + 1), src, info
-    # ragged rows or line breaks inside quoted cells: the csv module gives exact line numbers
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, skipinitialspace=True)
-    data, rows = [], []
-    for rec in reader:
-        data.append(rec)
-        rows.append(reader.line_num)
-    grid = _frame_from_rows(data)
-    return grid, np.asarray(rows, dtype=int), src, info
-
-
-def _csv_fast(text: str, delim: str) -> pd.DataFrame | None:
-    """All cells as text with pandas' C parser, or None when it cannot keep line numbers."""
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines or '"' in text:
-        return None  # quoted cells may span lines: use the csv module
-    width = max(ln.count(delim) for ln in lines) + 1
-    try:
-        grid = pd.read_csv(
-            io.StringIO("\n".join(lines)),
-            sep=delim,
-            header=None,
-            names=range(width),
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            skipinitialspace=True,
-            quoting=csv.QUOTE_NONE,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
-        return None
-    if len(grid) != len(lines):
-        return None
-    grid.columns = range(width)
-    return grid
 
 
 # --------------------------------------------------------------------------- structure
@@ -849,9 +597,8 @@ def read_table(
             )
     if not path.exists():
         raise InputError(t(_MSG, "not_found", lang, file=str(path)), file=str(path))
-    grid, rows, source, info = _read_grid(
-        path, sheet=sheet, encoding=encoding, delimiter=delimiter, lang=lang
-    )
+    raw = read_grid(path, sheet=sheet, encoding=encoding, delimiter=delimiter, lang=lang)
+    grid, rows, source, info = raw.cells, raw.rows, raw.source, dict(raw.info)
     if grid.shape[0] == 0 or grid.shape[1] == 0:
         raise InputError(t(_MSG, "empty", lang, file=source), file=source)
     filled = _filled(grid, stripped="delimiter" in info)
