@@ -43,6 +43,7 @@ from sozialraum.core.aggregation import (
     weighted_means,
 )
 from sozialraum.errors import InputError, format_ids
+from sozialraum.monitor.rates import compute_rates
 
 __all__ = ["RollupResult", "rollup", "rollup_hierarchy"]
 
@@ -241,8 +242,6 @@ def _combine(values, st, g, frame, rules):
 
 
 def _add_rates(result, out_status, sums, indicators, lang):
-    from sozialraum.monitor import compute_rates
-
     rates = compute_rates(sums, indicators, status=out_status, min_denominator=0, lang=lang)
     # pass-through indicators (id == variable, no denominator) are already there
     new = [c for c in rates.rates.columns if c not in result.columns]
