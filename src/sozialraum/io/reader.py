@@ -93,9 +93,11 @@ _MSG = {
     },
     "not_number": {
         "de": "{file}: {text!r} in Zeile {row}, Spalte {column!r} ist keine Zahl und kein bekanntes "
-        "Statistik-Zeichen (. * - – x / …).{more}",
+        "Statistik-Zeichen (. * - – x / …).{more} Bitte die Zelle korrigieren oder das Zeichen "
+        "einem Status zuordnen (symbols).",
         "en": "{file}: {text!r} in row {row}, column {column!r} is neither a number nor a known "
-        "statistical symbol (. * - – x / …).{more}",
+        "statistical symbol (. * - – x / …).{more} Correct the cell or map the symbol to a "
+        "status (symbols).",
     },
     "more": {"de": " Weitere: {cells}.", "en": " More: {cells}."},
 }

@@ -33,7 +33,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, format_ids
-from sozialraum.io.symbols import parse_cells
+from sozialraum.io.reader import TextTable, read_text_table
 
 __all__ = [
     "ZensusGrid",
@@ -67,12 +67,6 @@ _MSG = {
         "Datei verwenden.",
         "en": "{file}: the grid cells have different sizes ({res} m). Use one grid resolution per file.",
     },
-    "unknown": {
-        "de": "{file}: Spalte {column!r}, Zeile {row}: {example!r} ist weder Zahl noch bekanntes Zeichen "
-        "({n} Zelle(n) betroffen). Bitte korrigieren oder über symbols= zuordnen.",
-        "en": "{file}: column {column!r}, row {row}: {example!r} is neither a number nor a known symbol "
-        "({n} cell(s) affected). Fix it or map it via symbols=.",
-    },
     "dup": {
         "de": "{file}: Gitterzellen mehrfach vorhanden: {ids}. Bitte Duplikate entfernen.",
         "en": "{file}: duplicated grid cells: {ids}. Remove the duplicates.",
@@ -80,10 +74,6 @@ _MSG = {
     "no_value_cols": {
         "de": "{file}: Keine Wertespalten gefunden.",
         "en": "{file}: no value columns found.",
-    },
-    "encoding": {
-        "de": "{file}: Zeichenkodierung nicht erkannt (weder UTF-8 noch Windows-1252). Bitte encoding= angeben.",
-        "en": "{file}: encoding not recognised (neither UTF-8 nor Windows-1252). Pass encoding=.",
     },
     "empty": {
         "de": "Die Zensus-Tabelle ist leer.",
@@ -228,14 +218,6 @@ class ZensusGrid:
         return self.frame.set_geometry(gpd.GeoSeries(geom, index=self.frame.index, crs=ZENSUS_CRS))
 
 
-def _sniff_sep(path: str | PathLike, encoding: str) -> str:
-    """Separator from the header line: the most frequent of ``;``, ``,``, tab."""
-    with open(path, encoding=encoding) as fh:
-        header = fh.readline()
-    counts = {c: header.count(c) for c in (";", ",", "\t")}
-    return max(counts, key=counts.get) if max(counts.values()) else ";"
-
-
 _ID_COLS = re.compile(r"^(gitter_id|grid_id|id)", re.IGNORECASE)
 _MP = re.compile(r"^([xy])_mp(_\w+)?$", re.IGNORECASE)
 
@@ -255,7 +237,7 @@ def read_zensus_csv(
     Parameters
     ----------
     path
-        CSV file (``;`` or ``,`` separated; German numbers ``1.234,5``).
+        CSV file (``;`` or ``,`` separated; German numbers ``1.234,5``) or XLSX.
     value_columns
         Columns to read as numbers; default all columns except the id and the
         centre coordinates (``x_mp_100m``/``y_mp_100m``) and text columns
@@ -265,8 +247,10 @@ def read_zensus_csv(
         ``GITTER_ID_…``/``Gitter_ID``/``grid_id``. Without an id column the
         centre columns ``x_mp_*``/``y_mp_*`` are used.
     sep, encoding
-        CSV separator (default: detected) and encoding (default: UTF-8, else
-        cp1252).
+        CSV separator and encoding; detected when omitted (UTF-8, UTF-8 with BOM,
+        Windows-1252), as for every table (:func:`sozialraum.io.read_text_table`).
+        An ``.xlsx`` file is read as well. The number format (``1.234,5`` or
+        ``1,234.5``) is detected from the cells.
     symbols
         Extra / overriding symbol → status code mapping, as in
         :func:`sozialraum.io.symbols.parse_cells`. By default ``–``/``-``
@@ -293,58 +277,20 @@ def read_zensus_csv(
     >>> grid = read_zensus_csv("Zensus2022_Bevoelkerungszahl_100m-Gitter.csv")  # doctest: +SKIP
     >>> zensus_to_geotiff(grid, "Einwohner", "einwohner_100m.tif")  # doctest: +SKIP
     """
-    name = str(path)
-    raw = None
-    for enc in [encoding] if encoding else ["utf-8-sig", "cp1252"]:
-        try:
-            use_sep = sep if sep is not None else _sniff_sep(path, enc)
-            raw = pd.read_csv(path, sep=use_sep, dtype=str, keep_default_na=False, encoding=enc)
-            break
-        except UnicodeDecodeError:
-            continue
-    if raw is None:
-        raise InputError(t(_MSG, "encoding", lang, file=name), file=name)
-    raw.columns = [str(c).strip() for c in raw.columns]
-    cols = list(raw.columns)
-    if id_column is None:
-        id_column = next((c for c in cols if _ID_COLS.match(c)), None)
-    elif id_column not in cols:
+    tab = read_text_table(path, encoding=encoding, delimiter=sep, lang=lang)
+    name = tab.source
+    if not len(tab.frame):
+        raise InputError(t(_MSG, "empty", lang), file=name)
+    cols = [str(c) for c in tab.frame.columns]
+    if id_column is not None and id_column not in cols:
         raise InputError(
             t(_MSG, "missing_col", lang, file=name, column=id_column, cols=", ".join(cols)),
             file=name,
             column=id_column,
         )
+    id_column = id_column or next((c for c in cols if _ID_COLS.match(c)), None)
     mp = {m.group(1).lower(): c for c in cols if (m := _MP.match(c))}
-    if id_column is not None:
-        dec = decode_grid_ids(raw[id_column], lang=lang, file=name)
-    elif "x" in mp and "y" in mp:
-        xs = pd.to_numeric(raw[mp["x"]].str.replace(",", ".", regex=False), errors="coerce")
-        ys = pd.to_numeric(raw[mp["y"]].str.replace(",", ".", regex=False), errors="coerce")
-        suffix = re.search(r"(\d+)(k?m)", mp["x"])
-        res = (
-            float(suffix.group(1)) * (1000 if suffix and suffix.group(2) == "km" else 1)
-            if suffix
-            else 100.0
-        )
-        dec = pd.DataFrame({"x": xs - res / 2, "y": ys - res / 2, "res": res})
-        badrows = dec["x"].isna() | dec["y"].isna()
-        if badrows.any():
-            pos = int(np.flatnonzero(badrows.to_numpy())[0])
-            raise InputError(
-                t(
-                    _MSG,
-                    "bad_ids",
-                    lang,
-                    file=name,
-                    n=int(badrows.sum()),
-                    row=pos + 2,
-                    example=f"{raw[mp['x']].iloc[pos]};{raw[mp['y']].iloc[pos]}",
-                ),
-                file=name,
-                row=pos + 2,
-            )
-    else:
-        raise InputError(t(_MSG, "no_id_col", lang, file=name, cols=", ".join(cols)), file=name)
+    dec = _cell_corners(tab, id_column, mp, lang)
     resols = np.unique(dec["res"].to_numpy())
     if len(resols) > 1:
         raise InputError(
@@ -360,6 +306,10 @@ def read_zensus_csv(
     skip = {id_column, *mp.values()}
     if value_columns is None:
         value_columns = [c for c in cols if c not in skip and not c.lower().startswith("werterl")]
+    if not value_columns:
+        raise InputError(t(_MSG, "no_value_cols", lang, file=name), file=name)
+    index = pd.Index(ids.to_numpy(dtype=object), dtype="string", name="gitter_id")
+    values, status = {}, {}
     for c in value_columns:
         if c not in cols:
             raise InputError(
@@ -367,33 +317,7 @@ def read_zensus_csv(
                 file=name,
                 column=c,
             )
-    if not value_columns:
-        raise InputError(t(_MSG, "no_value_cols", lang, file=name), file=name)
-    index = pd.Index(ids.to_numpy(dtype=object), dtype="string", name="gitter_id")
-    values = {}
-    status = {}
-    for c in value_columns:
-        v, st, unknown = parse_cells(
-            raw[c].reset_index(drop=True), decimal=",", thousands=".", symbols=symbols
-        )
-        unk = np.asarray(unknown, dtype=bool)
-        if unk.any():
-            pos = int(np.flatnonzero(unk)[0])
-            raise InputError(
-                t(
-                    _MSG,
-                    "unknown",
-                    lang,
-                    file=name,
-                    column=c,
-                    row=pos + 2,
-                    example=str(raw[c].iloc[pos]),
-                    n=int(unk.sum()),
-                ),
-                file=name,
-                row=pos + 2,
-                column=c,
-            )
+        v, st = tab.numbers(c, symbols=symbols, lang=lang)
         values[c] = np.asarray(v, dtype=float)
         status[c] = pd.array(np.asarray(st.astype(object)), dtype="string")
     x = dec["x"].to_numpy(dtype=float)
@@ -406,6 +330,43 @@ def read_zensus_csv(
     )
     status_df = pd.DataFrame(status, index=index)
     return ZensusGrid(frame=frame, status=status_df, resolution=res, source=name)
+
+
+def _cell_corners(tab: TextTable, id_column: str | None, mp: dict, lang) -> pd.DataFrame:
+    """Lower-left corners and sizes of the cells: from the ids, else from the centre columns."""
+    name = tab.source
+    if id_column is not None:
+        return decode_grid_ids(tab.frame[id_column], lang=lang, file=name)
+    if not ("x" in mp and "y" in mp):
+        cols = ", ".join(map(str, tab.frame.columns))
+        raise InputError(t(_MSG, "no_id_col", lang, file=name, cols=cols), file=name)
+    xs, _ = tab.numbers(mp["x"], lang=lang)
+    ys, _ = tab.numbers(mp["y"], lang=lang)
+    suffix = re.search(r"(\d+)(k?m)", mp["x"])
+    res = (
+        float(suffix.group(1)) * (1000 if suffix and suffix.group(2) == "km" else 1)
+        if suffix
+        else 100.0
+    )
+    dec = pd.DataFrame({"x": xs - res / 2, "y": ys - res / 2, "res": res})
+    badrows = (dec["x"].isna() | dec["y"].isna()).to_numpy()
+    if badrows.any():
+        pos = int(np.flatnonzero(badrows)[0])
+        row = int(tab.rows[pos])
+        raise InputError(
+            t(
+                _MSG,
+                "bad_ids",
+                lang,
+                file=name,
+                n=int(badrows.sum()),
+                row=row,
+                example=f"{tab.frame[mp['x']].iloc[pos]};{tab.frame[mp['y']].iloc[pos]}",
+            ),
+            file=name,
+            row=row,
+        )
+    return dec
 
 
 def zensus_to_geotiff(
