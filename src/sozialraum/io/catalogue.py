@@ -23,6 +23,7 @@ from sozialraum.core.aggregation import resolve_rules
 from sozialraum.errors import ConfigError
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.reader import read_grid
+from sozialraum.io.symbols import detect_number_format, parse_cells
 
 __all__ = ["Catalogue", "read_catalogue"]
 
@@ -223,7 +224,7 @@ def _float(v, default, *, file, what, id, fieldname, lang):
     if _is_missing(v):
         return default
     try:
-        return float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
+        return _number_text(v) if isinstance(v, str) else float(v)
     except (TypeError, ValueError):
         raise ConfigError(
             t(_MSG, "number", lang, file=file, what=what, id=id, field=fieldname, value=v),
@@ -231,6 +232,15 @@ def _float(v, default, *, file, what, id, fieldname, lang):
             ids=[id],
             column=fieldname,
         ) from None
+
+
+def _number_text(v: str) -> float:
+    """A number written in a catalogue cell: ``0,5``, ``0.5``, ``1.000`` (German: 1000)."""
+    decimal, thousands = detect_number_format([v])
+    value = parse_cells(pd.Series([v], dtype=object), decimal=decimal, thousands=thousands)[0]
+    if np.isnan(value.iloc[0]):
+        raise ValueError(v)
+    return float(value.iloc[0])
 
 
 def _text(v) -> str | None:
