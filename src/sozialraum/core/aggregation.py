@@ -38,6 +38,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.numbers import is_missing
 from sozialraum.errors import ConfigError, InputError
 
 __all__ = [
@@ -158,11 +159,7 @@ def is_share_unit(unit: object) -> bool:
 
 
 def _blank(v: object) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and np.isnan(v):
-        return True
-    return isinstance(v, str) and not v.strip()
+    return is_missing(v, blank_text=True)
 
 
 def _text(v: object) -> str | None:

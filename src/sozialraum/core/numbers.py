@@ -19,14 +19,23 @@ __all__ = ["MISSING", "format_number", "format_percent", "is_missing"]
 MISSING = "\u2013"
 
 
-def is_missing(x) -> bool:
-    """Whether a scalar is a missing value: ``None``, NaN, ``pd.NA``, ``pd.NaT``."""
+def is_missing(x, *, blank_text: bool = False) -> bool:
+    """Whether a scalar is a missing value (the one check every package uses).
+
+    ``None``, NaN (float or numpy), ``pd.NA`` and ``pd.NaT`` are missing; with
+    ``blank_text=True`` also empty or blank text (cells of catalogues and configs).
+    Anything else, including arrays, is not.
+    """
     if x is None:
         return True
+    if isinstance(x, str):
+        return blank_text and not x.strip()
     try:
         return bool(x != x) or (isinstance(x, float) and math.isnan(x))
     except TypeError:  # pd.NA
         return True
+    except ValueError:  # arrays: not a missing scalar
+        return False
 
 
 def format_number(x, decimals: int = 1, lang: str | None = "de", *, sign: bool = False) -> str:

@@ -10,7 +10,6 @@ dimension, source, weight, min_denominator``) is accepted as well.
 
 from __future__ import annotations
 
-import math
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,6 +19,7 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.aggregation import resolve_rules
+from sozialraum.core.numbers import is_missing
 from sozialraum.errors import ConfigError
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.reader import read_grid
@@ -213,11 +213,7 @@ class Catalogue:
 
 
 def _is_missing(v: object) -> bool:
-    return (
-        v is None
-        or (isinstance(v, float) and math.isnan(v))
-        or (isinstance(v, str) and not v.strip())
-    )
+    return is_missing(v, blank_text=True)
 
 
 def _float(v, default, *, file, what, id, fieldname, lang):

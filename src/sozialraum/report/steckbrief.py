@@ -28,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.core.numbers import format_number
+from sozialraum.core.numbers import format_number, is_missing
 from sozialraum.core.text import slugify
 from sozialraum.report import charts
 from sozialraum.report.data import SECRET_CODES, ReportData
@@ -113,10 +113,7 @@ def safe_filename(text: str) -> str:
 
 
 def _isnan(x) -> bool:
-    try:
-        return x is None or x is pd.NA or bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
+    return is_missing(x)
 
 
 def _label(data: ReportData, ind: str, lang: str) -> str:
