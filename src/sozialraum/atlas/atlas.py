@@ -30,6 +30,7 @@ import shapely
 from sozialraum._i18n import t
 from sozialraum.atlas._backend import GpkgBackend, PostgisBackend
 from sozialraum.atlas.schema import create_schema
+from sozialraum.core.aggregation import rules_from_frames
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 
 __all__ = [
@@ -1078,7 +1079,8 @@ class Atlas:
         before a boundary change gives the old areas. When the values of that year
         were stored for another version, they are carried over the crosswalk
         (:func:`sozialraum.monitor.apply_crosswalk`, area-weighted; split areas get
-        status ``unsicher``, share variables (unit ``%``/``‰``) there ``nicht_sinnvoll``).
+        status ``unsicher``, shares and means (catalogue rule other than ``sum``, see
+        :mod:`sozialraum.core.aggregation`) there ``nicht_sinnvoll``).
         """
         year = int(year)
         version = version or self.version_for(year)
@@ -1140,12 +1142,9 @@ class Atlas:
         single = {k: g.iloc[0] for k, g in cw.groupby("neu")["alt"] if len(g) == 1}
         cat = self.catalogue()
         share_vars = set()
-        if cat is not None and "unit" in cat.variables:
-            share_vars = {
-                k
-                for k, u in cat.variables["unit"].items()
-                if isinstance(u, str) and u.strip() in ("%", "‰", "Prozent")
-            }
+        if cat is not None:  # shares and means: the catalogue's aggregation rules
+            vrules, _ = rules_from_frames(cat.variables, cat.indicators, lang=self.lang)
+            share_vars = {k for k, r in vrules.items() if r.method != "sum"}
         cols = list(out.columns)
         ov = out.to_numpy(dtype=float).copy()
         os_ = np.full(ov.shape, None, dtype=object)
@@ -1653,7 +1652,7 @@ class Atlas:
             frame,
             by=region[inside],
             status=sel.status.loc[inside],
-            catalogue=cat.indicators if cat is not None else None,
+            catalogue=cat,
             lang=self.lang,
         )
         names = dict(zip(rs["region"], rs["region_name"], strict=True))
