@@ -38,6 +38,7 @@ from sozialraum.monitor.standardize import standardize
 
 __all__ = ["IndexResult", "composite_index", "pca_index"]
 
+
 @dataclass(frozen=True)
 class IndexResult:
     """Composite indices.

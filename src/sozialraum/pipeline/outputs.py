@@ -304,5 +304,3 @@ def _close(fig) -> None:
         plt.close(fig)
     except Exception:  # noqa: BLE001 - figures made without pyplot need no closing
         pass
-
-
