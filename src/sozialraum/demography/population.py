@@ -176,15 +176,6 @@ def _parse_age(values: pd.Series) -> pd.Series:
     return pd.to_numeric(_via_uniques(values, conv), errors="coerce")
 
 
-def _parse_counts(raw: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
-    """Counts as floats: numbers, number texts in the table's format; ``-`` = 0; else NaN."""
-    if pd.api.types.is_numeric_dtype(raw):
-        return pd.to_numeric(raw, errors="coerce")
-    values, status, _unknown = parse_cells(raw, decimal=decimal, thousands=thousands)
-    zero = status.eq(_ZERO).fillna(False).to_numpy(dtype=bool)
-    return values.mask(zero, 0.0)
-
-
 def validate_population(
     frame: pd.DataFrame,
     *,
@@ -244,6 +235,47 @@ def validate_population(
     if len(frame) == 0:
         raise InputError(t(_MSG, "empty", lang, file=source), file=source)
     rownum = np.asarray(rows) if rows is not None else np.arange(len(frame)) + 2
+    fail = _row_error(frame, source, rownum, lang)
+
+    keys = _via_uniques(
+        frame["key"], lambda u: u.map(lambda v: str(v).strip() if pd.notna(v) else None)
+    )
+    bad = (keys.isna() | (keys == "")).to_numpy()
+    if bad.any():
+        fail(bad, "missing_key", "key")
+
+    out = pd.DataFrame({"key": keys.to_numpy(dtype=object)}, index=frame.index)
+    num = pd.to_numeric(frame["year"], errors="coerce")
+    bad = (num.isna() | (num != np.floor(num))).to_numpy()
+    if bad.any():
+        fail(bad, "bad_number", "year")
+    out["year"] = num.astype("int64")
+    age = _parse_age(frame["alter"])
+    bad = (age.isna() | (age != np.floor(age)) | (age < 0) | (age > MAX_AGE)).to_numpy()
+    if bad.any():
+        fail(bad, "bad_age", "alter")
+    out["alter"] = age.astype("int64").to_numpy()
+    sex = _via_uniques(
+        frame["geschlecht"], lambda u: u.map(lambda v: _SEX_CODES.get(str(v).strip().lower()))
+    )
+    bad = sex.isna().to_numpy()
+    if bad.any():
+        fail(bad, "bad_sex", "geschlecht")
+    out["geschlecht"] = sex.astype(object).to_numpy()
+    cnt = _parse_counts(frame["anzahl"], decimal, thousands)
+    bad = cnt.isna().to_numpy()
+    if bad.any():
+        fail(bad, "bad_number", "anzahl")
+    neg = (cnt < 0).to_numpy()
+    if neg.any():
+        fail(neg, "negative", "anzahl")
+    out["anzahl"] = cnt.astype("float64").to_numpy()
+    _refuse_duplicates(out, rownum, source, lang)
+    return out.reset_index(drop=True)
+
+
+def _row_error(frame: pd.DataFrame, source: str, rownum: np.ndarray, lang):
+    """A function raising the error for the first row of a mask (file, row, column, key)."""
 
     def fail(mask: np.ndarray, key: str, column: str, **kw) -> None:
         pos = int(np.flatnonzero(mask)[0])
@@ -267,71 +299,50 @@ def validate_population(
             ids=[str(k)],
         )
 
-    keys = _via_uniques(
-        frame["key"], lambda u: u.map(lambda v: str(v).strip() if pd.notna(v) else None)
-    )
-    bad = (keys.isna() | (keys == "")).to_numpy()
-    if bad.any():
-        fail(bad, "missing_key", "key")
+    return fail
 
-    out = pd.DataFrame({"key": keys.to_numpy(dtype=object)}, index=frame.index)
-    for col in ("year",):
-        num = pd.to_numeric(frame[col], errors="coerce")
-        bad = (num.isna() | (num != np.floor(num))).to_numpy()
-        if bad.any():
-            fail(bad, "bad_number", col)
-        out[col] = num.astype("int64")
-    age = _parse_age(frame["alter"])
-    bad = (age.isna() | (age != np.floor(age)) | (age < 0) | (age > MAX_AGE)).to_numpy()
-    if bad.any():
-        fail(bad, "bad_age", "alter")
-    out["alter"] = age.astype("int64").to_numpy()
-    sex = _via_uniques(
-        frame["geschlecht"], lambda u: u.map(lambda v: _SEX_CODES.get(str(v).strip().lower()))
-    )
-    bad = sex.isna().to_numpy()
-    if bad.any():
-        fail(bad, "bad_sex", "geschlecht")
-    out["geschlecht"] = sex.astype(object).to_numpy()
-    cnt = _parse_counts(frame["anzahl"], decimal, thousands)
-    bad = cnt.isna().to_numpy()
-    if bad.any():
-        fail(bad, "bad_number", "anzahl")
-    neg = (cnt < 0).to_numpy()
-    if neg.any():
-        fail(neg, "negative", "anzahl")
-    out["anzahl"] = cnt.astype("float64").to_numpy()
 
+def _parse_counts(raw: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Counts as floats: numbers, number texts in the table's format; ``-`` = 0; else NaN."""
+    if pd.api.types.is_numeric_dtype(raw):
+        return pd.to_numeric(raw, errors="coerce")
+    values, status, _unknown = parse_cells(raw, decimal=decimal, thousands=thousands)
+    zero = status.eq(_ZERO).fillna(False).to_numpy(dtype=bool)
+    return values.mask(zero, 0.0)
+
+
+def _refuse_duplicates(out: pd.DataFrame, rownum: np.ndarray, source: str, lang) -> None:
+    """Refuse a second row for the same (key, year, age, sex), naming both rows."""
     dup = out.duplicated(["key", "year", "alter", "geschlecht"], keep=False).to_numpy()
-    if dup.any():
-        sub = out[dup]
-        first_pos = {}
-        for i, tup in zip(
-            np.flatnonzero(dup),
-            sub[["key", "year", "alter", "geschlecht"]].itertuples(index=False),
-            strict=True,
-        ):
-            if tup in first_pos:
-                k, y, a, s = tup
-                raise InputError(
-                    t(
-                        _MSG,
-                        "duplicate",
-                        lang,
-                        file=source,
-                        row=int(rownum[i]),
-                        key=k,
-                        year=y,
-                        age=a,
-                        sex=s,
-                        first=int(rownum[first_pos[tup]]),
-                    ),
+    if not dup.any():
+        return
+    sub = out[dup]
+    first_pos = {}
+    for i, tup in zip(
+        np.flatnonzero(dup),
+        sub[["key", "year", "alter", "geschlecht"]].itertuples(index=False),
+        strict=True,
+    ):
+        if tup in first_pos:
+            k, y, a, s = tup
+            raise InputError(
+                t(
+                    _MSG,
+                    "duplicate",
+                    lang,
                     file=source,
                     row=int(rownum[i]),
-                    ids=[k],
-                )
-            first_pos[tup] = i
-    return out.reset_index(drop=True)
+                    key=k,
+                    year=y,
+                    age=a,
+                    sex=s,
+                    first=int(rownum[first_pos[tup]]),
+                ),
+                file=source,
+                row=int(rownum[i]),
+                ids=[k],
+            )
+        first_pos[tup] = i
 
 
 @dataclass(frozen=True)

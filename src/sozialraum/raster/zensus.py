@@ -282,34 +282,20 @@ def read_zensus_csv(
     if not len(tab.frame):
         raise InputError(t(_MSG, "empty", lang), file=name)
     cols = [str(c) for c in tab.frame.columns]
-    if id_column is not None and id_column not in cols:
+    if id_column is None:
+        id_column = next((c for c in cols if _ID_COLS.match(c)), None)
+    elif id_column not in cols:
         raise InputError(
             t(_MSG, "missing_col", lang, file=name, column=id_column, cols=", ".join(cols)),
             file=name,
             column=id_column,
         )
-    id_column = id_column or next((c for c in cols if _ID_COLS.match(c)), None)
     mp = {m.group(1).lower(): c for c in cols if (m := _MP.match(c))}
     dec = _cell_corners(tab, id_column, mp, lang)
-    resols = np.unique(dec["res"].to_numpy())
-    if len(resols) > 1:
-        raise InputError(
-            t(_MSG, "mixed_res", lang, file=name, res=", ".join(f"{r:g}" for r in resols)),
-            file=name,
-        )
-    res = float(resols[0]) if len(resols) else 100.0
-    ids = encode_grid_ids(dec["x"].to_numpy() + res / 2, dec["y"].to_numpy() + res / 2, int(res))
-    dup = ids.duplicated(keep=False).to_numpy()
-    if dup.any():
-        dids = sorted(set(ids[dup].tolist()))
-        raise InputError(t(_MSG, "dup", lang, file=name, ids=format_ids(dids)), file=name, ids=dids)
+    res, ids = _cell_ids(dec, name, lang)
     skip = {id_column, *mp.values()}
     if value_columns is None:
         value_columns = [c for c in cols if c not in skip and not c.lower().startswith("werterl")]
-    if not value_columns:
-        raise InputError(t(_MSG, "no_value_cols", lang, file=name), file=name)
-    index = pd.Index(ids.to_numpy(dtype=object), dtype="string", name="gitter_id")
-    values, status = {}, {}
     for c in value_columns:
         if c not in cols:
             raise InputError(
@@ -317,9 +303,10 @@ def read_zensus_csv(
                 file=name,
                 column=c,
             )
-        v, st = tab.numbers(c, symbols=symbols, lang=lang)
-        values[c] = np.asarray(v, dtype=float)
-        status[c] = pd.array(np.asarray(st.astype(object)), dtype="string")
+    if not value_columns:
+        raise InputError(t(_MSG, "no_value_cols", lang, file=name), file=name)
+    index = pd.Index(ids.to_numpy(dtype=object), dtype="string", name="gitter_id")
+    values, status = _cell_values(tab, value_columns, symbols, lang)
     x = dec["x"].to_numpy(dtype=float)
     y = dec["y"].to_numpy(dtype=float)
     frame = gpd.GeoDataFrame(
@@ -332,8 +319,8 @@ def read_zensus_csv(
     return ZensusGrid(frame=frame, status=status_df, resolution=res, source=name)
 
 
-def _cell_corners(tab: TextTable, id_column: str | None, mp: dict, lang) -> pd.DataFrame:
-    """Lower-left corners and sizes of the cells: from the ids, else from the centre columns."""
+def _cell_corners(tab: TextTable, id_column, mp: dict, lang) -> pd.DataFrame:
+    """Lower-left corner and resolution of each cell, from the cell id or the centre columns."""
     name = tab.source
     if id_column is not None:
         return decode_grid_ids(tab.frame[id_column], lang=lang, file=name)
@@ -367,6 +354,34 @@ def _cell_corners(tab: TextTable, id_column: str | None, mp: dict, lang) -> pd.D
             row=row,
         )
     return dec
+
+
+def _cell_ids(dec: pd.DataFrame, name: str, lang) -> tuple[float, pd.Series]:
+    """The one resolution of the file and the INSPIRE id of each cell (no duplicates)."""
+    resols = np.unique(dec["res"].to_numpy())
+    if len(resols) > 1:
+        raise InputError(
+            t(_MSG, "mixed_res", lang, file=name, res=", ".join(f"{r:g}" for r in resols)),
+            file=name,
+        )
+    res = float(resols[0]) if len(resols) else 100.0
+    ids = encode_grid_ids(dec["x"].to_numpy() + res / 2, dec["y"].to_numpy() + res / 2, int(res))
+    dup = ids.duplicated(keep=False).to_numpy()
+    if dup.any():
+        dids = sorted(set(ids[dup].tolist()))
+        raise InputError(t(_MSG, "dup", lang, file=name, ids=format_ids(dids)), file=name, ids=dids)
+    return res, ids
+
+
+def _cell_values(tab: TextTable, value_columns, symbols, lang):
+    """Numbers and status codes of the value columns (the table's number format, symbols)."""
+    values = {}
+    status = {}
+    for c in value_columns:
+        v, st = tab.numbers(c, symbols=symbols, lang=lang)
+        values[c] = np.asarray(v, dtype=float)
+        status[c] = pd.array(np.asarray(st.astype(object)), dtype="string")
+    return values, status
 
 
 def zensus_to_geotiff(
