@@ -29,6 +29,7 @@ from sozialraum.io.symbols import detect_number_format, parse_cells, str_mask
 
 __all__ = [
     "Grid",
+    "filled_mask",
     "TextTable",
     "decode_text",
     "read_grid",
@@ -364,19 +365,38 @@ def _csv_fast(text: str, delim: str) -> pd.DataFrame | None:
     return grid
 
 
-def _header(cells: pd.DataFrame, rows: np.ndarray, source: str, lang) -> tuple[int, list[str]]:
+def filled_mask(frame: pd.DataFrame, *, stripped: bool = False) -> np.ndarray:
+    """Boolean array: cell holds something (not None/NaN, not blank text).
+
+    ``stripped``: cells hold no surrounding blanks (CSV read with skipinitialspace),
+    so a blank cell is an empty string.
+    """
+    if stripped:
+        arr = frame.to_numpy(dtype=object)
+        return ~pd.isna(arr) & (arr != "")
+    out = np.zeros(frame.shape, dtype=bool)
+    for j in range(frame.shape[1]):
+        codes, uniques = pd.factorize(frame.iloc[:, j].astype(object), use_na_sentinel=True)
+        uniques = np.asarray(uniques, dtype=object)
+        blank = np.zeros(len(uniques), dtype=bool)
+        texts = str_mask(uniques)
+        if texts.any():
+            blank[texts] = np.char.strip(np.asarray(uniques[texts], dtype=str)) == ""
+        out[:, j] = (codes >= 0) & ~blank[np.where(codes >= 0, codes, 0)] if len(uniques) else False
+    return out
+
+
+def _header(
+    cells: pd.DataFrame, filled: np.ndarray, rows: np.ndarray, source: str, lang
+) -> tuple[int, list[str]]:
     """The first non-empty row as header texts (stripped, BOM and line breaks removed)."""
-    filled = cells.map(lambda v: v is not None and not (isinstance(v, float) and np.isnan(v)))
-    filled &= cells.map(lambda v: not (isinstance(v, str) and not v.strip()))
-    nonempty = np.flatnonzero(filled.to_numpy().any(axis=1))
+    nonempty = np.flatnonzero(filled.any(axis=1))
     if not len(nonempty):
         raise InputError(t(_MSG, "no_header", lang, file=source), file=source)
     h = int(nonempty[0])
     headers = [
-        ""
-        if v is None or (isinstance(v, float) and np.isnan(v))
-        else re.sub(r"\s+", " ", str(v).replace("\ufeff", "")).strip()
-        for v in cells.iloc[h].tolist()
+        re.sub(r"\s+", " ", str(v).replace("\ufeff", "")).strip() if f else ""
+        for v, f in zip(cells.iloc[h].tolist(), filled[h], strict=True)
     ]
     seen: set[str] = set()
     for hd in headers:
@@ -528,22 +548,21 @@ def read_text_table(
         As :func:`read_grid`; no header; a header twice.
     """
     grid = read_grid(path, sheet=sheet, encoding=encoding, delimiter=delimiter, lang=lang)
-    cells = grid.cells.replace({"": None}) if "delimiter" in grid.info else grid.cells
-    h, headers = _header(cells, grid.rows, grid.source, lang)
-    body = cells.iloc[h + 1 :]
-    keep_rows = body.notna().to_numpy().any(axis=1) if len(body) else np.zeros(0, bool)
-    if isinstance(cells, pd.DataFrame) and "delimiter" in grid.info and len(body):
-        keep_rows &= (
-            body.map(lambda v: not (isinstance(v, str) and not v.strip())).to_numpy().any(axis=1)
-        )
-    body = body[keep_rows]
-    rows = grid.rows[h + 1 :][keep_rows]
+    cells = grid.cells
+    filled = filled_mask(cells, stripped="delimiter" in grid.info)
+    h, headers = _header(cells, filled, grid.rows, grid.source, lang)
+    keep_rows = filled[h + 1 :].any(axis=1)
     named = [j for j, hd in enumerate(headers) if hd]
-    frame = body.iloc[:, named].copy()
+    body = cells.iloc[h + 1 :, named].astype(object)
+    body = body.where(filled[h + 1 :, named], None)[keep_rows]  # blank cells → None
+    rows = grid.rows[h + 1 :][keep_rows]
+    frame = body.reset_index(drop=True)
     frame.columns = [headers[j] for j in named]
-    frame = frame.reset_index(drop=True).astype(object)
     if decimal is None and thousands is None:
-        texts = pd.Series(frame.to_numpy().ravel(), dtype=object)
+        arr = frame.to_numpy(dtype=object)
+        if len(arr) > 4000:  # the first rows and evenly spaced ones decide the format
+            arr = np.concatenate([arr[:2000], arr[2000 :: (len(arr) - 2000) // 2000 + 1]])
+        texts = pd.Series(pd.unique(arr.ravel()), dtype=object)
         texts = texts[str_mask(texts.to_numpy())]
         prefer = "." if grid.info.get("delimiter") == "," else ","
         decimal, thousands = detect_number_format(texts, prefer=prefer)

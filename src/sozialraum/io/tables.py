@@ -31,13 +31,12 @@ from sozialraum._i18n import t
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.keys import detect_key_width, normalise_keys, restore_leading_zeros
-from sozialraum.io.reader import read_grid
+from sozialraum.io.reader import filled_mask, read_grid
 from sozialraum.io.symbols import (
     DEFAULT_SYMBOLS,
     STATUS_CODES,
     detect_number_format,
     parse_cells,
-    str_mask,
 )
 
 __all__ = ["IndicatorTable", "read_table"]
@@ -384,27 +383,6 @@ def _sample(col: pd.Series, n: int = 2000) -> np.ndarray:
     return np.concatenate([arr[:n], arr[n :: (len(arr) - n) // n + 1]])
 
 
-def _filled(frame: pd.DataFrame, *, stripped: bool = False) -> np.ndarray:
-    """Boolean array: cell holds something (not None/NaN, not blank text).
-
-    ``stripped``: cells hold no surrounding blanks (CSV read with skipinitialspace),
-    so a blank cell is an empty string.
-    """
-    if stripped:
-        arr = frame.to_numpy(dtype=object)
-        return ~pd.isna(arr) & (arr != "")
-    out = np.zeros(frame.shape, dtype=bool)
-    for j in range(frame.shape[1]):
-        codes, uniques = pd.factorize(frame.iloc[:, j].astype(object), use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
-        blank = np.zeros(len(uniques), dtype=bool)
-        texts = str_mask(uniques)
-        if texts.any():
-            blank[texts] = np.char.strip(np.asarray(uniques[texts], dtype=str)) == ""
-        out[:, j] = (codes >= 0) & ~blank[np.where(codes >= 0, codes, 0)] if len(uniques) else False
-    return out
-
-
 def _find_key(headers: list[str], body: pd.DataFrame | None) -> int | None:
     comp = [_compact(h) for h in headers]
     for cand in _KEY_EXACT:
@@ -643,7 +621,7 @@ def _grid_step(raw, lang) -> _GridStep:
     grid, source = raw.cells, raw.source
     if grid.shape[0] == 0 or grid.shape[1] == 0:
         raise InputError(t(_MSG, "empty", lang, file=source), file=source)
-    filled = _filled(grid, stripped="delimiter" in raw.info)
+    filled = filled_mask(grid, stripped="delimiter" in raw.info)
     if not filled.any():
         raise InputError(t(_MSG, "empty", lang, file=source), file=source)
     return _GridStep(grid, raw.rows, source, dict(raw.info), filled)
