@@ -1105,6 +1105,10 @@ RELATIONS = (
 STATUS_INDICATORS = ("alo_quote", "sgb2_quote", "kinderarmut", "grusi_quote")
 
 
+# Shares among the variables and the count that weights them at the upper levels.
+AGGREGATION_WEIGHTS = {"alo_lang_anteil": "alo"}
+
+
 def write_catalogue(path):
     out = [
         "# Indikatorenkatalog des Beispiel-Landkreises Musterland (erzeugt von generate.py).",
@@ -1126,8 +1130,13 @@ def write_catalogue(path):
             f"unit = {_toml_str(unit)}",
             "headers = [" + ", ".join(_toml_str(h) for h in headers) + "]",
             f"source = {_toml_str(source)}",
-            "",
         ]
+        if vid in AGGREGATION_WEIGHTS:
+            out.append(
+                f"aggregation_weight = {_toml_str(AGGREGATION_WEIGHTS[vid])}  # ein Anteil: auf "
+                "Gemeinde/Kreis mit den Arbeitslosen gewichtet, nie summiert"
+            )
+        out.append("")
     for iid, label, label_en, unit, num, den, per, direction, dim, source, mind, desc in INDICATORS:
         out += [
             f"[indicators.{iid}]",

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 import shapely
 
-from sozialraum.access import count_within, ensure_metric, measure, nearest
+from sozialraum.access import count_within, measure, nearest
+from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, SozialraumWarning
 
 

@@ -6,8 +6,9 @@ import geopandas as gpd
 import pytest
 from shapely.geometry import Polygon, box
 
+from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.io.areas import ensure_metric, read_areas
+from sozialraum.io.areas import read_areas
 
 
 def _areas(keys, geoms=None, crs="EPSG:25833"):
@@ -111,7 +112,7 @@ def test_geographic_reprojected_to_metric_on_request(tmp_path):
     ).to_file(p, engine="pyogrio")
     with pytest.warns(SozialraumWarning, match="metrisch"):
         gdf = read_areas(p, key="sr_id", metric=True)
-    assert gdf.crs.to_epsg() == 32633
+    assert gdf.crs.to_epsg() == 25833  # ETRS89 / UTM 33N: the rule of core.crs
     assert gdf.geometry.area.iloc[0] == pytest.approx(7.6e7, rel=0.05)  # ~0.1° x 0.1° at 52°N
     same = ensure_metric(gdf)
     assert same is gdf

@@ -6,8 +6,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sozialraum.core.numbers import format_number, format_percent
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.monitor import compute_rates, format_number, format_percent
+from sozialraum.monitor import compute_rates
 
 
 def _cat(**extra):

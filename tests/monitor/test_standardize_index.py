@@ -10,8 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from sozialraum.core.text import slugify
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.monitor import composite_index, pca_index, slugify, standardize, zscore
+from sozialraum.monitor import composite_index, pca_index, standardize, zscore
 
 IDX = ["a", "b", "c", "d", "e"]
 

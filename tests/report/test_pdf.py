@@ -9,7 +9,7 @@ import subprocess
 
 import pytest
 
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 from sozialraum.report import (
     ChromiumError,
     find_chromium,

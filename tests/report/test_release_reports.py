@@ -8,8 +8,8 @@ import re
 import numpy as np
 import pytest
 
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError
-from sozialraum.monitor.numbers import format_number
 from sozialraum.privacy import LevelRule, ReleasePolicy, make_release
 from sozialraum.report import (
     ReportData,

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError
-from sozialraum.monitor.numbers import format_number
 from sozialraum.report import (
     area_context,
     bericht_context,

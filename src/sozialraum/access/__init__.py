@@ -1,6 +1,6 @@
 """Access to social infrastructure: distances, catchments, supply against need (Bestand–Bedarf).
 
-Distances are in metres in a metric CRS (:mod:`~sozialraum.access.crs`); straight-line
+Distances are in metres in a metric CRS (:mod:`sozialraum.core.crs`); straight-line
 queries use KD-trees (:mod:`~sozialraum.access.nearest`), road-network queries
 ``scipy.sparse.csgraph`` (:mod:`~sozialraum.access.network`), supply ratios 2SFCA/E2SFCA on
 sparse within-catchment pairs (:mod:`~sozialraum.access.fca`). :func:`measure` is the
@@ -8,13 +8,7 @@ single entry point; :func:`supply_need` (the one Bestand–Bedarf model), :func:
 (:mod:`~sozialraum.access.offers`) build on it.
 """
 
-from sozialraum.access.crs import (
-    DEFAULT_METRIC_CRS,
-    align_crs,
-    ensure_metric,
-    is_metric,
-    point_coords,
-)
+from sozialraum.access.crs import point_coords
 from sozialraum.access.deficit import (
     BALANCE_COLUMNS,
     SUPPLY_METHODS,
@@ -58,7 +52,6 @@ from sozialraum.access.whatif import WhatIfResult, apply_changes, what_if
 
 __all__ = [
     "BALANCE_COLUMNS",
-    "DEFAULT_METRIC_CRS",
     "DEFAULT_SPEEDS",
     "HOUSEHOLD_GROUPS",
     "LABELS",
@@ -73,7 +66,6 @@ __all__ = [
     "SupplyNeed",
     "SupplyNeedParams",
     "WhatIfResult",
-    "align_crs",
     "apply_changes",
     "area_ratio",
     "balance",
@@ -82,11 +74,9 @@ __all__ = [
     "catchment_pairs",
     "count_within",
     "decay_weights",
-    "ensure_metric",
     "fca_arrays",
     "fca_points",
     "find_offers",
-    "is_metric",
     "label",
     "labelled",
     "measure",

@@ -7,7 +7,8 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.access.crs import align_crs, point_coords
+from sozialraum.access.crs import crs_mode, point_coords
+from sozialraum.core.crs import align_crs
 from sozialraum.errors import InputError, format_ids
 
 _MSG = {
@@ -85,7 +86,7 @@ def prepare_pair(
         (demand, "Nachfrage" if get_lang(lang) == "de" else "demand"),
         (supply, "Angebot" if get_lang(lang) == "de" else "supply"),
         target_crs=target_crs,
-        reproject=reproject,
+        mode=crs_mode(reproject),
         lang=lang,
     )
     demand = str_index(demand, "Nachfrage", lang)

@@ -37,6 +37,8 @@ from scipy.spatial import cKDTree
 
 from sozialraum._i18n import t
 from sozialraum.access._common import numeric_column, prepare_pair, require_column
+from sozialraum.access.crs import point_coords
+from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, format_ids
 
 __all__ = [
@@ -410,8 +412,6 @@ def two_step_fca(
         S = numeric_column(supply, supply_col, "Angebot", lang)
         if isinstance(cost, RoadNetwork):
             if demand.crs != cost.crs:
-                from sozialraum.access.crs import ensure_metric, point_coords
-
                 dxy = point_coords(ensure_metric(demand, target_crs=cost.crs, lang=lang))
                 sxy = point_coords(ensure_metric(supply, target_crs=cost.crs, lang=lang))
             i, j, c, _ = network_cost_pairs(

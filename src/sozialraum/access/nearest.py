@@ -68,7 +68,7 @@ def nearest(
         Column of ``supply`` with a category (e.g. ``"kategorie"``): the search is done
         per category and columns get the suffix ``_<category value>``.
     target_crs, reproject, lang
-        See :func:`sozialraum.access.crs.ensure_metric`.
+        See :func:`sozialraum.core.crs.ensure_metric`.
 
     Returns
     -------

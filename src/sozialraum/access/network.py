@@ -38,7 +38,8 @@ from scipy.spatial import cKDTree
 
 from sozialraum._i18n import t
 from sozialraum.access._common import prepare_pair, require_column
-from sozialraum.access.crs import ensure_metric, point_coords
+from sozialraum.access.crs import crs_mode, point_coords
+from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 
 __all__ = [
@@ -253,7 +254,9 @@ def build_network(
     precision
         End points closer than this (metres, grid rounding) become one node.
     """
-    lines = ensure_metric(lines, target_crs=target_crs, reproject=reproject, name=name, lang=lang)
+    lines = ensure_metric(
+        lines, target_crs=target_crs, mode=crs_mode(reproject), name=name, lang=lang
+    )
     if class_column is not None:
         require_column(lines, class_column, name, lang)
     geoms = lines.geometry.values

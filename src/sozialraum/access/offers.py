@@ -17,7 +17,8 @@ import shapely
 
 from sozialraum._i18n import t
 from sozialraum.access._common import require_column
-from sozialraum.access.crs import ensure_metric, point_coords
+from sozialraum.access.crs import point_coords
+from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, format_ids
 
 __all__ = [

@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
-from sozialraum.access.crs import ensure_metric
 from sozialraum.access.measure import AccessResult, measure
+from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, format_ids
 
 __all__ = ["WhatIfResult", "apply_changes", "what_if"]

@@ -22,6 +22,7 @@ from sozialraum.atlas._common import (
     _unknown_ids_error,
 )
 from sozialraum.atlas.records import AtlasSelection, MonitorInputs
+from sozialraum.core.aggregation import rules_from_frames
 from sozialraum.errors import InputError, SozialraumWarning
 
 _MSG = {
@@ -166,12 +167,9 @@ def _carry(atlas, part: pd.DataFrame, from_version: str, to_version: str, year: 
     single = {k: g.iloc[0] for k, g in cw.groupby("neu")["alt"] if len(g) == 1}
     cat = atlas.catalogue()
     share_vars = set()
-    if cat is not None and "unit" in cat.variables:
-        share_vars = {
-            k
-            for k, u in cat.variables["unit"].items()
-            if isinstance(u, str) and u.strip() in ("%", "‰", "Prozent")
-        }
+    if cat is not None:  # shares and means: the catalogue's aggregation rules
+        vrules, _ = rules_from_frames(cat.variables, cat.indicators, lang=atlas.lang)
+        share_vars = {k for k, r in vrules.items() if r.method != "sum"}
     cols = list(out.columns)
     ov = out.to_numpy(dtype=float).copy()
     os_ = np.full(ov.shape, None, dtype=object)

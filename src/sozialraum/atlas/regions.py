@@ -140,7 +140,7 @@ def rollup_regions(atlas, name: str, year: int, *, version: str | None = None):
         frame,
         by=region[inside],
         status=sel.status.loc[inside],
-        catalogue=cat.indicators if cat is not None else None,
+        catalogue=cat,
         lang=atlas.lang,
     )
     names = dict(zip(rs["region"], rs["region_name"], strict=True))

@@ -312,7 +312,7 @@ def cmd_publish(args) -> int:
 
 def _check(args) -> int:
     """Check a package folder against the internal results of the configured run."""
-    from sozialraum.monitor import slugify
+    from sozialraum.core.text import slugify
     from sozialraum.pipeline.config import load_config
     from sozialraum.pipeline.outputs import area_results
     from sozialraum.pipeline.run import (

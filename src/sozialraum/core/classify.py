@@ -249,7 +249,7 @@ def scheme_name(scheme: str, lang: str | None = None) -> str:
 def format_value(x: float, decimals: int = 1, lang: str | None = None) -> str:
     """A class bound as text: German ``1.234,5`` (default) or English ``1,234.5``.
 
-    The same format as :func:`sozialraum.monitor.numbers.format_number` (no ``-0,0``).
+    The same format as :func:`sozialraum.core.numbers.format_number` (no ``-0,0``).
     """
     x = float(x)
     if math.isinf(x):

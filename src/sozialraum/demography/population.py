@@ -32,6 +32,8 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
+from sozialraum.io.reader import read_text_table
+from sozialraum.io.symbols import parse_cells
 
 __all__ = [
     "MAX_AGE",
@@ -49,6 +51,7 @@ MAX_AGE = 100
 N_AGES = MAX_AGE + 1
 #: Sex codes in array order.
 SEXES = ("m", "w")
+_ZERO = "nichts_vorhanden"
 
 _SEX_CODES = {
     "m": "m",
@@ -178,6 +181,8 @@ def validate_population(
     *,
     source: str = "Bevölkerungstabelle",
     rows: Sequence[int] | None = None,
+    decimal: str = ",",
+    thousands: str | None = ".",
     lang: str | None = None,
 ) -> pd.DataFrame:
     """Check and normalise a long population frame.
@@ -193,6 +198,9 @@ def validate_population(
     rows
         1-based source row numbers (as a spreadsheet shows them) aligned with
         ``frame``; default ``position + 2`` (one header line).
+    decimal, thousands
+        Number format of counts given as text (default German ``1.234``), parsed
+        by :func:`sozialraum.io.parse_cells`; ``-``/``–`` (nichts vorhanden) is 0.
     lang
         Message language.
 
@@ -254,7 +262,7 @@ def validate_population(
     if bad.any():
         fail(bad, "bad_sex", "geschlecht")
     out["geschlecht"] = sex.astype(object).to_numpy()
-    cnt = _parse_counts(frame["anzahl"])
+    cnt = _parse_counts(frame["anzahl"], decimal, thousands)
     bad = cnt.isna().to_numpy()
     if bad.any():
         fail(bad, "bad_number", "anzahl")
@@ -294,20 +302,13 @@ def _row_error(frame: pd.DataFrame, source: str, rownum: np.ndarray, lang):
     return fail
 
 
-def _parse_counts(raw: pd.Series) -> pd.Series:
-    """Counts as numbers; text in German format (``1.234,5``) is converted, bad cells NaN."""
-    if not pd.api.types.is_numeric_dtype(raw):
-        raw = _via_uniques(
-            raw,
-            lambda u: pd.to_numeric(
-                u.astype("string")
-                .str.strip()
-                .str.replace(".", "", regex=False)
-                .str.replace(",", ".", regex=False),
-                errors="coerce",
-            ).astype(object),
-        )
-    return pd.to_numeric(raw, errors="coerce")
+def _parse_counts(raw: pd.Series, decimal: str, thousands: str | None) -> pd.Series:
+    """Counts as floats: numbers, number texts in the table's format; ``-`` = 0; else NaN."""
+    if pd.api.types.is_numeric_dtype(raw):
+        return pd.to_numeric(raw, errors="coerce")
+    values, status, _unknown = parse_cells(raw, decimal=decimal, thousands=thousands)
+    zero = status.eq(_ZERO).fillna(False).to_numpy(dtype=bool)
+    return values.mask(zero, 0.0)
 
 
 def _refuse_duplicates(out: pd.DataFrame, rownum: np.ndarray, source: str, lang) -> None:
@@ -344,6 +345,65 @@ def _refuse_duplicates(out: pd.DataFrame, rownum: np.ndarray, source: str, lang)
         first_pos[tup] = i
 
 
+@dataclass(frozen=True)
+class _PopColumns:
+    key: str
+    age: str
+    sex: str
+    count: str
+    year: str | None
+
+
+def _read_population_file(f: Path, cols: _PopColumns, sep, encoding, lang):
+    """One file through the toolkit's table reader, checked; and its file rows."""
+    try:
+        tab = read_text_table(f, delimiter=sep, encoding=encoding, lang=lang)
+    except OSError as err:
+        raise InputError(t(_MSG, "read_fail", lang, file=f.name, err=err), file=str(f)) from err
+    raw = tab.frame
+    need = [cols.key, cols.age, cols.sex, cols.count]
+    miss = [c for c in need if c not in raw.columns]
+    if miss:
+        raise InputError(
+            t(
+                _MSG,
+                "missing_cols",
+                lang,
+                file=f.name,
+                cols=", ".join(miss),
+                have=", ".join(map(str, raw.columns)),
+                need=", ".join(need),
+            ),
+            file=str(f),
+            column=miss[0],
+        )
+    ycol = cols.year or next((c for c in ("year", "jahr", "Jahr") if c in raw.columns), None)
+    if ycol is not None and ycol in raw.columns:
+        yvals = raw[ycol]
+    else:
+        yvals = _year_from_name(f)
+        if yvals is None:
+            raise InputError(t(_MSG, "no_year", lang, file=f.name), file=str(f))
+    frame = pd.DataFrame(
+        {
+            "key": raw[cols.key],
+            "year": yvals,
+            "alter": raw[cols.age],
+            "geschlecht": raw[cols.sex],
+            "anzahl": raw[cols.count],
+        }
+    )
+    part = validate_population(
+        frame,
+        source=f.name,
+        rows=tab.rows,
+        decimal=tab.decimal,
+        thousands=tab.thousands,
+        lang=lang,
+    )
+    return part, pd.DataFrame({"file": f.name, "row": tab.rows})
+
+
 def read_population(
     paths_or_pattern: str | Path | Iterable[str | Path],
     *,
@@ -352,8 +412,8 @@ def read_population(
     sex: str = "geschlecht",
     count: str = "anzahl",
     year: str | None = None,
-    sep: str = ";",
-    encoding: str = "utf-8",
+    sep: str | None = None,
+    encoding: str | None = None,
     lang: str | None = None,
 ) -> pd.DataFrame:
     """Read population files (one per year) into the long frame.
@@ -370,7 +430,10 @@ def read_population(
         Column holding the year; ``None`` looks for ``year``/``jahr`` and
         otherwise takes the last 4-digit number in the file name.
     sep, encoding
-        CSV options (default ``;`` and UTF-8, the German convention).
+        CSV delimiter and encoding; detected when omitted (``;``/``,``/tab;
+        UTF-8, UTF-8 with BOM, Windows-1252) by the toolkit's one table reader
+        (:func:`sozialraum.io.read_text_table`), which also reads ``.xlsx``. Counts
+        follow the detected number format (``1.234`` German, ``1,234`` English).
     lang
         Message language.
 
@@ -391,51 +454,12 @@ def read_population(
     if not files or not all(f.exists() for f in files):
         what = [str(f) for f in files if not f.exists()] or str(paths_or_pattern)
         raise InputError(t(_MSG, "no_files", lang, what=str(what)), file=str(paths_or_pattern))
-    parts = []
-    rows = []
+    cols = _PopColumns(key, age, sex, count, year)
+    parts, rows = [], []
     for f in files:
-        try:
-            raw = pd.read_csv(
-                f, sep=sep, encoding=encoding, dtype=str, keep_default_na=False, na_values=[""]
-            )
-        except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
-            raise InputError(t(_MSG, "read_fail", lang, file=f.name, err=err), file=str(f)) from err
-        raw.columns = [str(c).strip().lstrip("\ufeff") for c in raw.columns]
-        need = [key, age, sex, count]
-        miss = [c for c in need if c not in raw.columns]
-        if miss:
-            raise InputError(
-                t(
-                    _MSG,
-                    "missing_cols",
-                    lang,
-                    file=f.name,
-                    cols=", ".join(miss),
-                    have=", ".join(raw.columns),
-                    need=", ".join(need),
-                ),
-                file=str(f),
-                column=miss[0],
-            )
-        ycol = year or next((c for c in ("year", "jahr", "Jahr") if c in raw.columns), None)
-        if ycol is not None and ycol in raw.columns:
-            yvals = raw[ycol]
-        else:
-            y = _year_from_name(f)
-            if y is None:
-                raise InputError(t(_MSG, "no_year", lang, file=f.name), file=str(f))
-            yvals = y
-        frame = pd.DataFrame(
-            {
-                "key": raw[key],
-                "year": yvals,
-                "alter": raw[age],
-                "geschlecht": raw[sex],
-                "anzahl": raw[count],
-            }
-        )
-        parts.append(validate_population(frame, source=f.name, lang=lang))
-        rows.append(pd.DataFrame({"file": f.name, "row": np.arange(len(frame)) + 2}))
+        part, where = _read_population_file(f, cols, sep, encoding, lang)
+        parts.append(part)
+        rows.append(where)
     out = pd.concat(parts, ignore_index=True)
     where = pd.concat(rows, ignore_index=True)
     dup = out.duplicated(["key", "year", "alter", "geschlecht"], keep="first").to_numpy()

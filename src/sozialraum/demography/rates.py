@@ -1,6 +1,7 @@
 """Reading district rate tables (mortality, fertility, migration) by single year of age.
 
-Expected file (``;``-separated, UTF-8; one row per age 0..100), e.g. Musterland's
+Expected file (CSV with ``;``, ``,`` or tab, UTF-8 or Windows-1252, or XLSX; one row
+per age 0..100), e.g. Musterland's
 ``demografie_raten.csv``::
 
     alter;sterbewahrscheinlichkeit_m;sterbewahrscheinlichkeit_w;geburtenziffer_w;fortzugsrate
@@ -24,6 +25,8 @@ from sozialraum._i18n import t
 from sozialraum.demography.lifetable import LifeTable
 from sozialraum.demography.population import MAX_AGE, N_AGES
 from sozialraum.errors import InputError
+from sozialraum.io.reader import read_text_table
+from sozialraum.io.symbols import parse_cells
 
 __all__ = ["DistrictRates", "read_district_rates"]
 
@@ -75,10 +78,26 @@ class DistrictRates:
     source: str = ""
 
 
+def _numbers(col: pd.Series) -> pd.Series:
+    """Rates as numbers: they have no thousands grouping, so ``0,01`` and ``0.01`` both read."""
+    comma, _status, unknown = parse_cells(col, decimal=",", thousands=None)
+    point = parse_cells(col, decimal=".", thousands=None)[0]
+    return comma.where(~unknown, point)
+
+
 def read_district_rates(
-    path: str | Path, *, sep: str = ";", encoding: str = "utf-8", lang: str | None = None
+    path: str | Path,
+    *,
+    sep: str | None = None,
+    encoding: str | None = None,
+    lang: str | None = None,
 ) -> DistrictRates:
     """Read a rate table (see module docstring).
+
+    The file goes through the toolkit's one table reader
+    (:func:`sozialraum.io.read_text_table`): delimiter and encoding are detected
+    unless ``sep`` / ``encoding`` are given. Rates have no thousands grouping, so
+    ``0,0123`` and ``0.0123`` are both read.
 
     Raises
     ------
@@ -88,10 +107,11 @@ def read_district_rates(
     """
     path = Path(path)
     try:
-        raw = pd.read_csv(path, sep=sep, encoding=encoding, dtype=str)
-    except (OSError, UnicodeDecodeError, pd.errors.ParserError) as err:
+        tab = read_text_table(path, delimiter=sep, encoding=encoding, lang=lang)
+    except OSError as err:
         raise InputError(t(_MSG, "read", lang, file=path.name, err=err), file=str(path)) from err
-    raw.columns = [str(c).strip().lstrip("\ufeff").lower() for c in raw.columns]
+    raw = tab.frame.copy()
+    raw.columns = [str(c).lower() for c in raw.columns]
     if "alter" not in raw.columns:
         raise InputError(
             t(_MSG, "col", lang, file=path.name, what="'alter'", have=", ".join(raw.columns)),
@@ -99,7 +119,8 @@ def read_district_rates(
             column="alter",
         )
     ages = pd.to_numeric(
-        raw["alter"].str.replace("+", "", regex=False).str.strip(), errors="coerce"
+        raw["alter"].astype("string").str.replace("+", "", regex=False).str.strip(),
+        errors="coerce",
     )
     counts = ages.value_counts()
     wrong = [a for a in range(N_AGES) if counts.get(a, 0) != 1] + [
@@ -117,23 +138,24 @@ def read_district_rates(
         col = next((c for c in _ALIASES[name] if c in raw.columns), None)
         if col is None:
             return None
-        vals = pd.to_numeric(raw[col].str.replace(",", ".", regex=False), errors="coerce")
+        vals = _numbers(raw[col])
         bad = (vals.isna() | (vals < lo) | (vals > hi)).to_numpy()
         if bad.any():
             i = int(np.flatnonzero(bad)[0])
+            row = int(tab.rows[i])
             raise InputError(
                 t(
                     _MSG,
                     "value",
                     lang,
                     file=path.name,
-                    row=i + 2,
+                    row=row,
                     col=col,
                     value=raw[col].iloc[i],
                     rule=f"{lo:g} … {hi:g}",
                 ),
                 file=str(path),
-                row=i + 2,
+                row=row,
                 column=col,
             )
         out = np.zeros(N_AGES)
@@ -158,6 +180,6 @@ def read_district_rates(
             )
         lt = LifeTable(q=np.column_stack([qm, qw]), source=path.name)
     used = {"alter"} | {c for names in _ALIASES.values() for c in names}
-    extra = raw[[c for c in raw.columns if c not in used]].apply(pd.to_numeric, errors="coerce")
+    extra = raw[[c for c in raw.columns if c not in used]].apply(_numbers)
     extra.index = pd.Index(order, name="alter")
     return DistrictRates(life_table=lt, fertility=f, extra=extra.sort_index(), source=path.name)

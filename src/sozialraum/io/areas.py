@@ -18,10 +18,11 @@ import pyogrio
 import shapely
 
 from sozialraum._i18n import t
+from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.io.keys import restore_leading_zeros
 
-__all__ = ["read_areas", "check_areas", "ensure_metric"]
+__all__ = ["read_areas", "check_areas"]
 
 _MSG = {
     "not_found": {
@@ -82,12 +83,6 @@ _MSG = {
         "de": "{file}: Gebiete müssen Flächen sein; keine Fläche bei: {ids}.",
         "en": "{file}: areas must be polygons; not a polygon: {ids}.",
     },
-    "geographic": {
-        "de": "{what}: Koordinaten in Grad ({crs}); für Abstände und Flächen wird in ein "
-        "metrisches System umprojiziert: {target}.",
-        "en": "{what}: coordinates in degrees ({crs}); reprojected to a metric CRS for "
-        "distances and areas: {target}.",
-    },
 }
 
 
@@ -120,7 +115,9 @@ def read_areas(
     to_crs
         Reproject to this CRS.
     metric
-        Reproject geographic coordinates (degrees) to the matching UTM zone.
+        Bring the areas into a metric CRS by the one rule of
+        :func:`sozialraum.core.crs.ensure_metric` (degrees → ETRS89 UTM zone of the
+        data, with a warning; non-metre units refused).
     key_width
         Pad all-digit keys with leading zeros to this width (for keys stored as numbers).
     lang
@@ -180,7 +177,7 @@ def read_areas(
     if to_crs is not None:
         gdf = gdf.to_crs(to_crs)
     elif metric:
-        gdf = ensure_metric(gdf, what=src, lang=lang)
+        gdf = ensure_metric(gdf, name=src, lang=lang)
     return gdf
 
 
@@ -278,30 +275,3 @@ def _polygonal(g: shapely.Geometry) -> shapely.Geometry:
     if not parts:
         return shapely.Polygon()
     return shapely.union_all(parts)
-
-
-def ensure_metric(
-    gdf: gpd.GeoDataFrame,
-    *,
-    crs: str | int | None = None,
-    what: str = "data",
-    lang: str | None = None,
-) -> gpd.GeoDataFrame:
-    """Return ``gdf`` in a projected CRS with metre units.
-
-    A geographic CRS (degrees) is reprojected to ``crs`` if given, else to the UTM
-    zone that :meth:`~geopandas.GeoDataFrame.estimate_utm_crs` picks, with a
-    :class:`SozialraumWarning` naming the target. A projected CRS is returned as is.
-    """
-    if gdf.crs is None:
-        raise InputError(t(_MSG, "no_crs", lang, file=what), file=what)
-    if not gdf.crs.is_geographic:
-        return gdf
-    target = crs if crs is not None else gdf.estimate_utm_crs()
-    out = gdf.to_crs(target)
-    warnings.warn(
-        t(_MSG, "geographic", lang, what=what, crs=gdf.crs.to_string(), target=out.crs.to_string()),
-        SozialraumWarning,
-        stacklevel=2,
-    )
-    return out

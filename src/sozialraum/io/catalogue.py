@@ -10,20 +10,23 @@ dimension, source, weight, min_denominator``) is accepted as well.
 
 from __future__ import annotations
 
-import math
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-from sozialraum._i18n import t
+from sozialraum._i18n import get_lang, t
+from sozialraum.core.aggregation import resolve_rules
+from sozialraum.core.numbers import is_missing
 from sozialraum.errors import ConfigError
+from sozialraum.io.headers import normalise_header
+from sozialraum.io.reader import read_grid
+from sozialraum.io.symbols import detect_number_format, parse_cells
 
-__all__ = ["Catalogue", "Relation", "read_catalogue", "normalise_header", "parse_relation"]
+__all__ = ["Catalogue", "Relation", "read_catalogue", "parse_relation"]
 
 _MSG = {
     "not_found": {"de": "{file}: Datei nicht gefunden.", "en": "{file}: file not found."},
@@ -121,7 +124,9 @@ _MSG = {
     "denominator": {"de": "Nenner (denominator)", "en": "denominator"},
 }
 
-_VAR_COLUMNS = ["label", "label_en", "unit", "source", "headers"]
+#: Upper-level rule of each entry (resolved: written or inferred), see core.aggregation.
+_AGG_COLUMNS = ("aggregation", "aggregation_weight")
+_VAR_COLUMNS = ["label", "label_en", "unit", "source", "headers"] + list(_AGG_COLUMNS)
 _IND_COLUMNS = [
     "label",
     "label_en",
@@ -136,8 +141,8 @@ _IND_COLUMNS = [
     "min_denominator",
     "description",
     "status",
+    *_AGG_COLUMNS,
 ]
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "ẞ": "ss"})
 
 
 @dataclass(frozen=True)
@@ -232,22 +237,6 @@ def _relations(raw: object, vrows: dict, src: str, lang) -> tuple[Relation, ...]
     return tuple(out)
 
 
-def normalise_header(text: object) -> str:
-    """Normalise a header text for matching: case, whitespace, umlauts, dashes.
-
-    ``"Einwohner\\n  insgesamt"``, ``"EINWOHNER INSGESAMT"`` and
-    ``"einwohner insgesamt"`` all give ``"einwohner insgesamt"``;
-    ``"Bevölkerung"`` and ``"Bevoelkerung"`` both give ``"bevoelkerung"``.
-    Footnote marks at the end (``"Einwohner 1)"``, ``"Einwohner¹"``) are removed.
-    """
-    s = re.sub(r"[¹²³⁴⁵⁶⁷⁸⁹⁰]+\s*$", "", str(text).strip())
-    s = unicodedata.normalize("NFKC", s).replace("\u00ad", "").strip()
-    s = re.sub(r"(?<=\D)\s*\d\)$", "", s)
-    s = s.casefold().translate(_UMLAUTS)
-    s = re.sub(r"[\u2010-\u2015\u2212]", "-", s)
-    return re.sub(r"\s+", " ", s).strip()
-
-
 @dataclass(frozen=True, eq=False)
 class Catalogue:
     """An indicator catalogue.
@@ -327,8 +316,6 @@ class Catalogue:
 
     def labels(self, lang: str | None = None) -> dict[str, str]:
         """Variable and indicator id → label (``label_en`` for ``lang="en"`` where present)."""
-        from sozialraum._i18n import get_lang
-
         col = "label_en" if get_lang(lang) == "en" else "label"
         out = {}
         for frame in (self.variables, self.indicators):
@@ -339,18 +326,14 @@ class Catalogue:
 
 
 def _is_missing(v: object) -> bool:
-    return (
-        v is None
-        or (isinstance(v, float) and math.isnan(v))
-        or (isinstance(v, str) and not v.strip())
-    )
+    return is_missing(v, blank_text=True)
 
 
 def _float(v, default, *, file, what, id, fieldname, lang):
     if _is_missing(v):
         return default
     try:
-        return float(str(v).replace(",", ".")) if isinstance(v, str) else float(v)
+        return _number_text(v) if isinstance(v, str) else float(v)
     except (TypeError, ValueError):
         raise ConfigError(
             t(_MSG, "number", lang, file=file, what=what, id=id, field=fieldname, value=v),
@@ -358,6 +341,15 @@ def _float(v, default, *, file, what, id, fieldname, lang):
             ids=[id],
             column=fieldname,
         ) from None
+
+
+def _number_text(v: str) -> float:
+    """A number written in a catalogue cell: ``0,5``, ``0.5``, ``1.000`` (German: 1000)."""
+    decimal, thousands = detect_number_format([v])
+    value = parse_cells(pd.Series([v], dtype=object), decimal=decimal, thousands=thousands)[0]
+    if np.isnan(value.iloc[0]):
+        raise ValueError(v)
+    return float(value.iloc[0])
 
 
 def _text(v) -> str | None:
@@ -423,6 +415,7 @@ def _build(
             "unit": _text(v.get("unit")),
             "source": _text(v.get("source")),
             "headers": tuple(str(h) for h in headers),
+            **_raw_aggregation(v),
         }
     irows = {}
     for iid, ind in indicators.items():
@@ -450,6 +443,7 @@ def _build(
                     "unit": None,
                     "source": None,
                     "headers": (),
+                    **_raw_aggregation({}),
                 }
             if var not in vrows:
                 raise ConfigError(
@@ -499,6 +493,7 @@ def _build(
             ),
             "description": _text(ind.get("description")),
             "status": _flag(ind.get("status")),
+            **_raw_aggregation(ind),
         }
     if not irows:
         raise ConfigError(t(_MSG, "no_indicators", lang, file=src), file=src)
@@ -512,9 +507,15 @@ def _build(
         raise ConfigError(
             t(_MSG, "id_clash", lang, file=src, ids=", ".join(clash)), file=src, ids=clash
         )
+    _resolve_aggregation(vrows, irows, src, lang)
     var_df = _frame(vrows, _VAR_COLUMNS, floats=())
     ind_df = _frame(irows, _IND_COLUMNS, floats=("per", "weight", "min_denominator"))
     ind_df.index.name = "id"
+    var_df.attrs["source"] = ind_df.attrs["source"] = src
+    # the indicator table travels alone into roll-ups: it carries the variables' rules
+    ind_df.attrs["variable_rules"] = {
+        v: {k: r[k] for k in ("unit", *_AGG_COLUMNS)} for v, r in vrows.items()
+    }
     rels = _relations(relations, vrows, src, lang)
     return Catalogue(
         meta=dict(meta),
@@ -524,6 +525,25 @@ def _build(
         _lang=lang,
         relations=rels,
     )
+
+
+def _raw_aggregation(entry: dict) -> dict:
+    """The ``aggregation`` / ``aggregation_weight`` keys of one entry as written."""
+    return {k: _text(entry.get(k)) for k in _AGG_COLUMNS}
+
+
+def _resolve_aggregation(vrows: dict, irows: dict, src: str, lang) -> None:
+    """Fill in the upper-level rule of every entry (written, else inferred); validate.
+
+    See :mod:`sozialraum.core.aggregation`. A share without weight stays
+    ``weighted_mean`` with ``aggregation_weight`` ``None``: it is refused when it
+    is rolled up, not when the catalogue is read.
+    """
+    vrules, irules = resolve_rules(vrows, irows, source=src, lang=lang)
+    for rows, rules in ((vrows, vrules), (irows, irules)):
+        for rid, rule in rules.items():
+            rows[rid]["aggregation"] = rule.method
+            rows[rid]["aggregation_weight"] = rule.weight
 
 
 def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
@@ -585,11 +605,8 @@ def read_catalogue(path: str | Path, *, lang: str | None = None) -> Catalogue:
 
 
 def _read_catalogue_table(path: Path, src: str, lang) -> Catalogue:
-    from sozialraum.io.tables import _read_grid
-
-    grid, rows, _source, _info = _read_grid(
-        path, sheet=None, encoding=None, delimiter=None, lang=lang
-    )
+    raw = read_grid(path, lang=lang)
+    grid, rows = raw.cells, raw.rows
     grid = grid.replace("", None).dropna(how="all")
     if not len(grid):
         raise ConfigError(t(_MSG, "no_indicators", lang, file=src), file=src)

@@ -12,6 +12,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from sozialraum.io.headers import normalise_header
+from sozialraum.io.symbols import str_mask
+
 __all__ = [
     "KEY_WIDTHS",
     "normalise_keys",
@@ -52,7 +55,6 @@ def normalise_keys(keys: pd.Series | pd.Index | list) -> pd.Series:
         ``object`` dtype, ``str`` keys, ``None`` where the cell was empty; same index
         as ``keys`` if it was a Series.
     """
-    from sozialraum.io.symbols import str_mask
 
     s = keys if isinstance(keys, pd.Series) else pd.Series(list(keys), dtype=object)
     arr = s.to_numpy(dtype=object)
@@ -144,8 +146,6 @@ def detect_key_width(
         Smallest majority width taken as a fixed-width code.
     """
     if header is not None:
-        from sozialraum.io.catalogue import normalise_header
-
         h = normalise_header(header).replace("-", " ").replace("_", " ")
         for word in h.split():
             if word in _WIDTH_WORDS:

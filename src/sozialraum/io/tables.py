@@ -15,10 +15,8 @@ columns), and keys that lost their leading zeros.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import difflib
-import io
 import re
 import warnings
 from collections.abc import Mapping
@@ -27,17 +25,18 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from openpyxl.utils import get_column_letter
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.io.catalogue import normalise_header
+from sozialraum.io.headers import normalise_header
 from sozialraum.io.keys import detect_key_width, normalise_keys, restore_leading_zeros
+from sozialraum.io.reader import filled_mask, read_grid
 from sozialraum.io.symbols import (
     DEFAULT_SYMBOLS,
     STATUS_CODES,
     detect_number_format,
     parse_cells,
-    str_mask,
 )
 
 __all__ = ["IndicatorTable", "read_table"]
@@ -51,44 +50,6 @@ _MSG = {
     "no_rows": {
         "de": "{file}: Die Tabelle hat unter der Kopfzeile (Zeile {row}) keine Datenzeilen.",
         "en": "{file}: the table has no data rows below the header (row {row}).",
-    },
-    "encoding": {
-        "de": "{file}: Die Zeichenkodierung ist weder UTF-8 noch Windows-1252 (versucht: {tried}).{guess} "
-        "Bitte die Datei als UTF-8 speichern oder encoding= angeben.",
-        "en": "{file}: the encoding is neither UTF-8 nor Windows-1252 (tried: {tried}).{guess} "
-        "Save the file as UTF-8 or pass encoding=.",
-    },
-    "guess": {"de": " Vermutlich {enc}.", "en": " Probably {enc}."},
-    "decode": {
-        "de": "{file}: Die Datei lässt sich nicht als {enc} lesen (Zeile {row}: Byte {byte}). "
-        "Vermutlich ist sie {other} kodiert; encoding={other!r} angeben oder weglassen "
-        "(dann wird die Kodierung erkannt).",
-        "en": "{file}: the file cannot be read as {enc} (line {row}: byte {byte}). It is probably "
-        "{other}; pass encoding={other!r} or leave it out (then it is detected).",
-    },
-    "mojibake": {
-        "de": "{file}: Der Text enthält Zeichen wie {sample!r}, die nach falsch gelesener Kodierung "
-        "aussehen (UTF-8 als {enc} gelesen?). Bitte encoding= prüfen.",
-        "en": "{file}: the text contains characters like {sample!r} that look like a wrongly read "
-        "encoding (UTF-8 read as {enc}?). Check encoding=.",
-    },
-    "unreadable": {
-        "de": "{file}: Die Datei kann nicht gelesen werden ({err}).",
-        "en": "{file}: the file cannot be read ({err}).",
-    },
-    "xls": {
-        "de": "{file}: Das alte Excel-Format .xls wird nicht gelesen. Bitte in Excel oder LibreOffice "
-        "als .xlsx speichern.",
-        "en": "{file}: the old Excel format .xls is not supported. Save it as .xlsx in Excel or "
-        "LibreOffice.",
-    },
-    "format": {
-        "de": "{file}: Unbekanntes Tabellenformat {ext!r}; erwartet .csv, .txt, .tsv oder .xlsx.",
-        "en": "{file}: unknown table format {ext!r}; expected .csv, .txt, .tsv or .xlsx.",
-    },
-    "no_sheet": {
-        "de": "{file}: Tabellenblatt {sheet!r} nicht vorhanden. Vorhandene Blätter: {sheets}.",
-        "en": "{file}: sheet {sheet!r} not found. Sheets: {sheets}.",
     },
     "no_header": {
         "de": "{file}: Keine Kopfzeile mit einer Schlüsselspalte gefunden (erste Zeilen: {rows}). "
@@ -202,14 +163,6 @@ _MSG = {
         "(columns: {columns}).",
     },
 }
-
-_TRIED = ("utf-8", "utf-8-sig", "cp1252")
-_MOJIBAKE = re.compile(r"Ã[\u0080-\u00bf¤¶¼Ÿ„–œ]|â€[\u0080-\u00bf“”™œžŸ¢¦]")
-# characters that a real German/Western-European cp1252 text plausibly contains beyond ASCII
-_CP1252_OK = set(
-    "ÄÖÜäöüßéèêëáàâíìîïóòôúùûçñÁÀÂÉÈÊÍÓÚÇÑåøæÅØÆœŒšŠžŽ"
-    "€–—„“”‚‘’…°§²³¹½¼¾µ·«»\u00a0©®™•´¸¨×÷±¬¦¢£¥¤ªº¿¡"
-)
 
 _FOOTNOTE = re.compile(
     r"^\s*(?:quelle|quellen|anmerkung|anmerkungen|hinweis|hinweise|fu(?:ß|ss)note|stand\b|source|"
@@ -419,211 +372,6 @@ class IndicatorTable:
 # --------------------------------------------------------------------------- raw reading
 
 
-def _decode(raw: bytes, encoding: str | None, src: str, lang) -> tuple[str, str]:
-    """Decode CSV bytes: the given encoding, else UTF-8 (with/without BOM), else cp1252."""
-    if encoding is not None:
-        try:
-            text = raw.decode(encoding)
-        except UnicodeDecodeError as err:
-            row = raw[: err.start].count(b"\n") + 1
-            other = (
-                "cp1252"
-                if encoding.lower().replace("_", "-") in ("utf-8", "utf8", "utf-8-sig")
-                else "utf-8"
-            )
-            raise InputError(
-                t(
-                    _MSG,
-                    "decode",
-                    lang,
-                    file=src,
-                    enc=encoding,
-                    row=row,
-                    byte=hex(raw[err.start]),
-                    other=other,
-                ),
-                file=src,
-                row=row,
-            ) from err
-        except LookupError as err:
-            raise InputError(t(_MSG, "unreadable", lang, file=src, err=err), file=src) from err
-        if text.startswith("\ufeff"):
-            text = text[1:]
-        m = _MOJIBAKE.search(text)
-        if m:
-            warnings.warn(
-                t(_MSG, "mojibake", lang, file=src, sample=m.group(0), enc=encoding),
-                SozialraumWarning,
-                stacklevel=4,
-            )
-        return text, encoding
-    if raw.startswith(b"\xef\xbb\xbf"):
-        try:
-            return raw[3:].decode("utf-8"), "utf-8-sig"
-        except UnicodeDecodeError:
-            pass
-    elif raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16"), "utf-16"  # Excel's "Unicode text" export (unambiguous BOM)
-    try:
-        text = raw.decode("utf-8")
-        if "\x00" not in text:  # NUL bytes: UTF-16 without BOM or binary, not a text table
-            return text, "utf-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        text = raw.decode("cp1252")
-    except UnicodeDecodeError:
-        text = None
-    if text is not None:
-        high = [c for c in set(text) if ord(c) >= 0x80]
-        controls = re.search(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]", text)
-        odd = [c for c in high if c not in _CP1252_OK]
-        if not controls and len(odd) <= max(1, len(high) // 5):
-            return text, "cp1252"
-    guess = ""
-    try:
-        from charset_normalizer import from_bytes
-
-        best = from_bytes(raw).best()
-        if best is not None and best.encoding:
-            guess = t(_MSG, "guess", lang, enc=best.encoding)
-    except Exception:  # pragma: no cover - charset-normalizer missing or failing: no guess
-        guess = ""
-    raise InputError(
-        t(_MSG, "encoding", lang, file=src, tried=", ".join(_TRIED), guess=guess), file=src
-    )
-
-
-def _sniff_delimiter(text: str) -> str:
-    lines = [ln for ln in text.splitlines() if ln.strip()][:60]
-    best, best_score = ";", -1
-    for delim in (";", "\t", ",", "|"):
-        counts = [len(r) for r in csv.reader(lines, delimiter=delim)]
-        counts = [c for c in counts if c > 1]
-        if not counts:
-            continue
-        mode = max(set(counts), key=counts.count)
-        score = counts.count(mode) * (1 if mode > 1 else 0)
-        if score > best_score:
-            best, best_score = delim, score
-    return best
-
-
-def _frame_from_rows(data: list[list]) -> pd.DataFrame:
-    """Object DataFrame from ragged rows (short rows padded with None)."""
-    if not data:
-        return pd.DataFrame(dtype=object)
-    width = max(len(r) for r in data)
-    if width == 0:
-        return pd.DataFrame(dtype=object)
-    padded = [r if len(r) == width else list(r) + [None] * (width - len(r)) for r in data]
-    return pd.DataFrame(padded, dtype=object)
-
-
-def _read_grid(path: Path, *, sheet, encoding, delimiter, lang):
-    """Raw cells of a CSV or an Excel sheet.
-
-    Returns ``(grid, rows, source, info)``: an object DataFrame with positional
-    columns, the 1-based source row number of each grid row, the source name and
-    a dict (encoding, delimiter, sheet).
-    """
-    src = path.name
-    ext = path.suffix.lower()
-    info: dict = {}
-    if ext == ".xls":
-        raise InputError(t(_MSG, "xls", lang, file=src), file=str(path))
-    if ext in (".xlsx", ".xlsm"):
-        import openpyxl
-
-        try:
-            wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as err:  # zipfile.BadZipFile, InvalidFileException, KeyError …
-            raise InputError(
-                t(_MSG, "unreadable", lang, file=src, err=err), file=str(path)
-            ) from err
-        try:
-            names = wb.sheetnames
-            if sheet is None:
-                matches = names[:1]
-            elif isinstance(sheet, int) and not isinstance(sheet, bool):
-                matches = [names[sheet]] if -len(names) <= sheet < len(names) else []
-            else:
-                matches = [n for n in names if n == sheet] or [
-                    n for n in names if normalise_header(n) == normalise_header(sheet)
-                ]
-            if not matches:
-                raise InputError(
-                    t(
-                        _MSG,
-                        "no_sheet",
-                        lang,
-                        file=src,
-                        sheet=sheet,
-                        sheets=", ".join(map(repr, names)),
-                    ),
-                    file=str(path),
-                )
-            name = matches[0]
-            ws = wb[name]
-            ws.reset_dimensions()
-            data = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
-        finally:
-            wb.close()
-        info["sheet"] = name
-        source = f"{src}[{name}]"
-        grid = _frame_from_rows(data)
-        rows = np.arange(1, len(grid) + 1)
-        return grid, rows, source, info
-    if ext not in (".csv", ".txt", ".tsv", ".tab", ""):
-        raise InputError(t(_MSG, "format", lang, file=src, ext=ext), file=str(path))
-    raw = path.read_bytes()
-    if not raw.strip():
-        raise InputError(t(_MSG, "empty", lang, file=src), file=str(path))
-    text, enc = _decode(raw, encoding, src, lang)
-    delim = delimiter or _sniff_delimiter(text)
-    info.update(encoding=enc, delimiter=delim)
-    grid = _csv_fast(text, delim)
-    if grid is not None:
-        return grid, np.arange(1, len(grid) + 1), src, info
-    # ragged rows or line breaks inside quoted cells: the csv module gives exact line numbers
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim, skipinitialspace=True)
-    data, rows = [], []
-    for rec in reader:
-        data.append(rec)
-        rows.append(reader.line_num)
-    grid = _frame_from_rows(data)
-    return grid, np.asarray(rows, dtype=int), src, info
-
-
-def _csv_fast(text: str, delim: str) -> pd.DataFrame | None:
-    """All cells as text with pandas' C parser, or None when it cannot keep line numbers."""
-    lines = text.splitlines()
-    while lines and not lines[-1].strip():
-        lines.pop()
-    if not lines or '"' in text:
-        return None  # quoted cells may span lines: use the csv module
-    width = max(ln.count(delim) for ln in lines) + 1
-    try:
-        grid = pd.read_csv(
-            io.StringIO("\n".join(lines)),
-            sep=delim,
-            header=None,
-            names=range(width),
-            dtype=object,
-            na_filter=False,
-            skip_blank_lines=False,
-            skipinitialspace=True,
-            quoting=csv.QUOTE_NONE,
-            engine="c",
-        )
-    except (pd.errors.ParserError, ValueError):
-        return None
-    if len(grid) != len(lines):
-        return None
-    grid.columns = range(width)
-    return grid
-
-
 # --------------------------------------------------------------------------- structure
 
 
@@ -633,27 +381,6 @@ def _sample(col: pd.Series, n: int = 2000) -> np.ndarray:
     if len(arr) <= 2 * n:
         return arr
     return np.concatenate([arr[:n], arr[n :: (len(arr) - n) // n + 1]])
-
-
-def _filled(frame: pd.DataFrame, *, stripped: bool = False) -> np.ndarray:
-    """Boolean array: cell holds something (not None/NaN, not blank text).
-
-    ``stripped``: cells hold no surrounding blanks (CSV read with skipinitialspace),
-    so a blank cell is an empty string.
-    """
-    if stripped:
-        arr = frame.to_numpy(dtype=object)
-        return ~pd.isna(arr) & (arr != "")
-    out = np.zeros(frame.shape, dtype=bool)
-    for j in range(frame.shape[1]):
-        codes, uniques = pd.factorize(frame.iloc[:, j].astype(object), use_na_sentinel=True)
-        uniques = np.asarray(uniques, dtype=object)
-        blank = np.zeros(len(uniques), dtype=bool)
-        texts = str_mask(uniques)
-        if texts.any():
-            blank[texts] = np.char.strip(np.asarray(uniques[texts], dtype=str)) == ""
-        out[:, j] = (codes >= 0) & ~blank[np.where(codes >= 0, codes, 0)] if len(uniques) else False
-    return out
 
 
 def _find_key(headers: list[str], body: pd.DataFrame | None) -> int | None:
@@ -839,6 +566,36 @@ def read_table(
         unknown symbols (file, row, column, text), a year not in the table.
     """
     path = Path(path)
+    user_symbols = _check_options(layout, symbols, lang)
+    if not path.exists():
+        raise InputError(t(_MSG, "not_found", lang, file=str(path)), file=str(path))
+    raw = read_grid(path, sheet=sheet, encoding=encoding, delimiter=delimiter, lang=lang)  # decode
+    grid = _grid_step(raw, lang)  # grid
+    hd = _header_step(grid, key, header_row, lang)  # header
+    lay = _layout_step(hd, key, name, layout, lang)  # layout
+    region = _region_step(hd, lay, lang)
+    keys, restored = _keys_step(region, hd, lay, key_width, lang)
+    fmt = _number_format(region, lay, grid.info, decimal, thousands)
+    meta = {
+        "path": str(path),
+        "header_row": hd.row,
+        "first_row": int(region.rows[0]),
+        "last_row": int(region.rows[-1]),
+        "footnotes": region.footnotes,
+        "total_rows": region.total_rows,
+        "decimal": fmt[0],
+        "thousands": fmt[1],
+        "layout": "long" if lay.is_long else "wide",
+        "restored_keys": restored,
+        **grid.info,
+    }
+    values, status, names, rowser = _parse_step(  # parse
+        region, keys, hd, lay, fmt, user_symbols, columns, meta, lang
+    )
+    return _finish(values, status, names, rowser, hd, lay, year, meta, lang)
+
+
+def _check_options(layout: str, symbols, lang) -> dict:
     if layout not in ("auto", "wide", "long"):
         raise ValueError(t(_MSG, "layout", lang, layout=layout))
     user_symbols = dict(symbols or {})
@@ -847,26 +604,70 @@ def read_table(
             raise ValueError(
                 t(_MSG, "bad_symbol_code", lang, code=code, text=txt, codes=", ".join(STATUS_CODES))
             )
-    if not path.exists():
-        raise InputError(t(_MSG, "not_found", lang, file=str(path)), file=str(path))
-    grid, rows, source, info = _read_grid(
-        path, sheet=sheet, encoding=encoding, delimiter=delimiter, lang=lang
-    )
+    return user_symbols
+
+
+@dataclass(frozen=True)
+class _GridStep:
+    cells: pd.DataFrame
+    rows: np.ndarray
+    source: str
+    info: dict
+    filled: np.ndarray
+
+
+def _grid_step(raw, lang) -> _GridStep:
+    """The raw cells and which of them hold something; empty files refused."""
+    grid, source = raw.cells, raw.source
     if grid.shape[0] == 0 or grid.shape[1] == 0:
         raise InputError(t(_MSG, "empty", lang, file=source), file=source)
-    filled = _filled(grid, stripped="delimiter" in info)
+    filled = filled_mask(grid, stripped="delimiter" in raw.info)
     if not filled.any():
         raise InputError(t(_MSG, "empty", lang, file=source), file=source)
+    return _GridStep(grid, raw.rows, source, dict(raw.info), filled)
 
-    h = _locate_header(grid, filled, rows, key, header_row, source, lang)
+
+@dataclass(frozen=True)
+class _HeaderStep:
+    headers: list[str]
+    body: pd.DataFrame
+    filled: np.ndarray
+    rows: np.ndarray
+    row: int
+    source: str
+
+    @property
+    def columns_text(self) -> str:
+        return ", ".join(repr(x) for x in self.headers)
+
+    def missing_column(self, col: str, lang) -> InputError:
+        close = difflib.get_close_matches(col, self.headers, n=1)
+        hint = t(_MSG, "hint", lang, cand=close[0]) if close else ""
+        return InputError(
+            t(
+                _MSG,
+                "no_column",
+                lang,
+                file=self.source,
+                column=col,
+                row=self.row,
+                columns=self.columns_text,
+                hint=hint,
+            ),
+            file=self.source,
+            row=self.row,
+            column=col,
+        )
+
+
+def _header_step(grid: _GridStep, key, header_row, lang) -> _HeaderStep:
+    """Locate the header row; name data columns without header, drop empty ones."""
+    source, rows = grid.source, grid.rows
+    h = _locate_header(grid.cells, grid.filled, rows, key, header_row, source, lang)
     hdr_row = int(rows[h])
-    headers = _header_texts(grid.iloc[h].tolist())
-    body = grid.iloc[h + 1 :]
-    bfilled = filled[h + 1 :]
-    body_rows = rows[h + 1 :]
-    # name unnamed columns that hold data, drop empty ones
-    from openpyxl.utils import get_column_letter
-
+    headers = _header_texts(grid.cells.iloc[h].tolist())
+    body = grid.cells.iloc[h + 1 :]
+    bfilled = grid.filled[h + 1 :]
     keep = []
     for j, hd in enumerate(headers):
         if hd:
@@ -877,8 +678,7 @@ def read_table(
     headers = [headers[j] for j in keep]
     body = body.iloc[:, keep]
     body.columns = range(len(keep))
-    bfilled = bfilled[:, keep]
-    seen: dict[str, int] = {}
+    seen: set[str] = set()
     for hd in headers:
         nh = normalise_header(hd)
         if nh in seen:
@@ -887,29 +687,23 @@ def read_table(
                 file=source,
                 column=hd,
             )
-        seen[nh] = 1
-    cols_text = ", ".join(repr(x) for x in headers)
+        seen.add(nh)
+    return _HeaderStep(headers, body, bfilled[:, keep], rows[h + 1 :], hdr_row, source)
 
-    def missing_column(col: str):
-        close = difflib.get_close_matches(col, headers, n=1)
-        hint = t(_MSG, "hint", lang, cand=close[0]) if close else ""
-        return InputError(
-            t(
-                _MSG,
-                "no_column",
-                lang,
-                file=source,
-                column=col,
-                row=hdr_row,
-                columns=cols_text,
-                hint=hint,
-            ),
-            file=source,
-            row=hdr_row,
-            column=col,
-        )
 
-    # key and name columns
+@dataclass(frozen=True)
+class _LayoutStep:
+    kj: int
+    nj: int | None
+    yj: int | None
+    ij: int | None
+    vj: int | None
+    is_long: bool
+
+
+def _layout_step(hd: _HeaderStep, key, name, layout, lang) -> _LayoutStep:
+    """Key, name, year, indicator and value columns; wide or long."""
+    headers, source, hdr_row = hd.headers, hd.source, hd.row
     if key is not None:
         kj = _match_header(headers, key)
         if kj is None:
@@ -923,7 +717,7 @@ def read_table(
                     file=source,
                     key=key,
                     row=hdr_row,
-                    columns=cols_text,
+                    columns=hd.columns_text,
                     hint=hint,
                 ),
                 file=source,
@@ -931,7 +725,7 @@ def read_table(
                 column=key,
             )
     else:
-        kj = _find_key(headers, body)
+        kj = _find_key(headers, hd.body)
         if kj is None:
             raise InputError(
                 t(
@@ -940,7 +734,7 @@ def read_table(
                     lang,
                     file=source,
                     row=hdr_row,
-                    columns=cols_text,
+                    columns=hd.columns_text,
                     first=headers[0],
                 ),
                 file=source,
@@ -949,12 +743,10 @@ def read_table(
     if name is not None:
         nj = _match_header(headers, name)
         if nj is None:
-            raise missing_column(name)
+            raise hd.missing_column(name, lang)
     else:
         nj = _find_name(headers, {kj})
-    yj = _find(headers, _YEAR)
-    ij = _find(headers, _INDICATOR)
-    vj = _find(headers, _VALUE)
+    yj, ij, vj = _find(headers, _YEAR), _find(headers, _INDICATOR), _find(headers, _VALUE)
     is_long = layout == "long" or (layout == "auto" and ij is not None and vj is not None)
     if is_long and (ij is None or vj is None):
         missing = [w for w, j in (("Merkmal/indicator", ij), ("Wert/value", vj)) if j is None]
@@ -966,53 +758,97 @@ def read_table(
                 file=source,
                 missing=", ".join(missing),
                 row=hdr_row,
-                columns=cols_text,
+                columns=hd.columns_text,
             ),
             file=source,
             row=hdr_row,
         )
+    return _LayoutStep(kj, nj, yj, ij, vj, is_long)
 
-    # rows: data region, footnotes below it, empty rows, totals
-    keys_raw = normalise_keys(body.iloc[:, kj].reset_index(drop=True))
-    key_txt = keys_raw.astype("string")
-    has_key = key_txt.notna().to_numpy(dtype=bool)
-    foot_key = key_txt.str.contains(_FOOTNOTE, na=False).to_numpy(dtype=bool)
+
+@dataclass(frozen=True)
+class _RegionStep:
+    body: pd.DataFrame
+    rows: np.ndarray
+    keys: pd.Series
+    footnotes: list[str]
+    total_rows: list[dict]
+
+
+def _table_end(body, bfilled, has_key, foot_key) -> int:
+    """Index of the last row that holds data (-1: none)."""
     nfilled = bfilled.sum(axis=1)
-    footnotes: list[str] = []
-    last = -1
-    for i in range(len(body) - 1, -1, -1):  # the table ends at the last row that holds data
+    for i in range(len(body) - 1, -1, -1):
         if has_key[i] and not foot_key[i]:
-            last = i
-            break
+            return i
         if nfilled[i] >= 2:
             first = next(c for c, f in zip(body.iloc[i].tolist(), bfilled[i], strict=True) if f)
             if not _FOOTNOTE.match(str(first)):
-                last = i
-                break
-    if last < 0 and not (nfilled > 0).any():
-        raise InputError(
-            t(_MSG, "no_rows", lang, file=source, row=hdr_row), file=source, row=hdr_row
-        )
-    trailer = body.iloc[last + 1 :]
+                return i
+    return -1
+
+
+def _footnotes(trailer: pd.DataFrame, tfilled: np.ndarray) -> list[str]:
+    out = []
     for i in range(len(trailer)):
         txt = " ".join(
-            str(c).strip()
-            for c, f in zip(trailer.iloc[i].tolist(), bfilled[last + 1 + i], strict=True)
-            if f
+            str(c).strip() for c, f in zip(trailer.iloc[i].tolist(), tfilled[i], strict=True) if f
         )
         if txt:
-            footnotes.append(txt)
+            out.append(txt)
+    return out
+
+
+def _region_step(hd: _HeaderStep, lay: _LayoutStep, lang) -> _RegionStep:
+    """The data rows: footnotes below the table cut off, empty and total rows dropped."""
+    source, kj = hd.source, lay.kj
+    keys_raw = normalise_keys(hd.body.iloc[:, kj].reset_index(drop=True))
+    key_txt = keys_raw.astype("string")
+    has_key = key_txt.notna().to_numpy(dtype=bool)
+    foot_key = key_txt.str.contains(_FOOTNOTE, na=False).to_numpy(dtype=bool)
+    last = _table_end(hd.body, hd.filled, has_key, foot_key)
+    if last < 0 and not hd.filled.any():
+        raise InputError(t(_MSG, "no_rows", lang, file=source, row=hd.row), file=source, row=hd.row)
+    footnotes = _footnotes(hd.body.iloc[last + 1 :], hd.filled[last + 1 :])
     region = slice(0, last + 1)
-    body = body.iloc[region].reset_index(drop=True)
-    bfilled = bfilled[region]
-    body_rows = body_rows[region]
+    body = hd.body.iloc[region].reset_index(drop=True)
+    body_rows = hd.rows[region]
     keys_raw = keys_raw.iloc[region].reset_index(drop=True)
     has_key = has_key[region]
-    nonempty = bfilled.any(axis=1)
-    # total rows (no key, or a key like "Insgesamt", with a total word)
-    label_cells = body.iloc[:, kj].astype("string").fillna("")
-    if nj is not None:
-        label_cells = label_cells + " " + body.iloc[:, nj].astype("string").fillna("")
+    nonempty = hd.filled[region].any(axis=1)
+    is_total, total_rows = _total_rows(
+        body, body_rows, keys_raw, has_key, nonempty, lay, source, lang
+    )
+    take = nonempty & ~is_total
+    null = take & ~has_key
+    if null.any():
+        bad = body_rows[null]
+        raise InputError(
+            t(
+                _MSG,
+                "null_keys",
+                lang,
+                file=source,
+                n=int(null.sum()),
+                key=hd.headers[kj],
+                rows=", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else ""),
+            ),
+            file=source,
+            row=int(bad[0]),
+            column=hd.headers[kj],
+        )
+    body = body[take].reset_index(drop=True)
+    if not len(body):
+        raise InputError(t(_MSG, "no_rows", lang, file=source, row=hd.row), file=source, row=hd.row)
+    keys = keys_raw[take].reset_index(drop=True)
+    return _RegionStep(body, body_rows[take], keys, footnotes, total_rows)
+
+
+def _total_rows(body, body_rows, keys_raw, has_key, nonempty, lay, source, lang):
+    """Rows without key (or with a word as key) whose label says insgesamt/Summe/…: warned."""
+    label_cells = body.iloc[:, lay.kj].astype("string").fillna("")
+    if lay.nj is not None:
+        label_cells = label_cells + " " + body.iloc[:, lay.nj].astype("string").fillna("")
     total_word = label_cells.str.contains(_TOTAL, na=False).to_numpy(dtype=bool)
     key_is_word = ~keys_raw.astype("string").str.contains(r"\d", na=False).to_numpy(dtype=bool)
     is_total = nonempty & total_word & (~has_key | key_is_word)
@@ -1032,126 +868,110 @@ def read_table(
                 names="; ".join(d["text"] for d in total_rows[:3]),
             ),
             SozialraumWarning,
-            stacklevel=2,
+            stacklevel=4,
         )
-    take = nonempty & ~is_total
-    null = take & ~has_key
-    if null.any():
-        bad = body_rows[null]
-        raise InputError(
-            t(
-                _MSG,
-                "null_keys",
-                lang,
-                file=source,
-                n=int(null.sum()),
-                key=headers[kj],
-                rows=", ".join(map(str, bad[:20])) + (" …" if len(bad) > 20 else ""),
-            ),
-            file=source,
-            row=int(bad[0]),
-            column=headers[kj],
-        )
-    body = body[take].reset_index(drop=True)
-    body_rows = body_rows[take]
-    keys = keys_raw[take].reset_index(drop=True)
-    if not len(body):
-        raise InputError(
-            t(_MSG, "no_rows", lang, file=source, row=hdr_row), file=source, row=hdr_row
-        )
+    return is_total, total_rows
 
-    # keys: lost leading zeros
-    width = key_width if key_width is not None else detect_key_width(keys, headers[kj])
+
+def _keys_step(region: _RegionStep, hd: _HeaderStep, lay: _LayoutStep, key_width, lang):
+    """Keys with their lost leading zeros restored (warned), and the log of restorations."""
+    keys = region.keys
+    width = key_width if key_width is not None else detect_key_width(keys, hd.headers[lay.kj])
     restored_log = pd.DataFrame({"row": [], "original": [], "restored": []})
-    if width:
-        fixed = restore_leading_zeros(keys, int(width))
-        changed = (fixed != keys).to_numpy(dtype=bool)
-        if changed.any():
-            restored_log = pd.DataFrame(
-                {
-                    "row": body_rows[changed],
-                    "original": keys[changed].to_numpy(),
-                    "restored": fixed[changed].to_numpy(),
-                }
-            )
-            ex = ", ".join(
-                f"{o} → {r}"
-                for o, r in zip(
-                    restored_log["original"][:3], restored_log["restored"][:3], strict=True
-                )
-            )
-            warnings.warn(
-                t(
-                    _MSG,
-                    "restored",
-                    lang,
-                    file=source,
-                    n=int(changed.sum()),
-                    width=int(width),
-                    ex=ex,
-                ),
-                SozialraumWarning,
-                stacklevel=2,
-            )
-            keys = fixed
+    if not width:
+        return keys, restored_log
+    fixed = restore_leading_zeros(keys, int(width))
+    changed = (fixed != keys).to_numpy(dtype=bool)
+    if not changed.any():
+        return keys, restored_log
+    restored_log = pd.DataFrame(
+        {
+            "row": region.rows[changed],
+            "original": keys[changed].to_numpy(),
+            "restored": fixed[changed].to_numpy(),
+        }
+    )
+    ex = ", ".join(
+        f"{o} → {r}"
+        for o, r in zip(restored_log["original"][:3], restored_log["restored"][:3], strict=True)
+    )
+    warnings.warn(
+        t(_MSG, "restored", lang, file=hd.source, n=int(changed.sum()), width=int(width), ex=ex),
+        SozialraumWarning,
+        stacklevel=3,
+    )
+    return fixed, restored_log
 
-    # years
-    years_col = None
-    if yj is not None:
-        years_col = _parse_years(body.iloc[:, yj], body_rows, headers[yj], source, lang)
 
-    # number format from all text cells of candidate value columns
-    skip = {kj, nj, yj, ij}
-    value_js = [vj] if is_long else [j for j in range(len(headers)) if j not in skip]
+def _value_columns(n_columns: int, lay: _LayoutStep) -> list[int]:
+    skip = {lay.kj, lay.nj, lay.yj, lay.ij}
+    return [lay.vj] if lay.is_long else [j for j in range(n_columns) if j not in skip]
+
+
+def _number_format(region: _RegionStep, lay: _LayoutStep, info, decimal, thousands):
+    """Decimal and thousands separators: given, or detected from the value cells."""
     if decimal is None and thousands is None:
-        distinct = [pd.unique(_sample(body.iloc[:, j])) for j in value_js]
+        value_js = _value_columns(region.body.shape[1], lay)
+        distinct = [pd.unique(_sample(region.body.iloc[:, j])) for j in value_js]
         prefer = "." if info.get("delimiter") == "," else ","
         txt_all = pd.Series(np.concatenate(distinct) if distinct else [], dtype=object)
-        decimal, thousands = detect_number_format(txt_all, prefer=prefer)
-    elif decimal is None:
-        decimal = "," if thousands != "," else "."
-    elif thousands is None:
-        thousands = "." if decimal == "," else ","
+        return detect_number_format(txt_all, prefer=prefer)
+    if decimal is None:
+        return ("," if thousands != "," else "."), thousands
+    if thousands is None:
+        return decimal, ("." if decimal == "," else ",")
+    return decimal, thousands
 
-    mapping, required = _column_mapping(columns)
-    meta = {
-        "path": str(path),
-        "header_row": hdr_row,
-        "first_row": int(body_rows[0]),
-        "last_row": int(body_rows[-1]),
-        "footnotes": footnotes,
-        "total_rows": total_rows,
-        "decimal": decimal,
-        "thousands": thousands,
-        "layout": "long" if is_long else "wide",
-        "restored_keys": restored_log,
-        **info,
-    }
-    ctx = dict(
-        source=source,
-        lang=lang,
-        decimal=decimal,
-        thousands=thousands,
-        symbols=user_symbols,
-        rows=body_rows,
-    )
-    if is_long:
-        values, status, names, rowser, used = _long(
-            body, keys, years_col, headers, kj, nj, ij, vj, mapping, required, ctx, missing_column
+
+def _parse_step(region, keys, hd, lay, fmt, user_symbols, columns, meta, lang):
+    """Cells → values and status codes (wide or long); fills the column notes of ``meta``."""
+    years_col = None
+    if lay.yj is not None:
+        years_col = _parse_years(
+            region.body.iloc[:, lay.yj], region.rows, hd.headers[lay.yj], hd.source, lang
         )
+    mapping, required = _column_mapping(columns)
+    ctx = dict(
+        source=hd.source,
+        lang=lang,
+        decimal=fmt[0],
+        thousands=fmt[1],
+        symbols=user_symbols,
+        rows=region.rows,
+    )
+
+    def missing_column(col: str) -> InputError:
+        return hd.missing_column(col, lang)
+
+    body, headers = region.body, hd.headers
+    if lay.is_long:
+        values, status, names, rowser, used = _long(
+            body,
+            keys,
+            years_col,
+            headers,
+            lay.kj,
+            lay.nj,
+            lay.ij,
+            lay.vj,
+            mapping,
+            required,
+            ctx,
+            missing_column,
+        )
+        skip = {lay.kj, lay.nj, lay.yj, lay.ij, lay.vj}
         meta["text_columns"] = None
         meta["unmapped_columns"] = []
-        other = [headers[j] for j in range(len(headers)) if j not in skip | {vj}]
-        meta["ignored_columns"] = other
+        meta["ignored_columns"] = [headers[j] for j in range(len(headers)) if j not in skip]
     else:
         values, status, names, rowser, used, text_cols, unmapped = _wide(
             body,
             keys,
             years_col,
             headers,
-            kj,
-            nj,
-            value_js,
+            lay.kj,
+            lay.nj,
+            _value_columns(len(hd.headers), lay),
             mapping,
             required,
             columns is not None,
@@ -1161,54 +981,60 @@ def read_table(
         meta["text_columns"] = text_cols
         meta["unmapped_columns"] = unmapped
     meta["unknown_symbols"] = used
+    return values, status, names, rowser
 
-    # duplicates and years
-    idx_names = list(values.index.names)
+
+def _duplicates_error(values, rowser, hd, lay, lang) -> InputError:
+    groups: dict = {}
     dup = values.index.duplicated(keep=False)
-    if dup.any():
-        groups: dict = {}
-        for k, r in zip(values.index[dup], rowser.to_numpy()[dup], strict=True):
-            groups.setdefault(k, []).append(int(r))
-        parts = []
-        for k, rs in list(groups.items())[:10]:
-            kk = k[0] if isinstance(k, tuple) else k
-            parts.append(t(_MSG, "dup_row", lang, key=kk, rows=", ".join(map(str, rs))))
-        yrs = sorted({k[1] for k in groups if isinstance(k, tuple)})
-        in_year = t(_MSG, "in_year", lang, year=", ".join(map(str, yrs))) if yrs else ""
-        ids = [k[0] if isinstance(k, tuple) else k for k in groups]
-        raise InputError(
-            t(_MSG, "dup_keys", lang, file=source, in_year=in_year, ids="; ".join(parts)),
-            file=source,
-            row=list(groups.values())[0][1],
-            column=headers[kj],
-            ids=ids,
-        )
-    tab_year = None
-    if "year" in idx_names:
-        present = sorted(int(y) for y in values.index.get_level_values("year").unique())
-        if year is not None and int(year) not in present:
-            raise InputError(
-                t(
-                    _MSG,
-                    "year_missing",
-                    lang,
-                    file=source,
-                    year=year,
-                    years=", ".join(map(str, present)),
-                ),
-                file=source,
-                column=headers[yj] if yj is not None else None,
-            )
-        table = IndicatorTable(
-            values, status, headers[kj], names, source, None, meta | {"rows": rowser}
-        )
-        if year is not None or len(present) == 1:
-            table = table.for_year(int(year) if year is not None else present[0])
-        return table
-    tab_year = int(year) if year is not None else None
-    return IndicatorTable(
-        values, status, headers[kj], names, source, tab_year, meta | {"rows": rowser}
+    for k, r in zip(values.index[dup], rowser.to_numpy()[dup], strict=True):
+        groups.setdefault(k, []).append(int(r))
+    parts = []
+    for k, rs in list(groups.items())[:10]:
+        kk = k[0] if isinstance(k, tuple) else k
+        parts.append(t(_MSG, "dup_row", lang, key=kk, rows=", ".join(map(str, rs))))
+    yrs = sorted({k[1] for k in groups if isinstance(k, tuple)})
+    in_year = t(_MSG, "in_year", lang, year=", ".join(map(str, yrs))) if yrs else ""
+    ids = [k[0] if isinstance(k, tuple) else k for k in groups]
+    return InputError(
+        t(_MSG, "dup_keys", lang, file=hd.source, in_year=in_year, ids="; ".join(parts)),
+        file=hd.source,
+        row=list(groups.values())[0][1],
+        column=hd.headers[lay.kj],
+        ids=ids,
     )
+
+
+def _finish(values, status, names, rowser, hd, lay, year, meta, lang) -> IndicatorTable:
+    """Duplicate keys refused; years checked and selected; the :class:`IndicatorTable`."""
+    if values.index.duplicated(keep=False).any():
+        raise _duplicates_error(values, rowser, hd, lay, lang)
+    key_header = hd.headers[lay.kj]
+    if "year" not in list(values.index.names):
+        tab_year = int(year) if year is not None else None
+        return IndicatorTable(
+            values, status, key_header, names, hd.source, tab_year, meta | {"rows": rowser}
+        )
+    present = sorted(int(y) for y in values.index.get_level_values("year").unique())
+    if year is not None and int(year) not in present:
+        raise InputError(
+            t(
+                _MSG,
+                "year_missing",
+                lang,
+                file=hd.source,
+                year=year,
+                years=", ".join(map(str, present)),
+            ),
+            file=hd.source,
+            column=hd.headers[lay.yj] if lay.yj is not None else None,
+        )
+    table = IndicatorTable(
+        values, status, key_header, names, hd.source, None, meta | {"rows": rowser}
+    )
+    if year is not None or len(present) == 1:
+        table = table.for_year(int(year) if year is not None else present[0])
+    return table
 
 
 def _parse_years(col: pd.Series, rows, header, source, lang) -> pd.Series:

@@ -1,7 +1,13 @@
-"""Rolling counts up the area hierarchy (Sozialraum → Gemeinde → Kreis).
+"""Rolling values up the area hierarchy (Sozialraum → Gemeinde → Kreis).
 
-Counts are summed; rates are *recomputed* from the summed numerators and
-denominators (never averaged). The status of each sum tells how complete it is:
+Each column follows its rule in the catalogue (:mod:`sozialraum.core.aggregation`):
+counts are summed; rates are *recomputed* from the summed numerators and
+denominators (never averaged); shares, rates and means given as values are
+weighted by the population variable the catalogue names
+(``aggregation_weight``); a share without such a weight is refused with an
+error that says what to add — never summed; ``aggregation = "none"`` leaves the
+upper level empty (status ``nicht_sinnvoll``). Without a catalogue every column
+is taken for a count. The status of each sum tells how complete it is:
 
 ============================  ==================================================
 status of the parts           value and status of the sum
@@ -15,6 +21,8 @@ no known part                 NaN, ``geheim`` if any part was secret, else ``feh
 ============================  ==================================================
 
 A flagged sum is a lower bound. Rates computed from a flagged count carry the flag.
+A weighted mean uses the parts whose value and weight are known; it is flagged the
+same way when a part with a weight above zero has no value (secret or missing).
 """
 
 from __future__ import annotations
@@ -26,7 +34,16 @@ import geopandas as gpd
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.aggregation import (
+    AggregationRule,
+    refuse_rate_part,
+    refuse_unweighted,
+    rules_from_frames,
+    weight_missing,
+    weighted_means,
+)
 from sozialraum.errors import InputError, format_ids
+from sozialraum.monitor.rates import compute_rates
 
 __all__ = ["RollupResult", "rollup", "rollup_hierarchy"]
 
@@ -47,6 +64,8 @@ _MSG = {
 
 _SECRET = "geheim"
 _ZERO = "nichts_vorhanden"
+_NONE = "nicht_sinnvoll"
+_SUM = AggregationRule("sum")
 
 
 @dataclass(frozen=True)
@@ -85,35 +104,189 @@ def _group_keys(frame: pd.DataFrame, by: str | pd.Series | Mapping | None, total
     return keys.astype(str)
 
 
+def _default_columns(frame, by, status) -> list[str]:
+    if status is not None:
+        return [c for c in status.columns if c in frame.columns]
+    return [
+        c for c in frame.select_dtypes("number").columns if not (isinstance(by, str) and c == by)
+    ]
+
+
+def _catalogue_frames(catalogue):
+    """``(variables, indicators)`` of a Catalogue or of its indicator table."""
+    if catalogue is None:
+        return None, None
+    if isinstance(catalogue, pd.DataFrame):
+        return None, catalogue
+    return getattr(catalogue, "variables", None), catalogue.indicators
+
+
+def _column_rules(columns, variables, indicators, lang) -> dict[str, AggregationRule]:
+    if indicators is None:
+        return {c: _SUM for c in columns}
+    vrules, irules = rules_from_frames(variables, indicators, lang=lang)
+    return {c: vrules.get(c) or irules.get(c) or _SUM for c in columns}
+
+
+def _check_rules(rules, frame, indicators, level, lang) -> None:
+    """Refuse shares without weight, missing weights and rates of non-counts."""
+    src = indicators.attrs.get("source") if indicators is not None else None
+    population = next((c for c in frame.columns if str(c).startswith("ew")), "ew_ges")
+    pass_through = {}
+    if indicators is not None and "denominator" in indicators:
+        for iid, row in indicators.iterrows():
+            if not isinstance(row["denominator"], str) and isinstance(row["numerator"], str):
+                pass_through.setdefault(row["numerator"], str(iid))
+    for col, rule in rules.items():
+        if rule.method != "weighted_mean":
+            continue
+        if rule.weight is None:
+            where = f"[variables.{col}]"
+            if col in pass_through:
+                where += f" {'oder' if lang != 'en' else 'or'} [indicators.{pass_through[col]}]"
+            raise refuse_unweighted(
+                col, rule, level=level, where=where, example=population, source=src, lang=lang
+            )
+        if rule.weight not in frame.columns:
+            raise weight_missing(col, rule.weight, lang=lang)
+
+
+def _check_rate_parts(indicators, rules, level, lang) -> None:
+    if indicators is None or "denominator" not in indicators:
+        return
+    for iid, row in indicators.iterrows():
+        if not isinstance(row["denominator"], str):
+            continue
+        for role in ("numerator", "denominator"):
+            rule = rules.get(row[role])
+            if rule is not None and rule.method != "sum":
+                raise refuse_rate_part(
+                    str(iid), role, row[role], rule.method, level=level, lang=lang
+                )
+
+
+def _masks(values, st):
+    known = values.notna()
+    zero = st.eq(_ZERO).fillna(False) & ~known
+    secret = st.eq(_SECRET).fillna(False) & ~known
+    return known, zero, secret, ~known & ~zero & ~secret
+
+
+def _part_status(index, columns, n_known, n_zero, n_secret, n_other):
+    """Status of the upper-level values from the counts of part kinds (module table)."""
+    out = pd.DataFrame(pd.NA, index=index, columns=columns, dtype="string")
+    nothing_known = (n_known == 0) & (n_zero == 0)
+    all_zero = (n_known == 0) & (n_zero > 0) & (n_secret == 0) & (n_other == 0)
+    out = out.mask(all_zero, _ZERO)
+    out = out.mask(~nothing_known & (n_other > 0), "teilsumme_unvollstaendig")
+    out = out.mask(~nothing_known & (n_secret > 0), "teilsumme_geheim")
+    out = out.mask(nothing_known & (n_secret > 0), _SECRET)
+    out = out.mask(nothing_known & (n_secret == 0), "fehlt")
+    return out, nothing_known
+
+
+def _sum_columns(values, st, g):
+    known, zero, secret, other = _masks(values, st)
+    sums = values.fillna(0.0).groupby(g).sum()
+    status, nothing = _part_status(
+        sums.index,
+        sums.columns,
+        known.groupby(g).sum(),
+        zero.groupby(g).sum(),
+        secret.groupby(g).sum(),
+        other.groupby(g).sum(),
+    )
+    return sums.mask(nothing), status
+
+
+def _mean_columns(values, st, g, frame, rules):
+    """Weighted means; a part counts as missing only if its weight is above zero."""
+    weights = pd.DataFrame(
+        {c: frame[rules[c].weight].astype(float) for c in values.columns}, index=values.index
+    )
+    known, zero, secret, other = _masks(values, st)
+    filled = values.mask(zero, 0.0)
+    means, used = weighted_means(filled, weights, g)
+    relevant = weights.fillna(1.0).ne(0.0)
+    unused = ~used & relevant
+    n_known = (used & known).groupby(g).sum()
+    n_zero = (used & zero).groupby(g).sum()
+    n_secret = (unused & secret).groupby(g).sum()
+    n_other = (unused & ~secret).groupby(g).sum()
+    status, nothing = _part_status(means.index, means.columns, n_known, n_zero, n_secret, n_other)
+    return means.mask(nothing), status
+
+
+def _combine(values, st, g, frame, rules):
+    by_method = {
+        m: [c for c in values.columns if rules[c].method == m]
+        for m in ("sum", "weighted_mean", "none")
+    }
+    sums, status = _sum_columns(values[by_method["sum"]], st[by_method["sum"]], g)
+    parts = [(sums, status)]
+    if by_method["weighted_mean"]:
+        cols = by_method["weighted_mean"]
+        parts.append(_mean_columns(values[cols], st[cols], g, frame, rules))
+    if by_method["none"]:
+        idx = sums.index
+        cols = by_method["none"]
+        parts.append(
+            (
+                pd.DataFrame(float("nan"), index=idx, columns=cols),
+                pd.DataFrame(_NONE, index=idx, columns=cols, dtype="string"),
+            )
+        )
+    out = pd.concat([p[0] for p in parts], axis=1)[list(values.columns)]
+    out_status = pd.concat([p[1] for p in parts], axis=1)[list(values.columns)]
+    return out, out_status
+
+
+def _add_rates(result, out_status, sums, indicators, lang):
+    rates = compute_rates(sums, indicators, status=out_status, min_denominator=0, lang=lang)
+    # pass-through indicators (id == variable, no denominator) are already there
+    new = [c for c in rates.rates.columns if c not in result.columns]
+    values, status = rates.rates[new], rates.status[new].astype("string")
+    if "aggregation" in indicators:
+        off = [c for c in new if indicators.at[c, "aggregation"] == "none"]
+        values, status = values.copy(), status.copy()
+        values[off] = float("nan")
+        status[off] = _NONE
+    return result.join(values), out_status.join(status)
+
+
 def rollup(
     frame: pd.DataFrame,
     *,
     by: str | pd.Series | Mapping | None,
     columns: Sequence[str] | None = None,
     status: pd.DataFrame | None = None,
-    catalogue: pd.DataFrame | None = None,
+    catalogue=None,
     geometry: bool = True,
     total_key: str = "gesamt",
     keep: Sequence[str] = (),
     lang: str | None = None,
+    level: str | None = None,
 ) -> RollupResult:
-    """Sum counts of areas per upper-level unit and recompute rates.
+    """Combine the areas per upper-level unit, each column by its catalogue rule.
 
     Parameters
     ----------
     frame
-        Areas (index = area key) with count columns.
+        Areas (index = area key) with count columns (and shares/means with the
+        population columns that weight them).
     by
         Column with the upper-level key (e.g. ``"ags"``), a mapping area key → unit
         key, or ``None`` for one total over all areas (key ``total_key``).
     columns
-        Count columns to sum; default: those of ``status`` if given, else all numeric
+        Columns to combine; default: those of ``status`` if given, else all numeric
         columns except ``by``.
     status
         Status codes of ``frame``'s columns (see module docstring for the rules).
     catalogue
-        Indicator catalogue (``Catalogue.indicators``); rates are recomputed from the
-        summed numerators and denominators with :func:`sozialraum.monitor.compute_rates`.
+        A :class:`~sozialraum.io.Catalogue` or its ``indicators`` table. Gives each
+        column's rule (:mod:`sozialraum.core.aggregation`); rates are recomputed
+        from the summed numerators and denominators with
+        :func:`sozialraum.monitor.compute_rates`. ``None``: every column is a count.
     geometry
         Dissolve geometries per unit when ``frame`` is a GeoDataFrame.
     total_key
@@ -122,60 +295,40 @@ def rollup(
         Columns constant within a unit to carry over (e.g. the municipality name).
     lang
         Message language.
+    level
+        Name of the upper level for messages (default: ``by`` or ``total_key``).
+
+    Raises
+    ------
+    InputError
+        Upper-level keys missing; a non-numeric column; a share or mean without
+        ``aggregation_weight`` (the message names it and says what to add to the
+        catalogue); a weight column absent from ``frame``; a rate whose numerator
+        or denominator is not a count.
     """
     keys = _group_keys(frame, by, total_key, lang)
-    if columns is None:
-        if status is not None:
-            columns = [c for c in status.columns if c in frame.columns]
-        else:
-            columns = [
-                c
-                for c in frame.select_dtypes("number").columns
-                if not (isinstance(by, str) and c == by)
-            ]
+    level = level or (by if isinstance(by, str) else total_key)
+    columns = list(columns) if columns is not None else _default_columns(frame, by, status)
     for col in columns:
         if not pd.api.types.is_numeric_dtype(frame[col]):
             raise InputError(t(_MSG, "not_numeric", lang, col=col), column=col)
-    values = frame[list(columns)].astype(float)
+    variables, indicators = _catalogue_frames(catalogue)
+    rules = _column_rules(columns, variables, indicators, lang)
+    _check_rules(rules, frame, indicators, level, lang)
+    _check_rate_parts(indicators, rules, level, lang)
+    values = frame[columns].astype(float)
     if status is None:
-        st = pd.DataFrame(pd.NA, index=frame.index, columns=list(columns), dtype="string")
+        st = pd.DataFrame(pd.NA, index=frame.index, columns=columns, dtype="string")
     else:
-        st = status.reindex(index=frame.index, columns=list(columns)).astype("string")
-    known = values.notna()
-    zero = st.eq(_ZERO).fillna(False) & ~known
-    secret = st.eq(_SECRET).fillna(False) & ~known
-    other_missing = ~known & ~zero & ~secret
-
+        st = status.reindex(index=frame.index, columns=columns).astype("string")
     g = keys.to_numpy()
-    sums = values.fillna(0.0).groupby(g).sum()
-    n_known = known.groupby(g).sum()
-    n_zero = zero.groupby(g).sum()
-    n_secret = secret.groupby(g).sum()
-    n_other = other_missing.groupby(g).sum()
-    n_parts = keys.groupby(g).size()
-
-    out_status = pd.DataFrame(pd.NA, index=sums.index, columns=sums.columns, dtype="string")
-    nothing_known = (n_known == 0) & (n_zero == 0)
-    all_zero = (n_known == 0) & (n_zero > 0) & (n_secret == 0) & (n_other == 0)
-    out_status = out_status.mask(all_zero, _ZERO)
-    out_status = out_status.mask(~nothing_known & (n_other > 0), "teilsumme_unvollstaendig")
-    out_status = out_status.mask(~nothing_known & (n_secret > 0), "teilsumme_geheim")
-    out_status = out_status.mask(nothing_known & (n_secret > 0), _SECRET)
-    out_status = out_status.mask(nothing_known & (n_secret == 0), "fehlt")
-    sums = sums.mask(nothing_known)
-
+    sums, out_status = _combine(values, st, g, frame, rules)
     result = sums.copy()
-    result.insert(0, "n_gebiete", n_parts.astype(int))
+    result.insert(0, "n_gebiete", keys.groupby(g).size().astype(int))
     for col in keep:
         result[col] = frame[col].groupby(g).first()
-    if catalogue is not None:
-        from sozialraum.monitor import compute_rates
-
-        rates = compute_rates(sums, catalogue, status=out_status, min_denominator=0, lang=lang)
-        # pass-through indicators (id == variable, no denominator) are already there as sums
-        new = [c for c in rates.rates.columns if c not in result.columns]
-        result = result.join(rates.rates[new])
-        out_status = out_status.join(rates.status[new].astype("string"))
+    if indicators is not None:
+        result, out_status = _add_rates(result, out_status, sums, indicators, lang)
     result.index.name = by if isinstance(by, str) else "key"
     out_status.index.name = result.index.name
     if geometry and isinstance(frame, gpd.GeoDataFrame):
@@ -194,7 +347,7 @@ def rollup_hierarchy(
     *,
     columns: Sequence[str] | None = None,
     status: pd.DataFrame | None = None,
-    catalogue: pd.DataFrame | None = None,
+    catalogue=None,
     geometry: bool = True,
     lang: str | None = None,
 ) -> dict[str, RollupResult]:
@@ -222,6 +375,7 @@ def rollup_hierarchy(
             geometry=geometry,
             total_key=name,
             lang=lang,
+            level=name,
         )
         for name, by in levels.items()
     }

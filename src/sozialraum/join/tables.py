@@ -194,31 +194,7 @@ def join_table(
         column), several years without ``year=``, or any mismatch with ``strict=True``.
     """
     table = _select_year(table, year, lang)
-    values = table.values.copy()
-    status = table.status.copy()
-    keys = pd.Index(values.index.astype(str), name=values.index.name)
-    log = pd.DataFrame(columns=["original", "restored"])
-    if restore_zeros:
-        keys, log = _restore_zeros(keys, areas.index)
-        if len(log):
-            ex = ", ".join(f"{o} → {r}" for o, r in log.head(3).itertuples(index=False))
-            warnings.warn(
-                t(_MSG, "restored_warn", lang, source=table.source, n=len(log), ex=ex),
-                SozialraumWarning,
-                stacklevel=2,
-            )
-    values.index = keys
-    status.index = keys
-    names = None
-    if getattr(table, "names", None) is not None:
-        names = pd.Series(table.names.to_numpy(), index=keys)
-    dup = keys[keys.duplicated()]
-    if len(dup):
-        raise JoinError(
-            t(_MSG, "dup", lang, source=table.source, ids=format_ids(sorted(set(dup)))),
-            file=table.source,
-            ids=sorted(set(dup)),
-        )
+    values, status, keys, log, names = _table_keys(table, areas, restore_zeros, lang)
     area_keys = pd.Index(areas.index.astype(str))
     in_areas = keys.isin(area_keys)
     key_set = set(keys)
@@ -237,50 +213,18 @@ def join_table(
             file=table.source,
         )
     without_data = [k for k in area_keys if k not in key_set]
-    orphan_keys = list(keys[~in_areas])
     area_name_map = areas[area_names].astype(str) if area_names and area_names in areas else None
-    suggestions, suggestion_names = [], []
-    pool = without_data or list(area_keys)
-    for k in orphan_keys:
-        cand = difflib.get_close_matches(k, pool, n=1, cutoff=0.6)
-        if not cand and names is not None and area_name_map is not None:
-            nm = str(names.get(k, ""))
-            by_name = area_name_map[area_name_map == nm]
-            cand = list(by_name.index[:1])
-        suggestions.append(cand[0] if cand else None)
-        suggestion_names.append(
-            area_name_map.get(cand[0]) if cand and area_name_map is not None else None
-        )
-    orphans = pd.DataFrame(
-        {
-            "key": orphan_keys,
-            "row": _row_numbers(table, orphan_keys),
-            "name": [names.get(k) if names is not None else None for k in orphan_keys],
-            "suggestion": suggestions,
-            "suggestion_name": suggestion_names,
-        }
-    )
-    name_diff = pd.DataFrame(columns=["key", "table_name", "area_name"])
-    if names is not None and area_name_map is not None and matched:
-        tn = names.reindex(matched).astype(str)
-        an = area_name_map.reindex(matched)
-        differs = (tn.str.strip() != an.str.strip()) & names.reindex(matched).notna()
-        name_diff = pd.DataFrame(
-            {
-                "key": tn.index[differs],
-                "table_name": tn[differs].to_numpy(),
-                "area_name": an[differs].to_numpy(),
-            }
-        )
     report = JoinReport(
         source=table.source,
         n_areas=len(area_keys),
         n_rows=len(keys),
         matched=matched,
         areas_without_data=without_data,
-        rows_without_area=orphans,
+        rows_without_area=_orphans(
+            table, list(keys[~in_areas]), without_data or list(area_keys), names, area_name_map
+        ),
         restored_keys=log,
-        name_differences=name_diff,
+        name_differences=_name_differences(names, area_name_map, matched),
     )
     if strict and not report.ok:
         raise JoinError(t(_MSG, "strict", lang, report=report.to_text(lang)), file=table.source)
@@ -303,8 +247,77 @@ def join_table(
             file=table.source,
             column=clash[0],
         )
-    frame = areas.join(add)
-    return JoinResult(frame=frame, status=st, report=report)
+    return JoinResult(frame=areas.join(add), status=st, report=report)
+
+
+def _table_keys(table, areas, restore_zeros: bool, lang):
+    """The table's values and status under text keys (lost zeros restored, warned); names."""
+    values = table.values.copy()
+    status = table.status.copy()
+    keys = pd.Index(values.index.astype(str), name=values.index.name)
+    log = pd.DataFrame(columns=["original", "restored"])
+    if restore_zeros:
+        keys, log = _restore_zeros(keys, areas.index)
+        if len(log):
+            ex = ", ".join(f"{o} → {r}" for o, r in log.head(3).itertuples(index=False))
+            warnings.warn(
+                t(_MSG, "restored_warn", lang, source=table.source, n=len(log), ex=ex),
+                SozialraumWarning,
+                stacklevel=3,
+            )
+    values.index = keys
+    status.index = keys
+    names = None
+    if getattr(table, "names", None) is not None:
+        names = pd.Series(table.names.to_numpy(), index=keys)
+    dup = keys[keys.duplicated()]
+    if len(dup):
+        raise JoinError(
+            t(_MSG, "dup", lang, source=table.source, ids=format_ids(sorted(set(dup)))),
+            file=table.source,
+            ids=sorted(set(dup)),
+        )
+    return values, status, keys, log, names
+
+
+def _orphans(table, orphan_keys: list, pool: list, names, area_name_map) -> pd.DataFrame:
+    """Table rows without an area, each with the closest area key (or same name) as a hint."""
+    suggestions, suggestion_names = [], []
+    for k in orphan_keys:
+        cand = difflib.get_close_matches(k, pool, n=1, cutoff=0.6)
+        if not cand and names is not None and area_name_map is not None:
+            nm = str(names.get(k, ""))
+            by_name = area_name_map[area_name_map == nm]
+            cand = list(by_name.index[:1])
+        suggestions.append(cand[0] if cand else None)
+        suggestion_names.append(
+            area_name_map.get(cand[0]) if cand and area_name_map is not None else None
+        )
+    return pd.DataFrame(
+        {
+            "key": orphan_keys,
+            "row": _row_numbers(table, orphan_keys),
+            "name": [names.get(k) if names is not None else None for k in orphan_keys],
+            "suggestion": suggestions,
+            "suggestion_name": suggestion_names,
+        }
+    )
+
+
+def _name_differences(names, area_name_map, matched: list) -> pd.DataFrame:
+    """Matched keys whose name in the table differs from the area's name."""
+    if names is None or area_name_map is None or not matched:
+        return pd.DataFrame(columns=["key", "table_name", "area_name"])
+    tn = names.reindex(matched).astype(str)
+    an = area_name_map.reindex(matched)
+    differs = (tn.str.strip() != an.str.strip()) & names.reindex(matched).notna()
+    return pd.DataFrame(
+        {
+            "key": tn.index[differs],
+            "table_name": tn[differs].to_numpy(),
+            "area_name": an[differs].to_numpy(),
+        }
+    )
 
 
 def join_tables(

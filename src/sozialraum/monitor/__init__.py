@@ -20,7 +20,7 @@ from sozialraum.monitor.dynamics import (
     to_panel,
     trend,
 )
-from sozialraum.monitor.index import IndexResult, composite_index, pca_index, slugify
+from sozialraum.monitor.index import IndexResult, composite_index, pca_index
 from sozialraum.monitor.monitor import MonitorParams, MonitorResult, run_monitor
 from sozialraum.monitor.mss import (
     DYNAMIC_THRESHOLDS,
@@ -30,7 +30,6 @@ from sozialraum.monitor.mss import (
     mss_matrix,
     status_classes,
 )
-from sozialraum.monitor.numbers import format_number, format_percent
 from sozialraum.monitor.rates import RatesResult, compute_rates
 from sozialraum.monitor.smoothing import SmoothingResult, eb_global, eb_spatial, smooth_rates
 from sozialraum.monitor.standardize import StandardizeResult, standardize, zscore
@@ -58,15 +57,12 @@ __all__ = [
     "dynamic_classes",
     "eb_global",
     "eb_spatial",
-    "format_number",
-    "format_percent",
     "key_changes",
     "mss_index",
     "mss_matrix",
     "pca_index",
     "run_monitor",
     "similar_areas",
-    "slugify",
     "smooth_rates",
     "standardize",
     "status_classes",

@@ -28,26 +28,15 @@ need", a higher score means more need).
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from sozialraum.core.text import slugify
 from sozialraum.monitor.standardize import standardize
 
-__all__ = ["IndexResult", "composite_index", "pca_index", "slugify"]
-
-_UMLAUT = {"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss", "Ä": "ae", "Ö": "oe", "Ü": "ue"}
-
-
-def slugify(text: str) -> str:
-    """Column-safe slug: ``"Kinder, Jugend & Familie"`` → ``"kinder_jugend_familie"``."""
-    s = "".join(_UMLAUT.get(ch, ch) for ch in str(text))
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii").lower()
-    s = re.sub(r"[^a-z0-9]+", "_", s).strip("_")
-    return s or "dimension"
+__all__ = ["IndexResult", "composite_index", "pca_index"]
 
 
 @dataclass(frozen=True)
@@ -113,7 +102,7 @@ def composite_index(
     dims: dict[str, str] = {}
     for d in catalogue["dimension"]:
         if d not in dims.values() and any(cat["dimension"] == d):
-            slug = slugify(d)
+            slug = slugify(d, fallback="dimension")
             while slug in dims and dims[slug] != d:
                 slug += "_"
             dims[slug] = d

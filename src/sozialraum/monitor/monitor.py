@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.monitor.classify import classify
 from sozialraum.monitor.dynamics import change, trend
@@ -26,7 +27,6 @@ from sozialraum.monitor.mss import (
     mss_matrix,
     status_classes,
 )
-from sozialraum.monitor.numbers import format_number
 from sozialraum.monitor.rates import RatesResult, _blank, compute_rates
 from sozialraum.monitor.smoothing import smooth_rates
 from sozialraum.monitor.standardize import standardize

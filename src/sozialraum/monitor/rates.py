@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.numbers import is_missing
 from sozialraum.errors import InputError, SozialraumWarning
 
 __all__ = ["RatesResult", "compute_rates", "indicator_threshold"]
@@ -89,16 +90,7 @@ class RatesResult:
 
 
 def _blank(v) -> bool:
-    if v is None:
-        return True
-    if isinstance(v, float) and np.isnan(v):
-        return True
-    try:
-        if pd.isna(v):
-            return True
-    except (TypeError, ValueError):
-        pass
-    return isinstance(v, str) and v.strip() == ""
+    return is_missing(v, blank_text=True)
 
 
 def indicator_threshold(row: pd.Series, min_denominator: float) -> float:

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sozialraum.access import LABELS as ACCESS_LABELS
 from sozialraum.core.classify import without_not_rated as without_unrated_index
+from sozialraum.core.text import slugify
 
 __all__ = ["Files", "labels_for", "slug", "without_unrated_index"]
 
@@ -58,6 +59,4 @@ def labels_for(state) -> dict[str, str]:
 
 def slug(name: str) -> str:
     """File-name part of a name (the monitor's slug rule)."""
-    from sozialraum.monitor import slugify
-
     return slugify(name)

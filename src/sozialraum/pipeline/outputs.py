@@ -13,8 +13,8 @@ import geopandas as gpd
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.text import slugify
 from sozialraum.pipeline.common import Files, labels_for, without_unrated_index
-from sozialraum.pipeline.common import slug as _slug
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
 
@@ -63,8 +63,6 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
         )
         frame = frame.join(sub)
     # access per area: the main measure of each analysis (internal and for the municipality concerned)
-    from sozialraum.monitor import slugify
-
     for name, res in state.access.items():
         per = res.get("areas")
         if per is None:
@@ -113,7 +111,7 @@ def write_outputs(state, folder: Path) -> Files:
         write_gpkg(state.facilities, gpkg, layer="einrichtungen")
     for name, res in state.access.items():
         if "areas" in res:
-            write_gpkg(res["areas"], gpkg, layer=f"erreichbarkeit_{_slug(name)}")
+            write_gpkg(res["areas"], gpkg, layer=f"erreichbarkeit_{slugify(name)}")
     files.append((gpkg, t(_MSG, "gpkg", "de"), t(_MSG, "gpkg", "en")))
 
     labels = labels_for(state)
@@ -232,7 +230,7 @@ def _lisa_figures(state, intern: Path) -> Files:
         from sozialraum.spatial import cluster_map, moran_scatterplot
 
         for col, res in state.lisa.items():
-            slug = _slug(col)
+            slug = slugify(col)
             p = intern / "abbildungen" / f"moran_streudiagramm_{slug}.png"
             _close(moran_scatterplot(res, p, lang=state.lang))
             files.append(
@@ -304,7 +302,7 @@ def _distance_surfaces(state, intern: Path) -> Files:
             fac = state.facilities[state.facilities[ef["kategorie_spalte"]] == a["kategorie"]]
             if fac.empty:
                 continue
-            p = intern / f"entfernung_{_slug(a['kategorie'])}.tif"
+            p = intern / f"entfernung_{slugify(a['kategorie'])}.tif"
             distance_surface(fac, p, bounds=bounds, resolution=100.0, lang=state.lang)
             files.append(
                 (

@@ -241,7 +241,7 @@ def write_webmap(
 def _access_title(state, col: str) -> str:
     """``zugang_<analysis>_<measure>`` → a German title."""
     for name in state.access:
-        from sozialraum.monitor import slugify
+        from sozialraum.core.text import slugify
 
         prefix = f"zugang_{slugify(name)}_"
         if col.startswith(prefix):
@@ -480,8 +480,8 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     profiles and report are written from that release alone; then every package is
     checked, and a package that shows more than its level stops the run.
     """
+    from sozialraum.core.text import slugify
     from sozialraum.errors import SozialraumError
-    from sozialraum.monitor import slugify
     from sozialraum.pipeline.common import labels_for
     from sozialraum.privacy import ReleaseData, check_release, make_release, write_release
 

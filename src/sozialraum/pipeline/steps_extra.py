@@ -15,6 +15,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import ConfigError, InputError
+from sozialraum.io.reader import read_text_table
 
 __all__ = ["STEPS", "compute_access", "compute_raster", "compute_demography"]
 
@@ -441,7 +442,7 @@ def build_atlas(state):
             atlas.add_facilities(state.facilities, valid_from=f"{years[0]}-01-01")
         measures = []
         if a["massnahmen"]:
-            reg = pd.read_csv(a["massnahmen"], sep=";", dtype=str, keep_default_na=False)
+            reg = read_text_table(a["massnahmen"], lang=state.lang).frame.fillna("")
             for row in reg.itertuples(index=False):
                 atlas.add_measure(
                     row.id,

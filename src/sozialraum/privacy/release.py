@@ -161,7 +161,7 @@ def index_inputs(catalogue, monitor_params: Mapping | None = None) -> dict[str, 
     ``idx_pca``, ``status_index`` and ``dynamik_index`` ← all indicators with a dimension
     (the monitor's status indicators where known).
     """
-    from sozialraum.monitor import slugify
+    from sozialraum.core.text import slugify
 
     dims: dict[str, list[str]] = {}
     mp = dict(monitor_params or {})

@@ -33,7 +33,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, format_ids
-from sozialraum.io.symbols import parse_cells
+from sozialraum.io.reader import TextTable, read_text_table
 
 __all__ = [
     "ZensusGrid",
@@ -67,12 +67,6 @@ _MSG = {
         "Datei verwenden.",
         "en": "{file}: the grid cells have different sizes ({res} m). Use one grid resolution per file.",
     },
-    "unknown": {
-        "de": "{file}: Spalte {column!r}, Zeile {row}: {example!r} ist weder Zahl noch bekanntes Zeichen "
-        "({n} Zelle(n) betroffen). Bitte korrigieren oder über symbols= zuordnen.",
-        "en": "{file}: column {column!r}, row {row}: {example!r} is neither a number nor a known symbol "
-        "({n} cell(s) affected). Fix it or map it via symbols=.",
-    },
     "dup": {
         "de": "{file}: Gitterzellen mehrfach vorhanden: {ids}. Bitte Duplikate entfernen.",
         "en": "{file}: duplicated grid cells: {ids}. Remove the duplicates.",
@@ -80,10 +74,6 @@ _MSG = {
     "no_value_cols": {
         "de": "{file}: Keine Wertespalten gefunden.",
         "en": "{file}: no value columns found.",
-    },
-    "encoding": {
-        "de": "{file}: Zeichenkodierung nicht erkannt (weder UTF-8 noch Windows-1252). Bitte encoding= angeben.",
-        "en": "{file}: encoding not recognised (neither UTF-8 nor Windows-1252). Pass encoding=.",
     },
     "empty": {
         "de": "Die Zensus-Tabelle ist leer.",
@@ -228,14 +218,6 @@ class ZensusGrid:
         return self.frame.set_geometry(gpd.GeoSeries(geom, index=self.frame.index, crs=ZENSUS_CRS))
 
 
-def _sniff_sep(path: str | PathLike, encoding: str) -> str:
-    """Separator from the header line: the most frequent of ``;``, ``,``, tab."""
-    with open(path, encoding=encoding) as fh:
-        header = fh.readline()
-    counts = {c: header.count(c) for c in (";", ",", "\t")}
-    return max(counts, key=counts.get) if max(counts.values()) else ";"
-
-
 _ID_COLS = re.compile(r"^(gitter_id|grid_id|id)", re.IGNORECASE)
 _MP = re.compile(r"^([xy])_mp(_\w+)?$", re.IGNORECASE)
 
@@ -255,7 +237,7 @@ def read_zensus_csv(
     Parameters
     ----------
     path
-        CSV file (``;`` or ``,`` separated; German numbers ``1.234,5``).
+        CSV file (``;`` or ``,`` separated; German numbers ``1.234,5``) or XLSX.
     value_columns
         Columns to read as numbers; default all columns except the id and the
         centre coordinates (``x_mp_100m``/``y_mp_100m``) and text columns
@@ -265,8 +247,10 @@ def read_zensus_csv(
         ``GITTER_ID_…``/``Gitter_ID``/``grid_id``. Without an id column the
         centre columns ``x_mp_*``/``y_mp_*`` are used.
     sep, encoding
-        CSV separator (default: detected) and encoding (default: UTF-8, else
-        cp1252).
+        CSV separator and encoding; detected when omitted (UTF-8, UTF-8 with BOM,
+        Windows-1252), as for every table (:func:`sozialraum.io.read_text_table`).
+        An ``.xlsx`` file is read as well. The number format (``1.234,5`` or
+        ``1,234.5``) is detected from the cells.
     symbols
         Extra / overriding symbol → status code mapping, as in
         :func:`sozialraum.io.symbols.parse_cells`. By default ``–``/``-``
@@ -293,10 +277,11 @@ def read_zensus_csv(
     >>> grid = read_zensus_csv("Zensus2022_Bevoelkerungszahl_100m-Gitter.csv")  # doctest: +SKIP
     >>> zensus_to_geotiff(grid, "Einwohner", "einwohner_100m.tif")  # doctest: +SKIP
     """
-    name = str(path)
-    raw = _read_raw(path, sep, encoding, name, lang)
-    raw.columns = [str(c).strip() for c in raw.columns]
-    cols = list(raw.columns)
+    tab = read_text_table(path, encoding=encoding, delimiter=sep, lang=lang)
+    name = tab.source
+    if not len(tab.frame):
+        raise InputError(t(_MSG, "empty", lang), file=name)
+    cols = [str(c) for c in tab.frame.columns]
     if id_column is None:
         id_column = next((c for c in cols if _ID_COLS.match(c)), None)
     elif id_column not in cols:
@@ -306,7 +291,7 @@ def read_zensus_csv(
             column=id_column,
         )
     mp = {m.group(1).lower(): c for c in cols if (m := _MP.match(c))}
-    dec = _cell_corners(raw, id_column, mp, name, lang)
+    dec = _cell_corners(tab, id_column, mp, lang)
     res, ids = _cell_ids(dec, name, lang)
     skip = {id_column, *mp.values()}
     if value_columns is None:
@@ -321,7 +306,7 @@ def read_zensus_csv(
     if not value_columns:
         raise InputError(t(_MSG, "no_value_cols", lang, file=name), file=name)
     index = pd.Index(ids.to_numpy(dtype=object), dtype="string", name="gitter_id")
-    values, status = _cell_values(raw, value_columns, symbols, name, lang)
+    values, status = _cell_values(tab, value_columns, symbols, lang)
     x = dec["x"].to_numpy(dtype=float)
     y = dec["y"].to_numpy(dtype=float)
     frame = gpd.GeoDataFrame(
@@ -334,26 +319,16 @@ def read_zensus_csv(
     return ZensusGrid(frame=frame, status=status_df, resolution=res, source=name)
 
 
-def _read_raw(path, sep, encoding, name: str, lang) -> pd.DataFrame:
-    """All cells as text (UTF-8, else cp1252; separator detected unless given)."""
-    for enc in [encoding] if encoding else ["utf-8-sig", "cp1252"]:
-        try:
-            use_sep = sep if sep is not None else _sniff_sep(path, enc)
-            return pd.read_csv(path, sep=use_sep, dtype=str, keep_default_na=False, encoding=enc)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(t(_MSG, "encoding", lang, file=name), file=name)
-
-
-def _cell_corners(raw: pd.DataFrame, id_column, mp: dict, name: str, lang) -> pd.DataFrame:
+def _cell_corners(tab: TextTable, id_column, mp: dict, lang) -> pd.DataFrame:
     """Lower-left corner and resolution of each cell, from the cell id or the centre columns."""
-    cols = list(raw.columns)
+    name = tab.source
     if id_column is not None:
-        return decode_grid_ids(raw[id_column], lang=lang, file=name)
+        return decode_grid_ids(tab.frame[id_column], lang=lang, file=name)
     if not ("x" in mp and "y" in mp):
-        raise InputError(t(_MSG, "no_id_col", lang, file=name, cols=", ".join(cols)), file=name)
-    xs = pd.to_numeric(raw[mp["x"]].str.replace(",", ".", regex=False), errors="coerce")
-    ys = pd.to_numeric(raw[mp["y"]].str.replace(",", ".", regex=False), errors="coerce")
+        cols = ", ".join(map(str, tab.frame.columns))
+        raise InputError(t(_MSG, "no_id_col", lang, file=name, cols=cols), file=name)
+    xs, _ = tab.numbers(mp["x"], lang=lang)
+    ys, _ = tab.numbers(mp["y"], lang=lang)
     suffix = re.search(r"(\d+)(k?m)", mp["x"])
     res = (
         float(suffix.group(1)) * (1000 if suffix and suffix.group(2) == "km" else 1)
@@ -361,9 +336,10 @@ def _cell_corners(raw: pd.DataFrame, id_column, mp: dict, name: str, lang) -> pd
         else 100.0
     )
     dec = pd.DataFrame({"x": xs - res / 2, "y": ys - res / 2, "res": res})
-    badrows = dec["x"].isna() | dec["y"].isna()
+    badrows = (dec["x"].isna() | dec["y"].isna()).to_numpy()
     if badrows.any():
-        pos = int(np.flatnonzero(badrows.to_numpy())[0])
+        pos = int(np.flatnonzero(badrows)[0])
+        row = int(tab.rows[pos])
         raise InputError(
             t(
                 _MSG,
@@ -371,11 +347,11 @@ def _cell_corners(raw: pd.DataFrame, id_column, mp: dict, name: str, lang) -> pd
                 lang,
                 file=name,
                 n=int(badrows.sum()),
-                row=pos + 2,
-                example=f"{raw[mp['x']].iloc[pos]};{raw[mp['y']].iloc[pos]}",
+                row=row,
+                example=f"{tab.frame[mp['x']].iloc[pos]};{tab.frame[mp['y']].iloc[pos]}",
             ),
             file=name,
-            row=pos + 2,
+            row=row,
         )
     return dec
 
@@ -397,32 +373,12 @@ def _cell_ids(dec: pd.DataFrame, name: str, lang) -> tuple[float, pd.Series]:
     return res, ids
 
 
-def _cell_values(raw: pd.DataFrame, value_columns, symbols, name: str, lang):
-    """Numbers and status codes of the value columns (German numbers, statistical symbols)."""
+def _cell_values(tab: TextTable, value_columns, symbols, lang):
+    """Numbers and status codes of the value columns (the table's number format, symbols)."""
     values = {}
     status = {}
     for c in value_columns:
-        v, st, unknown = parse_cells(
-            raw[c].reset_index(drop=True), decimal=",", thousands=".", symbols=symbols
-        )
-        unk = np.asarray(unknown, dtype=bool)
-        if unk.any():
-            pos = int(np.flatnonzero(unk)[0])
-            raise InputError(
-                t(
-                    _MSG,
-                    "unknown",
-                    lang,
-                    file=name,
-                    column=c,
-                    row=pos + 2,
-                    example=str(raw[c].iloc[pos]),
-                    n=int(unk.sum()),
-                ),
-                file=name,
-                row=pos + 2,
-                column=c,
-            )
+        v, st = tab.numbers(c, symbols=symbols, lang=lang)
         values[c] = np.asarray(v, dtype=float)
         status[c] = pd.array(np.asarray(st.astype(object)), dtype="string")
     return values, status

@@ -14,8 +14,8 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.numbers import format_number
 from sozialraum.core.status import is_secret
-from sozialraum.monitor.numbers import format_number
 from sozialraum.report import charts
 from sozialraum.report.data import ReportData
 from sozialraum.report.steckbrief import (

@@ -21,8 +21,9 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from sozialraum._i18n import get_lang, t  # noqa: E402
+from sozialraum.core.crs import metric_crs  # noqa: E402
+from sozialraum.core.numbers import format_number  # noqa: E402
 from sozialraum.core.palettes import class_colors  # noqa: E402
-from sozialraum.monitor.numbers import format_number  # noqa: E402
 
 __all__ = [
     "STATUS_COLORS",
@@ -91,7 +92,7 @@ def _metric(gdf):
     if gdf is None:
         return None
     if gdf.crs is not None and gdf.crs.is_geographic:
-        return gdf.to_crs(gdf.estimate_utm_crs())
+        return gdf.to_crs(metric_crs(gdf))  # the one metric-CRS rule
     return gdf
 
 

@@ -35,8 +35,8 @@ from typing import Any
 import jinja2
 
 from sozialraum._i18n import t
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError
-from sozialraum.monitor.numbers import format_number
 from sozialraum.report.text import format_value
 
 __all__ = [

@@ -21,8 +21,6 @@ Rules (also in ``docs/report.md``):
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -30,8 +28,9 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.numbers import format_number, is_missing
 from sozialraum.core.status import is_secret, secret_mask, status_note
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.text import slugify
 from sozialraum.report import charts
 from sozialraum.report.data import ReportData
 from sozialraum.report.text import (
@@ -111,19 +110,11 @@ _ACCESS_DEC = {"grundschule_m": 0, "hausarzt_m": 0, "kita_plaetze_je_100": 1, "k
 
 def safe_filename(text: str) -> str:
     """ASCII file name part from a name (``"Mühlwitz/Ost"`` → ``"Muehlwitz_Ost"``)."""
-    s = str(text).translate(
-        str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
-    )
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode("ascii")
-    s = re.sub(r"[^A-Za-z0-9._-]+", "_", s).strip("_.")
-    return s[:60] or "gebiet"
+    return slugify(text, keep_case=True, keep="._-", max_length=60, fallback="gebiet")
 
 
 def _isnan(x) -> bool:
-    try:
-        return x is None or x is pd.NA or bool(pd.isna(x))
-    except (TypeError, ValueError):
-        return False
+    return is_missing(x)
 
 
 def _label(data: ReportData, ind: str, lang: str) -> str:

@@ -34,9 +34,9 @@ from __future__ import annotations
 import re
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.numbers import MISSING, format_number
+from sozialraum.core.numbers import is_missing as _missing
 from sozialraum.core.status import cell_sign, is_secret, status_text
-from sozialraum.monitor.numbers import MISSING, format_number
-from sozialraum.monitor.numbers import _is_missing as _missing
 
 __all__ = [
     "FAR",

@@ -37,7 +37,7 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core import palettes
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 from sozialraum.spatial._common import (
     ALT_LABELS,
     adjust_p,

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.monitor.numbers import MISSING, format_number
+from sozialraum.core.numbers import MISSING, format_number
 from sozialraum.spatial._common import (
     check_common,
     esda_version,

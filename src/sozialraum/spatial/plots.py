@@ -24,8 +24,9 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core import palettes
+from sozialraum.core.crs import metric_crs
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError
-from sozialraum.monitor.numbers import format_number
 from sozialraum.spatial._common import ALT_LABELS
 
 __all__ = [
@@ -233,7 +234,7 @@ def _boundaries(ax, boundaries, crs, label: str | None) -> None:
 
 def _metric(frame):
     if frame.crs is not None and frame.crs.is_geographic:
-        return frame.to_crs(frame.estimate_utm_crs())
+        return frame.to_crs(metric_crs(frame))  # the one metric-CRS rule
     return frame
 
 

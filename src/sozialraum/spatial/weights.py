@@ -28,8 +28,9 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.crs import ensure_metric
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
-from sozialraum.monitor.numbers import format_number
 
 __all__ = ["WeightsResult", "build_weights", "as_weights"]
 
@@ -73,12 +74,6 @@ _MSG = {
         "des Koordinatensystems (meist Meter) sein.",
         "en": "Threshold {thr} is invalid; it must be a positive distance in the units of the "
         "coordinate system (usually metres).",
-    },
-    "geographic": {
-        "de": "Die Geometrien haben geografische Koordinaten (Grad, {crs}); für Distanzen "
-        "wurden die Mittelpunkte nach {utm} umprojiziert.",
-        "en": "The geometries have geographic coordinates (degrees, {crs}); centroids were "
-        "reprojected to {utm} for distances.",
     },
     "islands_found": {
         "de": "{n} Gebiet(e) ohne Nachbarn ({kind}): {ids}. Sie erhalten in lokalen Statistiken "
@@ -306,14 +301,8 @@ def _make_result(
 def _projected_points(gdf, lang: str) -> np.ndarray:
     """Centroid coordinates in a projected CRS (reprojecting geographic data, with a warning)."""
     geo = gdf.geometry
-    if geo.crs is not None and geo.crs.is_geographic:
-        utm = gdf.estimate_utm_crs()
-        warnings.warn(
-            t(_MSG, "geographic", lang, crs=geo.crs.to_string(), utm=utm.to_string()),
-            SozialraumWarning,
-            stacklevel=3,
-        )
-        geo = geo.to_crs(utm)
+    if geo.crs is not None and geo.crs.is_geographic:  # the one metric-CRS rule
+        geo = ensure_metric(geo, name="Gebiete", lang=lang, require_geometries=False)
     pts = geo.centroid if not (geo.geom_type == "Point").all() else geo
     return np.column_stack([pts.x.to_numpy(), pts.y.to_numpy()])
 

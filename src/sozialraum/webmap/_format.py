@@ -7,7 +7,7 @@ import json
 import math
 
 from sozialraum._i18n import t
-from sozialraum.monitor.numbers import format_number
+from sozialraum.core.numbers import format_number
 
 _MSG = {
     "missing": {"de": "kein Wert", "en": "no value"},
@@ -18,7 +18,7 @@ _MSG = {
 def fmt_number(x: float | None, decimals: int = 1, lang: str | None = None) -> str:
     """Format a number for people: German ``1.234,5`` (default) or English ``1,234.5``.
 
-    :func:`sozialraum.monitor.numbers.format_number`, except that missing values
+    :func:`sozialraum.core.numbers.format_number`, except that missing values
     (``None``/NaN) give an empty string and ``-inf`` is written ``−∞``.
     """
     if x is None:

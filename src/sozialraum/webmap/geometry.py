@@ -11,6 +11,7 @@ import numpy as np
 import shapely
 
 from sozialraum._i18n import t
+from sozialraum.core.crs import metric_crs
 from sozialraum.errors import InputError, SozialraumWarning
 
 _MSG = {
@@ -83,9 +84,7 @@ def decimals_for(tolerance_m: float) -> int:
 def _metric(geoms: gpd.GeoSeries) -> gpd.GeoSeries:
     if geoms.crs is None:
         raise InputError(t(_MSG, "no_crs", None, what="GeoDataFrame"))
-    if geoms.crs.is_geographic:
-        return geoms.to_crs(geoms.estimate_utm_crs())
-    return geoms
+    return geoms.to_crs(metric_crs(geoms))  # the one metric-CRS rule (same object if metric)
 
 
 def simplify_coverage(geoms: np.ndarray, tolerance: float) -> tuple[np.ndarray, str]:

@@ -1,4 +1,7 @@
-"""Number formatting for planners: German decimal comma and thousands point.
+"""Number formatting for planners (the one home): German decimal comma and thousands point.
+
+Every output (monitor summaries, report, profiles, web map, plots, CLI) formats
+numbers here.
 
 ``format_number(1234.5)`` → ``"1.234,5"``; ``format_number(1234.5, lang="en")`` →
 ``"1,234.5"``; missing values (``None``, NaN, ``pd.NA``) → ``"–"`` (en dash, the
@@ -11,18 +14,28 @@ import math
 
 from sozialraum._i18n import get_lang
 
-__all__ = ["MISSING", "format_number", "format_percent"]
+__all__ = ["MISSING", "format_number", "format_percent", "is_missing"]
 
 MISSING = "\u2013"
 
 
-def _is_missing(x) -> bool:
+def is_missing(x, *, blank_text: bool = False) -> bool:
+    """Whether a scalar is a missing value (the one check every package uses).
+
+    ``None``, NaN (float or numpy), ``pd.NA`` and ``pd.NaT`` are missing; with
+    ``blank_text=True`` also empty or blank text (cells of catalogues and configs).
+    Anything else, including arrays, is not.
+    """
     if x is None:
         return True
+    if isinstance(x, str):
+        return blank_text and not x.strip()
     try:
         return bool(x != x) or (isinstance(x, float) and math.isnan(x))
     except TypeError:  # pd.NA
         return True
+    except ValueError:  # arrays: not a missing scalar
+        return False
 
 
 def format_number(x, decimals: int = 1, lang: str | None = "de", *, sign: bool = False) -> str:
@@ -40,7 +53,7 @@ def format_number(x, decimals: int = 1, lang: str | None = "de", *, sign: bool =
     sign
         Prefix ``+`` for positive numbers (for changes).
     """
-    if _is_missing(x):
+    if is_missing(x):
         return MISSING
     x = float(x)
     if math.isinf(x):
