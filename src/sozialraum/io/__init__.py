@@ -16,6 +16,7 @@ from sozialraum.io.symbols import DEFAULT_SYMBOLS, STATUS_CODES, parse_cells
 from sozialraum.io.tables import IndicatorTable, read_table
 from sozialraum.io.write import (
     STATUS_SYMBOLS,
+    split_status_columns,
     with_status_columns,
     write_excel,
     write_geojson,
@@ -38,6 +39,7 @@ __all__ = [
     "read_catalogue",
     "read_table",
     "restore_leading_zeros",
+    "split_status_columns",
     "with_status_columns",
     "write_excel",
     "write_geojson",
