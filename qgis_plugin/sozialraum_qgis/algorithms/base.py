@@ -302,14 +302,16 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
 
     def layer_label(self, parameters, name, context) -> str:
         """The name of the user's layer behind parameter ``name`` (not a temporary copy)."""
+        raw = parameters.get(name)
+        text = str(getattr(raw, "source", None) or raw or "")
+        path, _, opts = text.partition("|")
+        layer_name = opts.partition("layername=")[2].split("|")[0]
+        if layer_name:  # "file.gpkg|layername=x": the layer, not the file
+            return layer_name
         layer = self.parameterAsVectorLayer(parameters, name, context)
         if layer is not None and layer.name():
             return layer.name()
-        raw = parameters.get(name)
-        text = str(getattr(raw, "source", None) or raw or name)
-        path, _, opts = text.partition("|")
-        layer_name = opts.partition("layername=")[2].split("|")[0]
-        return layer_name or Path(path).stem or name
+        return Path(path).stem or name
 
     def checked_parameters(self, parameters, context) -> dict:
         """The parameters after the checks every tool needs (see :meth:`processAlgorithm`).
@@ -453,7 +455,7 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
                     self.checked_parameters(parameters, context), context, feedback
                 )
             except (SozialraumError, QgsProcessingException) as exc:
-                error = str(exc) if isinstance(exc, SozialraumError) else exc.message()
+                error = str(exc)
             except Cancelled:
                 error = self.t("cancelled")
             except Exception as exc:  # noqa: BLE001 - a message for the planner, details in the log
