@@ -152,7 +152,17 @@ def test_cli_map_and_run_map_show_the_same_classes(cli, yearly):
     """Per area the same class, label and colour of the index in the single-step and the run's map."""
     single, run = _map(cli.files["map"]), _map(yearly / "intern" / "webkarte.html")
     assert single["klasse"].notna().sum() == 71
-    assert_same(single, run, ("klasse", "label", "farbe"), what="web map: CLI ↔ run")
+    assert_same(single, run, ("klasse", "farbe"), what="web map: CLI ↔ run")
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="number formatting: the run's map labels the index classes with 2 decimals "
+    "(its own rule in pipeline/presentation.py), the map step with the web map's default of 1",
+)
+def test_cli_map_and_run_map_label_the_classes_alike(cli, yearly):
+    single, run = _map(cli.files["map"]), _map(yearly / "intern" / "webkarte.html")
+    assert_same(single, run, ("label",), what="web map labels: CLI ↔ run")
 
 
 @pytest.mark.xfail(
@@ -215,3 +225,32 @@ def test_cellwise_comparison_can_fail(api):
     lines = differences(a, b.iloc[1:])
     assert len(lines) == 3, lines
     assert not differences(a, a.copy())
+
+
+# ------------------------------------------------------------------------------ QGIS door
+
+
+def test_qgis_door_can_be_compared():
+    """The QGIS door is compared inside QGIS (tests/qgis/inside/test_consistency_qgis.py).
+
+    Without QGIS that part is skipped on a workstation; in CI (``CI=true``) a missing
+    QGIS fails here, so that the comparison of the third door is never silently absent.
+    """
+    import os
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    sys_py, venv_py = Path("/usr/bin/python3"), root / ".venv-qgis" / "bin" / "python"
+    why = None
+    if not sys_py.exists():
+        why = f"{sys_py} fehlt"
+    elif subprocess.run([str(sys_py), "-c", "import qgis.core"], capture_output=True).returncode:
+        why = f"{sys_py} kann qgis.core nicht importieren"
+    elif not venv_py.exists():
+        why = f"{venv_py} fehlt (make qgis-venv)"
+    if why is None:
+        return
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"QGIS-Teil der Konsistenzprüfung kann nicht laufen: {why}")
+    pytest.skip(f"QGIS-Teil der Konsistenzprüfung läuft nicht: {why}")

@@ -177,9 +177,19 @@ def add_parsers(sub, L: str) -> None:
 
 
 def _areas(args):
-    from sozialraum.io import read_areas
+    """The areas of the step; a monitor layer (``bewertet``) without index for areas not rated.
 
-    return read_areas(args.gpkg, layer=args.layer, key=args.key, name=args.name, lang=args.lang)
+    The same rule as the yearly run and the QGIS tools: areas not rated never enter
+    LISA/Gi*, classes or maps with an index value.
+    """
+    from sozialraum.io import read_areas
+    from sozialraum.pipeline.run import without_unrated_index
+
+    areas = read_areas(args.gpkg, layer=args.layer, key=args.key, name=args.name, lang=args.lang)
+    if "bewertet" in areas.columns and areas["bewertet"].notna().all():
+        areas["bewertet"] = areas["bewertet"].astype(bool)
+        areas = without_unrated_index(areas)
+    return areas
 
 
 def _written(args, path) -> int:
