@@ -3,7 +3,7 @@
 Computed with the parameters of ``examples/musterland/monitor.toml`` (minimum
 population 300, quantiles in 5 classes, queen weights without islands, 999
 permutations, the config's seed, FDR at 5 %) and the Kita 2SFCA analysis
-(children 0–5, 3000 m, one demand point per area). Shared by the suite outside
+(children 0–5, 3000 m, the areas handed to ``measure`` as they are). Shared by the suite outside
 QGIS and the one inside QGIS, so that every door is compared with the same numbers.
 """
 
@@ -68,22 +68,11 @@ def reference(boundaries: Path, examples: Path) -> dict:
     gi = getis_ord(data, "idx_gesamt", w, correction="fdr")
     fac = gpd.read_file(ex / "einrichtungen.gpkg")
     fac = fac[fac["kategorie"] == KITA["kategorie"]]
-    dem = gpd.GeoDataFrame(
-        {
-            "key": areas.index.astype(str),
-            "nachfrage": counts[KITA["zielgruppe"]].sum(axis=1, min_count=1).fillna(0).to_numpy(),
-        },
-        geometry=areas.geometry.representative_point().to_numpy(),
-        crs=areas.crs,
+    dem = areas[["geometry"]].assign(
+        nachfrage=counts[KITA["zielgruppe"]].sum(axis=1, min_count=1).fillna(0)
     )
     acc = measure(
-        dem,
-        fac,
-        "2sfca",
-        demand_col="nachfrage",
-        supply_col="kapazitaet",
-        max_cost=KITA["radius"],
-        area="key",
+        dem, fac, "2sfca", demand_col="nachfrage", supply_col="kapazitaet", max_cost=KITA["radius"]
     )
     return {
         "areas": areas,
@@ -95,7 +84,7 @@ def reference(boundaries: Path, examples: Path) -> dict:
         "monitor": frame,
         "lisa": pd.DataFrame(lisa.frame.drop(columns="geometry", errors="ignore")),
         "gi": pd.DataFrame(gi.frame.drop(columns="geometry", errors="ignore")),
-        "access": pd.DataFrame(acc.areas),
+        "access": pd.DataFrame(acc.frame),
     }
 
 

@@ -132,7 +132,8 @@ def test_cli_access_equals_api(api, cli):
 @pytest.mark.xfail(
     strict=True,
     reason="supply–need model: the yearly run spreads each area's demand over population-weighted "
-    "raster points, the single step and the QGIS tool put it on one point per area",
+    "raster points (without a raster: its representative point); access.measure(), the CLI step "
+    "and the QGIS tool put it on the area's centroid",
 )
 def test_yearly_access_equals_api(api, yearly):
     out = read_layer(yearly / "intern" / "ergebnisse.gpkg", layer="erreichbarkeit_kita_versorgung")

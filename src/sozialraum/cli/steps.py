@@ -259,6 +259,8 @@ def cmd_lisa(args) -> int:
 
 
 def cmd_access(args) -> int:
+    """Access of the areas to facilities: the areas and the summed target group go to
+    :func:`sozialraum.access.measure` as they are (as in the QGIS tool)."""
     import geopandas as gpd
 
     from sozialraum.access import measure
@@ -268,13 +270,8 @@ def cmd_access(args) -> int:
     fac = gpd.read_file(args.einrichtungen)
     if args.kategorie:
         fac = fac[fac["kategorie"] == args.kategorie]
-    dem = gpd.GeoDataFrame(
-        {
-            "key": areas.index.astype(str),
-            "nachfrage": areas[args.zielgruppe].sum(axis=1, min_count=1).fillna(0).to_numpy(),
-        },
-        geometry=areas.geometry.representative_point().to_numpy(),
-        crs=areas.crs,
+    dem = areas[["geometry"]].assign(
+        nachfrage=areas[args.zielgruppe].sum(axis=1, min_count=1).fillna(0)
     )
     method = {"naechste": "nearest"}.get(args.methode, args.methode)
     res = measure(
@@ -285,10 +282,9 @@ def cmd_access(args) -> int:
         supply_col=args.kapazitaet if method != "nearest" else None,
         max_cost=args.radius if method != "nearest" else None,
         radius=args.radius if method == "nearest" else None,
-        area="key",
         lang=args.lang,
     )
-    per = res.areas if len(res.areas) else res.frame.set_axis(dem["key"].to_numpy())
+    per = res.areas if res.areas is not None and len(res.areas) else res.frame
     write_gpkg(
         areas[["geometry"]].join(per, how="left"),
         args.out,

@@ -224,12 +224,6 @@ def target_layer(monitor, outdir):
     return path
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="supply–need model: the CLI and the yearly run put an area's demand on its "
-    "representative point, access.measure() on an area polygon uses its centroid (the QGIS tool "
-    "hands over the polygons)",
-)
 def test_access_2sfca_equals_api(run, target_layer, ref, outdir):
     res = run(
         "erreichbarkeit",
