@@ -21,6 +21,8 @@ from __future__ import annotations
 
 import re
 import tempfile
+import warnings
+from contextlib import contextmanager
 from pathlib import Path
 
 from qgis.core import (
@@ -83,23 +85,60 @@ def source_to_gdf(
     lang=None,
     feedback=None,
     expression=None,
+    label: str | None = None,
 ):
     """A ``QgsFeatureSource`` as GeoDataFrame.
 
     With ``key`` the areas are read by :func:`sozialraum.io.read_areas`: indexed
     by the key as text and checked (its German messages name the layer; ``key_width``
     restores leading zeros of keys stored as numbers). Without
-    ``key`` (facilities, points) the features are read as they are.
+    ``key`` (facilities, points) the features are read as they are. Messages and
+    warnings of the library name the user's layer (``label``, else the source's
+    name), never the temporary copy.
     """
     import geopandas as gpd
 
-    path = source_to_gpkg(source, source.sourceName() or "layer", feedback, expression)
-    if key:
-        from sozialraum.io import read_areas
+    label = label or source.sourceName() or "layer"
+    path = source_to_gpkg(source, label, feedback, expression)
+    with user_names(path, label):
+        if key:
+            from sozialraum.io import read_areas
 
-        return read_areas(path, key=key, name=name_field or None, key_width=key_width, lang=lang)
-    gdf = gpd.read_file(path)
-    return gdf
+            return read_areas(
+                path, key=key, name=name_field or None, key_width=key_width, lang=lang
+            )
+        return gpd.read_file(path)
+
+
+def _renamed(text: str, path: Path, label: str) -> str:
+    """``text`` with the temporary copy's path replaced by the layer name."""
+    quoted = f"„{label}“"
+    for form in dict.fromkeys((str(path), path.as_posix())):
+        if form and form in text:
+            text = text.replace(f"'{form}'", quoted).replace(f'"{form}"', quoted)
+            text = text.replace(form, quoted)
+    return text
+
+
+@contextmanager
+def user_names(path: Path, label: str):
+    """Let library errors and warnings raised inside name ``label`` instead of ``path``."""
+    from sozialraum.errors import SozialraumError
+
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
+    except SozialraumError as err:
+        err.args = (_renamed(str(err), Path(path), label), *err.args[1:])
+        if getattr(err, "file", None):
+            err.file = label
+        raise
+    finally:
+        for w in caught:
+            warnings.warn_explicit(
+                _renamed(str(w.message), Path(path), label), w.category, w.filename, w.lineno
+            )
 
 
 def layer_to_gdf(layer, **kwargs):

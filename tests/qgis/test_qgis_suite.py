@@ -79,7 +79,7 @@ def test_qgis_plugin_suite():
             "--basetemp",
             str(tmp / "pytest"),
         ]
-        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+        proc = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)
     tail = proc.stdout.strip().splitlines()[-1:] if proc.stdout.strip() else []
     sys.stdout.write(f"inner QGIS suite: {tail}\n")
     assert proc.returncode == 0, (

@@ -12,6 +12,7 @@ writing + styling of the result layer.
 from __future__ import annotations
 
 import math
+import traceback
 import warnings
 from pathlib import Path
 
@@ -60,7 +61,33 @@ _MSG = {
         "en": "Raster layer {name!r} is not a local file ({src}); please save it as GeoTIFF first.",
     },
     "step": {"de": "Schritt {i} von {n}: {what}", "en": "Step {i} of {n}: {what}"},
+    "not_numeric": {
+        "de": "Feld „{param}“: {field!r} der Ebene „{layer}“ ist kein Zahlenfeld ({kind}). "
+        "Bitte ein Feld mit Zahlen wählen (z. B. eine Quote oder einen Index).",
+        "en": "Field '{param}': {field!r} of layer '{layer}' is not numeric ({kind}). "
+        "Please choose a field with numbers (e.g. a rate or an index).",
+    },
+    "no_field": {
+        "de": "Feld „{param}“: Die Ebene „{layer}“ hat kein Feld {field!r}.",
+        "en": "Field '{param}': layer '{layer}' has no field {field!r}.",
+    },
+    "bad_number": {
+        "de": "Feld „{param}“: {text!r} ist keine Zahl. Zahlen mit ; trennen, deutsch oder "
+        "englisch geschrieben, z. B. „10; 20,5; 1.000“.",
+        "en": "Field '{param}': {text!r} is not a number. Separate numbers by ;, "
+        "e.g. '10; 20.5; 1,000.5'.",
+    },
+    "unexpected": {
+        "de": "„{tool}“ ist an einem unerwarteten Fehler gescheitert ({kind}: {msg}). Bitte die "
+        "Eingaben prüfen; die technischen Einzelheiten stehen im Protokoll.",
+        "en": "'{tool}' failed with an unexpected error ({kind}: {msg}). Please check the "
+        "inputs; the technical details are in the log.",
+    },
 }
+
+# string parameters that hold a list of numbers (``"1.000; 2,5"``): read with the library's
+# number parser (German or English notation) before the algorithm sees them
+NUMBER_LISTS = ("BREAKS",)
 
 
 class Cancelled(Exception):
@@ -242,8 +269,98 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         fields = self.parameterAsFields(parameters, name, context)
         return fields[0] if fields else None
 
+    def number_list(self, parameters, name, context) -> list[float] | None:
+        """A ``;``-separated list of numbers (``None`` when empty), read like table cells.
+
+        Each part is read by the library's number parser (:func:`sozialraum.io.parse_cells`),
+        German or English notation: ``"1.000; 2,5"`` → ``[1000.0, 2.5]``. Anything else is
+        an error naming the field.
+        """
+        import numpy as np
+        import pandas as pd
+
+        from sozialraum.io import parse_cells
+
+        text = self.parameterAsString(parameters, name, context)
+        parts = [p.strip() for p in str(text or "").split(";") if p.strip()]
+        if not parts:
+            return None
+        values, _status, unknown = parse_cells(
+            pd.Series(parts, dtype=object), decimal=None, thousands=None
+        )
+        for part, value, bad in zip(parts, values, unknown, strict=True):
+            if bad or np.isnan(value):
+                raise QgsProcessingException(
+                    self.t("bad_number", param=self.param_label(name), text=part)
+                )
+        return [float(v) for v in values]
+
+    def param_label(self, name) -> str:
+        """The field's caption as the dialog shows it."""
+        d = self.parameterDefinition(name)
+        return d.description() if d is not None else name
+
+    def layer_label(self, parameters, name, context) -> str:
+        """The name of the user's layer behind parameter ``name`` (not a temporary copy)."""
+        raw = parameters.get(name)
+        text = str(getattr(raw, "source", None) or raw or "")
+        path, _, opts = text.partition("|")
+        layer_name = opts.partition("layername=")[2].split("|")[0]
+        if layer_name:  # "file.gpkg|layername=x": the layer, not the file
+            return layer_name
+        layer = self.parameterAsVectorLayer(parameters, name, context)
+        if layer is not None and layer.name():
+            return layer.name()
+        return Path(path).stem or name
+
+    def checked_parameters(self, parameters, context) -> dict:
+        """The parameters after the checks every tool needs (see :meth:`processAlgorithm`).
+
+        Numeric field parameters must name numeric fields of their layer; lists of numbers
+        (:data:`NUMBER_LISTS`) are read with the library's parser and passed on in plain
+        notation (``"1000.0; 2.5"``).
+        """
+        parameters = dict(parameters)
+        for d in self.parameterDefinitions():
+            name = d.name()
+            if isinstance(d, QgsProcessingParameterField) and name in parameters:
+                self._check_fields(parameters, d, context)
+            elif name in NUMBER_LISTS and name in parameters:
+                values = self.number_list(parameters, name, context)
+                parameters[name] = "; ".join(repr(v) for v in values) if values else ""
+        return parameters
+
+    def _check_fields(self, parameters, d, context) -> None:
+        chosen = self.parameterAsFields(parameters, d.name(), context)
+        parent = d.parentLayerParameterName()
+        if not chosen or not parent:
+            return
+        source = self.parameterAsSource(parameters, parent, context)
+        if source is None:
+            return
+        fields = source.fields()
+        for f in chosen:
+            i = fields.indexOf(f)
+            label = dict(param=self.param_label(d.name()), field=f)
+            if i < 0:
+                layer = self.layer_label(parameters, parent, context)
+                raise QgsProcessingException(self.t("no_field", layer=layer, **label))
+            fld = fields.at(i)
+            if d.dataType() == QgsProcessingParameterField.Numeric and not fld.isNumeric():
+                layer = self.layer_label(parameters, parent, context)
+                raise QgsProcessingException(
+                    self.t("not_numeric", layer=layer, kind=fld.typeName(), **label)
+                )
+
     def read_areas(self, parameters, context, feedback, name="INPUT", key="KEY", name_field=None):
-        """The areas as GeoDataFrame indexed by the key (read and checked by the library)."""
+        """The areas as GeoDataFrame indexed by the key (read and checked by the library).
+
+        A layer written by the monitor (field ``bewertet``) has no index values for the
+        areas not rated (too few inhabitants), as in the yearly run: every tool (LISA, Gi*,
+        classes, maps, reports) then leaves them out.
+        """
+        from sozialraum.pipeline.run import without_unrated_index
+
         from ..convert import source_to_gdf
 
         source = self.parameterAsSource(parameters, name, context)
@@ -255,14 +372,19 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
             if name == "INPUT"
             else None
         )
-        return source_to_gdf(
+        areas = source_to_gdf(
             source,
             key=self.field(parameters, key, context),
             key_width=width,
             name_field=nm,
             lang=self.lang,
             feedback=feedback,
+            label=self.layer_label(parameters, name, context),
         )
+        if "bewertet" in areas.columns and areas["bewertet"].notna().all():
+            areas["bewertet"] = areas["bewertet"].astype(bool)
+            areas = without_unrated_index(areas)
+        return areas
 
     def read_points(self, parameters, context, feedback, name, expression=None):
         from ..convert import source_to_gdf
@@ -270,7 +392,13 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         source = self.parameterAsSource(parameters, name, context)
         if source is None:
             raise QgsProcessingException(self.invalidSourceError(parameters, name))
-        return source_to_gdf(source, lang=self.lang, feedback=feedback, expression=expression)
+        return source_to_gdf(
+            source,
+            lang=self.lang,
+            feedback=feedback,
+            expression=expression,
+            label=self.layer_label(parameters, name, context),
+        )
 
     def raster_path(self, parameters, name, context) -> str:
         layer = self.parameterAsRasterLayer(parameters, name, context)
@@ -307,6 +435,12 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         return getattr(prov, "modules", None) if prov is not None else None
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
+        """Check, compute, and turn every failure into one message without a traceback.
+
+        Library errors keep their (German) message; a wrong field or number names the
+        dialog's field; anything unexpected ends in a short message (details in the
+        log). Each distinct warning is shown once.
+        """
         self.lang = get_lang()
         missing = deps.find_missing(self._modules())
         if missing:
@@ -317,17 +451,34 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SozialraumWarning)
             try:
-                result = self.compute(parameters, context, feedback)
-            except SozialraumError as exc:
+                result = self.compute(
+                    self.checked_parameters(parameters, context), context, feedback
+                )
+            except (SozialraumError, QgsProcessingException) as exc:
                 error = str(exc)
             except Cancelled:
                 error = self.t("cancelled")
-        for w in caught:
-            if issubclass(w.category, SozialraumWarning):
-                feedback.pushWarning(str(w.message))
-            else:
-                feedback.pushDebugInfo(f"{w.category.__name__}: {w.message}")
+            except Exception as exc:  # noqa: BLE001 - a message for the planner, details in the log
+                feedback.pushDebugInfo(traceback.format_exc())
+                error = self.t(
+                    "unexpected", tool=self.displayName(), kind=type(exc).__name__, msg=exc
+                )
+        self._report_warnings(caught, feedback, SozialraumWarning)
         if error is not None:
             raise QgsProcessingException(error)
         feedback.setProgress(100)
         return result
+
+    @staticmethod
+    def _report_warnings(caught, feedback, category) -> None:
+        """Each distinct warning once: library warnings as warnings, others in the debug log."""
+        seen = set()
+        for w in caught:
+            text = str(w.message)
+            if (w.category, text) in seen:
+                continue
+            seen.add((w.category, text))
+            if issubclass(w.category, category):
+                feedback.pushWarning(text)
+            else:
+                feedback.pushDebugInfo(f"{w.category.__name__}: {text}")

@@ -10,18 +10,9 @@ from .classify import SCHEME_NAMES, SCHEMES
 
 def split_status(frame):
     """Columns ``<col>_status`` (as written by the join) → (values frame, status frame)."""
-    import pandas as pd
+    from sozialraum.io import split_status_columns
 
-    status_cols = [
-        c
-        for c in frame.columns
-        if str(c).endswith("_status") and str(c)[: -len("_status")] in frame.columns
-    ]
-    values = frame.drop(columns=status_cols)
-    status = pd.DataFrame(
-        {c[: -len("_status")]: frame[c].astype("string") for c in status_cols}, index=frame.index
-    )
-    return values, status
+    return split_status_columns(frame)
 
 
 class MonitorAlgorithm(SozialraumAlgorithm):
@@ -72,6 +63,7 @@ class MonitorAlgorithm(SozialraumAlgorithm):
 
         from sozialraum.io import read_catalogue
         from sozialraum.monitor import run_monitor
+        from sozialraum.pipeline.run import without_unrated_index
 
         from .. import styles
 
@@ -99,8 +91,10 @@ class MonitorAlgorithm(SozialraumAlgorithm):
         summary = "\n".join(res.summary(self.lang))
         for line in summary.splitlines():
             feedback.pushInfo(line)
-        # the input's columns (counts with their <col>_status) + rates + the monitor's columns
-        out = areas.join(res.rates.rates, rsuffix="_rate").join(res.frame, rsuffix="_monitor")
+        # the input's columns (counts with their <col>_status) + rates + the monitor's columns;
+        # areas not rated keep their class but no index value (as in the yearly run and the CLI)
+        frame = without_unrated_index(res.frame)
+        out = areas.join(res.rates.rates, rsuffix="_rate").join(frame, rsuffix="_monitor")
         rate_status = res.rates.status.reindex(columns=res.rates.rates.columns)
         # the monitor's own classes, ordered by the mean index of the rated areas in them;
         # "nicht bewertet" / "kein Wert" in grey (a graduated renderer on idx_gesamt would colour

@@ -43,7 +43,10 @@ _MSG = {
         "de": "Gebietsdatei (GeoPackage, Shapefile, GeoJSON)",
         "en": "area file (GeoPackage, Shapefile, GeoJSON)",
     },
-    "table": {"de": "Indikatortabelle (CSV oder XLSX)", "en": "indicator table (CSV or XLSX)"},
+    "table": {
+        "de": "Indikatortabelle(n) (CSV oder XLSX), z. B. Statistikamt und Jobcenter",
+        "en": "indicator table(s) (CSV or XLSX), e.g. statistics office and job centre",
+    },
     "key": {"de": "Schlüsselspalte der Gebiete", "en": "key column of the areas"},
     "layer": {"de": "Ebene der Gebietsdatei", "en": "layer of the area file"},
     "name": {
@@ -152,7 +155,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     j = sub.add_parser("join", help=t(_MSG, "join", L), description=t(_MSG, "join", L))
     j.add_argument("areas", help=t(_MSG, "areas", L))
-    j.add_argument("table", help=t(_MSG, "table", L))
+    j.add_argument("table", nargs="+", help=t(_MSG, "table", L))
     j.add_argument("--key", required=True, help=t(_MSG, "key", L))
     j.add_argument("--layer", help=t(_MSG, "layer", L))
     j.add_argument("--name", help=t(_MSG, "name", L))
@@ -166,21 +169,34 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 
 def _cmd_join(args: argparse.Namespace) -> int:
+    """Join one or more tables; the sheet applies to the Excel tables (as in the QGIS tool)."""
+    from pathlib import Path
+
     from sozialraum.io import read_areas, read_catalogue, read_table, write_gpkg
-    from sozialraum.join import join_table
+    from sozialraum.join import join_tables
 
     areas = read_areas(args.areas, key=args.key, layer=args.layer, name=args.name, lang=args.lang)
     sheet: str | int | None = args.sheet
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
     columns = read_catalogue(args.catalogue, lang=args.lang) if args.catalogue else None
-    table = read_table(args.table, key=args.table_key, sheet=sheet, columns=columns, lang=args.lang)
-    res = join_table(
-        areas, table, year=args.year, strict=args.strict, area_names=args.name, lang=args.lang
+    tables = [
+        read_table(
+            path,
+            key=args.table_key,
+            sheet=sheet if Path(path).suffix.lower() in (".xlsx", ".xlsm") else None,
+            columns=columns,
+            year=args.year,
+            lang=args.lang,
+        )
+        for path in args.table
+    ]
+    res = join_tables(
+        areas, tables, year=args.year, strict=args.strict, area_names=args.name, lang=args.lang
     )
-    print(res.report.to_text(args.lang))
+    print("\n\n".join(r.to_text(args.lang) for r in res.report))
     if args.out:
-        write_gpkg(res.frame, args.out, layer="verknuepft", status=res.status)
+        write_gpkg(res.frame, args.out, layer="verknuepft", status=res.status, append_layer=False)
         print(t(_MSG, "written", args.lang, path=args.out))
     return 0
 
@@ -251,7 +267,13 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _show_warning(lang: str):
+    """Print each distinct warning once (a repeated data note is noise, not news)."""
+    seen: set[tuple[type, str]] = set()
+
     def show(message, category, filename, lineno, file=None, line=None):  # noqa: ARG001
+        if (category, str(message)) in seen:
+            return
+        seen.add((category, str(message)))
         if issubclass(category, SozialraumWarning):
             print(t(_MSG, "warning", lang, msg=message), file=sys.stderr)
         else:

@@ -21,7 +21,17 @@ from pathlib import Path
 
 from sozialraum._i18n import t
 
-__all__ = ["add_parsers", "HANDLERS"]
+__all__ = ["add_parsers", "HANDLERS", "release_reference"]
+
+# the classification schemes of the index (the names of :func:`sozialraum.monitor.classify`)
+SCHEMES = (
+    "quantiles",
+    "equal_interval",
+    "natural_breaks",
+    "fisher_jenks",
+    "std_mean",
+    "head_tail",
+)
 
 _MSG = {
     "index": {
@@ -85,6 +95,8 @@ _MSG = {
         "de": "Mindest-Nenner für verlässliche Quoten",
         "en": "minimum denominator for reliable rates",
     },
+    "scheme": {"de": "Klassifizierung des Gesamtindex", "en": "classification of the index"},
+    "k": {"de": "Anzahl Klassen", "en": "number of classes"},
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
     "check_ok": {
         "de": "Prüfung bestanden: {path} zeigt nichts über die Stufe {level} hinaus.",
@@ -108,7 +120,9 @@ def add_parsers(sub, L: str) -> None:
         "--katalog", "--catalogue", dest="catalogue", required=True, help=t(_MSG, "catalogue", L)
     )
     p.add_argument("--min-nenner", type=float, default=300, help=t(_MSG, "min_den", L))
-    p.add_argument("--seed", type=int, default=20240101, help=t(_MSG, "seed", L))
+    p.add_argument("--schema", choices=SCHEMES, default="quantiles", help=t(_MSG, "scheme", L))
+    p.add_argument("--klassen", type=int, default=5, help=t(_MSG, "k", L))
+    p.add_argument("--seed", type=int, default=0, help=t(_MSG, "seed", L))
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
 
     p = sub.add_parser("lisa", help=t(_MSG, "lisa", L), description=t(_MSG, "lisa", L))
@@ -163,9 +177,19 @@ def add_parsers(sub, L: str) -> None:
 
 
 def _areas(args):
-    from sozialraum.io import read_areas
+    """The areas of the step; a monitor layer (``bewertet``) without index for areas not rated.
 
-    return read_areas(args.gpkg, layer=args.layer, key=args.key, name=args.name, lang=args.lang)
+    The same rule as the yearly run and the QGIS tools: areas not rated never enter
+    LISA/Gi*, classes or maps with an index value.
+    """
+    from sozialraum.io import read_areas
+    from sozialraum.pipeline.run import without_unrated_index
+
+    areas = read_areas(args.gpkg, layer=args.layer, key=args.key, name=args.name, lang=args.lang)
+    if "bewertet" in areas.columns and areas["bewertet"].notna().all():
+        areas["bewertet"] = areas["bewertet"].astype(bool)
+        areas = without_unrated_index(areas)
+    return areas
 
 
 def _written(args, path) -> int:
@@ -174,18 +198,38 @@ def _written(args, path) -> int:
 
 
 def cmd_index(args) -> int:
-    from sozialraum.io import read_catalogue, write_gpkg
+    """Rates, indices and classes of the joined counts (status columns of the join respected).
+
+    Areas not rated (too few inhabitants) keep their class "nicht bewertet" but no
+    index value, as in the yearly run, so that a following ``lisa`` leaves them out.
+    """
+    import pandas as pd
+
+    from sozialraum.io import read_catalogue, split_status_columns, write_gpkg
     from sozialraum.monitor import run_monitor
+    from sozialraum.pipeline.run import without_unrated_index
 
     areas = _areas(args)
     cat = read_catalogue(args.catalogue, lang=args.lang)
-    counts = areas.drop(columns="geometry")
-    counts = counts[[c for c in counts.columns if counts[c].dtype.kind in "if"]]
-    mon = run_monitor(counts, cat, min_denominator=args.min_nenner, seed=args.seed, lang=args.lang)
+    values, status = split_status_columns(areas.drop(columns="geometry"))
+    variables = [v for v in cat.variables.index if v in values.columns]
+    counts = values[variables].apply(pd.to_numeric, errors="coerce")
+    mon = run_monitor(
+        counts,
+        cat,
+        status=status.reindex(columns=[c for c in status.columns if c in variables]),
+        min_denominator=args.min_nenner,
+        scheme=args.schema,
+        k=args.klassen,
+        seed=args.seed,
+        lang=args.lang,
+    )
     rates = mon.rates  # the raw rates of the (only) year: computed once, inside the monitor
-    out = areas.join(rates.rates[[c for c in rates.rates.columns if c not in areas.columns]])
-    out = out.join(mon.frame[[c for c in mon.frame.columns if c not in out.columns]])
-    write_gpkg(out, args.out, layer="index", status=rates.status, append_layer=False)
+    frame = without_unrated_index(mon.frame)
+    new = [c for c in rates.rates.columns if c not in areas.columns]
+    out = areas.join(rates.rates[new])
+    out = out.join(frame[[c for c in frame.columns if c not in out.columns]])
+    write_gpkg(out, args.out, layer="index", status=rates.status[new], append_layer=False)
     print("\n".join(mon.summary(args.lang)))
     return _written(args, args.out)
 
@@ -223,6 +267,8 @@ def cmd_lisa(args) -> int:
 
 
 def cmd_access(args) -> int:
+    """Access of the areas to facilities: the areas and the summed target group go to
+    :func:`sozialraum.access.measure` as they are (as in the QGIS tool)."""
     import geopandas as gpd
 
     from sozialraum.access import measure
@@ -232,13 +278,8 @@ def cmd_access(args) -> int:
     fac = gpd.read_file(args.einrichtungen)
     if args.kategorie:
         fac = fac[fac["kategorie"] == args.kategorie]
-    dem = gpd.GeoDataFrame(
-        {
-            "key": areas.index.astype(str),
-            "nachfrage": areas[args.zielgruppe].sum(axis=1, min_count=1).fillna(0).to_numpy(),
-        },
-        geometry=areas.geometry.representative_point().to_numpy(),
-        crs=areas.crs,
+    dem = areas[["geometry"]].assign(
+        nachfrage=areas[args.zielgruppe].sum(axis=1, min_count=1).fillna(0)
     )
     method = {"naechste": "nearest"}.get(args.methode, args.methode)
     res = measure(
@@ -249,10 +290,9 @@ def cmd_access(args) -> int:
         supply_col=args.kapazitaet if method != "nearest" else None,
         max_cost=args.radius if method != "nearest" else None,
         radius=args.radius if method == "nearest" else None,
-        area="key",
         lang=args.lang,
     )
-    per = res.areas if len(res.areas) else res.frame.set_axis(dem["key"].to_numpy())
+    per = res.areas if res.areas is not None and len(res.areas) else res.frame
     write_gpkg(
         areas[["geometry"]].join(per, how="left"),
         args.out,
@@ -310,8 +350,13 @@ def cmd_publish(args) -> int:
     return 0
 
 
-def _check(args) -> int:
-    """Check a package folder against the internal results of the configured run."""
+def release_reference(config, lang=None):
+    """``(data, policy)``: the internal results of a run configuration to check packages against.
+
+    The computations of the yearly run up to the spatial statistics (nothing is written),
+    cut as the release step cuts them, and the configured release policy (``[freigabe]``
+    and the threshold of small counts), exactly as the yearly run uses them.
+    """
     from sozialraum.core.text import slugify
     from sozialraum.pipeline.config import load_config
     from sozialraum.pipeline.outputs import area_results
@@ -322,10 +367,10 @@ def _check(args) -> int:
         compute_spatial,
         load_inputs,
     )
-    from sozialraum.privacy import ReleaseData, ReleasePolicy, check_release
+    from sozialraum.privacy import ReleaseData, ReleasePolicy
 
-    cfg = load_config(args.config, lang=args.lang)
-    state = RunState(config=cfg, lang=args.lang)
+    cfg = load_config(config, lang=lang)
+    state = RunState(config=cfg, lang=lang)
     for step in (load_inputs, compute_all_rates, compute_monitor, compute_spatial):
         state = step(state)
     sr, st = area_results(state)
@@ -337,7 +382,17 @@ def _check(args) -> int:
         name=slugify(cfg["projekt"]["name"]),
         area_ags_col=cfg["gebiete"]["gemeinde_spalte"],
     )
-    policy = ReleasePolicy(threshold=cfg["ausgaben"]["mindestfallzahl"] - 1)
+    policy = ReleasePolicy.from_config(
+        cfg.get("freigabe"), threshold=cfg["ausgaben"]["mindestfallzahl"] - 1
+    )
+    return data, policy
+
+
+def _check(args) -> int:
+    """Check a package folder against the internal results of the configured run."""
+    from sozialraum.privacy import check_release
+
+    data, policy = release_reference(args.config, args.lang)
     report = check_release(
         Path(args.check), data, level=args.stufe, ags=args.ags, policy=policy, lang=args.lang
     )

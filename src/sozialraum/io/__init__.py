@@ -21,6 +21,7 @@ from sozialraum.io.symbols import DEFAULT_SYMBOLS, STATUS_CODES, parse_cells
 from sozialraum.io.tables import IndicatorTable, read_table
 from sozialraum.io.write import (
     STATUS_SYMBOLS,
+    split_status_columns,
     with_status_columns,
     write_excel,
     write_geojson,
@@ -44,6 +45,7 @@ __all__ = [
     "read_table",
     "read_text_table",
     "restore_leading_zeros",
+    "split_status_columns",
     "with_status_columns",
     "write_excel",
     "write_geojson",

@@ -53,6 +53,24 @@ def with_status_columns(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.
     return out
 
 
+def split_status_columns(frame: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The inverse of :func:`with_status_columns`: ``(values, status)``.
+
+    Every ``<column>_status`` text column whose ``<column>`` exists (as written by
+    :func:`write_gpkg`) becomes the column of the status frame (``"string"``
+    dtype, ``<NA>`` = plain value); the values keep all other columns.
+    """
+    cols = [
+        c
+        for c in frame.columns
+        if str(c).endswith("_status") and str(c)[: -len("_status")] in frame.columns
+    ]
+    status = pd.DataFrame(
+        {c[: -len("_status")]: frame[c].astype("string") for c in cols}, index=frame.index
+    )
+    return frame.drop(columns=cols), status
+
+
 def _prepare(gdf: gpd.GeoDataFrame, status: pd.DataFrame | None) -> gpd.GeoDataFrame:
     out = with_status_columns(gdf, status)
     if out.index.name is not None or not isinstance(out.index, pd.RangeIndex):

@@ -31,8 +31,12 @@ def lib_state(lib_joined):
 
     j, cat = lib_joined
     counts = j.frame[[v for v in cat.variables.index if v in j.frame.columns]]
+    from sozialraum.pipeline.run import without_unrated_index
+
     m = run_monitor(counts, cat, status=j.status.reindex(columns=counts.columns))
-    frame = j.frame.join(m.rates.rates, rsuffix="_rate").join(m.frame, rsuffix="_monitor")
+    # areas not rated keep their class but no index (as in the yearly run)
+    mon = without_unrated_index(m.frame)
+    frame = j.frame.join(m.rates.rates, rsuffix="_rate").join(mon, rsuffix="_monitor")
     status = j.status.join(m.rates.status)
     return frame, status, cat, counts
 
