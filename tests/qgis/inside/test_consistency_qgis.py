@@ -316,11 +316,6 @@ def test_webmap_equals_api_and_public_map_passes_the_checker(
     _check(plugin["OUTPUT"], release_ref)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="privacy gate: the profiles at level 'oeffentlich' are built from unchecked data "
-    "(no suppression of small counts, no release check)",
-)
 def test_public_profiles_pass_the_checker(run, monitor, release_ref, outdir):
     res = run(
         "steckbriefe",
