@@ -55,7 +55,7 @@ def _indicator_specs(state, frame, *, level: str):
                     source=src,
                     scheme=scheme,
                     k=k,
-                    decimals=2 if level == "intern" else 1,
+                    decimals=1,  # the one rule for index labels (map step, plugin, packages)
                 )
             )
     if level != "oeffentlich":
