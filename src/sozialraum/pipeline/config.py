@@ -449,161 +449,114 @@ def _check_freigabe_int(key: str, value: int, loc: str, line, cfg_path: Path, la
         )
 
 
-def _validate_section(
-    name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0
-) -> dict:
-    schema = SCHEMA[name]
-    where = f"{cfg_path.name}:{{line}}"
-    out: dict[str, Any] = {}
+_POSITIVE = (
+    "min_nenner",
+    "permutationen",
+    "klassen_anzahl",
+    "typen_anzahl",
+    "radius_m",
+    "horizont",
+    "bedarf_je_100",
+    "mindestfallzahl",
+)
+
+
+@dataclass(frozen=True)
+class _Site:
+    """Where a section stands in the config file (for messages naming file:line and key)."""
+
+    name: str
+    cfg_path: Path
+    text: str
+    lang: str
+    index: int = 0
+
+    def line(self, key: str | None) -> int:
+        return _line_of(self.text, self.name, key, self.index)
+
+    def error(self, msg: str, key: str | None, *, line: int | None = None, **kw) -> ConfigError:
+        row = self.line(key) if line is None else line
+        where = f"{self.cfg_path.name}:{row}"
+        text = t(_MSG, msg, self.lang, where=where, section=self.name, key=key, **kw)
+        return ConfigError(text, file=str(self.cfg_path), row=row, column=key)
+
+
+def _check_unknown_keys(raw: Mapping, schema: Mapping, site: _Site) -> None:
+    """Every key of the section must be in the schema (with a suggestion if not)."""
     for key in raw:
         if key not in schema:
             sugg = difflib.get_close_matches(key, list(schema), n=1)
-            hint = t(_MSG, "hint", lang, s=sugg[0]) if sugg else ""
-            line = _line_of(text, name, key, index)
-            raise ConfigError(
-                t(
-                    _MSG,
-                    "unknown_key",
-                    lang,
-                    where=where.format(line=line),
-                    key=key,
-                    section=name,
-                    hint=hint,
-                ),
-                file=str(cfg_path),
-                row=line,
-                column=key,
-            )
-    for key, (kind, default, desc) in schema.items():
-        line = _line_of(text, name, key, index)
-        loc = where.format(line=line)
-        if key not in raw:
-            if default is REQUIRED:
-                raise ConfigError(
-                    t(
-                        _MSG,
-                        "required",
-                        lang,
-                        where=where.format(line=_line_of(text, name, None, index)),
-                        section=name,
-                        key=key,
-                        desc=desc,
-                    ),
-                    file=str(cfg_path),
-                    column=key,
-                )
-            out[key] = list(default) if isinstance(default, list) else default
-            continue
-        value = raw[key]
-        if kind == "freigaberegel":
-            out[key] = _check_rule(value, name, key, cfg_path, text, index, lang)
-            continue
-        try:
-            value = _check_value(kind, value)
-        except LookupError:
-            raise ConfigError(
-                t(
-                    _MSG,
-                    "choice",
-                    lang,
-                    where=loc,
-                    section=name,
-                    key=key,
-                    value=value,
-                    choices=", ".join(map(repr, kind)),
-                ),
-                file=str(cfg_path),
-                row=line,
-                column=key,
-            ) from None
-        except TypeError:
-            raise ConfigError(
-                t(
-                    _MSG,
-                    "type",
-                    lang,
-                    where=loc,
-                    section=name,
-                    key=key,
-                    value=value,
-                    expected=_fmt_type(kind, lang),
-                ),
-                file=str(cfg_path),
-                row=line,
-                column=key,
-            ) from None
-        if kind == "path":
-            p = (base / value).resolve()
-            if not p.exists():
-                raise ConfigError(
-                    t(_MSG, "no_path", lang, where=loc, section=name, key=key, path=p),
-                    file=str(cfg_path),
-                    row=line,
-                    column=key,
-                )
-            value = p
-        if (
-            kind in ("int", "float")
-            and key
-            in (
-                "min_nenner",
-                "permutationen",
-                "klassen_anzahl",
-                "typen_anzahl",
-                "radius_m",
-                "horizont",
-                "bedarf_je_100",
-                "mindestfallzahl",
-            )
-            and value <= 0
-        ):
-            raise ConfigError(
-                t(_MSG, "range", lang, where=loc, section=name, key=key, value=value, cond="> 0"),
-                file=str(cfg_path),
-                row=line,
-                column=key,
-            )
-        if name == "freigabe":
-            _check_freigabe_int(key, value, loc, line, cfg_path, lang)
-        if key == "alpha" and not 0 < value < 1:
-            raise ConfigError(
-                t(
-                    _MSG,
-                    "range",
-                    lang,
-                    where=loc,
-                    section=name,
-                    key=key,
-                    value=value,
-                    cond="zwischen 0 und 1" if lang == "de" else "between 0 and 1",
-                ),
-                file=str(cfg_path),
-                row=line,
-                column=key,
-            )
-        out[key] = value
-    # patterns: each year's file must exist
-    years_key = "jahre"
+            hint = t(_MSG, "hint", site.lang, s=sugg[0]) if sugg else ""
+            raise site.error("unknown_key", key, hint=hint)
+
+
+def _typed_value(kind, key: str, value, site: _Site, base: Path):
+    """The value converted to its kind (choice, type, existing path) or a ConfigError."""
+    try:
+        value = _check_value(kind, value)
+    except LookupError:
+        choices = ", ".join(map(repr, kind))
+        raise site.error("choice", key, value=value, choices=choices) from None
+    except TypeError:
+        expected = _fmt_type(kind, site.lang)
+        raise site.error("type", key, value=value, expected=expected) from None
+    if kind == "path":
+        p = (base / value).resolve()
+        if not p.exists():
+            raise site.error("no_path", key, path=p)
+        value = p
+    return value
+
+
+def _check_range(kind, key: str, value, site: _Site) -> None:
+    """Counts, radii and thresholds must be positive; ``alpha`` lies between 0 and 1."""
+    if kind in ("int", "float") and key in _POSITIVE and value <= 0:
+        raise site.error("range", key, value=value, cond="> 0")
+    if site.name == "freigabe":
+        _check_freigabe_int(
+            key,
+            value,
+            f"{site.cfg_path.name}:{site.line(key)}",
+            site.line(key),
+            site.cfg_path,
+            site.lang,
+        )
+    if key == "alpha" and not 0 < value < 1:
+        cond = "zwischen 0 und 1" if site.lang == "de" else "between 0 and 1"
+        raise site.error("range", key, value=value, cond=cond)
+
+
+def _check_patterns(out: dict, schema: Mapping, site: _Site, base: Path) -> None:
+    """For ``{jahr}`` patterns: each year's file must exist."""
     for key, (kind, _d, _desc) in schema.items():
-        if kind == "pattern" and out.get(key) and out.get(years_key):
-            for y in out[years_key]:
+        if kind == "pattern" and out.get(key) and out.get("jahre"):
+            for y in out["jahre"]:
                 p = (base / out[key].format(jahr=y)).resolve()
                 if not p.exists():
-                    line = _line_of(text, name, key, index)
-                    raise ConfigError(
-                        t(
-                            _MSG,
-                            "no_path",
-                            lang,
-                            where=where.format(line=line),
-                            section=name,
-                            key=key,
-                            path=p,
-                        ),
-                        file=str(cfg_path),
-                        row=line,
-                        column=key,
-                    )
+                    raise site.error("no_path", key, path=p)
+
+
+def _validate_section(
+    name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0
+) -> dict:
+    """One section checked against :data:`SCHEMA`: keys, required values, types, ranges, files."""
+    schema = SCHEMA[name]
+    site = _Site(name, cfg_path, text, lang, index)
+    _check_unknown_keys(raw, schema, site)
+    out: dict[str, Any] = {}
+    for key, (kind, default, desc) in schema.items():
+        if key not in raw:
+            if default is REQUIRED:
+                raise site.error("required", key, line=site.line(None), desc=desc)
+            out[key] = list(default) if isinstance(default, list) else default
+            continue
+        if kind == "freigaberegel":
+            out[key] = _check_rule(raw[key], name, key, cfg_path, text, index, lang)
+            continue
+        value = _typed_value(kind, key, raw[key], site, base)
+        _check_range(kind, key, value, site)
+        out[key] = value
+    _check_patterns(out, schema, site, base)
     return out
 
 
