@@ -108,8 +108,8 @@ def test_lisa_and_map(joined, tmp_path, musterland, esda_warm):
     )
     g = gpd.read_file(out).set_index("sr_id")
     # the exclave has too few inhabitants: not rated, so no index and no LISA (as in the run)
-    assert g.loc["07999002010", "lisa_cat"] == "kein Wert"
-    assert g["lisa_code"].eq("nan").sum() == 9
+    assert g.loc["07999002010", "lisa_cat"] == "nicht bewertet"
+    assert g["lisa_code"].eq("not_rated").sum() == 9
     html = tmp_path / "karte.html"
     assert (
         main(

@@ -83,9 +83,10 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.core.status import RELEASE_LEVELS, secret_mask
+from sozialraum.core.status import CODES, RELEASE_LEVELS, secret_mask
 from sozialraum.errors import InputError
-from sozialraum.io.catalogue import normalise_header
+from sozialraum.io.headers import normalise_header
+from sozialraum.io.reader import decode_text, sniff_delimiter
 from sozialraum.privacy.levels import ReleasePolicy
 from sozialraum.privacy.package import ReleaseData, column_labels
 from sozialraum.privacy.suppression import count_columns, rate_columns
@@ -457,10 +458,8 @@ def _read_xlsx(path: Path, name: str) -> _Read:
 
 def _read_csv(path: Path, name: str) -> _Read:
     # one detection of encoding and delimiter for the whole package: the reader of the inputs
-    from sozialraum.io.tables import _decode, _sniff_delimiter
-
-    text, _enc = _decode(path.read_bytes(), None, name, None)
-    delim = _sniff_delimiter(text)
+    text, _enc = decode_text(path.read_bytes(), source=name)
+    delim = sniff_delimiter(text)
     rows = [r for r in csv.reader(io.StringIO(text, newline=""), delimiter=delim)]
     rows = [r for r in rows if any(c.strip() for c in r)]
     out = _Read("CSV")
@@ -877,14 +876,22 @@ class _Internal:
     def _init_secret(self) -> None:
         """Cells whose internal status code is secret (:func:`sozialraum.core.status.secret_mask`)."""
         self.secret: set[tuple[str, str, str]] = set()
+        #: partial sums (secret, value kept): the sum of the parts that are shown, so
+        #: "recovering" one by subtraction reveals nothing beyond those parts
+        self.partial: set[tuple[str, str, str]] = set()
+        kept = [c.code for c in CODES.values() if c.secret and c.keeps_value]
         for kind, (_fr, st) in self.data.frames().items():
             if st is None or not len(st.columns):
                 continue
             mask = secret_mask(st)
             mask.index = mask.index.astype(str)
+            part = st.isin(kept).fillna(False).astype(bool)
+            part.index = part.index.astype(str)
             for col in mask.columns:
                 for key in mask.index[mask[col].to_numpy(dtype=bool)]:
                     self.secret.add((kind, str(key), str(col)))
+                for key in part.index[part[col].to_numpy(dtype=bool)]:
+                    self.partial.add((kind, str(key), str(col)))
 
     def _gemeinde_names(self) -> None:
         """Municipality names from the areas (a text column constant within each municipality)."""
@@ -1425,7 +1432,7 @@ def _recoverable(model: _Internal, known: set[tuple[str, str, str]]) -> list[dic
                 known.add(cell)
                 changed = True
                 kind, key, c = cell
-                reason = model.violation(kind, key, c)
+                reason = None if cell in model.partial else model.violation(kind, key, c)
                 if reason:
                     x = model.value(kind, key, c)
                     out.append(
