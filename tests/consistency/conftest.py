@@ -21,7 +21,7 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from reference import KITA, SEED, reference  # noqa: E402
+from reference import GI_COLUMN, KITA, SEED, reference  # noqa: E402
 
 
 @dataclass
@@ -68,6 +68,7 @@ def cli(tmp_path_factory, musterland, esda_warm) -> Doors:
         d.folder / n for n in ("join.gpkg", "index.gpkg", "lisa.gpkg")
     )
     f["access"], f["map"] = d.folder / "access.gpkg", d.folder / "karte.html"
+    f["gi"] = d.folder / "lisa_sgb2.gpkg"
     # fmt: off
     _cli(["join", gpkg, ex / "indikatoren_2024.xlsx", ex / "jobcenter_2024.csv",
           "--layer", "sozialraeume", "--key", "sr_id", "--name", "sr_name", "--sheet", "Daten",
@@ -78,6 +79,10 @@ def cli(tmp_path_factory, musterland, esda_warm) -> Doors:
     _cli(["lisa", f["index"], "--schluessel", "sr_id", "--spalte", "idx_gesamt",
           "--permutationen", 999, "--seed", SEED, "--alpha", 0.05, "--korrektur", "fdr",
           "--out", f["lisa"]])
+    # Gi* only where values cannot be negative: a rate, not the index (refused there)
+    _cli(["lisa", f["index"], "--schluessel", "sr_id", "--spalte", GI_COLUMN,
+          "--permutationen", 999, "--seed", SEED, "--alpha", 0.05, "--korrektur", "fdr",
+          "--out", f["gi"]])
     _cli(["access", f["join"], "--schluessel", "sr_id",
           "--einrichtungen", ex / "einrichtungen.gpkg", "--kategorie", KITA["kategorie"],
           "--zielgruppe", *KITA["zielgruppe"], "--methode", "2sfca",

@@ -25,6 +25,8 @@ LISA = (
     "lisa_cat",
     "lisa_color",
 )
+#: Gi* needs non-negative values: it runs on a rate (the index is refused, LISA only)
+GI_COLUMN = "sgb2_quote"
 GI = ("gi_z", "gi_p", "gi_p_adj", "gi_code", "gi_cat", "gi_color")
 ACCESS = ("nachfrage", "versorgung")
 
@@ -65,7 +67,8 @@ def reference(boundaries: Path, examples: Path) -> dict:
     lisa = local_moran(
         data, "idx_gesamt", w, permutations=999, seed=SEED, alpha=0.05, correction="fdr"
     )
-    gi = getis_ord(data, "idx_gesamt", w, correction="fdr")
+    rates = areas[["geometry"]].join(mon.rates.rates[[GI_COLUMN]])
+    gi = getis_ord(rates, GI_COLUMN, w, correction="fdr")
     fac = gpd.read_file(ex / "einrichtungen.gpkg")
     fac = fac[fac["kategorie"] == KITA["kategorie"]]
     dem = areas[["geometry"]].assign(

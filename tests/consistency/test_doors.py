@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from cellwise import assert_same, differences, read_layer
-from reference import ACCESS, GI, LISA, area_table
+from reference import ACCESS, GI, GI_COLUMN, LISA, area_table
 
 # columns of the yearly run that depend on the earlier years (the single steps see one year)
 MULTI_YEAR = (
@@ -94,7 +94,9 @@ def test_areas_not_rated_have_no_index_in_any_door(api, cli, yearly):
 def test_cli_lisa_and_gi_equal_api(api, cli):
     out = read_layer(cli.files["lisa"])
     assert_same(api.frames["lisa"], out, LISA, what="LISA: API ↔ CLI")
-    assert_same(api.frames["gi"], out, GI, what="Gi*: API ↔ CLI")
+    gi = read_layer(cli.files["gi"])
+    assert_same(api.frames["gi"], gi, GI, what="Gi*: API ↔ CLI")
+    assert not any(c.startswith("gi_") for c in out.columns)  # not on the index
 
 
 def test_yearly_lisa_equals_api(api, yearly):
@@ -106,7 +108,9 @@ def test_yearly_lisa_equals_api(api, yearly):
 
 def test_yearly_gi_equals_api(api, yearly):
     out = yearly_areas(yearly)
-    assert_same(api.frames["gi"], out, {c: f"{c}_idx_gesamt" for c in GI}, what="Gi*: API ↔ run")
+    cols = {c: f"{c}_{GI_COLUMN}" for c in GI}
+    assert_same(api.frames["gi"], out, cols, what="Gi*: API ↔ run")
+    assert not any(c.startswith("gi_") and c.endswith("_idx_gesamt") for c in out.columns)
 
 
 def test_no_area_not_rated_in_a_cluster(api, cli, yearly):
@@ -117,7 +121,7 @@ def test_no_area_not_rated_in_a_cluster(api, cli, yearly):
         ("CLI", read_layer(cli.files["lisa"])["lisa_code"]),
         ("run", yearly_areas(yearly)["lisa_code_idx_gesamt"]),
     ):
-        assert set(codes.reindex(unrated)) == {"nan"}, name
+        assert set(codes.reindex(unrated)) == {"not_rated"}, name
 
 
 # ------------------------------------------------------------------------------ access
