@@ -48,6 +48,7 @@ REQUIRED: dict[str, str] = {
     "rasterio": "rasterio>=1.3",
     "folium": "folium>=0.15",
     "openpyxl": "openpyxl>=3.1",
+    "pypdf": "pypdf>=4.0",
     "xstatic.pkg.leaflet": "xstatic-leaflet",
     "sozialraum": "sozialraum",
 }
