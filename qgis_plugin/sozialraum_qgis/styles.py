@@ -6,6 +6,10 @@ labels from :mod:`sozialraum.core.palettes`) and build QGIS renderers; :func:`ap
 GeoPackage as its default style (so the layer arrives styled in the project, in
 ``qgis_process`` output and when opened later) and registers a post-processor
 for the layer Processing loads into the project.
+
+The library is imported only when a renderer is built, never at import time: QGIS
+loads this module while registering the provider, before the bundled library
+(``ext/``) or a missing dependency could be reported (see :mod:`.deps`).
 """
 
 from __future__ import annotations
@@ -24,20 +28,34 @@ from qgis.core import (
 )
 from qgis.PyQt.QtGui import QColor
 
-from sozialraum.core import palettes
-from sozialraum.core.classify import class_ranges
 
-#: The class ramp for need (ColorBrewer YlOrRd, 9 steps): low need light, high need dark red.
-YLORRD = list(palettes.RAMPS["need"])
-#: Grey of areas without a class ("nicht bewertet"); "kein Wert" is ``MISSING``.
-NO_VALUE = palettes.NOT_RATED_COLOR
-MISSING = palettes.MISSING_COLOR
+def _palettes():
+    """The library's palettes (imported on first use, see the module docstring)."""
+    from sozialraum.core import palettes
+
+    return palettes
+
+
+#: Module constants taken from the library on first access (PEP 562):
+#: ``YLORRD`` the class ramp for need (ColorBrewer YlOrRd, 9 steps), ``NO_VALUE`` the grey of
+#: areas without a class ("nicht bewertet"), ``MISSING`` the grey of "kein Wert".
+_CONSTANTS = {
+    "YLORRD": lambda p: list(p.RAMPS["need"]),
+    "NO_VALUE": lambda p: p.NOT_RATED_COLOR,
+    "MISSING": lambda p: p.MISSING_COLOR,
+}
+
+
+def __getattr__(name: str):
+    if name in _CONSTANTS:
+        return _CONSTANTS[name](_palettes())
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def ramp(k: int, colors=None) -> list[str]:
     """``k`` colours spread evenly over a ramp (the same as the web map's classes)."""
     if colors is None:
-        return list(palettes.class_colors(k, "need"))
+        return list(_palettes().class_colors(k, "need"))
     if k <= 1:
         return [colors[len(colors) // 2]]
     return [colors[round(i * (len(colors) - 1) / (k - 1))] for i in range(k)]
@@ -83,6 +101,8 @@ def classification_ranges(values, bins, legend):
     ]
     vmin = min(vals) if vals else 0.0
     vmax = max(vals) if vals else 0.0
+    from sozialraum.core.classify import class_ranges
+
     return class_ranges(bins, list(legend)[: len(bins)], vmin, vmax)
 
 
@@ -92,8 +112,9 @@ def label_renderer(field: str, cls, colors=None):
     cols = list(colors or ramp(cls.k))
     cats = [(lab, lab, c) for lab, c in zip(cls.class_labels, cols, strict=False)]
     extra = cls.legend[cls.k :]
+    pal = _palettes()
     for lab in extra:
-        grey = NO_VALUE if lab in ("nicht bewertet", "not rated") else MISSING
+        grey = pal.NOT_RATED_COLOR if lab in ("nicht bewertet", "not rated") else pal.MISSING_COLOR
         cats.append((lab, lab, grey))
     return categorized(field, cats)
 
@@ -106,7 +127,7 @@ def class_renderer(field_nr: str, legend, colors=None):
     cols = colors or ramp(k)
     cats = [(i, named[i], cols[i]) for i in range(k)]
     if has_nan:
-        cats.append((None, named[-1], MISSING))
+        cats.append((None, named[-1], _palettes().MISSING_COLOR))
     return categorized(field_nr, cats)
 
 
@@ -115,9 +136,10 @@ def code_renderer(field: str, kind: str, lang=None):
 
     Labels and colours from the codes (:mod:`sozialraum.core.palettes`), as on the web map.
     """
-    labels = palettes.code_labels(kind, lang)
-    colors = palettes.code_colors(kind)
-    return categorized(field, [(c, labels[c], colors[c]) for c in palettes.codes_of(kind)])
+    pal = _palettes()
+    labels = pal.code_labels(kind, lang)
+    colors = pal.code_colors(kind)
+    return categorized(field, [(c, labels[c], colors[c]) for c in pal.codes_of(kind)])
 
 
 class StylePostProcessor(QgsProcessingLayerPostProcessorInterface):

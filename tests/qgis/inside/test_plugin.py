@@ -217,3 +217,41 @@ def test_result_loaded_into_project_is_styled(provider, joined):
     assert isinstance(r, QgsCategorizedSymbolRenderer) and r.classAttribute() == "gi_code"
     assert [c.label() for c in r.categories()][:2] == ["Hot Spot 99 %", "Hot Spot 95 %"]
     QgsProject.instance().removeAllMapLayers()
+
+
+_NO_LIBRARY_SCRIPT = r"""
+import sys
+
+class NoLibrary:  # the library is not importable: as in a profile before ext/ is on sys.path
+    def find_spec(self, name, path=None, target=None):
+        if name == "sozialraum" or name.startswith("sozialraum."):
+            raise ModuleNotFoundError(f"No module named {name!r}")
+        return None
+
+sys.meta_path.insert(0, NoLibrary())
+sys.path.insert(0, sys.argv[1])
+import sozialraum_qgis.provider  # noqa: F401 - registers every algorithm class
+import sozialraum_qgis.styles  # noqa: F401
+print("LOADED", sorted(m for m in sys.modules if m == "sozialraum" or m.startswith("sozialraum.")))
+"""
+
+
+def test_plugin_modules_load_without_the_library(tmp_path):
+    """Regression: styles.py imported the library at load, before the plugin put its bundled
+    copy (ext/) on sys.path; in a clean profile QGIS said "error starting plugin" and the
+    toolbox had no Sozialraum algorithms."""
+    import os
+    import subprocess
+    import sys
+
+    script = tmp_path / "no_library.py"
+    script.write_text(_NO_LIBRARY_SCRIPT, encoding="utf-8")
+    r = subprocess.run(
+        [sys.executable, str(script), str(PLUGIN_SRC)],
+        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert r.returncode == 0, r.stdout + r.stderr
+    assert "LOADED []" in r.stdout, r.stdout
