@@ -111,7 +111,8 @@ def test_areas_not_rated_are_never_in_a_cluster(spatial, ref, monitor):
 
 
 def test_classes_equal_api(run, monitor, ref, outdir):
-    from sozialraum.monitor import classify
+    """The index classes of the tool are the API's; areas not rated are "nicht bewertet"."""
+    from sozialraum.core.classify import classify, rated_mask
 
     res = run(
         "klassifizieren",
@@ -124,7 +125,10 @@ def test_classes_equal_api(run, monitor, ref, outdir):
             "OUTPUT": str(outdir / "c_klassen.gpkg"),
         },
     )
-    cls = classify(ref["monitor"]["idx_gesamt"], scheme="quantiles", k=5)
+    cls = classify(
+        ref["monitor"]["idx_gesamt"], scheme="quantiles", k=5, rated=rated_mask(ref["monitor"])
+    )
+    assert cls.n_not_rated == 9
     expected = pd.DataFrame({"idx_gesamt_label": cls.labels.astype(object)})
     assert_same(expected, read_layer(res["OUTPUT"]), what="classes: API ↔ QGIS")
 
