@@ -20,10 +20,15 @@ class HotspotAlgorithm(SozialraumAlgorithm):
             "de": "Findet räumliche Häufungen hoher (Hot Spots) und niedriger Werte (Cold Spots) mit der "
             "Getis-Ord-Statistik Gi* (Gebiet selbst + Nachbarn). Klassen nach zweiseitigem p-Wert: 99 %, "
             "95 %, 90 %; Gebiete ohne Nachbarn und ohne Wert werden eigens ausgewiesen. Felder gi_z, gi_p, "
-            "gi_p_adj, gi_code, gi_cat, gi_color; Darstellung in Rot- (Hot) und Blautönen (Cold).",
+            "gi_p_adj, gi_code, gi_cat, gi_color; Darstellung in Rot- (Hot) und Blautönen (Cold). Gi* setzt "
+            "nicht-negative Werte voraus (Anzahlen, Quoten, Anteile); für Indizes und z-Werte das Werkzeug "
+            "„Globales Moran's I / LISA“ verwenden. Permutationen und Startwert gelten nur für die "
+            "Permutations-Inferenz.",
             "en": "Getis-Ord Gi* hot and cold spots (area itself + neighbours). Classes by two-sided p-value "
             "(99/95/90 %); islands and missing values are shown separately. Fields gi_z, gi_p, gi_p_adj, "
-            "gi_code, gi_cat, gi_color; red (hot) and blue (cold) shades.",
+            "gi_code, gi_cat, gi_color; red (hot) and blue (cold) shades. Gi* needs non-negative values "
+            "(counts, rates, shares); for indices and z-scores use the tool 'Global Moran's I / LISA'. "
+            "Permutations and seed apply to permutation inference only.",
         },
         "INFERENCE": {"de": "Inferenz", "en": "Inference"},
         "OUTPUT": {"de": "Hot-Spots", "en": "Hot spots"},
@@ -56,15 +61,23 @@ class HotspotAlgorithm(SozialraumAlgorithm):
         self.step(feedback, 1, 3, "Gewichte" if self.lang == "de" else "weights")
         w = sc.build(self, areas, parameters, context)
         self.step(feedback, 2, 3, "Gi*")
+        inference = INFERENCE[self.parameterAsEnum(parameters, "INFERENCE", context)]
+        # permutations and seed belong to permutation inference only (the library refuses
+        # them with analytical z-scores); the dialog always has values in both fields
+        perm = {}
+        if inference == "permutation":
+            perm = {
+                "permutations": self.parameterAsInt(parameters, "PERMUTATIONS", context),
+                "seed": self.parameterAsInt(parameters, "SEED", context),
+            }
         res = getis_ord(
             areas,
             field,
             w,
-            inference=INFERENCE[self.parameterAsEnum(parameters, "INFERENCE", context)],
-            permutations=self.parameterAsInt(parameters, "PERMUTATIONS", context),
-            seed=self.parameterAsInt(parameters, "SEED", context),
+            inference=inference,
             correction=sc.CORRECTIONS[self.parameterAsEnum(parameters, "CORRECTION", context)],
             lang=self.lang,
+            **perm,
         )
         summary = res.summary(self.lang)
         for line in summary.splitlines():

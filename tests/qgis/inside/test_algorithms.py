@@ -235,6 +235,66 @@ def test_hotspots_equal_library(run, joined, lib_joined, outdir):
     assert cats["cold99"][0] == GI_COLORS["cold99"]
 
 
+def test_hotspots_seed_only_with_permutation_inference(run, joined, lib_joined, outdir):
+    """Regression: the tool passed permutations and seed with analytical inference, which the
+    library refuses; a changed seed in the dialog ended the analytical run with an error."""
+    from sozialraum.spatial import build_weights, getis_ord
+
+    path, _ = joined
+    base = {"INPUT": str(path), "KEY": "sr_id", "FIELD": "sgb2_pers", "SEED": 7}
+    ana = run("hotspots", {**base, "PERMUTATIONS": 99, "OUTPUT": str(outdir / "gi_ana.gpkg")})
+    perm = run(
+        "hotspots",
+        {**base, "INFERENCE": 1, "PERMUTATIONS": 99, "OUTPUT": str(outdir / "gi_perm.gpkg")},
+    )
+    areas = lib_joined[0].frame
+    w = build_weights(areas, "queen")
+    ref_ana = getis_ord(areas, "sgb2_pers", w)
+    ref_perm = getis_ord(areas, "sgb2_pers", w, inference="permutation", permutations=99, seed=7)
+    out_ana, out_perm = read_out(ana["OUTPUT"]), read_out(perm["OUTPUT"])
+    _num(out_ana["gi_p"], ref_ana.frame["gi_p"], rtol=1e-12)
+    _num(out_perm["gi_p"], ref_perm.frame["gi_p"], rtol=1e-12)
+    assert out_perm["gi_code"].tolist() == ref_perm.frame["gi_code"].tolist()
+    # 99 permutations: p-values on the grid 1/100 … 1, unlike the analytical ones
+    p = out_perm["gi_p"].dropna().to_numpy(float)
+    np.testing.assert_allclose(p * 100, np.round(p * 100), atol=1e-9)
+    assert "99 Permutationen (Startwert 7)" in perm["SUMMARY"]
+    assert "analytische z-Werte" in ana["SUMMARY"]
+
+
+def test_hotspots_on_an_index_is_a_german_message(run, joined, outdir):
+    """Gi* needs non-negative values: on the index (negative for below-average areas) the
+    tool ends with the library's German message pointing to LISA, not a traceback."""
+    from qgis.core import QgsProcessingException
+
+    mon = outdir / "monitor.gpkg"
+    if not mon.exists():
+        path, _ = joined
+        run(
+            "raten_index",
+            {
+                "INPUT": str(path),
+                "KEY": "sr_id",
+                "CATALOGUE": str(EX / "katalog.toml"),
+                "OUTPUT": str(mon),
+            },
+        )
+    with pytest.raises(QgsProcessingException) as exc:
+        run(
+            "hotspots",
+            {
+                "INPUT": str(mon),
+                "KEY": "sr_id",
+                "FIELD": "idx_gesamt",
+                "OUTPUT": str(outdir / "gi_idx.gpkg"),
+            },
+        )
+    msg = str(exc.value)
+    for word in ("Gi*", "nicht-negative", "'idx_gesamt'", "LISA"):
+        assert word in msg, msg
+    assert "Traceback" not in msg, msg
+
+
 @pytest.fixture(scope="module")
 def kitas():
     import geopandas as gpd
