@@ -394,3 +394,182 @@ def test_pdf_read_with_pypdf_without_pdftotext(ml_data, tmp_path, monkeypatch):
     monkeypatch.setattr(checker.shutil, "which", lambda _name: None)
     rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
     assert list(rep.findings["area"]) == [k] and list(rep.findings["column"]) == ["kinderarmut"]
+
+
+# --------------------------------------------------------------------------- context of numbers
+
+
+def _small_area(data, value: float) -> tuple[str, str]:
+    """An area and a withheld column whose value is exactly ``value`` (and no public one)."""
+    a = data.areas.select_dtypes("number")
+    public = [c for c in a.columns if ReleasePolicy().is_public(c)]
+    for k in a.index:
+        if (a.loc[k, public] == value).any():
+            continue  # a public value would explain the number
+        for c in a.columns:
+            if a.at[k, c] == value and c not in public:
+                return str(k), str(c)
+    raise AssertionError(f"no area with a value {value}")
+
+
+def test_parse_number_in_one_notation():
+    """A document's notation decides ambiguous numbers; a leading 0 is never a group."""
+    assert parse_number("1.000", notation="de") == [(1000.0, 0)]
+    assert parse_number("1.000", notation="en") == [(1.0, 3)]
+    assert parse_number("1,000", notation="en") == [(1000.0, 0)]
+    assert parse_number("12,5", notation="en") == []
+    assert parse_number("0,500") == [(0.5, 3)]  # not also 500
+    assert parse_number("0.050") == [(0.05, 3)]  # not also 50
+
+
+def test_regression_rate_base_in_german_label_is_not_read_as_one(ml_data, tmp_path):
+    """Pinned: "Wanderungssaldo je 1.000 Einwohner" in a German profile was read as the
+    number 1 (English 1.000) and matched an area's count of 1."""
+    data, _ = ml_data
+    k, _col = _small_area(data, 1.0)
+    name = data.areas.at[k, "sr_name"]
+    lines = [
+        f"Sozialraum {k} · Berichtsjahr 2024",
+        "Wanderungssaldo je 1.000 Einwohner geheim -2,0 ‰",
+        "Hilfen zur Erziehung je geheim",  # a label wrapped in the PDF …
+        "1.000 unter 21",  # … its next line starts with the rate base
+        "Geburtenrate geburten / ew_ges × 1.000",
+        "Quote pro 100.000 Einwohner",
+    ]
+    (tmp_path / "s.html").write_text(_profile_html(f"Steckbrief {name}", lines), "utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert rep.ok, rep.to_text()
+    # in a document that writes no German decimals, "1.000" may well be 1: compared
+    lines = [f"Sozialraum {k} · Berichtsjahr 2024", "Ratio 1.000"]
+    (tmp_path / "s.html").write_text(_profile_html(f"Steckbrief {name}", lines), "utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert list(rep.findings["area"]) == [k], rep.to_text()
+    # … and in an English one it is 1
+    lines += ["Rate 12.5 %"]
+    (tmp_path / "s.html").write_text(_profile_html(f"Steckbrief {name}", lines), "utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert k in set(rep.findings["area"]), rep.to_text()
+
+
+def test_regression_digits_in_column_ids_and_rate_factors_are_not_values(ml_data, tmp_path):
+    """Pinned: the formula "ew_0_17 / ew_ges × 100" of the indicator catalogue was read
+    as the values 17 and 100 and matched an area's count of 17 and rate of 100 %."""
+    from sozialraum.privacy.checker import _tokens
+
+    assert _tokens("ew_0_17 / ew_ges × 100") == []
+    assert _tokens("hze / ew_0_20 × 1.000") == []
+    assert _tokens("je 1.000 Einwohner 3,2 ‰") == ["3,2"]
+    assert _tokens("x 10.000 und 1000,5") == ["1000,5"]  # a base is a power of ten only
+    assert _tokens("je 1.0005 und pro 17") == ["1.0005", "17"]
+    data, _ = ml_data
+    a = data.areas
+    k = next(
+        str(i)
+        for i in a.index
+        if (a.loc[i, a.select_dtypes("number").columns] == 100).any() and a.at[i, "ew_0_17"] > 10
+    )
+    name = data.areas.at[k, "sr_name"]
+    lines = [f"Sozialraum {k}", "Anteil Minderjähriger ew_0_17 / ew_ges × 100 %"]
+    (tmp_path / "s.html").write_text(_profile_html(f"Steckbrief {name}", lines), "utf-8")
+    assert check_release(tmp_path, data, level="oeffentlich", recover=False).ok
+    # the same numbers as values are found
+    x = int(a.at[k, "ew_0_17"])
+    lines.append(f"Minderjährige {x}")
+    (tmp_path / "s.html").write_text(_profile_html(f"Steckbrief {name}", lines), "utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert list(rep.findings["area"]) == [k], rep.to_text()
+
+
+def _sections(parts: list[tuple[str, list[str]]]) -> str:
+    body = "".join(
+        f'<section class="doc"><h1>{t}</h1>' + "".join(f"<p>{x}</p>" for x in lines) + "</section>"
+        for t, lines in parts
+    )
+    return f"<html><head><meta charset='utf-8'></head><body>{body}</body></html>"
+
+
+def test_regression_each_profile_of_a_combined_file_has_its_own_area(ml_data, tmp_path):
+    """Pinned: in the file of all profiles every line was compared with the first profile's
+    area; another area's number that happened to equal one of its withheld values was a
+    finding (and a leak of the second area's own value was looked for in the wrong area)."""
+    data, _ = ml_data
+    a = data.areas
+    k1 = _foreign(data, "sgb2_quote", 1)[0]
+    x = round(float(a.at[k1, "sgb2_quote"]), 1)
+    num = a.select_dtypes("number")
+    k2 = next(
+        k for k in a.index if k != k1 and not ((num.loc[k].round(1) == x) | (num.loc[k] == x)).any()
+    )
+    first = (f"Steckbrief {a.at[k1, 'sr_name']}", [f"Sozialraum {k1}", "Statusklasse 3"])
+    second = (f"Steckbrief {a.at[k2, 'sr_name']}", [f"Sozialraum {k2}", f"{_de(x)} %"])
+    (tmp_path / "alle.html").write_text(_sections([first, second]), "utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert rep.ok, rep.to_text()
+    y = a.at[k2, "sgb2_quote"]
+    second = (f"Steckbrief {a.at[k2, 'sr_name']}", [f"Sozialraum {k2}", f"{_de(y)} %"])
+    (tmp_path / "alle.html").write_text(_sections([first, second]), "utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert set(rep.findings["area"]) == {k2}, rep.to_text()
+
+
+def test_regression_district_value_in_a_row_is_not_a_secret_of_the_municipality(ml_data, tmp_path):
+    """Pinned: the row "Pflegequote 65+ | 9,7 % | 10,1 % | 6 / 10" of a municipality's
+    profile (HTML cells on separate source lines) — 10,1 % the district's Pflegequote —
+    was read on its own line and matched the municipality's secret Kinderarmut of 10,1 %."""
+    data, _ = ml_data
+    g = "07999010"
+    kreis_key = data.kreis.index[0]
+    district = float(data.kreis.at[kreis_key, "pflege_quote"])
+    gem = data.gemeinden.copy()
+    gst = data.gemeinden_status.copy()
+    gem.loc[g, "kinderarmut"] = district
+    gst["kinderarmut"] = gst["kinderarmut"].astype("string")
+    gst.loc[g, "kinderarmut"] = "teilsumme_geheim"
+    d2 = ReleaseData(
+        data.areas,
+        data.areas_status,
+        gem,
+        gst,
+        data.kreis,
+        data.kreis_status,
+        data.catalogue,
+        name="x",
+    )
+    own = _de(float(gem.at[g, "pflege_quote"]))
+    row = (
+        f"<tr><td>Pflegequote 65+</td>\n<td class='num'>{own} %</td>\n"
+        f"<td class='num'>{_de(district)} %</td><td class='num'>6 / 10</td></tr>"
+    )
+    page = f"<html><body><h1>Steckbrief Gemeinde {g}</h1><table>{row}</table></body></html>"
+    (tmp_path / "g.html").write_text(page, "utf-8")
+    rep = check_release(tmp_path, d2, level="oeffentlich", recover=False)
+    assert rep.ok, rep.to_text()
+    # the same number as the municipality's Kinderarmut is the secret value
+    row = f"<tr><td>Kinderarmut (SGB II unter 15)</td>\n<td>{_de(district)} %</td></tr>"
+    page = f"<html><body><h1>Steckbrief Gemeinde {g}</h1><table>{row}</table></body></html>"
+    (tmp_path / "g.html").write_text(page, "utf-8")
+    rep = check_release(tmp_path, d2, level="oeffentlich", recover=False)
+    assert list(zip(rep.findings["column"], rep.findings["reason"], strict=True)) == [
+        ("kinderarmut", "geheim")
+    ], rep.to_text()
+
+
+def test_regression_method_note_does_not_name_the_subject_of_a_page(ml_data, tmp_path):
+    """Pinned: a page of the report's methods annex began with the parameter "Gebiete ohne
+    Nachbarn 07999002010" (continued from the page before); the page was taken to be about
+    that area and the catalogue's "× 100" on a wrapped line matched its rate of 100 %."""
+    data, _ = ml_data
+    a = data.areas
+    num = a.select_dtypes("number")
+    k = next(str(i) for i in a.index if (num.loc[i] == 100).any())
+    note = f"<table><tr><td>Gebiete ohne Nachbarn</td><td>{k}</td></tr></table>"
+    tail = "<p>100 Einkommen</p>"
+    (tmp_path / "bericht.html").write_text(
+        f"<html><body><div data-methode>{note}</div>{tail}</body></html>", "utf-8"
+    )
+    _pdf(f"<html><body>{note}{tail}</body></html>", tmp_path / "bericht.pdf")
+    assert check_release(tmp_path, data, level="oeffentlich", recover=False).ok
+    # without the HTML that marks the note, the page is about the area (the safe side)
+    (tmp_path / "bericht.html").unlink()
+    rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
+    assert set(rep.findings["area"]) == {k}, rep.to_text()

@@ -295,15 +295,22 @@ def _grouped(txt: str, sep: str) -> bool:
     digits = txt.lstrip("+-")
     head, *groups = digits.split(sep)
     groups[-1] = re.split(r"[.,]", groups[-1])[0]
-    return 1 <= len(head) <= 3 and all(len(g) == 3 for g in groups)
+    # a leading group never starts with 0: "0,500" is a fraction in any notation
+    ok_head = 1 <= len(head) <= 3 and not head.startswith("0")
+    return ok_head and all(len(g) == 3 for g in groups)
 
 
-def parse_number(value, *, prefer: str = "de") -> list[tuple[float, int]]:
+def parse_number(
+    value, *, prefer: str = "de", notation: str | None = None
+) -> list[tuple[float, int]]:
     """Candidate readings ``(number, decimals shown)`` of a published cell.
 
     Numbers pass through; text is read in German and English notation (``"1.234"``
     gives both 1234 and 1.234); units and symbols around the number are ignored.
     Text without a number, or with several numbers, gives no reading.
+
+    ``notation="de"`` (or ``"en"``) reads text in that notation only: in a document
+    that writes its decimals with a comma, ``"1.000"`` is one thousand, never 1.
     """
     if value is None or value is pd.NA:
         return []
@@ -340,8 +347,8 @@ def parse_number(value, *, prefer: str = "de") -> list[tuple[float, int]]:
     de_d = _decimals_of(de, ",") if de is not None else 0
     en = txt.replace(",", "") if _grouped(txt, ",") else None
     en_d = _decimals_of(en, ".") if en is not None else 0
-    de_r = [] if de is None else [(de.replace(",", "."), de_d)]
-    en_r = [] if en is None else [(en, en_d)]
+    de_r = [] if de is None or notation == "en" else [(de.replace(",", "."), de_d)]
+    en_r = [] if en is None or notation == "de" else [(en, en_d)]
     readings = de_r + en_r if prefer == "de" else en_r + de_r
     # a German reading must not have two commas; an English one not two points
     for txt_num, d in readings:
@@ -388,6 +395,9 @@ class _Text:
     file: str
     layer: str
     lines: list[str]
+    #: a later part of the same document (an HTML section): without a subject of its own
+    #: in its title lines it continues the previous part's subject, like a PDF page
+    follows: bool = False
 
 
 @dataclass
@@ -534,13 +544,34 @@ _METHOD_RE = re.compile(r"<(\w+)[^>]*\bdata-methode\b[^>]*>.*?</\1\s*>", re.DOTA
 _LABEL_RE = re.compile(r"\b(?:Hot|Cold)[ -]?Spot\s+\d{2}\s*%", re.IGNORECASE)
 
 
+#: Sections of a document (``<section>``, ``<article>``): a file of many profiles holds
+#: one per area, each with its own title.
+_SECTION_RE = re.compile(r"(?=<(?:section|article)\b)", re.IGNORECASE)
+
+
+def _html_parts(text: str) -> list[list[str]]:
+    """Visible text of an HTML/SVG document per section, one line per block.
+
+    As a browser shows it: line breaks of the source are spaces, blocks (rows,
+    paragraphs, labels) are lines — a table row with its label and numbers is one
+    line, so its numbers are read in the row's context.
+    """
+    body = _METHOD_RE.sub(" ", _COMMENT_RE.sub(" ", text))
+    body = _SCRIPT_RE.sub(" ", body)
+    body = re.sub(r"\s+", " ", body)
+    parts = []
+    for part in _SECTION_RE.split(body):
+        part = _TAG_RE.sub(" ", _BLOCK_RE.sub("\n", part))
+        part = _LABEL_RE.sub(" ", html_lib.unescape(part))
+        lines = [x for x in (_clean(ln) for ln in part.splitlines()) if x]
+        if lines:
+            parts.append(lines)
+    return parts
+
+
 def _html_lines(text: str) -> list[str]:
     """Visible text of an HTML/SVG document, one line per block (row, paragraph, label)."""
-    body = _METHOD_RE.sub(" ", _COMMENT_RE.sub(" ", text))
-    body = _SCRIPT_RE.sub("\n", body)
-    body = _TAG_RE.sub(" ", _BLOCK_RE.sub("\n", body))
-    body = _LABEL_RE.sub(" ", html_lib.unescape(body))
-    return [x for x in (_clean(ln) for ln in body.splitlines()) if x]
+    return [x for part in _html_parts(text) for x in part]
 
 
 def _json_values(text: str) -> list[object]:
@@ -672,7 +703,8 @@ def _script_html(text: str) -> list[str]:
 
 
 def _html_read(text: str, name: str, acc: _Read, depth: int = 0) -> None:
-    acc.texts.append(_Text(name, "Text", _html_lines(text)))
+    for i, lines in enumerate(_html_parts(text) or [[]]):
+        acc.texts.append(_Text(name, "Text", lines, follows=i > 0))
     scripted = _script_html(text)
     if scripted:
         acc.texts.append(_Text(name, "Skript (HTML)", scripted))
@@ -787,10 +819,25 @@ class _Internal:
         for fr in self.frames.values():
             for c in fr.columns:
                 self.header[normalise_header(str(c))] = str(c)
+        self._init_labels(data.catalogue)
         self._init_arrays()
         self._gemeinde_names()
         self._init_secret()
         self._init_entities()
+
+    def _init_labels(self, catalogue) -> None:
+        """Catalogue labels (German and English) of the columns the checker compares."""
+        self.labels: dict[str, str] = {}
+        for attr in ("variables", "indicators"):
+            fr = getattr(catalogue, attr, None)
+            if fr is None:
+                continue
+            for cid, row in fr.iterrows():
+                for fld in ("label", "label_en"):
+                    lab = row.get(fld) if fld in fr.columns else None
+                    if isinstance(lab, str) and len(lab.strip()) >= 4:
+                        self.labels.setdefault(_clean(lab), str(cid))
+        self.label_re = _alternation(set(self.labels), r"(?<!\w)", r"(?!\w)")
 
     def is_public(self, col: str) -> bool:
         """:meth:`ReleasePolicy.is_public`, remembered per column (asked very often)."""
@@ -1185,14 +1232,21 @@ class _Compare:
                 )
 
     def text(
-        self, tx: _Text, subject: tuple[str, str] | None
+        self, tx: _Text, subject: tuple[str, str] | None, notation: str | None = None
     ) -> tuple[tuple[str, str] | None, bool]:
-        """Compare the lines of a page; returns the page's subject and whether any line was tied."""
+        """Compare the lines of a page; returns the page's subject and whether any line was tied.
+
+        ``notation`` (``"de"``/``"en"``, see :func:`_notation`) is how the document writes
+        its numbers; ``None`` reads every number both ways (the safe side).
+        """
         m = self.model
-        own = _subject(tx.lines[:_TITLE_LINES], m) or subject
+        # a page's subject is named in its title, not in a method note that ends on it
+        # (a parameter "areas without neighbours: 07999002010" continued from the page before)
+        title = [x for x in tx.lines if not self._note(x)][:_TITLE_LINES]
+        own = _subject(title, m) or subject
         tied = False
         for line in tx.lines:
-            if len(line) >= 12 and line in self.notes:
+            if self._note(line):
                 continue  # a line of a method note (marked in the HTML the PDF was made from)
             named = m.mentions(line)
             areas = [e for e in named if e[0] == "areas"]
@@ -1210,10 +1264,43 @@ class _Compare:
             kind, key = ent
             if named:  # "11 Am Markt …": the position in a ranking, not a value
                 line = _ROW_NUMBER_RE.sub(" ", line)
+            line, shown = self._row_label(line)
             for tok in _tokens(m.key_re.sub(" ", line) if m.key_re else line):
                 self.values += 1
-                self.any_column(kind, key, parse_number(tok, prefer="de"), (tx.file, tx.layer, tok))
+                readings = parse_number(tok, prefer="de", notation=notation)
+                if shown and any(_matches(x, _strong(readings)) for x in shown):
+                    continue  # the district's value of the row's indicator (released)
+                self.any_column(kind, key, readings, (tx.file, tx.layer, tok))
         return own, tied
+
+    def _note(self, line: str) -> bool:
+        """Whether a line is (part of) a method note of the package's HTML (``data-methode``)."""
+        return len(line) >= 12 and line in self.notes
+
+    def _row_label(self, line: str) -> tuple[str, list[float]]:
+        """A line without the catalogue labels it names, and the values it may show beside them.
+
+        A label is template text: its numbers ("Pflegequote 65+", "je 1.000 unter 21") are
+        not values. A line naming one indicator is a row of a profile or table: the
+        district's value of that indicator, where the level shows it, is printed there as
+        the comparison ("Kreis") and explains an equal number.
+        """
+        m = self.model
+        if m.label_re is None:
+            return line, []
+        cols = {m.labels[h.group(0)] for h in m.label_re.finditer(line)}
+        if not cols:
+            return line, []
+        line = m.label_re.sub(" ", line)
+        if len(cols) != 1:
+            return line, []
+        (col,) = cols
+        shown = []
+        for k in m.frames["kreis"].index:
+            x = m.value("kreis", k, col)
+            if not np.isnan(x) and m.violation("kreis", k, col) is None:
+                shown.append(x)
+        return line, shown
 
 
 #: A page's subject is named in its title: its first lines.
@@ -1245,15 +1332,51 @@ def _subject(lines: list[str], m: _Internal) -> tuple[str, str] | None:
 #: "Rang 3 / 80", "3 von 80": ranks and counts of areas are positions, not values.
 _RANK_RE = re.compile(r"(?:Rang|rank|Platz)\s*\d+|\d+\s*(?:/|von|of)\s*\d+", re.I)
 
+#: Digits inside a word are part of a name, not a value: column ids in formulas
+#: ("ew_0_17 / ew_ges"), "ew_65plus", "B96".
+_IDENT_RE = re.compile(r"\w*(?:[^\W\d]\d|\d[^\W\d])\w*")
+
+#: A power of ten after "je", "pro", "per", "×" is the base of a rate — the unit
+#: ("je 1.000 Einwohner", "× 100", "pro 100.000"), not a value.
+_FACTOR_RE = re.compile(
+    r"(?:(?<!\w)(?:je|pro|per|auf)\s+|[×*·]\s*|(?<!\w)x\s+)"
+    r"1(?:0{1,2}|[.,\u202f\u00a0 ]?000|0[.,\u202f\u00a0 ]?000|00[.,\u202f\u00a0 ]?000)?(?![\d.,]?\d)",
+    re.I,
+)
+
 
 def _tokens(text: str) -> list[str]:
-    """The numbers of a text (ranks such as "3 / 80" left out)."""
+    """The numbers of a text (ranks such as "3 / 80", rate bases such as "je 1.000" and
+    digits inside words such as "ew_0_17" left out)."""
     out = []
+    text = _FACTOR_RE.sub(" ", _IDENT_RE.sub(" ", text))
     for tok in _NUM_RE.findall(_RANK_RE.sub(" ", text)):
         tok = tok.strip(" .,'\u202f\u00a0")
         if tok and any(ch.isdigit() for ch in tok):
             out.append(tok)
     return out
+
+
+def _notation(lines: Iterable[str]) -> str | None:
+    """How a document writes its numbers: ``"de"`` (``12,5``), ``"en"`` (``12.5``) or ``None``.
+
+    A number readable in one notation only ("12,5", "1.234,5", "0,050") is evidence of
+    it. A document with evidence of one notation and none of the other writes every
+    number so: in it, "1.000" is one thousand (German) and never 1 with three
+    decimals. Mixed or no evidence: ``None`` (every number read both ways).
+    """
+    seen = {"de": False, "en": False}
+    for line in lines:
+        for tok in _tokens(line):
+            if "," not in tok and "." not in tok:
+                continue
+            de = bool(parse_number(tok, notation="de"))
+            en = bool(parse_number(tok, notation="en"))
+            if de != en:
+                seen["de" if de else "en"] = True
+    if seen["de"] != seen["en"]:
+        return "de" if seen["de"] else "en"
+    return None
 
 
 # --------------------------------------------------------------------------- main
@@ -1286,8 +1409,10 @@ def _check_file(path: Path, rel: str, cmp: _Compare, lang) -> FileCheck:
         if not cmp.table(tab) and _numbers_in(tab.frame):
             skipped.append(tab.layer or "Tabelle")
     subject = None
+    notation = _notation(x for tx in read.texts for x in tx.lines)
     for tx in read.texts:
-        subject, tied = cmp.text(tx, subject if tx.layer.startswith("Seite") else None)
+        carry = tx.layer.startswith("Seite") or tx.follows
+        subject, tied = cmp.text(tx, subject if carry else None, notation)
         if not tied and any(_strong(parse_number(tok)) for x in tx.lines for tok in _tokens(x)):
             skipped.append(tx.layer)
     return FileCheck(
