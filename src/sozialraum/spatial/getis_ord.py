@@ -75,10 +75,10 @@ _MSG = {
     "negative": {
         "de": "Getis-Ord Gi* setzt nicht-negative Werte voraus (Summen von Werten im Umkreis); "
         "Spalte {column!r} hat negative Werte bei den Gebieten {ids}. Für Indizes oder "
-        "z-Werte, die negativ sein können, bitte LISA (local_moran) verwenden.",
+        "z-Werte, die negativ sein können, bitte LISA (lokales Moran's I) verwenden.",
         "en": "Getis-Ord Gi* needs non-negative values (sums of values around an area); "
         "column {column!r} has negative values for areas {ids}. For indices or z-scores "
-        "that can be negative please use LISA (local_moran).",
+        "that can be negative please use LISA (local Moran's I).",
     },
     "perm_ignored": {
         "de": "{p}={v!r} gilt nur für inference='permutation' und würde bei analytischen "
