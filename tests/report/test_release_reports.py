@@ -142,3 +142,20 @@ def test_public_sozialbericht_html_has_totals_and_no_area_rate(inputs, rdata, tm
     # the rates of areas are not public: none of them is printed (e.g. the 1-birth area's)
     rate = inputs.areas.at[BIRTH_AREA, "geburtenrate"]
     assert f"<td>{format_number(rate, 1)} ‰</td>" not in html
+
+
+def test_regression_methods_annex_is_a_method_note(inputs, rdata, tmp_path):
+    """Pinned: the annex (formulas "× 100", parameters such as "Gebiete ohne Nachbarn
+    07999002010", the catalogue) was read by the release check as data of that area.
+    It is marked ``data-methode``: the one mark for template text that is never data."""
+    from sozialraum.privacy.checker import _METHOD_RE
+    from sozialraum.report import write_sozialbericht
+
+    rel = make_release(rdata, "oeffentlich")
+    files = write_sozialbericht(report_data_from_release(rel, inputs), tmp_path, pdf=False)
+    html = _text(files)
+    notes = " ".join(m.group(0) for m in _METHOD_RE.finditer(html))
+    assert "Indikatoren und Datenquellen" in notes and "ew_ges" in notes
+    assert "Formeln" in notes and "Nachbarschaftsgewichte" in notes
+    # the chapter of areas not rated is data (keys, names, population): not a note
+    assert "Nicht bewertete Gebiete" in html and "Nicht bewertete Gebiete" not in notes
