@@ -54,6 +54,14 @@ ranks, small whole numbers (0–10) and years are never compared. Numbers in tex
 are read in German (``1.234,5``) and English (``1,234.5``) notation and match
 an internal value when they equal it as rounded for printing.
 
+Text is read in context: a document that writes its decimals in one notation only
+is read in it (in German text ``1.000`` is one thousand, never 1); rate bases
+(``je 1.000``, ``× 100``), digits inside words (``ew_0_17``) and catalogue labels
+are not values; a line naming one indicator is a table row, and the district's
+released value of that indicator printed there explains an equal number; HTML is
+read as displayed (a table row is one line) and every ``<section>``/``<article>``
+has its own subject, as every PDF page has.
+
 The report (:meth:`CheckReport.to_text`) lists every file with its reader and
 how many tables, text lines and values were compared, and the tables or pages
 that could not be tied to an area (their numbers were not compared).
