@@ -13,8 +13,9 @@ from pathlib import Path
 from sozialraum.access import LABELS as ACCESS_LABELS
 from sozialraum.core.classify import without_not_rated as without_unrated_index
 from sozialraum.core.text import slugify
+from sozialraum.monitor import MonitorParams
 
-__all__ = ["Files", "labels_for", "slug", "without_unrated_index"]
+__all__ = ["Files", "labels_for", "monitor_params", "slug", "without_unrated_index"]
 
 # ``without_unrated_index`` is the core rule (:func:`sozialraum.core.classify.without_not_rated`)
 # under the name the run's steps use.
@@ -60,3 +61,21 @@ def labels_for(state) -> dict[str, str]:
 def slug(name: str) -> str:
     """File-name part of a name (the monitor's slug rule)."""
     return slugify(name)
+
+
+def monitor_params(config, lang: str | None = None) -> MonitorParams:
+    """The monitor settings of a run configuration (``[monitor]`` and the seed).
+
+    One place for every step that runs the monitor (the report year, the previous
+    year's classes in the report), so that they cannot drift apart.
+    """
+    m = config["monitor"]
+    return MonitorParams(
+        min_denominator=m["min_nenner"],
+        standardization={"z": "z", "minmax": "minmax", "rang": "rank"}[m["standardisierung"]],
+        scheme=m["klassen_schema"],
+        k=m["klassen_anzahl"],
+        n_types=m["typen_anzahl"],
+        seed=config.seed,
+        lang=lang,
+    )

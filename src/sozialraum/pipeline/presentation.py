@@ -304,25 +304,19 @@ def _previous_classes(state) -> pd.DataFrame | None:
 
     from sozialraum.errors import SozialraumWarning
     from sozialraum.monitor import run_monitor
+    from sozialraum.pipeline.common import monitor_params
 
     prev = state.previous_year
     if prev is None or state.monitor is None:
         return None
     years = [y for y in sorted(state.counts) if y <= prev][-2:]
-    m = state.config["monitor"]
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SozialraumWarning)  # reported for the report year
         res = run_monitor(
             {y: state.counts[y] for y in years},
             state.catalogue,
+            monitor_params(state.config, state.lang),
             status={y: state.status[y] for y in years},
-            min_denominator=m["min_nenner"],
-            standardization={"z": "z", "minmax": "minmax", "rang": "rank"}[m["standardisierung"]],
-            scheme=m["klassen_schema"],
-            k=m["klassen_anzahl"],
-            n_types=m["typen_anzahl"],
-            seed=state.config.seed,
-            lang=state.lang,
         )
     cols = [c for c in ("status_klasse", "dynamik_klasse") if c in res.frame.columns]
     return res.frame[cols] if cols else None

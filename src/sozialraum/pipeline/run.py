@@ -39,7 +39,7 @@ import pandas as pd
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.pipeline.common import without_unrated_index
+from sozialraum.pipeline.common import monitor_params, without_unrated_index
 from sozialraum.pipeline.config import RunConfig, load_config
 from sozialraum.pipeline.workspace import OutputWorkspace
 
@@ -344,16 +344,7 @@ def compute_monitor(state: RunState) -> RunState:
     counts = {y: state.counts[y] for y in use}
     status = {y: state.status[y] for y in use}
     state.monitor = run_monitor(
-        counts,
-        state.catalogue,
-        status=status,
-        min_denominator=m["min_nenner"],
-        standardization={"z": "z", "minmax": "minmax", "rang": "rank"}[m["standardisierung"]],
-        scheme=m["klassen_schema"],
-        k=m["klassen_anzahl"],
-        n_types=m["typen_anzahl"],
-        seed=state.config.seed,
-        lang=state.lang,
+        counts, state.catalogue, monitor_params(state.config, state.lang), status=status
     )
     if m["methode"] == "pca" and "idx_pca" in state.monitor.frame:
         state.params["gesamtindex"] = "idx_pca"
