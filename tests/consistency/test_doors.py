@@ -138,20 +138,18 @@ def test_yearly_supply_need_equals_api(musterland, api, yearly):
 
     The run spreads each area's need over the population raster's demand points
     (configured ``[raster]``); the API gets the same points from
-    ``raster.demand_points`` and gives the same coverage per area.
+    ``raster.demand_shares`` and gives the same coverage per area.
     """
     import geopandas as gpd
 
     from sozialraum.access import SupplyNeedParams, supply_need
     from sozialraum.io import read_areas
-    from sozialraum.raster import demand_points
+    from sozialraum.raster import demand_shares
 
     ex = musterland["examples"]
     areas = read_areas(musterland["boundaries"], layer="sozialraeume", key="sr_id", name="sr_name")
     need = api.frames["join"][["ew_0_2", "ew_3_5"]].sum(axis=1, min_count=1)
-    pts = demand_points(ex / "bevoelkerung_100m.tif", areas=areas)
-    total = pts.groupby("key")["demand"].transform("sum")
-    pts["anteil"] = (pts["demand"] / total.where(total != 0)).fillna(0.0)
+    pts = demand_shares(ex / "bevoelkerung_100m.tif", areas)
     fac = gpd.read_file(ex / "einrichtungen.gpkg", layer="einrichtungen")
     fac = fac[fac["kategorie"] == "Kita"]
     params = SupplyNeedParams(method="2sfca", target_per_100=70.0, max_cost=3000.0)

@@ -365,16 +365,11 @@ def _per_area(frame: pd.DataFrame, dem: gpd.GeoDataFrame) -> pd.DataFrame:
 
 def compute_raster(state):
     """Zonal population of the raster per area (a check against the tables) and demand points."""
-    from sozialraum.raster import demand_points, weighted_centroids, zonal_stats
+    from sozialraum.raster import demand_shares, weighted_centroids, zonal_stats
 
     path = state.config["raster"]["bevoelkerung"]
     zs = zonal_stats(state.areas, path, stats=("sum", "count"), method="center", lang=state.lang)
-    pts = demand_points(path, areas=state.areas, lang=state.lang)
-    pts = pts.rename(columns={"area": "key"})
-    pts["key"] = pts["key"].astype(str)
-    total = pts.groupby("key")["demand"].transform("sum")
-    pts["anteil"] = (pts["demand"] / total.replace(0, np.nan)).fillna(0.0)
-    pts = pts.reset_index(drop=True)
+    pts = demand_shares(path, state.areas, lang=state.lang)
     table_pop = state.counts[state.year].get("ew_ges")
     check = (
         pd.DataFrame({"raster": zs["sum"], "tabelle": table_pop})

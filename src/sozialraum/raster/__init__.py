@@ -1,6 +1,6 @@
 """Rasters: zonal statistics, Zensus grid cells, weighted centroids and surfaces for QGIS."""
 
-from sozialraum.raster.centroids import demand_points, weighted_centroids
+from sozialraum.raster.centroids import demand_points, demand_shares, weighted_centroids
 from sozialraum.raster.surfaces import (
     GridSpec,
     distance_surface,
@@ -23,6 +23,7 @@ __all__ = [
     "ZensusGrid",
     "decode_grid_ids",
     "demand_points",
+    "demand_shares",
     "distance_surface",
     "encode_grid_ids",
     "grid_spec",

@@ -19,7 +19,7 @@ from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.raster import _engine
 from sozialraum.raster.zonal import open_checked, prepare_areas
 
-__all__ = ["weighted_centroids", "demand_points"]
+__all__ = ["weighted_centroids", "demand_points", "demand_shares"]
 
 _MSG = {
     "fallback": {
@@ -264,3 +264,20 @@ def demand_points(
         if areas.crs is not None and not CRS.from_user_input(areas.crs).equals(crs):
             out = out.to_crs(areas.crs)
     return out
+
+
+def demand_shares(raster, areas, *, lang: str | None = None):
+    """Demand points of the raster with each point's share of its area (``key``, ``anteil``).
+
+    The points of :func:`demand_points` inside ``areas``; ``key`` is the area key as
+    text and ``anteil`` the point's population share within its area (0 where the
+    area has no population in the raster). An area's need spread by ``anteil`` over
+    these points is what the supply–need model (:func:`sozialraum.access.supply_need`)
+    uses as demand locations.
+    """
+    pts = demand_points(raster, areas=areas, lang=lang)
+    pts = pts.rename(columns={"area": "key"})
+    pts["key"] = pts["key"].astype(str)
+    total = pts.groupby("key")["demand"].transform("sum")
+    pts["anteil"] = (pts["demand"] / total.where(total != 0)).fillna(0.0)
+    return pts.reset_index(drop=True)
