@@ -358,6 +358,7 @@ def release_reference(config, lang=None):
     and the threshold of small counts), exactly as the yearly run uses them.
     """
     from sozialraum.core.text import slugify
+    from sozialraum.pipeline.common import release_policy
     from sozialraum.pipeline.config import load_config
     from sozialraum.pipeline.outputs import area_results
     from sozialraum.pipeline.run import (
@@ -367,7 +368,7 @@ def release_reference(config, lang=None):
         compute_spatial,
         load_inputs,
     )
-    from sozialraum.privacy import ReleaseData, ReleasePolicy
+    from sozialraum.privacy import ReleaseData
 
     cfg = load_config(config, lang=lang)
     state = RunState(config=cfg, lang=lang)
@@ -382,10 +383,7 @@ def release_reference(config, lang=None):
         name=slugify(cfg["projekt"]["name"]),
         area_ags_col=cfg["gebiete"]["gemeinde_spalte"],
     )
-    policy = ReleasePolicy.from_config(
-        cfg.get("freigabe"), threshold=cfg["ausgaben"]["mindestfallzahl"] - 1
-    )
-    return data, policy
+    return data, release_policy(cfg)
 
 
 def _check(args) -> int:

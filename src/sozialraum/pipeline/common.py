@@ -14,8 +14,16 @@ from sozialraum.access import LABELS as ACCESS_LABELS
 from sozialraum.core.classify import without_not_rated as without_unrated_index
 from sozialraum.core.text import slugify
 from sozialraum.monitor import MonitorParams
+from sozialraum.privacy import ReleasePolicy
 
-__all__ = ["Files", "labels_for", "monitor_params", "slug", "without_unrated_index"]
+__all__ = [
+    "Files",
+    "labels_for",
+    "monitor_params",
+    "release_policy",
+    "slug",
+    "without_unrated_index",
+]
 
 # ``without_unrated_index`` is the core rule (:func:`sozialraum.core.classify.without_not_rated`)
 # under the name the run's steps use.
@@ -78,4 +86,15 @@ def monitor_params(config, lang: str | None = None) -> MonitorParams:
         n_types=m["typen_anzahl"],
         seed=config.seed,
         lang=lang,
+    )
+
+
+def release_policy(config):
+    """The release policy of a run configuration (``[freigabe]`` and the threshold).
+
+    The yearly run cuts its packages with it and ``sozialraum publish --check`` checks
+    them with the same policy.
+    """
+    return ReleasePolicy.from_config(
+        config.get("freigabe"), threshold=config["ausgaben"]["mindestfallzahl"] - 1
     )

@@ -322,16 +322,6 @@ def _previous_classes(state) -> pd.DataFrame | None:
     return res.frame[cols] if cols else None
 
 
-def release_policy(state):
-    """The run's :class:`~sozialraum.privacy.ReleasePolicy` (``[freigabe]`` and the threshold)."""
-    from sozialraum.privacy import ReleasePolicy
-
-    aus = state.config["ausgaben"]
-    return ReleasePolicy.from_config(
-        state.config.get("freigabe"), threshold=aus["mindestfallzahl"] - 1
-    )
-
-
 def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
     """The internal web map, profiles and report (all values)."""
     aus = state.config["ausgaben"]
@@ -476,12 +466,12 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     """
     from sozialraum.core.text import slugify
     from sozialraum.errors import SozialraumError
-    from sozialraum.pipeline.common import labels_for
+    from sozialraum.pipeline.common import labels_for, release_policy
     from sozialraum.privacy import ReleaseData, check_release, make_release, write_release
 
     aus = state.config["ausgaben"]
     L = state.lang
-    policy = release_policy(state).validate(state.catalogue, lang=L)  # before anything is written
+    policy = release_policy(state.config).validate(state.catalogue, lang=L)  # before writing
     inputs = report_inputs(state) if (aus["steckbriefe"] or aus["sozialbericht"]) else None
     files = _intern_outputs(state, folder, sr, sr_status, inputs)
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
