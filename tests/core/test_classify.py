@@ -222,3 +222,24 @@ def test_lisa_and_gi_colours_from_codes():
     from sozialraum.spatial import GI_COLORS, LISA_COLORS
 
     assert LISA_COLORS == palettes.LISA_COLORS and GI_COLORS == palettes.GI_COLORS
+
+
+def test_every_door_offers_the_engines_schemes(root):
+    """The plugin's scheme list (literal: its modules load before the library) and the CLI's
+    are the engine's schemes; the CLI's index step has no breaks, so no ``fixed``."""
+    import ast
+
+    from sozialraum.cli.steps import SCHEMES as CLI_SCHEMES
+    from sozialraum.core.classify import SCHEMES
+
+    src = (root / "qgis_plugin" / "sozialraum_qgis" / "algorithms" / "classify.py").read_text(
+        encoding="utf-8"
+    )
+    plugin = next(
+        ast.literal_eval(node.value)
+        for node in ast.parse(src).body
+        if isinstance(node, ast.Assign)
+        and any(getattr(tg, "id", None) == "SCHEMES" for tg in node.targets)
+    )
+    assert tuple(plugin) == SCHEMES
+    assert CLI_SCHEMES == tuple(s for s in SCHEMES if s != "fixed")

@@ -20,18 +20,13 @@ import argparse
 from pathlib import Path
 
 from sozialraum._i18n import t
+from sozialraum.core.classify import SCHEMES as CLASS_SCHEMES
 
 __all__ = ["add_parsers", "HANDLERS", "release_reference"]
 
-# the classification schemes of the index (the names of :func:`sozialraum.monitor.classify`)
-SCHEMES = (
-    "quantiles",
-    "equal_interval",
-    "natural_breaks",
-    "fisher_jenks",
-    "std_mean",
-    "head_tail",
-)
+# the classification schemes of the index: the engine's schemes without fixed breaks
+# (the index step takes no breaks)
+SCHEMES = tuple(s for s in CLASS_SCHEMES if s != "fixed")
 
 _MSG = {
     "index": {
