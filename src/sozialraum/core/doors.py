@@ -1,0 +1,152 @@
+"""The door a user came through, and each setting's name in that door's words.
+
+A planner meets sozialraum through one of four doors: Python (``api``), the
+command line (``cli``), the yearly run's ``monitor.toml`` (``config``) or the
+QGIS Processing toolbox (``qgis``). A message that tells the user what to change
+must name the setting as *that* door spells it: ``key=`` for Python,
+``--table-key`` on the command line, ``schluessel`` under ``[[tabellen]]`` in
+the configuration, the field "Schlüsselspalte der Tabelle" in QGIS.
+
+The door is a context variable (no global state): each door sets it once around
+its work with :func:`using_door`; code deep in the library asks
+:func:`knob` for the name of a setting and gets the words of the current door.
+
+Example
+-------
+>>> from sozialraum.core.doors import knob, using_door
+>>> knob("table_key")
+'key='
+>>> with using_door("cli"):
+...     knob("table_key")
+'--table-key'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from sozialraum._i18n import get_lang
+
+DOORS = ("api", "cli", "config", "qgis")
+
+_DOOR: ContextVar[str] = ContextVar("sozialraum_door", default="api")
+
+# Each setting: door -> text (one text for both languages) or {"de": ..., "en": ...}.
+# A door that lacks the setting is left out; knob() then says so in words.
+KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
+    "table_key": {
+        "api": "key=",
+        "cli": "--table-key",
+        "config": "schluessel (in [[tabellen]])",
+        "qgis": {"de": "Feld „Schlüsselspalte der Tabelle“", "en": "field 'Table key column'"},
+    },
+    "area_key": {
+        "api": "key=",
+        "cli": "--key",
+        "config": "schluessel (in [gebiete])",
+        "qgis": {"de": "Feld „Schlüsselspalte der Gebiete“", "en": "field 'Area key column'"},
+    },
+    "sheet": {
+        "api": "sheet=",
+        "cli": "--sheet",
+        "config": "blatt (in [[tabellen]])",
+        "qgis": {"de": "Feld „Tabellenblatt“", "en": "field 'Sheet'"},
+    },
+    "header_row": {
+        "api": "header_row=",
+        "cli": "--header-row",
+        "config": "kopfzeile (in [[tabellen]])",
+        "qgis": {"de": "Feld „Kopfzeile“", "en": "field 'Header row'"},
+    },
+    "encoding": {
+        "api": "encoding=",
+        "cli": "--encoding",
+        "config": "kodierung (in [[tabellen]])",
+        "qgis": {"de": "Feld „Zeichenkodierung“", "en": "field 'Encoding'"},
+    },
+    "symbols": {
+        "api": "symbols=",
+        "cli": "--symbols",
+        "config": "symbole (in [[tabellen]])",
+        "qgis": {"de": "Feld „Zeichen für fehlende Werte“", "en": "field 'Missing-value symbols'"},
+    },
+    "year": {
+        "api": "year=",
+        "cli": "--year",
+        "config": "jahre (in [[tabellen]])",
+        "qgis": {"de": "Feld „Jahr“", "en": "field 'Year'"},
+    },
+    "catalogue": {
+        "api": "columns= (read_catalogue)",
+        "cli": "--katalog",
+        "config": "datei (in [katalog])",
+        "qgis": {"de": "Feld „Indikatorkatalog“", "en": "field 'Indicator catalogue'"},
+    },
+    "islands": {
+        "api": "islands=",
+        "cli": "--inseln",
+        "config": "inseln (in [raeumlich])",
+        "qgis": {"de": "Feld „Gebiete ohne Nachbarn“", "en": "field 'Areas without neighbours'"},
+    },
+    "layer": {
+        "api": "layer=",
+        "cli": "--layer",
+        "config": "ebene (in [gebiete])",
+        "qgis": {"de": "Feld „Gebiete“ (Layer)", "en": "field 'Areas' (layer)"},
+    },
+}
+
+_MISSING = {
+    "de": "(in diesem Zugang nicht einstellbar: {name})",
+    "en": "(not available in this door: {name})",
+}
+
+
+def current_door() -> str:
+    """Return the door of the current call: ``"api"``, ``"cli"``, ``"config"`` or ``"qgis"``."""
+    return _DOOR.get()
+
+
+@contextmanager
+def using_door(door: str) -> Iterator[None]:
+    """Run a block as coming through ``door`` (messages then name its settings).
+
+    Parameters
+    ----------
+    door
+        One of :data:`DOORS`.
+    """
+    if door not in DOORS:
+        raise ValueError(f"unknown door {door!r}; one of {', '.join(DOORS)}")
+    token = _DOOR.set(door)
+    try:
+        yield
+    finally:
+        _DOOR.reset(token)
+
+
+def knob(name: str, lang: str | None = None, door: str | None = None) -> str:
+    """Name of setting ``name`` in the words of ``door`` (default: the current door).
+
+    Parameters
+    ----------
+    name
+        A key of :data:`KNOBS`, e.g. ``"table_key"``.
+    lang
+        ``"de"`` or ``"en"`` (QGIS field labels are translated).
+    door
+        Override of the current door.
+
+    Returns
+    -------
+    str
+        E.g. ``"--table-key"`` on the command line, ``"key="`` in Python.
+    """
+    lang = get_lang(lang)
+    entry = KNOBS[name].get(door or current_door())
+    if entry is None:
+        entry = KNOBS[name]["api"]
+        return _MISSING[lang].format(name=entry if isinstance(entry, str) else entry[lang])
+    return entry if isinstance(entry, str) else entry[lang]
