@@ -107,10 +107,10 @@ window.SozialraumMap=function(map,cfg){
   }
   var overlays={}, areaLayers=[], legendEls=[];
   // many areas (a national map): one canvas instead of thousands of SVG paths
-  var renderer=P.length>cfg.canvasFrom?L.canvas({padding:0.5}):undefined;
+  var big=P.length>cfg.canvasFrom, renderer=big?L.canvas({padding:0.5}):undefined;
   cfg.layers.forEach(function(s,li){
     // each area layer is built when first shown: a map with 20 layers opens as fast as one
-    var gl=L.geoJSON(null,{renderer:renderer,
+    var gl=L.geoJSON(null,{renderer:renderer,smoothFactor:big?2:1,
       style:function(f){return {fillColor:colorOf(s,f.properties._c[li]),color:cfg.lineColor,
         weight:cfg.lineWeight,opacity:0.9,fillOpacity:cfg.fillOpacity};}});
     // one tooltip, popup and highlight for the whole layer (not one per area)
