@@ -247,7 +247,8 @@ def decode_text(
             tried=", ".join(_TRIED),
             guess=guess,
             knob=knob("encoding", lang),
-        ), file=src
+        ),
+        file=src,
     )
 
 
@@ -324,9 +325,9 @@ def _xlsx_layout(ws, data: list[list], src: str, lang) -> dict:
             if data[r0][c] is None:
                 data[r0][c] = top
     hidden_rows = [
-        r for r, d in ws.row_dimensions.items() if d.hidden and r <= len(data) and any(
-            v is not None for v in data[r - 1]
-        )
+        r
+        for r, d in ws.row_dimensions.items()
+        if d.hidden and r <= len(data) and any(v is not None for v in data[r - 1])
     ]
     width = max((len(r) for r in data), default=0)
     hidden_cols = []

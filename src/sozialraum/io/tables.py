@@ -500,7 +500,8 @@ def _locate_header(grid, filled, rows, key, header_row, src, lang) -> int:
                     row=header_row,
                     n=int(rows[-1]),
                     knob=knob("header_row", lang),
-                ), file=src
+                ),
+                file=src,
             )
         return int(pos[0])
     look = min(n, 60)
@@ -535,7 +536,8 @@ def _locate_header(grid, filled, rows, key, header_row, src, lang) -> int:
         " | ".join(h for h in _header_texts(grid.iloc[i].tolist()) if h)[:60]
         for i in range(min(n, 3))
     )
-    raise InputError(t(
+    raise InputError(
+        t(
             _MSG,
             "no_header",
             lang,
@@ -543,7 +545,9 @@ def _locate_header(grid, filled, rows, key, header_row, src, lang) -> int:
             rows=first or "–",
             key_knob=knob("table_key", lang),
             header_knob=knob("header_row", lang),
-        ), file=src)
+        ),
+        file=src,
+    )
 
 
 def _is_number_text(s: str) -> bool:
