@@ -32,6 +32,7 @@ from sozialraum.core.doors import knob
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.keys import detect_key_width, normalise_keys, restore_leading_zeros
+from sozialraum.io.plausibility import check_plausibility
 from sozialraum.io.reader import filled_mask, read_grid
 from sozialraum.io.symbols import (
     DEFAULT_SYMBOLS,
@@ -318,7 +319,10 @@ class IndicatorTable:
         ``header_row``, ``last_row``, ``footnotes``, ``total_rows``, ``encoding``,
         ``delimiter``, ``decimal``, ``thousands``, ``layout``, ``restored_keys``,
         ``unknown_symbols`` (user-mapped symbol → count), ``text_columns``,
-        ``unmapped_columns``, ``path``.
+        ``unmapped_columns``, ``percent_columns`` (came with ``%``: shares in percent),
+        ``years_from_headers``, ``plausibility`` (findings of
+        :func:`sozialraum.io.plausibility.check_plausibility`), ``hidden_rows``,
+        ``hidden_columns``, ``formula_cells`` (XLSX), ``path``.
     """
 
     values: pd.DataFrame
@@ -665,7 +669,24 @@ def read_table(
     values, status, names, rowser = _parse_step(  # parse
         region, keys, hd, lay, fmt, user_symbols, columns, meta, lang
     )
-    return _finish(values, status, names, rowser, hd, lay, year, meta, lang)
+    table = _finish(values, status, names, rowser, hd, lay, year, meta, lang)
+    return _plausible(table, columns, lang)
+
+
+def _plausible(table: IndicatorTable, columns, lang) -> IndicatorTable:
+    """Plausibility findings warned (file, column, areas); placeholders made missing."""
+    res = check_plausibility(
+        table.values,
+        table.status,
+        columns if hasattr(columns, "indicators") else None,
+        percent_columns=table.meta.get("percent_columns", ()),
+        source=table.source,
+        lang=lang,
+    )
+    for f in res.findings:
+        warnings.warn(f.message, SozialraumWarning, stacklevel=3)
+    meta = table.meta | {"plausibility": list(res.findings)}
+    return dataclasses.replace(table, values=res.values, status=res.status, meta=meta)
 
 
 def _check_options(layout: str, symbols, lang) -> dict:

@@ -225,6 +225,7 @@ def join_table(
         ),
         restored_keys=log,
         name_differences=_name_differences(names, area_name_map, matched),
+        **_reading_notes(table),
     )
     if strict and not report.ok:
         raise JoinError(t(_MSG, "strict", lang, report=report.to_text(lang)), file=table.source)
@@ -248,6 +249,19 @@ def join_table(
             column=clash[0],
         )
     return JoinResult(frame=areas.join(add), status=st, report=report)
+
+
+def _reading_notes(table) -> dict:
+    """What the reader did not take as values: text columns, total rows, findings."""
+    meta = getattr(table, "meta", None) or {}
+    text = meta.get("text_columns")
+    cols = [str(c) for c in text.columns] if text is not None else []
+    cols += [str(c) for c in meta.get("ignored_columns") or ()]
+    return {
+        "text_columns": tuple(cols),
+        "total_rows": tuple(int(d["row"]) for d in meta.get("total_rows") or ()),
+        "findings": tuple(f.message for f in meta.get("plausibility") or ()),
+    }
 
 
 def _table_keys(table, areas, restore_zeros: bool, lang):
