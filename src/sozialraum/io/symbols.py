@@ -28,10 +28,14 @@ scientific notation (``1,2E+03``, ``1.2e3`` → 1200).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from sozialraum._i18n import t
+from sozialraum.core.doors import knob
+from sozialraum.errors import InputError
 
 __all__ = [
     "STATUS_CODES",
@@ -39,6 +43,7 @@ __all__ = [
     "parse_cells",
     "detect_number_format",
     "percent_share",
+    "parse_symbols",
 ]
 
 #: Status codes a reader can assign to a cell (``<NA>`` = a plain number).
@@ -378,3 +383,63 @@ def percent_share(series: pd.Series) -> bool:
         return False
     texts = pd.Series(arr, dtype=object).str.strip()
     return bool(texts.str.contains(r"\d\s*%$", regex=True).any())
+
+
+_SYMBOL_MSG = {
+    "syntax": {
+        "de": "{knob}: {item!r} ist keine Zuordnung Zeichen=Status (z. B. k.A.=fehlt).",
+        "en": "{knob}: {item!r} is not a mapping symbol=status (e.g. k.A.=fehlt).",
+    },
+    "code": {
+        "de": "{knob}: {code!r} (für {text!r}) ist kein Statuscode; erlaubt: {codes}.",
+        "en": "{knob}: {code!r} (for {text!r}) is not a status code; allowed: {codes}.",
+    },
+}
+
+
+def parse_symbols(
+    spec: str | Sequence[str] | Mapping[str, str] | None, *, lang: str | None = None
+) -> dict[str, str]:
+    """Symbol mapping as a command line or form field writes it → ``{text: status code}``.
+
+    ``"k.A.=fehlt; n.v.=nicht_sinnvoll"`` or ``["k.A.=fehlt", "n.v.=nicht_sinnvoll"]``
+    (or a mapping, checked only). The one parser for every door that takes the
+    mapping as text (``--symbols``, the QGIS field).
+
+    Raises
+    ------
+    InputError
+        An item without ``=`` or a code not in :data:`STATUS_CODES` (the message
+        names the setting in the user's door).
+    """
+    if not spec:
+        return {}
+    if isinstance(spec, Mapping):
+        items = [(str(k), str(v)) for k, v in spec.items()]
+    else:
+        parts = [spec] if isinstance(spec, str) else list(spec)
+        items = []
+        for part in parts:
+            for item in re.split(r"[;\n]", part):
+                if not item.strip():
+                    continue
+                text, eq, code = item.rpartition("=")
+                if not eq or not text.strip() or not code.strip():
+                    raise InputError(
+                        t(_SYMBOL_MSG, "syntax", lang, knob=knob("symbols", lang), item=item)
+                    )
+                items.append((text.strip(), code.strip()))
+    for text, code in items:
+        if code not in STATUS_CODES:
+            raise InputError(
+                t(
+                    _SYMBOL_MSG,
+                    "code",
+                    lang,
+                    knob=knob("symbols", lang),
+                    code=code,
+                    text=text,
+                    codes=", ".join(STATUS_CODES),
+                )
+            )
+    return dict(items)

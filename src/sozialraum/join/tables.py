@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.doors import knob
 from sozialraum.errors import JoinError, SozialraumWarning, format_ids
 from sozialraum.io.keys import restore_leading_zeros, truncated_mask
 from sozialraum.join.report import JoinReport
@@ -20,8 +21,8 @@ __all__ = ["JoinResult", "join_table", "join_tables"]
 
 _MSG = {
     "multi_year": {
-        "de": "{source}: Die Tabelle enthält mehrere Jahre ({years}); bitte year= angeben.",
-        "en": "{source}: the table holds several years ({years}); pass year=.",
+        "de": "{source}: Die Tabelle enthält mehrere Jahre ({years}); bitte {knob} angeben.",
+        "en": "{source}: the table holds several years ({years}); set {knob}.",
     },
     "no_year": {
         "de": "{source}: Jahr {year} ist nicht in der Tabelle (vorhanden: {years}).",
@@ -96,6 +97,7 @@ def _select_year(table, year: int | None, lang: str | None):
                         lang,
                         source=table.source,
                         years=", ".join(map(str, years)),
+                        knob=knob("year", lang),
                     ),
                     file=table.source,
                 )
