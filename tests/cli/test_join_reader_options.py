@@ -64,6 +64,7 @@ def test_join_reads_with_symbols_header_row_and_encoding(areas, tmp_path, capsys
     text = capsys.readouterr()
     assert "3 von 3 Gebieten" in text.out
     assert "'Größe'" in text.out  # the text column is named in the report
+    assert "Alle Gebiete und alle Tabellenzeilen passen" not in text.out
 
 
 def test_join_messages_name_command_line_options(areas, tmp_path, capsys):

@@ -258,3 +258,28 @@ def test_messages_name_the_setting_of_the_users_door(tmp_path):
     with using_door("config"), pytest.raises(InputError) as exc:
         read_table(q)
     assert "symbole (in [[tabellen]])" in str(exc.value)
+
+
+def test_parse_symbols_reads_the_text_form_and_checks_codes():
+    from sozialraum.io.symbols import parse_symbols
+
+    assert parse_symbols("k.A.=fehlt; n.v. = nicht_sinnvoll") == {
+        "k.A.": "fehlt",
+        "n.v.": "nicht_sinnvoll",
+    }
+    assert parse_symbols(["a=b=fehlt", "x=ungueltig"]) == {"a=b": "fehlt", "x": "ungueltig"}
+    assert parse_symbols(None) == {}
+    with using_door("cli"), pytest.raises(InputError, match="--symbols.*'weg'"):
+        parse_symbols("k.A.=weg")
+    with pytest.raises(InputError, match="symbols=: 'k.A.'"):
+        parse_symbols("k.A.")
+
+
+def test_english_messages(tmp_path):
+    p = write_csv(tmp_path, "Schlüssel;Name;Einwohner;ALQ\n01;Nord;3;5,1 %\n00;Insgesamt;3;5,1 %\n")
+    with warnings.catch_warnings(record=True) as rec:
+        warnings.simplefilter("always")
+        read_table(p, lang="en")
+    msgs = " | ".join(str(w.message) for w in rec)
+    assert "total row recognised and skipped (row 3" in msgs
+    assert "comes with a % sign" in msgs

@@ -1130,21 +1130,7 @@ def _parse_step(region, keys, hd, lay, fmt, user_symbols, columns, meta, lang):
             )
             ctx["rows"] = rows
             meta["years_from_headers"] = sorted({y for _, y in found.values()})
-            j0 = min(found)
-            warnings.warn(
-                t(
-                    _MSG,
-                    "wide_years",
-                    lang,
-                    file=hd.source,
-                    years=", ".join(map(str, meta["years_from_headers"])),
-                    example=hd.headers[j0],
-                    base=found[j0][0],
-                    year=found[j0][1],
-                ),
-                SozialraumWarning,
-                stacklevel=4,
-            )
+            _warn_years(found, hd, lang)
         values, status, names, rowser, used, text_cols, unmapped = _wide(
             body,
             keys,
@@ -1224,6 +1210,25 @@ def _stack_years(body, keys, headers, value_js, kj, nj, rows, found):
         plain.index(kj),
         plain.index(nj) if nj is not None else None,
         np.tile(np.asarray(rows), len(years)),
+    )
+
+
+def _warn_years(found: dict[int, tuple[str, int]], hd, lang) -> None:
+    """Say that the headers' years were read as years (with one example)."""
+    j0 = min(found)
+    warnings.warn(
+        t(
+            _MSG,
+            "wide_years",
+            lang,
+            file=hd.source,
+            years=", ".join(map(str, sorted({y for _, y in found.values()}))),
+            example=hd.headers[j0],
+            base=found[j0][0],
+            year=found[j0][1],
+        ),
+        SozialraumWarning,
+        stacklevel=5,
     )
 
 
