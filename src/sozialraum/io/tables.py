@@ -84,9 +84,9 @@ _MSG = {
     },
     "dup_target": {
         "de": "{file}: Die Spalten {a!r} und {b!r} werden beide der Variable {id!r} zugeordnet. "
-        "Bitte eine davon entfernen oder die Zuordnung (columns=) anpassen.",
+        "Bitte eine davon entfernen oder die Zuordnung ({knob}) anpassen.",
         "en": "{file}: the columns {a!r} and {b!r} both map to variable {id!r}. Remove one of "
-        "them or change the mapping (columns=).",
+        "them or change the mapping ({knob}).",
     },
     "null_keys": {
         "de": "{file}: {n} Zeile(n) ohne Schlüssel in Spalte {key!r}: Zeile {rows}. Jede Datenzeile "
@@ -1465,7 +1465,16 @@ def _wide(
             unmapped.append(hd)
         if col_id in target_from:
             raise InputError(
-                t(_MSG, "dup_target", lang, file=source, a=target_from[col_id], b=hd, id=col_id),
+                t(
+                    _MSG,
+                    "dup_target",
+                    lang,
+                    file=source,
+                    a=target_from[col_id],
+                    b=hd,
+                    id=col_id,
+                    knob=knob("catalogue", lang),
+                ),
                 file=source,
                 column=hd,
             )
