@@ -283,3 +283,9 @@ def test_english_messages(tmp_path):
     msgs = " | ".join(str(w.message) for w in rec)
     assert "total row recognised and skipped (row 3" in msgs
     assert "comes with a % sign" in msgs
+
+
+def test_a_lone_section_label_under_the_header_is_not_a_header_row(tmp_path):
+    p = write_csv(tmp_path, "Schlüssel;Name;Einwohner\n;Bezirk Mitte;\n01;Nord;3\n")
+    with pytest.raises(InputError, match="ohne Schlüssel"):
+        read_table(p)

@@ -797,7 +797,12 @@ def _sub_header(grid: _GridStep, i: int) -> bool:
     if not filled.any() or filled[0]:
         return False
     cells = [c for c, f in zip(grid.cells.iloc[i].tolist(), filled, strict=True) if f]
-    return all(_header_like(c) for c in cells) and not _FOOTNOTE.match(str(cells[0]))
+    # one lone text is a section label ("Bezirk Mitte"), not a header row
+    return (
+        len(cells) >= 2
+        and all(_header_like(c) for c in cells)
+        and not _FOOTNOTE.match(str(cells[0]))
+    )
 
 
 def _combine(upper: list[str], lower: list[str]) -> list[str]:
