@@ -58,6 +58,18 @@ _MSG = {
         "en": "key column of the table (else detected)",
     },
     "sheet": {"de": "Tabellenblatt (Name oder Nummer ab 0)", "en": "sheet (name or number from 0)"},
+    "symbols": {
+        "de": "Zeichen für fehlende Werte, Zeichen=Status (z. B. k.A.=fehlt); mehrfach möglich",
+        "en": "symbols for missing values, symbol=status (e.g. k.A.=fehlt); may be repeated",
+    },
+    "header_row": {
+        "de": "Zeile der Kopfzeile, wie die Tabellenkalkulation sie zählt (sonst erkannt)",
+        "en": "row of the header as the spreadsheet counts it (else detected)",
+    },
+    "encoding": {
+        "de": "Zeichenkodierung der CSV-Datei, z. B. cp1252 (sonst erkannt)",
+        "en": "encoding of the CSV file, e.g. cp1252 (else detected)",
+    },
     "year": {
         "de": "Jahr (bei Tabellen mit mehreren Jahren)",
         "en": "year (for tables with several years)",
@@ -161,6 +173,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     j.add_argument("--name", help=t(_MSG, "name", L))
     j.add_argument("--table-key", help=t(_MSG, "table_key", L))
     j.add_argument("--sheet", help=t(_MSG, "sheet", L))
+    j.add_argument("--header-row", type=int, help=t(_MSG, "header_row", L))
+    j.add_argument("--encoding", help=t(_MSG, "encoding", L))
+    j.add_argument("--symbols", action="append", help=t(_MSG, "symbols", L))
     j.add_argument("--year", type=int, help=t(_MSG, "year", L))
     j.add_argument("--catalogue", "--katalog", dest="catalogue", help=t(_MSG, "catalogue", L))
     j.add_argument("--strict", action="store_true", help=t(_MSG, "strict", L))
@@ -170,9 +185,17 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 def _cmd_join(args: argparse.Namespace) -> int:
     """Join one or more tables; the sheet applies to the Excel tables (as in the QGIS tool)."""
+    from sozialraum.core.doors import using_door
+
+    with using_door("cli"):  # messages name --table-key, --symbols … instead of Python keywords
+        return _join(args)
+
+
+def _join(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sozialraum.io import read_areas, read_catalogue, read_table, write_gpkg
+    from sozialraum.io.symbols import parse_symbols
     from sozialraum.join import join_tables
 
     areas = read_areas(args.areas, key=args.key, layer=args.layer, name=args.name, lang=args.lang)
@@ -180,6 +203,7 @@ def _cmd_join(args: argparse.Namespace) -> int:
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
     columns = read_catalogue(args.catalogue, lang=args.lang) if args.catalogue else None
+    symbols = parse_symbols(args.symbols, lang=args.lang)
     tables = [
         read_table(
             path,
@@ -187,6 +211,9 @@ def _cmd_join(args: argparse.Namespace) -> int:
             sheet=sheet if Path(path).suffix.lower() in (".xlsx", ".xlsm") else None,
             columns=columns,
             year=args.year,
+            header_row=args.header_row,
+            encoding=args.encoding,
+            symbols=symbols,
             lang=args.lang,
         )
         for path in args.table

@@ -23,6 +23,7 @@ from typing import Any
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import ConfigError
+from sozialraum.io.symbols import STATUS_CODES
 
 __all__ = ["RunConfig", "load_config", "template", "SCHEMA"]
 
@@ -104,6 +105,17 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "jahre": ("ints", REQUIRED, "Jahre, für die es die Tabelle gibt"),
         "blatt": ("str", None, "Tabellenblatt (Excel)"),
         "schluessel": ("str", None, "Schlüsselspalte der Tabelle (sonst erkannt)"),
+        "kopfzeile": ("int", None, "Zeile der Kopfzeile (sonst erkannt)"),
+        "kodierung": (
+            "str",
+            None,
+            "Zeichenkodierung einer CSV-Datei, z. B. cp1252 (sonst erkannt)",
+        ),
+        "symbole": (
+            "symbols",
+            None,
+            'Zeichen für fehlende Werte → Status, z. B. {"k.A." = "fehlt"}',
+        ),
     },
     "monitor": {
         "min_nenner": ("int", 300, "Mindest-Nenner (Einwohner) für eine verlässliche Quote"),
@@ -313,6 +325,11 @@ def _fmt_type(kind: Any, lang: str) -> str:
         ),
         "strs": ('eine Liste von Texten, z. B. ["a", "b"]', 'a list of texts, e.g. ["a", "b"]'),
         "points": ("eine Liste [[x, y, Plätze], …]", "a list [[x, y, places], …]"),
+        "symbols": (
+            'eine Tabelle Zeichen → Status, z. B. {"k.A." = "fehlt"}; Status: '
+            + ", ".join(STATUS_CODES),
+            'a table symbol → status, e.g. {"k.A." = "fehlt"}; status: ' + ", ".join(STATUS_CODES),
+        ),
     }
     de, en = names[kind]
     return de if lang == "de" else en
@@ -362,6 +379,12 @@ def _check_value(kind: Any, value: Any) -> Any:
         if not ok:
             raise TypeError
         return [[float(x) for x in v] for v in value]
+    if kind == "symbols":
+        if not isinstance(value, dict) or not all(
+            isinstance(v, str) and v in STATUS_CODES for v in value.values()
+        ):
+            raise TypeError
+        return dict(value)
     if kind == "strs":
         if isinstance(value, str):
             return [value]

@@ -283,6 +283,9 @@ def load_inputs(state: RunState) -> RunState:
                     key=tab["schluessel"],
                     columns=state.catalogue,
                     year=year,
+                    header_row=tab.get("kopfzeile"),
+                    encoding=tab.get("kodierung"),
+                    symbols=tab.get("symbole"),
                     lang=L,
                 )
             )
