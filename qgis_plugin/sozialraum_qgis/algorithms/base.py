@@ -322,6 +322,33 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
             return layer_name
         return Path(path).stem or name
 
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """QGIS's check, after numbers given as text were read German first (``"2,5"``).
+
+        Without this, QGIS refuses ``"2,5"`` in a number field before the tool starts and
+        reads ``"2.000"`` as 2.
+        """
+        try:
+            parameters = self._typed_numbers(parameters)
+        except Exception as exc:  # noqa: BLE001 - the library's message for the dialog
+            return False, str(exc)
+        return super().checkParameterValues(parameters, context)
+
+    def _typed_numbers(self, parameters) -> dict:
+        """``parameters`` with numbers given as text read by the library's parser."""
+        from sozialraum.core.numbers import parse_number
+
+        parameters = dict(parameters)
+        for d in self.parameterDefinitions():
+            raw = parameters.get(d.name())
+            if isinstance(d, QgsProcessingParameterNumber) and isinstance(raw, str):
+                if raw.strip():
+                    where = self.t("field_where", param=self.param_label(d.name()))
+                    value = parse_number(raw, get_lang(), where=where)
+                    integer = d.dataType() == QgsProcessingParameterNumber.Integer
+                    parameters[d.name()] = int(value) if integer and value.is_integer() else value
+        return parameters
+
     def checked_parameters(self, parameters, context) -> dict:
         """The parameters after the checks every tool needs (see :meth:`processAlgorithm`).
 
@@ -330,22 +357,13 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         :meth:`number_list`); numbers given as text (``qgis_process``, models, scripts:
         ``"2.500"``) are read by the same parser, never by Qt's English ``toDouble``.
         """
-        from sozialraum.core.numbers import parse_number
-
-        parameters = dict(parameters)
+        parameters = self._typed_numbers(parameters)
         for d in self.parameterDefinitions():
             name = d.name()
-            raw = parameters.get(name)
             if isinstance(d, QgsProcessingParameterField) and name in parameters:
                 self._check_fields(parameters, d, context)
             elif name in NUMBER_LISTS and name in parameters:
                 self._numbers[name] = self.number_list(parameters, name, context)
-            elif isinstance(d, QgsProcessingParameterNumber) and isinstance(raw, str):
-                if raw.strip():
-                    where = self.t("field_where", param=self.param_label(name))
-                    value = parse_number(raw, self.lang, where=where)
-                    integer = d.dataType() == QgsProcessingParameterNumber.Integer
-                    parameters[name] = int(value) if integer and value.is_integer() else value
         return parameters
 
     def _check_fields(self, parameters, d, context) -> None:

@@ -172,7 +172,7 @@ def jahreslauf():
             "PERMUTATIONS": ("model", "permutations"),
             "SEED": ("model", "seed"),
             "ALPHA": ("static", 0.05),
-            "CORRECTION": ("static", 0),
+            "CORRECTION": ("static", 1),  # FDR, as in the yearly run
         },
         {"OUTPUT": "LISA-Cluster"},
         400,
