@@ -139,7 +139,7 @@ def jahreslauf():
             "CATALOGUE": ("model", "catalogue"),
             "STRICT": ("static", False),
         },
-        {"OUTPUT": "Verknüpfte Sozialräume"},
+        {},  # an intermediate result (temporary file)
         80,
     )
     mon = _child(
@@ -168,7 +168,9 @@ def jahreslauf():
             "INPUT": ("child", (mon, "OUTPUT")),
             "KEY": key,
             "FIELD": ("static", "idx_gesamt"),
-            "WEIGHTS": ("static", 0),
+            "WEIGHTS": ("static", 0),  # Queen
+            "K": ("static", 6),
+            "ISLANDS": ("static", 0),  # areas without neighbours: excluded
             "PERMUTATIONS": ("model", "permutations"),
             "SEED": ("model", "seed"),
             "ALPHA": ("static", 0.05),
@@ -189,6 +191,7 @@ def jahreslauf():
             "FIELDS": ("static", ["idx_gesamt"]),
             "CATALOGUE": ("model", "catalogue"),
             "LISA": ("static", True),
+            "GI": ("static", False),
             "TITLE": ("model", "title"),
             "OFFLINE": ("static", True),
             "SHOW_VALUES": ("static", True),
