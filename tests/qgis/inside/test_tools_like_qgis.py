@@ -10,6 +10,8 @@ labels; a tool runs twice in a row (batch) with independent results.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from qgis_helpers import EX, GPKG, read_out
 
@@ -366,3 +368,59 @@ def test_web_map_titles_of_the_index():
     cat = read_catalogue(EX / "katalog.toml")
     dims = cat.dimensions()
     assert any(t == f"Index {dims[0]}" for t, _u in titles.values())
+
+
+def test_unexpected_error_is_a_german_message_with_tool_step_and_inputs(
+    run, layers, outdir, monkeypatch
+):
+    """Anything the library did not foresee: tool, step, inputs, whom to tell; traceback in the log."""
+    import sozialraum.spatial
+
+    def broken(*args, **kwargs):
+        raise ZeroDivisionError("division by zero")
+
+    monkeypatch.setattr(sozialraum.spatial, "moran", broken)
+
+    log = Log()
+    debug = []
+    log.pushDebugInfo = debug.append
+    from qgis.core import QgsProcessingException
+
+    with pytest.raises(QgsProcessingException) as exc:
+        run("lisa", _params("lisa", layers["joined"], outdir), feedback=log)
+    msg = str(exc.value)
+    for words in (
+        "„Globales Moran's I / LISA“",
+        "bei „Moran's I“",
+        "ZeroDivisionError",
+        "„joined“",
+        "Indikator (Feld) = ew_ges",
+        "Bitte melden Sie diesen Fehler",
+    ):
+        assert words in msg, msg
+    assert "Traceback" not in msg
+    assert any("Traceback" in d for d in debug), debug
+
+
+def test_intermediate_result_is_named_by_the_dialog_field(run, outdir):
+    """A model's or batch's temporary file is named by the field, never by its path."""
+    import geopandas as gpd
+    from qgis.core import QgsProcessingUtils
+
+    g = gpd.read_file(GPKG, layer="sozialraeume")
+    g.loc[1, "sr_id"] = g.loc[0, "sr_id"]
+    folder = Path(QgsProcessingUtils.tempFolder()) / "abc123"
+    folder.mkdir(parents=True, exist_ok=True)
+    g.to_file(folder / "OUTPUT.gpkg")
+    msg = _message(
+        run,
+        "zonale_statistik",
+        {
+            "INPUT": str(folder / "OUTPUT.gpkg"),
+            "KEY": "sr_id",
+            "RASTER": str(EX / "bevoelkerung_100m.tif"),
+            "OUTPUT": str(outdir / "t_zwischen.gpkg"),
+        },
+    )
+    assert "Sozialräume (Flächen) (Zwischenergebnis)" in msg, msg
+    assert "OUTPUT" not in msg, msg
