@@ -58,6 +58,15 @@ _MSG = {
         "de": " oder den Filter bzw. „Nur gewählte Objekte“ ändern",
         "en": " or change the filter or 'selected features only'",
     },
+    "case_clash": {
+        "de": "Die Ergebnisspalten {cols} unterscheiden sich nur in der Groß-/Kleinschreibung; "
+        "ein GeoPackage kann sie nicht nebeneinander speichern. Bitte eine davon umbenennen oder "
+        "aus der Eingabe entfernen (z. B. eine Tabelle nicht ein zweites Mal verknüpfen oder den "
+        "Indikatorenkatalog angeben).",
+        "en": "The result columns {cols} differ only in upper/lower case; a GeoPackage cannot "
+        "store them side by side. Please rename or remove one of them (e.g. do not join a table "
+        "a second time, or give the indicator catalogue).",
+    },
     "n_features": {
         "de": "Ebene „{layer}“: {n} Objekte gelesen{why}.",
         "en": "Layer '{layer}': {n} features read{why}.",
@@ -205,6 +214,7 @@ def layer_to_gdf(layer, **kwargs):
 def write_layer(gdf, path: str, layer_name: str, status=None) -> str:
     """Write a result GeoDataFrame to ``path`` (GeoPackage 1.3 via the library, else by extension)."""
     p = str(path)
+    _check_case(gdf)
     if p.lower().endswith(".gpkg"):
         from sozialraum.io import write_gpkg
 
@@ -225,6 +235,20 @@ def write_layer(gdf, path: str, layer_name: str, status=None) -> str:
     Path(p).unlink(missing_ok=True)
     out.to_file(p)
     return p
+
+
+def _check_case(gdf, lang=None) -> None:
+    """Refuse columns that a GeoPackage (field names case-insensitive) cannot hold together."""
+    from sozialraum.errors import InputError
+
+    seen: dict[str, list[str]] = {}
+    for col in [str(c) for c in gdf.columns] + [str(gdf.index.name or "")]:
+        if col:
+            seen.setdefault(col.lower(), []).append(col)
+    clash = [names for names in seen.values() if len(set(names)) > 1]
+    if clash:
+        cols = "; ".join(" / ".join(repr(n) for n in names) for names in clash)
+        raise InputError(tr(_MSG, "case_clash", lang, cols=cols), column=clash[0][0])
 
 
 def gdf_to_layer(path: str, name: str):

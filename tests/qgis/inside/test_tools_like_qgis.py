@@ -424,3 +424,10 @@ def test_intermediate_result_is_named_by_the_dialog_field(run, outdir):
     )
     assert "Sozialräume (Flächen) (Zwischenergebnis)" in msg, msg
     assert "OUTPUT" not in msg, msg
+
+
+def test_joining_a_table_twice_is_a_message_not_a_crash(run, layers, outdir):
+    """Regression: "FieldError: Error adding field 'Wohnungen'" (GeoPackage names ignore case)."""
+    params = _params("indikatoren_verknuepfen", layers["joined"], outdir)
+    msg = _message(run, "indikatoren_verknuepfen", params)
+    assert "'wohnungen' / 'Wohnungen'" in msg and "Groß-/Kleinschreibung" in msg, msg
