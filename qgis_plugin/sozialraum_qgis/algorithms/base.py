@@ -464,8 +464,8 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         if feedback.isCanceled():
             raise Cancelled
         feedback.setProgress(100.0 * i / max(n, 1))
+        self._step_name = what or self.t("step", i=i + 1, n=n, what="").rstrip(": ")
         if what:
-            self._step_name = what
             feedback.pushInfo(self.t("step", i=i + 1, n=n, what=what))
 
     def loop(self, feedback, items, start: float = 0.0, end: float = 100.0):
