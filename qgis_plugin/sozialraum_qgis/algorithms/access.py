@@ -125,6 +125,9 @@ class AccessAlgorithm(SozialraumAlgorithm):
         areas = self.read_areas(parameters, context, feedback)
         expr = self.parameterAsExpression(parameters, "SUPPLY_FILTER", context) or None
         supply = self.read_points(parameters, context, feedback, "SUPPLY", expression=expr)
+        # the library calls the facilities "Angebot"/"Einrichtungen": messages name the layer
+        label = self.layer_label(parameters, "SUPPLY", context)
+        self._roles = dict.fromkeys(("Angebot", "Einrichtungen", "supply", "facilities"), label)
         sid = self.field(parameters, "SUPPLY_ID", context)
         if sid:
             supply = supply.set_index(supply[sid].astype(str))

@@ -83,6 +83,7 @@ _MSG = {
     },
     "start": {"de": "Vorbereitung", "en": "preparation"},
     "field_where": {"de": "Feld „{param}“: ", "en": "Field '{param}': "},
+    "layer_role": {"de": "Ebene „{layer}“", "en": "Layer '{layer}'"},
     "intermediate": {"de": "{param} (Zwischenergebnis)", "en": "{param} (intermediate result)"},
 }
 
@@ -112,6 +113,7 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         self.lang = get_lang()
         self._numbers: dict[str, list[float] | None] = {}  # lists read by checked_parameters
         self._temp_names: dict[str, str] = {}  # temporary copy → the user's layer name
+        self._roles: dict[str, str] = {}  # the library's word for an input → the layer's name
         self._step_name = ""
 
     def t(self, key: str, **kw) -> str:
@@ -503,7 +505,7 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         distinct warning is shown once.
         """
         self.lang = get_lang()
-        self._numbers, self._temp_names = {}, {}
+        self._numbers, self._temp_names, self._roles = {}, {}, {}
         self._step_name = self.t("start")
         missing = deps.find_missing(self._modules())
         if missing:
@@ -543,6 +545,9 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
 
         for path, label in self._temp_names.items():
             text = renamed(text, Path(path), label)
+        for role, label in self._roles.items():  # "Angebot: …" → "Ebene „einrichtungen“: …"
+            if text.startswith(f"{role}:"):
+                text = self.t("layer_role", layer=label) + text[len(role) :]
         return text
 
     def inputs_text(self, parameters, context) -> str:

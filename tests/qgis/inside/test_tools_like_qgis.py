@@ -431,3 +431,17 @@ def test_joining_a_table_twice_is_a_message_not_a_crash(run, layers, outdir):
     params = _params("indikatoren_verknuepfen", layers["joined"], outdir)
     msg = _message(run, "indikatoren_verknuepfen", params)
     assert "'wohnungen' / 'Wohnungen'" in msg and "Groß-/Kleinschreibung" in msg, msg
+
+
+def test_facility_messages_name_the_facility_layer(run, layers, outdir):
+    """A capacity missing in some facilities: the message names the layer, not "Angebot"."""
+    params = _params(
+        "erreichbarkeit",
+        layers["joined"],
+        outdir,
+        METHOD=1,
+        DEMAND_FIELD="ew_ges",
+        SUPPLY_FIELD="kapazitaet",
+    )
+    msg = _message(run, "erreichbarkeit", params)
+    assert msg.startswith("Ebene „einrichtungen“: Spalte 'kapazitaet'"), msg
