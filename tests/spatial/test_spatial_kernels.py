@@ -169,6 +169,7 @@ def test_broken_numba_at_compile_time_falls_back(columbus, monkeypatch):
 
     w = _weights(columbus)
     fast = local_moran(columbus, "CRIME", w, seed=4).frame
+    assert _kernels._jit()
     monkeypatch.setattr(_kernels, "_draw_ids_jit", broken)
     monkeypatch.setattr(_kernels, "_NUMBA_ERROR", None)
     monkeypatch.setattr(_kernels, "_notice_given", False)

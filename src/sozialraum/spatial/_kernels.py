@@ -47,14 +47,6 @@ import warnings
 
 import numpy as np
 
-try:  # numba is optional for the QGIS plugin
-    from numba import njit
-
-    _NUMBA_ERROR: str | None = None
-except Exception as exc:  # pragma: no cover - depends on the installation
-    njit = None
-    _NUMBA_ERROR = f"{type(exc).__name__}: {exc}"
-
 __all__ = ["Crand", "KernelUnavailable", "available", "crand", "draw_ids", "warm_kernels"]
 
 KIND_MORAN = 0  # a_i * (sum_j w_ij y_j + w_ii b_i) * scaling   (uni- and bivariate LISA)
@@ -66,75 +58,105 @@ _NOTICE = {
     "en": "Note: numba is not usable ({err}); permutations run through esda "
     "(slower, same results).",
 }
+_NUMBA_ERROR: str | None = None  # why numba cannot be used (None: usable or not yet tried)
 _notice_given = False
+_jit_lock = threading.Lock()
+_jitted = False
 _warm_lock = threading.Lock()
 _warm_thread: threading.Thread | None = None
 
 
-if njit is not None:
+# The kernels are plain functions here and compiled by :func:`_jit` on first use, so
+# that importing this module does not import numba (numba is optional for QGIS).
 
-    @njit(fastmath=True, cache=True)
-    def _draw_ids_jit(max_card, n, k_replications, seed):  # pragma: no cover - compiled
-        # esda.crand.vec_permutations, statement by statement (same draws).
-        np.random.seed(seed)  # noqa: NPY002 - numba's generator, as esda
-        result = np.empty((k_replications, max_card), dtype=np.int64)
-        for k in range(k_replications):
-            result[k] = np.random.choice(n - 1, size=max_card, replace=False)  # noqa: NPY002
-        return result
 
-    @njit(fastmath=True, cache=True)
-    def _moran_stat(a_i, zrand, other_weights, self_weight, b_i, scaling):  # pragma: no cover
-        # esda.moran._moran_local_crand / _moran_local_bv_crand
-        return a_i * (zrand @ other_weights + self_weight * b_i) * scaling
+def _draw_ids_jit(max_card, n, k_replications, seed):  # pragma: no cover - compiled
+    # esda.crand.vec_permutations, statement by statement (same draws).
+    np.random.seed(seed)  # noqa: NPY002 - numba's generator, as esda
+    result = np.empty((k_replications, max_card), dtype=np.int64)
+    for k in range(k_replications):
+        result[k] = np.random.choice(n - 1, size=max_card, replace=False)  # noqa: NPY002
+    return result
 
-    @njit(fastmath=True, cache=True)
-    def _g_star_stat(zrand, other_weights, self_weight, y_i, scaling):  # pragma: no cover
-        # esda.getisord._g_local_star_crand
-        return (zrand @ other_weights + self_weight * y_i) / scaling
 
-    @njit(cache=True)
-    def _crand_jit(
-        a, y, observed, indptr, weights, self_weights, ids, scaling, kind, keep
-    ):  # pragma: no cover - compiled
-        n = y.shape[0]
-        perms = ids.shape[0]
-        ge = np.zeros(n, dtype=np.int64)
-        le = np.zeros(n, dtype=np.int64)
-        sims = np.empty((n, perms)) if keep else np.empty((1, 1))
-        for i in range(n):
-            start = indptr[i]
-            card = indptr[i + 1] - start
-            if card == 0:  # an island: esda's "fake neighbour" with island_weight 0
-                card = 1
-                w_i = np.zeros(1)
-                sw = 0.0
-            else:
-                w_i = weights[start : start + card].copy()
-                sw = self_weights[i]
-            zrand = np.empty((perms, card))
-            for p in range(perms):
-                for k in range(card):
-                    j = ids[p, k]
-                    if j >= i:  # position among the other n - 1 areas
-                        j += 1
-                    zrand[p, k] = y[j]
-            if kind == 0:
-                r = _moran_stat(a[i], zrand, w_i, sw, y[i], scaling)
-            else:
-                r = _g_star_stat(zrand, w_i, sw, y[i], scaling)
-            obs = observed[i]
-            n_ge = 0
-            n_le = 0
-            for p in range(perms):
-                if r[p] >= obs:
-                    n_ge += 1
-                if r[p] <= obs:
-                    n_le += 1
-            ge[i] = n_ge
-            le[i] = n_le
-            if keep:
-                sims[i] = r
-        return ge, le, sims
+def _moran_stat(a_i, zrand, other_weights, self_weight, b_i, scaling):  # pragma: no cover
+    # esda.moran._moran_local_crand / _moran_local_bv_crand
+    return a_i * (zrand @ other_weights + self_weight * b_i) * scaling
+
+
+def _g_star_stat(zrand, other_weights, self_weight, y_i, scaling):  # pragma: no cover
+    # esda.getisord._g_local_star_crand
+    return (zrand @ other_weights + self_weight * y_i) / scaling
+
+
+def _crand_jit(
+    a, y, observed, indptr, weights, self_weights, ids, scaling, kind, keep
+):  # pragma: no cover - compiled
+    n = y.shape[0]
+    perms = ids.shape[0]
+    ge = np.zeros(n, dtype=np.int64)
+    le = np.zeros(n, dtype=np.int64)
+    sims = np.empty((n, perms)) if keep else np.empty((1, 1))
+    for i in range(n):
+        start = indptr[i]
+        card = indptr[i + 1] - start
+        if card == 0:  # an island: esda's "fake neighbour" with island_weight 0
+            card = 1
+            w_i = np.zeros(1)
+            sw = 0.0
+        else:
+            w_i = weights[start : start + card].copy()
+            sw = self_weights[i]
+        zrand = np.empty((perms, card))
+        for p in range(perms):
+            for k in range(card):
+                j = ids[p, k]
+                if j >= i:  # position among the other n - 1 areas
+                    j += 1
+                zrand[p, k] = y[j]
+        if kind == 0:
+            r = _moran_stat(a[i], zrand, w_i, sw, y[i], scaling)
+        else:
+            r = _g_star_stat(zrand, w_i, sw, y[i], scaling)
+        obs = observed[i]
+        n_ge = 0
+        n_le = 0
+        for p in range(perms):
+            if r[p] >= obs:
+                n_ge += 1
+            if r[p] <= obs:
+                n_le += 1
+        ge[i] = n_ge
+        le[i] = n_le
+        if keep:
+            sims[i] = r
+    return ge, le, sims
+
+
+def _jit() -> bool:
+    """Wrap the kernels with ``numba.njit(cache=True)`` once; False if numba is unusable.
+
+    Same flags as esda: ``fastmath`` for the draws and the statistics, so that the
+    compiled arithmetic (and hence every simulated value) is the same.
+    """
+    global _jitted, _NUMBA_ERROR
+    with _jit_lock:
+        if not _jitted and _NUMBA_ERROR is None:
+            try:
+                from numba import njit
+            except Exception as exc:  # missing or broken numba/llvmlite
+                _disable(exc)
+                return False
+            g = globals()
+            for name, fast in (
+                ("_draw_ids_jit", True),
+                ("_moran_stat", True),
+                ("_g_star_stat", True),
+                ("_crand_jit", False),
+            ):
+                g[name] = njit(fastmath=fast, cache=True)(g[name])
+            _jitted = True
+    return _NUMBA_ERROR is None
 
 
 class KernelUnavailable(RuntimeError):
@@ -144,7 +166,7 @@ class KernelUnavailable(RuntimeError):
 def available(lang: str = "de") -> bool:
     """True if the compiled kernels can be used; else tell once why not (esda is used)."""
     global _notice_given
-    if _NUMBA_ERROR is None:
+    if _jit():
         return True
     if not _notice_given:
         _notice_given = True
@@ -268,6 +290,8 @@ def crand(
     keep
         Keep the ``(n, permutations)`` simulations (needed for pseudo z).
     """
+    if not _jit():
+        raise KernelUnavailable(_NUMBA_ERROR)
     y = np.ascontiguousarray(y, dtype=np.float64)
     a = np.ascontiguousarray(a, dtype=np.float64)
     self_w, indptr, weights = _csr_parts(matrix, y.dtype)
@@ -315,7 +339,8 @@ def warm_kernels(*, wait: bool = False) -> threading.Thread | None:
 
             def run() -> None:
                 try:
-                    _warm()
+                    if _jit():
+                        _warm()
                 except Exception as exc:  # pragma: no cover - broken numba/llvmlite
                     _disable(exc)
 

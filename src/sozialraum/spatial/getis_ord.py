@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core import palettes
@@ -35,6 +35,7 @@ from sozialraum.spatial._common import (
     check_common,
     esda_kwargs,
     esda_version,
+    normal_p,
     prepare,
     quiet_esda,
     simulations,
@@ -305,7 +306,7 @@ def getis_ord(
     if inference == "permutation":
         p = _permutation_p(x, wstar, prep.weights.ids, int(permutations), seed, lang)
     else:
-        p = 2.0 * stats.norm.sf(np.abs(z))
+        p = normal_p(z)
     p_adj = adjust_p(p, correction)
     codes_used = np.full(len(x), "ns", dtype=object)
     for level, suffix in ((0.10, "90"), (0.05, "95"), (0.01, "99")):

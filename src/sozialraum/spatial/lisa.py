@@ -16,15 +16,14 @@ What this adds to :class:`esda.Moran_Local`:
 
 Permutation engine
 ------------------
-The conditional randomisation is esda's numba kernel (``esda.crand``), called
-through ``Moran_Local(..., keep_simulations=True, n_jobs=1)``. Reasons: it is
-the reference implementation (same seed → identical ``I_i`` and simulated
-values as a direct esda call, which the tests check), it is as fast as a
-vectorised numpy version for 10,000 areas × 999 permutations once compiled
-(≈0.5–1 s here), and it needs no extra memory beyond the kept ``(n, P)``
-simulation matrix, from which the two-sided p-values are counted in one
-vectorised pass. numba compiles once per process (≈14 s): call
-:func:`warm_up` at start-up of long-running programs.
+The conditional randomisation is esda's (same seed → the same draws, the same
+simulated values, identical p-values and categories as ``esda.Moran_Local`` /
+``Moran_Local_BV``, which the tests check), run by our own numba kernels in
+:mod:`sozialraum.spatial._kernels`: they are compiled once per machine (numba's
+on-disk cache) instead of once per process, and count the two-sided (and
+one-sided) p-values while simulating. Without numba, esda computes the same.
+:func:`warm_up` / :func:`~sozialraum.spatial.warm_kernels` load the kernels
+ahead of the first call. ``permutations=0`` (analytical inference) uses esda.
 """
 
 from __future__ import annotations
