@@ -430,9 +430,13 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
             styles.apply(path, renderer, context, path, name=layer_name or self.ALG_ID)
         return path
 
+    #: Import names this tool needs, checked before it runs (None: all of ``deps.REQUIRED``).
+    MODULES: tuple[str, ...] | None = None
+
     def _modules(self):
         prov = self.provider()
-        return getattr(prov, "modules", None) if prov is not None else None
+        mods = getattr(prov, "modules", None) if prov is not None else None
+        return mods if mods is not None else self.MODULES
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         """Check, compute, and turn every failure into one message without a traceback.
