@@ -113,14 +113,20 @@ print("N", len(gdf), int((p <= 0.05).sum()))
 """
 
 
-def _fresh(code: str) -> tuple[float, str]:
-    """Wall time of a fresh interpreter running ``code`` (imports included)."""
+def _fresh(code: str) -> tuple[float, float, str]:
+    """Wall and CPU time of a fresh interpreter running ``code`` (imports included)."""
+    import resource
+
     env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
+    r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     out = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    return time.perf_counter() - t0, out.stdout.strip().splitlines()[-1]
+    wall = time.perf_counter() - t0
+    r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
+    return wall, cpu, out.stdout.strip().splitlines()[-1]
 
 
 def bench_lisa_cold() -> None:
@@ -128,14 +134,17 @@ def bench_lisa_cold() -> None:
     _fresh(data + _COLD_OURS)  # fills numba's disk cache if this machine has none yet
     ours, peer = [], []
     for _ in range(3):  # interleaved, best of three
-        t, line_o = _fresh(data + _COLD_OURS)
+        *t, line_o = _fresh(data + _COLD_OURS)
         ours.append(t)
-        t, line_p = _fresh(data + _COLD_ESDA)
+        *t, line_p = _fresh(data + _COLD_ESDA)
         peer.append(t)
     n = line_o.split()[1]
     assert line_o == line_p, (line_o, line_p)  # same areas, same significant count
-    print(f"# lisa-cold: {n} areas, 999 permutations, fresh process incl. imports and reading")
-    o, p = min(ours), min(peer)
+    (o, o_cpu), (p, p_cpu) = min(ours), min(peer)
+    print(
+        f"# lisa-cold: {n} areas, 999 permutations, fresh process incl. imports and reading; "
+        f"CPU time ours {o_cpu:.2f} s, esda {p_cpu:.2f} s; load average {os.getloadavg()[0]:.1f}"
+    )
     print(f"bench lisa-cold: ours {o:.2f} s, esda {p:.2f} s, ratio {p / o:.2f}")
 
 
@@ -188,7 +197,10 @@ def bench_qgis_process() -> None:
     call(lisa, "first.gpkg")  # the first call on a machine compiles and caches the kernels
     ours = min(call(lisa, f"lisa{i}.gpkg") for i in range(3))
     peer = min(call(native, f"c{i}.gpkg") for i in range(3))
-    print("# lisa-qgis-process: Musterland (80 areas), 999 permutations, warm kernel cache")
+    print(
+        "# lisa-qgis-process: Musterland (80 areas), 999 permutations, warm kernel cache; "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     print(
         f"bench lisa-qgis-process: ours {ours:.2f} s, qgis-start {peer:.2f} s, ratio {peer / ours:.2f}"
     )
@@ -239,8 +251,7 @@ def main() -> None:
     local_moran(gdf, "v", w_knn, seed=1)  # warm our path too
 
     def esda_two_sided():
-        lm = Moran_Local(y, w_knn.w, permutations=999, seed=1, n_jobs=1)
-        return two_sided_p(lm.Is, lm.rlisas)
+        return two_sided_p(*_is_sims(Moran_Local(y, w_knn.w, permutations=999, seed=1)))
 
     ours, peer = _pair(
         lambda: local_moran(gdf, "v", w_knn, permutations=999, seed=1),
@@ -257,7 +268,7 @@ def main() -> None:
     if w_isl.islands:
         ours, peer = _pair(
             lambda: local_moran(gdf, "v", w_isl, permutations=999, seed=1),
-            lambda: Moran_Local(y, w_isl.w, permutations=999, seed=1, n_jobs=1),
+            lambda: two_sided_p(*_is_sims(Moran_Local(y, w_isl.w, permutations=999, seed=1))),
             repeat=3,
         )
         print(
@@ -272,6 +283,10 @@ def main() -> None:
     )
     print(f"bench moran-10000: ours {ours:.3f} s, esda {peer:.3f} s, ratio {peer / ours:.2f}")
     bench_qgis_process()
+
+
+def _is_sims(lm):
+    return lm.Is, lm.rlisas
 
 
 def _lattice3():

@@ -197,3 +197,35 @@ def test_fresh_process_loads_kernels_from_disk_cache(tmp_path):
             [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
         )
     assert json.loads(out.stdout.strip().splitlines()[-1]) == 0
+
+
+def test_lisa_in_fresh_process_imports_neither_esda_nor_plotting():
+    """Regression (slow first LISA): a LISA imports no esda (seconds of imports), no
+    matplotlib/mapclassify and none of the plotting or Gi* modules."""
+    code = (
+        "import sys, warnings; warnings.simplefilter('ignore')\n"
+        "import geopandas as gpd, numpy as np\n"
+        "from shapely.geometry import box\n"
+        "from sozialraum.spatial import local_moran\n"
+        "g = gpd.GeoDataFrame({'v': np.arange(36.0) % 7}, index=[f'a{i}' for i in range(36)],\n"
+        "    geometry=[box(i % 6, i // 6, i % 6 + 1, i // 6 + 1) for i in range(36)], crs=25832)\n"
+        "r = local_moran(g, 'v', seed=1)\n"
+        "mods = ('esda', 'matplotlib', 'mapclassify', 'sozialraum.spatial.plots',\n"
+        "    'sozialraum.spatial.getis_ord')\n"
+        "print(len(r.frame), [m for m in mods if m in sys.modules])\n"
+    )
+    env = dict(os.environ, PYTHONPATH=str(SRC))
+    out = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.strip().splitlines()[-1] == "36 []"
+
+
+def test_public_names_resolve_lazily():
+    import sozialraum.spatial as sp
+
+    assert set(sp.__all__) == set(sp._WHERE)
+    for name in sp.__all__:
+        assert getattr(sp, name) is not None
+    with pytest.raises(AttributeError):
+        sp.no_such_name  # noqa: B018
