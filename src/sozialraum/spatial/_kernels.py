@@ -154,7 +154,10 @@ def _jit() -> bool:
                 ("_g_star_stat", True),
                 ("_crand_jit", False),
             ):
-                g[name] = njit(fastmath=fast, cache=True)(g[name])
+                try:
+                    g[name] = njit(fastmath=fast, cache=True)(g[name])
+                except RuntimeError:  # no writable cache folder at all: compile per process
+                    g[name] = njit(fastmath=fast)(g[name])
             _jitted = True
     return _NUMBA_ERROR is None
 
