@@ -359,7 +359,7 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         areas not rated (too few inhabitants), as in the yearly run: every tool (LISA, Gi*,
         classes, maps, reports) then leaves them out.
         """
-        from sozialraum.pipeline.run import without_unrated_index
+        from sozialraum.core.classify import without_not_rated as without_unrated_index
 
         from ..convert import source_to_gdf
 
