@@ -410,7 +410,7 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         areas not rated (too few inhabitants), as in the yearly run: every tool (LISA, Gi*,
         classes, maps, reports) then leaves them out.
         """
-        from sozialraum.pipeline.run import without_unrated_index
+        from sozialraum.core.classify import without_not_rated as without_unrated_index
 
         from ..convert import source_to_gdf
 
@@ -491,9 +491,13 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
             styles.apply(path, renderer, context, path, name=layer_name or self.ALG_ID)
         return path
 
+    #: Import names this tool needs, checked before it runs (None: all of ``deps.REQUIRED``).
+    MODULES: tuple[str, ...] | None = None
+
     def _modules(self):
         prov = self.provider()
-        return getattr(prov, "modules", None) if prov is not None else None
+        mods = getattr(prov, "modules", None) if prov is not None else None
+        return mods if mods is not None else self.MODULES
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         """Check, compute, and turn every failure into one message without a traceback.

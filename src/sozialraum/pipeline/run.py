@@ -42,6 +42,7 @@ from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.pipeline.common import monitor_params, without_unrated_index
 from sozialraum.pipeline.config import RunConfig, load_config
 from sozialraum.pipeline.workspace import OutputWorkspace
+from sozialraum.spatial import warm_kernels
 
 __all__ = ["RunResult", "RunState", "run", "load_inputs"]
 
@@ -532,6 +533,7 @@ def run(
     from sozialraum.pipeline.outputs import write_outputs
 
     t0 = time.perf_counter()
+    warm_kernels()  # the LISA/Gi* permutation kernels load while the inputs are read
     cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
     L = get_lang(lang or cfg.lang)
     say = echo or (lambda _s: None)
