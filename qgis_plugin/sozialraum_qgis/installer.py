@@ -362,6 +362,8 @@ class Installer:
             env=self.env,
             **kw,
         )
+        if self._cancelled:  # cancelled while the process was starting
+            self._proc.kill()
         for line in self._proc.stdout:
             if line.strip():
                 on_line(line.rstrip())
