@@ -170,9 +170,12 @@ def profile_dir() -> Path:
     try:
         from qgis.core import QgsApplication
 
-        return Path(QgsApplication.qgisSettingsDirPath())
+        path = QgsApplication.qgisSettingsDirPath()  # "" before QGIS is initialised
+        if path:
+            return Path(path)
     except Exception:  # noqa: BLE001
-        return Path.home() / ".local" / "share" / "QGIS" / "QGIS3" / "profiles" / "default"
+        pass
+    return Path(pyenv.default_profile())
 
 
 def deps_dir() -> Path:

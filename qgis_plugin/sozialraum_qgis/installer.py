@@ -254,6 +254,16 @@ def pip_supports_report(version_text: str) -> bool:
     return bool(m) and (int(m.group(1)), int(m.group(2))) >= (22, 2)
 
 
+def still_missing(pins, present: dict[str, str]) -> list[str]:
+    """The ``name==version`` pins not yet in the folder in that version (a repeat copies nothing)."""
+    out = []
+    for pin in pins:
+        name, _, version = pin.partition("==")
+        if present.get(normalize(name)) != version:
+            out.append(pin)
+    return out
+
+
 def append_site(folder, path: list[str]) -> list[str]:
     """``sys.path`` with ``folder`` at the end (after QGIS's site-packages), once."""
     f = str(folder)
@@ -310,6 +320,7 @@ class Result:
     code: int
     target: Path
     installed: list[str] = field(default_factory=list)
+    copied: list[str] = field(default_factory=list)
     conflicts: tuple = ()
     shadowed: list = field(default_factory=list)
     cancelled: bool = False
@@ -402,7 +413,8 @@ class Installer:
                 res.cancelled = self._cancelled
                 return res
             res.installed = parse_report(json.loads(report.read_text(encoding="utf-8")))
-            cmd = install_command(py, self.target, res.installed) if res.installed else None
+            res.copied = still_missing(res.installed, installed_in(self.target))
+            cmd = install_command(py, self.target, res.copied) if res.copied else None
         else:
             cmd = fallback_command(py, self.target, self.requirements, cfile)
         if cmd is not None:

@@ -194,6 +194,20 @@ def command_text(cmd: list[str], interp: Interpreter | None = None) -> str:
     return " ".join(shlex.quote(str(c)) for c in cmd)
 
 
+def default_profile(platform: str | None = None, home=None, appdata=None) -> str:
+    """QGIS's ``default`` profile folder of the user (when QGIS itself cannot be asked)."""
+    key = platform_key(platform)
+    home = str(Path.home()) if home is None else str(home)
+    if key == WINDOWS:
+        appdata = (
+            appdata or os.environ.get("APPDATA") or str(PureWindowsPath(home, "AppData", "Roaming"))
+        )
+        return str(PureWindowsPath(appdata, "QGIS", "QGIS3", "profiles", "default"))
+    if key == MACOS:
+        return f"{home}/Library/Application Support/QGIS/QGIS3/profiles/default"
+    return f"{home}/.local/share/QGIS/QGIS3/profiles/default"
+
+
 def linux_distribution(os_release: str) -> str:
     """``"debian"``, ``"fedora"``, ``"arch"``, ``"suse"`` or ``""`` from ``/etc/os-release`` text."""
     ids = []

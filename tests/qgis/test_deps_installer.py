@@ -121,6 +121,20 @@ def test_find_python_a_python_executable_is_itself(tmp_path):
     assert got.python == str(py)
 
 
+@pytest.mark.parametrize(
+    ("platform", "want"),
+    [
+        ("linux", "/home/anna/.local/share/QGIS/QGIS3/profiles/default"),
+        ("darwin", "/home/anna/Library/Application Support/QGIS/QGIS3/profiles/default"),
+        ("win32", r"C:\Users\Anna Müller\AppData\Roaming\QGIS\QGIS3\profiles\default"),
+    ],
+)
+def test_default_profile_per_platform(platform, want):
+    home = r"C:\Users\Anna Müller" if platform == "win32" else "/home/anna"
+    appdata = r"C:\Users\Anna Müller\AppData\Roaming" if platform == "win32" else None
+    assert pyenv.default_profile(platform, home, appdata) == want
+
+
 # --- commands -----------------------------------------------------------------------------
 
 
@@ -241,6 +255,12 @@ def test_remove_folder_only_below_deps_folder(tmp_path):
         installer.remove_folder(tmp_path / "python", base)
     assert installer.remove_folder(base / "py311", base)
     assert not (base / "py311").exists() and base.exists()
+
+
+def test_still_missing_skips_what_the_folder_has():
+    present = {"esda": "2.7.0", "xstatic-leaflet": "1.9.3.0", "pandas": "2.2.0"}
+    pins = ["esda==2.7.0", "XStatic-Leaflet==1.9.3.0", "pandas==2.3.3", "folium==0.20.0"]
+    assert installer.still_missing(pins, present) == ["pandas==2.3.3", "folium==0.20.0"]
 
 
 def test_parse_report():
