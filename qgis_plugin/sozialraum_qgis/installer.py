@@ -114,6 +114,13 @@ def read_requirements(plugin_dir: Path = PLUGIN_DIR, extras=()) -> list[str]:
     return reqs
 
 
+#: Extra limits when QGIS ships an old package that a newer dependency cannot use:
+#: (shipped package, its versions concerned, constraint added). affine 3 (rasterio's) needs
+#: attrs >= 23.2 (slotted cached properties); with Debian 12's attrs 22.2 it fails at
+#: runtime ("No '__dict__' attribute on 'Affine' instance"), affine 2.4 works.
+COMPAT_RULES: tuple[tuple[str, str, str], ...] = (("attrs", "<23.2", "affine<3"),)
+
+
 @dataclass(frozen=True)
 class Constraints:
     """Pins of what QGIS ships, and the shipped versions the library does not accept."""
@@ -128,6 +135,8 @@ class Constraints:
 
 def make_constraints(shipped: dict[str, str], requirements) -> Constraints:
     """Pin every shipped distribution ``name==version`` that the requirements accept.
+
+    Limits of :data:`COMPAT_RULES` are added where QGIS ships an old package they concern.
 
     A shipped version that a direct requirement excludes is not pinned but reported in
     ``conflicts`` (QGIS's copy comes first on ``sys.path``, so a newer private copy could
@@ -146,6 +155,9 @@ def make_constraints(shipped: dict[str, str], requirements) -> Constraints:
             conflicts.append((name, version, ",".join(bad)))
         elif satisfies(version, ">=0"):
             pins.append(f"{name}=={version}")
+    for pkg, spec, extra in COMPAT_RULES:
+        if pkg in shipped and satisfies(shipped[pkg], spec):
+            pins.append(extra)
     return Constraints(tuple(pins), tuple(conflicts))
 
 

@@ -206,7 +206,15 @@ def test_constraints_pin_what_qgis_ships_where_compatible():
     assert "requests==2.28.1" in c.pins  # not a requirement, still kept
     assert "pyproj==3.4.1" not in c.pins
     assert c.conflicts == (("pyproj", "3.4.1", ">=3.5"),)
-    assert c.text().splitlines()[1:] == sorted(c.pins)
+    assert c.text().splitlines()[1:] == list(c.pins)
+
+
+def test_constraints_keep_affine_2_with_old_attrs():
+    """Regression: affine 3 with Debian 12's attrs 22.2 broke zonal statistics in QGIS."""
+    old = installer.make_constraints({"attrs": "22.2.0"}, ["rasterio>=1.3"])
+    assert "affine<3" in old.pins and "attrs==22.2.0" in old.pins
+    new = installer.make_constraints({"attrs": "24.2.0"}, ["rasterio>=1.3"])
+    assert "affine<3" not in new.pins
 
 
 def test_requirements_smallest_set():
