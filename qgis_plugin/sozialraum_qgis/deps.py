@@ -71,6 +71,12 @@ _MSG = {
         "en": "QGIS's Python has no pip. First run:\n{fix}",
     },
     "title": {"de": "Sozialraum: Python-Pakete", "en": "Sozialraum: Python packages"},
+    "all_there": {
+        "de": "Alle Python-Pakete des Plugins sind vorhanden.\n\nPython von QGIS: {python}\n"
+        "Ordner des Plugins: {target}",
+        "en": "All Python packages of the plugin are there.\n\nQGIS's Python: {python}\n"
+        "The plugin's folder: {target}",
+    },
     "install": {"de": "Installieren", "en": "Install"},
     "repair": {"de": "Reparieren", "en": "Repair"},
     "uninstall": {"de": "Entfernen", "en": "Uninstall"},
@@ -269,7 +275,7 @@ def dialog_size(screen_w: int, screen_h: int) -> tuple[int, int]:
 def _fit(dlg, parent) -> None:
     from qgis.PyQt.QtWidgets import QApplication
 
-    screen = (parent.screen() if parent is not None else None) or QApplication.primaryScreen()
+    screen = getattr(parent, "screen", lambda: None)() or QApplication.primaryScreen()
     geo = screen.availableGeometry()
     w, h = dialog_size(geo.width(), geo.height())
     dlg.resize(w, h)
@@ -298,7 +304,11 @@ def show_missing_dialog(iface, missing, *, choose=None):
     interp = interpreter()
     dlg = QDialog(parent)
     dlg.setWindowTitle(tr(_MSG, "title", lang))
-    text = message(missing, lang, interp) if missing else ""
+    text = (
+        message(missing, lang, interp)
+        if missing
+        else tr(_MSG, "all_there", lang, python=interp.python or "?", target=target_dir())
+    )
     hint = pip_hint(interp, lang)
     view = QTextBrowser(dlg)
     view.setPlainText((hint + "\n\n" if hint else "") + text)
