@@ -446,8 +446,12 @@ def install_with_progress(parent=None, extras=(), repair=False, inst=None):
             return None
         if repair:
             installer.remove_folder(target_dir(), deps_dir())
+        _fix, ensure = pyenv.pip_fix(interp, pyenv.read_os_release())
         inst = installer.Installer(
-            interp, deps_dir(), installer.read_requirements(PLUGIN_DIR, extras)
+            interp,
+            deps_dir(),
+            installer.read_requirements(PLUGIN_DIR, extras),
+            ensure_pip=ensure,
         )
     dlg = QDialog(parent)
     dlg.setWindowTitle(tr(_MSG, "progress", lang))

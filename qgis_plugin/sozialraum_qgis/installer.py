@@ -352,9 +352,20 @@ class Installer:
         pip requirements (:func:`read_requirements`).
     env
         Environment of pip (default: :func:`pyenv.clean_env`); ``PIP_*`` variables pass.
+    ensure_pip
+        Command run first when QGIS's Python has no pip (``python -m ensurepip --upgrade``
+        from :func:`pyenv.pip_fix`; ``None`` on Linux distributions, whose package manager
+        must install pip).
     """
 
-    def __init__(self, interp: Interpreter, base, requirements, env: dict | None = None):
+    def __init__(
+        self,
+        interp: Interpreter,
+        base,
+        requirements,
+        env: dict | None = None,
+        ensure_pip: list[str] | None = None,
+    ):
         if interp.python is None:
             raise FileNotFoundError("QGIS's Python was not found: " + ", ".join(interp.tried))
         self.interp = interp
@@ -362,6 +373,7 @@ class Installer:
         self.target = deps_folder(self.base, interp.version)
         self.requirements = list(requirements)
         self.env = env or clean_env()
+        self.ensure_pip = ensure_pip
         self._proc: subprocess.Popen | None = None
         self._cancelled = False
 
@@ -394,6 +406,14 @@ class Installer:
         self._proc = None
         return -1 if self._cancelled else code
 
+    def _pip_version(self) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [self.interp.python, "-m", "pip", "--version"],
+            capture_output=True,
+            text=True,
+            env=self.env,
+        )
+
     def run(self, on_line=print) -> Result:
         """Install (or repair) the private folder; never raises for pip's failures."""
         out: list[str] = []
@@ -411,9 +431,10 @@ class Installer:
         for name, have, need in cons.conflicts:
             emit(f"! QGIS {name} {have} / {need}")
         res = Result(False, 0, self.target, conflicts=cons.conflicts, output=out)
-        ver = subprocess.run(
-            [py, "-m", "pip", "--version"], capture_output=True, text=True, env=self.env
-        )
+        ver = self._pip_version()
+        if ver.returncode != 0 and self.ensure_pip:
+            self._run(self.ensure_pip, emit)
+            ver = self._pip_version()
         if ver.returncode != 0:
             res.code = ver.returncode
             emit(ver.stderr.strip())

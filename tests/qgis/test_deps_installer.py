@@ -379,3 +379,19 @@ def test_report_json_roundtrip(tmp_path):
     p = tmp_path / "r.json"
     p.write_text(json.dumps({"install": []}), encoding="utf-8")
     assert installer.parse_report(json.loads(p.read_text(encoding="utf-8"))) == []
+
+
+def test_installer_without_pip_runs_ensure_pip_first(tmp_path):
+    """A Python without pip (Windows/macOS: ``ensurepip``) gets the fix command run before pip."""
+    import venv
+
+    venv.EnvBuilder(with_pip=False).create(tmp_path / "nopip")
+    py = tmp_path / "nopip" / ("Scripts/python.exe" if os.name == "nt" else "bin/python")
+    interp = pyenv.Interpreter(str(py), pyenv.platform_key(), sys.version_info[:2])
+    marker = tmp_path / "ran"
+    fix = [str(py), "-c", f"open({str(marker)!r}, 'w').write('x'); print('ensurepip ran')"]
+    inst = installer.Installer(interp, tmp_path / installer.DEPS_NAME, ["esda"], ensure_pip=fix)
+    lines: list[str] = []
+    res = inst.run(on_line=lines.append)
+    assert marker.exists() and "ensurepip ran" in lines
+    assert not res.ok and "No module named pip" in "\n".join(lines)
