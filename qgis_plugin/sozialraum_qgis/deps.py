@@ -445,7 +445,7 @@ def install_with_progress(parent=None, extras=(), repair=False, inst=None):
             )
             return None
         if repair:
-            installer.remove_folder(target_dir(), deps_dir())
+            installer.repair(deps_dir(), sys.version_info[:2])
         _fix, ensure = pyenv.pip_fix(interp, pyenv.read_os_release())
         inst = installer.Installer(
             interp,

@@ -313,6 +313,34 @@ def folder_size(folder) -> int:
     return total
 
 
+def stale_entries(base) -> list[Path]:
+    """Entries of the ``sozialraum_deps`` folder that no installation uses any more.
+
+    Earlier versions of the plugin installed straight into ``sozialraum_deps`` (and put it
+    first on ``sys.path``); only ``py3X`` folders and the installer's own files are kept.
+    """
+    base = Path(base)
+    if not base.is_dir():
+        return []
+    keep = {"constraints.txt", "report.json"}
+    return sorted(
+        p for p in base.iterdir() if not re.fullmatch(r"py\d+", p.name) and p.name not in keep
+    )
+
+
+def repair(base, version: tuple[int, int]) -> list[Path]:
+    """Remove the folder of ``version`` and the stale entries; returns what was removed."""
+    gone = []
+    for p in [deps_folder(base, version), *stale_entries(base)]:
+        if p.exists():
+            if p.is_dir():
+                remove_folder(p, base)
+            else:
+                p.unlink()
+            gone.append(p)
+    return gone
+
+
 def remove_folder(folder, base) -> bool:
     """Delete the private folder (only below a ``sozialraum_deps`` folder); ``True`` if removed."""
     folder, base = Path(folder).resolve(), Path(base).resolve()
@@ -477,10 +505,11 @@ def main(argv=None) -> int:
     args = ap.parse_args(argv)
     base = Path(args.profile) / "python" / DEPS_NAME
     interp = find_python()
-    if args.uninstall or args.repair:
+    if args.uninstall:
         remove_folder(base, base)
-        if args.uninstall:
-            return 0
+        return 0
+    if args.repair:
+        repair(base, interp.version)
     res = Installer(interp, base, read_requirements(extras=args.extra)).run()
     return 0 if res.ok else (res.code or 1)
 

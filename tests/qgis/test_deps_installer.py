@@ -271,6 +271,19 @@ def test_still_missing_skips_what_the_folder_has():
     assert installer.still_missing(pins, present) == ["pandas==2.3.3", "folium==0.20.0"]
 
 
+def test_repair_removes_the_old_flat_install_and_the_version_folder(tmp_path):
+    """Regression: the old installer put packages straight into sozialraum_deps (1.2 GB, first on sys.path)."""
+    base = tmp_path / installer.DEPS_NAME
+    for d in ("numpy", "pyarrow", "py311/esda", "py312/esda"):
+        (base / d).mkdir(parents=True)
+    (base / "constraints.txt").write_text("", encoding="utf-8")
+    (base / "six.py").write_text("", encoding="utf-8")
+    assert [p.name for p in installer.stale_entries(base)] == ["numpy", "pyarrow", "six.py"]
+    gone = installer.repair(base, (3, 11))
+    assert sorted(p.name for p in gone) == ["numpy", "py311", "pyarrow", "six.py"]
+    assert sorted(p.name for p in base.iterdir()) == ["constraints.txt", "py312"]
+
+
 def test_parse_report():
     rep = {"install": [{"metadata": {"name": "esda", "version": "2.7.0"}, "requested": True}]}
     assert installer.parse_report(rep) == ["esda==2.7.0"]
