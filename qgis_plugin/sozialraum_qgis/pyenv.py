@@ -44,6 +44,9 @@ class Interpreter:
         ``(major, minor)`` of QGIS's Python.
     env_script
         Windows: ``o4w_env.bat`` that sets QGIS's environment for a terminal (or ``None``).
+    launcher
+        Windows without ``o4w_env.bat``: ``python-qgis.bat``/``python-qgis-ltr.bat``, which
+        sets the environment and runs QGIS's Python (used in terminal commands).
     tried
         The paths looked at, in order (shown when nothing was found).
     """
@@ -53,6 +56,7 @@ class Interpreter:
     version: tuple[int, int]
     env_script: str | None = None
     tried: tuple[str, ...] = ()
+    launcher: str | None = None
 
 
 def platform_key(platform: str | None = None) -> str:
@@ -170,24 +174,29 @@ def find_python(
     version = tuple(version or sys.version_info[:2])
     tried = candidates(key, executable, prefix, version)
     python = next((c for c in tried if exists(c)), None)
-    env_script = None
+    env_script = launcher = None
     if key == WINDOWS:
-        for root in _windows_root(executable, prefix):
-            bat = str(root / "bin" / "o4w_env.bat")
-            if exists(bat):
-                env_script = bat
-                break
-    return Interpreter(python, key, version, env_script, tuple(tried))
+        roots = _windows_root(executable, prefix)
+        bats = [str(r / "bin" / "o4w_env.bat") for r in roots]
+        env_script = next((b for b in bats if exists(b)), None)
+        names = ("python-qgis-ltr.bat", "python-qgis.bat")
+        bats = [str(r / "bin" / n) for r in roots for n in names]
+        launcher = next((b for b in bats if exists(b)), None) if env_script is None else None
+    return Interpreter(python, key, version, env_script, tuple(tried), launcher)
 
 
 def command_text(cmd: list[str], interp: Interpreter | None = None) -> str:
     """One line to paste into a terminal (``cmd.exe`` quoting on Windows, POSIX elsewhere).
 
-    On Windows with an ``o4w_env.bat`` the line first sets QGIS's environment.
+    On Windows with an ``o4w_env.bat`` the line first sets QGIS's environment; without it
+    QGIS's ``python-qgis.bat`` runs the command in that environment.
     """
     key = interp.platform if interp is not None else platform_key()
     if key == WINDOWS:
-        line = subprocess.list2cmdline([str(c) for c in cmd])
+        cmd = [str(c) for c in cmd]
+        if interp is not None and interp.launcher and cmd and cmd[0] == interp.python:
+            cmd[0] = interp.launcher
+        line = subprocess.list2cmdline(cmd)
         if interp is not None and interp.env_script:
             line = f"call {subprocess.list2cmdline([interp.env_script])} && {line}"
         return line

@@ -135,6 +135,15 @@ def test_default_profile_per_platform(platform, want):
     assert pyenv.default_profile(platform, home, appdata) == want
 
 
+def test_windows_without_o4w_env_uses_python_qgis_bat(tmp_path):
+    platform, exe, prefix, want, _ = _layout("standalone", tmp_path)
+    bat = _touch(exe.parent / "python-qgis.bat")
+    got = pyenv.find_python(platform, str(exe), str(prefix), (3, 9), exists=_exists)
+    assert _posix(got.launcher) == str(bat) and got.env_script is None
+    line = pyenv.command_text([got.python, "installer.py"], got)
+    assert line.startswith('"') and "python-qgis.bat" in line and "python3.exe" not in line
+
+
 # --- commands -----------------------------------------------------------------------------
 
 
