@@ -263,26 +263,34 @@ def test_enable_list_and_every_tool_equals_library(user):
     _every_tool(user, user["tmp"] / "out")
 
 
-def _every_tool(user, out: Path):
-    import geopandas as gpd
-
-    from sozialraum.access import measure
+def _reference():
+    """The library's join of Musterland 2024 (the reference of every tool)."""
     from sozialraum.io import read_areas, read_catalogue, read_table
     from sozialraum.join import join_tables
-    from sozialraum.monitor import classify, run_monitor
-    from sozialraum.raster import zonal_stats
-    from sozialraum.spatial import build_weights, getis_ord, local_moran
 
-    out.mkdir()
     cat = read_catalogue(EX / "katalog.toml")
     areas = read_areas(GPKG, layer="sozialraeume", key="sr_id", name="sr_name")
     tables = [
         read_table(EX / "indikatoren_2024.xlsx", sheet="Daten", columns=cat),
         read_table(EX / "jobcenter_2024.csv", columns=cat),
     ]
-    ref = join_tables(areas, tables, area_names="sr_name")
-    frame = ref.frame
+    return join_tables(areas, tables, area_names="sr_name"), cat
 
+
+def _every_tool(user, out: Path):
+    out.mkdir()
+    ref, cat = _reference()
+    frame = ref.frame
+    joined, mon = _join_and_monitor(user, out, ref, cat)
+    lisa = _spatial(user, out, frame, joined)
+    _access_and_zonal(user, out, frame, joined)
+    _outputs(user, out, lisa, mon)
+
+
+def _join_and_monitor(user, out, ref, cat):
+    from sozialraum.monitor import classify, run_monitor
+
+    frame = ref.frame
     joined = str(out / "joined.gpkg")
     _run(
         user,
@@ -322,6 +330,12 @@ def _every_tool(user, out: Path):
     got = _read(kl).reindex(frame.index)
     assert got["ew_ges_klasse"].astype("Int64").tolist() == c.classes.tolist()
 
+    return joined, mon
+
+
+def _spatial(user, out, frame, joined):
+    from sozialraum.spatial import build_weights, getis_ord, local_moran
+
     w = build_weights(frame, "queen")
     lisa = str(out / "lisa.gpkg")
     _run(
@@ -344,6 +358,15 @@ def _every_tool(user, out: Path):
     g = getis_ord(frame, "sgb2_pers", w)
     got = _read(gi).reindex(g.frame.index)
     _num(got["gi_z"], g.frame["gi_z"], rtol=1e-10)
+
+    return lisa
+
+
+def _access_and_zonal(user, out, frame, joined):
+    import geopandas as gpd
+
+    from sozialraum.access import measure
+    from sozialraum.raster import zonal_stats
 
     near = str(out / "near.gpkg")
     _run(
@@ -380,6 +403,8 @@ def _every_tool(user, out: Path):
     got = _read(zon).reindex(z.index)
     _num(got["r_sum"], z["sum"])
 
+
+def _outputs(user, out, lisa, mon):
     html = out / "karte.html"
     _run(
         user,
