@@ -393,6 +393,8 @@ class InstallJob:
         return False
 
     def finish(self):
+        if self.result is not None and self.result.ok:
+            setup_paths()  # the tools find the packages before QGIS is restarted
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         self.log.appendPlainText("")
