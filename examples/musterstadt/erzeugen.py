@@ -16,6 +16,8 @@ Writes into ``DIR`` (default: this folder):
 * ``rohdaten/einwohner_<jahr>.csv`` — German CSV (``;``, decimal comma): population, children
   under 6, two age shares;
 * ``rohdaten/einrichtungen.gpkg`` — Kitas (with places) and primary schools (points);
+* ``planungsraeume.gpkg`` — the same file with the wrong key corrected (the recipe's step in
+  ``docs/stadt.md``), read by the finished ``monitor.toml``;
 * ``referenz_mss_2024.csv`` — the "official" status and dynamic index and classes computed
   from the raw tables by the plain MSS formula (z-scores, sum, z again, fixed thresholds).
 
@@ -403,6 +405,20 @@ def write_geodata(raw: Path, areas: pd.DataFrame, outline, fac: pd.DataFrame) ->
     pts.to_file(epath, layer="einrichtungen", engine="pyogrio")
 
 
+def rekey(raw_gpkg: Path, target: Path, areas: pd.DataFrame) -> None:
+    """The recipe's fix (docs/stadt.md): a copy of the area file with the wrong key corrected."""
+    import shutil
+
+    import geopandas as gpd
+
+    true, wrong = duplicate_key(areas)
+    target.unlink(missing_ok=True)
+    shutil.copyfile(raw_gpkg, target)
+    plr = gpd.read_file(target, layer="planungsraeume")
+    plr.loc[(plr["plr_id"] == wrong) & (plr["bez_id"] == true[:2]), "plr_id"] = true
+    plr.to_file(target, layer="planungsraeume")
+
+
 def generate(out: Path) -> dict:
     """Write all files; GDAL's OGR_CURRENT_DATE is pinned only while writing."""
     import pyogrio
@@ -431,6 +447,7 @@ def _generate(out: Path) -> dict:
     for year in YEARS:
         write_xlsx(raw / f"mss_{year}.xlsx", areas, values[year], year)
         write_csv(raw / f"einwohner_{year}.csv", areas, values[year])
+    rekey(raw / "planungsraeume.gpkg", out / "planungsraeume.gpkg", areas)
     ref = reference(values)
     ref.to_csv(out / "referenz_mss_2024.csv", sep=";", lineterminator="\n")
     true, wrong = duplicate_key(areas)

@@ -41,6 +41,10 @@ _MSG = {
         "de": "Bitte mindestens eine Tabelle angeben (--tabelle DATEI).",
         "en": "Give at least one table (--tabelle FILE).",
     },
+    "no_areas": {
+        "de": "Gebietsdatei {file} nicht gefunden (--gebiete DATEI).",
+        "en": "area file {file} not found (--gebiete FILE).",
+    },
     "no_key": {
         "de": "{file}: keine Spalte der Ebene {layer!r} passt als Schlüssel zu den Tabellen "
         "(Spalten: {cols}). Bitte eine Schlüsselspalte mit eindeutigen Werten anlegen.",
@@ -64,9 +68,9 @@ _MSG = {
         "of feature {fid}.",
     },
     "placeholder": {
-        "de": "{file}: Spalte(n) {cols} enthalten in bis zu {n} Zeile(n) den Platzhalter {value} "
+        "de": "{file}: Spalte(n) {cols} enthalten in bis zu {n} Zeile(n) je Datei den Platzhalter {value} "
         "(z. B. Gebiete mit zu wenigen Einwohnern); er ist kein Messwert.",
-        "en": "{file}: column(s) {cols} hold the placeholder {value} in up to {n} row(s) (e.g. "
+        "en": "{file}: column(s) {cols} hold the placeholder {value} in up to {n} row(s) per file (e.g. "
         "areas with too few inhabitants); it is not a value.",
     },
     "unmatched": {
@@ -298,7 +302,7 @@ def _table_guess(pattern: str, files, taken: set[str], lang: str, notes: list[st
         ph = values[with_ph[0][0]]
         notes.append(
             t(_MSG, "placeholder", lang, file=Path(pattern).name,
-              cols=", ".join(repr(h) for h, _ in with_ph), n=max(n for _, n in with_ph),
+              cols=", ".join(repr(h) for h, _ in with_ph), n=max(n for _, n in with_ph) // len(files),
               value=int(ph[ph <= PLACEHOLDER_LIMIT].iloc[0]))
         )  # fmt: skip
     sheet = first.meta.get("sheet")
@@ -655,6 +659,8 @@ def propose_config(
     if not tables:
         raise InputError(t(_MSG, "no_tables", L))
     areas_path = Path(areas_path)
+    if not areas_path.is_file():
+        raise InputError(t(_MSG, "no_areas", L, file=areas_path), file=str(areas_path))
     groups = _group_files(tables)
     notes: list[str] = []
     taken: set[str] = set()
