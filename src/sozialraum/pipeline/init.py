@@ -390,7 +390,11 @@ def _as_text(col: pd.Series) -> pd.Series:
 
 
 def _key_column(attrs: pd.DataFrame, table_keys: set[str]) -> tuple[str, pd.Series] | None:
-    """The column that matches most table keys (near-unique, text or whole numbers)."""
+    """The column that matches most table keys (text or whole numbers, unique but for a few).
+
+    A few duplicates are allowed: a key typed twice is a mistake to show, not a reason to
+    look for another column.
+    """
     best, score = None, (-1.0, -1.0, False)
     for c in attrs.columns:
         col = attrs[c]
@@ -398,7 +402,7 @@ def _key_column(attrs: pd.DataFrame, table_keys: set[str]) -> tuple[str, pd.Seri
             if not pd.api.types.is_object_dtype(col):
                 continue
         txt = _as_text(col)
-        if txt.isna().mean() > 0.05 or txt.nunique() < 0.95 * len(txt):
+        if txt.isna().mean() > 0.05 or txt.nunique() < len(txt) - max(2, 0.02 * len(txt)):
             continue
         s = (txt.isin(table_keys).mean(), txt.nunique() / len(txt), bool(_KEYWORD.search(c)))
         if s > score:
