@@ -107,8 +107,12 @@ def _outline():
 
 def _bezirk_centres() -> np.ndarray:
     pts = [(0.0, 0.0)]
-    pts += [(6_500 * np.cos(a), 6_500 * np.sin(a)) for a in np.linspace(0.5, 0.5 + 2 * np.pi, 5)[:4]]
-    pts += [(12_500 * np.cos(a), 12_500 * np.sin(a)) for a in np.linspace(0.2, 0.2 + 2 * np.pi, 8)[:7]]
+    pts += [
+        (6_500 * np.cos(a), 6_500 * np.sin(a)) for a in np.linspace(0.5, 0.5 + 2 * np.pi, 5)[:4]
+    ]
+    pts += [
+        (12_500 * np.cos(a), 12_500 * np.sin(a)) for a in np.linspace(0.2, 0.2 + 2 * np.pi, 8)[:7]
+    ]
     c = np.array(pts)
     c[:, 0] = CENTRE[0] + 1.15 * c[:, 0]
     c[:, 1] = CENTRE[1] + c[:, 1]

@@ -58,7 +58,10 @@ bedarf_je_100 = 90
 # Lighter outputs for the test (the computations are the same): no profiles, report, PDF.
 LIGHT = ("[ausgaben]\npdf = true", '[ausgaben]\npdf = false\nsteckbriefe = false\n'
          'sozialbericht = false\nfreigabe = ["intern"]')  # fmt: skip
-FEW_PERMUTATIONS = ('merkmale = ["status_index"]', 'merkmale = ["status_index"]\npermutationen = 99')
+FEW_PERMUTATIONS = (
+    'merkmale = ["status_index"]',
+    'merkmale = ["status_index"]\npermutationen = 99',
+)
 
 
 def _sha(path: Path) -> str:

@@ -52,7 +52,9 @@ def _tables(folder, placeholder: bool = False):
             if placeholder and n == 3:
                 q = "-9999"
             x = f"{rng.uniform(10, 90):.2f}".replace(".", ",")
-            lines.append(f"{key};Ort {n + 1};{rng.integers(400, 5000)};{rng.integers(5, 90)};{q};{x}")
+            lines.append(
+                f"{key};Ort {n + 1};{rng.integers(400, 5000)};{rng.integers(5, 90)};{q};{x}"
+            )
         p = folder / f"daten_{year}.csv"
         p.write_text("\n".join(lines) + "\n", encoding="utf-8")
         paths.append(p)
@@ -108,7 +110,7 @@ def test_written_files_load_and_every_guess_is_commented(files, tmp_path):
     assert cat.indicators.loc["sgb_ii_quote", "direction"] == "need"
     assert "ew_ges" not in cat.indicators.index  # counts are no indicators of the index
     text = mon.read_text(encoding="utf-8")
-    for line in ("schluessel = \"sr_id\"", "jahre = [2023, 2024]", "gemeinde_spalte"):
+    for line in ('schluessel = "sr_id"', "jahre = [2023, 2024]", "gemeinde_spalte"):
         row = next(r for r in text.splitlines() if r.startswith(line))
         assert "# erkannt:" in row and row.endswith("bitte prüfen"), row
     assert "[gliederung]" in text

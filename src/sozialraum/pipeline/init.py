@@ -23,7 +23,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -204,7 +203,7 @@ def _group_files(paths: Sequence[str | Path]) -> list[tuple[str, list[tuple[int 
         year = _years_of(p)
         name = p.name if year is None else p.name.replace(str(year), "{jahr}")
         groups.setdefault(str(p.parent / name), []).append((year, p))
-    return [(k, sorted(v, key=lambda yp: (yp[0] or 0))) for k, v in groups.items()]
+    return [(k, sorted(v, key=lambda yp: yp[0] or 0)) for k, v in groups.items()]
 
 
 def _column_id(header: str, taken: set[str]) -> str:
@@ -232,7 +231,11 @@ def _classify(header: str, values: pd.Series, lang: str) -> tuple[str, str, int]
     de = lang == "de"
     m = _SHARE.search(header)
     if m:
-        return "share", (f"Überschrift enthält {m.group(0)!r}" if de else f"header has {m.group(0)!r}"), n_ph
+        return (
+            "share",
+            (f"Überschrift enthält {m.group(0)!r}" if de else f"header has {m.group(0)!r}"),
+            n_ph,
+        )
     if len(v) and v.between(0, 100).all() and (v % 1 != 0).any():
         return (
             "share",
@@ -259,7 +262,7 @@ def _read(path: Path, lang: str) -> tuple:
     return tab, [str(w.message) for w in caught]
 
 
-def _table_guess(pattern: str, files, taken: set[str], lang: str, notes: list[str]) -> TableGuess:
+def _table_guess(pattern: str, files, lang: str, notes: list[str]) -> TableGuess:
     """Read every file of one pattern and guess its key, years and columns."""
     tabs = []
     for _year, p in files:
@@ -338,7 +341,10 @@ def _table_keys(files) -> tuple[set[str], dict[str, str]]:
     keys = {str(k) for k in tab.values.index.get_level_values(0)}
     names = {}
     if tab.names is not None:
-        names = {str(k): str(n) for k, n in zip(tab.values.index.get_level_values(0), tab.names)}
+        names = {
+            str(k): str(n)
+            for k, n in zip(tab.values.index.get_level_values(0), tab.names, strict=True)
+        }
     return keys, names
 
 
@@ -621,7 +627,9 @@ def _matched(tables: list[TableGuess], keys: set[str], lang: str, notes: list[st
         miss = sorted(tkeys - keys)
         if miss:
             shown = ", ".join(miss[:5]) + (" …" if len(miss) > 5 else "")
-            notes.append(t(_MSG, "unmatched", lang, file=tab.files[-1].name, n=len(miss), ids=shown))
+            notes.append(
+                t(_MSG, "unmatched", lang, file=tab.files[-1].name, n=len(miss), ids=shown)
+            )
         out.append(TableGuess(**{**tab.__dict__, "matched": len(tkeys & keys)}))
     return out
 
@@ -667,8 +675,7 @@ def propose_config(
         raise InputError(t(_MSG, "no_areas", L, file=areas_path), file=str(areas_path))
     groups = _group_files(tables)
     notes: list[str] = []
-    taken: set[str] = set()
-    guesses = [_table_guess(p, files, taken, L, notes) for p, files in groups]
+    guesses = [_table_guess(p, files, L, notes) for p, files in groups]
     guesses = _assign_ids(_with_population(guesses))
     area = _area_guess(areas_path, layer, groups, L)
     keys = set(_as_text(_attributes(areas_path, area.layer)[area.key]))
@@ -749,7 +756,7 @@ def _monitor_head(p: Proposal, out: _Lines, folder: Path) -> None:
     out.add()
     out.add("[projekt]")
     out.add(f"name = {_q(p.name)}", p.name_reason)
-    years = ("neuestes Jahr der Tabellen" if de else "latest year of the tables")
+    years = "neuestes Jahr der Tabellen" if de else "latest year of the tables"
     out.add(f"berichtsjahr = {p.report_year}", years)
     if p.base_year is not None:
         out.add(
@@ -778,7 +785,9 @@ def _monitor_head(p: Proposal, out: _Lines, folder: Path) -> None:
     out.add(f"datei = {_q(_rel(a.path, folder))}", f"{a.crs or '?'}")
     out.add(
         f"ebene = {_q(a.layer)}",
-        f"{a.n_areas} Gebiete (die meisten Objekte)" if de else f"{a.n_areas} areas (most features)",
+        f"{a.n_areas} Gebiete (die meisten Objekte)"
+        if de
+        else f"{a.n_areas} areas (most features)",
     )
     width = f", {a.key_width} Stellen als Text" if a.key_width and de else ""
     n_match = max((tb.matched for tb in p.tables), default=0)
@@ -823,7 +832,10 @@ def _monitor_tables(p: Proposal, out: _Lines, folder: Path) -> None:
         out.add(f"datei = {_q(_rel(Path(tab.pattern), folder))}")
         src = tab.year_source or ("nicht erkannt" if de else "not detected")
         years = tab.years or (p.report_year,)
-        out.add("jahre = [" + ", ".join(map(str, years)) + "]", f"{'Jahre aus' if de else 'years from'} {src}")
+        out.add(
+            "jahre = [" + ", ".join(map(str, years)) + "]",
+            f"{'Jahre aus' if de else 'years from'} {src}",
+        )
         if tab.sheet and tab.n_sheets > 1:
             out.add(f"blatt = {_q(tab.sheet)}", "erstes Blatt" if de else "first sheet")
         n_share = sum(c.kind == "share" for c in tab.columns)
@@ -894,7 +906,9 @@ def _catalogue_entry(c: ColumnGuess, pop: str | None, source: str, out: _Lines, 
         out.add('aggregation = "weighted_mean"')
         out.add(
             f"aggregation_weight = {_q(pop)}",
-            "Anteil: höhere Ebenen mit Einwohnern gewichtet" if de else "share: weighted by population",
+            "Anteil: höhere Ebenen mit Einwohnern gewichtet"
+            if de
+            else "share: weighted by population",
         )
     if c.kind != "share":
         return
@@ -903,17 +917,24 @@ def _catalogue_entry(c: ColumnGuess, pop: str | None, source: str, out: _Lines, 
     out.add(f"label = {_q(c.label)}")
     out.add('unit = "%"')
     out.add(f"numerator = {_q(c.id)}")
-    why = (f"{c.header!r} – höher = mehr Bedarf" if de else f"{c.header!r} – higher = more need")
+    why = f"{c.header!r} – höher = mehr Bedarf" if de else f"{c.header!r} – higher = more need"
     if c.direction == "need":
         out.add('direction = "need"', why)
     elif c.direction == "resource":
         out.add('direction = "resource"', "höher = weniger Bedarf" if de else "higher = less need")
     else:
         out.add('direction = "need"', "keine Richtung im Namen; Standard" if de else "default")
-    dim = ("Soziale Lage" if c.status else "Bevölkerung") if de else ("Social status" if c.status else "Population")
+    dim = (
+        ("Soziale Lage" if c.status else "Bevölkerung")
+        if de
+        else ("Social status" if c.status else "Population")
+    )
     out.add(f"dimension = {_q(dim)}")
     if c.status:
-        out.add("status = true", "Statusindikator wie im MSS" if de else "status indicator as in the MSS")
+        out.add(
+            "status = true",
+            "Statusindikator wie im MSS" if de else "status indicator as in the MSS",
+        )
 
 
 def _catalogue_text(p: Proposal) -> str:
