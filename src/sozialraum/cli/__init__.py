@@ -260,11 +260,14 @@ def _cmd_init_from_files(args: argparse.Namespace) -> int:
     """``init --gebiete … --tabelle …``: a commented config guessed from the user's files."""
     from pathlib import Path
 
+    from sozialraum.core.doors import using_door
     from sozialraum.pipeline.init import propose_config, write_proposal
 
     folder = Path(args.folder or (Path(args.path).parent if args.path != "monitor.toml" else "."))
-    proposal = propose_config(args.areas or "", args.tables or [], args.lang, layer=args.layer)
-    for path in write_proposal(proposal, folder, force=args.force, lang=args.lang):
+    with using_door("cli"):
+        proposal = propose_config(args.areas or "", args.tables or [], args.lang, layer=args.layer)
+        written = write_proposal(proposal, folder, force=args.force, lang=args.lang)
+    for path in written:
         print(t(_MSG, "written", args.lang, path=path))
     if proposal.notes:
         print(t(_MSG, "init_notes", args.lang))

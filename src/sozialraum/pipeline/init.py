@@ -27,6 +27,7 @@ import pandas as pd
 import pyogrio
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.doors import knob
 from sozialraum.core.text import slugify
 from sozialraum.errors import InputError
 from sozialraum.io import read_areas, read_table
@@ -37,12 +38,12 @@ _MSG = {
     "check": {"de": "bitte prüfen", "en": "please check"},
     "found": {"de": "erkannt", "en": "detected"},
     "no_tables": {
-        "de": "Bitte mindestens eine Tabelle angeben (--tabelle DATEI).",
-        "en": "Give at least one table (--tabelle FILE).",
+        "de": "Bitte mindestens eine Tabelle angeben ({opt}).",
+        "en": "Give at least one table ({opt}).",
     },
     "no_areas": {
-        "de": "Gebietsdatei {file} nicht gefunden (--gebiete DATEI).",
-        "en": "area file {file} not found (--gebiete FILE).",
+        "de": "Gebietsdatei {file} nicht gefunden ({opt}).",
+        "en": "area file {file} not found ({opt}).",
     },
     "no_key": {
         "de": "{file}: keine Spalte der Ebene {layer!r} passt als Schlüssel zu den Tabellen "
@@ -83,8 +84,8 @@ _MSG = {
         'aggregation_weight = "<population variable>" in the catalogue.',
     },
     "exists": {
-        "de": "{path} gibt es schon; mit --force überschreiben.",
-        "en": "{path} exists already; use --force to overwrite.",
+        "de": "{path} gibt es schon; mit {opt} überschreiben.",
+        "en": "{path} exists already; use {opt} to overwrite.",
     },
 }
 
@@ -669,10 +670,12 @@ def propose_config(
     """
     L = get_lang(lang)
     if not tables:
-        raise InputError(t(_MSG, "no_tables", L))
+        raise InputError(t(_MSG, "no_tables", L, opt=knob("init_tables", L)))
     areas_path = Path(areas_path)
     if not areas_path.is_file():
-        raise InputError(t(_MSG, "no_areas", L, file=areas_path), file=str(areas_path))
+        raise InputError(
+            t(_MSG, "no_areas", L, file=areas_path, opt=knob("init_areas", L)), file=str(areas_path)
+        )
     groups = _group_files(tables)
     notes: list[str] = []
     guesses = [_table_guess(p, files, L, notes) for p, files in groups]
@@ -984,7 +987,9 @@ def write_proposal(
     mon, kat = folder / "monitor.toml", folder / "katalog.toml"
     for path in (mon, kat):
         if path.exists() and not force:
-            raise InputError(t(_MSG, "exists", L, path=path), file=str(path))
+            raise InputError(
+                t(_MSG, "exists", L, path=path, opt=knob("init_force", L)), file=str(path)
+            )
     mon.write_text(_monitor_text(proposal, folder), encoding="utf-8")
     kat.write_text(_catalogue_text(proposal), encoding="utf-8")
     return mon, kat
