@@ -165,3 +165,24 @@ def test_english_comments(files, tmp_path):
     assert "please check" in kat.read_text(encoding="utf-8")
     with open(mon, "rb") as fh:
         assert tomllib.load(fh)["projekt"]["sprache"] == "en"
+
+
+def test_years_in_wide_headers_are_years_not_columns(tmp_path):
+    gpkg = _district(tmp_path / "gebiete.gpkg")
+    lines = [
+        "Sozialraum-Nr.;Einwohner 2022;Einwohner 2023;Arbeitslosenquote 2022;Arbeitslosenquote 2023"
+    ]
+    for n, key in enumerate(KEYS):
+        lines.append(
+            f"{key};{1000 + n};{1010 + n};{4 + n / 10:.1f};{5 + n / 10:.1f}".replace(".", ",")
+        )
+    table = tmp_path / "zeitreihe.csv"
+    table.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    p = propose_config(gpkg, [table])
+    (tab,) = p.tables
+    assert tab.years == (2022, 2023) and tab.year_source == "Spaltenköpfen"
+    cols = {c.header: c for c in tab.columns}
+    assert set(cols) == {"Einwohner", "Arbeitslosenquote"}
+    assert cols["Einwohner"].population and cols["Arbeitslosenquote"].kind == "share"
+    assert any("Jahre in den Spaltenköpfen erkannt ([2022, 2023])" in n for n in p.notes)
+    assert (p.report_year, p.base_year) == (2023, 2022)

@@ -73,6 +73,12 @@ _MSG = {
         "en": "{file}: column(s) {cols} hold the placeholder {value} in up to {n} row(s) per file (e.g. "
         "areas with too few inhabitants); it is not a value.",
     },
+    "wide": {
+        "de": "{file}: Jahre in den Spaltenköpfen erkannt ({years}), z. B. {cols}; je Merkmal "
+        "eine Variable, die Jahre gehören in jahre = [...].",
+        "en": "{file}: years in the headers detected ({years}), e.g. {cols}; one variable per "
+        "item, the years go into jahre = [...].",
+    },
     "unmatched": {
         "de": "{file}: {n} Schlüssel der Tabelle fehlen in den Gebieten: {ids}.",
         "en": "{file}: {n} keys of the table are missing in the areas: {ids}.",
@@ -90,6 +96,7 @@ _MSG = {
 }
 
 _YEAR = re.compile(r"(?<!\d)(19[5-9]\d|20\d\d)(?!\d)")
+_HEADER_YEAR = re.compile(r"^(.*?)[\s_(]*((?:19[5-9]|20\d)\d)\)?\s*$")
 _SHARE = re.compile(r"%|prozent|anteil|quote|\brate\b|‰|promille|je\s*1[.\s]?000", re.I)
 _NEED = re.compile(
     r"arbeitslos|transfer|armut|sgb|grundsicherung|bedarfsgemeinschaft|wohngeld|"
@@ -263,6 +270,47 @@ def _read(path: Path, lang: str) -> tuple:
     return tab, [str(w.message) for w in caught]
 
 
+def _wide_years(headers: Sequence[str]) -> dict[str, dict[int, str]]:
+    """Stems of headers that carry a year (``Einwohner 2022``, ``Einwohner 2023``).
+
+    Only stems seen with at least two years count: ``Stand 2024`` alone is a header.
+    """
+    stems: dict[str, dict[int, str]] = {}
+    for h in headers:
+        m = _HEADER_YEAR.match(str(h))
+        if m and m.group(1).strip():
+            stems.setdefault(m.group(1).strip(), {})[int(m.group(2))] = str(h)
+    return {k: v for k, v in stems.items() if len(v) >= 2}
+
+
+def _file_years(files, tabs, lang: str) -> tuple[list[int], str]:
+    """Years of one pattern: from the file names, a year column or the sheet names."""
+    years = [y for y, _ in files]
+    if all(y is not None for y in years):
+        return years, ("Dateiname" if lang == "de" else "file name")
+    sheet_years = [_years_of(Path(str(tb.meta.get("sheet") or ""))) for tb in tabs]
+    if len(tabs) == 1 and tabs[0].years:
+        return list(tabs[0].years), ("Jahresspalte" if lang == "de" else "year column")
+    if all(sheet_years):
+        return sheet_years, ("Blattname" if lang == "de" else "sheet name")
+    return [], ""
+
+
+def _column_guess(header: str, values: pd.Series, lang: str) -> ColumnGuess:
+    kind, reason, n_ph = _classify(header, values, lang)
+    return ColumnGuess(
+        header=header,
+        id="",
+        label=_label(header),
+        kind=kind,
+        reason=reason,
+        direction=_direction(header) if kind == "share" else None,
+        status=bool(kind == "share" and _STATUS.search(header)),
+        child=bool(kind == "count" and _CHILD.search(header)),
+        placeholders=n_ph,
+    )
+
+
 def _table_guess(pattern: str, files, lang: str, notes: list[str]) -> TableGuess:
     """Read every file of one pattern and guess its key, years and columns."""
     tabs = []
@@ -271,43 +319,28 @@ def _table_guess(pattern: str, files, lang: str, notes: list[str]) -> TableGuess
         tabs.append(tab)
         notes.extend(msgs)
     first = tabs[0]
-    years = [y for y, _ in files]
-    source = "Dateiname" if lang == "de" else "file name"
-    if any(y is None for y in years):
-        sheet_years = [_years_of(Path(str(tb.meta.get("sheet") or ""))) for tb in tabs]
-        if len(tabs) == 1 and first.years:
-            years = list(first.years)
-            source = "Jahresspalte" if lang == "de" else "year column"
-        elif all(sheet_years):
-            years, source = sheet_years, ("Blattname" if lang == "de" else "sheet name")
-        else:
-            years, source = [], ""
+    years, source = _file_years(files, tabs, lang)
     values = pd.concat([tb.values for tb in tabs])
-    cols, with_ph = [], []
-    for header in first.values.columns:
-        kind, reason, n_ph = _classify(str(header), values[header], lang)
-        if n_ph:
-            with_ph.append((str(header), n_ph))
-        direction = _direction(str(header)) if kind == "share" else None
-        cols.append(
-            ColumnGuess(
-                header=str(header),
-                id="",
-                label=_label(str(header)),
-                kind=kind,
-                reason=reason,
-                direction=direction,
-                status=bool(kind == "share" and _STATUS.search(str(header))),
-                child=bool(kind == "count" and _CHILD.search(str(header))),
-                placeholders=n_ph,
-            )
-        )
+    wide = _wide_years(list(first.values.columns))
+    in_wide = {h for by_year in wide.values() for h in by_year.values()}
+    cols = [
+        _column_guess(str(h), values[h], lang) for h in first.values.columns if h not in in_wide
+    ]
+    for stem, by_year in wide.items():
+        stacked = pd.concat([values[h] for h in by_year.values()])
+        cols.append(_column_guess(stem, stacked, lang))
+    if wide and not years:
+        years = sorted({y for by_year in wide.values() for y in by_year})
+        source = "Spaltenköpfen" if lang == "de" else "headers"
+        shown = ", ".join(repr(h) for h in list(in_wide)[:4])
+        notes.append(t(_MSG, "wide", lang, file=Path(pattern).name, years=years, cols=shown))
+    with_ph = [c for c in cols if c.placeholders]
     if with_ph:
-        ph = values[with_ph[0][0]]
         notes.append(
             t(_MSG, "placeholder", lang, file=Path(pattern).name,
-              cols=", ".join(repr(h) for h, _ in with_ph), n=max(n for _, n in with_ph) // len(files),
-              value=int(ph[ph <= PLACEHOLDER_LIMIT].iloc[0]))
+              cols=", ".join(repr(c.header) for c in with_ph),
+              n=max(c.placeholders for c in with_ph) // len(files),
+              value=int(values.min(numeric_only=True).min()))
         )  # fmt: skip
     sheet = first.meta.get("sheet")
     return TableGuess(
