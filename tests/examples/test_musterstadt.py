@@ -271,3 +271,18 @@ def test_finished_config_runs(tmp_path, reference):
     rated = fr.loc[reference.index]
     assert (rated["status_klasse"].astype(str) == reference["status_klasse"]).all()
     assert (tmp_path / "out" / "intern" / "ergebnisse.xlsx").is_file()
+
+
+def test_webmap_of_a_package_missing_plr_name():
+    """Regression: a city's package web map failed with "Spalten fehlen: 'plr_name'".
+
+    The release kept only the district's column names (``sr_name``, ``ags``); the configured
+    name and parent columns of a city are public like them.
+    """
+    from sozialraum.pipeline.common import release_policy
+    from sozialraum.pipeline.config import load_config
+
+    policy = release_policy(load_config(EX / "monitor.toml"))
+    for col in ("plr_id", "plr_name", "bez_id", "bez_name", "sr_name"):
+        assert policy.is_public(col), col
+    assert not policy.is_public("arbeitslosigkeit")  # values stay governed by [freigabe]

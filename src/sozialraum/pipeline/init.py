@@ -785,7 +785,11 @@ def _monitor_head(p: Proposal, out: _Lines, folder: Path) -> None:
         if de
         else "# Check: sozialraum run monitor.toml --check   Run: sozialraum run monitor.toml"
     )
-    out.add("# Alle Schlüssel: docs/konfiguration.md; Rezept: docs/stadt.md")
+    out.add(
+        "# Alle Schlüssel: docs/konfiguration.md; Rezept: docs/stadt.md"
+        if de
+        else "# All keys: docs/konfiguration.md; recipe: docs/stadt.md"
+    )
     for note in p.notes:
         out.add("#")
         out.add(("# ACHTUNG: " if de else "# NOTE: ") + note)
