@@ -23,6 +23,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyogrio
 
@@ -31,6 +32,7 @@ from sozialraum.core.doors import knob
 from sozialraum.core.text import slugify
 from sozialraum.errors import InputError
 from sozialraum.io import read_areas, read_table
+from sozialraum.io.reader import read_grid
 
 __all__ = ["AreaGuess", "ColumnGuess", "TableGuess", "Proposal", "propose_config", "write_proposal"]
 
@@ -263,6 +265,33 @@ def _direction(header: str) -> str | None:
     return None
 
 
+_PLACEHOLDER_TEXT = re.compile(r"^\s*[-−]\s*9{3,}(?:[.,]0+)?\s*$")
+
+
+def _raw_placeholders(path: Path, tab) -> dict[str, tuple[int, str]]:
+    """Header → (number of raw cells holding a known placeholder, one of them as text).
+
+    Counted on the file's raw cells, so the count does not depend on whether the
+    table reader keeps the placeholder as a number or reads it as missing.
+    """
+    grid = read_grid(path, sheet=tab.meta.get("sheet"))
+    at = np.flatnonzero(grid.rows == tab.meta.get("header_row"))
+    if not len(at):
+        return {}
+    head, body = grid.cells.iloc[at[0]], grid.cells.iloc[at[0] + 1 :]
+    out = {}
+    for j, h in head.items():
+        col = body[j]
+        num = pd.to_numeric(col, errors="coerce")
+        txt = col.astype(str).str.match(_PLACEHOLDER_TEXT)
+        hit = (num <= PLACEHOLDER_LIMIT) | txt
+        if hit.any() and h is not None:
+            first = col[hit].iloc[0]
+            example = f"{first:g}" if isinstance(first, (int, float)) else str(first).strip()
+            out[str(h).strip()] = (int(hit.sum()), example)
+    return out
+
+
 def _read(path: Path, lang: str) -> tuple:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
@@ -296,8 +325,9 @@ def _file_years(files, tabs, lang: str) -> tuple[list[int], str]:
     return [], ""
 
 
-def _column_guess(header: str, values: pd.Series, lang: str) -> ColumnGuess:
-    kind, reason, n_ph = _classify(header, values, lang)
+def _column_guess(header: str, values: pd.Series, lang: str, n_ph: int = 0) -> ColumnGuess:
+    kind, reason, n_values = _classify(header, values, lang)
+    n_ph = max(n_ph, n_values)
     return ColumnGuess(
         header=header,
         id="",
@@ -323,12 +353,19 @@ def _table_guess(pattern: str, files, lang: str, notes: list[str]) -> TableGuess
     values = pd.concat([tb.values for tb in tabs])
     wide = _wide_years(list(first.values.columns))
     in_wide = {h for by_year in wide.values() for h in by_year.values()}
+    raw: dict[str, list] = {}  # header -> [cells, example]
+    for (_y, p), tb in zip(files, tabs, strict=True):
+        for h, (n, example) in _raw_placeholders(p, tb).items():
+            raw.setdefault(h, [0, example])[0] += n
     cols = [
-        _column_guess(str(h), values[h], lang) for h in first.values.columns if h not in in_wide
+        _column_guess(str(h), values[h], lang, raw.get(str(h), [0])[0])
+        for h in first.values.columns
+        if h not in in_wide
     ]
     for stem, by_year in wide.items():
         stacked = pd.concat([values[h] for h in by_year.values()])
-        cols.append(_column_guess(stem, stacked, lang))
+        n_ph = sum(raw.get(h, [0])[0] for h in by_year.values())
+        cols.append(_column_guess(stem, stacked, lang, n_ph))
     if wide and not years:
         years = sorted({y for by_year in wide.values() for y in by_year})
         source = "Spaltenköpfen" if lang == "de" else "headers"
@@ -340,7 +377,7 @@ def _table_guess(pattern: str, files, lang: str, notes: list[str]) -> TableGuess
             t(_MSG, "placeholder", lang, file=Path(pattern).name,
               cols=", ".join(repr(c.header) for c in with_ph),
               n=max(c.placeholders for c in with_ph) // len(files),
-              value=int(values.min(numeric_only=True).min()))
+              value=next(iter(raw.values()))[1] if raw else PLACEHOLDER_LIMIT)
         )  # fmt: skip
     sheet = first.meta.get("sheet")
     return TableGuess(
