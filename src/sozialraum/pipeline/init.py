@@ -319,6 +319,8 @@ def _file_years(files, tabs, lang: str) -> tuple[list[int], str]:
         return years, ("Dateiname" if lang == "de" else "file name")
     sheet_years = [_years_of(Path(str(tb.meta.get("sheet") or ""))) for tb in tabs]
     if len(tabs) == 1 and tabs[0].years:
+        if tabs[0].meta.get("years_from_headers"):  # the reader stacked 'Einwohner 2022' …
+            return list(tabs[0].years), ("Spaltenköpfen" if lang == "de" else "headers")
         return list(tabs[0].years), ("Jahresspalte" if lang == "de" else "year column")
     if all(sheet_years):
         return sheet_years, ("Blattname" if lang == "de" else "sheet name")
