@@ -122,6 +122,23 @@ _MSG = {
         "en": "{path} exists already; use --force to overwrite.",
     },
     "force": {"de": "vorhandene Datei überschreiben", "en": "overwrite an existing file"},
+    "init_areas": {
+        "de": "Gebietsdatei, aus der Schlüssel, Namen und übergeordnete Ebenen erkannt werden",
+        "en": "area file to detect keys, names and parent levels from",
+    },
+    "init_layer": {"de": "Ebene der Planungsräume", "en": "layer of the planning areas"},
+    "init_table": {
+        "de": "Indikatortabelle (CSV/XLSX), mehrfach angeben; Jahre aus den Dateinamen",
+        "en": "indicator table (CSV/XLSX), give several; years from the file names",
+    },
+    "init_folder": {
+        "de": "Ordner für monitor.toml und katalog.toml (Standard: aktueller Ordner)",
+        "en": "folder for monitor.toml and katalog.toml (default: current folder)",
+    },
+    "init_notes": {
+        "de": "Bitte vor dem ersten Lauf prüfen:",
+        "en": "Please check before the first run:",
+    },
 }
 
 
@@ -161,6 +178,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     i = sub.add_parser("init", help=t(_MSG, "init", L), description=t(_MSG, "init", L))
     i.add_argument("path", nargs="?", default="monitor.toml", help=t(_MSG, "init_path", L))
     i.add_argument("--force", action="store_true", help=t(_MSG, "force", L))
+    i.add_argument("--gebiete", "--areas", dest="areas", help=t(_MSG, "init_areas", L))
+    i.add_argument("--ebene", "--layer", dest="layer", help=t(_MSG, "init_layer", L))
+    i.add_argument(
+        "--tabelle", "--table", dest="tables", action="append", help=t(_MSG, "init_table", L)
+    )
+    i.add_argument("--ordner", "--folder", dest="folder", help=t(_MSG, "init_folder", L))
 
     atlas_cli.add_parser(sub, L)
     step_cli.add_parsers(sub, L)
@@ -246,6 +269,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     from sozialraum.pipeline.config import template
 
+    if args.areas or args.tables:
+        return _cmd_init_from_files(args)
     path = Path(args.path)
     if path.exists() and not args.force:
         print(
@@ -255,6 +280,26 @@ def _cmd_init(args: argparse.Namespace) -> int:
         return 1
     path.write_text(template(args.lang), encoding="utf-8")
     print(t(_MSG, "written", args.lang, path=path))
+    return 0
+
+
+def _cmd_init_from_files(args: argparse.Namespace) -> int:
+    """``init --gebiete … --tabelle …``: a commented config guessed from the user's files."""
+    from pathlib import Path
+
+    from sozialraum.core.doors import using_door
+    from sozialraum.pipeline.init import propose_config, write_proposal
+
+    folder = Path(args.folder or (Path(args.path).parent if args.path != "monitor.toml" else "."))
+    with using_door("cli"):
+        proposal = propose_config(args.areas or "", args.tables or [], args.lang, layer=args.layer)
+        written = write_proposal(proposal, folder, force=args.force, lang=args.lang)
+    for path in written:
+        print(t(_MSG, "written", args.lang, path=path))
+    if proposal.notes:
+        print(t(_MSG, "init_notes", args.lang))
+        for note in proposal.notes:
+            print(f"  - {note}")
     return 0
 
 

@@ -85,6 +85,17 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "seed": ("int", 20240101, "Startwert für Zufallsschritte (Permutationen, Typisierung)"),
         "quelle": ("str", "", "Quellenangabe unter Karten und Tabellen"),
     },
+    "gliederung": {
+        "stufen": (
+            "strs",
+            ["Landkreis", "Gemeinde", "Sozialraum"],
+            "Namen der Ebenen von oben nach unten, z. B. Stadt, Bezirk, Planungsraum",
+        ),
+        "name": ("str", None, "Eigenname der obersten Ebene, z. B. Musterstadt"),
+        "adjektiv": ("str", None, "Adjektiv zum Namen, z. B. Musterstädter (Durchschnitt)"),
+        "mehrzahl": ("strs", None, "Mehrzahl der Ebenennamen, die das Werkzeug nicht kennt"),
+        "artikel": ("strs", None, "Artikel der Ebenennamen (der, die, das)"),
+    },
     "gebiete": {
         "datei": ("path", REQUIRED, "Geodatei der Planungsräume (GeoPackage, Shapefile, GeoJSON)"),
         "ebene": ("str", None, "Ebene (Layer) der Planungsräume"),
@@ -234,6 +245,8 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
 RULE_KEYS = ("kreis", "gemeinden", "sozialraeume", "eigene")
 LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
 OPTIONAL_SECTIONS = {
+    "gliederung",
+    "atlas",
     "einrichtungen",
     "strassen",
     "erreichbarkeit",
