@@ -218,18 +218,19 @@ def count_columns(frame: pd.DataFrame, catalogue=None) -> list[str]:
     whose known values are all whole numbers (``idx_*``, ``*_klasse`` excluded).
     """
     cols: list[str] = []
+    shares = share_variables(catalogue)
     if catalogue is not None and hasattr(catalogue, "variables"):
-        var = catalogue.variables
-        for vid, row in var.iterrows():
-            unit = str(row.get("unit") or "").strip().lower()
-            if vid in frame.columns and unit not in _PERCENT_UNITS:
+        for vid in catalogue.variables.index:
+            if vid in frame.columns and str(vid) not in shares:
                 cols.append(str(vid))
     ind = _indicators(catalogue)
     if ind is not None and len(ind):
         for c in ("numerator", "denominator"):
             if c in ind.columns:
                 for v in ind[c]:
-                    if isinstance(v, str) and v in frame.columns and v not in cols:
+                    # a share delivered as such (MSS style: "5,1 %") is no count, even
+                    # where an indicator names it as its numerator
+                    if isinstance(v, str) and v in frame.columns and v not in cols + [*shares]:
                         cols.append(v)
     if cols:
         return cols
@@ -248,19 +249,37 @@ def count_columns(frame: pd.DataFrame, catalogue=None) -> list[str]:
     return out
 
 
+def share_variables(catalogue=None) -> set[str]:
+    """Variables of the catalogue delivered as shares (unit ``%``, ``‰`` …), not as counts.
+
+    A share is never a small count, even where an indicator names it as its
+    numerator (MSS style: the office sends "5,1 %" and no case numbers).
+    """
+    if catalogue is None or not hasattr(catalogue, "variables"):
+        return set()
+    var = catalogue.variables
+    units = var["unit"] if "unit" in var.columns else pd.Series("", index=var.index)
+    return {str(v) for v, u in units.items() if str(u or "").strip().lower() in _PERCENT_UNITS}
+
+
 def rate_columns(frame: pd.DataFrame, catalogue=None) -> dict[str, tuple[str | None, str | None]]:
-    """Rate column → (numerator, denominator) for the catalogue's indicators present in ``frame``."""
+    """Rate column → (numerator, denominator) counts of the catalogue's indicators in ``frame``.
+
+    A numerator or denominator delivered as a share (:func:`share_variables`) is no
+    count and is left out (``None``).
+    """
     ind = _indicators(catalogue)
     out: dict[str, tuple[str | None, str | None]] = {}
     if ind is None:
         return out
+    shares = share_variables(catalogue)
     for rid, row in ind.iterrows():
         if rid in frame.columns:
             num = row.get("numerator")
             den = row.get("denominator")
             out[str(rid)] = (
-                num if isinstance(num, str) else None,
-                den if isinstance(den, str) else None,
+                num if isinstance(num, str) and num not in shares else None,
+                den if isinstance(den, str) and den not in shares else None,
             )
     return out
 
