@@ -96,6 +96,18 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "config": "ebene (in [gebiete])",
         "qgis": {"de": "Feld „Gebiete“ (Layer)", "en": "field 'Areas' (layer)"},
     },
+    "territory_levels": {
+        "api": "words= (Territory.from_words)",
+        "config": "stufen (in [gliederung])",
+    },
+    "territory_plurals": {
+        "api": "plurals= (Territory.from_words)",
+        "config": "mehrzahl (in [gliederung])",
+    },
+    "territory_articles": {
+        "api": "articles= (Territory.from_words)",
+        "config": "artikel (in [gliederung])",
+    },
 }
 
 _MISSING = {

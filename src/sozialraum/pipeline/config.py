@@ -24,7 +24,7 @@ from typing import Any
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import ConfigError
 
-__all__ = ["RunConfig", "load_config", "template", "SCHEMA"]
+__all__ = ["RunConfig", "load_config", "template", "territory_of", "SCHEMA"]
 
 _MSG = {
     "missing_file": {
@@ -95,6 +95,17 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "gemeinden_name": ("str", "gemeinde", "Namensspalte der Gemeinden"),
         "kreis_ebene": ("str", None, "Ebene der Kreisgrenze"),
         "kreis_schluessel": ("str", "ags", "Schlüsselspalte der Kreisgrenze"),
+    },
+    "gliederung": {
+        "stufen": (
+            "strs",
+            ["Landkreis", "Gemeinde", "Sozialraum"],
+            "Ebenen von oben nach unten (2–4), z. B. [\"Stadt\", \"Bezirk\", \"Planungsraum\"]",
+        ),
+        "name": ("str", None, "Eigenname der obersten Ebene (Standard: projekt.name ohne Ebenenwort)"),
+        "adjektiv": ("str", None, "Adjektiv zum Namen, z. B. \"Berliner\" (→ Berliner Durchschnitt)"),
+        "mehrzahl": ("strs", None, "Mehrzahl je Stufe für unbekannte Wörter (\"\" für bekannte)"),
+        "artikel": ("strs", None, "Artikel je Stufe (der, die, das) für unbekannte Wörter"),
     },
     "katalog": {
         "datei": ("path", REQUIRED, "Indikatorenkatalog (TOML, CSV oder XLSX)"),
@@ -222,6 +233,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
 RULE_KEYS = ("kreis", "gemeinden", "sozialraeume", "eigene")
 LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
 OPTIONAL_SECTIONS = {
+    "gliederung",
     "einrichtungen",
     "strassen",
     "erreichbarkeit",
@@ -640,7 +652,9 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
                     file=str(path),
                 )
             sections[name] = _validate_section(name, value, path, text, base, L)
-    return RunConfig(path=path.resolve(), base=base, sections=sections, text=text)
+    cfg = RunConfig(path=path.resolve(), base=base, sections=sections, text=text)
+    territory_of(cfg, L)  # the vocabulary is checked with the file, not at the first text
+    return cfg
 
 
 def template(lang: str | None = None) -> str:
@@ -701,3 +715,43 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, dict):
         return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
     return str(v)
+
+
+def territory_of(config: RunConfig, lang: str | None = None):
+    """The :class:`~sozialraum.core.territory.Territory` of a run configuration.
+
+    From ``[gliederung]`` (levels, name, adjective, plurals, articles); the name of the
+    top unit defaults to ``projekt.name`` without a leading level word
+    (``"Landkreis Musterland"`` → ``"Musterland"``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the line and the key of ``[gliederung]`` to change.
+    """
+    from sozialraum.core.doors import using_door
+    from sozialraum.core.territory import Territory
+
+    L = get_lang(lang)
+    g = config.get("gliederung") or {}
+    words = g.get("stufen") or ["Landkreis", "Gemeinde", "Sozialraum"]
+    name = g.get("name")
+    if not name:
+        name = str((config.get("projekt") or {}).get("name") or "").strip()
+        first = name.split(" ", 1)
+        if len(first) == 2 and first[0] in (*words[:1], "Landkreis", "Kreis", "Stadt"):
+            name = first[1].strip()
+    try:
+        with using_door("config"):  # the message names the key in [gliederung]
+            return Territory.from_words(
+                words,
+                name=name,
+                adjective=g.get("adjektiv"),
+                plurals=g.get("mehrzahl"),
+                articles=g.get("artikel"),
+                lang=L,
+            )
+    except ConfigError as err:
+        line = _line_of(config.text, "gliederung", None) if config.text else None
+        where = f"{config.path.name}:{line or '–'}"
+        raise ConfigError(f"{where}: [gliederung] {err}", file=str(config.path), row=line) from None
