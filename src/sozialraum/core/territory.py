@@ -30,7 +30,7 @@ Example
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from sozialraum._i18n import get_lang, t
@@ -375,6 +375,31 @@ class Territory:
                         )
             levels.append(_level(w, pl.strip(), art))
         return cls(tuple(levels), name=str(name or "").strip(), adjective=adjective or None)
+
+    @classmethod
+    def from_settings(
+        cls, settings: Mapping | None, project_name: str = "", lang: str | None = None
+    ) -> Territory:
+        """From the keys of ``[gliederung]`` (``stufen``, ``name``, ``adjektiv``, ``mehrzahl``,
+        ``artikel``); the name defaults to ``project_name`` without a leading level word
+        (``"Landkreis Musterland"`` → ``"Musterland"``).
+        """
+        g = settings or {}
+        words = list(g.get("stufen") or _DEFAULT_WORDS)
+        name = g.get("name")
+        if not name:
+            name = str(project_name or "").strip()
+            first = name.split(" ", 1)
+            if len(first) == 2 and first[0] in (*words[:1], "Landkreis", "Kreis", "Stadt"):
+                name = first[1].strip()
+        return cls.from_words(
+            words,
+            name=name,
+            adjective=g.get("adjektiv"),
+            plurals=g.get("mehrzahl"),
+            articles=g.get("artikel"),
+            lang=lang,
+        )
 
     # -- the levels ----------------------------------------------------------------
     @property

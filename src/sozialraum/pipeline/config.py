@@ -100,11 +100,15 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "stufen": (
             "strs",
             ["Landkreis", "Gemeinde", "Sozialraum"],
-            "Ebenen von oben nach unten (2–4), z. B. [\"Stadt\", \"Bezirk\", \"Planungsraum\"]",
+            'Ebenen von oben nach unten (2–4), z. B. ["Stadt", "Bezirk", "Planungsraum"]',
         ),
-        "name": ("str", None, "Eigenname der obersten Ebene (Standard: projekt.name ohne Ebenenwort)"),
-        "adjektiv": ("str", None, "Adjektiv zum Namen, z. B. \"Berliner\" (→ Berliner Durchschnitt)"),
-        "mehrzahl": ("strs", None, "Mehrzahl je Stufe für unbekannte Wörter (\"\" für bekannte)"),
+        "name": (
+            "str",
+            None,
+            "Eigenname der obersten Ebene (Standard: projekt.name ohne Ebenenwort)",
+        ),
+        "adjektiv": ("str", None, 'Adjektiv zum Namen, z. B. "Berliner" (→ Berliner Durchschnitt)'),
+        "mehrzahl": ("strs", None, 'Mehrzahl je Stufe für unbekannte Wörter ("" für bekannte)'),
         "artikel": ("strs", None, "Artikel je Stufe (der, die, das) für unbekannte Wörter"),
     },
     "katalog": {
@@ -733,23 +737,10 @@ def territory_of(config: RunConfig, lang: str | None = None):
     from sozialraum.core.territory import Territory
 
     L = get_lang(lang)
-    g = config.get("gliederung") or {}
-    words = g.get("stufen") or ["Landkreis", "Gemeinde", "Sozialraum"]
-    name = g.get("name")
-    if not name:
-        name = str((config.get("projekt") or {}).get("name") or "").strip()
-        first = name.split(" ", 1)
-        if len(first) == 2 and first[0] in (*words[:1], "Landkreis", "Kreis", "Stadt"):
-            name = first[1].strip()
     try:
         with using_door("config"):  # the message names the key in [gliederung]
-            return Territory.from_words(
-                words,
-                name=name,
-                adjective=g.get("adjektiv"),
-                plurals=g.get("mehrzahl"),
-                articles=g.get("artikel"),
-                lang=L,
+            return Territory.from_settings(
+                config.get("gliederung"), (config.get("projekt") or {}).get("name", ""), L
             )
     except ConfigError as err:
         line = _line_of(config.text, "gliederung", None) if config.text else None

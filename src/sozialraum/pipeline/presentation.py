@@ -142,21 +142,11 @@ def _spatial_layers(state, frame, de: bool) -> dict:
 
 def _class_layers(state, frame, de: bool) -> list:
     """The MSS status and dynamic classes, colours from need (red) to none (blue)."""
+    from sozialraum.core.palettes import DYNAMIC_CLASS_COLORS, STATUS_CLASS_COLORS
     from sozialraum.webmap import CategoryLayer
 
-    status_colors = {
-        "hoch": "#2c7bb6",
-        "mittel": "#ffffbf",
-        "niedrig": "#fdae61",
-        "sehr niedrig": "#d7191c",
-        "nicht bewertet": "#bdbdbd",
-    }
-    dyn_colors = {
-        "positiv": "#1a9641",
-        "stabil": "#ffffbf",
-        "negativ": "#d7191c",
-        "nicht bewertet": "#bdbdbd",
-    }
+    status_colors = dict(STATUS_CLASS_COLORS)  # the printed maps use the same table
+    dyn_colors = dict(DYNAMIC_CLASS_COLORS)
     src = state.config["projekt"]["quelle"] or state.config["projekt"]["name"]
     out = []
     for col, colors, title_de, title_en in (

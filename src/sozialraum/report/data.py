@@ -25,6 +25,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.core.status import RELEASE_LEVELS, check_level
+from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
 from sozialraum.privacy.release import Release
 
@@ -125,6 +126,10 @@ class ReportData:
     previous_classes
         Status and dynamic classes of the previous year per area (columns
         ``status_klasse``, ``dynamik_klasse``): classes are public at every level.
+    territory
+        The district's or city's own level words (:class:`~sozialraum.core.territory.Territory`):
+        every text of the report and the profiles says "Bezirk"/"Stadtdurchschnitt" where the
+        territory is a city. Default: Landkreis → Gemeinde → Sozialraum.
     release
         The checked :class:`~sozialraum.privacy.Release` a non-internal report is
         made from; its frames replace ``areas``, ``gemeinden`` and ``kreis``.
@@ -158,6 +163,7 @@ class ReportData:
     indicators: Sequence[str] | None = None
     previous_classes: pd.DataFrame | None = None
     release: Release | None = None
+    territory: Territory = field(default_factory=Territory.default)
 
     def __post_init__(self) -> None:
         check_level(self.level)
@@ -354,6 +360,7 @@ class ReportInputs:
     gemeinde_col: str = "ags"
     gemeinde_name_col: str = "gemeinde"
     population_col: str = "ew_ges"
+    territory: Territory = field(default_factory=Territory.default)
 
     @classmethod
     def from_state(cls, state) -> ReportInputs:
@@ -491,6 +498,9 @@ def _inputs_from_state(state) -> ReportInputs:
     lisa_params.update({f"gi:{c}": r.params for c, r in (state.hotspots or {}).items()})
     proj = _config_value(state, "projekt", None, {})
     access, access_meta = _access_from_state(state.access or {}, areas.index)
+    territory = Territory.from_settings(
+        _config_value(state, "gliederung", None, None), proj.get("name", ""), state.lang
+    )
     return ReportInputs(
         areas=areas,
         catalogue=state.catalogue,
@@ -501,6 +511,8 @@ def _inputs_from_state(state) -> ReportInputs:
         gemeinden_status=gem.status if gem is not None else None,
         gemeinden_previous=_state_previous_gemeinden(state, gcol, prev_year),
         gemeinde_col=gcol,
+        gemeinde_name_col=_config_value(state, "gebiete", "gemeinden_name", "gemeinde"),
+        territory=territory,
         kreis=kreis.frame if kreis is not None else None,
         kreis_status=kreis.status if kreis is not None else None,
         monitor_params=state.monitor.params,
