@@ -258,6 +258,15 @@ class Level:
         prep = "in der" if self.gender == "f" else "im"
         return f"{prep} {self.singular} {name}".strip()
 
+    def compound(self, tail: str, lang: str | None = "de", english: str = "") -> str:
+        """German compound with the level word: ``compound("grenzen")`` → ``"Bezirksgrenzen"``.
+
+        English: ``"<english word> <english>"`` (``"borough boundaries"``).
+        """
+        if get_lang(lang) == "de":
+            return self.stem + tail
+        return f"{self.english} {english or tail}"
+
     def count(self, n, lang: str | None = "de", *, dative: bool = False) -> str:
         """``"12 Bezirke"``, ``"1 Bezirk"``; ``dative=True``: ``"12 Bezirken"``."""
         L = get_lang(lang)
@@ -475,6 +484,18 @@ class Territory:
         if get_lang(lang) == "de":
             return f"Quote {self.top.the('gen', 'de')} insgesamt"
         return f"rate of the whole {self.top.english}"
+
+    def table_names(self, lang: str | None = "de") -> dict[str, str]:
+        """Names of the result tables (Excel sheets, file descriptions) per level.
+
+        ``{"areas": "Planungsräume", "gemeinden": "Bezirke", "kreis": "Stadt"}`` (keys as in
+        the roll-up: areas, the level above them, the whole territory).
+        """
+        return {
+            "areas": self.bottom.title(lang, plural=True),
+            "gemeinden": self.middle.title(lang, plural=True),
+            "kreis": self.top.title(lang),
+        }
 
     def members_heading(self, lang: str | None = "de") -> str:
         """``"Planungsräume des Bezirks"`` / ``"Planning areas of the borough"``."""

@@ -15,13 +15,14 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.core.text import slugify
 from sozialraum.pipeline.common import Files, labels_for, without_unrated_index
+from sozialraum.pipeline.config import territory_of
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
 
 _MSG = {
     "gpkg": {
-        "de": "GeoPackage mit allen Ergebnissen je Sozialraum, Gemeinde und Kreis (für QGIS)",
-        "en": "GeoPackage with all results per area, municipality and district (for QGIS)",
+        "de": "GeoPackage mit allen Ergebnissen je {a}, {g} und {k} (für QGIS)",
+        "en": "GeoPackage with all results per {a}, {g} and {k} (for QGIS)",
     },
     "xlsx": {
         "de": "Excel-Tabellen mit deutschen Spaltenköpfen",
@@ -112,18 +113,24 @@ def write_outputs(state, folder: Path) -> Files:
     for name, res in state.access.items():
         if "areas" in res:
             write_gpkg(res["areas"], gpkg, layer=f"erreichbarkeit_{slugify(name)}")
-    files.append((gpkg, t(_MSG, "gpkg", "de"), t(_MSG, "gpkg", "en")))
+    terr = territory_of(state.config, L)
+    words = {
+        lg: {"a": terr.bottom.word(lg), "g": terr.middle.word(lg), "k": terr.top.word(lg)}
+        for lg in ("de", "en")
+    }
+    files.append((gpkg, t(_MSG, "gpkg", "de", **words["de"]), t(_MSG, "gpkg", "en", **words["en"])))
 
     labels = labels_for(state)
+    sheet = territory_of(state.config, L).table_names(L)  # "Planungsräume", "Bezirke", "Stadt"
     sheets = {
-        "Sozialräume": pd.DataFrame(sr.drop(columns="geometry")),
-        "Gemeinden": pd.DataFrame(gem.drop(columns="geometry", errors="ignore")),
-        "Kreis": pd.DataFrame(kreis.drop(columns="geometry", errors="ignore")),
+        sheet["areas"]: pd.DataFrame(sr.drop(columns="geometry")),
+        sheet["gemeinden"]: pd.DataFrame(gem.drop(columns="geometry", errors="ignore")),
+        sheet["kreis"]: pd.DataFrame(kreis.drop(columns="geometry", errors="ignore")),
     }
     status = {
-        "Sozialräume": sr_status,
-        "Gemeinden": state.rollup["gemeinde"].status,
-        "Kreis": state.rollup["kreis"].status,
+        sheet["areas"]: sr_status,
+        sheet["gemeinden"]: state.rollup["gemeinde"].status,
+        sheet["kreis"]: state.rollup["kreis"].status,
     }
     for name, res in state.access.items():
         if "areas" in res:

@@ -223,6 +223,7 @@ def write_webmap(
         offline=True,
         title=title or f"{state.config['projekt']['name']} {state.year}",
         lang=state.lang,
+        territory=_territory(state),
         **kwargs,
     )
     return save_map(m, path)
@@ -339,7 +340,10 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
             lang=L,
             progress=state.progress("Steckbriefe (intern)" if L == "de" else "profiles (internal)"),
         )
-        files += [(p, _doc_description(p, "de"), _doc_description(p, "en")) for p in docs]
+        terr = _territory(state)
+        files += [
+            (p, _doc_description(p, "de", terr), _doc_description(p, "en", terr)) for p in docs
+        ]
     if aus["sozialbericht"]:
         for p in write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L):
             files.append(
@@ -358,39 +362,37 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
     data = report_data_from_release(release, inputs)
     public = release.level == "oeffentlich"
     tag = {"de": " (öffentlich)" if public else "", "en": " (public)" if public else ""}
+    terr = _territory(state)
     if public and aus["sozialbericht"]:
         for p in write_sozialbericht(data, pkg, pdf=aus["pdf"], lang=L):
             files.append(
                 (
                     p,
-                    "Sozialbericht (öffentlich: Kreis- und Gemeindewerte, Klassen)",
-                    "social report (public: district and municipal values, classes)",
+                    f"Sozialbericht (öffentlich: Werte für {terr.top.singular} und "
+                    f"{terr.middle.plural}, Klassen)",
+                    f"social report (public: {terr.top.english} and "
+                    f"{terr.middle.english} values, classes)",
                 )
             )
     if aus["steckbriefe"]:
-        what = "öffentlich" if public else f"Gemeinde {release.ags}"
+        unit = terr.middle.named(_gemeinde_name(state, str(release.ags)), L)
+        what = ("öffentlich" if L == "de" else "public") if public else unit
         docs = write_steckbriefe(
             data,
             pkg / "steckbriefe",
             areas=None if public else release.own_areas(),
-            municipalities=True,
+            municipalities=True if public else [str(release.ags)],  # a package: its own unit
             combined=public,
             pdf=aus["pdf"],
             lang=L,
             progress=state.progress(f"Steckbriefe ({what})" if L == "de" else f"profiles ({what})"),
         )
-        if not public:  # the municipality's own profile only
-            own = f"steckbrief_gemeinde_{release.ags}_"
-            drop = [
-                p
-                for p in docs
-                if p.stem.startswith("steckbrief_gemeinde_") and not p.name.startswith(own)
-            ]
-            for p in drop:
-                p.unlink()
-            docs = [p for p in docs if p not in drop]
         files += [
-            (p, _doc_description(p, "de") + tag["de"], _doc_description(p, "en") + tag["en"])
+            (
+                p,
+                _doc_description(p, "de", terr) + tag["de"],
+                _doc_description(p, "en", terr) + tag["en"],
+            )
             for p in docs
         ]
     return files
@@ -483,7 +485,9 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     mp = state.monitor.params if state.monitor is not None else None
     for level, ags in jobs:
         rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
-        files += write_release(rel, folder, labels=labels_for(state), title=title, lang=L)
+        files += write_release(
+            rel, folder, labels=labels_for(state), title=title, lang=L, territory=_territory(state)
+        )
         files += _package_outputs(state, folder, rel, inputs)
         pkg = folder / rel.package
         report = check_release(pkg, data, level=level, ags=ags, policy=policy)
@@ -519,20 +523,27 @@ def _audit_packages(folder: Path, data, jobs, policy, L: str):
     return audit
 
 
-def _doc_description(path: Path, lang: str) -> str:
+def _territory(state):
+    """The run's level words (:func:`sozialraum.pipeline.config.territory_of`)."""
+    from sozialraum.pipeline.config import territory_of
+
+    return territory_of(state.config, state.lang)
+
+
+def _doc_description(path: Path, lang: str, terr) -> str:
     kind = "PDF" if path.suffix == ".pdf" else "HTML"
     stem = path.stem
-    if stem.startswith("steckbrief_gemeinde_"):
+    if stem.startswith(f"steckbrief_{terr.middle.slug}_"):
         return (
-            f"Steckbrief der Gemeinde ({kind})"
+            f"Steckbrief {terr.middle.the('gen', 'de')} ({kind})"
             if lang == "de"
-            else f"municipality profile ({kind})"
+            else f"{terr.middle.english} profile ({kind})"
         )
     if stem.startswith("steckbrief_"):
         return (
-            f"Steckbrief des Sozialraums ({kind})"
+            f"Steckbrief {terr.bottom.the('gen', 'de')} ({kind})"
             if lang == "de"
-            else f"planning-area profile ({kind})"
+            else f"{terr.bottom.english} profile ({kind})"
         )
     return (
         f"Steckbriefe, alle in einer Datei ({kind})"

@@ -702,7 +702,7 @@ def write_steckbriefe(
     out_dir: str | Path,
     *,
     areas: Sequence[str] | None = None,
-    municipalities: bool = True,
+    municipalities: bool | Sequence[str] = True,
     pdf: bool = True,
     combined: bool = True,
     template_dir: str | Path | None = None,
@@ -724,7 +724,8 @@ def write_steckbriefe(
     areas
         Area keys (default: all); unknown keys raise :class:`InputError`.
     municipalities
-        Also write one per municipality (needs ``data.gemeinden``).
+        Also write one per municipality (unit of the roll-up level; needs
+        ``data.gemeinden``); a list of keys writes only those.
     pdf
         Also print PDFs with headless Chromium (one browser for the whole batch).
     combined
@@ -763,8 +764,11 @@ def write_steckbriefe(
             ids=unknown,
         )
     gkeys: list[str] = []
-    if municipalities and data.gemeinden is not None:
+    if municipalities is not False and data.gemeinden is not None:
         gkeys = list(map(str, data.gemeinden.index))
+        if not isinstance(municipalities, bool):
+            only = set(map(str, municipalities))
+            gkeys = [g for g in gkeys if g in only]
         if areas is not None and data.gemeinde_col in data.areas.columns:
             wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
             gkeys = [g for g in gkeys if g in wanted]
