@@ -231,14 +231,14 @@ def write_webmap(
 
 def _access_title(state, col: str) -> str:
     """``zugang_<analysis>_<measure>`` → a German title."""
-    for name in state.access:
-        from sozialraum.core.text import slugify
+    from sozialraum.core.text import slugify
+    from sozialraum.report.text import supply_label
 
+    for name in state.access:
         prefix = f"zugang_{slugify(name)}_"
         if col.startswith(prefix):
             what = col[len(prefix) :]
             label = {
-                "versorgung": "Plätze je 100 (2SFCA)",
                 "distance_m": "Weg zur nächsten Einrichtung",
                 "distance_1": "Luftlinie zur nächsten Einrichtung",
                 "travel_time_min": "Fußweg in Minuten",
@@ -246,11 +246,22 @@ def _access_title(state, col: str) -> str:
                 "bb_deckungsgrad": "Deckungsgrad",
             }.get(what, what)
             sn = state.access[name].get("bestand_bedarf")
-            if sn is not None and what in ("versorgung", "bb_defizit", "bb_deckungsgrad"):
-                label = "Plätze je 100" if what == "versorgung" else label
-                return f"{name}: {label} ({sn.method_label(state.lang, short=True)})"
+            short = sn.method_label(state.lang, short=True) if sn is not None else ""
+            if what == "versorgung":  # inside the area or in the catchment: named apart
+                method = sn.method if sn is not None else _analysis_method(state, name)
+                return supply_label(name, method, short, state.lang)
+            if sn is not None and what in ("bb_defizit", "bb_deckungsgrad"):
+                return f"{name}: {label} ({short})"
             return f"{name}: {label}"
     return col
+
+
+def _analysis_method(state, name: str) -> str:
+    """The configured method of access analysis ``name`` (``naechste``, ``2sfca`` …)."""
+    for a in state.config.get("erreichbarkeit") or []:
+        if a["name"] == name:
+            return a["methode"]
+    return "naechste"
 
 
 def _access_unit(col: str) -> str:

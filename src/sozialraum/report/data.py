@@ -28,6 +28,7 @@ from sozialraum.core.status import RELEASE_LEVELS, check_level
 from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
 from sozialraum.privacy.release import Release
+from sozialraum.report.text import supply_label
 
 __all__ = [
     "ReportData",
@@ -306,13 +307,14 @@ def _access_from_state(results: Mapping, index) -> tuple[pd.DataFrame | None, di
             }
         bb = res.get("bestand_bedarf")
         frame = getattr(bb, "frame", None)
-        how = f" ({bb.method_label(short=True)})" if hasattr(bb, "method_label") else ""
+        short = bb.method_label(short=True) if hasattr(bb, "method_label") else ""
+        how = f" ({short})" if short else ""
         if isinstance(frame, pd.DataFrame):
             if "versorgung_je_100" in frame.columns:
                 c = f"{name}: versorgung_je_100"
                 cols[c] = frame["versorgung_je_100"]
-                meta[c] = {
-                    "label": f"{name}: Plätze je 100 der Zielgruppe{how}",
+                meta[c] = {  # inside the area vs. reachable in the catchment: named apart
+                    "label": supply_label(name, getattr(bb, "method", None), short),
                     "unit": "",
                     "decimals": 1,
                 }

@@ -51,6 +51,7 @@ __all__ = [
     "not_rated_sentence",
     "population_sentence",
     "subject",
+    "supply_label",
 ]
 
 NEAR = 0.25
@@ -457,3 +458,29 @@ def not_rated_sentence(n: int, threshold: float = 300, lang: str | None = "de") 
         have="has" if one else "have",
         thr=format_number(threshold, 0, L),
     )
+
+
+_SUPPLY = {
+    "standort": {
+        "de": "Plätze im Gebiet je 100 der Zielgruppe",
+        "en": "places in the area per 100 of the target group",
+    },
+    "einzugsbereich": {
+        "de": "erreichbare Plätze je 100 der Zielgruppe (Einzugsbereich)",
+        "en": "reachable places per 100 of the target group (catchment)",
+    },
+}
+
+
+def supply_label(name: str, method: str | None, how: str = "", lang: str | None = "de") -> str:
+    """Label of a supply ratio that says which number it is.
+
+    Places of the facilities *inside* the area (``method="standort"``) and places
+    *reachable* in the catchment (2SFCA/E2SFCA) are different numbers and never
+    share a name: ``"Kita-Versorgung: Plätze im Gebiet je 100 der Zielgruppe"`` vs
+    ``"Kita-Versorgung: erreichbare Plätze je 100 der Zielgruppe (Einzugsbereich) – 2SFCA 2.000 m"``.
+    """
+    L = get_lang(lang)
+    key = "standort" if method in (None, "standort", "nearest", "naechste") else "einzugsbereich"
+    out = f"{name}: {t(_SUPPLY, key, L)}"
+    return f"{out} – {how}" if how else out
