@@ -546,6 +546,23 @@ def _access_table(data: ReportData, L: str) -> tuple[list[dict], list[str]]:
     return rows, cols
 
 
+def _split_columns(rows: list[dict], cols: list[str], per_table: int) -> list[dict]:
+    """A wide table as several narrower ones (the name column repeated), so none is cut at
+    the page's right edge: at most ``per_table`` value columns each."""
+    per_table = max(1, int(per_table or 4))
+    out = []
+    for i in range(0, len(cols), per_table):
+        out.append(
+            {
+                "cols": cols[i : i + per_table],
+                "rows": [
+                    {"name": r["name"], "values": r["values"][i : i + per_table]} for r in rows
+                ],
+            }
+        )
+    return out
+
+
 def _not_rated(data: ReportData, rated: pd.Series, L: str) -> list[dict]:
     """Areas not rated, with population and reason."""
     a, pc = data.areas, data.population_col
@@ -588,6 +605,7 @@ def bericht_context(
     if charts_on:
         maps = _class_maps(data, rated, fmt, L) + _dimension_maps(data, rated, fmt, L)
     access_rows, access_cols = _access_table(data, L)
+    access_tables = _split_columns(access_rows, access_cols, settings.get("max_spalten", 4))
     return {
         "title": data.title,
         "year": data.year,
@@ -604,6 +622,7 @@ def bericht_context(
         "class_changes": _class_changes(data, rated, L),
         "access_rows": access_rows,
         "access_cols": access_cols,
+        "access_tables": access_tables,
         "no_access": t(_MSG, "no_access", L),
         "methods": _methods(data, L),
         "not_rated": _not_rated(data, rated, L),
