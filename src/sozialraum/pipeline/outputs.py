@@ -236,17 +236,29 @@ def _lisa_figures(state, intern: Path) -> Files:
     if state.lisa:
         from sozialraum.spatial import cluster_map, moran_scatterplot
 
+        labels = labels_for(state)
         for col, res in state.lisa.items():
             slug = slugify(col)
+            name = _feature_label(state, col, labels)  # the catalogue's label, not the column
             p = intern / "abbildungen" / f"moran_streudiagramm_{slug}.png"
-            _close(moran_scatterplot(res, p, lang=state.lang))
+            _close(moran_scatterplot(res, p, lang=state.lang, label=name))
             files.append(
-                (p, f"Moran-Streudiagramm ({col}, PNG)", f"Moran scatter plot ({col}, PNG)")
+                (p, f"Moran-Streudiagramm ({name}, PNG)", f"Moran scatter plot ({name}, PNG)")
             )
             p = intern / "abbildungen" / f"lisa_clusterkarte_{slug}.png"
-            _close(cluster_map(res, p, lang=state.lang))
-            files.append((p, f"LISA-Clusterkarte ({col}, PNG)", f"LISA cluster map ({col}, PNG)"))
+            _close(cluster_map(res, p, lang=state.lang, label=name))
+            files.append((p, f"LISA-Clusterkarte ({name}, PNG)", f"LISA cluster map ({name}, PNG)"))
     return files
+
+
+def _feature_label(state, col: str, labels: dict[str, str]) -> str:
+    """A readable name of an analysed column: the catalogue's label (English where given)."""
+    cat = state.catalogue.indicators
+    if state.lang == "en" and col in cat.index and isinstance(cat.at[col, "label_en"], str):
+        return cat.at[col, "label_en"]
+    if col in cat.index:
+        return str(cat.at[col, "label"])
+    return labels.get(col, col)
 
 
 def _whatif_file(state, intern: Path) -> Files:
