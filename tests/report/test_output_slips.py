@@ -125,31 +125,53 @@ def test_access_table_not_cut_at_pdf_edge(data, have_pdf_tools, tmp_path):
     assert text.count(name) >= 3  # the name column is repeated in each part
 
 
-def test_profile_has_no_page_with_only_the_footnote(data, have_pdf_tools, tmp_path):
-    files = write_steckbriefe(data, tmp_path, areas=[KEY], municipalities=True, combined=False)
+def _page_images(pdf) -> dict[int, int]:
+    """Number of images per page (pdfimages -list)."""
+    out = subprocess.run(
+        ["pdfimages", "-list", str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    pages: dict[int, int] = {}
+    for line in out.splitlines()[2:]:
+        parts = line.split()
+        if parts and parts[0].isdigit():
+            pages[int(parts[0])] = pages.get(int(parts[0]), 0) + 1
+    return pages
+
+
+def _footer_words(html_path) -> set[str]:
+    """Words of a profile's footnote (source line, method note) in its HTML."""
+    import html as _html
+
+    text = html_path.read_text(encoding="utf-8")
+    foot = " ".join(re.findall(r'<footer class="fuss">(.*?)</footer>', text, flags=re.S))
+    return set(_html.unescape(re.sub(r"<[^>]+>", " ", foot)).split())
+
+
+@pytest.mark.parametrize("n_indicators", [3, None])
+def test_profile_has_no_page_with_only_the_footnote(data, have_pdf_tools, tmp_path, n_indicators):
+    """Regression: page 2 of a profile held only the footnote (source line, method note).
+
+    With three indicators the old layout left everything but the end of the method
+    note on page 1; the closing block (charts, tables, footnote) now moves as one.
+    """
+    ids = list(data.indicator_ids)[:n_indicators] if n_indicators else None
+    files = write_steckbriefe(
+        data,
+        tmp_path,
+        areas=[KEY],
+        municipalities=True,
+        combined=False,
+        settings={"indikatoren": ids} if ids else None,
+    )
     for pdf in [p for p in files if p.suffix == ".pdf"]:
+        foot = _footer_words(pdf.with_suffix(".html"))
         out = subprocess.run(
             ["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True
         ).stdout
-        for page in [p for p in out.split("\f") if p.strip()][1:]:
-            body = [
-                ln
-                for ln in page.splitlines()
-                if ln.strip() and not re.match(r"\s*(Quelle:|Methodenhinweis|Seite)", ln)
-            ]
-            # more than the continued footnote: some content other than the method note
-            assert (
-                any(
-                    k in page
-                    for k in (
-                        "Indikator",
-                        "Räumliche",
-                        "Erreichbarkeit",
-                        "Dimension",
-                        "Altersaufbau",
-                        "Sozialräume der",
-                        "Rang",
-                    )
-                )
-                or len(body) > 12
-            ), (pdf.name, page[:300])
+        images = _page_images(pdf)
+        for no, page in enumerate(out.split("\f")[1:], start=2):
+            words = set(page.split())
+            if not words:
+                continue
+            only_note = words <= foot and images.get(no, 0) == 0
+            assert not only_note, (pdf.name, no, page[:300])
