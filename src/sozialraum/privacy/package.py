@@ -59,7 +59,7 @@ _MSG = {
     },
     "d_gpkg": {
         "de": "GeoPackage ({level}) mit {areas}, {gemeinden} und {kreis} (für QGIS)",
-        "en": "GeoPackage ({level}) with {areas}, {gemeinden} and {kreis} (for QGIS)",
+        "en": "GeoPackage ({level}) with {areas}, {gemeinden} and the {kreis} (for QGIS)",
     },
     "d_xlsx": {
         "de": "Excel-Tabellen ({level}) mit deutschen Spaltenköpfen",
@@ -301,10 +301,13 @@ def write_release(
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{release.name}_{pkg}"
     cut = release.frames
-    words = {lg: (territory or Territory.default()).table_names(lg) for lg in ("de", "en")}
-    unit = {
-        lg: (territory or Territory.default()).middle.the("acc", lg).removeprefix("the ")
-        for lg in ("de", "en")
+    terr = territory or Territory.default()
+    words = {lg: terr.table_names(lg) for lg in ("de", "en")}
+    unit = {lg: terr.middle.the("acc", lg).removeprefix("the ") for lg in ("de", "en")}
+    dative = {  # "mit Planungsräumen, Bezirken und der Stadt"
+        "areas": terr.bottom.dative_plural,
+        "gemeinden": terr.middle.dative_plural,
+        "kreis": terr.top.the("dat", "de"),
     }
     lvl = {
         lg: t(_MSG, f"lvl_{lv}", lg, **({"ags": ags, "unit": unit[lg]} if ags else {}))
@@ -330,7 +333,7 @@ def write_release(
             written.append(
                 (
                     path,
-                    t(_MSG, "d_gpkg", "de", level=lvl["de"], **words["de"]),
+                    t(_MSG, "d_gpkg", "de", level=lvl["de"], **dative),
                     t(_MSG, "d_gpkg", "en", level=lvl["en"], **words["en"]),
                 )
             )
