@@ -290,6 +290,6 @@ def test_access_rows(data, musterland_results):
         dataclasses.replace(data, access=frame, access_meta=meta), KEY, charts_on=False
     )
     assert {r["label"]: r["value"] for r in ctx["access"]} == {
-        "Kita-Versorgung: Plätze je 100 der Zielgruppe": "88,5",
+        "Kita-Versorgung: Plätze im Gebiet je 100 der Zielgruppe": "88,5",  # by location
         "Kita-Versorgung: fehlende Plätze": "3",
     }
