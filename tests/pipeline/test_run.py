@@ -197,6 +197,8 @@ def test_profiles_and_reports_for_every_area_and_municipality(demo_run):
         assert len(list((out / "intern" / "steckbriefe").glob("steckbrief_*.pdf"))) == 90
         assert (out / "oeffentlich" / "sozialbericht_2024.pdf").stat().st_size > 10_000
     own = sorted(p.name for p in (out / "kommunal-07999002" / "steckbriefe").glob("*.html"))
-    assert own and all("07999002" in n for n in own)  # only the municipality's own areas
+    unit = "steckbrief_gemeinde_Spreewitz.html"  # its own profile, named by its name column
+    assert unit in own  # only the municipality's own areas and its own profile:
+    assert all("07999002" in n or n == unit for n in own)
     public = out / "oeffentlich" / "steckbriefe"
     assert len(list(public.glob("steckbrief_*.html"))) == 90

@@ -89,7 +89,7 @@ def test_not_rated_and_gemeinde_pdf(steckbriefe):
         p for n, p in files.items() if n.startswith(f"steckbrief_{small}") and n.endswith(".pdf")
     )
     assert "nicht bewertet" in _flat(_text(pdf))
-    gem = files["steckbrief_gemeinde_07999001_Musterstadt.pdf"]
+    gem = files["steckbrief_gemeinde_Musterstadt.pdf"]  # the middle level's name, not its key
     text = _flat(_text(gem))
     assert "Steckbrief Gemeinde Musterstadt" in text and "Altstadt" in text
 

@@ -194,7 +194,8 @@ def test_bericht_context(data, musterland_results):
     ranked = mon.loc[mon["bewertet"], "idx_gesamt"].sort_values(ascending=False)
     assert [r["key"] for r in b["ranking"][:5]] == list(ranked.index[:5])
     assert b["ranking"][0]["idx"] == format_number(ranked.iloc[0], 2)
-    lisa = next(s for s in b["methods"]["spatial"] if s["column"] == "idx_gesamt")
+    # the catalogue's / index's name, not the raw column "idx_gesamt"
+    lisa = next(s for s in b["methods"]["spatial"] if s["column"] == "Gesamtindex")
     assert {"label": "Permutationen", "value": "999"} in lisa["items"]
     assert {"label": "Signifikanzniveau α", "value": "0,050"} in lisa["items"]
     assert "80 Sozialräumen und 10 Gemeinden" in b["summary"][0]
@@ -289,6 +290,6 @@ def test_access_rows(data, musterland_results):
         dataclasses.replace(data, access=frame, access_meta=meta), KEY, charts_on=False
     )
     assert {r["label"]: r["value"] for r in ctx["access"]} == {
-        "Kita-Versorgung: Plätze je 100 der Zielgruppe": "88,5",
+        "Kita-Versorgung: Plätze im Gebiet je 100 der Zielgruppe": "88,5",  # by location
         "Kita-Versorgung: fehlende Plätze": "3",
     }

@@ -99,6 +99,18 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
     "init_areas": {"api": "areas_path (propose_config)", "cli": "--gebiete"},
     "init_tables": {"api": "tables (propose_config)", "cli": "--tabelle"},
     "init_force": {"api": "force=True (write_proposal)", "cli": "--force"},
+    "territory_levels": {
+        "api": "words= (Territory.from_words)",
+        "config": "stufen (in [gliederung])",
+    },
+    "territory_plurals": {
+        "api": "plurals= (Territory.from_words)",
+        "config": "mehrzahl (in [gliederung])",
+    },
+    "territory_articles": {
+        "api": "articles= (Territory.from_words)",
+        "config": "artikel (in [gliederung])",
+    },
 }
 
 _MISSING = {

@@ -44,8 +44,10 @@ __all__ = [
     "LISA_LABELS",
     "LISA_RGB",
     "MISSING_COLOR",
+    "DYNAMIC_CLASS_COLORS",
     "NOT_RATED_COLOR",
     "RAMPS",
+    "STATUS_CLASS_COLORS",
     "class_colors",
     "code_colors",
     "code_label",
@@ -60,6 +62,32 @@ MISSING_COLOR = "#d9d9d9"
 HIDDEN_COLOR = "#969696"
 #: Class of areas that are not rated ("nicht bewertet").
 NOT_RATED_COLOR = "#bdbdbd"
+
+#: Colours of the status classes of the monitor (MSS style), high status blue to very low red;
+#: the one table for the web map and the printed maps (German and English class names).
+STATUS_CLASS_COLORS = {
+    "hoch": "#2c7bb6",
+    "mittel": "#ffffbf",
+    "niedrig": "#fdae61",
+    "sehr niedrig": "#d7191c",
+    "nicht bewertet": NOT_RATED_COLOR,
+    "high": "#2c7bb6",
+    "medium": "#ffffbf",
+    "low": "#fdae61",
+    "very low": "#d7191c",
+    "not rated": NOT_RATED_COLOR,
+}
+#: Colours of the dynamic classes (positive green, stable yellow, negative red).
+DYNAMIC_CLASS_COLORS = {
+    "positiv": "#1a9641",
+    "stabil": "#ffffbf",
+    "negativ": "#d7191c",
+    "nicht bewertet": NOT_RATED_COLOR,
+    "positive": "#1a9641",
+    "stable": "#ffffbf",
+    "negative": "#d7191c",
+    "not rated": NOT_RATED_COLOR,
+}
 
 _COMMON = {
     "not_rated": {"de": "nicht bewertet", "en": "not rated"},

@@ -25,7 +25,7 @@ from sozialraum._i18n import get_lang, t
 from sozialraum.errors import ConfigError
 from sozialraum.io.symbols import STATUS_CODES
 
-__all__ = ["RunConfig", "load_config", "template", "SCHEMA"]
+__all__ = ["RunConfig", "load_config", "template", "territory_of", "SCHEMA"]
 
 _MSG = {
     "missing_file": {
@@ -85,17 +85,6 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "seed": ("int", 20240101, "Startwert für Zufallsschritte (Permutationen, Typisierung)"),
         "quelle": ("str", "", "Quellenangabe unter Karten und Tabellen"),
     },
-    "gliederung": {
-        "stufen": (
-            "strs",
-            ["Landkreis", "Gemeinde", "Sozialraum"],
-            "Namen der Ebenen von oben nach unten, z. B. Stadt, Bezirk, Planungsraum",
-        ),
-        "name": ("str", None, "Eigenname der obersten Ebene, z. B. Musterstadt"),
-        "adjektiv": ("str", None, "Adjektiv zum Namen, z. B. Musterstädter (Durchschnitt)"),
-        "mehrzahl": ("strs", None, "Mehrzahl der Ebenennamen, die das Werkzeug nicht kennt"),
-        "artikel": ("strs", None, "Artikel der Ebenennamen (der, die, das)"),
-    },
     "gebiete": {
         "datei": ("path", REQUIRED, "Geodatei der Planungsräume (GeoPackage, Shapefile, GeoJSON)"),
         "ebene": ("str", None, "Ebene (Layer) der Planungsräume"),
@@ -107,6 +96,21 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "gemeinden_name": ("str", "gemeinde", "Namensspalte der Gemeinden"),
         "kreis_ebene": ("str", None, "Ebene der Kreisgrenze"),
         "kreis_schluessel": ("str", "ags", "Schlüsselspalte der Kreisgrenze"),
+    },
+    "gliederung": {
+        "stufen": (
+            "strs",
+            ["Landkreis", "Gemeinde", "Sozialraum"],
+            'Ebenen von oben nach unten (2–4), z. B. ["Stadt", "Bezirk", "Planungsraum"]',
+        ),
+        "name": (
+            "str",
+            None,
+            "Eigenname der obersten Ebene (Standard: projekt.name ohne Ebenenwort)",
+        ),
+        "adjektiv": ("str", None, 'Adjektiv zum Namen, z. B. "Berliner" (→ Berliner Durchschnitt)'),
+        "mehrzahl": ("strs", None, 'Mehrzahl je Stufe für unbekannte Wörter ("" für bekannte)'),
+        "artikel": ("strs", None, "Artikel je Stufe (der, die, das) für unbekannte Wörter"),
     },
     "katalog": {
         "datei": ("path", REQUIRED, "Indikatorenkatalog (TOML, CSV oder XLSX)"),
@@ -676,7 +680,9 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
                     file=str(path),
                 )
             sections[name] = _validate_section(name, value, path, text, base, L)
-    return RunConfig(path=path.resolve(), base=base, sections=sections, text=text)
+    cfg = RunConfig(path=path.resolve(), base=base, sections=sections, text=text)
+    territory_of(cfg, L)  # the vocabulary is checked with the file, not at the first text
+    return cfg
 
 
 def template(lang: str | None = None) -> str:
@@ -737,3 +743,30 @@ def _toml_value(v: Any) -> str:
     if isinstance(v, dict):
         return "{ " + ", ".join(f"{k} = {_toml_value(x)}" for k, x in v.items()) + " }"
     return str(v)
+
+
+def territory_of(config: RunConfig, lang: str | None = None):
+    """The :class:`~sozialraum.core.territory.Territory` of a run configuration.
+
+    From ``[gliederung]`` (levels, name, adjective, plurals, articles); the name of the
+    top unit defaults to ``projekt.name`` without a leading level word
+    (``"Landkreis Musterland"`` → ``"Musterland"``).
+
+    Raises
+    ------
+    ConfigError
+        Naming the file, the line and the key of ``[gliederung]`` to change.
+    """
+    from sozialraum.core.doors import using_door
+    from sozialraum.core.territory import Territory
+
+    L = get_lang(lang)
+    try:
+        with using_door("config"):  # the message names the key in [gliederung]
+            return Territory.from_settings(
+                config.get("gliederung"), (config.get("projekt") or {}).get("name", ""), L
+            )
+    except ConfigError as err:
+        line = _line_of(config.text, "gliederung", None) if config.text else None
+        where = f"{config.path.name}:{line or '–'}"
+        raise ConfigError(f"{where}: [gliederung] {err}", file=str(config.path), row=line) from None

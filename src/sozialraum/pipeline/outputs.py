@@ -15,13 +15,14 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.core.text import slugify
 from sozialraum.pipeline.common import Files, labels_for, without_unrated_index
+from sozialraum.pipeline.config import territory_of
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
 
 _MSG = {
     "gpkg": {
-        "de": "GeoPackage mit allen Ergebnissen je Sozialraum, Gemeinde und Kreis (für QGIS)",
-        "en": "GeoPackage with all results per area, municipality and district (for QGIS)",
+        "de": "GeoPackage mit allen Ergebnissen je {a}, {g} und {k} (für QGIS)",
+        "en": "GeoPackage with all results per {a}, {g} and {k} (for QGIS)",
     },
     "xlsx": {
         "de": "Excel-Tabellen mit deutschen Spaltenköpfen",
@@ -112,18 +113,24 @@ def write_outputs(state, folder: Path) -> Files:
     for name, res in state.access.items():
         if "areas" in res:
             write_gpkg(res["areas"], gpkg, layer=f"erreichbarkeit_{slugify(name)}")
-    files.append((gpkg, t(_MSG, "gpkg", "de"), t(_MSG, "gpkg", "en")))
+    terr = territory_of(state.config, L)
+    words = {
+        lg: {"a": terr.bottom.word(lg), "g": terr.middle.word(lg), "k": terr.top.word(lg)}
+        for lg in ("de", "en")
+    }
+    files.append((gpkg, t(_MSG, "gpkg", "de", **words["de"]), t(_MSG, "gpkg", "en", **words["en"])))
 
     labels = labels_for(state)
+    sheet = territory_of(state.config, L).table_names(L)  # "Planungsräume", "Bezirke", "Stadt"
     sheets = {
-        "Sozialräume": pd.DataFrame(sr.drop(columns="geometry")),
-        "Gemeinden": pd.DataFrame(gem.drop(columns="geometry", errors="ignore")),
-        "Kreis": pd.DataFrame(kreis.drop(columns="geometry", errors="ignore")),
+        sheet["areas"]: pd.DataFrame(sr.drop(columns="geometry")),
+        sheet["gemeinden"]: pd.DataFrame(gem.drop(columns="geometry", errors="ignore")),
+        sheet["kreis"]: pd.DataFrame(kreis.drop(columns="geometry", errors="ignore")),
     }
     status = {
-        "Sozialräume": sr_status,
-        "Gemeinden": state.rollup["gemeinde"].status,
-        "Kreis": state.rollup["kreis"].status,
+        sheet["areas"]: sr_status,
+        sheet["gemeinden"]: state.rollup["gemeinde"].status,
+        sheet["kreis"]: state.rollup["kreis"].status,
     }
     for name, res in state.access.items():
         if "areas" in res:
@@ -229,17 +236,29 @@ def _lisa_figures(state, intern: Path) -> Files:
     if state.lisa:
         from sozialraum.spatial import cluster_map, moran_scatterplot
 
+        labels = labels_for(state)
         for col, res in state.lisa.items():
             slug = slugify(col)
+            name = _feature_label(state, col, labels)  # the catalogue's label, not the column
             p = intern / "abbildungen" / f"moran_streudiagramm_{slug}.png"
-            _close(moran_scatterplot(res, p, lang=state.lang))
+            _close(moran_scatterplot(res, p, lang=state.lang, label=name))
             files.append(
-                (p, f"Moran-Streudiagramm ({col}, PNG)", f"Moran scatter plot ({col}, PNG)")
+                (p, f"Moran-Streudiagramm ({name}, PNG)", f"Moran scatter plot ({name}, PNG)")
             )
             p = intern / "abbildungen" / f"lisa_clusterkarte_{slug}.png"
-            _close(cluster_map(res, p, lang=state.lang))
-            files.append((p, f"LISA-Clusterkarte ({col}, PNG)", f"LISA cluster map ({col}, PNG)"))
+            _close(cluster_map(res, p, lang=state.lang, label=name))
+            files.append((p, f"LISA-Clusterkarte ({name}, PNG)", f"LISA cluster map ({name}, PNG)"))
     return files
+
+
+def _feature_label(state, col: str, labels: dict[str, str]) -> str:
+    """A readable name of an analysed column: the catalogue's label (English where given)."""
+    cat = state.catalogue.indicators
+    if state.lang == "en" and col in cat.index and isinstance(cat.at[col, "label_en"], str):
+        return cat.at[col, "label_en"]
+    if col in cat.index:
+        return str(cat.at[col, "label"])
+    return labels.get(col, col)
 
 
 def _whatif_file(state, intern: Path) -> Files:

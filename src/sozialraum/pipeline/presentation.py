@@ -142,21 +142,11 @@ def _spatial_layers(state, frame, de: bool) -> dict:
 
 def _class_layers(state, frame, de: bool) -> list:
     """The MSS status and dynamic classes, colours from need (red) to none (blue)."""
+    from sozialraum.core.palettes import DYNAMIC_CLASS_COLORS, STATUS_CLASS_COLORS
     from sozialraum.webmap import CategoryLayer
 
-    status_colors = {
-        "hoch": "#2c7bb6",
-        "mittel": "#ffffbf",
-        "niedrig": "#fdae61",
-        "sehr niedrig": "#d7191c",
-        "nicht bewertet": "#bdbdbd",
-    }
-    dyn_colors = {
-        "positiv": "#1a9641",
-        "stabil": "#ffffbf",
-        "negativ": "#d7191c",
-        "nicht bewertet": "#bdbdbd",
-    }
+    status_colors = dict(STATUS_CLASS_COLORS)  # the printed maps use the same table
+    dyn_colors = dict(DYNAMIC_CLASS_COLORS)
     src = state.config["projekt"]["quelle"] or state.config["projekt"]["name"]
     out = []
     for col, colors, title_de, title_en in (
@@ -235,6 +225,7 @@ def write_webmap(
         offline=True,
         title=title or f"{state.config['projekt']['name']} {state.year}",
         lang=state.lang,
+        territory=_territory(state),
         **kwargs,
     )
     return save_map(m, path)
@@ -242,14 +233,14 @@ def write_webmap(
 
 def _access_title(state, col: str) -> str:
     """``zugang_<analysis>_<measure>`` → a German title."""
-    for name in state.access:
-        from sozialraum.core.text import slugify
+    from sozialraum.core.text import slugify
+    from sozialraum.report.text import supply_label
 
+    for name in state.access:
         prefix = f"zugang_{slugify(name)}_"
         if col.startswith(prefix):
             what = col[len(prefix) :]
             label = {
-                "versorgung": "Plätze je 100 (2SFCA)",
                 "distance_m": "Weg zur nächsten Einrichtung",
                 "distance_1": "Luftlinie zur nächsten Einrichtung",
                 "travel_time_min": "Fußweg in Minuten",
@@ -257,11 +248,22 @@ def _access_title(state, col: str) -> str:
                 "bb_deckungsgrad": "Deckungsgrad",
             }.get(what, what)
             sn = state.access[name].get("bestand_bedarf")
-            if sn is not None and what in ("versorgung", "bb_defizit", "bb_deckungsgrad"):
-                label = "Plätze je 100" if what == "versorgung" else label
-                return f"{name}: {label} ({sn.method_label(state.lang, short=True)})"
+            short = sn.method_label(state.lang, short=True) if sn is not None else ""
+            if what == "versorgung":  # inside the area or in the catchment: named apart
+                method = sn.method if sn is not None else _analysis_method(state, name)
+                return supply_label(name, method, short, state.lang)
+            if sn is not None and what in ("bb_defizit", "bb_deckungsgrad"):
+                return f"{name}: {label} ({short})"
             return f"{name}: {label}"
     return col
+
+
+def _analysis_method(state, name: str) -> str:
+    """The configured method of access analysis ``name`` (``naechste``, ``2sfca`` …)."""
+    for a in state.config.get("erreichbarkeit") or []:
+        if a["name"] == name:
+            return a["methode"]
+    return "naechste"
 
 
 def _access_unit(col: str) -> str:
@@ -351,7 +353,10 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
             lang=L,
             progress=state.progress("Steckbriefe (intern)" if L == "de" else "profiles (internal)"),
         )
-        files += [(p, _doc_description(p, "de"), _doc_description(p, "en")) for p in docs]
+        terr = _territory(state)
+        files += [
+            (p, _doc_description(p, "de", terr), _doc_description(p, "en", terr)) for p in docs
+        ]
     if aus["sozialbericht"]:
         for p in write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L):
             files.append(
@@ -370,39 +375,37 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
     data = report_data_from_release(release, inputs)
     public = release.level == "oeffentlich"
     tag = {"de": " (öffentlich)" if public else "", "en": " (public)" if public else ""}
+    terr = _territory(state)
     if public and aus["sozialbericht"]:
         for p in write_sozialbericht(data, pkg, pdf=aus["pdf"], lang=L):
             files.append(
                 (
                     p,
-                    "Sozialbericht (öffentlich: Kreis- und Gemeindewerte, Klassen)",
-                    "social report (public: district and municipal values, classes)",
+                    f"Sozialbericht (öffentlich: Werte für {terr.top.singular} und "
+                    f"{terr.middle.plural}, Klassen)",
+                    f"social report (public: {terr.top.english} and "
+                    f"{terr.middle.english} values, classes)",
                 )
             )
     if aus["steckbriefe"]:
-        what = "öffentlich" if public else f"Gemeinde {release.ags}"
+        unit = terr.middle.named(_gemeinde_name(state, str(release.ags)), L)
+        what = ("öffentlich" if L == "de" else "public") if public else unit
         docs = write_steckbriefe(
             data,
             pkg / "steckbriefe",
             areas=None if public else release.own_areas(),
-            municipalities=True,
+            municipalities=True if public else [str(release.ags)],  # a package: its own unit
             combined=public,
             pdf=aus["pdf"],
             lang=L,
             progress=state.progress(f"Steckbriefe ({what})" if L == "de" else f"profiles ({what})"),
         )
-        if not public:  # the municipality's own profile only
-            own = f"steckbrief_gemeinde_{release.ags}_"
-            drop = [
-                p
-                for p in docs
-                if p.stem.startswith("steckbrief_gemeinde_") and not p.name.startswith(own)
-            ]
-            for p in drop:
-                p.unlink()
-            docs = [p for p in docs if p not in drop]
         files += [
-            (p, _doc_description(p, "de") + tag["de"], _doc_description(p, "en") + tag["en"])
+            (
+                p,
+                _doc_description(p, "de", terr) + tag["de"],
+                _doc_description(p, "en", terr) + tag["en"],
+            )
             for p in docs
         ]
     return files
@@ -495,7 +498,9 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     mp = state.monitor.params if state.monitor is not None else None
     for level, ags in jobs:
         rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
-        files += write_release(rel, folder, labels=labels_for(state), title=title, lang=L)
+        files += write_release(
+            rel, folder, labels=labels_for(state), title=title, lang=L, territory=_territory(state)
+        )
         files += _package_outputs(state, folder, rel, inputs)
         pkg = folder / rel.package
         report = check_release(pkg, data, level=level, ags=ags, policy=policy)
@@ -531,20 +536,27 @@ def _audit_packages(folder: Path, data, jobs, policy, L: str):
     return audit
 
 
-def _doc_description(path: Path, lang: str) -> str:
+def _territory(state):
+    """The run's level words (:func:`sozialraum.pipeline.config.territory_of`)."""
+    from sozialraum.pipeline.config import territory_of
+
+    return territory_of(state.config, state.lang)
+
+
+def _doc_description(path: Path, lang: str, terr) -> str:
     kind = "PDF" if path.suffix == ".pdf" else "HTML"
     stem = path.stem
-    if stem.startswith("steckbrief_gemeinde_"):
+    if stem.startswith(f"steckbrief_{terr.middle.slug}_"):
         return (
-            f"Steckbrief der Gemeinde ({kind})"
+            f"Steckbrief {terr.middle.the('gen', 'de')} ({kind})"
             if lang == "de"
-            else f"municipality profile ({kind})"
+            else f"{terr.middle.english} profile ({kind})"
         )
     if stem.startswith("steckbrief_"):
         return (
-            f"Steckbrief des Sozialraums ({kind})"
+            f"Steckbrief {terr.bottom.the('gen', 'de')} ({kind})"
             if lang == "de"
-            else f"planning-area profile ({kind})"
+            else f"{terr.bottom.english} profile ({kind})"
         )
     return (
         f"Steckbriefe, alle in einer Datei ({kind})"

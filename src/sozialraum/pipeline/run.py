@@ -53,8 +53,8 @@ _MSG = {
         "en": "Done in {sec:.0f} s. Results for {name} in {out}:",
     },
     "facts": {
-        "de": "{n_areas} Sozialräume in {n_gem} Gemeinden, {pop} Einwohner ({year}).",
-        "en": "{n_areas} planning areas in {n_gem} municipalities, {pop} inhabitants ({year}).",
+        "de": "{areas} in {gems}, {pop} Einwohner ({year}).",
+        "en": "{areas} in {gems}, {pop} inhabitants ({year}).",
     },
     "notes": {
         "de": "{n} Hinweise zu den Daten stehen in {file}.",
@@ -174,8 +174,12 @@ class RunResult:
         L = get_lang(lang)
         name = self.facts.get("name", "")
         lines = [t(_MSG, "done", L, sec=self.seconds, name=name, out=self.out_dir)]
+        terr = _territory(self.state)
+        mid, bot = terr.middle, terr.bottom
         if "n_areas" in self.facts:
-            lines.append("  " + t(_MSG, "facts", L, **self.facts))
+            f = self.facts
+            areas, gems = bot.count(f["n_areas"], L), mid.count(f["n_gem"], L, dative=True)
+            lines.append("  " + t(_MSG, "facts", L, areas=areas, gems=gems, **f))
         seen: set[str] = set()
         docs: dict[str, int] = {}
         for p, _, _ in self.files:  # number of profile documents per folder (pattern)
@@ -212,9 +216,9 @@ class RunResult:
                     continue
                 if not any(x.startswith("kommunal-") for x in seen):
                     lines.append(
-                        f"  Je Gemeinde ein Paket kommunal-<AGS>/ ({n_kommunal} Gemeinden):"
+                        f"  Je {mid.singular} ein Paket kommunal-<AGS>/ ({mid.count(n_kommunal, L)}):"
                         if L == "de"
-                        else f"  One package per municipality kommunal-<AGS>/ ({n_kommunal} municipalities):"
+                        else f"  One package per {mid.english} kommunal-<AGS>/ ({mid.count(n_kommunal, L)}):"
                     )
             if "/steckbriefe/" in rel:  # many profiles: one line per folder
                 folder = rel.rsplit("/", 1)[0] + "/"
@@ -222,15 +226,15 @@ class RunResult:
                     seen.add(folder)
                     if first.startswith("kommunal-"):
                         lines.append(
-                            f"  - {folder}: Steckbriefe der eigenen Sozialräume und der Gemeinde (HTML und PDF)"
+                            f"  - {folder}: Steckbriefe der eigenen {bot.plural} und {mid.the('gen')} (HTML und PDF)"
                             if L == "de"
-                            else f"  - {folder}: profiles of the own planning areas and the municipality (HTML and PDF)"
+                            else f"  - {folder}: profiles of the own {bot.english_plural} and the {mid.english} (HTML and PDF)"
                         )
                     else:
                         lines.append(
-                            f"  - {folder}: {docs[folder]} Steckbriefe (HTML und PDF) je Sozialraum und Gemeinde, dazu alle in einer Datei"
+                            f"  - {folder}: {docs[folder]} Steckbriefe (HTML und PDF) je {bot.singular} und {mid.singular}, dazu alle in einer Datei"
                             if L == "de"
-                            else f"  - {folder}: {docs[folder]} profiles (HTML and PDF) per planning area and municipality"
+                            else f"  - {folder}: {docs[folder]} profiles (HTML and PDF) per {bot.english} and {mid.english}"
                         )
                 continue
             seen.add(rel)
@@ -547,7 +551,7 @@ def run(
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     log.addHandler(handler)
     state = RunState(config=cfg, lang=L, workdir=tmp, echo=echo)
-    names = STEPS_DE if L == "de" else STEPS_EN
+    names = _step_names(cfg, L)
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SozialraumWarning)
@@ -612,6 +616,28 @@ def run(
     )
 
 
+def _territory(state=None, config=None):
+    """The run's territory (level words) from its configuration; the default without one."""
+    from sozialraum.core.territory import Territory
+    from sozialraum.pipeline.config import territory_of
+
+    cfg = config if config is not None else getattr(state, "config", None)
+    return territory_of(cfg) if isinstance(cfg, RunConfig) else Territory.default()
+
+
+def _step_names(cfg: RunConfig, L: str) -> dict[str, str]:
+    """The steps' names for the console and lauf.log, in the territory's words."""
+    terr = _territory(config=cfg)
+    names = dict(STEPS_DE if L == "de" else STEPS_EN)
+    if L == "de":
+        names["rates"] = (
+            f"Quoten berechnen und auf {terr.middle.plural} und {terr.top.singular} hochrechnen"
+        )
+    else:
+        names["rates"] = f"rates, rolled up to {terr.middle.english_plural} and {terr.top.english}"
+    return names
+
+
 def _monitor_facts(state: RunState, lang: str) -> list[str]:
     """Short lines for the summary: status classes, types, LISA clusters."""
     if state.monitor is None:
@@ -622,8 +648,15 @@ def _monitor_facts(state: RunState, lang: str) -> list[str]:
     if "status_klasse" in fr.columns:
         counts = fr["status_klasse"].astype(str).value_counts()
         parts = ", ".join(f"{k} {v}" for k, v in counts.items())
+        bot = _territory(state).bottom
         out.append(
-            ("Statusklassen (Sozialräume): " if de else "status classes (areas): ") + parts + "."
+            (
+                f"Statusklassen ({bot.plural}): "
+                if de
+                else f"status classes ({bot.english_plural}): "
+            )
+            + parts
+            + "."
         )
     if "typ" in fr.columns:
         n = fr["typ"].dropna().nunique()

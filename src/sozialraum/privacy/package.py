@@ -29,6 +29,7 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.core.spreadsheet import neutralise
 from sozialraum.core.status import RELEASE_LEVELS
+from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
 from sozialraum.privacy.levels import ReleasePolicy
 from sozialraum.privacy.release import Release, make_release
@@ -57,8 +58,8 @@ _MSG = {
         "en": "municipalities {ids} have no areas; packages only for existing municipalities.",
     },
     "d_gpkg": {
-        "de": "GeoPackage ({level}) mit Sozialräumen, Gemeinden und Kreis (für QGIS)",
-        "en": "GeoPackage ({level}) with areas, municipalities and district (for QGIS)",
+        "de": "GeoPackage ({level}) mit {areas}, {gemeinden} und {kreis} (für QGIS)",
+        "en": "GeoPackage ({level}) with {areas}, {gemeinden} and the {kreis} (for QGIS)",
     },
     "d_xlsx": {
         "de": "Excel-Tabellen ({level}) mit deutschen Spaltenköpfen",
@@ -70,18 +71,10 @@ _MSG = {
     },
     "lvl_oeffentlich": {"de": "öffentlich", "en": "public"},
     "lvl_intern": {"de": "intern", "en": "internal"},
-    "lvl_kommunal": {"de": "für die Gemeinde {ags}", "en": "for municipality {ags}"},
-    "w_areas": {"de": "Sozialräume", "en": "planning areas"},
-    "w_gemeinden": {"de": "Gemeinden", "en": "municipalities"},
-    "w_kreis": {"de": "Kreis", "en": "district"},
+    "lvl_kommunal": {"de": "für {unit} {ags}", "en": "for {unit} {ags}"},
 }
 
 _LAYER = {"areas": "sozialraeume", "gemeinden": "gemeinden", "kreis": "kreis"}
-_SHEET = {
-    "areas": ("Sozialräume", "Areas"),
-    "gemeinden": ("Gemeinden", "Municipalities"),
-    "kreis": ("Kreis", "District"),
-}
 
 
 @dataclass(frozen=True)
@@ -286,8 +279,12 @@ def write_release(
     labels: Mapping[str, str] | None = None,
     title: str | None = None,
     lang: str | None = None,
+    territory: Territory | None = None,
 ) -> list[tuple[Path, str, str]]:
     """Write the tables of one checked :class:`~sozialraum.privacy.Release` into ``out_dir/<package>``.
+
+    ``territory`` names the sheets and descriptions in the district's or city's own
+    words (default: Sozialräume, Gemeinden, Kreis).
 
     Returns
     -------
@@ -304,7 +301,18 @@ def write_release(
     folder.mkdir(parents=True, exist_ok=True)
     stem = f"{release.name}_{pkg}"
     cut = release.frames
-    lvl = {lg: t(_MSG, f"lvl_{lv}", lg, **({"ags": ags} if ags else {})) for lg in ("de", "en")}
+    terr = territory or Territory.default()
+    words = {lg: terr.table_names(lg) for lg in ("de", "en")}
+    unit = {lg: terr.middle.the("acc", lg).removeprefix("the ") for lg in ("de", "en")}
+    dative = {  # "mit Planungsräumen, Bezirken und der Stadt"
+        "areas": terr.bottom.dative_plural,
+        "gemeinden": terr.middle.dative_plural,
+        "kreis": terr.top.the("dat", "de"),
+    }
+    lvl = {
+        lg: t(_MSG, f"lvl_{lv}", lg, **({"ags": ags, "unit": unit[lg]} if ags else {}))
+        for lg in ("de", "en")
+    }
     written: list[tuple[Path, str, str]] = []
     if "gpkg" in formats:
         path = folder / f"{stem}.gpkg"
@@ -325,18 +333,18 @@ def write_release(
             written.append(
                 (
                     path,
-                    t(_MSG, "d_gpkg", "de", level=lvl["de"]),
-                    t(_MSG, "d_gpkg", "en", level=lvl["en"]),
+                    t(_MSG, "d_gpkg", "de", level=lvl["de"], **dative),
+                    t(_MSG, "d_gpkg", "en", level=lvl["en"], **words["en"]),
                 )
             )
     if "xlsx" in formats:
         path = folder / f"{stem}.xlsx"
-        L = 1 if lang == "en" else 0
+        sheet = words["en" if lang == "en" else "de"]
         sheets = {
-            _SHEET[k][L]: pd.DataFrame(fr).drop(columns="geometry", errors="ignore")
+            sheet[k]: pd.DataFrame(fr).drop(columns="geometry", errors="ignore")
             for k, (fr, _s) in cut.items()
         }
-        stats = {_SHEET[k][L]: s for k, (_f, s) in cut.items() if s is not None}
+        stats = {sheet[k]: s for k, (_f, s) in cut.items() if s is not None}
         write_excel(sheets, path, labels=labels, status=stats, title=title)
         written.append(
             (
@@ -352,8 +360,8 @@ def write_release(
             written.append(
                 (
                     path,
-                    t(_MSG, "d_csv", "de", level=lvl["de"], what=t(_MSG, f"w_{kind}", "de")),
-                    t(_MSG, "d_csv", "en", level=lvl["en"], what=t(_MSG, f"w_{kind}", "en")),
+                    t(_MSG, "d_csv", "de", level=lvl["de"], what=words["de"][kind]),
+                    t(_MSG, "d_csv", "en", level=lvl["en"], what=words["en"][kind]),
                 )
             )
     return written

@@ -7,6 +7,7 @@ access, the methods annex and the list of areas not rated;
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -33,10 +34,6 @@ from sozialraum.report.text import count_phrase, format_value, not_rated_sentenc
 __all__ = ["bericht_context", "write_sozialbericht"]
 
 _MSG = {
-    "summary_pop": {
-        "de": "{name} hat {pop} in {n_sr} und {n_gem}.",
-        "en": "{name} has {pop} in {n_sr} and {n_gem}.",
-    },
     "summary_rated": {
         "de": "{n} {verb} im Sozialraummonitor bewertet.",
         "en": "{n} {verb} rated by the monitor.",
@@ -62,8 +59,55 @@ _MSG = {
         "en": "No access data were given for this report.",
     },
     "all_rated": {"de": "Alle Gebiete sind bewertet.", "en": "All areas are rated."},
-    "the_district": {"de": "Der Landkreis", "en": "The district"},
     "and": {"de": "und", "en": "and"},
+}
+
+#: Values of the monitor's and the spatial statistics' parameters, in words (German, English).
+_PARAM_WORDS = {
+    "rated": (
+        "die bewerteten Gebiete (Einwohner ab dem Mindest-Nenner)",
+        "the rated areas (population at least the minimum denominator)",
+    ),
+    "reliable": (
+        "je Indikator die Gebiete mit verlässlichem Wert",
+        "per indicator the areas with a reliable value",
+    ),
+    "unweighted mean of the dimension indices": (
+        "ungewichtetes Mittel der Dimensionsindizes",
+        "unweighted mean of the dimension indices",
+    ),
+    "z": ("z-Standardisierung (Mittelwert 0, Standardabweichung 1)", "z-score (mean 0, SD 1)"),
+    "minmax": ("Min-Max-Skalierung (0 bis 1)", "min-max scaling (0 to 1)"),
+    "rank": ("Rangskalierung", "rank scaling"),
+    "mean": ("Mittelwert", "mean"),
+    "weighted": ("gewichtetes Mittel", "weighted mean"),
+    "pca": ("Hauptkomponente", "principal component"),
+    "quantiles": ("Quantile", "quantiles"),
+    "equal_interval": ("gleiche Intervalle", "equal intervals"),
+    "natural_breaks": ("natürliche Brüche", "natural breaks"),
+    "fisher_jenks": ("Fisher-Jenks", "Fisher–Jenks"),
+    "std_mean": ("Standardabweichungen um den Mittelwert", "standard deviations around the mean"),
+    "kmeans": ("k-Means", "k-means"),
+    "ward": ("Ward (räumlich zusammenhängend)", "Ward (spatially contiguous)"),
+    "queen": ("Queen (gemeinsamer Punkt)", "queen (shared point)"),
+    "rook": ("Rook (gemeinsame Kante)", "rook (shared edge)"),
+    "knn": ("k nächste Nachbarn", "k nearest neighbours"),
+    "none": ("keine", "none"),
+    "fdr": ("FDR (Benjamini-Hochberg)", "FDR (Benjamini–Hochberg)"),
+    "bonferroni": ("Bonferroni", "Bonferroni"),
+    "two-sided": ("zweiseitig", "two-sided"),
+    "greater": ("einseitig (größer)", "one-sided (greater)"),
+    "lesser": ("einseitig (kleiner)", "one-sided (lesser)"),
+    "permutation": ("Permutationstest", "permutation test"),
+    "analytical": ("analytisch (Normalverteilung)", "analytical (normal distribution)"),
+    "binary incl. self (w_ii = 1)": (
+        "binär, einschließlich des Gebiets selbst (w_ii = 1)",
+        "binary incl. self (w_ii = 1)",
+    ),
+    "p = min(1, 2*(min(#sim>=obs, #sim<=obs)+1)/(permutations+1))": (
+        "p = min(1, 2·(min(#Sim ≥ Beob., #Sim ≤ Beob.) + 1) / (Permutationen + 1))",
+        "p = min(1, 2·(min(#sim ≥ obs, #sim ≤ obs) + 1) / (permutations + 1))",
+    ),
 }
 
 #: Parameters of LisaResult/GiResult shown in the methods annex (German, English label).
@@ -106,6 +150,8 @@ def _class_counts(series: pd.Series, order, L) -> str:
 
 
 def _fmt_param(v, L) -> str:
+    if isinstance(v, str) and v in _PARAM_WORDS:
+        return _PARAM_WORDS[v][0 if L == "de" else 1]
     if isinstance(v, float):
         return format_number(v, 3 if abs(v) < 1 else 2, L)
     if isinstance(v, (list, tuple)):
@@ -115,6 +161,20 @@ def _fmt_param(v, L) -> str:
     if v is None:
         return "–"
     return str(v)
+
+
+def _column_label(data: ReportData, col: str, L: str) -> str:
+    """The catalogue's label of a column (or the index's name), never the raw column name."""
+    if col in data.catalogue.indicators.index:
+        return _label(data, col, L)
+    return _INDEX_NAMES.get(col, (col, col))[0 if L == "de" else 1]
+
+
+_INDEX_NAMES = {
+    "idx_gesamt": ("Gesamtindex", "overall index"),
+    "status_index": ("Statusindex", "status index"),
+    "dynamik_index": ("Dynamikindex", "dynamic index"),
+}
 
 
 def _methods(data: ReportData, L: str) -> dict:
@@ -150,7 +210,7 @@ def _methods(data: ReportData, L: str) -> dict:
     add(
         "Klassifikation Gesamtindex",
         "classification of the overall index",
-        f"{cl.get('scheme', '–')}, k = {cl.get('k', '–')}",
+        f"{_fmt_param(cl.get('scheme', '–'), L)}, k = {cl.get('k', '–')}",
     )
     add("Klassengrenzen", "class ranges", cl.get("ranges"))
     ty = mp.get("typology") or {}
@@ -158,13 +218,14 @@ def _methods(data: ReportData, L: str) -> dict:
         add(
             "Typisierung",
             "typology",
-            f"{ty.get('method', '–')}, k = {ty.get('k', '–')}, seed = {ty.get('seed', '–')}",
+            f"{_fmt_param(ty.get('method', '–'), L)}, k = {ty.get('k', '–')}, "
+            f"{'Startwert' if de else 'seed'} = {ty.get('seed', '–')}",
         )
     add("Jahre (Basis, aktuell)", "years (base, current)", mp.get("years"))
     spatial = []
     for col, p in (data.lisa_params or {}).items():
         kind = "Gi*" if str(col).startswith("gi:") else "LISA"
-        name = str(col)[3:] if kind == "Gi*" else str(col)
+        name = _column_label(data, str(col)[3:] if kind == "Gi*" else str(col), L)
         items = []
         for k in _SPATIAL_LABELS:
             if k in p:
@@ -216,23 +277,17 @@ def _district_population(data: ReportData) -> float:
 def _summary(data: ReportData, rated: pd.Series, L: str) -> list[str]:
     """Sentences of the summary: population, rated areas, class counts, highest index."""
     a = data.areas
-    kreis_name = None
-    if data.kreis is not None and "name" in getattr(data.kreis, "columns", []):
-        kreis_name = str(data.kreis["name"].iloc[0])
+    terr = data.territory
+    if not terr.name and data.kreis is not None and "name" in getattr(data.kreis, "columns", []):
+        terr = dataclasses.replace(terr, name=str(data.kreis["name"].iloc[0]))
     n_gem = (
         len(data.gemeinden)
         if data.gemeinden is not None
         else (a[data.gemeinde_col].nunique() if data.gemeinde_col in a.columns else 0)
     )
     out = [
-        t(
-            _MSG,
-            "summary_pop",
-            L,
-            name=kreis_name or t(_MSG, "the_district", L),
-            pop=count_phrase(_district_population(data), "Einwohner", L),
-            n_sr=count_phrase(len(a), "Sozialraum", L, dative=True),
-            n_gem=count_phrase(n_gem, "Gemeinde", L, dative=True),
+        terr.population_sentence(
+            count_phrase(_district_population(data), "Einwohner", L), len(a), n_gem, L
         )
     ]
     n_rated = int(rated.sum())
@@ -273,7 +328,7 @@ def _overview(data: ReportData, settings: Mapping, L: str) -> list[dict]:
             vis = _visible(data.areas[ind], data.status, ind, data.level)
         if not vis.notna().any() and data.gemeinden is not None and ind in data.gemeinden:
             vis = _visible(data.gemeinden[ind], data.gemeinden_status, ind, data.level)
-            noun = "Gemeinde"
+            noun = "middle"
         has = vis.notna().any()
         rows.append(
             {
@@ -281,7 +336,9 @@ def _overview(data: ReportData, settings: Mapping, L: str) -> list[dict]:
                 "district": _cell(dist, dcode, data.level, unit, 1, L)[0],
                 "min": format_value(vis.min(), unit, 1, L) if has else "–",
                 "max": format_value(vis.max(), unit, 1, L) if has else "–",
-                "n": count_phrase(int(vis.notna().sum()), noun, L),
+                "n": data.territory.middle.count(int(vis.notna().sum()), L)
+                if noun == "middle"
+                else count_phrase(int(vis.notna().sum()), noun, L),
             }
         )
     return rows
@@ -489,6 +546,23 @@ def _access_table(data: ReportData, L: str) -> tuple[list[dict], list[str]]:
     return rows, cols
 
 
+def _split_columns(rows: list[dict], cols: list[str], per_table: int) -> list[dict]:
+    """A wide table as several narrower ones (the name column repeated), so none is cut at
+    the page's right edge: at most ``per_table`` value columns each."""
+    per_table = max(1, int(per_table or 4))
+    out = []
+    for i in range(0, len(cols), per_table):
+        out.append(
+            {
+                "cols": cols[i : i + per_table],
+                "rows": [
+                    {"name": r["name"], "values": r["values"][i : i + per_table]} for r in rows
+                ],
+            }
+        )
+    return out
+
+
 def _not_rated(data: ReportData, rated: pd.Series, L: str) -> list[dict]:
     """Areas not rated, with population and reason."""
     a, pc = data.areas, data.population_col
@@ -531,6 +605,7 @@ def bericht_context(
     if charts_on:
         maps = _class_maps(data, rated, fmt, L) + _dimension_maps(data, rated, fmt, L)
     access_rows, access_cols = _access_table(data, L)
+    access_tables = _split_columns(access_rows, access_cols, settings.get("max_spalten", 4))
     return {
         "title": data.title,
         "year": data.year,
@@ -547,12 +622,16 @@ def bericht_context(
         "class_changes": _class_changes(data, rated, L),
         "access_rows": access_rows,
         "access_cols": access_cols,
+        "access_tables": access_tables,
         "no_access": t(_MSG, "no_access", L),
         "methods": _methods(data, L),
         "not_rated": _not_rated(data, rated, L),
         "not_rated_none": t(_MSG, "all_rated", L),
         "level": data.level,
         "threshold": format_number(_threshold(data), 0, L),
+        "top_word": data.territory.top.title(L),
+        "middle_word": data.territory.middle.title(L),
+        "bottom_word": data.territory.bottom.title(L),
     }
 
 

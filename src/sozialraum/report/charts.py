@@ -21,9 +21,11 @@ from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from sozialraum._i18n import get_lang, t  # noqa: E402
+from sozialraum.core import palettes  # noqa: E402
 from sozialraum.core.crs import metric_crs  # noqa: E402
 from sozialraum.core.numbers import format_number  # noqa: E402
 from sozialraum.core.palettes import class_colors  # noqa: E402
+from sozialraum.core.territory import Territory  # noqa: E402
 
 __all__ = [
     "STATUS_COLORS",
@@ -40,35 +42,18 @@ __all__ = [
 _MSG = {
     "no_value": {"de": "kein Wert / nicht bewertet", "en": "no value / not rated"},
     "area": {"de": "Gebiet", "en": "area"},
-    "gemeinde": {"de": "Gemeinde", "en": "municipality"},
     "neighbours": {"de": "Nachbargebiete", "en": "neighbouring areas"},
     "profile_x": {
-        "de": "z-Wert (0 = Kreisdurchschnitt, > 0 = mehr Bedarf)",
-        "en": "z-score (0 = district average, > 0 = more need)",
+        "de": "z-Wert (0 = {avg}, > 0 = mehr Bedarf)",
+        "en": "z-score (0 = {avg}, > 0 = more need)",
     },
     "profile_title": {"de": "Dimensionsprofil", "en": "Dimension profile"},
     "not_rated": {"de": "nicht bewertet", "en": "not rated"},
 }
 
-#: Colours of the MSS status classes (from good to bad) and dynamic classes.
-STATUS_COLORS = {
-    "hoch": "#1a9641",
-    "high": "#1a9641",
-    "mittel": "#a6d96a",
-    "medium": "#a6d96a",
-    "niedrig": "#fdae61",
-    "low": "#fdae61",
-    "sehr niedrig": "#d7191c",
-    "very low": "#d7191c",
-}
-DYNAMIK_COLORS = {
-    "positiv": "#1a9641",
-    "positive": "#1a9641",
-    "stabil": "#ffffbf",
-    "stable": "#ffffbf",
-    "negativ": "#d7191c",
-    "negative": "#d7191c",
-}
+#: Colours of the MSS status and dynamic classes: the web map's (:mod:`sozialraum.core.palettes`).
+STATUS_COLORS = dict(palettes.STATUS_CLASS_COLORS)
+DYNAMIK_COLORS = dict(palettes.DYNAMIC_CLASS_COLORS)
 _NA_COLOR = "#e0e0e0"
 
 
@@ -114,6 +99,8 @@ def location_map(
     highlight="#c0392b",
     figsize=(3.6, 3.6),
     lang: str | None = "de",
+    territory: Territory | None = None,
+    gemeinde_name_col: str = "gemeinde",
 ) -> Figure:
     """Location map of one area (or municipality) with its municipality, neighbours and a scale bar.
 
@@ -128,8 +115,13 @@ def location_map(
         Column of ``areas`` with the municipality key.
     gemeinden
         GeoDataFrame of the municipalities (outlines drawn in bold).
+    territory
+        The level words of the legend (default: Landkreis → Gemeinde → Sozialraum).
+    gemeinde_name_col
+        Column of ``gemeinden`` with the names written on the map.
     """
     L = get_lang(lang)
+    terr = territory or Territory.default()
     areas = _metric(areas)
     gemeinden = _metric(
         gemeinden.to_crs(areas.crs)
@@ -174,7 +166,9 @@ def location_map(
                 ax.text(
                     p.x,
                     p.y,
-                    str(row.get("gemeinde", "")) if "gemeinde" in gemeinden.columns else "",
+                    str(row.get(gemeinde_name_col, ""))
+                    if gemeinde_name_col in gemeinden.columns
+                    else "",
                     fontsize=6,
                     color="#555555",
                     ha="center",
@@ -200,13 +194,11 @@ def location_map(
         Patch(
             facecolor=highlight,
             edgecolor="black",
-            label=t(_MSG, "gemeinde" if is_gem else "area", L),
+            label=terr.middle.title(L) if is_gem else t(_MSG, "area", L),
         )
     ]
     if not is_gem and gkey is not None:
-        handles.append(
-            Patch(facecolor="#e3e9f2", edgecolor="#8096b5", label=t(_MSG, "gemeinde", L))
-        )
+        handles.append(Patch(facecolor="#e3e9f2", edgecolor="#8096b5", label=terr.middle.title(L)))
     handles.append(Patch(facecolor="#f4f4f4", edgecolor="#9a9a9a", label=t(_MSG, "neighbours", L)))
     ax.legend(handles=handles, loc="upper left", fontsize=6, frameon=True, framealpha=0.8)
     fig.tight_layout()
@@ -219,6 +211,7 @@ def profile_chart(
     title: str | None = None,
     figsize=(4.6, 2.8),
     lang: str | None = "de",
+    territory: Territory | None = None,
 ) -> Figure:
     """Horizontal bars of dimension z-scores (> 0 = more need, red; < 0 blue); NaN shown as "nicht bewertet"."""
     L = get_lang(lang)
@@ -247,7 +240,8 @@ def profile_chart(
     ax.xaxis.set_major_formatter(
         matplotlib.ticker.FuncFormatter(lambda x, _p: format_number(x, 1, L))
     )
-    ax.set_xlabel(t(_MSG, "profile_x", L), fontsize=7)
+    avg = (territory or Territory.default()).average(L)
+    ax.set_xlabel(t(_MSG, "profile_x", L, avg=avg), fontsize=7)
     ax.set_title(title or t(_MSG, "profile_title", L), fontsize=9)
     for s in ("top", "right"):
         ax.spines[s].set_visible(False)

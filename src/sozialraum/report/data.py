@@ -25,8 +25,10 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.core.status import RELEASE_LEVELS, check_level
+from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
 from sozialraum.privacy.release import Release
+from sozialraum.report.text import supply_label
 
 __all__ = [
     "ReportData",
@@ -125,6 +127,10 @@ class ReportData:
     previous_classes
         Status and dynamic classes of the previous year per area (columns
         ``status_klasse``, ``dynamik_klasse``): classes are public at every level.
+    territory
+        The district's or city's own level words (:class:`~sozialraum.core.territory.Territory`):
+        every text of the report and the profiles says "Bezirk"/"Stadtdurchschnitt" where the
+        territory is a city. Default: Landkreis → Gemeinde → Sozialraum.
     release
         The checked :class:`~sozialraum.privacy.Release` a non-internal report is
         made from; its frames replace ``areas``, ``gemeinden`` and ``kreis``.
@@ -158,6 +164,7 @@ class ReportData:
     indicators: Sequence[str] | None = None
     previous_classes: pd.DataFrame | None = None
     release: Release | None = None
+    territory: Territory = field(default_factory=Territory.default)
 
     def __post_init__(self) -> None:
         check_level(self.level)
@@ -300,13 +307,14 @@ def _access_from_state(results: Mapping, index) -> tuple[pd.DataFrame | None, di
             }
         bb = res.get("bestand_bedarf")
         frame = getattr(bb, "frame", None)
-        how = f" ({bb.method_label(short=True)})" if hasattr(bb, "method_label") else ""
+        short = bb.method_label(short=True) if hasattr(bb, "method_label") else ""
+        how = f" ({short})" if short else ""
         if isinstance(frame, pd.DataFrame):
             if "versorgung_je_100" in frame.columns:
                 c = f"{name}: versorgung_je_100"
                 cols[c] = frame["versorgung_je_100"]
-                meta[c] = {
-                    "label": f"{name}: Plätze je 100 der Zielgruppe{how}",
+                meta[c] = {  # inside the area vs. reachable in the catchment: named apart
+                    "label": supply_label(name, getattr(bb, "method", None), short),
                     "unit": "",
                     "decimals": 1,
                 }
@@ -354,6 +362,7 @@ class ReportInputs:
     gemeinde_col: str = "ags"
     gemeinde_name_col: str = "gemeinde"
     population_col: str = "ew_ges"
+    territory: Territory = field(default_factory=Territory.default)
 
     @classmethod
     def from_state(cls, state) -> ReportInputs:
@@ -491,6 +500,9 @@ def _inputs_from_state(state) -> ReportInputs:
     lisa_params.update({f"gi:{c}": r.params for c, r in (state.hotspots or {}).items()})
     proj = _config_value(state, "projekt", None, {})
     access, access_meta = _access_from_state(state.access or {}, areas.index)
+    territory = Territory.from_settings(
+        _config_value(state, "gliederung", None, None), proj.get("name", ""), state.lang
+    )
     return ReportInputs(
         areas=areas,
         catalogue=state.catalogue,
@@ -501,6 +513,8 @@ def _inputs_from_state(state) -> ReportInputs:
         gemeinden_status=gem.status if gem is not None else None,
         gemeinden_previous=_state_previous_gemeinden(state, gcol, prev_year),
         gemeinde_col=gcol,
+        gemeinde_name_col=_config_value(state, "gebiete", "gemeinden_name", "gemeinde"),
+        territory=territory,
         kreis=kreis.frame if kreis is not None else None,
         kreis_status=kreis.status if kreis is not None else None,
         monitor_params=state.monitor.params,

@@ -30,6 +30,7 @@ import pandas as pd
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.numbers import format_number, is_missing
 from sozialraum.core.status import is_secret, secret_mask, status_note
+from sozialraum.core.territory import Level, Territory
 from sozialraum.core.text import slugify
 from sozialraum.report import charts
 from sozialraum.report.data import ReportData
@@ -45,45 +46,40 @@ __all__ = [
     "area_context",
     "gemeinde_context",
     "indicator_rows",
+    "profile_stems",
     "safe_filename",
     "write_steckbriefe",
 ]
 
 _MSG = {
-    "kind_sr": {"de": "Sozialraum", "en": "Planning area"},
-    "kind_gem": {"de": "Gemeinde", "en": "Municipality"},
     "title": {"de": "Steckbrief {kind} {name}", "en": "Profile: {kind} {name}"},
     "pop": {"de": "Einwohner", "en": "Inhabitants"},
     "pop_change": {"de": "Veränderung zum Vorjahr", "en": "Change since previous year"},
     "u18": {"de": "Anteil unter 18 Jahren", "en": "Share under 18"},
     "o65": {"de": "Anteil ab 65 Jahren", "en": "Share aged 65 and over"},
     "o80": {"de": "Anteil ab 80 Jahren", "en": "Share aged 80 and over"},
-    "n_areas": {"de": "Sozialräume", "en": "Planning areas"},
-    "gemeinde": {"de": "Gemeinde", "en": "Municipality"},
     "classes": {
-        "de": "Der Sozialraum gehört zur Statusklasse „{status}“ und zur Dynamikklasse „{dyn}“.",
-        "en": "The planning area is in status class “{status}” and dynamic class “{dyn}”.",
+        "de": "{subj} gehört zur Statusklasse „{status}“ und zur Dynamikklasse „{dyn}“.",
+        "en": "{subj} is in status class “{status}” and dynamic class “{dyn}”.",
     },
     "not_rated": {
-        "de": "Der Sozialraum wird im Monitor nicht bewertet ({why}).",
-        "en": "The planning area is not rated by the monitor ({why}).",
+        "de": "{subj} wird im Monitor nicht bewertet ({why}).",
+        "en": "{subj} is not rated by the monitor ({why}).",
     },
     "source": {"de": "Quelle: {src}. Stand: {date}.", "en": "Source: {src}. As of: {date}."},
     "method": {
-        "de": "Methodenhinweis: Kreisdurchschnitt = Quote des Landkreises insgesamt (Summe der Zähler durch Summe "
+        "de": "Methodenhinweis: {avg} = {whole} (Summe der Zähler durch Summe "
         "der Nenner). Rang 1 = höchster Bedarf unter {n_units} {units} mit Wert. Veränderung = Wert minus Vorjahreswert "
         "(bei Prozentwerten in Prozentpunkten). Pfeil rot = mehr Bedarf, grün = weniger Bedarf. „etwa im "
         "Durchschnitt“ heißt: Abstand höchstens {near} Standardabweichungen, „deutlich“: mehr als {far}. "
         "„geheim“: aus Datenschutzgründen nicht ausgewiesen; „–“: kein Wert; „zu wenige Fälle“: Bezugsgröße zu klein; "
         "* unsichere Zahl (kleine Bezugsgröße).",
-        "en": "Method note: district average = rate of the whole district (sum of numerators over sum of "
+        "en": "Method note: {avg} = {whole} (sum of numerators over sum of "
         "denominators). Rank 1 = most need among {n_units} {units} with a value. Change = value minus previous "
         "year (percentage points for percentages). Red arrow = more need, green = less need. “about the average” "
         "means a distance of at most {near} standard deviations, “well” more than {far}. “secret”: not shown for "
         "data protection; “–”: no value; “too few cases”: base too small; * uncertain (small base).",
     },
-    "units_sr": {"de": "Sozialräumen", "en": "planning areas"},
-    "units_gem": {"de": "Gemeinden", "en": "municipalities"},
     "lisa": {"de": "Lokale Clusteranalyse (LISA)", "en": "Local clusters (LISA)"},
     "gi": {"de": "Hot-Spot-Analyse (Gi*)", "en": "Hot spots (Gi*)"},
     "access_grundschule_m": {"de": "Nächste Grundschule", "en": "Nearest primary school"},
@@ -248,6 +244,7 @@ def indicator_rows(
             status=("geheim" if (is_secret(code) and data.level != "intern") else code),
             decimals=dec,
             genus_code=genus,
+            reference=data.territory.average(L),
             near=settings.get("nah", 0.25),
             far=settings.get("fern", 1.0),
             lang=L,
@@ -393,7 +390,7 @@ def _text_rows(rows: list[dict], settings: Mapping, *, with_missing: bool) -> li
     return out
 
 
-def _footer(data: ReportData, settings: Mapping, L: str, n_units: int, units_key: str) -> dict:
+def _footer(data: ReportData, settings: Mapping, L: str, n_units: int, level: Level) -> dict:
     """Context entries shared by area and municipality Steckbriefe (year, source, method note)."""
     return {
         "level": data.level,
@@ -404,12 +401,49 @@ def _footer(data: ReportData, settings: Mapping, L: str, n_units: int, units_key
             _MSG,
             "method",
             L,
+            avg=data.territory.average(L),
+            whole=data.territory.rate_of_whole(L),
             n_units=format_number(n_units, 0, L),
-            units=t(_MSG, units_key, L),
+            units=level.dative_plural if L == "de" else level.english_plural,
             near=format_number(settings.get("nah", 0.25), 2, L),
             far=format_number(settings.get("fern", 1.0), 1, L),
         ),
     }
+
+
+def _words(terr: Territory, L: str) -> dict:
+    """The territory's words the profile template needs (column heads, headings)."""
+    return {
+        "middle_word": terr.middle.title(L),
+        "bottom_word": terr.bottom.title(L),
+        "average_word": terr.top.title(L),
+        "members_heading": terr.members_heading(L),
+    }
+
+
+def profile_stems(contexts: Sequence[Mapping], territory: Territory) -> dict[tuple, str]:
+    """File name (without suffix) of each profile, by ``(unit, key)``.
+
+    A planning area: ``steckbrief_<key>_<name>``. A unit of the roll-up level:
+    ``steckbrief_<level word>_<name>`` (``steckbrief_bezirk_Neukoelln``) from its
+    configured name column; the key is added where two names would give the same file
+    or the unit has no name (``steckbrief_bezirk_08``).
+    """
+    mid = [c for c in contexts if c["unit"] == "gemeinde"]
+    slugs = [safe_filename(c["name"]) for c in mid]
+    out = {}
+    for c, sl in zip(mid, slugs, strict=True):
+        if str(c["name"]) == str(c["key"]):  # no name: the key
+            tail = safe_filename(str(c["key"]))
+        elif slugs.count(sl) > 1:  # two units of the same name: the key tells them apart
+            tail = safe_filename(f"{c['key']}_{c['name']}")
+        else:
+            tail = sl
+        out[("gemeinde", c["key"])] = f"steckbrief_{territory.middle.slug}_{tail}"
+    for c in contexts:
+        if c["unit"] != "gemeinde":
+            out[(c["unit"], c["key"])] = f"steckbrief_{c['key']}_{safe_filename(c['name'])}"
+    return out
 
 
 def _area_classes(data: ReportData, key: str, rated: bool, L: str) -> list[dict]:
@@ -451,7 +485,13 @@ def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: 
     images = {
         "karte": charts.to_data_uri(
             charts.location_map(
-                a, key, gemeinde_col=data.gemeinde_col, gemeinden=data.gemeinden, lang=L
+                a,
+                key,
+                gemeinde_col=data.gemeinde_col,
+                gemeinden=data.gemeinden,
+                lang=L,
+                territory=data.territory,
+                gemeinde_name_col=data.gemeinde_name_col,
             ),
             fmt,
         )
@@ -464,7 +504,9 @@ def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: 
             else np.nan
             for d, lab in dims.items()
         }
-        images["profil"] = charts.to_data_uri(charts.profile_chart(prof, lang=L), fmt)
+        images["profil"] = charts.to_data_uri(
+            charts.profile_chart(prof, lang=L, territory=data.territory), fmt
+        )
     if _pyramid_allowed(data, settings) and data.population is not None and data.year is not None:
         fig = charts.pyramid(data.population, key, data.year, lang=L)
         if fig is not None:
@@ -484,11 +526,18 @@ def area_context(
     L = get_lang(lang)
     settings = settings or {}
     a = data.areas
+    terr = data.territory
     name = data.name(key)
     gkey = str(a.at[key, data.gemeinde_col]) if data.gemeinde_col in a.columns else None
     rows = indicator_rows(data, key, settings=settings, lang=L)
     text_rows = _text_rows(rows, settings, with_missing=True)
-    sentences = [population_sentence(name, _count(data, a, key, data.population_col), lang=L)]
+    sentences = [
+        population_sentence(
+            name, _count(data, a, key, data.population_col), lang=L, level=terr.bottom
+        )
+    ]
+    subj = terr.bottom.the("nom", L)
+    subj = subj[:1].upper() + subj[1:]
     rated = (
         bool(a.at[key, "bewertet"])
         if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"])
@@ -501,6 +550,7 @@ def area_context(
                     _MSG,
                     "classes",
                     L,
+                    subj=subj,
                     status=a.at[key, "status_klasse"],
                     dyn=a.at[key, "dynamik_klasse"]
                     if "dynamik_klasse" in a.columns and not _isnan(a.at[key, "dynamik_klasse"])
@@ -515,7 +565,7 @@ def area_context(
                 and a.at[key, "grund"]
                 else "–"
             )
-            sentences.append(t(_MSG, "not_rated", L, why=why))
+            sentences.append(t(_MSG, "not_rated", L, subj=subj, why=why))
     sentences += [r["sentence"] for r in text_rows]
     classes = _area_classes(data, key, rated, L)
     images = _area_images(data, key, rated, settings, L) if charts_on else {}
@@ -526,11 +576,12 @@ def area_context(
     )
     return {
         "unit": "sozialraum",
-        "kind": t(_MSG, "kind_sr", L),
-        "title": t(_MSG, "title", L, kind=t(_MSG, "kind_sr", L), name=name),
+        "kind": terr.bottom.title(L),
+        "title": t(_MSG, "title", L, kind=terr.bottom.title(L), name=name),
         "name": name,
         "key": key,
         "gemeinde": data.gemeinde_name(gkey) if gkey else "",
+        **_words(terr, L),
         "facts": _facts(data, a, key, L, data.previous),
         "sentences": sentences,
         "rows": rows,
@@ -539,7 +590,7 @@ def area_context(
         "access": _access(data, key, L),
         "images": images,
         "areas_of_gemeinde": [],
-        **_footer(data, settings, L, n_units, "units_sr"),
+        **_footer(data, settings, L, n_units, terr.bottom),
     }
 
 
@@ -554,13 +605,17 @@ def gemeinde_context(
     """Template context of the Steckbrief of municipality ``gkey`` (needs ``data.gemeinden``)."""
     L = get_lang(lang)
     settings = settings or {}
+    terr = data.territory
     g = data.gemeinden
     name = data.gemeinde_name(gkey)
     rows = indicator_rows(data, gkey, unit_level="gemeinden", settings=settings, lang=L)
     text_rows = _text_rows(rows, settings, with_missing=False)
     sentences = [
         population_sentence(
-            name, _count(data, g, gkey, data.population_col, "gemeinden"), kind="Gemeinde", lang=L
+            name,
+            _count(data, g, gkey, data.population_col, "gemeinden"),
+            lang=L,
+            level=terr.middle,
         )
     ]
     sentences += [r["sentence"] for r in text_rows]
@@ -597,7 +652,16 @@ def gemeinde_context(
     fmt = settings.get("bildformat", "png")
     if charts_on and hasattr(g, "geometry") and "geometry" in getattr(g, "columns", []):
         images["karte"] = charts.to_data_uri(
-            charts.location_map(a, gkey, gemeinde_col=data.gemeinde_col, gemeinden=g, lang=L), fmt
+            charts.location_map(
+                a,
+                gkey,
+                gemeinde_col=data.gemeinde_col,
+                gemeinden=g,
+                lang=L,
+                territory=terr,
+                gemeinde_name_col=data.gemeinde_name_col,
+            ),
+            fmt,
         )
     if (
         charts_on
@@ -610,14 +674,17 @@ def gemeinde_context(
         if fig is not None:
             images["pyramide"] = charts.to_data_uri(fig, fmt)
     facts = _facts(data, g, gkey, L, data.gemeinden_previous, which="gemeinden")
-    facts.append({"label": t(_MSG, "n_areas", L), "value": format_number(len(members), 0, L)})
+    facts.append(
+        {"label": terr.bottom.title(L, plural=True), "value": format_number(len(members), 0, L)}
+    )
     return {
         "unit": "gemeinde",
-        "kind": t(_MSG, "kind_gem", L),
-        "title": t(_MSG, "title", L, kind=t(_MSG, "kind_gem", L), name=name),
+        "kind": terr.middle.title(L),
+        "title": t(_MSG, "title", L, kind=terr.middle.title(L), name=name),
         "name": name,
         "key": gkey,
         "gemeinde": "",
+        **_words(terr, L),
         "facts": facts,
         "sentences": sentences,
         "rows": rows,
@@ -626,7 +693,7 @@ def gemeinde_context(
         "access": [],
         "images": images,
         "areas_of_gemeinde": area_rows,
-        **_footer(data, settings, L, len(g), "units_gem"),
+        **_footer(data, settings, L, len(g), terr.middle),
     }
 
 
@@ -635,7 +702,7 @@ def write_steckbriefe(
     out_dir: str | Path,
     *,
     areas: Sequence[str] | None = None,
-    municipalities: bool = True,
+    municipalities: bool | Sequence[str] = True,
     pdf: bool = True,
     combined: bool = True,
     template_dir: str | Path | None = None,
@@ -657,7 +724,8 @@ def write_steckbriefe(
     areas
         Area keys (default: all); unknown keys raise :class:`InputError`.
     municipalities
-        Also write one per municipality (needs ``data.gemeinden``).
+        Also write one per municipality (unit of the roll-up level; needs
+        ``data.gemeinden``); a list of keys writes only those.
     pdf
         Also print PDFs with headless Chromium (one browser for the whole batch).
     combined
@@ -696,8 +764,11 @@ def write_steckbriefe(
             ids=unknown,
         )
     gkeys: list[str] = []
-    if municipalities and data.gemeinden is not None:
+    if municipalities is not False and data.gemeinden is not None:
         gkeys = list(map(str, data.gemeinden.index))
+        if not isinstance(municipalities, bool):
+            only = set(map(str, municipalities))
+            gkeys = [g for g in gkeys if g in only]
         if areas is not None and data.gemeinde_col in data.areas.columns:
             wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
             gkeys = [g for g in gkeys if g in wanted]
@@ -713,9 +784,9 @@ def write_steckbriefe(
             progress(len(contexts), total)
     common = {"settings": st, "title": data.title, "lang": L, "level": data.level}
     html_files = []
+    stems = profile_stems(contexts, data.territory)
     for ctx in contexts:
-        prefix = "steckbrief_gemeinde" if ctx["unit"] == "gemeinde" else "steckbrief"
-        p = out / f"{prefix}_{ctx['key']}_{safe_filename(ctx['name'])}.html"
+        p = out / f"{stems[(ctx['unit'], ctx['key'])]}.html"
         p.write_text(tpl.render(docs=[ctx], **common), encoding="utf-8")
         html_files.append(p)
     if combined and contexts:

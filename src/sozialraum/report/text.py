@@ -37,6 +37,7 @@ from sozialraum._i18n import get_lang, t
 from sozialraum.core.numbers import MISSING, format_number
 from sozialraum.core.numbers import is_missing as _missing
 from sozialraum.core.status import cell_sign, is_secret, status_text
+from sozialraum.core.territory import Level, Territory
 
 __all__ = [
     "FAR",
@@ -50,6 +51,7 @@ __all__ = [
     "not_rated_sentence",
     "population_sentence",
     "subject",
+    "supply_label",
 ]
 
 NEAR = 0.25
@@ -82,7 +84,7 @@ _MSG = {
     "fallback": {"de": "{art} Indikator „{label}“", "en": "the indicator “{label}”"},
     "pop": {
         "de": "{where} {verb} {n}.",
-        "en": "{n} {verb} in {where}.",
+        "en": "{n} {verb} {where}.",
     },
     "not_rated": {
         "de": "{n} {verb} nicht bewertet, weil {pron} weniger als {thr} Einwohner {have} oder keine Einwohnerzahl vorliegt.",
@@ -397,35 +399,38 @@ def count_phrase(
     return f"{num} {sg if one else pl}"
 
 
-def population_sentence(name: str, n, *, kind: str = "Sozialraum", lang: str | None = "de") -> str:
-    """``"Im Sozialraum Altstadt leben 1.775 Menschen."`` (singular: "lebt 1 Mensch")."""
+def population_sentence(
+    name: str,
+    n,
+    *,
+    kind: str = "Sozialraum",
+    lang: str | None = "de",
+    level: Level | None = None,
+) -> str:
+    """``"Im Sozialraum Altstadt leben 1.775 Menschen."`` (singular: "lebt 1 Mensch").
+
+    ``level`` (a :class:`~sozialraum.core.territory.Level`) names the unit in the
+    territory's words ("Im Bezirk Neukölln …"); without it ``kind`` ("Sozialraum" or
+    "Gemeinde") picks the default level.
+    """
     L = get_lang(lang)
+    if level is None:
+        default = Territory.default()
+        level = default.bottom if kind == "Sozialraum" else default.middle
     one = not _missing(n) and float(n) == 1
     if _missing(n):
         return (
             "Für {k} {name} liegt keine Einwohnerzahl vor."
             if L == "de"
             else "No population figure is available for {k} {name}."
-        ).format(
-            k=("den Sozialraum" if kind == "Sozialraum" else "die Gemeinde")
-            if L == "de"
-            else ("the planning area" if kind == "Sozialraum" else "the municipality"),
-            name=name,
-        )
+        ).format(k=level.the("acc", L), name=name)
+    where = level.in_named(name, L)
     if L == "de":
-        where = f"Im Sozialraum {name}" if kind == "Sozialraum" else f"In der Gemeinde {name}"
-        return t(
-            _MSG,
-            "pop",
-            L,
-            where=where,
-            verb="lebt" if one else "leben",
-            n=count_phrase(n, "Mensch", L),
-        )
-    where = f"the planning area {name}" if kind == "Sozialraum" else f"the municipality {name}"
-    return t(
-        _MSG, "pop", L, where=where, verb="lives" if one else "live", n=count_phrase(n, "Mensch", L)
-    )
+        verb = "lebt" if one else "leben"
+    else:
+        verb = "lives" if one else "live"
+    out = t(_MSG, "pop", L, where=where, verb=verb, n=count_phrase(n, "Mensch", L))
+    return out[:1].upper() + out[1:]
 
 
 def not_rated_sentence(n: int, threshold: float = 300, lang: str | None = "de") -> str:
@@ -453,3 +458,29 @@ def not_rated_sentence(n: int, threshold: float = 300, lang: str | None = "de") 
         have="has" if one else "have",
         thr=format_number(threshold, 0, L),
     )
+
+
+_SUPPLY = {
+    "standort": {
+        "de": "Plätze im Gebiet je 100 der Zielgruppe",
+        "en": "places in the area per 100 of the target group",
+    },
+    "einzugsbereich": {
+        "de": "erreichbare Plätze je 100 der Zielgruppe (Einzugsbereich)",
+        "en": "reachable places per 100 of the target group (catchment)",
+    },
+}
+
+
+def supply_label(name: str, method: str | None, how: str = "", lang: str | None = "de") -> str:
+    """Label of a supply ratio that says which number it is.
+
+    Places of the facilities *inside* the area (``method="standort"``) and places
+    *reachable* in the catchment (2SFCA/E2SFCA) are different numbers and never
+    share a name: ``"Kita-Versorgung: Plätze im Gebiet je 100 der Zielgruppe"`` vs
+    ``"Kita-Versorgung: erreichbare Plätze je 100 der Zielgruppe (Einzugsbereich) – 2SFCA 2.000 m"``.
+    """
+    L = get_lang(lang)
+    key = "standort" if method in (None, "standort", "nearest", "naechste") else "einzugsbereich"
+    out = f"{name}: {t(_SUPPLY, key, L)}"
+    return f"{out} – {how}" if how else out

@@ -94,8 +94,17 @@ def save_figure(fig, path: str | Path, *, dpi: int = 150, lang: str | None = Non
     return path
 
 
-def moran_scatterplot(result: Any, path: str | Path | None = None, *, lang: str | None = None):
+def moran_scatterplot(
+    result: Any,
+    path: str | Path | None = None,
+    *,
+    lang: str | None = None,
+    label: str | None = None,
+):
     """Moran scatter plot of a :class:`~sozialraum.spatial.lisa.LisaResult`.
+
+    ``label`` names the variable in title and axis (e.g. the catalogue's label)
+    instead of the column name.
 
     x: standardised value, y: spatial lag; points coloured by LISA category;
     the regression line through the origin has slope Moran's I. Areas
@@ -109,6 +118,8 @@ def moran_scatterplot(result: Any, path: str | Path | None = None, *, lang: str 
     y = f[pre + "lag"].to_numpy()[ok]
     codes = f[pre + "code"].to_numpy()[ok]
     col = result.params["column"]
+    if label is not None:
+        col = label
     if isinstance(col, tuple):
         xname, yname = col
     else:
@@ -339,11 +350,22 @@ def _code_map(result, kind: str, title: str, note: str, path, lang):
     return fig
 
 
-def cluster_map(result: Any, path: str | Path | None = None, *, lang: str | None = None):
-    """LISA cluster map (GeoDa colours) of a LisaResult whose frame has geometries."""
+def cluster_map(
+    result: Any,
+    path: str | Path | None = None,
+    *,
+    lang: str | None = None,
+    label: str | None = None,
+):
+    """LISA cluster map (GeoDa colours) of a LisaResult whose frame has geometries.
+
+    ``label`` names the variable in the title (e.g. the catalogue's label) instead of
+    the column name.
+    """
     lang = get_lang(lang or result.params.get("lang"))
     p = result.params
     col = " / ".join(p["column"]) if isinstance(p["column"], tuple) else p["column"]
+    col = label if label is not None else col
     corr = {
         "none": {"de": "keine", "en": "none"},
         "fdr": {"de": "FDR", "en": "FDR"},

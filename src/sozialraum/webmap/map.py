@@ -23,6 +23,7 @@ from branca.element import Element, MacroElement
 from sozialraum._i18n import get_lang, t
 from sozialraum.core import palettes
 from sozialraum.core.classify import scheme_name
+from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
 
 from . import _assets, _js
@@ -372,7 +373,9 @@ class MapSpec:
 
     ``name_column``: area names (tooltips, popups, search; default the area key);
     ``average_label``: head of the average column (default ``Ø gesamt``);
-    ``lang``: ``"de"`` (default) or ``"en"`` for every text on the map.
+    ``lang``: ``"de"`` (default) or ``"en"`` for every text on the map;
+    ``territory``: the level words of the legends (boundary layer "Bezirksgrenzen";
+    default: Gemeindegrenzen).
     """
 
     layers: Layers = field(default_factory=Layers)
@@ -382,11 +385,14 @@ class MapSpec:
     name_column: str | None = None
     average_label: str | None = None
     lang: str | None = None
+    territory: Territory | None = None
 
     @classmethod
     def from_kwargs(cls, indicators: Sequence[Indicator | str] = (), **kw) -> MapSpec:
         """A spec from the keyword arguments of :func:`make_map` (earlier interface)."""
-        top = {k: kw.pop(k) for k in ("name_column", "average_label", "lang") if k in kw}
+        top = {
+            k: kw.pop(k) for k in ("name_column", "average_label", "lang", "territory") if k in kw
+        }
         groups = {}
         for part in (Layers, View, Release):
             names = {f.name for f in fields(part)}
@@ -775,6 +781,9 @@ def _config(areas, spec: MapSpec, page: _Page, profile_cfg, ov: dict, lang: str)
     texts |= {"missing": missing_label(lang), "hidden": hidden_label(lang)}
     if spec.average_label:
         texts["average"] = spec.average_label
+    if spec.territory is not None:  # "Bezirksgrenzen" in a city
+        b = spec.territory.middle.compound("grenzen", lang, english="boundaries")
+        texts["boundaries"] = b[:1].upper() + b[1:]
     return {
         "lang": lang,
         "nameKey": page.name_key,
