@@ -96,6 +96,16 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "config": "ebene (in [gebiete])",
         "qgis": {"de": "Feld „Gebiete“ (Layer)", "en": "field 'Areas' (layer)"},
     },
+    "skip_outputs": {
+        "api": "skip=",
+        "cli": "--ohne",
+        "config": "[ausgaben]",
+    },
+    "only_outputs": {
+        "api": "only=",
+        "cli": "--nur",
+        "config": "[ausgaben]",
+    },
 }
 
 _MISSING = {

@@ -65,6 +65,11 @@ _MSG = {
     },
 }
 
+_MSG["times"] = {
+    "de": "Zeit je Schritt (auch in lauf.log):",
+    "en": "time per step (also in lauf.log):",
+}
+
 _MSG["no_feature"] = {
     "de": "[raeumlich] merkmale: {col!r} ist weder ein Index noch ein Indikator (vorhanden z. B.: {have}).",
     "en": "[raeumlich] merkmale: {col!r} is neither an index nor an indicator (e.g.: {have}).",
@@ -125,6 +130,7 @@ class RunState:
     params: dict[str, Any] = field(default_factory=dict)
     workdir: Path | None = None
     echo: Callable[[str], None] | None = None
+    timer: Any = None  # pipeline.timing.RunTimer: seconds of every step
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
@@ -167,6 +173,12 @@ class RunResult:
     notes: list[str]
     state: RunState | None = None
     seconds: float = 0.0
+    skipped: list = field(default_factory=list)  # pipeline.switches.Skipped
+
+    def timing_table(self, lang: str | None = None) -> str:
+        """Seconds of every step of the run (also in ``lauf.log``); empty if not timed."""
+        timer = getattr(self.state, "timer", None)
+        return timer.table(get_lang(lang)) if timer is not None else ""
 
     def summary(self, lang: str | None = None) -> str:
         """A short German (or English) summary naming each output file."""
@@ -238,6 +250,11 @@ class RunResult:
             lines.insert(2, "  " + line)
         if self.notes:
             lines.append("  " + t(_MSG, "notes", L, n=len(self.notes), file="hinweise.txt"))
+        table = self.timing_table(L)
+        if table:
+            lines.append("")
+            lines.append(t(_MSG, "times", L))
+            lines += ["  " + row for row in table.splitlines()]
         return "\n".join(lines)
 
 
@@ -507,6 +524,8 @@ def run(
     echo: Callable[[str], None] | None = None,
     steps: list[str] | None = None,
     wait: float = 0.0,
+    skip: list[str] | None = None,
+    only: list[str] | None = None,
 ) -> RunResult:
     """Run the whole monitoring chain of a config file and write all outputs.
 
@@ -525,12 +544,21 @@ def run(
     wait
         Seconds to wait when another run writes into ``out`` (default 0: refuse at once
         with :class:`~sozialraum.pipeline.workspace.OutputLockedError`).
+    skip, only
+        Output steps to leave out (``["pdf"]``), or the only ones to make
+        (``["webkarte"]``); see :mod:`sozialraum.pipeline.switches`. The result
+        tables, the manifest and ``lauf.log`` are always written.
     """
     from sozialraum.pipeline.outputs import write_outputs
+    from sozialraum.pipeline.switches import apply_switches
+    from sozialraum.pipeline.timing import RunTimer, timed
+    from sozialraum.report.charts import shared_charts
+    from sozialraum.report.pdf import printing_session
 
     t0 = time.perf_counter()
     cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
     L = get_lang(lang or cfg.lang)
+    cfg, skipped = apply_switches(cfg, skip, only, lang=L)
     say = echo or (lambda _s: None)
     out = Path(out).resolve()
     workspace = OutputWorkspace(out, wait=wait, lang=L)  # lock, stale clean-up, signals
@@ -542,6 +570,7 @@ def run(
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     log.addHandler(handler)
     state = RunState(config=cfg, lang=L, workdir=tmp, echo=echo)
+    state.timer = RunTimer(lang=L, log=log.info)
     names = STEPS_DE if L == "de" else STEPS_EN
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -554,11 +583,15 @@ def run(
                 msg = t(_MSG, "step", L, what=names[key])
                 say(msg)
                 log.info(msg)
-                s0 = time.perf_counter()
-                state = fn(state)
-                log.info("   %.1f s", time.perf_counter() - s0)
+                with timed(state, key, text=names[key]):
+                    state = fn(state)
             say(t(_MSG, "step", L, what=names["outputs"]))
-            files = write_outputs(state, tmp)
+            log.info(t(_MSG, "step", L, what=names["outputs"]))
+            for s in skipped:
+                state.timer.skip(s.step, s.why)
+            # one browser for all PDFs, each chart drawn once for all levels that show it
+            with printing_session(lang=L), shared_charts():
+                files = write_outputs(state, tmp)
         state.notes = list(
             dict.fromkeys(
                 str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)
@@ -569,7 +602,11 @@ def run(
         if state.notes:
             p = tmp / "hinweise.txt"
             p.write_text("\n".join(state.notes) + "\n", encoding="utf-8")
-        manifest = write_manifest(state, tmp, [f for f, _, _ in files])
+        with timed(state, "manifest"):
+            manifest = write_manifest(state, tmp, [f for f, _, _ in files])
+        log.info(
+            "%s\n%s", t(_MSG, "times", L), state.timer.table(L)
+        )  # the step table, as in the summary
         files.append(
             (
                 manifest,
@@ -604,6 +641,7 @@ def run(
         notes=state.notes,
         state=state,
         seconds=time.perf_counter() - t0,
+        skipped=skipped,
     )
 
 

@@ -8,8 +8,11 @@ Legends and labels are German by default (``lang="en"`` for English).
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 
 import matplotlib
 
@@ -28,12 +31,15 @@ from sozialraum.core.palettes import class_colors  # noqa: E402
 __all__ = [
     "STATUS_COLORS",
     "DYNAMIK_COLORS",
+    "cached_uri",
     "categorical_map",
     "choropleth",
+    "frame_digest",
     "location_map",
     "profile_chart",
     "pyramid",
     "scale_bar",
+    "shared_charts",
     "to_data_uri",
 ]
 
@@ -86,6 +92,78 @@ def to_data_uri(
         plt.close(fig)
     mime = "image/svg+xml" if fmt == "svg" else f"image/{fmt}"
     return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+class _ChartCache:
+    """Images already drawn (key → data URI) and digests of the frames they were drawn from."""
+
+    def __init__(self) -> None:
+        self.images: dict[Hashable, str | None] = {}
+        self.frames: dict[tuple, tuple[object, str]] = {}  # (id, columns) → (frame, digest)
+        self.hits = 0
+
+
+_SHARED: ContextVar[_ChartCache | None] = ContextVar("sozialraum_shared_charts", default=None)
+
+
+@contextlib.contextmanager
+def shared_charts() -> Iterator[_ChartCache]:
+    """Draw each chart once in the block: profiles of several release levels share it.
+
+    A chart is shared only when everything it is drawn from is identical: its key
+    holds a digest of the plotted values (:func:`frame_digest`), so a level whose
+    release shows other values gets its own chart.
+    """
+    cache = _ChartCache()
+    token = _SHARED.set(cache)
+    try:
+        yield cache
+    finally:
+        _SHARED.reset(token)
+
+
+def frame_digest(frame, columns: Sequence[str] | None = None) -> str:
+    """SHA-1 of a frame's index and ``columns`` (geometry as WKB); remembered per frame object."""
+    if frame is None:
+        return "-"
+    cols = tuple(c for c in (columns or frame.columns) if c in frame.columns)
+    cache = _SHARED.get()
+    memo = (id(frame), cols)
+    if cache is not None and memo in cache.frames and cache.frames[memo][0] is frame:
+        return cache.frames[memo][1]
+    h = hashlib.sha1()
+    h.update(str(getattr(frame, "crs", None) if "geometry" in cols else None).encode())
+    h.update(pd.util.hash_pandas_object(frame.index.to_series(), index=False).to_numpy().tobytes())
+    for c in cols:
+        h.update(str(c).encode())
+        col = frame[c]
+        if getattr(col, "dtype", None) is not None and col.dtype.name == "geometry":
+            for wkb in col.to_wkb():
+                h.update(b"\0" if wkb is None else wkb)
+        else:
+            h.update(pd.util.hash_pandas_object(col.astype(str), index=False).to_numpy().tobytes())
+    digest = h.hexdigest()
+    if cache is not None:
+        cache.frames[memo] = (frame, digest)
+    return digest
+
+
+def cached_uri(key: Hashable, make: Callable[[], Figure | None], fmt: str = "png") -> str | None:
+    """The data URI of the figure ``make()`` draws, drawn once per ``key`` in :func:`shared_charts`.
+
+    ``key`` must name everything the figure shows (use :func:`frame_digest` for
+    frames). Outside :func:`shared_charts` the figure is simply drawn.
+    """
+    cache = _SHARED.get()
+    full = (key, fmt)
+    if cache is not None and full in cache.images:
+        cache.hits += 1
+        return cache.images[full]
+    fig = make()
+    uri = to_data_uri(fig, fmt) if fig is not None else None
+    if cache is not None:
+        cache.images[full] = uri
+    return uri
 
 
 def _metric(gdf):
