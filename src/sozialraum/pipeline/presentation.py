@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialraum.pipeline.timing import on_time, timed
+from sozialraum.report.pdf import finish_printing
 
 __all__ = ["write_presentation", "write_webmap"]
 
@@ -412,6 +413,8 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
                 for p in docs
                 if p.stem.startswith("steckbrief_gemeinde_") and not p.name.startswith(own)
             ]
+            if drop:
+                finish_printing(pkg)
             for p in drop:
                 p.unlink()
             docs = [p for p in docs if p not in drop]
@@ -518,6 +521,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         files += _package_outputs(state, folder, rel, inputs)
         pkg = folder / rel.package
         with timed(state, "pruefung", level=level):
+            finish_printing(pkg)  # the check reads the package's PDFs
             report = check_release(pkg, data, level=level, ags=ags, policy=policy)
         checks.append((pkg.name, report))
         if not report.ok:
@@ -530,6 +534,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 + report.to_text(L)
             )
     with timed(state, "audit"):
+        finish_printing()
         audit = _audit_packages(folder, data, jobs, policy, L)
     return files + _write_check_report(folder, checks, L, audit)
 

@@ -549,11 +549,8 @@ def run(
         (``["webkarte"]``); see :mod:`sozialraum.pipeline.switches`. The result
         tables, the manifest and ``lauf.log`` are always written.
     """
-    from sozialraum.pipeline.outputs import write_outputs
     from sozialraum.pipeline.switches import apply_switches
     from sozialraum.pipeline.timing import RunTimer, timed
-    from sozialraum.report.charts import shared_charts
-    from sozialraum.report.pdf import printing_session
 
     t0 = time.perf_counter()
     cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
@@ -589,9 +586,7 @@ def run(
             log.info(t(_MSG, "step", L, what=names["outputs"]))
             for s in skipped:
                 state.timer.skip(s.step, s.why)
-            # one browser for all PDFs, each chart drawn once for all levels that show it
-            with printing_session(lang=L), shared_charts():
-                files = write_outputs(state, tmp)
+            files = _write_all_outputs(state, tmp)
         state.notes = list(
             dict.fromkeys(
                 str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)
@@ -643,6 +638,29 @@ def run(
         seconds=time.perf_counter() - t0,
         skipped=skipped,
     )
+
+
+def _write_all_outputs(state: RunState, folder: Path) -> list:
+    """Every output step; one browser prints all PDFs beside the other steps.
+
+    Each chart is drawn once for all release levels that show the same values
+    (:func:`~sozialraum.report.charts.shared_charts`); the PDFs are printed by a
+    background thread on the browser's own processes while the next level is built
+    (:func:`~sozialraum.report.pdf.printing_session`); a package is checked only
+    once its PDFs exist.
+    """
+    from sozialraum.pipeline.outputs import write_outputs
+    from sozialraum.pipeline.timing import timed
+    from sozialraum.report.charts import shared_charts
+    from sozialraum.report.pdf import finish_printing, printing_session
+
+    with shared_charts(), printing_session(background=True, lang=state.lang) as printer:
+        files = write_outputs(state, folder)
+        with timed(state, "pdf_rest"):
+            finish_printing()
+    if printer.seconds:
+        state.timer.add("pdf_all", printer.seconds, nested=True)
+    return files
 
 
 def _monitor_facts(state: RunState, lang: str) -> list[str]:

@@ -45,6 +45,11 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
     "pakete": ("Freigabepaket {level} (Tabellen)", "release package {level} (tables)"),
     "pruefung": ("Freigabeprüfung {level}", "release check {level}"),
     "audit": ("Geheimhaltungsprüfung aller Pakete", "suppression audit of all packages"),
+    "pdf_rest": ("Warten auf die letzten PDFs", "waiting for the last PDFs"),
+    "pdf_all": (
+        "PDF-Druck aller Dokumente (im Hintergrund, neben den Schritten oben)",
+        "PDF printing of all documents (in the background, beside the steps above)",
+    ),
     "manifest": ("Manifest mit Prüfsummen", "manifest with checksums"),
 }
 
@@ -93,9 +98,14 @@ class RunTimer:
             if self.log is not None:
                 self.log(f"   {'  ' * rec.depth}{rec.label}: {rec.seconds:.1f} s")
 
-    def add(self, key: str, seconds: float, *, level: str | None = None) -> None:
-        """Record a step timed elsewhere (e.g. the PDF printing inside the profiles)."""
-        rec = StepTime(key, self.label(key, level), seconds, self._depth)
+    def add(
+        self, key: str, seconds: float, *, level: str | None = None, nested: bool = False
+    ) -> None:
+        """Record a step timed elsewhere (e.g. the PDF printing inside the profiles).
+
+        ``nested``: shown indented and not added to the total (it ran beside other steps).
+        """
+        rec = StepTime(key, self.label(key, level), seconds, max(self._depth, int(nested)))
         self.steps.append(rec)
         if self.log is not None:
             self.log(f"   {'  ' * rec.depth}{rec.label}: {rec.seconds:.1f} s")

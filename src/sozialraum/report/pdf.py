@@ -57,9 +57,11 @@ __all__ = [
     "default_workers",
     "file_url",
     "find_chromium",
+    "finish_printing",
     "html_to_pdf",
     "html_to_pdf_batch",
     "merge_pdfs",
+    "printing_in_background",
     "printing_session",
 ]
 
@@ -698,22 +700,98 @@ class PdfPrinter:
 _SESSION: ContextVar[PdfPrinter | None] = ContextVar("sozialraum_pdf_session", default=None)
 
 
+class _Background:
+    """A thread that prints the submitted batches one after the other, beside the caller's work."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue = queue.Queue()
+        self.pending: list[tuple[list[Path], threading.Event]] = []
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="sozialraum-pdf")
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            work, event = job
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 - raised in the caller at the next wait
+                self.errors.append(exc)
+            finally:
+                event.set()
+
+    def submit(self, outs: list[Path], work: Callable[[], None]) -> None:
+        event = threading.Event()
+        self.pending.append((outs, event))
+        self.jobs.put((work, event))
+
+    def wait(self, under: Path | None = None) -> None:
+        """Wait for the batches with a file below ``under`` (all if None); re-raise their errors."""
+        for outs, event in list(self.pending):
+            if under is None or any(o.is_relative_to(under) for o in outs):
+                event.wait()
+        self.pending = [(o, e) for o, e in self.pending if not e.is_set()]
+        if self.errors:
+            exc = self.errors.pop(0)
+            self.errors.clear()
+            raise exc
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+
+_BACKGROUND: ContextVar[_Background | None] = ContextVar("sozialraum_pdf_bg", default=None)
+
+
 @contextlib.contextmanager
 def printing_session(
-    *, workers: int | None = None, timeout: float = 120.0, lang: str | None = None
+    *,
+    workers: int | None = None,
+    timeout: float = 120.0,
+    background: bool = False,
+    lang: str | None = None,
 ) -> Iterator[PdfPrinter]:
     """Share one browser among all :func:`html_to_pdf_batch` calls in the block.
 
     The browser starts at the first PDF (not at all if none is printed) and stops
-    at the end of the block.
+    at the end of the block. With ``background=True`` each batch is printed by a
+    thread while the caller goes on (the browser works on other cores); the PDFs
+    exist after :func:`finish_printing` (for a folder, or all) and at the end of
+    the block, which waits for them.
     """
     printer = PdfPrinter(workers=workers, timeout=timeout, lang=lang)
     token = _SESSION.set(printer)
+    bg = _Background() if background else None
+    bg_token = _BACKGROUND.set(bg)
     try:
         yield printer
+        if bg is not None:
+            bg.wait()
     finally:
+        if bg is not None:
+            bg.stop()
+        _BACKGROUND.reset(bg_token)
         _SESSION.reset(token)
         printer.close()
+
+
+def finish_printing(under: str | Path | None = None) -> None:
+    """Wait until the PDFs below ``under`` (or all) of a background session are written.
+
+    Does nothing outside a ``printing_session(background=True)``.
+    """
+    bg = _BACKGROUND.get()
+    if bg is not None:
+        bg.wait(Path(under).resolve() if under is not None else None)
+
+
+def printing_in_background() -> bool:
+    """True inside ``printing_session(background=True)`` (PDFs appear later)."""
+    return _BACKGROUND.get() is not None
 
 
 def html_to_pdf_batch(
@@ -723,6 +801,7 @@ def html_to_pdf_batch(
     timeout: float = 120.0,
     page_numbers: bool = False,
     workers: int | None = None,
+    then: Callable[[], None] | None = None,
     lang: str | None = None,
 ) -> list[Path]:
     """Print many HTML files to PDF with one browser (several tabs at once).
@@ -739,13 +818,17 @@ def html_to_pdf_batch(
         Chromium ≥ 131 supports).
     workers
         Tabs printing at the same time (default: one per core).
+    then
+        Called once the PDFs are written (e.g. to join them into one file).
 
     Returns
     -------
     list of Path
         The PDF files, in the order of ``files``.
 
-    Inside :func:`printing_session` the session's browser is used (and kept).
+    Inside :func:`printing_session` the session's browser is used (and kept); in a
+    background session the call returns at once and the files appear later
+    (:func:`finish_printing`).
     """
     L = get_lang(lang)
     files = [Path(f).resolve() for f in files]
@@ -760,34 +843,48 @@ def html_to_pdf_batch(
     ]
     shared = _SESSION.get()
     printer = shared or PdfPrinter(workers=workers, timeout=timeout, lang=L)
-    done: set[int] = set()
+
+    def work() -> None:
+        _print_or_fall_back(printer, files, outs, page_numbers, timeout, L)
+        if then is not None:
+            then()
+
+    bg = _BACKGROUND.get() if shared is not None else None
+    if bg is not None:
+        find_chromium(L)  # a missing browser is said at once, not later
+        bg.submit(outs, work)
+        return outs
     try:
-        if printer.broken is None:
-            try:
-                printer.print_files(files, outs, page_numbers=page_numbers, done=done)
-            except (
-                TimeoutError,
-                ConnectionError,
-                RuntimeError,
-                OSError,
-                KeyError,
-                json.JSONDecodeError,
-            ) as exc:
-                if isinstance(exc, ChromiumError):
-                    raise
-                printer.broken = exc
-                printer.close()
-                warnings.warn(
-                    t(_MSG, "fallback", L, err=repr(exc)), SozialraumWarning, stacklevel=2
-                )
-        # what the browser did not print (the connection failed): one process per document
-        for i, (f, o) in enumerate(zip(files, outs, strict=True)):
-            if i not in done:
-                html_to_pdf(f, o, timeout=timeout, lang=L)
+        work()
     finally:
         if shared is None:
             printer.close()
     return outs
+
+
+def _print_or_fall_back(printer, files, outs, page_numbers, timeout, L) -> None:
+    """Print on ``printer``; what it could not print, one browser process per document."""
+    done: set[int] = set()
+    if printer.broken is None:
+        try:
+            printer.print_files(files, outs, page_numbers=page_numbers, done=done)
+        except (
+            TimeoutError,
+            ConnectionError,
+            RuntimeError,
+            OSError,
+            KeyError,
+            json.JSONDecodeError,
+        ) as exc:
+            if isinstance(exc, ChromiumError):
+                raise
+            printer.broken = exc
+            printer.close()
+            warnings.warn(t(_MSG, "fallback", L, err=repr(exc)), SozialraumWarning, stacklevel=3)
+    # what the browser did not print (the connection failed): one process per document
+    for i, (f, o) in enumerate(zip(files, outs, strict=True)):
+        if i not in done:
+            html_to_pdf(f, o, timeout=timeout, lang=L)
 
 
 def merge_pdfs(pdfs: Sequence[str | Path], out: str | Path, *, title: str | None = None) -> Path:

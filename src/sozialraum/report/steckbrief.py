@@ -750,7 +750,7 @@ def write_steckbriefe(
         Unknown area keys.
     """
     from sozialraum.errors import InputError, format_ids
-    from sozialraum.report.pdf import html_to_pdf_batch, merge_pdfs
+    from sozialraum.report.pdf import html_to_pdf_batch, merge_pdfs, printing_in_background
     from sozialraum.report.render import make_environment, resolve_settings
 
     L = get_lang(lang)
@@ -802,14 +802,18 @@ def write_steckbriefe(
     written = list(html_files)
     if pdf:
         t0 = time.perf_counter()
-        written += html_to_pdf_batch(singles, timeout=timeout, lang=L)
-        if combined_title is not None:  # the pages of all profiles, joined (not printed again)
-            written.append(
-                merge_pdfs(
-                    written[len(html_files) :], out / "steckbriefe_alle.pdf", title=combined_title
-                )
-            )
-        if on_time is not None:
+        pdfs = [f.with_suffix(".pdf") for f in singles]
+        merged = out / "steckbriefe_alle.pdf"
+
+        def join() -> None:  # the pages of all profiles, joined (not printed again)
+            merge_pdfs(pdfs, merged, title=combined_title)
+
+        written += html_to_pdf_batch(
+            singles, timeout=timeout, lang=L, then=join if combined_title is not None else None
+        )
+        if combined_title is not None:
+            written.append(merged)
+        if on_time is not None and not printing_in_background():
             on_time("pdf", time.perf_counter() - t0)
     return written
 
