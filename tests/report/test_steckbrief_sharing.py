@@ -90,3 +90,20 @@ def test_frame_digest_sees_every_value_and_the_crs(data):
     assert charts.frame_digest(b, ["geometry"]) != d0
     assert charts.frame_digest(a.to_crs(4326), ["geometry"]) != d0
     assert charts.frame_digest(a.copy(), ["geometry"]) == d0
+
+
+def test_charts_drawn_ahead_on_several_processes_equal_the_ones_drawn_one_by_one(data):
+    from sozialraum.report import steckbrief
+
+    keys = [str(k) for k in data.areas.index[:6]]
+    serial = {k: area_context(data, k)["images"] for k in keys}  # drawn one by one, no cache
+    with charts.shared_charts() as cache:
+        with charts.collecting() as jobs:
+            for k in keys:
+                steckbrief._area_images(data, k, steckbrief._rated(data.areas, k), {}, "de")
+        drawn = charts.draw_many(jobs, workers=2)
+        hits = cache.hits
+        ahead = {k: area_context(data, k)["images"] for k in keys}
+    assert drawn == len(jobs) >= 8  # maps and profiles of six areas, on two processes
+    assert ahead == serial
+    assert cache.hits - hits == len(jobs)  # nothing drawn twice

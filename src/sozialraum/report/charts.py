@@ -34,12 +34,14 @@ __all__ = [
     "cached_uri",
     "categorical_map",
     "choropleth",
+    "draw_many",
     "frame_digest",
     "location_map",
     "profile_chart",
     "pyramid",
     "scale_bar",
     "shared_charts",
+    "sharing",
     "to_data_uri",
 ]
 
@@ -104,6 +106,7 @@ class _ChartCache:
 
 
 _SHARED: ContextVar[_ChartCache | None] = ContextVar("sozialraum_shared_charts", default=None)
+_COLLECT: ContextVar[list | None] = ContextVar("sozialraum_collect_charts", default=None)
 
 
 @contextlib.contextmanager
@@ -120,6 +123,11 @@ def shared_charts() -> Iterator[_ChartCache]:
         yield cache
     finally:
         _SHARED.reset(token)
+
+
+def sharing() -> bool:
+    """True inside :func:`shared_charts`."""
+    return _SHARED.get() is not None
 
 
 def frame_digest(frame, columns: Sequence[str] | None = None) -> str:
@@ -159,6 +167,10 @@ def cached_uri(key: Hashable, make: Callable[[], Figure | None], fmt: str = "png
     if cache is not None and full in cache.images:
         cache.hits += 1
         return cache.images[full]
+    jobs = _COLLECT.get()
+    if jobs is not None:  # only say what would be drawn (see draw_many)
+        jobs.append((full, make))
+        return None
     fig = make()
     uri = to_data_uri(fig, fmt) if fig is not None else None
     if cache is not None:
@@ -459,3 +471,56 @@ def _finish_map(ax, gemeinden, areas, L):
     ax.set_aspect("equal")
     ax.set_axis_off()
     scale_bar(ax, lang=L, fraction=0.2)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list]:
+    """Inside the block :func:`cached_uri` draws nothing but lists what it would draw."""
+    jobs: list = []
+    token = _COLLECT.set(jobs)
+    try:
+        yield jobs
+    finally:
+        _COLLECT.reset(token)
+
+
+_PENDING: list = []  # the jobs a forked worker draws (inherited, not pickled)
+
+
+def _draw_job(i: int) -> tuple[int, str | None]:
+    (_key, fmt), make = _PENDING[i]
+    fig = make()
+    return i, (to_data_uri(fig, fmt) if fig is not None else None)
+
+
+def draw_many(jobs: list, workers: int | None = None) -> int:
+    """Draw the charts listed by :func:`collecting` into the shared cache, on several processes.
+
+    The figures are drawn exactly as :func:`cached_uri` draws them, by worker
+    processes forked from this one (they see the data without copying it); where
+    ``fork`` is not available (Windows, macOS' default) or there are few charts,
+    nothing happens here and each chart is drawn when it is needed. Returns the
+    number of charts drawn.
+    """
+    import multiprocessing as mp
+
+    cache = _SHARED.get()
+    todo = list({k: (k, make) for k, make in jobs if cache and k not in cache.images}.values())
+    if workers is None:
+        from sozialraum.report.pdf import default_workers
+
+        workers = default_workers()
+    if cache is None or workers < 2 or len(todo) < 8 or "fork" not in mp.get_all_start_methods():
+        return 0
+    import sys
+
+    if sys.platform == "darwin":  # forking a process that uses system frameworks is unsafe there
+        return 0
+    _PENDING[:] = todo
+    try:
+        with mp.get_context("fork").Pool(min(workers, len(todo))) as pool:
+            for i, uri in pool.imap_unordered(_draw_job, range(len(todo)), chunksize=2):
+                cache.images[todo[i][0]] = uri
+    finally:
+        _PENDING.clear()
+    return len(todo)

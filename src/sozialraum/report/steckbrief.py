@@ -21,6 +21,7 @@ Rules (also in ``docs/report.md``):
 
 from __future__ import annotations
 
+import contextlib
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -503,6 +504,53 @@ def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: 
     return images
 
 
+def _rated(a, key: str) -> bool:
+    """Whether the monitor rates area ``key`` (``bewertet``; rated when the column is absent)."""
+    return (
+        bool(a.at[key, "bewertet"])
+        if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"])
+        else True
+    )
+
+
+def _gemeinde_images(data: ReportData, gkey: str, members, settings: Mapping, L: str) -> dict:
+    """Location map and (where allowed) population pyramid of a municipality."""
+    g = data.gemeinden
+    images = {}
+    fmt = settings.get("bildformat", "png")
+    if hasattr(g, "geometry") and "geometry" in getattr(g, "columns", []):
+        images["karte"] = _location_uri(data, gkey, fmt, L)
+    if (
+        _pyramid_allowed(data, settings)
+        and data.population is not None
+        and data.year is not None
+        and len(members)
+    ):
+        uri = _pyramid_uri(data, list(map(str, members.index)), fmt, L)
+        if uri is not None:
+            images["pyramide"] = uri
+    return images
+
+
+def _members(data: ReportData, gkey: str):
+    a = data.areas
+    return (
+        a[a[data.gemeinde_col].astype(str) == str(gkey)]
+        if data.gemeinde_col in a.columns
+        else a.iloc[:0]
+    )
+
+
+def _draw_charts_ahead(data: ReportData, keys, gkeys, settings: Mapping, L: str) -> None:
+    """Draw the charts of all profiles of a level at once, on several processes where possible."""
+    with charts.collecting() as jobs:
+        for k in keys:
+            _area_images(data, k, _rated(data.areas, k), settings, L)
+        for g in gkeys:
+            _gemeinde_images(data, g, _members(data, g), settings, L)
+    charts.draw_many(jobs)
+
+
 def _location_uri(data: ReportData, key: str, fmt: str, L: str) -> str | None:
     """Location map of an area or municipality, drawn once for all levels with the same geometry."""
     a, g = data.areas, data.gemeinden
@@ -557,11 +605,7 @@ def area_context(
     rows = indicator_rows(data, key, settings=settings, lang=L, stats=stats)
     text_rows = _text_rows(rows, settings, with_missing=True)
     sentences = [population_sentence(name, _count(data, a, key, data.population_col), lang=L)]
-    rated = (
-        bool(a.at[key, "bewertet"])
-        if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"])
-        else True
-    )
+    rated = _rated(a, key)
     if "status_klasse" in a.columns:
         if rated and not _isnan(a.at[key, "status_klasse"]):
             sentences.append(
@@ -637,12 +681,7 @@ def gemeinde_context(
         )
     ]
     sentences += [r["sentence"] for r in text_rows]
-    a = data.areas
-    members = (
-        a[a[data.gemeinde_col].astype(str) == str(gkey)]
-        if data.gemeinde_col in a.columns
-        else a.iloc[:0]
-    )
+    members = _members(data, gkey)
     nb = "nicht bewertet" if L == "de" else "not rated"
     area_rows = []
     for k in members.index:
@@ -666,20 +705,7 @@ def gemeinde_context(
                 else "–",
             }
         )
-    images = {}
-    fmt = settings.get("bildformat", "png")
-    if charts_on and hasattr(g, "geometry") and "geometry" in getattr(g, "columns", []):
-        images["karte"] = _location_uri(data, gkey, fmt, L)
-    if (
-        charts_on
-        and _pyramid_allowed(data, settings)
-        and data.population is not None
-        and data.year is not None
-        and len(members)
-    ):
-        uri = _pyramid_uri(data, list(map(str, members.index)), fmt, L)
-        if uri is not None:
-            images["pyramide"] = uri
+    images = _gemeinde_images(data, gkey, members, settings, L) if charts_on else {}
     facts = _facts(data, g, gkey, L, data.gemeinden_previous, which="gemeinden")
     facts.append({"label": t(_MSG, "n_areas", L), "value": format_number(len(members), 0, L)})
     return {
@@ -750,7 +776,6 @@ def write_steckbriefe(
         Unknown area keys.
     """
     from sozialraum.errors import InputError, format_ids
-    from sozialraum.report.pdf import html_to_pdf_batch, merge_pdfs, printing_in_background
     from sozialraum.report.render import make_environment, resolve_settings
 
     L = get_lang(lang)
@@ -773,6 +798,27 @@ def write_steckbriefe(
         if areas is not None and data.gemeinde_col in data.areas.columns:
             wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
             gkeys = [g for g in gkeys if g in wanted]
+    with contextlib.ExitStack() as stack:
+        if not charts.sharing():
+            stack.enter_context(charts.shared_charts())
+        _draw_charts_ahead(data, keys, gkeys, st, L)
+        contexts = _contexts(data, keys, gkeys, st, L, progress)
+    return _write_documents(
+        contexts,
+        out,
+        tpl,
+        data,
+        st,
+        L,
+        pdf=pdf,
+        combined=combined,
+        timeout=timeout,
+        on_time=on_time,
+    )
+
+
+def _contexts(data, keys, gkeys, st, L, progress) -> list[dict]:
+    """Template contexts of the areas, then the municipalities (statistics once per indicator)."""
     total = len(keys) + len(gkeys)
     contexts = []
     stats: dict = {}  # per indicator: ranks, spread, district value (once, not per profile)
@@ -784,6 +830,15 @@ def write_steckbriefe(
         contexts.append(gemeinde_context(data, g, settings=st, lang=L, stats=stats))
         if progress is not None:
             progress(len(contexts), total)
+    return contexts
+
+
+def _write_documents(
+    contexts, out: Path, tpl, data, st, L, *, pdf, combined, timeout, on_time
+) -> list[Path]:
+    """HTML per profile (and all in one), then their PDFs; the joined PDF from the single ones."""
+    from sozialraum.report.pdf import html_to_pdf_batch, merge_pdfs, printing_in_background
+
     common = {"settings": st, "title": data.title, "lang": L, "level": data.level}
     html_files = []
     combined_title = None
