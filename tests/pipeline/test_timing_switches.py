@@ -22,7 +22,7 @@ def test_timer_times_nested_steps_and_counts_only_the_outer_ones():
     with timer.step("webkarte", level="oeffentlich"):
         pass
     outer = [s for s in timer.steps if s.depth == 0]
-    assert [s.label for s in outer] == ["Steckbriefe intern", "Webkarte oeffentlich"]
+    assert [s.label for s in outer] == ["Steckbriefe intern", "Webkarte öffentlich"]
     assert timer.steps[1].depth == 1 and timer.steps[1].label == "PDF-Druck intern"
     assert timer.total == pytest.approx(sum(s.seconds for s in outer))  # pdf not counted twice
     assert timer.steps[0].seconds >= 0.02

@@ -54,6 +54,14 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
 }
 
 
+#: Release levels as the step table names them.
+_LEVEL_WORDS = {
+    "intern": ("intern", "internal"),
+    "oeffentlich": ("öffentlich", "public"),
+    "kommunal": ("kommunal", "municipal"),
+}
+
+
 @dataclass
 class StepTime:
     """One timed (or skipped) step."""
@@ -79,7 +87,8 @@ class RunTimer:
             return text
         de, en = OUTPUT_STEPS.get(key, (key, key))
         lab = de if self.lang == "de" else en
-        return " ".join(lab.replace("{level}", level or "").split())
+        words = _LEVEL_WORDS.get(level or "", (level or "", level or ""))
+        return " ".join(lab.replace("{level}", words[0 if self.lang == "de" else 1]).split())
 
     @contextmanager
     def step(
