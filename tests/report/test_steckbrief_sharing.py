@@ -107,3 +107,24 @@ def test_charts_drawn_ahead_on_several_processes_equal_the_ones_drawn_one_by_one
     assert drawn == len(jobs) >= 8  # maps and profiles of six areas, on two processes
     assert ahead == serial
     assert cache.hits - hits == len(jobs)  # nothing drawn twice
+
+
+def test_drawing_workers_do_not_run_the_parents_signal_handlers(tmp_path):
+    """Regression: a forked worker ran the run's SIGTERM clean-up and removed its output folder."""
+    import signal
+
+    marker = tmp_path / "handler-ran-in-worker"
+
+    def probe():
+        if signal.getsignal(signal.SIGTERM) is not signal.SIG_DFL:
+            marker.write_text("x")
+        return None
+
+    old = signal.signal(signal.SIGTERM, lambda *_a: marker.write_text("y"))
+    try:
+        with charts.shared_charts():
+            jobs = [((("probe", i), "png"), probe) for i in range(8)]
+            assert charts.draw_many(jobs, workers=2) == 8
+    finally:
+        signal.signal(signal.SIGTERM, old)
+    assert not marker.exists()

@@ -517,10 +517,24 @@ def draw_many(jobs: list, workers: int | None = None) -> int:
     if sys.platform == "darwin":  # forking a process that uses system frameworks is unsafe there
         return 0
     _PENDING[:] = todo
+    pool = mp.get_context("fork").Pool(min(workers, len(todo)), initializer=_plain_worker)
     try:
-        with mp.get_context("fork").Pool(min(workers, len(todo))) as pool:
-            for i, uri in pool.imap_unordered(_draw_job, range(len(todo)), chunksize=2):
-                cache.images[todo[i][0]] = uri
+        for i, uri in pool.imap_unordered(_draw_job, range(len(todo)), chunksize=2):
+            cache.images[todo[i][0]] = uri
+        pool.close()  # the workers end on their own (no signal)
+    except BaseException:
+        pool.terminate()
+        raise
     finally:
+        pool.join()
         _PENDING.clear()
     return len(todo)
+
+
+def _plain_worker() -> None:
+    """A drawing worker must not run its parent's signal handlers (e.g. the run's clean-up)."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to the parent, which stops us
