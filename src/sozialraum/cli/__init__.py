@@ -94,6 +94,18 @@ _MSG = {
         "en": "run the monitoring from a configuration file (monitor.toml)",
     },
     "config": {"de": "Konfigurationsdatei (TOML)", "en": "configuration file (TOML)"},
+    "ohne": {
+        "de": "Ausgabeschritt auslassen (mehrfach oder mit Komma): pdf, steckbriefe, webkarte, "
+        "sozialbericht, excel, pakete",
+        "en": "leave an output step out (repeat or comma list): pdf, steckbriefe, webkarte, "
+        "sozialbericht, excel, pakete",
+    },
+    "nur": {
+        "de": "nur diese Ausgabeschritte (z. B. --nur webkarte); Ergebnistabellen, Manifest und "
+        "Protokoll immer",
+        "en": "only these output steps (e.g. --only webkarte); result tables, manifest and log "
+        "always",
+    },
     "run_out": {
         "de": "Ausgabeordner (Standard: {default})",
         "en": "output folder (default: {default})",
@@ -173,6 +185,22 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     r.add_argument("--check", action="store_true", help=t(_MSG, "check_only", L))
     r.add_argument(
         "--warten", "--wait", dest="wait", type=float, default=0.0, help=t(_MSG, "wait", L)
+    )
+    r.add_argument(
+        "--ohne",
+        "--without",
+        dest="ohne",
+        action="append",
+        metavar="SCHRITT" if L == "de" else "STEP",
+        help=t(_MSG, "ohne", L),
+    )
+    r.add_argument(
+        "--nur",
+        "--only",
+        dest="nur",
+        action="append",
+        metavar="SCHRITT" if L == "de" else "STEP",
+        help=t(_MSG, "nur", L),
     )
 
     i = sub.add_parser("init", help=t(_MSG, "init", L), description=t(_MSG, "init", L))
@@ -259,7 +287,15 @@ def _cmd_run(args: argparse.Namespace) -> int:
     if args.check:
         print(t(_MSG, "config_ok", args.lang, path=args.config))
         return 0
-    result = run(cfg, args.out, lang=args.lang, echo=print, wait=args.wait)
+    result = run(
+        cfg,
+        args.out,
+        lang=args.lang,
+        echo=print,
+        wait=args.wait,
+        skip=getattr(args, "ohne", None),
+        only=getattr(args, "nur", None),
+    )
     print(result.summary(args.lang))
     return 0
 

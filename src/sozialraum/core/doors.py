@@ -111,6 +111,16 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "api": "articles= (Territory.from_words)",
         "config": "artikel (in [gliederung])",
     },
+    "skip_outputs": {
+        "api": "skip=",
+        "cli": "--ohne",
+        "config": "[ausgaben]",
+    },
+    "only_outputs": {
+        "api": "only=",
+        "cli": "--nur",
+        "config": "[ausgaben]",
+    },
 }
 
 _MISSING = {

@@ -16,6 +16,7 @@ from sozialraum._i18n import t
 from sozialraum.core.text import slugify
 from sozialraum.pipeline.common import Files, labels_for, without_unrated_index
 from sozialraum.pipeline.config import territory_of
+from sozialraum.pipeline.timing import timed
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
 
@@ -84,14 +85,32 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
 
 
 def write_outputs(state, folder: Path) -> Files:
-    """Write the internal result files (and the presentation outputs that exist)."""
-    from sozialraum.io import write_excel, write_gpkg
+    """Write the internal result files (and the presentation outputs that exist).
+
+    Each output step is timed on ``state.timer`` (see :mod:`sozialraum.pipeline.timing`).
+    """
+    intern = folder / "intern"
+    intern.mkdir(parents=True, exist_ok=True)
+    with timed(state, "tabellen"):
+        files, sr, sr_status, sheets, status = _write_tables(state, intern)
+    if state.config["ausgaben"].get("excel", True):
+        with timed(state, "excel"):
+            files += _write_excel(state, intern, sheets, status)
+    with timed(state, "extras"):
+        files += _write_extras(state, intern)
+
+    from sozialraum.pipeline import presentation
+
+    files += presentation.write_presentation(state, folder, sr, sr_status)
+    return files
+
+
+def _write_tables(state, intern: Path):
+    """Join report and GeoPackage; returns the files and the frames the other steps need."""
+    from sozialraum.io import write_gpkg
 
     L = state.lang
     files: Files = []
-    intern = folder / "intern"
-    intern.mkdir(parents=True, exist_ok=True)
-
     reports = [r for y in sorted(state.joined) for r in state.joined[y].report]
     p = intern / "verknuepfungsbericht.txt"
     p.write_text("\n\n".join(r.to_text(L) for r in reports) + "\n", encoding="utf-8")
@@ -120,7 +139,6 @@ def write_outputs(state, folder: Path) -> Files:
     }
     files.append((gpkg, t(_MSG, "gpkg", "de", **words["de"]), t(_MSG, "gpkg", "en", **words["en"])))
 
-    labels = labels_for(state)
     sheet = territory_of(state.config, L).table_names(L)  # "Planungsräume", "Bezirke", "Stadt"
     sheets = {
         sheet["areas"]: pd.DataFrame(sr.drop(columns="geometry")),
@@ -135,22 +153,22 @@ def write_outputs(state, folder: Path) -> Files:
     for name, res in state.access.items():
         if "areas" in res:
             sheets[name[:31]] = pd.DataFrame(res["areas"].drop(columns="geometry", errors="ignore"))
+    return files, sr, sr_status, sheets, status
+
+
+def _write_excel(state, intern: Path, sheets, status) -> Files:
+    """``ergebnisse.xlsx``: the result tables with German headers (``[ausgaben] excel``)."""
+    from sozialraum.io import write_excel
+
     xlsx = intern / "ergebnisse.xlsx"
     write_excel(
         sheets,
         xlsx,
-        labels=labels,
+        labels=labels_for(state),
         status=status,
         title=f"{state.config['projekt']['name']} {state.year}",
     )
-    files.append((xlsx, t(_MSG, "xlsx", "de"), t(_MSG, "xlsx", "en")))
-
-    files += _write_extras(state, intern)
-
-    from sozialraum.pipeline import presentation
-
-    files += presentation.write_presentation(state, folder, sr, sr_status)
-    return files
+    return [(xlsx, t(_MSG, "xlsx", "de"), t(_MSG, "xlsx", "en"))]
 
 
 def _write_extras(state, intern: Path) -> Files:

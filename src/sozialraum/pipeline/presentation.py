@@ -22,6 +22,9 @@ from pathlib import Path
 
 import pandas as pd
 
+from sozialraum.pipeline.timing import on_time, timed
+from sozialraum.report.pdf import finish_printing
+
 __all__ = ["write_presentation", "write_webmap"]
 
 Files = list[tuple[Path, str, str]]
@@ -332,7 +335,8 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
     L = state.lang
     files: Files = []
     if aus["webkarte"]:
-        p = write_webmap(state, folder / "intern" / "webkarte.html", frame=sr, status=sr_status)
+        with timed(state, "webkarte", level="intern"):
+            p = write_webmap(state, folder / "intern" / "webkarte.html", frame=sr, status=sr_status)
         files.append(
             (
                 p,
@@ -346,19 +350,25 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
 
     rdata = report_data(inputs)
     if aus["steckbriefe"]:
-        docs = write_steckbriefe(
-            rdata,
-            folder / "intern" / "steckbriefe",
-            pdf=aus["pdf"],
-            lang=L,
-            progress=state.progress("Steckbriefe (intern)" if L == "de" else "profiles (internal)"),
-        )
+        with timed(state, "steckbriefe", level="intern"):
+            docs = write_steckbriefe(
+                rdata,
+                folder / "intern" / "steckbriefe",
+                pdf=aus["pdf"],
+                lang=L,
+                progress=state.progress(
+                    "Steckbriefe (intern)" if L == "de" else "profiles (internal)"
+                ),
+                on_time=on_time(state, "intern"),
+            )
         terr = _territory(state)
         files += [
             (p, _doc_description(p, "de", terr), _doc_description(p, "en", terr)) for p in docs
         ]
     if aus["sozialbericht"]:
-        for p in write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L):
+        with timed(state, "sozialbericht", level="intern"):
+            docs = write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L)
+        for p in docs:
             files.append(
                 (p, "Sozialbericht (intern, alle Werte)", "social report (internal, all values)")
             )
@@ -376,8 +386,11 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
     public = release.level == "oeffentlich"
     tag = {"de": " (öffentlich)" if public else "", "en": " (public)" if public else ""}
     terr = _territory(state)
+    lvl = release.level
     if public and aus["sozialbericht"]:
-        for p in write_sozialbericht(data, pkg, pdf=aus["pdf"], lang=L):
+        with timed(state, "sozialbericht", level=lvl):
+            docs = write_sozialbericht(data, pkg, pdf=aus["pdf"], lang=L)
+        for p in docs:
             files.append(
                 (
                     p,
@@ -390,16 +403,20 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
     if aus["steckbriefe"]:
         unit = terr.middle.named(_gemeinde_name(state, str(release.ags)), L)
         what = ("öffentlich" if L == "de" else "public") if public else unit
-        docs = write_steckbriefe(
-            data,
-            pkg / "steckbriefe",
-            areas=None if public else release.own_areas(),
-            municipalities=True if public else [str(release.ags)],  # a package: its own unit
-            combined=public,
-            pdf=aus["pdf"],
-            lang=L,
-            progress=state.progress(f"Steckbriefe ({what})" if L == "de" else f"profiles ({what})"),
-        )
+        with timed(state, "steckbriefe", level=lvl):
+            docs = write_steckbriefe(
+                data,
+                pkg / "steckbriefe",
+                areas=None if public else release.own_areas(),
+                municipalities=True if public else [str(release.ags)],  # a package: its own unit
+                combined=public,
+                pdf=aus["pdf"],
+                lang=L,
+                progress=state.progress(
+                    f"Steckbriefe ({what})" if L == "de" else f"profiles ({what})"
+                ),
+                on_time=on_time(state, lvl),
+            )
         files += [
             (
                 p,
@@ -423,7 +440,8 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
             if release.ags is None
             else f"{name} {state.year} – {_gemeinde_name(state, release.ags)}"
         )
-        p = write_webmap(state, pkg / "webkarte.html", release=release, title=title)
+        with timed(state, "webkarte", level=release.level):
+            p = write_webmap(state, pkg / "webkarte.html", release=release, title=title)
         files.append(
             (
                 p,
@@ -477,7 +495,10 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     aus = state.config["ausgaben"]
     L = state.lang
     policy = release_policy(state.config).validate(state.catalogue, lang=L)  # before writing
-    inputs = report_inputs(state) if (aus["steckbriefe"] or aus["sozialbericht"]) else None
+    inputs = None
+    if aus["steckbriefe"] or aus["sozialbericht"]:
+        with timed(state, "berichtsdaten"):
+            inputs = report_inputs(state)
     files = _intern_outputs(state, folder, sr, sr_status, inputs)
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
     if not levels:
@@ -497,13 +518,21 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     title = f"{state.config['projekt']['name']} {state.year}"
     mp = state.monitor.params if state.monitor is not None else None
     for level, ags in jobs:
-        rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
-        files += write_release(
-            rel, folder, labels=labels_for(state), title=title, lang=L, territory=_territory(state)
-        )
+        with timed(state, "pakete", level=level):
+            rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
+            files += write_release(
+                rel,
+                folder,
+                labels=labels_for(state),
+                title=title,
+                lang=L,
+                territory=_territory(state),
+            )
         files += _package_outputs(state, folder, rel, inputs)
         pkg = folder / rel.package
-        report = check_release(pkg, data, level=level, ags=ags, policy=policy)
+        with timed(state, "pruefung", level=level):
+            finish_printing(pkg)  # the check reads the package's PDFs
+            report = check_release(pkg, data, level=level, ags=ags, policy=policy)
         checks.append((pkg.name, report))
         if not report.ok:
             raise SozialraumError(
@@ -514,7 +543,9 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 )
                 + report.to_text(L)
             )
-    audit = _audit_packages(folder, data, jobs, policy, L)
+    with timed(state, "audit"):
+        finish_printing()
+        audit = _audit_packages(folder, data, jobs, policy, L)
     return files + _write_check_report(folder, checks, L, audit)
 
 

@@ -66,6 +66,11 @@ _MSG = {
     },
 }
 
+_MSG["times"] = {
+    "de": "Zeit je Schritt (auch in lauf.log):",
+    "en": "time per step (also in lauf.log):",
+}
+
 _MSG["no_feature"] = {
     "de": "[raeumlich] merkmale: {col!r} ist weder ein Index noch ein Indikator (vorhanden z. B.: {have}).",
     "en": "[raeumlich] merkmale: {col!r} is neither an index nor an indicator (e.g.: {have}).",
@@ -126,6 +131,7 @@ class RunState:
     params: dict[str, Any] = field(default_factory=dict)
     workdir: Path | None = None
     echo: Callable[[str], None] | None = None
+    timer: Any = None  # pipeline.timing.RunTimer: seconds of every step
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
@@ -168,6 +174,12 @@ class RunResult:
     notes: list[str]
     state: RunState | None = None
     seconds: float = 0.0
+    skipped: list = field(default_factory=list)  # pipeline.switches.Skipped
+
+    def timing_table(self, lang: str | None = None) -> str:
+        """Seconds of every step of the run (also in ``lauf.log``); empty if not timed."""
+        timer = getattr(self.state, "timer", None)
+        return timer.table(get_lang(lang)) if timer is not None else ""
 
     def summary(self, lang: str | None = None) -> str:
         """A short German (or English) summary naming each output file."""
@@ -243,6 +255,11 @@ class RunResult:
             lines.insert(2, "  " + line)
         if self.notes:
             lines.append("  " + t(_MSG, "notes", L, n=len(self.notes), file="hinweise.txt"))
+        table = self.timing_table(L)
+        if table:
+            lines.append("")
+            lines.append(t(_MSG, "times", L))
+            lines += ["  " + row for row in table.splitlines()]
         return "\n".join(lines)
 
 
@@ -515,6 +532,8 @@ def run(
     echo: Callable[[str], None] | None = None,
     steps: list[str] | None = None,
     wait: float = 0.0,
+    skip: list[str] | None = None,
+    only: list[str] | None = None,
 ) -> RunResult:
     """Run the whole monitoring chain of a config file and write all outputs.
 
@@ -533,13 +552,19 @@ def run(
     wait
         Seconds to wait when another run writes into ``out`` (default 0: refuse at once
         with :class:`~sozialraum.pipeline.workspace.OutputLockedError`).
+    skip, only
+        Output steps to leave out (``["pdf"]``), or the only ones to make
+        (``["webkarte"]``); see :mod:`sozialraum.pipeline.switches`. The result
+        tables, the manifest and ``lauf.log`` are always written.
     """
-    from sozialraum.pipeline.outputs import write_outputs
+    from sozialraum.pipeline.switches import apply_switches
+    from sozialraum.pipeline.timing import RunTimer, timed
 
     t0 = time.perf_counter()
     warm_kernels()  # the LISA/Gi* permutation kernels load while the inputs are read
     cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
     L = get_lang(lang or cfg.lang)
+    cfg, skipped = apply_switches(cfg, skip, only, lang=L)
     say = echo or (lambda _s: None)
     out = Path(out).resolve()
     workspace = OutputWorkspace(out, wait=wait, lang=L)  # lock, stale clean-up, signals
@@ -551,6 +576,7 @@ def run(
     handler.setFormatter(logging.Formatter("%(asctime)s %(message)s"))
     log.addHandler(handler)
     state = RunState(config=cfg, lang=L, workdir=tmp, echo=echo)
+    state.timer = RunTimer(lang=L, log=log.info)
     names = _step_names(cfg, L)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -563,11 +589,13 @@ def run(
                 msg = t(_MSG, "step", L, what=names[key])
                 say(msg)
                 log.info(msg)
-                s0 = time.perf_counter()
-                state = fn(state)
-                log.info("   %.1f s", time.perf_counter() - s0)
+                with timed(state, key, text=names[key]):
+                    state = fn(state)
             say(t(_MSG, "step", L, what=names["outputs"]))
-            files = write_outputs(state, tmp)
+            log.info(t(_MSG, "step", L, what=names["outputs"]))
+            for s in skipped:
+                state.timer.skip(s.step, s.why)
+            files = _write_all_outputs(state, tmp)
         state.notes = list(
             dict.fromkeys(
                 str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)
@@ -578,7 +606,11 @@ def run(
         if state.notes:
             p = tmp / "hinweise.txt"
             p.write_text("\n".join(state.notes) + "\n", encoding="utf-8")
-        manifest = write_manifest(state, tmp, [f for f, _, _ in files])
+        with timed(state, "manifest"):
+            manifest = write_manifest(state, tmp, [f for f, _, _ in files])
+        log.info(
+            "%s\n%s", t(_MSG, "times", L), state.timer.table(L)
+        )  # the step table, as in the summary
         files.append(
             (
                 manifest,
@@ -613,6 +645,7 @@ def run(
         notes=state.notes,
         state=state,
         seconds=time.perf_counter() - t0,
+        skipped=skipped,
     )
 
 
@@ -636,6 +669,29 @@ def _step_names(cfg: RunConfig, L: str) -> dict[str, str]:
     else:
         names["rates"] = f"rates, rolled up to {terr.middle.english_plural} and {terr.top.english}"
     return names
+
+
+def _write_all_outputs(state: RunState, folder: Path) -> list:
+    """Every output step; one browser prints all PDFs beside the other steps.
+
+    Each chart is drawn once for all release levels that show the same values
+    (:func:`~sozialraum.report.charts.shared_charts`); the PDFs are printed by a
+    background thread on the browser's own processes while the next level is built
+    (:func:`~sozialraum.report.pdf.printing_session`); a package is checked only
+    once its PDFs exist.
+    """
+    from sozialraum.pipeline.outputs import write_outputs
+    from sozialraum.pipeline.timing import timed
+    from sozialraum.report.charts import shared_charts
+    from sozialraum.report.pdf import finish_printing, printing_session
+
+    with shared_charts(), printing_session(background=True, lang=state.lang) as printer:
+        files = write_outputs(state, folder)
+        with timed(state, "pdf_rest"):
+            finish_printing()
+    if printer.seconds:
+        state.timer.add("pdf_all", printer.seconds, nested=True)
+    return files
 
 
 def _monitor_facts(state: RunState, lang: str) -> list[str]:

@@ -8,8 +8,11 @@ Legends and labels are German by default (``lang="en"`` for English).
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
 import io
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
 
 import matplotlib
 
@@ -30,12 +33,17 @@ from sozialraum.core.territory import Territory  # noqa: E402
 __all__ = [
     "STATUS_COLORS",
     "DYNAMIK_COLORS",
+    "cached_uri",
     "categorical_map",
     "choropleth",
+    "draw_many",
+    "frame_digest",
     "location_map",
     "profile_chart",
     "pyramid",
     "scale_bar",
+    "shared_charts",
+    "sharing",
     "to_data_uri",
 ]
 
@@ -71,6 +79,88 @@ def to_data_uri(
         plt.close(fig)
     mime = "image/svg+xml" if fmt == "svg" else f"image/{fmt}"
     return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+class _ChartCache:
+    """Images already drawn (key → data URI) and digests of the frames they were drawn from."""
+
+    def __init__(self) -> None:
+        self.images: dict[Hashable, str | None] = {}
+        self.frames: dict[tuple, tuple[object, str]] = {}  # (id, columns) → (frame, digest)
+        self.hits = 0
+
+
+_SHARED: ContextVar[_ChartCache | None] = ContextVar("sozialraum_shared_charts", default=None)
+_COLLECT: ContextVar[list | None] = ContextVar("sozialraum_collect_charts", default=None)
+
+
+@contextlib.contextmanager
+def shared_charts() -> Iterator[_ChartCache]:
+    """Draw each chart once in the block: profiles of several release levels share it.
+
+    A chart is shared only when everything it is drawn from is identical: its key
+    holds a digest of the plotted values (:func:`frame_digest`), so a level whose
+    release shows other values gets its own chart.
+    """
+    cache = _ChartCache()
+    token = _SHARED.set(cache)
+    try:
+        yield cache
+    finally:
+        _SHARED.reset(token)
+
+
+def sharing() -> bool:
+    """True inside :func:`shared_charts`."""
+    return _SHARED.get() is not None
+
+
+def frame_digest(frame, columns: Sequence[str] | None = None) -> str:
+    """SHA-1 of a frame's index and ``columns`` (geometry as WKB); remembered per frame object."""
+    if frame is None:
+        return "-"
+    cols = tuple(c for c in (columns or frame.columns) if c in frame.columns)
+    cache = _SHARED.get()
+    memo = (id(frame), cols)
+    if cache is not None and memo in cache.frames and cache.frames[memo][0] is frame:
+        return cache.frames[memo][1]
+    h = hashlib.sha1()
+    h.update(str(getattr(frame, "crs", None) if "geometry" in cols else None).encode())
+    h.update(pd.util.hash_pandas_object(frame.index.to_series(), index=False).to_numpy().tobytes())
+    for c in cols:
+        h.update(str(c).encode())
+        col = frame[c]
+        if getattr(col, "dtype", None) is not None and col.dtype.name == "geometry":
+            for wkb in col.to_wkb():
+                h.update(b"\0" if wkb is None else wkb)
+        else:
+            h.update(pd.util.hash_pandas_object(col.astype(str), index=False).to_numpy().tobytes())
+    digest = h.hexdigest()
+    if cache is not None:
+        cache.frames[memo] = (frame, digest)
+    return digest
+
+
+def cached_uri(key: Hashable, make: Callable[[], Figure | None], fmt: str = "png") -> str | None:
+    """The data URI of the figure ``make()`` draws, drawn once per ``key`` in :func:`shared_charts`.
+
+    ``key`` must name everything the figure shows (use :func:`frame_digest` for
+    frames). Outside :func:`shared_charts` the figure is simply drawn.
+    """
+    cache = _SHARED.get()
+    full = (key, fmt)
+    if cache is not None and full in cache.images:
+        cache.hits += 1
+        return cache.images[full]
+    jobs = _COLLECT.get()
+    if jobs is not None:  # only say what would be drawn (see draw_many)
+        jobs.append((full, make))
+        return None
+    fig = make()
+    uri = to_data_uri(fig, fmt) if fig is not None else None
+    if cache is not None:
+        cache.images[full] = uri
+    return uri
 
 
 def _metric(gdf):
@@ -375,3 +465,70 @@ def _finish_map(ax, gemeinden, areas, L):
     ax.set_aspect("equal")
     ax.set_axis_off()
     scale_bar(ax, lang=L, fraction=0.2)
+
+
+@contextlib.contextmanager
+def collecting() -> Iterator[list]:
+    """Inside the block :func:`cached_uri` draws nothing but lists what it would draw."""
+    jobs: list = []
+    token = _COLLECT.set(jobs)
+    try:
+        yield jobs
+    finally:
+        _COLLECT.reset(token)
+
+
+_PENDING: list = []  # the jobs a forked worker draws (inherited, not pickled)
+
+
+def _draw_job(i: int) -> tuple[int, str | None]:
+    (_key, fmt), make = _PENDING[i]
+    fig = make()
+    return i, (to_data_uri(fig, fmt) if fig is not None else None)
+
+
+def draw_many(jobs: list, workers: int | None = None) -> int:
+    """Draw the charts listed by :func:`collecting` into the shared cache, on several processes.
+
+    The figures are drawn exactly as :func:`cached_uri` draws them, by worker
+    processes forked from this one (they see the data without copying it); where
+    ``fork`` is not available (Windows, macOS' default) or there are few charts,
+    nothing happens here and each chart is drawn when it is needed. Returns the
+    number of charts drawn.
+    """
+    import multiprocessing as mp
+
+    cache = _SHARED.get()
+    todo = list({k: (k, make) for k, make in jobs if cache and k not in cache.images}.values())
+    if workers is None:
+        from sozialraum.report.pdf import default_workers
+
+        workers = default_workers()
+    if cache is None or workers < 2 or len(todo) < 8 or "fork" not in mp.get_all_start_methods():
+        return 0
+    import sys
+
+    if sys.platform == "darwin":  # forking a process that uses system frameworks is unsafe there
+        return 0
+    _PENDING[:] = todo
+    pool = mp.get_context("fork").Pool(min(workers, len(todo)), initializer=_plain_worker)
+    try:
+        for i, uri in pool.imap_unordered(_draw_job, range(len(todo)), chunksize=2):
+            cache.images[todo[i][0]] = uri
+        pool.close()  # the workers end on their own (no signal)
+    except BaseException:
+        pool.terminate()
+        raise
+    finally:
+        pool.join()
+        _PENDING.clear()
+    return len(todo)
+
+
+def _plain_worker() -> None:
+    """A drawing worker must not run its parent's signal handlers (e.g. the run's clean-up)."""
+    import signal
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to the parent, which stops us

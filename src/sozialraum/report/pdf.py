@@ -1,42 +1,69 @@
-"""HTML → PDF with headless Chromium.
+"""HTML → PDF with headless Chromium (or Chrome / Edge), on Linux, macOS and Windows.
 
 Two ways, same result:
 
-* :func:`html_to_pdf` — one Chromium process per document (``--print-to-pdf``),
-  about 1.5 s per document here;
-* :func:`html_to_pdf_batch` — **one** Chromium process for a whole batch, driven
-  over the DevTools protocol on a pipe (``--remote-debugging-pipe``: JSON
-  messages on file descriptors 3/4, no network port, no extra Python package):
-  open a page, ``Page.navigate`` to each file, wait for ``Page.loadEventFired``,
-  ``Page.printToPDF``. Falls back to :func:`html_to_pdf` per file if the pipe
-  fails.
+* :func:`html_to_pdf` — one browser process per document (``--print-to-pdf``);
+* :class:`PdfPrinter` / :func:`html_to_pdf_batch` — **one** browser for many
+  documents, driven over the DevTools protocol: each of several tabs (one per
+  core, :func:`default_workers`) opens a file, waits for ``Page.loadEventFired``
+  and prints it with ``Page.printToPDF``; the tabs work at the same time, each in
+  its own renderer process. :func:`printing_session` keeps one printer for a
+  whole yearly run, so that the browser starts once for all PDFs.
 
-Every run uses a fresh ``--user-data-dir`` (removed afterwards) and the flags
-that work headless as root here (``../shared/ENVIRONMENT.md``). The browser is
-``$SOZIALRAUM_CHROMIUM`` or the first of ``chromium``, ``chromium-browser``,
-``google-chrome`` on ``PATH``; if none is found a German error names the apt
-command.
+The DevTools connection is a pipe (``--remote-debugging-pipe``) on Linux and
+macOS, and a WebSocket on a local port chosen by the browser
+(``--remote-debugging-port=0``) on Windows, where a child process cannot be
+handed extra pipe ends; both are read by a thread, so no ``select`` on pipes is
+needed. If the connection fails, the remaining documents are printed one process
+each (with a warning).
+
+The browser is ``$SOZIALRAUM_CHROMIUM`` or the first one found
+(:func:`browser_candidates`): Chromium, Chrome or Edge on ``PATH``; on Windows in
+``Program Files``, ``Program Files (x86)`` and ``%LOCALAPPDATA%``; on macOS in
+``/Applications`` and ``~/Applications``. Every run uses a fresh
+``--user-data-dir`` (removed afterwards).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import json
 import os
-import select
+import queue
 import shutil
+import socket
+import struct
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import warnings
-from collections.abc import Sequence
-from pathlib import Path
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextvars import ContextVar
+from pathlib import Path, PurePath
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import SozialraumError, SozialraumWarning
 
-__all__ = ["ChromiumError", "CHROMIUM_FLAGS", "find_chromium", "html_to_pdf", "html_to_pdf_batch"]
+__all__ = [
+    "CHROMIUM_FLAGS",
+    "ChromiumError",
+    "PdfPrinter",
+    "browser_candidates",
+    "browser_command",
+    "default_workers",
+    "file_url",
+    "find_chromium",
+    "finish_printing",
+    "html_to_pdf",
+    "html_to_pdf_batch",
+    "merge_pdfs",
+    "printing_in_background",
+    "printing_session",
+]
 
 CHROMIUM_FLAGS = (
     "--headless",
@@ -44,6 +71,7 @@ CHROMIUM_FLAGS = (
     "--disable-gpu",
     "--disable-quic",
     "--no-first-run",
+    "--no-default-browser-check",
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
@@ -55,11 +83,13 @@ CHROMIUM_FLAGS = (
 
 _MSG = {
     "missing": {
-        "de": "Für PDF-Dateien wird der Browser Chromium gebraucht, er wurde aber nicht gefunden. "
-        "Bitte installieren: sudo apt-get install -y chromium (oder den Pfad in der Umgebungsvariablen "
+        "de": "Für PDF-Dateien wird ein Browser (Chromium, Google Chrome oder Microsoft Edge) gebraucht, "
+        "es wurde aber keiner gefunden. Bitte installieren: unter Linux sudo apt-get install -y chromium, "
+        "unter Windows und macOS Google Chrome oder Microsoft Edge (oder den Pfad in der Umgebungsvariablen "
         "SOZIALRAUM_CHROMIUM angeben). Die HTML-Dateien wurden trotzdem geschrieben.",
-        "en": "PDF output needs the Chromium browser, which was not found. Install it: "
-        "sudo apt-get install -y chromium (or set SOZIALRAUM_CHROMIUM to its path). The HTML files were written.",
+        "en": "PDF output needs a browser (Chromium, Google Chrome or Microsoft Edge), but none was found. "
+        "Install one: on Linux sudo apt-get install -y chromium, on Windows and macOS Google Chrome or "
+        "Microsoft Edge (or set SOZIALRAUM_CHROMIUM to its path). The HTML files were written.",
     },
     "timeout": {
         "de": "Chromium hat {file} nicht innerhalb von {sec:.0f} s in PDF umgewandelt (Zeitlimit). "
@@ -73,8 +103,8 @@ _MSG = {
     "fallback": {
         "de": "Chromium-Stapeldruck über die DevTools-Verbindung fehlgeschlagen ({err}); die übrigen PDFs "
         "werden einzeln gedruckt (langsamer).",
-        "en": "Chromium batch printing over the DevTools pipe failed ({err}); the remaining PDFs are printed "
-        "one by one (slower).",
+        "en": "Chromium batch printing over the DevTools connection failed ({err}); the remaining PDFs are "
+        "printed one by one (slower).",
     },
     "no_html": {"de": "HTML-Datei {file} nicht gefunden.", "en": "HTML file {file} not found."},
 }
@@ -84,23 +114,166 @@ _FOOTER = (
     '<span class="pageNumber"></span> / <span class="totalPages"></span></div>'
 )
 
+#: Executable names searched on ``PATH`` (Linux and other POSIX systems).
+_PATH_NAMES = (
+    "chromium",
+    "chromium-browser",
+    "google-chrome",
+    "google-chrome-stable",
+    "microsoft-edge",
+    "microsoft-edge-stable",
+)
+#: Windows: below Program Files, Program Files (x86) and LocalAppData.
+_WINDOWS_PARTS = (
+    ("Google", "Chrome", "Application", "chrome.exe"),
+    ("Chromium", "Application", "chrome.exe"),
+    ("Microsoft", "Edge", "Application", "msedge.exe"),
+)
+_WINDOWS_BASES = ("ProgramFiles", "ProgramFiles(x86)", "ProgramW6432", "LocalAppData")
+#: macOS: below /Applications and ~/Applications.
+_MAC_APPS = (
+    ("Google Chrome.app", "Contents", "MacOS", "Google Chrome"),
+    ("Chromium.app", "Contents", "MacOS", "Chromium"),
+    ("Microsoft Edge.app", "Contents", "MacOS", "Microsoft Edge"),
+)
+
 
 class ChromiumError(SozialraumError, RuntimeError):
-    """Chromium is missing or failed to print a PDF (message in German by default)."""
+    """The browser is missing or failed to print a PDF (message in German by default)."""
 
 
-def find_chromium(lang: str | None = None) -> str:
-    """Path of the Chromium executable; raises :class:`ChromiumError` with the apt command if absent."""
-    env = os.environ.get("SOZIALRAUM_CHROMIUM")
-    if env:
-        if Path(env).is_file() and os.access(env, os.X_OK):
-            return env
+# --------------------------------------------------------------------------- discovery
+
+
+def browser_candidates(
+    platform: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    *,
+    home: str | Path | None = None,
+    root: str | Path = "/",
+) -> list[Path]:
+    """Where a Chromium-type browser is looked for, in order, on ``platform`` (``sys.platform``).
+
+    Parameters
+    ----------
+    platform
+        ``"win32"``, ``"darwin"`` or another (``"linux"``): the layout to search.
+    environ
+        Environment (default ``os.environ``): ``PATH``, and on Windows
+        ``ProgramFiles``, ``ProgramFiles(x86)``, ``ProgramW6432``, ``LocalAppData``.
+    home, root
+        Home folder (macOS ``~/Applications``) and file-system root of the macOS
+        ``/Applications`` folder; for tests with a layout built in a folder.
+
+    Returns
+    -------
+    list of Path
+        Candidate executables (not checked for existence).
+    """
+    platform = platform or sys.platform
+    env = dict(os.environ if environ is None else environ)
+    out: list[Path] = []
+    if platform.startswith("win"):
+        lower = {k.lower(): v for k, v in env.items()}  # Windows variables ignore case
+        for var in _WINDOWS_BASES:
+            base = lower.get(var.lower())
+            if base:
+                out += [Path(base, *parts) for parts in _WINDOWS_PARTS]
+    elif platform == "darwin":
+        homes = [Path(home)] if home is not None else [Path(env.get("HOME", "~")).expanduser()]
+        for folder in (Path(root) / "Applications", *(h / "Applications" for h in homes)):
+            out += [folder.joinpath(*parts) for parts in _MAC_APPS]
+    for d in env.get("PATH", "").split(";" if platform.startswith("win") else ":"):
+        if d:
+            names = (
+                ("chrome.exe", "msedge.exe", "chromium.exe")
+                if platform.startswith("win")
+                else _PATH_NAMES
+            )
+            out += [Path(d) / n for n in names]
+    return list(dict.fromkeys(out))
+
+
+def _runnable(p: Path, platform: str) -> bool:
+    if not p.is_file():
+        return False
+    return platform.startswith("win") or os.access(p, os.X_OK)
+
+
+def find_chromium(
+    lang: str | None = None,
+    *,
+    platform: str | None = None,
+    environ: Mapping[str, str] | None = None,
+    home: str | Path | None = None,
+    root: str | Path = "/",
+) -> str:
+    """Path of the browser; raises :class:`ChromiumError` naming how to install one if absent.
+
+    ``$SOZIALRAUM_CHROMIUM`` wins; else the first of :func:`browser_candidates` that exists.
+    """
+    platform = platform or sys.platform
+    env = os.environ if environ is None else environ
+    chosen = env.get("SOZIALRAUM_CHROMIUM")
+    if chosen:
+        if _runnable(Path(chosen), platform):
+            return str(chosen)
         raise ChromiumError(t(_MSG, "missing", lang))
-    for name in ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable"):
-        p = shutil.which(name)
-        if p:
-            return p
+    for p in browser_candidates(platform, env, home=home, root=root):
+        if _runnable(p, platform):
+            return str(p)
     raise ChromiumError(t(_MSG, "missing", lang))
+
+
+def file_url(path: str | PurePath) -> str:
+    """``file://`` URL of an absolute path (spaces, umlauts, Windows drive letters encoded)."""
+    p = path if isinstance(path, PurePath) else Path(path)
+    if not p.is_absolute():
+        p = Path(p).resolve()
+    return p.as_uri()
+
+
+def browser_command(
+    exe: str | PurePath,
+    profile: str | PurePath,
+    *,
+    transport: str = "pipe",
+    pdf: str | PurePath | None = None,
+    url: str = "about:blank",
+) -> list[str]:
+    """The browser's argument list (one list element per argument: no shell, no quoting).
+
+    ``transport`` is ``"pipe"`` (DevTools on fds 3/4), ``"port"`` (DevTools on a
+    local port the browser picks) or ``"print"`` (``--print-to-pdf=pdf`` of ``url``).
+    """
+    cmd = [str(exe), *CHROMIUM_FLAGS, f"--user-data-dir={profile}"]
+    if transport == "pipe":
+        cmd.append("--remote-debugging-pipe")
+    elif transport == "port":
+        cmd += ["--remote-debugging-port=0", "--remote-allow-origins=*"]
+    elif transport == "print":
+        cmd += ["--no-pdf-header-footer", f"--print-to-pdf={pdf}"]
+    else:
+        raise ValueError(f"unknown transport {transport!r}")
+    cmd.append(url)
+    return cmd
+
+
+def default_transport(platform: str | None = None) -> str:
+    """``"pipe"`` where a child can be handed pipe ends (POSIX), else ``"port"`` (Windows)."""
+    return "port" if (platform or sys.platform).startswith("win") else "pipe"
+
+
+def default_workers() -> int:
+    """Tabs printing at the same time: one per available core (at least 1, at most 8)."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    return max(1, min(8, n))
+
+
+# --------------------------------------------------------------------------- one process
 
 
 def html_to_pdf(
@@ -110,7 +283,7 @@ def html_to_pdf(
     timeout: float = 60.0,
     lang: str | None = None,
 ) -> Path:
-    """Print one HTML file to PDF with its own Chromium process (``--print-to-pdf``)."""
+    """Print one HTML file to PDF with its own browser process (``--print-to-pdf``)."""
     L = get_lang(lang)
     html = Path(html).resolve()
     if not html.is_file():
@@ -119,14 +292,7 @@ def html_to_pdf(
     exe = find_chromium(L)
     prof = tempfile.mkdtemp(prefix="sozialraum-chromium-")
     try:
-        cmd = [
-            exe,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={prof}",
-            "--no-pdf-header-footer",
-            f"--print-to-pdf={pdf.resolve()}",
-            html.as_uri(),
-        ]
+        cmd = browser_command(exe, prof, transport="print", pdf=pdf.resolve(), url=file_url(html))
         try:
             proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -141,30 +307,55 @@ def html_to_pdf(
     return pdf
 
 
-class _Cdp:
-    """Minimal DevTools-protocol client over ``--remote-debugging-pipe``."""
+# --------------------------------------------------------------------------- transports
 
-    def __init__(self, exe: str, timeout: float) -> None:
-        self.timeout = timeout
-        self.prof = tempfile.mkdtemp(prefix="sozialraum-chromium-")
+
+class _Transport:
+    """A DevTools connection: ``write(bytes)``; a reader thread puts each message on ``inbox``."""
+
+    def __init__(self) -> None:
+        self.inbox: queue.Queue = queue.Queue()
+        self.proc: subprocess.Popen | None = None
+
+    def _start_reader(self, read: Callable[[], dict | None]) -> None:
+        def loop() -> None:
+            try:
+                while True:
+                    msg = read()
+                    if msg is None:
+                        break
+                    self.inbox.put(msg)
+            except Exception as exc:  # noqa: BLE001 - handed to the reading side
+                self.inbox.put(exc)
+                return
+            self.inbox.put(ConnectionError("browser closed the connection"))
+
+        threading.Thread(target=loop, daemon=True, name="sozialraum-devtools").start()
+
+    def write(self, data: bytes) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def close(self) -> None:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+
+class _PipeTransport(_Transport):
+    """``--remote-debugging-pipe``: JSON messages ending in NUL on fds 3 (in) and 4 (out)."""
+
+    def __init__(self, exe: str, profile: str) -> None:
+        super().__init__()
         to_chrome_r, self._w = os.pipe()
         self._r, from_chrome_w = os.pipe()
-        args = [
-            exe,
-            *CHROMIUM_FLAGS,
-            f"--user-data-dir={self.prof}",
-            "--remote-debugging-pipe",
-            "about:blank",
-        ]
-        # a tiny Python trampoline puts the pipe ends on fds 3 and 4 (where Chromium expects
-        # them) whatever numbers they have here, then becomes Chromium (exec)
+        # a tiny Python trampoline puts the pipe ends on fds 3 and 4 (where the browser expects
+        # them) whatever numbers they have here, then becomes the browser (exec)
         tramp = (
             "import os, sys; r, w = int(sys.argv[1]), int(sys.argv[2]); "
             "r = r if r > 4 else os.dup(r); w = w if w > 4 else os.dup(w); "
             "os.dup2(r, 3); os.dup2(w, 4); os.execv(sys.argv[3], sys.argv[3:])"
         )
+        cmd = browser_command(exe, profile, transport="pipe")
         self.proc = subprocess.Popen(
-            [sys.executable, "-c", tramp, str(to_chrome_r), str(from_chrome_w), *args],
+            [sys.executable, "-c", tramp, str(to_chrome_r), str(from_chrome_w), *cmd],
             pass_fds=(to_chrome_r, from_chrome_w),
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,
@@ -172,79 +363,435 @@ class _Cdp:
         )
         os.close(to_chrome_r)
         os.close(from_chrome_w)
-        self._buf = b""
-        self._id = 0
-        self._events: list[dict] = []
+        self._lock = threading.Lock()
+        buf = bytearray()
 
-    def _read_message(self, deadline: float) -> dict:
-        while b"\0" not in self._buf:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise TimeoutError
-            ready, _, _ = select.select([self._r], [], [], left)
-            if not ready:
-                raise TimeoutError
-            chunk = os.read(self._r, 1 << 20)
+        def read() -> dict | None:
+            while True:
+                end = buf.find(b"\0")
+                if end >= 0:
+                    msg = json.loads(bytes(buf[:end]))
+                    del buf[: end + 1]
+                    return msg
+                chunk = os.read(self._r, 1 << 20)
+                if not chunk:
+                    return None
+                buf.extend(chunk)
+
+        self._start_reader(read)
+
+    def write(self, data: bytes) -> None:
+        data = data + b"\0"
+        with self._lock:
+            while data:
+                n = os.write(self._w, data)
+                data = data[n:]
+
+    def close(self) -> None:
+        for fd in (self._w, self._r):
+            with contextlib.suppress(OSError):
+                os.close(fd)
+
+
+class _PortTransport(_Transport):
+    """``--remote-debugging-port=0``: a WebSocket to the port the browser writes into its profile."""
+
+    def __init__(self, exe: str, profile: str, timeout: float) -> None:
+        super().__init__()
+        cmd = browser_command(exe, profile, transport="port")
+        flags = getattr(subprocess, "CREATE_NO_WINDOW", 0)
+        self.proc = subprocess.Popen(
+            cmd,
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            creationflags=flags,
+        )
+        port, path = self._wait_for_port(Path(profile) / "DevToolsActivePort", timeout)
+        self._sock = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+        self._handshake(port, path)
+        self._sock.settimeout(None)  # the reader thread blocks; deadlines are on the inbox
+        self._lock = threading.Lock()
+        self._start_reader(self._read_message)
+
+    def _wait_for_port(self, file: Path, timeout: float) -> tuple[int, str]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if file.is_file():
+                lines = file.read_text(encoding="utf-8").split("\n")
+                if len(lines) >= 2 and lines[0].strip().isdigit() and lines[1].strip():
+                    return int(lines[0]), lines[1].strip()
+            if self.proc is not None and self.proc.poll() is not None:
+                raise ConnectionError(f"browser ended with exit code {self.proc.returncode}")
+            time.sleep(0.05)
+        raise TimeoutError("browser did not open its DevTools port")
+
+    def _handshake(self, port: int, path: str) -> None:
+        key = base64.b64encode(os.urandom(16)).decode()
+        req = (
+            f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
+            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n"
+        )
+        self._sock.sendall(req.encode())
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self._sock.recv(4096)
             if not chunk:
-                raise ConnectionError("chromium closed the pipe")
-            self._buf += chunk
-        msg, self._buf = self._buf.split(b"\0", 1)
-        return json.loads(msg)
+                raise ConnectionError("no WebSocket handshake")
+            head += chunk
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise ConnectionError(head.split(b"\r\n", 1)[0].decode(errors="replace"))
+        self._rest = head.split(b"\r\n\r\n", 1)[1]
 
-    def send(
-        self,
-        method: str,
-        params: dict | None = None,
-        session: str | None = None,
-        timeout: float | None = None,
-    ) -> dict:
+    def _recv_exact(self, n: int) -> bytes:
+        out = bytearray(self._rest[:n])
+        self._rest = self._rest[n:]
+        while len(out) < n:
+            chunk = self._sock.recv(min(1 << 20, n - len(out)))
+            if not chunk:
+                raise ConnectionError("browser closed the WebSocket")
+            out += chunk
+        return bytes(out)
+
+    def _read_message(self) -> dict | None:
+        parts = bytearray()
+        while True:
+            b0, b1 = self._recv_exact(2)
+            n = b1 & 0x7F
+            if n == 126:
+                (n,) = struct.unpack("!H", self._recv_exact(2))
+            elif n == 127:
+                (n,) = struct.unpack("!Q", self._recv_exact(8))
+            mask = self._recv_exact(4) if b1 & 0x80 else None
+            data = self._recv_exact(n)
+            if mask:
+                data = bytes(c ^ mask[i % 4] for i, c in enumerate(data))
+            op = b0 & 0x0F
+            if op == 0x8:  # close
+                return None
+            if op in (0x9, 0xA):  # ping/pong: not sent by the browser's DevTools server
+                continue
+            parts += data
+            if b0 & 0x80:  # final fragment
+                return json.loads(bytes(parts))
+
+    def write(self, data: bytes) -> None:
+        mask = os.urandom(4)
+        n = len(data)
+        if n < 126:
+            head = struct.pack("!BB", 0x81, 0x80 | n)
+        elif n < 1 << 16:
+            head = struct.pack("!BBH", 0x81, 0x80 | 126, n)
+        else:
+            head = struct.pack("!BBQ", 0x81, 0x80 | 127, n)
+        body = bytes(c ^ mask[i % 4] for i, c in enumerate(data))
+        with self._lock:
+            self._sock.sendall(head + mask + body)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self._sock.close()
+
+
+# --------------------------------------------------------------------------- DevTools client
+
+
+class _Cdp:
+    """DevTools-protocol client: numbered commands, answers and events from one inbox."""
+
+    def __init__(self, exe: str, timeout: float, transport: str) -> None:
+        self.timeout = timeout
+        self.prof = tempfile.mkdtemp(prefix="sozialraum-chromium-")
+        self.conn: _Transport | None = None
+        self.conn = (
+            _PipeTransport(exe, self.prof)
+            if transport == "pipe"
+            else _PortTransport(exe, self.prof, timeout)
+        )
+        self._id = 0
+        self.pending: deque[dict] = deque()  # messages read but not yet handled
+
+    def post(self, method: str, params: dict | None = None, session: str | None = None) -> int:
+        """Send a command without waiting; returns its id."""
         self._id += 1
         msg = {"id": self._id, "method": method, "params": params or {}}
         if session:
             msg["sessionId"] = session
-        data = json.dumps(msg).encode() + b"\0"
-        while data:
-            n = os.write(self._w, data)
-            data = data[n:]
-        deadline = time.monotonic() + (timeout or self.timeout)
-        while True:
-            m = self._read_message(deadline)
-            if m.get("id") == self._id:
-                if "error" in m:
-                    raise RuntimeError(m["error"].get("message", str(m["error"])))
-                return m.get("result", {})
-            if "method" in m:
-                self._events.append(m)
+        self.conn.write(json.dumps(msg).encode())
+        return self._id
 
-    def wait_event(self, method: str, session: str | None, timeout: float) -> dict:
-        deadline = time.monotonic() + timeout
-        while True:
-            for i, e in enumerate(self._events):
-                if e.get("method") == method and (session is None or e.get("sessionId") == session):
-                    return self._events.pop(i)
-            m = self._read_message(deadline)
-            if "method" in m:
-                self._events.append(m)
+    def next_message(self, deadline: float) -> dict:
+        if self.pending:
+            return self.pending.popleft()
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError
+        try:
+            msg = self.conn.inbox.get(timeout=left)
+        except queue.Empty:
+            raise TimeoutError from None
+        if isinstance(msg, BaseException):
+            raise ConnectionError(repr(msg))
+        return msg
+
+    def send(self, method: str, params: dict | None = None, session: str | None = None) -> dict:
+        """Send a command and wait for its answer (other messages are kept for later)."""
+        mid = self.post(method, params, session)
+        deadline = time.monotonic() + self.timeout
+        kept: list[dict] = []
+        try:
+            while True:
+                m = self.next_message(deadline)
+                if m.get("id") == mid:
+                    if "error" in m:
+                        raise RuntimeError(m["error"].get("message", str(m["error"])))
+                    return m.get("result", {})
+                kept.append(m)
+        finally:
+            self.pending.extendleft(reversed(kept))
 
     def close(self) -> None:
+        proc = self.conn.proc if self.conn is not None else None
         try:
-            if self.proc.poll() is None:
+            if proc is not None and proc.poll() is None:
+                with contextlib.suppress(Exception):
+                    self.post("Browser.close")
                 try:
-                    self.send("Browser.close", timeout=5)
-                except Exception:  # noqa: BLE001 - closing anyway
-                    pass
-                try:
-                    self.proc.wait(timeout=5)
+                    proc.wait(timeout=5)
                 except subprocess.TimeoutExpired:
-                    self.proc.kill()
-                    self.proc.wait(timeout=5)
+                    proc.kill()
+                    proc.wait(timeout=5)
         finally:
-            for fd in (self._r, self._w):
-                try:
-                    os.close(fd)
-                except OSError:
-                    pass
+            if self.conn is not None:
+                self.conn.close()
             shutil.rmtree(self.prof, ignore_errors=True)
+
+
+# --------------------------------------------------------------------------- printer
+
+
+class PdfPrinter:
+    """One browser that prints many HTML files on several tabs at once.
+
+    Parameters
+    ----------
+    workers
+        Tabs printing at the same time (default :func:`default_workers`, one per core).
+    timeout
+        Seconds allowed per document and for the browser start.
+    transport
+        ``"pipe"`` or ``"port"`` (default: :func:`default_transport` of this system).
+
+    The browser starts at the first :meth:`print_files` and stops at :meth:`close`
+    (or the end of a ``with`` block).
+    """
+
+    def __init__(
+        self,
+        *,
+        workers: int | None = None,
+        timeout: float = 120.0,
+        transport: str | None = None,
+        lang: str | None = None,
+    ) -> None:
+        self.workers = max(1, int(workers or default_workers()))
+        self.timeout = timeout
+        self.transport = transport or default_transport()
+        self.lang = get_lang(lang)
+        self._cdp: _Cdp | None = None
+        self._tabs: list[str] = []
+        self.broken: BaseException | None = None
+        self.seconds = 0.0  # time spent printing (all calls)
+
+    def __enter__(self) -> PdfPrinter:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def _start(self) -> _Cdp:
+        if self._cdp is None:
+            self._cdp = _Cdp(find_chromium(self.lang), self.timeout, self.transport)
+        return self._cdp
+
+    def _tab(self, i: int) -> str:
+        """Session id of tab ``i`` (each in its own browser context, so its own renderer)."""
+        cdp = self._start()
+        while len(self._tabs) <= i:
+            ctx = cdp.send("Target.createBrowserContext")["browserContextId"]
+            target = cdp.send(
+                "Target.createTarget", {"url": "about:blank", "browserContextId": ctx}
+            )["targetId"]
+            session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
+                "sessionId"
+            ]
+            cdp.send("Page.enable", session=session)
+            self._tabs.append(session)
+        return self._tabs[i]
+
+    def print_files(
+        self,
+        files: Sequence[Path],
+        outs: Sequence[Path],
+        *,
+        page_numbers: bool = False,
+        done: set[int] | None = None,
+    ) -> list[Path]:
+        """Print ``files[i]`` to ``outs[i]``; returns the PDFs written (in order).
+
+        ``done`` (if given) receives the index of every document printed, also when
+        the connection fails half-way.
+        """
+        t0 = time.perf_counter()
+        done = set() if done is None else done
+        try:
+            self._print(list(files), list(outs), page_numbers, done)
+            return [outs[i] for i in sorted(done)]
+        finally:
+            self.seconds += time.perf_counter() - t0
+
+    def _print(self, files: list[Path], outs: list[Path], page_numbers: bool, done: set[int]):
+        opts = {
+            "printBackground": True,
+            "preferCSSPageSize": True,
+            "displayHeaderFooter": page_numbers,
+        }
+        if page_numbers:
+            opts.update(headerTemplate="<div></div>", footerTemplate=_FOOTER)
+        todo = deque(range(len(files)))
+        busy: dict[str, int] = {}  # session → job
+        printing: dict[int, str] = {}  # command id → session
+        cdp = self._start()
+        sessions = [self._tab(i) for i in range(min(self.workers, len(files)))]
+
+        def start(session: str) -> None:
+            job = todo.popleft()
+            busy[session] = job
+            cdp.post("Page.navigate", {"url": file_url(files[job])}, session)
+
+        for s in sessions:
+            if todo:
+                start(s)
+        deadline = time.monotonic() + self.timeout
+        while busy:
+            m = cdp.next_message(deadline)
+            if "error" in m:
+                raise RuntimeError(m["error"].get("message", str(m["error"])))
+            s = m.get("sessionId")
+            if m.get("method") == "Page.loadEventFired" and s in busy:
+                printing[cdp.post("Page.printToPDF", opts, s)] = s
+            elif m.get("id") in printing:
+                s = printing.pop(m["id"])
+                job = busy.pop(s)
+                outs[job].write_bytes(base64.b64decode(m["result"]["data"]))
+                done.add(job)
+                deadline = time.monotonic() + self.timeout
+                if todo:
+                    start(s)
+
+    def close(self) -> None:
+        if self._cdp is not None:
+            try:
+                self._cdp.close()
+            finally:
+                self._cdp, self._tabs = None, []
+
+
+_SESSION: ContextVar[PdfPrinter | None] = ContextVar("sozialraum_pdf_session", default=None)
+
+
+class _Background:
+    """A thread that prints the submitted batches one after the other, beside the caller's work."""
+
+    def __init__(self) -> None:
+        self.jobs: queue.Queue = queue.Queue()
+        self.pending: list[tuple[list[Path], threading.Event]] = []
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._loop, daemon=True, name="sozialraum-pdf")
+        self.thread.start()
+
+    def _loop(self) -> None:
+        while True:
+            job = self.jobs.get()
+            if job is None:
+                return
+            work, event = job
+            try:
+                work()
+            except BaseException as exc:  # noqa: BLE001 - raised in the caller at the next wait
+                self.errors.append(exc)
+            finally:
+                event.set()
+
+    def submit(self, outs: list[Path], work: Callable[[], None]) -> None:
+        event = threading.Event()
+        self.pending.append((outs, event))
+        self.jobs.put((work, event))
+
+    def wait(self, under: Path | None = None) -> None:
+        """Wait for the batches with a file below ``under`` (all if None); re-raise their errors."""
+        for outs, event in list(self.pending):
+            if under is None or any(o.is_relative_to(under) for o in outs):
+                event.wait()
+        self.pending = [(o, e) for o, e in self.pending if not e.is_set()]
+        if self.errors:
+            exc = self.errors.pop(0)
+            self.errors.clear()
+            raise exc
+
+    def stop(self) -> None:
+        self.jobs.put(None)
+        self.thread.join()
+
+
+_BACKGROUND: ContextVar[_Background | None] = ContextVar("sozialraum_pdf_bg", default=None)
+
+
+@contextlib.contextmanager
+def printing_session(
+    *,
+    workers: int | None = None,
+    timeout: float = 120.0,
+    background: bool = False,
+    lang: str | None = None,
+) -> Iterator[PdfPrinter]:
+    """Share one browser among all :func:`html_to_pdf_batch` calls in the block.
+
+    The browser starts at the first PDF (not at all if none is printed) and stops
+    at the end of the block. With ``background=True`` each batch is printed by a
+    thread while the caller goes on (the browser works on other cores); the PDFs
+    exist after :func:`finish_printing` (for a folder, or all) and at the end of
+    the block, which waits for them.
+    """
+    printer = PdfPrinter(workers=workers, timeout=timeout, lang=lang)
+    token = _SESSION.set(printer)
+    bg = _Background() if background else None
+    bg_token = _BACKGROUND.set(bg)
+    try:
+        yield printer
+        if bg is not None:
+            bg.wait()
+    finally:
+        if bg is not None:
+            bg.stop()
+        _BACKGROUND.reset(bg_token)
+        _SESSION.reset(token)
+        printer.close()
+
+
+def finish_printing(under: str | Path | None = None) -> None:
+    """Wait until the PDFs below ``under`` (or all) of a background session are written.
+
+    Does nothing outside a ``printing_session(background=True)``.
+    """
+    bg = _BACKGROUND.get()
+    if bg is not None:
+        bg.wait(Path(under).resolve() if under is not None else None)
+
+
+def printing_in_background() -> bool:
+    """True inside ``printing_session(background=True)`` (PDFs appear later)."""
+    return _BACKGROUND.get() is not None
 
 
 def html_to_pdf_batch(
@@ -253,9 +800,11 @@ def html_to_pdf_batch(
     *,
     timeout: float = 120.0,
     page_numbers: bool = False,
+    workers: int | None = None,
+    then: Callable[[], None] | None = None,
     lang: str | None = None,
 ) -> list[Path]:
-    """Print many HTML files to PDF with one Chromium process (DevTools pipe).
+    """Print many HTML files to PDF with one browser (several tabs at once).
 
     Parameters
     ----------
@@ -264,14 +813,22 @@ def html_to_pdf_batch(
     timeout
         Seconds allowed per document (and for the browser start).
     page_numbers
-        Let Chromium print "page / pages" in its own footer (the templates use
+        Let the browser print "page / pages" in its own footer (the templates use
         CSS ``@page { @bottom-center { … } }`` margin boxes instead, which
         Chromium ≥ 131 supports).
+    workers
+        Tabs printing at the same time (default: one per core).
+    then
+        Called once the PDFs are written (e.g. to join them into one file).
 
     Returns
     -------
     list of Path
         The PDF files, in the order of ``files``.
+
+    Inside :func:`printing_session` the session's browser is used (and kept); in a
+    background session the call returns at once and the files appear later
+    (:func:`finish_printing`).
     """
     L = get_lang(lang)
     files = [Path(f).resolve() for f in files]
@@ -280,47 +837,79 @@ def html_to_pdf_batch(
     for f in files:
         if not f.is_file():
             raise ChromiumError(t(_MSG, "no_html", L, file=f))
-    exe = find_chromium(L)
     outs = [
         (Path(out_dir) / f.with_suffix(".pdf").name) if out_dir else f.with_suffix(".pdf")
         for f in files
     ]
-    done: list[Path] = []
-    cdp = None
+    shared = _SESSION.get()
+    printer = shared or PdfPrinter(workers=workers, timeout=timeout, lang=L)
+
+    def work() -> None:
+        _print_or_fall_back(printer, files, outs, page_numbers, timeout, L)
+        if then is not None:
+            then()
+
+    bg = _BACKGROUND.get() if shared is not None else None
+    if bg is not None:
+        find_chromium(L)  # a missing browser is said at once, not later
+        bg.submit(outs, work)
+        return outs
     try:
-        cdp = _Cdp(exe, timeout)
-        target = cdp.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        session = cdp.send("Target.attachToTarget", {"targetId": target, "flatten": True})[
-            "sessionId"
-        ]
-        cdp.send("Page.enable", session=session)
-        opts = {
-            "printBackground": True,
-            "preferCSSPageSize": True,
-            "displayHeaderFooter": page_numbers,
-        }
-        if page_numbers:
-            opts.update(headerTemplate="<div></div>", footerTemplate=_FOOTER)
-        for f, o in zip(files, outs, strict=True):
-            cdp._events.clear()
-            cdp.send("Page.navigate", {"url": f.as_uri()}, session=session)
-            cdp.wait_event("Page.loadEventFired", session, timeout)
-            res = cdp.send("Page.printToPDF", opts, session=session, timeout=timeout)
-            o.write_bytes(base64.b64decode(res["data"]))
-            done.append(o)
-    except (
-        TimeoutError,
-        ConnectionError,
-        RuntimeError,
-        OSError,
-        KeyError,
-        json.JSONDecodeError,
-    ) as exc:
-        warnings.warn(t(_MSG, "fallback", L, err=repr(exc)), SozialraumWarning, stacklevel=2)
-        # the pipe failed: print the rest one process per document
-        for f, o in list(zip(files, outs, strict=True))[len(done) :]:
-            done.append(html_to_pdf(f, o, timeout=timeout, lang=L))
+        work()
     finally:
-        if cdp is not None:
-            cdp.close()
-    return done
+        if shared is None:
+            printer.close()
+    return outs
+
+
+def _print_or_fall_back(printer, files, outs, page_numbers, timeout, L) -> None:
+    """Print on ``printer``; what it could not print, one browser process per document."""
+    done: set[int] = set()
+    if printer.broken is None:
+        try:
+            printer.print_files(files, outs, page_numbers=page_numbers, done=done)
+        except (
+            TimeoutError,
+            ConnectionError,
+            RuntimeError,
+            OSError,
+            KeyError,
+            json.JSONDecodeError,
+        ) as exc:
+            if isinstance(exc, ChromiumError):
+                raise
+            printer.broken = exc
+            printer.close()
+            warnings.warn(t(_MSG, "fallback", L, err=repr(exc)), SozialraumWarning, stacklevel=3)
+    # what the browser did not print (the connection failed): one process per document
+    for i, (f, o) in enumerate(zip(files, outs, strict=True)):
+        if i not in done:
+            html_to_pdf(f, o, timeout=timeout, lang=L)
+
+
+def merge_pdfs(pdfs: Sequence[str | Path], out: str | Path, *, title: str | None = None) -> Path:
+    """Join PDFs page by page into ``out`` (``pypdf``), e.g. all profiles of a level in one file.
+
+    Each profile starts on a new page, so the joined file has the same pages as one
+    print of all profiles together, at a fraction of the time. ``title`` becomes the
+    document title; the other metadata are those of the first file.
+    """
+    from pypdf import PdfReader, PdfWriter
+
+    out = Path(out)
+    writer = PdfWriter()
+    meta: dict = {}
+    for i, p in enumerate(pdfs):
+        reader = PdfReader(str(p))
+        if i == 0 and reader.metadata:
+            meta = {k: str(v) for k, v in reader.metadata.items()}
+        writer.append(reader)
+    if title is not None:
+        meta["/Title"] = title
+    if meta:
+        writer.add_metadata(meta)
+    tmp = out.with_name(out.name + ".tmp")
+    with open(tmp, "wb") as f:
+        writer.write(f)
+    tmp.replace(out)
+    return out

@@ -21,6 +21,8 @@ Rules (also in ``docs/report.md``):
 
 from __future__ import annotations
 
+import contextlib
+import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
@@ -184,6 +186,35 @@ def _cell(value, code, level: str, unit: str, decimals: int, lang: str) -> tuple
     return txt, True
 
 
+def _indicator_stats(data: ReportData, ind: str, unit_level: str, L: str) -> dict:
+    """What every row of indicator ``ind`` shares: ranks, count, spread, district value, texts.
+
+    Computed once per indicator and level (:func:`write_steckbriefe` passes a
+    ``stats`` dict), not once per profile.
+    """
+    frame = data.areas if unit_level == "areas" else data.gemeinden
+    status = data.status if unit_level == "areas" else data.gemeinden_status
+    unit, direction = _unit(data, ind), _direction(data, ind)
+    vis = _visible(frame[ind], status, ind, data.level)
+    dist, dcode = data.district_value(ind)
+    genus = None
+    if "genus" in data.catalogue.indicators.columns:
+        g = data.catalogue.indicators.at[ind, "genus"]
+        genus = g if isinstance(g, str) else None
+    return {
+        "unit": unit,
+        "direction": direction,
+        "label": _label(data, ind, L),
+        "dimension": data.catalogue.indicators.at[ind, "dimension"],
+        "ranks": _rank(vis, direction),
+        "n": int(vis.notna().sum()),
+        "dist": dist,
+        "dtext": _cell(dist, dcode, data.level, unit, 1, L)[0],
+        "sd": _sd(data, ind, data.areas[ind]) if ind in data.areas.columns else float("nan"),
+        "genus": genus,
+    }
+
+
 def indicator_rows(
     data: ReportData,
     key: str,
@@ -191,12 +222,17 @@ def indicator_rows(
     unit_level: str = "areas",
     settings: Mapping | None = None,
     lang: str | None = "de",
+    stats: dict | None = None,
 ) -> list[dict]:
-    """Table rows (one per indicator) for an area (``unit_level="areas"``) or municipality (``"gemeinden"``)."""
+    """Table rows (one per indicator) for an area (``unit_level="areas"``) or municipality (``"gemeinden"``).
+
+    ``stats`` (a dict kept across the calls for one ``data``) holds what all rows of
+    an indicator share, so that a whole level costs one ranking per indicator.
+    """
     L = get_lang(lang)
     settings = settings or {}
+    stats = {} if stats is None else stats
     frame = data.areas if unit_level == "areas" else data.gemeinden
-    status = data.status if unit_level == "areas" else data.gemeinden_status
     prev = data.previous if unit_level == "areas" else data.gemeinden_previous
     prev_status = data.previous_status if unit_level == "areas" else None
     ids = settings.get("indikatoren") or data.indicator_ids
@@ -204,15 +240,15 @@ def indicator_rows(
     for ind in ids:
         if ind not in data.catalogue.indicators.index or ind not in frame.columns:
             continue
-        unit, direction, dec = _unit(data, ind), _direction(data, ind), 1
-        vis = _visible(frame[ind], status, ind, data.level)
+        st = stats.get((unit_level, ind, L))
+        if st is None:
+            st = stats[(unit_level, ind, L)] = _indicator_stats(data, ind, unit_level, L)
+        unit, direction, dec = st["unit"], st["direction"], 1
         code = data.cell_status(key, ind, unit_level)
         value = frame.at[key, ind]
         text, has = _cell(value, code, data.level, unit, dec, L)
-        dist, dcode = data.district_value(ind)
-        dtext, _ = _cell(dist, dcode, data.level, unit, dec, L)
-        ranks = _rank(vis, direction)
-        n = int(vis.notna().sum())
+        dist, dtext = st["dist"], st["dtext"]
+        ranks, n = st["ranks"], st["n"]
         rank = ranks.get(key, np.nan) if has else np.nan
         rank_text = f"{int(rank)} / {n}" if not _isnan(rank) else "–"
         pv = np.nan
@@ -225,18 +261,17 @@ def indicator_rows(
             if is_secret(pcode) and data.level != "intern":
                 pv = np.nan
         ch = _change(value if has else np.nan, pv, unit, direction, dec, L)
-        sd = _sd(data, ind, data.areas[ind]) if ind in data.areas.columns else float("nan")
+        sd = st["sd"]
         cat = (
             compare(value, dist, sd, near=settings.get("nah", 0.25), far=settings.get("fern", 1.0))
             if has
             else None
         )
         genus = (settings.get("genus") or {}).get(ind)
-        if genus is None and "genus" in data.catalogue.indicators.columns:
-            g = data.catalogue.indicators.at[ind, "genus"]
-            genus = g if isinstance(g, str) else None
+        if genus is None:
+            genus = st["genus"]
         sentence = indicator_sentence(
-            _label(data, ind, L),
+            st["label"],
             value if has else np.nan,
             dist,
             unit=unit,
@@ -257,9 +292,9 @@ def indicator_rows(
         rows.append(
             {
                 "id": ind,
-                "label": _label(data, ind, L),
+                "label": st["label"],
                 "unit": unit,
-                "dimension": data.catalogue.indicators.at[ind, "dimension"],
+                "dimension": st["dimension"],
                 "value": text,
                 "has_value": has,
                 "raw": float(value) if has else None,
@@ -482,20 +517,7 @@ def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: 
     """Location map, dimension profile (not public) and population pyramid (where allowed)."""
     a = data.areas
     fmt = settings.get("bildformat", "png")
-    images = {
-        "karte": charts.to_data_uri(
-            charts.location_map(
-                a,
-                key,
-                gemeinde_col=data.gemeinde_col,
-                gemeinden=data.gemeinden,
-                lang=L,
-                territory=data.territory,
-                gemeinde_name_col=data.gemeinde_name_col,
-            ),
-            fmt,
-        )
-    }
+    images = {"karte": _location_uri(data, key, fmt, L)}
     dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
     if data.level != "oeffentlich" and dims and rated:
         prof = {
@@ -504,14 +526,106 @@ def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: 
             else np.nan
             for d, lab in dims.items()
         }
-        images["profil"] = charts.to_data_uri(
-            charts.profile_chart(prof, lang=L, territory=data.territory), fmt
+        images["profil"] = charts.cached_uri(
+            ("profil", tuple(map(repr, prof.items())), L, repr(data.territory)),
+            lambda: charts.profile_chart(prof, lang=L, territory=data.territory),
+            fmt,
         )
     if _pyramid_allowed(data, settings) and data.population is not None and data.year is not None:
-        fig = charts.pyramid(data.population, key, data.year, lang=L)
-        if fig is not None:
-            images["pyramide"] = charts.to_data_uri(fig, fmt)
+        uri = _pyramid_uri(data, key, fmt, L)
+        if uri is not None:
+            images["pyramide"] = uri
     return images
+
+
+def _rated(a, key: str) -> bool:
+    """Whether the monitor rates area ``key`` (``bewertet``; rated when the column is absent)."""
+    return (
+        bool(a.at[key, "bewertet"])
+        if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"])
+        else True
+    )
+
+
+def _gemeinde_images(data: ReportData, gkey: str, members, settings: Mapping, L: str) -> dict:
+    """Location map and (where allowed) population pyramid of a municipality."""
+    g = data.gemeinden
+    images = {}
+    fmt = settings.get("bildformat", "png")
+    if hasattr(g, "geometry") and "geometry" in getattr(g, "columns", []):
+        images["karte"] = _location_uri(data, gkey, fmt, L)
+    if (
+        _pyramid_allowed(data, settings)
+        and data.population is not None
+        and data.year is not None
+        and len(members)
+    ):
+        uri = _pyramid_uri(data, list(map(str, members.index)), fmt, L)
+        if uri is not None:
+            images["pyramide"] = uri
+    return images
+
+
+def _members(data: ReportData, gkey: str):
+    a = data.areas
+    return (
+        a[a[data.gemeinde_col].astype(str) == str(gkey)]
+        if data.gemeinde_col in a.columns
+        else a.iloc[:0]
+    )
+
+
+def _draw_charts_ahead(data: ReportData, keys, gkeys, settings: Mapping, L: str) -> None:
+    """Draw the charts of all profiles of a level at once, on several processes where possible."""
+    with charts.collecting() as jobs:
+        for k in keys:
+            _area_images(data, k, _rated(data.areas, k), settings, L)
+        for g in gkeys:
+            _gemeinde_images(data, g, _members(data, g), settings, L)
+    charts.draw_many(jobs)
+
+
+def _location_uri(data: ReportData, key: str, fmt: str, L: str) -> str | None:
+    """Location map of an area or municipality, drawn once for all levels with the same geometry."""
+    a, g = data.areas, data.gemeinden
+    name_col = data.gemeinde_name_col
+    ident = (
+        "karte",
+        charts.frame_digest(a, [data.gemeinde_col, "geometry"]),
+        charts.frame_digest(g, [name_col, "geometry"]) if g is not None else "-",
+        data.gemeinde_col,
+        name_col,
+        repr(data.territory),
+        str(key),
+        L,
+    )
+    return charts.cached_uri(
+        ident,
+        lambda: charts.location_map(
+            a,
+            key,
+            gemeinde_col=data.gemeinde_col,
+            gemeinden=g,
+            lang=L,
+            territory=data.territory,
+            gemeinde_name_col=name_col,
+        ),
+        fmt,
+    )
+
+
+def _pyramid_uri(data: ReportData, keys, fmt: str, L: str) -> str | None:
+    """Population pyramid of an area (or the areas of a municipality), drawn once per data."""
+    ident = (
+        "pyramide",
+        charts.frame_digest(data.population),
+        tuple(keys) if isinstance(keys, list) else str(keys),
+        data.year,
+        L,
+    )
+    return charts.cached_uri(
+        ident, lambda: charts.pyramid(data.population, keys, data.year, lang=L), fmt
+    )
 
 
 def area_context(
@@ -521,15 +635,20 @@ def area_context(
     settings: Mapping | None = None,
     lang: str | None = "de",
     charts_on: bool = True,
+    stats: dict | None = None,
 ) -> dict:
-    """Template context of the Steckbrief of planning area ``key``."""
+    """Template context of the Steckbrief of planning area ``key``.
+
+    ``stats``: a dict shared by the calls for one ``data`` (see :func:`indicator_rows`).
+    """
     L = get_lang(lang)
     settings = settings or {}
+    stats = {} if stats is None else stats
     a = data.areas
     terr = data.territory
     name = data.name(key)
     gkey = str(a.at[key, data.gemeinde_col]) if data.gemeinde_col in a.columns else None
-    rows = indicator_rows(data, key, settings=settings, lang=L)
+    rows = indicator_rows(data, key, settings=settings, lang=L, stats=stats)
     text_rows = _text_rows(rows, settings, with_missing=True)
     sentences = [
         population_sentence(
@@ -538,11 +657,7 @@ def area_context(
     ]
     subj = terr.bottom.the("nom", L)
     subj = subj[:1].upper() + subj[1:]
-    rated = (
-        bool(a.at[key, "bewertet"])
-        if "bewertet" in a.columns and not _isnan(a.at[key, "bewertet"])
-        else True
-    )
+    rated = _rated(a, key)
     if "status_klasse" in a.columns:
         if rated and not _isnan(a.at[key, "status_klasse"]):
             sentences.append(
@@ -569,11 +684,13 @@ def area_context(
     sentences += [r["sentence"] for r in text_rows]
     classes = _area_classes(data, key, rated, L)
     images = _area_images(data, key, rated, settings, L) if charts_on else {}
-    n_units = (
-        int(pd.to_numeric(a[data.population_col], errors="coerce").notna().sum())
-        if data.population_col in a.columns
-        else len(a)
-    )
+    if ("n_units",) not in stats:
+        stats[("n_units",)] = (
+            int(pd.to_numeric(a[data.population_col], errors="coerce").notna().sum())
+            if data.population_col in a.columns
+            else len(a)
+        )
+    n_units = stats[("n_units",)]
     return {
         "unit": "sozialraum",
         "kind": terr.bottom.title(L),
@@ -601,6 +718,7 @@ def gemeinde_context(
     settings: Mapping | None = None,
     lang: str | None = "de",
     charts_on: bool = True,
+    stats: dict | None = None,
 ) -> dict:
     """Template context of the Steckbrief of municipality ``gkey`` (needs ``data.gemeinden``)."""
     L = get_lang(lang)
@@ -608,7 +726,9 @@ def gemeinde_context(
     terr = data.territory
     g = data.gemeinden
     name = data.gemeinde_name(gkey)
-    rows = indicator_rows(data, gkey, unit_level="gemeinden", settings=settings, lang=L)
+    rows = indicator_rows(
+        data, gkey, unit_level="gemeinden", settings=settings, lang=L, stats=stats
+    )
     text_rows = _text_rows(rows, settings, with_missing=False)
     sentences = [
         population_sentence(
@@ -619,12 +739,7 @@ def gemeinde_context(
         )
     ]
     sentences += [r["sentence"] for r in text_rows]
-    a = data.areas
-    members = (
-        a[a[data.gemeinde_col].astype(str) == str(gkey)]
-        if data.gemeinde_col in a.columns
-        else a.iloc[:0]
-    )
+    members = _members(data, gkey)
     nb = "nicht bewertet" if L == "de" else "not rated"
     area_rows = []
     for k in members.index:
@@ -648,31 +763,7 @@ def gemeinde_context(
                 else "–",
             }
         )
-    images = {}
-    fmt = settings.get("bildformat", "png")
-    if charts_on and hasattr(g, "geometry") and "geometry" in getattr(g, "columns", []):
-        images["karte"] = charts.to_data_uri(
-            charts.location_map(
-                a,
-                gkey,
-                gemeinde_col=data.gemeinde_col,
-                gemeinden=g,
-                lang=L,
-                territory=terr,
-                gemeinde_name_col=data.gemeinde_name_col,
-            ),
-            fmt,
-        )
-    if (
-        charts_on
-        and _pyramid_allowed(data, settings)
-        and data.population is not None
-        and data.year is not None
-        and len(members)
-    ):
-        fig = charts.pyramid(data.population, list(map(str, members.index)), data.year, lang=L)
-        if fig is not None:
-            images["pyramide"] = charts.to_data_uri(fig, fmt)
+    images = _gemeinde_images(data, gkey, members, settings, L) if charts_on else {}
     facts = _facts(data, g, gkey, L, data.gemeinden_previous, which="gemeinden")
     facts.append(
         {"label": terr.bottom.title(L, plural=True), "value": format_number(len(members), 0, L)}
@@ -710,6 +801,7 @@ def write_steckbriefe(
     lang: str | None = "de",
     timeout: float = 120.0,
     progress: Callable[[int, int], None] | None = None,
+    on_time: Callable[[str, float], None] | None = None,
 ) -> list[Path]:
     """Write one Steckbrief per planning area (and municipality) as HTML and, optionally, PDF.
 
@@ -746,7 +838,6 @@ def write_steckbriefe(
         Unknown area keys.
     """
     from sozialraum.errors import InputError, format_ids
-    from sozialraum.report.pdf import html_to_pdf_batch
     from sozialraum.report.render import make_environment, resolve_settings
 
     L = get_lang(lang)
@@ -772,28 +863,85 @@ def write_steckbriefe(
         if areas is not None and data.gemeinde_col in data.areas.columns:
             wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
             gkeys = [g for g in gkeys if g in wanted]
+    with contextlib.ExitStack() as stack:
+        if not charts.sharing():
+            stack.enter_context(charts.shared_charts())
+        _draw_charts_ahead(data, keys, gkeys, st, L)
+        contexts = _contexts(data, keys, gkeys, st, L, progress)
+    return _write_documents(
+        contexts,
+        out,
+        tpl,
+        data,
+        st,
+        L,
+        pdf=pdf,
+        combined=combined,
+        timeout=timeout,
+        on_time=on_time,
+    )
+
+
+def _contexts(data, keys, gkeys, st, L, progress) -> list[dict]:
+    """Template contexts of the areas, then the municipalities (statistics once per indicator)."""
     total = len(keys) + len(gkeys)
     contexts = []
+    stats: dict = {}  # per indicator: ranks, spread, district value (once, not per profile)
     for k in keys:
-        contexts.append(area_context(data, k, settings=st, lang=L))
+        contexts.append(area_context(data, k, settings=st, lang=L, stats=stats))
         if progress is not None:
             progress(len(contexts), total)
     for g in gkeys:
-        contexts.append(gemeinde_context(data, g, settings=st, lang=L))
+        contexts.append(gemeinde_context(data, g, settings=st, lang=L, stats=stats))
         if progress is not None:
             progress(len(contexts), total)
+    return contexts
+
+
+def _write_documents(
+    contexts, out: Path, tpl, data, st, L, *, pdf, combined, timeout, on_time
+) -> list[Path]:
+    """HTML per profile (and all in one), then their PDFs; the joined PDF from the single ones."""
+    from sozialraum.report.pdf import html_to_pdf_batch, merge_pdfs, printing_in_background
+
     common = {"settings": st, "title": data.title, "lang": L, "level": data.level}
     html_files = []
     stems = profile_stems(contexts, data.territory)
+    combined_title = None
     for ctx in contexts:
         p = out / f"{stems[(ctx['unit'], ctx['key'])]}.html"
         p.write_text(tpl.render(docs=[ctx], **common), encoding="utf-8")
         html_files.append(p)
+    singles = list(html_files)
     if combined and contexts:
         p = out / "steckbriefe_alle.html"
-        p.write_text(tpl.render(docs=contexts, **common), encoding="utf-8")
+        text = tpl.render(docs=contexts, **common)
+        p.write_text(text, encoding="utf-8")
         html_files.append(p)
+        combined_title = _html_title(text)
     written = list(html_files)
     if pdf:
-        written += html_to_pdf_batch(html_files, timeout=timeout, lang=L)
+        t0 = time.perf_counter()
+        pdfs = [f.with_suffix(".pdf") for f in singles]
+        merged = out / "steckbriefe_alle.pdf"
+
+        def join() -> None:  # the pages of all profiles, joined (not printed again)
+            merge_pdfs(pdfs, merged, title=combined_title)
+
+        written += html_to_pdf_batch(
+            singles, timeout=timeout, lang=L, then=join if combined_title is not None else None
+        )
+        if combined_title is not None:
+            written.append(merged)
+        if on_time is not None and not printing_in_background():
+            on_time("pdf", time.perf_counter() - t0)
     return written
+
+
+def _html_title(html: str) -> str | None:
+    """The ``<title>`` of an HTML text (the PDF's document title, as the browser sets it)."""
+    import html as _html
+    import re
+
+    m = re.search(r"<title>(.*?)</title>", html, flags=re.S | re.I)
+    return " ".join(_html.unescape(m.group(1)).split()) if m else None
