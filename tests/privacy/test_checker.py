@@ -360,6 +360,26 @@ def test_ranking_positions_and_method_notes_are_not_values(ml_data, tmp_path):
     assert check_release(tmp_path, data, level="oeffentlich").ok
 
 
+def test_ranking_row_with_key_is_a_position_not_a_value(ml_data, tmp_path):
+    """Regression: "310 11020403 Heidekolonie – niedrig" (rank, key, name) in a city's report
+    was taken for the area's internal count 310 of children under 6."""
+    data, _ = ml_data
+    a = data.areas
+    k = a.index[(a["alo"] > 10) & (a["alo"] < 1000)][0]
+    pos = int(a.at[k, "alo"])
+    row = (
+        f'<tr><td class="num">{pos}</td><td>{k}</td><td>{a.at[k, "sr_name"]}</td>'
+        '<td class="num">–</td><td>niedrig</td></tr>'
+    )
+    page = f"<html><body><h1>Rangfolge</h1><table>{row}</table></body></html>"
+    (tmp_path / "bericht.html").write_text(page, encoding="utf-8")
+    assert check_release(tmp_path, data, level="oeffentlich").ok
+    # the same number after the key is a value of that area: still found
+    row2 = row.replace("<td>niedrig</td>", f'<td class="num">{pos}</td>')
+    (tmp_path / "bericht.html").write_text(page.replace(row, row2), encoding="utf-8")
+    assert list(check_release(tmp_path, data, level="oeffentlich").findings["area"]) == [k]
+
+
 def test_withheld_values_in_a_folium_map_are_found(ml_data, tmp_path):
     """folium's inline GeoJSON, its pop-ups (HTML in scripts) and iframe pop-ups (base64)."""
     import folium

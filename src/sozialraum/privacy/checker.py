@@ -1317,7 +1317,7 @@ class _Compare:
 #: A page's subject is named in its title: its first lines.
 _TITLE_LINES = 8
 
-_ROW_NUMBER_RE = re.compile(r"^\d{1,4}\.?\s+(?=\D)")
+_ROW_NUMBER_RE = re.compile(r"^\d{1,4}\.?\s+(?=\D|\d{5,}\b)")  # before a name or a key
 
 
 def _subject(lines: list[str], m: _Internal) -> tuple[str, str] | None:
