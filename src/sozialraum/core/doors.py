@@ -96,6 +96,35 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "config": "ebene (in [gebiete])",
         "qgis": {"de": "Feld „Gebiete“ (Layer)", "en": "field 'Areas' (layer)"},
     },
+    "area_name": {
+        "api": "name=",
+        "cli": "--name",
+        "config": "name (in [gebiete])",
+        "qgis": {"de": "Feld „Namensspalte der Gebiete“", "en": "field 'Area name column'"},
+    },
+    "parent_column": {
+        "api": "levels= (rollup_hierarchy)",
+        "config": "gemeinde_spalte (in [gebiete])",
+        "qgis": {"de": "Feld „Gemeindeschlüssel“", "en": "field 'Municipality key'"},
+    },
+    "report_year": {
+        "api": "year=",
+        "cli": "--jahr",
+        "config": "berichtsjahr (in [projekt])",
+        "qgis": {"de": "Feld „Berichtsjahr“", "en": "field 'Report year'"},
+    },
+    "facility_category": {
+        "api": "category=",
+        "cli": "--kategorie",
+        "config": "kategorie (in [[erreichbarkeit]])",
+        "qgis": {"de": "Feld „Kategorie“", "en": "field 'Category'"},
+    },
+    "capacity_column": {
+        "api": "supply_col=",
+        "cli": "--kapazitaet",
+        "config": "kapazitaet_spalte (in [einrichtungen])",
+        "qgis": {"de": "Feld „Kapazität“", "en": "field 'Capacity'"},
+    },
 }
 
 _MISSING = {

@@ -246,7 +246,8 @@ class RunResult:
 
 def load_inputs(state: RunState) -> RunState:
     """Read areas, catalogue and all tables of all years, and join them."""
-    from sozialraum.io import read_areas, read_catalogue, read_table
+    from sozialraum.io import read_areas, read_catalogue
+    from sozialraum.io.catalogue import read_catalogued_table
     from sozialraum.join import join_tables
 
     cfg, L = state.config, state.lang
@@ -277,7 +278,7 @@ def load_inputs(state: RunState) -> RunState:
                 continue
             path = cfg.base / tab["datei"].format(jahr=year)
             tables.append(
-                read_table(
+                read_catalogued_table(
                     path,
                     sheet=tab["blatt"],
                     key=tab["schluessel"],
@@ -559,11 +560,7 @@ def run(
                 log.info("   %.1f s", time.perf_counter() - s0)
             say(t(_MSG, "step", L, what=names["outputs"]))
             files = write_outputs(state, tmp)
-        state.notes = list(
-            dict.fromkeys(
-                str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)
-            )
-        )
+        state.notes = run_notes(caught)
         for n in state.notes:
             log.info("Hinweis: %s", n)
         if state.notes:
@@ -605,6 +602,21 @@ def run(
         state=state,
         seconds=time.perf_counter() - t0,
     )
+
+
+def run_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """Every warning a run caught, each once: data notes as they are, warnings of other
+    libraries (e.g. k-means convergence, numpy's divide warnings) with their kind and origin."""
+    out = []
+    for w in caught:
+        if issubclass(w.category, SozialraumWarning):
+            out.append(str(w.message))
+        else:
+            parts = Path(w.filename).parts
+            top = parts.index("site-packages") + 1 if "site-packages" in parts else -1
+            origin = Path(parts[top]).stem if 0 <= top < len(parts) else Path(w.filename).stem
+            out.append(f"{w.category.__name__} ({origin}): {w.message}")
+    return list(dict.fromkeys(out))
 
 
 def _monitor_facts(state: RunState, lang: str) -> list[str]:
