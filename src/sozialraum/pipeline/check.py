@@ -352,7 +352,11 @@ class CheckReport:
             lines += ["", f"[{t(_MSG, 't_' + topic, L)}]"]
             group.sort(key=lambda f: f.severity != ERROR)
             for f in group:
-                lines.append("- " + f.to_text(L).replace("\n", "\n  "))
+                text = f.to_text(L)
+                if f.line and f.topic != "konfiguration":  # config errors name file:line
+                    head, _, rest = text.partition("\n")
+                    text = f"{head} ({self.config.name}:{f.line})" + ("\n" + rest if rest else "")
+                lines.append("- " + text.replace("\n", "\n  "))
         if self.errors:
             lines += ["", t(_MSG, "stop", L)]
         return "\n".join(lines)
@@ -371,9 +375,11 @@ class _Ctx:
     failed_years: set[int] = field(default_factory=set)
     facilities: Any = None
     cur_file: str = ""
+    area_name: str | None = None
 
     def add(self, severity: str, topic: str, msg_key: str, fix: str = "", **kw) -> None:
-        where = {k: kw.pop(k) for k in ("file", "row", "column", "area", "key", "line") if k in kw}
+        where = {k: kw[k] for k in ("file", "row", "column", "area", "line") if k in kw}
+        where["key"] = kw.pop("cfg_key", None)
         self.findings.append(
             Finding(severity, topic, t(_MSG, msg_key, self.lang, **kw), fix, **where)
         )
@@ -477,7 +483,7 @@ def _read_layer(ctx: _Ctx, topic: str, path: Path, layer, layer_knob: str, key: 
         layers = [str(r[0]) for r in pyogrio.list_layers(path)]
     except Exception as err:  # pyogrio raises several types for unreadable files
         fix = ctx.fix("fix_file", knob=key)
-        ctx.add(ERROR, topic, "unreadable", fix, file=src, key=key, err=err)
+        ctx.add(ERROR, topic, "unreadable", fix, file=src, cfg_key=key, err=err)
         return None
     if layer is not None and str(layer) not in layers:
         fix = ctx.fix("fix_layer", knob=layer_knob)
@@ -487,7 +493,7 @@ def _read_layer(ctx: _Ctx, topic: str, path: Path, layer, layer_knob: str, key: 
             "no_layer",
             fix,
             file=src,
-            key=layer_knob,
+            cfg_key=layer_knob,
             layer=layer,
             have=", ".join(layers),
         )
@@ -511,7 +517,7 @@ def _need_column(ctx: _Ctx, topic: str, frame, col: str | None, what: str, knob_
         ctx.fix("fix_column", knob=knob_text),
         file=ctx.cur_file,
         column=col,
-        key=knob_text,
+        cfg_key=knob_text,
         col=col,
         what=t(_MSG, what, ctx.lang) if what in _MSG else what,
         have=", ".join(map(repr, have)),
@@ -588,15 +594,16 @@ def _check_areas(ctx: _Ctx) -> None:
     raw = _read_layer(ctx, "gebiete", path, g["ebene"], knob("layer", ctx.lang), "datei")
     if raw is None:
         return
-    ok = _need_column(ctx, "gebiete", raw, key, "w_area_key", knob("area_key", ctx.lang))
-    ok &= _need_column(ctx, "gebiete", raw, name, "w_area_name", knob("area_name", ctx.lang))
+    key_ok = _need_column(ctx, "gebiete", raw, key, "w_area_key", knob("area_key", ctx.lang))
+    if not _need_column(ctx, "gebiete", raw, name, "w_area_name", knob("area_name", ctx.lang)):
+        name = None  # the other checks go on without names
     _need_column(
         ctx, "gebiete", raw, g["gemeinde_spalte"], "w_parent", knob("parent_column", ctx.lang)
     )
-    ok &= _check_crs(ctx, "gebiete", raw, path.name)
-    if ok:
-        ok = _check_area_keys(ctx, raw, key, name if name in raw.columns else None, path.name)
-    if ok:  # everything else the reader checks (geometries), with its warnings
+    ctx.area_name = name
+    crs_ok = _check_crs(ctx, "gebiete", raw, path.name)
+    if key_ok and _check_area_keys(ctx, raw, key, name, path.name) and crs_ok:
+        # everything else the reader checks (geometries), with its warnings
         ctx.areas = ctx.attempt(
             "gebiete",
             lambda: read_areas(path, layer=g["ebene"], key=key, name=name, lang=ctx.lang),
@@ -691,10 +698,9 @@ def _table_keys(ctx: _Ctx, table, year: int) -> None:
     """The join of the table to the areas: rows without area, areas without a row."""
     from sozialraum.join import join_table
 
-    g = ctx.cfg["gebiete"]
     res = ctx.attempt(
         "tabellen",
-        lambda: join_table(ctx.areas, table, area_names=g["name"], lang=ctx.lang),
+        lambda: join_table(ctx.areas, table, area_names=ctx.area_name, lang=ctx.lang),
         what=table.source,
     )
     if res is None:
@@ -758,7 +764,7 @@ def _check_years(ctx: _Ctx) -> None:
             "jahre",
             "no_report_year",
             fix,
-            key="berichtsjahr",
+            cfg_key="berichtsjahr",
             line=ctx.line("projekt", "berichtsjahr"),
             year=year,
             have=have,
@@ -769,7 +775,7 @@ def _check_years(ctx: _Ctx) -> None:
             "jahre",
             "no_prev_year",
             ctx.fix("fix_prev_year", years=yk),
-            key="vorjahr",
+            cfg_key="vorjahr",
             line=ctx.line("projekt", "vorjahr"),
             year=prev,
             have=have,
@@ -780,7 +786,7 @@ def _check_years(ctx: _Ctx) -> None:
             "jahre",
             "no_dynamics",
             ctx.fix("fix_dynamics", years=yk),
-            key="vorjahr",
+            cfg_key="vorjahr",
             year=year - 1,
         )
     for i, tab in enumerate(ctx.cfg["tabellen"] or []):
@@ -841,13 +847,13 @@ def _check_spatial(ctx: _Ctx) -> None:
     for col in r["merkmale"] or []:
         if col in known or col.startswith("idx_"):
             continue
-        hint = _hint(ctx, "hint", col, sorted(known))
+        hint = _hint(ctx, "sugg", col, sorted(known))
         ctx.add(
             ERROR,
             "raeumlich",
             "no_feature",
             ctx.fix("fix_feature", hint=hint),
-            key="merkmale",
+            cfg_key="merkmale",
             line=ctx.line("raeumlich", "merkmale"),
             col=col,
         )
@@ -898,14 +904,14 @@ def _check_access(ctx: _Ctx) -> None:
         name = a.get("name") or f"Nr. {i + 1}"
         cat = a.get("kategorie")
         if ctx.facilities is not None and cat is not None and cat not in cats:
-            hint = _hint(ctx, "hint", cat, cats)
+            hint = _hint(ctx, "sugg", cat, cats)
             fix = ctx.fix("fix_category", knob=knob("facility_category", ctx.lang), hint=hint)
             ctx.add(
                 ERROR,
                 "erreichbarkeit",
                 "no_category",
                 fix,
-                key="kategorie",
+                cfg_key="kategorie",
                 line=ctx.line("erreichbarkeit", "kategorie", i),
                 name=name,
                 cat=cat,
@@ -913,13 +919,13 @@ def _check_access(ctx: _Ctx) -> None:
             )
         for var in (a.get("zielgruppe") or []) if variables else []:
             if var not in variables:
-                hint = _hint(ctx, "hint", var, sorted(variables))
+                hint = _hint(ctx, "sugg", var, sorted(variables))
                 ctx.add(
                     ERROR,
                     "erreichbarkeit",
                     "no_target",
                     ctx.fix("fix_target", hint=hint),
-                    key="zielgruppe",
+                    cfg_key="zielgruppe",
                     column=var,
                     line=ctx.line("erreichbarkeit", "zielgruppe", i),
                     name=name,
