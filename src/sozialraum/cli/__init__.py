@@ -180,7 +180,8 @@ def _cmd_join(args: argparse.Namespace) -> int:
     """Join one or more tables; the sheet applies to the Excel tables (as in the QGIS tool)."""
     from pathlib import Path
 
-    from sozialraum.io import read_areas, read_catalogue, read_table, write_gpkg
+    from sozialraum.io import read_areas, read_catalogue, write_gpkg
+    from sozialraum.io.catalogue import read_catalogued_table as read_table
     from sozialraum.join import join_tables
 
     areas = read_areas(args.areas, key=args.key, layer=args.layer, name=args.name, lang=args.lang)
