@@ -214,3 +214,40 @@ def test_catalogue_ignore_list_silences_the_column_warning(tmp_path, musterland,
     )
     report = check_config(path)
     assert not any("Stand" in f.message for f in report.findings), report.to_text()
+
+
+def test_years_indicators_without_data_crs_and_features(tmp_path, musterland, musterland_config):
+    """A column dropped from every year's table leaves its indicator without data; a
+    comparison year without tables, facilities in degrees and an unknown LISA feature."""
+
+    def drop_alo(lines):
+        return [";".join(c for j, c in enumerate(ln.split(";")) if j != 4) for ln in lines]
+
+    for y in (2022, 2023, 2024):
+        _jobcenter(tmp_path, musterland, y, drop_alo)
+    ex = musterland["examples"]
+    fac = gpd.read_file(ex / "einrichtungen.gpkg", layer="einrichtungen").to_crs(4326)
+    fac.to_file(tmp_path / "einrichtungen.gpkg", layer="einrichtungen", engine="pyogrio")
+    path = _config(
+        tmp_path,
+        musterland_config,
+        (f'"{(ex / "jobcenter_{jahr}.csv").resolve()}"', '"jobcenter_{jahr}.csv"'),
+        (f'"{(ex / "einrichtungen.gpkg").resolve()}"', f'"{tmp_path / "einrichtungen.gpkg"}"'),
+        ("vorjahr = 2023", "vorjahr = 2021"),
+        ('merkmale = ["idx_gesamt", "kinderarmut", "sgb2_quote"]',
+         'merkmale = ["idx_gesamt", "kinderarmutt"]'),
+    )  # fmt: skip
+    report = check_config(path)
+    ind = _by(report, WARNING, "Indikator 'alo_quote'")
+    assert "'alo'" in ind.message and "in keinem Jahr" in ind.message
+    assert "headers" in ind.fix and ind.topic == "indikatoren"
+    prev = _by(report, ERROR, "Vergleichsjahr 2021")
+    assert prev.line == next(
+        i for i, ln in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if ln.startswith("vorjahr")
+    )  # fmt: skip
+    geo = _by(report, WARNING, "in Grad")
+    assert geo.topic == "einrichtungen" and "EPSG:25832" in geo.fix
+    feat = _by(report, ERROR, "'kinderarmutt'")
+    assert "'kinderarmut'" in feat.fix
+    assert not any("'idx_gesamt'" in f.message for f in report.findings)

@@ -34,6 +34,9 @@ __all__ = ["Finding", "CheckReport", "check_config"]
 
 ERROR, WARNING = "error", "warning"
 
+#: Warnings meant for programmers, not planners (left out of the findings).
+_DEVELOPER_WARNINGS = (DeprecationWarning, PendingDeprecationWarning, FutureWarning)
+
 #: Topics in the order the report shows them.
 TOPICS = (
     "konfiguration",
@@ -404,8 +407,14 @@ class _Ctx:
             except InputError as err:
                 self.findings.append(_from_error(err, topic, key))
                 result = None
+            except Exception as err:  # noqa: BLE001 - a file the readers choke on is a finding
+                msg = t(
+                    _MSG, "unreadable", self.lang, file=what, err=f"{type(err).__name__}: {err}"
+                )
+                self.findings.append(Finding(ERROR, topic, msg, file=what, key=key))
+                result = None
         for w in caught:
-            if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning)):
+            if issubclass(w.category, _DEVELOPER_WARNINGS):
                 continue
             if issubclass(w.category, SozialraumWarning):
                 msg = str(w.message)
