@@ -96,7 +96,6 @@ _MSG = {
         "en": "seconds to wait when another run is writing into the same output folder "
         "(default 0: refuse at once)",
     },
-    "config_ok": {"de": "Konfiguration in Ordnung: {path}", "en": "configuration is fine: {path}"},
     "check": {
         "de": "Konfiguration und alle Eingangsdateien prüfen: alle Probleme auf einmal, je mit "
         "Abhilfe (Exit-Code 1 bei Fehlern)",
