@@ -180,6 +180,8 @@ def _cmd_join(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sozialraum.io import read_areas, read_catalogue, write_gpkg
+
+    # read_table's signature; columns not in the catalogue: the one rule of apply_catalogue
     from sozialraum.io.catalogue import read_catalogued_table as read_table
     from sozialraum.join import join_tables
 

@@ -247,7 +247,9 @@ class RunResult:
 def load_inputs(state: RunState) -> RunState:
     """Read areas, catalogue and all tables of all years, and join them."""
     from sozialraum.io import read_areas, read_catalogue
-    from sozialraum.io.catalogue import read_catalogued_table
+
+    # read_table's signature; columns not in the catalogue: the one rule of apply_catalogue
+    from sozialraum.io.catalogue import read_catalogued_table as read_table
     from sozialraum.join import join_tables
 
     cfg, L = state.config, state.lang
@@ -278,7 +280,7 @@ def load_inputs(state: RunState) -> RunState:
                 continue
             path = cfg.base / tab["datei"].format(jahr=year)
             tables.append(
-                read_catalogued_table(
+                read_table(
                     path,
                     sheet=tab["blatt"],
                     key=tab["schluessel"],
@@ -406,6 +408,21 @@ def compute_spatial(state: RunState) -> RunState:
 
 
 # --------------------------------------------------------------------------- run
+
+
+def run_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """Every warning a run caught, each once: data notes as they are, warnings of other
+    libraries (e.g. k-means convergence, numpy's divide warnings) with their kind and origin."""
+    out = []
+    for w in caught:
+        if issubclass(w.category, SozialraumWarning):
+            out.append(str(w.message))
+        else:
+            parts = Path(w.filename).parts
+            top = parts.index("site-packages") + 1 if "site-packages" in parts else -1
+            origin = Path(parts[top]).stem if 0 <= top < len(parts) else Path(w.filename).stem
+            out.append(f"{w.category.__name__} ({origin}): {w.message}")
+    return list(dict.fromkeys(out))
 
 
 def _sha256(path: Path) -> str:
@@ -602,21 +619,6 @@ def run(
         state=state,
         seconds=time.perf_counter() - t0,
     )
-
-
-def run_notes(caught: list[warnings.WarningMessage]) -> list[str]:
-    """Every warning a run caught, each once: data notes as they are, warnings of other
-    libraries (e.g. k-means convergence, numpy's divide warnings) with their kind and origin."""
-    out = []
-    for w in caught:
-        if issubclass(w.category, SozialraumWarning):
-            out.append(str(w.message))
-        else:
-            parts = Path(w.filename).parts
-            top = parts.index("site-packages") + 1 if "site-packages" in parts else -1
-            origin = Path(parts[top]).stem if 0 <= top < len(parts) else Path(w.filename).stem
-            out.append(f"{w.category.__name__} ({origin}): {w.message}")
-    return list(dict.fromkeys(out))
 
 
 def _monitor_facts(state: RunState, lang: str) -> list[str]:
