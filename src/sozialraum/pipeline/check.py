@@ -28,6 +28,7 @@ from typing import Any
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.doors import knob
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
+from sozialraum.pipeline.common import table_read_options
 from sozialraum.pipeline.config import RunConfig, collect_config
 
 __all__ = ["Finding", "CheckReport", "check_config"]
@@ -665,12 +666,7 @@ def _check_tables(ctx: _Ctx) -> None:
             table = ctx.attempt(
                 "tabellen",
                 lambda p=path, y=year, tb=tab: read_catalogued_table(
-                    p,
-                    sheet=tb["blatt"],
-                    key=tb["schluessel"],
-                    columns=ctx.catalogue,
-                    year=y,
-                    lang=ctx.lang,
+                    p, columns=ctx.catalogue, year=y, lang=ctx.lang, **table_read_options(tb)
                 ),
                 what=path.name,
                 key=f"datei (in [[tabellen]] Nr. {i + 1})",

@@ -98,3 +98,20 @@ def release_policy(config):
     return ReleasePolicy.from_config(
         config.get("freigabe"), threshold=config["ausgaben"]["mindestfallzahl"] - 1
     )
+
+
+def table_read_options(tab: dict) -> dict:
+    """The reader options of one ``[[tabellen]]`` entry, as the run and the check pass them.
+
+    ``blatt``, ``schluessel`` and, where the configuration has them, ``kopfzeile``,
+    ``kodierung`` and ``symbole`` → ``sheet``, ``key``, ``header_row``, ``encoding``,
+    ``symbols`` of :func:`sozialraum.io.read_table`.
+    """
+    names = {
+        "blatt": "sheet",
+        "schluessel": "key",
+        "kopfzeile": "header_row",
+        "kodierung": "encoding",
+        "symbole": "symbols",
+    }
+    return {arg: tab.get(key) for key, arg in names.items()}
