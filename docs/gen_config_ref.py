@@ -2,7 +2,7 @@
 
 The tables stand in ``docs/konfiguration.md`` between the markers
 ``<!-- KONFIG-REFERENZ -->`` and ``<!-- /KONFIG-REFERENZ -->`` (so the file reads
-complete on GitHub too); ``docs/hooks.py`` renders them anew while MkDocs builds,
+complete on GitHub too); ``docs/hooks.py`` renders them anew while MkDocs builds (:func:`fill`),
 and the docs test fails when the file's copy differs from the validator's schema
 in ``sozialraum.pipeline.config``. After changing the schema::
 
@@ -92,18 +92,32 @@ def current(markdown: str) -> str | None:
     return markdown.split(MARKER, 1)[1].split(END, 1)[0].strip("\n")
 
 
-def fill(markdown: str) -> str:
-    """The tables between the markers rendered anew (unchanged without the begin marker)."""
+def _around(markdown: str) -> tuple[str, str]:
+    """The page before :data:`MARKER` and after :data:`END` (after the marker without END)."""
+    head, rest = markdown.split(MARKER, 1)
+    return head, rest.split(END, 1)[1] if END in rest else rest
+
+
+def with_tables(markdown: str) -> str:
+    """The page with the tables between the markers rendered anew (markers kept)."""
     if MARKER not in markdown:
         return markdown
-    head, rest = markdown.split(MARKER, 1)
-    tail = rest.split(END, 1)[1] if END in rest else rest
+    head, tail = _around(markdown)
     return f"{head}{MARKER}\n\n{render()}\n{END}{tail}"
+
+
+def fill(markdown: str) -> str:
+    """For the site: the tables rendered anew in place of the markers and what stands between
+    them (unchanged without the begin marker)."""
+    if MARKER not in markdown:
+        return markdown
+    head, tail = _around(markdown)
+    return f"{head}{render()}{tail}"
 
 
 if __name__ == "__main__":
     if "--write" in sys.argv[1:]:
-        PAGE.write_text(fill(PAGE.read_text(encoding="utf-8")), encoding="utf-8")
+        PAGE.write_text(with_tables(PAGE.read_text(encoding="utf-8")), encoding="utf-8")
         print(f"geschrieben: {PAGE}")
     else:
         print(render())
