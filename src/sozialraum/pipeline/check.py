@@ -29,7 +29,7 @@ from sozialraum._i18n import get_lang, t
 from sozialraum.core.doors import knob
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.pipeline.common import table_read_options
-from sozialraum.pipeline.config import RunConfig, collect_config
+from sozialraum.pipeline.config import RunConfig, _line_of, collect_config
 
 __all__ = ["Finding", "CheckReport", "check_config"]
 
@@ -283,7 +283,8 @@ class Finding:
     file, row, column, area
         Where in the input (file, 1-based row, column, area key).
     key, line
-        The configuration key (``"[gebiete] schluessel"``) and its line in ``monitor.toml``.
+        The configuration key to change, as the messages name it (``"schluessel (in
+        [gebiete])"``), and its line in ``monitor.toml``.
     """
 
     severity: str
@@ -392,8 +393,6 @@ class _Ctx:
         return t(_MSG, msg_key, self.lang, **kw)
 
     def line(self, section: str, key: str | None = None, index: int = 0) -> int | None:
-        from sozialraum.pipeline.config import _line_of
-
         return _line_of(self.cfg.text, section, key, index)
 
     def attempt(self, topic: str, fn: Callable[[], Any], *, what: str, key: str | None = None):
@@ -471,7 +470,7 @@ def check_config(config: str | Path | RunConfig, lang: str | None = None) -> Che
     ctx = _Ctx(cfg, L, findings)
     for step in STEPS:
         step(ctx)
-    return CheckReport(path, tuple(ctx.findings))
+    return CheckReport(path, tuple(dict.fromkeys(ctx.findings)))  # each finding once
 
 
 def _hint(ctx: _Ctx, msg_key: str, value: str, candidates) -> str:
@@ -488,7 +487,7 @@ def _read_layer(ctx: _Ctx, topic: str, path: Path, layer, layer_knob: str, key: 
     import geopandas as gpd
     import pyogrio
 
-    src = path.name
+    src, key = path.name, f"{key} (in [{topic}])"
     try:
         layers = [str(r[0]) for r in pyogrio.list_layers(path)]
     except Exception as err:  # pyogrio raises several types for unreadable files
