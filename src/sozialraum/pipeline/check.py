@@ -1013,6 +1013,22 @@ def _check_demography(ctx: _Ctx) -> None:
         )
 
 
+def _check_atlas(ctx: _Ctx) -> None:
+    """``[atlas] grenzen_neu``: the later boundaries are read like the areas."""
+    from sozialraum.io import read_areas
+
+    a, g = ctx.cfg.get("atlas"), ctx.cfg["gebiete"]
+    if not a or not a.get("grenzen_neu") or not g or g.get("schluessel") is None:
+        return
+    path = Path(a["grenzen_neu"])
+    ctx.attempt(
+        "gebiete",
+        lambda: read_areas(path, key=g["schluessel"], name=ctx.area_name, lang=ctx.lang),
+        what=path.name,
+        key="grenzen_neu (in [atlas])",
+    )
+
+
 STEPS: list[Callable[[_Ctx], None]] = [
     _check_areas,
     _check_catalogue,
@@ -1025,4 +1041,5 @@ STEPS: list[Callable[[_Ctx], None]] = [
     _check_streets,
     _check_raster,
     _check_demography,
+    _check_atlas,
 ]
