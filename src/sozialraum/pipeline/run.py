@@ -412,9 +412,13 @@ def compute_spatial(state: RunState) -> RunState:
 
 def run_notes(caught: list[warnings.WarningMessage]) -> list[str]:
     """Every warning a run caught, each once: data notes as they are, warnings of other
-    libraries (e.g. k-means convergence, numpy's divide warnings) with their kind and origin."""
+    libraries (e.g. k-means convergence, numpy's divide warnings) with their kind and origin.
+    Only warnings about library versions (deprecations, future changes) are left out: they
+    concern the installation, not the data."""
     out = []
     for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+            continue
         if issubclass(w.category, SozialraumWarning):
             out.append(str(w.message))
         else:
