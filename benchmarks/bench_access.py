@@ -9,6 +9,9 @@ peers measured in the same process on the same data):
   within-catchment pairs from a KD-tree (its cheapest possible input, included in its time).
 * ``2sfca-250000x2000``: 250,000 demand cells of a 100 m grid (50 × 50 km) × 2,000 facilities,
   10 km catchment; ours vs the plain sparse route (all KD-tree pairs + ``bincount``); peak memory.
+* ``2sfca-national``: about 3 million populated 100 m cells clustered like Germany's
+  (Zensus scale) × 50,000 facilities, 5 km catchment: time and peak memory of ``fca_points``,
+  checked against 2SFCA from explicit KD-tree pairs on a sample of 300 cells.
 * ``nearest-100000x500`` and ``nearest-1000000x10000``: ``nearest_xy`` (cKDTree) vs sklearn ``BallTree``.
 * ``network-grid-40000``: road grid of 200 × 200 junctions (100 m, 79,600 lines), 20,000 demand
   points, 100 facilities: ``network_nearest`` (snapping, graph, multi-source Dijkstra; length) vs
@@ -151,6 +154,96 @@ def bench_2sfca_large(n_side: int = 500, m: int = 2000, max_cost: float = 10_000
     )
 
 
+def _zensus_like(n_cells: int, m: int, seed: int = 7):
+    """Populated 100 m cells clustered like Germany's (Zensus scale) and facilities near people.
+
+    A national extent of 640 × 870 km; 4,000 settlements with Pareto-distributed sizes
+    (a few cities, many villages); cells drawn around them and snapped to the 100 m grid.
+    """
+    rng = np.random.default_rng(seed)
+    width, height, k = 640_000.0, 870_000.0, 4000
+    centres = rng.uniform([0, 0], [width, height], (k, 2))
+    size = rng.pareto(1.2, k) + 1.0
+    spread = 800.0 * np.sqrt(size)
+    nx = int(width // 100)
+    c = rng.choice(k, int(n_cells * 1.6), p=size / size.sum())
+    pts = centres[c] + rng.normal(0, 1, (len(c), 2)) * spread[c, None]
+    pts = np.clip(pts, 0, [width - 1, height - 1])
+    ij = (pts // 100).astype(np.int64)
+    cells = np.unique(ij[:, 1] * nx + ij[:, 0])
+    cells = rng.permutation(cells)[:n_cells]
+    xy = np.c_[(cells % nx) * 100.0 + 50.0, (cells // nx) * 100.0 + 50.0]
+    pop = rng.gamma(1.5, 18.0, len(xy)).round() + 1
+    fac = xy[rng.choice(len(xy), m, p=pop / pop.sum())] + rng.uniform(-50, 50, (m, 2))
+    return xy, pop, fac, rng.integers(20, 150, m).astype(float)
+
+
+class _RssPeak:
+    """Peak resident memory above the start, sampled every 10 ms (tracemalloc would slow numpy)."""
+
+    def __enter__(self):
+        import threading
+
+        self._base = self._rss()
+        self._top = self._base
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._watch, daemon=True)
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    @staticmethod
+    def _rss() -> int:
+        with open("/proc/self/statm") as f:
+            return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+    def _watch(self):
+        while not self._stop.wait(0.01):
+            self._top = max(self._top, self._rss())
+
+    @property
+    def peak_gb(self) -> float:
+        return (self._top - self._base) / 1e9
+
+
+def _fca_reference(xy, pop, fac, cap, max_cost, sample):
+    """2SFCA of the ``sample`` cells from explicit pairs (KD-tree balls, no tiles)."""
+    from scipy.spatial import cKDTree
+
+    reach = cKDTree(fac).query_ball_point(xy[sample], max_cost)
+    used = np.unique(np.fromiter((j for r in reach for j in r), dtype=np.int64))
+    pairs = cKDTree(xy).sparse_distance_matrix(cKDTree(fac[used]), max_cost, output_type="ndarray")
+    cdem = np.bincount(pairs["j"], weights=pop[pairs["i"]], minlength=len(used))
+    ratio = dict(zip(used.tolist(), (cap[used] / cdem).tolist(), strict=True))
+    return np.array([sum(ratio[j] for j in r) for r in reach])
+
+
+def bench_2sfca_national(n_cells: int = 3_000_000, m: int = 50_000, max_cost: float = 5_000.0):
+    """``2sfca-national``: Zensus-scale demand × 50,000 facilities, 5 km; time and peak memory."""
+    from sozialraum.access import fca_points
+
+    xy, pop, fac, cap = _zensus_like(n_cells, m)
+    gc.collect()
+    with _RssPeak() as mem:
+        t0 = time.perf_counter()
+        acc = fca_points(xy, fac, pop, cap, max_cost)[0]
+        secs = time.perf_counter() - t0
+    peak = mem.peak_gb
+    sample = np.random.default_rng(3).choice(len(xy), 300, replace=False)
+    ref = _fca_reference(xy, pop, fac, cap, max_cost, sample)
+    assert np.allclose(acc[sample], ref, rtol=1e-9, atol=0), (
+        "results differ from the pair reference"
+    )
+    print(
+        f"bench 2sfca-national: {len(xy):,} cells x {m:,} facilities, 5 km: ours {secs:.1f} s, "
+        f"peak {peak:.2f} GB (targets 20 s, 4 GB); equal to the pair reference on 300 cells",
+        flush=True,
+    )
+
+
 def bench_nearest(n: int, m: int) -> None:
     from sklearn.neighbors import BallTree
 
@@ -233,6 +326,7 @@ def main() -> None:
         int(os.environ.get("BENCH_ACCESS_N", "160000")), 2000, 40_000.0, 5_000.0, grid=True
     )
     bench_2sfca_large()
+    bench_2sfca_national(int(os.environ.get("BENCH_NATIONAL_N", "3000000")))
     bench_nearest(100_000, 500)
     bench_nearest(1_000_000, 10_000)
     bench_network()

@@ -23,6 +23,7 @@ class SozialraumPlugin:
         self.provider = None
         self.missing: list[tuple[str, str]] = []
         self.message: str | None = None
+        self.actions: list = []
 
     def check(self) -> list[tuple[str, str]]:
         """Check the dependencies (never raises); remember and log what is missing."""
@@ -53,6 +54,7 @@ class SozialraumPlugin:
     def initGui(self):  # noqa: N802 (QGIS API)
         """Register the provider; in the GUI show the dependency dialog if something is missing."""
         self.initProcessing()
+        self._add_menu()
         if self.missing and self.iface is not None:
             try:
                 from qgis.PyQt.QtCore import QTimer
@@ -62,8 +64,31 @@ class SozialraumPlugin:
             except Exception:  # noqa: BLE001
                 pass
 
+    def _add_menu(self):
+        """Menu "Erweiterungen → Sozialraum → Python-Pakete …" (install, repair, uninstall)."""
+        if self.iface is None:
+            return
+        try:
+            from qgis.PyQt.QtWidgets import QAction
+
+            from .i18n import get_lang
+
+            text = "Python-Pakete …" if get_lang() == "de" else "Python packages …"
+            action = QAction(text, self.iface.mainWindow())
+            action.triggered.connect(lambda: deps.show_missing_dialog(self.iface, self.missing))
+            self.iface.addPluginToMenu("Sozialraum", action)
+            self.actions.append(action)
+        except Exception:  # noqa: BLE001 - never break QGIS start-up
+            pass
+
     def unload(self):
-        """Remove the provider."""
+        """Remove the provider and the menu entry."""
+        for action in self.actions:
+            try:
+                self.iface.removePluginMenu("Sozialraum", action)
+            except Exception:  # noqa: BLE001
+                pass
+        self.actions = []
         if self.provider is not None:
             from qgis.core import QgsApplication
 

@@ -10,6 +10,8 @@ from qgis.PyQt.QtGui import QIcon
 from .algorithms import ALGORITHMS
 
 ICON = str(Path(__file__).resolve().parent / "icon.svg")
+#: Processing models shipped with the plugin (``*.model3``), listed under "Modelle".
+MODELS = Path(__file__).resolve().parent / "models"
 
 
 def _version() -> str:
@@ -59,3 +61,22 @@ class SozialraumProvider(QgsProcessingProvider):
     def loadAlgorithms(self):  # noqa: N802
         for cls in ALGORITHMS:
             self.addAlgorithm(cls())
+        for model in load_models():
+            self.addAlgorithm(model)
+
+
+def load_models(folder: Path = MODELS) -> list:
+    """The models shipped in ``folder`` (e.g. ``sozialraum:jahreslauf``), each read by QGIS.
+
+    A model that QGIS cannot read is left out (the tools stay usable); it can still be
+    opened in the Model Designer to see why.
+    """
+    from qgis.core import QgsProcessingModelAlgorithm
+
+    models = []
+    for path in sorted(folder.glob("*.model3")):
+        model = QgsProcessingModelAlgorithm()
+        if model.fromFile(str(path)):
+            model.setSourceFilePath(str(path))
+            models.append(model)
+    return models

@@ -119,6 +119,68 @@ def label_renderer(field: str, cls, colors=None):
     return categorized(field, cats)
 
 
+def class_expression(field: str, cls, rated_field: str | None = None, lang=None) -> str:
+    """A QGIS expression giving each feature the label of its class of ``cls``.
+
+    Classes are closed above (``x ≤ bin``) as in :mod:`sozialraum.core.classify`; a NULL
+    value gives "kein Wert" and, with ``rated_field``, an area not rated (``bewertet``
+    false) "nicht bewertet" — both drawn grey by :func:`classes_renderer`.
+    """
+    q = '"' + field.replace('"', '""') + '"'
+    labels = list(cls.class_labels)
+    extra = [str(x) for x in cls.legend[cls.k :]]
+    not_rated = next((x for x in extra if x in pal_not_rated_labels()), None)
+    missing = _missing_label(lang)
+    parts = ["CASE"]
+    if rated_field and not_rated:
+        r = '"' + rated_field.replace('"', '""') + '"'
+        parts.append(f"WHEN {r} IS NOT NULL AND NOT {r} THEN {_quote(not_rated)}")
+    parts.append(f"WHEN {q} IS NULL THEN {_quote(missing)}")
+    for b, lab in zip(list(cls.bins)[:-1], labels[:-1], strict=False):
+        parts.append(f"WHEN {q} <= {float(b)!r} THEN {_quote(lab)}")
+    parts.append(f"ELSE {_quote(labels[-1])} END")
+    return " ".join(parts)
+
+
+def pal_not_rated_labels() -> tuple[str, str]:
+    """The label of areas not rated in both languages."""
+    return ("nicht bewertet", "not rated")
+
+
+def _missing_label(lang=None) -> str:
+    """ "kein Wert" in the language of the labels."""
+    from .i18n import get_lang
+
+    return "no value" if (lang or get_lang()) == "en" else "kein Wert"
+
+
+def _quote(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def classes_renderer(
+    field: str, cls, ramp_name: str = "need", rated_field=None, colors=None, lang=None
+):
+    """Categorized renderer of a library classification ``cls`` of ``field``.
+
+    Each class in its colour of the library ramp ``ramp_name`` (:mod:`sozialraum.core.palettes`,
+    the web map's colours) and with the library's label (``"über 12,5 bis 17,3"``);
+    areas without value ("kein Wert") and, with ``rated_field``, areas not rated
+    ("nicht bewertet") grey. Works on any output layer without extra label fields.
+    """
+    pal = _palettes()
+    cols = list(colors or pal.class_colors(cls.k, ramp_name))
+    cats = [(lab, lab, c) for lab, c in zip(cls.class_labels, cols, strict=False)]
+    for lab in [str(x) for x in cls.legend[cls.k :]]:
+        grey = pal.NOT_RATED_COLOR if lab in pal_not_rated_labels() else pal.MISSING_COLOR
+        cats.append((lab, lab, grey))
+    if not any(lab in ("kein Wert", "no value") for _v, lab, _c in cats):
+        lab = _missing_label(lang)
+        cats.append((lab, lab, pal.MISSING_COLOR))
+    renderer = categorized(class_expression(field, cls, rated_field, lang), cats)
+    return renderer
+
+
 def class_renderer(field_nr: str, legend, colors=None):
     """Categorized renderer on a class-number field (0 … k−1, NULL = "kein Wert")."""
     named = list(legend)

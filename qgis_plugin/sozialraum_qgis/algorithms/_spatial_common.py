@@ -2,6 +2,20 @@
 
 from __future__ import annotations
 
+#: What LISA and Gi* import: not mapclassify (it compiles numba code at every import, seconds
+#: per qgis_process call), rasterio, folium or pypdf; esda only without numba.
+MODULES = (
+    "numpy",
+    "pandas",
+    "shapely",
+    "pyproj",
+    "pyogrio",
+    "geopandas",
+    "scipy",
+    "libpysal",
+    "sozialraum",
+)
+
 WEIGHTS = ("queen", "rook", "knn", "distance_band")
 WEIGHT_NAMES = {
     "de": [

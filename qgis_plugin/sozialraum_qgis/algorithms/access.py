@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
-
 from qgis.core import (
     QgsProcessing,
     QgsProcessingParameterExpression,
@@ -127,6 +125,9 @@ class AccessAlgorithm(SozialraumAlgorithm):
         areas = self.read_areas(parameters, context, feedback)
         expr = self.parameterAsExpression(parameters, "SUPPLY_FILTER", context) or None
         supply = self.read_points(parameters, context, feedback, "SUPPLY", expression=expr)
+        # the library calls the facilities "Angebot"/"Einrichtungen": messages name the layer
+        label = self.layer_label(parameters, "SUPPLY", context)
+        self._roles = dict.fromkeys(("Angebot", "Einrichtungen", "supply", "facilities"), label)
         sid = self.field(parameters, "SUPPLY_ID", context)
         if sid:
             supply = supply.set_index(supply[sid].astype(str))
@@ -169,11 +170,30 @@ class AccessAlgorithm(SozialraumAlgorithm):
                 areas, supply, method, target, parameters, context, feedback
             )
         out = areas.join(res, rsuffix="_erreichbarkeit")
+        renderer = self._access_renderer(out, method)
         return {
             "OUTPUT": self.write(
-                out, parameters, context, status=status, layer_name="erreichbarkeit"
+                out,
+                parameters,
+                context,
+                status=status,
+                renderer=renderer,
+                layer_name="erreichbarkeit",
             )
         }
+
+    def _access_renderer(self, out, method):
+        """Quantile classes of the distance (need colours) or the supply ratio (resource colours)."""
+        from sozialraum.core.classify import classify
+
+        from .. import styles
+
+        field, ramp = ("distance_1", "need") if method == "nearest" else ("versorgung", "resource")
+        if field not in out.columns or out[field].nunique() < 2:
+            return None
+        k = min(5, int(out[field].nunique()))
+        cls = classify(out[field], scheme="quantiles", k=k, name=field, lang=self.lang)
+        return styles.classes_renderer(field, cls, ramp, lang=self.lang)
 
     def _write_supply_need(self, areas, supply, method, target, parameters, context, feedback):
         """Bestand–Bedarf by the chosen method, styled on coverage per 100 with the method in the title."""
@@ -182,7 +202,7 @@ class AccessAlgorithm(SozialraumAlgorithm):
         if method in ("2sfca", "e2sfca"):
             res = res.assign(versorgung=sn.frame["versorgung_je_100"])
         out = areas.join(res, rsuffix="_erreichbarkeit")
-        renderer = coverage_renderer(out["versorgung_je_100"], sn.params.target_per_100)
+        renderer = coverage_renderer(out["versorgung_je_100"], sn.params.target_per_100, self.lang)
         path = self.write(
             out,
             parameters,
@@ -213,39 +233,35 @@ class AccessAlgorithm(SozialraumAlgorithm):
             area_col=self.field(parameters, "AREA_FIELD", context) if by_loc else None,
         )
         self.step(feedback, 0, 2, params.method)
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
-            sn = supply_need(
-                areas[demand_col] if demand_col else areas.iloc[:, 0],
-                supply,
-                areas,
-                params,
-                lang=self.lang,
-            )
-        for w in caught:
-            feedback.pushWarning(str(w.message))
-        return sn
+        # the library's warnings reach the log once each (see processAlgorithm)
+        return supply_need(
+            areas[demand_col] if demand_col else areas.iloc[:, 0],
+            supply,
+            areas,
+            params,
+            lang=self.lang,
+        )
 
 
-def coverage_renderer(values, target: float):
-    """Graduated style on coverage per 100: red below the target, blue above it.
+def coverage_renderer(values, target: float, lang=None):
+    """Style on coverage per 100: red below the target, blue above it.
 
-    Classes: 0, up to half the target, up to the target, up to 1.5 × target, above.
+    Fixed classes of the library's engine (:func:`sozialraum.core.classify.classify`, labels
+    as everywhere): 0, up to half the target, up to the target, up to 1.5 × target, above;
+    colours from the library's diverging ramp (red = deficit); no value grey.
     """
-    from qgis.core import QgsWkbTypes
+    from sozialraum.core.classify import classify
+    from sozialraum.core.palettes import class_colors
 
     from .. import styles
 
     t = float(target) if target and target > 0 else 100.0
-    vmax = max([float(v) for v in values if v == v] + [2.0 * t])
-    edges = [0.0, t / 2.0, t, 1.5 * t, vmax]
-    fmt = _num
-    ranges = [(0.0, 0.0, "0")] + [
-        (edges[i], edges[i + 1], f"{fmt(edges[i])} – {fmt(edges[i + 1])}") for i in range(4)
-    ]
-    colors = ["#b2182b", "#ef8a62", "#fddbc7", "#d1e5f0", "#2166ac"]
-    return styles.graduated("versorgung_je_100", ranges, colors, QgsWkbTypes.PolygonGeometry)
-
-
-def _num(v: float) -> str:
-    return f"{v:,.1f}".replace(",", "X").replace(".", ",").replace("X", ".")
+    cls = classify(
+        values,
+        scheme="fixed",
+        breaks=[0.0, t / 2.0, t, 1.5 * t],
+        name="versorgung_je_100",
+        lang=lang,
+    )
+    colors = list(reversed(class_colors(cls.k, "diverging")))
+    return styles.classes_renderer("versorgung_je_100", cls, colors=colors, lang=lang)

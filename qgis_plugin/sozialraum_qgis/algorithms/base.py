@@ -71,22 +71,24 @@ _MSG = {
         "de": "Feld „{param}“: Die Ebene „{layer}“ hat kein Feld {field!r}.",
         "en": "Field '{param}': layer '{layer}' has no field {field!r}.",
     },
-    "bad_number": {
-        "de": "Feld „{param}“: {text!r} ist keine Zahl. Zahlen mit ; trennen, deutsch oder "
-        "englisch geschrieben, z. B. „10; 20,5; 1.000“.",
-        "en": "Field '{param}': {text!r} is not a number. Separate numbers by ;, "
-        "e.g. '10; 20.5; 1,000.5'.",
-    },
     "unexpected": {
-        "de": "„{tool}“ ist an einem unerwarteten Fehler gescheitert ({kind}: {msg}). Bitte die "
-        "Eingaben prüfen; die technischen Einzelheiten stehen im Protokoll.",
-        "en": "'{tool}' failed with an unexpected error ({kind}: {msg}). Please check the "
-        "inputs; the technical details are in the log.",
+        "de": "„{tool}“ ist bei „{step}“ an einem unerwarteten Fehler gescheitert ({kind}: {msg}). "
+        "Eingaben: {params}. Bitte die Eingaben prüfen. Wenn sie stimmen: Bitte melden Sie diesen "
+        "Fehler mit dieser Meldung, den Eingaben und dem Protokoll (technische Einzelheiten "
+        "unter „Protokoll“/Debug) an die Entwickler des Sozialraum-Plugins.",
+        "en": "'{tool}' failed at '{step}' with an unexpected error ({kind}: {msg}). Inputs: "
+        "{params}. Please check the inputs. If they are right: please report this error with "
+        "this message, the inputs and the log (technical details in the debug log) to the "
+        "developers of the Sozialraum plugin.",
     },
+    "start": {"de": "Vorbereitung", "en": "preparation"},
+    "field_where": {"de": "Feld „{param}“: ", "en": "Field '{param}': "},
+    "layer_role": {"de": "Ebene „{layer}“", "en": "Layer '{layer}'"},
+    "intermediate": {"de": "{param} (Zwischenergebnis)", "en": "{param} (intermediate result)"},
 }
 
 # string parameters that hold a list of numbers (``"1.000; 2,5"``): read with the library's
-# number parser (German or English notation) before the algorithm sees them
+# number parser (:func:`sozialraum.core.numbers.parse_numbers`) before the algorithm sees them
 NUMBER_LISTS = ("BREAKS",)
 
 
@@ -109,6 +111,10 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
     def __init__(self):
         super().__init__()
         self.lang = get_lang()
+        self._numbers: dict[str, list[float] | None] = {}  # lists read by checked_parameters
+        self._temp_names: dict[str, str] = {}  # temporary copy → the user's layer name
+        self._roles: dict[str, str] = {}  # the library's word for an input → the layer's name
+        self._step_name = ""
 
     def t(self, key: str, **kw) -> str:
         entry = self.TEXT.get(key) or _MSG.get(key) or {"de": key, "en": key}
@@ -270,30 +276,21 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         return fields[0] if fields else None
 
     def number_list(self, parameters, name, context) -> list[float] | None:
-        """A ``;``-separated list of numbers (``None`` when empty), read like table cells.
+        """A ``;``-separated list of numbers (``None`` when empty).
 
-        Each part is read by the library's number parser (:func:`sozialraum.io.parse_cells`),
-        German or English notation: ``"1.000; 2,5"`` → ``[1000.0, 2.5]``. Anything else is
-        an error naming the field.
+        Read once by the library's parser for typed numbers
+        (:func:`sozialraum.core.numbers.parse_numbers`): German first (``"1.000; 2,5"`` →
+        ``[1000.0, 2.5]``), English where unambiguous; anything else is an error naming
+        the dialog's field. Lists already read by :meth:`checked_parameters` are reused.
         """
-        import numpy as np
-        import pandas as pd
-
-        from sozialraum.io import parse_cells
+        if name in self._numbers:
+            return self._numbers[name]
+        from sozialraum.core.numbers import parse_numbers
 
         text = self.parameterAsString(parameters, name, context)
-        parts = [p.strip() for p in str(text or "").split(";") if p.strip()]
-        if not parts:
-            return None
-        values, _status, unknown = parse_cells(
-            pd.Series(parts, dtype=object), decimal=None, thousands=None
-        )
-        for part, value, bad in zip(parts, values, unknown, strict=True):
-            if bad or np.isnan(value):
-                raise QgsProcessingException(
-                    self.t("bad_number", param=self.param_label(name), text=part)
-                )
-        return [float(v) for v in values]
+        where = self.t("field_where", param=self.param_label(name))
+        values = parse_numbers(str(text or ""), self.lang, where=where)
+        return values or None
 
     def param_label(self, name) -> str:
         """The field's caption as the dialog shows it."""
@@ -301,33 +298,74 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         return d.description() if d is not None else name
 
     def layer_label(self, parameters, name, context) -> str:
-        """The name of the user's layer behind parameter ``name`` (not a temporary copy)."""
+        """The name of the user's layer behind parameter ``name`` (not a temporary copy).
+
+        A layer of the project by its name; ``file.gpkg|layername=x`` by ``x``; a file by
+        its name; an intermediate result of a model or batch (a file in Processing's
+        temporary folder) by the dialog's caption of the parameter.
+        """
+        from qgis.core import QgsProcessingFeatureSourceDefinition, QgsProcessingUtils
+
         raw = parameters.get(name)
-        text = str(getattr(raw, "source", None) or raw or "")
+        if isinstance(raw, QgsProcessingFeatureSourceDefinition):
+            raw = raw.source.staticValue()
+        layer = raw if hasattr(raw, "name") and hasattr(raw, "source") else None
+        text = str(layer.source() if layer is not None else raw or "")
         path, _, opts = text.partition("|")
+        temp = QgsProcessingUtils.tempFolder()
+        if layer is None and context.project() is not None:
+            layer = context.project().mapLayer(text)  # a layer id
+        if layer is not None and layer.name() and not path.startswith(temp):
+            return layer.name()
+        if path.startswith(temp):
+            return self.t("intermediate", param=self.param_label(name))
         layer_name = opts.partition("layername=")[2].split("|")[0]
         if layer_name:  # "file.gpkg|layername=x": the layer, not the file
             return layer_name
-        layer = self.parameterAsVectorLayer(parameters, name, context)
-        if layer is not None and layer.name():
-            return layer.name()
         return Path(path).stem or name
+
+    def checkParameterValues(self, parameters, context):  # noqa: N802
+        """QGIS's check, after numbers given as text were read German first (``"2,5"``).
+
+        Without this, QGIS refuses ``"2,5"`` in a number field before the tool starts and
+        reads ``"2.000"`` as 2.
+        """
+        try:
+            parameters = self._typed_numbers(parameters)
+        except Exception as exc:  # noqa: BLE001 - the library's message for the dialog
+            return False, str(exc)
+        return super().checkParameterValues(parameters, context)
+
+    def _typed_numbers(self, parameters) -> dict:
+        """``parameters`` with numbers given as text read by the library's parser."""
+        from sozialraum.core.numbers import parse_number
+
+        parameters = dict(parameters)
+        for d in self.parameterDefinitions():
+            raw = parameters.get(d.name())
+            if isinstance(d, QgsProcessingParameterNumber) and isinstance(raw, str):
+                if raw.strip():
+                    where = self.t("field_where", param=self.param_label(d.name()))
+                    value = parse_number(raw, get_lang(), where=where)
+                    integer = d.dataType() == QgsProcessingParameterNumber.Integer
+                    parameters[d.name()] = int(value) if integer and value.is_integer() else value
+        return parameters
 
     def checked_parameters(self, parameters, context) -> dict:
         """The parameters after the checks every tool needs (see :meth:`processAlgorithm`).
 
         Numeric field parameters must name numeric fields of their layer; lists of numbers
-        (:data:`NUMBER_LISTS`) are read with the library's parser and passed on in plain
-        notation (``"1000.0; 2.5"``).
+        (:data:`NUMBER_LISTS`) are read with the library's parser (kept for
+        :meth:`number_list`); numbers given as text (``qgis_process``, models, scripts:
+        ``"2.500"``) are read by the same parser, never by Qt's English ``toDouble``.
         """
-        parameters = dict(parameters)
+        parameters = self._typed_numbers(parameters)
         for d in self.parameterDefinitions():
             name = d.name()
             if isinstance(d, QgsProcessingParameterField) and name in parameters:
                 self._check_fields(parameters, d, context)
             elif name in NUMBER_LISTS and name in parameters:
-                values = self.number_list(parameters, name, context)
-                parameters[name] = "; ".join(repr(v) for v in values) if values else ""
+                self._numbers[name] = self.number_list(parameters, name, context)
         return parameters
 
     def _check_fields(self, parameters, d, context) -> None:
@@ -352,6 +390,19 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
                     self.t("not_numeric", layer=layer, kind=fld.typeName(), **label)
                 )
 
+    def _source(self, parameters, name, context):
+        """The feature source of parameter ``name`` and whether only its selection is used."""
+        from qgis.core import QgsProcessingFeatureSourceDefinition
+
+        source = self.parameterAsSource(parameters, name, context)
+        if source is None:
+            raise QgsProcessingException(self.invalidSourceError(parameters, name))
+        raw = parameters.get(name)
+        selected = isinstance(raw, QgsProcessingFeatureSourceDefinition) and bool(
+            raw.selectedFeaturesOnly
+        )
+        return source, selected
+
     def read_areas(self, parameters, context, feedback, name="INPUT", key="KEY", name_field=None):
         """The areas as GeoDataFrame indexed by the key (read and checked by the library).
 
@@ -359,13 +410,11 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
         areas not rated (too few inhabitants), as in the yearly run: every tool (LISA, Gi*,
         classes, maps, reports) then leaves them out.
         """
-        from sozialraum.pipeline.run import without_unrated_index
+        from sozialraum.core.classify import without_not_rated as without_unrated_index
 
         from ..convert import source_to_gdf
 
-        source = self.parameterAsSource(parameters, name, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, name))
+        source, selected = self._source(parameters, name, context)
         nm = self.field(parameters, name_field, context) if name_field else None
         width = (
             self.opt_number(parameters, "KEY_WIDTH", context, integer=True)
@@ -380,6 +429,8 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
             lang=self.lang,
             feedback=feedback,
             label=self.layer_label(parameters, name, context),
+            selected=selected,
+            names=self._temp_names,
         )
         if "bewertet" in areas.columns and areas["bewertet"].notna().all():
             areas["bewertet"] = areas["bewertet"].astype(bool)
@@ -389,15 +440,15 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
     def read_points(self, parameters, context, feedback, name, expression=None):
         from ..convert import source_to_gdf
 
-        source = self.parameterAsSource(parameters, name, context)
-        if source is None:
-            raise QgsProcessingException(self.invalidSourceError(parameters, name))
+        source, selected = self._source(parameters, name, context)
         return source_to_gdf(
             source,
             lang=self.lang,
             feedback=feedback,
             expression=expression,
             label=self.layer_label(parameters, name, context),
+            selected=selected,
+            names=self._temp_names,
         )
 
     def raster_path(self, parameters, name, context) -> str:
@@ -411,12 +462,22 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
 
     # ---- running -------------------------------------------------------------------------
     def step(self, feedback, i: int, n: int, what: str = "") -> None:
-        """Report progress ``i/n`` and stop if the user cancelled."""
+        """Report progress ``i/n`` and stop if the user cancelled (``what`` names the step)."""
         if feedback.isCanceled():
             raise Cancelled
         feedback.setProgress(100.0 * i / max(n, 1))
+        self._step_name = what or self.t("step", i=i + 1, n=n, what="").rstrip(": ")
         if what:
             feedback.pushInfo(self.t("step", i=i + 1, n=n, what=what))
+
+    def loop(self, feedback, items, start: float = 0.0, end: float = 100.0):
+        """Iterate ``items`` with progress from ``start`` to ``end`` % and a cancel check each."""
+        items = list(items)
+        for i, item in enumerate(items):
+            if feedback.isCanceled():
+                raise Cancelled
+            feedback.setProgress(start + (end - start) * i / max(len(items), 1))
+            yield item
 
     def write(
         self, gdf, parameters, context, name="OUTPUT", status=None, renderer=None, layer_name=None
@@ -430,18 +491,26 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
             styles.apply(path, renderer, context, path, name=layer_name or self.ALG_ID)
         return path
 
+    #: Import names this tool needs, checked before it runs (None: all of ``deps.REQUIRED``).
+    MODULES: tuple[str, ...] | None = None
+
     def _modules(self):
         prov = self.provider()
-        return getattr(prov, "modules", None) if prov is not None else None
+        mods = getattr(prov, "modules", None) if prov is not None else None
+        return mods if mods is not None else self.MODULES
 
     def processAlgorithm(self, parameters, context, feedback):  # noqa: N802
         """Check, compute, and turn every failure into one message without a traceback.
 
         Library errors keep their (German) message; a wrong field or number names the
-        dialog's field; anything unexpected ends in a short message (details in the
-        log). Each distinct warning is shown once.
+        dialog's field; anything unexpected ends in a German message with the tool, the
+        step and the inputs (the traceback only in the debug log). Every message and
+        warning names the user's layers, never Processing's temporary copies. Each
+        distinct warning is shown once.
         """
         self.lang = get_lang()
+        self._numbers, self._temp_names, self._roles = {}, {}, {}
+        self._step_name = self.t("start")
         missing = deps.find_missing(self._modules())
         if missing:
             raise QgsProcessingException(deps.message(missing, self.lang))
@@ -461,20 +530,60 @@ class SozialraumAlgorithm(QgsProcessingAlgorithm):
             except Exception as exc:  # noqa: BLE001 - a message for the planner, details in the log
                 feedback.pushDebugInfo(traceback.format_exc())
                 error = self.t(
-                    "unexpected", tool=self.displayName(), kind=type(exc).__name__, msg=exc
+                    "unexpected",
+                    tool=self.displayName(),
+                    step=self._step_name,
+                    kind=type(exc).__name__,
+                    msg=exc,
+                    params=self.inputs_text(parameters, context),
                 )
-        self._report_warnings(caught, feedback, SozialraumWarning)
+        self._report_warnings(caught, feedback, SozialraumWarning, self.user_names)
         if error is not None:
-            raise QgsProcessingException(error)
+            raise QgsProcessingException(self.user_names(error))
         feedback.setProgress(100)
         return result
 
+    def user_names(self, text: str) -> str:
+        """``text`` with every temporary copy read in this run replaced by its layer's name."""
+        from ..convert import renamed
+
+        for path, label in self._temp_names.items():
+            text = renamed(text, Path(path), label)
+        for role, label in self._roles.items():  # "Angebot: …" → "Ebene „einrichtungen“: …"
+            if text.startswith(f"{role}:"):
+                text = self.t("layer_role", layer=label) + text[len(role) :]
+        return text
+
+    def inputs_text(self, parameters, context) -> str:
+        """The inputs of a run in one line (layers by name, no outputs): for error reports."""
+        from qgis.core import QgsProcessingDestinationParameter
+
+        parts = []
+        for d in self.parameterDefinitions():
+            name = d.name()
+            raw = parameters.get(name)
+            if isinstance(d, QgsProcessingDestinationParameter) or raw in (None, "", []):
+                continue
+            try:
+                if isinstance(d, QgsProcessingParameterFeatureSource):
+                    value = f"„{self.layer_label(parameters, name, context)}“"
+                elif isinstance(d, QgsProcessingParameterEnum):
+                    opts = d.options()
+                    chosen = self.parameterAsEnums(parameters, name, context)
+                    value = ", ".join(opts[i] for i in chosen if 0 <= i < len(opts))
+                else:
+                    value = str(raw if not isinstance(raw, list) else ", ".join(map(str, raw)))
+            except Exception:  # noqa: BLE001 - the message must never fail itself
+                value = str(raw)
+            parts.append(f"{d.description()} = {value}")
+        return "; ".join(parts) or "–"
+
     @staticmethod
-    def _report_warnings(caught, feedback, category) -> None:
+    def _report_warnings(caught, feedback, category, rename=str) -> None:
         """Each distinct warning once: library warnings as warnings, others in the debug log."""
         seen = set()
         for w in caught:
-            text = str(w.message)
+            text = rename(str(w.message))
             if (w.category, text) in seen:
                 continue
             seen.add((w.category, text))

@@ -38,13 +38,6 @@ SCHEME_NAMES = {
 }
 
 
-def parse_breaks(text: str | None) -> list[float] | None:
-    """``"10; 20,5; 30"`` → ``[10.0, 20.5, 30.0]`` (semicolon-separated, decimal comma or point)."""
-    if not text or not str(text).strip():
-        return None
-    return [float(p.strip().replace(",", ".")) for p in str(text).split(";") if p.strip()]
-
-
 class ClassifyAlgorithm(SozialraumAlgorithm):
     ALG_ID = "klassifizieren"
     GROUP = "monitor"
@@ -101,7 +94,7 @@ class ClassifyAlgorithm(SozialraumAlgorithm):
         field = self.field(parameters, "FIELD", context)
         scheme = SCHEMES[self.parameterAsEnum(parameters, "SCHEME", context)]
         self.step(feedback, 1, 3)
-        breaks = parse_breaks(self.parameterAsString(parameters, "BREAKS", context))
+        breaks = self.number_list(parameters, "BREAKS", context)  # German numbers: 1.000 = 1000
         cls = classify(
             areas[field],
             scheme=scheme,

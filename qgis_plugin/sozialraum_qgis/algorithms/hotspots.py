@@ -13,6 +13,7 @@ INFERENCE = ("analytical", "permutation")
 class HotspotAlgorithm(SozialraumAlgorithm):
     ALG_ID = "hotspots"
     GROUP = "raum"
+    MODULES = sc.MODULES
     TEXT = {
         **sc.TEXT,
         "name": {"de": "Hot-Spots (Gi*)", "en": "Hot spots (Gi*)"},

@@ -11,6 +11,7 @@ from .base import SozialraumAlgorithm
 class LisaAlgorithm(SozialraumAlgorithm):
     ALG_ID = "lisa"
     GROUP = "raum"
+    MODULES = sc.MODULES
     TEXT = {
         **sc.TEXT,
         "name": {"de": "Globales Moran's I / LISA", "en": "Global Moran's I / LISA"},

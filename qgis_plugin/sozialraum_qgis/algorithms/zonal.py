@@ -64,8 +64,8 @@ class ZonalAlgorithm(SozialraumAlgorithm):
         prefix = self.parameterAsString(parameters, "PREFIX", context) or ""
         parts = []
         n = max(1, -(-len(areas) // self.CHUNK))
-        for i in range(n):
-            self.step(feedback, i, n + 1)
+        self._step_name = self.t("name")
+        for i in self.loop(feedback, range(n), 0.0, 95.0):
             chunk = areas.iloc[i * self.CHUNK : (i + 1) * self.CHUNK]
             parts.append(
                 zonal_stats(chunk, raster, stats=stats, method=method, band=band, lang=self.lang)
@@ -75,4 +75,21 @@ class ZonalAlgorithm(SozialraumAlgorithm):
         out = areas.copy()
         for col in res.columns:
             out[prefix + col] = res[col]
-        return {"OUTPUT": self.write(out, parameters, context, layer_name="zonal")}
+        renderer = self._renderer(out, prefix + res.columns[0])
+        return {
+            "OUTPUT": self.write(out, parameters, context, renderer=renderer, layer_name="zonal")
+        }
+
+    def _renderer(self, out, field):
+        """Quantile classes (library engine and colours) of the first statistic."""
+        from sozialraum.core.classify import classify
+
+        from .. import styles
+
+        distinct = int(out[field].nunique())
+        if distinct < 2:
+            return None
+        cls = classify(
+            out[field], scheme="quantiles", k=min(5, distinct), name=field, lang=self.lang
+        )
+        return styles.classes_renderer(field, cls, "resource", lang=self.lang)

@@ -148,7 +148,12 @@ def catchment_pairs(
     td = cKDTree(demand_xy)
     ts = cKDTree(supply_xy)
     pairs = td.sparse_distance_matrix(ts, max_cost, output_type="ndarray")
-    return pairs["i"].astype(np.int64), pairs["j"].astype(np.int64), pairs["v"].astype(float)
+    # views of the record fields (no copies: tens of millions of pairs at national scale)
+    return (
+        pairs["i"].astype(np.int64, copy=False),
+        pairs["j"].astype(np.int64, copy=False),
+        pairs["v"].astype(float, copy=False),
+    )
 
 
 def fca_arrays(
@@ -220,6 +225,9 @@ def fca_points(
     ukey, start = np.unique(key[order], return_index=True)
     if len(ukey) * 16 > n:  # sparse demand: the pair list is cheaper than many tiny blocks
         i, j, d = catchment_pairs(demand_xy, supply_xy, max_cost)
+        if decay is None or decay == "step":  # weight 1 for every pair: no weight array
+            acc, r, cdem = fca_arrays(i, j, np.float64(1.0), demand, supply)
+            return acc, r, cdem, np.bincount(i, minlength=n).astype(np.int64)
         w = decay_weights(d, decay, max_cost, sigma=sigma, lang=lang)
         acc, r, cdem = fca_arrays(i, j, w, demand, supply)
         return acc, r, cdem, np.bincount(i[w > 0], minlength=n).astype(np.int64)

@@ -58,6 +58,18 @@ _MSG = {
         "en": "key column of the table (else detected)",
     },
     "sheet": {"de": "Tabellenblatt (Name oder Nummer ab 0)", "en": "sheet (name or number from 0)"},
+    "symbols": {
+        "de": "Zeichen für fehlende Werte, Zeichen=Status (z. B. k.A.=fehlt); mehrfach möglich",
+        "en": "symbols for missing values, symbol=status (e.g. k.A.=fehlt); may be repeated",
+    },
+    "header_row": {
+        "de": "Zeile der Kopfzeile, wie die Tabellenkalkulation sie zählt (sonst erkannt)",
+        "en": "row of the header as the spreadsheet counts it (else detected)",
+    },
+    "encoding": {
+        "de": "Zeichenkodierung der CSV-Datei, z. B. cp1252 (sonst erkannt)",
+        "en": "encoding of the CSV file, e.g. cp1252 (else detected)",
+    },
     "year": {
         "de": "Jahr (bei Tabellen mit mehreren Jahren)",
         "en": "year (for tables with several years)",
@@ -115,6 +127,23 @@ _MSG = {
         "en": "{path} exists already; use --force to overwrite.",
     },
     "force": {"de": "vorhandene Datei überschreiben", "en": "overwrite an existing file"},
+    "init_areas": {
+        "de": "Gebietsdatei, aus der Schlüssel, Namen und übergeordnete Ebenen erkannt werden",
+        "en": "area file to detect keys, names and parent levels from",
+    },
+    "init_layer": {"de": "Ebene der Planungsräume", "en": "layer of the planning areas"},
+    "init_table": {
+        "de": "Indikatortabelle (CSV/XLSX), mehrfach angeben; Jahre aus den Dateinamen",
+        "en": "indicator table (CSV/XLSX), give several; years from the file names",
+    },
+    "init_folder": {
+        "de": "Ordner für monitor.toml und katalog.toml (Standard: aktueller Ordner)",
+        "en": "folder for monitor.toml and katalog.toml (default: current folder)",
+    },
+    "init_notes": {
+        "de": "Bitte vor dem ersten Lauf prüfen:",
+        "en": "Please check before the first run:",
+    },
 }
 
 
@@ -156,6 +185,12 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     i = sub.add_parser("init", help=t(_MSG, "init", L), description=t(_MSG, "init", L))
     i.add_argument("path", nargs="?", default="monitor.toml", help=t(_MSG, "init_path", L))
     i.add_argument("--force", action="store_true", help=t(_MSG, "force", L))
+    i.add_argument("--gebiete", "--areas", dest="areas", help=t(_MSG, "init_areas", L))
+    i.add_argument("--ebene", "--layer", dest="layer", help=t(_MSG, "init_layer", L))
+    i.add_argument(
+        "--tabelle", "--table", dest="tables", action="append", help=t(_MSG, "init_table", L)
+    )
+    i.add_argument("--ordner", "--folder", dest="folder", help=t(_MSG, "init_folder", L))
 
     atlas_cli.add_parser(sub, L)
     step_cli.add_parsers(sub, L)
@@ -168,6 +203,9 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     j.add_argument("--name", help=t(_MSG, "name", L))
     j.add_argument("--table-key", help=t(_MSG, "table_key", L))
     j.add_argument("--sheet", help=t(_MSG, "sheet", L))
+    j.add_argument("--header-row", type=int, help=t(_MSG, "header_row", L))
+    j.add_argument("--encoding", help=t(_MSG, "encoding", L))
+    j.add_argument("--symbols", action="append", help=t(_MSG, "symbols", L))
     j.add_argument("--year", type=int, help=t(_MSG, "year", L))
     j.add_argument("--catalogue", "--katalog", dest="catalogue", help=t(_MSG, "catalogue", L))
     j.add_argument("--strict", action="store_true", help=t(_MSG, "strict", L))
@@ -177,12 +215,20 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
 def _cmd_join(args: argparse.Namespace) -> int:
     """Join one or more tables; the sheet applies to the Excel tables (as in the QGIS tool)."""
+    from sozialraum.core.doors import using_door
+
+    with using_door("cli"):  # messages name --table-key, --symbols … instead of Python keywords
+        return _join(args)
+
+
+def _join(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from sozialraum.io import read_areas, read_catalogue, write_gpkg
 
     # read_table's signature; columns not in the catalogue: the one rule of apply_catalogue
     from sozialraum.io.catalogue import read_catalogued_table as read_table
+    from sozialraum.io.symbols import parse_symbols
     from sozialraum.join import join_tables
 
     areas = read_areas(args.areas, key=args.key, layer=args.layer, name=args.name, lang=args.lang)
@@ -190,6 +236,7 @@ def _cmd_join(args: argparse.Namespace) -> int:
     if isinstance(sheet, str) and sheet.isdigit():
         sheet = int(sheet)
     columns = read_catalogue(args.catalogue, lang=args.lang) if args.catalogue else None
+    symbols = parse_symbols(args.symbols, lang=args.lang)
     tables = [
         read_table(
             path,
@@ -197,6 +244,9 @@ def _cmd_join(args: argparse.Namespace) -> int:
             sheet=sheet if Path(path).suffix.lower() in (".xlsx", ".xlsm") else None,
             columns=columns,
             year=args.year,
+            header_row=args.header_row,
+            encoding=args.encoding,
+            symbols=symbols,
             lang=args.lang,
         )
         for path in args.table
@@ -247,6 +297,8 @@ def _cmd_init(args: argparse.Namespace) -> int:
 
     from sozialraum.pipeline.config import template
 
+    if args.areas or args.tables:
+        return _cmd_init_from_files(args)
     path = Path(args.path)
     if path.exists() and not args.force:
         print(
@@ -256,6 +308,26 @@ def _cmd_init(args: argparse.Namespace) -> int:
         return 1
     path.write_text(template(args.lang), encoding="utf-8")
     print(t(_MSG, "written", args.lang, path=path))
+    return 0
+
+
+def _cmd_init_from_files(args: argparse.Namespace) -> int:
+    """``init --gebiete … --tabelle …``: a commented config guessed from the user's files."""
+    from pathlib import Path
+
+    from sozialraum.core.doors import using_door
+    from sozialraum.pipeline.init import propose_config, write_proposal
+
+    folder = Path(args.folder or (Path(args.path).parent if args.path != "monitor.toml" else "."))
+    with using_door("cli"):
+        proposal = propose_config(args.areas or "", args.tables or [], args.lang, layer=args.layer)
+        written = write_proposal(proposal, folder, force=args.force, lang=args.lang)
+    for path in written:
+        print(t(_MSG, "written", args.lang, path=path))
+    if proposal.notes:
+        print(t(_MSG, "init_notes", args.lang))
+        for note in proposal.notes:
+            print(f"  - {note}")
     return 0
 
 

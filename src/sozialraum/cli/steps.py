@@ -28,6 +28,18 @@ __all__ = ["add_parsers", "HANDLERS", "release_reference"]
 # (the index step takes no breaks)
 SCHEMES = tuple(s for s in CLASS_SCHEMES if s != "fixed")
 
+
+def _number(text: str) -> float:
+    """A number option read like every typed number (``--radius 3.000`` is 3000, not 3)."""
+    from sozialraum.core.numbers import parse_number
+    from sozialraum.errors import InputError
+
+    try:
+        return parse_number(text, None)
+    except InputError as err:
+        raise argparse.ArgumentTypeError(str(err)) from None
+
+
 _MSG = {
     "index": {
         "de": "Quoten, Indizes und Klassen berechnen (aus verknüpften Zählwerten)",
@@ -114,7 +126,7 @@ def add_parsers(sub, L: str) -> None:
     p.add_argument(
         "--katalog", "--catalogue", dest="catalogue", required=True, help=t(_MSG, "catalogue", L)
     )
-    p.add_argument("--min-nenner", type=float, default=300, help=t(_MSG, "min_den", L))
+    p.add_argument("--min-nenner", type=_number, default=300, help=t(_MSG, "min_den", L))
     p.add_argument("--schema", choices=SCHEMES, default="quantiles", help=t(_MSG, "scheme", L))
     p.add_argument("--klassen", type=int, default=5, help=t(_MSG, "k", L))
     p.add_argument("--seed", type=int, default=0, help=t(_MSG, "seed", L))
@@ -125,7 +137,7 @@ def add_parsers(sub, L: str) -> None:
     p.add_argument("--spalte", "--column", dest="column", required=True, help=t(_MSG, "column", L))
     p.add_argument("--permutationen", type=int, default=999, help=t(_MSG, "perm", L))
     p.add_argument("--seed", type=int, default=12345, help=t(_MSG, "seed", L))
-    p.add_argument("--alpha", type=float, default=0.05, help=t(_MSG, "alpha", L))
+    p.add_argument("--alpha", type=_number, default=0.05, help=t(_MSG, "alpha", L))
     p.add_argument(
         "--korrektur",
         choices=["keine", "fdr", "bonferroni"],
@@ -145,7 +157,7 @@ def add_parsers(sub, L: str) -> None:
         default="naechste",
         help=t(_MSG, "method", L),
     )
-    p.add_argument("--radius", type=float, default=2000.0, help=t(_MSG, "radius", L))
+    p.add_argument("--radius", type=_number, default=2000.0, help=t(_MSG, "radius", L))
     p.add_argument("--kapazitaet", default="kapazitaet", help=t(_MSG, "capacity", L))
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
 

@@ -125,6 +125,9 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "config": "ebene (in [gebiete])",
         "qgis": {"de": "Feld „Gebiete“ (Layer)", "en": "field 'Areas' (layer)"},
     },
+    "init_areas": {"api": "areas_path (propose_config)", "cli": "--gebiete"},
+    "init_tables": {"api": "tables (propose_config)", "cli": "--tabelle"},
+    "init_force": {"api": "force=True (write_proposal)", "cli": "--force"},
 }
 
 _MISSING = {

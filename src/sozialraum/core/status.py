@@ -23,6 +23,7 @@ code                       value kept     secret      meaning
 ``unsicher``               yes            no          uncertain at source (note)
 ``vorlaeufig``             yes            no          provisional (note)
 ``nicht_bewertet``         no             no          area not rated (index/class)
+``ungueltig``              no             no          placeholder for invalid (``-9999``)
 =========================  =============  ==========  ==================================
 
 *Secret* codes hide the value at every level but ``intern``; a code this module
@@ -140,6 +141,7 @@ _ALL = (
         "vorlaeufig", True, False, "vorläufig", "provisional", "p", "vorläufig", "provisional"
     ),
     StatusCode("nicht_bewertet", False, False, "nicht bewertet", "not rated", "–"),
+    StatusCode("ungueltig", False, False, "ungültig", "invalid", "x"),
 )
 
 #: Every known code → its description.

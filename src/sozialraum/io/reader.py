@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.doors import knob
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.symbols import detect_number_format, parse_cells, str_mask
@@ -42,23 +43,23 @@ _MSG = {
     "empty": {"de": "{file}: Die Datei ist leer.", "en": "{file}: the file is empty."},
     "encoding": {
         "de": "{file}: Die Zeichenkodierung ist weder UTF-8 noch Windows-1252 (versucht: {tried}).{guess} "
-        "Bitte die Datei als UTF-8 speichern oder encoding= angeben.",
+        "Bitte die Datei als UTF-8 speichern oder {knob} angeben.",
         "en": "{file}: the encoding is neither UTF-8 nor Windows-1252 (tried: {tried}).{guess} "
-        "Save the file as UTF-8 or pass encoding=.",
+        "Save the file as UTF-8 or set {knob}.",
     },
     "guess": {"de": " Vermutlich {enc}.", "en": " Probably {enc}."},
     "decode": {
         "de": "{file}: Die Datei lässt sich nicht als {enc} lesen (Zeile {row}: Byte {byte}). "
-        "Vermutlich ist sie {other} kodiert; encoding={other!r} angeben oder weglassen "
+        "Vermutlich ist sie {other} kodiert; {knob} {other!r} angeben oder weglassen "
         "(dann wird die Kodierung erkannt).",
         "en": "{file}: the file cannot be read as {enc} (line {row}: byte {byte}). It is probably "
-        "{other}; pass encoding={other!r} or leave it out (then it is detected).",
+        "{other}; set {knob} {other!r} or leave it out (then it is detected).",
     },
     "mojibake": {
         "de": "{file}: Der Text enthält Zeichen wie {sample!r}, die nach falsch gelesener Kodierung "
-        "aussehen (UTF-8 als {enc} gelesen?). Bitte encoding= prüfen.",
+        "aussehen (UTF-8 als {enc} gelesen?). Bitte {knob} prüfen.",
         "en": "{file}: the text contains characters like {sample!r} that look like a wrongly read "
-        "encoding (UTF-8 read as {enc}?). Check encoding=.",
+        "encoding (UTF-8 read as {enc}?). Check {knob}.",
     },
     "unreadable": {
         "de": "{file}: Die Datei kann nicht gelesen werden ({err}).",
@@ -95,12 +96,28 @@ _MSG = {
     "not_number": {
         "de": "{file}: {text!r} in Zeile {row}, Spalte {column!r} ist keine Zahl und kein bekanntes "
         "Statistik-Zeichen (. * - – x / …).{more} Bitte die Zelle korrigieren oder das Zeichen "
-        "einem Status zuordnen (symbols).",
+        "einem Status zuordnen ({knob}).",
         "en": "{file}: {text!r} in row {row}, column {column!r} is neither a number nor a known "
         "statistical symbol (. * - – x / …).{more} Correct the cell or map the symbol to a "
-        "status (symbols).",
+        "status ({knob}).",
     },
     "more": {"de": " Weitere: {cells}.", "en": " More: {cells}."},
+    "hidden": {
+        "de": "{file}: Die Tabelle hat ausgeblendete {what}; sie werden mitgelesen. Bitte prüfen, "
+        "ob sie dazugehören.",
+        "en": "{file}: the table has hidden {what}; they are read as well. Check that they "
+        "belong to the table.",
+    },
+    "hidden_rows": {"de": "Zeilen ({rows})", "en": "rows ({rows})"},
+    "hidden_cols": {"de": "Spalten ({cols})", "en": "columns ({cols})"},
+    "and": {"de": " und ", "en": " and "},
+    "formula": {
+        "de": "{file}: {n} Formelzelle(n) ohne gespeicherten Wert ({cells}); sie bleiben leer. "
+        "Bitte die Datei in Excel oder LibreOffice öffnen und speichern (dann werden die Werte "
+        "berechnet).",
+        "en": "{file}: {n} formula cell(s) without a stored value ({cells}); they stay missing. "
+        "Open and save the file in Excel or LibreOffice (the values are then computed).",
+    },
 }
 
 _TRIED = ("utf-8", "utf-8-sig", "cp1252")
@@ -164,6 +181,7 @@ def decode_text(
                     row=row,
                     byte=hex(raw[err.start]),
                     other=other,
+                    knob=knob("encoding", lang),
                 ),
                 file=src,
                 row=row,
@@ -175,7 +193,15 @@ def decode_text(
         m = _MOJIBAKE.search(text)
         if m:
             warnings.warn(
-                t(_MSG, "mojibake", lang, file=src, sample=m.group(0), enc=encoding),
+                t(
+                    _MSG,
+                    "mojibake",
+                    lang,
+                    file=src,
+                    sample=m.group(0),
+                    enc=encoding,
+                    knob=knob("encoding", lang),
+                ),
                 SozialraumWarning,
                 stacklevel=4,
             )
@@ -213,7 +239,16 @@ def decode_text(
     except Exception:  # pragma: no cover - charset-normalizer missing or failing: no guess
         guess = ""
     raise InputError(
-        t(_MSG, "encoding", lang, file=src, tried=", ".join(_TRIED), guess=guess), file=src
+        t(
+            _MSG,
+            "encoding",
+            lang,
+            file=src,
+            tried=", ".join(_TRIED),
+            guess=guess,
+            knob=knob("encoding", lang),
+        ),
+        file=src,
     )
 
 
@@ -244,43 +279,142 @@ def _frame_from_rows(data: list[list]) -> pd.DataFrame:
     return pd.DataFrame(padded, dtype=object)
 
 
+def _pick_sheet(names: list[str], sheet, src: str, path: Path, lang) -> str:
+    if sheet is None:
+        matches = names[:1]
+    elif isinstance(sheet, int) and not isinstance(sheet, bool):
+        matches = [names[sheet]] if -len(names) <= sheet < len(names) else []
+    else:
+        matches = [n for n in names if n == sheet] or [
+            n for n in names if normalise_header(n) == normalise_header(sheet)
+        ]
+    if not matches:
+        raise InputError(
+            t(_MSG, "no_sheet", lang, file=src, sheet=sheet, sheets=", ".join(map(repr, names))),
+            file=str(path),
+        )
+    return matches[0]
+
+
+def _ranges(numbers: list[int]) -> str:
+    """``[2, 3, 4, 7]`` → ``"2–4, 7"`` (row numbers or column letters via the caller)."""
+    out, start, prev = [], None, None
+    for n in sorted(numbers):
+        if start is None:
+            start = prev = n
+        elif n == prev + 1:
+            prev = n
+        else:
+            out.append((start, prev))
+            start = prev = n
+    if start is not None:
+        out.append((start, prev))
+    return out
+
+
+def _xlsx_layout(ws, data: list[list], src: str, lang) -> dict:
+    """Merged header cells filled across; hidden rows/columns reported (still read)."""
+    from openpyxl.utils import get_column_letter
+
+    for rng in ws.merged_cells.ranges:  # "Einwohner" merged over 2022 and 2023: every column
+        r0, c0 = rng.min_row - 1, rng.min_col - 1
+        if c0 == 0 or r0 >= len(data) or c0 >= len(data[r0]):
+            continue  # a title merged across the sheet from column A stays one cell
+        top = data[r0][c0]
+        for c in range(c0 + 1, min(rng.max_col, len(data[r0]))):
+            if data[r0][c] is None:
+                data[r0][c] = top
+    hidden_rows = [
+        r
+        for r, d in ws.row_dimensions.items()
+        if d.hidden and r <= len(data) and any(v is not None for v in data[r - 1])
+    ]
+    width = max((len(r) for r in data), default=0)
+    hidden_cols = []
+    for letter, d in ws.column_dimensions.items():
+        if d.hidden:
+            lo, hi = (d.min or 0), (d.max or 0)
+            if not lo:
+                from openpyxl.utils import column_index_from_string
+
+                lo = hi = column_index_from_string(letter)
+            hidden_cols += [c for c in range(lo, hi + 1) if c <= width]
+    parts = []
+    if hidden_rows:
+        rr = ", ".join(f"{a}" if a == b else f"{a}–{b}" for a, b in _ranges(hidden_rows))
+        parts.append(t(_MSG, "hidden_rows", lang, rows=rr))
+    if hidden_cols:
+        cc = ", ".join(
+            get_column_letter(a) if a == b else f"{get_column_letter(a)}–{get_column_letter(b)}"
+            for a, b in _ranges(sorted(set(hidden_cols)))
+        )
+        parts.append(t(_MSG, "hidden_cols", lang, cols=cc))
+    if parts:
+        warnings.warn(
+            t(_MSG, "hidden", lang, file=src, what=t(_MSG, "and", lang).join(parts)),
+            SozialraumWarning,
+            stacklevel=5,
+        )
+    return {"hidden_rows": hidden_rows, "hidden_columns": sorted(set(hidden_cols))}
+
+
+def _formulas_without_value(path: Path, name: str, data: list[list], src: str, lang) -> list[str]:
+    """Cells holding a formula whose computed value was never stored (file not saved by Excel)."""
+    import openpyxl
+    from openpyxl.utils import get_column_letter
+
+    empty = {(i, j) for i, row in enumerate(data) for j, v in enumerate(row) if v is None}
+    if not empty:
+        return []
+    wb = openpyxl.load_workbook(path, read_only=True, data_only=False)
+    try:
+        cells = []
+        for i, row in enumerate(wb[name].iter_rows(min_row=1, values_only=True)):
+            for j, v in enumerate(row):
+                if isinstance(v, str) and v.startswith("=") and (i, j) in empty:
+                    cells.append(f"{get_column_letter(j + 1)}{i + 1}")
+    finally:
+        wb.close()
+    if cells:
+        shown = ", ".join(cells[:10]) + (" …" if len(cells) > 10 else "")
+        warnings.warn(
+            t(_MSG, "formula", lang, file=src, n=len(cells), cells=shown),
+            SozialraumWarning,
+            stacklevel=5,
+        )
+    return cells
+
+
+#: Workbooks up to this size are opened fully (merged cells, hidden rows/columns);
+#: larger ones are streamed (values only) to keep memory small.
+_FULL_LOAD_BYTES = 30_000_000
+
+
 def _xlsx_grid(path: Path, sheet, src: str, lang) -> Grid:
     import openpyxl  # heavy: only when a workbook is read
 
+    full = path.stat().st_size <= _FULL_LOAD_BYTES
     try:
-        wb = openpyxl.load_workbook(path, read_only=True, data_only=True)
+        wb = openpyxl.load_workbook(path, read_only=not full, data_only=True)
     except Exception as err:  # zipfile.BadZipFile, InvalidFileException, KeyError …
         raise InputError(t(_MSG, "unreadable", lang, file=src, err=err), file=str(path)) from err
     try:
-        names = wb.sheetnames
-        if sheet is None:
-            matches = names[:1]
-        elif isinstance(sheet, int) and not isinstance(sheet, bool):
-            matches = [names[sheet]] if -len(names) <= sheet < len(names) else []
-        else:
-            matches = [n for n in names if n == sheet] or [
-                n for n in names if normalise_header(n) == normalise_header(sheet)
-            ]
-        if not matches:
-            raise InputError(
-                t(
-                    _MSG,
-                    "no_sheet",
-                    lang,
-                    file=src,
-                    sheet=sheet,
-                    sheets=", ".join(map(repr, names)),
-                ),
-                file=str(path),
-            )
-        name = matches[0]
+        name = _pick_sheet(wb.sheetnames, sheet, src, path, lang)
         ws = wb[name]
-        ws.reset_dimensions()
+        if not full:
+            ws.reset_dimensions()
         data = [list(r) for r in ws.iter_rows(min_row=1, values_only=True)]
+        while data and all(v is None for v in data[-1]):
+            data.pop()
+        source = f"{src}[{name}]"
+        info: dict = {"sheet": name}
+        if full:
+            info.update(_xlsx_layout(ws, data, source, lang))
     finally:
         wb.close()
+    info["formula_cells"] = _formulas_without_value(path, name, data, source, lang)
     cells = _frame_from_rows(data)
-    return Grid(cells, np.arange(1, len(cells) + 1), f"{src}[{name}]", {"sheet": name})
+    return Grid(cells, np.arange(1, len(cells) + 1), source, info)
 
 
 def _csv_grid(path: Path, encoding, delimiter, src: str, lang) -> Grid:
@@ -498,6 +632,7 @@ class TextTable:
                     row=row,
                     column=col.name,
                     more=more,
+                    knob=knob("symbols", lang),
                 ),
                 file=self.source,
                 row=row,

@@ -18,21 +18,32 @@ Symbol                 Status code            Value
 ``12p`` ``12 p``       ``vorlaeufig``         12 (kept)
 empty cell             ``fehlt``              NaN
 =====================  =====================  ==========================
+
+Numbers are read as offices write them: German (``1.234,5``) or English
+(``1,234.5``) separators, a percent sign (``5,1 %``, ``5,1%`` → 5.1, a share in
+percent; :func:`percent_share` tells whether a column came with ``%``) and
+scientific notation (``1,2E+03``, ``1.2e3`` → 1200).
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+from sozialraum._i18n import t
+from sozialraum.core.doors import knob
+from sozialraum.errors import InputError
 
 __all__ = [
     "STATUS_CODES",
     "DEFAULT_SYMBOLS",
     "parse_cells",
     "detect_number_format",
+    "percent_share",
+    "parse_symbols",
 ]
 
 #: Status codes a reader can assign to a cell (``<NA>`` = a plain number).
@@ -45,6 +56,7 @@ STATUS_CODES: tuple[str, ...] = (
     "unsicher",
     "vorlaeufig",
     "fehlt",
+    "ungueltig",
 )
 
 #: Default symbol → status code mapping (Destatis / Statistische Ämter).
@@ -64,6 +76,8 @@ DEFAULT_SYMBOLS: dict[str, str] = {
 _SPACES = "\u00a0\u202f\u2009"
 _SAMPLE = 20_000
 _MINUS = "\u2212"
+# scientific notation: mantissa with one decimal comma or point, exponent
+_SCIENTIFIC = r"[+-]?\d+(?:[.,]\d+)?[eE][+-]?\d{1,3}"
 
 
 def _number_regex(decimal: str, thousands: str | None) -> str:
@@ -131,8 +145,9 @@ def detect_number_format(texts: Iterable[str] | pd.Series, *, prefer: str = ",")
     s = s[s.str.contains(r"\d", regex=True)]
     if not len(s):
         return (",", ".") if prefer == "," else (".", ",")
-    comma = int(s.str.contains(r"(?:,\d{1,2}|,\d{4,})\)?\s*p?$|\.\d{3},", regex=True).sum())
-    point = int(s.str.contains(r"(?:\.\d{1,2}|\.\d{4,})\)?\s*p?$|,\d{3}\.", regex=True).sum())
+    s = s[~s.str.fullmatch(_SCIENTIFIC)]  # "1,2E+03": the mantissa does not decide the format
+    comma = int(s.str.contains(r"(?:,\d{1,2}|,\d{4,})\)?\s*[p%]?$|\.\d{3},", regex=True).sum())
+    point = int(s.str.contains(r"(?:\.\d{1,2}|\.\d{4,})\)?\s*[p%]?$|,\d{3}\.", regex=True).sum())
     if comma > point:
         return ",", "."
     if point > comma:
@@ -284,6 +299,10 @@ def _parse_texts(
     r = t[rest]
     if decimal is None:
         decimal, thousands = detect_number_format(pd.Series(r, dtype=object))
+    # "5,1 %" / "5,1%": a share in percent, read as 5.1
+    pct = ch.endswith(r, "%") & (ch.count(r, "%") == 1)
+    if pct.any():
+        r = np.where(pct, ch.rstrip(ch.rstrip(r, "%")), r)
     # flags: "12p" / "12 p" (vorläufig), "(12)" (unsicher)
     prelim = (ch.endswith(r, "p") | ch.endswith(r, "P")) & (
         ch.count(r, "p") + ch.count(r, "P") == 1
@@ -337,6 +356,10 @@ def _parse_texts(
             )
             nums[ok] = conv
             ok[np.flatnonzero(ok)[np.isnan(conv)]] = False
+    sci = ~ok & pd.Series(r, dtype=object).str.fullmatch(_SCIENTIFIC).to_numpy(dtype=bool)
+    if sci.any():  # "1,2E+03", "1.2e3": the mantissa's comma or point is its decimal mark
+        nums[sci] = np.char.replace(r[sci], ",", ".").astype("float64")
+        ok |= sci
     flag = np.full(len(r), None, dtype=object)
     flag[ok & prelim] = "vorlaeufig"
     flag[ok & paren] = "unsicher"
@@ -346,3 +369,77 @@ def _parse_texts(
     unknown = np.zeros(n, dtype=bool)
     unknown[pos] = ~ok
     return status, values, unknown
+
+
+def percent_share(series: pd.Series) -> bool:
+    """Whether a column of raw cells writes its numbers with a percent sign (``5,1 %``).
+
+    Such a column is a share in percent (5.1 means 5.1 %); the reader notes it
+    in the table's metadata (``percent_columns``).
+    """
+    arr = pd.unique(series.to_numpy(dtype=object))
+    arr = arr[str_mask(arr)]
+    if not len(arr):
+        return False
+    texts = pd.Series(arr, dtype=object).str.strip()
+    return bool(texts.str.contains(r"\d\s*%$", regex=True).any())
+
+
+_SYMBOL_MSG = {
+    "syntax": {
+        "de": "{knob}: {item!r} ist keine Zuordnung Zeichen=Status (z. B. k.A.=fehlt).",
+        "en": "{knob}: {item!r} is not a mapping symbol=status (e.g. k.A.=fehlt).",
+    },
+    "code": {
+        "de": "{knob}: {code!r} (für {text!r}) ist kein Statuscode; erlaubt: {codes}.",
+        "en": "{knob}: {code!r} (for {text!r}) is not a status code; allowed: {codes}.",
+    },
+}
+
+
+def parse_symbols(
+    spec: str | Sequence[str] | Mapping[str, str] | None, *, lang: str | None = None
+) -> dict[str, str]:
+    """Symbol mapping as a command line or form field writes it → ``{text: status code}``.
+
+    ``"k.A.=fehlt; n.v.=nicht_sinnvoll"`` or ``["k.A.=fehlt", "n.v.=nicht_sinnvoll"]``
+    (or a mapping, checked only). The one parser for every door that takes the
+    mapping as text (``--symbols``, the QGIS field).
+
+    Raises
+    ------
+    InputError
+        An item without ``=`` or a code not in :data:`STATUS_CODES` (the message
+        names the setting in the user's door).
+    """
+    if not spec:
+        return {}
+    if isinstance(spec, Mapping):
+        items = [(str(k), str(v)) for k, v in spec.items()]
+    else:
+        parts = [spec] if isinstance(spec, str) else list(spec)
+        items = []
+        for part in parts:
+            for item in re.split(r"[;\n]", part):
+                if not item.strip():
+                    continue
+                text, eq, code = item.rpartition("=")
+                if not eq or not text.strip() or not code.strip():
+                    raise InputError(
+                        t(_SYMBOL_MSG, "syntax", lang, knob=knob("symbols", lang), item=item)
+                    )
+                items.append((text.strip(), code.strip()))
+    for text, code in items:
+        if code not in STATUS_CODES:
+            raise InputError(
+                t(
+                    _SYMBOL_MSG,
+                    "code",
+                    lang,
+                    knob=knob("symbols", lang),
+                    code=code,
+                    text=text,
+                    codes=", ".join(STATUS_CODES),
+                )
+            )
+    return dict(items)

@@ -28,15 +28,18 @@ import pandas as pd
 from openpyxl.utils import get_column_letter
 
 from sozialraum._i18n import t
+from sozialraum.core.doors import knob
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.keys import detect_key_width, normalise_keys, restore_leading_zeros
+from sozialraum.io.plausibility import check_plausibility
 from sozialraum.io.reader import filled_mask, read_grid
 from sozialraum.io.symbols import (
     DEFAULT_SYMBOLS,
     STATUS_CODES,
     detect_number_format,
     parse_cells,
+    percent_share,
 )
 
 __all__ = ["IndicatorTable", "read_table"]
@@ -53,9 +56,9 @@ _MSG = {
     },
     "no_header": {
         "de": "{file}: Keine Kopfzeile mit einer Schlüsselspalte gefunden (erste Zeilen: {rows}). "
-        "Bitte key= (Name der Schlüsselspalte) und ggf. header_row= angeben.",
-        "en": "{file}: no header row with a key column found (first rows: {rows}). Pass key= "
-        "(the key column's header) and header_row= if needed.",
+        "Bitte {key_knob} (Name der Schlüsselspalte) und ggf. {header_knob} angeben.",
+        "en": "{file}: no header row with a key column found (first rows: {rows}). Set "
+        "{key_knob} (the key column's header) and {header_knob} if needed.",
     },
     "no_key": {
         "de": "{file}: Schlüsselspalte {key!r} nicht gefunden (Kopfzeile {row}). Vorhandene Spalten: "
@@ -63,10 +66,10 @@ _MSG = {
         "en": "{file}: key column {key!r} not found (header row {row}). Columns: {columns}.{hint}",
     },
     "no_key_detected": {
-        "de": "{file}: Keine Schlüsselspalte erkannt (Kopfzeile {row}: {columns}). Bitte key= angeben, "
-        "z. B. key={first!r}.",
-        "en": "{file}: no key column recognised (header row {row}: {columns}). Pass key=, e.g. "
-        "key={first!r}.",
+        "de": "{file}: Keine Schlüsselspalte erkannt (Kopfzeile {row}: {columns}). Bitte "
+        "{key_knob} angeben, z. B. {first!r}.",
+        "en": "{file}: no key column recognised (header row {row}: {columns}). Set {key_knob}, "
+        "e.g. {first!r}.",
     },
     "hint": {"de": " Meinten Sie {cand!r}?", "en": " Did you mean {cand!r}?"},
     "no_column": {
@@ -81,9 +84,9 @@ _MSG = {
     },
     "dup_target": {
         "de": "{file}: Die Spalten {a!r} und {b!r} werden beide der Variable {id!r} zugeordnet. "
-        "Bitte eine davon entfernen oder die Zuordnung (columns=) anpassen.",
+        "Bitte eine davon entfernen oder die Zuordnung ({knob}) anpassen.",
         "en": "{file}: the columns {a!r} and {b!r} both map to variable {id!r}. Remove one of "
-        "them or change the mapping (columns=).",
+        "them or change the mapping ({knob}).",
     },
     "null_keys": {
         "de": "{file}: {n} Zeile(n) ohne Schlüssel in Spalte {key!r}: Zeile {rows}. Jede Datenzeile "
@@ -113,10 +116,10 @@ _MSG = {
     "unknown": {
         "de": "{file}: Unbekanntes Zeichen {text!r} in Zeile {row}, Spalte {column!r} – weder Zahl "
         "noch bekanntes Statistik-Zeichen (. * - – x / … (12) 12p).{more} Bitte die Zelle "
-        'korrigieren oder zuordnen, z. B. symbols={{{text!r}: "fehlt"}}.',
+        "korrigieren oder einem Status zuordnen, z. B. {text!r} → fehlt ({knob}).",
         "en": "{file}: unknown symbol {text!r} in row {row}, column {column!r} — neither a number "
         "nor a known statistical symbol (. * - – x / … (12) 12p).{more} Correct the cell or "
-        'map it, e.g. symbols={{{text!r}: "fehlt"}}.',
+        "map it to a status, e.g. {text!r} → fehlt ({knob}).",
     },
     "unknown_more": {
         "de": " Weitere ({n}): {cells}.",
@@ -149,12 +152,42 @@ _MSG = {
         "en": "{file}: {n} column(s) are not in the catalogue and keep their header: {cols}.",
     },
     "totals": {
-        "de": "{file}: Summenzeile(n) ohne Gebietsschlüssel übersprungen: Zeile {rows} ({names}).",
-        "en": "{file}: total row(s) without an area key skipped: row {rows} ({names}).",
+        "de": "{file}: Summenzeile erkannt und übergangen (Zeile {rows}: {names}).",
+        "en": "{file}: total row recognised and skipped (row {rows}: {names}).",
+    },
+    "text_column": {
+        "de": "{file}: Spalte {column!r} enthält keine lesbaren Zahlen (z. B. {sample!r}) und wird "
+        "nicht als Merkmal gelesen, nur als Textspalte mitgeführt. Ist sie ein Merkmal, bitte die "
+        "Zellen korrigieren oder die Zeichen zuordnen ({knob}).",
+        "en": "{file}: column {column!r} holds no readable numbers (e.g. {sample!r}) and is not "
+        "read as a variable, only kept as a text column. If it is a variable, correct the cells "
+        "or map the symbols ({knob}).",
+    },
+    "percent": {
+        "de": "{file}: Spalte {column!r} steht mit %-Zeichen in der Tabelle und wird als Anteil in "
+        "Prozent gelesen (5,1 % → 5,1).",
+        "en": "{file}: column {column!r} comes with a % sign and is read as a share in percent "
+        "(5.1 % → 5.1).",
+    },
+    "ignored": {
+        "de": "{file}: Langformat: Spalte(n) {cols} sind weder Schlüssel, Name, Jahr, Merkmal noch "
+        "Wert und werden nicht gelesen.",
+        "en": "{file}: long layout: column(s) {cols} are neither key, name, year, indicator nor "
+        "value and are not read.",
+    },
+    "header_rows": {
+        "de": "{file}: Kopfzeilen {rows} zu einer Überschrift zusammengefasst, z. B. {example!r}.",
+        "en": "{file}: header rows {rows} combined into one header, e.g. {example!r}.",
+    },
+    "wide_years": {
+        "de": "{file}: Jahre in den Spaltenüberschriften erkannt ({years}); gelesen als Merkmal × "
+        "Jahr, z. B. {example!r} → {base!r}, {year}.",
+        "en": "{file}: years recognised in the headers ({years}); read as variable × year, "
+        "e.g. {example!r} → {base!r}, {year}.",
     },
     "header_row": {
-        "de": "{file}: header_row={row} liegt außerhalb der Tabelle (1–{n}).",
-        "en": "{file}: header_row={row} is outside the table (1–{n}).",
+        "de": "{file}: {knob} {row} liegt außerhalb der Tabelle (1–{n}).",
+        "en": "{file}: {knob} {row} is outside the table (1–{n}).",
     },
     "no_values": {
         "de": "{file}: Die Tabelle hat außer Schlüssel und Namen keine Spalten mit Zahlen "
@@ -171,6 +204,12 @@ _FOOTNOTE = re.compile(
     re.IGNORECASE,
 )
 _TOTAL = re.compile(r"\b(?:insgesamt|summe|gesamt|zusammen|total)\b", re.IGNORECASE)
+# a label that *is* a total ("Insgesamt", "Summe Bezirk 3", "Stadt gesamt", "Berlin insgesamt"):
+# recognised also when the row has a numeric key (the district's own AGS)
+_TOTAL_LABEL = re.compile(
+    r"^\s*(?:insgesamt|summe|gesamt|zusammen|total)\b|\b(?:insgesamt|gesamt|zusammen|total)\s*$",
+    re.IGNORECASE,
+)
 
 
 def _compact(h: object) -> str:
@@ -280,7 +319,10 @@ class IndicatorTable:
         ``header_row``, ``last_row``, ``footnotes``, ``total_rows``, ``encoding``,
         ``delimiter``, ``decimal``, ``thousands``, ``layout``, ``restored_keys``,
         ``unknown_symbols`` (user-mapped symbol → count), ``text_columns``,
-        ``unmapped_columns``, ``path``.
+        ``unmapped_columns``, ``percent_columns`` (came with ``%``: shares in percent),
+        ``years_from_headers``, ``plausibility`` (findings of
+        :func:`sozialraum.io.plausibility.check_plausibility`), ``hidden_rows``,
+        ``hidden_columns``, ``formula_cells`` (XLSX), ``path``.
     """
 
     values: pd.DataFrame
@@ -454,7 +496,16 @@ def _locate_header(grid, filled, rows, key, header_row, src, lang) -> int:
         pos = np.flatnonzero(rows == int(header_row))
         if not len(pos):
             raise InputError(
-                t(_MSG, "header_row", lang, file=src, row=header_row, n=int(rows[-1])), file=src
+                t(
+                    _MSG,
+                    "header_row",
+                    lang,
+                    file=src,
+                    row=header_row,
+                    n=int(rows[-1]),
+                    knob=knob("header_row", lang),
+                ),
+                file=src,
             )
         return int(pos[0])
     look = min(n, 60)
@@ -489,11 +540,37 @@ def _locate_header(grid, filled, rows, key, header_row, src, lang) -> int:
         " | ".join(h for h in _header_texts(grid.iloc[i].tolist()) if h)[:60]
         for i in range(min(n, 3))
     )
-    raise InputError(t(_MSG, "no_header", lang, file=src, rows=first or "–"), file=src)
+    raise InputError(
+        t(
+            _MSG,
+            "no_header",
+            lang,
+            file=src,
+            rows=first or "–",
+            key_knob=knob("table_key", lang),
+            header_knob=knob("header_row", lang),
+        ),
+        file=src,
+    )
 
 
 def _is_number_text(s: str) -> bool:
-    return bool(re.fullmatch(r"\s*[+-]?[\d.,\s]+\s*", s))
+    return bool(re.fullmatch(r"\s*[+-]?[\d.,\s]+(?:[eE][+-]?\d+)?\s*%?\s*", s))
+
+
+_YEAR_TEXT = re.compile(r"(?:19|20)\d{2}")
+
+
+def _header_like(cell: object) -> bool:
+    """A cell that can stand in a header row: a text that is no number, or a year."""
+    if isinstance(cell, bool):
+        return False
+    if isinstance(cell, int | float | np.integer | np.floating):
+        return float(cell).is_integer() and 1900 <= float(cell) <= 2099
+    if hasattr(cell, "strftime"):
+        return True
+    text = str(cell).strip()
+    return bool(_YEAR_TEXT.fullmatch(text)) or not _is_number_text(text)
 
 
 # --------------------------------------------------------------------------- main reader
@@ -592,7 +669,24 @@ def read_table(
     values, status, names, rowser = _parse_step(  # parse
         region, keys, hd, lay, fmt, user_symbols, columns, meta, lang
     )
-    return _finish(values, status, names, rowser, hd, lay, year, meta, lang)
+    table = _finish(values, status, names, rowser, hd, lay, year, meta, lang)
+    return _plausible(table, columns, lang)
+
+
+def _plausible(table: IndicatorTable, columns, lang) -> IndicatorTable:
+    """Plausibility findings warned (file, column, areas); placeholders made missing."""
+    res = check_plausibility(
+        table.values,
+        table.status,
+        columns if hasattr(columns, "indicators") else None,
+        percent_columns=table.meta.get("percent_columns", ()),
+        source=table.source,
+        lang=lang,
+    )
+    for f in res.findings:
+        warnings.warn(f.message, SozialraumWarning, stacklevel=3)
+    meta = table.meta | {"plausibility": list(res.findings)}
+    return dataclasses.replace(table, values=res.values, status=res.status, meta=meta)
 
 
 def _check_options(layout: str, symbols, lang) -> dict:
@@ -665,9 +759,9 @@ def _header_step(grid: _GridStep, key, header_row, lang) -> _HeaderStep:
     source, rows = grid.source, grid.rows
     h = _locate_header(grid.cells, grid.filled, rows, key, header_row, source, lang)
     hdr_row = int(rows[h])
-    headers = _header_texts(grid.cells.iloc[h].tolist())
-    body = grid.cells.iloc[h + 1 :]
-    bfilled = grid.filled[h + 1 :]
+    headers, n_rows = _combined_header(grid, h, lang)
+    body = grid.cells.iloc[h + n_rows :]
+    bfilled = grid.filled[h + n_rows :]
     keep = []
     for j, hd in enumerate(headers):
         if hd:
@@ -688,7 +782,68 @@ def _header_step(grid: _GridStep, key, header_row, lang) -> _HeaderStep:
                 column=hd,
             )
         seen.add(nh)
-    return _HeaderStep(headers, body, bfilled[:, keep], rows[h + 1 :], hdr_row, source)
+    return _HeaderStep(headers, body, bfilled[:, keep], rows[h + n_rows :], hdr_row, source)
+
+
+def _sub_header(grid: _GridStep, i: int) -> bool:
+    """Whether grid row ``i`` continues the header above it (``2022``/``2023`` under a group).
+
+    A data row holds its key in the first column and numbers; a header row below
+    the header holds texts or years only and leaves the first column empty.
+    """
+    if i >= len(grid.cells):
+        return False
+    filled = grid.filled[i]
+    if not filled.any() or filled[0]:
+        return False
+    cells = [c for c, f in zip(grid.cells.iloc[i].tolist(), filled, strict=True) if f]
+    # one lone text is a section label ("Bezirk Mitte"), not a header row
+    return (
+        len(cells) >= 2
+        and all(_header_like(c) for c in cells)
+        and not _FOOTNOTE.match(str(cells[0]))
+    )
+
+
+def _combine(upper: list[str], lower: list[str]) -> list[str]:
+    """One header per column from two header rows: a group text over its sub-headers."""
+    out, group = [], ""
+    for up, low in zip(upper, lower, strict=True):
+        if up:
+            group = up
+        elif not low:
+            group = ""  # an empty column ends a group
+        top = up or group
+        out.append(f"{top} {low}".strip() if low else up)
+    return out
+
+
+def _combined_header(grid: _GridStep, h: int, lang) -> tuple[list[str], int]:
+    """Header texts of row ``h``, combined with the header rows below it (at most 3 in all).
+
+    ``Einwohner`` over ``2022`` and ``2023`` (merged in Excel, or written once with
+    empty cells to its right in a CSV) gives ``Einwohner 2022`` and ``Einwohner 2023``.
+    """
+    combined = _header_texts(grid.cells.iloc[h].tolist())
+    n = 1
+    while n < 3 and _sub_header(grid, h + n):
+        combined = _combine(combined, _header_texts(grid.cells.iloc[h + n].tolist()))
+        n += 1
+    if n > 1:
+        example = next((c for c in combined if " " in c), combined[-1])
+        warnings.warn(
+            t(
+                _MSG,
+                "header_rows",
+                lang,
+                file=grid.source,
+                rows=f"{int(grid.rows[h])}–{int(grid.rows[h + n - 1])}",
+                example=example,
+            ),
+            SozialraumWarning,
+            stacklevel=5,
+        )
+    return combined, n
 
 
 @dataclass(frozen=True)
@@ -732,6 +887,7 @@ def _layout_step(hd: _HeaderStep, key, name, layout, lang) -> _LayoutStep:
                     _MSG,
                     "no_key_detected",
                     lang,
+                    key_knob=knob("table_key", lang),
                     file=source,
                     row=hdr_row,
                     columns=hd.columns_text,
@@ -847,11 +1003,15 @@ def _region_step(hd: _HeaderStep, lay: _LayoutStep, lang) -> _RegionStep:
 def _total_rows(body, body_rows, keys_raw, has_key, nonempty, lay, source, lang):
     """Rows without key (or with a word as key) whose label says insgesamt/Summe/…: warned."""
     label_cells = body.iloc[:, lay.kj].astype("string").fillna("")
+    total_name = np.zeros(len(body), dtype=bool)
     if lay.nj is not None:
-        label_cells = label_cells + " " + body.iloc[:, lay.nj].astype("string").fillna("")
+        name_cells = body.iloc[:, lay.nj].astype("string").fillna("").str.strip()
+        total_name = name_cells.str.contains(_TOTAL_LABEL, na=False).to_numpy(dtype=bool)
+        label_cells = label_cells + " " + name_cells
+    label_cells = label_cells.str.strip()
     total_word = label_cells.str.contains(_TOTAL, na=False).to_numpy(dtype=bool)
     key_is_word = ~keys_raw.astype("string").str.contains(r"\d", na=False).to_numpy(dtype=bool)
-    is_total = nonempty & total_word & (~has_key | key_is_word)
+    is_total = nonempty & ((total_word & (~has_key | key_is_word)) | total_name)
     total_rows = []
     if is_total.any():
         total_rows = [
@@ -938,6 +1098,7 @@ def _parse_step(region, keys, hd, lay, fmt, user_symbols, columns, meta, lang):
         thousands=fmt[1],
         symbols=user_symbols,
         rows=region.rows,
+        percent=[],
     )
 
     def missing_column(col: str) -> InputError:
@@ -963,15 +1124,26 @@ def _parse_step(region, keys, hd, lay, fmt, user_symbols, columns, meta, lang):
         meta["text_columns"] = None
         meta["unmapped_columns"] = []
         meta["ignored_columns"] = [headers[j] for j in range(len(headers)) if j not in skip]
+        if meta["ignored_columns"]:
+            _warn_ignored(meta["ignored_columns"], hd.source, lang)
     else:
+        value_js, kj, nj, rows = _value_columns(len(headers), lay), lay.kj, lay.nj, region.rows
+        found = _year_headers(headers, value_js, mapping) if years_col is None else {}
+        if found:
+            body, keys, years_col, headers, value_js, kj, nj, rows = _stack_years(
+                body, keys, headers, value_js, kj, nj, rows, found
+            )
+            ctx["rows"] = rows
+            meta["years_from_headers"] = sorted({y for _, y in found.values()})
+            _warn_years(found, hd, lang)
         values, status, names, rowser, used, text_cols, unmapped = _wide(
             body,
             keys,
             years_col,
             headers,
-            lay.kj,
-            lay.nj,
-            _value_columns(len(hd.headers), lay),
+            kj,
+            nj,
+            value_js,
             mapping,
             required,
             columns is not None,
@@ -981,7 +1153,97 @@ def _parse_step(region, keys, hd, lay, fmt, user_symbols, columns, meta, lang):
         meta["text_columns"] = text_cols
         meta["unmapped_columns"] = unmapped
     meta["unknown_symbols"] = used
+    meta["percent_columns"] = list(dict.fromkeys(ctx["percent"]))
     return values, status, names, rowser
+
+
+_YEAR_SUFFIX = re.compile(r"^(?P<base>.*?\S)[\s_\-/]*(?P<year>(?:19|20)\d{2})$")
+_YEAR_PREFIX = re.compile(r"^(?P<year>(?:19|20)\d{2})[\s_\-/]+(?P<base>\S.*)$")
+
+
+def _year_headers(headers: list[str], value_js: list[int], mapping) -> dict[int, tuple[str, int]]:
+    """Value columns whose header ends (or starts) with a year: ``{j: (base, year)}``.
+
+    Taken as a wide table with years only when at least one base occurs with two
+    or more years (``Einwohner 2022``, ``Einwohner 2023``); a header the catalogue
+    names as it stands is left whole.
+    """
+    found: dict[int, tuple[str, int]] = {}
+    for j in value_js:
+        h = headers[j]
+        if mapping is not None and (normalise_header(h) in mapping or _compact(h) in mapping):
+            continue
+        m = _YEAR_SUFFIX.match(h) or _YEAR_PREFIX.match(h)
+        if m:
+            found[j] = (m["base"].strip(" _-/"), int(m["year"]))
+    per_base: dict[str, set[int]] = {}
+    for base, yr in found.values():
+        per_base.setdefault(normalise_header(base), set()).add(yr)
+    return found if any(len(ys) >= 2 for ys in per_base.values()) else {}
+
+
+def _stack_years(body, keys, headers, value_js, kj, nj, rows, found):
+    """A wide table with years in its headers → one block of rows per year (long in years).
+
+    Columns without a year are repeated in every year's block; a base missing in a
+    year is an empty cell there.
+    """
+    plain = [j for j in range(len(headers)) if j not in found]
+    bases = list(dict.fromkeys(b for b, _ in found.values()))
+    years = sorted({y for _, y in found.values()})
+    blocks = []
+    for yr in years:
+        block = body.iloc[:, plain].reset_index(drop=True).copy()
+        block.columns = range(len(plain))
+        for i, base in enumerate(bases):
+            j = next((j for j, (b, y) in found.items() if b == base and y == yr), None)
+            col = body.iloc[:, j].reset_index(drop=True) if j is not None else None
+            block[len(plain) + i] = col if col is not None else pd.Series([None] * len(body))
+        blocks.append(block)
+    new_body = pd.concat(blocks, ignore_index=True)
+    new_headers = [headers[j] for j in plain] + bases
+    new_value_js = [plain.index(j) for j in value_js if j in plain] + [
+        len(plain) + i for i in range(len(bases))
+    ]
+    n = len(body)
+    return (
+        new_body,
+        pd.concat([keys.reset_index(drop=True)] * len(years), ignore_index=True),
+        pd.Series(np.repeat(years, n), dtype="int64"),
+        new_headers,
+        new_value_js,
+        plain.index(kj),
+        plain.index(nj) if nj is not None else None,
+        np.tile(np.asarray(rows), len(years)),
+    )
+
+
+def _warn_years(found: dict[int, tuple[str, int]], hd, lang) -> None:
+    """Say that the headers' years were read as years (with one example)."""
+    j0 = min(found)
+    warnings.warn(
+        t(
+            _MSG,
+            "wide_years",
+            lang,
+            file=hd.source,
+            years=", ".join(map(str, sorted({y for _, y in found.values()}))),
+            example=hd.headers[j0],
+            base=found[j0][0],
+            year=found[j0][1],
+        ),
+        SozialraumWarning,
+        stacklevel=5,
+    )
+
+
+def _warn_ignored(cols: list[str], source: str, lang) -> None:
+    """Columns of a long table that are neither key, name, year, indicator nor value."""
+    warnings.warn(
+        t(_MSG, "ignored", lang, file=source, cols=", ".join(map(repr, cols))),
+        SozialraumWarning,
+        stacklevel=5,
+    )
 
 
 def _duplicates_error(values, rowser, hd, lay, lang) -> InputError:
@@ -1073,6 +1335,25 @@ def _unknown_cells(col: pd.Series, unknown: pd.Series, rows, header: str) -> lis
     return [(int(rows[i]), header, str(raw.iloc[i]).strip()) for i in hits]
 
 
+def _warn_text_column(col: pd.Series, unknown: pd.Series, header: str, source: str, lang) -> None:
+    """Say that a column without numbers is kept as text, not read as a variable."""
+    raw = col.reset_index(drop=True)
+    sample = str(raw[unknown.to_numpy(dtype=bool)].iloc[0]).strip()
+    warnings.warn(
+        t(
+            _MSG,
+            "text_column",
+            lang,
+            file=source,
+            column=header,
+            sample=sample,
+            knob=knob("symbols", lang),
+        ),
+        SozialraumWarning,
+        stacklevel=5,
+    )
+
+
 def _warn_unmapped(cols: list[str], source: str, lang) -> None:
     """Warn about value columns (headers) that the catalogue or mapping does not name."""
     warnings.warn(
@@ -1091,7 +1372,17 @@ def _unknown_error(cells: list[tuple[int, str, str]], source, lang) -> InputErro
             shown += " …"
         more = t(_MSG, "unknown_more", lang, n=len(cells) - 1, cells=shown)
     return InputError(
-        t(_MSG, "unknown", lang, file=source, text=text, row=row, column=col, more=more),
+        t(
+            _MSG,
+            "unknown",
+            lang,
+            file=source,
+            text=text,
+            row=row,
+            column=col,
+            more=more,
+            knob=knob("symbols", lang),
+        ),
         file=source,
         row=row,
         column=col,
@@ -1163,9 +1454,15 @@ def _wide(
         v, s, u = _parse(body.iloc[:, j], ctx)
         nfilled = int((s != "fehlt").fillna(True).sum())
         if target is None and nfilled and u.sum() * 2 > nfilled and not v.notna().any():
-            # a text column (remarks, a second name): kept in meta["text_columns"]
+            # a text column (remarks, a second name): kept in meta["text_columns"], said aloud
             text_cols[hd] = body.iloc[:, j].reset_index(drop=True).to_numpy(dtype=object)
+            _warn_text_column(body.iloc[:, j], u, hd, source, lang)
             continue
+        if percent_share(body.iloc[:, j]):
+            ctx["percent"].append(target if target is not None else hd)
+            warnings.warn(
+                t(_MSG, "percent", lang, file=source, column=hd), SozialraumWarning, stacklevel=5
+            )
         unknown_cells += _unknown_cells(body.iloc[:, j], u, rows, hd)
         _count_user_symbols(body.iloc[:, j], ctx["symbols"], used)
         col_id = target if target is not None else hd
@@ -1173,7 +1470,16 @@ def _wide(
             unmapped.append(hd)
         if col_id in target_from:
             raise InputError(
-                t(_MSG, "dup_target", lang, file=source, a=target_from[col_id], b=hd, id=col_id),
+                t(
+                    _MSG,
+                    "dup_target",
+                    lang,
+                    file=source,
+                    a=target_from[col_id],
+                    b=hd,
+                    id=col_id,
+                    knob=knob("catalogue", lang),
+                ),
                 file=source,
                 column=hd,
             )

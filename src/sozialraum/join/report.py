@@ -47,6 +47,18 @@ _MSG = {
         "de": "  {key}: Tabelle {table!r}, Geometrien {areas!r}",
         "en": "  {key}: table {table!r}, geometries {areas!r}",
     },
+    "text_cols": {
+        "de": "Nicht als Merkmal gelesen (keine Zahlen, als Text mitgeführt): {cols}",
+        "en": "Not read as variables (no numbers, kept as text): {cols}",
+    },
+    "totals": {
+        "de": "Summenzeile(n) übergangen: Zeile {rows}",
+        "en": "Total row(s) skipped: row {rows}",
+    },
+    "findings": {
+        "de": "Auffällige Werte ({n}):",
+        "en": "Implausible values ({n}):",
+    },
     "all_ok": {
         "de": "Alle Gebiete und alle Tabellenzeilen passen zusammen.",
         "en": "All areas and all table rows match.",
@@ -76,6 +88,13 @@ class JoinReport:
         Table keys that had lost their leading zeros: columns ``original``, ``restored``.
     name_differences
         Same key, different name: columns ``key``, ``table_name``, ``area_name``.
+    text_columns
+        Columns of the table that hold no numbers and were not read as variables.
+    total_rows
+        Source rows recognised as total rows and skipped.
+    findings
+        Plausibility findings of the table (messages; see
+        :mod:`sozialraum.io.plausibility`).
     """
 
     source: str
@@ -90,6 +109,9 @@ class JoinReport:
     name_differences: pd.DataFrame = field(
         default_factory=lambda: pd.DataFrame(columns=["key", "table_name", "area_name"])
     )
+    text_columns: tuple[str, ...] = ()
+    total_rows: tuple[int, ...] = ()
+    findings: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
@@ -151,7 +173,16 @@ class JoinReport:
                 lines.append(
                     t(_MSG, "name_row", lang, key=r.key, table=r.table_name, areas=r.area_name)
                 )
-        if self.ok and not len(self.name_differences):
+        if self.text_columns:
+            cols = ", ".join(repr(c) for c in self.text_columns)
+            lines.append(t(_MSG, "text_cols", lang, cols=cols))
+        if self.total_rows:
+            lines.append(t(_MSG, "totals", lang, rows=", ".join(map(str, self.total_rows))))
+        if self.findings:
+            lines.append(t(_MSG, "findings", lang, n=len(self.findings)))
+            lines += [f"  {f}" for f in self.findings[:limit]]
+        quiet = not (len(self.name_differences) or self.text_columns or self.findings)
+        if self.ok and quiet:
             lines.append(t(_MSG, "all_ok", lang))
         return "\n".join(lines)
 

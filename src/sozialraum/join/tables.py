@@ -12,6 +12,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.doors import knob
 from sozialraum.errors import JoinError, SozialraumWarning, format_ids
 from sozialraum.io.keys import restore_leading_zeros, truncated_mask
 from sozialraum.join.report import JoinReport
@@ -20,8 +21,8 @@ __all__ = ["JoinResult", "join_table", "join_tables"]
 
 _MSG = {
     "multi_year": {
-        "de": "{source}: Die Tabelle enthält mehrere Jahre ({years}); bitte year= angeben.",
-        "en": "{source}: the table holds several years ({years}); pass year=.",
+        "de": "{source}: Die Tabelle enthält mehrere Jahre ({years}); bitte {knob} angeben.",
+        "en": "{source}: the table holds several years ({years}); set {knob}.",
     },
     "no_year": {
         "de": "{source}: Jahr {year} ist nicht in der Tabelle (vorhanden: {years}).",
@@ -96,6 +97,7 @@ def _select_year(table, year: int | None, lang: str | None):
                         lang,
                         source=table.source,
                         years=", ".join(map(str, years)),
+                        knob=knob("year", lang),
                     ),
                     file=table.source,
                 )
@@ -225,6 +227,7 @@ def join_table(
         ),
         restored_keys=log,
         name_differences=_name_differences(names, area_name_map, matched),
+        **_reading_notes(table),
     )
     if strict and not report.ok:
         raise JoinError(t(_MSG, "strict", lang, report=report.to_text(lang)), file=table.source)
@@ -248,6 +251,19 @@ def join_table(
             column=clash[0],
         )
     return JoinResult(frame=areas.join(add), status=st, report=report)
+
+
+def _reading_notes(table) -> dict:
+    """What the reader did not take as values: text columns, total rows, findings."""
+    meta = getattr(table, "meta", None) or {}
+    text = meta.get("text_columns")
+    cols = [str(c) for c in text.columns] if text is not None else []
+    cols += [str(c) for c in meta.get("ignored_columns") or ()]
+    return {
+        "text_columns": tuple(cols),
+        "total_rows": tuple(int(d["row"]) for d in meta.get("total_rows") or ()),
+        "findings": tuple(f.message for f in meta.get("plausibility") or ()),
+    }
 
 
 def _table_keys(table, areas, restore_zeros: bool, lang):

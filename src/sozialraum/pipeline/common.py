@@ -8,6 +8,7 @@ other in one direction only: ``common`` ← ``outputs``/``presentation`` ← ``r
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 from sozialraum.access import LABELS as ACCESS_LABELS
@@ -93,11 +94,17 @@ def release_policy(config):
     """The release policy of a run configuration (``[freigabe]`` and the threshold).
 
     The yearly run cuts its packages with it and ``sozialraum publish --check`` checks
-    them with the same policy.
+    them with the same policy. The configured key and name columns of the areas and of
+    the middle level (e.g. ``plr_name``, ``bez_id``, ``bez_name`` of a city) are public
+    like ``sr_name`` and ``ags``: a web map or profile of a package needs its names.
     """
-    return ReleasePolicy.from_config(
+    policy = ReleasePolicy.from_config(
         config.get("freigabe"), threshold=config["ausgaben"]["mindestfallzahl"] - 1
     )
+    g = config["gebiete"]
+    names = (g["schluessel"], g["name"], g["gemeinde_spalte"], g["gemeinden_name"])
+    extra = tuple(n for n in names if n and n not in policy.extra)
+    return dataclasses.replace(policy, extra=(*policy.extra, *extra))
 
 
 def table_read_options(tab: dict) -> dict:

@@ -24,6 +24,7 @@ from typing import Any
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.status import RELEASE_LEVELS
 from sozialraum.errors import ConfigError
+from sozialraum.io.symbols import STATUS_CODES
 
 __all__ = ["RunConfig", "load_config", "collect_config", "template", "SCHEMA", "example_value"]
 
@@ -93,6 +94,17 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "seed": ("int", 20240101, "Startwert für Zufallsschritte (Permutationen, Typisierung)"),
         "quelle": ("str", "", "Quellenangabe unter Karten und Tabellen"),
     },
+    "gliederung": {
+        "stufen": (
+            "strs",
+            ["Landkreis", "Gemeinde", "Sozialraum"],
+            "Namen der Ebenen von oben nach unten, z. B. Stadt, Bezirk, Planungsraum",
+        ),
+        "name": ("str", None, "Eigenname der obersten Ebene, z. B. Musterstadt"),
+        "adjektiv": ("str", None, "Adjektiv zum Namen, z. B. Musterstädter (Durchschnitt)"),
+        "mehrzahl": ("strs", None, "Mehrzahl der Ebenennamen, die das Werkzeug nicht kennt"),
+        "artikel": ("strs", None, "Artikel der Ebenennamen (der, die, das)"),
+    },
     "gebiete": {
         "datei": ("path", REQUIRED, "Geodatei der Planungsräume (GeoPackage, Shapefile, GeoJSON)"),
         "ebene": ("str", None, "Ebene (Layer) der Planungsräume"),
@@ -113,6 +125,17 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "jahre": ("ints", REQUIRED, "Jahre, für die es die Tabelle gibt"),
         "blatt": ("str", None, "Tabellenblatt (Excel)"),
         "schluessel": ("str", None, "Schlüsselspalte der Tabelle (sonst erkannt)"),
+        "kopfzeile": ("int", None, "Zeile der Kopfzeile (sonst erkannt)"),
+        "kodierung": (
+            "str",
+            None,
+            "Zeichenkodierung einer CSV-Datei, z. B. cp1252 (sonst erkannt)",
+        ),
+        "symbole": (
+            "symbols",
+            None,
+            'Zeichen für fehlende Werte → Status, z. B. {"k.A." = "fehlt"}',
+        ),
     },
     "monitor": {
         "min_nenner": ("int", 300, "Mindest-Nenner (Einwohner) für eine verlässliche Quote"),
@@ -231,6 +254,8 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
 RULE_KEYS = ("kreis", "gemeinden", "sozialraeume", "eigene")
 LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
 OPTIONAL_SECTIONS = {
+    "gliederung",
+    "atlas",
     "einrichtungen",
     "strassen",
     "erreichbarkeit",
@@ -240,7 +265,6 @@ OPTIONAL_SECTIONS = {
     "raeumlich",
     "ausgaben",
     "freigabe",
-    "atlas",
 }
 #: Optional sections that are ``None`` when absent (their step is skipped); the others get
 #: their defaults.
@@ -326,6 +350,11 @@ def _fmt_type(kind: Any, lang: str) -> str:
         ),
         "strs": ('eine Liste von Texten, z. B. ["a", "b"]', 'a list of texts, e.g. ["a", "b"]'),
         "points": ("eine Liste [[x, y, Plätze], …]", "a list [[x, y, places], …]"),
+        "symbols": (
+            'eine Tabelle Zeichen → Status, z. B. {"k.A." = "fehlt"}; Status: '
+            + ", ".join(STATUS_CODES),
+            'a table symbol → status, e.g. {"k.A." = "fehlt"}; status: ' + ", ".join(STATUS_CODES),
+        ),
     }
     de, en = names[kind]
     return de if lang == "de" else en
@@ -375,6 +404,12 @@ def _check_value(kind: Any, value: Any) -> Any:
         if not ok:
             raise TypeError
         return [[float(x) for x in v] for v in value]
+    if kind == "symbols":
+        if not isinstance(value, dict) or not all(
+            isinstance(v, str) and v in STATUS_CODES for v in value.values()
+        ):
+            raise TypeError
+        return dict(value)
     if kind == "strs":
         if isinstance(value, str):
             return [value]

@@ -209,6 +209,8 @@ def write_webmap(
     kwargs = _spatial_layers(state, frame, de)
     layers = _class_layers(state, frame, de) + kwargs.pop("layers")
     kwargs["category_layers"] = layers
+    # the map opens on the status class where there is one (the planners' first question)
+    kwargs["first"] = next((c.column for c in layers if c.column == "status_klasse"), None)
     bounds = boundaries if boundaries is not None else state.gemeinden
     label = (
         g["gemeinden_name"]

@@ -39,9 +39,10 @@ import pandas as pd
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.pipeline.common import monitor_params, without_unrated_index
+from sozialraum.pipeline.common import monitor_params, table_read_options, without_unrated_index
 from sozialraum.pipeline.config import RunConfig, load_config
 from sozialraum.pipeline.workspace import OutputWorkspace
+from sozialraum.spatial import warm_kernels
 
 __all__ = ["RunResult", "RunState", "run", "load_inputs"]
 
@@ -281,12 +282,7 @@ def load_inputs(state: RunState) -> RunState:
             path = cfg.base / tab["datei"].format(jahr=year)
             tables.append(
                 read_table(
-                    path,
-                    sheet=tab["blatt"],
-                    key=tab["schluessel"],
-                    columns=state.catalogue,
-                    year=year,
-                    lang=L,
+                    path, columns=state.catalogue, year=year, lang=L, **table_read_options(tab)
                 )
             )
         res = join_tables(state.areas, tables, area_names=g["name"], lang=L)
@@ -551,6 +547,7 @@ def run(
     from sozialraum.pipeline.outputs import write_outputs
 
     t0 = time.perf_counter()
+    warm_kernels()  # the LISA/Gi* permutation kernels load while the inputs are read
     cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
     L = get_lang(lang or cfg.lang)
     say = echo or (lambda _s: None)

@@ -92,6 +92,7 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.status import CODES, RELEASE_LEVELS, secret_mask
+from sozialraum.core.topology import decode, is_encoded
 from sozialraum.errors import InputError
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.reader import decode_text, sniff_delimiter
@@ -619,6 +620,8 @@ def _walk_json(obj, name: str, layer: str, acc: _Read, depth: int = 0) -> None:
     if depth > 40:
         return
     if isinstance(obj, dict):
+        if is_encoded(obj):  # a web map's areas: shared arcs, decoded to plain GeoJSON
+            obj = decode(obj)
         if obj.get("type") in ("FeatureCollection", "Feature"):
             feats = obj.get("features") if obj["type"] == "FeatureCollection" else [obj]
             if isinstance(feats, list):

@@ -383,9 +383,15 @@ def quiet_esda():
 
 
 def esda_version() -> str:
-    try:
-        import esda
+    """Installed esda version (from the package metadata: importing esda takes seconds)."""
+    from importlib import metadata
 
-        return str(esda.__version__)
+    try:
+        return metadata.version("esda")
     except Exception:  # pragma: no cover
-        return "?"
+        try:
+            import esda
+
+            return str(esda.__version__)
+        except Exception:
+            return "?"

@@ -25,7 +25,7 @@ from typing import Any, Literal
 
 import numpy as np
 import pandas as pd
-from scipy import sparse, stats
+from scipy import sparse
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core import palettes
@@ -35,6 +35,7 @@ from sozialraum.spatial._common import (
     check_common,
     esda_kwargs,
     esda_version,
+    normal_p,
     prepare,
     quiet_esda,
     simulations,
@@ -197,6 +198,63 @@ def gi_star_z(x: np.ndarray, wstar: sparse.csr_matrix) -> np.ndarray:
     return num / den
 
 
+def _esda_star_w(wstar: sparse.csr_matrix, ids: tuple[str, ...]):
+    """The binary Gi* weights (self-weight 1) as esda's ``G_Local(star=True, transform="B")``
+    builds them: off-diagonal links as a libpysal ``W``, diagonal filled by libpysal."""
+    from libpysal.weights import fill_diagonal
+
+    off = wstar.tolil()
+    off.setdiag(0)
+    off = off.tocsr()
+    off.eliminate_zeros()
+    with quiet_esda():
+        w = fill_diagonal(_w_from_csr(off, ids, "B"), 1)
+        w.transform = "B"
+    return w, off
+
+
+def _permutation_p(
+    x: np.ndarray, wstar: sparse.csr_matrix, ids: tuple[str, ...], permutations: int, seed, lang
+) -> np.ndarray:
+    """Two-sided permutation p of Gi* (esda's conditional randomisation, same draws)."""
+    from sozialraum.spatial import _kernels
+
+    w, off = _esda_star_w(wstar, ids)
+    if _kernels.available(lang):
+        matrix = w.sparse
+        observed = (matrix @ x) / (x.sum() - x * False)  # esda's G_Local.Gs, term by term
+        try:
+            cr = _kernels.crand(
+                x,
+                x,
+                observed,
+                matrix,
+                permutations=permutations,
+                seed=seed,
+                scaling=x.sum(),
+                kind=_kernels.KIND_G_STAR,
+                keep=False,
+            )
+            return cr.p("two-sided")
+        except _kernels.KernelUnavailable:
+            _kernels.available(lang)
+    from esda.getisord import G_Local
+
+    wb = _w_from_csr(off, ids, "B")
+    with quiet_esda():
+        g = G_Local(
+            x,
+            wb,
+            transform="B",
+            permutations=permutations,
+            star=True,
+            keep_simulations=True,
+            seed=seed,
+            **esda_kwargs(G_Local),
+        )
+    return two_sided_p(np.asarray(g.Gs, dtype=float), simulations(g, len(x)))
+
+
 def getis_ord(
     data: pd.DataFrame,
     column: str,
@@ -246,27 +304,9 @@ def getis_ord(
     z = gi_star_z(x, wstar)
     G = np.asarray(wstar @ x).ravel() / x.sum() if x.sum() != 0 else np.full(len(x), np.nan)
     if inference == "permutation":
-        from esda.getisord import G_Local
-
-        off = wstar.tolil()
-        off.setdiag(0)
-        off = off.tocsr()
-        off.eliminate_zeros()
-        wb = _w_from_csr(off, prep.weights.ids, "B")
-        with quiet_esda():
-            g = G_Local(
-                x,
-                wb,
-                transform="B",
-                permutations=int(permutations),
-                star=True,
-                keep_simulations=True,
-                seed=seed,
-                **esda_kwargs(G_Local),
-            )
-        p = two_sided_p(np.asarray(g.Gs, dtype=float), simulations(g, len(x)))
+        p = _permutation_p(x, wstar, prep.weights.ids, int(permutations), seed, lang)
     else:
-        p = 2.0 * stats.norm.sf(np.abs(z))
+        p = normal_p(z)
     p_adj = adjust_p(p, correction)
     codes_used = np.full(len(x), "ns", dtype=object)
     for level, suffix in ((0.10, "90"), (0.05, "95"), (0.01, "99")):

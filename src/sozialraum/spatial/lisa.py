@@ -16,15 +16,14 @@ What this adds to :class:`esda.Moran_Local`:
 
 Permutation engine
 ------------------
-The conditional randomisation is esda's numba kernel (``esda.crand``), called
-through ``Moran_Local(..., keep_simulations=True, n_jobs=1)``. Reasons: it is
-the reference implementation (same seed → identical ``I_i`` and simulated
-values as a direct esda call, which the tests check), it is as fast as a
-vectorised numpy version for 10,000 areas × 999 permutations once compiled
-(≈0.5–1 s here), and it needs no extra memory beyond the kept ``(n, P)``
-simulation matrix, from which the two-sided p-values are counted in one
-vectorised pass. numba compiles once per process (≈14 s): call
-:func:`warm_up` at start-up of long-running programs.
+The conditional randomisation is esda's (same seed → the same draws, the same
+simulated values, identical p-values and categories as ``esda.Moran_Local`` /
+``Moran_Local_BV``, which the tests check), run by our own numba kernels in
+:mod:`sozialraum.spatial._kernels`: they are compiled once per machine (numba's
+on-disk cache) instead of once per process, and count the two-sided (and
+one-sided) p-values while simulating. Without numba, esda computes the same.
+:func:`warm_up` / :func:`~sozialraum.spatial.warm_kernels` load the kernels
+ahead of the first call. ``permutations=0`` (analytical inference) uses esda.
 """
 
 from __future__ import annotations
@@ -161,21 +160,86 @@ class LisaResult:
 
 
 def warm_up() -> None:
-    """Compile esda's numba kernels now (≈14 s once per process) instead of at first use."""
-    from esda.moran import Moran_Local, Moran_Local_BV
-    from libpysal.weights import lat2W
+    """Load the permutation kernels now instead of at the first LISA/Gi* call.
 
-    w = lat2W(3, 3)
-    with quiet_esda():
-        Moran_Local(np.arange(9.0), w, permutations=9, seed=1, **esda_kwargs(Moran_Local))
-        Moran_Local_BV(
-            np.arange(9.0),
-            np.arange(9.0)[::-1].copy(),
-            w,
-            permutations=9,
-            seed=1,
-            **esda_kwargs(Moran_Local_BV),
+    They are compiled once per machine and kept in numba's on-disk cache; in
+    a later process loading takes a fraction of a second. See
+    :func:`sozialraum.spatial.warm_kernels` for loading them in the background.
+    """
+    from sozialraum.spatial._kernels import warm_kernels
+
+    warm_kernels(wait=True)
+
+
+def _moran_parts(x: np.ndarray, y: np.ndarray, wr) -> tuple:
+    """Standardised values, lag, local Moran's I and quadrants exactly as esda computes them."""
+    n = len(x)
+    zx = x - x.mean()
+    zy = y - y.mean()
+    with np.errstate(all="ignore"):
+        zx /= x.std()
+        zy /= y.std()
+    matrix = wr.sparse
+    lag = matrix @ zy
+    I = (n - 1) * zx * lag / (zx * zx).sum()  # noqa: E741
+    zp = zx > 0
+    lp = lag > 0
+    q = 1 * (zp * lp) + 2 * ((1 - zp) * lp) + 3 * ((1 - zp) * (1 - lp)) + 4 * (zp * (1 - lp))
+    return zx, zy, lag, I, q, matrix
+
+
+def _kernel_lisa(
+    x: np.ndarray, y: np.ndarray, wr, permutations: int, seed, alternative: str, lang: str
+) -> tuple | None:
+    """(I, z, p, q, std, lag) from the cached kernels; ``None`` if they are not usable."""
+    from sozialraum.spatial import _kernels
+
+    if not _kernels.available(lang):
+        return None
+    zx, zy, lag, I, q, matrix = _moran_parts(x, y, wr)  # noqa: E741
+    try:
+        cr = _kernels.crand(
+            zx,
+            zy,
+            I,
+            matrix,
+            permutations=permutations,
+            seed=seed,
+            scaling=(len(x) - 1) / (zx * zx).sum(),
         )
+    except _kernels.KernelUnavailable:
+        _kernels.available(lang)
+        return None
+    return I, cr.z(I), cr.p(alternative), q, zx, lag
+
+
+def _esda_lisa(
+    x: np.ndarray, y: np.ndarray | None, wr, permutations: int, seed, alternative: str
+) -> tuple:
+    """(I, z, p, q, std, lag) from esda (analytical inference, or without numba)."""
+    from esda.moran import Moran_Local, Moran_Local_BV
+
+    cls = Moran_Local if y is None else Moran_Local_BV
+    args = (x, wr) if y is None else (x, y, wr)
+    with quiet_esda():
+        lm = cls(
+            *args,
+            transformation="r",
+            permutations=permutations,
+            seed=seed,
+            keep_simulations=True,
+            **esda_kwargs(cls),
+        )
+    I = np.asarray(lm.Is, dtype=float)  # noqa: E741
+    if permutations:
+        p = perm_p(I, simulations(lm, len(x)), alternative)
+        z = np.asarray(lm.z_sim, dtype=float)
+    else:
+        z = (I - lm.EIc) / np.sqrt(lm.VIc)
+        p = normal_p(z, alternative)
+    std = np.asarray(lm.z if y is None else lm.zx, dtype=float)
+    lag = np.asarray(wr.sparse @ (std if y is None else lm.zy)).ravel()
+    return I, z, p, np.asarray(lm.q), std, lag
 
 
 def _codes(q: np.ndarray, sig: np.ndarray) -> np.ndarray:
@@ -308,30 +372,15 @@ def local_moran(
     """
     lang = get_lang(lang)
     check_common(alpha, correction, permutations, lang, alternative)
-    from esda.moran import Moran_Local
-
     prep = prepare(data, [column], w, what="LISA", lang=lang)
     y = prep.values[column]
     wr = row_standardised_w(prep.weights)
-    with quiet_esda():
-        lm = Moran_Local(
-            y,
-            wr,
-            transformation="r",
-            permutations=int(permutations),
-            seed=seed,
-            keep_simulations=True,
-            **esda_kwargs(Moran_Local),
-        )
-    I = np.asarray(lm.Is, dtype=float)  # noqa: E741
+    st = None
     if permutations:
-        p = perm_p(I, simulations(lm, len(y)), alternative)
-        z = np.asarray(lm.z_sim, dtype=float)
-    else:
-        z = (I - lm.EIc) / np.sqrt(lm.VIc)
-        p = normal_p(z, alternative)
-    std = np.asarray(lm.z, dtype=float)
-    lag = np.asarray(wr.sparse @ std).ravel()
+        st = _kernel_lisa(y, y, wr, int(permutations), seed, alternative, lang)
+    if st is None:
+        st = _esda_lisa(y, None, wr, int(permutations), seed, alternative)
+    I, z, p, q, std, lag = st  # noqa: E741
     return _assemble(
         data,
         prep,
@@ -341,7 +390,7 @@ def local_moran(
         I=I,
         z=z,
         p=p,
-        q=np.asarray(lm.q),
+        q=q,
         std=std,
         lag=lag,
         alpha=alpha,
@@ -380,27 +429,13 @@ def local_moran_bv(
         from sozialraum.errors import InputError
 
         raise InputError(t(_MSG, "bv_perm", lang))
-    from esda.moran import Moran_Local_BV
-
     prep = prepare(data, [x, y], w, what="LISA", lang=lang)
     xv, yv = prep.values[x], prep.values[y]
     wr = row_standardised_w(prep.weights)
-    with quiet_esda():
-        lm = Moran_Local_BV(
-            xv,
-            yv,
-            wr,
-            transformation="r",
-            permutations=int(permutations),
-            seed=seed,
-            keep_simulations=True,
-            **esda_kwargs(Moran_Local_BV),
-        )
-    I = np.asarray(lm.Is, dtype=float)  # noqa: E741
-    p = perm_p(I, simulations(lm, len(xv)), alternative)
-    zx = (xv - xv.mean()) / xv.std()
-    zy = (yv - yv.mean()) / yv.std()
-    lag = np.asarray(wr.sparse @ zy).ravel()
+    st = _kernel_lisa(xv, yv, wr, int(permutations), seed, alternative, lang)
+    if st is None:
+        st = _esda_lisa(xv, yv, wr, int(permutations), seed, alternative)
+    I, z, p, q, std, lag = st  # noqa: E741
     return _assemble(
         data,
         prep,
@@ -408,10 +443,10 @@ def local_moran_bv(
         permutations=permutations,
         seed=seed,
         I=I,
-        z=np.asarray(lm.z_sim, dtype=float),
+        z=z,
         p=p,
-        q=np.asarray(lm.q),
-        std=zx,
+        q=q,
+        std=std,
         lag=lag,
         alpha=alpha,
         correction=correction,

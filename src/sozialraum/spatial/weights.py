@@ -29,6 +29,7 @@ from scipy.sparse.csgraph import connected_components
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.crs import ensure_metric
+from sozialraum.core.doors import knob
 from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 
@@ -77,9 +78,9 @@ _MSG = {
     },
     "islands_found": {
         "de": "{n} Gebiet(e) ohne Nachbarn ({kind}): {ids}. Sie erhalten in lokalen Statistiken "
-        "die Kategorie 'ohne Nachbarn' (oder islands='knn' verwenden).",
+        "die Kategorie 'ohne Nachbarn' (oder „knn“ bei {knob} wählen).",
         "en": "{n} area(s) without neighbours ({kind}): {ids}. Local statistics label them "
-        "'no neighbours' (or use islands='knn').",
+        "'no neighbours' (or choose 'knn' for {knob}).",
     },
     # summary
     "sum_head": {
@@ -400,6 +401,7 @@ def build_weights(
                 n=len(res.islands),
                 kind=kind,
                 ids=format_ids(res.islands),
+                knob=knob("islands", lang),
             ),
             SozialraumWarning,
             stacklevel=2,

@@ -45,7 +45,21 @@ JS = r"""
 "use strict";
 function esc(s){return String(s==null?"":s).replace(/[&<>"']/g,function(c){
   return {"&":"&amp;","<":"&lt;",">":"&gt;",'"':"&quot;","'":"&#39;"}[c];});}
+// shared borders: arcs as polyline-encoded integer steps on a grid (sozialraum.core.topology)
+function polyline(s){var out=[],i=0,n=s.length;while(i<n){var r=0,sh=0,b;
+  do{b=s.charCodeAt(i++)-63;r|=(b&31)<<sh;sh+=5;}while(b>=32);out.push(r&1?~(r>>>1):r>>>1);}return out;}
+function decodeArcs(t){var sx=t.transform.scale[0],sy=t.transform.scale[1],
+  tx=t.transform.translate[0],ty=t.transform.translate[1];
+  var arcs=t.arcs.map(function(a){var v=polyline(a),x=0,y=0,pts=[];
+    for(var k=0;k<v.length;k+=2){x+=v[k];y+=v[k+1];pts.push([x*sx+tx,y*sy+ty]);}return pts;});
+  function ring(ids){var out=[];ids.forEach(function(i,n){var a=i<0?arcs[~i].slice().reverse():arcs[i];
+    for(var k=n?1:0;k<a.length;k++){out.push(a[k]);}});return out;}
+  return {type:"FeatureCollection",features:t.features.map(function(f){var g=f.geometry;
+    if(g&&g.arcs){g=g.type==="Polygon"?{type:"Polygon",coordinates:g.arcs.map(ring)}:
+      {type:"MultiPolygon",coordinates:g.arcs.map(function(p){return p.map(ring);})};}
+    return {type:"Feature",properties:f.properties,geometry:g};})};}
 window.SozialraumMap=function(map,cfg){
+  if(cfg.areas&&cfg.areas.arcs){cfg.areas=decodeArcs(cfg.areas);}
   var T=cfg.text, P=cfg.areas.features;
   // marker clusters need a maximum zoom even when no tile layer sets one
   if(map.options.maxZoom===undefined){map.options.maxZoom=19;}
@@ -92,16 +106,19 @@ window.SozialraumMap=function(map,cfg){
     return h+"</div>";
   }
   var overlays={}, areaLayers=[], legendEls=[];
+  // many areas (a national map): one canvas instead of thousands of SVG paths
+  var big=P.length>cfg.canvasFrom, renderer=big?L.canvas({padding:0.5}):undefined;
   cfg.layers.forEach(function(s,li){
-    var gl=L.geoJSON(cfg.areas,{
+    // each area layer is built when first shown: a map with 20 layers opens as fast as one
+    var gl=L.geoJSON(null,{renderer:renderer,smoothFactor:big?2:1,
       style:function(f){return {fillColor:colorOf(s,f.properties._c[li]),color:cfg.lineColor,
-        weight:cfg.lineWeight,opacity:0.9,fillOpacity:cfg.fillOpacity};},
-      onEachFeature:function(f,layer){
-        layer.bindTooltip(function(){return tooltip(f,li);},{sticky:true,direction:"top"});
-        layer.bindPopup(function(){return popup(f);},{maxWidth:380});
-        layer.on("mouseover",function(){layer.setStyle({weight:3,color:"#000"});});
-        layer.on("mouseout",function(){gl.resetStyle(layer);});
-      }});
+        weight:cfg.lineWeight,opacity:0.9,fillOpacity:cfg.fillOpacity};}});
+    // one tooltip, popup and highlight for the whole layer (not one per area)
+    gl.bindTooltip(function(l){return tooltip(l.feature,li);},{sticky:true,direction:"top"});
+    gl.bindPopup(function(l){return popup(l.feature);},{maxWidth:380});
+    gl.on("mouseover",function(e){e.layer.setStyle({weight:3,color:"#000"});});
+    gl.on("mouseout",function(e){gl.resetStyle(e.layer);});
+    gl.once("add",function(){gl.addData(cfg.areas);});
     gl._srArea=li;areaLayers.push(gl);overlays[esc(s.title)]=gl;
     if(s.show){gl.addTo(map);}
   });
@@ -166,6 +183,7 @@ window.SozialraumMap=function(map,cfg){
     inp.setAttribute("aria-label",T.search);
     var dl=L.DomUtil.create("datalist","",d);dl.id=map.getContainer().id+"-names";inp.setAttribute("list",dl.id);
     P.forEach(function(f){var o=document.createElement("option");o.value=String(nameOf(f));dl.appendChild(o);});
+    var found=L.popup({maxWidth:380});
     function go(){
       var q=inp.value.trim().toLowerCase();if(!q){return;}
       var hit=null;
@@ -174,10 +192,7 @@ window.SozialraumMap=function(map,cfg){
       if(hit===null){L.DomUtil.addClass(d,"sr-notfound");inp.title=T.notFound;return;}
       L.DomUtil.removeClass(d,"sr-notfound");inp.title="";
       var b=L.geoJSON(hit).getBounds();map.fitBounds(b,{maxZoom:15});
-      var opened=false;
-      areaLayers.forEach(function(gl){if(!opened&&map.hasLayer(gl)){gl.eachLayer(function(l){
-        if(!opened&&l.feature===hit){l.openPopup(b.getCenter());opened=true;}});}});
-      if(!opened){L.popup().setLatLng(b.getCenter()).setContent(popup(hit)).openOn(map);}
+      found.setLatLng(b.getCenter()).setContent(popup(hit)).openOn(map);
     }
     inp.addEventListener("change",go);
     inp.addEventListener("keydown",function(e){if(e.key==="Enter"){go();}});

@@ -1,4 +1,4 @@
-"""Geometry preparation for web maps: coverage simplification and coordinate rounding."""
+"""Geometry preparation for web maps: coverage simplification, coordinate rounding, shared arcs."""
 
 from __future__ import annotations
 
@@ -145,6 +145,42 @@ def prepare_geometries(
     list of str, GeometryParams
         One compact GeoJSON geometry text per row, in the order of ``gdf``.
     """
+    wgs, params = _simplified_wgs84(gdf, tolerance_m, decimals, what, simplify, coverage)
+    arr = shapely.set_precision(wgs, 10.0**-params.decimals, mode="pointwise")
+    # a polygon that collapses when rounded keeps its unrounded shape
+    lost = shapely.is_empty(arr)
+    if lost.any():
+        arr[lost] = wgs[lost]
+    texts = [str(s) for s in shapely.to_geojson(arr)]
+    return texts, params
+
+
+def prepare_arcs(
+    gdf: gpd.GeoDataFrame,
+    tolerance_m: float | None = None,
+    decimals: int | None = None,
+    *,
+    what: str = "Gebiete",
+) -> tuple[dict, GeometryParams]:
+    """The areas of ``gdf`` as shared, quantised arcs (:mod:`sozialraum.core.topology`).
+
+    Same simplification and grid as :func:`prepare_geometries`, but every border
+    shared by two areas is stored once: the national map of 10,997 municipalities
+    shrinks from 3.4 MB of GeoJSON geometry to about 1.5 MB.
+
+    Returns
+    -------
+    dict, GeometryParams
+        An arc-encoded FeatureCollection (properties empty, in the order of ``gdf``).
+    """
+    from sozialraum.core.topology import encode
+
+    wgs, params = _simplified_wgs84(gdf, tolerance_m, decimals, what, True, True)
+    return encode(wgs, params.decimals), params
+
+
+def _simplified_wgs84(gdf, tolerance_m, decimals, what, simplify, coverage):
+    """Checked, simplified geometries in WGS84 and how they were prepared."""
     geoms = gdf.geometry
     bad = geoms.isna() | geoms.is_empty
     if bad.any():
@@ -172,11 +208,4 @@ def prepare_geometries(
             geoms = gpd.GeoSeries(simple, index=gdf.index, crs=metric.crs)
     wgs = geoms.to_crs(4326) if not geoms.crs.equals("EPSG:4326") else geoms
     dec = decimals_for(tol if tol > 0 else 2.0) if decimals is None else int(decimals)
-    arr = np.asarray(wgs.values, dtype=object)
-    arr = shapely.set_precision(arr, 10.0**-dec, mode="pointwise")
-    # a polygon that collapses when rounded keeps its unrounded shape
-    lost = shapely.is_empty(arr)
-    if lost.any():
-        arr[lost] = np.asarray(wgs.values, dtype=object)[lost]
-    texts = [str(s) for s in shapely.to_geojson(arr)]
-    return texts, GeometryParams(tolerance_m=tol, decimals=dec, method=method)
+    return np.asarray(wgs.values, dtype=object), GeometryParams(tol, dec, method)

@@ -27,7 +27,7 @@ from sozialraum.errors import InputError, format_ids
 
 from . import _assets, _js
 from ._format import esc, fmt_number, hidden_label, js_json, missing_label
-from .geometry import GeometryParams, prepare_geometries
+from .geometry import GeometryParams, prepare_arcs, prepare_geometries
 from .layers import (
     HIDDEN_COLOR,
     MISSING_COLOR,
@@ -48,6 +48,10 @@ from .layers import (
 )
 
 _MSG = {
+    "first_layer": {
+        "de": "Die Startebene {col!r} ist keine Ebene der Karte (Ebenen: {have}).",
+        "en": "The start layer {col!r} is not a layer of the map (layers: {have}).",
+    },
     "not_allowed": {
         "de": (
             "Die Spalten {cols} sollen in die Karte, sind aber nicht in columns_allowed freigegeben. "
@@ -273,6 +277,9 @@ class Layers:
         Status codes per value: a frame like the values, or columns ``<col>_status``.
         Secret codes (:mod:`sozialraum.core.status`, and unknown codes) show as text
         and class "nicht veröffentlicht", never as a number.
+    first
+        Column of the layer shown when the map opens (an indicator or a category
+        layer, e.g. the status class); default: the first indicator.
     """
 
     indicators: tuple = ()
@@ -283,6 +290,7 @@ class Layers:
     averages: Mapping[str, float] | None = field(default=None, hash=False)
     status: pd.DataFrame | None = field(default=None, hash=False, compare=False)
     status_suffix: str = "_status"
+    first: str | None = None
 
 
 @dataclass(frozen=True)
@@ -291,6 +299,9 @@ class Facilities:
 
     ``icons={category: (colour, letters)}`` sets icons; ``columns={column: label}``
     adds popup rows (e.g. a 2SFCA supply ratio); clustered if ``cluster``.
+    ``show``: switched on when the map opens; default only up to
+    :data:`FACILITIES_SHOWN_MAX` points — thousands of markers would cover the areas,
+    so a dense layer starts switched off and is turned on in the layer list.
     """
 
     frame: gpd.GeoDataFrame = field(hash=False, compare=False)
@@ -301,6 +312,7 @@ class Facilities:
     icons: Mapping[str, tuple[str, str]] | None = field(default=None, hash=False)
     columns: Mapping[str, str] | None = field(default=None, hash=False)
     cluster: bool = True
+    show: bool | None = None
 
     def used_columns(self) -> list[str]:
         """The columns of the facility frame that enter the HTML."""
@@ -422,6 +434,7 @@ class _Page:
     layer_cfg: list[dict] = field(default_factory=list)
     legends: list[str] = field(default_factory=list)
     class_codes: list[np.ndarray] = field(default_factory=list)
+    layer_columns: list[str] = field(default_factory=list)
     titles: set[str] = field(default_factory=set)
     layer_of_column: dict[str, int] = field(default_factory=dict)
     value_cols: set[str] = field(default_factory=set)
@@ -463,16 +476,15 @@ def make_map(
     _check_areas(areas, lang)
     inds, cats, prof = _resolve_layers(spec, lang)
     all_cols = _check_columns(areas, spec, inds, cats, prof, lang)
-    texts, gparams = prepare_geometries(
-        areas, spec.view.tolerance_m, spec.view.decimals, what="areas"
-    )
+    arcs, gparams = prepare_arcs(areas, spec.view.tolerance_m, spec.view.decimals, what="areas")
     page = _new_page(areas, spec.name_column)
     for ind in inds:
         _indicator_layer(areas, spec, ind, page, lang)
     for cat in cats:
         _category_layer(areas, spec, cat, page, lang)
+    _first_layer(spec.layers.first, page, lang)
     profile_cfg = _profile(areas, spec, prof, page, lang)
-    features = _features(page, texts, len(areas))
+    features = _features(page, arcs, len(areas))
     overlay_cfg = _overlays(spec.overlays, spec.view, gparams.decimals, page, lang)
     cfg = _config(areas, spec, page, profile_cfg, overlay_cfg, lang)
     m = _folium_map(areas, spec, cfg, features, overlay_cfg, page, lang)
@@ -484,6 +496,14 @@ def make_map(
         offline=spec.view.offline,
     )
     return m
+
+
+#: Facility layers with more points than this start switched off (``Facilities.show``).
+FACILITIES_SHOWN_MAX = 500
+
+#: From this many areas on, the areas are drawn on one canvas instead of as SVG paths
+#: (a national map of 10,997 municipalities opens in about a second instead of four).
+CANVAS_FROM = 3000
 
 
 def _check_areas(areas, lang: str) -> None:
@@ -602,6 +622,7 @@ def _indicator_layer(areas, spec: MapSpec, ind: Indicator, page: _Page, lang: st
     fld = ind.column if spec.release.show_values else None
     page.layer_cfg.append(_layer_entry("choro", ttl, fld, cl, MISSING_COLOR, page))
     page.class_codes.append(cl.codes)
+    page.layer_columns.append(ind.column)
     _emit_values(areas, spec, ind, page, lang)
 
 
@@ -617,6 +638,21 @@ def _category_layer(areas, spec: MapSpec, cat: CategoryLayer, page: _Page, lang:
     page.legends.append(_legend_html(ttl, sub, src, _class_rows(cl, miss_color, lang)))
     page.layer_cfg.append(_layer_entry(cat.kind, ttl, None, cl, miss_color, page))
     page.class_codes.append(cl.codes)
+    page.layer_columns.append(cat.column)
+
+
+def _first_layer(first: str | None, page: _Page, lang: str) -> None:
+    """Show the layer of column ``first`` when the map opens (default: the first layer)."""
+    if first is None:
+        return
+    if first not in page.layer_columns:
+        raise InputError(
+            t(_MSG, "first_layer", lang, col=first, have=format_ids(page.layer_columns)),
+            column=first,
+        )
+    pick = page.layer_columns.index(first)
+    for i, entry in enumerate(page.layer_cfg):
+        entry["show"] = i == pick
 
 
 def _profile(areas, spec: MapSpec, prof, page: _Page, lang: str) -> list[dict]:
@@ -647,14 +683,26 @@ def _profile(areas, spec: MapSpec, prof, page: _Page, lang: str) -> list[dict]:
     return out
 
 
-def _features(page: _Page, texts, n: int) -> list[tuple[dict, str]]:
-    """Area features: properties with the class of every layer, and the geometry text."""
+def _features(page: _Page, arcs: dict, n: int) -> str:
+    """Area features as arc-encoded JSON text: properties with the class of every layer.
+
+    The format is :mod:`sozialraum.core.topology`'s (shared borders stored once);
+    the page script decodes it before drawing.
+    """
     codes = np.vstack(page.class_codes).T if page.class_codes else np.zeros((n, 0), dtype=int)
-    features = []
-    for i, (p, g) in enumerate(zip(page.props, texts, strict=False)):
+    parts = []
+    for i, (p, f) in enumerate(zip(page.props, arcs["features"], strict=True)):
         p["_c"] = [int(c) for c in codes[i]]
-        features.append((p, g))
-    return features
+        parts.append('{"properties":' + js_json(p) + ',"geometry":' + js_json(f["geometry"]) + "}")
+    return (
+        '{"type":"FeatureCollection","transform":'
+        + js_json(arcs["transform"])
+        + ',"arcs":'
+        + js_json(arcs["arcs"])
+        + ',"features":['
+        + ",".join(parts)
+        + "]}"
+    )
 
 
 def _overlays(ov: Overlays, view: View, decimals: int, page: _Page, lang: str) -> dict:
@@ -748,6 +796,7 @@ def _config(areas, spec: MapSpec, page: _Page, profile_cfg, ov: dict, lang: str)
         "fillOpacity": float(view.fill_opacity),
         "lineColor": "#555555",
         "lineWeight": 0.6,
+        "canvasFrom": CANVAS_FROM,
         "text": texts,
     }
 
@@ -758,7 +807,7 @@ def _folium_map(areas, spec: MapSpec, cfg: dict, features, ov: dict, page: _Page
     cfg_json = (
         js_json(cfg)[:-1]
         + ',"areas":'
-        + _fc_text(features)
+        + features
         + ',"catchments":'
         + (ov["catch"] or "null")
         + ',"boundaries":'
@@ -856,7 +905,8 @@ def _facilities_cfg(spec: Facilities, lang: str) -> tuple[dict, str]:
         for i, c in enumerate(cat_cfg)
     ]
     legend = _legend_html(t(_MSG, "facilities", lang), "", "", rows, dot=True)
-    return {"cats": cat_cfg, "points": points, "cluster": bool(cluster), "show": True}, legend
+    show = spec.show if spec.show is not None else len(points) <= FACILITIES_SHOWN_MAX
+    return {"cats": cat_cfg, "points": points, "cluster": bool(cluster), "show": show}, legend
 
 
 def map_html(m: folium.Map) -> str:

@@ -55,8 +55,14 @@ def test_access_tool_supply_need_by_catchment_equals_library(run, joined, lib_jo
     assert set(out["methode"]) == {"2SFCA (Plätze im Einzugsbereich von 3.000 m)"}
     lay = QgsVectorLayer(res["OUTPUT"], "x", "ogr")
     lay.loadDefaultStyle()
-    assert lay.renderer().type() == "graduatedSymbol"
-    assert lay.renderer().classAttribute() == "versorgung_je_100"
+    # the library's fixed classes around the target (35 per 100), "kein Wert" grey
+    from sozialraum.core.classify import classify
+
+    cls = classify(out["versorgung_je_100"], breaks=[0.0, 17.5, 35.0, 52.5])
+    assert lay.renderer().type() == "categorizedSymbol"
+    assert '"versorgung_je_100"' in lay.renderer().classAttribute()
+    labels = [c.label() for c in lay.renderer().categories()]
+    assert labels == [*cls.class_labels, "kein Wert"]
 
 
 def test_access_tool_refuses_target_for_nearest(run, joined, outdir):

@@ -99,7 +99,8 @@ def test_zip_installs_into_clean_profile_and_lists_algorithms(installed):
         if not ln.startswith("\t"):
             break
         block.append(ln.strip().split("\t")[0])
-    assert sorted(block) == sorted(f"sozialraum:{i}" for i in IDS)
+    # the tools and the shipped model (models/jahreslauf.model3)
+    assert sorted(block) == sorted(f"sozialraum:{i}" for i in (*IDS, "jahreslauf"))
 
 
 @pytest.mark.skipif(

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
-from qgis_helpers import PLUGIN_SRC, ROOT
+from qgis_helpers import PLUGIN_SRC
 
 
 def test_metadata_in_step_with_library():
@@ -31,9 +31,9 @@ def test_missing_dependency_gives_message_not_crash(provider, outdir):
     plugin = SozialraumPlugin(None, modules=("numpy", fake))
     missing = plugin.check()  # what initGui/initProcessing do first; never raises
     assert [m for m, _ in missing] == [fake]
-    assert fake in plugin.message and "pip" in plugin.message and "--target" in plugin.message
-    assert "fehlen Python-Pakete" in plugin.message
-    assert str(deps.deps_dir()) in plugin.message
+    assert fake in plugin.message and "installer.py" in plugin.message
+    assert "fehlen Python-Pakete" in plugin.message and "Python von QGIS" in plugin.message
+    assert str(deps.target_dir()) in plugin.message
 
     class BrokenProvider(SozialraumProvider):  # same algorithms under another id
         def id(self):
@@ -66,17 +66,16 @@ def test_full_check_passes_in_this_environment():
     assert deps.find_missing(deep=False) == []
 
 
-def test_pip_command_and_requirements():
-    from sozialraum_qgis import deps
+def test_pip_command_runs_the_plugins_installer_with_qgis_python():
+    from sozialraum_qgis import deps, installer
 
-    cmd = deps.pip_command(["esda"], target=ROOT / "x")
-    assert (
-        cmd[1:5] == ["-m", "pip", "install", "--upgrade"]
-        and "--target" in cmd
-        and cmd[-1] == "esda"
-    )
-    reqs = deps.requirements()
-    assert "numpy<2" in reqs and "attrs>=23.2" in reqs
+    interp = deps.interpreter()
+    cmd = deps.pip_command(interp, extras=("numba",))
+    assert cmd[0] == interp.python and cmd[1].endswith("installer.py")
+    assert cmd[cmd.index("--profile") + 1] == str(deps.profile_dir())
+    assert cmd[-2:] == ["--extra", "numba"]
+    reqs = installer.read_requirements()
+    assert not any(r.startswith(("pyarrow", "numba")) for r in reqs)
 
 
 def test_cancellation_stops_a_long_run(run, joined, monkeypatch):
@@ -148,35 +147,56 @@ sys.path.insert(0, sys.argv[1])
 from qgis.core import QgsApplication
 app = QgsApplication([], True)
 app.initQgis()
-from qgis.PyQt.QtWidgets import QApplication, QMessageBox
-from sozialraum_qgis import deps
+from qgis.PyQt.QtWidgets import QApplication
+from sozialraum_qgis import deps, installer, pyenv
 
-def fake_exec(self):  # "click" a button instead of waiting for the user
-    self._clicked = next(b for b in self.buttons() if b.text() == sys.argv[2])
-    return 0
+class FakeInstaller(installer.Installer):  # pip replaced by a short script; cancel still kills it
+    def run(self, on_line=print):
+        code = "print('Collecting esda', flush=True); import time; time.sleep(float(sys.argv[1]))"
+        code = "import sys; " + code
+        res = installer.Result(False, 0, self.target)
+        res.code = self._run([sys.executable, "-c", code, sys.argv[3]], on_line)
+        res.cancelled = self._cancelled
+        res.ok = res.code == 0 and not res.cancelled
+        return res
 
-QMessageBox.exec = fake_exec
-QMessageBox.clickedButton = lambda self: self._clicked
-shown = []
-QMessageBox.information = staticmethod(lambda parent, title, text: shown.append(("info", text)))
-QMessageBox.warning = staticmethod(lambda parent, title, text: shown.append(("warn", text)))
-deps.pip_command = lambda packages=None, target=None, python=None: [
-    sys.executable, "-c", "print('Collecting esda'); print('Successfully installed esda')"]
-choice = deps.show_missing_dialog(None, [("esda", "ModuleNotFoundError: No module named 'esda'")])
+interp = pyenv.Interpreter(sys.executable, pyenv.platform_key(), sys.version_info[:2])
+fake = FakeInstaller(interp, deps.deps_dir(), ["esda"])
+deps.install_with_progress_real = deps.install_with_progress
+deps.install_with_progress = lambda parent=None, extras=(), repair=False: deps.install_with_progress_real(
+    parent, extras, repair, inst=fake)
+
+def choose(dlg, buttons):
+    geo = QApplication.primaryScreen().availableGeometry()
+    assert dlg.width() <= geo.width() and dlg.height() <= geo.height(), (dlg.size(), geo)
+    print("BUTTONS", [b.text() for b in buttons.values()])
+    return {b.text(): k for k, b in buttons.items()}[sys.argv[2]]
+
+choice = deps.show_missing_dialog(None, [("esda", "ModuleNotFoundError: No module named 'esda'")], choose=choose)
 print("CHOICE", choice)
 if choice == "copy":
     print("CLIPBOARD", QApplication.clipboard().text())
 if choice == "install":
-    proc = deps._last_process
-    assert proc.waitForFinished(30000)
-    app.processEvents()
-    print("SHOWN", shown)
+    job = deps._last_job
+    if float(sys.argv[3]) > 5:  # click "Abbrechen" while pip runs
+        import time
+        while "Collecting esda" not in job.log.toPlainText():
+            app.processEvents(); job.poll(); time.sleep(0.05)
+        print("BUTTON", job.button.text())
+        job.button.click()
+    job.thread.join(30)
+    while job.poll():
+        app.processEvents()
+    print("LOG", job.log.toPlainText().replace("\n", " | "))
 """
 
 
-@pytest.mark.parametrize("button", ["Befehl kopieren", "Installieren"])
-def test_dependency_dialog_gui(button, tmp_path):
-    """The dialog in a GUI QGIS (own process): copy puts the command on the clipboard; install runs pip."""
+@pytest.mark.parametrize(
+    ("button", "sleep"), [("Befehl kopieren", 0), ("Installieren", 0), ("Installieren", 60)]
+)
+def test_dependency_dialog_gui(button, sleep, tmp_path):
+    """The dialog in a GUI QGIS (own process): copy puts the command on the clipboard; install
+    runs the installer with progress; "Abbrechen" kills the running process."""
     import os
     import subprocess
     import sys
@@ -185,73 +205,17 @@ def test_dependency_dialog_gui(button, tmp_path):
     script.write_text(_GUI_SCRIPT, encoding="utf-8")
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen")
     r = subprocess.run(
-        [sys.executable, str(script), str(PLUGIN_SRC), button],
+        [sys.executable, str(script), str(PLUGIN_SRC), button, str(sleep)],
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
     )
     assert r.returncode == 0, r.stdout + r.stderr
+    assert "Reparieren" in r.stdout and "Entfernen" in r.stdout
     if button == "Befehl kopieren":
-        assert "CHOICE copy" in r.stdout and "CLIPBOARD " in r.stdout
+        assert "CHOICE copy" in r.stdout and "installer.py" in r.stdout.split("CLIPBOARD ")[1]
+    elif sleep:
+        assert "BUTTON Abbrechen" in r.stdout and "Installation abgebrochen" in r.stdout
     else:
-        assert "CHOICE install" in r.stdout
-        assert "Installation abgeschlossen" in r.stdout
-
-
-def test_result_loaded_into_project_is_styled(provider, joined):
-    """Dialog behaviour: a temporary output is loaded into the project with the LISA/Gi* style."""
-    import processing
-    from qgis.core import QgsCategorizedSymbolRenderer, QgsProject
-
-    path, _ = joined
-    before = set(QgsProject.instance().mapLayers())
-    res = processing.runAndLoadResults(
-        "sozialraum:hotspots",
-        {"INPUT": str(path), "KEY": "sr_id", "FIELD": "sgb2_pers", "OUTPUT": "TEMPORARY_OUTPUT"},
-    )
-    assert res["OUTPUT"].endswith(".gpkg")
-    new = [lyr for lid, lyr in QgsProject.instance().mapLayers().items() if lid not in before]
-    assert len(new) == 1 and new[0].featureCount() == 80
-    r = new[0].renderer()
-    assert isinstance(r, QgsCategorizedSymbolRenderer) and r.classAttribute() == "gi_code"
-    assert [c.label() for c in r.categories()][:2] == ["Hot Spot 99 %", "Hot Spot 95 %"]
-    QgsProject.instance().removeAllMapLayers()
-
-
-_NO_LIBRARY_SCRIPT = r"""
-import sys
-
-class NoLibrary:  # the library is not importable: as in a profile before ext/ is on sys.path
-    def find_spec(self, name, path=None, target=None):
-        if name == "sozialraum" or name.startswith("sozialraum."):
-            raise ModuleNotFoundError(f"No module named {name!r}")
-        return None
-
-sys.meta_path.insert(0, NoLibrary())
-sys.path.insert(0, sys.argv[1])
-import sozialraum_qgis.provider  # noqa: F401 - registers every algorithm class
-import sozialraum_qgis.styles  # noqa: F401
-print("LOADED", sorted(m for m in sys.modules if m == "sozialraum" or m.startswith("sozialraum.")))
-"""
-
-
-def test_plugin_modules_load_without_the_library(tmp_path):
-    """Regression: styles.py imported the library at load, before the plugin put its bundled
-    copy (ext/) on sys.path; in a clean profile QGIS said "error starting plugin" and the
-    toolbox had no Sozialraum algorithms."""
-    import os
-    import subprocess
-    import sys
-
-    script = tmp_path / "no_library.py"
-    script.write_text(_NO_LIBRARY_SCRIPT, encoding="utf-8")
-    r = subprocess.run(
-        [sys.executable, str(script), str(PLUGIN_SRC)],
-        env=dict(os.environ, QT_QPA_PLATFORM="offscreen"),
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert r.returncode == 0, r.stdout + r.stderr
-    assert "LOADED []" in r.stdout, r.stdout
+        assert "CHOICE install" in r.stdout and "Installation abgeschlossen" in r.stdout
