@@ -1,16 +1,23 @@
 """Generate the tables of the configuration reference from ``SCHEMA``.
 
-``docs/hooks.py`` calls :func:`render` while MkDocs builds and puts the result
-where ``docs/konfiguration.md`` has the marker ``<!-- KONFIG-REFERENZ -->``, so the
-reference can never drift from the validator in
-``sozialraum.pipeline.config``. Run it directly to print the tables::
+The tables stand in ``docs/konfiguration.md`` between the markers
+``<!-- KONFIG-REFERENZ -->`` and ``<!-- /KONFIG-REFERENZ -->`` (so the file reads
+complete on GitHub too); ``docs/hooks.py`` renders them anew while MkDocs builds (:func:`fill`),
+and the docs test fails when the file's copy differs from the validator's schema
+in ``sozialraum.pipeline.config``. After changing the schema::
 
-    python docs/gen_config_ref.py
+    python docs/gen_config_ref.py --write      # update docs/konfiguration.md
+    python docs/gen_config_ref.py              # print the tables
 """
 
 from __future__ import annotations
 
+import sys
+from pathlib import Path
+
 MARKER = "<!-- KONFIG-REFERENZ -->"
+END = "<!-- /KONFIG-REFERENZ -->"
+PAGE = Path(__file__).with_name("konfiguration.md")
 
 _TYPES = {
     "str": "Text",
@@ -78,12 +85,39 @@ def render() -> str:
     return "\n".join(out)
 
 
-def fill(markdown: str) -> str:
-    """Replace :data:`MARKER` in ``markdown`` by :func:`render` (unchanged without marker)."""
+def current(markdown: str) -> str | None:
+    """The tables standing between :data:`MARKER` and :data:`END` (``None`` without both)."""
+    if MARKER not in markdown or END not in markdown:
+        return None
+    return markdown.split(MARKER, 1)[1].split(END, 1)[0].strip("\n")
+
+
+def _around(markdown: str) -> tuple[str, str]:
+    """The page before :data:`MARKER` and after :data:`END` (after the marker without END)."""
+    head, rest = markdown.split(MARKER, 1)
+    return head, rest.split(END, 1)[1] if END in rest else rest
+
+
+def with_tables(markdown: str) -> str:
+    """The page with the tables between the markers rendered anew (markers kept)."""
     if MARKER not in markdown:
         return markdown
-    return markdown.replace(MARKER, render())
+    head, tail = _around(markdown)
+    return f"{head}{MARKER}\n\n{render()}\n{END}{tail}"
+
+
+def fill(markdown: str) -> str:
+    """For the site: the tables rendered anew in place of the markers and what stands between
+    them (unchanged without the begin marker)."""
+    if MARKER not in markdown:
+        return markdown
+    head, tail = _around(markdown)
+    return f"{head}{render()}{tail}"
 
 
 if __name__ == "__main__":
-    print(render())
+    if "--write" in sys.argv[1:]:
+        PAGE.write_text(with_tables(PAGE.read_text(encoding="utf-8")), encoding="utf-8")
+        print(f"geschrieben: {PAGE}")
+    else:
+        print(render())

@@ -116,3 +116,40 @@ def test_geographic_reprojected_to_metric_on_request(tmp_path):
     assert gdf.geometry.area.iloc[0] == pytest.approx(7.6e7, rel=0.05)  # ~0.1° x 0.1° at 52°N
     same = ensure_metric(gdf)
     assert same is gdf
+
+
+def test_duplicated_key_is_shown_as_two_different_areas_not_dissolved(tmp_path):
+    """A duplicated key is often two different areas in two parents (real LOR file: one of
+    them really has another key). The error says where each lies so the user can re-key."""
+    p = tmp_path / "lor.gpkg"
+    gpd.GeoDataFrame(
+        {
+            "plr_id": ["06010101", "06010102", "04030416", "06010102"],
+            "plr_name": ["Nord", "Mitte", "Park", "Seeufer"],
+            "bez": ["06", "06", "04", "04"],
+            "bez_name": ["Steglitz", "Steglitz", "Charlottenburg", "Charlottenburg"],
+        },
+        geometry=[
+            box(0, 0, 100, 100),
+            box(100, 0, 200, 100),
+            box(5000, 0, 5100, 100),
+            box(5100, 0, 5300, 50),
+        ],
+        crs="EPSG:25833",
+    ).to_file(p, layer="plr", engine="pyogrio")
+    with pytest.raises(InputError) as err:
+        read_areas(p, key="plr_id", layer="plr", name="plr_name")
+    msg = str(err.value)
+    assert err.value.ids == ["06010102"]
+    lines = [ln for ln in msg.splitlines() if "'06010102' Objekt" in ln]
+    assert len(lines) == 2
+    first, second = lines
+    # feature number, name, parent key and name, centroid and extent of each geometry
+    assert "Objekt 2:" in first and "'Mitte'" in first and "'Steglitz'" in first
+    assert "x=150, y=50" in first and "x 100–200" in first
+    assert "Objekt 4:" in second and "'Seeufer'" in second and "'Charlottenburg'" in second
+    assert "x=5200, y=25" in second and "y 0–50" in second
+    assert "EPSG:25833" in second
+    assert "nicht zusammenlegen" in msg and "eigenen Schlüssel" in msg
+    with pytest.raises(InputError, match="do not dissolve"):
+        read_areas(p, key="plr_id", layer="plr", name="plr_name", lang="en")

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.spreadsheet import neutralise_frame
-from sozialraum.errors import InputError, SozialraumError
+from sozialraum.errors import InputError, SozialraumError, format_ids
 
 __all__ = ["add_parser", "run"]
 
@@ -126,6 +126,10 @@ _MSG = {
     "imported": {
         "de": "Lieferung {batch}: {file} – {n} Werte ({years}){extra}",
         "en": "batch {batch}: {file} — {n} values ({years}){extra}",
+    },
+    "without_data": {
+        "de": "  Gebiete ohne Daten ({n}): {ids}",
+        "en": "  areas without data ({n}): {ids}",
     },
     "noop": {
         "de": "{file}: unverändert schon als Lieferung {batch} im Atlas – nichts zu tun.",
@@ -291,6 +295,9 @@ def _cmd_import(atlas, args) -> int:
                 extra=extra,
             )
         )
+        if res.areas_without_data:
+            ids = format_ids(res.areas_without_data)
+            print(t(_MSG, "without_data", L, n=len(res.areas_without_data), ids=ids))
     return 0
 
 

@@ -7,7 +7,6 @@ Functions take the open :class:`~sozialraum.atlas.Atlas` as first argument; the
 from __future__ import annotations
 
 import json
-import warnings
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,7 +20,7 @@ from sozialraum.atlas._common import (
     _now,
 )
 from sozialraum.atlas.records import ImportResult
-from sozialraum.errors import InputError, SozialraumWarning, format_ids
+from sozialraum.errors import InputError, format_ids
 
 _MSG = {
     "key_row": {"de": "{key} (Zeile {row})", "en": "{key} (row {row})"},
@@ -53,11 +52,11 @@ _MSG = {
         "en": "{file}: {n} values exist already from batch {batches} (e.g. {ex}). For a corrected "
         "file give a reason (reason= / --reason); the old batch is then marked as replaced.",
     },
-    "unknown_columns": {
-        "de": "{file}: Spalten nicht im Indikatorenkatalog: {cols}. Nichts importiert; bitte im "
-        "Katalog ergänzen (headers) oder aus der Datei entfernen.",
-        "en": "{file}: columns not in the indicator catalogue: {cols}. Nothing imported; add "
-        "them to the catalogue (headers) or remove them from the file.",
+    "no_known_columns": {
+        "de": "{file}: Keine Spalte der Tabelle steht im Indikatorenkatalog. Nichts importiert; "
+        'bitte die Spalten im Katalog Variablen zuordnen (headers = ["…"]).',
+        "en": "{file}: no column of the table is in the indicator catalogue. Nothing imported; "
+        'assign the columns to variables in the catalogue (headers = ["…"]).',
     },
 }
 
@@ -90,9 +89,12 @@ def import_table(
 
     The file is read with :func:`sozialraum.io.read_table` (headers mapped through the
     stored catalogue) and joined to the areas of the version valid in its year.
-    Nothing is written when any row has an unknown key, a column is not in the
+    Nothing is written when any row has an unknown key, no column is in the
     catalogue, a value is not finite, or values of the same cells exist already from
-    another active batch and no ``reason`` is given. The whole batch is written in
+    another active batch and no ``reason`` is given. Columns not in the catalogue
+    are left out with a warning (add them to the catalogue or to ``[meta]
+    ignorieren``); the join's warnings (restored keys, few areas matched) are shown,
+    and the result lists the areas without data. The whole batch is written in
     one transaction: a failure leaves the atlas unchanged.
 
     Re-importing the same file (same SHA-256 and options) is a no-op that returns
@@ -131,7 +133,7 @@ def import_table(
         return done
     cat = atlas.catalogue()
     table = _read_checked(atlas, path, cat, year=year, sheet=sheet, key=key, **read_options)
-    new = _long_values(atlas, table, path, cat, version=version, source=source)
+    new, without = _long_values(atlas, table, path, cat, version=version, source=source)
     yrs = sorted({int(y) for y in table.years})
     vers = sorted(set(new["version"]))
     b = atlas.backend
@@ -174,6 +176,7 @@ def import_table(
         checksum=checksum,
         years=tuple(yrs),
         versions=tuple(vers),
+        areas_without_data=without,
     )
 
 
@@ -198,27 +201,20 @@ def _existing_batch(atlas, checksum: str, params_json: str) -> ImportResult | No
 
 
 def _read_checked(atlas, path: Path, cat, **options):
-    """Read the table; refuse a table without year or with columns not in the catalogue."""
-    from sozialraum.io import read_table
+    """Read the table; refuse a table without year or without any column of the catalogue.
+
+    Columns not in the catalogue are left out with the same warning as everywhere
+    (:func:`sozialraum.io.catalogue.apply_catalogue`: add them to the catalogue or
+    to ``[meta] ignorieren``).
+    """
+    from sozialraum.io.catalogue import read_catalogued_table
 
     L = atlas.lang
-    table = read_table(path, columns=cat, lang=L, **options)
+    table = read_catalogued_table(path, columns=cat, lang=L, **options)
     if not table.years:
         raise InputError(t(_MSG, "no_year", L, file=path.name), file=str(path))
-    if cat is not None:
-        unknown = [c for c in table.values.columns if c not in cat.variables.index]
-        if unknown:
-            raise InputError(
-                t(
-                    _MSG,
-                    "unknown_columns",
-                    L,
-                    file=table.source,
-                    cols=", ".join(map(repr, unknown)),
-                ),
-                file=str(path),
-                column=unknown[0],
-            )
+    if cat is not None and not len(table.values.columns):
+        raise InputError(t(_MSG, "no_known_columns", L, file=table.source), file=str(path))
     return table
 
 
@@ -229,33 +225,39 @@ def _variable_sources(cat) -> dict:
     return {k: v for k, v in cat.variables["source"].items() if isinstance(v, str) and v}
 
 
-def _long_values(atlas, table, path: Path, cat, *, version, source) -> pd.DataFrame:
-    """All values of the table in long form, each year joined to its area version."""
+def _long_values(
+    atlas, table, path: Path, cat, *, version, source
+) -> tuple[pd.DataFrame, tuple[str, ...]]:
+    """All values of the table in long form, each year joined to its area version, and the
+    areas without a row (in any of the years)."""
     var_source = _variable_sources(cat)
     years = table.years
     parts = []
+    without: set[str] = set()
     areas_of: dict[str, gpd.GeoDataFrame] = {}  # one read per area version, not per year
     for y in years:
         ty = table.for_year(y) if len(years) > 1 or table.year != y else table
         v = version or atlas.version_for(int(y))
         if v not in areas_of:
             areas_of[v] = atlas.areas(v)[["name", "geometry"]]
-        long = _year_values(atlas, ty, table.source, path, areas_of[v], v, int(y))
+        long, missing = _year_values(atlas, ty, table.source, path, areas_of[v], v, int(y))
+        without.update(missing)
         long["source"] = source or None
         if source is None:
             long["source"] = [var_source.get(x, table.source) for x in long["variable"]]
         parts.append(long)
-    return pd.concat(parts, ignore_index=True)
+    return pd.concat(parts, ignore_index=True), tuple(sorted(without))
 
 
-def _year_values(atlas, ty, name: str, path: Path, areas, v: str, y: int) -> pd.DataFrame:
-    """One year's values joined to the areas of version ``v``: checked, in long form."""
+def _year_values(
+    atlas, ty, name: str, path: Path, areas, v: str, y: int
+) -> tuple[pd.DataFrame, list[str]]:
+    """One year's values joined to the areas of version ``v``: checked, in long form; and the
+    areas without a row. The join's warnings (restored keys, few areas matched) are shown."""
     from sozialraum.join import join_table
 
     L = atlas.lang
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SozialraumWarning)
-        res = join_table(areas, ty, lang=L)
+    res = join_table(areas, ty, lang=L)
     _refuse_orphans(res.report.rows_without_area, name, path, v, L)
     cols = list(ty.values.columns)
     matched = res.report.matched
@@ -270,7 +272,7 @@ def _year_values(atlas, ty, name: str, path: Path, areas, v: str, y: int) -> pd.
             column=cols[j],
             ids=[matched[i]],
         )
-    return pd.DataFrame(
+    long = pd.DataFrame(
         {
             "version": v,
             "area": np.repeat(np.asarray(matched, dtype=object), len(cols)),
@@ -280,6 +282,7 @@ def _year_values(atlas, ty, name: str, path: Path, areas, v: str, y: int) -> pd.
             "status": st.to_numpy(dtype=object, na_value=None).reshape(-1),
         }
     )
+    return long, [str(k) for k in res.report.areas_without_data]
 
 
 def _refuse_orphans(orphans: pd.DataFrame, name: str, path: Path, v: str, L) -> None:

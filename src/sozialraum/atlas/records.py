@@ -28,6 +28,8 @@ class ImportResult:
         SHA-256 of the file.
     years, versions
         Years and area versions of the values.
+    areas_without_data
+        Areas of the version(s) that the file has no row for (in at least one of its years).
     """
 
     batch: int
@@ -37,6 +39,7 @@ class ImportResult:
     checksum: str = ""
     years: tuple[int, ...] = ()
     versions: tuple[str, ...] = ()
+    areas_without_data: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

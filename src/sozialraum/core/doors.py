@@ -48,6 +48,35 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "config": "schluessel (in [gebiete])",
         "qgis": {"de": "Feld „Schlüsselspalte der Gebiete“", "en": "field 'Area key column'"},
     },
+    "area_name": {
+        "api": "name=",
+        "cli": "--name",
+        "config": "name (in [gebiete])",
+        "qgis": {"de": "Feld „Namensspalte der Gebiete“", "en": "field 'Area name column'"},
+    },
+    "parent_column": {
+        "api": "levels= (rollup_hierarchy)",
+        "config": "gemeinde_spalte (in [gebiete])",
+        "qgis": {"de": "Feld „Gemeindeschlüssel“", "en": "field 'Municipality key'"},
+    },
+    "report_year": {
+        "api": "year=",
+        "cli": "--jahr",
+        "config": "berichtsjahr (in [projekt])",
+        "qgis": {"de": "Feld „Berichtsjahr“", "en": "field 'Report year'"},
+    },
+    "facility_category": {
+        "api": "category=",
+        "cli": "--kategorie",
+        "config": "kategorie (in [[erreichbarkeit]])",
+        "qgis": {"de": "Feld „Kategorie“", "en": "field 'Category'"},
+    },
+    "capacity_column": {
+        "api": "supply_col=",
+        "cli": "--kapazitaet",
+        "config": "kapazitaet_spalte (in [einrichtungen])",
+        "qgis": {"de": "Feld „Kapazität“", "en": "field 'Capacity'"},
+    },
     "sheet": {
         "api": "sheet=",
         "cli": "--sheet",

@@ -22,7 +22,7 @@ from sozialraum.core.crs import ensure_metric
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.io.keys import restore_leading_zeros
 
-__all__ = ["read_areas", "check_areas"]
+__all__ = ["read_areas", "check_areas", "duplicate_keys"]
 
 _MSG = {
     "not_found": {
@@ -59,8 +59,19 @@ _MSG = {
         "Every area needs a unique key.",
     },
     "dup_keys": {
-        "de": "{file}: Schlüssel in Spalte {key!r} sind nicht eindeutig: {ids}.",
-        "en": "{file}: keys in column {key!r} are not unique: {ids}.",
+        "de": "{file}: Schlüssel in Spalte {key!r} sind nicht eindeutig: {ids}. Gleiche "
+        "Schlüssel sind oft zwei verschiedene Gebiete (z. B. in zwei übergeordneten Gebieten), "
+        "deshalb nicht zusammenlegen: bitte die Geometrien (z. B. in QGIS) ansehen und einem "
+        "von ihnen seinen richtigen, eigenen Schlüssel geben.\n{details}",
+        "en": "{file}: keys in column {key!r} are not unique: {ids}. Equal keys are often two "
+        "different areas (e.g. in two parent areas), so do not dissolve them: look at the "
+        "geometries (e.g. in QGIS) and give one of them its correct, own key.\n{details}",
+    },
+    "dup_one": {
+        "de": "  {key!r} Objekt {row}: {attrs}Mittelpunkt x={x}, y={y}; Ausdehnung x {x0}–{x1}, "
+        "y {y0}–{y1} ({crs})",
+        "en": "  {key!r} feature {row}: {attrs}centre x={x}, y={y}; extent x {x0}–{x1}, "
+        "y {y0}–{y1} ({crs})",
     },
     "numeric_key": {
         "de": "{file}: Schlüsselspalte {key!r} ist numerisch gespeichert; die Schlüssel werden "
@@ -171,7 +182,7 @@ def read_areas(
             file=src,
             column=name,
         )
-    gdf = _keys_as_text(gdf, key, src, key_width, lang)
+    gdf = _keys_as_text(gdf, key, src, key_width, lang, name)
     gdf = gdf.set_index(key)
     gdf = check_areas(gdf, source=src, lang=lang)
     if to_crs is not None:
@@ -182,7 +193,12 @@ def read_areas(
 
 
 def _keys_as_text(
-    gdf: gpd.GeoDataFrame, key: str, src: str, key_width: int | None, lang: str | None
+    gdf: gpd.GeoDataFrame,
+    key: str,
+    src: str,
+    key_width: int | None,
+    lang: str | None,
+    name: str | None = None,
 ) -> gpd.GeoDataFrame:
     col = gdf[key]
     null = col.isna() | (col.astype("string").str.strip() == "")
@@ -205,17 +221,101 @@ def _keys_as_text(
     keys = col.astype(str).str.strip()
     if key_width is not None:
         keys = restore_leading_zeros(keys, key_width)
-    dup = keys[keys.duplicated(keep=False)]
-    if len(dup):
-        raise InputError(
-            t(_MSG, "dup_keys", lang, file=src, key=key, ids=format_ids(sorted(set(dup)))),
-            file=src,
-            column=key,
-            ids=sorted(set(dup)),
-        )
     gdf = gdf.copy()
     gdf[key] = keys.to_numpy(dtype=object)
+    dups = duplicate_keys(gdf, key, name=name, lang=lang)
+    if dups:
+        ids = list(dups)
+        details = "\n".join(line for lines in dups.values() for line in lines)
+        raise InputError(
+            t(_MSG, "dup_keys", lang, file=src, key=key, ids=format_ids(ids), details=details),
+            file=src,
+            column=key,
+            ids=ids,
+        )
     return gdf
+
+
+def duplicate_keys(
+    gdf: gpd.GeoDataFrame,
+    key: str,
+    *,
+    name: str | None = None,
+    lang: str | None = None,
+    max_attrs: int = 4,
+) -> dict[str, list[str]]:
+    """Each duplicated area key with one line per feature saying which geometry is which.
+
+    A duplicated key is usually two *different* areas (a typo, or two areas with
+    the same number in two parent areas), so the user must re-key one of them,
+    not dissolve them. Each line names the feature number (1-based, as QGIS counts
+    in the attribute table), the name column, further attributes (typically the
+    parent area's key and name), the centroid and the bounding box.
+
+    Parameters
+    ----------
+    gdf
+        Areas as read (the key as a column, text).
+    key
+        The key column.
+    name
+        The name column, shown first.
+    lang
+        Message language.
+    max_attrs
+        How many further attribute columns to show.
+
+    Returns
+    -------
+    dict
+        Duplicated key → lines (sorted by key; empty when all keys are unique).
+    """
+    keys = gdf[key].astype(str).str.strip()
+    dup = keys.duplicated(keep=False).to_numpy()
+    if not dup.any():
+        return {}
+    others = [c for c in gdf.columns if c not in (key, name, gdf.geometry.name)][:max_attrs]
+    shown = ([name] if name in gdf.columns else []) + others
+    crs = gdf.crs.to_string() if gdf.crs is not None else "–"
+    degrees = gdf.crs is not None and gdf.crs.is_geographic
+    out: dict[str, list[str]] = {}
+    for i in np.flatnonzero(dup):
+        row = gdf.iloc[i]
+        attrs = "".join(f"{c} {_short(row[c])}, " for c in shown)
+        geom = row[gdf.geometry.name]
+        if geom is None or geom.is_empty:
+            x = y = x0 = x1 = y0 = y1 = "–"
+        else:
+            c = geom.centroid
+            x, y = _coord(c.x, degrees), _coord(c.y, degrees)
+            x0, y0, x1, y1 = (_coord(v, degrees) for v in geom.bounds)
+        line = t(
+            _MSG,
+            "dup_one",
+            lang,
+            key=keys.iloc[i],
+            row=i + 1,
+            attrs=attrs,
+            x=x,
+            y=y,
+            x0=x0,
+            x1=x1,
+            y0=y0,
+            y1=y1,
+            crs=crs,
+        )
+        out.setdefault(keys.iloc[i], []).append(line)
+    return dict(sorted(out.items()))
+
+
+def _short(value: object, width: int = 40) -> str:
+    text = "–" if value is None or (isinstance(value, float) and np.isnan(value)) else str(value)
+    return repr(text if len(text) <= width else text[: width - 1] + "…")
+
+
+def _coord(v: float, degrees: bool) -> str:
+    """A coordinate as read in QGIS: metres whole, degrees to 5 decimals."""
+    return f"{v:.5f}" if degrees else f"{v:.0f}"
 
 
 def check_areas(

@@ -10,8 +10,12 @@ dimension, source, weight, min_denominator``) is accepted as well.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import tomllib
+import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,12 +25,24 @@ import pandas as pd
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.aggregation import resolve_rules
 from sozialraum.core.numbers import is_missing
-from sozialraum.errors import ConfigError
+from sozialraum.errors import ConfigError, SozialraumWarning
+from sozialraum.io import tables as _tables
 from sozialraum.io.headers import normalise_header
 from sozialraum.io.reader import read_grid
 from sozialraum.io.symbols import detect_number_format, parse_cells
 
-__all__ = ["Catalogue", "Relation", "read_catalogue", "parse_relation"]
+__all__ = [
+    "Catalogue",
+    "Relation",
+    "read_catalogue",
+    "parse_relation",
+    "apply_catalogue",
+    "read_catalogued_table",
+    "IGNORE_KEY",
+]
+
+#: Key of ``[meta]``: table columns that are deliberately not in the catalogue (no warning).
+IGNORE_KEY = "ignorieren"
 
 _MSG = {
     "not_found": {"de": "{file}: Datei nicht gefunden.", "en": "{file}: file not found."},
@@ -117,6 +133,21 @@ _MSG = {
     "rel_self": {
         "de": "{file}: Beziehung [relations] {rel!r}: die Summe kommt auf beiden Seiten vor.",
         "en": "{file}: relation [relations] {rel!r}: the total occurs on both sides.",
+    },
+    "ignore_type": {
+        "de": "{file}: [meta] ignorieren = {value!r} muss eine Liste von Spaltenüberschriften "
+        'sein, z. B. ignorieren = ["Bemerkung", "Stand"].',
+        "en": "{file}: [meta] ignorieren = {value!r} must be a list of column headers, "
+        'e.g. ignorieren = ["Bemerkung", "Stand"].',
+    },
+    "unknown_columns": {
+        "de": "{file}: {n} Spalte(n) stehen nicht im Indikatorenkatalog und werden nicht "
+        "verwendet: {cols}. Bitte im Katalog {catalogue} einer Variable zuordnen (headers = "
+        '["…"]) oder, wenn sie nicht gebraucht werden, dort unter [meta] eintragen: '
+        "ignorieren = [{cols}].",
+        "en": "{file}: {n} column(s) are not in the indicator catalogue and are not used: "
+        '{cols}. Assign them to a variable in the catalogue {catalogue} (headers = ["…"]) '
+        "or, if they are not needed, list them there under [meta]: ignorieren = [{cols}].",
     },
     "indicator": {"de": "Indikator", "en": "indicator"},
     "variable": {"de": "Variable", "en": "variable"},
@@ -305,6 +336,21 @@ class Catalogue:
         out.update(strong)
         return out
 
+    @property
+    def ignored(self) -> tuple[str, ...]:
+        """Column headers deliberately left out of the catalogue (``[meta] ignorieren``)."""
+        value = self.meta.get(IGNORE_KEY) or ()
+        return (value,) if isinstance(value, str) else tuple(str(v) for v in value)
+
+    def unknown_columns(self, columns) -> list[str]:
+        """The columns (of a table read with ``columns=`` this catalogue) that are neither a
+        variable nor listed in ``[meta] ignorieren``, in the given order."""
+        ignored = {normalise_header(h) for h in self.ignored}
+        known = set(map(str, self.variables.index))
+        return [
+            str(c) for c in columns if str(c) not in known and normalise_header(c) not in ignored
+        ]
+
     def dimensions(self) -> list[str]:
         """The dimensions of the indicators, in file order, each once."""
         dims = (
@@ -394,6 +440,7 @@ def _build(
 ):
     what_v = t(_MSG, "variable", lang)
     what_i = t(_MSG, "indicator", lang)
+    _check_ignore_list(meta, src, lang)
     vrows = {}
     for vid, v in variables.items():
         if not isinstance(v, dict):
@@ -527,6 +574,17 @@ def _build(
     )
 
 
+def _check_ignore_list(meta: dict, src: str, lang) -> None:
+    """``[meta] ignorieren`` is a header text or a list of header texts."""
+    value = meta.get(IGNORE_KEY)
+    if value is None or isinstance(value, str):
+        return
+    if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+        raise ConfigError(
+            t(_MSG, "ignore_type", lang, file=src, value=value), file=src, column=IGNORE_KEY
+        )
+
+
 def _raw_aggregation(entry: dict) -> dict:
     """The ``aggregation`` / ``aggregation_weight`` keys of one entry as written."""
     return {k: _text(entry.get(k)) for k in _AGG_COLUMNS}
@@ -658,3 +716,86 @@ def _read_catalogue_table(path: Path, src: str, lang) -> Catalogue:
             ids=list(dups),
         )
     return _build({"name": path.stem}, {}, indicators, src, path, lang, implicit_vars=True)
+
+
+# --------------------------------------------------------------------------- tables
+
+
+def apply_catalogue(table, catalogue: Catalogue, *, lang: str | None = None):
+    """A table read with ``columns=catalogue`` reduced to the catalogue's variables.
+
+    The one rule for columns that are not in the catalogue, for ``sozialraum join``,
+    the atlas import, the yearly run and ``sozialraum check``: columns listed in
+    ``[meta] ignorieren`` are left out silently; every other unknown column is left
+    out with **one** :class:`~sozialraum.errors.SozialraumWarning` naming the file,
+    the columns and the fix (add them to the catalogue or to the ignore list).
+
+    Parameters
+    ----------
+    table
+        An :class:`~sozialraum.io.IndicatorTable`.
+    catalogue
+        The catalogue the table was read with.
+    lang
+        Message language.
+
+    Returns
+    -------
+    IndicatorTable
+        The table without the unknown and ignored columns.
+    """
+    drop = [c for c in table.values.columns if str(c) not in set(catalogue.variables.index)]
+    unknown = catalogue.unknown_columns(drop)
+    if unknown:
+        cols = ", ".join(f'"{c}"' for c in unknown)
+        name = catalogue.path.name if catalogue.path is not None else "–"
+        warnings.warn(
+            t(
+                _MSG,
+                "unknown_columns",
+                lang,
+                file=table.source,
+                n=len(unknown),
+                cols=cols,
+                catalogue=name,
+            ),
+            SozialraumWarning,
+            stacklevel=2,
+        )
+    if not drop:
+        return table
+    meta = dict(table.meta)
+    meta["unknown_columns"] = unknown
+    return dataclasses.replace(
+        table,
+        values=table.values.drop(columns=drop),
+        status=table.status.drop(columns=[c for c in drop if c in table.status.columns]),
+        meta=meta,
+    )
+
+
+def read_catalogued_table(path, *, columns=None, lang: str | None = None, **options):
+    """:func:`~sozialraum.io.read_table`, and with a catalogue :func:`apply_catalogue`.
+
+    Same parameters as ``read_table``. With ``columns`` a :class:`Catalogue`, the
+    reader's own note about columns it could not map is replaced by the one warning
+    of :func:`apply_catalogue` (which names the fix).
+    """
+    if not isinstance(columns, Catalogue):
+        return _tables.read_table(path, columns=columns, lang=lang, **options)
+    with _without_reader_note():
+        table = _tables.read_table(path, columns=columns, lang=lang, **options)
+    return apply_catalogue(table, columns, lang=lang)
+
+
+@contextmanager
+def _without_reader_note() -> Iterator[None]:
+    """Ignore the reader's note on unmapped columns (:func:`apply_catalogue` says it better)."""
+    templates = getattr(_tables, "_MSG", {}).get("unmapped", {})
+    with warnings.catch_warnings():
+        for text in templates.values():
+            parts = re.split(r"\{[^}]*\}", text)
+            warnings.filterwarnings(
+                "ignore", message=".*".join(map(re.escape, parts)), category=SozialraumWarning
+            )
+        yield

@@ -105,3 +105,20 @@ def release_policy(config):
     names = (g["schluessel"], g["name"], g["gemeinde_spalte"], g["gemeinden_name"])
     extra = tuple(n for n in names if n and n not in policy.extra)
     return dataclasses.replace(policy, extra=(*policy.extra, *extra))
+
+
+def table_read_options(tab: dict) -> dict:
+    """The reader options of one ``[[tabellen]]`` entry, as the run and the check pass them.
+
+    ``blatt``, ``schluessel`` and, where the configuration has them, ``kopfzeile``,
+    ``kodierung`` and ``symbole`` → ``sheet``, ``key``, ``header_row``, ``encoding``,
+    ``symbols`` of :func:`sozialraum.io.read_table`.
+    """
+    names = {
+        "blatt": "sheet",
+        "schluessel": "key",
+        "kopfzeile": "header_row",
+        "kodierung": "encoding",
+        "symbole": "symbols",
+    }
+    return {arg: tab.get(key) for key, arg in names.items()}

@@ -22,10 +22,19 @@ from pathlib import Path
 from typing import Any
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.status import RELEASE_LEVELS
 from sozialraum.errors import ConfigError
 from sozialraum.io.symbols import STATUS_CODES
 
-__all__ = ["RunConfig", "load_config", "template", "territory_of", "SCHEMA"]
+__all__ = [
+    "RunConfig",
+    "load_config",
+    "collect_config",
+    "template",
+    "territory_of",
+    "SCHEMA",
+    "example_value",
+]
 
 _MSG = {
     "missing_file": {
@@ -46,8 +55,16 @@ _MSG = {
     },
     "hint": {"de": " Meinten Sie {s!r}?", "en": " Did you mean {s!r}?"},
     "required": {
-        "de": "{where}: [{section}] {key} fehlt ({desc}).",
-        "en": "{where}: [{section}] {key} is missing ({desc}).",
+        "de": "{where}: [{section}] {key} fehlt ({desc}). Bitte im Abschnitt [{section}] "
+        "ergänzen, z. B.: {key} = {example}",
+        "en": "{where}: [{section}] {key} is missing ({desc}). Add it to section [{section}], "
+        "e.g.: {key} = {example}",
+    },
+    "no_section": {
+        "de": "{where}: Abschnitt {header} fehlt; er ist Pflicht. Bitte ergänzen (z. B. am Ende "
+        "der Datei, nach Zeile {last}):\n{example}",
+        "en": "{where}: section {header} is missing; it is required. Add it (e.g. at the end of "
+        "the file, after line {last}):\n{example}",
     },
     "type": {
         "de": "{where}: [{section}] {key} = {value!r}: erwartet {expected}.",
@@ -261,6 +278,9 @@ OPTIONAL_SECTIONS = {
     "ausgaben",
     "freigabe",
 }
+#: Optional sections that are ``None`` when absent (their step is skipped); the others get
+#: their defaults.
+SKIPPED_WHEN_ABSENT = ("einrichtungen", "strassen", "raster", "demografie", "atlas")
 
 
 @dataclass(frozen=True)
@@ -521,13 +541,20 @@ class _Site:
         return ConfigError(text, file=str(self.cfg_path), row=row, column=key)
 
 
-def _check_unknown_keys(raw: Mapping, schema: Mapping, site: _Site) -> None:
+def _check_unknown_keys(raw: Mapping, schema: Mapping, site: _Site, errors: list | None) -> None:
     """Every key of the section must be in the schema (with a suggestion if not)."""
     for key in raw:
         if key not in schema:
             sugg = difflib.get_close_matches(key, list(schema), n=1)
             hint = t(_MSG, "hint", site.lang, s=sugg[0]) if sugg else ""
-            raise site.error("unknown_key", key, hint=hint)
+            _fail(site.error("unknown_key", key, hint=hint), errors)
+
+
+def _fail(err: ConfigError, errors: list | None) -> None:
+    """Raise ``err``, or (when collecting every problem) append it to ``errors``."""
+    if errors is None:
+        raise err
+    errors.append(err)
 
 
 def _typed_value(kind, key: str, value, site: _Site, base: Path):
@@ -566,38 +593,141 @@ def _check_range(kind, key: str, value, site: _Site) -> None:
         raise site.error("range", key, value=value, cond=cond)
 
 
-def _check_patterns(out: dict, schema: Mapping, site: _Site, base: Path) -> None:
+def _check_patterns(
+    out: dict, schema: Mapping, site: _Site, base: Path, errors: list | None = None
+) -> None:
     """For ``{jahr}`` patterns: each year's file must exist."""
     for key, (kind, _d, _desc) in schema.items():
         if kind == "pattern" and out.get(key) and out.get("jahre"):
             for y in out["jahre"]:
                 p = (base / out[key].format(jahr=y)).resolve()
                 if not p.exists():
-                    raise site.error("no_path", key, path=p)
+                    _fail(site.error("no_path", key, path=p), errors)
 
 
 def _validate_section(
-    name: str, raw: Mapping, cfg_path: Path, text: str, base: Path, lang: str, index: int = 0
+    name: str,
+    raw: Mapping,
+    cfg_path: Path,
+    text: str,
+    base: Path,
+    lang: str,
+    index: int = 0,
+    errors: list | None = None,
 ) -> dict:
-    """One section checked against :data:`SCHEMA`: keys, required values, types, ranges, files."""
+    """One section checked against :data:`SCHEMA`: keys, required values, types, ranges, files.
+
+    With ``errors`` (a list) every problem is appended there and the key gets its
+    default (``None`` for a required key), so that all problems are found at once.
+    """
     schema = SCHEMA[name]
     site = _Site(name, cfg_path, text, lang, index)
-    _check_unknown_keys(raw, schema, site)
+    _check_unknown_keys(raw, schema, site, errors)
     out: dict[str, Any] = {}
     for key, (kind, default, desc) in schema.items():
         if key not in raw:
             if default is REQUIRED:
-                raise site.error("required", key, line=site.line(None), desc=desc)
+                err = site.error(
+                    "required",
+                    key,
+                    line=site.line(None),
+                    desc=desc,
+                    example=example_value(name, key),
+                )
+                _fail(err, errors)
+                out[key] = None
+                continue
             out[key] = list(default) if isinstance(default, list) else default
             continue
-        if kind == "freigaberegel":
-            out[key] = _check_rule(raw[key], name, key, cfg_path, text, index, lang)
-            continue
-        value = _typed_value(kind, key, raw[key], site, base)
-        _check_range(kind, key, value, site)
-        out[key] = value
-    _check_patterns(out, schema, site, base)
+        try:
+            if kind == "freigaberegel":
+                out[key] = _check_rule(raw[key], name, key, cfg_path, text, index, lang)
+                continue
+            value = _typed_value(kind, key, raw[key], site, base)
+            _check_range(kind, key, value, site)
+            out[key] = value
+        except ConfigError as err:
+            _fail(err, errors)
+            out[key] = None if default is REQUIRED else default
+    _check_patterns(out, schema, site, base, errors)
     return out
+
+
+def _unknown_sections(raw: Mapping, path: Path, text: str, L: str, errors: list | None) -> None:
+    for name in raw:
+        if name not in SCHEMA:
+            sugg = difflib.get_close_matches(name, list(SCHEMA), n=1)
+            hint = t(_MSG, "hint", L, s=sugg[0]) if sugg else ""
+            line = _line_of(text, name, None)
+            err = ConfigError(
+                t(
+                    _MSG,
+                    "unknown_section",
+                    L,
+                    where=f"{path.name}:{line}",
+                    key=name,
+                    hint=hint,
+                    allowed=", ".join(SCHEMA),
+                ),
+                file=str(path),
+                row=line,
+            )
+            _fail(err, errors)
+
+
+def _missing_section(name: str, path: Path, text: str, L: str) -> ConfigError:
+    """A required section is absent: name it with its required keys and example values."""
+    header = f"[[{name}]]" if name in LIST_SECTIONS else f"[{name}]"
+    keys = [k for k, (_kind, d, _desc) in SCHEMA[name].items() if d is REQUIRED]
+    example = "\n".join([header, *(f"{k} = {example_value(name, k)}" for k in keys)])
+    last = len(text.splitlines())
+    return ConfigError(
+        t(_MSG, "no_section", L, where=path.name, header=header, last=last, example=example),
+        file=str(path),
+        row=last,
+        column=name,
+    )
+
+
+def _read_raw(path: Path, L: str) -> tuple[str, dict]:
+    if not path.is_file():
+        raise ConfigError(t(_MSG, "missing_file", L, path=path), file=str(path))
+    text = path.read_text(encoding="utf-8")
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(t(_MSG, "toml", L, path=path, err=err), file=str(path)) from None
+    return text, raw
+
+
+def _sections(raw: dict, path: Path, text: str, L: str, errors: list | None) -> dict[str, Any]:
+    """Every section of :data:`SCHEMA` validated (absent optional ones: default or ``None``)."""
+    base = path.parent.resolve()
+    sections: dict[str, Any] = {}
+    for name in SCHEMA:
+        value = raw.get(name)
+        if name in LIST_SECTIONS:
+            items = value or []
+            if isinstance(items, dict):
+                items = [items]
+            if name not in OPTIONAL_SECTIONS and not items:
+                _fail(_missing_section(name, path, text, L), errors)
+            sections[name] = [
+                _validate_section(name, item, path, text, base, L, i, errors)
+                for i, item in enumerate(items)
+            ]
+        elif value is None and name in OPTIONAL_SECTIONS:
+            sections[name] = (
+                None
+                if name in SKIPPED_WHEN_ABSENT
+                else _validate_section(name, {}, path, text, base, L)
+            )
+        elif value is None:
+            _fail(_missing_section(name, path, text, L), errors)
+            sections[name] = None
+        else:
+            sections[name] = _validate_section(name, value, path, text, base, L, 0, errors)
+    return sections
 
 
 def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
@@ -613,76 +743,99 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
     Raises
     ------
     ConfigError
-        Naming the file, line and key of the first problem.
+        Naming the file, line and key of the first problem (and how to fix it).
+        :func:`collect_config` returns every problem at once.
     """
     path = Path(path)
     L = get_lang(lang)
-    if not path.is_file():
-        raise ConfigError(t(_MSG, "missing_file", L, path=path), file=str(path))
-    text = path.read_text(encoding="utf-8")
-    try:
-        raw = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as err:
-        raise ConfigError(t(_MSG, "toml", L, path=path, err=err), file=str(path)) from None
-    base = path.parent.resolve()
-    sections: dict[str, Any] = {}
-    for name in raw:
-        if name not in SCHEMA:
-            sugg = difflib.get_close_matches(name, list(SCHEMA), n=1)
-            hint = t(_MSG, "hint", L, s=sugg[0]) if sugg else ""
-            line = _line_of(text, name, None)
-            raise ConfigError(
-                t(
-                    _MSG,
-                    "unknown_section",
-                    L,
-                    where=f"{path.name}:{line}",
-                    key=name,
-                    hint=hint,
-                    allowed=", ".join(SCHEMA),
-                ),
-                file=str(path),
-                row=line,
-            )
-    for name in SCHEMA:
-        value = raw.get(name)
-        if name in LIST_SECTIONS:
-            items = value or []
-            if isinstance(items, dict):
-                items = [items]
-            if name == "tabellen" and not items:
-                raise ConfigError(
-                    t(
-                        _MSG,
-                        "required",
-                        L,
-                        where=f"{path.name}:–",
-                        section="[tabellen]",
-                        key="datei",
-                        desc=SCHEMA["tabellen"]["datei"][2],
-                    ),
-                    file=str(path),
-                )
-            sections[name] = [
-                _validate_section(name, item, path, text, base, L, i)
-                for i, item in enumerate(items)
-            ]
-        elif value is None and name in OPTIONAL_SECTIONS:
-            sections[name] = (
-                None
-                if name in ("einrichtungen", "strassen", "raster", "demografie", "atlas")
-                else _validate_section(name, {}, path, text, base, L)
-            )
-        else:
-            if value is None:
-                raise ConfigError(
-                    t(_MSG, "required", L, where=f"{path.name}:–", section=name, key="…", desc=""),
-                    file=str(path),
-                )
-            sections[name] = _validate_section(name, value, path, text, base, L)
-    cfg = RunConfig(path=path.resolve(), base=base, sections=sections, text=text)
+    text, raw = _read_raw(path, L)
+    _unknown_sections(raw, path, text, L, None)
+    sections = _sections(raw, path, text, L, None)
+    cfg = RunConfig(path=path.resolve(), base=path.parent.resolve(), sections=sections, text=text)
     territory_of(cfg, L)  # the vocabulary is checked with the file, not at the first text
     return cfg
+
+
+def collect_config(
+    path: str | Path, *, lang: str | None = None
+) -> tuple[RunConfig | None, list[ConfigError]]:
+    """Read a run configuration and return *every* problem instead of stopping at the first.
+
+    Returns
+    -------
+    (RunConfig or None, list of ConfigError)
+        The configuration (keys with a problem hold their default, ``None`` for a
+        required key) and the problems in file order; ``None`` when the file is
+        missing or not TOML at all.
+    """
+    path = Path(path)
+    L = get_lang(lang)
+    try:
+        text, raw = _read_raw(path, L)
+    except ConfigError as err:
+        return None, [err]
+    errors: list[ConfigError] = []
+    _unknown_sections(raw, path, text, L, errors)
+    sections = _sections(raw, path, text, L, errors)
+    cfg = RunConfig(path=path.resolve(), base=path.parent.resolve(), sections=sections, text=text)
+    if sections.get("gliederung") is not None:
+        try:  # the vocabulary is checked with the file, not at the first text
+            territory_of(cfg, L)
+        except ConfigError as err:
+            errors.append(err)
+    errors.sort(key=lambda e: e.row if isinstance(e.row, int) else 10**9)
+    return cfg, errors
+
+
+#: Example values for messages and the template (keys without one: their default or type).
+_EXAMPLES = {
+    ("projekt", "name"): '"Landkreis Beispiel"',
+    ("projekt", "berichtsjahr"): "2024",
+    ("projekt", "vorjahr"): "2023",
+    ("gebiete", "datei"): '"gebiete.gpkg"',
+    ("gebiete", "ebene"): '"sozialraeume"',
+    ("gebiete", "schluessel"): '"sr_id"',
+    ("gebiete", "name"): '"sr_name"',
+    ("gebiete", "gemeinden_ebene"): '"gemeinden"',
+    ("gebiete", "kreis_ebene"): '"kreis"',
+    ("tabellen", "blatt"): '"Daten"',
+    ("tabellen", "schluessel"): '"sr_id"',
+    ("einrichtungen", "datei"): '"einrichtungen.gpkg"',
+    ("strassen", "datei"): '"strassen.gpkg"',
+    ("raster", "bevoelkerung"): '"bevoelkerung_100m.tif"',
+    ("demografie", "dateien"): '"bevoelkerung_alter_{jahr}.csv"',
+    ("demografie", "jahre"): "[2020, 2021, 2022, 2023, 2024]",
+    ("erreichbarkeit", "bedarf_je_100"): "70",
+    ("katalog", "datei"): '"katalog.toml"',
+    ("tabellen", "datei"): '"indikatoren_{jahr}.xlsx"',
+    ("tabellen", "jahre"): "[2022, 2023, 2024]",
+    ("erreichbarkeit", "name"): '"Kita-Versorgung"',
+    ("erreichbarkeit", "kategorie"): '"Kita"',
+    ("erreichbarkeit", "zielgruppe"): '["ew_3_5"]',
+}
+_TYPE_EXAMPLES = {
+    "str": '"…"',
+    "int": "1",
+    "float": "1.0",
+    "bool": "true",
+    "path": '"datei.gpkg"',
+    "pattern": '"datei_{jahr}.csv"',
+    "ints": "[2023, 2024]",
+    "strs": '["a", "b"]',
+    "points": "[[454795, 5726934, 60]]",
+}
+
+
+def example_value(section: str, key: str) -> str:
+    """An example value of ``[section] key`` as written in TOML (for messages and templates)."""
+    if (section, key) in _EXAMPLES:
+        return _EXAMPLES[(section, key)]
+    kind, default, _desc = SCHEMA[section][key]
+    if default is not REQUIRED and default is not None:
+        return _toml_value(default)
+    if isinstance(kind, tuple):
+        return _toml_value(kind[0])
+    return _TYPE_EXAMPLES.get(kind, '""')
 
 
 def template(lang: str | None = None) -> str:
@@ -697,38 +850,46 @@ def template(lang: str | None = None) -> str:
         "# Relative paths start at this file's folder. {jahr} is replaced by the year.\n"
         "# Keys commented out are optional; the value shown is the default.\n"
     )
-    examples = {
-        ("projekt", "name"): '"Landkreis Beispiel"',
-        ("projekt", "berichtsjahr"): "2024",
-        ("gebiete", "datei"): '"gebiete.gpkg"',
-        ("gebiete", "schluessel"): '"sr_id"',
-        ("katalog", "datei"): '"katalog.toml"',
-        ("tabellen", "datei"): '"indikatoren_{jahr}.xlsx"',
-        ("tabellen", "jahre"): "[2022, 2023, 2024]",
-        ("erreichbarkeit", "name"): '"Kita-Versorgung"',
-        ("erreichbarkeit", "kategorie"): '"Kita"',
-        ("erreichbarkeit", "zielgruppe"): '["ew_3_5"]',
-    }
     out = [head]
     for name, keys in SCHEMA.items():
         header = f"[[{name}]]" if name in LIST_SECTIONS else f"[{name}]"
         optional = name in OPTIONAL_SECTIONS and name not in ("monitor", "raeumlich", "ausgaben")
         out.append(("# " if optional else "") + header)
-        for key, (_kind, default, desc) in keys.items():
+        for key, (kind, default, desc) in keys.items():
+            note = desc + _allowed_note(kind, name, key, L)
             if default is REQUIRED:
-                val = examples.get((name, key), '""')
-                out.append(f"{'# ' if optional else ''}{key} = {val}  # {desc}")
+                val = example_value(name, key)
+                out.append(f"{'# ' if optional else ''}{key} = {val}  # {note}")
             elif default is None:
-                out.append(
-                    f"# {key} =   # {desc} (kein Standardwert)"
-                    if L == "de"
-                    else f"# {key} =   # {desc} (no default)"
-                )
+                val = example_value(name, key)
+                none = "kein Standardwert" if L == "de" else "no default"
+                out.append(f"# {key} = {val}  # {note} ({none})")
             else:
-                val = _toml_value(default)
-                out.append(f"# {key} = {val}  # {desc}")
+                out.append(f"# {key} = {_toml_value(default)}  # {note}")
         out.append("")
     return "\n".join(out)
+
+
+#: Allowed values of list keys whose items come from a fixed set (for the template's comments).
+_ALLOWED_ITEMS = {
+    ("ausgaben", "freigabe"): RELEASE_LEVELS,
+    ("raeumlich", "merkmale"): (
+        "idx_gesamt",
+        "status_index",
+        "dynamik_index",
+        "idx_<Dimension>",
+        "<Indikator-Kennung>",
+    ),
+}
+
+
+def _allowed_note(kind: Any, section: str, key: str, lang: str) -> str:
+    """``; erlaubt: "z", "minmax", "rang"`` for keys with a fixed set of values."""
+    choices = kind if isinstance(kind, tuple) else _ALLOWED_ITEMS.get((section, key))
+    if not choices:
+        return ""
+    word = "erlaubt" if lang == "de" else "allowed"
+    return f"; {word}: " + ", ".join(f'"{c}"' for c in choices)
 
 
 def _toml_value(v: Any) -> str:

@@ -39,7 +39,7 @@ import pandas as pd
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.pipeline.common import monitor_params, without_unrated_index
+from sozialraum.pipeline.common import monitor_params, table_read_options, without_unrated_index
 from sozialraum.pipeline.config import RunConfig, load_config
 from sozialraum.pipeline.workspace import OutputWorkspace
 from sozialraum.spatial import warm_kernels
@@ -268,7 +268,10 @@ class RunResult:
 
 def load_inputs(state: RunState) -> RunState:
     """Read areas, catalogue and all tables of all years, and join them."""
-    from sozialraum.io import read_areas, read_catalogue, read_table
+    from sozialraum.io import read_areas, read_catalogue
+
+    # read_table's signature; columns not in the catalogue: the one rule of apply_catalogue
+    from sozialraum.io.catalogue import read_catalogued_table as read_table
     from sozialraum.join import join_tables
 
     cfg, L = state.config, state.lang
@@ -300,15 +303,7 @@ def load_inputs(state: RunState) -> RunState:
             path = cfg.base / tab["datei"].format(jahr=year)
             tables.append(
                 read_table(
-                    path,
-                    sheet=tab["blatt"],
-                    key=tab["schluessel"],
-                    columns=state.catalogue,
-                    year=year,
-                    header_row=tab.get("kopfzeile"),
-                    encoding=tab.get("kodierung"),
-                    symbols=tab.get("symbole"),
-                    lang=L,
+                    path, columns=state.catalogue, year=year, lang=L, **table_read_options(tab)
                 )
             )
         res = join_tables(state.areas, tables, area_names=g["name"], lang=L)
@@ -430,6 +425,25 @@ def compute_spatial(state: RunState) -> RunState:
 
 
 # --------------------------------------------------------------------------- run
+
+
+def run_notes(caught: list[warnings.WarningMessage]) -> list[str]:
+    """Every warning a run caught, each once: data notes as they are, warnings of other
+    libraries (e.g. k-means convergence, numpy's divide warnings) with their kind and origin.
+    Only warnings about library versions (deprecations, future changes) are left out: they
+    concern the installation, not the data."""
+    out = []
+    for w in caught:
+        if issubclass(w.category, (DeprecationWarning, PendingDeprecationWarning, FutureWarning)):
+            continue
+        if issubclass(w.category, SozialraumWarning):
+            out.append(str(w.message))
+        else:
+            parts = Path(w.filename).parts
+            top = parts.index("site-packages") + 1 if "site-packages" in parts else -1
+            origin = Path(parts[top]).stem if 0 <= top < len(parts) else Path(w.filename).stem
+            out.append(f"{w.category.__name__} ({origin}): {w.message}")
+    return list(dict.fromkeys(out))
 
 
 def _sha256(path: Path) -> str:
@@ -596,11 +610,7 @@ def run(
             for s in skipped:
                 state.timer.skip(s.step, s.why)
             files = _write_all_outputs(state, tmp)
-        state.notes = list(
-            dict.fromkeys(
-                str(w.message) for w in caught if issubclass(w.category, SozialraumWarning)
-            )
-        )
+        state.notes = run_notes(caught)
         for n in state.notes:
             log.info("Hinweis: %s", n)
         if state.notes:

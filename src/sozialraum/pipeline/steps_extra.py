@@ -16,6 +16,7 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.errors import ConfigError, InputError
 from sozialraum.io.reader import read_text_table
+from sozialraum.pipeline.common import table_read_options
 
 __all__ = ["STEPS", "compute_access", "compute_raster", "compute_demography"]
 
@@ -426,12 +427,11 @@ def build_atlas(state):
         atlas.set_catalogue(state.config["katalog"]["datei"])
         for tab in state.config["tabellen"]:
             for year in tab["jahre"]:
-                atlas.import_table(
+                atlas.import_table(  # read as load_inputs reads it
                     state.config.base / tab["datei"].format(jahr=year),
                     year=year,
-                    sheet=tab["blatt"],
-                    key=tab["schluessel"],
                     version=version,
+                    **table_read_options(tab),
                 )
         if state.facilities is not None:
             atlas.add_facilities(state.facilities, valid_from=f"{years[0]}-01-01")
