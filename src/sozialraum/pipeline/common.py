@@ -52,6 +52,24 @@ _HEADERS = {
 }
 
 
+#: Titles of the monitor's index columns (maps, summary, report), German and English.
+INDEX_TITLES = {
+    "idx_gesamt": ("Gesamtindex", "overall index"),
+    "status_index": ("Statusindex", "status index"),
+    "dynamik_index": ("Dynamikindex", "dynamic index"),
+}
+
+
+def column_title(state, col: str) -> str:
+    """A planner's title of a result column: index titles, else the catalogue's label."""
+    if col in INDEX_TITLES:
+        return INDEX_TITLES[col][0 if state.lang == "de" else 1]
+    cat = state.catalogue.indicators
+    if col in cat.index:
+        return str(cat.loc[col, "label"])
+    return col
+
+
 def labels_for(state) -> dict[str, str]:
     """Column → German header (catalogue labels, monitor and LISA columns)."""
     cat = state.catalogue

@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from sozialraum.pipeline.common import column_title
 from sozialraum.pipeline.timing import on_time, timed
 from sozialraum.report.pdf import finish_printing
 
@@ -280,16 +281,7 @@ def _access_unit(col: str) -> str:
 
 
 def _title(state, col: str) -> str:
-    names = {
-        "idx_gesamt": ("Gesamtindex", "overall index"),
-        "status_index": ("Statusindex", "status index"),
-    }
-    if col in names:
-        return names[col][0 if state.lang == "de" else 1]
-    cat = state.catalogue.indicators
-    if col in cat.index:
-        return str(cat.loc[col, "label"])
-    return col
+    return column_title(state, col)
 
 
 def report_inputs(state):

@@ -39,7 +39,12 @@ import pandas as pd
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.errors import InputError, SozialraumWarning
-from sozialraum.pipeline.common import monitor_params, table_read_options, without_unrated_index
+from sozialraum.pipeline.common import (
+    column_title,
+    monitor_params,
+    table_read_options,
+    without_unrated_index,
+)
 from sozialraum.pipeline.config import RunConfig, load_config
 from sozialraum.pipeline.workspace import OutputWorkspace
 from sozialraum.spatial import warm_kernels
@@ -730,7 +735,7 @@ def _monitor_facts(state: RunState, lang: str) -> list[str]:
             (f"{n} Gebietstypen" if de else f"{n} area types")
             + ("; LISA-Cluster Hoch-Hoch: " if de else "; LISA High-High clusters: ")
             + ", ".join(
-                f"{col} {int((res.frame[res.prefix + 'code'] == 'HH').sum())}"
+                f"{column_title(state, col)} {int((res.frame[res.prefix + 'code'] == 'HH').sum())}"
                 for col, res in state.lisa.items()
             )
             + "."
