@@ -259,7 +259,8 @@ def test_enable_list_and_every_tool_equals_library(user):
         if not ln.startswith("\t"):
             break
         block.append(ln.strip().split("\t")[0])
-    assert sorted(block) == sorted(f"sozialraum:{i}" for i in IDS)
+    # every tool, plus the shipped model of the yearly steps
+    assert sorted(block) == sorted(f"sozialraum:{i}" for i in [*IDS, "jahreslauf"])
     _every_tool(user, user["tmp"] / "out")
 
 

@@ -14,6 +14,8 @@ kernels before anything heavy is imported.
 from __future__ import annotations
 
 import importlib
+import sys
+import types
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -103,6 +105,29 @@ __all__ = [
     "warm_kernels",
     "warm_up",
 ]
+
+
+#: Functions named like the submodule that defines them (``getis_ord``, ``moran``).
+_SHADOWED = frozenset({"getis_ord", "moran"})
+
+
+class _Package(types.ModuleType):
+    """This package: a function keeps its name when its namesake submodule is imported.
+
+    Importing ``sozialraum.spatial.getis_ord`` (the module) makes Python set the
+    package attribute ``getis_ord`` to that module; with names loaded on first use
+    that would turn ``from sozialraum.spatial import getis_ord`` into the module
+    whenever the module was imported first. The function is bound instead, as an
+    eager ``from .getis_ord import getis_ord`` would do.
+    """
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        if name in _SHADOWED and isinstance(value, types.ModuleType):
+            value = getattr(value, name)
+        super().__setattr__(name, value)
+
+
+sys.modules[__name__].__class__ = _Package
 
 
 def __getattr__(name: str) -> Any:
