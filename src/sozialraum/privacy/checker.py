@@ -1045,16 +1045,15 @@ def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series
                 else str(v).strip()
             )
         )
+        # the cell as written, else without leading zeros where it is all digits
+        cells = sv.tolist()
+        bare = [c.lstrip("0") if c.isdigit() else None for c in cells]
         for kind in ("areas", "gemeinden", "kreis"):
             for src in (internal.lookup[kind], internal.names[kind]):
-                mapped = sv.map(
-                    lambda s, m=src: (
-                        m.get(s)
-                        if s in m
-                        else m.get(s.lstrip("0"))
-                        if s.lstrip("0") in m and s.isdigit()
-                        else None
-                    )
+                mapped = pd.Series(
+                    [src[c] if c in src else src.get(b) for c, b in zip(cells, bare, strict=True)],
+                    index=sv.index,
+                    dtype=object,
                 )
                 # score: distinct keys matched (an AGS column of an area table matches
                 # many rows but few distinct municipalities), then rows matched
