@@ -270,6 +270,12 @@ def test_finished_config_runs(tmp_path, reference):
     out = tmp_path / "out"
     assert (out / "oeffentlich" / "sozialbericht_2024.html").is_file()
     assert len(list(out.glob("kommunal-*"))) == 12  # one package per Bezirk
+    names = sorted(p.name for p in (out / "oeffentlich").glob("*.csv"))
+    assert [n.rsplit("_", 1)[1] for n in names] == [
+        "bezirke.csv",
+        "planungsraeume.csv",
+        "stadt.csv",
+    ]
     texts = [
         res.summary("de"),
         (out / "oeffentlich" / "sozialbericht_2024.html").read_text("utf-8"),

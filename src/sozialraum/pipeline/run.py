@@ -193,6 +193,8 @@ class RunResult:
         lines = [t(_MSG, "done", L, sec=self.seconds, name=name, out=self.out_dir)]
         terr = _territory(self.state)
         mid, bot = terr.middle, terr.bottom
+        # the key of a package folder: an AGS for a Gemeinde, else the unit's key
+        ph = "<AGS>" if mid.singular == "Gemeinde" else ("<Schlüssel>" if L == "de" else "<key>")
         if "n_areas" in self.facts:
             f = self.facts
             areas, gems = bot.count(f["n_areas"], L), mid.count(f["n_gem"], L, dative=True)
@@ -204,7 +206,7 @@ class RunResult:
             if "/steckbriefe/" in r:
                 top = r.split("/", 1)[0]
                 folder = (
-                    r.rsplit("/", 1)[0].replace(top, "kommunal-<AGS>")
+                    r.rsplit("/", 1)[0].replace(top, f"kommunal-{ph}")
                     if top.startswith("kommunal-")
                     else r.rsplit("/", 1)[0]
                 )
@@ -228,14 +230,14 @@ class RunResult:
             first = rel.split("/", 1)[0]
             if first.startswith("kommunal-"):  # one package per municipality: list the pattern once
                 ags = first[len("kommunal-") :]
-                rel, text = rel.replace(ags, "<AGS>"), text.replace(ags, "<AGS>")
+                rel, text = rel.replace(ags, ph), text.replace(ags, ph)
                 if rel in seen:
                     continue
                 if not any(x.startswith("kommunal-") for x in seen):
                     lines.append(
-                        f"  Je {mid.singular} ein Paket kommunal-<AGS>/ ({mid.count(n_kommunal, L)}):"
+                        f"  Je {mid.singular} ein Paket kommunal-{ph}/ ({mid.count(n_kommunal, L)}):"
                         if L == "de"
-                        else f"  One package per {mid.english} kommunal-<AGS>/ ({mid.count(n_kommunal, L)}):"
+                        else f"  One package per {mid.english} kommunal-{ph}/ ({mid.count(n_kommunal, L)}):"
                     )
             if "/steckbriefe/" in rel:  # many profiles: one line per folder
                 folder = rel.rsplit("/", 1)[0] + "/"

@@ -12,7 +12,8 @@
 Each package is written from one checked :class:`~sozialraum.privacy.Release`
 (:func:`~sozialraum.privacy.make_release`); :func:`write_release` writes one.
 Every file name carries the level and the key, e.g.
-``musterland_kommunal-07999001_sozialraeume.csv``. The pipeline adds web maps and
+``musterland_kommunal-07999001_sozialraeume.csv`` (file names in the territory's
+words: a city writes ``…_planungsraeume.csv``, ``…_bezirke.csv``, ``…_stadt.csv``). The pipeline adds web maps and
 profiles to the same folders afterwards and then runs
 :func:`sozialraum.privacy.check_release` on each folder.
 """
@@ -271,6 +272,19 @@ def package_frames(
     return make_release(data, level, ags, policy=policy, method=method, base=base, lang=lang).frames
 
 
+def _csv_part(terr, kind: str) -> str:
+    """File-name part of a package's CSV in the territory's words.
+
+    ``sozialraeume``/``gemeinden``/``landkreis``, for a city ``planungsraeume``/
+    ``bezirke``/``stadt``. (The GeoPackage layers keep their fixed names, which the
+    release gate and the QGIS tools read.)
+    """
+    from sozialraum.core.text import slugify
+
+    level = {"areas": terr.bottom, "gemeinden": terr.middle, "kreis": terr.top}[kind]
+    return slugify(level.singular if kind == "kreis" else level.plural)
+
+
 def write_release(
     release: Release,
     out_dir: str | Path,
@@ -355,7 +369,7 @@ def write_release(
         )
     if "csv" in formats:
         for kind, (fr, st) in cut.items():
-            path = folder / f"{stem}_{_LAYER[kind]}.csv"
+            path = folder / f"{stem}_{_csv_part(terr, kind)}.csv"
             write_csv(fr, path, status=st)
             written.append(
                 (
