@@ -4,13 +4,6 @@ from __future__ import annotations
 
 from .base import SozialraumAlgorithm
 
-#: Titles of the monitor's index columns (the catalogue names indicators and variables).
-INDEX_TITLES = {
-    "idx_gesamt": {"de": "Gesamtindex", "en": "Overall index"},
-    "status_index": {"de": "Statusindex", "en": "Status index"},
-    "dynamik_index": {"de": "Dynamikindex", "en": "Dynamic index"},
-    "idx_pca": {"de": "Index (Hauptkomponente)", "en": "Index (principal component)"},
-}
 _DIMENSION = {"de": "Index {dim}", "en": "Index {dim}"}
 _INDEX_UNIT = {"de": "z-Wert", "en": "z-score"}
 
@@ -23,6 +16,8 @@ def layer_titles(catalogue, lang: str = "de") -> dict[str, tuple[str, str]]:
     "Index <Dimension>", status and dynamic index by name. Without a catalogue only the
     index names.
     """
+    from sozialraum.pipeline.common import INDEX_TITLES  # the library's one table
+
     out = {c: (t[lang], _INDEX_UNIT[lang]) for c, t in INDEX_TITLES.items()}
     if catalogue is None:
         return out

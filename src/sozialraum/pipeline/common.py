@@ -52,18 +52,19 @@ _HEADERS = {
 }
 
 
-#: Titles of the monitor's index columns (maps, summary, report), German and English.
+#: Titles of the monitor's index columns (maps, summary, report, the QGIS web map tool).
 INDEX_TITLES = {
-    "idx_gesamt": ("Gesamtindex", "overall index"),
-    "status_index": ("Statusindex", "status index"),
-    "dynamik_index": ("Dynamikindex", "dynamic index"),
+    "idx_gesamt": {"de": "Gesamtindex", "en": "Overall index"},
+    "status_index": {"de": "Statusindex", "en": "Status index"},
+    "dynamik_index": {"de": "Dynamikindex", "en": "Dynamic index"},
+    "idx_pca": {"de": "Index (Hauptkomponente)", "en": "Index (principal component)"},
 }
 
 
 def column_title(state, col: str) -> str:
     """A planner's title of a result column: index titles, else the catalogue's label."""
     if col in INDEX_TITLES:
-        return INDEX_TITLES[col][0 if state.lang == "de" else 1]
+        return INDEX_TITLES[col]["de" if state.lang == "de" else "en"]
     cat = state.catalogue.indicators
     if col in cat.index:
         return str(cat.loc[col, "label"])

@@ -41,11 +41,6 @@ def _indicator_specs(state, frame, *, level: str):
     year = state.year
     de = state.lang == "de"
     specs = []
-    titles = {
-        "idx_gesamt": ("Gesamtindex soziale Lage", "Overall social index"),
-        "status_index": ("Statusindex", "Status index"),
-        "dynamik_index": ("Dynamikindex", "Dynamic index"),
-    }
     k = state.config["monitor"]["klassen_anzahl"]
     scheme = state.config["monitor"]["klassen_schema"]
     for col in PUBLIC_INDICATORS:
@@ -53,7 +48,7 @@ def _indicator_specs(state, frame, *, level: str):
             specs.append(
                 Indicator(
                     col,
-                    title=titles[col][0 if de else 1],
+                    title=column_title(state, col),
                     unit="z-Wert" if de else "z-score",
                     year=year,
                     source=src,

@@ -72,6 +72,7 @@ import scipy.sparse as sp
 from scipy.optimize import linprog
 
 from sozialraum._i18n import t
+from sozialraum.core.aggregation import is_share_unit
 from sozialraum.core.status import PRIMARY, SECONDARY, SECRET_CODES, secret_mask
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.privacy.audit import (
@@ -103,19 +104,9 @@ __all__ = [
 ]
 
 
-_PERCENT_UNITS = {
-    "%",
-    "‰",
-    "prozent",
-    "promille",
-    "percent",
-    "per mille",
-    "index",
-    "€",
-    "eur",
-    "jahre",
-    "years",
-}
+#: Units of variables that are no counts besides shares and rates (those are recognised
+#: by :func:`sozialraum.core.aggregation.is_share_unit`, the one rule of share units).
+_OTHER_NON_COUNT_UNITS = {"index", "€", "eur", "jahre", "years"}
 
 _MSG = {
     "no_col": {
@@ -250,7 +241,8 @@ def count_columns(frame: pd.DataFrame, catalogue=None) -> list[str]:
 
 
 def share_variables(catalogue=None) -> set[str]:
-    """Variables of the catalogue delivered as shares (unit ``%``, ``‰`` …), not as counts.
+    """Variables of the catalogue that are no counts: shares and rates (``%``, ``‰``,
+    ``je 1.000`` …), indices, amounts of money, ages.
 
     A share is never a small count, even where an indicator names it as its
     numerator (MSS style: the office sends "5,1 %" and no case numbers).
@@ -259,7 +251,11 @@ def share_variables(catalogue=None) -> set[str]:
         return set()
     var = catalogue.variables
     units = var["unit"] if "unit" in var.columns else pd.Series("", index=var.index)
-    return {str(v) for v, u in units.items() if str(u or "").strip().lower() in _PERCENT_UNITS}
+    return {
+        str(v)
+        for v, u in units.items()
+        if is_share_unit(u) or str(u or "").strip().lower() in _OTHER_NON_COUNT_UNITS
+    }
 
 
 def rate_columns(frame: pd.DataFrame, catalogue=None) -> dict[str, tuple[str | None, str | None]]:
