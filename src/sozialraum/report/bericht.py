@@ -19,6 +19,7 @@ from sozialraum.core.numbers import format_number
 from sozialraum.core.status import is_secret
 from sozialraum.report import charts
 from sozialraum.report.data import ReportData
+from sozialraum.report.kapitel import report_chapters
 from sozialraum.report.steckbrief import (
     _access,
     _cell,
@@ -624,6 +625,7 @@ def bericht_context(
         "access_cols": access_cols,
         "access_tables": access_tables,
         "no_access": t(_MSG, "no_access", L),
+        "chapters": report_chapters(data, settings, L),
         "methods": _methods(data, L),
         "not_rated": _not_rated(data, rated, L),
         "not_rated_none": t(_MSG, "all_rated", L),

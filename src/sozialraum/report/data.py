@@ -165,6 +165,7 @@ class ReportData:
     previous_classes: pd.DataFrame | None = None
     release: Release | None = None
     territory: Territory = field(default_factory=Territory.default)
+    planning: Mapping[str, Any] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         check_level(self.level)
@@ -363,6 +364,7 @@ class ReportInputs:
     gemeinde_name_col: str = "gemeinde"
     population_col: str = "ew_ges"
     territory: Territory = field(default_factory=Territory.default)
+    planning: Mapping[str, Any] = field(default_factory=dict)
 
     @classmethod
     def from_state(cls, state) -> ReportInputs:
@@ -526,4 +528,10 @@ def _inputs_from_state(state) -> ReportInputs:
         year=year,
         previous_year=prev_year,
         source=proj.get("quelle", "") or "",
+        planning=_planning_from_state(state),
     )
+
+
+def _planning_from_state(state) -> dict:
+    """``ReportData.planning`` of a run: one entry per planning topic that has data."""
+    return {}

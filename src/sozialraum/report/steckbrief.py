@@ -30,12 +30,20 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.core.numbers import format_number, is_missing
-from sozialraum.core.status import is_secret, secret_mask, status_note
+from sozialraum.core.numbers import format_number
+from sozialraum.core.status import is_secret
 from sozialraum.core.territory import Level, Territory
 from sozialraum.core.text import slugify
 from sozialraum.report import charts
+from sozialraum.report.cells import cell as _cell
+from sozialraum.report.cells import direction as _direction
+from sozialraum.report.cells import isnan as _isnan
+from sozialraum.report.cells import label as _label
+from sozialraum.report.cells import rank as _rank
+from sozialraum.report.cells import unit as _unit
+from sozialraum.report.cells import visible as _visible
 from sozialraum.report.data import ReportData
+from sozialraum.report.kapitel import profile_sections
 from sozialraum.report.text import (
     cell_text,
     compare,
@@ -111,27 +119,6 @@ def safe_filename(text: str) -> str:
     return slugify(text, keep_case=True, keep="._-", max_length=60, fallback="gebiet")
 
 
-def _isnan(x) -> bool:
-    return is_missing(x)
-
-
-def _label(data: ReportData, ind: str, lang: str) -> str:
-    row = data.catalogue.indicators.loc[ind]
-    if lang == "en" and isinstance(row.get("label_en"), str) and row.get("label_en"):
-        return row["label_en"]
-    return str(row["label"])
-
-
-def _unit(data: ReportData, ind: str) -> str:
-    u = data.catalogue.indicators.loc[ind].get("unit")
-    return u if isinstance(u, str) else ""
-
-
-def _direction(data: ReportData, ind: str) -> str:
-    d = data.catalogue.indicators.loc[ind].get("direction")
-    return d if d in ("need", "resource") else "need"
-
-
 def _sd(data: ReportData, ind: str, values: pd.Series) -> float:
     try:
         sc = data.monitor_params["standardization"]["scale"]
@@ -142,20 +129,6 @@ def _sd(data: ReportData, ind: str, values: pd.Series) -> float:
         pass
     v = pd.to_numeric(values, errors="coerce").dropna()
     return float(v.std(ddof=0)) if len(v) > 1 else float("nan")
-
-
-def _visible(values: pd.Series, status: pd.DataFrame | None, ind: str, level: str) -> pd.Series:
-    """Values that may be printed (secret cells → NaN outside "intern")."""
-    v = pd.to_numeric(values, errors="coerce").astype(float)
-    if level != "intern" and status is not None and ind in status.columns:
-        st = status[ind].reindex(v.index)
-        secret = secret_mask(st).to_numpy(dtype=bool)
-        v = v.mask(secret)
-    return v
-
-
-def _rank(v: pd.Series, direction: str) -> pd.Series:
-    return v.rank(ascending=(direction == "resource"), method="min")
 
 
 def _change(cur, prev, unit: str, direction: str, decimals: int, lang: str) -> dict:
@@ -172,18 +145,6 @@ def _change(cur, prev, unit: str, direction: str, decimals: int, lang: str) -> d
         cls = "bad" if worse else "good"
     u = {"%": " Pp." if lang == "de" else " pp"}.get(unit, "")
     return {"text": format_number(d, decimals, lang, sign=True) + u, "arrow": arrow, "cls": cls}
-
-
-def _cell(value, code, level: str, unit: str, decimals: int, lang: str) -> tuple[str, bool]:
-    """(text, is_value) for a table cell."""
-    if is_secret(code) and level != "intern":
-        return cell_text(code, lang), False
-    if _isnan(value):
-        return cell_text(code, lang), False
-    txt = format_value(value, unit, decimals, lang)
-    if code is not None and (status_note(code, lang) or is_secret(code)):
-        txt += "*"
-    return txt, True
 
 
 def _indicator_stats(data: ReportData, ind: str, unit_level: str, L: str) -> dict:
@@ -707,6 +668,7 @@ def area_context(
         "access": _access(data, key, L),
         "images": images,
         "areas_of_gemeinde": [],
+        "sections": profile_sections(data, "sozialraum", key, settings, L),
         **_footer(data, settings, L, n_units, terr.bottom),
     }
 
@@ -784,6 +746,7 @@ def gemeinde_context(
         "access": [],
         "images": images,
         "areas_of_gemeinde": area_rows,
+        "sections": profile_sections(data, "gemeinde", gkey, settings, L),
         **_footer(data, settings, L, len(g), terr.middle),
     }
 
