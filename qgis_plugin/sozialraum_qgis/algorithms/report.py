@@ -67,6 +67,14 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
         "GEMEINDE_NAME": {"de": "Gemeindename (optional)", "en": "Municipality name (optional)"},
         "MUNICIPALITIES": {"de": "Auch Steckbriefe der Gemeinden", "en": "Also municipal profiles"},
         "TITLE": {"de": "Titel", "en": "Title"},
+        "STUFEN": {
+            "de": "Gliederung (Stufen von oben nach unten, durch Komma getrennt)",
+            "en": "Hierarchy levels (top to bottom, comma-separated)",
+        },
+        "GEBIET": {
+            "de": "Name des Kreises oder der Stadt (z. B. Musterstadt)",
+            "en": "Name of the district or city (e.g. Musterstadt)",
+        },
         "YEAR": {"de": "Berichtsjahr (optional)", "en": "Report year (optional)"},
         "LEVEL": {"de": "Freigabestufe", "en": "Release level"},
         "GEMEINDE": {
@@ -87,6 +95,8 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
         self.add_field("GEMEINDE_NAME", optional=True, numeric=False)
         self.add_bool("MUNICIPALITIES", False)
         self.add_string("TITLE", "Steckbrief")
+        self.add_string("STUFEN", "Landkreis, Gemeinde, Sozialraum")
+        self.add_string("GEBIET", None)
         self.add_number("YEAR", None, integer=True, optional=True)
         self.add_enum("LEVEL", LEVEL_NAMES[self.lang], 0)
         self.add_string("GEMEINDE", None)
@@ -139,6 +149,15 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
         )
         return {"OUTPUT": folder, "N_FILES": len(files), "FILES": "\n".join(str(f) for f in files)}
 
+    def _territory(self, parameters, context):
+        """The district's or city's own words from the fields "Gliederung" and "Name"."""
+        from sozialraum.core.territory import Territory
+
+        words = self.parameterAsString(parameters, "STUFEN", context) or ""
+        stufen = [w.strip() for w in words.split(",") if w.strip()] or None
+        name = (self.parameterAsString(parameters, "GEBIET", context) or "").strip() or None
+        return Territory.from_settings({"stufen": stufen, "name": name}, "", self.lang)
+
     def _report_data(self, parameters, context, values, status, catalogue, level, gemeinde):
         """Report data of the level: internal directly, otherwise from the checked release."""
         from sozialraum.join import rollup_hierarchy
@@ -171,6 +190,7 @@ class SteckbriefAlgorithm(SozialraumAlgorithm):
                 gemeinde_name_col=gname,
             )
         inputs = ReportInputs(
+            territory=self._territory(parameters, context),
             areas=values,
             catalogue=catalogue,
             status=status,

@@ -131,6 +131,7 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
     "territory_levels": {
         "api": "words= (Territory.from_words)",
         "config": "stufen (in [gliederung])",
+        "qgis": {"de": "Feld „Gliederung“", "en": "field 'Hierarchy levels'"},
     },
     "territory_plurals": {
         "api": "plurals= (Territory.from_words)",

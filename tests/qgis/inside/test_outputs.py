@@ -87,6 +87,54 @@ def test_steckbriefe_equal_library(run, monitor_layer, lib_state, tmp_path):
         assert _strip_volatile(a) == _strip_volatile(b)
 
 
+def test_steckbriefe_speak_the_city_words(run, monitor_layer, lib_state, tmp_path):
+    """The profile tool says "Planungsraum"/"Bezirk" when the fields give a city's levels."""
+    from sozialraum.core.territory import Territory
+    from sozialraum.report import ReportData, write_steckbriefe
+
+    run(
+        "steckbriefe",
+        {
+            "INPUT": monitor_layer,
+            "KEY": "sr_id",
+            "NAME": "sr_name",
+            "CATALOGUE": str(EX / "katalog.toml"),
+            "TITLE": "Steckbrief",
+            "STUFEN": "Stadt, Bezirk, Planungsraum",
+            "GEBIET": "Musterstadt",
+            "PDF": False,
+            "COMBINED": False,
+            "OUTPUT": str(tmp_path / "plugin"),
+        },
+    )
+    frame, status, cat, _ = lib_state
+    terr = Territory.from_settings(
+        {"stufen": ["Stadt", "Bezirk", "Planungsraum"], "name": "Musterstadt"}, "", "de"
+    )
+    data = ReportData(
+        areas=frame,
+        catalogue=cat,
+        status=status,
+        title="Steckbrief",
+        level="intern",
+        name_col="sr_name",
+        territory=terr,
+    )
+    ref = write_steckbriefe(
+        data,
+        tmp_path / "lib",
+        areas=["07999001012"],
+        municipalities=False,
+        pdf=False,
+        combined=False,
+    )
+    a = (tmp_path / "plugin" / ref[0].name).read_text(encoding="utf-8")
+    assert _strip_volatile(a) == _strip_volatile(ref[0].read_text(encoding="utf-8"))
+    assert (
+        "Planungsraum" in a and "Sozialraum" not in a.split("<body", 1)[1].split("data-methode")[0]
+    )
+
+
 def test_release_packages_equal_library(run, monitor_layer, lib_state, tmp_path):
     from sozialraum.join import rollup_hierarchy
     from sozialraum.privacy import ReleaseData, ReleasePolicy, write_packages
