@@ -36,6 +36,7 @@ the data entry; indicators are drawn independently of each other.
 
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -454,7 +455,8 @@ def _class_probs(codes, reported, names, index, stem, de_names) -> tuple[dict, p
 
 def _interval(arr, level, ok=None) -> tuple[np.ndarray, np.ndarray]:
     q = (1 - level) / 2
-    with np.errstate(invalid="ignore"):
+    with np.errstate(invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # areas without a value: NaN
         lo, hi = np.nanquantile(arr, [q, 1 - q], axis=0) if arr.size else (arr, arr)
     if ok is not None:
         lo, hi = np.where(ok, lo, np.nan), np.where(ok, hi, np.nan)

@@ -85,6 +85,7 @@ STEPS_DE = {
     "inputs": "Eingangsdaten lesen, prüfen und verknüpfen",
     "rates": "Quoten berechnen und auf Gemeinden und Kreis hochrechnen",
     "monitor": "Sozialraummonitor: Indizes, Klassen, Dynamik, Gebietstypen",
+    "certainty": "Klassensicherheit: wie sicher Klassen, Ränge und Veränderungen sind",
     "spatial": "Räumliche Statistik: Moran's I, LISA, Hot-Spots",
     "access": "Erreichbarkeit und Bestand–Bedarf",
     "raster": "Bevölkerungsraster: Abgleich und Nachfragepunkte",
@@ -96,6 +97,7 @@ STEPS_EN = {
     "inputs": "reading, checking and joining the inputs",
     "rates": "rates, rolled up to municipalities and district",
     "monitor": "monitor: indices, classes, dynamics, area types",
+    "certainty": "certainty of classes, ranks and changes",
     "spatial": "spatial statistics: Moran's I, LISA, hot spots",
     "access": "access and supply against need",
     "raster": "population raster: check and demand points",
@@ -121,6 +123,7 @@ class RunState:
     rates: dict[int, Any] = field(default_factory=dict)  # year → RatesResult
     rollup: dict[str, Any] = field(default_factory=dict)  # level → RollupResult (report year)
     monitor: Any = None
+    certainty: Any = None  # monitor.CertaintyResult
     weights: Any = None
     moran: dict[str, Any] = field(default_factory=dict)
     lisa: dict[str, Any] = field(default_factory=dict)
@@ -365,16 +368,39 @@ def compute_monitor(state: RunState) -> RunState:
     from sozialraum.monitor import run_monitor
 
     m = state.config["monitor"]
-    years = sorted(state.counts)
-    prev = state.previous_year
-    use = [y for y in years if prev is None or y >= prev]
-    counts = {y: state.counts[y] for y in use}
-    status = {y: state.status[y] for y in use}
+    counts, status = _monitor_counts(state)
     state.monitor = run_monitor(
         counts, state.catalogue, monitor_params(state.config, state.lang), status=status
     )
     if m["methode"] == "pca" and "idx_pca" in state.monitor.frame:
         state.params["gesamtindex"] = "idx_pca"
+    return state
+
+
+def _monitor_counts(state: RunState) -> tuple[dict, dict]:
+    """Counts and status of the years the monitor uses (previous year to report year)."""
+    prev = state.previous_year
+    use = [y for y in sorted(state.counts) if prev is None or y >= prev]
+    return {y: state.counts[y] for y in use}, {y: state.status[y] for y in use}
+
+
+def compute_certainty(state: RunState) -> RunState:
+    """Certainty of the classes, ranks and changes (:func:`sozialraum.monitor.certainty`)."""
+    from sozialraum.monitor import certainty
+
+    if state.monitor is None:
+        return state
+    m = state.config["monitor"]
+    counts, _ = _monitor_counts(state)
+    state.certainty = certainty(
+        counts,
+        state.catalogue,
+        state.monitor,
+        replicates=m["replikate"],
+        unsure_below=m["sicher_ab"],
+        seed=state.config.seed,
+        lang=state.lang,
+    )
     return state
 
 
@@ -541,6 +567,7 @@ STEPS: list[tuple[str, Callable[[RunState], RunState]]] = [
     ("atlas", _atlas_step),
     ("rates", compute_all_rates),
     ("monitor", compute_monitor),
+    ("certainty", compute_certainty),
     ("spatial", compute_spatial),
 ]
 
@@ -746,6 +773,8 @@ def _monitor_facts(state: RunState, lang: str) -> list[str]:
 
 
 def _step_applies(key: str, cfg: RunConfig) -> bool:
+    if key == "certainty":
+        return bool(cfg["monitor"].get("sicherheit", True))
     if key == "access":
         return bool(cfg.get("erreichbarkeit"))
     if key == "raster":
