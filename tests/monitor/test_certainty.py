@@ -278,3 +278,14 @@ def test_classify_rows_equals_classify_per_row():
     nb = classify_rows(y[:3], "natural_breaks", 4)
     for i in range(3):
         assert (nb[i] == classify(y[i], "natural_breaks", 4).codes).all()
+
+
+def test_too_few_replicates_names_the_setting_of_the_door(district):
+    from sozialraum.core.doors import using_door
+    from sozialraum.errors import InputError
+
+    counts, m = district
+    with pytest.raises(InputError, match="replicates="):
+        certainty(counts, CAT, m, replicates=5)
+    with using_door("config"), pytest.raises(InputError, match=r"replikate \(in \[monitor\]\)"):
+        certainty(counts, CAT, m, replicates=5)

@@ -44,6 +44,7 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.classify import classify, classify_rows
+from sozialraum.core.doors import knob
 from sozialraum.core.numbers import format_number
 from sozialraum.core.text import slugify
 from sozialraum.errors import InputError
@@ -84,8 +85,9 @@ _MSG = {
         "en": "the monitor result does not carry its settings; recompute it with run_monitor().",
     },
     "replicates": {
-        "de": "Replikate: mindestens 10 (angegeben: {n}).",
-        "en": "replicates: at least 10 (given: {n}).",
+        "de": "Zu wenige Bootstrap-Replikate ({n}): bitte {knob} auf mindestens 10 setzen "
+        "(üblich: 1000).",
+        "en": "too few bootstrap replicates ({n}): set {knob} to at least 10 (usual: 1000).",
     },
     "level": {
         "de": "Intervall-Niveau muss zwischen 0 und 1 liegen (angegeben: {x}).",
@@ -587,7 +589,9 @@ def certainty(
     if mp is None:
         raise InputError(t(_MSG, "no_settings", L))
     if int(p.replicates) < 10:
-        raise InputError(t(_MSG, "replicates", L, n=p.replicates))
+        raise InputError(
+            t(_MSG, "replicates", L, n=p.replicates, knob=knob("certainty_replicates", L))
+        )
     if not 0 < p.level < 1:
         raise InputError(t(_MSG, "level", L, x=p.level))
     cat = _indicators(catalogue)
