@@ -38,6 +38,7 @@ import pandas as pd
 
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.pipeline.common import (
     column_title,
@@ -769,7 +770,32 @@ def _monitor_facts(state: RunState, lang: str) -> list[str]:
             )
             + "."
         )
+    out += _certainty_facts(state, de)
     return out
+
+
+def _certainty_facts(state: RunState, de: bool) -> list[str]:
+    """One summary line: how many status classes are unsure, how many changes assured."""
+    cert = state.certainty
+    if cert is None:
+        return []
+    f = cert.frame
+    n = int(f["status_sicherheit"].notna().sum())
+    unsure = len(cert.unsure("status"))
+    below = format_number(100 * cert.params["unsure_below"], 0, "de" if de else "en")
+    moved = f["dynamik_gesichert"].notna() & state.monitor.frame["dynamik_klasse"].isin(
+        ("positiv", "negativ", "positive", "negative")
+    )
+    sure = int(f["dynamik_gesichert"][moved].fillna(False).astype(bool).sum())
+    if de:
+        return [
+            f"Klassensicherheit: {unsure} von {n} Statusklassen unter {below} % sicher; "
+            f"{sure} von {int(moved.sum())} Dynamikklassen positiv/negativ gesichert."
+        ]
+    return [
+        f"certainty: {unsure} of {n} status classes below {below} % certain; "
+        f"{sure} of {int(moved.sum())} positive/negative dynamic classes assured."
+    ]
 
 
 def _step_applies(key: str, cfg: RunConfig) -> bool:
