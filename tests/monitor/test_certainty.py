@@ -289,3 +289,16 @@ def test_too_few_replicates_names_the_setting_of_the_door(district):
         certainty(counts, CAT, m, replicates=5)
     with using_door("config"), pytest.raises(InputError, match=r"replikate \(in \[monitor\]\)"):
         certainty(counts, CAT, m, replicates=5)
+
+
+def test_table_headers_of_the_certainty_columns(district):
+    from sozialraum.monitor import certainty_labels
+
+    counts, m = district
+    c = certainty(counts, CAT, m, replicates=50)
+    lab = certainty_labels(c)
+    assert lab["status_sicherheit"] == "Statusklasse: Sicherheit"
+    assert lab["status_p_sehr_niedrig"] == "Statusklasse: Wahrscheinlichkeit „sehr niedrig“"
+    assert lab["idx_gesamt_lo"] == "Gesamtindex: untere Grenze (90 %)"
+    assert lab["rang_hi"] == "Rang: obere Grenze (90 %)"
+    assert set(lab) == set(c.frame.columns)

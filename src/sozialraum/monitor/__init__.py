@@ -9,6 +9,7 @@ from sozialraum.monitor.certainty import (
     CertaintyParams,
     CertaintyResult,
     certainty,
+    certainty_labels,
     certainty_text,
     rank_text,
 )
@@ -59,6 +60,7 @@ __all__ = [
     "TypologyResult",
     "apply_crosswalk",
     "certainty",
+    "certainty_labels",
     "certainty_text",
     "change",
     "classify",

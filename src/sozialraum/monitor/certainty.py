@@ -67,6 +67,7 @@ __all__ = [
     "CertaintyParams",
     "CertaintyResult",
     "certainty",
+    "certainty_labels",
     "certainty_text",
     "rank_text",
 ]
@@ -172,6 +173,45 @@ def rank_text(rank, lo, hi, lang: str | None = None) -> str:
     if any(v is None or pd.isna(v) for v in (rank, lo, hi)):
         return ""
     return t(_MSG, "rank", lang, r=int(rank), lo=int(lo), hi=int(hi))
+
+
+_WHAT = {
+    "status": ("Statusklasse", "status class"),
+    "dynamik": ("Dynamikklasse", "dynamic class"),
+    "idx_gesamt": ("Gesamtindex-Klasse", "overall index class"),
+}
+_INDEX = {
+    "status_index": ("Statusindex", "status index"),
+    "dynamik_index": ("Dynamikindex", "dynamic index"),
+    "idx_gesamt": ("Gesamtindex", "overall index"),
+    "rang": ("Rang", "rank"),
+}
+
+
+def certainty_labels(result: CertaintyResult, lang: str | None = None) -> dict[str, str]:
+    """Column → readable header for tables (``status_sicherheit`` → "Statusklasse: Sicherheit")."""
+    de = get_lang(lang) == "de"
+    pct = format_number(100 * result.params["level"], 0, "de" if de else "en")
+    out = {}
+    for col in result.frame.columns:
+        stem = next((v for v in _WHAT if col.startswith(f"{v}_")), None)
+        rest = col[len(stem) + 1 :] if stem else ""
+        if stem and rest == "sicherheit":
+            out[col] = f"{_WHAT[stem][0 if de else 1]}: " + ("Sicherheit" if de else "certainty")
+        elif stem and rest.startswith("p_"):
+            cls = rest[2:].replace("_", " ")
+            word = "Wahrscheinlichkeit" if de else "probability"
+            out[col] = f"{_WHAT[stem][0 if de else 1]}: {word} „{cls}“"
+        elif col.endswith(("_lo", "_hi")):
+            base = col[:-3]
+            name = _INDEX.get(base, (base, base))[0 if de else 1]
+            side = ("untere" if col.endswith("_lo") else "obere") if de else col[-2:]
+            out[col] = f"{name}: {side} Grenze ({pct} %)" if de else f"{name}: {side} ({pct} %)"
+        elif col == "dynamik_gesichert":
+            out[col] = "Veränderung gesichert" if de else "change assured"
+        elif col == "rang":
+            out[col] = "Rang (Gesamtindex)" if de else "rank (overall index)"
+    return out
 
 
 # ----------------------------------------------------------------- count model
