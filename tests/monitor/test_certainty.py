@@ -302,3 +302,15 @@ def test_table_headers_of_the_certainty_columns(district):
     assert lab["idx_gesamt_lo"] == "Gesamtindex: untere Grenze (90 %)"
     assert lab["rang_hi"] == "Rang: obere Grenze (90 %)"
     assert set(lab) == set(c.frame.columns)
+
+
+@pytest.mark.parametrize("settings", [{"standardization": "minmax"}, {"smoothing": "global"}])
+def test_other_monitor_settings_run_through_the_same_chain(district, settings):
+    counts, _ = district
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        m = run_monitor(counts, CAT, n_types=0, **settings)
+    c = certainty(counts, CAT, m, replicates=30)
+    ok = m.frame["bewertet"]
+    assert np.allclose(c.probabilities["idx_gesamt"][ok].sum(axis=1), 1.0)
+    assert c.frame.loc[ok, "idx_gesamt_sicherheit"].between(0, 1).all()
