@@ -160,7 +160,7 @@ def _class_layers(state, frame, de: bool) -> list:
                     col,
                     title=title_de if de else title_en,
                     certainty_column=_certainty_column(frame, col),
-                    unsure_below=state.config["monitor"].get("sicher_ab", 0.8),
+                    unsure_below=(state.config.get("monitor") or {}).get("sicher_ab", 0.8),
                     colors=colors,
                     categories=tuple(present),
                     source=src,
