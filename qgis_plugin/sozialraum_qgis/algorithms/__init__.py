@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .access import AccessAlgorithm
+from .certainty import CertaintyAlgorithm
 from .classify import ClassifyAlgorithm
 from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
@@ -16,6 +17,7 @@ from .zonal import ZonalAlgorithm
 ALGORITHMS = [
     JoinAlgorithm,
     MonitorAlgorithm,
+    CertaintyAlgorithm,
     ClassifyAlgorithm,
     LisaAlgorithm,
     HotspotAlgorithm,

@@ -5,7 +5,8 @@ names everywhere (``--ebene`` for a layer, ``--schluessel`` for the key column,
 ``--out`` for the output):
 
 * ``index``   — rates, indices and classes from a GeoPackage of joined counts
-  (e.g. the output of ``sozialraum join``) and the catalogue;
+  (e.g. the output of ``sozialraum join``) and the catalogue; ``--sicherheit`` adds
+  the certainty of the classes (:func:`sozialraum.monitor.certainty`);
 * ``lisa``    — LISA and Gi* for one column of a GeoPackage layer;
 * ``access``  — nearest facility / 2SFCA / Bestand–Bedarf for areas and facilities;
 * ``map``     — an offline web map of columns of a GeoPackage layer;
@@ -104,6 +105,11 @@ _MSG = {
     },
     "scheme": {"de": "Klassifizierung des Gesamtindex", "en": "classification of the index"},
     "k": {"de": "Anzahl Klassen", "en": "number of classes"},
+    "certainty": {
+        "de": "auch die Klassensicherheit berechnen (Bootstrap aus den Fallzahlen)",
+        "en": "also compute the certainty of the classes (bootstrap from the counts)",
+    },
+    "replicates": {"de": "Bootstrap-Replikate", "en": "bootstrap replicates"},
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
     "check_ok": {
         "de": "Prüfung bestanden: {path} zeigt nichts über die Stufe {level} hinaus.",
@@ -130,6 +136,8 @@ def add_parsers(sub, L: str) -> None:
     p.add_argument("--schema", choices=SCHEMES, default="quantiles", help=t(_MSG, "scheme", L))
     p.add_argument("--klassen", type=int, default=5, help=t(_MSG, "k", L))
     p.add_argument("--seed", type=int, default=0, help=t(_MSG, "seed", L))
+    p.add_argument("--sicherheit", action="store_true", help=t(_MSG, "certainty", L))
+    p.add_argument("--replikate", type=int, default=1000, help=t(_MSG, "replicates", L))
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
 
     p = sub.add_parser("lisa", help=t(_MSG, "lisa", L), description=t(_MSG, "lisa", L))
@@ -236,6 +244,11 @@ def cmd_index(args) -> int:
     new = [c for c in rates.rates.columns if c not in areas.columns]
     out = areas.join(rates.rates[new])
     out = out.join(frame[[c for c in frame.columns if c not in out.columns]])
+    if getattr(args, "sicherheit", False):
+        from sozialraum.monitor import certainty
+
+        cert = certainty(counts, cat, mon, replicates=args.replikate, lang=args.lang)
+        out = out.join(cert.frame[[c for c in cert.frame.columns if c not in out.columns]])
     write_gpkg(out, args.out, layer="index", status=rates.status[new], append_layer=False)
     print("\n".join(mon.summary(args.lang)))
     return _written(args, args.out)
@@ -371,6 +384,7 @@ def release_reference(config, lang=None):
     from sozialraum.pipeline.run import (
         RunState,
         compute_all_rates,
+        compute_certainty,
         compute_monitor,
         compute_spatial,
         load_inputs,
@@ -379,7 +393,10 @@ def release_reference(config, lang=None):
 
     cfg = load_config(config, lang=lang)
     state = RunState(config=cfg, lang=lang)
-    for step in (load_inputs, compute_all_rates, compute_monitor, compute_spatial):
+    steps = [load_inputs, compute_all_rates, compute_monitor, compute_spatial]
+    if cfg["monitor"].get("sicherheit", True):
+        steps.insert(3, compute_certainty)
+    for step in steps:
         state = step(state)
     sr, st = area_results(state)
     data = ReleaseData.from_rollup(

@@ -66,6 +66,7 @@ __all__ = [
     "Classification",
     "class_ranges",
     "classify",
+    "classify_rows",
     "format_value",
     "is_index_column",
     "range_labels",
@@ -508,6 +509,38 @@ def classify(
     codes = np.where(ok_rated, MISSING, NOT_RATED).astype(int)
     codes[ok] = yb
     return _result(s, scheme, b, codes, names, ranges, L, k, breaks, multiples, y)
+
+
+def classify_rows(
+    values: np.ndarray,
+    scheme: str = "quantiles",
+    k: int = 5,
+    breaks: Sequence[float] | None = None,
+    multiples: Sequence[float] = (-2, -1, 1, 2),
+) -> np.ndarray:
+    """Class codes of :func:`classify` for every row of a 2-D array, breaks per row.
+
+    For many versions of the same values at once (e.g. bootstrap replicates): each row
+    gets its own breaks by the same scheme and the same closure rule as
+    :func:`classify`. ``values`` hold numbers only (the caller leaves out missing and
+    not rated areas). Quantiles are computed for all rows at once (as mapclassify:
+    linear percentiles, classes closed above); the other schemes call the same
+    mapclassify classifiers row by row.
+    """
+    y = np.atleast_2d(np.asarray(values, dtype=float))
+    scheme = ALIASES.get(scheme, scheme)
+    if breaks is not None or scheme == "fixed":
+        return np.searchsorted(np.asarray(breaks, dtype=float), y, side="left").astype(int)
+    if scheme == "quantiles":
+        w = 100.0 / k
+        pct = np.minimum(np.arange(w, 100 + w, w)[:k], 100.0)
+        bins = np.percentile(y, pct, axis=1).T  # (rows, k)
+        codes = (y[:, :, None] > bins[:, None, :]).sum(axis=-1)
+        return np.minimum(codes, k - 1).astype(int)
+    out = np.empty(y.shape, dtype=int)
+    for i, row in enumerate(y):
+        out[i] = _mc_bins(row, scheme, int(k), multiples)[1]
+    return out
 
 
 def _result(s, scheme, b, codes, names, ranges, L, k, breaks, multiples, y) -> Classification:

@@ -36,6 +36,12 @@ _DOOR: ContextVar[str] = ContextVar("sozialraum_door", default="api")
 # Each setting: door -> text (one text for both languages) or {"de": ..., "en": ...}.
 # A door that lacks the setting is left out; knob() then says so in words.
 KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
+    "certainty_replicates": {
+        "api": "replicates=",
+        "cli": "--replikate",
+        "config": "replikate (in [monitor])",
+        "qgis": {"de": "Feld „Bootstrap-Replikate“", "en": "field 'Bootstrap replicates'"},
+    },
     "table_key": {
         "api": "key=",
         "cli": "--table-key",

@@ -5,6 +5,14 @@ See ``docs/monitor.md`` for every formula and rule.
 
 from __future__ import annotations
 
+from sozialraum.monitor.certainty import (
+    CertaintyParams,
+    CertaintyResult,
+    certainty,
+    certainty_labels,
+    certainty_text,
+    rank_text,
+)
 from sozialraum.monitor.classify import (
     SCHEMES,
     Classification,
@@ -39,6 +47,8 @@ __all__ = [
     "DYNAMIC_THRESHOLDS",
     "SCHEMES",
     "STATUS_THRESHOLDS",
+    "CertaintyParams",
+    "CertaintyResult",
     "ChangeResult",
     "Classification",
     "IndexResult",
@@ -49,6 +59,9 @@ __all__ = [
     "StandardizeResult",
     "TypologyResult",
     "apply_crosswalk",
+    "certainty",
+    "certainty_labels",
+    "certainty_text",
     "change",
     "classify",
     "compare",
@@ -61,6 +74,7 @@ __all__ = [
     "mss_index",
     "mss_matrix",
     "pca_index",
+    "rank_text",
     "run_monitor",
     "similar_areas",
     "smooth_rates",

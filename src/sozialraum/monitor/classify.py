@@ -24,7 +24,14 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.core.classify import SCHEMES, Classification, classify
 
-__all__ = ["Classification", "classify", "compare", "threshold_classes", "SCHEMES"]
+__all__ = [
+    "Classification",
+    "classify",
+    "compare",
+    "threshold_classes",
+    "threshold_codes",
+    "SCHEMES",
+]
 
 _MSG = {
     "no_value": {"de": "kein Wert", "en": "no value"},
@@ -51,24 +58,32 @@ def threshold_classes(
 
     Missing values → "kein Wert"; areas with ``rated`` False → "nicht bewertet".
     """
-    th = np.asarray(thresholds, dtype=float)
-    v = values.to_numpy(dtype=float, na_value=np.nan)
-    idx = np.empty(v.shape, dtype=int)
-    for i, x in enumerate(v):
-        if np.isnan(x):
-            idx[i] = -1
-            continue
-        j = int(np.searchsorted(th, x, side="left"))  # number of thresholds < x
-        if j < th.size and x == th[j]:
-            # boundary: between class j and j+1; pick the one nearer the middle
-            j = j + 1 if abs(j + 1 - middle) < abs(j - middle) else j
-        idx[i] = j
+    idx = threshold_codes(values.to_numpy(dtype=float, na_value=np.nan), thresholds, middle)
     out = [names[j] if j >= 0 else t(_MSG, "no_value", lang) for j in idx]
     res = pd.Series(out, index=values.index, dtype=object)
     if rated is not None:
         r = rated.reindex(values.index).fillna(False).astype(bool)
         res[~r] = t(_MSG, "not_rated", lang)
     return res
+
+
+def threshold_codes(values, thresholds: Sequence[float], middle: int) -> np.ndarray:
+    """Class numbers 0 … m of :func:`threshold_classes` on an array of any shape (NaN → −1).
+
+    The one boundary rule: a value equal to a threshold goes to the neighbouring class
+    nearer ``middle``.
+    """
+    th = np.asarray(thresholds, dtype=float)
+    v = np.asarray(values, dtype=float)
+    j = np.searchsorted(th, v, side="left")  # number of thresholds < x
+    on = (
+        (j < th.size) & (v == th[np.minimum(j, th.size - 1)])
+        if th.size
+        else np.zeros(v.shape, bool)
+    )
+    up = np.abs(j + 1 - middle) < np.abs(j - middle)
+    j = np.where(on & up, j + 1, j)
+    return np.where(np.isnan(v), -1, j).astype(int)
 
 
 def compare(

@@ -34,9 +34,9 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.core.text import slugify
-from sozialraum.monitor.standardize import standardize
+from sozialraum.monitor.standardize import z_array
 
-__all__ = ["IndexResult", "composite_index", "pca_index"]
+__all__ = ["IndexResult", "composite_array", "composite_index", "pca_index", "weighted_array"]
 
 
 @dataclass(frozen=True)
@@ -56,18 +56,69 @@ class IndexResult:
     params: dict = field(default_factory=dict)
 
 
-def _weighted(z: pd.DataFrame, weights: np.ndarray, method: str, min_share: float):
-    arr = z.to_numpy(dtype=float)
+def weighted_array(arr, weights, method: str, min_share: float):
+    """Weighted mean/sum over the indicator axis ``-2`` of ``arr`` ``(..., n_ind, n_areas)``.
+
+    The one formula of the dimension and overall indices (see the module docstring).
+    Returns ``(value, too_few)`` of shape ``(..., n_areas)``.
+    """
+    arr = np.asarray(arr, dtype=float)
+    weights = np.asarray(weights, dtype=float)
     have = ~np.isnan(arr)
-    wmat = np.where(have, weights, 0.0)
-    wsum = wmat.sum(axis=1)
+    wsum = np.where(have, weights[:, None], 0.0).sum(axis=-2)
     total = weights.sum()
-    s = np.where(have, arr, 0.0) @ weights if arr.shape[1] else np.zeros(len(z))
+    s = (np.where(have, arr, 0.0) * weights[:, None]).sum(axis=-2)
     with np.errstate(invalid="ignore", divide="ignore"):
         val = s / wsum if method == "mean" else s
-    few = wsum < min_share * total - 1e-12
-    val = np.where(few | (wsum == 0), np.nan, val)
-    return pd.Series(val, index=z.index), z.index[few | (wsum == 0)].tolist()
+    few = (wsum < min_share * total - 1e-12) | (wsum == 0)
+    return np.where(few, np.nan, val), few
+
+
+def _weighted(z: pd.DataFrame, weights: np.ndarray, method: str, min_share: float):
+    val, few = weighted_array(z.to_numpy(dtype=float).T, weights, method, min_share)
+    return pd.Series(val, index=z.index), z.index[few].tolist()
+
+
+def composite_array(
+    z, members, weights, *, method="mean", restandardize=True, min_share=0.5, valid=None
+):
+    """Dimension indices and overall index on arrays: the formula of :func:`composite_index`.
+
+    Parameters
+    ----------
+    z
+        Standardised indicators, shape ``(..., n_ind, n_areas)``.
+    members
+        One sequence of indicator positions (on axis ``-2``) per dimension.
+    weights
+        Weight per indicator (``n_ind``).
+    valid
+        Bool per area: reference areas of the re-standardisation (default all).
+
+    Returns
+    -------
+    (dims, total, few)
+        ``dims`` ``(..., n_dims, n_areas)``, ``total`` ``(..., n_areas)``, and the
+        too-few masks of the dimensions ``(..., n_dims, n_areas)`` and of the total.
+    """
+    z = np.asarray(z, dtype=float)
+    weights = np.asarray(weights, dtype=float)
+    ref = np.ones(z.shape[-1], dtype=bool) if valid is None else np.asarray(valid, dtype=bool)
+    vals, fews = [], []
+    for ids in members:
+        ids = list(ids)
+        v, f = weighted_array(z[..., ids, :], weights[ids], method, min_share)
+        if restandardize:
+            v = z_array(v, ref)[0]
+        vals.append(v)
+        fews.append(f)
+    shape = z.shape[:-2] + (len(members), z.shape[-1])
+    dims = np.stack(vals, axis=-2) if vals else np.full(shape, np.nan)
+    few = np.stack(fews, axis=-2) if fews else np.zeros(shape, dtype=bool)
+    tot, tot_few = weighted_array(dims, np.ones(len(members)), "mean", min_share)
+    if restandardize:
+        tot = z_array(tot, ref)[0]
+    return dims, tot, few, tot_few
 
 
 def composite_index(
@@ -109,24 +160,28 @@ def composite_index(
     weights = (
         cat["weight"].astype(float).fillna(1.0) if "weight" in cat else pd.Series(1.0, index=cols)
     )
-    out, too_few, members = {}, {}, {}
-    for slug, d in dims.items():
-        ids = cat.index[cat["dimension"] == d].tolist()
-        members[slug] = ids
-        val, few = _weighted(z[ids], weights.loc[ids].to_numpy(), method, min_share)
-        out[f"idx_{slug}"] = val
-        if few:
-            too_few[f"idx_{slug}"] = few
-    frame = pd.DataFrame(out, index=z.index)
-    if restandardize and len(frame.columns):
-        frame = standardize(frame, method="z", valid=valid, warn=False).values
-    dim_cols = list(frame.columns)
-    tot, few = _weighted(frame[dim_cols], np.ones(len(dim_cols)), "mean", min_share)
-    if restandardize:
-        tot = standardize(tot.to_frame("g"), method="z", valid=valid, warn=False).values["g"]
+    members = {slug: cat.index[cat["dimension"] == d].tolist() for slug, d in dims.items()}
+    pos = {c: i for i, c in enumerate(cols)}
+    ref = None if valid is None else valid.reindex(z.index).fillna(False).to_numpy(bool)
+    arr = z[cols].to_numpy(dtype=float).T
+    d_val, tot, d_few, tot_few = composite_array(
+        arr,
+        [[pos[c] for c in ids] for ids in members.values()],
+        weights.to_numpy(dtype=float),
+        method=method,
+        restandardize=restandardize,
+        min_share=min_share,
+        valid=ref,
+    )
+    frame = pd.DataFrame({f"idx_{slug}": d_val[i] for i, slug in enumerate(members)}, index=z.index)
+    too_few = {
+        f"idx_{slug}": z.index[d_few[i]].tolist()
+        for i, slug in enumerate(members)
+        if d_few[i].any()
+    }
     frame["idx_gesamt"] = tot
-    if few:
-        too_few["idx_gesamt"] = few
+    if tot_few.any():
+        too_few["idx_gesamt"] = z.index[tot_few].tolist()
     params = {
         "method": method,
         "restandardize": restandardize,

@@ -103,6 +103,7 @@ class MonitorResult:
     change: pd.DataFrame | None = None
     trend: tuple | None = None
     previous_rates: RatesResult | None = field(default=None, repr=False)
+    settings: MonitorParams | None = field(default=None, repr=False)
 
     def summary(self, lang: str | None = None) -> list[str]:
         """A few readable lines (German by default) for a CLI/report summary."""
@@ -540,4 +541,5 @@ def run_monitor(
         change=chg,
         trend=tr,
         previous_rates=prev_rr,
+        settings=p,
     )

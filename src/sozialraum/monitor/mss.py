@@ -52,13 +52,14 @@ import pandas as pd
 
 from sozialraum._i18n import get_lang
 from sozialraum.monitor.classify import threshold_classes
-from sozialraum.monitor.standardize import standardize
+from sozialraum.monitor.standardize import _directions, z_array
 
 __all__ = [
     "DYNAMIC_THRESHOLDS",
     "STATUS_THRESHOLDS",
     "dynamic_classes",
     "mss_index",
+    "mss_index_array",
     "mss_matrix",
     "status_classes",
 ]
@@ -102,16 +103,52 @@ def mss_index(
     (index, z)
         The index Series (NaN where any indicator is NaN) and the indicator z-scores.
     """
-    z = standardize(values, method="z", direction=direction, valid=rated, warn=False).values
-    n = z.shape[1]
-    have = z.notna().sum(axis=1)
+    dirs = _directions(values.columns, direction, None)
+    flip = np.array([dirs[c] == "resource" for c in values.columns], dtype=bool)
+    ref = (
+        np.ones(len(values), dtype=bool)
+        if rated is None
+        else rated.reindex(values.index).fillna(False).to_numpy(bool)
+    )
+    x = values.to_numpy(dtype=float, na_value=np.nan).T
+    idx, z = mss_index_array(x, flip, ref, min_share)
+    z_df = pd.DataFrame(z.T, index=values.index, columns=values.columns)
+    return pd.Series(idx, index=values.index), z_df
+
+
+def mss_index_array(
+    values: np.ndarray, flip: np.ndarray, rated: np.ndarray, min_share: float = 1.0
+) -> tuple[np.ndarray, np.ndarray]:
+    """``z(Σ_j z(x_j))`` on arrays: the formula of :func:`mss_index`.
+
+    Parameters
+    ----------
+    values
+        Shape ``(..., n_indicators, n_areas)`` (leading axes e.g. bootstrap replicates).
+    flip
+        Bool per indicator: ``True`` for resource indicators (z turned round).
+    rated
+        Bool per area: reference areas of both z-scores.
+    min_share
+        See :func:`mss_index`.
+
+    Returns
+    -------
+    (index, z)
+        Index of shape ``(..., n_areas)`` and indicator z-scores like ``values``.
+    """
+    z, _, _ = z_array(values, rated)
+    z = np.where(np.asarray(flip, dtype=bool)[:, None], -z, z)
+    n = z.shape[-2]
+    have = (~np.isnan(z)).sum(axis=-2)
     if n:
-        # mean of the available z-scores times n (= the MSS sum when complete)
-        total = (z.mean(axis=1) * n).where(have >= min_share * n - 1e-12)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            total = np.where(have > 0, np.nansum(z, axis=-2) / np.maximum(have, 1) * n, np.nan)
+        total = np.where(have >= min_share * n - 1e-12, total, np.nan)
     else:
-        total = pd.Series(np.nan, index=z.index)
-    idx = standardize(total.to_frame("s"), method="z", valid=rated, warn=False).values["s"]
-    return idx.rename(None), z
+        total = np.full(z.shape[:-2] + z.shape[-1:], np.nan)
+    idx, _, _ = z_array(total, rated)
+    return idx, z
 
 
 def status_classes(

@@ -29,7 +29,7 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, format_ids
 
-__all__ = ["SmoothingResult", "eb_global", "eb_spatial", "smooth_rates"]
+__all__ = ["SmoothingResult", "eb_global", "eb_prior", "eb_spatial", "smooth_rates"]
 
 _MSG = {
     "no_w": {
@@ -82,14 +82,32 @@ def eb_global(e, b) -> np.ndarray:
     if not ok.any():
         return out
     ee, bb = e[ok], b[ok]
-    m = ee.sum() / bb.sum()
-    s2 = (bb * (ee / bb - m) ** 2).sum() / bb.sum() - m / bb.mean()
+    m, s2 = eb_prior(ee, bb)
     if s2 > 0 and ok.sum() > 1:
         sm = Empirical_Bayes(ee, bb).r.ravel()
     else:
         sm = np.full(ee.shape, m)
     out[ok] = np.clip(sm, 0.0, None)
     return out
+
+
+def eb_prior(e, b) -> tuple[float, float]:
+    """Marshall's moment estimates of the global EB prior: mean rate ``m`` and variance ``s²``.
+
+    ``m = Σe / Σb``, ``s² = Σ b_i (r_i − m)² / Σb − m / b̄`` over the areas with a
+    numerator and a denominator > 0 (fractions; ``s²`` may be negative: less
+    variation than Poisson noise). The prior of :func:`eb_global` and of the
+    certainty bootstrap (:mod:`sozialraum.monitor.certainty`).
+    """
+    e = np.asarray(e, dtype=float)
+    b = np.asarray(b, dtype=float)
+    ok = ~np.isnan(e) & ~np.isnan(b) & (b > 0)
+    ee, bb = e[ok], b[ok]
+    if not ok.any():
+        return np.nan, np.nan
+    m = ee.sum() / bb.sum()
+    s2 = (bb * (ee / bb - m) ** 2).sum() / bb.sum() - m / bb.mean()
+    return float(m), float(s2)
 
 
 def eb_spatial(e, b, w, ids) -> np.ndarray:

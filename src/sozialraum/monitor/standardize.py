@@ -37,7 +37,7 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.errors import InputError, SozialraumWarning
 
-__all__ = ["StandardizeResult", "standardize", "zscore"]
+__all__ = ["StandardizeResult", "standardize", "z_array", "zscore"]
 
 _MSG = {
     "constant": {
@@ -93,6 +93,38 @@ def zscore(x: pd.Series, reference: pd.Series | None = None) -> pd.Series:
     if not s > 0:
         return x.where(x.isna(), 0.0).astype(float)
     return (x - m) / s
+
+
+def z_array(x, ref) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Population z-scores along the last axis (areas) against the reference areas.
+
+    The one z formula of the monitor: :func:`standardize` (``method="z"``) and the
+    array code of :mod:`sozialraum.monitor.certainty` both call it.
+
+    Parameters
+    ----------
+    x
+        Values, shape ``(..., n_areas)``; NaN = no value (stays NaN).
+    ref
+        Bool, broadcastable to ``x``: areas that enter mean and SD (NaN never do).
+
+    Returns
+    -------
+    (z, center, scale)
+        ``z`` like ``x``; ``center``/``scale`` (unweighted mean, SD with ddof=0) with
+        the last axis removed. Constant reference (SD 0): ``z`` = 0 where ``x`` is a
+        number; empty reference: all NaN.
+    """
+    x = np.asarray(x, dtype=float)
+    use = np.asarray(ref, dtype=bool) & ~np.isnan(x)
+    n = use.sum(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        m = np.where(use, x, 0.0).sum(axis=-1, keepdims=True) / n
+        s = np.sqrt(np.where(use, (x - m) ** 2, 0.0).sum(axis=-1, keepdims=True) / n)
+        ok = (s > 0) & np.isfinite(s)
+        z = np.where(ok, (x - m) / np.where(ok, s, 1.0), np.where(np.isnan(x), np.nan, 0.0))
+    z = np.where(n > 0, z, np.nan)
+    return z, m[..., 0], s[..., 0]
 
 
 def _directions(columns, direction, lang) -> dict:
@@ -161,13 +193,10 @@ def standardize(
             res = np.full(col.shape, np.nan)
             centers[c] = scales[c] = np.nan
         elif method == "z":
-            m, s = ref.mean(), ref.std(ddof=0)
-            centers[c], scales[c] = m, s
-            if s > 0 and np.isfinite(s):
-                res = (col - m) / s
-            else:
+            res, m, s = z_array(col, mask[c].to_numpy())
+            centers[c], scales[c] = float(m), float(s)
+            if not (s > 0 and np.isfinite(s)):
                 constant.append(c)
-                res = np.where(np.isnan(col), np.nan, 0.0)
         elif method == "minmax":
             lo, hi = ref.min(), ref.max()
             centers[c], scales[c] = lo, hi - lo

@@ -14,7 +14,7 @@ from pathlib import Path
 from sozialraum.access import LABELS as ACCESS_LABELS
 from sozialraum.core.classify import without_not_rated as without_unrated_index
 from sozialraum.core.text import slugify
-from sozialraum.monitor import MonitorParams
+from sozialraum.monitor import MonitorParams, certainty_labels
 from sozialraum.privacy import ReleasePolicy
 
 __all__ = [
@@ -80,6 +80,8 @@ def labels_for(state) -> dict[str, str]:
         unit = f" ({row['unit']})" if isinstance(row.get("unit"), str) and row["unit"] else ""
         labels[k] = f"{row['label']}{unit}"
     labels.update(_HEADERS)
+    if getattr(state, "certainty", None) is not None:
+        labels.update(certainty_labels(state.certainty, "de"))
     for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
         if "{" not in k:
             labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")

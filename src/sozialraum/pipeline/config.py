@@ -164,6 +164,13 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         ),
         "klassen_anzahl": ("int", 5, "Anzahl der Klassen"),
         "typen_anzahl": ("int", 4, "Anzahl der Gebietstypen (Clusteranalyse)"),
+        "sicherheit": (
+            "bool",
+            True,
+            "Klassensicherheit: wie sicher Klassen, Ränge und Veränderungen sind (Bootstrap)",
+        ),
+        "replikate": ("int", 1000, "Bootstrap-Replikate der Klassensicherheit"),
+        "sicher_ab": ("float", 0.8, "ab dieser Wahrscheinlichkeit gilt eine Klasse als sicher"),
     },
     "raeumlich": {
         "merkmale": ("strs", ["idx_gesamt"], "Spalten für LISA und Hot-Spots"),

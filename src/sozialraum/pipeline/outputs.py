@@ -51,6 +51,9 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
         )
         mon = without_unrated_index(mon)
         frame = frame.join(mon)
+    cert = getattr(state, "certainty", None)
+    if cert is not None:
+        frame = frame.join(cert.frame.drop(columns=[c for c in cert.frame if c in frame]))
     for col, res in state.lisa.items():
         keep = [c for c in res.frame.columns if c.startswith(res.prefix)]
         sub = res.frame[keep].rename(

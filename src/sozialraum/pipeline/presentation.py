@@ -159,6 +159,8 @@ def _class_layers(state, frame, de: bool) -> list:
                 CategoryLayer(
                     col,
                     title=title_de if de else title_en,
+                    certainty_column=_certainty_column(frame, col),
+                    unsure_below=(state.config.get("monitor") or {}).get("sicher_ab", 0.8),
                     colors=colors,
                     categories=tuple(present),
                     source=src,
@@ -166,6 +168,12 @@ def _class_layers(state, frame, de: bool) -> list:
                 ),
             )
     return out
+
+
+def _certainty_column(frame, col: str) -> str | None:
+    """``status_sicherheit`` for ``status_klasse`` where the frame has it (else None)."""
+    cert = col.replace("_klasse", "_sicherheit")
+    return cert if cert in frame.columns else None
 
 
 def write_webmap(

@@ -38,6 +38,7 @@ import pandas as pd
 
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.numbers import format_number
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.pipeline.common import (
     column_title,
@@ -85,6 +86,7 @@ STEPS_DE = {
     "inputs": "Eingangsdaten lesen, prüfen und verknüpfen",
     "rates": "Quoten berechnen und auf Gemeinden und Kreis hochrechnen",
     "monitor": "Sozialraummonitor: Indizes, Klassen, Dynamik, Gebietstypen",
+    "certainty": "Klassensicherheit: wie sicher Klassen, Ränge und Veränderungen sind",
     "spatial": "Räumliche Statistik: Moran's I, LISA, Hot-Spots",
     "access": "Erreichbarkeit und Bestand–Bedarf",
     "raster": "Bevölkerungsraster: Abgleich und Nachfragepunkte",
@@ -96,6 +98,7 @@ STEPS_EN = {
     "inputs": "reading, checking and joining the inputs",
     "rates": "rates, rolled up to municipalities and district",
     "monitor": "monitor: indices, classes, dynamics, area types",
+    "certainty": "certainty of classes, ranks and changes",
     "spatial": "spatial statistics: Moran's I, LISA, hot spots",
     "access": "access and supply against need",
     "raster": "population raster: check and demand points",
@@ -121,6 +124,7 @@ class RunState:
     rates: dict[int, Any] = field(default_factory=dict)  # year → RatesResult
     rollup: dict[str, Any] = field(default_factory=dict)  # level → RollupResult (report year)
     monitor: Any = None
+    certainty: Any = None  # monitor.CertaintyResult
     weights: Any = None
     moran: dict[str, Any] = field(default_factory=dict)
     lisa: dict[str, Any] = field(default_factory=dict)
@@ -365,16 +369,39 @@ def compute_monitor(state: RunState) -> RunState:
     from sozialraum.monitor import run_monitor
 
     m = state.config["monitor"]
-    years = sorted(state.counts)
-    prev = state.previous_year
-    use = [y for y in years if prev is None or y >= prev]
-    counts = {y: state.counts[y] for y in use}
-    status = {y: state.status[y] for y in use}
+    counts, status = _monitor_counts(state)
     state.monitor = run_monitor(
         counts, state.catalogue, monitor_params(state.config, state.lang), status=status
     )
     if m["methode"] == "pca" and "idx_pca" in state.monitor.frame:
         state.params["gesamtindex"] = "idx_pca"
+    return state
+
+
+def _monitor_counts(state: RunState) -> tuple[dict, dict]:
+    """Counts and status of the years the monitor uses (previous year to report year)."""
+    prev = state.previous_year
+    use = [y for y in sorted(state.counts) if prev is None or y >= prev]
+    return {y: state.counts[y] for y in use}, {y: state.status[y] for y in use}
+
+
+def compute_certainty(state: RunState) -> RunState:
+    """Certainty of the classes, ranks and changes (:func:`sozialraum.monitor.certainty`)."""
+    from sozialraum.monitor import certainty
+
+    if state.monitor is None:
+        return state
+    m = state.config["monitor"]
+    counts, _ = _monitor_counts(state)
+    state.certainty = certainty(
+        counts,
+        state.catalogue,
+        state.monitor,
+        replicates=m["replikate"],
+        unsure_below=m["sicher_ab"],
+        seed=state.config.seed,
+        lang=state.lang,
+    )
     return state
 
 
@@ -541,6 +568,7 @@ STEPS: list[tuple[str, Callable[[RunState], RunState]]] = [
     ("atlas", _atlas_step),
     ("rates", compute_all_rates),
     ("monitor", compute_monitor),
+    ("certainty", compute_certainty),
     ("spatial", compute_spatial),
 ]
 
@@ -742,10 +770,37 @@ def _monitor_facts(state: RunState, lang: str) -> list[str]:
             )
             + "."
         )
+    out += _certainty_facts(state, de)
     return out
 
 
+def _certainty_facts(state: RunState, de: bool) -> list[str]:
+    """One summary line: how many status classes are unsure, how many changes assured."""
+    cert = state.certainty
+    if cert is None:
+        return []
+    f = cert.frame
+    n = int(f["status_sicherheit"].notna().sum())
+    unsure = len(cert.unsure("status"))
+    below = format_number(100 * cert.params["unsure_below"], 0, "de" if de else "en")
+    moved = f["dynamik_gesichert"].notna() & state.monitor.frame["dynamik_klasse"].isin(
+        ("positiv", "negativ", "positive", "negative")
+    )
+    sure = int(f["dynamik_gesichert"][moved].fillna(False).astype(bool).sum())
+    if de:
+        return [
+            f"Klassensicherheit: {unsure} von {n} Statusklassen unter {below} % sicher; "
+            f"{sure} von {int(moved.sum())} Dynamikklassen positiv/negativ gesichert."
+        ]
+    return [
+        f"certainty: {unsure} of {n} status classes below {below} % certain; "
+        f"{sure} of {int(moved.sum())} positive/negative dynamic classes assured."
+    ]
+
+
 def _step_applies(key: str, cfg: RunConfig) -> bool:
+    if key == "certainty":
+        return bool(cfg["monitor"].get("sicherheit", True))
     if key == "access":
         return bool(cfg.get("erreichbarkeit"))
     if key == "raster":

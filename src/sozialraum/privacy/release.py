@@ -68,6 +68,8 @@ _MSG = {
 _SPATIAL = re.compile(r"(?:^|_)(?:lisa|gi)_")
 _SPATIAL_KEEP = re.compile(r"(?:^|_)(?:lisa|gi)_(?:cat|code|color|class)(?:_|$)")
 _RANK = re.compile(r"^rang|_rang$")
+#: certainty of a public class (monitor.certainty): a probability, no index value
+_CLASS_CERTAINTY = re.compile(r"^(?:status|dynamik|idx_gesamt)_(?:sicherheit|p_\w+)$")
 
 
 class _Seal:
@@ -185,7 +187,9 @@ def derived_columns(columns) -> dict[str, list[str]]:
     """Sort columns by derived-value rule: ``index``, ``spatial_drop``, ``rank``."""
     out: dict[str, list[str]] = {"index": [], "spatial_drop": [], "rank": []}
     for c in map(str, columns):
-        if (c.startswith("idx_") and not c.endswith("_klasse")) or c in (
+        if _CLASS_CERTAINTY.match(c):
+            continue
+        if (c.startswith("idx_") and not c.endswith("_klasse")) or _index_base(c) in (
             "status_index",
             "dynamik_index",
         ):
@@ -195,6 +199,11 @@ def derived_columns(columns) -> dict[str, list[str]]:
         elif _RANK.search(c):
             out["rank"].append(c)
     return out
+
+
+def _index_base(col: str) -> str:
+    """The index an interval bound belongs to (``idx_gesamt_lo`` → ``idx_gesamt``)."""
+    return col[:-3] if col.endswith(("_lo", "_hi")) else col
 
 
 def _suppressed(
@@ -264,7 +273,8 @@ def _derive(
     for col in groups["index"]:
         if not pd.api.types.is_numeric_dtype(out[col]) or pd.api.types.is_bool_dtype(out[col]):
             continue
-        ins = inputs.get(col)
+        # an interval bound is withheld with its index (it would give the value away)
+        ins = inputs.get(col, inputs.get(_index_base(col)))
         rows = np.zeros(len(out), dtype=bool)
         if ins is not None and col.startswith("idx_") and len(ins) < policy.min_indicators:
             rows[:] = True

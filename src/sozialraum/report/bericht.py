@@ -17,6 +17,7 @@ import pandas as pd
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.numbers import format_number
 from sozialraum.core.status import is_secret
+from sozialraum.monitor.certainty import certainty_text
 from sozialraum.report import charts
 from sozialraum.report.data import ReportData
 from sozialraum.report.kapitel import report_chapters
@@ -35,6 +36,20 @@ from sozialraum.report.text import count_phrase, format_value, not_rated_sentenc
 __all__ = ["bericht_context", "write_sozialbericht"]
 
 _MSG = {
+    "certainty": {
+        "de": "Die Klassen beruhen auf kleinen Zahlen: wo wenige Menschen wohnen, "
+        "verschiebt schon der Umzug weniger Familien eine Quote. Für jede Klasse "
+        "wurde deshalb berechnet, wie sicher sie ist (Klassensicherheit, {n} Zufallsziehungen "
+        "aus den Fallzahlen; Methode im Methodenanhang). {unsure} von {rated} bewerteten "
+        "Gebieten haben eine Statusklasse, die zu weniger als {below} % sicher ist; sie stehen "
+        "in der Tabelle. Die Rangliste nennt zu jedem Rang den Bereich, in dem der Rang mit "
+        "{level} % Wahrscheinlichkeit liegt.",
+        "en": "The classes rest on small numbers: where few people live, a few families moving "
+        "shift a rate. For every class its certainty was computed ({n} random draws from the "
+        "counts; method in the annex). {unsure} of {rated} rated areas have a status class "
+        "less than {below} % certain; they are listed in the table. The ranking gives for "
+        "every rank the range it lies in with {level} % probability.",
+    },
     "summary_rated": {
         "de": "{n} {verb} im Sozialraummonitor bewertet.",
         "en": "{n} {verb} rated by the monitor.",
@@ -455,9 +470,68 @@ def _ranking(data: ReportData, rated: pd.Series, L: str) -> list[dict]:
                 "klasse": _class_of(a, k, "idx_gesamt_klasse", is_rated, nb),
                 "status": _class_of(a, k, "status_klasse", is_rated, nb),
                 "dynamik": _class_of(a, k, "dynamik_klasse", is_rated, nb),
+                "bereich": _rank_range(a, k) if ok else "",
             }
         )
     return out
+
+
+def _rank_range(a: pd.DataFrame, k) -> str:
+    """``"2–9"``: the rank interval of the certainty columns (absent: empty)."""
+    if not {"rang_lo", "rang_hi"} <= set(a.columns):
+        return ""
+    lo, hi = a.at[k, "rang_lo"], a.at[k, "rang_hi"]
+    return "" if pd.isna(lo) or pd.isna(hi) else f"{int(lo)}–{int(hi)}"
+
+
+def _certainty(data: ReportData, rated: pd.Series, settings: Mapping, L: str) -> dict:
+    """Paragraph and table of the areas whose status class is unsure (certainty columns)."""
+    a = data.areas
+    if "status_sicherheit" not in a.columns:
+        return {}
+    below = float(settings.get("sicher_ab", 0.8))
+    p = pd.to_numeric(a["status_sicherheit"], errors="coerce").where(rated)
+    unsure = p[p < below].sort_values()
+    rows = []
+    for k, v in unsure.items():
+        cls = str(a.at[k, "status_klasse"])
+        others = {
+            c[len("status_p_") :].replace("_", " "): pd.to_numeric(a.at[k, c], errors="coerce")
+            for c in a.columns
+            if c.startswith("status_p_")
+        }
+        others.pop(cls, None)
+        alt = max(others, key=lambda c: others[c]) if others else ""
+        g = a.at[k, "dynamik_gesichert"] if "dynamik_gesichert" in a.columns else None
+        rows.append(
+            {
+                "name": data.name(k),
+                "klasse": cls,
+                "sicherheit": certainty_text(v, L),
+                "alternative": f"{alt} ({format_number(100 * others.get(alt, 0.0), 0, L)} %)"
+                if alt
+                else "–",
+                "dynamik": "–"
+                if g is None or pd.isna(g)
+                else (
+                    ("gesichert" if g else "nicht gesichert")
+                    if L == "de"
+                    else ("assured" if g else "not assured")
+                ),
+            }
+        )
+    n = dict(getattr(data, "certainty_params", None) or {}).get("replicates", 1000)
+    text = t(
+        _MSG,
+        "certainty",
+        L,
+        n=format_number(n, 0, L),
+        unsure=len(rows),
+        rated=int(p.notna().sum()),
+        below=format_number(100 * below, 0, L),
+        level=90,
+    )
+    return {"text": text, "rows": rows}
 
 
 def _types(data: ReportData, rated: pd.Series, L: str) -> list[dict]:
@@ -617,6 +691,8 @@ def bericht_context(
         "overview": _overview(data, settings, L),
         "maps": maps,
         "ranking": _ranking(data, rated, L),
+        "rank_ranges": {"rang_lo", "rang_hi"} <= set(a.columns),
+        "certainty": _certainty(data, rated, settings, L),
         "show_index": data.level != "oeffentlich",
         "types": _types(data, rated, L),
         "changes": _changes(data, settings, L),

@@ -34,6 +34,7 @@ from sozialraum.core.numbers import format_number
 from sozialraum.core.status import is_secret
 from sozialraum.core.territory import Level, Territory
 from sozialraum.core.text import slugify
+from sozialraum.monitor.certainty import certainty_text
 from sozialraum.report import charts
 from sozialraum.report.cells import cell as _cell
 from sozialraum.report.cells import direction as _direction
@@ -71,6 +72,18 @@ _MSG = {
     "classes": {
         "de": "{subj} gehört zur Statusklasse „{status}“ und zur Dynamikklasse „{dyn}“.",
         "en": "{subj} is in status class “{status}” and dynamic class “{dyn}”.",
+    },
+    "unsure_status": {
+        "de": "Die Statusklasse „{cls}“ ist unsicher: {sure}. Bei so kleinen Fallzahlen "
+        "ist auch eine Nachbarklasse möglich (wahrscheinlichste andere: „{alt}“, {p} %).",
+        "en": "The status class “{cls}” is uncertain: {sure}. With counts this small a "
+        "neighbouring class is possible too (most likely other: “{alt}”, {p} %).",
+    },
+    "change_unsure": {
+        "de": "Die Dynamikklasse „{cls}“ ist nicht gesichert: die Veränderung ist nicht "
+        "größer als das Zufallsrauschen der kleinen Zahlen.",
+        "en": "The dynamic class “{cls}” is not assured: the change is not larger than the "
+        "random noise of the small counts.",
     },
     "not_rated": {
         "de": "{subj} wird im Monitor nicht bewertet ({why}).",
@@ -474,6 +487,46 @@ def _area_classes(data: ReportData, key: str, rated: bool, L: str) -> list[dict]
     return classes
 
 
+def certainty_sentences(a: pd.DataFrame, key, L: str, below: float = 0.8) -> list[str]:
+    """Sentences when the area's status class is unsure or its dynamic change not assured.
+
+    Reads the columns of :class:`sozialraum.monitor.CertaintyResult` (absent: no sentence).
+    """
+    out = []
+    if "status_sicherheit" in a.columns and "status_klasse" in a.columns:
+        p = pd.to_numeric(pd.Series([a.at[key, "status_sicherheit"]]), errors="coerce")[0]
+        if np.isfinite(p) and p < below:
+            cls = str(a.at[key, "status_klasse"])
+            probs = {
+                c[len("status_p_") :]: a.at[key, c]
+                for c in a.columns
+                if c.startswith("status_p_") and c != f"status_p_{slugify(cls)}"
+            }
+            alt = max(probs, key=lambda c: probs[c]) if probs else ""
+            out.append(
+                t(
+                    _MSG,
+                    "unsure_status",
+                    L,
+                    cls=cls,
+                    sure=certainty_text(p, L),
+                    alt=alt.replace("_", " "),
+                    p=format_number(100 * float(probs.get(alt, 0.0)), 0, L),
+                )
+            )
+    if "dynamik_gesichert" in a.columns and "dynamik_klasse" in a.columns:
+        g = a.at[key, "dynamik_gesichert"]
+        cls = a.at[key, "dynamik_klasse"]
+        if (
+            g is not None
+            and not pd.isna(g)
+            and not bool(g)
+            and cls in ("positiv", "negativ", "positive", "negative")
+        ):
+            out.append(t(_MSG, "change_unsure", L, cls=cls))
+    return out
+
+
 def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: str) -> dict:
     """Location map, dimension profile (not public) and population pyramid (where allowed)."""
     a = data.areas
@@ -642,6 +695,8 @@ def area_context(
                 else "–"
             )
             sentences.append(t(_MSG, "not_rated", L, subj=subj, why=why))
+    if rated:
+        sentences += certainty_sentences(a, key, L, float(settings.get("sicher_ab", 0.8)))
     sentences += [r["sentence"] for r in text_rows]
     classes = _area_classes(data, key, rated, L)
     images = _area_images(data, key, rated, settings, L) if charts_on else {}

@@ -81,6 +81,7 @@ window.SozialraumMap=function(map,cfg){
     if(s.field&&cfg.showValues&&(s.field in p)){h+=esc(p[s.field]);
       if(s.kind==="choro"){h+="<br>"+esc(T.cls)+": "+esc(clsLabel(s,c));}}
     else{h+=esc(clsLabel(s,c));}
+    if(p["_n"+li]){h+="<br>"+esc(p["_n"+li]);}
     return h+"</div>";
   }
   function popup(f){
@@ -111,8 +112,9 @@ window.SozialraumMap=function(map,cfg){
   cfg.layers.forEach(function(s,li){
     // each area layer is built when first shown: a map with 20 layers opens as fast as one
     var gl=L.geoJSON(null,{renderer:renderer,smoothFactor:big?2:1,
-      style:function(f){return {fillColor:colorOf(s,f.properties._c[li]),color:cfg.lineColor,
-        weight:cfg.lineWeight,opacity:0.9,fillOpacity:cfg.fillOpacity};}});
+      style:function(f){var u=f.properties["_u"+li];return {fillColor:colorOf(s,f.properties._c[li]),
+        color:cfg.lineColor,weight:u?cfg.lineWeight+1.5:cfg.lineWeight,dashArray:u?"5 4":null,
+        opacity:0.9,fillOpacity:cfg.fillOpacity};}});
     // one tooltip, popup and highlight for the whole layer (not one per area)
     gl.bindTooltip(function(l){return tooltip(l.feature,li);},{sticky:true,direction:"top"});
     gl.bindPopup(function(l){return popup(l.feature);},{maxWidth:380});

@@ -119,10 +119,16 @@ class CategoryLayer:
         ``gi_code``) written by :mod:`sozialraum.spatial`; label and colour of each
         area come from the code (:mod:`sozialraum.core.palettes`), never from the
         text of ``column``.
+    certainty_column
+        Optional column with the probability (0–1) that an area's class is right
+        (``<var>_sicherheit`` of :func:`sozialraum.monitor.certainty`): the tooltip says
+        "Klasse zu 62 % sicher", and areas below ``unsure_below`` get a dashed outline.
     """
 
     column: str
     title: str | None = None
+    certainty_column: str | None = None
+    unsure_below: float = 0.8
     color_column: str | None = None
     colors: Mapping[str, str] | None = field(default=None, hash=False)
     categories: tuple[str, ...] | None = None

@@ -23,8 +23,10 @@ from branca.element import Element, MacroElement
 from sozialraum._i18n import get_lang, t
 from sozialraum.core import palettes
 from sozialraum.core.classify import scheme_name
+from sozialraum.core.numbers import format_number
 from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
+from sozialraum.monitor.certainty import certainty_text
 
 from . import _assets, _js
 from ._format import esc, fmt_number, hidden_label, js_json, missing_label
@@ -49,6 +51,10 @@ from .layers import (
 )
 
 _MSG = {
+    "unsure": {
+        "de": "gestrichelter Rand: Klasse unsicher (unter {p} % sicher)",
+        "en": "dashed outline: class uncertain (below {p} % certain)",
+    },
     "first_layer": {
         "de": "Die Startebene {col!r} ist keine Ebene der Karte (Ebenen: {have}).",
         "en": "The start layer {col!r} is not a layer of the map (layers: {have}).",
@@ -551,6 +557,7 @@ def _check_columns(areas, spec: MapSpec, inds, cats, prof, lang: str) -> list[st
         if ind.class_column:
             used.append(ind.class_column)
     used += [c.data_column(areas) for c in cats]
+    used += [c.certainty_column for c in cats if c.certainty_column in areas.columns]
     used += [p.column for p in prof]
     ov = spec.overlays
     fac_cols = ov.facilities.used_columns() if ov.facilities is not None else []
@@ -642,9 +649,27 @@ def _category_layer(areas, spec: MapSpec, cat: CategoryLayer, page: _Page, lang:
     sub = f"{t(_MSG, 'year', lang)}: {cat.year}" if cat.year is not None else ""
     src = f"{t(_MSG, 'source', lang)}: {cat.source}" if cat.source else ""
     page.legends.append(_legend_html(ttl, sub, src, _class_rows(cl, miss_color, lang)))
+    _certainty_notes(areas, cat, cl, page, lang)
     page.layer_cfg.append(_layer_entry(cat.kind, ttl, None, cl, miss_color, page))
     page.class_codes.append(cl.codes)
     page.layer_columns.append(cat.column)
+
+
+def _certainty_notes(areas, cat: CategoryLayer, cl, page: _Page, lang: str) -> None:
+    """Tooltip note "Klasse zu 62 % sicher" (``_n<layer>``) and unsure mark (``_u<layer>``)."""
+    col = cat.certainty_column
+    if col is None or col not in areas.columns:
+        return
+    li = len(page.layer_cfg)
+    p_all = pd.to_numeric(areas[col], errors="coerce").to_numpy(dtype=float)
+    for props, p, code in zip(page.props, p_all, cl.codes, strict=True):
+        if code < 0 or not np.isfinite(p):
+            continue
+        props[f"_n{li}"] = certainty_text(p, lang)
+        if p < cat.unsure_below:
+            props[f"_u{li}"] = 1
+    note = t(_MSG, "unsure", lang, p=format_number(100 * cat.unsure_below, 0, lang))
+    page.legends[-1] += f'<div class="sr-legend-sub">{esc(note)}</div>'
 
 
 def _first_layer(first: str | None, page: _Page, lang: str) -> None:

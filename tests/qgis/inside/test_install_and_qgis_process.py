@@ -24,6 +24,7 @@ IDS = [
     "erreichbarkeit",
     "hotspots",
     "indikatoren_verknuepfen",
+    "klassensicherheit",
     "klassifizieren",
     "lisa",
     "raten_index",

@@ -1,0 +1,104 @@
+"""Klassensicherheit berechnen: how sure the monitor's classes, ranks and changes are."""
+
+from __future__ import annotations
+
+from .classify import SCHEMES
+from .monitor import MonitorAlgorithm, split_status
+
+#: legend of the certainty of the status class (lower, upper, label)
+RANGES = {
+    "de": [(0.0, 0.5, "unter 50 %"), (0.5, 0.8, "50 bis unter 80 %"), (0.8, 1.0, "80 % und mehr")],
+    "en": [(0.0, 0.5, "below 50 %"), (0.5, 0.8, "50 to below 80 %"), (0.8, 1.0, "80 % or more")],
+}
+
+
+class CertaintyAlgorithm(MonitorAlgorithm):
+    """The monitor tool's inputs plus the bootstrap replicates; a thin door to
+    :func:`sozialraum.monitor.certainty`."""
+
+    ALG_ID = "klassensicherheit"
+    GROUP = "monitor"
+    TEXT = {
+        **MonitorAlgorithm.TEXT,
+        "name": {"de": "Klassensicherheit berechnen", "en": "Certainty of classes"},
+        "help": {
+            "de": "Rechnet den Monitor wie „Raten und Index berechnen“ und dazu, wie sicher jede "
+            "Klasse ist: Aus den Fallzahlen (Zähler und Nenner jeder Quote) werden viele "
+            "plausible wahre Werte gezogen (Bootstrap) und die ganze Kette jedes Mal neu "
+            "gerechnet. Ergebnis je Gebiet: Wahrscheinlichkeit der Status-, Dynamik- und "
+            "Gesamtindexklasse (…_sicherheit) und jeder anderen Klasse (…_p_…), Bereiche der "
+            "Indizes (…_lo, …_hi, 90 %) und des Rangs (rang_lo, rang_hi). Nur das Zufallsrauschen "
+            "kleiner Zahlen, keine Daten- oder Gebietsfehler. Darstellung: Sicherheit der "
+            "Statusklasse.",
+            "en": "Runs the monitor like 'Compute rates and index' and computes how certain "
+            "every class is: plausible true values are drawn from the counts (bootstrap) and "
+            "the whole chain is recomputed each time. Per area: probability of the status, "
+            "dynamic and overall index class and of every other class, index ranges (90 %) "
+            "and rank ranges. Sampling noise only. Styled by the certainty of the status class.",
+        },
+        "REPLICATES": {"de": "Bootstrap-Replikate", "en": "Bootstrap replicates"},
+        "OUTPUT": {"de": "Klassensicherheit", "en": "Certainty"},
+    }
+
+    def define(self):
+        super().define()
+        self.add_number("REPLICATES", 1000, integer=True, minimum=10, maximum=100000)
+
+    def compute(self, parameters, context, feedback):
+        import pandas as pd
+
+        from sozialraum.io import read_catalogue
+        from sozialraum.monitor import certainty, run_monitor
+        from sozialraum.pipeline.run import without_unrated_index
+
+        from .. import styles
+
+        self.step(feedback, 0, 4)
+        areas = self.read_areas(parameters, context, feedback)
+        catalogue = read_catalogue(
+            self.parameterAsFile(parameters, "CATALOGUE", context), lang=self.lang
+        )
+        values, status = split_status(areas.drop(columns=areas.geometry.name))
+        variables = [v for v in catalogue.variables.index if v in values.columns]
+        counts = values[variables].apply(pd.to_numeric, errors="coerce")
+        status = status.reindex(columns=[c for c in status.columns if c in variables])
+        self.step(feedback, 1, 4, "Monitor")
+        res = run_monitor(
+            counts,
+            catalogue,
+            status=status,
+            population=self.parameterAsString(parameters, "POPULATION", context) or None,
+            min_denominator=self.parameterAsDouble(parameters, "MIN_DENOMINATOR", context),
+            scheme=SCHEMES[self.parameterAsEnum(parameters, "SCHEME", context)],
+            k=self.parameterAsInt(parameters, "K", context),
+            seed=self.parameterAsInt(parameters, "SEED", context),
+            lang=self.lang,
+        )
+        self.step(feedback, 2, 4, self.t("OUTPUT"))
+        cert = certainty(
+            counts,
+            catalogue,
+            res,
+            replicates=self.parameterAsInt(parameters, "REPLICATES", context),
+            lang=self.lang,
+        )
+        unsure = len(cert.unsure("status"))
+        below = round(100 * cert.params["unsure_below"])
+        summary = (
+            f"Statusklasse unsicher (unter {below} %): {unsure} Gebiete"
+            if self.lang == "de"
+            else f"status class uncertain (below {below} %): {unsure} areas"
+        )
+        feedback.pushInfo(summary)
+        frame = without_unrated_index(res.frame)
+        keep = ["status_klasse", "dynamik_klasse", "idx_gesamt_klasse", "bewertet"]
+        out = areas.join(frame[keep], rsuffix="_monitor").join(cert.frame)
+        renderer = styles.graduated(
+            "status_sicherheit", RANGES[self.lang], colors=list(reversed(styles.ramp(3)))
+        )
+        self.step(feedback, 3, 4)
+        path = self.write(out, parameters, context, renderer=renderer, layer_name="sicherheit")
+        return {"OUTPUT": path, "SUMMARY": summary}
+
+
+__all__ = ["CertaintyAlgorithm"]

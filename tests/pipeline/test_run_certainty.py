@@ -1,0 +1,57 @@
+"""The yearly run writes the certainty of every class variable and shows it where planners read."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyogrio
+
+CLASS_VARIABLES = ("status", "dynamik", "idx_gesamt")
+
+
+def _areas(path):
+    frame = pyogrio.read_dataframe(path, layer="sozialraeume")
+    return frame.set_index(frame["sr_id"].astype(str))
+
+
+def test_results_hold_the_certainty_of_every_class_variable(demo_run):
+    f = _areas(demo_run.out_dir / "intern" / "ergebnisse.gpkg")
+    rated = f["bewertet"].astype(bool)
+    for var in CLASS_VARIABLES:
+        p = pd.to_numeric(f[f"{var}_sicherheit"], errors="coerce")
+        assert p[rated].notna().all() and p[~rated].isna().all(), var
+        assert ((p[rated] >= 0) & (p[rated] <= 1)).all()
+        probs = f[[c for c in f.columns if c.startswith(f"{var}_p_")]].astype(float)
+        assert np.allclose(probs[rated].sum(axis=1), 1.0), var
+    for col in ("idx_gesamt_lo", "idx_gesamt_hi", "rang_lo", "rang_hi", "dynamik_gesichert"):
+        assert f[col][rated].notna().all(), col
+    log = (demo_run.out_dir / "lauf.log").read_text(encoding="utf-8")
+    assert "Klassensicherheit: wie sicher Klassen, Ränge und Veränderungen sind:" in log  # timed
+    assert "Klassensicherheit:" in demo_run.summary("de")
+
+
+def test_public_package_shows_class_certainty_but_no_withheld_index(demo_run):
+    pub = _areas(next((demo_run.out_dir / "oeffentlich").glob("*.gpkg")))
+    intern = _areas(demo_run.out_dir / "intern" / "ergebnisse.gpkg")
+    assert pub["status_sicherheit"].notna().sum() == intern["bewertet"].astype(bool).sum()
+    assert not {"rang", "rang_lo", "rang_hi"} & set(pub.columns)
+    idx = pd.to_numeric(pub["idx_gesamt"], errors="coerce")
+    withheld = idx.isna() & pd.to_numeric(intern["idx_gesamt"], errors="coerce").notna()
+    assert withheld.any(), "Musterland withholds some overall indices in public"
+    for b in ("idx_gesamt_lo", "idx_gesamt_hi"):
+        assert pd.to_numeric(pub[b], errors="coerce")[withheld].isna().all(), b
+
+
+def test_map_profiles_and_report_show_it(demo_run):
+    out = demo_run.out_dir
+    f = _areas(out / "intern" / "ergebnisse.gpkg")
+    html = (out / "intern" / "webkarte.html").read_text(encoding="utf-8")
+    assert "Klasse zu " in html and "gestrichelter Rand" in html
+    bericht = (out / "intern" / "sozialbericht_2024.html").read_text(encoding="utf-8")
+    assert "Wie sicher sind die Klassen?" in bericht and "Rang-Bereich (90 %)" in bericht
+    unsure = f.index[pd.to_numeric(f["status_sicherheit"], errors="coerce") < 0.8]
+    assert len(unsure)
+    name = f.loc[unsure[0], "sr_name"]
+    assert name in bericht.split("Wie sicher sind die Klassen?")[1]
+    prof = next((out / "intern" / "steckbriefe").rglob(f"steckbrief_{unsure[0]}_*.html"))
+    assert "ist unsicher" in prof.read_text(encoding="utf-8")
