@@ -26,6 +26,7 @@ import jinja2
 import pandas as pd
 
 from sozialraum.core.numbers import format_number
+from sozialraum.core.palettes import MISSING_COLOR
 from sozialraum.core.territory import Territory
 from sozialraum.website.geometry import MapGeometry, map_geometry
 from sozialraum.website.maps import class_label, legend_for, map_svg, swatch
@@ -209,7 +210,10 @@ class _Site:
             warnings.simplefilter("ignore")
             leg = legend_for(var, vals, lang, self.decimals(var))
         names = self.names if var.level == "areas" else self.mid_names
-        tips = {k: f"{names.get(k, k)}: {_fmt(vals.get(k), self.decimals(var), lang)}" for k in geo.keys}
+        tips = {
+            k: f"{names.get(k, k)} ({k}): {_fmt(vals.get(k), self.decimals(var), lang)}"
+            for k in geo.keys
+        }
         label = tr("map_of", lang, what=self.title(var, lang), year=year or self.m.year)
         svg = map_svg(geo, leg, uid=uid, label=label, titles=tips, links=var.level == "areas")
         items = [
@@ -228,7 +232,12 @@ class _Site:
             else:
                 name, link, mid = self.mid_names.get(k, k), None, ""
             num = _num(v) if var.kind != "class" else None
-            cls = leg.labels[leg.codes[k]] if leg is not None and k in leg.codes else ""
+            cls = ""
+            if leg is not None and k in leg.codes:
+                i = leg.codes[k]
+                # numbered classes: the ranges (break values of other areas) stand in the legend
+                named = var.kind == "class" or i >= len(leg.labels) - 1 and leg.colors[i] == MISSING_COLOR
+                cls = leg.labels[i] if named else tr("class_n", lang, n=i + 1, k=len(leg.labels))
             rows.append(
                 {"key": k, "name": name, "link": link, "mid": mid,
                  "value": _fmt(v, self.decimals(var), lang), "sort": num if num is not None else "",

@@ -169,7 +169,7 @@ def _series_table(site: _Site, var: Variable, lang: str) -> tuple[list, list]:
             for y in m.years:
                 fr = m.frames[y]["gemeinden"]
                 vals.append(_fmt(fr.at[k, var.id] if var.id in fr.columns and k in fr.index else None, 1, lang))
-            rows.append((n, vals))
+            rows.append((f"{n} ({k})", vals))
     return header, rows
 
 
@@ -231,11 +231,19 @@ def area_page(site: _Site, key: str, lang: str) -> None:
         key=key, name=name, mid_name=mid_name,
         mid_label=site.o.territory.middle.named(mid_name, lang) if mid_name else "",
         loc_w=g.width, loc_h=g.height, loc_path=g.paths.get(key, ""),
-        loc_label=tr("locator", lang, name=name, whole=site.o.territory.whole(lang)),
+        loc_label=tr("locator", lang, name=name, whole=_in_whole(site, lang)),
         years=[str(y) for y in m.years], classes=rows_cls, values=rows_val,
         comparable=[link(k) for k in _comparable(site, key)],
         neighbours=sorted((link(k) for k in site.neigh.get(key, [])), key=lambda r: r["name"]),
     )
+
+
+def _in_whole(site: _Site, lang: str) -> str:
+    """``im Landkreis Musterland`` / ``in Musterstadt``."""
+    terr = site.o.territory
+    if terr.name:
+        return terr.top.in_named(terr.name, lang) if lang == "de" else f"in {terr.name}"
+    return "im Gebiet" if lang == "de" else "in the area"
 
 
 def write_pages(site: _Site, lang: str) -> None:
