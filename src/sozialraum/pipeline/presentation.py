@@ -530,6 +530,10 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 )
                 + report.to_text(L)
             )
+    if aus.get("webseite"):  # the public Sozialatlas of every package, checked like it
+        from sozialraum.pipeline.website_step import write_run_sites
+
+        files += write_run_sites(state, folder, data, jobs)
     with timed(state, "audit"):
         finish_printing()
         audit = _audit_packages(folder, data, jobs, policy, L)

@@ -10,6 +10,7 @@ release checker then reads the written site like any other file of the package.
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 import geopandas as gpd
@@ -22,7 +23,24 @@ from sozialraum.pipeline.common import (
     without_unrated_index,
 )
 
-__all__ = ["site_options", "year_release_data", "write_package_site", "write_run_sites"]
+_MSG = {
+    "no_run": {
+        "de": "{path}: weder der Ausgabeordner eines Laufs (manifest.json fehlt) noch eine "
+        "monitor.toml. Bitte den Ordner eines Laufs oder die Konfiguration angeben.",
+        "en": "{path}: neither the output folder of a run (manifest.json is missing) nor a "
+        "monitor.toml. Please give the folder of a run or the configuration.",
+    },
+}
+
+__all__ = [
+    "build_sites",
+    "config_of",
+    "site_options",
+    "sites_from_config",
+    "write_package_site",
+    "write_run_sites",
+    "year_release_data",
+]
 
 
 def year_release_data(state, year: int):
@@ -97,20 +115,21 @@ def site_options(state, ags: str | None = None):
     )
 
 
-def write_package_site(state, folder: Path, data, level: str, ags: str | None, policy) -> Files:
-    """The site of one package: releases of every year, written into ``<package>/webseite``."""
+def write_package_site(state, target: Path, data, level: str, ags: str | None, policy) -> Files:
+    """The site of one package: its releases of every year, written into ``target``."""
     from sozialraum.privacy import make_release
     from sozialraum.website import write_site
 
     mp = state.monitor.params if state.monitor is not None else None
     L = state.lang
-    releases = {state.year: make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)}
+    releases = {
+        state.year: make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
+    }
     for y in sorted(state.counts):
         if y < state.year and y in state.rates:
             d = year_release_data(state, y)
             releases[y] = make_release(d, level, ags, policy=policy, lang=L)
-    pkg = folder / releases[state.year].package
-    res = write_site(releases, pkg / "webseite", site_options(state, ags), year=state.year, lang=L)
+    res = write_site(releases, target, site_options(state, ags), year=state.year, lang=L)
     return [
         (
             res.index,
@@ -122,19 +141,23 @@ def write_package_site(state, folder: Path, data, level: str, ags: str | None, p
     ]
 
 
-def write_run_sites(state, folder: Path, data, jobs) -> Files:
-    """One site per package of the run, each checked like the package; refuse on a leak."""
+def build_sites(state, data, jobs, target: Callable[[str, str | None], Path]) -> Files:
+    """One site per ``(level, ags)`` of ``jobs`` into ``target(level, ags)``, each checked.
+
+    The release checker reads every file of a written site against the internal data
+    of the report year; a site that shows more than its level stops with an error.
+    """
     from sozialraum.errors import SozialraumError
     from sozialraum.pipeline.timing import timed
-    from sozialraum.privacy import check_release, package_name
+    from sozialraum.privacy import check_release
 
     policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
     files: Files = []
     for level, ags in jobs:
+        site = Path(target(level, ags))
         with timed(state, "webseite", level=level):
-            files += write_package_site(state, folder, data, level, ags, policy)
-        site = folder / package_name(level, ags) / "webseite"
-        report = check_release(site, data, level=level, ags=ags, policy=policy)
+            files += write_package_site(state, site, data, level, ags, policy)
+            report = check_release(site, data, level=level, ags=ags, policy=policy)
         if not report.ok:
             raise SozialraumError(
                 (
@@ -145,3 +168,72 @@ def write_run_sites(state, folder: Path, data, jobs) -> Files:
                 + report.to_text(state.lang)
             )
     return files
+
+
+def write_run_sites(state, folder: Path, data, jobs) -> Files:
+    """The run's step: ``<package>/webseite/`` for the public and every municipal package."""
+    from sozialraum.privacy import package_name
+
+    return build_sites(
+        state, data, jobs, lambda level, ags: folder / package_name(level, ags) / "webseite"
+    )
+
+
+def config_of(path: str | Path, lang: str | None = None) -> Path:
+    """The configuration of a run: ``path`` itself, or the one named in a run folder's manifest."""
+    import json
+
+    from sozialraum._i18n import t
+    from sozialraum.errors import InputError
+
+    p = Path(path)
+    if p.is_dir():
+        man = p / "manifest.json"
+        if not man.is_file():
+            raise InputError(t(_MSG, "no_run", lang, path=p), file=str(p))
+        return Path(json.loads(man.read_text(encoding="utf-8"))["konfiguration"])
+    return p
+
+
+def sites_from_config(
+    config: str | Path,
+    target: str | Path,
+    *,
+    municipal: bool | list[str] = False,
+    lang: str | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> Files:
+    """``sozialraum site``: compute the run's results (nothing else is written) and write sites.
+
+    The public site goes to ``target``; with ``municipal`` (True or a list of keys) one
+    site per municipality to ``target/kommunal-<AGS>``.
+    """
+    from sozialraum.core.text import slugify
+    from sozialraum.pipeline.config import load_config
+    from sozialraum.pipeline.outputs import area_results
+    from sozialraum.pipeline.run import RunState, compute_all_rates, compute_monitor, load_inputs
+    from sozialraum.privacy import ReleaseData, package_name
+
+    cfg = load_config(config_of(config, lang), lang=lang)
+    state = RunState(config=cfg, lang=lang or cfg.lang, echo=echo)
+    for step in (load_inputs, compute_all_rates, compute_monitor):
+        state = step(state)
+    sr, st = area_results(state)
+    data = ReleaseData.from_rollup(
+        sr,
+        st,
+        state.rollup,
+        state.catalogue,
+        name=slugify(cfg["projekt"]["name"]),
+        area_ags_col=cfg["gebiete"]["gemeinde_spalte"],
+    )
+    jobs: list[tuple[str, str | None]] = [("oeffentlich", None)]
+    if municipal:
+        keys = data.municipalities() if municipal is True else [str(a) for a in municipal]
+        jobs += [("kommunal", a) for a in keys]
+    target = Path(target)
+
+    def where(level: str, ags: str | None) -> Path:
+        return target if level == "oeffentlich" else target / package_name(level, ags)
+
+    return build_sites(state, data, jobs, where)

@@ -117,7 +117,12 @@ class _Site:
         self.gem = cur["gemeinden"]
         nc = opts.name_column
         self.names = {
-            k: str(v) for k, v in (self.areas[nc] if nc in self.areas else pd.Series(self.areas.index, index=self.areas.index)).items()
+            k: str(v)
+            for k, v in (
+                self.areas[nc]
+                if nc in self.areas
+                else pd.Series(self.areas.index, index=self.areas.index)
+            ).items()
         }
         mc = opts.middle_name_column
         self.mid_names = {
@@ -136,11 +141,12 @@ class _Site:
         if model.middle_geometry is not None:
             mid = model.middle_geometry.to_frame("geometry").set_geometry("geometry")
         self.geo: MapGeometry = map_geometry(geo, outline=mid, width=900)
-        self.mid_geo: MapGeometry | None = (
-            map_geometry(mid, width=900) if mid is not None else None
-        )
+        self.mid_geo: MapGeometry | None = map_geometry(mid, width=900) if mid is not None else None
         self.loc_geo: MapGeometry = map_geometry(geo, outline=mid, width=240)
         self.neigh = self._neighbours(geo)
+        # a municipal site has a page for each of its own areas; the others are on its maps
+        own = set(model.own_areas) if model.level == "kommunal" else set(self.geo.keys)
+        self.page_keys = [k for k in self.geo.keys if k in own]
         env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
             autoescape=jinja2.select_autoescape(["html"]),
@@ -160,6 +166,10 @@ class _Site:
             hits = idx.query(g, predicate="intersects")
             out[keys[i]] = [keys[j] for j in hits if j != i]
         return out
+
+    def page(self, key: str) -> str | None:
+        """File name of an area's page (None where the site has none)."""
+        return f"gebiet-{_safe(key)}.html" if key in self.page_keys else None
 
     # -- helpers for templates ---------------------------------------------------------
     def title(self, var: Variable, lang: str) -> str:
@@ -227,7 +237,7 @@ class _Site:
         rows = []
         for k, v in vals.items():
             if var.level == "areas":
-                name, link = self.names.get(k, k), f"gebiet-{_safe(k)}.html"
+                name, link = self.names.get(k, k), self.page(k)
                 mid = self.mid_names.get(self.area_mid.get(k, ""), "")
             else:
                 name, link, mid = self.mid_names.get(k, k), None, ""
@@ -236,12 +246,23 @@ class _Site:
             if leg is not None and k in leg.codes:
                 i = leg.codes[k]
                 # numbered classes: the ranges (break values of other areas) stand in the legend
-                named = var.kind == "class" or i >= len(leg.labels) - 1 and leg.colors[i] == MISSING_COLOR
+                named = (
+                    var.kind == "class"
+                    or i >= len(leg.labels) - 1
+                    and leg.colors[i] == MISSING_COLOR
+                )
                 cls = leg.labels[i] if named else tr("class_n", lang, n=i + 1, k=len(leg.labels))
             rows.append(
-                {"key": k, "name": name, "link": link, "mid": mid,
-                 "value": _fmt(v, self.decimals(var), lang), "sort": num if num is not None else "",
-                 "cls": cls, "ci": leg.codes.get(k, 99) if leg is not None else 99}
+                {
+                    "key": k,
+                    "name": name,
+                    "link": link,
+                    "mid": mid,
+                    "value": _fmt(v, self.decimals(var), lang),
+                    "sort": num if num is not None else "",
+                    "cls": cls,
+                    "ci": leg.codes.get(k, 99) if leg is not None else 99,
+                }
             )
         return sorted(rows, key=lambda r: r["name"])
 

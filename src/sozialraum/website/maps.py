@@ -20,7 +20,6 @@ from sozialraum.core.classify import classify
 from sozialraum.core.numbers import format_number
 from sozialraum.core.palettes import (
     DYNAMIC_CLASS_COLORS,
-    HIDDEN_COLOR,
     MISSING_COLOR,
     NOT_RATED_COLOR,
     STATUS_CLASS_COLORS,
@@ -101,7 +100,10 @@ def _with_missing(codes, labels, colors, lang) -> Legend:
     n = len(labels)
     counts = [sum(1 for c in codes.values() if c == i) for i in range(n)]
     if any(c == -1 for c in codes.values()):
-        labels = [*labels, "kein Wert / nicht veröffentlicht" if lang == "de" else "no value / not published"]
+        labels = [
+            *labels,
+            "kein Wert / nicht veröffentlicht" if lang == "de" else "no value / not published",
+        ]
         colors = [*colors, MISSING_COLOR]
         counts.append(sum(1 for c in codes.values() if c == -1))
         codes = {k: (n if c == -1 else c) for k, c in codes.items()}
@@ -118,14 +120,20 @@ def legend_for(var, values: pd.Series, lang: str, decimals: int = 1) -> Legend:
     if k < 2:
         codes = {str(i): (0 if pd.notna(v) else -1) for i, v in num.items()}
         label = format_number(ok.iloc[0], decimals, lang) if len(ok) else ""
-        return _with_missing(codes, [label] if len(ok) else [], [class_colors(1)[0]] if len(ok) else [], lang)
+        return _with_missing(
+            codes, [label] if len(ok) else [], [class_colors(1)[0]] if len(ok) else [], lang
+        )
     cl = classify(num, "quantiles", k, decimals=decimals, lang=lang, k_at_most=True)
-    ramp = "diverging" if var.kind == "index" else (
-        "resource" if var.direction == "resource" else "need"
+    ramp = (
+        "diverging"
+        if var.kind == "index"
+        else ("resource" if var.direction == "resource" else "need")
     )
     n = len(cl.class_labels)
     colors = list(class_colors(n, ramp))
-    codes = {str(i): (int(c) if int(c) >= 0 else -1) for i, c in zip(num.index, cl.codes, strict=True)}
+    codes = {
+        str(i): (int(c) if int(c) >= 0 else -1) for i, c in zip(num.index, cl.codes, strict=True)
+    }
     return _with_missing(codes, list(cl.class_labels), colors, lang)
 
 
@@ -156,7 +164,7 @@ def swatch(uid: str, i: int, legend: Legend) -> str:
     """A small legend swatch with the class's colour and pattern (SVG, decorative)."""
     return (
         f'<svg class="sw" width="22" height="16" aria-hidden="true" focusable="false">'
-        f'<defs>{_pattern_defs(uid, Legend({}, legend.labels[i:i + 1], legend.colors[i:i + 1], ()))}'
+        f"<defs>{_pattern_defs(uid, Legend({}, legend.labels[i : i + 1], legend.colors[i : i + 1], ()))}"
         f'</defs><rect width="22" height="16" fill="url(#{uid}-p0)" stroke="#333"/></svg>'
     ).replace(f"{uid}-p0", f"{uid}-s{i}")
 
@@ -175,7 +183,7 @@ def map_svg(
     parts = [
         f'<svg class="map" viewBox="-2 -2 {geo.width + 4} {geo.height + 4}" role="img" '
         f'aria-label="{html.escape(label)}" preserveAspectRatio="xMidYMid meet">',
-        f"<defs>{_pattern_defs(uid, legend)}</defs><g class=\"areas\">",
+        f'<defs>{_pattern_defs(uid, legend)}</defs><g class="areas">',
     ]
     for k in geo.keys:
         d = geo.paths.get(k)
@@ -190,7 +198,11 @@ def map_svg(
         )
     parts.append("</g>")
     if geo.outline:
-        parts.append('<g class="outline">' + "".join(f'<path d="{d}"/>' for d in geo.outline.values()) + "</g>")
+        parts.append(
+            '<g class="outline">'
+            + "".join(f'<path d="{d}"/>' for d in geo.outline.values())
+            + "</g>"
+        )
     parts.append("</svg>")
     return "".join(parts)
 

@@ -35,8 +35,7 @@ _MSG = {
         "{what} is not one.",
     },
     "mixed": {
-        "de": "Alle Jahre einer Webseite müssen dieselbe Freigabestufe haben "
-        "({a} und {b}).",
+        "de": "Alle Jahre einer Webseite müssen dieselbe Freigabestufe haben ({a} und {b}).",
         "en": "all years of a website must have the same release level ({a} and {b}).",
     },
     "no_year": {

@@ -57,14 +57,24 @@ def data_js(site: _Site) -> str:
         "years": list(m.years),
         "year": m.year,
         "areas": [
-            {"key": k, "name": site.names.get(k, k), "mid": site.area_mid.get(k, ""),
-             "page": f"gebiet-{_safe(k)}.html"}
+            {
+                "key": k,
+                "name": site.names.get(k, k),
+                "mid": site.area_mid.get(k, ""),
+                "page": site.page(k),
+            }
             for k in site.geo.keys
         ],
         "mids": [{"key": k, "name": n} for k, n in site.mid_names.items()],
         "vars": [
-            {"id": v.id, "kind": v.kind, "level": v.level, "unit": v.unit,
-             "title": dict(v.title), "page": f"thema-{v.slug}.html"}
+            {
+                "id": v.id,
+                "kind": v.kind,
+                "level": v.level,
+                "unit": v.unit,
+                "title": dict(v.title),
+                "page": f"thema-{v.slug}.html",
+            }
             for v in m.variables
         ],
         "values": levels,
@@ -123,8 +133,14 @@ def _changes(site: _Site, lang: str) -> tuple[int | None, list[dict]]:
     for k, v in now.items():
         b = before.get(k)
         if v is not None and b is not None and str(v) != str(b) and pd.notna(v) and pd.notna(b):
-            out.append({"name": site.names.get(k, k), "link": f"gebiet-{_safe(k)}.html",
-                        "before": class_label(b, lang), "now": class_label(v, lang)})
+            out.append(
+                {
+                    "name": site.names.get(k, k),
+                    "link": site.page(k),
+                    "before": class_label(b, lang),
+                    "now": class_label(v, lang),
+                }
+            )
     return prev, sorted(out, key=lambda r: r["name"])
 
 
@@ -134,10 +150,16 @@ def start_page(site: _Site, lang: str) -> None:
     leg = mp.get("legend_obj")
     prev, changed = _changes(site, lang)
     site.render(
-        "start.html", lang, "index.html",
-        var=var, var_title=site.title(var, lang) if var else "", map=mp,
+        "start.html",
+        lang,
+        "index.html",
+        var=var,
+        var_title=site.title(var, lang) if var else "",
+        map=mp,
         rows=site.table_rows(var, lang, leg) if var else [],
-        figures=_key_figures(site, lang), prev=prev, changed=changed,
+        figures=_key_figures(site, lang),
+        prev=prev,
+        changed=changed,
         var_page=f"thema-{var.slug}.html" if var else "",
     )
 
@@ -157,7 +179,11 @@ def _series_table(site: _Site, var: Variable, lang: str) -> tuple[list, list]:
             vals = []
             for y in m.years:
                 s = m.frames[y]["areas"].get(var.id)
-                vals.append(format_number(int((s.astype(str) == c).sum()), 0, lang) if s is not None else "–")
+                vals.append(
+                    format_number(int((s.astype(str) == c).sum()), 0, lang)
+                    if s is not None
+                    else "–"
+                )
             rows.append((class_label(c, lang), vals))
         return header, rows
     if var.level == "gemeinden" or var.kind == "indicator":
@@ -168,7 +194,13 @@ def _series_table(site: _Site, var: Variable, lang: str) -> tuple[list, list]:
             vals = []
             for y in m.years:
                 fr = m.frames[y]["gemeinden"]
-                vals.append(_fmt(fr.at[k, var.id] if var.id in fr.columns and k in fr.index else None, 1, lang))
+                vals.append(
+                    _fmt(
+                        fr.at[k, var.id] if var.id in fr.columns and k in fr.index else None,
+                        1,
+                        lang,
+                    )
+                )
             rows.append((f"{n} ({k})", vals))
     return header, rows
 
@@ -179,7 +211,9 @@ def variable_page(site: _Site, var: Variable, lang: str, i: int) -> None:
     title = site.title(var, lang)
     hist, hist_rows = ("", [])
     if var.kind != "class":
-        hist, hist_rows = histogram_svg(site.m.values(var), f"{tr('distribution', lang)}: {title}", lang)
+        hist, hist_rows = histogram_svg(
+            site.m.values(var), f"{tr('distribution', lang)}: {title}", lang
+        )
     header, series = _series_table(site, var, lang)
     direction = ""
     if var.kind == "index":
@@ -188,10 +222,19 @@ def variable_page(site: _Site, var: Variable, lang: str, i: int) -> None:
         direction = tr(f"dir_{var.direction}", lang)
     unit_level = site.o.territory.bottom if var.level == "areas" else site.o.territory.middle
     site.render(
-        "variable.html", lang, f"thema-{var.slug}.html",
-        var=var, title=title, map=mp, rows=site.table_rows(var, lang, leg),
-        unit_word=unit_level.title(lang), hist=hist, hist_rows=hist_rows,
-        series_header=header, series=series, direction=direction,
+        "variable.html",
+        lang,
+        f"thema-{var.slug}.html",
+        var=var,
+        title=title,
+        map=mp,
+        rows=site.table_rows(var, lang, leg),
+        unit_word=unit_level.title(lang),
+        hist=hist,
+        hist_rows=hist_rows,
+        series_header=header,
+        series=series,
+        direction=direction,
         definition=(var.definition or {}).get(lang, ""),
         legend_counts=[(it["label"], it["n"]) for it in mp.get("legend", [])],
     )
@@ -219,20 +262,30 @@ def area_page(site: _Site, key: str, lang: str) -> None:
         vals = []
         for y in m.years:
             fr = m.frames[y]["areas"]
-            vals.append(_fmt(fr.at[key, v.id] if v.id in fr.columns and key in fr.index else None, 1, lang))
+            vals.append(
+                _fmt(fr.at[key, v.id] if v.id in fr.columns and key in fr.index else None, 1, lang)
+            )
         row = {"title": site.title(v, lang), "link": f"thema-{v.slug}.html", "vals": vals}
         (rows_cls if v.kind == "class" else rows_val).append(row)
     g = site.loc_geo
     mid_key = site.area_mid.get(key, "")
     mid_name = site.mid_names.get(mid_key, mid_key)
-    link = lambda k: {"key": k, "name": site.names.get(k, k), "link": f"gebiet-{_safe(k)}.html"}  # noqa: E731
+    link = lambda k: {"key": k, "name": site.names.get(k, k), "link": site.page(k)}  # noqa: E731
     site.render(
-        "area.html", lang, f"gebiet-{_safe(key)}.html",
-        key=key, name=name, mid_name=mid_name,
+        "area.html",
+        lang,
+        f"gebiet-{_safe(key)}.html",
+        key=key,
+        name=name,
+        mid_name=mid_name,
         mid_label=site.o.territory.middle.named(mid_name, lang) if mid_name else "",
-        loc_w=g.width, loc_h=g.height, loc_path=g.paths.get(key, ""),
+        loc_w=g.width,
+        loc_h=g.height,
+        loc_path=g.paths.get(key, ""),
         loc_label=tr("locator", lang, name=name, whole=_in_whole(site, lang)),
-        years=[str(y) for y in m.years], classes=rows_cls, values=rows_val,
+        years=[str(y) for y in m.years],
+        classes=rows_cls,
+        values=rows_val,
         comparable=[link(k) for k in _comparable(site, key)],
         neighbours=sorted((link(k) for k in site.neigh.get(key, [])), key=lambda r: r["name"]),
     )
@@ -251,7 +304,7 @@ def write_pages(site: _Site, lang: str) -> None:
     start_page(site, lang)
     for i, var in enumerate(site.m.variables, start=1):
         variable_page(site, var, lang, i)
-    for key in site.geo.keys:
+    for key in site.page_keys:
         area_page(site, key, lang)
     areas = sorted(((k, site.names.get(k, k)) for k in site.geo.keys), key=lambda r: r[1])
     site.render("compare.html", lang, "vergleich.html", areas=areas)

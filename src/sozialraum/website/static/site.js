@@ -61,7 +61,7 @@
   Array.prototype.forEach.call(document.querySelectorAll("svg.map path.area"), function (p) {
     p.addEventListener("click", function () {
       var a = areaByKey[p.getAttribute("data-k")];
-      if (a) window.location.href = a.page;
+      if (a && a.page) window.location.href = a.page;
     });
   });
   Array.prototype.forEach.call(document.querySelectorAll("table.sortable tbody tr"), function (tr) {
@@ -89,8 +89,8 @@
         return a.name.toLowerCase().indexOf(s) >= 0 || (midByKey[a.mid] || "").toLowerCase().indexOf(s) >= 0;
       }).slice(0, 200);
       found.forEach(function (a) {
-        var li = el("li"), link = el("a", {href: a.page}, a.name);
-        li.appendChild(link);
+        var li = el("li");
+        li.appendChild(a.page ? el("a", {href: a.page}, a.name) : el("span", {}, a.name));
         if (midByKey[a.mid]) li.appendChild(document.createTextNode(" (" + midByKey[a.mid] + ")"));
         hits.appendChild(li);
       });
@@ -119,7 +119,8 @@
       t.appendChild(cap);
       var head = el("tr"); head.appendChild(el("th", {scope: "col"}, txt("Thema", "Topic")));
       keys.forEach(function (k) {
-        var th = el("th", {scope: "col"}); th.appendChild(el("a", {href: areaByKey[k].page}, areaByKey[k].name)); head.appendChild(th);
+        var th = el("th", {scope: "col"}), a = areaByKey[k];
+        th.appendChild(a.page ? el("a", {href: a.page}, a.name) : el("span", {}, a.name)); head.appendChild(th);
       });
       var thead = el("thead"); thead.appendChild(head); t.appendChild(thead);
       var body = el("tbody");
