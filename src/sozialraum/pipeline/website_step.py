@@ -35,6 +35,7 @@ _MSG = {
 __all__ = [
     "build_sites",
     "config_of",
+    "earlier_years",
     "site_options",
     "sites_from_config",
     "write_package_site",
@@ -89,6 +90,15 @@ def year_release_data(state, year: int):
     )
 
 
+def earlier_years(state) -> dict:
+    """Year → internal data of every year before the report year (for the time series)."""
+    return {
+        y: year_release_data(state, y)
+        for y in sorted(state.counts)
+        if y < state.year and y in state.rates
+    }
+
+
 def site_options(state, ags: str | None = None):
     """Name, level words, colours and logo of the run's site (``[ausgaben]``, ``[gliederung]``)."""
     from sozialraum.pipeline.config import territory_of
@@ -115,20 +125,26 @@ def site_options(state, ags: str | None = None):
     )
 
 
-def write_package_site(state, target: Path, data, level: str, ags: str | None, policy) -> Files:
-    """The site of one package: its releases of every year, written into ``target``."""
+def write_package_site(
+    state, target: Path, data, level: str, ags: str | None, policy, current=None, history=None
+) -> Files:
+    """The site of one package: its releases of every year, written into ``target``.
+
+    ``current`` is the report year's release of the package where the run made it already;
+    ``history`` the internal data of the earlier years (:func:`year_release_data`).
+    """
     from sozialraum.privacy import make_release
     from sozialraum.website import write_site
 
     mp = state.monitor.params if state.monitor is not None else None
     L = state.lang
-    releases = {
-        state.year: make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
-    }
-    for y in sorted(state.counts):
-        if y < state.year and y in state.rates:
-            d = year_release_data(state, y)
-            releases[y] = make_release(d, level, ags, policy=policy, lang=L)
+    if current is None:
+        current = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
+    releases = {state.year: current}
+    if history is None:
+        history = earlier_years(state)
+    for y, d in history.items():
+        releases[y] = make_release(d, level, ags, policy=policy, lang=L)
     res = write_site(releases, target, site_options(state, ags), year=state.year, lang=L)
     return [
         (
@@ -141,7 +157,7 @@ def write_package_site(state, target: Path, data, level: str, ags: str | None, p
     ]
 
 
-def build_sites(state, data, jobs, target: Callable[[str, str | None], Path]) -> Files:
+def build_sites(state, data, jobs, target: Callable[[str, str | None], Path], made=None) -> Files:
     """One site per ``(level, ags)`` of ``jobs`` into ``target(level, ags)``, each checked.
 
     The release checker reads every file of a written site against the internal data
@@ -153,10 +169,12 @@ def build_sites(state, data, jobs, target: Callable[[str, str | None], Path]) ->
 
     policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
     files: Files = []
+    history = earlier_years(state)
     for level, ags in jobs:
         site = Path(target(level, ags))
         with timed(state, "webseite", level=level):
-            files += write_package_site(state, site, data, level, ags, policy)
+            rel = (made or {}).get((level, ags))
+            files += write_package_site(state, site, data, level, ags, policy, rel, history)
             report = check_release(site, data, level=level, ags=ags, policy=policy)
         if not report.ok:
             raise SozialraumError(
@@ -170,12 +188,19 @@ def build_sites(state, data, jobs, target: Callable[[str, str | None], Path]) ->
     return files
 
 
-def write_run_sites(state, folder: Path, data, jobs) -> Files:
-    """The run's step: ``<package>/webseite/`` for the public and every municipal package."""
+def write_run_sites(state, folder: Path, data, jobs, made=None) -> Files:
+    """The run's step: ``<package>/webseite/`` for the public and every municipal package.
+
+    ``made``: ``(level, ags)`` → the report year's release the package was written from.
+    """
     from sozialraum.privacy import package_name
 
     return build_sites(
-        state, data, jobs, lambda level, ags: folder / package_name(level, ags) / "webseite"
+        state,
+        data,
+        jobs,
+        lambda level, ags: folder / package_name(level, ags) / "webseite",
+        made,
     )
 
 
