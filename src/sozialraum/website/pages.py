@@ -56,11 +56,12 @@ def data_js(site: _Site) -> str:
     data = {
         "years": list(m.years),
         "year": m.year,
+        "midcol": m.area_ags_col,  # the areas' column of the middle unit (a public key)
         "areas": [
             {
                 "key": k,
                 "name": site.names.get(k, k),
-                "mid": site.area_mid.get(k, ""),
+                m.area_ags_col: site.area_mid.get(k, ""),
                 "page": site.page(k),
             }
             for k in site.geo.keys

@@ -23,8 +23,8 @@
     if (text !== undefined) e.textContent = text;
     return e;
   }
-  var areaByKey = {};
-  (D.areas || []).forEach(function (a) { areaByKey[a.key] = a; });
+  var areaByKey = {}, MC = D.midcol || "mid";
+  (D.areas || []).forEach(function (a) { a.mid = a[MC]; areaByKey[a.key] = a; });
   var midByKey = {};
   (D.mids || []).forEach(function (m) { midByKey[m.key] = m.name; });
 
@@ -196,4 +196,5 @@
     };
     Array.prototype.forEach.call(sels, function (s) { s.addEventListener("change", draw); });
   });
+  document.body.setAttribute("data-ready", "1");
 })();
