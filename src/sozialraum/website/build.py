@@ -251,7 +251,8 @@ class _Site:
                     or i >= len(leg.labels) - 1
                     and leg.colors[i] == MISSING_COLOR
                 )
-                cls = leg.labels[i] if named else tr("class_n", lang, n=i + 1, k=len(leg.labels))
+                n_cls = len(leg.labels) - (leg.colors[-1] == MISSING_COLOR)
+                cls = leg.labels[i] if named else tr("class_n", lang, n=i + 1, k=n_cls)
             rows.append(
                 {
                     "key": k,
@@ -264,7 +265,13 @@ class _Site:
                     "ci": leg.codes.get(k, 99) if leg is not None else 99,
                 }
             )
-        return sorted(rows, key=lambda r: r["name"])
+        return sorted(rows, key=lambda r: sort_key(r["name"]))
+
+
+def sort_key(name: str) -> str:
+    """Alphabetical order as a German reader expects it (Ä with A, ß as ss)."""
+    table = str.maketrans({"ä": "a", "ö": "o", "ü": "u", "ß": "ss"})
+    return name.casefold().translate(table)
 
 
 def _safe(key: str) -> str:

@@ -137,8 +137,9 @@ def legend_for(var, values: pd.Series, lang: str, decimals: int = 1) -> Legend:
     return _with_missing(codes, list(cl.class_labels), colors, lang)
 
 
-def _pattern_defs(uid: str, legend: Legend) -> str:
+def _pattern_defs(uid: str, legend: Legend, scale: float = 1.0) -> str:
     out = []
+    tf = f' patternTransform="scale({scale:.2f})"' if scale != 1.0 else ""
     for i, color in enumerate(legend.colors):
         kind = PATTERNS[i % len(PATTERNS)] if color != MISSING_COLOR else "back"
         marks = {
@@ -153,7 +154,7 @@ def _pattern_defs(uid: str, legend: Legend) -> str:
             "rings": '<circle cx="3" cy="3" r="1.6" fill="none" stroke-width="0.7"/>',
         }[kind]
         out.append(
-            f'<pattern id="{uid}-p{i}" width="6" height="6" patternUnits="userSpaceOnUse">'
+            f'<pattern id="{uid}-p{i}" width="6" height="6" patternUnits="userSpaceOnUse"{tf}>'
             f'<rect width="6" height="6" fill="{color}"/>'
             f'<g fill="#222" stroke="#222" opacity="0.55">{marks}</g></pattern>'
         )
@@ -183,7 +184,7 @@ def map_svg(
     parts = [
         f'<svg class="map" viewBox="-2 -2 {geo.width + 4} {geo.height + 4}" role="img" '
         f'aria-label="{html.escape(label)}" preserveAspectRatio="xMidYMid meet">',
-        f'<defs>{_pattern_defs(uid, legend)}</defs><g class="areas">',
+        f'<defs>{_pattern_defs(uid, legend, max(1.0, geo.width / 450))}</defs><g class="areas">',
     ]
     for k in geo.keys:
         d = geo.paths.get(k)

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.core.numbers import format_number
-from sozialraum.website.build import _fmt, _num, _safe, _Site
+from sozialraum.website.build import _fmt, _num, _safe, _Site, sort_key
 from sozialraum.website.maps import class_label, histogram_svg
 from sozialraum.website.model import Variable
 from sozialraum.website.texts import tr
@@ -142,7 +142,7 @@ def _changes(site: _Site, lang: str) -> tuple[int | None, list[dict]]:
                     "now": class_label(v, lang),
                 }
             )
-    return prev, sorted(out, key=lambda r: r["name"])
+    return prev, sorted(out, key=lambda r: sort_key(r["name"]))
 
 
 def start_page(site: _Site, lang: str) -> None:
@@ -288,7 +288,9 @@ def area_page(site: _Site, key: str, lang: str) -> None:
         classes=rows_cls,
         values=rows_val,
         comparable=[link(k) for k in _comparable(site, key)],
-        neighbours=sorted((link(k) for k in site.neigh.get(key, [])), key=lambda r: r["name"]),
+        neighbours=sorted(
+            (link(k) for k in site.neigh.get(key, [])), key=lambda r: sort_key(r["name"])
+        ),
     )
 
 
@@ -307,7 +309,7 @@ def write_pages(site: _Site, lang: str) -> None:
         variable_page(site, var, lang, i)
     for key in site.page_keys:
         area_page(site, key, lang)
-    areas = sorted(((k, site.names.get(k, k)) for k in site.geo.keys), key=lambda r: r[1])
+    areas = sorted(((k, site.names.get(k, k)) for k in site.geo.keys), key=lambda r: sort_key(r[1]))
     site.render("compare.html", lang, "vergleich.html", areas=areas)
     site.render("search.html", lang, "suche.html")
     dl = site.out / "downloads"
