@@ -110,7 +110,8 @@ def site_options(state, ags: str | None = None):
     mids: dict[str, str] = {}
     if state.gemeinden is not None and g["gemeinden_name"] in state.gemeinden.columns:
         mids = {str(k): str(v) for k, v in state.gemeinden[g["gemeinden_name"]].items()}
-    sub = terr.middle.named(mids.get(str(ags), str(ags)), state.lang) if ags else ""
+    name = mids.get(str(ags), str(ags))
+    sub = {lg: terr.middle.named(name, lg) for lg in ("de", "en")} if ags else ""
     return SiteOptions(
         name=cfg["projekt"]["name"],
         territory=terr,

@@ -62,7 +62,8 @@ class SiteOptions:
     titles
         Column → language → title (the run's index titles).
     subtitle
-        Shown under the title (e.g. the municipality of a municipal site).
+        Shown beside the title (e.g. the municipality of a municipal site); text, or
+        language → text.
     """
 
     name: str = "Sozialatlas"
@@ -74,7 +75,7 @@ class SiteOptions:
     logo: Path | None = None
     source: str = ""
     titles: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
-    subtitle: str = ""
+    subtitle: str | Mapping[str, str] = ""
 
 
 @dataclass(frozen=True)
@@ -187,7 +188,11 @@ class _Site:
             "root": "" if lang == "de" else "../",
             "other_lang": other,
             "site_name": self.o.name,
-            "subtitle": self.o.subtitle,
+            "subtitle": (
+                self.o.subtitle.get(lang, "")
+                if isinstance(self.o.subtitle, Mapping)
+                else self.o.subtitle
+            ),
             "color": self.o.color,
             "logo": ("assets/" + self.o.logo.name) if self.o.logo else None,
             "year": self.m.year,
