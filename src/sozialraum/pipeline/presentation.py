@@ -535,7 +535,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     if aus.get("webseite"):  # the public Sozialatlas of every package, checked like it
         from sozialraum.pipeline.website_step import write_run_sites
 
-        files += write_run_sites(state, folder, data, jobs, made)
+        files += write_run_sites(state, folder, data, jobs, made, checks)
     with timed(state, "audit"):
         finish_printing()
         audit = _audit_packages(folder, data, jobs, policy, L)

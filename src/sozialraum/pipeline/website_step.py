@@ -159,7 +159,14 @@ def write_package_site(
 
 
 def build_sites(
-    state, data, jobs, target: Callable[[str, str | None], Path], made=None, *, check: bool = True
+    state,
+    data,
+    jobs,
+    target: Callable[[str, str | None], Path],
+    made=None,
+    *,
+    check: bool = True,
+    reports: list | None = None,
 ) -> Files:
     """One site per ``(level, ags)`` of ``jobs`` into ``target(level, ags)``, each checked.
 
@@ -181,6 +188,8 @@ def build_sites(
         if not check:  # the caller checks the written sites itself
             continue
         report = check_release(site, data, level=level, ags=ags, policy=policy)
+        if reports is not None:  # for the run's check report (pruefbericht.txt)
+            reports.append((f"{site.parent.name}/{site.name}", report))
         if not report.ok:
             raise SozialraumError(
                 (
@@ -193,10 +202,11 @@ def build_sites(
     return files
 
 
-def write_run_sites(state, folder: Path, data, jobs, made=None) -> Files:
+def write_run_sites(state, folder: Path, data, jobs, made=None, reports=None) -> Files:
     """The run's step: ``<package>/webseite/`` for the public and every municipal package.
 
-    ``made``: ``(level, ags)`` → the report year's release the package was written from.
+    ``made``: ``(level, ags)`` → the report year's release the package was written from;
+    ``reports`` (a list) receives ``(name, CheckReport)`` of every site for the check report.
     """
     from sozialraum.privacy import package_name
 
@@ -206,6 +216,7 @@ def write_run_sites(state, folder: Path, data, jobs, made=None) -> Files:
         jobs,
         lambda level, ags: folder / package_name(level, ags) / "webseite",
         made,
+        reports=reports,
     )
 
 
