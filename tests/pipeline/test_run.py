@@ -202,3 +202,16 @@ def test_profiles_and_reports_for_every_area_and_municipality(demo_run):
     assert all("07999002" in n or n == unit for n in own)
     public = out / "oeffentlich" / "steckbriefe"
     assert len(list(public.glob("steckbrief_*.html"))) == 90
+
+
+def test_the_demo_writes_a_checked_website_per_package_and_says_where(demo_run):
+    """``[ausgaben] webseite = true`` (Musterland): oeffentlich/webseite and one per municipality."""
+    out = demo_run.out_dir
+    assert (out / "oeffentlich" / "webseite" / "index.html").is_file()
+    assert (out / "oeffentlich" / "webseite" / "en" / "index.html").is_file()
+    kom = sorted(out.glob("kommunal-*/webseite/index.html"))
+    assert len(kom) == 10
+    text = demo_run.summary("de")
+    assert (
+        "oeffentlich/webseite/index.html" in text and "kommunal-<AGS>/webseite/index.html" in text
+    )

@@ -247,6 +247,13 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "pdf": ("bool", True, "Steckbriefe und Bericht auch als PDF (braucht Chromium)"),
         "freigabe": ("strs", ["oeffentlich", "kommunal", "intern"], "Freigabestufen der Pakete"),
         "mindestfallzahl": ("int", 3, "Fallzahlen unter diesem Wert werden nicht veröffentlicht"),
+        "webseite": (
+            "bool",
+            False,
+            "öffentliche Webseite (Sozialatlas) je Paket in <paket>/webseite/",
+        ),
+        "webseite_logo": ("path", None, "Logo der Webseite (PNG, SVG oder JPEG)"),
+        "webseite_farbe": ("str", "#1f4e79", "Hauptfarbe der Webseite (dunkel, Kontrast zu Weiß)"),
     },
     "freigabe": {
         "oeffentlich": (

@@ -512,9 +512,11 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     checks = []
     title = f"{state.config['projekt']['name']} {state.year}"
     mp = state.monitor.params if state.monitor is not None else None
+    made = {}  # (level, ags) → the checked release of the report year (the website reuses it)
     for level, ags in jobs:
         with timed(state, "pakete", level=level):
             rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
+            made[(level, ags)] = rel
             files += write_release(
                 rel,
                 folder,
@@ -538,6 +540,10 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 )
                 + report.to_text(L)
             )
+    if aus.get("webseite"):  # the public Sozialatlas of every package, checked like it
+        from sozialraum.pipeline.website_step import write_run_sites
+
+        files += write_run_sites(state, folder, data, jobs, made, checks)
     with timed(state, "audit"):
         finish_printing()
         audit = _audit_packages(folder, data, jobs, policy, L)

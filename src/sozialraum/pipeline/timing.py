@@ -38,6 +38,7 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
         "report data (previous year's classes)",
     ),
     "webkarte": ("Webkarte {level}", "web map {level}"),
+    "webseite": ("Webseite (Sozialatlas) {level}", "website (social atlas) {level}"),
     "steckbriefe": ("Steckbriefe {level}", "profiles {level}"),
     "diagramme": ("Karten und Diagramme {level}", "maps and charts {level}"),
     "pdf": ("PDF-Druck {level}", "PDF printing {level}"),

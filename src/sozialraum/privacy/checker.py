@@ -19,6 +19,8 @@ file               what is read
 ``.json .geojson`` every FeatureCollection, list of records and table in it
 ``.pdf``           the text of every page (``pypdf``; ``pdftotext`` as fallback)
 ``.txt .md``       every line
+``.js``            every JSON object/array in it (a website's data), HTML in template strings
+``.css``           accepted, nothing compared (style sheets hold no data)
 other              **refused**: a finding (``unbekannter Dateityp``)
 =================  ==========================================================
 
@@ -549,6 +551,11 @@ _DATA_URI_RE = re.compile(r"data:text/html[^,\"']*;base64,([A-Za-z0-9+/=]+)")
 #: template, never data; their numbers are not compared with the internal values.
 _METHOD_RE = re.compile(r"<(\w+)[^>]*\bdata-methode\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
+#: Cells marked ``data-jahr`` hold values of an earlier year (a website's time series), made by
+#: the privacy step of that year; they are not compared with this year's internal values as
+#: text (the same values stand keyed by area and column in the site's data file, which is).
+_YEAR_RE = re.compile(r"<(\w+)[^>]*\bdata-jahr\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
+
 #: Public class labels that contain numbers (Gi* confidence classes such as "Hot Spot 95 %").
 _LABEL_RE = re.compile(r"\b(?:Hot|Cold)[ -]?Spot\s+\d{2}\s*%", re.IGNORECASE)
 
@@ -566,7 +573,7 @@ def _html_parts(text: str) -> list[list[str]]:
     line, so its numbers are read in the row's context.
     """
     body = _METHOD_RE.sub(" ", _COMMENT_RE.sub(" ", text))
-    body = _SCRIPT_RE.sub(" ", body)
+    body = _YEAR_RE.sub(" ", _SCRIPT_RE.sub(" ", body))
     body = re.sub(r"\s+", " ", body)
     parts = []
     for part in _SECTION_RE.split(body):
@@ -749,6 +756,23 @@ def _read_json(path: Path, name: str) -> _Read:
     return acc
 
 
+def _read_script(path: Path, name: str) -> _Read:
+    """A page script (``.js``): every JSON object or array in it (a website's data files)."""
+    acc = _Read("Skript")
+    text = path.read_text(encoding="utf-8", errors="replace")
+    for obj in _json_values(text):
+        _walk_json(obj, name, "JSON", acc)
+    acc.texts.append(_Text(name, "Skript (HTML)", _script_html(f"<script>{text}</script>")))
+    return acc
+
+
+def _read_style(path: Path, name: str) -> _Read:
+    """A style sheet (``.css``): only its text lines (it holds no data; numbers are sizes)."""
+    acc = _Read("CSS")
+    acc.texts.append(_Text(name, "Text", []))
+    return acc
+
+
 _READERS: dict[str, Callable[[Path, str], _Read]] = {
     ".gpkg": _read_gpkg,
     ".xlsx": _read_xlsx,
@@ -763,6 +787,8 @@ _READERS: dict[str, Callable[[Path, str], _Read]] = {
     ".pdf": _read_pdf,
     ".txt": _read_plain,
     ".md": _read_plain,
+    ".js": _read_script,
+    ".css": _read_style,
 }
 
 

@@ -1,0 +1,280 @@
+"""The yearly run's website step: one static Sozialatlas per release package.
+
+For the public package and every ``kommunal-<AGS>`` package the privacy step
+makes one :class:`~sozialraum.privacy.Release` per year of the run (the report
+year's is the one the package was written from); :func:`sozialraum.website.write_site`
+builds the site from these releases alone, into ``<package>/webseite/``, and the
+release checker then reads the written site like any other file of the package.
+"""
+
+from __future__ import annotations
+
+import warnings
+from collections.abc import Callable
+from pathlib import Path
+
+import geopandas as gpd
+
+from sozialraum.pipeline.common import (
+    INDEX_TITLES,
+    Files,
+    monitor_params,
+    release_policy,
+    without_unrated_index,
+)
+
+_MSG = {
+    "no_run": {
+        "de": "{path}: weder der Ausgabeordner eines Laufs (manifest.json fehlt) noch eine "
+        "monitor.toml. Bitte den Ordner eines Laufs oder die Konfiguration angeben.",
+        "en": "{path}: neither the output folder of a run (manifest.json is missing) nor a "
+        "monitor.toml. Please give the folder of a run or the configuration.",
+    },
+}
+
+__all__ = [
+    "build_sites",
+    "config_of",
+    "earlier_years",
+    "site_options",
+    "sites_from_config",
+    "write_package_site",
+    "write_run_sites",
+    "year_release_data",
+]
+
+
+def year_release_data(state, year: int):
+    """The internal results of an earlier ``year`` as :class:`~sozialraum.privacy.ReleaseData`.
+
+    Counts and rates of that year, the monitor run on the years up to it (classes
+    and dynamics as they were then), and its roll-up to the middle level and the top.
+    """
+    from sozialraum.core.text import slugify
+    from sozialraum.errors import SozialraumWarning
+    from sozialraum.join import rollup_hierarchy
+    from sozialraum.monitor import run_monitor
+    from sozialraum.privacy import ReleaseData
+
+    g = state.config["gebiete"]
+    counts, rates = state.counts[year], state.rates[year]
+    new = [c for c in rates.rates.columns if c not in counts.columns]
+    frame = state.areas.join(counts).join(rates.rates[new])
+    status = state.status[year].join(rates.status[new].astype("string"))
+    years = [y for y in sorted(state.counts) if y <= year][-2:]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", SozialraumWarning)  # reported for the report year
+        res = run_monitor(
+            {y: state.counts[y] for y in years},
+            state.catalogue,
+            monitor_params(state.config, state.lang),
+            status={y: state.status[y] for y in years},
+        )
+        mon = without_unrated_index(res.frame.drop(columns=[c for c in res.frame if c in frame]))
+        frame = frame.join(mon)
+        base = state.areas[[g["gemeinde_spalte"], "geometry"]].join(counts)
+        rollup = rollup_hierarchy(
+            gpd.GeoDataFrame(base, geometry="geometry", crs=state.areas.crs),
+            {"gemeinde": g["gemeinde_spalte"], "kreis": None},
+            status=state.status[year],
+            catalogue=state.catalogue.indicators,
+            lang=state.lang,
+        )
+    return ReleaseData.from_rollup(
+        frame,
+        status,
+        rollup,
+        state.catalogue,
+        name=slugify(state.config["projekt"]["name"]),
+        area_ags_col=g["gemeinde_spalte"],
+    )
+
+
+def earlier_years(state) -> dict:
+    """Year → internal data of every year before the report year (for the time series)."""
+    return {
+        y: year_release_data(state, y)
+        for y in sorted(state.counts)
+        if y < state.year and y in state.rates
+    }
+
+
+def site_options(state, ags: str | None = None):
+    """Name, level words, colours and logo of the run's site (``[ausgaben]``, ``[gliederung]``)."""
+    from sozialraum.pipeline.config import territory_of
+    from sozialraum.website import SiteOptions
+
+    cfg = state.config
+    g, aus = cfg["gebiete"], cfg["ausgaben"]
+    terr = territory_of(cfg, state.lang)
+    mids: dict[str, str] = {}
+    if state.gemeinden is not None and g["gemeinden_name"] in state.gemeinden.columns:
+        mids = {str(k): str(v) for k, v in state.gemeinden[g["gemeinden_name"]].items()}
+    name = mids.get(str(ags), str(ags))
+    sub = {lg: terr.middle.named(name, lg) for lg in ("de", "en")} if ags else ""
+    return SiteOptions(
+        name=cfg["projekt"]["name"],
+        territory=terr,
+        name_column=g["name"],
+        middle_name_column=g["gemeinden_name"],
+        middle_names=mids,
+        color=aus.get("webseite_farbe") or "#1f4e79",
+        logo=aus.get("webseite_logo"),
+        source=cfg["projekt"]["quelle"] or "",
+        titles=INDEX_TITLES,
+        subtitle=sub,
+    )
+
+
+def write_package_site(
+    state, target: Path, data, level: str, ags: str | None, policy, current=None, history=None
+) -> Files:
+    """The site of one package: its releases of every year, written into ``target``.
+
+    ``current`` is the report year's release of the package where the run made it already;
+    ``history`` the internal data of the earlier years (:func:`year_release_data`).
+    """
+    from sozialraum.privacy import make_release
+    from sozialraum.website import write_site
+
+    mp = state.monitor.params if state.monitor is not None else None
+    L = state.lang
+    if current is None:
+        current = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
+    releases = {state.year: current}
+    if history is None:
+        history = earlier_years(state)
+    for y, d in history.items():
+        releases[y] = make_release(d, level, ags, policy=policy, lang=L)
+    res = write_site(releases, target, site_options(state, ags), year=state.year, lang=L)
+    return [
+        (
+            res.index,
+            f"Webseite (Sozialatlas, {res.pages} Seiten, alle Jahre; auf einen Webserver "
+            "oder USB-Stick kopieren)",
+            f"website (social atlas, {res.pages} pages, every year; copy to a web server "
+            "or USB stick)",
+        )
+    ]
+
+
+def build_sites(
+    state,
+    data,
+    jobs,
+    target: Callable[[str, str | None], Path],
+    made=None,
+    *,
+    check: bool = True,
+    reports: list | None = None,
+) -> Files:
+    """One site per ``(level, ags)`` of ``jobs`` into ``target(level, ags)``, each checked.
+
+    The release checker reads every file of a written site against the internal data
+    of the report year; a site that shows more than its level stops with an error.
+    """
+    from sozialraum.errors import SozialraumError
+    from sozialraum.pipeline.timing import timed
+    from sozialraum.privacy import check_release
+
+    policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
+    files: Files = []
+    history = earlier_years(state)
+    for level, ags in jobs:
+        site = Path(target(level, ags))
+        with timed(state, "webseite", level=level):
+            rel = (made or {}).get((level, ags))
+            files += write_package_site(state, site, data, level, ags, policy, rel, history)
+        if not check:  # the caller checks the written sites itself
+            continue
+        report = check_release(site, data, level=level, ags=ags, policy=policy)
+        if reports is not None:  # for the run's check report (pruefbericht.txt)
+            reports.append((f"{site.parent.name}/{site.name}", report))
+        if not report.ok:
+            raise SozialraumError(
+                (
+                    f"Freigabeprüfung der Webseite {site} fehlgeschlagen:\n"
+                    if state.lang == "de"
+                    else f"release check of the website {site} failed:\n"
+                )
+                + report.to_text(state.lang)
+            )
+    return files
+
+
+def write_run_sites(state, folder: Path, data, jobs, made=None, reports=None) -> Files:
+    """The run's step: ``<package>/webseite/`` for the public and every municipal package.
+
+    ``made``: ``(level, ags)`` → the report year's release the package was written from;
+    ``reports`` (a list) receives ``(name, CheckReport)`` of every site for the check report.
+    """
+    from sozialraum.privacy import package_name
+
+    return build_sites(
+        state,
+        data,
+        jobs,
+        lambda level, ags: folder / package_name(level, ags) / "webseite",
+        made,
+        reports=reports,
+    )
+
+
+def config_of(path: str | Path, lang: str | None = None) -> Path:
+    """The configuration of a run: ``path`` itself, or the one named in a run folder's manifest."""
+    import json
+
+    from sozialraum._i18n import t
+    from sozialraum.errors import InputError
+
+    p = Path(path)
+    if p.is_dir():
+        man = p / "manifest.json"
+        if not man.is_file():
+            raise InputError(t(_MSG, "no_run", lang, path=p), file=str(p))
+        return Path(json.loads(man.read_text(encoding="utf-8"))["konfiguration"])
+    return p
+
+
+def sites_from_config(
+    config: str | Path,
+    target: str | Path,
+    *,
+    municipal: bool | list[str] = False,
+    lang: str | None = None,
+    echo: Callable[[str], None] | None = None,
+) -> Files:
+    """``sozialraum site``: compute the run's results (nothing else is written) and write sites.
+
+    The public site goes to ``target``; with ``municipal`` (True or a list of keys) one
+    site per municipality to ``target/kommunal-<AGS>``.
+    """
+    from sozialraum.core.text import slugify
+    from sozialraum.pipeline.config import load_config
+    from sozialraum.pipeline.outputs import area_results
+    from sozialraum.pipeline.run import RunState, compute_all_rates, compute_monitor, load_inputs
+    from sozialraum.privacy import ReleaseData, package_name
+
+    cfg = load_config(config_of(config, lang), lang=lang)
+    state = RunState(config=cfg, lang=lang or cfg.lang, echo=echo)
+    for step in (load_inputs, compute_all_rates, compute_monitor):
+        state = step(state)
+    sr, st = area_results(state)
+    data = ReleaseData.from_rollup(
+        sr,
+        st,
+        state.rollup,
+        state.catalogue,
+        name=slugify(cfg["projekt"]["name"]),
+        area_ags_col=cfg["gebiete"]["gemeinde_spalte"],
+    )
+    jobs: list[tuple[str, str | None]] = [("oeffentlich", None)]
+    if municipal:
+        keys = data.municipalities() if municipal is True else [str(a) for a in municipal]
+        jobs += [("kommunal", a) for a in keys]
+    target = Path(target)
+
+    def where(level: str, ags: str | None) -> Path:
+        return target if level == "oeffentlich" else target / package_name(level, ags)
+
+    return build_sites(state, data, jobs, where)
