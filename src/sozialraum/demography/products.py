@@ -117,6 +117,19 @@ class ProjectionFigures:
         """Projection columns and their status per area (index = area key)."""
         return self._figures(self.counts)
 
+    def join_areas(self, frame: pd.DataFrame, status: pd.DataFrame | None):
+        """``frame`` and ``status`` (index = area key) with the projection columns added."""
+        values, codes = self.areas()
+        idx = frame.index.astype(str)
+        frame = frame.copy()
+        for col in values.columns:
+            frame[col] = values[col].reindex(idx).to_numpy()
+        if status is not None:
+            status = status.copy()
+            for col in codes.columns:
+                status[col] = pd.array(codes[col].reindex(idx).to_numpy(), dtype="string")
+        return frame, status
+
     def units(self, members: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
         """The same columns for upper units: ``members`` maps area key → unit key."""
         m = members.astype(str)

@@ -90,12 +90,7 @@ def _with_projection(state, frame, status):
     figures = (state.demography or {}).get("figures")
     if figures is None:
         return frame, status
-    values, codes = figures.areas()
-    idx = frame.index.astype(str)
-    for col in values.columns:
-        frame[col] = values[col].reindex(idx).to_numpy()
-        status[col] = pd.array(codes[col].reindex(idx).to_numpy(), dtype="string")
-    return frame, status
+    return figures.join_areas(frame, status)
 
 
 def write_outputs(state, folder: Path) -> Files:
