@@ -204,9 +204,7 @@ def _demography_files(state, intern: Path) -> Files:
     if d:
         sheets, labels = demography_sheets(state)
         p = intern / "demografie.xlsx"
-        write_excel(
-            sheets, p, labels=labels, title=f"Demografie {state.config['projekt']['name']}"
-        )
+        write_excel(sheets, p, labels=labels, title=f"Demografie {state.config['projekt']['name']}")
         files.append(
             (
                 p,
@@ -227,6 +225,7 @@ def demography_sheets(state) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     age groups and the projection's one table of labels
     (:meth:`~sozialraum.demography.products.ProjectionFigures.labels`).
     """
+    from sozialraum.access import LABELS as ACCESS_LABELS
     from sozialraum.demography import group_labels
 
     d = state.demography
@@ -242,8 +241,12 @@ def demography_sheets(state) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     )
     labels.update(_RATIO_LABELS)
 
+    area_key = state.config["gebiete"]["schluessel"]
+
     def keyed(frame: pd.DataFrame) -> pd.DataFrame:
-        out = frame.reset_index()
+        out = frame.reset_index(drop=not frame.index.name and "key" not in frame.index.names)
+        if "key" not in out.columns and area_key in out.columns:
+            out = out.rename(columns={area_key: "key"})
         if "key" in out.columns:
             out["key"] = out["key"].astype(str)
             if names is not None:
@@ -272,6 +275,13 @@ def demography_sheets(state) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
         sheets["Einwohner je Szenario"] = keyed(series.set_index("key"))
     for kind, comp in (d.get("supply") or {}).items():  # Bestand–Bedarf: the run's model
         sheets[f"{kind} heute und {d['end_year']}"[:31]] = keyed(comp)
+        for col in comp.columns:
+            base, _, year = str(col).rpartition("_")
+            if year.isdigit() and base in ACCESS_LABELS:
+                labels.setdefault(col, f"{ACCESS_LABELS[base]['de']} {year}")
+            elif col in ACCESS_LABELS:
+                labels.setdefault(col, ACCESS_LABELS[col]["de"])
+        labels.setdefault("veraenderung_zielgruppe", "Veränderung der Zielgruppe (Personen)")
     return sheets, {k: v for k, v in labels.items() if isinstance(k, str)}
 
 

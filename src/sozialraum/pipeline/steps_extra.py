@@ -71,6 +71,7 @@ def facility_areas(state, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def compute_demography(state):
     """Age groups, dependency ratios, median age and the cohort-component projection."""
+    from sozialraum.core.doors import using_door
     from sozialraum.demography import (
         age_groups,
         dependency_ratios,
@@ -95,9 +96,11 @@ def compute_demography(state):
             else f"[demografie] dateien: keys without a planning area: {format_ids(unknown)}",
             ids=unknown,
         )
-    settings = DemographySettings.from_config(d, state.lang)
     start = int(pop["year"].max())
-    res = project(pop, **projection_arguments(settings, start, lang=state.lang), lang=state.lang)
+    with using_door("config"):  # the settings come from monitor.toml: messages name its keys
+        settings = DemographySettings.from_config(d, state.lang)
+        args = projection_arguments(settings, start, lang=state.lang)
+    res = project(pop, **args, lang=state.lang)
     end = int(res.population["year"].max())
     supply = _supply_today_and_future(state, res, end)
     figures = projection_figures(
