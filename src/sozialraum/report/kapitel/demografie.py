@@ -364,19 +364,18 @@ def demography_section(data, unit_kind: str, key: str, settings: Mapping, lang: 
         return None
     labels = figs.labels(L)
     rows = []
-    for role in ("ew", *[f"ew:{s}" for s in figs.scenarios if s != figs.main]):
-        rows.append(
-            (labels[figs.columns[role]], _text(data, fr, st, key, figs.columns[role], "", 0, L))
-        )
-    for role in ("veraenderung", "anteil_65plus", "anteil_80plus"):
-        rows.append(
-            (labels[figs.columns[role]], _text(data, fr, st, key, figs.columns[role], "", 1, L))
-        )
-    if "wanderung_18_24" in fr.columns and "wanderung_18_24" in data.catalogue.indicators.index:
-        lab = f"{label(data, 'wanderung_18_24', L)} {data.year or ''}".strip()
-        rows.append(
-            (lab, _text(data, fr, st, key, "wanderung_18_24", unit(data, "wanderung_18_24"), 1, L))
-        )
+    roles = ["ew", *[f"ew:{s}" for s in figs.scenarios if s != figs.main]]
+    for role in [*roles, "veraenderung", "anteil_65plus", "anteil_80plus"]:
+        col = figs.columns[role]
+        if col in fr.columns:  # what this level's release carries
+            dec = 0 if role.startswith("ew") else 1
+            rows.append((labels[col], _text(data, fr, st, key, col, "", dec, L)))
+    ind = "wanderung_18_24"
+    if ind in fr.columns and ind in data.catalogue.indicators.index:
+        lab = f"{label(data, ind, L)} {data.year or ''}".strip()
+        rows.append((lab, _text(data, fr, st, key, ind, unit(data, ind), 1, L)))
+    if not rows:
+        return None
     figures = []
     if _visible(data, fr, st, key, figs.columns["ew"]):
         series = figs.unit_series([str(m) for m in members])
