@@ -166,6 +166,7 @@ def _signed(x, dec, lang, u="") -> str:
 def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str, title: str):
     """Line of the main scenario with the band of all scenarios (matplotlib figure)."""
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import FuncFormatter
 
     years = [int(y) for y in series.columns]
     lo, hi = series.min(axis=0).to_numpy(), series.max(axis=0).to_numpy()
@@ -174,9 +175,7 @@ def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str
     ax.plot(years, series.loc[main].to_numpy(), color="#08519c", lw=2, label=labels[main])
     ax.set_xlabel(t(_MSG, "year", lang), fontsize=8)
     ax.set_ylabel(t(_MSG, "persons", lang), fontsize=8)
-    ax.yaxis.set_major_formatter(
-        __import__("matplotlib").ticker.FuncFormatter(lambda x, _p: format_number(x, 0, lang))
-    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_number(x, 0, lang)))
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=9)
     ax.legend(fontsize=7, frameon=False, loc="best")
