@@ -137,7 +137,7 @@ class DemographySettings:
     horizon
         Years after the base year (``horizont``).
     scenarios
-        The migration scenarios (``szenarien``, ``szenario_wanderung``, ``szenario_faktor``).
+        The migration scenarios (``szenarien``, ``szenario_wanderung``; factors from Python).
     main
         The scenario the products show first (``hauptszenario``).
     rates
@@ -164,9 +164,7 @@ class DemographySettings:
     @classmethod
     def from_config(cls, d, lang: str | None = None) -> DemographySettings:
         """From the validated ``[demografie]`` section (a mapping)."""
-        scen = scenarios_from(
-            d.get("szenarien"), d.get("szenario_wanderung"), d.get("szenario_faktor"), lang
-        )
+        scen = scenarios_from(d.get("szenarien"), d.get("szenario_wanderung"), None, lang)
         main = d.get("hauptszenario") or "mittel"
         names = [s.name for s in scen]
         if main not in names:
@@ -225,10 +223,10 @@ def scenarios_from(
     known = {s.name: s for s in DEFAULT_SCENARIOS}
     for values, key, column in (
         (shifts_permille, "demography_scenario_shift", "szenario_wanderung"),
-        (factors, "demography_scenarios", "szenario_faktor"),
+        (factors, None, "factors"),
     ):
         if values is not None and len(values) != len(names):
-            k = knob(key, lang) if column != "szenario_faktor" else "szenario_faktor"
+            k = knob(key, lang) if key else "factors="
             raise ConfigError(
                 t(_MSG, "scen_len", lang, k=k, n=len(values), m=len(names), ks=ks), column=column
             )

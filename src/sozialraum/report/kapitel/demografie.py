@@ -101,10 +101,6 @@ _MSG = {
     "range": {"de": "Spanne der Szenarien", "en": "scenario range"},
     "key_numbers": {"de": "Kennzahlen der Vorausberechnung", "en": "Projection key numbers"},
     "value": {"de": "Wert", "en": "Value"},
-    "pyramid_note": {
-        "de": "Die Bevölkerungspyramide des Berichtsjahres steht bei den Abbildungen oben.",
-        "en": "The population pyramid of the report year is shown with the figures above.",
-    },
 }
 
 
