@@ -28,6 +28,7 @@ _TYPES = {
     "pattern": "Pfad mit `{jahr}`",
     "ints": "Liste ganzer Zahlen",
     "strs": "Liste von Texten",
+    "floats": "Liste von Zahlen",
 }
 
 

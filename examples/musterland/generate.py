@@ -858,7 +858,14 @@ def simulate_population(rng, sr):
     flows = {
         y: {
             k: np.zeros(n, dtype=np.int64)
-            for k in ("geburten", "sterbefaelle", "zuzuege", "fortzuege")
+            for k in (
+                "geburten",
+                "sterbefaelle",
+                "zuzuege",
+                "fortzuege",
+                "zuzuege_18_24",
+                "fortzuege_18_24",
+            )
         }
         for y in YEARS_AGE[1:]
     }
@@ -895,6 +902,8 @@ def simulate_population(rng, sr):
             flows[y]["sterbefaelle"][i] = int(deaths.sum())
             flows[y]["zuzuege"][i] = n_in
             flows[y]["fortzuege"][i] = int(out.sum())
+            flows[y]["zuzuege_18_24"][i] = int(inflow[18:25].sum())  # age at the end of the year
+            flows[y]["fortzuege_18_24"][i] = int(out[18:25].sum())
     return pops, flows
 
 
@@ -1822,6 +1831,7 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
         write_age_csv(out_examples / f"bevoelkerung_alter_{y}.csv", sr, pops[y])
     write_rates_csv(out_examples / "demografie_raten.csv")
     write_catalogue(out_examples / "katalog.toml")
+    _sibling("gen_demografie").write_all(out_examples, sr, pops, flows, YEARS_TABLE)
 
     # --- raster ----------------------------------------------------------------
     arr, (x0, ytop), moved = build_raster(
@@ -1868,6 +1878,18 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
     roads.to_file(p, layer="strassen", driver="GPKG", engine="pyogrio", VERSION="1.3")
 
     return {"sr": sr_gdf, "tables": tables, "moved": moved, "roads": roads, "fac": fac_gdf}
+
+
+def _sibling(name: str):
+    """A generator module beside this file (works when run as a script or via runpy)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(
+        f"musterland_{name}", Path(__file__).with_name(f"{name}.py")
+    )
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def main(argv: list[str] | None = None) -> None:

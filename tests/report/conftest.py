@@ -34,6 +34,7 @@ def build_musterland(years=(2023, 2024), lisa: bool = True):
         tabs = [
             read_table(EX / f"indikatoren_{y}.xlsx", sheet="Daten", key=None, columns=cat, year=y),
             read_table(EX / f"jobcenter_{y}.csv", key=None, columns=cat, year=y),
+            read_table(EX / f"wanderung_junge_{y}.csv", key=None, columns=cat, year=y),
         ]
         res = join_tables(areas, tabs, area_names="sr_name")
         cols = [c for c in res.frame.columns if c not in areas.columns]

@@ -157,6 +157,34 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "cli": "--nur",
         "config": "[ausgaben]",
     },
+    "demography_horizon": {
+        "api": "horizon= (project)",
+        "config": "horizont (in [demografie])",
+    },
+    "demography_control": {
+        "api": "control= (project)",
+        "config": "eckwerte (in [demografie])",
+    },
+    "demography_scenarios": {
+        "api": "scenarios= (project)",
+        "config": "szenarien (in [demografie])",
+    },
+    "demography_scenario_shift": {
+        "api": "Scenario(shift=)",
+        "config": "szenario_wanderung (in [demografie])",
+    },
+    "demography_main_scenario": {
+        "api": "main= (projection_figures)",
+        "config": "hauptszenario (in [demografie])",
+    },
+    "demography_rates": {
+        "api": "life_table=, fertility= (project)",
+        "config": "raten (in [demografie])",
+    },
+    "demography_rates_until": {
+        "api": "rates_until= (DemographySettings)",
+        "config": "raten_gueltig_bis (in [demografie])",
+    },
 }
 
 _MISSING = {

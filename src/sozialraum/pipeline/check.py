@@ -1011,6 +1011,20 @@ def _check_demography(ctx: _Ctx) -> None:
             what=Path(d["dateien"]).name,
             key="dateien (in [demografie])",
         )
+    ctx.attempt(  # rates, scenarios, control totals and horizon, as the run reads them
+        "demografie",
+        lambda: _projection_settings(d, max(d["jahre"]), ctx.lang),
+        what="[demografie]",
+        key="[demografie]",
+    )
+
+
+def _projection_settings(d, start_year: int, lang: str) -> dict:
+    from sozialraum.core.doors import using_door
+    from sozialraum.demography.settings import DemographySettings, projection_arguments
+
+    with using_door("config"):  # the settings come from monitor.toml: messages name its keys
+        return projection_arguments(DemographySettings.from_config(d, lang), start_year, lang=lang)
 
 
 def _check_atlas(ctx: _Ctx) -> None:

@@ -213,6 +213,42 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "jahre": ("ints", None, "Jahre der Bevölkerungstabellen"),
         "schluessel": ("str", "sr_id", "Schlüsselspalte"),
         "horizont": ("int", 10, "Projektionszeitraum in Jahren"),
+        "raten": (
+            "path",
+            None,
+            "Raten nach Alter (alter;sterbewahrscheinlichkeit_m;sterbewahrscheinlichkeit_w;"
+            "geburtenziffer_w): Sterbetafel und Geburtenziffern (ohne: Sterbetafel-Näherung "
+            "Destatis 2020/22, Geburten aus den Beständen geschätzt)",
+        ),
+        "raten_gueltig_bis": (
+            "int",
+            None,
+            "letztes Jahr, für das die Raten gelten (der Horizont darf nicht darüber hinaus reichen)",
+        ),
+        "geburtenziffer": (
+            "float",
+            None,
+            "zusammengefasste Geburtenziffer (Kinder je Frau), ersetzt die geschätzten Geburtenziffern",
+        ),
+        "wanderung": (
+            ("geschaetzt", "keine"),
+            "geschaetzt",
+            "Wanderung: aus den Beständen geschätzte Nettoraten oder keine (geschlossene Bevölkerung)",
+        ),
+        "szenarien": ("strs", ["niedrig", "mittel", "hoch"], "Namen der Szenarien"),
+        "szenario_wanderung": (
+            "floats",
+            [-3.0, 0.0, 3.0],
+            "je Szenario: Wanderungsannahme in Personen je 1.000 Einwohner und Jahr "
+            "(Verschiebung gegenüber den geschätzten Raten)",
+        ),
+        "hauptszenario": ("str", "mittel", "Szenario, das die Produkte zuerst zeigen"),
+        "eckwerte": (
+            "path",
+            None,
+            "Eckwerte der Landesvorausberechnung für den Kreis (jahr;anzahl, optional "
+            "alter_von;alter_bis, geschlecht, szenario): jedes Jahr wird darauf angepasst",
+        ),
     },
     "atlas": {
         "datei": (
@@ -375,6 +411,7 @@ def _fmt_type(kind: Any, lang: str) -> str:
             "a list of integers, e.g. [2022, 2023]",
         ),
         "strs": ('eine Liste von Texten, z. B. ["a", "b"]', 'a list of texts, e.g. ["a", "b"]'),
+        "floats": ("eine Liste von Zahlen, z. B. [-3, 0, 3]", "a list of numbers, e.g. [-3, 0, 3]"),
         "points": ("eine Liste [[x, y, Plätze], …]", "a list [[x, y, places], …]"),
         "symbols": (
             'eine Tabelle Zeichen → Status, z. B. {"k.A." = "fehlt"}; Status: '
@@ -416,6 +453,14 @@ def _check_value(kind: Any, value: Any) -> Any:
         ):
             raise TypeError
         return list(value)
+    if kind == "floats":
+        if (
+            not isinstance(value, list)
+            or not value
+            or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        ):
+            raise TypeError
+        return [float(v) for v in value]
     if kind == "points":
         ok = (
             isinstance(value, list)
@@ -836,6 +881,7 @@ _TYPE_EXAMPLES = {
     "pattern": '"datei_{jahr}.csv"',
     "ints": "[2023, 2024]",
     "strs": '["a", "b"]',
+    "floats": "[-3.0, 0.0, 3.0]",
     "points": "[[454795, 5726934, 60]]",
 }
 

@@ -57,6 +57,7 @@ def _indicator_specs(state, frame, *, level: str):
                     decimals=1,  # the one rule for index labels (map step, plugin, packages)
                 )
             )
+    specs += _projection_specs(state, frame, src, scheme, k)
     if level != "oeffentlich":
         for col in frame.columns:
             if (
@@ -96,6 +97,33 @@ def _indicator_specs(state, frame, *, level: str):
                         decimals=1,
                     )
                 )
+    return specs
+
+
+def _projection_specs(state, frame, src, scheme, k) -> list:
+    """Map layers of the projection: change base year → end year, shares 65+ and 80+."""
+    from sozialraum.webmap import Indicator
+
+    figures = (state.demography or {}).get("figures")
+    if figures is None:
+        return []
+    labels = figures.labels(state.lang)
+    specs = []
+    for role in ("veraenderung", "anteil_65plus", "anteil_80plus"):
+        col = figures.columns[role]
+        if col in frame.columns and pd.to_numeric(frame[col], errors="coerce").notna().any():
+            specs.append(
+                Indicator(
+                    col,
+                    title=labels[col],
+                    unit="%",
+                    year=figures.end_year,
+                    source=src,
+                    scheme=scheme,
+                    k=k,
+                    decimals=1,
+                )
+            )
     return specs
 
 

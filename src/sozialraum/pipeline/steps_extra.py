@@ -71,6 +71,7 @@ def facility_areas(state, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 def compute_demography(state):
     """Age groups, dependency ratios, median age and the cohort-component projection."""
+    from sozialraum.core.doors import using_door
     from sozialraum.demography import (
         age_groups,
         dependency_ratios,
@@ -79,6 +80,8 @@ def compute_demography(state):
         projection_layer,
         read_population,
     )
+    from sozialraum.demography.products import projection_figures
+    from sozialraum.demography.settings import DemographySettings, projection_arguments
 
     d = state.config["demografie"]
     files = state.config.files(d["dateien"], d["jahre"])
@@ -93,10 +96,20 @@ def compute_demography(state):
             else f"[demografie] dateien: keys without a planning area: {format_ids(unknown)}",
             ids=unknown,
         )
-    res = project(pop, horizon=d["horizont"], lang=state.lang)
+    start = int(pop["year"].max())
+    with using_door("config"):  # the settings come from monitor.toml: messages name its keys
+        settings = DemographySettings.from_config(d, state.lang)
+        args = projection_arguments(settings, start, lang=state.lang)
+    res = project(pop, **args, lang=state.lang)
     end = int(res.population["year"].max())
     supply = _supply_today_and_future(state, res, end)
+    figures = projection_figures(
+        res, main=settings.main, threshold=state.config["ausgaben"]["mindestfallzahl"] - 1
+    )
+    _add_projection_to_rollup(state, figures)
     state.demography = {
+        "figures": figures,  # the one set of projected numbers every product shows
+        "settings": settings,
         "supply": supply,  # facility type → today and end year, the run's method and target
         "population": pop,
         "projection": res,
@@ -107,6 +120,28 @@ def compute_demography(state):
         "layer": projection_layer(res, year=end),
     }
     return state
+
+
+def _add_projection_to_rollup(state, figures) -> None:
+    """Projection columns of the municipalities and the district (sums of their areas).
+
+    They join the roll-up frames, so that the release step checks and carries them like
+    every other value of those levels.
+    """
+    gcol = state.config["gebiete"]["gemeinde_spalte"]
+    parts = {}
+    if "gemeinde" in (state.rollup or {}) and gcol in state.areas.columns:
+        parts["gemeinde"] = figures.units(state.areas[gcol])
+    if "kreis" in (state.rollup or {}):
+        parts["kreis"] = figures.total()
+    for level, (frame, status) in parts.items():
+        roll = state.rollup[level]
+        idx = roll.frame.index
+        if level == "kreis":  # one row whatever its key
+            frame.index = status.index = idx[:1]
+        for col in frame.columns:
+            roll.frame[col] = frame[col].reindex(idx)
+            roll.status[col] = status[col].reindex(roll.status.index)
 
 
 def _supply_today_and_future(state, projection, end: int) -> dict[str, pd.DataFrame]:

@@ -1381,11 +1381,20 @@ _FACTOR_RE = re.compile(
 )
 
 
+#: Ages in an age phrase are a group's name, not a value: "65 Jahre und älter",
+#: "18- bis 24-Jährige", "0 bis unter 3 Jahre", "aged 80 and over", "aged 18-24".
+_AGE_RE = re.compile(
+    r"(?<![\d.,])\d{1,3}-?(?:\s*(?:bis(?:\s+unter)?|–|-)\s*\d{1,3}-?)?\s*"
+    r"(?:Jahre|Jahren|Jährige\w*)(?!\w)"
+    r"|(?<!\w)aged\s+\d{1,3}(?:\s*(?:–|-|to)\s*\d{1,3})?(?![\d.,]?\d)",
+)
+
+
 def _tokens(text: str) -> list[str]:
-    """The numbers of a text (ranks such as "3 / 80", rate bases such as "je 1.000" and
-    digits inside words such as "ew_0_17" left out)."""
+    """The numbers of a text (ranks such as "3 / 80", rate bases such as "je 1.000",
+    ages such as "65 Jahre und älter" and digits inside words such as "ew_0_17" left out)."""
     out = []
-    text = _FACTOR_RE.sub(" ", _IDENT_RE.sub(" ", text))
+    text = _FACTOR_RE.sub(" ", _IDENT_RE.sub(" ", _AGE_RE.sub(" ", text)))
     for tok in _NUM_RE.findall(_RANK_RE.sub(" ", text)):
         tok = tok.strip(" .,'\u202f\u00a0")
         if tok and any(ch.isdigit() for ch in tok):

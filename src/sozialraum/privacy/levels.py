@@ -44,6 +44,8 @@ __all__ = [
 
 #: Column-name patterns (``fnmatch``) that are public at every level.
 DEFAULT_PUBLIC: tuple[str, ...] = (
+    "prog_veraenderung_*",  # projected change and shares: model estimates, small ones withheld
+    "prog_anteil_*",
     "idx_*",
     "*_klasse",
     "klasse_*",

@@ -505,6 +505,9 @@ def _inputs_from_state(state) -> ReportInputs:
     territory = Territory.from_settings(
         _config_value(state, "gliederung", None, None), proj.get("name", ""), state.lang
     )
+    figures = (state.demography or {}).get("figures")
+    if figures is not None:  # the projection per area, as in the result tables
+        areas, status = figures.join_areas(areas, status)
     return ReportInputs(
         areas=areas,
         catalogue=state.catalogue,
@@ -534,4 +537,13 @@ def _inputs_from_state(state) -> ReportInputs:
 
 def _planning_from_state(state) -> dict:
     """``ReportData.planning`` of a run: one entry per planning topic that has data."""
-    return {}
+    planning: dict = {}
+    demo = state.demography or {}
+    if demo.get("figures") is not None:  # the projection's published numbers and how made
+        res = demo["projection"]
+        planning["demografie"] = {
+            "figures": demo["figures"],
+            "params": res.params,
+            "constrained": bool(res.params.constrained),
+        }
+    return planning

@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sozialraum.report.chapters import Chapter
+from sozialraum.report.kapitel.demografie import demography_chapter, demography_section
 
 __all__ = [
     "REPORT_CHAPTERS",
@@ -22,10 +23,10 @@ __all__ = [
 ]
 
 #: ``(key, builder)`` of every extra Sozialbericht chapter, in reading order.
-REPORT_CHAPTERS: tuple = ()
+REPORT_CHAPTERS: tuple = (("demografie", demography_chapter),)
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.
-PROFILE_SECTIONS: tuple = ()
+PROFILE_SECTIONS: tuple = (("demografie", demography_section),)
 
 
 def _selected(items: Sequence[tuple[str, Any]], settings: Mapping) -> list[tuple[str, Any]]:
