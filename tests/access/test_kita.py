@@ -24,6 +24,7 @@ from sozialraum.demography.kita import (
     kita_planning,
     kita_what_if,
 )
+from sozialraum.core.doors import using_door
 from sozialraum.errors import InputError
 
 CRS = "EPSG:25832"
@@ -130,13 +131,18 @@ def test_same_numbers_as_the_one_supply_need_model():
 
 
 def test_rates_outside_0_100_are_refused_naming_the_key():
+    with using_door("config"):
+        bad = (KitaGroup("krippe", 0, 2, 145.0), *DEFAULT_KITA_GROUPS[1:])
+        with pytest.raises(InputError, match=r"quote_krippe \(in \[kita\]\) = 145"):
+            check_groups(bad)
     bad = (KitaGroup("krippe", 0, 2, 145.0), *DEFAULT_KITA_GROUPS[1:])
-    with pytest.raises(InputError, match="quote_krippe"):
+    with pytest.raises(InputError, match=r"KitaGroup\('krippe'\).rate"):
         check_groups(bad)
-    with pytest.raises(InputError, match="quote_hort"):
+    with pytest.raises(InputError, match="KitaGroup\\('hort'\\)"):
         check_groups((*DEFAULT_KITA_GROUPS[:2], KitaGroup("hort", 6, 9, -1.0)))
 
 
+@using_door("config")
 def test_age_groups_that_do_not_tile_are_refused():
     gap = (DEFAULT_KITA_GROUPS[0], KitaGroup("kindergarten", 4, 5, 95.0), DEFAULT_KITA_GROUPS[2])
     with pytest.raises(InputError, match="alter_kindergarten.*beginnt bei 4, erwartet 3"):
@@ -157,10 +163,11 @@ def test_places_without_a_type_are_refused():
             {"krippe": "krippe", "kindergarten": "kindergarten", "hort": "hort"},
             capacity_col="kapazitaet",
         )
-    with pytest.raises(InputError, match="plaetze"):
+    with pytest.raises(InputError, match="columns="):
         kita_places(kitas, {"krippe": "gibtsnicht"})
 
 
+@using_door("config")
 def test_horizon_beyond_projection_is_refused():
     horizon_check([2030, 2035], 2024, 2035)
     with pytest.raises(InputError, match="jahre.*2040.*2035"):
@@ -218,8 +225,9 @@ def test_what_if_new_extended_closed():
     assert wi.before.deficit("hort")["A"] == pytest.approx(5.0)
 
 
+@using_door("config")
 def test_what_if_bad_entries_name_the_key():
-    with pytest.raises(InputError, match="was_waere_wenn, Eintrag 1"):
+    with pytest.raises(InputError, match=r"was_waere_wenn \(in \[kita\]\), Eintrag 1"):
         kita_changes([{"art": "umbau", "id": "k1"}])
     with pytest.raises(InputError, match="x und y"):
         kita_changes([{"art": "neu", "krippe": 10}])

@@ -42,6 +42,7 @@ from sozialraum._i18n import t
 from sozialraum.access.deficit import BALANCE_COLUMNS, SupplyNeedParams, balance, supply_need
 from sozialraum.access.whatif import apply_changes
 from sozialraum.demography.demand import group_counts
+from sozialraum.core.doors import knob
 from sozialraum.errors import InputError, format_ids
 
 __all__ = [
@@ -182,15 +183,17 @@ def _bad_number(v, lo: float = 0.0, hi: float | None = None) -> bool:
     return v < lo or (hi is not None and v > hi)
 
 
-def check_groups(
-    groups: Sequence[KitaGroup], *, knob_of=None, lang: str | None = None
-) -> tuple[KitaGroup, ...]:
+def check_groups(groups: Sequence[KitaGroup], *, lang: str | None = None) -> tuple[KitaGroup, ...]:
     """Refuse rates outside 0–100 % and age groups that do not tile (gap or overlap).
 
-    ``knob_of(kind, group)`` names the setting in the user's words (``kind`` is
-    ``"quote"`` or ``"alter"``); default ``quote_<group>`` / ``alter_<group>``.
+    The messages name the setting in the words of the door the user came through
+    (:func:`sozialraum.core.doors.knob`: ``quote_krippe (in [kita])`` in the run's
+    configuration, ``KitaGroup('krippe').rate`` in Python).
     """
-    name = knob_of or (lambda kind, g: f"{kind}_{g}")
+
+    def name(kind: str, g: str) -> str:
+        return knob("kita_rate" if kind == "quote" else "kita_ages", lang).format(g=g)
+
     want = 0
     for g in groups:
         if _bad_number(g.rate, 0.0, 100.0):
@@ -253,7 +256,6 @@ def kita_places(
     columns: Mapping[str, str | None],
     *,
     capacity_col: str | None = None,
-    setting: str = "plaetze",
     lang: str | None = None,
 ) -> pd.DataFrame:
     """Places per facility and age group (Krippe + Tagespflege → ``krippe``).
@@ -274,6 +276,7 @@ def kita_places(
         Same index as ``facilities``, one float column per group of :data:`KITA_GROUPS`.
     """
     have = {k: c for k, c in columns.items() if c is not None and c in facilities.columns}
+    setting = knob("kita_places", lang).format(g="<art>")
     if not have:
         cols = ", ".join(f"{k} = {c!r}" for k, c in columns.items() if c)
         raise InputError(t(_MSG, "no_place_col", lang, cols=cols, key=setting), column=setting)
@@ -516,10 +519,9 @@ class KitaChange:
     y: float | None = None
 
 
-def kita_changes(
-    records: Sequence[Mapping], *, key: str = "was_waere_wenn", lang: str | None = None
-) -> tuple[KitaChange, ...]:
+def kita_changes(records: Sequence[Mapping], *, lang: str | None = None) -> tuple[KitaChange, ...]:
     """Changes from config records ``{art, id, x, y, krippe, kindergarten, hort, tagespflege}``."""
+    key = knob("kita_changes", lang)
     out = []
     for i, r in enumerate(records, start=1):
         kind = r.get("art")
@@ -660,10 +662,9 @@ def kita_what_if(
     return KitaWhatIf(before, after, pd.DataFrame(parts, index=a.index), tuple(changes))
 
 
-def horizon_check(
-    years: Sequence[int], base: int, end: int, *, key: str = "jahre", lang: str | None = None
-) -> None:
-    """Refuse projection years after ``end`` (or before ``base``), naming the setting ``key``."""
+def horizon_check(years: Sequence[int], base: int, end: int, *, lang: str | None = None) -> None:
+    """Refuse projection years after ``end`` (or before ``base``), naming the setting."""
+    key = knob("kita_years", lang)
     for y in years:
         if y > end:
             raise InputError(t(_MSG, "horizon", lang, key=key, year=y, end=end), column=key)
