@@ -11,6 +11,7 @@ import pytest
 import shapely
 
 from sozialraum.access import SupplyNeedParams, supply_need
+from sozialraum.core.doors import using_door
 from sozialraum.demography.kita import (
     DEFAULT_KITA_GROUPS,
     KitaGroup,
@@ -24,7 +25,6 @@ from sozialraum.demography.kita import (
     kita_planning,
     kita_what_if,
 )
-from sozialraum.core.doors import using_door
 from sozialraum.errors import InputError
 
 CRS = "EPSG:25832"

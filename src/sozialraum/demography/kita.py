@@ -41,8 +41,8 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.access.deficit import BALANCE_COLUMNS, SupplyNeedParams, balance, supply_need
 from sozialraum.access.whatif import apply_changes
-from sozialraum.demography.demand import group_counts
 from sozialraum.core.doors import knob
+from sozialraum.demography.demand import group_counts
 from sozialraum.errors import InputError, format_ids
 
 __all__ = [
