@@ -233,3 +233,29 @@ def test_what_if_bad_entries_name_the_key():
         kita_changes([{"art": "neu", "krippe": 10}])
     with pytest.raises(InputError, match="Plätze je Art"):
         kita_changes([{"art": "erweiterung", "id": "k1", "krippe": -3}])
+
+
+def test_school_entry_cohorts_per_district_and_nearest_school():
+    from sozialraum.demography.schulen import school_entry
+
+    areas, _, pop, _ = _setting()
+    districts = gpd.GeoDataFrame(
+        {"bezirk_id": ["S1", "S2"], "name": ["Nord", "Süd"]},
+        geometry=[shapely.box(-10, -10, 5000, 2000), shapely.box(5000, -10, 12000, 2000)],
+        crs=CRS,
+    )
+    res = school_entry(areas, pop, base_year=2024, districts=districts)
+    # 6-year-olds: A 10, B 0, C 1
+    assert res.districts.loc["S1", "einschulung_2024"] == 10.0
+    assert res.districts.loc["S2", "einschulung_2024"] == 1.0
+    assert res.districts.loc["S1", "gebiete"] == 2 and res.source == "schulbezirke"
+    schools = gpd.GeoDataFrame(
+        {"name": ["GS West", "GS Ost"]},
+        geometry=shapely.points([(1900, 500), (9000, 500)]),
+        crs=CRS,
+        index=["g1", "g2"],
+    )
+    res = school_entry(areas, pop, base_year=2024, schools=schools)
+    assert res.areas["bezirk"].tolist() == ["g1", "g1", "g2"]
+    with pytest.raises(InputError, match="C"):
+        school_entry(areas, pop, base_year=2024, districts=districts.iloc[:1])
