@@ -46,8 +46,9 @@ class SchoolEntry:
     districts
         Per catchment (index = id): ``name``, ``gebiete`` (number of areas) and
         ``einschulung_<year>``, ``veraenderung_proz`` (last year against the first).
-    years, scenario, source
-        The years, the projection scenario and ``"schulbezirke"`` or ``"naechste_schule"``.
+    years, scenario, source, age
+        The years, the projection scenario, ``"schulbezirke"`` or ``"naechste_schule"``
+        and the school-entry age.
     """
 
     areas: pd.DataFrame
@@ -55,6 +56,7 @@ class SchoolEntry:
     years: tuple[int, ...]
     scenario: str | None
     source: str
+    age: int = 6
 
 
 def school_catchments(
@@ -143,4 +145,4 @@ def school_entry(
         a, b = dist[cols[0]], dist[cols[-1]]
         with np.errstate(divide="ignore", invalid="ignore"):
             dist["veraenderung_proz"] = np.where(a > 0, (b - a) / a * 100.0, np.nan)
-    return SchoolEntry(per, dist, all_years, scenario if years else None, source)
+    return SchoolEntry(per, dist, all_years, scenario if years else None, source, int(age))
