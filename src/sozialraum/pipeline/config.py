@@ -826,7 +826,32 @@ def _sections(raw: dict, path: Path, text: str, L: str, errors: list | None) -> 
             sections[name] = None
         else:
             sections[name] = _validate_section(name, value, path, text, base, L, 0, errors)
+    _check_horizon(sections, path, text, L, errors)
     return sections
+
+
+def _check_horizon(sections: dict, path: Path, text: str, L: str, errors: list | None) -> None:
+    """[kita]/[schulen] jahre: within the projection of [demografie] (last year + horizont)."""
+    from sozialraum.core.doors import using_door
+    from sozialraum.demography.kita import horizon_check
+    from sozialraum.errors import InputError
+
+    d = sections.get("demografie")
+    for name in ("kita", "schulen"):
+        sec = sections.get(name)
+        if not sec or not sec.get("jahre"):
+            continue
+        site = _Site(name, path, text, L)
+        if not d or not d.get("jahre"):
+            continue  # the run step names the missing [demografie]
+        base = max(d["jahre"])
+        try:
+            with using_door("config"):
+                horizon_check(sec["jahre"], base, base + int(d["horizont"]), lang=L)
+        except InputError as err:
+            row = site.line("jahre")
+            msg = f"{path.name}:{row}: {str(err).replace('[kita]', f'[{name}]')}"
+            _fail(ConfigError(msg, file=str(path), row=row, column="jahre"), errors)
 
 
 def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
