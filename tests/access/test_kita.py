@@ -34,7 +34,9 @@ def _pop(year: int, per_age: dict[str, dict[int, int]]) -> pd.DataFrame:
     rows = []
     for key, ages in per_age.items():
         for a in range(0, 101):
-            rows.append((key, year, a, "w", float(ages.get(a, 0))))
+            adults = 5 if 25 <= a <= 40 else 0  # parents: the projection needs them
+            rows.append((key, year, a, "w", float(ages.get(a, adults))))
+            rows.append((key, year, a, "m", float(adults)))
     return pd.DataFrame(rows, columns=["key", "year", "alter", "geschlecht", "anzahl"])
 
 
