@@ -554,12 +554,12 @@ def _kita_planning(state) -> dict | None:
     res = kita.get("result")
     if res is None:
         return None
-    scen = set(res.areas.index.get_level_values("szenario")) - {""}
+    scen = [s for s in dict.fromkeys(res.areas.index.get_level_values("szenario")) if s]
     return {
         "base_year": res.base_year,
         "years": tuple(res.params.years),
         "scenario": kita.get("scenario"),
-        "scenarios": tuple(sorted(scen)),
+        "scenarios": tuple(scen),  # in the projection's order (niedrig, mittel, hoch)
         "groups": res.params.groups,
         "method": res.method_label,
         "gemeinden": res.wide("gemeinden") if len(res.gemeinden) else None,

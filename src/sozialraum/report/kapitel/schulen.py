@@ -161,7 +161,7 @@ def schools_section(data, unit: str, key: str, settings: Mapping, lang: str) -> 
     table = Table(
         columns=tuple(f"{_w('entry', lang)} {y}" for y in years),
         rows=(tuple(_count(r[f"einschulung_{y}"], data.level, lang) for y in years),),
-        caption=_w("district", lang) + f" {r['name']}",
+        caption=str(r["name"]),
         numeric=tuple(True for _ in years),
     )
     return Chapter(
