@@ -83,9 +83,7 @@ def labels_for(state) -> dict[str, str]:
     for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
         if "{" not in k:
             labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")
-    from sozialraum.pipeline.steps_kita import kita_labels
-
-    labels.update(kita_labels(state))
+    labels.update((getattr(state, "kita", None) or {}).get("labels") or {})  # the Kita step's
     return labels
 
 

@@ -165,6 +165,7 @@ def compute_kita(state):
         "facts": _facts(fac, k),
         "scenario": _main_scenario(demo),
     }
+    state.kita["labels"] = kita_labels(state)  # German headers of the Kita columns
     return state
 
 
