@@ -156,10 +156,14 @@ def compute_kita(state):
         lang=state.lang,
     )
     res = kita_planning(state.areas, fac, places, pop, params, **kw)
-    wi = kita_what_if(state.areas, fac, places, pop, params, changes, before=res, **kw)
+    wi = (
+        kita_what_if(state.areas, fac, places, pop, params, changes, before=res, **kw)
+        if changes
+        else None
+    )
     state.kita = {
         "result": res,
-        "what_if": wi if changes else None,
+        "what_if": wi,
         "places": places,
         "facilities": fac,
         "facts": _facts(fac, k),
