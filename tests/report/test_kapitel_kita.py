@@ -155,3 +155,13 @@ def test_small_cohorts_are_not_printed_outside_intern(musterland_results, kita_s
 def test_column_names_are_the_result_columns(kita_state):
     wide = kita_state.kita["result"].wide()
     assert kita_column("hort", "defizit") in wide.columns
+
+
+def test_chapters_in_english(musterland_results, kita_state):
+    data = _data(musterland_results, kita_state)
+    ch = kita_chapter(data, {}, "en")
+    assert ch.title == "Kita planning" and "Missing places" in ch.tables[0].caption
+    assert ch.tables[0].rows[0][1] == format_number(
+        kita_state.kita["result"].deficit("krippe", unit="gemeinden").iloc[0], 0, "en"
+    )
+    assert schools_chapter(data, {}, "en").title == "Primary schools"
