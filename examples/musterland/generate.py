@@ -17,6 +17,7 @@ import argparse
 import io
 import os
 import re
+import runpy
 import zipfile
 from pathlib import Path
 
@@ -1868,6 +1869,9 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
     if p.exists():
         p.unlink()
     fac_gdf.to_file(p, layer="einrichtungen", driver="GPKG", engine="pyogrio", VERSION="1.3")
+    runpy.run_path(str(Path(__file__).with_name("gen_kita.py")))["write_kita"](
+        out_examples, fac_gdf, sr_gdf
+    )  # Kita places by type, Schulbezirke (own seed)
 
     # --- roads -------------------------------------------------------------------
     roads = gpd.GeoDataFrame(build_roads(rng, sr, outline, exclave, ex_seed), crs=CRS)

@@ -185,6 +185,12 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "api": "rates_until= (DemographySettings)",
         "config": "raten_gueltig_bis (in [demografie])",
     },
+    "kita_rate": {"api": "KitaGroup('{g}').rate", "config": "quote_{g} (in [kita])"},
+    "kita_ages": {"api": "KitaGroup('{g}').lo/.hi", "config": "alter_{g} (in [kita])"},
+    "kita_places": {"api": "columns= (kita_places)", "config": "spalte_{g} (in [kita])"},
+    "kita_years": {"api": "KitaParams(years=)", "config": "jahre (in [kita])"},
+    "kita_changes": {"api": "kita_changes(records)", "config": "was_waere_wenn (in [kita])"},
+    "school_years": {"api": "years= (school_entry)", "config": "jahre (in [schulen])"},
 }
 
 _MISSING = {

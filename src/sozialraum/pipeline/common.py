@@ -85,6 +85,7 @@ def labels_for(state) -> dict[str, str]:
     for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
         if "{" not in k:
             labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")
+    labels.update((getattr(state, "kita", None) or {}).get("labels") or {})  # the Kita step's
     return labels
 
 

@@ -205,6 +205,55 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
             "geplante Einrichtungen [[x, y, Plätze], …] im CRS der Gebiete",
         ),
     },
+    "kita": {  # Kita-Planung: Bedarf je Altersgruppe, Plätze je Art, Defizit heute und künftig
+        "kategorie": ("str", "Kita", "Kategorie der Kitas in [einrichtungen]"),
+        "plaetze": (
+            "path",
+            None,
+            "Tabelle der Plätze je Kita (CSV, über id_spalte verknüpft); ohne: Spalten der "
+            "Einrichtungen",
+        ),
+        "id_spalte": ("str", "id", "Spalte mit dem Schlüssel der Kita (Einrichtungen und Tabelle)"),
+        "spalte_krippe": ("str", "krippe", "Spalte: Krippenplätze (unter 3)"),
+        "spalte_kindergarten": ("str", "kindergarten", "Spalte: Kindergartenplätze (3 bis Schule)"),
+        "spalte_hort": ("str", "hort", "Spalte: Hortplätze (Schulkinder)"),
+        "spalte_tagespflege": ("str", "tagespflege", "Spalte: Kindertagespflege (zählt für U3)"),
+        "spalte_inklusion": ("str", "inklusion", "Spalte: Plätze für Kinder mit Förderbedarf"),
+        "spalte_belegt": ("str", "belegt", "Spalte: belegte Plätze (wo geliefert)"),
+        "spalte_warteliste": ("str", "warteliste", "Spalte: Kinder auf der Warteliste"),
+        "alter_krippe": ("ints", [0, 2], "Alter der Krippengruppe [von, bis]"),
+        "alter_kindergarten": ("ints", [3, 5], "Alter der Kindergartengruppe [von, bis]"),
+        "alter_hort": ("ints", [6, 9], "Alter der Hortgruppe [von, bis]"),
+        "quote_krippe": ("float", 45.0, "Bedarfsquote unter 3 in %"),
+        "quote_kindergarten": ("float", 95.0, "Bedarfsquote 3 bis Schuleintritt in %"),
+        "quote_hort": ("float", 50.0, "Bedarfsquote Hort in %"),
+        "methode": (
+            ("standort", "2sfca", "e2sfca"),
+            "standort",
+            "Bestand nach Standort oder Einzugsbereich",
+        ),
+        "radius_m": ("float", 3000.0, "Einzugsbereich in Metern (2sfca, e2sfca)"),
+        "jahre": ("ints", None, "Jahre der Vorausberechnung, z. B. [2030, 2035]"),
+        "was_waere_wenn": (
+            "records",
+            None,
+            'geplante Änderungen: [{ art = "neu" | "erweiterung" | "schliessung", id, x, y, '
+            "krippe, kindergarten, hort, tagespflege }, …]",
+        ),
+    },
+    "schulen": {  # Grundschulen: Erreichbarkeit und Einschulungsjahrgänge
+        "kategorie": ("str", "Grundschule", "Kategorie der Grundschulen in [einrichtungen]"),
+        "bezirke": (
+            "path",
+            None,
+            "Schulbezirke (Polygone); ohne: Einzugsbereich der nächsten Schule",
+        ),
+        "bezirke_ebene": ("str", None, "Ebene der Schulbezirke"),
+        "bezirk_spalte": ("str", "bezirk_id", "Spalte mit dem Schlüssel des Schulbezirks"),
+        "name_spalte": ("str", "name", "Spalte mit dem Namen des Schulbezirks"),
+        "einschulungsalter": ("int", 6, "Alter bei der Einschulung"),
+        "jahre": ("ints", None, "Jahre der Vorausberechnung, z. B. [2030, 2035]"),
+    },
     "raster": {
         "bevoelkerung": ("path", None, "Bevölkerungsraster (GeoTIFF) für Nachfragepunkte"),
     },
@@ -323,6 +372,8 @@ OPTIONAL_SECTIONS = {
     "erreichbarkeit",
     "raster",
     "demografie",
+    "kita",
+    "schulen",
     "monitor",
     "raeumlich",
     "ausgaben",
@@ -330,7 +381,15 @@ OPTIONAL_SECTIONS = {
 }
 #: Optional sections that are ``None`` when absent (their step is skipped); the others get
 #: their defaults.
-SKIPPED_WHEN_ABSENT = ("einrichtungen", "strassen", "raster", "demografie", "atlas")
+SKIPPED_WHEN_ABSENT = (
+    "einrichtungen",
+    "strassen",
+    "raster",
+    "demografie",
+    "atlas",
+    "kita",
+    "schulen",
+)
 
 
 @dataclass(frozen=True)
@@ -413,6 +472,7 @@ def _fmt_type(kind: Any, lang: str) -> str:
         "strs": ('eine Liste von Texten, z. B. ["a", "b"]', 'a list of texts, e.g. ["a", "b"]'),
         "floats": ("eine Liste von Zahlen, z. B. [-3, 0, 3]", "a list of numbers, e.g. [-3, 0, 3]"),
         "points": ("eine Liste [[x, y, Plätze], …]", "a list [[x, y, places], …]"),
+        "records": ("eine Liste von Tabellen [{ … }, …]", "a list of tables [{ … }, …]"),
         "symbols": (
             'eine Tabelle Zeichen → Status, z. B. {"k.A." = "fehlt"}; Status: '
             + ", ".join(STATUS_CODES),
@@ -475,6 +535,10 @@ def _check_value(kind: Any, value: Any) -> Any:
         if not ok:
             raise TypeError
         return [[float(x) for x in v] for v in value]
+    if kind == "records":
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise TypeError
+        return [dict(v) for v in value]
     if kind == "symbols":
         if not isinstance(value, dict) or not all(
             isinstance(v, str) and v in STATUS_CODES for v in value.values()
@@ -709,7 +773,42 @@ def _validate_section(
             _fail(err, errors)
             out[key] = None if default is REQUIRED else default
     _check_patterns(out, schema, site, base, errors)
+    if name == "kita":
+        _check_kita(out, site, errors)
     return out
+
+
+def _check_kita(out: dict, site: _Site, errors: list | None) -> None:
+    """[kita]: rates 0–100 %, age groups that tile, planned changes well formed."""
+    from sozialraum.core.doors import using_door
+    from sozialraum.demography.kita import KITA_GROUPS, KitaGroup, check_groups, kita_changes
+    from sozialraum.errors import InputError
+
+    groups = []
+    for g in KITA_GROUPS:
+        ages = out.get(f"alter_{g}") or [None, None]
+        if len(ages) != 2:
+            ages = [-1, -1]
+        groups.append(KitaGroup(g, ages[0], ages[1], out.get(f"quote_{g}")))
+    with using_door("config"):
+        for check in (
+            lambda: check_groups(groups, lang=site.lang),
+            lambda: kita_changes(out.get("was_waere_wenn") or [], lang=site.lang),
+        ):
+            try:
+                check()
+            except InputError as err:
+                key = (err.column or "").split(" ")[0] or None
+                row = site.line(key)
+                _fail(
+                    ConfigError(
+                        f"{site.cfg_path.name}:{row}: {err}",
+                        file=str(site.cfg_path),
+                        row=row,
+                        column=key,
+                    ),
+                    errors,
+                )
 
 
 def _unknown_sections(raw: Mapping, path: Path, text: str, L: str, errors: list | None) -> None:
@@ -786,7 +885,32 @@ def _sections(raw: dict, path: Path, text: str, L: str, errors: list | None) -> 
             sections[name] = None
         else:
             sections[name] = _validate_section(name, value, path, text, base, L, 0, errors)
+    _check_horizon(sections, path, text, L, errors)
     return sections
+
+
+def _check_horizon(sections: dict, path: Path, text: str, L: str, errors: list | None) -> None:
+    """[kita]/[schulen] jahre: within the projection of [demografie] (last year + horizont)."""
+    from sozialraum.core.doors import using_door
+    from sozialraum.demography.kita import horizon_check
+    from sozialraum.errors import InputError
+
+    d = sections.get("demografie")
+    for name in ("kita", "schulen"):
+        sec = sections.get(name)
+        if not sec or not sec.get("jahre"):
+            continue
+        site = _Site(name, path, text, L)
+        if not d or not d.get("jahre"):
+            continue  # the run step names the missing [demografie]
+        base = max(d["jahre"])
+        try:
+            with using_door("config"):
+                horizon_check(sec["jahre"], base, base + int(d["horizont"]), lang=L)
+        except InputError as err:
+            row = site.line("jahre")
+            msg = f"{path.name}:{row}: {str(err).replace('[kita]', f'[{name}]')}"
+            _fail(ConfigError(msg, file=str(path), row=row, column="jahre"), errors)
 
 
 def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
@@ -883,6 +1007,7 @@ _TYPE_EXAMPLES = {
     "strs": '["a", "b"]',
     "floats": "[-3.0, 0.0, 3.0]",
     "points": "[[454795, 5726934, 60]]",
+    "records": '[{ art = "neu", x = 454795, y = 5726934, krippe = 24, kindergarten = 50 }]',
 }
 
 

@@ -85,6 +85,11 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
                     per[col], errors="coerce"
                 ).reindex(frame.index)
     frame, status = _with_projection(state, frame, status)
+    from sozialraum.pipeline.steps_kita import kita_area_columns
+
+    kita = kita_area_columns(state)  # Kita planning: one deficit per area and age group
+    if kita is not None:
+        frame = frame.join(kita.reindex(frame.index.astype(str)).set_axis(frame.index))
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
 
 
@@ -193,9 +198,16 @@ def _write_extras(state, intern: Path) -> Files:
         _whatif_file,
         _raster_check_file,
         _distance_surfaces,
+        _kita_files,
     ):
         files += write(state, intern)
     return files
+
+
+def _kita_files(state, intern: Path) -> Files:
+    from sozialraum.pipeline.steps_kita import kita_files
+
+    return kita_files(state, intern)
 
 
 def _demography_files(state, intern: Path) -> Files:

@@ -77,6 +77,21 @@ def _indicator_specs(state, frame, *, level: str):
                         decimals=1,
                     )
                 )
+        from sozialraum.pipeline.steps_kita import kita_map_layers
+
+        for col, title in kita_map_layers(state, frame):  # Kita planning: missing places
+            specs.append(
+                Indicator(
+                    col,
+                    title=title,
+                    unit="Plätze" if de else "places",
+                    year=year,
+                    source=src,
+                    scheme=scheme,
+                    k=k,
+                    decimals=0,
+                )
+            )
         cat = state.catalogue.indicators
         for iid, row in cat.iterrows():
             if iid in frame.columns and frame[iid].notna().any():

@@ -92,6 +92,8 @@ STEPS_DE = {
     "raster": "Bevölkerungsraster: Abgleich und Nachfragepunkte",
     "atlas": "Sozialstrukturatlas: Datenbank aufbauen und Zahlen daraus lesen",
     "demography": "Demografie: Altersgruppen und Vorausberechnung",
+    "kita": "Kita-Planung: Bedarf, Plätze und Defizit heute und künftig",
+    "schulen": "Grundschulen: Einschulungsjahrgänge je Schulbezirk",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
 }
 STEPS_EN = {
@@ -104,6 +106,8 @@ STEPS_EN = {
     "raster": "population raster: check and demand points",
     "atlas": "atlas database: build it and read the numbers from it",
     "demography": "demography: age groups and projection",
+    "kita": "Kita planning: need, places and deficit today and projected",
+    "schulen": "primary schools: school-entry cohorts per district",
     "outputs": "writing results, maps, profiles and packages",
 }
 
@@ -135,6 +139,8 @@ class RunState:
     supply: dict[str, Any] = field(default_factory=dict)  # facility type → access.SupplyNeed
     raster: dict[str, Any] = field(default_factory=dict)
     demography: dict[str, Any] = field(default_factory=dict)
+    kita: dict[str, Any] = field(default_factory=dict)  # Kita planning (steps_kita)
+    schulen: dict[str, Any] = field(default_factory=dict)  # school-entry cohorts (steps_kita)
     atlas: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
@@ -810,6 +816,8 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
     if key == "demography":
         d = cfg.get("demografie")
         return bool(d and d["dateien"] and d["jahre"])
+    if key in ("kita", "schulen"):
+        return bool(cfg.get(key))
     return True
 
 

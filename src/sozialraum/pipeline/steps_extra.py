@@ -501,8 +501,15 @@ def build_atlas(state):
     return state
 
 
+def _kita_steps() -> list[tuple[str, Callable]]:
+    from sozialraum.pipeline.steps_kita import compute_kita, compute_schools
+
+    return [("kita", compute_kita), ("schulen", compute_schools)]
+
+
 STEPS: list[tuple[str, Callable]] = [
     ("raster", compute_raster),
     ("access", compute_access),
     ("demography", compute_demography),
+    *_kita_steps(),
 ]

@@ -457,6 +457,10 @@ def _state_areas(state) -> pd.DataFrame:
             pre = "" if col == "idx_gesamt" else f"{col}_"
             cols = [c for c in kinds if c in f.columns]
             areas = areas.join(f[cols].rename(columns={c: pre + c for c in cols}))
+    kita = (getattr(state, "kita", None) or {}).get("result")
+    if kita is not None:  # the same columns as the result tables (KitaPlanning.wide)
+        wide = kita.wide()
+        areas = areas.join(wide.reindex(areas.index.astype(str)).set_axis(areas.index))
     return gpd.GeoDataFrame(areas, geometry="geometry", crs=state.areas.crs)
 
 
@@ -546,4 +550,46 @@ def _planning_from_state(state) -> dict:
             "params": res.params,
             "constrained": bool(res.params.constrained),
         }
+    kita = _kita_planning(state)
+    if kita is not None:
+        planning["kita"] = kita
+    schools = _school_planning(state)
+    if schools is not None:
+        planning["schulen"] = schools
     return planning
+
+
+def _kita_planning(state) -> dict | None:
+    """``planning["kita"]``: settings, municipal figures, facts and the what-if of Kita planning."""
+    kita = getattr(state, "kita", None) or {}
+    res = kita.get("result")
+    if res is None:
+        return None
+    scen = [s for s in dict.fromkeys(res.areas.index.get_level_values("szenario")) if s]
+    return {
+        "base_year": res.base_year,
+        "years": tuple(res.params.years),
+        "scenario": kita.get("scenario"),
+        "scenarios": tuple(scen),  # in the projection's order (niedrig, mittel, hoch)
+        "groups": res.params.groups,
+        "method": res.method_label,
+        "gemeinden": res.wide("gemeinden") if len(res.gemeinden) else None,
+        "facts": dict(kita.get("facts") or {}),
+        "places_total": {str(k): float(v) for k, v in res.places.sum().items()},
+        "what_if": kita.get("what_if"),
+    }
+
+
+def _school_planning(state) -> dict | None:
+    """``planning["schulen"]``: school-entry cohorts per catchment and the schools' access analysis."""
+    sch = getattr(state, "schulen", None) or {}
+    if sch.get("entry") is None:
+        return None
+    name = sch.get("access")
+    per = ((getattr(state, "access", None) or {}).get(name) or {}).get("areas")
+    distance = None
+    if per is not None:
+        col = next((c for c in ("distance_m", "distance_1") if c in per.columns), None)
+        if col is not None:
+            distance = pd.to_numeric(per[col], errors="coerce").set_axis(per.index.astype(str))
+    return {"entry": sch["entry"], "access": name, "distance": distance}

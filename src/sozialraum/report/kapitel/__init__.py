@@ -13,6 +13,8 @@ from typing import Any
 
 from sozialraum.report.chapters import Chapter
 from sozialraum.report.kapitel.demografie import demography_chapter, demography_section
+from sozialraum.report.kapitel.kita import kita_chapter, kita_section
+from sozialraum.report.kapitel.schulen import schools_chapter, schools_section
 
 __all__ = [
     "REPORT_CHAPTERS",
@@ -23,10 +25,18 @@ __all__ = [
 ]
 
 #: ``(key, builder)`` of every extra Sozialbericht chapter, in reading order.
-REPORT_CHAPTERS: tuple = (("demografie", demography_chapter),)
+REPORT_CHAPTERS: tuple = (
+    ("demografie", demography_chapter),
+    ("kita", kita_chapter),
+    ("schulen", schools_chapter),
+)
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.
-PROFILE_SECTIONS: tuple = (("demografie", demography_section),)
+PROFILE_SECTIONS: tuple = (
+    ("demografie", demography_section),
+    ("kita", kita_section),
+    ("schulen", schools_section),
+)
 
 
 def _selected(items: Sequence[tuple[str, Any]], settings: Mapping) -> list[tuple[str, Any]]:

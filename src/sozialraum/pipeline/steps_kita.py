@@ -1,0 +1,356 @@
+"""Run steps of Kita planning (``[kita]``) and primary schools (``[schulen]``).
+
+Both read the population by single year of age and the projection of the
+demography step (``state.demography``) and store their results in ``state.kita`` /
+``state.schulen``; the products take the numbers from there only:
+:func:`kita_area_columns` gives the per-area columns of the result tables, the
+GeoPackage, the web map and the packages; the report takes the same
+``KitaPlanning.wide()`` columns and its planning entry in :mod:`sozialraum.report.data`.
+"""
+
+from __future__ import annotations
+
+import geopandas as gpd
+import pandas as pd
+
+from sozialraum._i18n import t
+from sozialraum.errors import ConfigError, InputError
+
+__all__ = [
+    "compute_kita",
+    "compute_schools",
+    "kita_area_columns",
+]
+
+_MSG = {
+    "need_demography": {
+        "de": "[{sec}] braucht den Abschnitt [demografie] (Bevölkerung nach Einzelalter).",
+        "en": "[{sec}] needs the section [demografie] (population by single year of age).",
+    },
+    "need_facilities": {
+        "de": "[{sec}] braucht den Abschnitt [einrichtungen].",
+        "en": "[{sec}] needs the section [einrichtungen].",
+    },
+    "no_kitas": {
+        "de": "[kita] kategorie = {cat!r}: keine solchen Einrichtungen (vorhanden: {have}).",
+        "en": "[kita] kategorie = {cat!r}: no such facilities (present: {have}).",
+    },
+    "id_missing": {
+        "de": "{file}: Spalte {col!r} ([kita] id_spalte) fehlt (vorhanden: {have}).",
+        "en": "{file}: column {col!r} ([kita] id_spalte) is missing (present: {have}).",
+    },
+    "unknown_ids": {
+        "de": "{file}: Kitas ohne Eintrag in den Einrichtungen: {ids}.",
+        "en": "{file}: Kitas without an entry among the facilities: {ids}.",
+    },
+}
+
+
+def _config_error(state, section: str, err: InputError) -> ConfigError:
+    from sozialraum.pipeline.config import _line_of
+
+    key = (err.column or "").split(" ")[0] or None
+    row = _line_of(state.config.text, section, key) if state.config.text else None
+    return ConfigError(
+        f"{state.config.path.name}:{row}: {err}", file=str(state.config.path), row=row, column=key
+    )
+
+
+def _kitas(state, k: dict) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The Kitas of the facility layer (index = id) and their places per group."""
+    from sozialraum.demography.kita import PLACE_TYPES, kita_places
+    from sozialraum.io.reader import read_text_table
+
+    ef = state.config["einrichtungen"]
+    fac = state.facilities
+    sub = fac[fac[ef["kategorie_spalte"]] == k["kategorie"]]
+    if sub.empty:
+        have = ", ".join(sorted(map(str, fac[ef["kategorie_spalte"]].dropna().unique())))
+        raise InputError(t(_MSG, "no_kitas", state.lang, cat=k["kategorie"], have=have))
+    idc = k["id_spalte"]
+    if idc not in sub.columns:
+        have = ", ".join(map(str, sub.columns))
+        raise InputError(
+            t(_MSG, "id_missing", state.lang, file=ef["datei"].name, col=idc, have=have),
+            column=idc,
+        )
+    sub = sub.set_index(sub[idc].astype(str))
+    table = sub
+    if k["plaetze"] is not None:
+        tab = read_text_table(k["plaetze"], lang=state.lang).frame
+        if idc not in tab.columns:
+            have = ", ".join(map(str, tab.columns))
+            raise InputError(
+                t(_MSG, "id_missing", state.lang, file=k["plaetze"].name, col=idc, have=have),
+                column=idc,
+            )
+        tab = tab.set_index(tab[idc].astype(str)).drop(columns=[idc])
+        extra = sorted(set(tab.index) - set(sub.index))
+        if extra:
+            from sozialraum.errors import format_ids
+
+            raise InputError(
+                t(_MSG, "unknown_ids", state.lang, file=k["plaetze"].name, ids=format_ids(extra)),
+                ids=extra,
+            )
+        table = sub.drop(columns=[c for c in tab.columns if c in sub.columns]).join(tab)
+    columns = {kind: k[f"spalte_{kind}"] for kind in PLACE_TYPES}
+    places = kita_places(table, columns, capacity_col=ef["kapazitaet_spalte"], lang=state.lang)
+    return gpd.GeoDataFrame(table, geometry=sub.geometry.name, crs=sub.crs), places
+
+
+def _facts(table: pd.DataFrame, k: dict) -> dict:
+    """District totals of inclusion places, occupancy and waiting lists (where delivered)."""
+    out = {}
+    for what in ("inklusion", "belegt", "warteliste"):
+        col = k[f"spalte_{what}"]
+        if col in table.columns:
+            out[what] = float(pd.to_numeric(table[col], errors="coerce").sum())
+    return out
+
+
+def _params(state, k: dict, end: int, base: int):
+    from sozialraum.access import SupplyNeedParams
+    from sozialraum.demography.kita import KITA_GROUPS, KitaGroup, KitaParams, horizon_check
+
+    years = tuple(k["jahre"] or ())
+    horizon_check(years, base, end, lang=state.lang)
+    groups = tuple(
+        KitaGroup(g, k[f"alter_{g}"][0], k[f"alter_{g}"][1], k[f"quote_{g}"]) for g in KITA_GROUPS
+    )
+    m = k["methode"]
+    supply = SupplyNeedParams(method=m, max_cost=k["radius_m"] if m != "standort" else None)
+    return KitaParams(groups=groups, supply=supply, years=years)
+
+
+def compute_kita(state):
+    """Kita planning of ``[kita]``: need, places, deficit per area/municipality, what-if."""
+    from sozialraum.core.doors import using_door
+    from sozialraum.demography.kita import kita_changes, kita_planning, kita_what_if
+
+    k = state.config.get("kita")
+    if not k:
+        return state
+    for sec, need in (("demografie", state.demography), ("einrichtungen", state.facilities)):
+        if need is None or (isinstance(need, dict) and not need):
+            key = "need_demography" if sec == "demografie" else "need_facilities"
+            raise ConfigError(t(_MSG, key, state.lang, sec="kita"))
+    demo = state.demography
+    pop = demo["population"]
+    base = int(pop["year"].max())
+    gcol = state.config["gebiete"]["gemeinde_spalte"]
+    with using_door("config"):
+        try:
+            params = _params(state, k, int(demo["end_year"]), base)
+            changes = kita_changes(k["was_waere_wenn"] or [], lang=state.lang)
+            fac, places = _kitas(state, k)
+        except InputError as err:
+            if err.column and "[kita]" in str(err):
+                raise _config_error(state, "kita", err) from None
+            raise
+    kw = dict(
+        base_year=base,
+        projection=demo.get("projection"),
+        gemeinde=state.areas[gcol].astype(str) if gcol in state.areas.columns else None,
+        demand_points=state.raster.get("demand_points") if k["methode"] != "standort" else None,
+        lang=state.lang,
+    )
+    res = kita_planning(state.areas, fac, places, pop, params, **kw)
+    wi = (
+        kita_what_if(state.areas, fac, places, pop, params, changes, before=res, **kw)
+        if changes
+        else None
+    )
+    state.kita = {
+        "result": res,
+        "what_if": wi,
+        "places": places,
+        "facilities": fac,
+        "facts": _facts(fac, k),
+        "scenario": _main_scenario(demo),
+    }
+    state.kita["labels"] = kita_labels(state)  # German headers of the Kita columns
+    return state
+
+
+def _main_scenario(demo) -> str:
+    proj = demo.get("projection")
+    names = tuple(getattr(proj, "scenarios", ()) or ())
+    return "mittel" if "mittel" in names else (names[0] if names else "")
+
+
+def compute_schools(state):
+    """School-entry cohorts per Schulbezirk (``[schulen]``) and the run's distances to Grundschulen."""
+    from sozialraum.demography.kita import horizon_check
+    from sozialraum.demography.schulen import school_entry
+    from sozialraum.io import read_areas
+
+    s = state.config.get("schulen")
+    if not s:
+        return state
+    if not state.demography:
+        raise ConfigError(t(_MSG, "need_demography", state.lang, sec="schulen"))
+    demo = state.demography
+    pop = demo["population"]
+    base = int(pop["year"].max())
+    from sozialraum.core.doors import using_door
+
+    with using_door("config"):
+        try:
+            horizon_check(s["jahre"] or (), base, int(demo["end_year"]), lang=state.lang)
+        except InputError as err:
+            raise _config_error(state, "schulen", err) from None
+    districts = None
+    if s["bezirke"] is not None:
+        districts = read_areas(
+            s["bezirke"], layer=s["bezirke_ebene"], key=s["bezirk_spalte"], lang=state.lang
+        )
+        districts = districts.reset_index(drop=False)
+        if s["bezirk_spalte"] not in districts.columns:
+            districts[s["bezirk_spalte"]] = districts.index.astype(str)
+    schools = None
+    if state.facilities is not None:
+        ef = state.config["einrichtungen"]
+        schools = state.facilities[state.facilities[ef["kategorie_spalte"]] == s["kategorie"]]
+        schools = schools.set_index(schools.get(ef["name_spalte"], schools.index).astype(str))
+    res = school_entry(
+        state.areas,
+        pop,
+        base_year=base,
+        years=tuple(s["jahre"] or ()),
+        projection=demo.get("projection"),
+        scenario=_main_scenario(demo),
+        age=s["einschulungsalter"],
+        districts=districts,
+        district_col=s["bezirk_spalte"],
+        name_col=s["name_spalte"],
+        schools=schools,
+        lang=state.lang,
+    )
+    state.schulen = {"entry": res, "access": _school_access(state, s["kategorie"])}
+    return state
+
+
+def _school_access(state, category: str) -> str | None:
+    """The name of the access analysis of the Grundschulen (its columns are in the area frame)."""
+    for a in state.config.get("erreichbarkeit") or []:
+        if a["kategorie"] == category:
+            return a["name"]
+    return None
+
+
+def kita_area_columns(state) -> pd.DataFrame | None:
+    """Kita planning per area for the area frame (one name per number, :func:`~sozialraum.demography.kita.kita_column`)."""
+    kita = getattr(state, "kita", None) or {}
+    res = kita.get("result")
+    if res is None:
+        return None
+    wide = res.wide()
+    wide.index = wide.index.astype(str)
+    return wide
+
+
+def kita_map_layers(state, frame: pd.DataFrame) -> list[tuple[str, str]]:
+    """``(column, title)`` of the web map's Kita layers: missing places today and in the last year.
+
+    Per age group, of the columns present in ``frame`` (the release's columns at its level).
+    """
+    from sozialraum.demography.kita import SHORT, kita_column
+
+    res = (getattr(state, "kita", None) or {}).get("result")
+    if res is None:
+        return []
+    L = "en" if state.lang == "en" else "de"
+    scen = state.kita.get("scenario")
+    periods = [(res.base_year, None, None)]
+    if res.params.years:
+        periods.append((res.params.years[-1], res.params.years[-1], scen))
+    word = "fehlende Plätze" if L == "de" else "missing places"
+    out = []
+    for g in res.params.groups:
+        for shown, y, s in periods:
+            col = kita_column(g.key, "defizit", y, s)
+            if col in frame.columns and frame[col].notna().any():
+                extra = f", {s}" if s else ""
+                title = f"Kita {SHORT[g.key][L]} ({g.lo}–{g.hi}): {word} {shown}{extra}"
+                out.append((col, title))
+    return out
+
+
+_WHAT = {
+    "zielgruppe": "Kinder",
+    "bestand": "Plätze",
+    "bedarf": "Bedarf (Plätze)",
+    "defizit": "fehlende Plätze",
+    "versorgung_je_100": "Plätze je 100 Kinder",
+}
+
+
+def kita_labels(state) -> dict[str, str]:
+    """Column → German header of the Kita columns (result tables, GeoPackage, packages)."""
+    from sozialraum.demography.kita import SHORT, kita_column
+
+    res = (getattr(state, "kita", None) or {}).get("result")
+    if res is None:
+        return {}
+    out = {}
+    scens = sorted(set(res.areas.index.get_level_values("szenario")) - {""})
+    for g in res.params.groups:
+        head = f"Kita {SHORT[g.key]['de']} ({g.lo}–{g.hi})"
+        for what, word in _WHAT.items():
+            out[kita_column(g.key, what)] = f"{head}: {word} {res.base_year}"
+            for y in res.params.years:
+                for s in scens:
+                    out[kita_column(g.key, what, y, s)] = f"{head}: {word} {y} ({s})"
+    return out
+
+
+_LONG_HEADERS = {
+    "gruppe": "Altersgruppe",
+    "jahr": "Jahr",
+    "szenario": "Szenario",
+    "key": "Schlüssel",
+    "zielgruppe": "Kinder",
+    "bestand": "Plätze",
+    "bedarf": "Bedarf",
+    "saldo": "Saldo",
+    "defizit": "fehlende Plätze",
+    "ueberhang": "Überhang",
+    "versorgung_je_100": "Plätze je 100 Kinder",
+    "soll_je_100": "Bedarfsquote (%)",
+    "deckungsgrad": "Deckungsgrad (%)",
+}
+
+
+def kita_files(state, intern) -> list:
+    """``intern/kita.xlsx``: Kita planning per area and municipality (long), what-if, Schulbezirke."""
+    from sozialraum.io import write_excel
+
+    kita = getattr(state, "kita", None) or {}
+    sch = getattr(state, "schulen", None) or {}
+    sheets = {}
+    res = kita.get("result")
+    if res is not None:
+        sheets["Gebiete"] = res.areas.reset_index().rename(columns=_LONG_HEADERS)
+        if len(res.gemeinden):
+            sheets["Gemeinden"] = res.gemeinden.reset_index().rename(columns=_LONG_HEADERS)
+        places = res.places.copy()
+        places.index.name = "Kita"
+        sheets["Plätze je Kita"] = places.reset_index()
+        if kita.get("what_if") is not None:
+            sheets["Was wäre wenn"] = kita["what_if"].frame.rename_axis("Schlüssel").reset_index()
+    if sch.get("entry") is not None:
+        e = sch["entry"]
+        sheets["Schulbezirke"] = e.districts.rename_axis("Schulbezirk").reset_index()
+        sheets["Einschulung je Gebiet"] = e.areas.rename_axis("Schlüssel").reset_index()
+    if not sheets:
+        return []
+    p = intern / "kita_schulen.xlsx"
+    write_excel(sheets, p, title=f"Kita-Planung und Grundschulen {state.config['projekt']['name']}")
+    return [
+        (
+            p,
+            "Kita-Planung (je Gebiet, Gemeinde, Altersgruppe, Jahr, Szenario) und Grundschulen",
+            "Kita planning (per area, municipality, age group, year, scenario) and primary schools",
+        )
+    ]

@@ -1,0 +1,153 @@
+"""One deficit per area and age group in every product of the Musterland run.
+
+The missing Kita places of one area and one age group, today and in 2035, must be the
+same number in the GeoPackage, the Excel tables, ``kita_schulen.xlsx``, the
+Sozialbericht, the Steckbrief, the web map and the municipality's package (printed as
+whole places wherever a planner reads them). The municipality's figure in the report
+is the one of ``kita_schulen.xlsx``.
+"""
+
+from __future__ import annotations
+
+import html as _html
+import re
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pyogrio
+import pytest
+
+from sozialraum.core.numbers import format_number
+
+
+def _text(path: Path) -> str:
+    """An HTML file as plain text: cells separated by ``|``."""
+    s = re.sub(r"<[^>]+>", " | ", path.read_text(encoding="utf-8"))
+    return re.sub(r"\s+", " ", _html.unescape(s))
+
+
+@pytest.fixture(scope="module")
+def out(demo_run) -> Path:
+    return demo_run.out_dir
+
+
+@pytest.fixture(scope="module")
+def top(out):
+    """The area with the most missing Kindergarten places today, from the internal GeoPackage."""
+    g = pyogrio.read_dataframe(out / "intern" / "ergebnisse.gpkg", layer="sozialraeume")
+    row = g.loc[g["kita_kindergarten_defizit"].idxmax()]
+    assert row["kita_kindergarten_defizit"] > 10  # Musterland has a shortage to show
+    return row
+
+
+def _whole(x) -> str:
+    return format_number(x, 0, "de")
+
+
+def test_excel_tables_hold_the_same_numbers(out, top):
+    wb = openpyxl.load_workbook(out / "intern" / "ergebnisse.xlsx", read_only=True)
+    rows = list(wb["Sozialräume"].iter_rows(values_only=True))
+    head = next(r for r in rows if r and "Kita Ü3 (3–5): fehlende Plätze 2024" in r)
+    col = head.index("Kita Ü3 (3–5): fehlende Plätze 2024")
+    col35 = head.index("Kita Ü3 (3–5): fehlende Plätze 2035 (mittel)")
+    mine = next(r for r in rows if top["sr_id"] in r)
+    assert mine[col] == pytest.approx(top["kita_kindergarten_defizit"])
+    assert mine[col35] == pytest.approx(top["kita_kindergarten_defizit_2035_mittel"])
+    long = pd.read_excel(
+        out / "intern" / "kita_schulen.xlsx",
+        sheet_name="Gebiete",
+        header=2,
+        dtype={"Schlüssel": str},
+    )
+    sel = long[
+        (long["Altersgruppe"] == "kindergarten")
+        & (long["Jahr"] == 2035)
+        & (long["Szenario"] == "mittel")
+        & (long["Schlüssel"] == top["sr_id"])
+    ]
+    assert sel["fehlende Plätze"].iloc[0] == pytest.approx(
+        top["kita_kindergarten_defizit_2035_mittel"]
+    )
+
+
+def test_report_profile_and_map_show_the_same_whole_places(out, top):
+    now, later = (
+        _whole(top["kita_kindergarten_defizit"]),
+        _whole(top["kita_kindergarten_defizit_2035_mittel"]),
+    )
+    # the Sozialbericht: the area leads the table of the most missing places
+    rep = _text(out / "intern" / "sozialbericht_2024.html")
+    part = rep[rep.index("Sozialräume mit den meisten fehlenden Plätzen heute") :]
+    cells = [c.strip() for c in part.split("|") if c.strip()]
+    i = cells.index(top["sr_name"])
+    krippe = _whole(top["kita_krippe_defizit"])
+    assert cells[i + 1 : i + 3] == [krippe, now]
+    # the area's Steckbrief: its Kita section, row Ü3
+    prof = next((out / "intern" / "steckbriefe").glob(f"steckbrief_{top['sr_id']}_*.html"))
+    txt = _text(prof)
+    sec = txt[txt.index("Kita-Planung") :]
+    cells = [c.strip() for c in sec.split("|") if c.strip()]
+    i = cells.index("Ü3 (3–5)")
+    assert cells[i + 4] == now and cells[i + 6] == later
+    # the web map: the layer and the area's value
+    m = (out / "intern" / "webkarte.html").read_text(encoding="utf-8")
+    assert '"title":"Kita Ü3 (3–5): fehlende Plätze 2024","field":"kita_kindergarten_defizit"' in m
+    start = m.index(f'"properties":{{"sr_name":"{top["sr_name"]}"')
+    val = re.search(r'"kita_kindergarten_defizit":"([^"]+)"', m[start:]).group(1)
+    assert val == f"{now} Plätze"
+
+
+def test_municipal_package_shows_the_same_numbers(out, top):
+    pkg = out / f"kommunal-{top['ags']}"
+    g = pyogrio.read_dataframe(next(pkg.glob("*.gpkg")), layer="sozialraeume")
+    own = g.loc[g["sr_id"] == top["sr_id"]].iloc[0]
+    assert own["kita_kindergarten_defizit"] == pytest.approx(top["kita_kindergarten_defizit"])
+    prof = next((pkg / "steckbriefe").glob(f"steckbrief_{top['sr_id']}_*.html"))
+    txt = _text(prof)
+    cells = [c.strip() for c in txt[txt.index("Kita-Planung") :].split("|") if c.strip()]
+    i = cells.index("Ü3 (3–5)")
+    assert cells[i + 4] == _whole(top["kita_kindergarten_defizit"])
+    m = (pkg / "webkarte.html").read_text(encoding="utf-8")
+    start = m.index(f'"properties":{{"sr_name":"{top["sr_name"]}"')
+    val = re.search(r'"kita_kindergarten_defizit":"([^"]+)"', m[start:]).group(1)
+    assert val == f"{_whole(top['kita_kindergarten_defizit'])} Plätze"
+
+
+def test_municipality_in_report_and_profile_is_the_balance_of_the_table(out, top):
+    gem = pd.read_excel(
+        out / "intern" / "kita_schulen.xlsx",
+        sheet_name="Gemeinden",
+        header=2,
+        dtype={"Schlüssel": str},
+    )
+    sel = gem[
+        (gem["Altersgruppe"] == "kindergarten")
+        & (gem["Jahr"] == 2024)
+        & (gem["Schlüssel"] == top["ags"])
+    ].iloc[0]
+    assert sel["fehlende Plätze"] == pytest.approx(max(sel["Bedarf"] - sel["Plätze"], 0.0))
+    rep = _text(out / "intern" / "sozialbericht_2024.html")
+    part = rep[rep.index("Fehlende Plätze je Gemeinde und Altersgruppe") :]
+    cells = [c.strip() for c in part.split("|") if c.strip()]
+    head = cells[: cells.index("Hort (6–9) 2035") + 1]
+    i = cells.index(top["gemeinde"], len(head))
+    offset = head.index("Ü3 (3–5) 2024") - head.index("Gemeinde")
+    assert cells[i + offset] == _whole(sel["fehlende Plätze"])
+    from sozialraum.core.text import slugify
+
+    want = f"steckbrief_gemeinde_{slugify(top['gemeinde'])}"
+    profiles = (out / "intern" / "steckbriefe").glob("steckbrief_gemeinde_*.html")
+    prof = next(p for p in profiles if p.stem.lower() == want)
+    txt = _text(prof)
+    cells = [c.strip() for c in txt[txt.index("Kita-Planung") :].split("|") if c.strip()]
+    i = cells.index("Ü3 (3–5)")
+    assert cells[i + 4] == _whole(sel["fehlende Plätze"])
+
+
+def test_schools_chapter_and_public_report(out):
+    rep = _text(out / "intern" / "sozialbericht_2024.html")
+    assert "Grundschulen" in rep and "Einschulung 2035" in rep
+    pub = _text(out / "oeffentlich" / "sozialbericht_2024.html")
+    assert "Kita-Planung" in pub and "Fehlende Plätze je Gemeinde" in pub
+    assert "Sozialräume mit den meisten fehlenden Plätzen" not in pub  # area values are not public
