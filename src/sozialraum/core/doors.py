@@ -150,6 +150,32 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "cli": "--nur",
         "config": "[ausgaben]",
     },
+    "care_prevalence": {
+        "api": "prevalence= (care_prevalence)",
+        "cli": "--praevalenz",
+        "config": "praevalenz (in [pflege])",
+        "qgis": {"de": "Feld „Pflegeprävalenz (CSV)“", "en": "field 'Care prevalence (CSV)'"},
+    },
+    "care_offer_type": {
+        "api": "type_col= (care_offers)",
+        "cli": "--art-spalte",
+        "config": "art_spalte (in [pflege])",
+        "qgis": {"de": "Feld „Spalte mit der Angebotsart“", "en": "field 'Offer type column'"},
+    },
+    "care_years": {
+        "api": "years= (care_need)",
+        "cli": "--jahre",
+        "config": "jahre (in [pflege])",
+        "qgis": {"de": "Feld „Zieljahre“", "en": "field 'Target years'"},
+    },
+    "report_templates": {
+        "api": "template_dir=",
+        "config": "vorlagen (in [bericht])",
+    },
+    "report_chapters": {
+        "api": 'settings["kapitel"]',
+        "config": "kapitel (in [bericht])",
+    },
 }
 
 _MISSING = {
