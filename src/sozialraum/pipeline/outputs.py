@@ -81,7 +81,20 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
                 frame[f"zugang_{slugify(name)}_{col}"] = pd.to_numeric(
                     per[col], errors="coerce"
                 ).reindex(frame.index)
+    frame = _with_care(state, frame)
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
+
+
+def _with_care(state, frame):
+    """People in need of care and deficits per area (``[pflege]``), the one copy of them."""
+    from sozialraum.pipeline.steps_care import care_columns
+
+    cols = care_columns(state)
+    if cols is None:
+        return frame
+    return frame.join(
+        cols.set_axis(cols.index.astype(str)).reindex(frame.index.astype(str)).set_axis(frame.index)
+    )
 
 
 def write_outputs(state, folder: Path) -> Files:

@@ -90,6 +90,7 @@ STEPS_DE = {
     "raster": "Bevölkerungsraster: Abgleich und Nachfragepunkte",
     "atlas": "Sozialstrukturatlas: Datenbank aufbauen und Zahlen daraus lesen",
     "demography": "Demografie: Altersgruppen und Vorausberechnung",
+    "care": "Pflege: Pflegebedürftige heute und künftig, Plätze und Defizit",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
 }
 STEPS_EN = {
@@ -101,6 +102,7 @@ STEPS_EN = {
     "raster": "population raster: check and demand points",
     "atlas": "atlas database: build it and read the numbers from it",
     "demography": "demography: age groups and projection",
+    "care": "care: people in need today and in future, places and deficit",
     "outputs": "writing results, maps, profiles and packages",
 }
 
@@ -132,6 +134,7 @@ class RunState:
     raster: dict[str, Any] = field(default_factory=dict)
     demography: dict[str, Any] = field(default_factory=dict)
     atlas: dict[str, Any] = field(default_factory=dict)
+    care: dict[str, Any] = field(default_factory=dict)  # [pflege]: see pipeline.steps_care
     notes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     workdir: Path | None = None
@@ -755,6 +758,8 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
     if key == "demography":
         d = cfg.get("demografie")
         return bool(d and d["dateien"] and d["jahre"])
+    if key == "care":
+        return bool(cfg.get("pflege"))
     return True
 
 

@@ -466,8 +466,15 @@ def build_atlas(state):
     return state
 
 
+def _compute_care(state):
+    from sozialraum.pipeline.steps_care import compute_care
+
+    return compute_care(state)
+
+
 STEPS: list[tuple[str, Callable]] = [
     ("raster", compute_raster),
     ("access", compute_access),
     ("demography", compute_demography),
+    ("care", _compute_care),
 ]

@@ -457,6 +457,9 @@ def _state_areas(state) -> pd.DataFrame:
             pre = "" if col == "idx_gesamt" else f"{col}_"
             cols = [c for c in kinds if c in f.columns]
             areas = areas.join(f[cols].rename(columns={c: pre + c for c in cols}))
+    care = (getattr(state, "care", None) or {}).get("columns")  # [pflege]: per-area columns
+    if care is not None:
+        areas = areas.join(care[[c for c in care.columns if c not in areas.columns]])
     return gpd.GeoDataFrame(areas, geometry="geometry", crs=state.areas.crs)
 
 
@@ -534,4 +537,8 @@ def _inputs_from_state(state) -> ReportInputs:
 
 def _planning_from_state(state) -> dict:
     """``ReportData.planning`` of a run: one entry per planning topic that has data."""
-    return {}
+    out: dict = {}
+    care = getattr(state, "care", None) or {}
+    if care.get("planning"):
+        out["pflege"] = care["planning"]
+    return out
