@@ -39,6 +39,8 @@ __all__ = [
     "care_offers",
     "care_prevalence",
     "care_supply",
+    "deficit_column",
+    "need_column",
     "need_in_year",
     "read_care_prevalence",
 ]
@@ -114,6 +116,16 @@ _MSG = {
         "({first}–{last}); change {knob} or extend the projection horizon.",
     },
 }
+
+
+def need_column(year: int) -> str:
+    """Per-area column of the estimated people in need of care in ``year`` (every product)."""
+    return f"pflegebeduerftige_{year}"
+
+
+def deficit_column(form: str, year: int) -> str:
+    """Per-area column of the places missing for ``form`` of care in ``year`` (every product)."""
+    return f"pflege_defizit_{form}_{year}"
 
 
 def care_form_label(form: str, lang: str | None = None) -> str:

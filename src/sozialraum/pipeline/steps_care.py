@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.demography.care import deficit_column, need_column
 from sozialraum.errors import ConfigError
 
 __all__ = ["compute_care", "care_columns", "care_map_columns", "need_column", "deficit_column"]
@@ -47,16 +48,6 @@ _MSG = {
         "en": "missing places {form} {year}",
     },
 }
-
-
-def need_column(year: int) -> str:
-    """Column of the estimated people in need of care in ``year``."""
-    return f"pflegebeduerftige_{year}"
-
-
-def deficit_column(form: str, year: int) -> str:
-    """Column of the places missing for ``form`` in ``year``."""
-    return f"pflege_defizit_{form}_{year}"
 
 
 def _read_offers(state, p: dict):

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sozialraum.report.chapters import Chapter
+from sozialraum.report.kapitel.pflege import pflege_chapter, pflege_section
+from sozialraum.report.kapitel.trends import trends_chapter, trends_section
 
 __all__ = [
     "REPORT_CHAPTERS",
@@ -22,10 +24,16 @@ __all__ = [
 ]
 
 #: ``(key, builder)`` of every extra Sozialbericht chapter, in reading order.
-REPORT_CHAPTERS: tuple = ()
+REPORT_CHAPTERS: tuple = (
+    ("pflege", pflege_chapter),
+    ("trends", trends_chapter),
+)
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.
-PROFILE_SECTIONS: tuple = ()
+PROFILE_SECTIONS: tuple = (
+    ("pflege", pflege_section),
+    ("trends", trends_section),
+)
 
 
 def _selected(items: Sequence[tuple[str, Any]], settings: Mapping) -> list[tuple[str, Any]]:
