@@ -33,7 +33,9 @@ from sozialraum.errors import ConfigError, InputError
 __all__ = [
     "CARE_FORMS",
     "FORMS_WITH_PLACES",
+    "CarePlan",
     "CarePrevalence",
+    "care_plan",
     "care_form_label",
     "care_need",
     "care_offers",
@@ -514,3 +516,79 @@ def care_supply(
             lang=lang,
         )
     return out
+
+
+@dataclass(frozen=True)
+class CarePlan:
+    """People in need of care and supply against need per year (see :func:`care_plan`).
+
+    Attributes
+    ----------
+    need
+        Year → frame per area key (``pflegebeduerftige``, ``pflege_<form>``).
+    supply
+        Year → form → :class:`~sozialraum.access.SupplyNeed` (empty without offers).
+    prevalence
+        The table used.
+    scenario
+        The projection scenario of the target years.
+    """
+
+    need: Mapping[int, pd.DataFrame]
+    supply: Mapping[int, Mapping[str, object]]
+    prevalence: CarePrevalence
+    scenario: str | None = None
+
+    def columns(self) -> pd.DataFrame:
+        """One row per area: :func:`need_column` per year and :func:`deficit_column` per form and year."""
+        out = {}
+        for y, n in self.need.items():
+            out[need_column(y)] = n["pflegebeduerftige"]
+        for y, by_form in self.supply.items():
+            for form, sn in by_form.items():
+                out[deficit_column(form, y)] = sn.frame["defizit"]
+        frame = pd.DataFrame(out)
+        frame.index.name = "key"
+        return frame
+
+
+def care_plan(
+    population: pd.DataFrame,
+    projection,
+    prevalence: CarePrevalence,
+    areas,
+    *,
+    years: Sequence[int] = (2030, 2035),
+    scenario: str | None = "mittel",
+    base_year: int | None = None,
+    offers=None,
+    params: Mapping[str, object] | None = None,
+    type_col: str = "art",
+    demand_points=None,
+    lang: str | None = None,
+) -> CarePlan:
+    """Need today (observed ``base_year``, default the last) and in ``years`` (projected), and supply.
+
+    The one entry point of the run, the command line and the QGIS tool.
+    """
+    pop = population
+    base = (
+        int(pop["year"].max())
+        if base_year is None or base_year not in set(pop["year"])
+        else base_year
+    )
+    need = {base: need_in_year(care_need(pop[pop["year"] == base], prevalence), base, None, lang)}
+    if years:
+        proj = care_need(projection, prevalence)
+        for y in years:
+            if int(y) != base:
+                need[int(y)] = need_in_year(proj, int(y), scenario, lang)
+    idx = areas.index.astype(str)
+    need = {y: f.reindex(idx).fillna(0.0) for y, f in sorted(need.items())}
+    supply: dict = {}
+    if offers is not None and params:
+        for y, n in need.items():
+            supply[y] = care_supply(
+                n, offers, areas, params, type_col=type_col, demand_points=demand_points, lang=lang
+            )
+    return CarePlan(need=need, supply=supply, prevalence=prevalence, scenario=scenario)

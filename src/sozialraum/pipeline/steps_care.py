@@ -26,7 +26,7 @@ from sozialraum._i18n import t
 from sozialraum.demography.care import deficit_column, need_column
 from sozialraum.errors import ConfigError
 
-__all__ = ["compute_care", "care_columns", "care_map_columns", "need_column", "deficit_column"]
+__all__ = ["compute_care", "care_columns", "care_map_columns"]
 
 _MSG = {
     "no_demography": {
@@ -84,73 +84,50 @@ def _params(p: dict) -> dict:
     }
 
 
-def _need_by_year(state, p: dict, prevalence) -> dict[int, pd.DataFrame]:
-    """Year → people in need per area (report year observed, target years projected)."""
-    from sozialraum.demography.care import care_need, need_in_year
-
-    pop = state.demography["population"]
-    base = state.year if state.year in set(pop["year"]) else int(pop["year"].max())
-    out = {base: need_in_year(care_need(pop[pop["year"] == base], prevalence), base, None)}
-    proj = care_need(state.demography["projection"], prevalence)
-    have = sorted(set(proj.index.get_level_values("szenario")))
+def _check_scenario(state, p: dict) -> None:
+    have = sorted(set(state.demography["projection"].population["szenario"]))
     if p["szenario"] not in have:
         raise ConfigError(
             t(_MSG, "scenario", state.lang, name=p["szenario"], have=", ".join(have)),
             file=str(state.config.path),
             column="szenario",
         )
-    for y in p["jahre"]:
-        if y != base:
-            out[int(y)] = need_in_year(proj, int(y), p["szenario"], state.lang)
-    idx = state.areas.index.astype(str)
-    return {y: f.reindex(idx).fillna(0.0) for y, f in sorted(out.items())}
 
 
 def compute_care(state):
     """People in need of care, supply and deficit per area and form of care (``[pflege]``)."""
-    from sozialraum.demography.care import care_supply, read_care_prevalence
+    from sozialraum.demography.care import care_plan, read_care_prevalence
 
     p = state.config["pflege"]
     if not state.demography:
         raise ConfigError(t(_MSG, "no_demography", state.lang), file=str(state.config.path))
     prevalence = read_care_prevalence(p["praevalenz"], lang=state.lang)
-    need = _need_by_year(state, p, prevalence)
+    _check_scenario(state, p)
     offers = _read_offers(state, p)
-    supply: dict[int, dict] = {}
-    if offers is not None:
-        params = _params(p)
-        for y, n in need.items():
-            supply[y] = care_supply(
-                n,
-                offers,
-                state.areas,
-                params,
-                type_col=p["art_spalte"],
-                demand_points=state.raster.get("demand_points"),
-                lang=state.lang,
-            )
-    cols = _columns(need, supply)
+    plan = care_plan(
+        state.demography["population"],
+        state.demography["projection"],
+        prevalence,
+        state.areas,
+        years=p["jahre"],
+        scenario=p["szenario"],
+        base_year=state.year,
+        offers=offers,
+        params=_params(p) if offers is not None else None,
+        type_col=p["art_spalte"],
+        demand_points=state.raster.get("demand_points"),
+        lang=state.lang,
+    )
+    cols = plan.columns()
     state.care = {
-        "prevalence": prevalence,
-        "need": need,
-        "supply": supply,
+        "plan": plan,
+        "need": plan.need,
+        "supply": plan.supply,
         "columns": cols,
-        "planning": _planning(state, p, prevalence, need, supply, cols),
+        "planning": _planning(state, p, prevalence, plan.need, plan.supply, cols),
     }
-    state.catalogue = _with_need_variables(state.catalogue, list(need), state.lang)
+    state.catalogue = _with_need_variables(state.catalogue, list(plan.need), state.lang)
     return state
-
-
-def _columns(need: dict, supply: dict) -> pd.DataFrame:
-    out = {}
-    for y, n in need.items():
-        out[need_column(y)] = n["pflegebeduerftige"]
-    for y, by_form in supply.items():
-        for form, sn in by_form.items():
-            out[deficit_column(form, y)] = sn.frame["defizit"]
-    frame = pd.DataFrame(out)
-    frame.index.name = "key"
-    return frame
 
 
 def _with_need_variables(catalogue, years: list[int], lang: str):

@@ -162,11 +162,7 @@ def trends_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
     )
 
 
-def _lines_figure(data, unit_: str, key: str, inds: list[str], lang: str) -> Figure | None:
-    import matplotlib.pyplot as plt
-
-    from sozialraum.report.charts import to_data_uri
-
+def _panels(data, unit_: str, key: str, inds: list[str]) -> list:
     kind = "areas" if unit_ == "sozialraum" else "gemeinden"
     panels = []
     for ind in inds:
@@ -176,31 +172,57 @@ def _lines_figure(data, unit_: str, key: str, inds: list[str], lang: str) -> Fig
         dist_v = dist.iloc[0] if dist is not None and len(dist) else None
         if own_v is not None and own_v.notna().sum() >= 2:
             panels.append((ind, own_v, dist_v))
-    if not panels:
-        return None
+    return panels
+
+
+def _draw_lines(panels: list, labels: list[str]):
+    import matplotlib.pyplot as plt
+
     n = len(panels)
     ncol = min(3, n)
     nrow = int(np.ceil(n / ncol))
     fig, axes = plt.subplots(nrow, ncol, figsize=(2.3 * ncol, 1.6 * nrow), squeeze=False)
     for ax in axes.ravel()[n:]:
         ax.set_visible(False)
-    for ax, (ind, own_v, dist_v) in zip(axes.ravel(), panels, strict=False):
+    for ax, (_lab, own_v, dist_v), title in zip(axes.ravel(), panels, labels, strict=False):
         ax.plot(own_v.index, own_v.to_numpy(), marker="o", ms=3, color="#1f4e79", lw=1.4)
         if dist_v is not None:
             ax.plot(dist_v.index, dist_v.to_numpy(), ls="--", color="#888888", lw=1)
-        ax.set_title(label(data, ind, lang), fontsize=7)
+        ax.set_title(title, fontsize=7)
         ax.set_xticks(list(own_v.index))
         ax.tick_params(labelsize=6)
         for s in ("top", "right"):
             ax.spines[s].set_visible(False)
     fig.tight_layout()
+    return fig
+
+
+def _lines_figure(data, unit_: str, key: str, inds: list[str], lang: str) -> Figure | None:
+    """Small multiples: the unit's shown values per year (solid) and the district's (dashed)."""
+    from sozialraum.report.charts import cached_uri
+
+    panels = _panels(data, unit_, key, inds)
+    if not panels:
+        return None
+    labels = [
+        label(data, i, lang) for i in inds if any(p[0] == label(data, i, "de") for p in panels)
+    ]
+    digest = tuple(
+        (
+            lab,
+            tuple(own.items()),
+            tuple(dist.items()) if dist is not None else (),
+        )
+        for lab, own, dist in panels
+    )
+    uri = cached_uri(("trends", tuple(labels), digest), lambda: _draw_lines(panels, labels))
     avg = data.territory.average(lang)
     alt = (
         f"Entwicklung je Jahr (durchgezogen) und {avg} (gestrichelt)"
         if lang != "en"
         else f"development per year (solid) and {avg} (dashed)"
     )
-    return Figure(uri=to_data_uri(fig), alt=alt, caption=alt)
+    return Figure(uri=uri or "", alt=alt, caption=alt)
 
 
 def trends_section(data, unit_: str, key: str, settings: Mapping, lang: str) -> Chapter | None:
