@@ -93,7 +93,7 @@ def test_care_chapter_absent_without_care_and_section_per_area(musterland_result
     assert rows["fehlende Plätze: vollstationäre Pflege"] == ("0", "0", "17")
 
 
-def test_small_municipal_estimates_are_secret_outside_intern():
+def test_municipal_totals_only_internal():
     g = pd.DataFrame(
         {
             "pflegebeduerftige_2024": [2.4, 50.0],
@@ -103,7 +103,7 @@ def test_small_municipal_estimates_are_secret_outside_intern():
         index=["001", "002"],
     )
     p = _care_planning(gemeinden=g)
-    for level, want in (("intern", "2"), ("kommunal", "geheim")):
+    for level in ("intern", "kommunal", "oeffentlich"):
         data = SimpleNamespace(
             planning={"pflege": p},
             level=level,
@@ -112,7 +112,11 @@ def test_small_municipal_estimates_are_secret_outside_intern():
             areas=pd.DataFrame(index=["x"]),
         )
         t = pflege._gemeinden_table(data, p, True, "de")
-        assert t.rows[0][1] == want and t.rows[1][1] == "50"
+        if level == "intern":
+            assert t.rows[0][1] == "2" and t.rows[1][3] == "70"
+        else:  # a total less the shown areas would reveal a suppressed area
+            assert t is None
+            assert pflege.pflege_section(data, "gemeinde", "002", {}, "de") is None
 
 
 def _trend_data(level, status2022="geheim"):

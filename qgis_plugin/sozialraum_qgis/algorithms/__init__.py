@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .access import AccessAlgorithm
+from .care import CareAlgorithm
 from .classify import ClassifyAlgorithm
 from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
@@ -20,6 +21,7 @@ ALGORITHMS = [
     LisaAlgorithm,
     HotspotAlgorithm,
     AccessAlgorithm,
+    CareAlgorithm,
     ZonalAlgorithm,
     WebmapAlgorithm,
     SteckbriefAlgorithm,

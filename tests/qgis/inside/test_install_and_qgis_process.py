@@ -26,6 +26,7 @@ IDS = [
     "indikatoren_verknuepfen",
     "klassifizieren",
     "lisa",
+    "pflegebedarf",
     "raten_index",
     "steckbriefe",
     "veroeffentlichung",

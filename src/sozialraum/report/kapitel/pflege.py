@@ -17,7 +17,6 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.core.numbers import format_number
-from sozialraum.core.status import status_text
 from sozialraum.demography.care import deficit_column as deficit_col
 from sozialraum.demography.care import need_column as need_col
 from sozialraum.report.cells import cell
@@ -110,16 +109,15 @@ def _district_table(p: Mapping, de: bool, lang: str) -> Table:
 
 def _gemeinden_table(data, p: Mapping, de: bool, lang: str) -> Table | None:
     g = p.get("gemeinden")
-    if g is None or not len(g):
-        return None
+    if g is None or not len(g) or data.level != "intern":
+        return None  # a municipality's total less its shown areas would reveal a suppressed one
     years = p["years"]
     rows = []
     for gkey in g.index:
         cells = []
         for y in years:
             v = g.at[gkey, need_col(y)] if need_col(y) in g.columns else np.nan
-            small = data.level != "intern" and np.isfinite(v) and v < p.get("min_count", 3)
-            cells.append(status_text("geheim", lang) if small else _num(v, 0, lang))
+            cells.append(_num(v, 0, lang))
         rows.append((data.gemeinde_name(str(gkey)), *cells))
     return Table(
         columns=(data.territory.middle.singular if de else "municipality", *map(str, years)),
@@ -221,19 +219,13 @@ def pflege_section(data, unit: str, key: str, settings: Mapping, lang: str) -> C
         rows = _section_rows(data, p, key, de, lang)
     else:
         g = p.get("gemeinden")
-        if g is None or key not in g.index:
-            return None
+        if g is None or key not in g.index or data.level != "intern":
+            return None  # totals less the shown areas would reveal a suppressed area
         vals = [g.at[key, need_col(y)] if need_col(y) in g.columns else np.nan for y in years]
-        small = data.level != "intern"
         rows = [
             (
                 _w(de, "Pflegebedürftige (geschätzt)", "people in need (estimate)"),
-                *(
-                    status_text("geheim", lang)
-                    if small and np.isfinite(v) and v < p.get("min_count", 3)
-                    else _num(v, 0, lang)
-                    for v in vals
-                ),
+                *(_num(v, 0, lang) for v in vals),
             )
         ]
     if not rows:

@@ -106,7 +106,13 @@ def _indicator_table(data, ind: str, lang: str) -> Table | None:
         years = list(s.columns)
         slope, direction = _slopes(s, lang)
         for key in s.index:
-            name = data.territory.top.singular if kind == "kreis" else data.gemeinde_name(str(key))
+            # the key beside the name ties the row to the municipality, not to an area of
+            # the same name (the release check reads each row with the unit it names)
+            name = (
+                data.territory.top.singular
+                if kind == "kreis"
+                else f"{data.gemeinde_name(str(key))} ({key})"
+            )
             vals = [format_number(v, 1, lang) if np.isfinite(v) else "–" for v in s.loc[key]]
             sl = slope.get(key, np.nan)
             rows.append(
@@ -119,7 +125,7 @@ def _indicator_table(data, ind: str, lang: str) -> Table | None:
             )
     if not rows:
         return None
-    per = f" ({u})" if u else ""
+    per = " (Pp.)" if u == "%" else (f" ({u})" if u else "")
     return Table(
         columns=(
             "",
