@@ -27,10 +27,10 @@ __all__ = ["ReportOptions", "report_options", "known_chapter_keys"]
 
 _MSG = {
     "chapter": {
-        "de": "{key}: Kapitel {name!r} gibt es nicht{hint}. Bekannt sind: {have}.",
-        "en": "{key}: there is no chapter {name!r}{hint}. Known: {have}.",
+        "de": "{key}: Kapitel {name!r} gibt es nicht; bekannt sind: {have}.{hint}",
+        "en": "{key}: there is no chapter {name!r}; known: {have}.{hint}",
     },
-    "hint": {"de": " – meinten Sie {s!r}?", "en": " – did you mean {s!r}?"},
+    "hint": {"de": " Meinten Sie {s!r}?", "en": " Did you mean {s!r}?"},
     "colour": {
         "de": '[bericht] {key} = {value!r}: erwartet eine Farbe wie "#1f4e79".',
         "en": '[bericht] {key} = {value!r}: expected a colour such as "#1f4e79".',

@@ -799,9 +799,11 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
 
 def _check_report_options(cfg: RunConfig, L: str) -> None:
     """``[bericht]``: chapter keys and colours are checked with the file."""
+    from sozialraum.core.doors import using_door
     from sozialraum.pipeline.bericht import report_options
 
-    report_options(cfg, L)
+    with using_door("config"):  # the message names the key of the file
+        report_options(cfg, L)
 
 
 def collect_config(
