@@ -118,19 +118,29 @@ def test_one_deficit_per_area_and_form_in_every_product(demo_run):
 
 
 def test_people_in_need_pass_the_privacy_step(demo_run):
+    from sozialraum.privacy.suppression import count_columns, suppress_primary
+
     state = demo_run.state
     out = demo_run.out_dir
-    base = min(state.care["need"])
-    col = f"pflegebeduerftige_{base}"
-    need = state.care["columns"][col]
-    small = need[(need > 0) & (need < state.config["ausgaben"]["mindestfallzahl"])]
-    for pkg in (p for p in out.iterdir() if p.name.startswith("kommunal")):
-        g = _gpkg_areas(next(pkg.glob("*.gpkg")))
-        if col not in g.columns:
-            continue
-        shown = pd.to_numeric(g[col], errors="coerce")
-        for k in small.index.intersection(shown.index):
-            assert np.isnan(shown[k]), (pkg.name, k)  # small estimates are suppressed
+    cols = [c for c in state.care["columns"].columns if c.startswith("pflegebeduerftige_")]
+    assert len(cols) == 3
+    # the run's catalogue names them as counts: the privacy step treats them as such
+    frame = state.care["columns"].copy()
+    assert set(cols) <= set(count_columns(frame, state.catalogue))
+    assert not any(c.startswith("pflege_defizit") for c in count_columns(frame, state.catalogue))
+    frame.iloc[0, frame.columns.get_loc(cols[0])] = 1.7  # a small estimate
+    _, st = suppress_primary(frame, columns=cols, threshold=3)
+    assert str(st.iloc[0][cols[0]]).startswith("geheim")
+    # the public package shows no area's people in need
     pub = next(p for p in out.iterdir() if p.name.startswith("oeffentlich"))
     g = _gpkg_areas(next(pub.glob("*.gpkg")))
-    assert col not in g.columns or pd.to_numeric(g[col], errors="coerce").isna().all()
+    assert not any(c in g.columns and pd.to_numeric(g[c]).notna().any() for c in cols)
+    # a municipal package shows its own areas' estimates (as every count of its own areas)
+    ags = "07999002"
+    pkg = next(p for p in out.iterdir() if p.name == f"kommunal-{ags}")
+    g = _gpkg_areas(next(pkg.glob("*.gpkg")))
+    own = g[g["ags"].astype(str) == ags]
+    np.testing.assert_allclose(
+        pd.to_numeric(own[cols[0]]).to_numpy(float),
+        state.care["columns"][cols[0]].reindex(own.index).to_numpy(float),
+    )
