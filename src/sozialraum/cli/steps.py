@@ -418,8 +418,10 @@ def _check(args) -> int:
 def cmd_pflege(args) -> int:
     """People in need of care and deficits per area (:mod:`sozialraum.cli.pflege`)."""
     from sozialraum.cli.pflege import cmd_pflege as run
+    from sozialraum.core.doors import using_door
 
-    run(args, _areas(args))
+    with using_door("cli"):  # messages name --jahre, --praevalenz …
+        run(args, _areas(args))
     return _written(args, args.out)
 
 
