@@ -120,9 +120,16 @@ def _gemeinden_table(data, p: Mapping, de: bool, lang: str) -> Table | None:
             cells.append(_num(v, 0, lang))
         rows.append((data.gemeinde_name(str(gkey)), *cells))
     return Table(
-        columns=(data.territory.middle.singular if de else "municipality", *map(str, years)),
+        columns=(
+            data.territory.middle.singular if de else data.territory.middle.english,
+            *map(str, years),
+        ),
         rows=tuple(rows),
-        caption=_w(de, "Pflegebedürftige je Gemeinde", "People in need per municipality"),
+        caption=_w(
+            de,
+            f"Pflegebedürftige je {data.territory.middle.singular}",
+            f"People in need per {data.territory.middle.english}",
+        ),
         numeric=(False, *([True] * len(years))),
         note=_w(de, "geschätzt", "estimates"),
     )
@@ -149,7 +156,10 @@ def _areas_table(data, p: Mapping, de: bool, lang: str) -> Table | None:
         lab = p["form_labels"].get(f, f)
         heads[deficit_col(f, last)] = _w(de, f"fehlend {lab} {last}", f"missing {lab} {last}")
     return Table(
-        columns=(data.territory.bottom.singular if de else "area", *(heads[c] for c in cols)),
+        columns=(
+            data.territory.bottom.singular if de else data.territory.bottom.english,
+            *(heads[c] for c in cols),
+        ),
         rows=tuple(rows),
         caption=_w(
             de,

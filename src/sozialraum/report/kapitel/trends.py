@@ -156,7 +156,8 @@ def trends_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
         "(kleinste Quadrate) je Jahr über mindestens drei Jahre; er beschreibt die Richtung, "
         "nicht ihre Ursache. Geheim gehaltene Werte bleiben in jedem Jahr geheim (–)."
         if de
-        else f"The indicators from {y0} to {y1} for the district and its municipalities. The "
+        else f"The indicators from {y0} to {y1} for the {data.territory.top.english} and its "
+        f"{data.territory.middle.english_plural}. The "
         "trend is the least-squares slope per year over at least three years; it describes "
         "the direction, not its cause. Suppressed values stay suppressed in every year (–)."
     )
