@@ -240,3 +240,39 @@ def test_unknown_chapter_key_is_refused_with_a_suggestion():
         _options(kapitel=["pflge"])
     with pytest.raises(ConfigError, match="farbe_primaer"):
         _options(farbe_primaer="blau")
+
+
+def test_profile_lines_draw_every_shown_series_with_its_label(musterland_results, monkeypatch):
+    """Regression: the small multiples were drawn without their series (empty axes)."""
+    m = musterland_results
+    data = make_report_data(m)
+    key = str(data.areas.index[0])
+    ind = data.indicator_ids[0]
+    years = [data.year - 2, data.year - 1, data.year]
+    areas = {y: data.areas[[ind]].assign(**{ind: float(i)}) for i, y in enumerate(years)}
+    kreis = {y: data.kreis[[ind]] for y in years}
+    planning = {
+        "trends": {
+            "years": years,
+            "areas": areas,
+            "areas_status": {},
+            "gemeinden": {},
+            "gemeinden_status": {},
+            "kreis": kreis,
+            "kreis_status": {},
+        }
+    }
+    data = make_report_data(m, planning=planning)
+    seen = {}
+    draw = trends._draw_lines
+
+    def fake(panels, labels):
+        seen["panels"], seen["labels"] = panels, labels
+        return draw(panels, labels)
+
+    monkeypatch.setattr(trends, "_draw_lines", fake)
+    sec = trends.trends_section(data, "sozialraum", key, {"text_indikatoren": [ind]}, "de")
+    assert sec.figures[0].uri.startswith("data:image/png;base64,")
+    assert seen["labels"] == [str(m["catalogue"].indicators.loc[ind, "label"])]
+    own = seen["panels"][0][1]
+    assert own[years[0]] == 0.0 and own[years[1]] == 1.0  # the earlier years as given

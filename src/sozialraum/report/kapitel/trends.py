@@ -211,9 +211,7 @@ def _lines_figure(data, unit_: str, key: str, inds: list[str], lang: str) -> Fig
     panels = _panels(data, unit_, key, inds)
     if not panels:
         return None
-    labels = [
-        label(data, i, lang) for i in inds if any(p[0] == label(data, i, "de") for p in panels)
-    ]
+    labels = [label(data, ind, lang) for ind, _own, _dist in panels]
     digest = tuple(
         (
             lab,
