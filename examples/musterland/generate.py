@@ -1881,6 +1881,7 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
         p.unlink()
     roads.to_file(p, layer="strassen", driver="GPKG", engine="pyogrio", VERSION="1.3")
 
+    _sibling("gen_pflege").write(out_examples, sr_gdf, sr, fac_gdf, CRS)  # own seed
     return {"sr": sr_gdf, "tables": tables, "moved": moved, "roads": roads, "fac": fac_gdf}
 
 

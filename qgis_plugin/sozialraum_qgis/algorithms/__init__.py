@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from .access import AccessAlgorithm
+from .care import CareAlgorithm
 from .certainty import CertaintyAlgorithm
 from .classify import ClassifyAlgorithm
 from .hotspots import HotspotAlgorithm
@@ -22,6 +23,7 @@ ALGORITHMS = [
     LisaAlgorithm,
     HotspotAlgorithm,
     AccessAlgorithm,
+    CareAlgorithm,
     ZonalAlgorithm,
     WebmapAlgorithm,
     SteckbriefAlgorithm,

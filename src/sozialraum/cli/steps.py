@@ -10,6 +10,8 @@ names everywhere (``--ebene`` for a layer, ``--schluessel`` for the key column,
 * ``lisa``    — LISA and Gi* for one column of a GeoPackage layer;
 * ``access``  — nearest facility / 2SFCA / Bestand–Bedarf for areas and facilities;
 * ``map``     — an offline web map of columns of a GeoPackage layer;
+* ``pflege``  — people in need of care today and in target years, places and deficit
+  per form of care (:mod:`sozialraum.cli.pflege`);
 * ``report``  — Steckbriefe and Sozialbericht of a run configuration;
 * ``publish`` — the release packages of a run configuration, or ``--check`` of a
   package folder against the internal results.
@@ -175,6 +177,10 @@ def add_parsers(sub, L: str) -> None:
         "--spalte", "--column", dest="column", nargs="+", required=True, help=t(_MSG, "column", L)
     )
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
+
+    from sozialraum.cli.pflege import add_parser as _add_pflege
+
+    _add_pflege(sub, L, _common_area_args, _number)
 
     for cmd in ("report", "publish"):
         p = sub.add_parser(cmd, help=t(_MSG, cmd, L), description=t(_MSG, cmd, L))
@@ -426,7 +432,18 @@ def _check(args) -> int:
     return 1
 
 
+def cmd_pflege(args) -> int:
+    """People in need of care and deficits per area (:mod:`sozialraum.cli.pflege`)."""
+    from sozialraum.cli.pflege import cmd_pflege as run
+    from sozialraum.core.doors import using_door
+
+    with using_door("cli"):  # messages name --jahre, --praevalenz …
+        run(args, _areas(args))
+    return _written(args, args.out)
+
+
 HANDLERS = {
+    "pflege": cmd_pflege,
     "index": cmd_index,
     "lisa": cmd_lisa,
     "access": cmd_access,

@@ -191,6 +191,32 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
     "kita_years": {"api": "KitaParams(years=)", "config": "jahre (in [kita])"},
     "kita_changes": {"api": "kita_changes(records)", "config": "was_waere_wenn (in [kita])"},
     "school_years": {"api": "years= (school_entry)", "config": "jahre (in [schulen])"},
+    "care_prevalence": {
+        "api": "prevalence= (care_prevalence)",
+        "cli": "--praevalenz",
+        "config": "praevalenz (in [pflege])",
+        "qgis": {"de": "Feld „Pflegeprävalenz (CSV)“", "en": "field 'Care prevalence (CSV)'"},
+    },
+    "care_offer_type": {
+        "api": "type_col= (care_offers)",
+        "cli": "--art-spalte",
+        "config": "art_spalte (in [pflege])",
+        "qgis": {"de": "Feld „Spalte mit der Angebotsart“", "en": "field 'Offer type column'"},
+    },
+    "care_years": {
+        "api": "years= (care_need)",
+        "cli": "--jahre",
+        "config": "jahre (in [pflege])",
+        "qgis": {"de": "Feld „Zieljahre“", "en": "field 'Target years'"},
+    },
+    "report_templates": {
+        "api": "template_dir=",
+        "config": "vorlagen (in [bericht])",
+    },
+    "report_chapters": {
+        "api": 'settings["kapitel"]',
+        "config": "kapitel (in [bericht])",
+    },
 }
 
 _MISSING = {

@@ -52,6 +52,7 @@ TOPICS = (
     "strassen",
     "raster",
     "demografie",
+    "pflege",
 )
 
 _MSG = {
@@ -82,6 +83,7 @@ _MSG = {
     "t_strassen": {"de": "Straßennetz", "en": "street network"},
     "t_raster": {"de": "Bevölkerungsraster", "en": "population raster"},
     "t_demografie": {"de": "Demografie", "en": "demography"},
+    "t_pflege": {"de": "Pflege", "en": "care"},
     # areas
     "no_layer": {
         "de": "{file}: Ebene {layer!r} gibt es nicht (vorhanden: {have}).",
@@ -1043,6 +1045,41 @@ def _check_atlas(ctx: _Ctx) -> None:
     )
 
 
+def _check_care(ctx: _Ctx) -> None:
+    """``[pflege]``: the prevalence table and the care offers, read and checked as the run does."""
+    p = ctx.cfg.get("pflege")
+    if not p:
+        return
+    from sozialraum.core.doors import using_door
+    from sozialraum.demography.care import care_offers, read_care_prevalence
+
+    def offers():
+        import geopandas as gpd
+
+        kw = {"layer": p["angebote_ebene"]} if p["angebote_ebene"] else {}
+        raw = gpd.read_file(p["angebote"], **kw)
+        return care_offers(
+            raw,
+            type_col=p["art_spalte"],
+            capacity_col=p["plaetze_spalte"],
+            source=Path(p["angebote"]).name,
+            lang=ctx.lang,
+        )
+
+    with using_door("config"):
+        if p.get("praevalenz"):
+            ctx.attempt(
+                "pflege",
+                lambda: read_care_prevalence(p["praevalenz"], lang=ctx.lang),
+                what=Path(p["praevalenz"]).name,
+                key="praevalenz (in [pflege])",
+            )
+        if p.get("angebote"):
+            ctx.attempt(
+                "pflege", offers, what=Path(p["angebote"]).name, key="angebote (in [pflege])"
+            )
+
+
 STEPS: list[Callable[[_Ctx], None]] = [
     _check_areas,
     _check_catalogue,
@@ -1056,4 +1093,5 @@ STEPS: list[Callable[[_Ctx], None]] = [
     _check_raster,
     _check_demography,
     _check_atlas,
+    _check_care,
 ]

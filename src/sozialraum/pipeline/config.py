@@ -359,6 +359,44 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
             "Dimensionsindex außerhalb von intern nur ab so vielen Indikatoren",
         ),
     },
+    "pflege": {
+        "praevalenz": (
+            "path",
+            REQUIRED,
+            "Pflegeprävalenz (CSV/XLSX: alter_von;alter_bis;geschlecht;quote[;ambulant;"
+            "stationaer;tagespflege;pflegegeld], Anteile in %)",
+        ),
+        "angebote": ("path", None, "Pflegeangebote (Punkte) mit Angebotsart und Plätzen"),
+        "angebote_ebene": ("str", None, "Ebene der Pflegeangebote"),
+        "art_spalte": (
+            "str",
+            "art",
+            "Spalte mit der Angebotsart (stationaer, tagespflege, ambulant)",
+        ),
+        "plaetze_spalte": ("str", "plaetze", "Spalte mit den Plätzen (ambulant: Klienten)"),
+        "jahre": ("ints", [2030, 2035], "Zieljahre der Vorausberechnung"),
+        "szenario": ("str", "mittel", "Szenario der Vorausberechnung"),
+        "methode": (("standort", "2sfca", "e2sfca"), "e2sfca", "Zuordnung der Plätze"),
+        "radius_m": ("float", 10000.0, "Einzugsradius in Metern (2SFCA/E2SFCA)"),
+        "soll_stationaer": ("float", 100.0, "Plätze je 100 Pflegebedürftige (stationär)"),
+        "soll_tagespflege": ("float", 100.0, "Plätze je 100 Pflegebedürftige (Tagespflege)"),
+        "soll_ambulant": ("float", 100.0, "Klienten je 100 Pflegebedürftige (ambulant)"),
+    },
+    "bericht": {
+        "vorlagen": (
+            "path",
+            None,
+            "eigener Vorlagenordner (Kopf, Logo, style.css, einstellungen.toml)",
+        ),
+        "logo": ("path", None, "Logo (PNG/SVG/JPEG) für Steckbriefe und Sozialbericht"),
+        "farbe_primaer": ("str", None, 'Hauptfarbe, z. B. "#1f4e79"'),
+        "farbe_akzent": ("str", None, 'Akzentfarbe, z. B. "#c0392b"'),
+        "kapitel": ("strs", None, "Auswahl und Reihenfolge der Zusatzkapitel (Schlüssel)"),
+        "titel": ("str", None, "Titel des Sozialberichts (Standard: Sozialbericht <Name>)"),
+        "organisation": ("str", None, "Absender im Kopf (z. B. Amt für Sozialplanung)"),
+        "vorwort": ("str", None, "Vorwort des Sozialberichts (Absätze durch Leerzeile getrennt)"),
+        "fusszeile": ("str", None, "Fußzeile der Steckbriefe und des Berichts"),
+    },
 }
 
 #: Keys of a release rule (``[freigabe.oeffentlich]``, ``[freigabe.kommunal]``).
@@ -378,6 +416,8 @@ OPTIONAL_SECTIONS = {
     "raeumlich",
     "ausgaben",
     "freigabe",
+    "pflege",
+    "bericht",
 }
 #: Optional sections that are ``None`` when absent (their step is skipped); the others get
 #: their defaults.
@@ -389,6 +429,7 @@ SKIPPED_WHEN_ABSENT = (
     "atlas",
     "kita",
     "schulen",
+    "pflege",
 )
 
 
@@ -936,7 +977,17 @@ def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:
     sections = _sections(raw, path, text, L, None)
     cfg = RunConfig(path=path.resolve(), base=path.parent.resolve(), sections=sections, text=text)
     territory_of(cfg, L)  # the vocabulary is checked with the file, not at the first text
+    _check_report_options(cfg, L)
     return cfg
+
+
+def _check_report_options(cfg: RunConfig, L: str) -> None:
+    """``[bericht]``: chapter keys and colours are checked with the file."""
+    from sozialraum.core.doors import using_door
+    from sozialraum.pipeline.bericht import report_options
+
+    with using_door("config"):  # the message names the key of the file
+        report_options(cfg, L)
 
 
 def collect_config(
@@ -995,6 +1046,11 @@ _EXAMPLES = {
     ("erreichbarkeit", "name"): '"Kita-Versorgung"',
     ("erreichbarkeit", "kategorie"): '"Kita"',
     ("erreichbarkeit", "zielgruppe"): '["ew_3_5"]',
+    ("pflege", "praevalenz"): '"pflege_praevalenz.csv"',
+    ("pflege", "angebote"): '"pflege_angebote.gpkg"',
+    ("bericht", "vorlagen"): '"vorlagen"',
+    ("bericht", "logo"): '"vorlagen/logo.svg"',
+    ("bericht", "kapitel"): '["pflege", "trends"]',
 }
 _TYPE_EXAMPLES = {
     "str": '"…"',

@@ -99,6 +99,20 @@ def _with_projection(state, frame, status):
     if figures is None:
         return frame, status
     return figures.join_areas(frame, status)
+    frame = _with_care(state, frame)
+    return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
+
+
+def _with_care(state, frame):
+    """People in need of care and deficits per area (``[pflege]``), the one copy of them."""
+    from sozialraum.pipeline.steps_care import care_columns
+
+    cols = care_columns(state)
+    if cols is None:
+        return frame
+    return frame.join(
+        cols.set_axis(cols.index.astype(str)).reindex(frame.index.astype(str)).set_axis(frame.index)
+    )
 
 
 def write_outputs(state, folder: Path) -> Files:

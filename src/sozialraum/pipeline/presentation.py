@@ -92,6 +92,7 @@ def _indicator_specs(state, frame, *, level: str):
                     decimals=0,
                 )
             )
+        specs += _care_specs(state, frame, src, scheme, k)
         cat = state.catalogue.indicators
         for iid, row in cat.iterrows():
             if iid in frame.columns and frame[iid].notna().any():
@@ -140,6 +141,20 @@ def _projection_specs(state, frame, src, scheme, k) -> list:
                 )
             )
     return specs
+
+
+def _care_specs(state, frame, src, scheme, k) -> list:
+    """Care layers ([pflege]): people in need and missing places of the last target year."""
+    from sozialraum.pipeline.steps_care import care_map_columns
+    from sozialraum.webmap import Indicator
+
+    return [
+        Indicator(
+            col, title=title, unit=unit, year=state.year, source=src, scheme=scheme, k=k, decimals=0
+        )
+        for col, title, unit in care_map_columns(state)
+        if col in frame.columns and pd.to_numeric(frame[col], errors="coerce").notna().any()
+    ]
 
 
 def _spatial_layers(state, frame, de: bool) -> dict:
@@ -337,10 +352,19 @@ def report_inputs(state):
     """
     import dataclasses
 
+    from sozialraum.pipeline.bericht import report_options
     from sozialraum.report import ReportInputs
 
     inputs = ReportInputs.from_state(state)
-    return dataclasses.replace(inputs, previous_classes=_previous_classes(state))
+    title = report_options(state.config, state.lang).title or inputs.title  # [bericht] titel
+    return dataclasses.replace(inputs, previous_classes=_previous_classes(state), title=title)
+
+
+def _report_kwargs(state) -> dict:
+    """The district's template folder and settings (``[bericht]``) for every report."""
+    from sozialraum.pipeline.bericht import report_options
+
+    return report_options(state.config, state.lang).kwargs()
 
 
 def _previous_classes(state) -> pd.DataFrame | None:
@@ -394,6 +418,7 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
                 folder / "intern" / "steckbriefe",
                 pdf=aus["pdf"],
                 lang=L,
+                **_report_kwargs(state),
                 progress=state.progress(
                     "Steckbriefe (intern)" if L == "de" else "profiles (internal)"
                 ),
@@ -405,7 +430,9 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
         ]
     if aus["sozialbericht"]:
         with timed(state, "sozialbericht", level="intern"):
-            docs = write_sozialbericht(rdata, folder / "intern", pdf=aus["pdf"], lang=L)
+            docs = write_sozialbericht(
+                rdata, folder / "intern", pdf=aus["pdf"], lang=L, **_report_kwargs(state)
+            )
         for p in docs:
             files.append(
                 (p, "Sozialbericht (intern, alle Werte)", "social report (internal, all values)")
@@ -427,7 +454,7 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
     lvl = release.level
     if public and aus["sozialbericht"]:
         with timed(state, "sozialbericht", level=lvl):
-            docs = write_sozialbericht(data, pkg, pdf=aus["pdf"], lang=L)
+            docs = write_sozialbericht(data, pkg, pdf=aus["pdf"], lang=L, **_report_kwargs(state))
         for p in docs:
             files.append(
                 (
@@ -450,6 +477,7 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
                 combined=public,
                 pdf=aus["pdf"],
                 lang=L,
+                **_report_kwargs(state),
                 progress=state.progress(
                     f"Steckbriefe ({what})" if L == "de" else f"profiles ({what})"
                 ),

@@ -94,6 +94,7 @@ STEPS_DE = {
     "demography": "Demografie: Altersgruppen und Vorausberechnung",
     "kita": "Kita-Planung: Bedarf, Plätze und Defizit heute und künftig",
     "schulen": "Grundschulen: Einschulungsjahrgänge je Schulbezirk",
+    "care": "Pflege: Pflegebedürftige heute und künftig, Plätze und Defizit",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
 }
 STEPS_EN = {
@@ -108,6 +109,7 @@ STEPS_EN = {
     "demography": "demography: age groups and projection",
     "kita": "Kita planning: need, places and deficit today and projected",
     "schulen": "primary schools: school-entry cohorts per district",
+    "care": "care: people in need today and in future, places and deficit",
     "outputs": "writing results, maps, profiles and packages",
 }
 
@@ -142,6 +144,7 @@ class RunState:
     kita: dict[str, Any] = field(default_factory=dict)  # Kita planning (steps_kita)
     schulen: dict[str, Any] = field(default_factory=dict)  # school-entry cohorts (steps_kita)
     atlas: dict[str, Any] = field(default_factory=dict)
+    care: dict[str, Any] = field(default_factory=dict)  # [pflege]: see pipeline.steps_care
     notes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     workdir: Path | None = None
@@ -818,6 +821,8 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
         return bool(d and d["dateien"] and d["jahre"])
     if key in ("kita", "schulen"):
         return bool(cfg.get(key))
+    if key == "care":
+        return bool(cfg.get("pflege"))
     return True
 
 

@@ -507,9 +507,16 @@ def _kita_steps() -> list[tuple[str, Callable]]:
     return [("kita", compute_kita), ("schulen", compute_schools)]
 
 
+def _compute_care(state):
+    from sozialraum.pipeline.steps_care import compute_care
+
+    return compute_care(state)
+
+
 STEPS: list[tuple[str, Callable]] = [
     ("raster", compute_raster),
     ("access", compute_access),
     ("demography", compute_demography),
     *_kita_steps(),
+    ("care", _compute_care),
 ]

@@ -461,6 +461,9 @@ def _state_areas(state) -> pd.DataFrame:
     if kita is not None:  # the same columns as the result tables (KitaPlanning.wide)
         wide = kita.wide()
         areas = areas.join(wide.reindex(areas.index.astype(str)).set_axis(areas.index))
+    care = (getattr(state, "care", None) or {}).get("columns")  # [pflege]: per-area columns
+    if care is not None:
+        areas = areas.join(care[[c for c in care.columns if c not in areas.columns]])
     return gpd.GeoDataFrame(areas, geometry="geometry", crs=state.areas.crs)
 
 
@@ -556,6 +559,12 @@ def _planning_from_state(state) -> dict:
     schools = _school_planning(state)
     if schools is not None:
         planning["schulen"] = schools
+    care = getattr(state, "care", None) or {}
+    if care.get("planning"):
+        planning["pflege"] = care["planning"]
+    trends = trend_series(state)  # every year's rates; each level shows its own
+    if trends:
+        planning["trends"] = trends
     return planning
 
 
@@ -593,3 +602,48 @@ def _school_planning(state) -> dict | None:
         if col is not None:
             distance = pd.to_numeric(per[col], errors="coerce").set_axis(per.index.astype(str))
     return {"entry": sch["entry"], "access": name, "distance": distance}
+
+
+_TREND_KINDS = ("areas", "gemeinden", "kreis")
+
+
+def trend_series(state) -> dict | None:
+    """Rates of every year per area, municipality and district (``None`` with < 2 years).
+
+    ``{"years": [...], "areas"|"gemeinden"|"kreis": {year: frame},
+    "<kind>_status": {year: status}}`` — all values; the chapter
+    :mod:`sozialraum.report.kapitel.trends` shows only what a level may show.
+    """
+    from sozialraum.join import rollup_hierarchy
+
+    years = sorted(state.rates)
+    if len(years) < 2:
+        return None
+    gcol = state.config["gebiete"]["gemeinde_spalte"]
+    out: dict = {
+        "years": years,
+        **{k: {} for k in _TREND_KINDS},
+        **{f"{k}_status": {} for k in _TREND_KINDS},
+    }
+    for y in years:
+        r = state.rates[y]
+        out["areas"][y] = r.rates
+        out["areas_status"][y] = r.status
+        if y == state.year and state.rollup:
+            roll = state.rollup
+        else:
+            frame = pd.DataFrame(state.areas[[gcol]]).join(
+                state.counts[y][[c for c in state.counts[y].columns if c != gcol]]
+            )
+            roll = rollup_hierarchy(
+                frame,
+                {"gemeinde": gcol, "kreis": None},
+                status=state.status.get(y),
+                catalogue=state.catalogue.indicators,
+                lang=state.lang,
+            )
+        for kind, lvl in (("gemeinden", "gemeinde"), ("kreis", "kreis")):
+            if lvl in roll:
+                out[kind][y] = roll[lvl].frame
+                out[f"{kind}_status"][y] = roll[lvl].status
+    return out

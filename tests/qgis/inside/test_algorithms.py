@@ -14,6 +14,7 @@ ALL_IDS = {
     "lisa",
     "hotspots",
     "erreichbarkeit",
+    "pflegebedarf",
     "zonale_statistik",
     "webkarte",
     "steckbriefe",

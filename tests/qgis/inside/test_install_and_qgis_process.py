@@ -27,6 +27,7 @@ IDS = [
     "klassensicherheit",
     "klassifizieren",
     "lisa",
+    "pflegebedarf",
     "raten_index",
     "steckbriefe",
     "veroeffentlichung",

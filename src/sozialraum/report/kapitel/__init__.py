@@ -14,7 +14,9 @@ from typing import Any
 from sozialraum.report.chapters import Chapter
 from sozialraum.report.kapitel.demografie import demography_chapter, demography_section
 from sozialraum.report.kapitel.kita import kita_chapter, kita_section
+from sozialraum.report.kapitel.pflege import pflege_chapter, pflege_section
 from sozialraum.report.kapitel.schulen import schools_chapter, schools_section
+from sozialraum.report.kapitel.trends import trends_chapter, trends_section
 
 __all__ = [
     "REPORT_CHAPTERS",
@@ -29,6 +31,8 @@ REPORT_CHAPTERS: tuple = (
     ("demografie", demography_chapter),
     ("kita", kita_chapter),
     ("schulen", schools_chapter),
+    ("pflege", pflege_chapter),
+    ("trends", trends_chapter),
 )
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.
@@ -36,6 +40,8 @@ PROFILE_SECTIONS: tuple = (
     ("demografie", demography_section),
     ("kita", kita_section),
     ("schulen", schools_section),
+    ("pflege", pflege_section),
+    ("trends", trends_section),
 )
 
 
