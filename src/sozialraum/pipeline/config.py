@@ -232,6 +232,55 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
             "den Monitor aus der Datenbank statt aus den Dateien rechnen",
         ),
     },
+    "planung": {
+        "empfehlungen": (
+            "path",
+            None,
+            "Handlungsempfehlungen und Zielvereinbarungen je Gebiet und Gemeinde (ausgefüllte "
+            "Excel-Vorlage von `sozialraum empfehlungen vorlage` oder Markdown)",
+        ),
+    },
+    "prioritaet": {
+        "statusklassen": (
+            "strs",
+            ["sehr niedrig"],
+            "Statusklassen, die in die Förderkulisse führen (hoch, mittel, niedrig, sehr niedrig)",
+        ),
+        "defizit": ("str", None, "Defizitspalte (Indikator des Katalogs), z. B. kinderarmut"),
+        "defizit_schwelle": ("float", None, "ab diesem Wert der Defizitspalte zählt ein Defizit"),
+        "defizit_richtung": (
+            ("hoch", "niedrig"),
+            "hoch",
+            "hoch: Werte ab der Schwelle sind ein Defizit; niedrig: Werte bis zur Schwelle",
+        ),
+        "verknuepfung": (
+            ("oder", "und"),
+            "oder",
+            "Statusklasse oder/und Defizit müssen zutreffen",
+        ),
+        "mindest_sicherheit": (
+            "float",
+            None,
+            "Mindestsicherheit (0–1) der Spalte <defizit>_sicherheit, wo es sie gibt",
+        ),
+        "mindest_einwohner": (
+            "int",
+            0,
+            "kleinere Gebiete werden als Prüffall markiert, nicht gereiht",
+        ),
+        "bevoelkerung": ("str", "ew_ges", "Einwohnerspalte für Mindestgröße und Verteilschlüssel"),
+        "budget": ("float", None, "zu verteilender Betrag in Euro (ohne: nur Anteile)"),
+        "schritt_defizit": (
+            "float",
+            None,
+            "Schritt der Empfindlichkeitsprüfung für die Schwelle (Standard: 10 %)",
+        ),
+        "schritt_einwohner": (
+            "int",
+            100,
+            "Schritt der Empfindlichkeitsprüfung für die Mindestgröße",
+        ),
+    },
     "ausgaben": {
         "excel": ("bool", True, "Ergebnistabellen als Excel"),
         "webkarte": ("bool", True, "interaktive Webkarte (offline, eine HTML-Datei)"),
@@ -267,6 +316,8 @@ RULE_KEYS = ("kreis", "gemeinden", "sozialraeume", "eigene")
 LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
 OPTIONAL_SECTIONS = {
     "gliederung",
+    "planung",
+    "prioritaet",
     "atlas",
     "einrichtungen",
     "strassen",
@@ -280,7 +331,15 @@ OPTIONAL_SECTIONS = {
 }
 #: Optional sections that are ``None`` when absent (their step is skipped); the others get
 #: their defaults.
-SKIPPED_WHEN_ABSENT = ("einrichtungen", "strassen", "raster", "demografie", "atlas")
+SKIPPED_WHEN_ABSENT = (
+    "einrichtungen",
+    "strassen",
+    "raster",
+    "demografie",
+    "atlas",
+    "planung",
+    "prioritaet",
+)
 
 
 @dataclass(frozen=True)

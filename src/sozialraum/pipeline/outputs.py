@@ -16,6 +16,7 @@ from sozialraum._i18n import t
 from sozialraum.core.text import slugify
 from sozialraum.pipeline.common import Files, labels_for, without_unrated_index
 from sozialraum.pipeline.config import territory_of
+from sozialraum.pipeline.planung import planning_files, with_priority
 from sozialraum.pipeline.timing import timed
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
@@ -81,6 +82,7 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
                 frame[f"zugang_{slugify(name)}_{col}"] = pd.to_numeric(
                     per[col], errors="coerce"
                 ).reindex(frame.index)
+    frame = with_priority(state, frame)  # Förderkulisse: prio_* columns
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
 
 
@@ -181,9 +183,15 @@ def _write_extras(state, intern: Path) -> Files:
         _whatif_file,
         _raster_check_file,
         _distance_surfaces,
+        _planning_files,
     ):
         files += write(state, intern)
     return files
+
+
+def _planning_files(state, intern: Path) -> Files:
+    """Förderkulisse and the recommendations template (:mod:`sozialraum.pipeline.planung`)."""
+    return planning_files(state, intern, area_results(state))
 
 
 def _demography_files(state, intern: Path) -> Files:

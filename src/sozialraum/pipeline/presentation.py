@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialraum.pipeline.common import column_title
+from sozialraum.pipeline.planung import package_planning
 from sozialraum.pipeline.timing import on_time, timed
 from sozialraum.report.pdf import finish_printing
 
@@ -438,6 +439,7 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
         )
     if aus["steckbriefe"] or aus["sozialbericht"]:
         files += _package_reports(state, pkg, release, inputs)
+    files += package_planning(state, pkg, release)  # a municipality's own recommendations
     return files
 
 

@@ -90,6 +90,7 @@ STEPS_DE = {
     "raster": "Bevölkerungsraster: Abgleich und Nachfragepunkte",
     "atlas": "Sozialstrukturatlas: Datenbank aufbauen und Zahlen daraus lesen",
     "demography": "Demografie: Altersgruppen und Vorausberechnung",
+    "planung": "Planungskreislauf: Empfehlungen und Förderkulisse",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
 }
 STEPS_EN = {
@@ -101,6 +102,7 @@ STEPS_EN = {
     "raster": "population raster: check and demand points",
     "atlas": "atlas database: build it and read the numbers from it",
     "demography": "demography: age groups and projection",
+    "planung": "planning cycle: recommendations and priority areas",
     "outputs": "writing results, maps, profiles and packages",
 }
 
@@ -132,6 +134,7 @@ class RunState:
     raster: dict[str, Any] = field(default_factory=dict)
     demography: dict[str, Any] = field(default_factory=dict)
     atlas: dict[str, Any] = field(default_factory=dict)
+    planung: dict[str, Any] = field(default_factory=dict)  # recommendations, priority areas
     notes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     workdir: Path | None = None
@@ -752,6 +755,8 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
         return bool(cfg.get("raster"))
     if key == "atlas":
         return bool(cfg.get("atlas"))
+    if key == "planung":
+        return bool(cfg.get("planung") or cfg.get("prioritaet"))
     if key == "demography":
         d = cfg.get("demografie")
         return bool(d and d["dateien"] and d["jahre"])

@@ -16,6 +16,7 @@ import pandas as pd
 from sozialraum._i18n import t
 from sozialraum.errors import ConfigError, InputError
 from sozialraum.pipeline.common import table_read_options
+from sozialraum.pipeline.planung import compute_planning
 
 __all__ = ["STEPS", "compute_access", "compute_raster", "compute_demography"]
 
@@ -475,4 +476,5 @@ STEPS: list[tuple[str, Callable]] = [
     ("raster", compute_raster),
     ("access", compute_access),
     ("demography", compute_demography),
+    ("planung", compute_planning),
 ]

@@ -509,3 +509,53 @@ def write_template(
                 c.number_format = "@"
     wb.save(path)
     return Path(path)
+
+
+_KIND_TITLES = {
+    "empfehlung": ("Handlungsempfehlung", "Recommendation"),
+    "zielvereinbarung": ("Zielvereinbarung", "Target agreement"),
+}
+
+
+def kind_title(kind: str, lang: str | None = None) -> str:
+    """The heading of a kind of text (``Handlungsempfehlung``/``Zielvereinbarung``)."""
+    return _KIND_TITLES[kind][0 if get_lang(lang) == "de" else 1]
+
+
+def render_html(
+    recs: Recommendations,
+    names: Mapping[str, Mapping[str, str]],
+    unit_labels: Mapping[str, str],
+    title: str,
+    lang: str | None = None,
+) -> str:
+    """A standalone HTML page of ``recs`` (municipality first, then its areas).
+
+    Every text goes through :func:`sozialraum.core.markdown.to_html`; names and the
+    title are escaped.
+    """
+    from markupsafe import escape
+
+    from sozialraum.core.markdown import to_html
+
+    L = get_lang(lang)
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{L}"><head><meta charset="utf-8"><title>{escape(title)}</title>',
+        "<style>body{font-family:sans-serif;max-width:50em;margin:2em auto;line-height:1.45}"
+        "h2{border-bottom:1px solid #ccc}</style></head><body>",
+        f"<h1>{escape(title)}</h1>",
+    ]
+    for unit in (
+        "gemeinde",
+        "sozialraum",
+        *sorted(set(recs.frame["ebene"]) - {"gemeinde", "sozialraum"}),
+    ):
+        for key in recs.keys(unit):
+            name = names.get(unit, {}).get(key, key)
+            parts.append(f"<h2>{escape(unit_labels.get(unit, unit))} {escape(name)}</h2>")
+            for kind, text in recs.texts(unit, key).items():
+                parts.append(f"<h3>{escape(kind_title(kind, L))}</h3>")
+                parts.append(str(to_html(text)))
+    parts.append("</body></html>")
+    return "\n".join(parts) + "\n"

@@ -534,4 +534,25 @@ def _inputs_from_state(state) -> ReportInputs:
 
 def _planning_from_state(state) -> dict:
     """``ReportData.planning`` of a run: one entry per planning topic that has data."""
-    return {}
+    out: dict = {}
+    out.update(_planning_cycle(state))
+    return out
+
+
+def _planning_cycle(state) -> dict:
+    """Recommendations, measures (register, effects, progress) and the Förderkulisse."""
+    out: dict = {}
+    pl = getattr(state, "planung", None) or {}
+    if pl.get("empfehlungen") is not None:
+        out["empfehlungen"] = pl["empfehlungen"]
+    a = state.atlas or {}
+    if a.get("register") is not None and len(a["register"]):
+        out["massnahmen"] = {
+            "register": a["register"],
+            "effects": a.get("effects") or {},
+            "progress": a.get("progress") or {},
+            "ohne_wirkung": a.get("ohne_wirkung") or {},
+        }
+    if pl.get("prioritaet") is not None:
+        out["prioritaet"] = pl["prioritaet"]
+    return out

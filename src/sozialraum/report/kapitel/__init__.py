@@ -12,6 +12,9 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sozialraum.report.chapters import Chapter
+from sozialraum.report.kapitel.empfehlungen import empfehlungen_chapter, empfehlungen_section
+from sozialraum.report.kapitel.massnahmen import massnahmen_chapter, massnahmen_section
+from sozialraum.report.kapitel.prioritaet import prioritaet_chapter, prioritaet_section
 
 __all__ = [
     "REPORT_CHAPTERS",
@@ -22,10 +25,18 @@ __all__ = [
 ]
 
 #: ``(key, builder)`` of every extra Sozialbericht chapter, in reading order.
-REPORT_CHAPTERS: tuple = ()
+REPORT_CHAPTERS: tuple = (
+    ("prioritaet", prioritaet_chapter),
+    ("massnahmen", massnahmen_chapter),
+    ("empfehlungen", empfehlungen_chapter),
+)
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.
-PROFILE_SECTIONS: tuple = ()
+PROFILE_SECTIONS: tuple = (
+    ("prioritaet", prioritaet_section),
+    ("massnahmen", massnahmen_section),
+    ("empfehlungen", empfehlungen_section),
+)
 
 
 def _selected(items: Sequence[tuple[str, Any]], settings: Mapping) -> list[tuple[str, Any]]:
