@@ -12,7 +12,8 @@ of Markdown is understood:
 Every other character is escaped: HTML tags, links, images, headings, code and
 entities appear as the text that was typed, never as markup. A leading ``'``
 (written by :func:`sozialraum.core.spreadsheet.neutralise` before ``=``, ``+``, ``-``,
-``@``) is part of the text as stored in a spreadsheet and removed before rendering.
+``@``) is how a spreadsheet stores such text; it is removed before rendering
+(:func:`sozialraum.core.spreadsheet.restore`).
 
 :func:`to_html` returns :class:`markupsafe.Markup`, which the report templates print
 as it is; plain strings are always escaped there.
@@ -24,6 +25,8 @@ import re
 
 from markupsafe import Markup, escape
 
+from sozialraum.core.spreadsheet import restore
+
 __all__ = ["to_html", "to_plain", "blocks"]
 
 _BULLET = re.compile(r"^\s*[-*•]\s+(.*)$")
@@ -32,17 +35,11 @@ _BOLD = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
 _ITALIC = re.compile(r"(?<![\w*])([*_])(?=\S)(.+?)(?<=\S)\1(?![\w*])")
 
 
-def _unneutralise(text: str) -> str:
-    if text.startswith("'") and len(text) > 1 and text[1] in "=+-@\t\r":
-        return text[1:]
-    return text
-
-
 def blocks(text: str | None) -> list[tuple[str, list[str]]]:
     """The blocks of ``text``: ``("p", [line])``, ``("ul", items)`` or ``("ol", items)``."""
     if text is None:
         return []
-    text = _unneutralise(str(text).replace("\r\n", "\n").replace("\r", "\n"))
+    text = str(restore(str(text))).replace("\r\n", "\n").replace("\r", "\n")
     out: list[tuple[str, list[str]]] = []
     para: list[str] = []
 

@@ -34,6 +34,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.doors import knob
 from sozialraum.core.numbers import format_number
 from sozialraum.errors import ConfigError
 from sozialraum.monitor.mss import STATUS_CLASS_NAMES
@@ -86,16 +87,16 @@ _MSG = {
         "en": "{n} inhabitants < {min}: to be reviewed (below the minimum size, not ranked)",
     },
     "bad_class": {
-        "de": "[prioritaet] statusklassen: {c!r} ist keine Statusklasse (erlaubt: {have}).",
-        "en": "[prioritaet] statusklassen: {c!r} is not a status class (allowed: {have}).",
+        "de": "{knob}: {c!r} ist keine Statusklasse (erlaubt: {have}).",
+        "en": "{knob}: {c!r} is not a status class (allowed: {have}).",
     },
     "no_column": {
-        "de": "[prioritaet] {key} = {col!r}: diese Spalte gibt es im Lauf nicht (vorhanden z. B.: {have}).",
-        "en": "[prioritaet] {key} = {col!r}: no such column in the run (e.g.: {have}).",
+        "de": "{knob} = {col!r}: diese Spalte gibt es nicht (vorhanden z. B.: {have}).",
+        "en": "{knob} = {col!r}: no such column (e.g.: {have}).",
     },
     "no_rule": {
-        "de": "[prioritaet]: weder statusklassen noch defizit angegeben – keine Regel, kein Gebiet.",
-        "en": "[prioritaet]: neither statusklassen nor defizit given – no rule, no area.",
+        "de": "Förderkulisse: weder {classes} noch {deficit} angegeben – keine Regel, kein Gebiet.",
+        "en": "priority areas: neither {classes} nor {deficit} given – no rule, no area.",
     },
     "v_cls_more": {"de": "eine Statusklasse mehr ({c})", "en": "one status class more ({c})"},
     "v_cls_less": {
@@ -200,16 +201,29 @@ def _check(rules: PriorityRules, areas: pd.DataFrame, L: str) -> None:
     have = ", ".join(map(str, list(areas.columns)[:8]))
     for c in rules.status_classes:
         if _class_pos(c) is None:
-            raise ConfigError(t(_MSG, "bad_class", L, c=c, have=", ".join(STATUS_CLASS_NAMES[L])))
-    for key, col in (("defizit", rules.deficit_column), ("bevoelkerung", rules.population_column)):
+            have_cls = ", ".join(STATUS_CLASS_NAMES[L])
+            raise ConfigError(
+                t(_MSG, "bad_class", L, knob=knob("priority_classes", L), c=c, have=have_cls)
+            )
+    for name, col in (
+        ("priority_deficit", rules.deficit_column),
+        ("priority_population", rules.population_column),
+    ):
         if col and col not in areas.columns:
-            raise ConfigError(t(_MSG, "no_column", L, key=key, col=col, have=have))
+            raise ConfigError(t(_MSG, "no_column", L, knob=knob(name, L), col=col, have=have))
     if rules.status_classes and rules.class_column not in areas.columns:
-        raise ConfigError(
-            t(_MSG, "no_column", L, key="klassenspalte", col=rules.class_column, have=have)
-        )
+        k = knob("priority_class_column", L)
+        raise ConfigError(t(_MSG, "no_column", L, knob=k, col=rules.class_column, have=have))
     if not rules.status_classes and not rules.deficit_column:
-        raise ConfigError(t(_MSG, "no_rule", L))
+        raise ConfigError(
+            t(
+                _MSG,
+                "no_rule",
+                L,
+                classes=knob("priority_classes", L),
+                deficit=knob("priority_deficit", L),
+            )
+        )
 
 
 def _weight(rules: PriorityRules, pos: int | None) -> float:

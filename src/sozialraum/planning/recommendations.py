@@ -18,10 +18,12 @@ Planners write them per area, municipality or region, outside Python:
       Kinderarmut bis 2027 unter den Kreisdurchschnitt senken.
 
 Both are validated: a key that is not an area or municipality of the run is an
-:class:`~sozialraum.errors.InputError` naming file, row and value. Texts are stored
-neutralised (:func:`sozialraum.core.spreadsheet.neutralise`: a text starting with
-``=`` is kept as ``'=…``) and rendered through the safe Markdown subset of
-:mod:`sozialraum.core.markdown` (everything else escaped).
+:class:`~sozialraum.errors.InputError` naming file, row and value. Texts are kept as
+the planner typed them (a ``'`` the template put before ``=``, ``-`` … is removed,
+:func:`sozialraum.core.spreadsheet.restore`); every spreadsheet they are written to
+neutralises them again (:func:`sozialraum.core.spreadsheet.neutralise`: ``=HYPERLINK(…)``
+never becomes a live formula), and every HTML shows them through the safe Markdown
+subset of :mod:`sozialraum.core.markdown` (everything else escaped).
 """
 
 from __future__ import annotations
@@ -35,7 +37,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.core.spreadsheet import neutralise
+from sozialraum.core.spreadsheet import restore
 from sozialraum.core.status import hidden_mask
 from sozialraum.errors import InputError
 
@@ -140,7 +142,7 @@ class Recommendations:
     ----------
     frame
         One row per text: ``ebene`` (unit: ``"sozialraum"``, ``"gemeinde"`` or a region
-        set), ``schluessel``, ``art`` (:data:`KINDS`), ``text`` (neutralised Markdown),
+        set), ``schluessel``, ``art`` (:data:`KINDS`), ``text`` (Markdown as typed),
         ``zeile`` (row in the source file).
     source
         The file name the texts were read from.
@@ -296,7 +298,7 @@ def read_excel(
                     "ebene": unit,
                     "schluessel": key,
                     "art": kind,
-                    "text": neutralise(text),
+                    "text": restore(text),
                     "zeile": where[1],
                 }
                 _add(rows, seen, r, where, L)
@@ -335,7 +337,7 @@ def read_markdown(
                 "ebene": unit,
                 "schluessel": key,
                 "art": kind,
-                "text": neutralise(text),
+                "text": restore(text),
                 "zeile": row,
             }
             _add(rows, seen, r, (path.name, row), L)
