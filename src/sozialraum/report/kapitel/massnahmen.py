@@ -99,6 +99,10 @@ _MSG = {
     "target": {"de": "{label} {value} bis {date}", "en": "{label} {value} by {date}"},
     "target_nodate": {"de": "{label} {value}", "en": "{label} {value}"},
     "no_target": {"de": "ohne Zielwert", "en": "no target value"},
+    "target_novalue": {
+        "de": "{label} (Zielwert im Bericht) bis {date}",
+        "en": "{label} (target value in the report) by {date}",
+    },
     "sec_title": {"de": "Maßnahmen", "en": "Measures"},
     "period_open": {"de": "seit {start}", "en": "since {start}"},
 }
@@ -164,10 +168,18 @@ def _period(row, L: str) -> str:
     return t(_MSG, "period_open", L, start=start)
 
 
-def _target_text(data, row, L: str) -> str:
+def _target_text(data, row, L: str, *, value: bool = True) -> str:
     ind, val = row.get("zielindikator"), row.get("zielwert")
     if not isinstance(ind, str) or not ind or is_missing(val):
         return t(_MSG, "no_target", L)
+    if not value:
+        return t(
+            _MSG,
+            "target_novalue",
+            L,
+            label=_label(data, ind, L),
+            date=_month(row.get("zieldatum"), L),
+        )
     key = (
         "target"
         if isinstance(row.get("zieldatum"), str) and row.get("zieldatum")
@@ -193,7 +205,11 @@ def _progress_text(data, m, mid: str, row, L: str) -> str:
 
 
 def _register_table(data, m, L: str, *, with_count: bool = True) -> Table:
-    """The register; ``with_count=False`` (a profile) leaves out the number of areas."""
+    """The register; ``with_count=False`` (a profile) leaves out the number of areas.
+
+    In a profile outside ``intern`` the target value is left out too: beside the
+    area's name any number could read as one of its withheld values.
+    """
     reg = m["register"]
     rows = []
     for mid, row in reg.iterrows():
@@ -205,7 +221,7 @@ def _register_table(data, m, L: str, *, with_count: bool = True) -> Table:
                 str(row.get("status") or ""),
                 str(row.get("traeger") or ""),
                 str(len(row.get("areas") or [])),
-                _target_text(data, row, L),
+                _target_text(data, row, L, value=with_count or data.level == "intern"),
                 _progress_text(data, m, mid, row, L),
             )
         )
@@ -272,7 +288,8 @@ def massnahmen_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
     if m["ohne_wirkung"]:
         names = [str(reg.loc[i, "name"]) if i in reg.index else i for i in m["ohne_wirkung"]]
         notes.append(t(_MSG, "none_yet", L, ids=", ".join(names)))
-    notes.append(LABEL[L][0].upper() + LABEL[L][1:] + ".")
+    if eff is None:  # the effect table carries the full caveat itself
+        notes.append(LABEL[L][0].upper() + LABEL[L][1:] + ".")
     return Chapter(
         key="massnahmen",
         title=t(_MSG, "title", L),
