@@ -8,6 +8,7 @@ from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
 from .lisa import LisaAlgorithm
 from .monitor import MonitorAlgorithm
+from .priority import PriorityAlgorithm
 from .release import ReleaseAlgorithm
 from .report import SteckbriefAlgorithm
 from .webmap import WebmapAlgorithm
@@ -17,6 +18,7 @@ ALGORITHMS = [
     JoinAlgorithm,
     MonitorAlgorithm,
     ClassifyAlgorithm,
+    PriorityAlgorithm,
     LisaAlgorithm,
     HotspotAlgorithm,
     AccessAlgorithm,

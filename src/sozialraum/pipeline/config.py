@@ -224,7 +224,8 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "massnahmen": (
             "path",
             None,
-            "Maßnahmenregister (CSV: id;name;gebiete;beginn;ende;thema;ziele;beschreibung)",
+            "Maßnahmenregister (CSV: id;name;gebiete;beginn;ende;thema;ziele;beschreibung, "
+            "dazu optional zielindikator;zielwert;zieldatum;status;traeger)",
         ),
         "monitor_aus_atlas": (
             "bool",
