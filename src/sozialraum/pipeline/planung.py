@@ -31,6 +31,7 @@ __all__ = [
     "unit_labels",
     "planning_files",
     "package_planning",
+    "priority_layers",
     "PUBLIC_PRIORITY_COLUMNS",
 ]
 
@@ -119,17 +120,20 @@ def compute_planning(state):
     return state
 
 
+_SHORT = {
+    "in": ("in der Förderkulisse", "in the priority areas"),
+    "check": (
+        "Bedarf nach der Regel, aber unter der Mindestgröße: Prüffall",
+        "need by the rule, but below the minimum size: to be reviewed",
+    ),
+    "out": ("nicht in der Förderkulisse", "not a priority area"),
+}
+
+
 def _short_reasons(res: PriorityResult, lang: str) -> pd.Series:
     """A reason without numbers (for every level): in, to be reviewed, or out."""
     f = res.frame
-    txt = {
-        "in": ("in der Förderkulisse", "in the priority areas"),
-        "check": (
-            "Bedarf nach der Regel, aber unter der Mindestgröße: Prüffall",
-            "need by the rule, but below the minimum size: to be reviewed",
-        ),
-        "out": ("", ""),
-    }
+    txt = _SHORT
     i = 0 if lang == "de" else 1
     return pd.Series(
         [
@@ -152,6 +156,35 @@ def with_priority(state, frame: pd.DataFrame) -> pd.DataFrame:
     cols["prio_hinweis"] = _short_reasons(res, state.lang)
     cols = cols[[c for c in cols.columns if c not in frame.columns]]
     return frame.join(cols.reindex(frame.index))
+
+
+#: Map colours of the three Förderkulisse categories (in, to be reviewed, out).
+_LAYER_COLORS = ("#b2182b", "#f4a582", "#e0e0e0")
+
+
+def priority_layers(state, frame) -> list:
+    """The web map layer "Förderkulisse" (from ``prio_hinweis``; public at every level)."""
+    from sozialraum.webmap import CategoryLayer
+
+    if "prio_hinweis" not in frame.columns or (state.planung or {}).get("prioritaet") is None:
+        return []
+    cats = set(frame["prio_hinweis"].dropna().astype(str))
+    colors = dict(zip(_order(state.lang), _LAYER_COLORS, strict=True))
+    return [
+        CategoryLayer(
+            "prio_hinweis",
+            title="Förderkulisse" if state.lang == "de" else "priority areas",
+            colors=colors,
+            categories=tuple(c for c in _order(state.lang) if c in cats),
+            source=state.config["projekt"]["quelle"] or state.config["projekt"]["name"],
+            year=state.year,
+        )
+    ]
+
+
+def _order(lang: str) -> tuple[str, str, str]:
+    i = 0 if lang == "de" else 1
+    return tuple(_SHORT[k][i] for k in ("in", "check", "out"))
 
 
 def planning_files(state, intern: Path, areas: tuple) -> list:
