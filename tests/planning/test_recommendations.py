@@ -41,6 +41,9 @@ def test_template_hides_what_the_level_may_not_show(tables):
     assert frame.loc["07999001001", "hze"] == 25
     inner, _ = template_frame(tables, figures=["ew_ges", "hze"], level="intern")
     assert inner.loc["07999001002", "hze"] == 2
+    tables["sozialraum"][0]["status_klasse"] = ["sehr niedrig", "mittel"]
+    cls, _ = template_frame(tables, figures=["status_klasse"], level="oeffentlich")
+    assert cls.loc["07999001001", "status_klasse"] == "sehr niedrig"  # text stays text
 
 
 def test_excel_round_trip_edited_with_openpyxl(tmp_path, tables):

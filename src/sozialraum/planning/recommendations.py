@@ -439,11 +439,12 @@ def template_frame(
         )
         st = pd.DataFrame(index=v.index, columns=figures, dtype=object)
         for c in figures:
-            x = (
-                pd.to_numeric(values[c], errors="coerce")
-                if c in cols
-                else pd.Series(np.nan, index=values.index)
-            )
+            if c not in cols:
+                x = pd.Series(np.nan, index=values.index)
+            elif pd.api.types.is_numeric_dtype(values[c]):
+                x = pd.to_numeric(values[c], errors="coerce")
+            else:  # a class or type: text as it is
+                x = values[c].astype(object)
             x.index = v.index
             if status is not None and c in status.columns:
                 s = status[c].reindex(values.index)
