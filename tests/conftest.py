@@ -80,7 +80,7 @@ def musterland_config(musterland):
 
     def write(folder, *replacements):
         text = re.sub(
-            r'"([^"\n]+\.(?:gpkg|toml|xlsx|csv|tif))"', absolute, src.read_text(encoding="utf-8")
+            r'"([^"\n]+\.(?:gpkg|toml|xlsx|csv|tif|md))"', absolute, src.read_text(encoding="utf-8")
         )
         for old, new in replacements:
             assert old in text, old
