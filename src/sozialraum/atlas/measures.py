@@ -133,7 +133,7 @@ def _insert_target(b, target: MeasureTarget, measure_id: str) -> None:
         "SELECT coalesce(max(seq), 0) FROM atlas_measure_targets WHERE measure_id=?", (measure_id,)
     )
     b.execute(
-        "INSERT INTO atlas_measure_targets (measure_id, recorded, seq, indicator, target_value, "
+        "INSERT INTO atlas_measure_targets (measure_id, created, seq, indicator, target_value, "
         "target_date, status, responsible) VALUES (?,?,?,?,?,?,?,?)",
         (
             measure_id,
@@ -165,7 +165,7 @@ def set_measure_target(atlas, target: MeasureTarget) -> None:
 def measure_targets(atlas, *, history: bool = False) -> pd.DataFrame:
     """Targets of the measures (latest per measure; ``history=True``: every recorded row)."""
     f = atlas.backend.frame(
-        "SELECT measure_id, seq, recorded, indicator AS zielindikator, target_value AS zielwert, "
+        "SELECT measure_id, seq, created, indicator AS zielindikator, target_value AS zielwert, "
         "target_date AS zieldatum, status, responsible AS traeger FROM atlas_measure_targets "
         "ORDER BY measure_id, seq"
     )

@@ -51,7 +51,7 @@ def add_recommendations(atlas, recs: Recommendations) -> int:
     with b.transaction():
         b.executemany(
             "INSERT INTO atlas_recommendations (revision, unit, key, kind, text, source, source_row, "
-            "recorded, checksum) VALUES (?,?,?,?,?,?,?,?,?)",
+            "created, checksum) VALUES (?,?,?,?,?,?,?,?,?)",
             rows,
         )
     return rev
@@ -74,9 +74,9 @@ def recommendations(atlas, revision: int | None = None) -> Recommendations:
 
 
 def recommendation_revisions(atlas) -> pd.DataFrame:
-    """One row per revision: ``revision``, ``source``, ``recorded``, ``n_texts``."""
+    """One row per revision: ``revision``, ``source``, ``created``, ``n_texts``."""
     return atlas.backend.frame(
-        "SELECT revision, min(source) AS source, min(recorded) AS recorded, "
+        "SELECT revision, min(source) AS source, min(created) AS created, "
         "sum(CASE WHEN unit <> '' THEN 1 ELSE 0 END) AS n_texts FROM atlas_recommendations "
         "GROUP BY revision ORDER BY revision"
     ).set_index("revision")

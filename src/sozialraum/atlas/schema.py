@@ -101,12 +101,12 @@ def ddl(b) -> list[str]:
             measure_id {T} NOT NULL REFERENCES atlas_measures(measure_id), version {T} NOT NULL,
             area {T} NOT NULL, PRIMARY KEY (measure_id, area))""",
         f"""CREATE TABLE IF NOT EXISTS atlas_measure_targets (
-            measure_id {T} NOT NULL REFERENCES atlas_measures(measure_id), recorded {T} NOT NULL,
+            measure_id {T} NOT NULL REFERENCES atlas_measures(measure_id), created {T} NOT NULL,
             seq {N} NOT NULL, indicator {T}, target_value {R}, target_date {T},
             status {T} NOT NULL, responsible {T}, PRIMARY KEY (measure_id, seq))""",
         f"""CREATE TABLE IF NOT EXISTS atlas_recommendations (
             revision {N} NOT NULL, unit {T} NOT NULL, key {T} NOT NULL, kind {T} NOT NULL,
-            text {T} NOT NULL, source {T}, source_row {N}, recorded {T} NOT NULL,
+            text {T} NOT NULL, source {T}, source_row {N}, created {T} NOT NULL,
             checksum {T} NOT NULL, PRIMARY KEY (revision, unit, key, kind))""",
     ]
 
