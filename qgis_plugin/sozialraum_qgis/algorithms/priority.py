@@ -51,7 +51,10 @@ class PriorityAlgorithm(SozialraumAlgorithm):
             "de": "Förderkulisse: {n} Gebiete; Prüffälle: {m}",
             "en": "priority areas: {n}; to be reviewed: {m}",
         },
-        "sens": {"de": "{what}: hinzu {plus}; heraus {minus}", "en": "{what}: enter {plus}; leave {minus}"},
+        "sens": {
+            "de": "{what}: hinzu {plus}; heraus {minus}",
+            "en": "{what}: enter {plus}; leave {minus}",
+        },
     }
 
     def define(self):
@@ -106,5 +109,7 @@ class PriorityAlgorithm(SozialraumAlgorithm):
         renderer = styles.categorized("prio_label", list(zip(labels, labels, COLORS, strict=True)))
         self.step(feedback, 2, 3)
         return {
-            "OUTPUT": self.write(out, parameters, context, renderer=renderer, layer_name="foerderkulisse")
+            "OUTPUT": self.write(
+                out, parameters, context, renderer=renderer, layer_name="foerderkulisse"
+            )
         }

@@ -60,7 +60,7 @@ def test_priority_tool_equals_library(run, monitored, outdir):
     assert isinstance(layer.renderer(), QgsCategorizedSymbolRenderer)
 
 
-def test_priority_tool_unknown_deficit_names_the_field(run, monitored, outdir):
+def test_priority_tool_unknown_class_names_the_field(run, monitored, outdir):
     from qgis.core import QgsProcessingException
 
     with pytest.raises(QgsProcessingException, match="Statusklassen.*sehr schlecht"):
@@ -70,6 +70,7 @@ def test_priority_tool_unknown_deficit_names_the_field(run, monitored, outdir):
                 "INPUT": monitored,
                 "KEY": "sr_id",
                 "CLASSES": "sehr schlecht",
+                "POP": "ew_ges",
                 "OUTPUT": str(outdir / "prio2.gpkg"),
             },
         )
