@@ -175,4 +175,10 @@ def test_public_report_shows_membership_but_no_numbers_of_single_areas(intern, i
     assert "Einwohner ≥" not in html and "Empfindlichkeit der Regel" not in html
     assert "des Wegs zum Ziel" not in html and "Wirkungsansicht (beschreibend" not in html
     assert "stehen im internen Bericht" in html
-    assert "Kinderarmut (SGB II unter 15) 24,0 bis Dez. 2026" in html  # the target itself is public
+    # no number of a single area, no indicator label with its digits, no counts
+    chapter = html[html.index('id="kap-massnahmen"') : html.index('id="kap-empfehlungen"')]
+    assert "24,0" not in chapter and "SGB II unter 15" not in chapter
+    assert "Die folgenden Sozialräume gehören zur Förderkulisse" in html
+    profile = area_context(pub, AREA, lang="de", charts_on=False)
+    sec = next(s for s in profile["sections"] if s.key == "massnahmen")
+    assert sec.tables[0].columns == ("Maßnahme", "Thema", "Zeitraum", "Status", "Träger")

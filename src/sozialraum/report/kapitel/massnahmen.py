@@ -39,6 +39,10 @@ _MSG = {
         "progress from the baseline (year before the start) toward the target value is shown; the "
         "effect view compares the change in the measure's areas with comparison areas.",
     },
+    "intro_pub": {
+        "de": "Das Maßnahmenregister: Thema, Zeitraum, Status und Träger jeder Maßnahme.",
+        "en": "The measures register: theme, period, status and responsible body of each measure.",
+    },
     "cols": {
         "de": (
             "Maßnahme",
@@ -87,10 +91,10 @@ _MSG = {
         "en": "Effect view (descriptive, not causal)",
     },
     "withheld": {
-        "de": "Fortschritt und Wirkungsansicht beruhen auf Werten einzelner Gebiete, die diese "
-        "Fassung nicht zeigt; sie stehen im internen Bericht.",
-        "en": "Progress and effect view rest on values of single areas that this version does not "
-        "show; they are in the internal report.",
+        "de": "Zielwerte, Fortschritt und Wirkungsansicht beruhen auf Werten einzelner Gebiete, die "
+        "diese Fassung nicht zeigt; sie stehen im internen Bericht.",
+        "en": "Target values, progress and effect view rest on values of single areas that this "
+        "version does not show; they are in the internal report.",
     },
     "none_yet": {
         "de": "Noch ohne Wirkungsansicht (kein Jahr mit Werten vor und nach dem Beginn): {ids}.",
@@ -99,10 +103,6 @@ _MSG = {
     "target": {"de": "{label} {value} bis {date}", "en": "{label} {value} by {date}"},
     "target_nodate": {"de": "{label} {value}", "en": "{label} {value}"},
     "no_target": {"de": "ohne Zielwert", "en": "no target value"},
-    "target_novalue": {
-        "de": "{label} (Zielwert im Bericht) bis {date}",
-        "en": "{label} (target value in the report) by {date}",
-    },
     "sec_title": {"de": "Maßnahmen", "en": "Measures"},
     "period_open": {"de": "seit {start}", "en": "since {start}"},
 }
@@ -168,18 +168,10 @@ def _period(row, L: str) -> str:
     return t(_MSG, "period_open", L, start=start)
 
 
-def _target_text(data, row, L: str, *, value: bool = True) -> str:
+def _target_text(data, row, L: str) -> str:
     ind, val = row.get("zielindikator"), row.get("zielwert")
     if not isinstance(ind, str) or not ind or is_missing(val):
         return t(_MSG, "no_target", L)
-    if not value:
-        return t(
-            _MSG,
-            "target_novalue",
-            L,
-            label=_label(data, ind, L),
-            date=_month(row.get("zieldatum"), L),
-        )
     key = (
         "target"
         if isinstance(row.get("zieldatum"), str) and row.get("zieldatum")
@@ -207,8 +199,10 @@ def _progress_text(data, m, mid: str, row, L: str) -> str:
 def _register_table(data, m, L: str, *, with_count: bool = True) -> Table:
     """The register; ``with_count=False`` (a profile) leaves out the number of areas.
 
-    In a profile outside ``intern`` the target value is left out too: beside the
-    area's name any number could read as one of its withheld values.
+    Outside ``intern`` the register has no numbers at all (no counts, target values,
+    progress, and no indicator labels, which carry numbers such as "unter 15"): in a
+    printed page any number beside an area's name is read as one of its values, and
+    a release shows no value of a single area it may not show.
     """
     reg = m["register"]
     rows = []
@@ -221,20 +215,22 @@ def _register_table(data, m, L: str, *, with_count: bool = True) -> Table:
                 str(row.get("status") or ""),
                 str(row.get("traeger") or ""),
                 str(len(row.get("areas") or [])),
-                _target_text(data, row, L, value=with_count or data.level == "intern"),
+                _target_text(data, row, L),
                 _progress_text(data, m, mid, row, L),
             )
         )
     numeric = (False, False, False, False, False, True, False, False)
     cols = t(_MSG, "cols", L)
-    if not with_count:  # in a profile a count beside the area's name could read as its value
-        rows = [r[:5] + r[6:] for r in rows]
-        cols, numeric = cols[:5] + cols[6:], numeric[:5] + numeric[6:]
+    keep = list(range(8))
+    if data.level != "intern":
+        keep = [0, 1, 2, 3, 4]
+    elif not with_count:
+        keep = [0, 1, 2, 3, 4, 6, 7]
     return Table(
-        columns=cols,
-        rows=tuple(rows),
+        columns=tuple(cols[i] for i in keep),
+        rows=tuple(tuple(r[i] for i in keep) for r in rows),
         caption=t(_MSG, "register", L),
-        numeric=numeric,
+        numeric=tuple(numeric[i] for i in keep),
     )
 
 
@@ -283,7 +279,7 @@ def massnahmen_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
     notes = []
     if eff is not None:
         tables.append(eff)
-    elif m["effects"]:
+    if data.level != "intern":
         notes.append(t(_MSG, "withheld", L))
     if m["ohne_wirkung"]:
         names = [str(reg.loc[i, "name"]) if i in reg.index else i for i in m["ohne_wirkung"]]
@@ -293,7 +289,11 @@ def massnahmen_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
     return Chapter(
         key="massnahmen",
         title=t(_MSG, "title", L),
-        paragraphs=(t(_MSG, "intro", L, n=len(reg), states=states),),
+        paragraphs=(
+            t(_MSG, "intro", L, n=len(reg), states=states)
+            if data.level == "intern"
+            else t(_MSG, "intro_pub", L),
+        ),
         tables=tuple(tables),
         notes=tuple(notes),
     )

@@ -23,6 +23,10 @@ _MSG = {
         "de": "Regel: {parts}. {n_in} {bottom_pl} gehören zur Förderkulisse{flag}.",
         "en": "Rule: {parts}. {n_in} {bottom_pl} are priority areas{flag}.",
     },
+    "rule_pub": {
+        "de": "Regel: {parts}. Die folgenden {bottom_pl} gehören zur Förderkulisse.",
+        "en": "Rule: {parts}. The following {bottom_pl} are priority areas.",
+    },
     "flag": {
         "de": "; {n} weitere erfüllen die Bedarfsregel, liegen aber unter der Mindestgröße und sind als "
         "Prüffall markiert (nicht gereiht)",
@@ -185,15 +189,19 @@ def prioritaet_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
         return None
     L = get_lang(lang)
     flag = t(_MSG, "flag", L, n=len(res.flagged)) if res.flagged else ""
-    para = t(
-        _MSG,
-        "rule",
-        L,
-        parts=_rule_text(res, L),
-        n_in=len(res.selected),
-        bottom_pl=data.territory.bottom.word(L, plural=True),
-        flag=flag,
-    )
+    words = data.territory.bottom.word(L, plural=True)
+    if data.level == "intern":
+        para = t(
+            _MSG,
+            "rule",
+            L,
+            parts=_rule_text(res, L),
+            n_in=len(res.selected),
+            bottom_pl=words,
+            flag=flag,
+        )
+    else:  # no counts: in print, a number beside one area's name is read as its value
+        para = t(_MSG, "rule_pub", L, parts=_rule_text(res, L), bottom_pl=words)
     return Chapter(
         key="prioritaet",
         title=t(_MSG, "title", L),
