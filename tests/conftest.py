@@ -80,7 +80,7 @@ def musterland_config(musterland):
 
     def write(folder, *replacements):
         text = re.sub(
-            r'"([^"\n]+(?:\.(?:gpkg|toml|xlsx|csv|tif)|/))"',  # files, and folders ending in /
+            r'"([^"\n]+(?:\.(?:gpkg|toml|xlsx|csv|tif|md)|/))"',  # files, and folders ending in /
             absolute,
             src.read_text(encoding="utf-8"),
         )

@@ -10,6 +10,7 @@ from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
 from .lisa import LisaAlgorithm
 from .monitor import MonitorAlgorithm
+from .priority import PriorityAlgorithm
 from .release import ReleaseAlgorithm
 from .report import SteckbriefAlgorithm
 from .webmap import WebmapAlgorithm
@@ -20,6 +21,7 @@ ALGORITHMS = [
     MonitorAlgorithm,
     CertaintyAlgorithm,
     ClassifyAlgorithm,
+    PriorityAlgorithm,
     LisaAlgorithm,
     HotspotAlgorithm,
     AccessAlgorithm,

@@ -18,6 +18,7 @@ _MSG = {
     "what_areas": {"de": "Gebiete", "en": "areas"},
     "what_indicators": {"de": "Indikatoren", "en": "indicators"},
     "what_targets": {"de": "Zielindikatoren", "en": "target indicators"},
+    "what_measures": {"de": "Maßnahmen", "en": "measures"},
     "what_columns": {"de": "Spalten", "en": "columns"},
     "unknown_ids": {
         "de": "Unbekannte {what}: {ids} (vorhanden z. B.: {have}).",

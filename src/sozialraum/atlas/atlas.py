@@ -31,6 +31,7 @@ import sozialraum.atlas.facilities as _facilities
 import sozialraum.atlas.imports as _imports
 import sozialraum.atlas.measures as _measures
 import sozialraum.atlas.queries as _queries
+import sozialraum.atlas.recommendations as _recommendations
 import sozialraum.atlas.regions as _regions
 import sozialraum.atlas.results as _results
 import sozialraum.atlas.versions as _versions
@@ -185,6 +186,14 @@ class Atlas:
     add_measure = _measures.add_measure
     measures = _measures.measures
     measure_effect = _measures.measure_effect
+    add_register = _measures.add_register
+    set_measure_target = _measures.set_measure_target
+    measure_targets = _measures.measure_targets
+    measure_progress = _measures.measure_progress
+    # ------------------------------------------------------------------ recommendations
+    add_recommendations = _recommendations.add_recommendations
+    recommendations = _recommendations.recommendations
+    recommendation_revisions = _recommendations.recommendation_revisions
 
     # ------------------------------------------------------------------ export
     export = _export.export

@@ -16,6 +16,10 @@ Tables (all prefixed ``atlas_``; documented in ``docs/atlas.md``):
 ``atlas_region_sets``   region sets (LEADER regions, Jugendhilfe-Regionen …): member → region.
 ``atlas_measures``      measures register (Maßnahmen).
 ``atlas_measure_areas`` areas of each measure.
+``atlas_measure_targets`` target, status and responsible body of a measure (every change a
+                        new row: the history stays).
+``atlas_recommendations`` recommendations and target agreements per area, municipality or
+                        region; every import a new revision.
 """
 
 from __future__ import annotations
@@ -35,6 +39,8 @@ ATTRIBUTE_TABLES = {
     "atlas_region_sets": "Regionszuordnungen",
     "atlas_measures": "Maßnahmenregister",
     "atlas_measure_areas": "Gebiete der Maßnahmen",
+    "atlas_measure_targets": "Ziele, Status und Träger der Maßnahmen (mit Verlauf)",
+    "atlas_recommendations": "Handlungsempfehlungen und Zielvereinbarungen (Fassungen)",
 }
 
 FEATURE_TABLES = {
@@ -94,6 +100,14 @@ def ddl(b) -> list[str]:
         f"""CREATE TABLE IF NOT EXISTS atlas_measure_areas (
             measure_id {T} NOT NULL REFERENCES atlas_measures(measure_id), version {T} NOT NULL,
             area {T} NOT NULL, PRIMARY KEY (measure_id, area))""",
+        f"""CREATE TABLE IF NOT EXISTS atlas_measure_targets (
+            measure_id {T} NOT NULL REFERENCES atlas_measures(measure_id), created {T} NOT NULL,
+            seq {N} NOT NULL, indicator {T}, target_value {R}, target_date {T},
+            status {T} NOT NULL, responsible {T}, PRIMARY KEY (measure_id, seq))""",
+        f"""CREATE TABLE IF NOT EXISTS atlas_recommendations (
+            revision {N} NOT NULL, unit {T} NOT NULL, key {T} NOT NULL, kind {T} NOT NULL,
+            text {T} NOT NULL, source {T}, source_row {N}, created {T} NOT NULL,
+            checksum {T} NOT NULL, PRIMARY KEY (revision, unit, key, kind))""",
     ]
 
 
@@ -133,7 +147,7 @@ def roles_sql(
     tables = (
         "atlas_meta, atlas_versions, atlas_areas, atlas_crosswalk, atlas_catalogue, atlas_batches, "
         "atlas_values, atlas_facilities, atlas_runs, atlas_results, atlas_region_sets, atlas_measures, "
-        "atlas_measure_areas"
+        "atlas_measure_areas, atlas_measure_targets, atlas_recommendations"
     )
     return f"""-- Gruppenrollen (ohne Anmeldung) / group roles (no login)
 CREATE ROLE {reader} NOLOGIN;

@@ -217,6 +217,35 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "api": 'settings["kapitel"]',
         "config": "kapitel (in [bericht])",
     },
+    "priority_classes": {
+        "api": "status_classes= (PriorityRules)",
+        "cli": "--statusklassen",
+        "config": "statusklassen (in [prioritaet])",
+        "qgis": {"de": "Feld „Statusklassen“", "en": "field 'Status classes'"},
+    },
+    "priority_deficit": {
+        "api": "deficit_column= (PriorityRules)",
+        "cli": "--defizit",
+        "config": "defizit (in [prioritaet])",
+        "qgis": {"de": "Feld „Defizitspalte“", "en": "field 'Deficit column'"},
+    },
+    "priority_population": {
+        "api": "population_column= (PriorityRules)",
+        "cli": "--bevoelkerung",
+        "config": "bevoelkerung (in [prioritaet])",
+        "qgis": {"de": "Feld „Einwohnerspalte“", "en": "field 'Population column'"},
+    },
+    "priority_class_column": {
+        "api": "class_column= (PriorityRules)",
+        "cli": "--klassenspalte",
+        "config": "[monitor] (die Statusklassen entstehen im Sozialraummonitor)",
+        "qgis": {"de": "Feld „Spalte der Statusklassen“", "en": "field 'Status class column'"},
+    },
+    "recommendations_file": {
+        "api": "read_recommendations(path, …)",
+        "cli": "sozialraum empfehlungen einlesen DATEI",
+        "config": "empfehlungen (in [planung])",
+    },
 }
 
 _MISSING = {

@@ -20,7 +20,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-__all__ = ["FORMULA_STARTS", "neutralise", "neutralise_frame", "is_formula_like"]
+__all__ = ["FORMULA_STARTS", "neutralise", "neutralise_frame", "is_formula_like", "restore"]
 
 #: First characters that make a spreadsheet take text as a formula.
 FORMULA_STARTS: tuple[str, ...] = ("=", "+", "-", "@", "\t", "\r")
@@ -54,6 +54,22 @@ def neutralise(value: object) -> object:
     ("'=1+1", 'Nord', -1.5)
     """
     return "'" + value if is_formula_like(value) else value
+
+
+def restore(value: object) -> object:
+    """The text as typed, from a cell :func:`neutralise` wrote (``"'=1+1"`` → ``"=1+1"``).
+
+    For text read back from a sheet the package wrote (e.g. a filled template); the
+    text is neutralised again whenever it is written to a spreadsheet.
+
+    Example
+    -------
+    >>> restore("'=1+1"), restore("'- Liste"), restore("'Zitat'")
+    ('=1+1', '- Liste', "'Zitat'")
+    """
+    if isinstance(value, str) and len(value) > 1 and value[0] == "'" and is_formula_like(value[1:]):
+        return value[1:]
+    return value
 
 
 def _text_dtype(dtype) -> bool:

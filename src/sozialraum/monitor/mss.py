@@ -57,6 +57,7 @@ from sozialraum.monitor.standardize import _directions, z_array
 __all__ = [
     "DYNAMIC_THRESHOLDS",
     "STATUS_THRESHOLDS",
+    "STATUS_CLASS_NAMES",
     "dynamic_classes",
     "mss_index",
     "mss_index_array",
@@ -71,6 +72,8 @@ _STATUS_NAMES = {
     "de": ("hoch", "mittel", "niedrig", "sehr niedrig"),
     "en": ("high", "medium", "low", "very low"),
 }
+#: Status class names per language, from best ("hoch") to worst ("sehr niedrig").
+STATUS_CLASS_NAMES = _STATUS_NAMES
 _DYN_NAMES = {"de": ("positiv", "stabil", "negativ"), "en": ("positive", "stable", "negative")}
 _DYN_CODES = ("+", "\u00b1", "\u2212")
 

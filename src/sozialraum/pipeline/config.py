@@ -316,12 +316,62 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
         "massnahmen": (
             "path",
             None,
-            "Maßnahmenregister (CSV: id;name;gebiete;beginn;ende;thema;ziele;beschreibung)",
+            "Maßnahmenregister (CSV: id;name;gebiete;beginn;ende;thema;ziele;beschreibung, "
+            "dazu optional zielindikator;zielwert;zieldatum;status;traeger)",
         ),
         "monitor_aus_atlas": (
             "bool",
             True,
             "den Monitor aus der Datenbank statt aus den Dateien rechnen",
+        ),
+    },
+    "planung": {
+        "empfehlungen": (
+            "path",
+            None,
+            "Handlungsempfehlungen und Zielvereinbarungen je Gebiet und Gemeinde (ausgefüllte "
+            "Excel-Vorlage von `sozialraum empfehlungen vorlage` oder Markdown)",
+        ),
+    },
+    "prioritaet": {
+        "statusklassen": (
+            "strs",
+            ["sehr niedrig"],
+            "Statusklassen, die in die Förderkulisse führen (hoch, mittel, niedrig, sehr niedrig)",
+        ),
+        "defizit": ("str", None, "Defizitspalte (Indikator des Katalogs), z. B. kinderarmut"),
+        "defizit_schwelle": ("float", None, "ab diesem Wert der Defizitspalte zählt ein Defizit"),
+        "defizit_richtung": (
+            ("hoch", "niedrig"),
+            "hoch",
+            "hoch: Werte ab der Schwelle sind ein Defizit; niedrig: Werte bis zur Schwelle",
+        ),
+        "verknuepfung": (
+            ("oder", "und"),
+            "oder",
+            "Statusklasse oder/und Defizit müssen zutreffen",
+        ),
+        "mindest_sicherheit": (
+            "float",
+            None,
+            "Mindestsicherheit (0–1) der Spalte <defizit>_sicherheit, wo es sie gibt",
+        ),
+        "mindest_einwohner": (
+            "int",
+            0,
+            "kleinere Gebiete werden als Prüffall markiert, nicht gereiht",
+        ),
+        "bevoelkerung": ("str", "ew_ges", "Einwohnerspalte für Mindestgröße und Verteilschlüssel"),
+        "budget": ("float", None, "zu verteilender Betrag in Euro (ohne: nur Anteile)"),
+        "schritt_defizit": (
+            "float",
+            None,
+            "Schritt der Empfindlichkeitsprüfung für die Schwelle (Standard: 10 %)",
+        ),
+        "schritt_einwohner": (
+            "int",
+            100,
+            "Schritt der Empfindlichkeitsprüfung für die Mindestgröße",
         ),
     },
     "ausgaben": {
@@ -404,6 +454,8 @@ RULE_KEYS = ("kreis", "gemeinden", "sozialraeume", "eigene")
 LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
 OPTIONAL_SECTIONS = {
     "gliederung",
+    "planung",
+    "prioritaet",
     "atlas",
     "einrichtungen",
     "strassen",
@@ -430,6 +482,8 @@ SKIPPED_WHEN_ABSENT = (
     "kita",
     "schulen",
     "pflege",
+    "planung",
+    "prioritaet",
 )
 
 

@@ -16,6 +16,7 @@ from sozialraum._i18n import t
 from sozialraum.core.text import slugify
 from sozialraum.pipeline.common import Files, labels_for, without_unrated_index
 from sozialraum.pipeline.config import territory_of
+from sozialraum.pipeline.planung import planning_files, with_priority
 from sozialraum.pipeline.timing import timed
 
 __all__ = ["write_outputs", "area_results", "labels_for"]
@@ -90,6 +91,7 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     kita = kita_area_columns(state)  # Kita planning: one deficit per area and age group
     if kita is not None:
         frame = frame.join(kita.reindex(frame.index.astype(str)).set_axis(frame.index))
+    frame = with_priority(state, frame)  # Förderkulisse: prio_* columns
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
 
 
@@ -213,6 +215,7 @@ def _write_extras(state, intern: Path) -> Files:
         _raster_check_file,
         _distance_surfaces,
         _kita_files,
+        _planning_files,
     ):
         files += write(state, intern)
     return files
@@ -222,6 +225,11 @@ def _kita_files(state, intern: Path) -> Files:
     from sozialraum.pipeline.steps_kita import kita_files
 
     return kita_files(state, intern)
+
+
+def _planning_files(state, intern: Path) -> Files:
+    """Förderkulisse and the recommendations template (:mod:`sozialraum.pipeline.planung`)."""
+    return planning_files(state, intern, area_results(state))
 
 
 def _demography_files(state, intern: Path) -> Files:

@@ -23,6 +23,7 @@ from pathlib import Path
 import pandas as pd
 
 from sozialraum.pipeline.common import column_title
+from sozialraum.pipeline.planung import package_planning, priority_layers
 from sozialraum.pipeline.timing import on_time, timed
 from sozialraum.report.pdf import finish_printing
 
@@ -262,7 +263,7 @@ def write_webmap(
     specs = _indicator_specs(state, frame, level=level)
     de = state.lang == "de"
     kwargs = _spatial_layers(state, frame, de)
-    layers = _class_layers(state, frame, de) + kwargs.pop("layers")
+    layers = _class_layers(state, frame, de) + priority_layers(state, frame) + kwargs.pop("layers")
     kwargs["category_layers"] = layers
     # the map opens on the status class where there is one (the planners' first question)
     kwargs["first"] = next((c.column for c in layers if c.column == "status_klasse"), None)
@@ -517,6 +518,7 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
         )
     if aus["steckbriefe"] or aus["sozialbericht"]:
         files += _package_reports(state, pkg, release, inputs)
+    files += package_planning(state, pkg, release)  # a municipality's own recommendations
     return files
 
 

@@ -95,6 +95,7 @@ STEPS_DE = {
     "kita": "Kita-Planung: Bedarf, Plätze und Defizit heute und künftig",
     "schulen": "Grundschulen: Einschulungsjahrgänge je Schulbezirk",
     "care": "Pflege: Pflegebedürftige heute und künftig, Plätze und Defizit",
+    "planung": "Planungskreislauf: Empfehlungen und Förderkulisse",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
 }
 STEPS_EN = {
@@ -110,6 +111,7 @@ STEPS_EN = {
     "kita": "Kita planning: need, places and deficit today and projected",
     "schulen": "primary schools: school-entry cohorts per district",
     "care": "care: people in need today and in future, places and deficit",
+    "planung": "planning cycle: recommendations and priority areas",
     "outputs": "writing results, maps, profiles and packages",
 }
 
@@ -145,6 +147,7 @@ class RunState:
     schulen: dict[str, Any] = field(default_factory=dict)  # school-entry cohorts (steps_kita)
     atlas: dict[str, Any] = field(default_factory=dict)
     care: dict[str, Any] = field(default_factory=dict)  # [pflege]: see pipeline.steps_care
+    planung: dict[str, Any] = field(default_factory=dict)  # recommendations, priority areas
     notes: list[str] = field(default_factory=list)
     params: dict[str, Any] = field(default_factory=dict)
     workdir: Path | None = None
@@ -816,6 +819,8 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
         return bool(cfg.get("raster"))
     if key == "atlas":
         return bool(cfg.get("atlas"))
+    if key == "planung":
+        return bool(cfg.get("planung") or cfg.get("prioritaet"))
     if key == "demography":
         d = cfg.get("demografie")
         return bool(d and d["dateien"] and d["jahre"])

@@ -15,8 +15,8 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.errors import ConfigError, InputError
-from sozialraum.io.reader import read_text_table
 from sozialraum.pipeline.common import table_read_options
+from sozialraum.pipeline.planung import compute_planning
 
 __all__ = ["STEPS", "compute_access", "compute_raster", "compute_demography"]
 
@@ -472,19 +472,7 @@ def build_atlas(state):
             atlas.add_facilities(state.facilities, valid_from=f"{years[0]}-01-01")
         measures = []
         if a["massnahmen"]:
-            reg = read_text_table(a["massnahmen"], lang=state.lang).frame.fillna("")
-            for row in reg.itertuples(index=False):
-                atlas.add_measure(
-                    row.id,
-                    row.name,
-                    areas=[x.strip() for x in row.gebiete.split(",") if x.strip()],
-                    start=row.beginn,
-                    end=row.ende or None,
-                    theme=row.thema,
-                    targets=[x.strip() for x in row.ziele.split(",") if x.strip()],
-                    description=row.beschreibung,
-                )
-                measures.append(row.id)
+            measures = atlas.add_register(a["massnahmen"])
         if a["monitor_aus_atlas"]:
             inp = atlas.monitor_inputs(years, version=version)
             for y in years:
@@ -494,10 +482,9 @@ def build_atlas(state):
                 state.status[y] = inp.status[y].reindex(
                     index=state.areas.index, columns=state.status[y].columns
                 )
-        effects = {}
-        for mid in measures:
-            effects[mid] = atlas.measure_effect(mid)
+        effects, planning = _measure_effects(atlas, measures)
     state.atlas = {"target": target, "version": version, "measures": measures, "effects": effects}
+    state.atlas.update(planning)
     return state
 
 
@@ -513,10 +500,30 @@ def _compute_care(state):
     return compute_care(state)
 
 
+def _measure_effects(atlas, measures: list[str]) -> tuple[dict, dict]:
+    """Effect view and target progress of every measure that has a year before and after.
+
+    A measure planned for a later year, or begun in the first year with values, has no
+    effect view yet (``ohne_wirkung``: id → reason); the register keeps it.
+    """
+    from sozialraum.errors import InputError
+
+    effects, progress, without = {}, {}, {}
+    for mid in measures:
+        try:
+            effects[mid] = atlas.measure_effect(mid)
+        except InputError as err:
+            without[mid] = str(err)
+            continue
+        progress[mid] = atlas.measure_progress(mid, effect=effects[mid])
+    return effects, {"register": atlas.measures(), "progress": progress, "ohne_wirkung": without}
+
+
 STEPS: list[tuple[str, Callable]] = [
     ("raster", compute_raster),
     ("access", compute_access),
     ("demography", compute_demography),
     *_kita_steps(),
     ("care", _compute_care),
+    ("planung", compute_planning),
 ]

@@ -64,6 +64,10 @@ DEFAULT_PUBLIC: tuple[str, ...] = (
     "rang*",
     "*_rang",
     "bewertet",
+    # Förderkulisse: membership and a reason without numbers (sozialraum.pipeline.planung)
+    "prio_kulisse",
+    "prio_pruefen",
+    "prio_hinweis",
     # keys, names, geometry
     "key",
     "schluessel",

@@ -84,7 +84,9 @@ class Chapter:
     """A chapter of the report or a section of a profile.
 
     ``key`` is stable (used by ``[bericht] kapitel`` and as HTML id);
-    ``sections`` are sub-chapters (``<h3>``).
+    ``sections`` are sub-chapters (``<h3>``). ``rich`` holds planner text already
+    rendered by :func:`sozialraum.core.markdown.to_html` (``markupsafe.Markup``, printed
+    after the paragraphs); a plain string there is escaped like any other text.
     """
 
     key: str
@@ -94,6 +96,7 @@ class Chapter:
     figures: tuple[Figure, ...] = ()
     sections: tuple[Chapter, ...] = ()
     notes: tuple[str, ...] = ()
+    rich: tuple[Any, ...] = ()
 
 
 ChapterBuilder = Callable[[Any, Mapping, str], "Chapter | None"]

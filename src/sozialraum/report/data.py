@@ -565,6 +565,7 @@ def _planning_from_state(state) -> dict:
     trends = trend_series(state)  # every year's rates; each level shows its own
     if trends:
         planning["trends"] = trends
+    planning.update(_planning_cycle(state))
     return planning
 
 
@@ -646,4 +647,22 @@ def trend_series(state) -> dict | None:
             if lvl in roll:
                 out[kind][y] = roll[lvl].frame
                 out[f"{kind}_status"][y] = roll[lvl].status
+
+
+def _planning_cycle(state) -> dict:
+    """Recommendations, measures (register, effects, progress) and the Förderkulisse."""
+    out: dict = {}
+    pl = getattr(state, "planung", None) or {}
+    if pl.get("empfehlungen") is not None:
+        out["empfehlungen"] = pl["empfehlungen"]
+    a = state.atlas or {}
+    if a.get("register") is not None and len(a["register"]):
+        out["massnahmen"] = {
+            "register": a["register"],
+            "effects": a.get("effects") or {},
+            "progress": a.get("progress") or {},
+            "ohne_wirkung": a.get("ohne_wirkung") or {},
+        }
+    if pl.get("prioritaet") is not None:
+        out["prioritaet"] = pl["prioritaet"]
     return out
