@@ -1867,7 +1867,18 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
         p.unlink()
     roads.to_file(p, layer="strassen", driver="GPKG", engine="pyogrio", VERSION="1.3")
 
+    _sibling("gen_hze").write_hze(out_examples, sr_gdf, tables)  # own seed
     return {"sr": sr_gdf, "tables": tables, "moved": moved, "roads": roads, "fac": fac_gdf}
+
+
+def _sibling(name: str):
+    """A generator module beside this file (each topic's data has its own module and seed)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).with_name(f"{name}.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
 
 
 def main(argv: list[str] | None = None) -> None:
