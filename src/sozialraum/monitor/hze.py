@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
+from sozialraum.core.doors import knob
 from sozialraum.errors import InputError
 
 __all__ = [
@@ -102,8 +103,8 @@ HZE_GROUPS: dict[str, tuple[str, str]] = {
 
 _MSG = {
     "no_col": {
-        "de": "{file}: Spalte {col!r} fehlt ([hze] {key}; vorhanden: {have}).",
-        "en": "{file}: column {col!r} is missing ([hze] {key}; present: {have}).",
+        "de": "{file}: Spalte {col!r} fehlt (Einstellung {key}: {knob}; vorhanden: {have}).",
+        "en": "{file}: column {col!r} is missing (setting {key}: {knob}; present: {have}).",
     },
     "bad_type": {
         "de": "{file}, Zeile {row}: Hilfeart {value!r} (Spalte {col!r}) steht nicht in der "
@@ -233,6 +234,7 @@ def read_hze_cases(
                     file=src,
                     col=col,
                     key=key,
+                    knob=knob("hze_columns", lang),
                     have=", ".join(map(str, fr.columns)),
                 ),
                 file=str(path),

@@ -91,6 +91,9 @@ STEPS_DE = {
     "atlas": "Sozialstrukturatlas: Datenbank aufbauen und Zahlen daraus lesen",
     "demography": "Demografie: Altersgruppen und Vorausberechnung",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
+    "regions": "Regionen und Ämter: Zuordnung prüfen, hochrechnen, Index",
+    "hze": "Hilfen zur Erziehung: Fallzeilen prüfen und auswerten",
+    "offers": "Angebote nach Themen je Gebiet",
 }
 STEPS_EN = {
     "inputs": "reading, checking and joining the inputs",
@@ -102,6 +105,9 @@ STEPS_EN = {
     "atlas": "atlas database: build it and read the numbers from it",
     "demography": "demography: age groups and projection",
     "outputs": "writing results, maps, profiles and packages",
+    "regions": "region sets: check coverage, roll up, index",
+    "hze": "educational support (HzE): check and evaluate the case rows",
+    "offers": "offers by theme per area",
 }
 
 
@@ -137,6 +143,9 @@ class RunState:
     workdir: Path | None = None
     echo: Callable[[str], None] | None = None
     timer: Any = None  # pipeline.timing.RunTimer: seconds of every step
+    regions: dict[str, Any] = field(default_factory=dict)  # region set → RegionOutcome
+    hze: Any = None  # monitor.hze.HzeResult
+    topics: dict[str, Any] = field(default_factory=dict)  # ReportData.planning entries
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
@@ -752,6 +761,10 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
         return bool(cfg.get("raster"))
     if key == "atlas":
         return bool(cfg.get("atlas"))
+    if key == "hze":
+        return bool(cfg.get("hze"))
+    if key == "offers":
+        return bool(cfg.get("einrichtungen"))
     if key == "demography":
         d = cfg.get("demografie")
         return bool(d and d["dateien"] and d["jahre"])
@@ -759,6 +772,6 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
 
 
 def _optional_steps() -> list[tuple[str, Callable[[RunState], RunState]]]:
-    from sozialraum.pipeline import steps_extra
+    from sozialraum.pipeline import steps_extra, steps_regions
 
-    return steps_extra.STEPS
+    return [*steps_extra.STEPS, *steps_regions.STEPS]

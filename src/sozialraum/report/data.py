@@ -534,4 +534,6 @@ def _inputs_from_state(state) -> ReportInputs:
 
 def _planning_from_state(state) -> dict:
     """``ReportData.planning`` of a run: one entry per planning topic that has data."""
-    return {}
+    out: dict = {}
+    out.update(getattr(state, "topics", None) or {})  # regions, HzE, offers (run steps)
+    return out

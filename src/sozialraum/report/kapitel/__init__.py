@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sozialraum.report.chapters import Chapter
+from sozialraum.report.kapitel.hze import hze_chapter
+from sozialraum.report.kapitel.regionen import offers_section, regions_chapter, regions_section
 
 __all__ = [
     "REPORT_CHAPTERS",
@@ -22,10 +24,16 @@ __all__ = [
 ]
 
 #: ``(key, builder)`` of every extra Sozialbericht chapter, in reading order.
-REPORT_CHAPTERS: tuple = ()
+REPORT_CHAPTERS: tuple = (
+    ("regionen", regions_chapter),
+    ("hze", hze_chapter),
+)
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.
-PROFILE_SECTIONS: tuple = ()
+PROFILE_SECTIONS: tuple = (
+    ("regionen", regions_section),
+    ("angebote", offers_section),
+)
 
 
 def _selected(items: Sequence[tuple[str, Any]], settings: Mapping) -> list[tuple[str, Any]]:
