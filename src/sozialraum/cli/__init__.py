@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.atlas import cli as atlas_cli
+from sozialraum.cli import planning as planning_cli
 from sozialraum.cli import steps as step_cli
 from sozialraum.errors import SozialraumError, SozialraumWarning
 
@@ -222,6 +223,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
 
     atlas_cli.add_parser(sub, L)
     step_cli.add_parsers(sub, L)
+    planning_cli.add_parsers(sub, L)
 
     j = sub.add_parser("join", help=t(_MSG, "join", L), description=t(_MSG, "join", L))
     j.add_argument("areas", help=t(_MSG, "areas", L))
@@ -392,6 +394,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "init": _cmd_init,
         "atlas": atlas_cli.run,
         **step_cli.HANDLERS,
+        **planning_cli.HANDLERS,
     }
     with warnings.catch_warnings():
         warnings.simplefilter("always", SozialraumWarning)

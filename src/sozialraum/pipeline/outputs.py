@@ -181,9 +181,17 @@ def _write_extras(state, intern: Path) -> Files:
         _whatif_file,
         _raster_check_file,
         _distance_surfaces,
+        _region_files,
     ):
         files += write(state, intern)
     return files
+
+
+def _region_files(state, intern: Path) -> Files:
+    """Region sets, the municipalities' index and the HzE figures (:mod:`.outputs_regions`)."""
+    from sozialraum.pipeline.outputs_regions import region_files
+
+    return region_files(state, intern)
 
 
 def _demography_files(state, intern: Path) -> Files:
