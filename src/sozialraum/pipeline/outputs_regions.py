@@ -75,3 +75,51 @@ def region_files(state, intern: Path) -> Files:
             )
         )
     return files
+
+
+#: Colours of the regions of a set on the web map (qualitative, colour-blind safe).
+REGION_COLORS = ("#1b9e77", "#d95f02", "#7570b3", "#e7298a", "#66a61e", "#e6ab02", "#a6761d")
+
+
+def map_extras(state, frame):
+    """What the web map adds for the planning topics.
+
+    Returns ``(frame, layers, facility_columns)``: a copy of ``frame`` with one column
+    ``region_<set>`` (the region's name) per region set, a category layer per set (the
+    regions' membership is public at every level; no figures), and the popup rows of
+    the facility points (theme and target group of the offer inventory).
+    """
+    from sozialraum.join.regions import region_of_areas
+    from sozialraum.webmap import CategoryLayer
+
+    layers = []
+    gcol = state.config["gebiete"]["gemeinde_spalte"]
+    for name, res in (state.regions or {}).items():
+        rs = res.set
+        if rs is None:
+            continue
+        col = f"region_{slugify(name)}"
+        frame = frame.copy()
+        keys = region_of_areas(rs, state.areas, gemeinde_col=gcol, lang=state.lang)
+        frame[col] = keys.map(rs.region_name).reindex(frame.index.astype(str)).to_numpy()
+        cats = tuple(dict.fromkeys(rs.region_name(r) for r in rs.regions))
+        layers.append(
+            CategoryLayer(
+                col,
+                title=name,
+                colors={c: REGION_COLORS[i % len(REGION_COLORS)] for i, c in enumerate(cats)},
+                categories=cats,
+                year=state.year,
+            )
+        )
+    fac_cols = {}
+    fac = state.facilities
+    if fac is not None:
+        de = state.lang != "en"
+        for c, de_l, en_l in (
+            ("thema", "Thema", "theme"),
+            ("zielgruppe", "Zielgruppe", "target group"),
+        ):
+            if c in fac.columns:
+                fac_cols[c] = de_l if de else en_l
+    return frame, layers, fac_cols

@@ -196,7 +196,10 @@ def write_webmap(
     specs = _indicator_specs(state, frame, level=level)
     de = state.lang == "de"
     kwargs = _spatial_layers(state, frame, de)
-    layers = _class_layers(state, frame, de) + kwargs.pop("layers")
+    from sozialraum.pipeline.outputs_regions import map_extras
+
+    frame, region_layers, fac_cols = map_extras(state, frame)  # region sets, offer themes
+    layers = _class_layers(state, frame, de) + kwargs.pop("layers") + region_layers
     kwargs["category_layers"] = layers
     # the map opens on the status class where there is one (the planners' first question)
     kwargs["first"] = next((c.column for c in layers if c.column == "status_klasse"), None)
@@ -219,6 +222,7 @@ def write_webmap(
         if state.config.get("einrichtungen")
         else None,
         capacity_unit="Plätze" if state.lang == "de" else "places",
+        facility_columns=fac_cols or None,
         boundaries=bounds,
         boundary_label=label,
         offline=True,
