@@ -6,8 +6,9 @@ import geopandas as gpd
 import pytest
 import shapely
 
+from sozialraum.access.offers import nearest_offers_for_household as find_for_household
+from sozialraum.access.offers import parse_household
 from sozialraum.cli import main
-from sozialraum.cli.planning import find_for_household, parse_household
 from sozialraum.errors import InputError
 
 CRS = "EPSG:25833"
@@ -102,5 +103,9 @@ def test_finder_cli_prints_german_lines(offers, tmp_path, capsys):
 def test_household_option():
     assert parse_household("eltern:1, kita_kind:2") == {"eltern": 1, "kita_kind": 2}
     assert parse_household("senioren") == {"senioren": 1}
-    with pytest.raises(InputError, match="--haushalt"):
+    from sozialraum.core.doors import using_door
+
+    with using_door("cli"), pytest.raises(InputError, match="--haushalt"):
+        parse_household("eltern:x")
+    with pytest.raises(InputError, match="household="):  # the Python door's word
         parse_household("eltern:x")

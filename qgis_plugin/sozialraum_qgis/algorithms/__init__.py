@@ -8,6 +8,7 @@ from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
 from .lisa import LisaAlgorithm
 from .monitor import MonitorAlgorithm
+from .regions import OfferFinderAlgorithm, RegionRollupAlgorithm
 from .release import ReleaseAlgorithm
 from .report import SteckbriefAlgorithm
 from .webmap import WebmapAlgorithm
@@ -24,4 +25,6 @@ ALGORITHMS = [
     WebmapAlgorithm,
     SteckbriefAlgorithm,
     ReleaseAlgorithm,
+    RegionRollupAlgorithm,
+    OfferFinderAlgorithm,
 ]

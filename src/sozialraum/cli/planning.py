@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sozialraum._i18n import t
 
-__all__ = ["add_parsers", "HANDLERS", "parse_household"]
+__all__ = ["add_parsers", "HANDLERS"]
 
 _MSG = {
     "regionen": {
@@ -50,12 +50,6 @@ _MSG = {
     "per_kind": {"de": "Angebote je Art (die nächsten)", "en": "offers per kind (the nearest)"},
     "category": {"de": "Spalte mit der Art des Angebots", "en": "column with the kind of offer"},
     "out_csv": {"de": "Ergebnis als CSV (optional)", "en": "result as CSV (optional)"},
-    "bad_household": {
-        "de": "--haushalt {value!r}: erwartet Mitglied:Anzahl, durch Kommas getrennt "
-        "(z. B. eltern:1,kita_kind:2).",
-        "en": "--haushalt {value!r}: expected member:count separated by commas "
-        "(e.g. eltern:1,kita_kind:2).",
-    },
     "bad_place": {
         "de": "--ort {value!r}: weder x,y noch ein Schlüssel aus --gebiete.",
         "en": "--ort {value!r}: neither x,y nor a key of --gebiete.",
@@ -108,22 +102,6 @@ def add_parsers(sub, L: str) -> None:
     p.add_argument("--out", help=t(_MSG, "out_csv", L))
 
 
-def parse_household(text: str, lang: str | None = None) -> dict[str, int]:
-    """``"eltern:1,kita_kind:2"`` → ``{"eltern": 1, "kita_kind": 2}``."""
-    from sozialraum.errors import InputError
-
-    out: dict[str, int] = {}
-    for part in filter(None, (s.strip() for s in text.split(","))):
-        name, _, n = part.partition(":")
-        try:
-            out[name.strip()] = int(n) if n.strip() else 1
-        except ValueError:
-            raise InputError(t(_MSG, "bad_household", lang, value=text)) from None
-    if not out:
-        raise InputError(t(_MSG, "bad_household", lang, value=text))
-    return out
-
-
 def _place(args):
     import geopandas as gpd
 
@@ -143,22 +121,12 @@ def _place(args):
     raise InputError(t(_MSG, "bad_place", args.lang, value=args.ort))
 
 
-def find_for_household(offers, place, household, *, radius, themes, per_kind, category, lang):
-    """The nearest ``per_kind`` offers of each kind that serve the household."""
-    from sozialraum.access.offers import offers_for_household
-
-    found = offers_for_household(
-        offers, place, household, theme=themes, max_distance=radius, lang=lang
-    )
-    if category in found.columns and per_kind > 0:
-        found = found.groupby(category, sort=False, group_keys=False).head(per_kind)
-    return found
-
-
 def cmd_find(args: argparse.Namespace) -> int:
     """``sozialraum angebote-finden``."""
     import geopandas as gpd
 
+    from sozialraum.access.offers import nearest_offers_for_household as find_for_household
+    from sozialraum.access.offers import parse_household
     from sozialraum.core.doors import using_door
     from sozialraum.core.numbers import format_number, is_missing
 
