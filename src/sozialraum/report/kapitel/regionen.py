@@ -129,7 +129,6 @@ def _region_table(name, out, p, data, lang) -> Table:
     return Table(
         columns=tuple(cols),
         rows=_region_rows(name, out, p, data, lang),
-        caption=_set_title(name, out, data, lang),
         numeric=numeric,
     )
 
