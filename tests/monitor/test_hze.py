@@ -135,3 +135,67 @@ def test_hze_chapter_never_publishes_a_small_count(tmp_path):
     hidden = hze_hidden(res, 2024, 2)
     assert hidden.any()
     _published_ok(vals, hidden, eqs, 2)
+
+
+def _interval_attack(values: pd.Series, hidden: pd.Series, signed_eqs) -> dict:
+    """Textbook interval attack: min/max of each hidden cell over all tables consistent with
+    the published cells and the sum equations (counts >= 1 where hidden)."""
+    from scipy.optimize import linprog
+
+    unk = list(values.index[hidden.to_numpy()])
+    pos = {c: i for i, c in enumerate(unk)}
+    rows, rhs = [], []
+    for eq in signed_eqs:
+        row = np.zeros(len(unk))
+        b = 0.0
+        for cell, sign in eq:
+            if cell in pos:
+                row[pos[cell]] += sign
+            else:
+                b -= sign * values[cell]
+        if row.any():
+            rows.append(row)
+            rhs.append(b)
+    out = {}
+    for c in unk:
+        obj = np.zeros(len(unk))
+        obj[pos[c]] = 1.0
+        lo = linprog(obj, A_eq=np.array(rows), b_eq=rhs, bounds=[(1, None)] * len(unk))
+        hi = linprog(-obj, A_eq=np.array(rows), b_eq=rhs, bounds=[(1, None)] * len(unk))
+        out[c] = (lo.fun, -hi.fun if hi.status == 0 else np.inf)
+    return out
+
+
+def test_no_hidden_hze_count_is_recovered_by_the_interval_attack(tmp_path):
+    from sozialraum.report.kapitel.hze import hze_hidden
+
+    rng = np.random.default_rng(11)
+    rows = []
+    for year in (2023, 2024):
+        for i in range(40):
+            area = f"a{int(rng.integers(0, 6))}"
+            art = list(HZE_TYPES)[int(rng.integers(0, 6))]
+            end = f"01.09.{year}" if rng.random() < 0.3 else ""
+            rows.append(f"{year};F{year}{i};{area};{art};01.02.{year};{end};1000")
+    text = "jahr;fall_id;sr_id;hilfeart;beginn;ende;kosten\n" + "\n".join(rows) + "\n"
+    cases = read_hze_cases(_cases(tmp_path, text))
+    gem = {f"a{i}": f"G{i // 2}" for i in range(6)}
+    res = hze_figures(cases, gemeinde_of=gem, all_areas=pd.Index(sorted(gem)))
+    f = res.figures
+    k = f[(f["ebene"] == "kreis") & (f["jahr"] == 2024)].set_index("art")
+    g = f[(f["ebene"] == "gemeinde") & (f["jahr"] == 2024) & (f["art"] == "gesamt")]
+    vals, eqs = {}, []
+    for m in ("laufend", "neu", "beendet"):
+        for art in k.index:
+            vals[("k", art, m)] = k.at[art, m]
+        eqs.append(
+            [*((("k", a, m), 1) for a in k.index if a != "gesamt"), (("k", "gesamt", m), -1)]
+        )
+        for key, v in zip(g["schluessel"], g[m], strict=True):
+            vals[("g", key, m)] = v
+        eqs.append([*((("g", key, m), 1) for key in g["schluessel"]), (("k", "gesamt", m), -1)])
+    values = pd.Series(vals, dtype=float)
+    hidden = hze_hidden(res, 2024, 2).reindex(values.index).fillna(False).astype(bool)
+    assert hidden.any()
+    for cell, (lo, hi) in _interval_attack(values, hidden, eqs).items():
+        assert hi - lo >= 1, (cell, lo, hi)  # never pinned down to one value
