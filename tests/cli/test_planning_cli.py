@@ -109,3 +109,21 @@ def test_household_option():
         parse_household("eltern:x")
     with pytest.raises(InputError, match="household="):  # the Python door's word
         parse_household("eltern:x")
+
+
+def test_regionen_cli_on_musterland(tmp_path, capsys):
+    from pathlib import Path
+
+    import pyogrio
+
+    cfg = Path(__file__).resolve().parents[2] / "examples" / "musterland" / "monitor.toml"
+    out = tmp_path / "regionen.gpkg"
+    assert main(["regionen", str(cfg), "--out", str(out)]) == 0
+    text = capsys.readouterr().out
+    assert "Ämter:" in text and "LEADER-Regionen:" in text and "Gemeinden:" in text
+    assert "Amt Wusterwitzer Land: 13 Sozialräume," in text  # the areas, not the members
+    line = next(ln for ln in text.splitlines() if "Amt Wusterwitzer Land" in ln)
+    assert "Einwohner, Index" in line
+    assert "bewerteten Planungsräume" in text
+    layers = {n for n, _ in pyogrio.list_layers(out)}
+    assert {"aemter", "leader_regionen", "gemeinden"} <= layers

@@ -64,8 +64,8 @@ _MSG = {
     },
     "head_set": {"de": "{name}:", "en": "{name}:"},
     "line_region": {
-        "de": "  {region}: {n} Gemeinden, {pop} Einwohner, Index {idx}, {cls}",
-        "en": "  {region}: {n} municipalities, {pop} inhabitants, index {idx}, {cls}",
+        "de": "  {region}: {n}, {pop} Einwohner, Index {idx}, {cls}",
+        "en": "  {region}: {n}, {pop} inhabitants, index {idx}, {cls}",
     },
     "ref": {"de": "{ref}.", "en": "{ref}."},
 }
@@ -180,10 +180,13 @@ def cmd_regions(args: argparse.Namespace) -> int:
         state = RunState(config=cfg, lang=L)
         for step in (load_inputs, compute_all_rates, compute_monitor, compute_regions):
             state = step(state)
+    from sozialraum.pipeline.config import territory_of
+
+    terr = territory_of(cfg, L)
     names = state.topics["regionen"]["names"]
     ref = None
     for name, res in state.regions.items():
-        title = "Gemeinden" if name == "__gemeinden__" else name
+        title = terr.middle.title(L, plural=True) if name == "__gemeinden__" else name
         print(t(_MSG, "head_set", L, name=title))
         fr = res.rollup.frame
         idx = res.index.frame if res.index is not None else None
@@ -204,7 +207,7 @@ def cmd_regions(args: argparse.Namespace) -> int:
                     "line_region",
                     L,
                     region=region,
-                    n=int(fr.at[key, "n_gebiete"]),
+                    n=terr.bottom.count(int(fr.at[key, "n_gebiete"]), L),
                     pop=format_number(fr.at[key, "ew_ges"], 0, L) if "ew_ges" in fr else "–",
                     idx=format_number(v, 2, L, sign=True),
                     cls=cls,
