@@ -199,3 +199,40 @@ def test_no_hidden_hze_count_is_recovered_by_the_interval_attack(tmp_path):
     assert hidden.any()
     for cell, (lo, hi) in _interval_attack(values, hidden, eqs).items():
         assert hi - lo >= 1, (cell, lo, hi)  # never pinned down to one value
+
+
+def test_aggregates_give_the_same_figures_as_case_rows(tmp_path):
+    areas = pd.Index(["a1", "a2", "a3"])
+    cases = read_hze_cases(_cases(tmp_path), areas=areas)
+    ref = hze_figures(cases, gemeinde_of=GEM, all_areas=areas)
+    a = ref.figures
+    a = a[(a["ebene"] == "sozialraum") & (a["art"] != "gesamt") & (a["laufend"] > 0)]
+    lines = ["jahr;sr_id;hilfeart;laufend;neu;beendet;kosten;dauer_monate"]
+    for r in a.itertuples():
+        lines.append(
+            f"{r.jahr};{r.schluessel};§ {r.art};{r.laufend};{r.neu};{r.beendet};"
+            f"{str(r.kosten).replace('.', ',')};{str(r.dauer_monate).replace('.', ',')}"
+        )
+    agg = read_hze_cases(_cases(tmp_path, "\n".join(lines) + "\n", "agg.csv"), areas=areas)
+    got = hze_figures(agg, gemeinde_of=GEM, all_areas=areas)
+    cols = ["laufend", "neu", "beendet", "kosten", "kosten_je_fall", "dauer_mittel"]
+    pd.testing.assert_frame_equal(
+        got.figures[cols].reset_index(drop=True),
+        ref.figures[cols].reset_index(drop=True),
+        check_dtype=False,
+        rtol=1e-9,
+    )
+
+
+def test_aggregate_errors_name_file_row_and_value(tmp_path):
+    text = "jahr;sr_id;hilfeart;laufend;neu;beendet\n2024;a1;§ 31;4;1;0\n2024;a1;31;2;1;1\n"
+    with pytest.raises(
+        InputError, match=r"agg.csv, Zeile 3: 'a1', '31' steht im Jahr 2024 zweimal"
+    ):
+        read_hze_cases(_cases(tmp_path, text, "agg.csv"))
+    text = "jahr;sr_id;hilfeart;laufend;neu;beendet\n2024;a1;§ 31;-1;1;0\n"
+    with pytest.raises(InputError, match=r"Zeile 2: '-1' in Spalte 'laufend' ist keine Fallzahl"):
+        read_hze_cases(_cases(tmp_path, text, "agg.csv"))
+    text = "jahr;sr_id;hilfeart;laufend;neu;beendet\n2024;a1;§ 99;1;1;0\n"
+    with pytest.raises(InputError, match=r"Zeile 2: Hilfeart '§ 99'"):
+        read_hze_cases(_cases(tmp_path, text, "agg.csv"))

@@ -120,6 +120,14 @@ _MSG = {
         "de": "{file}, Zeile {row}: Planungsraum {value!r} (Spalte {col!r}) gibt es nicht.",
         "en": "{file}, row {row}: planning area {value!r} (column {col!r}) does not exist.",
     },
+    "dup_agg": {
+        "de": "{file}, Zeile {row}: {area!r}, {kind!r} steht im Jahr {year} zweimal.",
+        "en": "{file}, row {row}: {area!r}, {kind!r} appears twice in year {year}.",
+    },
+    "bad_count": {
+        "de": "{file}, Zeile {row}: {value!r} in Spalte {col!r} ist keine Fallzahl (ganze Zahl ≥ 0).",
+        "en": "{file}, row {row}: {value!r} in column {col!r} is no case count (whole number ≥ 0).",
+    },
     "dup_case": {
         "de": "{file}, Zeile {row}: Fall {value!r} steht im Jahr {year} zweimal.",
         "en": "{file}, row {row}: case {value!r} appears twice in year {year}.",
@@ -205,7 +213,13 @@ def read_hze_cases(
     areas: pd.Index | None = None,
     lang: str | None = None,
 ) -> pd.DataFrame:
-    """Read and check case rows (see module docstring); returns a clean frame.
+    """Read and check case rows (see module docstring) or aggregates; returns a clean frame.
+
+    *Aggregates* instead of case rows: a table without the case column but with
+    ``laufend`` (and ``neu``, ``beendet``; optional ``kosten``, ``dauer_monate`` = summed
+    months of the ended cases), one row per year, area and type of help. They are
+    returned as they are (columns ``jahr, sr_id, art, laufend, neu, beendet,
+    dauer_monate, kosten``) and :func:`hze_figures` takes them like case rows.
 
     Columns of the result: ``jahr`` (int), ``fall_id``, ``sr_id``, ``art`` (code of
     :data:`HZE_TYPES`), ``beginn``, ``ende`` (Timestamps, ``NaT`` = running),
@@ -223,6 +237,8 @@ def read_hze_cases(
     c = columns or HzeColumns()
     tab = read_text_table(path, lang=lang)
     fr, src = tab.frame, tab.source
+    if c.case not in fr.columns and "laufend" in fr.columns:
+        return _read_aggregates(tab, c, path, areas, lang)
     for attr, key in _KEYS.items():
         col = getattr(c, attr)
         if col not in fr.columns:
@@ -297,6 +313,99 @@ def read_hze_cases(
     )
 
 
+def _count(v, file, row, col, lang) -> int:
+    x = _number(v, file, row, col, lang)
+    if x < 0 or not float(x).is_integer():
+        raise InputError(
+            t(_MSG, "bad_count", lang, file=file, row=row, value=str(v), col=col),
+            file=file,
+            row=row,
+            column=col,
+        )
+    return int(x)
+
+
+def _read_aggregates(tab, c: HzeColumns, path, areas, lang) -> pd.DataFrame:
+    """Aggregates per year, area and type (see :func:`read_hze_cases`)."""
+    fr, src = tab.frame, tab.source
+    for col in (c.year, c.area, c.kind, "laufend", "neu", "beendet"):
+        if col not in fr.columns:
+            raise InputError(
+                t(
+                    _MSG,
+                    "no_col",
+                    lang,
+                    file=src,
+                    col=col,
+                    key=col,
+                    knob=knob("hze_columns", lang),
+                    have=", ".join(map(str, fr.columns)),
+                ),
+                file=str(path),
+                column=col,
+            )
+    known = None if areas is None else set(map(str, areas))
+    allowed = ", ".join(v.paragraph for v in HZE_TYPES.values())
+    recs, seen = [], set()
+    for i, row in enumerate(fr.to_dict("records")):
+        r = int(tab.rows[i])
+        code = hze_code(row[c.kind])
+        if code is None:
+            raise InputError(
+                t(
+                    _MSG,
+                    "bad_type",
+                    lang,
+                    file=src,
+                    row=r,
+                    value=str(row[c.kind]),
+                    col=c.kind,
+                    allowed=allowed,
+                ),
+                file=str(path),
+                row=r,
+                column=c.kind,
+            )
+        area = str(row[c.area]).strip()
+        if known is not None and area not in known:
+            raise InputError(
+                t(_MSG, "unknown_area", lang, file=src, row=r, value=area, col=c.area),
+                file=str(path),
+                row=r,
+                column=c.area,
+                ids=[area],
+            )
+        year = int(_number(row[c.year], src, r, c.year, lang))
+        if (year, area, code) in seen:
+            raise InputError(
+                t(
+                    _MSG,
+                    "dup_agg",
+                    lang,
+                    file=src,
+                    row=r,
+                    area=area,
+                    kind=str(row[c.kind]),
+                    year=year,
+                ),
+                file=str(path),
+                row=r,
+                column=c.kind,
+            )
+        seen.add((year, area, code))
+        rec = {"jahr": year, "sr_id": area, "art": code}
+        for col in ("laufend", "neu", "beendet"):
+            rec[col] = _count(row[col], src, r, col, lang)
+        for col in (c.cost, "dauer_monate"):
+            have = col in fr.columns and str(row[col] or "").strip() != ""
+            rec["kosten" if col == c.cost else col] = (
+                _number(row[col], src, r, col, lang) if have else np.nan
+            )
+        recs.append(rec)
+    cols = ["jahr", "sr_id", "art", "laufend", "neu", "beendet", "dauer_monate", "kosten"]
+    return pd.DataFrame(recs, columns=cols)
+
+
 @dataclass(frozen=True)
 class HzeResult:
     """HzE figures per year, unit and type of help.
@@ -325,6 +434,11 @@ class HzeResult:
 
 def _per_area(cases: pd.DataFrame) -> pd.DataFrame:
     """Counts per year, area and type (and over all types as ``gesamt``)."""
+    cols = ["laufend", "neu", "beendet", "dauer_monate", "kosten"]
+    if "laufend" in cases.columns:  # aggregates: already per year, area and type
+        by_type = cases[["jahr", "sr_id", "art", *cols]]
+        total = cases.groupby(["jahr", "sr_id"])[cols].sum(min_count=1).reset_index()
+        return pd.concat([by_type, total.assign(art="gesamt")], ignore_index=True)
     c = cases.copy()
     c["laufend"] = 1
     c["neu"] = (c["beginn"].dt.year == c["jahr"]).astype(int)
