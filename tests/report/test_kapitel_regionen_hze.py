@@ -140,3 +140,15 @@ def test_profile_sections_regions_and_offers(musterland_results, planning):
     got = {r[0]: int(r[1]) for r in sec.tables[0].rows}
     for th, n in want.items():
         assert got[th] == n
+
+
+def test_chapters_in_english(musterland_results, planning):
+    from sozialraum.report.kapitel import profile_sections, report_chapters
+
+    data = make_report_data(musterland_results, planning=planning)
+    chs = report_chapters(data, {}, "en")
+    assert [c.title for c in chs[:2]] == ["Regions", "Educational support (HzE)"]
+    assert "per 1,000 under 21" in chs[1].tables[0].columns
+    assert chs[1].paragraphs[0].startswith("In 2024, ")
+    secs = profile_sections(data, "gemeinde", "07999003", {}, "en")
+    assert secs[1].tables[0].columns == ("Theme", "Number", "Offers (selection)")
