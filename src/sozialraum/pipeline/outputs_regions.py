@@ -123,3 +123,50 @@ def map_extras(state, frame):
             if c in fac.columns:
                 fac_cols[c] = de_l if de else en_l
     return frame, layers, fac_cols
+
+
+def package_region_file(state, pkg: Path, release) -> Files:
+    """``regionen.csv`` of a release package: every region set with its members and class.
+
+    The class of a region is public at every level; the package of a municipality also
+    shows the overall index, rounded like every index outside ``intern``
+    (``[freigabe] index_nachkommastellen``). No counts and no rates: a region's sum
+    would give away a municipality's count that the municipal table hides.
+    """
+    from sozialraum.privacy.package import write_csv
+
+    outs = {k: v for k, v in (state.regions or {}).items() if v.set is not None}
+    if not outs or release.level == "intern":
+        return []
+    names = (state.topics.get("regionen") or {}).get("names") or {}
+    decimals = int(getattr(release.policy, "index_decimals", 1))
+    rows = []
+    for name, res in outs.items():
+        rs = res.set
+        idx = res.index.frame if res.index is not None else pd.DataFrame()
+        members: dict[str, list[str]] = {}
+        for m, r in rs.members.items():
+            members.setdefault(r, []).append(str(names.get(m, m)))
+        for region in rs.regions:
+            row = {
+                "Regionszuordnung": name,
+                "Region": rs.region_name(region),
+                "Mitglieder": ", ".join(members.get(region, [])),
+            }
+            if release.level == "kommunal" and "idx_gesamt" in idx.columns:
+                v = idx["idx_gesamt"].get(region)
+                row["Gesamtindex"] = round(float(v), decimals) if pd.notna(v) else None
+            cls = (
+                idx["idx_gesamt_klasse"].get(region) if "idx_gesamt_klasse" in idx.columns else None
+            )
+            row["Klasse"] = cls if isinstance(cls, str) else ""
+            rows.append(row)
+    frame = pd.DataFrame(rows).set_index("Regionszuordnung")
+    p = write_csv(frame, pkg / "regionen.csv")
+    return [
+        (
+            p,
+            "Regionen (Ämter, LEADER-Regionen): Mitglieder und Klasse",
+            "region sets: members and class",
+        )
+    ]

@@ -442,6 +442,9 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
         )
     if aus["steckbriefe"] or aus["sozialbericht"]:
         files += _package_reports(state, pkg, release, inputs)
+    from sozialraum.pipeline.outputs_regions import package_region_file
+
+    files += package_region_file(state, pkg, release)  # region sets: members and class
     return files
 
 
