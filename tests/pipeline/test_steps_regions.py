@@ -69,3 +69,33 @@ def test_region_set_without_region_column_key_is_a_config_error(tmp_path):
             load_config(p)
     finally:
         p.unlink()
+
+
+def test_check_lists_an_uncovering_region_set_and_a_bad_hze_type(tmp_path, musterland_config):
+    from sozialraum.pipeline.check import ERROR, check_config
+
+    reg = (EX / "regionen.csv").read_text(encoding="utf-8").splitlines()
+    (tmp_path / "leader.csv").write_text(
+        "\n".join(ln for ln in reg if not ln.startswith("07999010")) + "\n", encoding="utf-8"
+    )
+    hze = (EX / "hze_faelle.csv").read_text(encoding="utf-8").splitlines()
+    cells = hze[5].split(";")
+    cells[3] = "§ 99"  # the type of help of file row 6
+    hze[5] = ";".join(cells)
+    (tmp_path / "hze.csv").write_text("\n".join(hze) + "\n", encoding="utf-8")
+    leader = str(EX / "regionen.csv")
+    cfg = musterland_config(
+        tmp_path,
+        (
+            f'datei = "{leader}"\nschluessel = "ags"\nregion = "leader"',
+            f'datei = "{tmp_path / "leader.csv"}"\nschluessel = "ags"\nregion = "leader"',
+        ),
+        (f'datei = "{EX / "hze_faelle.csv"}"', f'datei = "{tmp_path / "hze.csv"}"'),
+    )
+    with using_door("config"):
+        rep = check_config(cfg)
+    errs = [f for f in rep.findings if f.severity == ERROR]
+    reg_err = next(f for f in errs if f.topic == "regionen")
+    assert "07999010" in reg_err.message and "leader.csv" in reg_err.message
+    hze_err = next(f for f in errs if f.topic == "hze")
+    assert "Zeile 6" in hze_err.message and "'§ 99'" in hze_err.message and hze_err.row == 6
