@@ -153,3 +153,13 @@ def test_region_index_uses_the_areas_reference_and_leaves_the_areas_unchanged():
     assert ri.frame.loc["hoch", "idx_gesamt"] == pytest.approx(expect)
     assert ri.frame.loc["hoch", "idx_gesamt_klasse"] in set(mon.frame["idx_gesamt_klasse"])
     assert "bewerteten Planungsräume" in ri.reference
+
+
+def test_missing_region_column_names_the_setting_of_the_door(tmp_path):
+    from sozialraum.core.doors import using_door
+
+    p = _write(tmp_path, "ags;amt\nG1;A\n", name="r.csv")
+    with pytest.raises(InputError, match=r"'leader'.*region_col="):
+        read_region_set(p, name="X", member_col="ags", region_col="leader")
+    with using_door("config"), pytest.raises(InputError, match=r"region \(in \[\[regionen\]\]\)"):
+        read_region_set(p, name="X", member_col="ags", region_col="leader")

@@ -162,6 +162,7 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "config": "region (in [[regionen]])",
         "qgis": {"de": "Feld „Regionsfeld“", "en": "field 'Region field'"},
     },
+    "region_name": {"api": "name_col=", "config": "region_name (in [[regionen]])"},
     "region_stage": {"api": "stage=", "config": "stufe (in [[regionen]])"},
     "hze_columns": {"api": "columns= (HzeColumns)", "config": "…_spalte (in [hze])"},
     "hze_population": {"api": "population_u21=", "config": "unter21 (in [hze])"},

@@ -32,6 +32,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.core.classify import classify
+from sozialraum.core.doors import knob
 from sozialraum.errors import InputError, format_ids
 from sozialraum.join.rollup import RollupResult, rollup
 
@@ -46,8 +47,8 @@ __all__ = [
 
 _MSG = {
     "no_col": {
-        "de": "{file}: Spalte {col!r} ({what}) fehlt (vorhanden: {have}).",
-        "en": "{file}: column {col!r} ({what}) is missing (present: {have}).",
+        "de": "{file}: Spalte {col!r} ({what}) fehlt (vorhanden: {have}); bitte {knob} anpassen.",
+        "en": "{file}: column {col!r} ({what}) is missing (present: {have}); please change {knob}.",
     },
     "what_member": {"de": "Schlüssel der Mitglieder", "en": "member key"},
     "what_region": {"de": "Schlüssel der Region", "en": "region key"},
@@ -160,10 +161,10 @@ def read_region_set(
         raise InputError(t(_MSG, "level", lang, name=name, level=level))
     tab = read_text_table(path, sheet=sheet, lang=lang)
     fr, src = tab.frame, tab.source
-    for col, what in (
-        (member_col, "what_member"),
-        (region_col, "what_region"),
-        (name_col, "what_name"),
+    for col, what, setting in (
+        (member_col, "what_member", "region_member"),
+        (region_col, "what_region", "region_key"),
+        (name_col, "what_name", "region_name"),
     ):
         if col is not None and col not in fr.columns:
             raise InputError(
@@ -175,6 +176,7 @@ def read_region_set(
                     col=col,
                     what=t(_MSG, what, lang),
                     have=", ".join(map(str, fr.columns)),
+                    knob=knob(setting, lang),
                 ),
                 file=str(path),
                 column=col,
