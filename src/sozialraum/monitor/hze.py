@@ -206,6 +206,58 @@ def _number(v, file, row, col, lang) -> float:
     return parse_number(str(v), lang, where=f"{file}, Zeile {row}, Spalte {col!r}: ")
 
 
+def _need_columns(fr, cols, src: str, path, lang) -> None:
+    """Every column of ``cols`` (``(column, setting)``) is in the table."""
+    for col, key in cols:
+        if col not in fr.columns:
+            raise InputError(
+                t(
+                    _MSG,
+                    "no_col",
+                    lang,
+                    file=src,
+                    col=col,
+                    key=key,
+                    knob=knob("hze_columns", lang),
+                    have=", ".join(map(str, fr.columns)),
+                ),
+                file=str(path),
+                column=col,
+            )
+
+
+def _row_keys(row, r: int, c: HzeColumns, src: str, path, known, lang) -> tuple[int, str, str]:
+    """Year, area and code of the type of help of one row, each checked."""
+    code = hze_code(row[c.kind])
+    if code is None:
+        allowed = ", ".join(v.paragraph for v in HZE_TYPES.values())
+        raise InputError(
+            t(
+                _MSG,
+                "bad_type",
+                lang,
+                file=src,
+                row=r,
+                value=str(row[c.kind]),
+                col=c.kind,
+                allowed=allowed,
+            ),
+            file=str(path),
+            row=r,
+            column=c.kind,
+        )
+    area = str(row[c.area]).strip()
+    if known is not None and area not in known:
+        raise InputError(
+            t(_MSG, "unknown_area", lang, file=src, row=r, value=area, col=c.area),
+            file=str(path),
+            row=r,
+            column=c.area,
+            ids=[area],
+        )
+    return int(_number(row[c.year], src, r, c.year, lang)), area, code
+
+
 def read_hze_cases(
     path: str | Path,
     *,
@@ -239,55 +291,12 @@ def read_hze_cases(
     fr, src = tab.frame, tab.source
     if c.case not in fr.columns and "laufend" in fr.columns:
         return _read_aggregates(tab, c, path, areas, lang)
-    for attr, key in _KEYS.items():
-        col = getattr(c, attr)
-        if col not in fr.columns:
-            raise InputError(
-                t(
-                    _MSG,
-                    "no_col",
-                    lang,
-                    file=src,
-                    col=col,
-                    key=key,
-                    knob=knob("hze_columns", lang),
-                    have=", ".join(map(str, fr.columns)),
-                ),
-                file=str(path),
-                column=col,
-            )
+    _need_columns(fr, [(getattr(c, a), k) for a, k in _KEYS.items()], src, path, lang)
     known = None if areas is None else set(map(str, areas))
-    allowed = ", ".join(f"{v.paragraph}" for v in HZE_TYPES.values())
     recs, seen = [], set()
     for i, row in enumerate(fr.to_dict("records")):
         r = int(tab.rows[i])
-        code = hze_code(row[c.kind])
-        if code is None:
-            raise InputError(
-                t(
-                    _MSG,
-                    "bad_type",
-                    lang,
-                    file=src,
-                    row=r,
-                    value=str(row[c.kind]),
-                    col=c.kind,
-                    allowed=allowed,
-                ),
-                file=str(path),
-                row=r,
-                column=c.kind,
-            )
-        area = str(row[c.area]).strip()
-        if known is not None and area not in known:
-            raise InputError(
-                t(_MSG, "unknown_area", lang, file=src, row=r, value=area, col=c.area),
-                file=str(path),
-                row=r,
-                column=c.area,
-                ids=[area],
-            )
-        year = int(_number(row[c.year], src, r, c.year, lang))
+        year, area, code = _row_keys(row, r, c, src, path, known, lang)
         case = str(row[c.case]).strip()
         if (year, case) in seen:
             raise InputError(
@@ -328,54 +337,14 @@ def _count(v, file, row, col, lang) -> int:
 def _read_aggregates(tab, c: HzeColumns, path, areas, lang) -> pd.DataFrame:
     """Aggregates per year, area and type (see :func:`read_hze_cases`)."""
     fr, src = tab.frame, tab.source
-    for col in (c.year, c.area, c.kind, "laufend", "neu", "beendet"):
-        if col not in fr.columns:
-            raise InputError(
-                t(
-                    _MSG,
-                    "no_col",
-                    lang,
-                    file=src,
-                    col=col,
-                    key=col,
-                    knob=knob("hze_columns", lang),
-                    have=", ".join(map(str, fr.columns)),
-                ),
-                file=str(path),
-                column=col,
-            )
+    need = [(c.year, "jahr_spalte"), (c.area, "schluessel"), (c.kind, "art_spalte")]
+    need += [(col, col) for col in ("laufend", "neu", "beendet")]
+    _need_columns(fr, need, src, path, lang)
     known = None if areas is None else set(map(str, areas))
-    allowed = ", ".join(v.paragraph for v in HZE_TYPES.values())
     recs, seen = [], set()
     for i, row in enumerate(fr.to_dict("records")):
         r = int(tab.rows[i])
-        code = hze_code(row[c.kind])
-        if code is None:
-            raise InputError(
-                t(
-                    _MSG,
-                    "bad_type",
-                    lang,
-                    file=src,
-                    row=r,
-                    value=str(row[c.kind]),
-                    col=c.kind,
-                    allowed=allowed,
-                ),
-                file=str(path),
-                row=r,
-                column=c.kind,
-            )
-        area = str(row[c.area]).strip()
-        if known is not None and area not in known:
-            raise InputError(
-                t(_MSG, "unknown_area", lang, file=src, row=r, value=area, col=c.area),
-                file=str(path),
-                row=r,
-                column=c.area,
-                ids=[area],
-            )
-        year = int(_number(row[c.year], src, r, c.year, lang))
+        year, area, code = _row_keys(row, r, c, src, path, known, lang)
         if (year, area, code) in seen:
             raise InputError(
                 t(
