@@ -1884,6 +1884,7 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
     roads.to_file(p, layer="strassen", driver="GPKG", engine="pyogrio", VERSION="1.3")
 
     _sibling("gen_pflege").write(out_examples, sr_gdf, sr, fac_gdf, CRS)  # own seed
+    _sibling("gen_hze").write_hze(out_examples, sr_gdf, tables)  # own seed
     return {"sr": sr_gdf, "tables": tables, "moved": moved, "roads": roads, "fac": fac_gdf}
 
 

@@ -11,6 +11,7 @@ from .join import JoinAlgorithm
 from .lisa import LisaAlgorithm
 from .monitor import MonitorAlgorithm
 from .priority import PriorityAlgorithm
+from .regions import OfferFinderAlgorithm, RegionRollupAlgorithm
 from .release import ReleaseAlgorithm
 from .report import SteckbriefAlgorithm
 from .webmap import WebmapAlgorithm
@@ -30,4 +31,6 @@ ALGORITHMS = [
     WebmapAlgorithm,
     SteckbriefAlgorithm,
     ReleaseAlgorithm,
+    RegionRollupAlgorithm,
+    OfferFinderAlgorithm,
 ]

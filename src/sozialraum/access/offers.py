@@ -28,6 +28,8 @@ __all__ = [
     "find_offers",
     "offer_inventory",
     "offers_for_household",
+    "nearest_offers_for_household",
+    "parse_household",
 ]
 
 THEMES = ("Gesundheit", "Bildung & Freizeit", "Leben & Wohnen", "Förderung, Beratung & Hilfe")
@@ -57,6 +59,12 @@ _MSG = {
     "unknown_member": {
         "de": "Unbekannte Haushaltsmitglieder {vals}. Möglich: {allowed} (oder eigene Zuordnung groups=).",
         "en": "unknown household members {vals}. Possible: {allowed} (or your own mapping groups=).",
+    },
+    "bad_household": {
+        "de": "{knob} {value!r}: erwartet Mitglied:Anzahl, durch Kommas getrennt "
+        "(z. B. eltern:1,kita_kind:2).",
+        "en": "{knob} {value!r}: expected member:count separated by commas "
+        "(e.g. eltern:1,kita_kind:2).",
     },
     "need_reach": {
         "de": "Bitte eine Reichweite angeben: max_distance (Meter) oder network mit max_minutes.",
@@ -293,3 +301,51 @@ def offers_for_household(
         fuer[hit] = fuer[hit].map(lambda s, m=m: f"{s}, {m}" if s else m)
     found["fuer"] = fuer.to_numpy()
     return found
+
+
+def nearest_offers_for_household(
+    offers: gpd.GeoDataFrame,
+    location: object,
+    household: Mapping[str, int] | Sequence[str],
+    *,
+    radius: float,
+    themes: str | Sequence[str] | None = None,
+    per_kind: int = 2,
+    category: str = "kategorie",
+    lang: str | None = None,
+) -> gpd.GeoDataFrame:
+    """The nearest ``per_kind`` offers of each kind (``category``) that serve the household.
+
+    :func:`offers_for_household` within ``radius`` metres (straight line), then per kind
+    (Kita, Beratungsstelle, Familienzentrum …) the nearest ones, sorted by distance.
+    """
+    found = offers_for_household(
+        offers, location, household, theme=themes, max_distance=radius, lang=lang
+    )
+    if category in found.columns and per_kind > 0:
+        found = found.groupby(category, sort=False, group_keys=False).head(per_kind)
+    return found
+
+
+def parse_household(text: str, lang: str | None = None) -> dict[str, int]:
+    """A household as typed: ``"eltern:1,kita_kind:2"`` → ``{"eltern": 1, "kita_kind": 2}``.
+
+    A member without a count counts once. The message of a wrong text names the setting
+    in the words of the door it came through (``--haushalt``, the QGIS field …).
+    """
+    from sozialraum.core.doors import knob
+
+    out: dict[str, int] = {}
+    for part in filter(None, (s.strip() for s in str(text).split(","))):
+        name, _, n = part.partition(":")
+        try:
+            out[name.strip()] = int(n) if n.strip() else 1
+        except ValueError:
+            raise InputError(
+                t(_MSG, "bad_household", lang, knob=knob("offer_household", lang), value=text)
+            ) from None
+    if not out:
+        raise InputError(
+            t(_MSG, "bad_household", lang, knob=knob("offer_household", lang), value=text)
+        )
+    return out

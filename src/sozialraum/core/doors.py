@@ -246,6 +246,32 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "cli": "sozialraum empfehlungen einlesen DATEI",
         "config": "empfehlungen (in [planung])",
     },
+    "region_member": {
+        "api": "member_col=",
+        "cli": "--schluessel",
+        "config": "schluessel (in [[regionen]])",
+        "qgis": {"de": "Feld „Schlüssel der Mitglieder“", "en": "field 'Member key'"},
+    },
+    "region_key": {
+        "api": "region_col=",
+        "cli": "--region",
+        "config": "region (in [[regionen]])",
+        "qgis": {"de": "Feld „Regionsfeld“", "en": "field 'Region field'"},
+    },
+    "region_name": {"api": "name_col=", "config": "region_name (in [[regionen]])"},
+    "region_stage": {"api": "stage=", "config": "stufe (in [[regionen]])"},
+    "hze_columns": {"api": "columns= (HzeColumns)", "config": "…_spalte (in [hze])"},
+    "hze_population": {"api": "population_u21=", "config": "unter21 (in [hze])"},
+    "offer_place": {
+        "api": "location=",
+        "cli": "--ort",
+        "qgis": {"de": "Feld „Wohnort“", "en": "field 'Place'"},
+    },
+    "offer_household": {
+        "api": "household=",
+        "cli": "--haushalt",
+        "qgis": {"de": "Feld „Haushalt“", "en": "field 'Household'"},
+    },
 }
 
 _MISSING = {

@@ -53,6 +53,8 @@ TOPICS = (
     "raster",
     "demografie",
     "pflege",
+    "regionen",
+    "hze",
 )
 
 _MSG = {
@@ -84,6 +86,8 @@ _MSG = {
     "t_raster": {"de": "Bevölkerungsraster", "en": "population raster"},
     "t_demografie": {"de": "Demografie", "en": "demography"},
     "t_pflege": {"de": "Pflege", "en": "care"},
+    "t_regionen": {"de": "Regionen und Ämter", "en": "region sets"},
+    "t_hze": {"de": "Hilfen zur Erziehung", "en": "educational support (HzE)"},
     # areas
     "no_layer": {
         "de": "{file}: Ebene {layer!r} gibt es nicht (vorhanden: {have}).",
@@ -1080,6 +1084,58 @@ def _check_care(ctx: _Ctx) -> None:
             )
 
 
+def _check_regions(ctx: _Ctx) -> None:
+    """``[[regionen]]``: each region set read and checked to cover every member."""
+    from sozialraum.join.regions import read_region_set, region_of_areas
+
+    gcol = (ctx.cfg["gebiete"] or {}).get("gemeinde_spalte")
+    for i, r in enumerate(ctx.cfg.get("regionen") or []):
+        if r.get("datei") is None or r.get("region") is None:
+            continue
+
+        def check(r=r):
+            rs = read_region_set(
+                r["datei"],
+                name=r["name"],
+                member_col=r["schluessel"],
+                region_col=r["region"],
+                name_col=r["region_name"],
+                level=r["ebene"],
+                stage=r["stufe"],
+                sheet=r["blatt"],
+                lang=ctx.lang,
+            )
+            if ctx.areas is not None and gcol in ctx.areas.columns:
+                region_of_areas(rs, ctx.areas, gemeinde_col=gcol, lang=ctx.lang)
+
+        ctx.attempt("regionen", check, what=Path(r["datei"]).name, key=f"[[regionen]] {i + 1}")
+
+
+def _check_hze(ctx: _Ctx) -> None:
+    """``[hze]``: the case rows read and checked (types of help, areas, dates)."""
+    h = ctx.cfg.get("hze")
+    if not h or h.get("datei") is None:
+        return
+    from sozialraum.monitor.hze import HzeColumns, read_hze_cases
+
+    cols = HzeColumns(
+        year=h["jahr_spalte"],
+        case=h["fall_spalte"],
+        area=h["schluessel"],
+        kind=h["art_spalte"],
+        start=h["beginn_spalte"],
+        end=h["ende_spalte"],
+        cost=h["kosten_spalte"],
+    )
+    areas = ctx.areas.index if ctx.areas is not None else None
+    ctx.attempt(
+        "hze",
+        lambda: read_hze_cases(h["datei"], columns=cols, areas=areas, lang=ctx.lang),
+        what=Path(h["datei"]).name,
+        key="datei (in [hze])",
+    )
+
+
 STEPS: list[Callable[[_Ctx], None]] = [
     _check_areas,
     _check_catalogue,
@@ -1094,4 +1150,6 @@ STEPS: list[Callable[[_Ctx], None]] = [
     _check_demography,
     _check_atlas,
     _check_care,
+    _check_regions,
+    _check_hze,
 ]

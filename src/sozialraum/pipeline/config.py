@@ -374,6 +374,47 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
             "Schritt der Empfindlichkeitsprüfung für die Mindestgröße",
         ),
     },
+    "regionen": {  # a list of region sets ([[regionen]])
+        "name": ("str", REQUIRED, "Name der Regionszuordnung, z. B. LEADER-Regionen oder Ämter"),
+        "datei": ("path", REQUIRED, "Tabelle (CSV/XLSX): ein Mitglied je Zeile mit seiner Region"),
+        "blatt": ("str", None, "Tabellenblatt (Excel)"),
+        "schluessel": (
+            "str",
+            "ags",
+            "Spalte mit dem Schlüssel der Gemeinde (oder des Planungsraums)",
+        ),
+        "region": ("str", REQUIRED, "Spalte mit dem Schlüssel der Region"),
+        "region_name": ("str", None, "Spalte mit dem Namen der Region"),
+        "ebene": (
+            ("gemeinde", "sozialraum"),
+            "gemeinde",
+            "Mitglieder sind Gemeinden oder Planungsräume",
+        ),
+        "stufe": (
+            "str",
+            None,
+            'Stufe aus [gliederung] stufen, für die diese Zuordnung steht (z. B. "Amt")',
+        ),
+    },
+    "hze": {
+        "datei": (
+            "path",
+            REQUIRED,
+            "Fallzeilen der Hilfen zur Erziehung (CSV/XLSX, je Fall und Jahr)",
+        ),
+        "schluessel": ("str", "sr_id", "Spalte mit dem Planungsraum"),
+        "jahr_spalte": ("str", "jahr", "Spalte mit dem Jahr"),
+        "fall_spalte": ("str", "fall_id", "Spalte mit der Fallnummer"),
+        "art_spalte": ("str", "hilfeart", "Spalte mit der Hilfeart (§ 27 Abs. 2 … § 42 SGB VIII)"),
+        "beginn_spalte": ("str", "beginn", "Spalte mit dem Beginn der Hilfe"),
+        "ende_spalte": ("str", "ende", "Spalte mit dem Ende der Hilfe (leer: läuft)"),
+        "kosten_spalte": ("str", "kosten", "Spalte mit den Kosten des Falls im Jahr (€)"),
+        "unter21": (
+            "strs",
+            ["ew_0_20"],
+            "Variable(n) der Einwohner unter 21 Jahren (werden addiert)",
+        ),
+    },
     "ausgaben": {
         "excel": ("bool", True, "Ergebnistabellen als Excel"),
         "webkarte": ("bool", True, "interaktive Webkarte (offline, eine HTML-Datei)"),
@@ -451,7 +492,7 @@ SCHEMA: dict[str, dict[str, tuple[Any, Any, str]]] = {
 
 #: Keys of a release rule (``[freigabe.oeffentlich]``, ``[freigabe.kommunal]``).
 RULE_KEYS = ("kreis", "gemeinden", "sozialraeume", "eigene")
-LIST_SECTIONS = {"tabellen", "erreichbarkeit"}
+LIST_SECTIONS = {"tabellen", "erreichbarkeit", "regionen"}
 OPTIONAL_SECTIONS = {
     "gliederung",
     "planung",
@@ -470,6 +511,8 @@ OPTIONAL_SECTIONS = {
     "freigabe",
     "pflege",
     "bericht",
+    "regionen",
+    "hze",
 }
 #: Optional sections that are ``None`` when absent (their step is skipped); the others get
 #: their defaults.
@@ -484,6 +527,7 @@ SKIPPED_WHEN_ABSENT = (
     "pflege",
     "planung",
     "prioritaet",
+    "hze",
 )
 
 

@@ -216,6 +216,7 @@ def _write_extras(state, intern: Path) -> Files:
         _distance_surfaces,
         _kita_files,
         _planning_files,
+        _region_files,
     ):
         files += write(state, intern)
     return files
@@ -230,6 +231,13 @@ def _kita_files(state, intern: Path) -> Files:
 def _planning_files(state, intern: Path) -> Files:
     """Förderkulisse and the recommendations template (:mod:`sozialraum.pipeline.planung`)."""
     return planning_files(state, intern, area_results(state))
+
+
+def _region_files(state, intern: Path) -> Files:
+    """Region sets, the municipalities' index and the HzE figures (:mod:`.outputs_regions`)."""
+    from sozialraum.pipeline.outputs_regions import region_files
+
+    return region_files(state, intern)
 
 
 def _demography_files(state, intern: Path) -> Files:

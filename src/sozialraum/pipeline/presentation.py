@@ -263,7 +263,15 @@ def write_webmap(
     specs = _indicator_specs(state, frame, level=level)
     de = state.lang == "de"
     kwargs = _spatial_layers(state, frame, de)
-    layers = _class_layers(state, frame, de) + priority_layers(state, frame) + kwargs.pop("layers")
+    from sozialraum.pipeline.outputs_regions import map_extras
+
+    frame, region_layers, fac_cols = map_extras(state, frame)  # region sets, offer themes
+    layers = (
+        _class_layers(state, frame, de)
+        + priority_layers(state, frame)
+        + kwargs.pop("layers")
+        + region_layers
+    )
     kwargs["category_layers"] = layers
     # the map opens on the status class where there is one (the planners' first question)
     kwargs["first"] = next((c.column for c in layers if c.column == "status_klasse"), None)
@@ -286,6 +294,7 @@ def write_webmap(
         if state.config.get("einrichtungen")
         else None,
         capacity_unit="Plätze" if state.lang == "de" else "places",
+        facility_columns=fac_cols or None,
         boundaries=bounds,
         boundary_label=label,
         offline=True,
@@ -519,6 +528,9 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
     if aus["steckbriefe"] or aus["sozialbericht"]:
         files += _package_reports(state, pkg, release, inputs)
     files += package_planning(state, pkg, release)  # a municipality's own recommendations
+    from sozialraum.pipeline.outputs_regions import package_region_file
+
+    files += package_region_file(state, pkg, release)  # region sets: members and class
     return files
 
 

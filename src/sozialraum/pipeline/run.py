@@ -97,6 +97,9 @@ STEPS_DE = {
     "care": "Pflege: Pflegebedürftige heute und künftig, Plätze und Defizit",
     "planung": "Planungskreislauf: Empfehlungen und Förderkulisse",
     "outputs": "Ergebnisse, Karten, Steckbriefe und Pakete schreiben",
+    "regions": "Regionen und Ämter: Zuordnung prüfen, hochrechnen, Index",
+    "hze": "Hilfen zur Erziehung: Fallzeilen prüfen und auswerten",
+    "offers": "Angebote nach Themen je Gebiet",
 }
 STEPS_EN = {
     "inputs": "reading, checking and joining the inputs",
@@ -113,6 +116,9 @@ STEPS_EN = {
     "care": "care: people in need today and in future, places and deficit",
     "planung": "planning cycle: recommendations and priority areas",
     "outputs": "writing results, maps, profiles and packages",
+    "regions": "region sets: check coverage, roll up, index",
+    "hze": "educational support (HzE): check and evaluate the case rows",
+    "offers": "offers by theme per area",
 }
 
 
@@ -153,6 +159,9 @@ class RunState:
     workdir: Path | None = None
     echo: Callable[[str], None] | None = None
     timer: Any = None  # pipeline.timing.RunTimer: seconds of every step
+    regions: dict[str, Any] = field(default_factory=dict)  # region set → RegionOutcome
+    hze: Any = None  # monitor.hze.HzeResult
+    topics: dict[str, Any] = field(default_factory=dict)  # ReportData.planning entries
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
@@ -821,6 +830,10 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
         return bool(cfg.get("atlas"))
     if key == "planung":
         return bool(cfg.get("planung") or cfg.get("prioritaet"))
+    if key == "hze":
+        return bool(cfg.get("hze"))
+    if key == "offers":
+        return bool(cfg.get("einrichtungen"))
     if key == "demography":
         d = cfg.get("demografie")
         return bool(d and d["dateien"] and d["jahre"])
@@ -832,6 +845,6 @@ def _step_applies(key: str, cfg: RunConfig) -> bool:
 
 
 def _optional_steps() -> list[tuple[str, Callable[[RunState], RunState]]]:
-    from sozialraum.pipeline import steps_extra
+    from sozialraum.pipeline import steps_extra, steps_regions
 
-    return steps_extra.STEPS
+    return [*steps_extra.STEPS, *steps_regions.STEPS]

@@ -566,6 +566,7 @@ def _planning_from_state(state) -> dict:
     if trends:
         planning["trends"] = trends
     planning.update(_planning_cycle(state))
+    planning.update(getattr(state, "topics", None) or {})  # regions, HzE, offers (run steps)
     return planning
 
 

@@ -14,10 +14,12 @@ from typing import Any
 from sozialraum.report.chapters import Chapter
 from sozialraum.report.kapitel.demografie import demography_chapter, demography_section
 from sozialraum.report.kapitel.empfehlungen import empfehlungen_chapter, empfehlungen_section
+from sozialraum.report.kapitel.hze import hze_chapter
 from sozialraum.report.kapitel.kita import kita_chapter, kita_section
 from sozialraum.report.kapitel.massnahmen import massnahmen_chapter, massnahmen_section
 from sozialraum.report.kapitel.pflege import pflege_chapter, pflege_section
 from sozialraum.report.kapitel.prioritaet import prioritaet_chapter, prioritaet_section
+from sozialraum.report.kapitel.regionen import offers_section, regions_chapter, regions_section
 from sozialraum.report.kapitel.schulen import schools_chapter, schools_section
 from sozialraum.report.kapitel.trends import trends_chapter, trends_section
 
@@ -35,7 +37,9 @@ REPORT_CHAPTERS: tuple = (
     ("kita", kita_chapter),
     ("schulen", schools_chapter),
     ("pflege", pflege_chapter),
+    ("hze", hze_chapter),
     ("trends", trends_chapter),
+    ("regionen", regions_chapter),
     ("prioritaet", prioritaet_chapter),
     ("massnahmen", massnahmen_chapter),
     ("empfehlungen", empfehlungen_chapter),
@@ -48,6 +52,8 @@ PROFILE_SECTIONS: tuple = (
     ("schulen", schools_section),
     ("pflege", pflege_section),
     ("trends", trends_section),
+    ("regionen", regions_section),
+    ("angebote", offers_section),
     ("prioritaet", prioritaet_section),
     ("massnahmen", massnahmen_section),
     ("empfehlungen", empfehlungen_section),
