@@ -448,6 +448,9 @@ def _state_areas(state) -> pd.DataFrame:
     areas = areas.join(rates.rates[[c for c in rates.rates.columns if c not in areas.columns]])
     mon = state.monitor.frame
     areas = areas.join(mon[[c for c in mon.columns if c not in areas.columns]])
+    cert = getattr(state, "certainty", None)  # monitor.CertaintyResult of the run, if any
+    if cert is not None:
+        areas = areas.join(cert.frame[[c for c in cert.frame.columns if c not in areas.columns]])
     for results, kinds in (
         (state.lisa, ("lisa_cat", "lisa_color", "lisa_code")),
         (state.hotspots, ("gi_cat", "gi_color", "gi_code")),
