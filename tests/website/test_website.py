@@ -263,3 +263,16 @@ def test_musterland_demo_writes_the_site():
     root = Path(__file__).resolve().parents[2]
     cfg = load_config(root / "examples" / "musterland" / "monitor.toml")
     assert cfg["ausgaben"]["webseite"] is True
+
+
+def test_the_site_command_finds_the_configuration_of_a_run_folder(tmp_path):
+    from sozialraum.pipeline.website_step import config_of
+
+    cfg = tmp_path / "monitor.toml"
+    run = tmp_path / "out"
+    run.mkdir()
+    (run / "manifest.json").write_text(json.dumps({"konfiguration": str(cfg)}), encoding="utf-8")
+    assert config_of(run) == cfg
+    assert config_of(cfg) == cfg
+    with pytest.raises(InputError, match="manifest.json"):
+        config_of(tmp_path / "leer" if (tmp_path / "leer").mkdir() is None else None)
