@@ -194,10 +194,14 @@ def _write_excel(state, intern: Path, sheets, status) -> Files:
     from sozialraum.io import write_excel
 
     xlsx = intern / "ergebnisse.xlsx"
+    labels = labels_for(state)
+    figures = (state.demography or {}).get("figures")
+    if figures is not None:  # the projection's columns: the one table of headers
+        labels.update(figures.labels("de"))
     write_excel(
         sheets,
         xlsx,
-        labels=labels_for(state),
+        labels=labels,
         status=status,
         title=f"{state.config['projekt']['name']} {state.year}",
     )
