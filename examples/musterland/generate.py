@@ -1823,8 +1823,10 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
         write_age_csv(out_examples / f"bevoelkerung_alter_{y}.csv", sr, pops[y])
     write_rates_csv(out_examples / "demografie_raten.csv")
     write_catalogue(out_examples / "katalog.toml")
-    # measures register and recommendations: own module, own seed (nothing drawn from rng)
-    runpy.run_path(str(Path(__file__).with_name("gen_planung.py")))["write_planning"](out_examples, sr, tables)
+    # measures register and recommendations: own module, fixed rules (nothing drawn from rng)
+    runpy.run_path(str(Path(__file__).with_name("gen_planung.py")))["write_planning"](
+        out_examples, sr, tables
+    )
 
     # --- raster ----------------------------------------------------------------
     arr, (x0, ytop), moved = build_raster(
