@@ -1833,8 +1833,10 @@ def _generate(out_boundaries: Path, out_examples: Path) -> dict:
     write_rates_csv(out_examples / "demografie_raten.csv")
     write_catalogue(out_examples / "katalog.toml")
     _sibling("gen_demografie").write_all(out_examples, sr, pops, flows, YEARS_TABLE)
-    # measures register and recommendations: own module, own seed (nothing drawn from rng)
-    runpy.run_path(str(Path(__file__).with_name("gen_planung.py")))["write_planning"](out_examples, sr, tables)
+    # measures register and recommendations: own module, fixed rules (nothing drawn from rng)
+    runpy.run_path(str(Path(__file__).with_name("gen_planung.py")))["write_planning"](
+        out_examples, sr, tables
+    )
 
     # --- raster ----------------------------------------------------------------
     arr, (x0, ytop), moved = build_raster(
