@@ -159,8 +159,10 @@ def test_secret_cells_stay_secret_in_every_year():
     s = trends.visible_series(_trend_data("intern"), "areas", "q")
     assert s.loc["A"].tolist() == [10.0, 12.0, 14.0]
     for level in ("kommunal", "oeffentlich"):
+        # outside intern an earlier year is shown only from that year's checked release:
+        # without one, only the report year (from the level's own release) is shown
         s = trends.visible_series(_trend_data(level), "areas", "q")
-        assert np.isnan(s.at["A", 2022]) and s.at["A", 2023] == 12.0
+        assert list(s.columns) == [2024] and s.at["A", 2024] == 14.0
     # a level whose release does not carry the indicator shows no series at all
     d = _trend_data("oeffentlich")
     d.areas = d.areas.drop(columns="q")
@@ -177,7 +179,7 @@ def test_trend_slope_by_hand_and_from_shown_values_only():
     assert slope["A"] == pytest.approx(2.0) and direction["A"] == "steigend"
     s = trends.visible_series(_trend_data("kommunal"), "areas", "q")
     slope, _ = trends._slopes(s, "de")
-    assert np.isnan(slope["A"])  # two shown years are no trend
+    assert np.isnan(slope["A"])  # one shown year is no trend
 
 
 def test_trends_chapter_on_musterland(musterland_results):
@@ -276,3 +278,26 @@ def test_profile_lines_draw_every_shown_series_with_its_label(musterland_results
     assert seen["labels"] == [str(m["catalogue"].indicators.loc[ind, "label"])]
     own = seen["panels"][0][1]
     assert own[years[0]] == 0.0 and own[years[1]] == 1.0  # the earlier years as given
+
+
+def test_earlier_years_outside_intern_come_from_that_years_release():
+    """An earlier year shows what that year's release shows: its secondary suppression holds."""
+
+    class _YearRelease:  # the two accessors of privacy.Release the chapter reads
+        def __init__(self, values, codes):
+            self._f = pd.DataFrame({"q": values}, index=["A", "B"])
+            self._s = pd.DataFrame({"q": pd.array(codes, dtype="string")}, index=["A", "B"])
+
+        def frame(self, kind):
+            return self._f.copy()
+
+        def status(self, kind):
+            return self._s.copy()
+
+    d = _trend_data("oeffentlich", status2022=None)
+    d.planning["trends_releases"] = {
+        2022: _YearRelease([10.0, 5.0], [None, None]),
+        2023: _YearRelease([12.0, 5.0], ["geheim_sekundaer", None]),
+    }
+    s = trends.visible_series(d, "areas", "q")
+    assert s.loc["A"].tolist()[0] == 10.0 and np.isnan(s.at["A", 2023]) and s.at["A", 2024] == 14.0

@@ -450,6 +450,18 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
     return files
 
 
+def _level_planning(state, release, inputs) -> dict:
+    """``ReportData.planning`` of one package: the multi-year series from each year's release."""
+    planning = dict(inputs.planning)
+    if "trends" in planning:
+        from sozialraum.pipeline.website_step import history_releases
+
+        planning["trends_releases"] = history_releases(
+            state, release.level, release.ags, release.policy
+        )
+    return planning
+
+
 def _package_reports(state, pkg: Path, release, inputs) -> Files:
     """Profiles (and, public, the Sozialbericht) of one package, from its release only."""
     from sozialraum.report import report_data_from_release, write_sozialbericht, write_steckbriefe
@@ -457,7 +469,9 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
     aus = state.config["ausgaben"]
     L = state.lang
     files: Files = []
-    data = report_data_from_release(release, inputs)
+    data = report_data_from_release(
+        release, inputs, planning=_level_planning(state, release, inputs)
+    )
     public = release.level == "oeffentlich"
     tag = {"de": " (öffentlich)" if public else "", "en": " (public)" if public else ""}
     terr = _territory(state)

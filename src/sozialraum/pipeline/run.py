@@ -162,6 +162,7 @@ class RunState:
     regions: dict[str, Any] = field(default_factory=dict)  # region set → RegionOutcome
     hze: Any = None  # monitor.hze.HzeResult
     topics: dict[str, Any] = field(default_factory=dict)  # ReportData.planning entries
+    history: dict[Any, Any] = field(default_factory=dict)  # earlier years' releases (website_step)
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""

@@ -36,6 +36,7 @@ __all__ = [
     "build_sites",
     "config_of",
     "earlier_years",
+    "history_releases",
     "site_options",
     "sites_from_config",
     "write_package_site",
@@ -99,6 +100,27 @@ def earlier_years(state) -> dict:
     }
 
 
+def history_releases(state, level: str, ags: str | None, policy) -> dict:
+    """Year → the checked :class:`~sozialraum.privacy.Release` of one package for every earlier year.
+
+    Made once per run and package (kept in ``state.history``) and shared by the package's
+    website and its reports' multi-year series: an earlier year is shown only as the privacy
+    step of that year releases it (primary and secondary suppression of that year).
+    """
+    from sozialraum.privacy import make_release
+
+    if "_data" not in state.history:
+        state.history["_data"] = earlier_years(state)
+    out = {}
+    for y, d in state.history["_data"].items():
+        if (level, ags, y) not in state.history:
+            state.history[(level, ags, y)] = make_release(
+                d, level, ags, policy=policy, lang=state.lang
+            )
+        out[y] = state.history[(level, ags, y)]
+    return out
+
+
 def site_options(state, ags: str | None = None):
     """Name, level words, colours and logo of the run's site (``[ausgaben]``, ``[gliederung]``)."""
     from sozialraum.pipeline.config import territory_of
@@ -143,9 +165,10 @@ def write_package_site(
         current = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
     releases = {state.year: current}
     if history is None:
-        history = earlier_years(state)
-    for y, d in history.items():
-        releases[y] = make_release(d, level, ags, policy=policy, lang=L)
+        releases.update(history_releases(state, level, ags, policy))
+    else:
+        for y, d in history.items():
+            releases[y] = make_release(d, level, ags, policy=policy, lang=L)
     res = write_site(releases, target, site_options(state, ags), year=state.year, lang=L)
     return [
         (
@@ -179,12 +202,11 @@ def build_sites(
 
     policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
     files: Files = []
-    history = earlier_years(state)
     for level, ags in jobs:
         site = Path(target(level, ags))
         with timed(state, "webseite", level=level):
             rel = (made or {}).get((level, ags))
-            files += write_package_site(state, site, data, level, ags, policy, rel, history)
+            files += write_package_site(state, site, data, level, ags, policy, rel)
         if not check:  # the caller checks the written sites itself
             continue
         report = check_release(site, data, level=level, ags=ags, policy=policy)

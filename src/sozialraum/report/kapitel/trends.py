@@ -8,7 +8,9 @@ year, :func:`sozialraum.monitor.trend`, over at least 3 years) with its directio
 
 Only values the document's release level may show appear, in every year:
 
-* outside ``intern`` a value is hidden where its status code in that year is
+* outside ``intern`` an earlier year's values come from that year's checked release
+  of the same package (made by the run with the privacy step of that year: primary
+  and secondary suppression), and a value is hidden where its status code there is
   secret (:func:`sozialraum.core.status.hidden_mask`); in the report year the
   status of the checked release is used (it includes the secondary suppression);
 * a series of a frame (areas, municipalities, district) appears only where the
@@ -44,6 +46,32 @@ def _current(data, kind: str):
     return fr, st
 
 
+def _year_values(data, tr: Mapping, kind: str, ind: str, y: int) -> pd.Series | None:
+    """Values of ``ind`` in year ``y`` that ``data.level`` may show (``None``: not shown).
+
+    Outside ``intern`` an earlier year comes only from that year's checked release of
+    the same package (``planning["trends_releases"]``, made by the run): its primary and
+    secondary suppression hold for that year as they do for the report year. Without
+    such releases only the report year is shown.
+    """
+    if data.level == "intern" or y == data.year:
+        fr, st = tr[kind].get(y), tr[f"{kind}_status"].get(y)
+    else:
+        rel = (data.planning.get("trends_releases") or {}).get(y)
+        if rel is None:
+            return None
+        fr, st = rel.frame(kind), rel.status(kind)
+    if fr is None or ind not in fr.columns:
+        return None
+    v = pd.to_numeric(fr[ind], errors="coerce").astype(float)
+    v.index = v.index.astype(str)
+    if data.level != "intern" and st is not None and ind in st.columns:
+        s = st[ind]
+        s.index = s.index.astype(str)
+        v = v.mask(hidden_mask(s.reindex(v.index), data.level).to_numpy(dtype=bool))
+    return v
+
+
 def visible_series(data, kind: str, ind: str) -> pd.DataFrame | None:
     """Values of ``ind`` per unit (rows) and year (columns) that ``data.level`` may show.
 
@@ -57,17 +85,9 @@ def visible_series(data, kind: str, ind: str) -> pd.DataFrame | None:
         return None  # the release of this level does not show it
     cols = {}
     for y in tr["years"]:
-        fr = tr[kind].get(y)
-        if fr is None or ind not in fr.columns:
-            continue
-        v = pd.to_numeric(fr[ind], errors="coerce").astype(float)
-        v.index = v.index.astype(str)
-        st = tr[f"{kind}_status"].get(y)
-        if data.level != "intern" and st is not None and ind in st.columns:
-            s = st[ind]
-            s.index = s.index.astype(str)
-            v = v.mask(hidden_mask(s.reindex(v.index), data.level).to_numpy(dtype=bool))
-        cols[y] = v
+        v = _year_values(data, tr, kind, ind, y)
+        if v is not None:
+            cols[y] = v
     if not cols:
         return None
     out = pd.DataFrame(cols)
