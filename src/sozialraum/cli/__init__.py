@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.atlas import cli as atlas_cli
-from sozialraum.cli import planning as planning_cli
+from sozialraum.cli import regions as regions_cli
 from sozialraum.cli import planung as planung_cli
 from sozialraum.cli import steps as step_cli
 from sozialraum.cli import website as website_cli
@@ -227,7 +227,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     step_cli.add_parsers(sub, L)
     website_cli.add_parser(sub, L)
     planung_cli.add_parsers(sub, L)
-    planning_cli.add_parsers(sub, L)
+    regions_cli.add_parsers(sub, L)
 
     j = sub.add_parser("join", help=t(_MSG, "join", L), description=t(_MSG, "join", L))
     j.add_argument("areas", help=t(_MSG, "areas", L))
@@ -401,7 +401,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "webseite": website_cli.run,
         **step_cli.HANDLERS,
         **planung_cli.HANDLERS,
-        **planning_cli.HANDLERS,
+        **regions_cli.HANDLERS,
     }
     with warnings.catch_warnings():
         warnings.simplefilter("always", SozialraumWarning)
