@@ -15,8 +15,8 @@ from collections.abc import Sequence
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.atlas import cli as atlas_cli
-from sozialraum.cli import regions as regions_cli
 from sozialraum.cli import planung as planung_cli
+from sozialraum.cli import regions as regions_cli
 from sozialraum.cli import steps as step_cli
 from sozialraum.cli import website as website_cli
 from sozialraum.errors import SozialraumError, SozialraumWarning
