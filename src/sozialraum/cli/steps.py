@@ -20,6 +20,7 @@ names everywhere (``--ebene`` for a layer, ``--schluessel`` for the key column,
 from __future__ import annotations
 
 import argparse
+import tempfile
 from pathlib import Path
 
 from sozialraum._i18n import t
@@ -376,35 +377,26 @@ def cmd_publish(args) -> int:
     return 0
 
 
-def release_reference(config, lang=None):
+def release_reference(config, lang=None, *, with_labels: bool = False):
     """``(data, policy)``: the internal results of a run configuration to check packages against.
 
-    The computations of the yearly run up to the spatial statistics (nothing is written),
-    cut as the release step cuts them, and the configured release policy (``[freigabe]``
-    and the threshold of small counts), exactly as the yearly run uses them.
+    ``with_labels=True`` adds the column headers the run writes (``(data, policy, labels)``).
+
+    Every computation of the yearly run (:func:`~sozialraum.pipeline.run.compute_state`;
+    nothing is written), cut as the release step cuts them, and the configured release
+    policy (``[freigabe]`` and the threshold of small counts), exactly as the run uses them.
     """
     from sozialraum.core.text import slugify
-    from sozialraum.pipeline.common import release_policy
+    from sozialraum.pipeline.common import labels_for, release_policy
     from sozialraum.pipeline.config import load_config
     from sozialraum.pipeline.outputs import area_results
-    from sozialraum.pipeline.run import (
-        RunState,
-        compute_all_rates,
-        compute_certainty,
-        compute_monitor,
-        compute_spatial,
-        load_inputs,
-    )
+    from sozialraum.pipeline.run import compute_state
     from sozialraum.privacy import ReleaseData
 
     cfg = load_config(config, lang=lang)
-    state = RunState(config=cfg, lang=lang)
-    steps = [load_inputs, compute_all_rates, compute_monitor, compute_spatial]
-    if cfg["monitor"].get("sicherheit", True):
-        steps.insert(3, compute_certainty)
-    for step in steps:
-        state = step(state)
-    sr, st = area_results(state)
+    with tempfile.TemporaryDirectory(prefix="sozialraum_pruefung_") as tmp:
+        state = compute_state(cfg, lang, Path(tmp))
+        sr, st = area_results(state)
     data = ReleaseData.from_rollup(
         sr,
         st,
@@ -413,6 +405,8 @@ def release_reference(config, lang=None):
         name=slugify(cfg["projekt"]["name"]),
         area_ags_col=cfg["gebiete"]["gemeinde_spalte"],
     )
+    if with_labels:
+        return data, release_policy(cfg), labels_for(state)
     return data, release_policy(cfg)
 
 
@@ -420,9 +414,15 @@ def _check(args) -> int:
     """Check a package folder against the internal results of the configured run."""
     from sozialraum.privacy import check_release
 
-    data, policy = release_reference(args.config, args.lang)
+    data, policy, labels = release_reference(args.config, args.lang, with_labels=True)
     report = check_release(
-        Path(args.check), data, level=args.stufe, ags=args.ags, policy=policy, lang=args.lang
+        Path(args.check),
+        data,
+        level=args.stufe,
+        ags=args.ags,
+        policy=policy,
+        lang=args.lang,
+        labels=labels,
     )
     if report.ok:
         print(t(_MSG, "check_ok", args.lang, path=args.check, level=args.stufe))

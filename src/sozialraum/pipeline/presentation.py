@@ -628,7 +628,9 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         pkg = folder / rel.package
         with timed(state, "pruefung", level=level):
             finish_printing(pkg)  # the check reads the package's PDFs
-            report = check_release(pkg, data, level=level, ags=ags, policy=policy)
+            report = check_release(
+                pkg, data, level=level, ags=ags, policy=policy, labels=labels_for(state)
+            )
         checks.append((pkg.name, report))
         if not report.ok:
             raise SozialraumError(

@@ -595,6 +595,23 @@ STEPS: list[tuple[str, Callable[[RunState], RunState]]] = [
 ]
 
 
+def computation_steps(cfg: RunConfig) -> list[tuple[str, Callable[[RunState], RunState]]]:
+    """The computation steps of a run of ``cfg``, in order (those whose section is set)."""
+    return [(k, fn) for k, fn in [*STEPS, *_optional_steps()] if _step_applies(k, cfg)]
+
+
+def compute_state(cfg: RunConfig, lang: str | None, workdir: Path) -> RunState:
+    """Every computation of the yearly run, nothing written but into ``workdir``.
+
+    The same steps as :func:`run` before its outputs: a package of a run is checked
+    against exactly these results (``sozialraum publish --check``).
+    """
+    state = RunState(config=cfg, lang=lang, workdir=workdir)
+    for _key, fn in computation_steps(cfg):
+        state = fn(state)
+    return state
+
+
 def run(
     config: str | Path | RunConfig,
     out: str | Path = "out/run",
@@ -652,10 +669,8 @@ def run(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SozialraumWarning)
-            for key, fn in [*STEPS, *_optional_steps()]:
+            for key, fn in computation_steps(cfg):
                 if steps is not None and key not in steps and key != "inputs":
-                    continue
-                if not _step_applies(key, cfg):
                     continue
                 msg = t(_MSG, "step", L, what=names[key])
                 say(msg)

@@ -18,6 +18,7 @@ import geopandas as gpd
 from sozialraum.pipeline.common import (
     INDEX_TITLES,
     Files,
+    labels_for,
     monitor_params,
     release_policy,
     without_unrated_index,
@@ -209,7 +210,9 @@ def build_sites(
             files += write_package_site(state, site, data, level, ags, policy, rel)
         if not check:  # the caller checks the written sites itself
             continue
-        report = check_release(site, data, level=level, ags=ags, policy=policy)
+        report = check_release(
+            site, data, level=level, ags=ags, policy=policy, labels=labels_for(state)
+        )
         if reports is not None:  # for the run's check report (pruefbericht.txt)
             reports.append((f"{site.parent.name}/{site.name}", report))
         if not report.ok:

@@ -85,7 +85,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +100,7 @@ from sozialraum.io.headers import normalise_header
 from sozialraum.io.reader import decode_text, sniff_delimiter
 from sozialraum.privacy.levels import ReleasePolicy
 from sozialraum.privacy.package import ReleaseData, column_labels
+from sozialraum.privacy.release import is_class_certainty
 from sozialraum.privacy.suppression import count_columns, rate_columns
 
 __all__ = ["AuditHook", "CheckReport", "FileCheck", "check_release", "REASONS", "parse_number"]
@@ -800,8 +801,19 @@ def _key_variants(k: str) -> set[str]:
     return {k, k.lstrip("0")}
 
 
+#: Suffix of the model's copy of a class-certainty column in percent (as texts print it).
+_PERCENT = "__prozent"
+
+
 class _Internal:
-    def __init__(self, data: ReleaseData, policy: ReleasePolicy, level: str, ags: str | None):
+    def __init__(
+        self,
+        data: ReleaseData,
+        policy: ReleasePolicy,
+        level: str,
+        ags: str | None,
+        labels: Mapping[str, str] | None = None,
+    ):
         self.data = data
         self.policy = policy
         self.level = level
@@ -815,6 +827,15 @@ class _Internal:
             self.frames[k].index = self.frames[k].index.astype(str)
         self.frames["areas"] = data.areas.copy()
         self.frames["areas"].index = data.areas.index.astype(str)
+        for kind, fr in self.frames.items():  # a class's probability is printed in percent
+            pct = {}
+            for c in fr.columns:
+                if is_class_certainty(str(c)):  # as printed: "62 %" (and "62,4 %")
+                    p = pd.to_numeric(fr[c], errors="coerce") * 100.0
+                    pct[f"{c}{_PERCENT}"] = p
+                    pct[f"{c}{_PERCENT}_ganz"] = p.round(0)
+            if pct:
+                self.frames[kind] = fr.assign(**pct)
         self.area_gem = self.frames["areas"][data.area_ags_col].astype(str)
         self.counts = [c for c in count_columns(data.areas, data.catalogue)]
         self.rates = rate_columns(data.areas, data.catalogue)
@@ -853,6 +874,8 @@ class _Internal:
         for lang in ("de", "en"):
             for col, lab in column_labels(data.catalogue, lang).items():
                 self.header.setdefault(normalise_header(lab), col)
+        for col, lab in (labels or {}).items():  # the headers the package was written with
+            self.header.setdefault(normalise_header(str(lab)), str(col))
         for fr in self.frames.values():
             for c in fr.columns:
                 self.header[normalise_header(str(c))] = str(c)
@@ -1500,6 +1523,7 @@ def check_release(
     recover: bool = True,
     audit: AuditHook | None = None,
     lang: str | None = None,
+    labels: Mapping[str, str] | None = None,
 ) -> CheckReport:
     """Check written files against the internal data for values beyond ``level``.
 
@@ -1521,6 +1545,10 @@ def check_release(
         are added to the report.
     lang
         Language of messages.
+    labels
+        Column → header the files were written with (as given to
+        :func:`~sozialraum.privacy.write_release`), so that a column under its header is
+        compared with its own value; the catalogue's labels are known anyway.
 
     Returns
     -------
@@ -1540,7 +1568,7 @@ def check_release(
             raise InputError(t(_MSG, "no_path", lang, path=p), file=str(p))
         root = p if p.is_dir() else p.parent
         files += [(f, f.relative_to(root).as_posix()) for f in _files(p)]
-    model = _Internal(internal, policy, level, None if ags is None else str(ags))
+    model = _Internal(internal, policy, level, None if ags is None else str(ags), labels)
     cmp = _Compare(model)
     cmp.notes = _method_notes(f for f, _ in files)
     checked = [_check_file(f, rel, cmp, lang) for f, rel in files]

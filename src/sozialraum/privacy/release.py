@@ -40,7 +40,7 @@ from sozialraum.privacy.suppression import (
     suppress,
 )
 
-__all__ = ["Release", "make_release", "index_inputs", "derived_columns"]
+__all__ = ["Release", "make_release", "index_inputs", "derived_columns", "is_class_certainty"]
 
 _MSG = {
     "sealed": {
@@ -181,6 +181,15 @@ def index_inputs(catalogue, monitor_params: Mapping | None = None) -> dict[str, 
     status = tuple(mp.get("status_indicators") or every)
     out.update(idx_gesamt=every, idx_pca=every, status_index=status, dynamik_index=status)
     return out
+
+
+def is_class_certainty(column: str) -> bool:
+    """Whether ``column`` is the certainty of a public class (``status_sicherheit``, ``status_p_hoch``).
+
+    These are probabilities (0–1) from the counts' sampling noise; they follow their class
+    and are shown wherever the class is (texts print them in percent).
+    """
+    return bool(_CLASS_CERTAINTY.match(str(column)))
 
 
 def derived_columns(columns) -> dict[str, list[str]]:
