@@ -121,7 +121,7 @@ def intern(musterland_results):
 
 
 def test_chapters_registered_in_reading_order():
-    assert kapitel.chapter_keys()[-3:] == ["prioritaet", "massnahmen", "empfehlungen"]
+    assert kapitel.chapter_keys()[-3:] == ["empfehlungen", "prioritaet", "massnahmen"]
 
 
 def test_internal_report_shows_all_three_chapters(intern):

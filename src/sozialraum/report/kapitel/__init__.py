@@ -26,9 +26,9 @@ __all__ = [
 
 #: ``(key, builder)`` of every extra Sozialbericht chapter, in reading order.
 REPORT_CHAPTERS: tuple = (
+    ("empfehlungen", empfehlungen_chapter),
     ("prioritaet", prioritaet_chapter),
     ("massnahmen", massnahmen_chapter),
-    ("empfehlungen", empfehlungen_chapter),
 )
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.

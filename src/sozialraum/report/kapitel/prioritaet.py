@@ -202,11 +202,20 @@ def prioritaet_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
         )
     else:  # no counts: in print, a number beside one area's name is read as its value
         para = t(_MSG, "rule_pub", L, parts=_rule_text(res, L), bottom_pl=words)
+    if data.level == "intern":
+        return Chapter(
+            key="prioritaet",
+            title=t(_MSG, "title", L),
+            paragraphs=(para,),
+            tables=tuple(_tables(data, res, L)),
+        )
+    # in print the lines above the first area name belong to the previous page's area: the
+    # rule (with its thresholds) follows the table of areas
     return Chapter(
         key="prioritaet",
         title=t(_MSG, "title", L),
-        paragraphs=(para,),
         tables=tuple(_tables(data, res, L)),
+        notes=(para,),
     )
 
 
