@@ -121,7 +121,7 @@ def intern(musterland_results):
 
 
 def test_chapters_registered_in_reading_order():
-    assert kapitel.chapter_keys()[-3:] == ["prioritaet", "massnahmen", "empfehlungen"]
+    assert kapitel.chapter_keys()[-3:] == ["empfehlungen", "prioritaet", "massnahmen"]
 
 
 def test_internal_report_shows_all_three_chapters(intern):
@@ -179,6 +179,8 @@ def test_public_report_shows_membership_but_no_numbers_of_single_areas(intern, i
     chapter = html[html.index('id="kap-massnahmen"') : html.index('id="kap-empfehlungen"')]
     assert "24,0" not in chapter and "SGB II unter 15" not in chapter
     assert "Die folgenden Sozialräume gehören zur Förderkulisse" in html
+    prio_html = html[html.index('id="kap-prioritaet"') : html.index('id="kap-massnahmen"')]
+    assert "Kinderarmut ab der Schwelle" in prio_html and "≥ 30" not in prio_html
     profile = area_context(pub, AREA, lang="de", charts_on=False)
     sec = next(s for s in profile["sections"] if s.key == "massnahmen")
     assert sec.tables[0].columns == ("Maßnahme", "Thema", "Zeitraum", "Status", "Träger")

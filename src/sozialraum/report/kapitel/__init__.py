@@ -40,9 +40,9 @@ REPORT_CHAPTERS: tuple = (
     ("hze", hze_chapter),
     ("trends", trends_chapter),
     ("regionen", regions_chapter),
+    ("empfehlungen", empfehlungen_chapter),
     ("prioritaet", prioritaet_chapter),
     ("massnahmen", massnahmen_chapter),
-    ("empfehlungen", empfehlungen_chapter),
 )
 
 #: ``(key, builder)`` of every extra Steckbrief section, in reading order.

@@ -35,6 +35,15 @@ _MSG = {
     },
     "p_cls": {"de": "Statusklasse {c}", "en": "status class {c}"},
     "p_def": {"de": "{label} {op} {thr}", "en": "{label} {op} {thr}"},
+    "p_def_words": {"de": "{label} ab der Schwelle", "en": "{label} at or above the threshold"},
+    "p_def_words_low": {
+        "de": "{label} bis zur Schwelle",
+        "en": "{label} at or below the threshold",
+    },
+    "p_pop_words": {
+        "de": "Mindestgröße der Gebiete (Schwellen im internen Bericht)",
+        "en": "minimum size of the areas (thresholds in the internal report)",
+    },
     "p_sure": {"de": "Sicherheit mindestens {s}", "en": "certainty at least {s}"},
     "p_pop": {"de": "mindestens {n} Einwohner", "en": "at least {n} inhabitants"},
     "or": {"de": " oder ", "en": " or "},
@@ -86,8 +95,11 @@ def _res(data):
     return (data.planning or {}).get("prioritaet")
 
 
-def _rule_text(res, L: str) -> str:
+def _rule_text(res, L: str, *, numbers: bool = True) -> str:
+    """The rule in words; ``numbers=False`` (outside intern) names thresholds without values."""
     r = res.rules
+    if not numbers:
+        return _rule_words(res, L)
     need = []
     if r.status_classes:
         need.append(t(_MSG, "p_cls", L, c="/".join(r.status_classes)))
@@ -109,6 +121,20 @@ def _rule_text(res, L: str) -> str:
     text = t(_MSG, "or" if r.combine == "oder" else "and", L).join(need)
     if r.min_population:
         text += "; " + t(_MSG, "p_pop", L, n=format_number(r.min_population, 0, L))
+    return text
+
+
+def _rule_words(res, L: str) -> str:
+    r = res.rules
+    need = []
+    if r.status_classes:
+        need.append(t(_MSG, "p_cls", L, c="/".join(r.status_classes)))
+    if r.deficit_column and r.deficit_threshold is not None:
+        key = "p_def_words" if r.deficit_above else "p_def_words_low"
+        need.append(t(_MSG, key, L, label=r.deficit_label or r.deficit_column))
+    text = t(_MSG, "or" if r.combine == "oder" else "and", L).join(need)
+    if r.min_population:
+        text += "; " + t(_MSG, "p_pop_words", L)
     return text
 
 
@@ -201,12 +227,21 @@ def prioritaet_chapter(data, settings: Mapping, lang: str) -> Chapter | None:
             flag=flag,
         )
     else:  # no counts: in print, a number beside one area's name is read as its value
-        para = t(_MSG, "rule_pub", L, parts=_rule_text(res, L), bottom_pl=words)
+        para = t(_MSG, "rule_pub", L, parts=_rule_text(res, L, numbers=False), bottom_pl=words)
+    if data.level == "intern":
+        return Chapter(
+            key="prioritaet",
+            title=t(_MSG, "title", L),
+            paragraphs=(para,),
+            tables=tuple(_tables(data, res, L)),
+        )
+    # in print the lines above the first area name belong to the previous page's area: the
+    # rule (with its thresholds) follows the table of areas
     return Chapter(
         key="prioritaet",
         title=t(_MSG, "title", L),
-        paragraphs=(para,),
         tables=tuple(_tables(data, res, L)),
+        notes=(para,),
     )
 
 
