@@ -593,3 +593,13 @@ def test_regression_method_note_does_not_name_the_subject_of_a_page(ml_data, tmp
     (tmp_path / "bericht.html").unlink()
     rep = check_release(tmp_path, data, level="oeffentlich", recover=False)
     assert set(rep.findings["area"]) == {k}, rep.to_text()
+
+
+def test_chapter_number_in_heading_is_not_a_value():
+    """Regression: "<h2>16 Nicht bewertete Gebiete</h2>" after a page about one area was read as its value."""
+    from sozialraum.privacy.checker import _html_lines
+
+    lines = _html_lines(
+        "<h2>16 Nicht bewertete Gebiete</h2><h3>2.1 Kita</h3><h2>16 %</h2><p>16 Fälle</p>"
+    )
+    assert lines == ["Nicht bewertete Gebiete", "Kita", "16 %", "16 Fälle"]

@@ -566,6 +566,12 @@ _LABEL_RE = re.compile(r"\b(?:Hot|Cold)[ -]?Spot\s+\d{2}\s*%", re.IGNORECASE)
 _SECTION_RE = re.compile(r"(?=<(?:section|article)\b)", re.IGNORECASE)
 
 
+#: The number at the start of a heading ("<h2>12 Maßnahmen</h2>") is the chapter's, not a value.
+_HEADING_NUMBER_RE = re.compile(
+    r"(<h[1-6]\b[^>]*>)\s*\d{1,3}(?:\.\d{1,3})*\.?\s+(?=[^\W\d_])", re.I
+)
+
+
 def _html_parts(text: str) -> list[list[str]]:
     """Visible text of an HTML/SVG document per section, one line per block.
 
@@ -575,6 +581,7 @@ def _html_parts(text: str) -> list[list[str]]:
     """
     body = _METHOD_RE.sub(" ", _COMMENT_RE.sub(" ", text))
     body = _YEAR_RE.sub(" ", _SCRIPT_RE.sub(" ", body))
+    body = _HEADING_NUMBER_RE.sub(r"\1", body)  # "12 Maßnahmen": a chapter's number
     body = re.sub(r"\s+", " ", body)
     parts = []
     for part in _SECTION_RE.split(body):
