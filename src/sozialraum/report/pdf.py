@@ -919,7 +919,7 @@ def _print_or_fall_back(printer, files, outs, page_numbers, timeout, L) -> None:
 
 
 #: Profiles per print: a browser tab lays out this many at once (memory stays small).
-SECTION_CHUNK = 40
+SECTION_CHUNK = 80
 
 _SECTION_START_RE = re.compile(r"<section\b", re.I)
 _SECTION_END_RE = re.compile(r"</section\s*>", re.I)
