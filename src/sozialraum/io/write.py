@@ -184,11 +184,14 @@ def write_excel(
     """
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font
+    from openpyxl.utils import get_column_letter
 
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     labels = dict(labels or {})
-    wb = Workbook(write_only=True)  # rows streamed to the file: a fraction of the time
+    right = Alignment(horizontal="right")  # one style object for every symbol cell
+    wb = Workbook()
+    wb.remove(wb.active)
     for sheet_name, frame in sheets.items():
         ws = wb.create_sheet(title=str(sheet_name)[:31])
         df = pd.DataFrame(frame).copy()
@@ -203,80 +206,49 @@ def write_excel(
         st = None
         if status is not None and sheet_name in status:
             st = status[sheet_name]
-        row0 = 3 if title else 1
-        _excel_layout(ws, df, labels, row0)
+        row0 = 1
         if title:
-            ws.append([_styled(ws, neutralise(title), font=Font(bold=True, size=12))])
-            ws.append([])
-        bold, wrap = Font(bold=True), Alignment(wrap_text=True, vertical="top")
-        ws.append(
-            [
-                _styled(ws, neutralise(labels.get(col, str(col))), font=bold, alignment=wrap)
-                for col in df.columns
-            ]
-        )
-        columns = [_excel_column(df, col, st, index_name, decimals) for col in df.columns]
-        right = Alignment(horizontal="right")  # one style object for every symbol cell
-        for i in range(len(df)):
-            ws.append([_excel_cell(ws, i, *c, right) for c in columns])
+            ws.cell(row=1, column=1, value=neutralise(title)).font = Font(bold=True, size=12)
+            row0 = 3
+        for j, col in enumerate(df.columns, start=1):
+            c = ws.cell(row=row0, column=j, value=neutralise(labels.get(col, str(col))))
+            c.font = Font(bold=True)
+            c.alignment = Alignment(wrap_text=True, vertical="top")
+        keys = df[index_name].tolist()
+        for j, col in enumerate(df.columns, start=1):
+            values = df[col].tolist()
+            numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(
+                df[col]
+            )
+            d = decimals.get(col, 1) if isinstance(decimals, Mapping) else decimals
+            fmt = "#,##0" if d == 0 else "#,##0." + "0" * d
+            codes = None
+            if st is not None and col in st.columns:
+                codes = st[col].reindex(keys).tolist()
+            for i, v in enumerate(values):
+                cell = ws.cell(row=row0 + 1 + i, column=j)
+                if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
+                    code = codes[i] if codes is not None else None
+                    if (
+                        code is not None
+                        and code is not pd.NA
+                        and not (isinstance(code, float) and np.isnan(code))
+                    ):
+                        cell.value = neutralise(STATUS_SYMBOLS.get(str(code), str(code)))
+                        cell.alignment = right
+                    continue
+                if isinstance(v, np.generic):
+                    v = v.item()
+                cell.value = neutralise(v)
+                if numeric and isinstance(v, float):
+                    cell.number_format = fmt
+        ws.freeze_panes = ws.cell(row=row0 + 1, column=2)
+        last = get_column_letter(max(1, len(df.columns)))
+        ws.auto_filter.ref = f"A{row0}:{last}{row0 + len(df)}"
+        for j, col in enumerate(df.columns, start=1):
+            width = max(
+                [len(str(labels.get(col, col)))] + [len(str(x)) for x in df[col].head(200).tolist()]
+            )
+            ws.column_dimensions[get_column_letter(j)].width = min(45, max(8, width + 2))
     wb.save(path)
     return path
-
-
-def _excel_layout(ws, df: pd.DataFrame, labels: Mapping[str, str], row0: int) -> None:
-    """Column widths, frozen header and auto-filter (set before the rows are streamed)."""
-    from openpyxl.utils import get_column_letter
-
-    for j, col in enumerate(df.columns, start=1):
-        width = max(
-            [len(str(labels.get(col, col)))] + [len(str(x)) for x in df[col].head(200).tolist()]
-        )
-        ws.column_dimensions[get_column_letter(j)].width = min(45, max(8, width + 2))
-    ws.freeze_panes = f"B{row0 + 1}"
-    last = get_column_letter(max(1, len(df.columns)))
-    ws.auto_filter.ref = f"A{row0}:{last}{row0 + len(df)}"
-
-
-def _styled(ws, value, *, font=None, alignment=None, number_format=None):
-    """A streamed cell with a style."""
-    from openpyxl.cell import WriteOnlyCell
-
-    cell = WriteOnlyCell(ws, value=value)
-    if font is not None:
-        cell.font = font
-    if alignment is not None:
-        cell.alignment = alignment
-    if number_format is not None:
-        cell.number_format = number_format
-    return cell
-
-
-def _excel_column(df: pd.DataFrame, col, st, index_name, decimals) -> tuple:
-    """Values, number format (for floats of a numeric column) and status codes of a column."""
-    numeric = pd.api.types.is_numeric_dtype(df[col]) and not pd.api.types.is_bool_dtype(df[col])
-    d = decimals.get(col, 1) if isinstance(decimals, Mapping) else decimals
-    fmt = "#,##0" if d == 0 else "#,##0." + "0" * d
-    codes = None
-    if st is not None and col in st.columns:
-        codes = st[col].reindex(df[index_name].tolist()).tolist()
-    return df[col].tolist(), (fmt if numeric else None), codes
-
-
-def _excel_cell(ws, i: int, values: list, fmt: str | None, codes, right):
-    """Row ``i`` of a column: the value, its status symbol when missing, else empty."""
-    v = values[i]
-    if v is None or (isinstance(v, float) and np.isnan(v)) or v is pd.NA:
-        code = codes[i] if codes is not None else None
-        if (
-            code is not None
-            and code is not pd.NA
-            and not (isinstance(code, float) and np.isnan(code))
-        ):
-            symbol = neutralise(STATUS_SYMBOLS.get(str(code), str(code)))
-            return _styled(ws, symbol, alignment=right)
-        return None
-    if isinstance(v, np.generic):
-        v = v.item()
-    if fmt is not None and isinstance(v, float):
-        return _styled(ws, neutralise(v), number_format=fmt)
-    return neutralise(v)
