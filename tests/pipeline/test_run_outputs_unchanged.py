@@ -88,7 +88,7 @@ def test_every_step_has_its_time_in_the_log_and_the_summary(demo_run):
         "Steckbriefe kommunal (× 10)",
         "Sozialbericht öffentlich",
         "Freigabepaket kommunal (Tabellen) (× 10)",
-        "Freigabeprüfung kommunal (× 10)",
+        "Freigabeprüfung aller Pakete",
         "Geheimhaltungsprüfung aller Pakete",
         "PDF-Druck aller Dokumente",
         "Manifest mit Prüfsummen",

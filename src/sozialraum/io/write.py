@@ -189,6 +189,7 @@ def write_excel(
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     labels = dict(labels or {})
+    right = Alignment(horizontal="right")  # one style object for every symbol cell
     wb = Workbook()
     wb.remove(wb.active)
     for sheet_name, frame in sheets.items():
@@ -234,7 +235,7 @@ def write_excel(
                         and not (isinstance(code, float) and np.isnan(code))
                     ):
                         cell.value = neutralise(STATUS_SYMBOLS.get(str(code), str(code)))
-                        cell.alignment = Alignment(horizontal="right")
+                        cell.alignment = right
                     continue
                 if isinstance(v, np.generic):
                     v = v.item()

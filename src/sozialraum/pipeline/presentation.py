@@ -584,7 +584,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     from sozialraum.core.text import slugify
     from sozialraum.errors import SozialraumError
     from sozialraum.pipeline.common import labels_for, release_policy
-    from sozialraum.privacy import ReleaseData, check_release, make_release, write_release
+    from sozialraum.privacy import ReleaseData, audit_packages, make_release, write_release
 
     aus = state.config["ausgaben"]
     L = state.lang
@@ -608,10 +608,10 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     jobs = [("oeffentlich", None)] if "oeffentlich" in levels else []
     if "kommunal" in levels:
         jobs += [("kommunal", str(a)) for a in data.municipalities()]
-    checks = []
     title = f"{state.config['projekt']['name']} {state.year}"
     mp = state.monitor.params if state.monitor is not None else None
     made = {}  # (level, ags) → the checked release of the report year (the website reuses it)
+    packages = []
     for level, ags in jobs:
         with timed(state, "pakete", level=level):
             rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
@@ -625,12 +625,53 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 territory=_territory(state),
             )
         files += _package_outputs(state, folder, rel, inputs)
-        pkg = folder / rel.package
-        with timed(state, "pruefung", level=level):
-            finish_printing(pkg)  # the check reads the package's PDFs
-            report = check_release(
-                pkg, data, level=level, ags=ags, policy=policy, labels=labels_for(state)
+        packages.append((folder / rel.package, level, ags))
+    with timed(state, "audit"):  # the tables only: beside the last prints
+        audit = audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L)
+    checks = _check_packages(state, packages, data, policy)
+    if not audit.ok:
+        raise SozialraumError(
+            (
+                "Geheimhaltungsprüfung fehlgeschlagen; nichts wird veröffentlicht:\n"
+                if L == "de"
+                else "suppression audit failed; nothing is published:\n"
             )
+            + audit.summary(L)
+        )
+    if aus.get("webseite"):  # the public Sozialatlas of every package, checked like it
+        from sozialraum.pipeline.website_step import write_run_sites
+
+        files += write_run_sites(state, folder, data, jobs, made, checks)
+    return files + _write_check_report(folder, checks, L, audit)
+
+
+def _check_packages(state, packages, data, policy) -> list:
+    """Check every package once its PDFs are printed (two processes where there are cores).
+
+    A PDF printed by this run from an HTML file of the same package is verified by
+    the checksums of both files (:mod:`sozialraum.core.prints`) instead of being read
+    again; the first package that shows more than its level stops the run.
+    """
+    from sozialraum.errors import SozialraumError
+    from sozialraum.pipeline.common import labels_for
+    from sozialraum.privacy import check_releases
+    from sozialraum.report.pdf import default_workers
+
+    L = state.lang
+    with timed(state, "pdf_rest"):
+        finish_printing()  # the check reads the packages' PDFs
+    with timed(state, "pruefung_alle"):
+        reports = check_releases(
+            packages,
+            data,
+            policy=policy,
+            prints=True,
+            workers=default_workers(),
+            lang=L,
+            labels=labels_for(state),
+        )
+    checks = []
+    for (pkg, _level, _ags), report in zip(packages, reports, strict=True):
         checks.append((pkg.name, report))
         if not report.ok:
             raise SozialraumError(
@@ -641,32 +682,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 )
                 + report.to_text(L)
             )
-    if aus.get("webseite"):  # the public Sozialatlas of every package, checked like it
-        from sozialraum.pipeline.website_step import write_run_sites
-
-        files += write_run_sites(state, folder, data, jobs, made, checks)
-    with timed(state, "audit"):
-        finish_printing()
-        audit = _audit_packages(folder, data, jobs, policy, L)
-    return files + _write_check_report(folder, checks, L, audit)
-
-
-def _audit_packages(folder: Path, data, jobs, policy, L: str):
-    """The LP attack on the written packages (public + each municipality); refuse on a leak."""
-    from sozialraum.errors import SozialraumError
-    from sozialraum.privacy import audit_packages
-
-    audit = audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L)
-    if not audit.ok:
-        raise SozialraumError(
-            (
-                "Geheimhaltungsprüfung fehlgeschlagen; nichts wird veröffentlicht:\n"
-                if L == "de"
-                else "suppression audit failed; nothing is published:\n"
-            )
-            + audit.summary(L)
-        )
-    return audit
+    return checks
 
 
 def _territory(state):

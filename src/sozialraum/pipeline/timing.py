@@ -45,6 +45,7 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
     "sozialbericht": ("Sozialbericht {level}", "social report {level}"),
     "pakete": ("Freigabepaket {level} (Tabellen)", "release package {level} (tables)"),
     "pruefung": ("Freigabeprüfung {level}", "release check {level}"),
+    "pruefung_alle": ("Freigabeprüfung aller Pakete", "release check of all packages"),
     "audit": ("Geheimhaltungsprüfung aller Pakete", "suppression audit of all packages"),
     "pdf_rest": ("Warten auf die letzten PDFs", "waiting for the last PDFs"),
     "pdf_all": (

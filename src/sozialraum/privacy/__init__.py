@@ -23,7 +23,7 @@ from sozialraum.privacy.audit import (
     audit_suppression,
     municipal_knowledge,
 )
-from sozialraum.privacy.checker import CheckReport, check_release
+from sozialraum.privacy.checker import CheckReport, check_release, check_releases
 from sozialraum.privacy.gate import audit_packages, read_package_tables
 from sozialraum.privacy.levels import (
     DEFAULT_PUBLIC,
@@ -75,6 +75,7 @@ __all__ = [
     "SuppressionResult",
     "audit_suppression",
     "check_release",
+    "check_releases",
     "column_labels",
     "count_columns",
     "derived_columns",

@@ -103,7 +103,15 @@ from sozialraum.privacy.package import ReleaseData, column_labels
 from sozialraum.privacy.release import is_class_certainty
 from sozialraum.privacy.suppression import count_columns, rate_columns
 
-__all__ = ["AuditHook", "CheckReport", "FileCheck", "check_release", "REASONS", "parse_number"]
+__all__ = [
+    "AuditHook",
+    "CheckReport",
+    "FileCheck",
+    "check_release",
+    "check_releases",
+    "REASONS",
+    "parse_number",
+]
 
 REASONS = {
     "interner Wert": "internal value",
@@ -165,6 +173,12 @@ _MSG = {
         "de": "  - {file}: ABGELEHNT — {reason}",
         "en": "  - {file}: REFUSED — {reason}",
     },
+    "printed": {
+        "de": "  - {file}: PDF, Druck von {html} (dort geprüft; Prüfsummen "
+        "unverändert seit dem Druck)",
+        "en": "  - {file}: PDF, print of {html} (checked there; checksums "
+        "unchanged since printing)",
+    },
     "skipped": {
         "de": "      ohne Gebietsbezug, nicht verglichen: {parts}",
         "en": "      no area recognised, not compared: {parts}",
@@ -213,6 +227,8 @@ class FileCheck:
     values: int = 0
     skipped: tuple[str, ...] = ()
     refused: str | None = None
+    #: a PDF not read again: the print of this HTML file of the same check (``prints=True``)
+    printed_from: str | None = None
 
 
 @dataclass(frozen=True)
@@ -274,6 +290,8 @@ class CheckReport:
 def _file_lines(fc: FileCheck, L: str) -> list[str]:
     if fc.refused is not None:
         return [t(_MSG, "refused", L, file=fc.file, reason=fc.refused)]
+    if fc.printed_from is not None:
+        return [t(_MSG, "printed", L, file=fc.file, html=fc.printed_from)]
     out = [
         t(
             _MSG,
@@ -1106,19 +1124,18 @@ def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series
         bare = [c.lstrip("0") if c.isdigit() else None for c in cells]
         for kind in ("areas", "gemeinden", "kreis"):
             for src in (internal.lookup[kind], internal.names[kind]):
-                mapped = pd.Series(
-                    [src[c] if c in src else src.get(b) for c, b in zip(cells, bare, strict=True)],
-                    index=sv.index,
-                    dtype=object,
-                )
+                mapped = [
+                    src[c] if c in src else src.get(b) for c, b in zip(cells, bare, strict=True)
+                ]
                 # score: distinct keys matched (an AGS column of an area table matches
                 # many rows but few distinct municipalities), then rows matched
-                n = (int(mapped.dropna().nunique()), int(mapped.notna().sum()))
+                hits = [k for k in mapped if k is not None]
+                n = (len(set(hits)), len(hits))
                 if n[0] and (best is None or n > best[0]):
-                    best = (n, str(col), kind, mapped)
+                    best = (n, str(col), kind, mapped, sv.index)
     if best is None:
         return None
-    return best[1], best[2], best[3]
+    return best[1], best[2], pd.Series(best[3], index=best[4], dtype=object)
 
 
 def _match_geometry(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series] | None:
@@ -1260,6 +1277,7 @@ class _Compare:
         if hit is None:
             return False
         key_col, kind, keys = hit
+        row_keys = keys.tolist()
         for col in tab.frame.columns:
             head = str(col)
             if col == key_col or head.endswith("_status") or head.startswith("_"):
@@ -1269,8 +1287,7 @@ class _Compare:
                 # a public column: read, nothing to compare
                 self.values += sum(bool(parse_number(v)) for v in tab.frame[col].tolist())
                 continue
-            for pos, raw in enumerate(tab.frame[col].tolist()):
-                key = keys.iloc[pos]
+            for key, raw in zip(row_keys, tab.frame[col].tolist(), strict=True):
                 if key is None or (isinstance(key, float) and np.isnan(key)):
                     continue
                 self._cell(tab, kind, key, head, icol, raw)
@@ -1529,6 +1546,7 @@ def check_release(
     policy: ReleasePolicy | None = None,
     recover: bool = True,
     audit: AuditHook | None = None,
+    prints: bool = False,
     lang: str | None = None,
     labels: Mapping[str, str] | None = None,
 ) -> CheckReport:
@@ -1550,6 +1568,12 @@ def check_release(
         Optional further audit of the package (:data:`AuditHook`), called as
         ``audit(path_or_folder, internal, level=, ags=, policy=)``; its findings
         are added to the report.
+    prints
+        A PDF that this process printed from an HTML file checked in the same call
+        (:mod:`sozialraum.core.prints`), with both files unchanged since the print
+        (SHA-256) and an HTML file that shows nothing but its own text (no scripts,
+        no external resources, raster images only), is not read again: its text is
+        the HTML's, compared there. Every other PDF is read. Default: read every PDF.
     lang
         Language of messages.
     labels
@@ -1562,11 +1586,21 @@ def check_release(
     CheckReport
         Findings, and for every file how it was read and compared.
     """
+    _check_args(level, ags, lang)
+    policy = policy or ReleasePolicy()
+    model = _Internal(internal, policy, level, None if ags is None else str(ags), labels)
+    return _check(path_or_folder, model, recover=recover, audit=audit, prints=prints, lang=lang)
+
+
+def _check_args(level: str, ags, lang) -> None:
     if level not in RELEASE_LEVELS:
         raise InputError(t(_MSG, "bad_level", lang, level=level))
     if level == "kommunal" and ags is None:
         raise InputError(t(_MSG, "need_ags", lang))
-    policy = policy or ReleasePolicy()
+
+
+def _check(path_or_folder, model: _Internal, *, recover, audit, prints, lang) -> CheckReport:
+    """:func:`check_release` with the internal model built."""
     paths = [path_or_folder] if isinstance(path_or_folder, (str, Path)) else list(path_or_folder)
     files: list[tuple[Path, str]] = []
     for p in paths:
@@ -1575,26 +1609,158 @@ def check_release(
             raise InputError(t(_MSG, "no_path", lang, path=p), file=str(p))
         root = p if p.is_dir() else p.parent
         files += [(f, f.relative_to(root).as_posix()) for f in _files(p)]
-    model = _Internal(internal, policy, level, None if ags is None else str(ags), labels)
+    level, ags = model.level, model.ags
     cmp = _Compare(model)
     cmp.notes = _method_notes(f for f, _ in files)
-    checked = [_check_file(f, rel, cmp, lang) for f, rel in files]
+    printed = _printed_pdfs(files) if prints else {}
+    checked = [
+        FileCheck(rel, reader="PDF", printed_from=printed[f])
+        if f in printed
+        else _check_file(f, rel, cmp, lang)
+        for f, rel in files
+    ]
     findings = cmp.findings
     if recover and level != "intern":
         findings += _recoverable(model, cmp.known)
     if audit is not None:
-        found = audit(path_or_folder, internal, level=level, ags=ags, policy=policy)
+        found = audit(path_or_folder, model.data, level=level, ags=ags, policy=model.policy)
         findings += pd.DataFrame(found, columns=_COLUMNS).to_dict("records")
     frame = pd.DataFrame(findings, columns=_COLUMNS).astype({"value": object})
     frame = frame.drop_duplicates().reset_index(drop=True)
     return CheckReport(
         findings=frame,
         level=level,
-        ags=None if ags is None else str(ags),
+        ags=ags,
         files=tuple(str(f) for f, _ in files),
         skipped=tuple(f"{fc.file}[{s}]" for fc in checked for s in fc.skipped),
         checked=tuple(checked),
     )
+
+
+#: What makes a browser show more than an HTML file's own text: scripts, frames,
+#: linked styles or documents, SVG references, redirects, imported CSS.
+_EMBED_RE = re.compile(
+    r"<(?:script|iframe|frame|object|embed|link|base|image|use|video|audio|portal)\b"
+    r"|\bhttp-equiv\b|@import|\bsrcset\s*=",
+    re.I,
+)
+_RESOURCE_RE = re.compile(r"""(?:\bsrc\s*=|\burl\s*\()\s*["']?\s*([^"'\s)>]*)""", re.I)
+_RASTER_RE = re.compile(r"data:image/(?:png|jpeg|gif|webp)[;,]", re.I)
+_CSS_CONTENT_RE = re.compile(r"\bcontent\s*:([^;}]*)", re.I)
+
+
+def _prints_alone(text: str) -> bool:
+    """Whether a browser's print of this HTML shows no text but the HTML's own.
+
+    Raster images only (their pixels are no text of a PDF), no scripts or other
+    documents, and no digits in text that style sheets add (``content: "…"``).
+    """
+    if _EMBED_RE.search(text):
+        return False
+    if any(not _RASTER_RE.match(src) for src in _RESOURCE_RE.findall(text)):
+        return False
+    for rule in _CSS_CONTENT_RE.findall(text):
+        if re.search(r"""(["'])[^"']*\d[^"']*\1""", rule):
+            return False
+    return True
+
+
+def _printed_pdfs(files: list[tuple[Path, str]]) -> dict[Path, str]:
+    """PDFs that are the unchanged print of HTML files among ``files`` → the HTML's name."""
+    import hashlib
+
+    from sozialraum.core.prints import print_sources
+
+    html = {str(f.resolve()): rel for f, rel in files if f.suffix.lower() in (".html", ".htm")}
+    digest: dict[str, str | None] = {}
+    out: dict[Path, str] = {}
+    for f, _rel in files:
+        if f.suffix.lower() != ".pdf":
+            continue
+        sources = print_sources(f) or ()
+        names = []
+        for path, sha in sources:
+            if path not in html:
+                break
+            if path not in digest:
+                data = Path(path).read_bytes()
+                alone = _prints_alone(data.decode("utf-8", errors="replace"))
+                digest[path] = hashlib.sha256(data).hexdigest() if alone else None
+            if digest[path] != sha:
+                break
+            names.append(html[path])
+        else:
+            if names:
+                out[f] = names[0] if len(names) == 1 else f"{names[0]} … {names[-1]} ({len(names)})"
+    return out
+
+
+def check_releases(
+    packages: Sequence[tuple[str | Path, str, str | None]],
+    internal: ReleaseData,
+    *,
+    policy: ReleasePolicy | None = None,
+    prints: bool = False,
+    workers: int = 1,
+    lang: str | None = None,
+    labels: Mapping[str, str] | None = None,
+) -> list[CheckReport]:
+    """:func:`check_release` of several packages of one release, in the order given.
+
+    ``packages`` are ``(folder, level, ags)``. The internal model (frames, keys,
+    names, labels) is built once for all; with ``workers`` > 1 the packages are
+    checked on as many processes, forked from this one where the system can fork
+    (elsewhere one after the other). Reports equal those of :func:`check_release`.
+    """
+    import copy
+    import multiprocessing as mp
+    import sys
+
+    policy = policy or ReleasePolicy()
+    for _path, level, ags in packages:
+        _check_args(level, ags, lang)
+    base = _Internal(internal, policy, "intern", None, labels)
+    models = []
+    for _path, level, ags in packages:
+        m = copy.copy(base)  # the caches inside are the same for every level
+        m.level, m.ags = level, None if ags is None else str(ags)
+        models.append(m)
+    _BATCH[:] = [
+        (path, m, prints, lang) for (path, _lv, _a), m in zip(packages, models, strict=True)
+    ]
+    try:
+        fork = "fork" in mp.get_all_start_methods() and sys.platform != "darwin"
+        if workers < 2 or len(packages) < 2 or not fork:
+            return [_batch_job(i) for i in range(len(packages))]
+        n = min(workers, len(packages))
+        pool = mp.get_context("fork").Pool(n, initializer=_plain_worker)
+        try:
+            reports = pool.map(_batch_job, range(len(packages)), chunksize=1)
+            pool.close()  # the workers end on their own (no signal)
+        except BaseException:
+            pool.terminate()
+            raise
+        finally:
+            pool.join()
+        return reports
+    finally:
+        _BATCH.clear()
+
+
+def _plain_worker() -> None:
+    """A checking worker must not run its parent's signal handlers (e.g. a run's clean-up)."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to the parent, which stops us
+
+
+_BATCH: list = []  # the packages a forked worker checks (inherited, not pickled)
+
+
+def _batch_job(i: int) -> CheckReport:
+    path, model, prints, lang = _BATCH[i]
+    return _check(path, model, recover=True, audit=None, prints=prints, lang=lang)
 
 
 def _recoverable(model: _Internal, known: set[tuple[str, str, str]]) -> list[dict]:

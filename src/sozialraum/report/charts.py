@@ -20,6 +20,7 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
@@ -79,6 +80,25 @@ def to_data_uri(
         plt.close(fig)
     mime = "image/svg+xml" if fmt == "svg" else f"image/{fmt}"
     return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+class _Canvas(FigureCanvasAgg):
+    """The canvas of the charts here: drawn once, when saved.
+
+    geopandas' ``plot`` asks the canvas for a redraw after every layer
+    (``draw_idle``); on Agg that is a full draw of the figure, ticks included, and
+    took most of the time of a location map. The image is the same.
+    """
+
+    def draw_idle(self, *args, **kwargs) -> None:
+        return None
+
+
+def _subplots(figsize) -> tuple[Figure, object]:
+    """A figure with one axes on :class:`_Canvas` (not kept by ``pyplot``)."""
+    fig = Figure(figsize=figsize)
+    _Canvas(fig)
+    return fig, fig.add_subplot()
 
 
 class _ChartCache:
@@ -221,7 +241,7 @@ def location_map(
         and gemeinden.crs != areas.crs
         else gemeinden
     )
-    fig, ax = plt.subplots(figsize=figsize)
+    fig, ax = _subplots(figsize)
     is_gem = gemeinden is not None and key in gemeinden.index and key not in areas.index
     if is_gem:
         target = gemeinden.loc[[key]]
@@ -307,7 +327,7 @@ def profile_chart(
     L = get_lang(lang)
     labels = list(values.keys())[::-1]
     vals = np.array([values[k] for k in labels], dtype=float)
-    fig, ax = plt.subplots(figsize=(figsize[0], max(1.6, 0.34 * len(labels) + 0.8)))
+    fig, ax = _subplots((figsize[0], max(1.6, 0.34 * len(labels) + 0.8)))
     colors = ["#c0392b" if v > 0 else "#2e6da4" for v in np.nan_to_num(vals)]
     ax.barh(range(len(labels)), np.nan_to_num(vals), color=colors, height=0.6)
     lim = max(1.0, float(np.nanmax(np.abs(vals))) * 1.15) if np.isfinite(vals).any() else 1.0
@@ -386,7 +406,7 @@ def choropleth(
     L = get_lang(lang)
     areas = _metric(areas)
     vals = pd.to_numeric(areas[column], errors="coerce")
-    fig, ax = plt.subplots(figsize=figsize)
+    fig, ax = _subplots(figsize)
     handles = []
     ok = vals.notna()
     if ok.sum() >= 2:
@@ -434,7 +454,7 @@ def categorical_map(
     L = get_lang(lang)
     areas = _metric(areas)
     cats = areas[column].astype("object")
-    fig, ax = plt.subplots(figsize=figsize)
+    fig, ax = _subplots(figsize)
     present = [c for c in (order or list(colors)) if c in set(cats.dropna())]
     present += [c for c in dict.fromkeys(cats.dropna()) if c not in present]
     palette = dict(colors)

@@ -31,6 +31,7 @@ import contextlib
 import json
 import os
 import queue
+import re
 import shutil
 import socket
 import struct
@@ -46,6 +47,7 @@ from contextvars import ContextVar
 from pathlib import Path, PurePath
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.prints import file_sha256, record_join, record_print
 from sozialraum.errors import SozialraumError, SozialraumWarning
 
 __all__ = [
@@ -636,26 +638,37 @@ class PdfPrinter:
         *,
         page_numbers: bool = False,
         done: set[int] | None = None,
+        outline: bool = False,
     ) -> list[Path]:
         """Print ``files[i]`` to ``outs[i]``; returns the PDFs written (in order).
 
         ``done`` (if given) receives the index of every document printed, also when
-        the connection fails half-way.
+        the connection fails half-way. ``outline`` adds the document outline (one
+        entry per heading, with its page).
         """
         t0 = time.perf_counter()
         done = set() if done is None else done
         try:
-            self._print(list(files), list(outs), page_numbers, done)
+            self._print(list(files), list(outs), page_numbers, done, outline)
             return [outs[i] for i in sorted(done)]
         finally:
             self.seconds += time.perf_counter() - t0
 
-    def _print(self, files: list[Path], outs: list[Path], page_numbers: bool, done: set[int]):
+    def _print(
+        self,
+        files: list[Path],
+        outs: list[Path],
+        page_numbers: bool,
+        done: set[int],
+        outline: bool = False,
+    ):
         opts = {
             "printBackground": True,
             "preferCSSPageSize": True,
             "displayHeaderFooter": page_numbers,
         }
+        if outline:
+            opts["generateDocumentOutline"] = True
         if page_numbers:
             opts.update(headerTemplate="<div></div>", footerTemplate=_FOOTER)
         todo = deque(range(len(files)))
@@ -664,9 +677,12 @@ class PdfPrinter:
         cdp = self._start()
         sessions = [self._tab(i) for i in range(min(self.workers, len(files)))]
 
+        shas: dict[int, str] = {}  # job → SHA-256 of the HTML given to the browser
+
         def start(session: str) -> None:
             job = todo.popleft()
             busy[session] = job
+            shas[job] = file_sha256(files[job])
             cdp.post("Page.navigate", {"url": file_url(files[job])}, session)
 
         for s in sessions:
@@ -683,7 +699,9 @@ class PdfPrinter:
             elif m.get("id") in printing:
                 s = printing.pop(m["id"])
                 job = busy.pop(s)
-                outs[job].write_bytes(base64.b64decode(m["result"]["data"]))
+                data = base64.b64decode(m["result"]["data"])
+                outs[job].write_bytes(data)
+                record_print(files[job], outs[job], shas[job], data)  # for the release check
                 done.add(job)
                 deadline = time.monotonic() + self.timeout
                 if todo:
@@ -802,6 +820,7 @@ def html_to_pdf_batch(
     page_numbers: bool = False,
     workers: int | None = None,
     then: Callable[[], None] | None = None,
+    sections: bool = False,
     lang: str | None = None,
 ) -> list[Path]:
     """Print many HTML files to PDF with one browser (several tabs at once).
@@ -820,6 +839,12 @@ def html_to_pdf_batch(
         Tabs printing at the same time (default: one per core).
     then
         Called once the PDFs are written (e.g. to join them into one file).
+    sections
+        The files are documents of one template that differ only in their
+        ``<section>`` (profiles): they are printed together, a few dozen per print,
+        and each file's pages are cut out of the print (:func:`print_sections`).
+        The PDFs show the same pages; one print of many documents costs the
+        browser a fraction of many prints.
 
     Returns
     -------
@@ -845,7 +870,13 @@ def html_to_pdf_batch(
     printer = shared or PdfPrinter(workers=workers, timeout=timeout, lang=L)
 
     def work() -> None:
-        _print_or_fall_back(printer, files, outs, page_numbers, timeout, L)
+        done = set()
+        if sections and not page_numbers and printer.broken is None:
+            done = print_sections(printer, files, outs)
+        rest = [i for i in range(len(files)) if i not in done]
+        if rest:
+            pick = [files[i] for i in rest], [outs[i] for i in rest]
+            _print_or_fall_back(printer, *pick, page_numbers, timeout, L)
         if then is not None:
             then()
 
@@ -887,6 +918,133 @@ def _print_or_fall_back(printer, files, outs, page_numbers, timeout, L) -> None:
             html_to_pdf(f, o, timeout=timeout, lang=L)
 
 
+#: Profiles per print: a browser tab lays out this many at once (memory stays small).
+SECTION_CHUNK = 80
+
+_SECTION_START_RE = re.compile(r"<section\b", re.I)
+_SECTION_END_RE = re.compile(r"</section\s*>", re.I)
+_H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+
+
+def _split_document(text: str) -> tuple[str, str, str, str] | None:
+    """Head, the one ``<section>`` (with one ``<h1>``), tail and the heading's text."""
+    starts = [m.start() for m in _SECTION_START_RE.finditer(text)]
+    ends = [m.end() for m in _SECTION_END_RE.finditer(text)]
+    if not starts or not ends:
+        return None
+    head, body, tail = text[: starts[0]], text[starts[0] : ends[-1]], text[ends[-1] :]
+    h1 = _H1_RE.findall(body)
+    if len(h1) != 1 or _H1_RE.search(head) or _H1_RE.search(tail):
+        return None
+    if re.search(r"counter\(\s*pages?\s*\)|@page\s*:(?:first|left|right|blank)", head, re.I):
+        return None  # page numbers or first-page rules would differ in a joint print
+    return head, body, tail, _heading(h1[0])
+
+
+def _heading(html: str) -> str:
+    """A heading as the browser's document outline names it (text, spaces collapsed)."""
+    import html as html_lib
+
+    return " ".join(html_lib.unescape(re.sub(r"<[^>]+>", " ", html)).split())
+
+
+def print_sections(
+    printer: PdfPrinter, files: Sequence[Path], outs: Sequence[Path], chunk: int | None = None
+) -> set[int]:
+    """Print documents that differ only in their ``<section>`` together; cut out each one's pages.
+
+    Every file must be ``head + <section>…<h1>title</h1>…</section> + tail`` with the
+    same head (but for its ``<title>``, which is the PDF's title) and tail: the
+    profiles of one template, without page counters. Files are
+    joined a chunk at a time (``chunk``, default :data:`SECTION_CHUNK`) into one
+    temporary document — literally their common head, their sections in order, the
+    common tail — printed with a document outline; each file gets the pages from
+    its heading's entry to the next one. The outline must name exactly the files'
+    headings, in order, else that chunk is left to be printed file by file.
+
+    Each PDF is recorded as the print of its file (:mod:`sozialraum.core.prints`):
+    its pages show the file's own section as laid out by the same head and tail.
+
+    Returns the indices of the files printed.
+    """
+    import hashlib
+
+    raw = [Path(f).read_bytes() for f in files]
+    try:
+        parts = [_split_document(b.decode("utf-8")) for b in raw]
+    except UnicodeDecodeError:
+        return set()
+    ok = [p is not None for p in parts]
+    # the same head and tail; only the document title (not printed) may differ
+    if not all(ok) or len({(_TITLE_RE.sub("", p[0]), p[2]) for p in parts if p}) != 1:
+        return set()
+    n = len(files)
+    size = chunk or max(1, -(-n // max(printer.workers, -(-n // SECTION_CHUNK))))
+    groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)]
+    head, tail = parts[0][0], parts[0][2]
+    done: set[int] = set()
+    with tempfile.TemporaryDirectory(prefix="sozialraum-druck-") as tmp:
+        joint, prints = [], []
+        for g, idx in enumerate(groups):
+            page = Path(tmp) / f"teil_{g}.html"
+            page.write_text(head + "".join(parts[i][1] for i in idx) + tail, encoding="utf-8")
+            joint.append(page)
+            prints.append(Path(tmp) / f"teil_{g}.pdf")
+        printed: set[int] = set()
+        printer.print_files(joint, prints, done=printed, outline=True)
+        for g in sorted(printed):
+            idx = groups[g]
+            shas = [hashlib.sha256(raw[i]).hexdigest() for i in idx]
+            titles = [parts[i][3] for i in idx]
+            pieces = _cut(prints[g], titles, [_doc_title(parts[i][0]) for i in idx])
+            if pieces is None:
+                continue
+            for i, sha, data in zip(idx, shas, pieces, strict=True):
+                outs[i].write_bytes(data)
+                record_print(files[i], outs[i], sha, data)
+                done.add(i)
+    return done
+
+
+_TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
+
+
+def _doc_title(head: str) -> str | None:
+    m = _TITLE_RE.search(head)
+    return _heading(m.group(1)) if m else None
+
+
+def _cut(pdf: Path, titles: list[str], doc_titles: list[str | None]) -> list[bytes] | None:
+    """The pages of each heading of the outline, as PDFs (None if the outline differs)."""
+    import io
+
+    from pypdf import PdfReader, PdfWriter
+
+    reader = PdfReader(str(pdf))
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    if [_heading(str(o.title)) for o in top] != titles:
+        return None
+    starts = [reader.get_destination_page_number(o) for o in top]
+    if (
+        not starts
+        or starts[0] != 0
+        or any(b <= a for a, b in zip(starts, starts[1:], strict=False))
+    ):
+        return None
+    bounds = list(zip(starts, starts[1:] + [len(reader.pages)], strict=True))
+    meta = {k: str(v) for k, v in (reader.metadata or {}).items()}
+    out = []
+    for (a, b), title in zip(bounds, doc_titles, strict=True):
+        writer = PdfWriter()
+        for p in range(a, b):
+            writer.add_page(reader.pages[p])
+        writer.add_metadata({**meta, **({"/Title": title} if title else {})})
+        buf = io.BytesIO()
+        writer.write(buf)
+        out.append(buf.getvalue())
+    return out
+
+
 def merge_pdfs(pdfs: Sequence[str | Path], out: str | Path, *, title: str | None = None) -> Path:
     """Join PDFs page by page into ``out`` (``pypdf``), e.g. all profiles of a level in one file.
 
@@ -912,4 +1070,5 @@ def merge_pdfs(pdfs: Sequence[str | Path], out: str | Path, *, title: str | None
     with open(tmp, "wb") as f:
         writer.write(f)
     tmp.replace(out)
+    record_join(pdfs, out)  # its text is that of the parts (for the release check)
     return out

@@ -947,7 +947,11 @@ def _write_documents(
             merge_pdfs(pdfs, merged, title=combined_title)
 
         written += html_to_pdf_batch(
-            singles, timeout=timeout, lang=L, then=join if combined_title is not None else None
+            singles,
+            timeout=timeout,
+            lang=L,
+            then=join if combined_title is not None else None,
+            sections=True,  # printed together, each profile's pages cut out
         )
         if combined_title is not None:
             written.append(merged)

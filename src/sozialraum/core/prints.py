@@ -1,0 +1,89 @@
+"""Which PDF is the print of which HTML file: records kept by the process that prints.
+
+The release checker reads the text of every published file. A PDF that this
+process printed from an HTML file shows that file's text; when the HTML file is
+checked in the same release check and both files are unchanged since the print
+(SHA-256 of their bytes), the PDF need not be read again — its text was checked
+in the HTML. :mod:`sozialraum.report.pdf` records every print and every joined
+PDF here; :mod:`sozialraum.privacy.checker` asks :func:`print_sources`.
+
+The records live in memory only: a PDF not printed by this process (copied in,
+edited, printed elsewhere) has no record, or a different checksum, and is read
+like any other file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+__all__ = ["file_sha256", "forget_prints", "print_sources", "record_join", "record_print"]
+
+#: resolved PDF path → (SHA-256 of the PDF, ((resolved HTML path, SHA-256 of the HTML), …))
+_RECORDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
+_LOCK = threading.Lock()
+
+
+def file_sha256(path: str | Path) -> str:
+    """SHA-256 of a file's bytes (hex)."""
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _key(path: str | Path) -> str:
+    return str(Path(path).resolve())
+
+
+def record_print(html: str | Path, pdf: str | Path, html_sha256: str, pdf_bytes: bytes) -> None:
+    """Remember that ``pdf`` (written with ``pdf_bytes``) is the print of ``html``.
+
+    ``html_sha256`` is the checksum of the HTML bytes the browser was given.
+    """
+    entry = (hashlib.sha256(pdf_bytes).hexdigest(), ((_key(html), html_sha256),))
+    with _LOCK:
+        _RECORDS[_key(pdf)] = entry
+
+
+def record_join(parts: Sequence[str | Path], out: str | Path) -> None:
+    """Remember that ``out`` joins the pages of ``parts`` (each a recorded, unchanged print).
+
+    If any part has no valid record, ``out`` gets none (it will be read).
+    """
+    sources: list[tuple[str, str]] = []
+    for p in parts:
+        src = print_sources(p)
+        if src is None:
+            with _LOCK:
+                _RECORDS.pop(_key(out), None)
+            return
+        sources += src
+    entry = (file_sha256(out), tuple(sources))
+    with _LOCK:
+        _RECORDS[_key(out)] = entry
+
+
+def print_sources(pdf: str | Path) -> tuple[tuple[str, str], ...] | None:
+    """The HTML files (resolved path, SHA-256) ``pdf`` was printed from, if it is unchanged.
+
+    ``None`` when this process did not print ``pdf`` or its bytes changed since.
+    """
+    with _LOCK:
+        entry = _RECORDS.get(_key(pdf))
+    if entry is None:
+        return None
+    try:
+        same = file_sha256(pdf) == entry[0]
+    except OSError:
+        return None
+    return entry[1] if same else None
+
+
+def forget_prints() -> None:
+    """Drop every record (tests)."""
+    with _LOCK:
+        _RECORDS.clear()

@@ -1,0 +1,167 @@
+"""A PDF the run printed from a checked HTML file is verified by checksums, not read again;
+any other PDF (changed after printing, printed from a changed or unchecked HTML file, or
+from HTML with scripts or linked resources) is read, and a leak in it is found."""
+
+from __future__ import annotations
+
+import pytest
+
+from sozialraum.core.prints import forget_prints, print_sources, record_join, record_print
+from sozialraum.privacy import ReleasePolicy, check_release, check_releases, write_packages
+from sozialraum.privacy.checker import _prints_alone
+
+
+def _chromium():
+    from sozialraum.report.pdf import find_chromium
+
+    try:
+        find_chromium()
+    except Exception:  # noqa: BLE001 - no browser on this machine
+        pytest.skip("no Chromium to print with")
+
+
+def _page(title: str, lines: list[str]) -> str:
+    body = "".join(f"<p>{x}</p>" for x in lines)
+    return f"<html><head><meta charset='utf-8'></head><body><h1>{title}</h1>{body}</body></html>"
+
+
+def _leaky(data) -> tuple[str, list[str], list[str]]:
+    """A profile page of a foreign area, without and with its withheld SGB-II rate."""
+    a = data.areas
+    k = a.index[(a["ags"] != "07999001") & (a["sgb2_quote"] > 0.5)][0]
+    head = [f"Sozialraum {k} · Gemeinde {a.at[k, 'ags']} · Berichtsjahr 2024", "Statusklasse 3"]
+    rate = f"{a.at[k, 'sgb2_quote']:.1f}".replace(".", ",")
+    return str(a.at[k, "sr_name"]), head, head + [f"SGB-II-Quote {rate} %"]
+
+
+def _print(folder, html: str, name: str = "steckbrief"):
+    from sozialraum.report.pdf import html_to_pdf_batch
+
+    src = folder / f"{name}.html"
+    src.write_text(html, encoding="utf-8")
+    return src, html_to_pdf_batch([src])[0]
+
+
+def test_printed_pdf_of_a_checked_html_is_verified_not_read(ml_data, tmp_path):
+    _chromium()
+    data, _ = ml_data
+    name, clean, _ = _leaky(data)
+    html, pdf = _print(tmp_path, _page(f"Steckbrief {name}", clean))
+    assert print_sources(pdf) is not None
+    read = check_release(tmp_path, data, level="oeffentlich")
+    fast = check_release(tmp_path, data, level="oeffentlich", prints=True)
+    assert read.ok and fast.ok
+    byname = {fc.file: fc for fc in fast.checked}
+    assert byname["steckbrief.pdf"].printed_from == "steckbrief.html"
+    assert byname["steckbrief.pdf"].values == 0  # not read again
+    assert {fc.file: fc.printed_from for fc in read.checked}["steckbrief.pdf"] is None
+    assert "steckbrief.pdf: PDF, Druck von steckbrief.html" in fast.to_text("de")
+
+
+def test_leak_in_a_pdf_replaced_after_printing_is_found(ml_data, tmp_path):
+    """The PDF's checksum no longer matches its print record: it is read, the leak found."""
+    _chromium()
+    data, _ = ml_data
+    name, clean, leaky = _leaky(data)
+    html, pdf = _print(tmp_path, _page(f"Steckbrief {name}", clean))
+    other = tmp_path / "anders"
+    other.mkdir()
+    _src, leaked = _print(other, _page(f"Steckbrief {name}", leaky))
+    pdf.write_bytes(leaked.read_bytes())  # a leaky PDF under the printed one's name
+    for p in other.iterdir():
+        p.unlink()
+    other.rmdir()
+    rep = check_release(tmp_path, data, level="oeffentlich", prints=True)
+    assert list(rep.findings["file"]) == ["steckbrief.pdf"], rep.to_text()
+    assert list(rep.findings["column"]) == ["sgb2_quote"]
+    assert {fc.file: fc.printed_from for fc in rep.checked}["steckbrief.pdf"] is None
+
+
+def test_pdf_of_an_html_changed_after_printing_is_read(ml_data, tmp_path):
+    """The HTML was cleaned after a leaky print: the PDF is not its print any more."""
+    _chromium()
+    data, _ = ml_data
+    name, clean, leaky = _leaky(data)
+    html, _pdf = _print(tmp_path, _page(f"Steckbrief {name}", leaky))
+    html.write_text(_page(f"Steckbrief {name}", clean), encoding="utf-8")
+    rep = check_release(tmp_path, data, level="oeffentlich", prints=True)
+    assert list(rep.findings["file"]) == ["steckbrief.pdf"], rep.to_text()
+
+
+def test_pdf_whose_html_is_not_in_the_package_is_read(ml_data, tmp_path):
+    _chromium()
+    data, _ = ml_data
+    name, _clean, leaky = _leaky(data)
+    pkg = tmp_path / "paket"
+    pkg.mkdir()
+    html, pdf = _print(tmp_path, _page(f"Steckbrief {name}", leaky))
+    target = pkg / "steckbrief.pdf"
+    pdf.replace(target)
+    html.unlink()
+    rep = check_release(pkg, data, level="oeffentlich", prints=True)
+    assert list(rep.findings["file"]) == ["steckbrief.pdf"], rep.to_text()
+
+
+def test_pdf_of_html_with_a_script_is_read(ml_data, tmp_path):
+    """A script could write numbers that are not in the HTML's text: its print is read."""
+    _chromium()
+    data, _ = ml_data
+    name, clean, leaky = _leaky(data)
+    script = f"<script>document.body.insertAdjacentHTML('beforeend', '<p>{leaky[-1]}</p>')</script>"
+    page = _page(f"Steckbrief {name}", clean).replace("</body>", script + "</body>")
+    _print(tmp_path, page)
+    rep = check_release(tmp_path, data, level="oeffentlich", prints=True)
+    assert {fc.file: fc.printed_from for fc in rep.checked}["steckbrief.pdf"] is None
+    assert "steckbrief.pdf" in set(rep.findings["file"]), rep.to_text()
+
+
+def test_prints_alone_only_for_html_that_shows_its_own_text():
+    png = "data:image/png;base64,iVBORw0KGgo="
+    assert _prints_alone(f"<html><body><p>1,5</p><img src='{png}' alt='x'></body></html>")
+    assert _prints_alone('<style>@page { @bottom-center { content: "Seite " counter(page) } }')
+    assert not _prints_alone("<script>document.write(12)</script>")
+    assert not _prints_alone("<img src='karte.png'>")
+    assert not _prints_alone("<img src='data:image/svg+xml;base64,PHN2Zz4='>")
+    assert not _prints_alone("<link rel='stylesheet' href='a.css'>")
+    assert not _prints_alone("<iframe src='data:text/html,1'></iframe>")
+    assert not _prints_alone("<style>p::after { content: '12,5 %' }</style>")
+    assert not _prints_alone("<div style=\"background: url('x.png')\"></div>")
+
+
+def test_joined_pdf_is_verified_only_while_every_part_is(tmp_path):
+    forget_prints()
+    parts = []
+    for i in range(2):
+        html, pdf = tmp_path / f"{i}.html", tmp_path / f"{i}.pdf"
+        html.write_text(f"<p>{i}</p>", encoding="utf-8")
+        pdf.write_bytes(b"%%PDF part %d" % i)
+        from sozialraum.core.prints import file_sha256
+
+        record_print(html, pdf, file_sha256(html), pdf.read_bytes())
+        parts.append(pdf)
+    joined = tmp_path / "alle.pdf"
+    joined.write_bytes(b"%PDF joined")
+    record_join(parts, joined)
+    assert [p.split("/")[-1] for p, _ in print_sources(joined)] == ["0.html", "1.html"]
+    parts[1].write_bytes(b"%PDF changed")
+    record_join(parts, joined)  # a part no longer a print: the join has no record
+    assert print_sources(joined) is None
+    joined.write_bytes(b"%PDF other")
+    assert print_sources(joined) is None
+
+
+def test_check_of_several_packages_equals_one_check_each(ml_data, tmp_path):
+    data, _ = ml_data
+    write_packages(data, tmp_path, municipalities=["07999001", "07999002"])
+    jobs = [
+        (tmp_path / "oeffentlich", "oeffentlich", None),
+        (tmp_path / "kommunal-07999001", "kommunal", "07999001"),
+        (tmp_path / "kommunal-07999002", "kommunal", "07999002"),
+    ]
+    policy = ReleasePolicy()
+    batch = check_releases(jobs, data, policy=policy, workers=2)
+    one = [check_release(p, data, level=lv, ags=a, policy=policy) for p, lv, a in jobs]
+    assert [r.to_text("de") for r in batch] == [r.to_text("de") for r in one]
+    assert [r.findings.to_dict("records") for r in batch] == [
+        r.findings.to_dict("records") for r in one
+    ]

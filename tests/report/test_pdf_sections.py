@@ -1,0 +1,91 @@
+"""Profiles printed together and cut apart: each PDF holds its own pages, as a print of its
+own file would; files that do not share head and tail are printed one by one."""
+
+from __future__ import annotations
+
+import pytest
+
+from sozialraum.core.prints import print_sources
+from sozialraum.report.pdf import _split_document, html_to_pdf_batch
+
+
+def _browser():
+    from sozialraum.report.pdf import find_chromium
+
+    try:
+        find_chromium()
+    except Exception:  # noqa: BLE001 - no browser on this machine
+        pytest.skip("no Chromium to print with")
+
+
+HEAD = (
+    "<html><head><meta charset='utf-8'><title>{title}</title>"
+    "<style>@page {{ size: A4; }} .doc {{ page-break-after: always; }}"
+    " .doc:last-child {{ page-break-after: auto; }}</style></head><body>\n"
+)
+TAIL = "\n</body></html>"
+
+
+def _profile(title: str, paras: int) -> str:
+    body = "".join(f"<p>{title} Absatz {i}</p>" for i in range(paras))
+    return f"<section class='doc'><h1>{title}</h1>{body}</section>"
+
+
+def _text(pdf) -> str:
+    from pypdf import PdfReader
+
+    return "\n".join(p.extract_text() or "" for p in PdfReader(str(pdf)).pages)
+
+
+def _pages(pdf) -> int:
+    from pypdf import PdfReader
+
+    return len(PdfReader(str(pdf)).pages)
+
+
+def test_profiles_printed_together_are_cut_into_their_own_pages(tmp_path):
+    _browser()
+    # one short profile, one of three pages, one short again
+    specs = [("Steckbrief Altstadt", 3), ("Steckbrief Neustadt", 120), ("Steckbrief Hafen", 2)]
+    files = []
+    for title, n in specs:
+        f = tmp_path / f"{title.split()[-1]}.html"
+        f.write_text(HEAD.format(title=title) + _profile(title, n) + TAIL, encoding="utf-8")
+        files.append(f)
+    pdfs = html_to_pdf_batch(files, sections=True, workers=1)
+    alone = tmp_path / "einzeln"
+    alone.mkdir()
+    single = html_to_pdf_batch(files, alone, workers=1)  # each file printed on its own
+    for (title, _n), pdf, ref in zip(specs, pdfs, single, strict=True):
+        text = _text(pdf)
+        assert title in text
+        assert all(other not in text for other, _ in specs if other != title)
+        assert _pages(pdf) == _pages(ref)
+        src = print_sources(pdf)
+        assert src is not None and src[0][0] == str(files[specs.index((title, _n))].resolve())
+    assert _pages(pdfs[1]) >= 3
+    from pypdf import PdfReader
+
+    assert PdfReader(str(pdfs[0])).metadata.title == "Steckbrief Altstadt"
+
+
+def test_files_with_another_head_are_printed_one_by_one(tmp_path):
+    _browser()
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    a.write_text(HEAD.format(title="A") + _profile("Teil A", 2) + TAIL, encoding="utf-8")
+    other = HEAD.replace("A4", "A5").format(title="B")
+    b.write_text(other + _profile("Teil B", 2) + TAIL, encoding="utf-8")
+    pdfs = html_to_pdf_batch([a, b], sections=True, workers=1)
+    assert "Teil A" in _text(pdfs[0]) and "Teil B" in _text(pdfs[1])
+    assert "Teil B" not in _text(pdfs[0])
+
+
+def test_document_parts_only_for_one_section_with_one_heading():
+    page = HEAD.format(title="T") + _profile("Profil", 1) + TAIL
+    head, body, tail, title = _split_document(page)
+    assert head + body + tail == page and title == "Profil"
+    two = page.replace("</section>", "<h1>Noch eins</h1></section>")
+    assert _split_document(two) is None
+    assert _split_document("<html><body><p>kein Abschnitt</p></body></html>") is None
+    counted = page.replace("@page {", "@page { @bottom-center { content: counter(page) } ")
+    assert _split_document(counted) is None
