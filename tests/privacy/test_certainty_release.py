@@ -42,18 +42,16 @@ def test_interval_bounds_are_index_columns_and_class_certainty_is_not():
     )
     assert groups["index"] == ["idx_gesamt_lo", "status_index_hi"]
     assert groups["rank"] == ["rang_lo"]
+    assert groups["class_probability"] == ["idx_gesamt_p_hoch"]
 
 
 def test_public_package_shows_class_certainty_and_hides_what_the_index_hides(with_certainty):
     rel = make_release(with_certainty, "oeffentlich")
     a = rel.frame("areas")
-    for col in (
-        "status_sicherheit",
-        "status_p_mittel",
-        "idx_gesamt_sicherheit",
-        "dynamik_gesichert",
-    ):
+    for col in ("status_sicherheit", "idx_gesamt_sicherheit", "dynamik_gesichert"):
         assert col in a.columns, col
+    # the probability of every class stays internal (mostly 0/1: it could single out zeros)
+    assert "status_p_mittel" not in a.columns
     # class certainty is a probability of a public class: passed unchanged
     src = with_certainty.areas["status_sicherheit"].reindex(a.index)
     np.testing.assert_allclose(a["status_sicherheit"].astype(float), src)
@@ -73,5 +71,5 @@ def test_public_package_shows_class_certainty_and_hides_what_the_index_hides(wit
 def test_internal_package_keeps_every_certainty_column(with_certainty):
     rel = make_release(with_certainty, "intern")
     a = rel.frame("areas")
-    for col in ("idx_gesamt_lo", "rang_lo", "rang_hi", "status_sicherheit"):
+    for col in ("idx_gesamt_lo", "rang_lo", "rang_hi", "status_sicherheit", "status_p_mittel"):
         assert a[col].notna().all(), col
