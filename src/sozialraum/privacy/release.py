@@ -71,7 +71,7 @@ _RANK = re.compile(r"^rang|_rang$")
 #: certainty of a public class (monitor.certainty): a probability, no index value
 _CLASS_CERTAINTY = re.compile(r"^(?:status|dynamik|idx_gesamt)_sicherheit$")
 #: probability of every class: mostly 0 or 1, so together with a municipality's own areas
-#: it can single out withheld zeros by regression; internal only
+#: it can single out withheld zeros by regression; internal only (as the index intervals)
 _CLASS_PROBABILITY = re.compile(r"^(?:status|dynamik|idx_gesamt)_p_\w+$")
 
 
@@ -188,7 +188,8 @@ def index_inputs(catalogue, monitor_params: Mapping | None = None) -> dict[str, 
 
 def derived_columns(columns) -> dict[str, list[str]]:
     """Sort columns by derived-value rule: ``index``, ``spatial_drop``, ``rank``,
-    ``class_probability`` (every class's probability of the certainty bootstrap)."""
+    ``class_probability`` (every class's probability and the index intervals of the
+    certainty bootstrap: internal only)."""
     out: dict[str, list[str]] = {
         "index": [],
         "spatial_drop": [],
@@ -198,7 +199,7 @@ def derived_columns(columns) -> dict[str, list[str]]:
     for c in map(str, columns):
         if _CLASS_CERTAINTY.match(c):
             continue
-        if _CLASS_PROBABILITY.match(c):
+        if _CLASS_PROBABILITY.match(c) or _is_interval(c):
             out["class_probability"].append(c)
             continue
         if (c.startswith("idx_") and not c.endswith("_klasse")) or _index_base(c) in (
@@ -211,6 +212,15 @@ def derived_columns(columns) -> dict[str, list[str]]:
         elif _RANK.search(c):
             out["rank"].append(c)
     return out
+
+
+def _is_interval(col: str) -> bool:
+    """An interval bound of an index (``idx_gesamt_lo``, ``status_index_hi``): internal only.
+
+    Together with the index and a municipality's own areas, the bounds gave a regression
+    enough to recover withheld rates (they depend on the counts themselves)."""
+    base = _index_base(col)
+    return base != col and (base.startswith("idx_") or base in ("status_index", "dynamik_index"))
 
 
 def _index_base(col: str) -> str:
