@@ -30,16 +30,13 @@ def test_results_hold_the_certainty_of_every_class_variable(demo_run):
     assert "Klassensicherheit:" in demo_run.summary("de")
 
 
-def test_public_package_shows_class_certainty_but_no_withheld_index(demo_run):
+def test_public_package_shows_class_certainty_only(demo_run):
     pub = _areas(next((demo_run.out_dir / "oeffentlich").glob("*.gpkg")))
     intern = _areas(demo_run.out_dir / "intern" / "ergebnisse.gpkg")
     assert pub["status_sicherheit"].notna().sum() == intern["bewertet"].astype(bool).sum()
+    # probabilities of every class, index and rank intervals: internal only
+    assert not [c for c in pub.columns if "_p_" in c or c.endswith(("_lo", "_hi"))]
     assert not {"rang", "rang_lo", "rang_hi"} & set(pub.columns)
-    idx = pd.to_numeric(pub["idx_gesamt"], errors="coerce")
-    withheld = idx.isna() & pd.to_numeric(intern["idx_gesamt"], errors="coerce").notna()
-    assert withheld.any(), "Musterland withholds some overall indices in public"
-    for b in ("idx_gesamt_lo", "idx_gesamt_hi"):
-        assert pd.to_numeric(pub[b], errors="coerce")[withheld].isna().all(), b
 
 
 def test_map_profiles_and_report_show_it(demo_run):

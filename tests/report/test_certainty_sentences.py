@@ -45,3 +45,12 @@ def test_change_not_assured_is_said_and_an_assured_one_is_not():
     assert "Dynamikklasse „negativ“ ist nicht gesichert" in s
     assert certainty_sentences(f.assign(dynamik_gesichert=True), "a", "de") == []
     assert certainty_sentences(_frame(status_klasse=["mittel"]), "a", "de") == []
+
+
+def test_public_profile_without_class_probabilities_gets_the_short_sentence():
+    f = _frame(status_klasse=["niedrig"], status_sicherheit=[0.484])
+    (s,) = certainty_sentences(f, "a", "de")
+    assert s == (
+        "Die Statusklasse „niedrig“ ist unsicher: Klasse zu 48 % sicher. Bei so kleinen "
+        "Fallzahlen ist auch eine Nachbarklasse möglich."
+    )

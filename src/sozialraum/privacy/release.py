@@ -69,7 +69,10 @@ _SPATIAL = re.compile(r"(?:^|_)(?:lisa|gi)_")
 _SPATIAL_KEEP = re.compile(r"(?:^|_)(?:lisa|gi)_(?:cat|code|color|class)(?:_|$)")
 _RANK = re.compile(r"^rang|_rang$")
 #: certainty of a public class (monitor.certainty): a probability, no index value
-_CLASS_CERTAINTY = re.compile(r"^(?:status|dynamik|idx_gesamt)_(?:sicherheit|p_\w+)$")
+_CLASS_CERTAINTY = re.compile(r"^(?:status|dynamik|idx_gesamt)_sicherheit$")
+#: probability of every class: mostly 0 or 1, so together with a municipality's own areas
+#: it can single out withheld zeros by regression; internal only (as the index intervals)
+_CLASS_PROBABILITY = re.compile(r"^(?:status|dynamik|idx_gesamt)_p_\w+$")
 
 
 class _Seal:
@@ -193,10 +196,20 @@ def is_class_certainty(column: str) -> bool:
 
 
 def derived_columns(columns) -> dict[str, list[str]]:
-    """Sort columns by derived-value rule: ``index``, ``spatial_drop``, ``rank``."""
-    out: dict[str, list[str]] = {"index": [], "spatial_drop": [], "rank": []}
+    """Sort columns by derived-value rule: ``index``, ``spatial_drop``, ``rank``,
+    ``class_probability`` (every class's probability and the index intervals of the
+    certainty bootstrap: internal only)."""
+    out: dict[str, list[str]] = {
+        "index": [],
+        "spatial_drop": [],
+        "rank": [],
+        "class_probability": [],
+    }
     for c in map(str, columns):
         if _CLASS_CERTAINTY.match(c):
+            continue
+        if _CLASS_PROBABILITY.match(c) or _is_interval(c):
+            out["class_probability"].append(c)
             continue
         if (c.startswith("idx_") and not c.endswith("_klasse")) or _index_base(c) in (
             "status_index",
@@ -208,6 +221,15 @@ def derived_columns(columns) -> dict[str, list[str]]:
         elif _RANK.search(c):
             out["rank"].append(c)
     return out
+
+
+def _is_interval(col: str) -> bool:
+    """An interval bound of an index (``idx_gesamt_lo``, ``status_index_hi``): internal only.
+
+    Together with the index and a municipality's own areas, the bounds gave a regression
+    enough to recover withheld rates (they depend on the counts themselves)."""
+    base = _index_base(col)
+    return base != col and (base.startswith("idx_") or base in ("status_index", "dynamik_index"))
 
 
 def _index_base(col: str) -> str:
@@ -276,7 +298,7 @@ def _derive(
 ) -> tuple[pd.DataFrame, pd.DataFrame | None]:
     """Apply the derived-value rules to one released frame (outside ``intern``)."""
     groups = derived_columns(frame.columns)
-    drop = groups["spatial_drop"] + groups["rank"]
+    drop = groups["spatial_drop"] + groups["rank"] + groups["class_probability"]
     out = frame.drop(columns=drop)
     st = None if status is None else status.drop(columns=[c for c in drop if c in status.columns])
     for col in groups["index"]:

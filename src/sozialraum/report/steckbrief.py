@@ -79,6 +79,12 @@ _MSG = {
         "en": "The status class “{cls}” is uncertain: {sure}. With counts this small a "
         "neighbouring class is possible too (most likely other: “{alt}”, {p} %).",
     },
+    "unsure_short": {
+        "de": "Die Statusklasse „{cls}“ ist unsicher: {sure}. Bei so kleinen Fallzahlen "
+        "ist auch eine Nachbarklasse möglich.",
+        "en": "The status class “{cls}” is uncertain: {sure}. With counts this small a "
+        "neighbouring class is possible too.",
+    },
     "change_unsure": {
         "de": "Die Dynamikklasse „{cls}“ ist nicht gesichert: die Veränderung ist nicht "
         "größer als das Zufallsrauschen der kleinen Zahlen.",
@@ -503,6 +509,9 @@ def certainty_sentences(a: pd.DataFrame, key, L: str, below: float = 0.8) -> lis
                 if c.startswith("status_p_") and c != f"status_p_{slugify(cls)}"
             }
             alt = max(probs, key=lambda c: probs[c]) if probs else ""
+            if not alt:  # the probabilities of the other classes are internal
+                out.append(t(_MSG, "unsure_short", L, cls=cls, sure=certainty_text(p, L)))
+                return out + _change_sentences(a, key, L)
             out.append(
                 t(
                     _MSG,
@@ -514,6 +523,12 @@ def certainty_sentences(a: pd.DataFrame, key, L: str, below: float = 0.8) -> lis
                     p=format_number(100 * float(probs.get(alt, 0.0)), 0, L),
                 )
             )
+    return out + _change_sentences(a, key, L)
+
+
+def _change_sentences(a: pd.DataFrame, key, L: str) -> list[str]:
+    """The sentence "Die Dynamikklasse … ist nicht gesichert" where a change is within the noise."""
+    out = []
     if "dynamik_gesichert" in a.columns and "dynamik_klasse" in a.columns:
         g = a.at[key, "dynamik_gesichert"]
         cls = a.at[key, "dynamik_klasse"]
