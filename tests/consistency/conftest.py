@@ -71,6 +71,7 @@ def cli(tmp_path_factory, musterland, esda_warm) -> Doors:
     f["gi"] = d.folder / "lisa_sgb2.gpkg"
     # fmt: off
     _cli(["join", gpkg, ex / "indikatoren_2024.xlsx", ex / "jobcenter_2024.csv",
+          ex / "wanderung_junge_2024.csv",
           "--layer", "sozialraeume", "--key", "sr_id", "--name", "sr_name", "--sheet", "Daten",
           "--katalog", ex / "katalog.toml", "--out", f["join"]])
     _cli(["index", f["join"], "--schluessel", "sr_id", "--katalog", ex / "katalog.toml",

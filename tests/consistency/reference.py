@@ -48,6 +48,7 @@ def reference(boundaries: Path, examples: Path) -> dict:
     tables = [
         read_table(ex / "indikatoren_2024.xlsx", sheet="Daten", columns=cat),
         read_table(ex / "jobcenter_2024.csv", columns=cat),
+        read_table(ex / "wanderung_junge_2024.csv", columns=cat),
     ]
     joined = join_tables(areas, tables, area_names="sr_name")
     variables = [v for v in cat.variables.index if v in joined.frame.columns]

@@ -312,6 +312,14 @@ class _Indices:
     pca_params: dict
 
 
+def _index_indicators(columns, cat) -> list:
+    """The indicators an index is built from: those with a dimension (descriptive indicators
+    without one enter no index); all of them when the catalogue names no dimension at all."""
+    dims = cat["dimension"] if "dimension" in cat else pd.Series(dtype=object)
+    with_dim = [c for c in columns if isinstance(dims.get(c), str) and dims.get(c)]
+    return with_dim if with_dim else list(columns)
+
+
 def _indices(vals, rr, rated, cat, p: MonitorParams, L: str) -> _Indices:
     """Standardise the rates and build dimension indices, overall index and PCA index."""
     ref_mask = pd.DataFrame({c: rated for c in vals.columns}, index=vals.index)
@@ -332,7 +340,7 @@ def _indices(vals, rr, rated, cat, p: MonitorParams, L: str) -> _Indices:
         zz = z
     else:
         zz = standardize(vals, method="z", direction=cat, valid=ref_mask, warn=False).values
-    pca, pca_params = pca_index(zz, valid=rated)
+    pca, pca_params = pca_index(zz[_index_indicators(zz.columns, cat)], valid=rated)
     if p.restandardize:
         pca = standardize(pca.to_frame("p"), method="z", valid=rated, warn=False).values["p"]
     out["idx_pca"] = pca
