@@ -187,7 +187,7 @@ def index_inputs(catalogue, monitor_params: Mapping | None = None) -> dict[str, 
 
 
 def is_class_certainty(column: str) -> bool:
-    """Whether ``column`` is the certainty of a public class (``status_sicherheit``, ``status_p_hoch``).
+    """Whether ``column`` is the certainty of a public class (``status_sicherheit``).
 
     These are probabilities (0–1) from the counts' sampling noise; they follow their class
     and are shown wherever the class is (texts print them in percent).
