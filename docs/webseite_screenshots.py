@@ -27,7 +27,7 @@ def main() -> None:
     if len(sys.argv) > 1:
         site = Path(sys.argv[1])
     else:
-        from sozialraum.pipeline.website_step import sites_from_config
+        from sozialraum.pipeline.sites import sites_from_config
 
         site = Path(tempfile.mkdtemp()) / "webseite"
         sites_from_config(DOCS.parent / "examples" / "musterland" / "monitor.toml", site)

@@ -38,7 +38,7 @@ def muster(root, module_target):
 def test_contents(muster):
     a = muster
     b = a.batches()
-    assert len(b) == 6 and (b["status"] == "aktiv").all()
+    assert len(b) == 9 and (b["status"] == "aktiv").all()  # 3 tables × 3 years
     assert a.years() == [2022, 2023, 2024]
     v = a.versions()
     assert v.loc["sr2022", "valid_to"] == "2024-12-31" and v.loc["sr2025", "n_areas"] == 80

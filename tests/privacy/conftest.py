@@ -25,6 +25,7 @@ def load_release_data(root, year: int = 2024):
         tables = [
             read_table(ex / f"indikatoren_{year}.xlsx", sheet="Daten", columns=cat, year=year),
             read_table(ex / f"jobcenter_{year}.csv", columns=cat, year=year),
+            read_table(ex / f"wanderung_junge_{year}.csv", columns=cat, year=year),
         ]
         joined = join_tables(areas, tables, area_names="sr_name")
     counts = joined.frame

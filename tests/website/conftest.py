@@ -29,7 +29,7 @@ def build(config: Path, out: Path, municipal: list[str] = ()):
     from sozialraum.errors import SozialraumWarning
     from sozialraum.pipeline.common import release_policy
     from sozialraum.pipeline.config import load_config
-    from sozialraum.pipeline.outputs import area_results
+    from sozialraum.pipeline.results import area_results
     from sozialraum.pipeline.run import RunState, compute_all_rates, compute_monitor, load_inputs
     from sozialraum.pipeline.website_step import build_sites
     from sozialraum.privacy import ReleaseData

@@ -75,7 +75,10 @@ def catalogue(atlas):
         for c in ("per", "weight", "min_denominator"):
             if c in f.columns:
                 f[c] = pd.to_numeric(f[c], errors="coerce").astype(float)
-        frames[kind] = f.astype({c: object for c in f.columns if f[c].dtype != float})
+        f = f.astype({c: object for c in f.columns if f[c].dtype != float})
+        if "dimension" in f.columns:  # no dimension: None, as the catalogue reader gives it
+            f["dimension"] = f["dimension"].where(f["dimension"].notna(), None)
+        frames[kind] = f
     cat = Catalogue(
         meta=meta["meta"],
         variables=frames["variable"],

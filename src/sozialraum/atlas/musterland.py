@@ -153,6 +153,7 @@ def build_musterland_atlas(
         for year in YEARS:
             atlas.import_table(ex / f"indikatoren_{year}.xlsx", year=year, sheet="Daten")
             atlas.import_table(ex / f"jobcenter_{year}.csv", year=year)
+            atlas.import_table(ex / f"wanderung_junge_{year}.csv", year=year)
         fac = gpd.read_file(ex / "einrichtungen.gpkg", layer="einrichtungen")
         atlas.add_facilities(fac, valid_from="2022-01-01")
         atlas.add_region_set(

@@ -389,7 +389,7 @@ def release_reference(config, lang=None, *, with_labels: bool = False):
     from sozialraum.core.text import slugify
     from sozialraum.pipeline.common import labels_for, release_policy
     from sozialraum.pipeline.config import load_config
-    from sozialraum.pipeline.outputs import area_results
+    from sozialraum.pipeline.results import area_results
     from sozialraum.pipeline.run import compute_state
     from sozialraum.privacy import ReleaseData
 

@@ -49,7 +49,7 @@ def add_parser(sub, L: str) -> None:
 def run(args: argparse.Namespace) -> int:
     """Compute the results of the configuration and write the site(s)."""
     from sozialraum.core.doors import using_door
-    from sozialraum.pipeline.website_step import sites_from_config
+    from sozialraum.pipeline.sites import sites_from_config
 
     municipal: bool | list[str] = False
     if args.kommunal is not None:

@@ -190,7 +190,7 @@ def _order(lang: str) -> tuple[str, str, str]:
 def planning_files(state, intern: Path, areas: tuple) -> list:
     """Internal files: Förderkulisse (Excel) and the recommendations template.
 
-    ``areas`` is the run's ``(area frame, status)`` (:func:`pipeline.outputs.area_results`).
+    ``areas`` is the run's ``(area frame, status)`` (:func:`pipeline.results.area_results`).
     """
     from sozialraum.io import write_excel
 

@@ -39,7 +39,6 @@ __all__ = [
     "earlier_years",
     "history_releases",
     "site_options",
-    "sites_from_config",
     "write_package_site",
     "write_run_sites",
     "year_release_data",
@@ -259,47 +258,3 @@ def config_of(path: str | Path, lang: str | None = None) -> Path:
             raise InputError(t(_MSG, "no_run", lang, path=p), file=str(p))
         return Path(json.loads(man.read_text(encoding="utf-8"))["konfiguration"])
     return p
-
-
-def sites_from_config(
-    config: str | Path,
-    target: str | Path,
-    *,
-    municipal: bool | list[str] = False,
-    lang: str | None = None,
-    echo: Callable[[str], None] | None = None,
-) -> Files:
-    """``sozialraum site``: compute the run's results (nothing else is written) and write sites.
-
-    The public site goes to ``target``; with ``municipal`` (True or a list of keys) one
-    site per municipality to ``target/kommunal-<AGS>``.
-    """
-    from sozialraum.core.text import slugify
-    from sozialraum.pipeline.config import load_config
-    from sozialraum.pipeline.outputs import area_results
-    from sozialraum.pipeline.run import RunState, compute_all_rates, compute_monitor, load_inputs
-    from sozialraum.privacy import ReleaseData, package_name
-
-    cfg = load_config(config_of(config, lang), lang=lang)
-    state = RunState(config=cfg, lang=lang or cfg.lang, echo=echo)
-    for step in (load_inputs, compute_all_rates, compute_monitor):
-        state = step(state)
-    sr, st = area_results(state)
-    data = ReleaseData.from_rollup(
-        sr,
-        st,
-        state.rollup,
-        state.catalogue,
-        name=slugify(cfg["projekt"]["name"]),
-        area_ags_col=cfg["gebiete"]["gemeinde_spalte"],
-    )
-    jobs: list[tuple[str, str | None]] = [("oeffentlich", None)]
-    if municipal:
-        keys = data.municipalities() if municipal is True else [str(a) for a in municipal]
-        jobs += [("kommunal", a) for a in keys]
-    target = Path(target)
-
-    def where(level: str, ags: str | None) -> Path:
-        return target if level == "oeffentlich" else target / package_name(level, ags)
-
-    return build_sites(state, data, jobs, where)

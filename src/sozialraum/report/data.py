@@ -624,7 +624,7 @@ def trend_series(state) -> dict | None:
     years = sorted(state.rates)
     if len(years) < 2:
         return None
-    gcol = state.config["gebiete"]["gemeinde_spalte"]
+    gcol = _config_value(state, "gebiete", "gemeinde_spalte", "ags")
     out: dict = {
         "years": years,
         **{k: {} for k in _TREND_KINDS},
@@ -659,7 +659,7 @@ def _planning_cycle(state) -> dict:
     pl = getattr(state, "planung", None) or {}
     if pl.get("empfehlungen") is not None:
         out["empfehlungen"] = pl["empfehlungen"]
-    a = state.atlas or {}
+    a = getattr(state, "atlas", None) or {}
     if a.get("register") is not None and len(a["register"]):
         out["massnahmen"] = {
             "register": a["register"],
