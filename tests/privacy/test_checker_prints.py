@@ -121,7 +121,7 @@ def test_prints_alone_only_for_html_that_shows_its_own_text():
     assert _prints_alone('<style>@page { @bottom-center { content: "Seite " counter(page) } }')
     assert not _prints_alone("<script>document.write(12)</script>")
     assert not _prints_alone("<img src='karte.png'>")
-    assert not _prints_alone("<img src='data:image/svg+xml;base64,PHN2Zz4='>")
+    assert not _prints_alone("<img src='data:image/svg+xml;base64,PHN2Zz48dGV4dD4xMiw1PC90ZXh0Pjwvc3ZnPg=='>")  # text 12,5
     assert not _prints_alone("<link rel='stylesheet' href='a.css'>")
     assert not _prints_alone("<iframe src='data:text/html,1'></iframe>")
     assert not _prints_alone("<style>p::after { content: '12,5 %' }</style>")
@@ -165,3 +165,18 @@ def test_check_of_several_packages_equals_one_check_each(ml_data, tmp_path):
     assert [r.findings.to_dict("records") for r in batch] == [
         r.findings.to_dict("records") for r in one
     ]
+
+
+def test_an_embedded_svg_logo_without_digits_still_counts_as_printed_alone():
+    """Regression: a district's SVG logo made every profile PDF be read again (and misread)."""
+    import base64
+
+    from sozialraum.privacy.checker import _prints_alone
+
+    logo = '<svg xmlns="http://www.w3.org/2000/svg"><title>Landkreis</title><text x="5">Musterland</text></svg>'
+    uri = "data:image/svg+xml;base64," + base64.b64encode(logo.encode()).decode()
+    assert _prints_alone(f'<img src="{uri}"><p>Text</p>')
+    digits = logo.replace("Musterland", "Musterland 2024")
+    uri2 = "data:image/svg+xml;base64," + base64.b64encode(digits.encode()).decode()
+    assert not _prints_alone(f'<img src="{uri2}">')  # a number in an image is read from the PDF
+    assert not _prints_alone('<img src="logo.svg">')  # a linked file may change after the print

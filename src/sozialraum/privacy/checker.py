@@ -1649,6 +1649,22 @@ _RASTER_RE = re.compile(r"data:image/(?:png|jpeg|gif|webp)[;,]", re.I)
 _CSS_CONTENT_RE = re.compile(r"\bcontent\s*:([^;}]*)", re.I)
 
 
+def _svg_without_digits(src: str) -> bool:
+    """An embedded SVG image (a logo) whose text holds no digit and that loads nothing."""
+    m = re.match(r"data:image/svg\+xml(;base64)?,(.*)", src, re.I | re.S)
+    if not m:
+        return False
+    try:
+        body = base64.b64decode(m.group(2)) if m.group(1) else m.group(2).encode()
+        svg = body.decode("utf-8", errors="replace")
+    except (binascii.Error, ValueError):
+        return False
+    if _EMBED_RE.search(svg) or re.search(r"<(?:foreignObject|style)\b|\bhref\s*=", svg, re.I):
+        return False
+    text = " ".join(re.findall(r"<(?:text|tspan|title|desc)\b[^>]*>([^<]*)", svg, re.I))
+    return not re.search(r"\d", text)
+
+
 def _prints_alone(text: str) -> bool:
     """Whether a browser's print of this HTML shows no text but the HTML's own.
 
@@ -1657,7 +1673,10 @@ def _prints_alone(text: str) -> bool:
     """
     if _EMBED_RE.search(text):
         return False
-    if any(not _RASTER_RE.match(src) for src in _RESOURCE_RE.findall(text)):
+    if any(
+        not (_RASTER_RE.match(src) or _svg_without_digits(src))
+        for src in _RESOURCE_RE.findall(text)
+    ):
         return False
     for rule in _CSS_CONTENT_RE.findall(text):
         if re.search(r"""(["'])[^"']*\d[^"']*\1""", rule):
