@@ -121,7 +121,9 @@ def test_prints_alone_only_for_html_that_shows_its_own_text():
     assert _prints_alone('<style>@page { @bottom-center { content: "Seite " counter(page) } }')
     assert not _prints_alone("<script>document.write(12)</script>")
     assert not _prints_alone("<img src='karte.png'>")
-    assert not _prints_alone("<img src='data:image/svg+xml;base64,PHN2Zz48dGV4dD4xMiw1PC90ZXh0Pjwvc3ZnPg=='>")  # text 12,5
+    assert not _prints_alone(
+        "<img src='data:image/svg+xml;base64,PHN2Zz48dGV4dD4xMiw1PC90ZXh0Pjwvc3ZnPg=='>"
+    )  # text 12,5
     assert not _prints_alone("<link rel='stylesheet' href='a.css'>")
     assert not _prints_alone("<iframe src='data:text/html,1'></iframe>")
     assert not _prints_alone("<style>p::after { content: '12,5 %' }</style>")
