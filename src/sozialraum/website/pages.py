@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.core.numbers import format_number
-from sozialraum.website.build import _fmt, _num, _safe, _Site, sort_key
+from sozialraum.website.context import _fmt, _num, _safe, _Site, sort_key
 from sozialraum.website.maps import class_label, histogram_svg
 from sozialraum.website.model import Variable
 from sozialraum.website.texts import tr
