@@ -1086,7 +1086,8 @@ def _check_care(ctx: _Ctx) -> None:
 
 def _check_regions(ctx: _Ctx) -> None:
     """``[[regionen]]``: each region set read and checked to cover every member."""
-    from sozialraum.join.regions import read_region_set, region_of_areas
+    from sozialraum.join.regions import region_of_areas
+    from sozialraum.pipeline.steps_regions import region_set_of
 
     gcol = (ctx.cfg["gebiete"] or {}).get("gemeinde_spalte")
     for i, r in enumerate(ctx.cfg.get("regionen") or []):
@@ -1094,17 +1095,7 @@ def _check_regions(ctx: _Ctx) -> None:
             continue
 
         def check(r=r):
-            rs = read_region_set(
-                r["datei"],
-                name=r["name"],
-                member_col=r["schluessel"],
-                region_col=r["region"],
-                name_col=r["region_name"],
-                level=r["ebene"],
-                stage=r["stufe"],
-                sheet=r["blatt"],
-                lang=ctx.lang,
-            )
+            rs = region_set_of(r, ctx.lang)
             if ctx.areas is not None and gcol in ctx.areas.columns:
                 region_of_areas(rs, ctx.areas, gemeinde_col=gcol, lang=ctx.lang)
 

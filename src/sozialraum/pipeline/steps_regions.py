@@ -49,6 +49,23 @@ class RegionOutcome:
     index: Any  # RegionIndex or None
 
 
+def region_set_of(entry, lang: str | None):
+    """The region set of one ``[[regionen]]`` entry of the configuration (read and checked)."""
+    from sozialraum.join.regions import read_region_set
+
+    return read_region_set(
+        entry["datei"],
+        name=entry["name"],
+        member_col=entry["schluessel"],
+        region_col=entry["region"],
+        name_col=entry["region_name"],
+        level=entry["ebene"],
+        stage=entry["stufe"],
+        sheet=entry["blatt"],
+        lang=lang,
+    )
+
+
 def _stage_check(state, sets) -> None:
     from sozialraum.pipeline.config import territory_of
 
@@ -108,24 +125,11 @@ def compute_regions(state):
 
     The municipalities get their index and class too (``state.regions["__gemeinden__"]``).
     """
-    from sozialraum.join.regions import read_region_set, rollup_region_set
+    from sozialraum.join.regions import rollup_region_set
 
     g = state.config["gebiete"]
     gcol = g["gemeinde_spalte"]
-    sets = [
-        read_region_set(
-            r["datei"],
-            name=r["name"],
-            member_col=r["schluessel"],
-            region_col=r["region"],
-            name_col=r["region_name"],
-            level=r["ebene"],
-            stage=r["stufe"],
-            sheet=r["blatt"],
-            lang=state.lang,
-        )
-        for r in state.config.get("regionen") or []
-    ]
+    sets = [region_set_of(r, state.lang) for r in state.config.get("regionen") or []]
     _stage_check(state, sets)
     y = state.year
     frame = state.areas[[gcol, "geometry"]].join(state.counts[y])
