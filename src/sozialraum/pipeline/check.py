@@ -1107,17 +1107,10 @@ def _check_hze(ctx: _Ctx) -> None:
     h = ctx.cfg.get("hze")
     if not h or h.get("datei") is None:
         return
-    from sozialraum.monitor.hze import HzeColumns, read_hze_cases
+    from sozialraum.monitor.hze import read_hze_cases
+    from sozialraum.pipeline.steps_regions import hze_columns_of
 
-    cols = HzeColumns(
-        year=h["jahr_spalte"],
-        case=h["fall_spalte"],
-        area=h["schluessel"],
-        kind=h["art_spalte"],
-        start=h["beginn_spalte"],
-        end=h["ende_spalte"],
-        cost=h["kosten_spalte"],
-    )
+    cols = hze_columns_of(h)
     areas = ctx.areas.index if ctx.areas is not None else None
     ctx.attempt(
         "hze",

@@ -157,12 +157,11 @@ def compute_regions(state):
     return state
 
 
-def compute_hze(state):
-    """Read the HzE case rows (``[hze]``) and compute the figures of every year."""
-    from sozialraum.monitor.hze import HzeColumns, hze_figures, read_hze_cases
+def hze_columns_of(h):
+    """The column names of the HzE case rows as ``[hze]`` names them."""
+    from sozialraum.monitor.hze import HzeColumns
 
-    h = state.config["hze"]
-    cols = HzeColumns(
+    return HzeColumns(
         year=h["jahr_spalte"],
         case=h["fall_spalte"],
         area=h["schluessel"],
@@ -171,6 +170,14 @@ def compute_hze(state):
         end=h["ende_spalte"],
         cost=h["kosten_spalte"],
     )
+
+
+def compute_hze(state):
+    """Read the HzE case rows (``[hze]``) and compute the figures of every year."""
+    from sozialraum.monitor.hze import hze_figures, read_hze_cases
+
+    h = state.config["hze"]
+    cols = hze_columns_of(h)
     cases = read_hze_cases(h["datei"], columns=cols, areas=state.areas.index, lang=state.lang)
     pop = {}
     for y, c in state.counts.items():
