@@ -92,3 +92,41 @@ def musterland_config(musterland):
         return path
 
     return write
+
+
+@pytest.fixture(scope="session")
+def chromium():
+    """One headless Chromium for every browser test of the session (system Chromium).
+
+    One Playwright session per process: a second one in the same thread refuses to start
+    ("Sync API inside the asyncio loop"), so the browser and website suites share this one.
+    """
+    import os
+
+    def missing(why: str):  # in CI (CI=true) a missing system part fails the suite
+        if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+            pytest.fail(why)
+        pytest.skip(why)
+
+    exe = os.environ.get("SOZIALRAUM_CHROMIUM", "/usr/bin/chromium")
+    if not Path(exe).exists():
+        missing(f"Chromium not found at {exe} (apt-get install chromium; `make test` does it)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        missing("Python package playwright is not installed")
+    args = [
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-quic",
+        "--no-first-run",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+    ]
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=exe, headless=True, args=args)
+        try:
+            yield browser
+        finally:
+            browser.close()

@@ -43,24 +43,8 @@ class PageLog:
         return [text for kind, text in self.console if kind == "error"]
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Chromium browser (session-wide)."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(
-            f"Chromium not found at {CHROMIUM} (apt-get install chromium; `make test` does it)"
-        )
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        pytest.skip("Python package playwright is not installed")
-    # Playwright gives every launch its own temporary profile (no --user-data-dir needed)
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# ``chromium``: one headless browser for the whole session, in tests/conftest.py (two
+# Playwright sessions in one thread refuse each other).
 
 
 @pytest.fixture

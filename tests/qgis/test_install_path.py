@@ -39,12 +39,17 @@ EX = ROOT / "examples" / "musterland"
 AREAS = f"{GPKG}|layername=sozialraeume"
 MAX_MB = 400
 IDS = [
+    "angebote_finden",
     "erreichbarkeit",
+    "foerderkulisse",
     "hotspots",
     "indikatoren_verknuepfen",
+    "klassensicherheit",
     "klassifizieren",
     "lisa",
+    "pflegebedarf",
     "raten_index",
+    "regionen_hochrechnen",
     "steckbriefe",
     "veroeffentlichung",
     "webkarte",

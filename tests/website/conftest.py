@@ -79,21 +79,8 @@ def city_site(tmp_path_factory):
     return build(ROOT / "examples" / "musterstadt" / "monitor.toml", out)
 
 
-@pytest.fixture(scope="session")
-def chromium():
-    """A headless Chromium (session-wide)."""
-    if not Path(CHROMIUM).exists():
-        _missing(f"Chromium not found at {CHROMIUM} (apt-get install chromium)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _missing("Python package playwright is not installed")
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
+# ``chromium``: one headless browser for the whole session, in tests/conftest.py (two
+# Playwright sessions in one thread refuse each other).
 
 
 @pytest.fixture

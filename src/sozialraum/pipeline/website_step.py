@@ -173,10 +173,8 @@ def write_package_site(
     return [
         (
             res.index,
-            f"Webseite (Sozialatlas, {res.pages} Seiten, alle Jahre; auf einen Webserver "
-            "oder USB-Stick kopieren)",
-            f"website (social atlas, {res.pages} pages, every year; copy to a web server "
-            "or USB stick)",
+            "Webseite (Sozialatlas, alle Jahre; auf einen Webserver oder USB-Stick kopieren)",
+            "website (social atlas, every year; copy to a web server or USB stick)",
         )
     ]
 

@@ -1429,11 +1429,12 @@ _FACTOR_RE = re.compile(
 
 
 #: Ages in an age phrase are a group's name, not a value: "65 Jahre und älter",
-#: "18- bis 24-Jährige", "0 bis unter 3 Jahre", "aged 80 and over", "aged 18-24".
+#: "18- bis 24-Jährige", "0 bis unter 3 Jahre", "aged 80 and over", "aged 18-24", "unter 21".
 _AGE_RE = re.compile(
     r"(?<![\d.,])\d{1,3}-?(?:\s*(?:bis(?:\s+unter)?|–|-)\s*\d{1,3}-?)?\s*"
     r"(?:Jahre|Jahren|Jährige\w*)(?!\w)"
-    r"|(?<!\w)aged\s+\d{1,3}(?:\s*(?:–|-|to)\s*\d{1,3})?(?![\d.,]?\d)",
+    r"|(?<!\w)aged\s+\d{1,3}(?:\s*(?:–|-|to)\s*\d{1,3})?(?![\d.,]?\d)"
+    r"|(?<!\w)(?:unter|under)\s+\d{1,2}(?=\s*(?:$|Jahr|\)))",  # "je 1.000 unter 21"
 )
 
 

@@ -651,6 +651,7 @@ def trend_series(state) -> dict | None:
             if lvl in roll:
                 out[kind][y] = roll[lvl].frame
                 out[f"{kind}_status"][y] = roll[lvl].status
+    return out
 
 
 def _planning_cycle(state) -> dict:

@@ -89,6 +89,9 @@ def test_rates_index_classes_equal_api(monitor, ref):
     table = area_table(ref)
     out = read_layer(monitor)
     cols = [c for c in table.columns if c in out.columns and not c.endswith("_status")]
+    cols = [
+        c for c in cols if c != "wanderung_18_24"
+    ]  # the plugin's join here takes two tables; the third (18–24 migration) is compared in tests/consistency
     for must in ("idx_gesamt", "idx_gesamt_klasse", "status_klasse", "bewertet", "kinderarmut"):
         assert must in cols
     assert_same(table, out, cols, what="rates/index: API ↔ QGIS")

@@ -21,7 +21,9 @@ from qgis_helpers import PLUGIN_SRC
 
 QGIS_PROCESS = Path("/usr/bin/qgis_process.bin")
 IDS = [
+    "angebote_finden",
     "erreichbarkeit",
+    "foerderkulisse",
     "hotspots",
     "indikatoren_verknuepfen",
     "klassensicherheit",
@@ -29,6 +31,7 @@ IDS = [
     "lisa",
     "pflegebedarf",
     "raten_index",
+    "regionen_hochrechnen",
     "steckbriefe",
     "veroeffentlichung",
     "webkarte",

@@ -117,6 +117,9 @@ def _slopes(series: pd.DataFrame, lang: str) -> tuple[pd.Series, pd.Series]:
 def _indicator_table(data, ind: str, lang: str) -> Table | None:
     de = lang != "en"
     u = unit(data, ind)
+    # the slope's number only internally: outside, a derived number beside a municipality could
+    # equal a value withheld there, and the direction says what a reader needs
+    internal = data.level == "intern"
     rows = []
     years: list = []
     for kind in ("kreis", "gemeinden"):
@@ -135,27 +138,19 @@ def _indicator_table(data, ind: str, lang: str) -> Table | None:
             )
             vals = [format_number(v, 1, lang) if np.isfinite(v) else "–" for v in s.loc[key]]
             sl = slope.get(key, np.nan)
-            rows.append(
-                (
-                    name,
-                    *vals,
-                    format_number(sl, 2, lang) if np.isfinite(sl) else "–",
-                    str(direction.get(key, "–")),
-                )
+            slope_cell = (
+                (format_number(sl, 2, lang) if np.isfinite(sl) else "–",) if internal else ()
             )
+            rows.append((name, *vals, *slope_cell, str(direction.get(key, "–"))))
     if not rows:
         return None
     per = " (Pp.)" if u == "%" else (f" ({u})" if u else "")
+    slope_head = (("Trend je Jahr" if de else "trend per year") + per,) if internal else ()
     return Table(
-        columns=(
-            "",
-            *map(str, years),
-            ("Trend je Jahr" if de else "trend per year") + per,
-            "Richtung" if de else "direction",
-        ),
+        columns=("", *map(str, years), *slope_head, "Richtung" if de else "direction"),
         rows=tuple(rows),
         caption=label(data, ind, lang),
-        numeric=(False, *([True] * (len(years) + 1)), False),
+        numeric=(False, *([True] * (len(years) + len(slope_head))), False),
     )
 
 
