@@ -89,9 +89,11 @@ def index_inversion(
             X_all = package[cols].astype(float)
             train = shown.notna() & X_all.notna().all(axis=1)
             target = shown.isna() & true.notna() & X_all.notna().all(axis=1)
-            # two degrees of freedom at least: with one, a 0/1 flag (prio_pruefen) "fits" a
-            # share that is 0 or 100 in four tiny areas by chance, which is no relation
-            if train.sum() < len(cols) + 3 or not target.any():
+            if train.sum() < len(cols) + 2 or not target.any():
+                continue
+            if (X_all[train].nunique() < 3).any():
+                # a 0/1 flag (prio_pruefen) only splits the rows in two: it "fits" a share
+                # that is 0 or 100 in four tiny areas by chance, which is no relation
                 continue
             X = np.column_stack([np.ones(int(train.sum())), X_all[train].to_numpy()])
             y = shown[train].to_numpy(float)
