@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from .classify import SCHEMES
-from .monitor import MonitorAlgorithm, split_status
+from .monitor import MonitorAlgorithm
 
 #: legend of the certainty of the status class (lower, upper, label)
 RANGES = {
@@ -45,34 +44,14 @@ class CertaintyAlgorithm(MonitorAlgorithm):
         self.add_number("REPLICATES", 1000, integer=True, minimum=10, maximum=100000)
 
     def compute(self, parameters, context, feedback):
-        import pandas as pd
 
-        from sozialraum.io import read_catalogue
-        from sozialraum.monitor import certainty, run_monitor
+        from sozialraum.monitor import certainty
         from sozialraum.pipeline.run import without_unrated_index
 
         from .. import styles
 
-        self.step(feedback, 0, 4)
-        areas = self.read_areas(parameters, context, feedback)
-        catalogue = read_catalogue(
-            self.parameterAsFile(parameters, "CATALOGUE", context), lang=self.lang
-        )
-        values, status = split_status(areas.drop(columns=areas.geometry.name))
-        variables = [v for v in catalogue.variables.index if v in values.columns]
-        counts = values[variables].apply(pd.to_numeric, errors="coerce")
-        status = status.reindex(columns=[c for c in status.columns if c in variables])
-        self.step(feedback, 1, 4, "Monitor")
-        res = run_monitor(
-            counts,
-            catalogue,
-            status=status,
-            population=self.parameterAsString(parameters, "POPULATION", context) or None,
-            min_denominator=self.parameterAsDouble(parameters, "MIN_DENOMINATOR", context),
-            scheme=SCHEMES[self.parameterAsEnum(parameters, "SCHEME", context)],
-            k=self.parameterAsInt(parameters, "K", context),
-            seed=self.parameterAsInt(parameters, "SEED", context),
-            lang=self.lang,
+        areas, catalogue, counts, status, res = self.monitor_inputs(
+            parameters, context, feedback, 4
         )
         self.step(feedback, 2, 4, self.t("OUTPUT"))
         cert = certainty(

@@ -58,16 +58,14 @@ class MonitorAlgorithm(SozialraumAlgorithm):
         self.add_output("OUTPUT")
         self.addOutput(QgsProcessingOutputString("SUMMARY", self.t("SUMMARY")))
 
-    def compute(self, parameters, context, feedback):
+    def monitor_inputs(self, parameters, context, feedback, n_steps: int):
+        """Areas, catalogue, counts, status and the monitor run on them (shared by the tools)."""
         import pandas as pd
 
         from sozialraum.io import read_catalogue
         from sozialraum.monitor import run_monitor
-        from sozialraum.pipeline.run import without_unrated_index
 
-        from .. import styles
-
-        self.step(feedback, 0, 3)
+        self.step(feedback, 0, n_steps)
         areas = self.read_areas(parameters, context, feedback)
         catalogue = read_catalogue(
             self.parameterAsFile(parameters, "CATALOGUE", context), lang=self.lang
@@ -76,7 +74,7 @@ class MonitorAlgorithm(SozialraumAlgorithm):
         variables = [v for v in catalogue.variables.index if v in values.columns]
         counts = values[variables].apply(pd.to_numeric, errors="coerce")
         status = status.reindex(columns=[c for c in status.columns if c in variables])
-        self.step(feedback, 1, 3, "Monitor")
+        self.step(feedback, 1, n_steps, "Monitor")
         res = run_monitor(
             counts,
             catalogue,
@@ -87,6 +85,18 @@ class MonitorAlgorithm(SozialraumAlgorithm):
             k=self.parameterAsInt(parameters, "K", context),
             seed=self.parameterAsInt(parameters, "SEED", context),
             lang=self.lang,
+        )
+        return areas, catalogue, counts, status, res
+
+    def compute(self, parameters, context, feedback):
+        import pandas as pd
+
+        from sozialraum.pipeline.run import without_unrated_index
+
+        from .. import styles
+
+        areas, catalogue, counts, status, res = self.monitor_inputs(
+            parameters, context, feedback, 3
         )
         summary = "\n".join(res.summary(self.lang))
         for line in summary.splitlines():
