@@ -376,7 +376,38 @@ def _markdown(sr: pd.DataFrame, c22: pd.DataFrame) -> str:
                 f"Maßnahme „{name}“ fortführen und im Sozialraumteam auswerten.",
                 "",
             ]
+    out += _region_markdown()
     return "\n".join(out).rstrip() + "\n"
+
+
+#: Recommendations per region (keys of regionen.csv, written by gen_hze): an Amt and
+#: both LEADER regions; they reach the report's region chapter and the packages of
+#: their member municipalities.
+_REGION_TEXT = (
+    (
+        "079995004",
+        "Amt Wusterwitzer Land",
+        "- Rufbus und Bürgerbus zwischen den Ortsteilen und dem Amtssitz abstimmen\n"
+        "- Gemeinsame Sprechstunde von Jugendamt und Jobcenter im Amtssitz",
+    ),
+    (
+        "L1",
+        "LEADER-Region Spreeheide",
+        "- Projekte der Daseinsvorsorge (Dorfläden, Treffpunkte) in der LEADER-Strategie stärken",
+    ),
+    (
+        "L2",
+        "LEADER-Region Lausitzer Seenland",
+        "- Junge Menschen halten: Ausbildungsverbund und Wohnangebote für Auszubildende fördern",
+    ),
+)
+
+
+def _region_markdown() -> list[str]:
+    out: list[str] = []
+    for key, name, text in _REGION_TEXT:
+        out += [f"## {key} {name}", "", "### Handlungsempfehlung", "", text, ""]
+    return out
 
 
 def write_planning(out_examples: Path, sr: pd.DataFrame, tables: dict) -> None:

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 import geopandas as gpd
+import pandas as pd
 
 from sozialraum.atlas.measures import read_register
 from sozialraum.io import read_catalogue
@@ -58,8 +59,12 @@ def test_register_is_valid_and_realistic():
 def test_recommendations_cover_every_municipality_without_figures():
     areas = gpd.read_file(GPKG, layer="sozialraeume")
     units = {"sozialraum": list(areas["sr_id"]), "gemeinde": sorted(set(areas["ags"]))}
+    reg = pd.read_csv(EX / "regionen.csv", sep=";", dtype=str)
+    units |= {"Ämter": sorted(set(reg["amt"])), "LEADER-Regionen": sorted(set(reg["leader"]))}
     recs = read_recommendations(EX / "empfehlungen.md", units)
     assert set(recs.keys("gemeinde")) == set(units["gemeinde"])
+    # recommendations per region: an Amt and both LEADER regions
+    assert recs.keys("Ämter") == ["079995004"] and recs.keys("LEADER-Regionen") == ["L1", "L2"]
     assert len(recs.keys("sozialraum")) >= 5
     # no digits in the planners' texts: the package check compares every number with secret values
     assert not recs.frame["text"].str.contains(r"\d").any()

@@ -12,12 +12,26 @@ from __future__ import annotations
 from pathlib import Path
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from sozialraum.core.text import slugify
 from sozialraum.pipeline.common import Files, labels_for
 
-__all__ = ["region_files", "region_frames"]
+__all__ = [
+    "region_files",
+    "region_frames",
+    "release_region_frames",
+    "region_layer_name",
+    "package_region_layers",
+]
+
+
+def region_layer_name(name: str) -> str:
+    """The GeoPackage layer of a region set (``region_<set>``; ``gemeinden_index``)."""
+    return (
+        "gemeinden_index" if name in ("gemeinden", "__gemeinden__") else f"region_{slugify(name)}"
+    )
 
 
 def region_frames(state) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
@@ -26,7 +40,7 @@ def region_frames(state) -> dict[str, tuple[pd.DataFrame, pd.DataFrame]]:
     for name, res in (state.regions or {}).items():
         fr = res.rollup.frame
         if res.index is not None:
-            fr = fr.join(res.index.frame.add_prefix("region_" if name != "__gemeinden__" else ""))
+            fr = fr.join(res.index.frame)
         out["gemeinden" if name == "__gemeinden__" else name] = (fr, res.rollup.status)
     return out
 
@@ -40,7 +54,7 @@ def region_files(state, intern: Path) -> Files:
     if frames:
         sheets, status = {}, {}
         for name, (fr, st) in frames.items():
-            layer = "gemeinden_index" if name == "gemeinden" else f"region_{slugify(name)}"
+            layer = region_layer_name(name)
             if isinstance(fr, gpd.GeoDataFrame):
                 write_gpkg(fr, intern / "ergebnisse.gpkg", layer=layer, status=st)
             sheets[name[:31]] = pd.DataFrame(fr.drop(columns="geometry", errors="ignore"))
@@ -126,47 +140,228 @@ def map_extras(state, frame):
 
 
 def package_region_file(state, pkg: Path, release) -> Files:
-    """``regionen.csv`` of a release package: every region set with its members and class.
+    """``regionen.csv`` of a release package and a layer per region set in its GeoPackage.
 
-    The class of a region is public at every level; the package of a municipality also
-    shows the overall index, rounded like every index outside ``intern``
-    (``[freigabe] index_nachkommastellen``). No counts and no rates: a region's sum
-    would give away a municipality's count that the municipal table hides.
+    The CSV lists every region set with its members, the overall index and the class
+    as the package's region layers show them (:func:`release_region_frames`: the
+    index rounded like every index outside ``intern`` and withheld where one of its
+    rates is withheld; the class public at every level).
     """
     from sozialraum.privacy.package import write_csv
 
-    outs = {k: v for k, v in (state.regions or {}).items() if v.set is not None}
-    if not outs or release.level == "intern":
+    if release.level == "intern" or not any(
+        v.set is not None for v in (state.regions or {}).values()
+    ):
         return []
-    names = (state.topics.get("regionen") or {}).get("names") or {}
-    decimals = int(getattr(release.policy, "index_decimals", 1))
+    frames = release_region_frames(state, release)
+    package_region_layers(state, pkg, release, frames)
     rows = []
-    for name, res in outs.items():
-        rs = res.set
-        idx = res.index.frame if res.index is not None else pd.DataFrame()
-        members: dict[str, list[str]] = {}
-        for m, r in rs.members.items():
-            members.setdefault(r, []).append(str(names.get(m, m)))
-        for region in rs.regions:
-            row = {
-                "Regionszuordnung": name,
-                "Region": rs.region_name(region),
-                "Mitglieder": ", ".join(members.get(region, [])),
-            }
-            if release.level == "kommunal" and "idx_gesamt" in idx.columns:
-                v = idx["idx_gesamt"].get(region)
-                row["Gesamtindex"] = round(float(v), decimals) if pd.notna(v) else None
-            cls = (
-                idx["idx_gesamt_klasse"].get(region) if "idx_gesamt_klasse" in idx.columns else None
+    for name, (fr, _st) in frames.items():
+        for region in fr.index:
+            v = fr.at[region, "idx_gesamt"] if "idx_gesamt" in fr.columns else None
+            cls = fr.at[region, "idx_gesamt_klasse"] if "idx_gesamt_klasse" in fr.columns else None
+            rows.append(
+                {
+                    "Regionszuordnung": name,
+                    "Region": fr.at[region, "region_name"],
+                    "Mitglieder": fr.at[region, "mitglieder"],
+                    "Gesamtindex": float(v) if pd.notna(v) else None,
+                    "Klasse": cls if isinstance(cls, str) else "",
+                }
             )
-            row["Klasse"] = cls if isinstance(cls, str) else ""
-            rows.append(row)
     frame = pd.DataFrame(rows).set_index("Regionszuordnung")
     p = write_csv(frame, pkg / "regionen.csv")
     return [
         (
             p,
-            "Regionen (Ämter, LEADER-Regionen): Mitglieder und Klasse",
-            "region sets: members and class",
+            "Regionen (Ämter, LEADER-Regionen): Mitglieder, Gesamtindex und Klasse",
+            "region sets: members, overall index and class",
         )
     ]
+
+
+# --------------------------------------------------------------------------- release packages
+
+
+def _member_names(state, rs) -> dict[str, str]:
+    """Region key → the names of its members (municipalities or planning areas)."""
+    if rs.level == "gemeinde":
+        names = (state.topics.get("regionen") or {}).get("names") or {}
+    else:
+        col = state.config["gebiete"]["name"]
+        names = state.areas[col].astype(str).to_dict() if col in state.areas.columns else {}
+    out: dict[str, list[str]] = {}
+    for m, r in rs.members.items():
+        out.setdefault(str(r), []).append(str(names.get(m, m)))
+    return {r: ", ".join(v) for r, v in out.items()}
+
+
+def _rolled_columns(fr: pd.DataFrame, internal: pd.DataFrame, catalogue):
+    """Count columns to sum and the indicators to recompute from them (those fully present)."""
+    ind = catalogue.indicators
+    cols = [
+        c
+        for c in fr.columns
+        if c in internal.columns
+        and c not in ind.index
+        and c not in ("geometry", "n_gebiete")
+        and pd.api.types.is_numeric_dtype(fr[c])
+        and not pd.api.types.is_bool_dtype(fr[c])
+    ]
+    parts = ("numerator", "denominator")
+    ok = [
+        i
+        for i, row in ind.iterrows()
+        if i in fr.columns
+        and all(not isinstance(row.get(p), str) or row.get(p) in cols for p in parts)
+    ]
+    return cols, ind.loc[ok]
+
+
+def _withhold_secret(out: pd.DataFrame, st: pd.DataFrame) -> None:
+    """Blank every region cell whose roll-up status is secret (a sum with a withheld part)."""
+    from sozialraum.core.status import secret_mask
+
+    for c in st.columns:
+        if c in out.columns:
+            sec = secret_mask(st[c]).to_numpy(dtype=bool)
+            if sec.any():
+                vals = pd.to_numeric(out[c], errors="coerce").astype(float).to_numpy().copy()
+                vals[sec] = np.nan
+                out[c] = vals
+
+
+def _small_inputs(res, ins, threshold: int, catalogue) -> np.ndarray:
+    """Regions where an input rate of an index rests on a small or secret count (internal)."""
+    from sozialraum.core.status import secret_mask
+    from sozialraum.privacy import rate_columns
+
+    fr, st = res.rollup.frame, res.rollup.status
+    parts = rate_columns(fr, catalogue)
+    hide = np.zeros(len(fr), dtype=bool)
+    for i in ins:
+        for c in (i, *parts.get(i, (None, None))):
+            if c is None or c not in fr.columns:
+                continue
+            v = pd.to_numeric(fr[c], errors="coerce").abs().to_numpy(dtype=float)
+            if c != i:
+                hide |= (v >= 1) & (v <= threshold)
+            if c in st.columns:
+                hide |= secret_mask(st[c].reindex(fr.index)).to_numpy(dtype=bool)
+    return hide
+
+
+def _region_index(state, res, out, st, release) -> None:
+    """Index and class of the regions as this release may show them (in place).
+
+    The areas' derived-value rule of :func:`sozialraum.privacy.make_release`, applied
+    to the region itself: an index is withheld where one of its rates rests on a count
+    of the region that would be suppressed (1 … threshold, or secret at source), and
+    a dimension index with fewer than ``mindest_indikatoren`` indicators everywhere;
+    the rest is rounded to ``[freigabe] index_nachkommastellen`` (a coarse composite of
+    many rates, as the areas' indices). The class is public at every level.
+    """
+    from sozialraum.privacy import index_inputs
+
+    if res.index is None:
+        return
+    idx = res.index.frame.reindex(out.index)
+    params = state.monitor.params if state.monitor is not None else None
+    inputs = index_inputs(release.catalogue, params)
+    pol = release.policy
+    for col in idx.columns:
+        if col.endswith("_klasse"):
+            out[col] = idx[col].astype(object).where(idx[col].notna(), None)
+            continue
+        ins = inputs.get(col) or ()
+        if not ins or len(ins) < pol.min_indicators:
+            hide = np.ones(len(out), dtype=bool)
+        else:
+            small = _small_inputs(res, ins, pol.threshold, state.catalogue)
+            hide = pd.Series(small, index=res.rollup.frame.index).reindex(out.index).to_numpy()
+        vals = pd.to_numeric(idx[col], errors="coerce").astype(float).round(pol.index_decimals)
+        out[col] = vals.mask(hide).to_numpy()
+        st[col] = pd.Series(pd.NA, index=st.index, dtype="string").mask(
+            hide & vals.notna().to_numpy(), "geheim"
+        )
+
+
+def _release_region(state, name: str, res, release):
+    """One region set rolled up from the released values of its members (see below)."""
+    from sozialraum.join.rollup import rollup
+    from sozialraum.privacy.levels import public_status
+
+    rs = res.set
+    internal = res.rollup.frame
+    kind = "gemeinden" if rs.level == "gemeinde" else "areas"
+    fr, fst = release.frame(kind), release.status(kind)
+    fr.index = fr.index.astype(str)
+    if fst is not None:
+        fst.index = fst.index.astype(str)
+    cols, ind = _rolled_columns(fr, internal, state.catalogue)
+    keys = pd.Series(fr.index.map(rs.members), index=fr.index)
+    rolled = rollup(
+        pd.DataFrame(fr[cols]),
+        by=keys,
+        columns=cols,
+        status=None if fst is None else fst.reindex(columns=cols),
+        catalogue=ind,
+        geometry=False,
+        lang=state.lang,
+        level=rs.name,
+    )
+    out = rolled.frame.drop(columns="n_gebiete").reindex(internal.index)
+    st = rolled.status.reindex(index=out.index, columns=out.columns).astype("string")
+    _withhold_secret(out, st)
+    st = public_status(st)
+    out = out[[c for c in out.columns if c in fr.columns]]  # only what the members show
+    st = st[out.columns]
+    _region_index(state, res, out, st, release)
+    members = _member_names(state, rs)
+    head = pd.DataFrame(
+        {
+            "region_name": [rs.region_name(k) for k in out.index],
+            "mitglieder": [members.get(str(k), "") for k in out.index],
+            "n_gebiete": internal["n_gebiete"].reindex(out.index).to_numpy(),
+        },
+        index=out.index,
+    )
+    frame = gpd.GeoDataFrame(
+        head.join(out), geometry=internal.geometry.reindex(out.index), crs=internal.crs
+    )
+    frame.index.name = "region"
+    st.index.name = "region"
+    return frame, st
+
+
+def release_region_frames(state, release) -> dict[str, tuple[gpd.GeoDataFrame, pd.DataFrame]]:
+    """Per region set: the regions as one checked release may show them.
+
+    A region's counts are the sums of its members' values *as this release shows
+    them* (municipalities for a set of municipalities, planning areas for a set of
+    areas), with the one roll-up rule (rates recomputed from the summed counts). A
+    sum with a member that this release withholds is withheld too (``geheim``). So
+    every published region value is a sum of values published beside it in the same
+    package: a region adds no equation an attacker could use against its members
+    (the differencing attack region − members finds nothing new), and a package
+    never shows a region value that another package's reader could not compute from
+    that package alone. Index and class: :func:`_region_index`. Columns: what the
+    members' layer of the release shows.
+    """
+    outs = {k: v for k, v in (state.regions or {}).items() if v.set is not None}
+    if release.level == "intern":
+        return {k: v for k, v in region_frames(state).items() if k != "gemeinden"}
+    return {name: _release_region(state, name, res, release) for name, res in outs.items()}
+
+
+def package_region_layers(state, pkg: Path, release, frames=None) -> Files:
+    """Write a layer ``region_<set>`` per region set into the package's GeoPackage."""
+    from sozialraum.io import write_gpkg
+
+    frames = release_region_frames(state, release) if frames is None else frames
+    path = pkg / f"{release.name}_{release.package}.gpkg"
+    if not frames or not path.exists():
+        return []
+    for name, (fr, st) in frames.items():
+        write_gpkg(fr, path, layer=region_layer_name(name), status=st)
+    return []  # the GeoPackage itself is already listed by the package

@@ -44,6 +44,9 @@ def unit_keys(state) -> dict[str, list[str]]:
     out = {"sozialraum": [str(k) for k in state.areas.index]}
     if state.gemeinden is not None:
         out["gemeinde"] = [str(k) for k in state.gemeinden.index]
+    from sozialraum.pipeline.steps_regions import region_units
+
+    out.update(region_units(state.config, state.lang))  # region sets by their name
     return out
 
 
@@ -261,10 +264,21 @@ def package_planning(state, pkg: Path, release) -> list:
         return []
     gcol = state.config["gebiete"]["gemeinde_spalte"]
     own = [str(k) for k in state.areas.index[state.areas[gcol].astype(str) == str(release.ags)]]
-    mine = recs.only({"gemeinde": [str(release.ags)], "sozialraum": own})
+    from sozialraum.pipeline.steps_regions import regions_of_municipality
+
+    regions = regions_of_municipality(state, str(release.ags))  # its Amt, LEADER region …
+    mine = recs.only(
+        {
+            "gemeinde": [str(release.ags)],
+            "sozialraum": own,
+            **{name: list(keys) for name, keys in regions.items()},
+        }
+    )
     if not len(mine):
         return []
     names = {"sozialraum": state.areas[state.config["gebiete"]["name"]].astype(str).to_dict()}
+    for name in regions:
+        names[name] = dict(state.regions[name].set.names)
     if state.gemeinden is not None:
         names["gemeinde"] = (
             state.gemeinden[state.config["gebiete"]["gemeinden_name"]].astype(str).to_dict()
@@ -275,7 +289,8 @@ def package_planning(state, pkg: Path, release) -> list:
         else f"Recommendations – {names.get('gemeinde', {}).get(str(release.ags), release.ags)}"
     )
     p = pkg / "empfehlungen.html"
-    p.write_text(render_html(mine, names, unit_labels(state), title, state.lang), encoding="utf-8")
+    labels = {**unit_labels(state), **{name: f"{name}:" for name in regions}}
+    p.write_text(render_html(mine, names, labels, title, state.lang), encoding="utf-8")
     return [
         (
             p,

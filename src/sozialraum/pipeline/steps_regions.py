@@ -18,7 +18,15 @@ from sozialraum._i18n import t
 from sozialraum.core.doors import knob
 from sozialraum.errors import ConfigError, InputError
 
-__all__ = ["RegionOutcome", "compute_regions", "compute_hze", "compute_offers", "STEPS"]
+__all__ = [
+    "RegionOutcome",
+    "compute_regions",
+    "compute_hze",
+    "compute_offers",
+    "region_units",
+    "regions_of_municipality",
+    "STEPS",
+]
 
 _MSG = {
     "stage": {
@@ -64,6 +72,31 @@ def region_set_of(entry, lang: str | None):
         sheet=entry["blatt"],
         lang=lang,
     )
+
+
+def region_units(config, lang: str | None) -> dict[str, list[str]]:
+    """``{set name: region keys}`` of every ``[[regionen]]`` entry (units of recommendations)."""
+    out = {}
+    for entry in config.get("regionen") or []:
+        rs = region_set_of(entry, lang)
+        out[rs.name] = [str(r) for r in rs.regions]
+    return out
+
+
+def regions_of_municipality(state, ags: str) -> dict[str, list[str]]:
+    """``{set name: region keys}`` the municipality ``ags`` (or one of its areas) belongs to."""
+    gcol = state.config["gebiete"]["gemeinde_spalte"]
+    own = [str(k) for k in state.areas.index[state.areas[gcol].astype(str) == str(ags)]]
+    out: dict[str, list[str]] = {}
+    for name, res in (state.regions or {}).items():
+        rs = res.set
+        if rs is None:
+            continue
+        members = [str(ags)] if rs.level == "gemeinde" else own
+        keys = [str(rs.members[m]) for m in members if m in rs.members.index]
+        if keys:
+            out[name] = list(dict.fromkeys(keys))
+    return out
 
 
 def _stage_check(state, sets) -> None:
