@@ -459,6 +459,13 @@ def _level_planning(state, release, inputs) -> dict:
         planning["trends_releases"] = history_releases(
             state, release.level, release.ags, release.policy
         )
+    if "regionen" in planning:  # the regions as this package shows them
+        from sozialraum.pipeline.outputs_regions import release_region_frames
+
+        planning["regionen"] = {
+            **planning["regionen"],
+            "released": release_region_frames(state, release),
+        }
     return planning
 
 

@@ -8,7 +8,14 @@ monitor's overall index applied to its rolled-up rates, on the planning areas' s
 (:mod:`sozialraum.join.regions`). What each release level shows: the class of a region
 everywhere (classes are public at every level); its index value from ``kommunal`` on;
 its population and rates only in ``intern`` — a region's sum would give away a
-municipality's count that the municipal table hides.
+municipality's count that the municipal table hides. A release package passes
+``"released": {set name: (frame, status)}``
+(:func:`sozialraum.pipeline.outputs_regions.release_region_frames`): the regions rolled
+up from the package's own member values, a sum with a withheld member withheld; then
+the chapter and the profiles print exactly those values (population, rates, index).
+
+``data.planning["empfehlungen"]``: the planners' recommendations per region (unit = the
+set's name) follow each set's table.
 
 ``data.planning["angebote"]``: the offer inventory (facilities with theme and target
 group) per area; offers are public addresses, shown at every level.
@@ -19,8 +26,12 @@ from __future__ import annotations
 import pandas as pd
 
 from sozialraum.access.offers import THEMES
+from sozialraum.core.markdown import to_html
 from sozialraum.core.numbers import format_number
+from sozialraum.planning.recommendations import KINDS, kind_title
+from sozialraum.report.cells import cell, isnan
 from sozialraum.report.chapters import Chapter, Table
+from sozialraum.report.text import cell_text
 
 __all__ = ["regions_chapter", "regions_section", "offers_section"]
 
@@ -47,6 +58,14 @@ _T = {
     "level": ("Stufe der Gliederung", "Level of the hierarchy"),
     "sec": ("Regionen", "Regions"),
     "belongs": ("{set}: {region} (Klasse {cls})", "{set}: {region} (class {cls})"),
+    "set": ("Regionszuordnung", "Region set"),
+    "recs": ("{kind}: {region}", "{kind}: {region}"),
+    "sec_values": (
+        "Werte der Regionen, zu denen {what} gehört (Summen der Mitglieder; „.“: gesperrt, "
+        "weil ein Mitglied gesperrt ist).",
+        "Values of the regions {what} belongs to (sums of the members; '.': withheld "
+        "because a member is withheld).",
+    ),
     "offers": ("Angebote", "Offers"),
     "theme": ("Thema", "Theme"),
     "count": ("Anzahl", "Number"),
@@ -116,7 +135,119 @@ def _region_rows(name, out, p, data, lang):
     return tuple(rows)
 
 
+def _released(p, name):
+    """The region set as the release package shows it (``None`` in ``intern``)."""
+    return (p.get("released") or {}).get(name)
+
+
+def _code(st, key, col):
+    if st is None or col not in st.columns or key not in st.index:
+        return None
+    v = st.at[key, col]
+    return None if isnan(v) else str(v)
+
+
+def _index_cell(fr, st, key, lang) -> str:
+    v = fr.at[key, "idx_gesamt"] if "idx_gesamt" in fr.columns else None
+    if isnan(v):
+        return cell_text(_code(st, key, "idx_gesamt"), lang)
+    return format_number(v, 1, lang, sign=True)
+
+
+def _released_table(out, rel, data, lang) -> Table:
+    """Region, members, population, index and class as one release package shows them."""
+    fr, st = rel
+    cols = (_w("region", lang), _w("members", lang), _w("pop", lang), _w("index", lang))
+    rows = []
+    for key in fr.index:
+        pop = (
+            cell(fr.at[key, "ew_ges"], _code(st, key, "ew_ges"), data.level, "", 0, lang)[0]
+            if "ew_ges" in fr.columns
+            else "–"
+        )
+        cls = fr.at[key, "idx_gesamt_klasse"] if "idx_gesamt_klasse" in fr.columns else None
+        rows.append(
+            (
+                str(fr.at[key, "region_name"]),
+                str(fr.at[key, "mitglieder"]),
+                pop,
+                _index_cell(fr, st, key, lang),
+                str(cls) if isinstance(cls, str) else "–",
+            )
+        )
+    return Table(
+        columns=(*cols, _w("class", lang)),
+        rows=tuple(rows),
+        numeric=(False, False, True, True, False),
+    )
+
+
+def _released_rates(name, rel, data, lang) -> Table | None:
+    """Every indicator's rate per region as the release package shows it."""
+    fr, st = rel
+    cat = data.catalogue.indicators
+    inds = [i for i in cat.index if i in fr.columns]
+    if not inds:
+        return None
+    rows = []
+    for i in inds:
+        unit = (
+            cat.at[i, "unit"]
+            if "unit" in cat.columns and isinstance(cat.at[i, "unit"], str)
+            else ""
+        )
+        rows.append(
+            (
+                _label(cat, i, lang),
+                *(
+                    cell(fr.at[k, i], _code(st, k, i), data.level, unit, 1, lang)[0]
+                    for k in fr.index
+                ),
+            )
+        )
+    return Table(
+        columns=(_w("indicator", lang), *(str(fr.at[k, "region_name"]) for k in fr.index)),
+        rows=tuple(rows),
+        caption=_w("rates", lang, name=name),
+        numeric=(False, *([True] * len(fr.index))),
+    )
+
+
+def _label(cat, i, lang) -> str:
+    if lang == "en" and "label_en" in cat.columns and isinstance(cat.at[i, "label_en"], str):
+        return str(cat.at[i, "label_en"])
+    return str(cat.at[i, "label"])
+
+
+def _region_recommendations(name, out, data, lang) -> tuple:
+    """One sub-section per region with the planners' texts (unit = the set's name)."""
+    recs = (data.planning or {}).get("empfehlungen")
+    if recs is None or out.set is None or not len(recs):
+        return ()
+    subs = []
+    for key in recs.keys(name):
+        texts = recs.texts(name, key)
+        for kind in KINDS:
+            if kind in texts:
+                subs.append(
+                    Chapter(
+                        key=f"regionen-empf-{len(subs)}",
+                        title=_w(
+                            "recs",
+                            lang,
+                            kind=kind_title(kind, lang),
+                            region=out.set.region_name(key),
+                        ),
+                        rich=(to_html(texts[kind]),),
+                    )
+                )
+    return tuple(subs)
+
+
 def _region_table(name, out, p, data, lang) -> Table:
+    rel = _released(p, name)
+    if rel is not None:
+        return _released_table(out, rel, data, lang)
     cols = [_w("region", lang)]
     if out.set is not None:
         cols.append(_w("members", lang))
@@ -182,15 +313,20 @@ def regions_chapter(data, settings, lang: str) -> Chapter | None:
     for name in order:
         out = outs[name]
         tables = [_region_table(name, out, p, data, lang)]
-        if data.level == "intern" and out.set is not None:
+        rel = _released(p, name)
+        rt = None
+        if rel is not None:
+            rt = _released_rates(name, rel, data, lang)
+        elif data.level == "intern" and out.set is not None:
             rt = _rates_table(name, out, p, data, lang)
-            if rt is not None:
-                tables.append(rt)
+        if rt is not None:
+            tables.append(rt)
         sections.append(
             Chapter(
                 key=f"regionen-{len(sections)}",
                 title=_set_title(name, out, data, lang),
                 tables=tuple(tables),
+                sections=_region_recommendations(name, out, data, lang),
             )
         )
     return Chapter(
@@ -207,35 +343,89 @@ def _gemeinde_of(data, unit: str, key: str) -> str | None:
     return None
 
 
+def _member_of(out, gem, unit, key):
+    """The region of ``out``'s set that the municipality ``gem`` or area ``key`` belongs to."""
+    rs = out.set
+    if rs is None:
+        return None
+    member = gem if rs.level == "gemeinde" else (str(key) if unit == "sozialraum" else None)
+    if member is None or member not in rs.members.index:
+        return None
+    return str(rs.members[member])
+
+
+def _section_row(name, out, p, region, data, lang) -> tuple:
+    """Set, region, population, index and class of one region (as the document may show)."""
+    rel = _released(p, name)
+    idx = out.index.frame if out.index is not None else pd.DataFrame()
+    cls = idx["idx_gesamt_klasse"].get(region) if "idx_gesamt_klasse" in idx.columns else None
+    cls = str(cls) if isinstance(cls, str) else "–"
+    if rel is not None:
+        fr, st = rel
+        pop = (
+            cell(fr.at[region, "ew_ges"], _code(st, region, "ew_ges"), data.level, "", 0, lang)[0]
+            if "ew_ges" in fr.columns
+            else "–"
+        )
+        return (name, out.set.region_name(region), pop, _index_cell(fr, st, region, lang), cls)
+    fr = out.rollup.frame
+    shown = data.level == "intern"
+    pop = format_number(fr.at[region, "ew_ges"], 0, lang) if shown and "ew_ges" in fr else "–"
+    v = idx["idx_gesamt"].get(region) if "idx_gesamt" in idx.columns else None
+    ix = format_number(v, 2, lang, sign=True) if data.level != "oeffentlich" else "–"
+    return (name, out.set.region_name(region), pop, ix, cls)
+
+
 def regions_section(data, unit: str, key: str, settings, lang: str) -> Chapter | None:
-    """Steckbrief section "Regionen": the regions the municipality or area belongs to."""
+    """Steckbrief section "Regionen": the regions the municipality or area belongs to.
+
+    One line per region set (region and class), a table of the regions' population,
+    index and class as the document's release level shows them, and the planners'
+    recommendations for those regions.
+    """
     p = (data.planning or {}).get("regionen")
     if not p:
         return None
     gem = _gemeinde_of(data, unit, key)
-    lines = []
+    lines, rows, recs = [], [], []
     for name, out in p["outcomes"].items():
-        rs = out.set
-        if rs is None:
+        region = _member_of(out, gem, unit, key)
+        if region is None:
             continue
-        member = gem if rs.level == "gemeinde" else (str(key) if unit == "sozialraum" else None)
-        if member is None or member not in rs.members.index:
-            continue
-        region = rs.members[member]
-        idx = out.index.frame if out.index is not None else pd.DataFrame()
-        cls = idx["idx_gesamt_klasse"].get(region) if "idx_gesamt_klasse" in idx.columns else None
-        lines.append(
-            _w(
-                "belongs",
-                lang,
-                set=name,
-                region=rs.region_name(region),
-                cls=cls if isinstance(cls, str) else "–",
-            )
-        )
+        row = _section_row(name, out, p, region, data, lang)
+        lines.append(_w("belongs", lang, set=name, region=row[1], cls=row[4]))
+        rows.append(row)
+        recs += [
+            s
+            for s in _region_recommendations(name, out, data, lang)
+            if s.title.endswith(f": {row[1]}")
+        ]
     if not lines:
         return None
-    return Chapter(key="regionen", title=_w("sec", lang), paragraphs=tuple(lines))
+    what = (
+        data.territory.middle.the("nom", lang)
+        if unit == "gemeinde"
+        else (data.territory.bottom.the("nom", lang))
+    )
+    table = Table(
+        columns=(
+            _w("set", lang),
+            _w("region", lang),
+            _w("pop", lang),
+            _w("index", lang),
+            _w("class", lang),
+        ),
+        rows=tuple(rows),
+        numeric=(False, False, True, True, False),
+        note=_w("sec_values", lang, what=what),
+    )
+    return Chapter(
+        key="regionen",
+        title=_w("sec", lang),
+        paragraphs=tuple(lines),
+        tables=(table,),
+        sections=tuple(recs),
+    )
 
 
 def offers_section(data, unit: str, key: str, settings, lang: str) -> Chapter | None:
