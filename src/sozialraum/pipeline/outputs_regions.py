@@ -365,3 +365,59 @@ def package_region_layers(state, pkg: Path, release, frames=None) -> Files:
     for name, (fr, st) in frames.items():
         write_gpkg(fr, path, layer=region_layer_name(name), status=st)
     return []  # the GeoPackage itself is already listed by the package
+
+
+def _class_colors(state) -> dict[str, str]:
+    """Class label → colour of the regions' overall index classes (the need ramp)."""
+    from sozialraum.core.classify import classify
+    from sozialraum.core.palettes import class_colors
+
+    bins = (
+        (state.monitor.params if state.monitor is not None else {}).get("classification") or {}
+    ).get("bins")
+    if bins is None or len(bins) < 2:
+        return {}
+    breaks = [float(b) for b in list(bins)[1:-1]]
+    mids = [(a + b) / 2 for a, b in zip(breaks, breaks[1:], strict=False)]
+    probe = pd.Series([breaks[0] - 1.0, *mids, breaks[-1] + 1.0], dtype=float)  # one per class
+    labels = classify(probe, breaks=breaks, verbal=True, lang=state.lang).labels
+    order = list(dict.fromkeys(str(v) for v in labels))
+    return dict(zip(order, class_colors(len(order), "need"), strict=False))
+
+
+def region_overlays(state) -> list:
+    """The web map layers of the region sets (:class:`~sozialraum.webmap.RegionOverlay`).
+
+    One switchable layer per set: the regions' borders dissolved from their member
+    areas, filled in the colour of the region's class, with a tooltip naming the
+    region, its class and its members. Names and classes only (public at every level).
+    """
+    from sozialraum.webmap import RegionOverlay
+
+    colors = _class_colors(state)
+    out = []
+    de = state.lang != "en"
+    for name, res in (state.regions or {}).items():
+        rs = res.set
+        if rs is None:
+            continue
+        internal = res.rollup.frame
+        members = _member_names(state, rs)
+        idx = res.index.frame if res.index is not None else pd.DataFrame(index=internal.index)
+        cls = idx["idx_gesamt_klasse"] if "idx_gesamt_klasse" in idx.columns else None
+        frame = gpd.GeoDataFrame(
+            {
+                "name": [rs.region_name(k) for k in internal.index],
+                "members": [members.get(str(k), "") for k in internal.index],
+                "cls": [
+                    (cls.get(k) if cls is not None and isinstance(cls.get(k), str) else "")
+                    for k in internal.index
+                ],
+            },
+            geometry=internal.geometry.to_numpy(),
+            crs=internal.crs,
+            index=internal.index,
+        )
+        title = f"{name}: Grenzen und Klasse" if de else f"{name}: borders and class"
+        out.append(RegionOverlay(title=title, frame=frame, colors=colors))
+    return out

@@ -263,7 +263,7 @@ def write_webmap(
     specs = _indicator_specs(state, frame, level=level)
     de = state.lang == "de"
     kwargs = _spatial_layers(state, frame, de)
-    from sozialraum.pipeline.outputs_regions import map_extras
+    from sozialraum.pipeline.outputs_regions import map_extras, region_overlays
 
     frame, region_layers, fac_cols = map_extras(state, frame)  # region sets, offer themes
     layers = (
@@ -297,6 +297,7 @@ def write_webmap(
         facility_columns=fac_cols or None,
         boundaries=bounds,
         boundary_label=label,
+        regions=region_overlays(state),  # region sets: borders, class, members
         offline=True,
         title=title or f"{state.config['projekt']['name']} {state.year}",
         lang=state.lang,

@@ -65,7 +65,8 @@ window.SozialraumMap=function(map,cfg){
   if(map.options.maxZoom===undefined){map.options.maxZoom=19;}
   function pane(name,z,events){var p=map.createPane(name);p.style.zIndex=z;
     if(!events){p.style.pointerEvents="none";}return p;}
-  pane("srCatchments",430,false);pane("srBoundaries",450,false);pane("srLabels",460,false);
+  pane("srCatchments",430,false);pane("srRegions",440,true);pane("srBoundaries",450,false);
+  pane("srLabels",460,false);
   // base maps
   var bases={}, baseList=[];
   cfg.basemaps.forEach(function(b,i){
@@ -129,6 +130,15 @@ window.SozialraumMap=function(map,cfg){
       style:function(){return {color:"#5b3a8e",weight:1.5,dashArray:"5 4",fillColor:"#8e6cc0",fillOpacity:0.08};}});
     overlays[esc(T.catchments)]=cl;if(cfg.catchmentsShow){cl.addTo(map);}
   }
+  // region sets (Ämter, LEADER regions): dissolved borders, class colour, name and members
+  (cfg.regionSets||[]).forEach(function(fc,ri){
+    var rl=L.geoJSON(fc,{pane:"srRegions",style:function(f){return {color:"#1a1a1a",weight:3,
+      opacity:0.95,fillColor:f.properties.color,fillOpacity:0.5};}});
+    rl.bindTooltip(function(l){var p=l.feature.properties;
+      return '<div class="sr-tt"><b>'+esc(p.name)+"</b>"+(p.cls?"<br>"+esc(T.cls)+": "+esc(p.cls):"")+
+        (p.members?"<br>"+esc(T.members)+": "+esc(p.members):"")+"</div>";},{sticky:true,direction:"top"});
+    overlays[esc(cfg.regionTitles[ri])]=rl;
+  });
   var facLayers=[];
   if(cfg.facilities){
     var F=cfg.facilities, useCluster=F.cluster&&typeof L.markerClusterGroup==="function";

@@ -98,6 +98,7 @@ _MSG = {
     "fullscreen": {"de": "Vollbild", "en": "Full screen"},
     "catchments": {"de": "Einzugsbereiche", "en": "Catchment areas"},
     "boundaries": {"de": "Gemeindegrenzen", "en": "Municipal boundaries"},
+    "members": {"de": "Mitglieder", "en": "Members"},
     "category": {"de": "Kategorie", "en": "Category"},
     "capacity": {"de": "Kapazität", "en": "Capacity"},
     "facilities": {"de": "Einrichtungen", "en": "Facilities"},
@@ -329,12 +330,28 @@ class Facilities:
 
 @dataclass(frozen=True)
 class Overlays:
-    """Drawn on top of the areas: facilities, catchments (dashed), municipal boundaries."""
+    """Drawn on top of the areas: facilities, catchments (dashed), municipal boundaries,
+    region sets (:class:`RegionOverlay`, one switchable layer each)."""
 
     facilities: Facilities | None = None
     catchments: gpd.GeoDataFrame | None = field(default=None, hash=False, compare=False)
     boundaries: gpd.GeoDataFrame | None = field(default=None, hash=False, compare=False)
     boundary_label: str | None = None
+    regions: tuple = field(default=(), hash=False, compare=False)
+
+
+@dataclass(frozen=True)
+class RegionOverlay:
+    """One region set on the map: its regions' borders, filled in the colour of their class.
+
+    ``frame`` has one polygon per region (dissolved from the member areas) and the
+    text columns ``name``, ``members`` and ``cls`` (shown in the tooltip; no numbers);
+    ``colors`` maps a class to its colour (a region without class is grey).
+    """
+
+    title: str
+    frame: gpd.GeoDataFrame = field(hash=False, compare=False)
+    colors: Mapping[str, str] = field(default_factory=dict, hash=False, compare=False)
 
 
 @dataclass(frozen=True)
@@ -425,6 +442,7 @@ class MapSpec:
             catchments=kw.pop("catchments", None),
             boundaries=kw.pop("boundaries", None),
             boundary_label=kw.pop("boundary_label", None),
+            regions=tuple(kw.pop("regions", None) or ()),
         )
         if kw:
             raise TypeError(f"make_map() got unexpected keyword arguments: {sorted(kw)}")
@@ -739,6 +757,7 @@ def _features(page: _Page, arcs: dict, n: int) -> str:
 def _overlays(ov: Overlays, view: View, decimals: int, page: _Page, lang: str) -> dict:
     """Facilities, catchments and boundaries as page configuration."""
     out: dict = {"fac": None, "fac_legend": "", "catch": None, "bnd": None, "bnd_labels": []}
+    out["regions"] = [_region_overlay(r, view, decimals) for r in ov.regions if len(r.frame)]
     fac = ov.facilities
     if fac is not None and len(fac.frame):
         out["fac"], out["fac_legend"] = _facilities_cfg(fac, lang)
@@ -757,6 +776,23 @@ def _overlays(ov: Overlays, view: View, decimals: int, page: _Page, lang: str) -
                 if pd.notna(lab):
                     out["bnd_labels"].append([round(pt.y, 5), round(pt.x, 5), str(lab)])
     return out
+
+
+def _region_overlay(r: RegionOverlay, view: View, decimals: int) -> tuple[str, str]:
+    """(title, GeoJSON text) of one region set: name, members, class and colour per region."""
+    texts, _ = prepare_geometries(r.frame, view.tolerance_m, decimals, what="regions")
+    feats = []
+    for (_, row), g in zip(r.frame.iterrows(), texts, strict=True):
+        cls = row.get("cls")
+        cls = str(cls) if isinstance(cls, str) and cls else ""
+        props = {
+            "name": str(row.get("name") or ""),
+            "members": str(row.get("members") or ""),
+            "cls": cls,
+            "color": r.colors.get(cls, palettes.MISSING_COLOR),
+        }
+        feats.append((props, g))
+    return r.title, _fc_text(feats)
 
 
 def _basemaps(view: View, lang: str) -> tuple[list[dict], int]:
@@ -792,6 +828,7 @@ _PAGE_TEXTS = (
     ("fullscreen", "fullscreen"),
     ("catchments", "catchments"),
     ("boundaries", "boundaries"),
+    ("members", "members"),
     ("category", "category"),
     ("capacity", "capacity"),
     ("notRated", "not_rated"),
@@ -820,6 +857,7 @@ def _config(areas, spec: MapSpec, page: _Page, profile_cfg, ov: dict, lang: str)
         "facilities": ov["fac"],
         "catchmentsShow": True,
         "boundaryLabels": ov["bnd_labels"],
+        "regionTitles": [title for title, _ in ov["regions"]],
         "basemaps": basemaps,
         "basemapActive": active,
         "bounds": _bounds(areas),
@@ -846,7 +884,9 @@ def _folium_map(areas, spec: MapSpec, cfg: dict, features, ov: dict, page: _Page
         + (ov["catch"] or "null")
         + ',"boundaries":'
         + (ov["bnd"] or "null")
-        + "}"
+        + ',"regionSets":['
+        + ",".join(fc for _, fc in ov["regions"])
+        + "]}"
     )
     (miny, minx), (maxy, maxx) = cfg["bounds"]
     m = folium.Map(
