@@ -235,6 +235,13 @@ def _template(state, intern: Path, sr, st):
         g["name"] = state.gemeinden[state.config["gebiete"]["gemeinden_name"]].reindex(g.index)
         tables["gemeinde"] = (g, gem.status)
     tables["sozialraum"] = (pd.DataFrame(sr).rename(columns={gname: "name"}), st)
+    for name, res in (state.regions or {}).items():  # a row per region: names, no figures
+        if res.set is not None:
+            keys = [str(r) for r in res.set.regions]
+            tables[name] = (
+                pd.DataFrame({"name": [res.set.region_name(k) for k in keys]}, index=keys),
+                None,
+            )
     labels = state.catalogue.labels(state.lang) if state.catalogue is not None else {}
     labels = {c: labels.get(c, c) for c in figures}
     labels["status_klasse"] = "Statusklasse" if state.lang == "de" else "status class"
@@ -244,7 +251,10 @@ def _template(state, intern: Path, sr, st):
         figures=figures,
         level="oeffentlich",
         labels=labels,
-        unit_labels=unit_labels(state),
+        unit_labels={
+            **unit_labels(state),
+            **{k: k for k in tables if k not in ("gemeinde", "sozialraum")},
+        },
         existing=(state.planung or {}).get("empfehlungen"),
         lang=state.lang,
     )
