@@ -232,7 +232,12 @@ def _withhold_secret(out: pd.DataFrame, st: pd.DataFrame) -> None:
 
 
 def _small_inputs(res, ins, threshold: int, catalogue) -> np.ndarray:
-    """Regions where an input rate of an index rests on a small or secret count (internal)."""
+    """Regions where an input rate of an index rests on a small or secret count (internal).
+
+    A region's sum over a member that is secret at source is the sum of the known parts
+    (``teilsumme_geheim``): it tells nothing about the secret part, so it does not
+    withhold the index (the monitor's index of the region uses it too).
+    """
     from sozialraum.core.status import secret_mask
     from sozialraum.privacy import rate_columns
 
@@ -246,8 +251,9 @@ def _small_inputs(res, ins, threshold: int, catalogue) -> np.ndarray:
             v = pd.to_numeric(fr[c], errors="coerce").abs().to_numpy(dtype=float)
             if c != i:
                 hide |= (v >= 1) & (v <= threshold)
-            if c in st.columns:
-                hide |= secret_mask(st[c].reindex(fr.index)).to_numpy(dtype=bool)
+            if c in st.columns:  # a partial sum (known parts only) gives no secret part away
+                code = st[c].reindex(fr.index).astype("string")
+                hide |= (secret_mask(code) & code.ne("teilsumme_geheim")).to_numpy(dtype=bool)
     return hide
 
 

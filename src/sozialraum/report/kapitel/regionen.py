@@ -61,10 +61,10 @@ _T = {
     "set": ("Regionszuordnung", "Region set"),
     "recs": ("{kind}: {region}", "{kind}: {region}"),
     "sec_values": (
-        "Werte der Regionen, zu denen {what} gehört (Summen der Mitglieder; „.“: gesperrt, "
-        "weil ein Mitglied gesperrt ist).",
-        "Values of the regions {what} belongs to (sums of the members; '.': withheld "
-        "because a member is withheld).",
+        "Werte der Regionen, zu denen {what} gehört: Summen der Mitglieder; gesperrt, wo ein "
+        "Mitglied gesperrt ist oder eine Zahl der Region klein ist.",
+        "Values of the regions {what} belongs to: sums of the members; withheld where a "
+        "member is withheld or a count of the region is small.",
     ),
     "offers": ("Angebote", "Offers"),
     "theme": ("Thema", "Theme"),
