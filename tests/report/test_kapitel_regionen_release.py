@@ -107,3 +107,14 @@ def test_municipal_profile_names_its_regions_values_and_recommendations(
     # a municipality of another Amt and LEADER region gets none of these texts
     other = profile_sections(data, "gemeinde", "07999003", {}, "de")[0]
     assert other.sections == ()
+
+
+def test_public_chapter_shows_population_and_class_without_index(musterland_results, planning):  # noqa: F811
+    from sozialraum.report.kapitel.regionen import regions_chapter
+
+    data = _data(musterland_results, planning, "oeffentlich")
+    fr, st = data.planning["regionen"]["released"]["Ämter"]
+    data.planning["regionen"]["released"]["Ämter"] = (fr.drop(columns="idx_gesamt"), st)
+    ch = regions_chapter(data, {}, "de")
+    amt = next(s for s in ch.sections if s.title.startswith("Ämter"))
+    assert amt.tables[0].columns == ("Region", "Mitglieder", "Einwohner", "Klasse")

@@ -142,8 +142,8 @@ def map_extras(state, frame):
 def package_region_file(state, pkg: Path, release) -> Files:
     """``regionen.csv`` of a release package and a layer per region set in its GeoPackage.
 
-    The CSV lists every region set with its members, the overall index and the class
-    as the package's region layers show them (:func:`release_region_frames`: the
+    The CSV lists every region set with its members, the overall index (``kommunal``)
+    and the class as the package's region layers show them (:func:`release_region_frames`: the
     index rounded like every index outside ``intern`` and withheld where one of its
     rates is withheld; the class public at every level).
     """
@@ -160,15 +160,15 @@ def package_region_file(state, pkg: Path, release) -> Files:
         for region in fr.index:
             v = fr.at[region, "idx_gesamt"] if "idx_gesamt" in fr.columns else None
             cls = fr.at[region, "idx_gesamt_klasse"] if "idx_gesamt_klasse" in fr.columns else None
-            rows.append(
-                {
-                    "Regionszuordnung": name,
-                    "Region": fr.at[region, "region_name"],
-                    "Mitglieder": fr.at[region, "mitglieder"],
-                    "Gesamtindex": float(v) if pd.notna(v) else None,
-                    "Klasse": cls if isinstance(cls, str) else "",
-                }
-            )
+            row = {
+                "Regionszuordnung": name,
+                "Region": fr.at[region, "region_name"],
+                "Mitglieder": fr.at[region, "mitglieder"],
+            }
+            if "idx_gesamt" in fr.columns:  # not in the public package (the class only)
+                row["Gesamtindex"] = float(v) if pd.notna(v) else None
+            row["Klasse"] = cls if isinstance(cls, str) else ""
+            rows.append(row)
     frame = pd.DataFrame(rows).set_index("Regionszuordnung")
     p = write_csv(frame, pkg / "regionen.csv")
     return [
@@ -265,7 +265,9 @@ def _region_index(state, res, out, st, release) -> None:
     of the region that would be suppressed (1 … threshold, or secret at source), and
     a dimension index with fewer than ``mindest_indikatoren`` indicators everywhere;
     the rest is rounded to ``[freigabe] index_nachkommastellen`` (a coarse composite of
-    many rates, as the areas' indices). The class is public at every level.
+    many rates, as the areas' indices). The public package shows the class only (as
+    the municipalities' index, which it does not show either); the class is public at
+    every level.
     """
     from sozialraum.privacy import index_inputs
 
@@ -278,6 +280,8 @@ def _region_index(state, res, out, st, release) -> None:
     for col in idx.columns:
         if col.endswith("_klasse"):
             out[col] = idx[col].astype(object).where(idx[col].notna(), None)
+            continue
+        if release.level == "oeffentlich":  # as for the municipalities: the class only
             continue
         ins = inputs.get(col) or ()
         if not ins or len(ins) < pol.min_indicators:

@@ -157,7 +157,9 @@ def _index_cell(fr, st, key, lang) -> str:
 def _released_table(out, rel, data, lang) -> Table:
     """Region, members, population, index and class as one release package shows them."""
     fr, st = rel
-    cols = (_w("region", lang), _w("members", lang), _w("pop", lang), _w("index", lang))
+    with_index = "idx_gesamt" in fr.columns  # the public package: the class only
+    cols = (_w("region", lang), _w("members", lang), _w("pop", lang))
+    cols += (_w("index", lang),) if with_index else ()
     rows = []
     for key in fr.index:
         pop = (
@@ -171,14 +173,14 @@ def _released_table(out, rel, data, lang) -> Table:
                 str(fr.at[key, "region_name"]),
                 str(fr.at[key, "mitglieder"]),
                 pop,
-                _index_cell(fr, st, key, lang),
+                *((_index_cell(fr, st, key, lang),) if with_index else ()),
                 str(cls) if isinstance(cls, str) else "–",
             )
         )
     return Table(
         columns=(*cols, _w("class", lang)),
         rows=tuple(rows),
-        numeric=(False, False, True, True, False),
+        numeric=(False, False, True, *((True,) if with_index else ()), False),
     )
 
 
