@@ -222,3 +222,13 @@ def test_wrong_number_of_codes_names_the_indicator(district):
         indicator_certainty(obs, CAT, rr, {"a": (np.zeros(3, int), (1.0,))})
     with pytest.raises(InputError, match="zz"):
         indicator_certainty(obs, CAT, rr, {"zz": (np.zeros(80, int), (1.0,))})
+
+
+def test_headers_without_a_result_name_every_indicator_with_a_denominator():
+    h = indicator_certainty_labels(None, CAT)
+    assert h == {
+        "a_sicherheit": "Quote A: Klassensicherheit",
+        "b_sicherheit": "Quote B: Klassensicherheit",
+        "c_sicherheit": "Quote C: Klassensicherheit",
+        "e_sicherheit": "Rate E: Klassensicherheit",
+    }

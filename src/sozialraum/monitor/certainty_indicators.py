@@ -255,18 +255,24 @@ def indicator_certainty(
 
 
 def indicator_certainty_labels(
-    result: IndicatorCertainty, catalogue, lang: str | None = None
+    result: IndicatorCertainty | None, catalogue, lang: str | None = None
 ) -> dict[str, str]:
-    """Column → readable header (``sgb2_quote_sicherheit`` → "SGB-II-Quote: Klassensicherheit")."""
+    """Column → readable header (``sgb2_quote_sicherheit`` → "SGB-II-Quote: Klassensicherheit").
+
+    With ``result=None``: the headers of every indicator with a denominator.
+    """
     L = get_lang(lang)
     cat = _indicators(catalogue)
+    if result is not None:
+        inds = [c[: -len(_SUFFIX)] for c in result.frame.columns]
+    else:
+        inds = [i for i in cat.index if not _blank(cat.loc[i].get("denominator"))]
     out = {}
-    for col in result.frame.columns:
-        ind = col[: -len(_SUFFIX)]
+    for ind in inds:
         name = ind
         if ind in cat.index:
             row = cat.loc[ind]
             en = row.get("label_en") if "label_en" in cat.columns else None
             name = str(en) if L == "en" and isinstance(en, str) else str(row.get("label", ind))
-        out[col] = t(_MSG, "label", L, name=name)
+        out[indicator_certainty_column(ind)] = t(_MSG, "label", L, name=name)
     return out
