@@ -124,7 +124,9 @@ def _indicator_certainty(state, frame, iid: str, level: str) -> dict:
     ``<indicator>_sicherheit`` refers to the classes of the internal map; a package's
     map classifies only the values it shows (other breaks), so it gets no marks.
     """
-    col = f"{iid}_sicherheit"
+    from sozialraum.monitor.certainty_indicators import indicator_certainty_column
+
+    col = indicator_certainty_column(iid)
     if level != "intern" or col not in frame.columns:
         return {}
     below = (state.config.get("monitor") or {}).get("sicher_ab", 0.8)
