@@ -232,3 +232,19 @@ def test_headers_without_a_result_name_every_indicator_with_a_denominator():
         "c_sicherheit": "Quote C: Klassensicherheit",
         "e_sicherheit": "Rate E: Klassensicherheit",
     }
+
+
+def test_balance_with_negative_counts_gets_no_certainty(district):
+    # net migration per 1,000: a signed balance, no count of events (no Poisson noise)
+    obs, _ = district
+    cat = pd.concat(
+        [CAT, pd.DataFrame({"numerator": ["s_x"], "denominator": ["a_n"], "per": [1000.0],
+                            "label": ["Saldo"]}, index=["s"])]
+    )  # fmt: skip
+    bal = obs.assign(s_x=np.random.default_rng(0).integers(-20, 20, len(obs)).astype(float))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        rr = compute_rates(bal, cat)
+    res = indicator_certainty(bal, cat, rr, replicates=50)
+    assert "s_sicherheit" not in res.frame.columns
+    assert "a_sicherheit" in res.frame.columns

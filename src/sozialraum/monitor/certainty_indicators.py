@@ -11,8 +11,9 @@ classified rate with a denominator this module gives the probability that the ar
 moments); a replicate draws each true rate from the posterior ``Beta(a + x, b + n − x)``
 resp. ``Gamma(α + x, β + n)``, whose mean is the EB-smoothed rate. An area shown with
 a class whose count is missing or suppressed is drawn from the prior alone (it widens
-the uncertainty; it is never counted as 0). Indicators without a denominator have no
-sampling noise to draw and get no certainty (NaN).
+the uncertainty; it is never counted as 0). Indicators without a denominator, and
+balances with negative numerators (net migration), have no count model and get no
+certainty column.
 
 **Fixed breaks.** The class an area is shown in is defined by the breaks of the map or
 table the planner reads ("über 2,7 bis 4,3"). The question "how sure is this class?"
@@ -43,7 +44,7 @@ from sozialraum._i18n import get_lang, t
 from sozialraum.core.classify import classify
 from sozialraum.core.doors import knob
 from sozialraum.errors import InputError
-from sozialraum.monitor.certainty import CertaintyParams, _draw, _Model, _model
+from sozialraum.monitor.certainty import CertaintyParams, _counts, _draw, _Model, _model
 from sozialraum.monitor.monitor import _indicators
 from sozialraum.monitor.rates import RatesResult, _blank
 
@@ -126,6 +127,15 @@ def class_bounds(codes, bins) -> tuple[np.ndarray, np.ndarray]:
         lo = np.where(has, inner_lo, np.nan)
         hi = np.where(has, inner_hi, np.nan)
     return lo, hi
+
+
+def _countable(frame: pd.DataFrame, row) -> bool:
+    """A rate with a count model: a denominator and no negative count (a balance such as
+    net migration is no count of events and has no binomial or Poisson noise)."""
+    if _blank(row.get("denominator")):
+        return False
+    x = _counts(frame, row.get("numerator"))
+    return not bool(np.any(x[~np.isnan(x)] < 0))
 
 
 def _default_classes(rates: pd.DataFrame, cols, scheme: str, k: int) -> dict:
@@ -226,7 +236,7 @@ def indicator_certainty(
             raise InputError(t(_MSG, "unknown", L, ind=ind, known=known), column=str(ind))
         if len(codes) != len(idx):
             raise InputError(t(_MSG, "codes", L, ind=ind, n=len(codes), m=len(idx)))
-    cols = [c for c in classes if not _blank(cat.loc[c].get("denominator"))]
+    cols = [c for c in classes if _countable(frame, cat.loc[c])]
     seed = 0 if p.seed is None else p.seed
     out = pd.DataFrame(index=idx)
     info: dict = {"breaks": {}, "models": {}}
