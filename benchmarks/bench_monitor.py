@@ -13,6 +13,10 @@
   replicates of the whole chain, two years, 20 indicators) for a city of 450 areas and
   a district of 80 (targets ≤ 5 s and ≤ 1 s) vs the plain loop of ``run_monitor`` over
   replicate count tables (timed on 20 replicates, scaled to 1,000).
+* ``indicator-certainty-450x1000`` / ``indicator-certainty-80x1000``:
+  ``indicator_certainty`` (class certainty of 20 quintile-classified rates, 1,000
+  replicates; targets ≤ 5 s and ≤ 1 s) vs the exact posterior probability from
+  ``scipy.stats.beta.cdf`` per indicator (the reference the tests compare with).
 """
 
 from __future__ import annotations
@@ -174,6 +178,45 @@ def main() -> None:
     )
     print(f"bench eb_global: ours {ours:.3f} s, esda {peer:.3f} s, ratio {peer / ours:.3g}")
     bench_certainty()
+    bench_indicator_certainty()
+
+
+def bench_indicator_certainty() -> None:
+    """Class certainty of 20 classified rates, 450 and 80 areas × 1,000 replicates."""
+    from scipy import stats
+
+    from sozialraum.core.classify import classify
+    from sozialraum.monitor import compute_rates
+    from sozialraum.monitor.certainty_indicators import class_bounds, indicator_certainty
+
+    cat = make_data()[2].iloc[:20]
+    for n in (450, 80):
+        rng = np.random.default_rng(n)
+        keys = pd.Index([f"07999{i:06d}" for i in range(n)], name="key")
+        pop = rng.integers(300, 3000, n).astype(float)
+        data = {f"den{d}": np.round(pop * (0.1 + 0.08 * d)) for d in range(10)}
+        for j in range(20):
+            p = rng.uniform(0.02, 0.3, n)
+            data[f"num{j}"] = rng.binomial(data[f"den{j % 10}"].astype(int), p).astype(float)
+        frame = pd.DataFrame(data, index=keys)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            rr = compute_rates(frame, cat)
+        ours, res = _time(lambda f=frame, r=rr: indicator_certainty(f, cat, r, replicates=1000))
+
+        def exact(f=frame, r=rr, m=res.params["models"]):
+            for ind in cat.index:
+                cl = classify(r.rates[ind], "quantiles", k=5, k_at_most=True)
+                lo, hi = class_bounds(cl.codes, cl.bins)
+                x, d = f[cat.at[ind, "numerator"]], f[cat.at[ind, "denominator"]]
+                dist = stats.beta(m[ind]["a0"] + x, m[ind]["b0"] + d - x)
+                dist.cdf(np.minimum(hi / 100, 1)) - dist.cdf(np.maximum(lo / 100, 0))
+
+        peer, _ = _time(exact)
+        print(
+            f"bench indicator-certainty-{n}x1000: ours {ours:.3f} s, scipy_exact_cdf "
+            f"{peer:.3f} s, ratio {peer / ours:.3g}"
+        )
 
 
 def bench_certainty() -> None:

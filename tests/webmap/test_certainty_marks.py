@@ -46,3 +46,19 @@ def test_tooltip_note_and_dashed_outline_for_unsure_classes():
 def test_no_certainty_column_no_marks():
     _, html = _map(with_certainty=False)
     assert not any(k.startswith(("_n", "_u")) for p in _props(html) for k in p)
+
+
+def test_indicator_layer_marks_unsure_classes_like_the_status_layer():
+    g = make_grid()  # area 2 has no value, area 3 a secret one: no class, no note
+    g["alq_sicherheit"] = np.linspace(0.3, 1.0, len(g))
+    g.loc[g.index[4], "alq_sicherheit"] = 0.62
+    ind = Indicator("alq", title="ALQ", certainty_column="alq_sicherheit", unsure_below=0.7)
+    html = map_html(make_map(g, [ind]))
+    cfg = _cfg(html)
+    li = next(i for i, s in enumerate(cfg["layers"]) if s["title"] == "ALQ")
+    props = _props(html)
+    assert props[4][f"_n{li}"] == "Klasse zu 62 % sicher"
+    assert f"_n{li}" not in props[2] and f"_n{li}" not in props[3]
+    want = [(p < 0.7) and i not in (2, 3) for i, p in enumerate(g["alq_sicherheit"])]
+    assert [bool(p.get(f"_u{li}")) for p in props] == want
+    assert "unter 70 % sicher" in cfg["legends"][li]

@@ -36,12 +36,17 @@ class CertaintyAlgorithm(MonitorAlgorithm):
             "and rank ranges. Sampling noise only. Styled by the certainty of the status class.",
         },
         "REPLICATES": {"de": "Bootstrap-Replikate", "en": "Bootstrap replicates"},
+        "INDICATORS": {
+            "de": "auch die Klasse jeder Quote (<indikator>_sicherheit, Klassen wie im Monitor)",
+            "en": "also the class of every rate (<indicator>_sicherheit, classes as the monitor's)",
+        },
         "OUTPUT": {"de": "Klassensicherheit", "en": "Certainty"},
     }
 
     def define(self):
         super().define()
         self.add_number("REPLICATES", 1000, integer=True, minimum=10, maximum=100000)
+        self.add_bool("INDICATORS", False)
 
     def compute(self, parameters, context, feedback):
 
@@ -72,12 +77,31 @@ class CertaintyAlgorithm(MonitorAlgorithm):
         frame = without_unrated_index(res.frame)
         keep = ["status_klasse", "dynamik_klasse", "idx_gesamt_klasse", "bewertet"]
         out = areas.join(frame[keep], rsuffix="_monitor").join(cert.frame)
+        if self.parameterAsBool(parameters, "INDICATORS", context):
+            out = out.join(self._indicator_certainty(counts, catalogue, res, parameters, context))
         renderer = styles.graduated(
             "status_sicherheit", RANGES[self.lang], colors=list(reversed(styles.ramp(3)))
         )
         self.step(feedback, 3, 4)
         path = self.write(out, parameters, context, renderer=renderer, layer_name="sicherheit")
         return {"OUTPUT": path, "SUMMARY": summary}
+
+    def _indicator_certainty(self, counts, catalogue, res, parameters, context):
+        """``<indicator>_sicherheit`` of every rate, classified with the monitor's scheme."""
+        from sozialraum.monitor import indicator_certainty
+
+        mp = res.settings
+        ic = indicator_certainty(
+            counts,
+            catalogue,
+            res.rates,
+            replicates=self.parameterAsInt(parameters, "REPLICATES", context),
+            seed=mp.seed,
+            scheme=mp.scheme,
+            k=mp.k,
+            lang=self.lang,
+        )
+        return ic.frame
 
 
 __all__ = ["CertaintyAlgorithm"]

@@ -109,8 +109,10 @@ _MSG = {
     "scheme": {"de": "Klassifizierung des Gesamtindex", "en": "classification of the index"},
     "k": {"de": "Anzahl Klassen", "en": "number of classes"},
     "certainty": {
-        "de": "auch die Klassensicherheit berechnen (Bootstrap aus den Fallzahlen)",
-        "en": "also compute the certainty of the classes (bootstrap from the counts)",
+        "de": "auch die Klassensicherheit berechnen (Status, Dynamik, Gesamtindex und jede "
+        "Quote; Bootstrap aus den Fallzahlen)",
+        "en": "also compute the certainty of the classes (status, dynamic, overall index and "
+        "every rate; bootstrap from the counts)",
     },
     "replicates": {"de": "Bootstrap-Replikate", "en": "bootstrap replicates"},
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
@@ -256,9 +258,28 @@ def cmd_index(args) -> int:
 
         cert = certainty(counts, cat, mon, replicates=args.replikate, lang=args.lang)
         out = out.join(cert.frame[[c for c in cert.frame.columns if c not in out.columns]])
+        out = _with_indicator_certainty(out, counts, cat, rates, args)
     write_gpkg(out, args.out, layer="index", status=rates.status[new], append_layer=False)
     print("\n".join(mon.summary(args.lang)))
     return _written(args, args.out)
+
+
+def _with_indicator_certainty(out, counts, cat, rates, args):
+    """``<indicator>_sicherheit``: how sure each rate's class is (classes as ``--schema``/
+    ``--klassen`` draw them, :func:`sozialraum.monitor.certainty_indicators.indicator_certainty`)."""
+    from sozialraum.monitor.certainty_indicators import indicator_certainty
+
+    ic = indicator_certainty(
+        counts,
+        cat,
+        rates,
+        replicates=args.replikate,
+        seed=args.seed,
+        scheme=args.schema,
+        k=args.klassen,
+        lang=args.lang,
+    )
+    return out.join(ic.frame[[c for c in ic.frame.columns if c not in out.columns]])
 
 
 def cmd_lisa(args) -> int:

@@ -13,6 +13,7 @@ from sozialraum.monitor.certainty import (
     certainty_text,
     rank_text,
 )
+from sozialraum.monitor.certainty_indicators import IndicatorCertainty, indicator_certainty
 from sozialraum.monitor.classify import (
     SCHEMES,
     Classification,
@@ -52,6 +53,7 @@ __all__ = [
     "ChangeResult",
     "Classification",
     "IndexResult",
+    "IndicatorCertainty",
     "MonitorParams",
     "MonitorResult",
     "RatesResult",
@@ -70,6 +72,7 @@ __all__ = [
     "dynamic_classes",
     "eb_global",
     "eb_spatial",
+    "indicator_certainty",
     "key_changes",
     "mss_index",
     "mss_matrix",

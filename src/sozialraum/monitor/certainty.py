@@ -29,6 +29,9 @@ Results per area and class variable (``status``, ``dynamik``, ``idx_gesamt``): t
 probability of the class the monitor reported (*Klassensicherheit*), of every class,
 an interval of the index (default 90 %), the rank of the overall index with its
 interval, and whether a dynamic class beyond "stabil" is larger than the noise.
+The classes of single classified indicators (``<indicator>_sicherheit``) use the same
+count model against the breaks as published:
+:mod:`sozialraum.monitor.certainty_indicators`.
 
 Limits: only sampling noise of the counts; no error of the model, the boundaries or
 the data entry; indicators are drawn independently of each other.

@@ -15,6 +15,7 @@ from sozialraum.access import LABELS as ACCESS_LABELS
 from sozialraum.core.classify import without_not_rated as without_unrated_index
 from sozialraum.core.text import slugify
 from sozialraum.monitor import MonitorParams, certainty_labels
+from sozialraum.monitor.certainty_indicators import indicator_certainty_labels
 from sozialraum.privacy import ReleasePolicy
 
 __all__ = [
@@ -82,6 +83,7 @@ def labels_for(state) -> dict[str, str]:
     labels.update(_HEADERS)
     if getattr(state, "certainty", None) is not None:
         labels.update(certainty_labels(state.certainty, "de"))
+        labels.update(indicator_certainty_labels(None, cat, "de"))  # <indicator>_sicherheit
     for k, v in ACCESS_LABELS.items():  # Bestand–Bedarf columns of the access sheets
         if "{" not in k:
             labels.setdefault(f"bb_{k}", f"Bestand–Bedarf: {v['de']}")

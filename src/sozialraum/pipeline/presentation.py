@@ -112,9 +112,25 @@ def _indicator_specs(state, frame, *, level: str):
                         scheme=scheme,
                         k=k,
                         decimals=1,
+                        **_indicator_certainty(state, frame, iid, level),
                     )
                 )
     return specs
+
+
+def _indicator_certainty(state, frame, iid: str, level: str) -> dict:
+    """``certainty_column``/``unsure_below`` of an indicator layer of the internal map.
+
+    ``<indicator>_sicherheit`` refers to the classes of the internal map; a package's
+    map classifies only the values it shows (other breaks), so it gets no marks.
+    """
+    from sozialraum.monitor.certainty_indicators import indicator_certainty_column
+
+    col = indicator_certainty_column(iid)
+    if level != "intern" or col not in frame.columns:
+        return {}
+    below = (state.config.get("monitor") or {}).get("sicher_ab", 0.8)
+    return {"certainty_column": col, "unsure_below": below}
 
 
 def _projection_specs(state, frame, src, scheme, k) -> list:

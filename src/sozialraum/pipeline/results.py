@@ -73,8 +73,19 @@ def area_results(state) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     if kita is not None:
         frame = frame.join(kita.reindex(frame.index.astype(str)).set_axis(frame.index))
     frame = _with_care(state, frame)  # [pflege]: people in need and deficits
+    frame = _with_indicator_certainty(state, frame, status)  # <indicator>_sicherheit
     frame = with_priority(state, frame)  # Förderkulisse: prio_* columns
     return gpd.GeoDataFrame(frame, geometry="geometry", crs=state.areas.crs), status
+
+
+def _with_indicator_certainty(state, frame, status):
+    """Class certainty of the classified indicators (:mod:`.certainty_indicators`)."""
+    from sozialraum.pipeline.certainty_indicators import indicator_certainty_frame
+
+    cols = indicator_certainty_frame(state, frame, status)
+    if cols is None:
+        return frame
+    return frame.join(cols.drop(columns=[c for c in cols if c in frame]))
 
 
 def _with_projection(state, frame, status):

@@ -213,6 +213,8 @@ class ReleasePolicy:
         if level == "intern" or self.is_public(column):
             return True
         name = _base(column)
+        if name.endswith("_sicherheit"):  # an indicator's class certainty follows its values
+            name = name[: -len("_sicherheit")]
         pats = self.rule(level).patterns(kind, own=own)
         if level == "oeffentlich" and kind == "areas":
             pats = (*pats, *self.allowed)

@@ -40,7 +40,14 @@ from sozialraum.privacy.suppression import (
     suppress,
 )
 
-__all__ = ["Release", "make_release", "index_inputs", "derived_columns", "is_class_certainty"]
+__all__ = [
+    "Release",
+    "make_release",
+    "index_inputs",
+    "derived_columns",
+    "is_class_certainty",
+    "indicator_of_certainty",
+]
 
 _MSG = {
     "sealed": {
@@ -193,6 +200,58 @@ def is_class_certainty(column: str) -> bool:
     and are shown wherever the class is (texts print them in percent).
     """
     return bool(_CLASS_CERTAINTY.match(str(column)))
+
+
+def indicator_of_certainty(column: str, indicators) -> str | None:
+    """The indicator whose class certainty ``column`` is (``sgb2_quote_sicherheit`` →
+    ``sgb2_quote``), if it is one of ``indicators`` (catalogue ids); else ``None``.
+
+    Unlike a public class's certainty (:func:`is_class_certainty`), an indicator's class
+    certainty depends on its count and denominator (a narrow posterior means a large
+    denominator): it is shown only where the indicator's value and denominator are shown.
+    """
+    c = str(column)
+    if not c.endswith("_sicherheit") or is_class_certainty(c):
+        return None
+    base = c[: -len("_sicherheit")]
+    return base if base in {str(x) for x in indicators} else None
+
+
+def _denominators(catalogue) -> dict[str, str | None]:
+    """Indicator id → its denominator variable (``None``: none) from the catalogue."""
+    ind = getattr(catalogue, "indicators", catalogue)
+    if ind is None or not hasattr(ind, "index"):
+        return {}
+    den = ind["denominator"] if "denominator" in getattr(ind, "columns", []) else None
+    out = {}
+    for i in ind.index:
+        d = None if den is None else den.get(i)
+        out[str(i)] = str(d) if isinstance(d, str) and d.strip() else None
+    return out
+
+
+def _follow_values(out: pd.DataFrame, denominators: Mapping[str, str | None]) -> pd.DataFrame:
+    """An indicator's class certainty only where its value and its denominator are shown.
+
+    The certainty of a class narrows with the denominator, so next to the rate it hints
+    at the size of the count; it is blanked where the rate or the denominator is not
+    shown, and dropped with them.
+    """
+    for c in [str(x) for x in out.columns]:
+        base = indicator_of_certainty(c, denominators)
+        if base is None:
+            continue
+        need = [base] + ([denominators[base]] if denominators[base] else [])
+        if any(n not in out.columns for n in need):
+            out = out.drop(columns=[c])  # not shown at this level
+            continue
+        shown = np.ones(len(out), dtype=bool)
+        for n in need:
+            shown &= pd.to_numeric(out[n], errors="coerce").notna().to_numpy()
+        vals = pd.to_numeric(out[c], errors="coerce").astype(float).to_numpy().copy()
+        vals[~shown] = np.nan
+        out[c] = vals
+    return out
 
 
 def derived_columns(columns) -> dict[str, list[str]]:
@@ -391,7 +450,8 @@ def make_release(
                 kind=kind,
                 lang=lang,
             )
-            frames[kind] = _derive(f, s, sup.status[kind], policy, inputs, withheld)
+            f, s = _derive(f, s, sup.status[kind], policy, inputs, withheld)
+            frames[kind] = (_follow_values(f, _denominators(data.catalogue)), s)
         summary = dict(sup.params)
     return Release(
         level=level,

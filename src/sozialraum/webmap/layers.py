@@ -73,6 +73,12 @@ class Indicator:
         ("nicht bewertet", grey). ``None``: for the monitor's index columns
         (``idx_*``, ``status_index``, ``dynamik_index``) when the frame has a
         ``bewertet`` column.
+    certainty_column, unsure_below
+        Optional column with the probability (0–1) that an area's class is right
+        (``<indicator>_sicherheit`` of
+        :func:`sozialraum.monitor.certainty_indicators.indicator_certainty`, computed for
+        the classes of this layer): as for :class:`CategoryLayer`, the tooltip says
+        "Klasse zu 62 % sicher" and areas below ``unsure_below`` get a dashed outline.
     """
 
     column: str
@@ -88,6 +94,8 @@ class Indicator:
     colors: tuple[str, ...] | None = None
     decimals: int = 1
     not_rated: bool | None = None
+    certainty_column: str | None = None
+    unsure_below: float = 0.8
 
     @property
     def label(self) -> str:

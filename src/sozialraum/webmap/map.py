@@ -575,7 +575,7 @@ def _check_columns(areas, spec: MapSpec, inds, cats, prof, lang: str) -> list[st
         if ind.class_column:
             used.append(ind.class_column)
     used += [c.data_column(areas) for c in cats]
-    used += [c.certainty_column for c in cats if c.certainty_column in areas.columns]
+    used += [c.certainty_column for c in (*cats, *inds) if c.certainty_column in areas.columns]
     used += [p.column for p in prof]
     ov = spec.overlays
     fac_cols = ov.facilities.used_columns() if ov.facilities is not None else []
@@ -649,6 +649,7 @@ def _indicator_layer(areas, spec: MapSpec, ind: Indicator, page: _Page, lang: st
     page.legends.append(
         _legend_html(ttl, " · ".join(sub), src, _class_rows(cl, MISSING_COLOR, lang))
     )
+    _certainty_notes(areas, ind, cl, page, lang)
     page.layer_of_column.setdefault(ind.column, len(page.layer_cfg))
     fld = ind.column if spec.release.show_values else None
     page.layer_cfg.append(_layer_entry("choro", ttl, fld, cl, MISSING_COLOR, page))
@@ -673,7 +674,7 @@ def _category_layer(areas, spec: MapSpec, cat: CategoryLayer, page: _Page, lang:
     page.layer_columns.append(cat.column)
 
 
-def _certainty_notes(areas, cat: CategoryLayer, cl, page: _Page, lang: str) -> None:
+def _certainty_notes(areas, cat: CategoryLayer | Indicator, cl, page: _Page, lang: str) -> None:
     """Tooltip note "Klasse zu 62 % sicher" (``_n<layer>``) and unsure mark (``_u<layer>``)."""
     col = cat.certainty_column
     if col is None or col not in areas.columns:
