@@ -483,9 +483,36 @@ def build_atlas(state):
                     index=state.areas.index, columns=state.status[y].columns
                 )
         effects, planning = _measure_effects(atlas, measures)
+        earlier = _earlier_atlas_years(state, atlas, version)
     state.atlas = {"target": target, "version": version, "measures": measures, "effects": effects}
+    state.atlas["jahre_aus_atlas"] = earlier
     state.atlas.update(planning)
     return state
+
+
+def _earlier_atlas_years(state, atlas, version: str) -> list[int]:
+    """Years before the report year that only the atlas holds join the run's series.
+
+    A database kept over the years (a file outside the run's folder or PostgreSQL) holds
+    earlier years that the run's tables no longer list. Their counts and status, on the
+    run's area version (carried over the crosswalk where the areas changed), go into
+    ``state.counts``/``state.status`` like the years read from files: the rates of every
+    year, the multi-year trends of report and profiles and the website's years then
+    cover every year of the atlas, and each earlier year reaches a release package only
+    through that year's own checked release.
+    """
+    earlier = [y for y in atlas.years() if y < state.year and y not in state.counts]
+    if not earlier:
+        return []
+    known = list(dict.fromkeys(c for fr in state.counts.values() for c in fr.columns))
+    inp = atlas.monitor_inputs(earlier, version=version)
+    for y in earlier:
+        cols = [c for c in known if c in inp.counts[y].columns]
+        state.counts[y] = inp.counts[y].reindex(index=state.areas.index, columns=cols)
+        state.status[y] = inp.status[y].reindex(index=state.areas.index, columns=cols)
+    state.counts = dict(sorted(state.counts.items()))
+    state.status = dict(sorted(state.status.items()))
+    return earlier
 
 
 def _kita_steps() -> list[tuple[str, Callable]]:
