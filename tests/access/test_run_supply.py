@@ -16,11 +16,15 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "examples" / "musterland" / "monitor.toml"
 
 
-#: The Kita analysis with a target of its own: allowed only without [kita] (which then has the
-#: one Kita deficit); these tests pin the access step's supply–need by its catchment method.
+#: The Kita and care analyses with targets of their own: for Kitas allowed only without [kita]
+#: (which then has the one Kita deficit), Musterland's care deficit comes from [pflege]; these
+#: tests pin the access step's supply–need by its catchment method.
 OWN_TARGET = (
-    'radius_m = 3000\n\n[[erreichbarkeit]]\nname = "Grundschule"',
-    'radius_m = 3000\nbedarf_je_100 = 70\n\n[[erreichbarkeit]]\nname = "Grundschule"',
+    (
+        'radius_m = 3000\n\n[[erreichbarkeit]]\nname = "Grundschule"',
+        'radius_m = 3000\nbedarf_je_100 = 70\n\n[[erreichbarkeit]]\nname = "Grundschule"',
+    ),
+    ("radius_m = 10000\n\n[raster]", "radius_m = 10000\nbedarf_je_100 = 15\n\n[raster]"),
 )
 
 
@@ -40,7 +44,7 @@ def state(musterland_config, tmp_path_factory):
     from sozialraum.pipeline import steps_extra
     from sozialraum.pipeline.config import load_config
 
-    cfg = musterland_config(tmp_path_factory.mktemp("supply"), OWN_TARGET)
+    cfg = musterland_config(tmp_path_factory.mktemp("supply"), *OWN_TARGET)
     run = importlib.import_module("sozialraum.pipeline.run")
     st = run.RunState(config=load_config(without_kita_section(cfg)), lang="de")
     with warnings.catch_warnings():

@@ -151,3 +151,49 @@ def test_schools_chapter_and_public_report(out):
     pub = _text(out / "oeffentlich" / "sozialbericht_2024.html")
     assert "Kita-Planung" in pub and "Fehlende Plätze je Gemeinde" in pub
     assert "Sozialräume mit den meisten fehlenden Plätzen" not in pub  # area values are not public
+
+
+def _html_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html")) + sorted((folder / "steckbriefe").glob("*.html"))
+
+
+def test_no_second_kita_or_care_deficit_in_any_product(out):
+    """Regression: a second number of missing places beside [kita] and [pflege].
+
+    The access analyses "Kita-Versorgung" (70 places per 100 children under 6, 2SFCA) and
+    "Pflege" (15 per 100 aged 80+, E2SFCA) had targets of their own: every product showed
+    "Kita-Versorgung: fehlende Plätze (2SFCA 3.000 m)" beside the missing places per age
+    group of [kita] (and "Pflege: fehlende Plätze (E2SFCA 10.000 m)" beside those per form
+    of care of [pflege]). Now the only deficit columns are those of [kita] and [pflege].
+    """
+    packages = [out / "intern", out / "oeffentlich", *sorted(out.glob("kommunal-*"))]
+    assert len(packages) == 12
+    seen_kita = 0
+    for pkg in packages:
+        for gpkg in pkg.glob("*.gpkg"):
+            for layer, _ in pyogrio.list_layers(gpkg):
+                cols = pyogrio.read_info(gpkg, layer=layer)["fields"]
+                deficits = [c for c in cols if "defizit" in c and not c.endswith("_status")]
+                assert all(c.startswith(("kita_", "pflege_defizit_")) for c in deficits), (
+                    gpkg.name,
+                    layer,
+                    [c for c in deficits if not c.startswith(("kita_", "pflege_defizit_"))],
+                )
+                seen_kita += sum(c.startswith("kita_") for c in deficits)
+        for xlsx in pkg.glob("*.xlsx"):
+            wb = openpyxl.load_workbook(xlsx, read_only=True)
+            for ws in wb.worksheets:
+                for row in ws.iter_rows(values_only=True, max_row=6):
+                    bad = [
+                        h
+                        for h in row
+                        if isinstance(h, str)
+                        and ("fehlende Plätze (" in h or h.startswith("Bestand–Bedarf: Fehlende"))
+                    ]
+                    assert not bad, (xlsx.name, ws.title, bad)
+        for page in _html_files(pkg):
+            txt = page.read_text(encoding="utf-8")
+            assert "fehlende Plätze (" not in txt, page.relative_to(out)
+    assert seen_kita > 0  # the test reads the [kita] columns it keeps
+    demo = openpyxl.load_workbook(out / "intern" / "demografie.xlsx", read_only=True)
+    assert not [s for s in demo.sheetnames if " heute und " in s]  # no second future deficit
