@@ -197,3 +197,43 @@ def test_no_second_kita_or_care_deficit_in_any_product(out):
     assert seen_kita > 0  # the test reads the [kita] columns it keeps
     demo = openpyxl.load_workbook(out / "intern" / "demografie.xlsx", read_only=True)
     assert not [s for s in demo.sheetnames if " heute und " in s]  # no second future deficit
+
+
+def test_municipal_deficits_are_one_number_in_tables_and_packages(out):
+    """The municipality's missing places (its own balance) in the GeoPackage and every package.
+
+    The same numbers as the sheet "Gemeinden" of ``kita_schulen.xlsx`` (which the report's
+    table and the municipal profiles show), per age group, year and scenario.
+    """
+    from sozialraum.demography.kita import kita_column
+
+    gem = pd.read_excel(
+        out / "intern" / "kita_schulen.xlsx",
+        sheet_name="Gemeinden",
+        header=2,
+        dtype={"Schlüssel": str},
+    )
+    base = int(gem["Jahr"].min())
+    ref = {}
+    for _, r in gem.iterrows():
+        scen = r["Szenario"] if isinstance(r["Szenario"], str) and r["Szenario"] else None
+        year = None if int(r["Jahr"]) == base and scen is None else int(r["Jahr"])
+        ref[(kita_column(r["Altersgruppe"], "defizit", year, scen), r["Schlüssel"])] = r[
+            "fehlende Plätze"
+        ]
+    assert max(ref.values()) > 5  # Musterland has municipalities short of places
+    packages = [out / "intern", out / "oeffentlich", *sorted(out.glob("kommunal-*"))]
+    for pkg in packages:
+        gpkg = next(p for p in pkg.glob("*.gpkg") if "ergebnisse" in p.name or pkg.name in p.name)
+        g = pyogrio.read_dataframe(gpkg, layer="gemeinden", read_geometry=False)
+        g = g.set_index(g["ags"].astype(str))
+        shown = 0
+        for (col, ags), want in ref.items():
+            assert col in g.columns, (pkg.name, col)
+            got = g.loc[ags, col]
+            if pkg.name == "intern":
+                assert got == pytest.approx(want), (col, ags)
+            elif pd.notna(got):
+                assert got == pytest.approx(want), (pkg.name, col, ags)
+                shown += 1
+        assert shown > 0 or pkg.name == "intern", pkg.name
