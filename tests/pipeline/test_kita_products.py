@@ -237,3 +237,25 @@ def test_municipal_deficits_are_one_number_in_tables_and_packages(out):
                 assert got == pytest.approx(want), (pkg.name, col, ags)
                 shown += 1
         assert shown > 0 or pkg.name == "intern", pkg.name
+
+
+def test_kita_reachability_stays_in_report_and_profile_without_a_deficit(out):
+    """Regression: without its own target the catchment analysis vanished from the report.
+
+    The Kita analysis of ``[[erreichbarkeit]]`` (2SFCA 3.000 m, the catchment of [kita])
+    shows the places reachable per 100 children in the report's access section and the
+    area's profile, by the same supply–need model, and no missing places of its own.
+    """
+    head = (
+        "Kita-Versorgung: erreichbare Plätze je 100 der Zielgruppe (Einzugsbereich) – 2SFCA 3.000 m"
+    )
+    rep = _text(out / "intern" / "sozialbericht_2024.html")
+    sec = rep[rep.index("Kita und Schule: Erreichbarkeit") :]
+    sec = sec[: sec.index("Demografie")]
+    cells = [c.strip() for c in sec.split("|") if c.strip()]
+    assert head in cells and "fehlende" not in sec
+    i = cells.index("Tannenbrück")
+    assert cells[i + 1] == "12,7"  # 2SFCA: the places of the neighbouring Kitas count
+    prof = next((out / "intern" / "steckbriefe").glob("steckbrief_07999001002_*.html"))
+    txt = _text(prof)
+    assert head in txt and "12,7" in txt
