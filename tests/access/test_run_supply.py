@@ -16,13 +16,37 @@ ROOT = Path(__file__).resolve().parents[2]
 CONFIG = ROOT / "examples" / "musterland" / "monitor.toml"
 
 
+#: The Kita and care analyses with targets of their own: for Kitas allowed only without [kita]
+#: (which then has the one Kita deficit), Musterland's care deficit comes from [pflege]; these
+#: tests pin the access step's supply–need by its catchment method.
+OWN_TARGET = (
+    (
+        'radius_m = 3000\n\n[[erreichbarkeit]]\nname = "Grundschule"',
+        'radius_m = 3000\nbedarf_je_100 = 70\n\n[[erreichbarkeit]]\nname = "Grundschule"',
+    ),
+    ("radius_m = 10000\n\n[raster]", "radius_m = 10000\nbedarf_je_100 = 15\n\n[raster]"),
+)
+
+
+def without_kita_section(path: Path) -> Path:
+    """The config at ``path`` without its ``[kita]`` section."""
+    import re
+
+    text = path.read_text(encoding="utf-8")
+    text, n = re.subn(r"(?ms)^\[kita\].*?(?=^\[)", "", text)
+    assert n == 1
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
 @pytest.fixture(scope="module")
-def state():
+def state(musterland_config, tmp_path_factory):
     from sozialraum.pipeline import steps_extra
     from sozialraum.pipeline.config import load_config
 
+    cfg = musterland_config(tmp_path_factory.mktemp("supply"), *OWN_TARGET)
     run = importlib.import_module("sozialraum.pipeline.run")
-    st = run.RunState(config=load_config(CONFIG), lang="de")
+    st = run.RunState(config=load_config(without_kita_section(cfg)), lang="de")
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         for fn in (

@@ -151,3 +151,111 @@ def test_schools_chapter_and_public_report(out):
     pub = _text(out / "oeffentlich" / "sozialbericht_2024.html")
     assert "Kita-Planung" in pub and "Fehlende Plätze je Gemeinde" in pub
     assert "Sozialräume mit den meisten fehlenden Plätzen" not in pub  # area values are not public
+
+
+def _html_files(folder: Path) -> list[Path]:
+    return sorted(folder.glob("*.html")) + sorted((folder / "steckbriefe").glob("*.html"))
+
+
+def test_no_second_kita_or_care_deficit_in_any_product(out):
+    """Regression: a second number of missing places beside [kita] and [pflege].
+
+    The access analyses "Kita-Versorgung" (70 places per 100 children under 6, 2SFCA) and
+    "Pflege" (15 per 100 aged 80+, E2SFCA) had targets of their own: every product showed
+    "Kita-Versorgung: fehlende Plätze (2SFCA 3.000 m)" beside the missing places per age
+    group of [kita] (and "Pflege: fehlende Plätze (E2SFCA 10.000 m)" beside those per form
+    of care of [pflege]). Now the only deficit columns are those of [kita] and [pflege].
+    """
+    packages = [out / "intern", out / "oeffentlich", *sorted(out.glob("kommunal-*"))]
+    assert len(packages) == 12
+    seen_kita = 0
+    for pkg in packages:
+        for gpkg in pkg.glob("*.gpkg"):
+            for layer, _ in pyogrio.list_layers(gpkg):
+                cols = pyogrio.read_info(gpkg, layer=layer)["fields"]
+                deficits = [c for c in cols if "defizit" in c and not c.endswith("_status")]
+                assert all(c.startswith(("kita_", "pflege_defizit_")) for c in deficits), (
+                    gpkg.name,
+                    layer,
+                    [c for c in deficits if not c.startswith(("kita_", "pflege_defizit_"))],
+                )
+                seen_kita += sum(c.startswith("kita_") for c in deficits)
+        for xlsx in pkg.glob("*.xlsx"):
+            wb = openpyxl.load_workbook(xlsx, read_only=True)
+            for ws in wb.worksheets:
+                for row in ws.iter_rows(values_only=True, max_row=6):
+                    bad = [
+                        h
+                        for h in row
+                        if isinstance(h, str)
+                        and ("fehlende Plätze (" in h or h.startswith("Bestand–Bedarf: Fehlende"))
+                    ]
+                    assert not bad, (xlsx.name, ws.title, bad)
+        for page in _html_files(pkg):
+            txt = page.read_text(encoding="utf-8")
+            assert "fehlende Plätze (" not in txt, page.relative_to(out)
+    assert seen_kita > 0  # the test reads the [kita] columns it keeps
+    demo = openpyxl.load_workbook(out / "intern" / "demografie.xlsx", read_only=True)
+    assert not [s for s in demo.sheetnames if " heute und " in s]  # no second future deficit
+
+
+def test_municipal_deficits_are_one_number_in_tables_and_packages(out):
+    """The municipality's missing places (its own balance) in the GeoPackage and every package.
+
+    The same numbers as the sheet "Gemeinden" of ``kita_schulen.xlsx`` (which the report's
+    table and the municipal profiles show), per age group, year and scenario.
+    """
+    from sozialraum.demography.kita import kita_column
+
+    gem = pd.read_excel(
+        out / "intern" / "kita_schulen.xlsx",
+        sheet_name="Gemeinden",
+        header=2,
+        dtype={"Schlüssel": str},
+    )
+    base = int(gem["Jahr"].min())
+    ref = {}
+    for _, r in gem.iterrows():
+        scen = r["Szenario"] if isinstance(r["Szenario"], str) and r["Szenario"] else None
+        year = None if int(r["Jahr"]) == base and scen is None else int(r["Jahr"])
+        ref[(kita_column(r["Altersgruppe"], "defizit", year, scen), r["Schlüssel"])] = r[
+            "fehlende Plätze"
+        ]
+    assert max(ref.values()) > 5  # Musterland has municipalities short of places
+    packages = [out / "intern", out / "oeffentlich", *sorted(out.glob("kommunal-*"))]
+    for pkg in packages:
+        gpkg = next(p for p in pkg.glob("*.gpkg") if "ergebnisse" in p.name or pkg.name in p.name)
+        g = pyogrio.read_dataframe(gpkg, layer="gemeinden", read_geometry=False)
+        g = g.set_index(g["ags"].astype(str))
+        shown = 0
+        for (col, ags), want in ref.items():
+            assert col in g.columns, (pkg.name, col)
+            got = g.loc[ags, col]
+            if pkg.name == "intern":
+                assert got == pytest.approx(want), (col, ags)
+            elif pd.notna(got):
+                assert got == pytest.approx(want), (pkg.name, col, ags)
+                shown += 1
+        assert shown > 0 or pkg.name == "intern", pkg.name
+
+
+def test_kita_reachability_stays_in_report_and_profile_without_a_deficit(out):
+    """Regression: without its own target the catchment analysis vanished from the report.
+
+    The Kita analysis of ``[[erreichbarkeit]]`` (2SFCA 3.000 m, the catchment of [kita])
+    shows the places reachable per 100 children in the report's access section and the
+    area's profile, by the same supply–need model, and no missing places of its own.
+    """
+    head = (
+        "Kita-Versorgung: erreichbare Plätze je 100 der Zielgruppe (Einzugsbereich) – 2SFCA 3.000 m"
+    )
+    rep = _text(out / "intern" / "sozialbericht_2024.html")
+    sec = rep[rep.index("Kita und Schule: Erreichbarkeit") :]
+    sec = sec[: sec.index("Demografie")]
+    cells = [c.strip() for c in sec.split("|") if c.strip()]
+    assert head in cells and "fehlende" not in sec
+    i = cells.index("Tannenbrück")
+    assert cells[i + 1] == "12,7"  # 2SFCA: the places of the neighbouring Kitas count
+    prof = next((out / "intern" / "steckbriefe").glob("steckbrief_07999001002_*.html"))
+    txt = _text(prof)
+    assert head in txt and "12,7" in txt

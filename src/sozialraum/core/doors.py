@@ -191,6 +191,19 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
     "kita_years": {"api": "KitaParams(years=)", "config": "jahre (in [kita])"},
     "kita_changes": {"api": "kita_changes(records)", "config": "was_waere_wenn (in [kita])"},
     "school_years": {"api": "years= (school_entry)", "config": "jahre (in [schulen])"},
+    "access_target": {
+        "api": "SupplyNeedParams(target_per_100=)",
+        "config": "bedarf_je_100 (in [[erreichbarkeit]])",
+    },
+    "access_what_if": {"api": "what_if(add=)", "config": "was_waere_wenn (in [[erreichbarkeit]])"},
+    "access_catchment": {
+        "api": "method=, max_cost= (measure)",
+        "config": "methode, radius_m (in [[erreichbarkeit]])",
+    },
+    "kita_catchment": {
+        "api": "KitaParams(supply=SupplyNeedParams(method=, max_cost=))",
+        "config": "methode, radius_m (in [kita])",
+    },
     "care_prevalence": {
         "api": "prevalence= (care_prevalence)",
         "cli": "--praevalenz",

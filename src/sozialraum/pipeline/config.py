@@ -1025,6 +1025,7 @@ def _sections(raw: dict, path: Path, text: str, L: str, errors: list | None) -> 
         else:
             sections[name] = _validate_section(name, value, path, text, base, L, 0, errors)
     _check_horizon(sections, path, text, L, errors)
+    _check_kita_access(sections, path, text, L, errors)
     return sections
 
 
@@ -1050,6 +1051,95 @@ def _check_horizon(sections: dict, path: Path, text: str, L: str, errors: list |
             row = site.line("jahre")
             msg = f"{path.name}:{row}: {str(err).replace('[kita]', f'[{name}]')}"
             _fail(ConfigError(msg, file=str(path), row=row, column="jahre"), errors)
+
+
+_KITA_ACCESS_MSG = {
+    "head": {
+        "de": "{where}: [[erreichbarkeit]] {name!r} (kategorie = {cat!r}) rechnet Bestand und "
+        "Bedarf der Kitas ein zweites Mal neben [kita]. Die fehlenden Kita-Plätze kommen allein "
+        "aus [kita] (je Altersgruppe, heute und in den Jahren der Vorausberechnung), damit jedes "
+        "Ergebnis dieselbe Zahl zeigt. {fix}",
+        "en": "{where}: [[erreichbarkeit]] {name!r} (kategorie = {cat!r}) computes Kita supply "
+        "against need a second time beside [kita]. Missing Kita places come from [kita] only "
+        "(per age group, today and in the projection years), so that every product shows the "
+        "same number. {fix}",
+    },
+    "target": {
+        "de": "Bitte {key} hier streichen; die Bedarfsquoten stehen in {rate}.",
+        "en": "Please remove {key} here; the demand rates are {rate}.",
+    },
+    "what_if": {
+        "de": "Bitte {key} hier streichen und die geplanten Kitas in {kita} eintragen "
+        '(art = "neu", id, x, y, Plätze je Art).',
+        "en": "Please remove {key} here and enter the planned Kitas in {kita} "
+        '(art = "neu", id, x, y, places per type).',
+    },
+    "catchment": {
+        "de": "Der Einzugsbereich ({key}: {m}, {r} m) weicht von {kita} ab ({km}, {kr} m). "
+        "Bitte denselben Einzugsbereich angeben oder hier nur Wege messen "
+        '(methode = "naechste" oder "netz").',
+        "en": "Its catchment ({key}: {m}, {r} m) differs from {kita} ({km}, {kr} m). "
+        'Please give the same catchment, or measure distances only here (methode = "naechste" '
+        'or "netz").',
+    },
+}
+
+
+def _check_kita_access(sections: dict, path: Path, text: str, L: str, errors: list | None) -> None:
+    """With ``[kita]``, an ``[[erreichbarkeit]]`` of the Kitas computes no deficit of its own.
+
+    It may measure distances, or the supply ratio in the catchment of ``[kita]``; a target
+    (``bedarf_je_100``), a what-if or another catchment would give a second number of missing
+    places beside the one of ``[kita]``.
+    """
+    from sozialraum.core.doors import knob, using_door
+    from sozialraum.core.numbers import format_number
+
+    k = sections.get("kita")
+    if not k:
+        return
+    for i, a in enumerate(sections.get("erreichbarkeit") or []):
+        if not a or a.get("kategorie") != k["kategorie"]:
+            continue
+        catchment = a["methode"] in ("2sfca", "e2sfca")
+        same = catchment and a["methode"] == k["methode"] and a["radius_m"] == k["radius_m"]
+        problems = []
+        with using_door("config"):
+            if a.get("bedarf_je_100") is not None:
+                rate = knob("kita_rate", L).format(g="<gruppe>" if L != "en" else "<group>")
+                problems.append(("bedarf_je_100", "target", {"rate": rate}))
+            if a.get("was_waere_wenn"):
+                problems.append(("was_waere_wenn", "what_if", {"kita": knob("kita_changes", L)}))
+            if catchment and not same:
+                problems.append(
+                    (
+                        "methode",
+                        "catchment",
+                        {
+                            "kita": knob("kita_catchment", L),
+                            "m": a["methode"],
+                            "r": format_number(a["radius_m"], 0, L),
+                            "km": k["methode"],
+                            "kr": format_number(k["radius_m"], 0, L),
+                        },
+                    )
+                )
+            keys = {"target": "access_target", "what_if": "access_what_if"}
+            for key, what, kw in problems:
+                row = _line_of(text, "erreichbarkeit", key, i)
+                fix = t(
+                    _KITA_ACCESS_MSG, what, L, key=knob(keys.get(what, "access_catchment"), L), **kw
+                )
+                msg = t(
+                    _KITA_ACCESS_MSG,
+                    "head",
+                    L,
+                    where=f"{path.name}:{row}",
+                    name=a["name"],
+                    cat=a["kategorie"],
+                    fix=fix,
+                )
+                _fail(ConfigError(msg, file=str(path), row=row, column=key), errors)
 
 
 def load_config(path: str | Path, *, lang: str | None = None) -> RunConfig:

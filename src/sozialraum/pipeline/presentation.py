@@ -339,7 +339,7 @@ def _access_title(state, col: str) -> str:
                 "bb_defizit": "fehlende Plätze",
                 "bb_deckungsgrad": "Deckungsgrad",
             }.get(what, what)
-            sn = state.access[name].get("bestand_bedarf")
+            sn = state.access[name].get("bestand_bedarf", state.access[name].get("versorgung"))
             short = sn.method_label(state.lang, short=True) if sn is not None else ""
             if what == "versorgung":  # inside the area or in the catchment: named apart
                 method = sn.method if sn is not None else _analysis_method(state, name)

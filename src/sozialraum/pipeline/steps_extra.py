@@ -254,12 +254,15 @@ def compute_access(state):
             a["methode"]
         ]
         out: dict = {}
+        sn = None
         if a["bedarf_je_100"] is not None:
             sn = _supply_need(state, a, target, fac)
             state.supply[a["kategorie"]] = sn
             out["bestand_bedarf"] = sn
-        if method in ("2sfca", "e2sfca") and "bestand_bedarf" in out:
-            sn = out["bestand_bedarf"]
+        elif method in ("2sfca", "e2sfca"):
+            sn = _supply_ratio(state, a, target, fac)
+            out["versorgung"] = sn
+        if method in ("2sfca", "e2sfca") and sn is not None:
             out["result"] = sn.fca
             per_area = sn.frame[["zielgruppe", "bestand", "versorgung_je_100"]].set_axis(
                 ["nachfrage", "plaetze_zugeordnet", "versorgung"], axis=1
@@ -328,6 +331,36 @@ def _supply_need(state, a: dict, target: pd.Series, fac: gpd.GeoDataFrame):
         facility_type=a["kategorie"],
         lang=state.lang,
     )
+
+
+def _supply_ratio(state, a: dict, target: pd.Series, fac: gpd.GeoDataFrame):
+    """Places in the catchment per 100 of the target group, without a target (no deficit).
+
+    The same supply–need model and catchment as with ``bedarf_je_100``, so that the ratio
+    is the one number of the catchment method; only need, deficit and coverage of a
+    target are left out (where ``[kita]`` or ``[pflege]`` has the one deficit).
+    """
+    import dataclasses
+
+    from sozialraum.access import SupplyNeedParams, supply_method, supply_need
+
+    m = supply_method(a["methode"])
+    params = SupplyNeedParams(
+        method=m,
+        max_cost=float(a["radius_m"]),
+        capacity_col=state.config["einrichtungen"]["kapazitaet_spalte"],
+    )
+    sn = supply_need(
+        target.reindex(state.areas.index),
+        fac,
+        state.areas,
+        params,
+        demand_points=state.raster.get("demand_points"),
+        facility_type=a["kategorie"],
+        lang=state.lang,
+    )
+    keep = ["zielgruppe", "bestand", "versorgung_je_100"]
+    return dataclasses.replace(sn, frame=sn.frame[keep], status=sn.status[keep])
 
 
 def _network(state, name: str):
@@ -483,9 +516,36 @@ def build_atlas(state):
                     index=state.areas.index, columns=state.status[y].columns
                 )
         effects, planning = _measure_effects(atlas, measures)
+        earlier = _earlier_atlas_years(state, atlas, version)
     state.atlas = {"target": target, "version": version, "measures": measures, "effects": effects}
+    state.atlas["jahre_aus_atlas"] = earlier
     state.atlas.update(planning)
     return state
+
+
+def _earlier_atlas_years(state, atlas, version: str) -> list[int]:
+    """Years before the report year that only the atlas holds join the run's series.
+
+    A database kept over the years (a file outside the run's folder or PostgreSQL) holds
+    earlier years that the run's tables no longer list. Their counts and status, on the
+    run's area version (carried over the crosswalk where the areas changed), go into
+    ``state.counts``/``state.status`` like the years read from files: the rates of every
+    year, the multi-year trends of report and profiles and the website's years then
+    cover every year of the atlas, and each earlier year reaches a release package only
+    through that year's own checked release.
+    """
+    earlier = [y for y in atlas.years() if y < state.year and y not in state.counts]
+    if not earlier:
+        return []
+    known = list(dict.fromkeys(c for fr in state.counts.values() for c in fr.columns))
+    inp = atlas.monitor_inputs(earlier, version=version)
+    for y in earlier:
+        cols = [c for c in known if c in inp.counts[y].columns]
+        state.counts[y] = inp.counts[y].reindex(index=state.areas.index, columns=cols)
+        state.status[y] = inp.status[y].reindex(index=state.areas.index, columns=cols)
+    state.counts = dict(sorted(state.counts.items()))
+    state.status = dict(sorted(state.status.items()))
+    return earlier
 
 
 def _kita_steps() -> list[tuple[str, Callable]]:

@@ -170,7 +170,31 @@ def compute_kita(state):
         "scenario": _main_scenario(demo),
     }
     state.kita["labels"] = kita_labels(state)  # German headers of the Kita columns
+    _add_kita_to_rollup(state, res)
     return state
+
+
+def _add_kita_to_rollup(state, res) -> None:
+    """The municipalities' Kita columns (:meth:`KitaPlanning.wide` of ``gemeinden``) in the roll-up.
+
+    A municipality's figures are its own balance (places against need of the municipality
+    as a whole), the numbers of ``kita_schulen.xlsx``, the report's table and the
+    municipality's profile. In the roll-up frame they reach the result tables, the
+    GeoPackage and the release packages, where the privacy step checks and carries them
+    like every other value of that level. A missing value has status ``fehlt``.
+    """
+    roll = (state.rollup or {}).get("gemeinde")
+    if roll is None or not len(res.gemeinden):
+        return
+    wide = res.wide("gemeinden")
+    wide.index = wide.index.astype(str)
+    keys = roll.frame.index.astype(str)
+    for col in wide.columns:
+        v = pd.to_numeric(wide[col], errors="coerce").reindex(keys).to_numpy(dtype=float)
+        roll.frame[col] = v
+        st = pd.Series(pd.NA, index=roll.status.index, dtype="string")
+        st[pd.isna(v)] = "fehlt"
+        roll.status[col] = st
 
 
 def _main_scenario(demo) -> str:

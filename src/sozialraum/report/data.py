@@ -306,7 +306,7 @@ def _access_from_state(results: Mapping, index) -> tuple[pd.DataFrame | None, di
                 "unit": "%",
                 "decimals": 1,
             }
-        bb = res.get("bestand_bedarf")
+        bb = res.get("bestand_bedarf", res.get("versorgung"))  # without a target: the ratio only
         frame = getattr(bb, "frame", None)
         short = bb.method_label(short=True) if hasattr(bb, "method_label") else ""
         how = f" ({short})" if short else ""
