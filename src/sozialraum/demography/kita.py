@@ -1023,8 +1023,8 @@ class KitaResult:
         if len(res.gemeinden):
             sheets[_SHEETS["gemeinden"][L]] = res.gemeinden.reset_index().rename(columns=heads)
         places = res.places.copy()
-        places.index.name = "Kita"
-        sheets[_SHEETS["places"][L]] = places.reset_index()
+        places.index.name = "Kita"  # the Kita's key as first column, no row numbers
+        sheets[_SHEETS["places"][L]] = places
         if self.what_if is not None:
             sheets[_SHEETS["what_if"][L]] = self.what_if.frame.rename_axis(
                 heads["key"]
