@@ -39,7 +39,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from sozialraum._i18n import t
+from sozialraum._i18n import get_lang, t
 from sozialraum.access.deficit import BALANCE_COLUMNS, SupplyNeedParams, balance, supply_need
 from sozialraum.access.whatif import apply_changes
 from sozialraum.core.doors import knob
@@ -795,14 +795,21 @@ def parse_kita_groups(
     by_key = {g.key: g for g in DEFAULT_KITA_GROUPS}
     krate, kages = knob("kita_rate", lang), knob("kita_ages", lang)
     seen: set = set()
-    items = rates.items() if isinstance(rates, Mapping) else _pairs(rates, krate, lang)
+    any_group = "<gruppe>" if get_lang(lang) == "de" else "<group>"
+    items = (
+        rates.items()
+        if isinstance(rates, Mapping)
+        else _pairs(rates, krate.format(g=any_group), lang)
+    )
     for name, value in items:
         g = _group_key(str(name).lower(), krate.format(g=name), seen, lang)
         where = f"{krate.format(g=g)}: "
         v = value if isinstance(value, (int, float)) else parse_number(value, lang, where=where)
         by_key[g] = dataclasses.replace(by_key[g], rate=float(v))
     seen = set()
-    items = ages.items() if isinstance(ages, Mapping) else _pairs(ages, kages, lang)
+    items = (
+        ages.items() if isinstance(ages, Mapping) else _pairs(ages, kages.format(g=any_group), lang)
+    )
     for name, value in items:
         g = _group_key(str(name).lower(), kages.format(g=name), seen, lang)
         lo_hi = value
