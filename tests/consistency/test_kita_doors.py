@@ -17,70 +17,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 from cellwise import assert_same, read_layer
-
-YEARS = (2030, 2035)
-WHAT_IF = [
-    {"art": "neu", "id": "NEU1", "x": 454795, "y": 5726934, "krippe": 20, "kindergarten": 40},
-    {"art": "erweiterung", "id": "KITA012", "kindergarten": 20},
-    {"art": "schliessung", "id": "KITA007"},
-]
+from kita_reference import kita_reference
 
 
 @pytest.fixture(scope="module")
 def kita_api(musterland):
     """The reference: the run's settings through the library's entry point."""
-    import geopandas as gpd
-
-    from sozialraum.access import SupplyNeedParams
-    from sozialraum.demography import project, read_population
-    from sozialraum.demography.kita import (
-        DEFAULT_KITA_GROUPS,
-        KitaInputs,
-        KitaParams,
-        kita_changes,
-        kita_facilities,
-        plan_kitas,
-    )
-    from sozialraum.demography.settings import DemographySettings, projection_arguments
-    from sozialraum.io import read_areas
-    from sozialraum.io.reader import read_text_table
-    from sozialraum.raster import demand_shares
-
-    ex = musterland["examples"]
-    areas = read_areas(musterland["boundaries"], layer="sozialraeume", key="sr_id", name="sr_name")
-    pop = read_population([ex / f"bevoelkerung_alter_{y}.csv" for y in range(2020, 2025)])
-    settings = DemographySettings.from_config(
-        {
-            "horizont": 11,
-            "raten": ex / "demografie_raten.csv",
-            "raten_gueltig_bis": 2040,
-            "szenarien": ["niedrig", "mittel", "hoch"],
-            "szenario_wanderung": [-3.0, 0.0, 3.0],
-            "eckwerte": ex / "landesvorausberechnung.csv",
-        }
-    )
-    projection = project(pop, **projection_arguments(settings, 2024))
-    kitas, places = kita_facilities(
-        gpd.read_file(ex / "einrichtungen.gpkg", layer="einrichtungen"),
-        category="Kita",
-        places_table=read_text_table(ex / "kita_plaetze.csv").frame,
-        capacity_col="kapazitaet",
-    )
-    inputs = KitaInputs(
-        areas=areas,
-        kitas=kitas,
-        places=places,
-        population=pop,
-        projection=projection,
-        gemeinde=areas["ags"].astype(str),
-        demand_points=demand_shares(ex / "bevoelkerung_100m.tif", areas),
-    )
-    params = KitaParams(
-        groups=DEFAULT_KITA_GROUPS,
-        supply=SupplyNeedParams(method="2sfca", max_cost=3000.0),
-        years=YEARS,
-    )
-    return plan_kitas(inputs, params, kita_changes(WHAT_IF))
+    return kita_reference(musterland["boundaries"], musterland["examples"])
 
 
 def cli_args(musterland, out) -> list[str]:

@@ -152,7 +152,6 @@ _MSG = {
         "en": "Missing places in the district (sum of the areas):",
     },
     "today": {"de": "heute", "en": "today"},
-    "title": {"de": "Kita-Planung", "en": "Kita planning"},
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
 }
 
@@ -203,28 +202,21 @@ def add_parser(sub, L: str, common, number) -> None:
     p.add_argument("--excel", help=t(_MSG, "excel", L))
 
 
-def _projection(args, pop, base: int):
+def _projection(args, pop):
     """The projection for ``--jahre`` with the settings of ``[demografie]`` (None without years)."""
-    from sozialraum.demography import project
-    from sozialraum.demography.settings import DemographySettings, projection_arguments
+    from sozialraum.demography.kita import kita_projection
 
-    if not args.jahre:
-        return None
-    horizon = args.horizont if args.horizont is not None else max(1, max(args.jahre) - base)
-    settings = DemographySettings.from_config(
-        {
-            "horizont": horizon,
-            "raten": args.raten,
-            "raten_gueltig_bis": args.raten_gueltig_bis,
-            "szenarien": args.szenarien,
-            "szenario_wanderung": args.szenario_wanderung,
-            "eckwerte": args.eckwerte,
-            "wanderung": args.wanderung,
-            "geburtenziffer": args.geburtenziffer,
-        },
-        args.lang,
-    )
-    return project(pop, **projection_arguments(settings, base, lang=args.lang), lang=args.lang)
+    settings = {
+        "horizont": args.horizont,
+        "raten": args.raten,
+        "raten_gueltig_bis": args.raten_gueltig_bis,
+        "szenarien": args.szenarien,
+        "szenario_wanderung": args.szenario_wanderung,
+        "eckwerte": args.eckwerte,
+        "wanderung": args.wanderung,
+        "geburtenziffer": args.geburtenziffer,
+    }
+    return kita_projection(pop, args.jahre, settings, lang=args.lang)
 
 
 def _inputs(args, areas):
@@ -267,7 +259,7 @@ def _inputs(args, areas):
         places=places,
         population=pop,
         base_year=base,
-        projection=_projection(args, pop, base),
+        projection=_projection(args, pop),
         gemeinde=gemeinde,
         demand_points=points,
     )
@@ -316,20 +308,16 @@ def cmd_kita(args: argparse.Namespace, areas) -> Path:
     return Path(args.out)
 
 
-_SHEET = {"de": "Übersicht je Gebiet", "en": "Per area"}
-
-
 def _write(args, inputs, result) -> None:
     """Layers ``kita`` (areas), ``kita_gemeinden``, ``kitas`` and the Excel workbook."""
     import geopandas as gpd
 
-    from sozialraum.demography.kita import LONG_HEADERS
-    from sozialraum.io import write_excel, write_gpkg
+    from sozialraum.demography.kita import write_kita_workbook
+    from sozialraum.io import write_gpkg
 
     areas = inputs.areas
-    frame = result.areas_frame()
     keep = [c for c in (args.name,) if c and c in areas.columns]
-    rows = frame.reindex(areas.index.astype(str)).set_axis(areas.index)
+    rows = result.areas_frame().reindex(areas.index.astype(str)).set_axis(areas.index)
     write_gpkg(areas[[*keep, "geometry"]].join(rows), args.out, layer="kita", append_layer=False)
     if inputs.gemeinde is not None:
         gem = areas[["geometry"]].assign(gemeinde=inputs.gemeinde.to_numpy()).dissolve("gemeinde")
@@ -340,9 +328,8 @@ def _write(args, inputs, result) -> None:
     write_gpkg(kitas, args.out, layer="kitas")
     print(t(_MSG, "written", args.lang, path=args.out))
     xlsx = Path(args.excel) if args.excel else Path(args.out).with_suffix(".xlsx")
-    L = "en" if args.lang == "en" else "de"
-    sheets = {_SHEET[L]: frame.rename_axis(LONG_HEADERS["key"][L]), **result.sheets(L)}
-    write_excel(sheets, xlsx, labels=result.labels(L), title=t(_MSG, "title", L))
+    names = areas[args.name] if args.name and args.name in areas.columns else None
+    write_kita_workbook(result, xlsx, names=names, lang=args.lang)
     print(t(_MSG, "written", args.lang, path=xlsx))
 
 

@@ -220,8 +220,8 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "cli": "--neu / --erweitern / --schliessen",
         "config": "was_waere_wenn (in [kita])",
         "qgis": {
-            "de": "Felder „Neue Kitas“ / „Kitas schließen“",
-            "en": "fields 'New Kitas' / 'Close Kitas'",
+            "de": "Felder „Neue Kitas (Punkte, optional)“ / „Kitas schließen“",
+            "en": "fields 'New Kitas (points, optional)' / 'Close Kitas'",
         },
     },
     "kita_id": {

@@ -72,6 +72,8 @@ __all__ = [
     "KitaInputs",
     "KitaResult",
     "plan_kitas",
+    "kita_projection",
+    "write_kita_workbook",
 ]
 
 #: The age groups of Kita planning, in age order.
@@ -1127,3 +1129,53 @@ def plan_kitas(
     res = kita_planning(*args, **kw)
     wi = kita_what_if(*args, tuple(changes), before=res, **kw) if changes else None
     return KitaResult(planning=res, what_if=wi, kitas=inputs.kitas)
+
+
+def kita_projection(
+    population: pd.DataFrame,
+    years: Sequence[int],
+    settings: Mapping | None = None,
+    *,
+    lang: str | None = None,
+):
+    """The projection the Kita years need, from the settings of ``[demografie]``.
+
+    ``settings`` holds the keys of ``[demografie]`` (``horizont``, ``raten``,
+    ``raten_gueltig_bis``, ``szenarien``, ``szenario_wanderung``, ``eckwerte``,
+    ``wanderung``, ``geburtenziffer``), read by
+    :meth:`~sozialraum.demography.settings.DemographySettings.from_config` and
+    :func:`~sozialraum.demography.settings.projection_arguments` exactly as the run reads
+    them; without ``horizont`` the projection reaches the last of ``years``. Returns
+    ``None`` without ``years``.
+    """
+    from sozialraum.demography.projection import project
+    from sozialraum.demography.settings import DemographySettings, projection_arguments
+
+    if not years:
+        return None
+    base = int(population["year"].max())
+    d = {k: v for k, v in dict(settings or {}).items() if v not in (None, "", [], ())}
+    d.setdefault("horizont", max(1, max(int(y) for y in years) - base))
+    s = DemographySettings.from_config(d, lang)
+    return project(population, **projection_arguments(s, base, lang=lang), lang=lang)
+
+
+def write_kita_workbook(
+    result: KitaResult, path, *, names: pd.Series | None = None, lang: str | None = "de"
+):
+    """The Excel workbook of ``sozialraum kita`` and the QGIS tool (German headers).
+
+    First sheet: one row per area with every column of :meth:`KitaResult.areas_frame`
+    (``names``: the areas' names as second column), then :meth:`KitaResult.sheets`.
+    """
+    from sozialraum.io import write_excel
+
+    L = "en" if lang == "en" else "de"
+    frame = result.areas_frame()
+    if names is not None:
+        name = "Name"
+        frame.insert(0, name, names.set_axis(names.index.astype(str)).reindex(frame.index))
+    first = {"de": "Übersicht je Gebiet", "en": "Per area"}[L]
+    sheets = {first: frame.rename_axis(LONG_HEADERS["key"][L]), **result.sheets(L)}
+    title = {"de": "Kita-Planung", "en": "Kita planning"}[L]
+    return write_excel(sheets, path, labels=result.labels(L), title=title)

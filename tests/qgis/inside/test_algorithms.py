@@ -15,6 +15,7 @@ ALL_IDS = {
     "hotspots",
     "erreichbarkeit",
     "pflegebedarf",
+    "kitaplanung",
     "zonale_statistik",
     "webkarte",
     "steckbriefe",
