@@ -910,6 +910,9 @@ def kita_facilities(
         File names for the messages.
     """
     kid, kcat = knob("kita_id", lang), knob("kita_category", lang)
+    de = get_lang(lang) == "de"
+    source = source or "Kitas"
+    table_source = table_source or ("Tabelle der Plätze" if de else "table of places")
     sub = facilities
     if category is not None:
         if category_col not in facilities.columns:
