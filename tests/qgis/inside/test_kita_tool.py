@@ -154,3 +154,20 @@ def test_horizon_beyond_the_rates_is_refused(run, outdir):
     msg = _error(run, outdir, RATES_UNTIL=2030, METHOD=0, RASTER=None)
     assert "reicht bis 2035" in msg and "nur bis 2030" in msg
     assert knob("demography_horizon", "de", door="qgis") in msg
+
+
+def test_every_kita_setting_names_a_field_of_the_dialog(provider):
+    """The words the messages use for the QGIS door are the captions of this tool's fields."""
+    import re
+
+    from qgis.core import QgsApplication
+
+    from sozialraum.core.doors import knob
+
+    alg = QgsApplication.processingRegistry().algorithmById("sozialraum:kitaplanung")
+    captions = {d.description() for d in alg.parameterDefinitions()}
+    for name in ("kita_rate", "kita_ages", "kita_places", "kita_years", "kita_changes",
+                 "kita_id", "kita_category"):  # fmt: skip
+        quoted = re.findall("„([^“]+)“", knob(name, "de", door="qgis"))
+        assert quoted, name
+        assert set(quoted) <= captions, (name, quoted)
