@@ -172,6 +172,7 @@ def test_plan_kitas_equals_planning_and_what_if(setting):
     sheets = res.sheets()
     assert list(sheets) == ["Gebiete", "Plätze je Kita", "Was wäre wenn"]
     assert sheets["Plätze je Kita"].index.name == "Kita"  # keys, not row numbers
+    assert list(sheets["Plätze je Kita"].columns) == ["Plätze U3", "Plätze Ü3", "Plätze Hort"]
 
 
 def test_years_need_a_projection_that_reaches_them(setting):

@@ -1034,7 +1034,7 @@ class KitaResult:
         sheets = {_SHEETS["areas"][L]: res.areas.reset_index().rename(columns=heads)}
         if len(res.gemeinden):
             sheets[_SHEETS["gemeinden"][L]] = res.gemeinden.reset_index().rename(columns=heads)
-        places = res.places.copy()
+        places = res.places.rename(columns=lambda g: f"{heads['bestand']} {SHORT[g][L]}")
         places.index.name = "Kita"  # the Kita's key as first column, no row numbers
         sheets[_SHEETS["places"][L]] = places
         if self.what_if is not None:

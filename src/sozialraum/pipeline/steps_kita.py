@@ -273,12 +273,14 @@ def kita_files(state, intern) -> list:
 
     kita = getattr(state, "kita", None) or {}
     sch = getattr(state, "schulen", None) or {}
-    sheets = {}
+    sheets, labels = {}, {}
     res = kita.get("result")
     if res is not None:
         from sozialraum.demography.kita import KitaResult
 
-        sheets.update(KitaResult(res, kita.get("what_if")).sheets("de"))
+        result = KitaResult(res, kita.get("what_if"))
+        sheets.update(result.sheets("de"))
+        labels = result.labels("de")  # German headers, also of the what-if's columns
     if sch.get("entry") is not None:
         e = sch["entry"]
         sheets["Schulbezirke"] = e.districts.rename_axis("Schulbezirk").reset_index()
@@ -286,7 +288,8 @@ def kita_files(state, intern) -> list:
     if not sheets:
         return []
     p = intern / "kita_schulen.xlsx"
-    write_excel(sheets, p, title=f"Kita-Planung und Grundschulen {state.config['projekt']['name']}")
+    title = f"Kita-Planung und Grundschulen {state.config['projekt']['name']}"
+    write_excel(sheets, p, labels=labels, title=title)
     return [
         (
             p,
