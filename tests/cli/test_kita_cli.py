@@ -163,3 +163,8 @@ def test_help_is_german(capsys):
         main(["kita", "--help"])
     out = capsys.readouterr().out
     assert "Bedarfsquoten in % je Altersgruppe" in out and "neue Kita" in out
+
+
+def test_unknown_municipality_column_names_the_option(musterland, tmp_path, capsys):
+    err = _fails(capsys, _args(musterland, tmp_path / "k.gpkg", "--gemeinde-spalte", "gem"))
+    assert "--gemeinde-spalte: die Gebiete haben keine Spalte 'gem'" in err

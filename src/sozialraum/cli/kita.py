@@ -153,6 +153,10 @@ _MSG = {
     },
     "today": {"de": "heute", "en": "today"},
     "written": {"de": "Geschrieben: {path}", "en": "Written: {path}"},
+    "no_column": {
+        "de": "--gemeinde-spalte: die Gebiete haben keine Spalte {col!r} (vorhanden: {have}).",
+        "en": "--gemeinde-spalte: the areas have no column {col!r} (present: {have}).",
+    },
 }
 
 
@@ -265,20 +269,12 @@ def _inputs(args, areas):
     )
 
 
-_NO_COLUMN = {
-    "de": "--gemeinde-spalte: die Gebiete haben keine Spalte {col!r} (vorhanden: {have}).",
-    "en": "--gemeinde-spalte: the areas have no column {col!r} (present: {have}).",
-}
-
-
 def _column(areas, col: str, lang) -> str:
     from sozialraum.errors import InputError
 
     if col not in areas.columns:
         have = ", ".join(c for c in map(str, areas.columns) if c != "geometry")
-        raise InputError(
-            _NO_COLUMN["en" if lang == "en" else "de"].format(col=col, have=have), column=col
-        )
+        raise InputError(t(_MSG, "no_column", lang, col=col, have=have), column=col)
     return col
 
 
