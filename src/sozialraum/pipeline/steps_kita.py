@@ -143,15 +143,16 @@ def compute_kita(state):
             if err.column and "[kita]" in str(err):
                 raise _config_error(state, "kita", err) from None
             raise
+    res, wi = result.planning, result.what_if
     state.kita = {
-        "result": result.planning,
-        "what_if": result.what_if,
+        "result": res,
+        "what_if": wi,
         "places": places,
         "facilities": fac,
         "facts": _facts(fac, k),
         "scenario": _main_scenario(demo),
-        "labels": result.labels("de"),  # German headers of the Kita columns
     }
+    state.kita["labels"] = kita_labels(state)  # German headers of the Kita columns
     return state
 
 
