@@ -31,18 +31,6 @@ _MSG = {
         "de": "[{sec}] braucht den Abschnitt [einrichtungen].",
         "en": "[{sec}] needs the section [einrichtungen].",
     },
-    "no_kitas": {
-        "de": "[kita] kategorie = {cat!r}: keine solchen Einrichtungen (vorhanden: {have}).",
-        "en": "[kita] kategorie = {cat!r}: no such facilities (present: {have}).",
-    },
-    "id_missing": {
-        "de": "{file}: Spalte {col!r} ([kita] id_spalte) fehlt (vorhanden: {have}).",
-        "en": "{file}: column {col!r} ([kita] id_spalte) is missing (present: {have}).",
-    },
-    "unknown_ids": {
-        "de": "{file}: Kitas ohne Eintrag in den Einrichtungen: {ids}.",
-        "en": "{file}: Kitas without an entry among the facilities: {ids}.",
-    },
 }
 
 
