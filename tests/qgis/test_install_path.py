@@ -44,6 +44,7 @@ IDS = [
     "foerderkulisse",
     "hotspots",
     "indikatoren_verknuepfen",
+    "kitaplanung",
     "klassensicherheit",
     "klassifizieren",
     "lisa",

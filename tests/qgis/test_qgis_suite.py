@@ -4,7 +4,8 @@ QGIS 3.22 (Debian ``python3-qgis``) lives in the system Python ``/usr/bin/python
 the library is installed for it into ``.venv-qgis`` (``make qgis-venv``). This test
 starts ``.venv-qgis/bin/python -m pytest tests/qgis/inside`` with an offscreen Qt
 platform and a fresh HOME/TMPDIR, and fails with the inner output if any inner
-test fails. Without QGIS or the venv it is skipped with the command to run.
+test fails. Without QGIS or the venv it is skipped with the command to run (under
+``CI=true`` it fails instead, so that the QGIS tools are never silently untested).
 """
 
 from __future__ import annotations
@@ -37,16 +38,19 @@ def _system_qgis() -> str | None:
     return None
 
 
+def _missing(why: str) -> None:
+    """Skip on a workstation; in CI (``CI=true``) a missing QGIS fails: the tools must be tested."""
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(f"{why} (CI=true: die QGIS-Werkzeuge müssen getestet werden)")
+    pytest.skip(why)
+
+
 def test_qgis_plugin_suite():
     why = _system_qgis()
     if why:
-        pytest.skip(
-            f"QGIS nicht installiert: {why}. Installieren mit: {APT}; danach: make qgis-venv"
-        )
+        _missing(f"QGIS nicht installiert: {why}. Installieren mit: {APT}; danach: make qgis-venv")
     if not VENV_PY.exists():
-        pytest.skip(
-            f"{VENV_PY} fehlt (Python von QGIS mit sozialraum). Anlegen mit: make qgis-venv"
-        )
+        _missing(f"{VENV_PY} fehlt (Python von QGIS mit sozialraum). Anlegen mit: make qgis-venv")
     # a private folder (not pytest's basetemp, which other pytest sessions may prune) for QGIS's
     # profile (HOME) and all temporary files of the inner run
     with tempfile.TemporaryDirectory(prefix="sozialraum_qgis_") as tmpdir:

@@ -8,6 +8,7 @@ from .certainty import CertaintyAlgorithm
 from .classify import ClassifyAlgorithm
 from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
+from .kita import KitaAlgorithm
 from .lisa import LisaAlgorithm
 from .monitor import MonitorAlgorithm
 from .priority import PriorityAlgorithm
@@ -26,6 +27,7 @@ ALGORITHMS = [
     LisaAlgorithm,
     HotspotAlgorithm,
     AccessAlgorithm,
+    KitaAlgorithm,
     CareAlgorithm,
     ZonalAlgorithm,
     WebmapAlgorithm,

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from sozialraum import __version__
 from sozialraum._i18n import get_lang, t
 from sozialraum.atlas import cli as atlas_cli
+from sozialraum.cli import kita as kita_cli
 from sozialraum.cli import planung as planung_cli
 from sozialraum.cli import regions as regions_cli
 from sozialraum.cli import steps as step_cli
@@ -228,6 +229,7 @@ def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
     website_cli.add_parser(sub, L)
     planung_cli.add_parsers(sub, L)
     regions_cli.add_parsers(sub, L)
+    kita_cli.add_parsers(sub, L)
 
     j = sub.add_parser("join", help=t(_MSG, "join", L), description=t(_MSG, "join", L))
     j.add_argument("areas", help=t(_MSG, "areas", L))
@@ -402,6 +404,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         **step_cli.HANDLERS,
         **planung_cli.HANDLERS,
         **regions_cli.HANDLERS,
+        **kita_cli.HANDLERS,
     }
     with warnings.catch_warnings():
         warnings.simplefilter("always", SozialraumWarning)

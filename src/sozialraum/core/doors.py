@@ -185,11 +185,57 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "api": "rates_until= (DemographySettings)",
         "config": "raten_gueltig_bis (in [demografie])",
     },
-    "kita_rate": {"api": "KitaGroup('{g}').rate", "config": "quote_{g} (in [kita])"},
-    "kita_ages": {"api": "KitaGroup('{g}').lo/.hi", "config": "alter_{g} (in [kita])"},
-    "kita_places": {"api": "columns= (kita_places)", "config": "spalte_{g} (in [kita])"},
-    "kita_years": {"api": "KitaParams(years=)", "config": "jahre (in [kita])"},
-    "kita_changes": {"api": "kita_changes(records)", "config": "was_waere_wenn (in [kita])"},
+    "kita_rate": {
+        "api": "KitaGroup('{g}').rate",
+        "cli": "--quoten ({g}=…)",
+        "config": "quote_{g} (in [kita])",
+        "qgis": {
+            "de": "Feld „Bedarfsquoten in %“ ({g}=…)",
+            "en": "field 'Demand rates in %' ({g}=…)",
+        },
+    },
+    "kita_ages": {
+        "api": "KitaGroup('{g}').lo/.hi",
+        "cli": "--alter ({g}=…)",
+        "config": "alter_{g} (in [kita])",
+        "qgis": {"de": "Feld „Altersgruppen“ ({g}=…)", "en": "field 'Age groups' ({g}=…)"},
+    },
+    "kita_places": {
+        "api": "columns= (kita_places)",
+        "cli": "--spalten ({g}=…)",
+        "config": "spalte_{g} (in [kita])",
+        "qgis": {
+            "de": "Feld „Spalten der Plätze je Art“ ({g}=…)",
+            "en": "field 'Columns of the places per type' ({g}=…)",
+        },
+    },
+    "kita_years": {
+        "api": "KitaParams(years=)",
+        "cli": "--jahre",
+        "config": "jahre (in [kita])",
+        "qgis": {"de": "Feld „Zieljahre“", "en": "field 'Target years'"},
+    },
+    "kita_changes": {
+        "api": "kita_changes(records)",
+        "cli": "--neu / --erweitern / --schliessen",
+        "config": "was_waere_wenn (in [kita])",
+        "qgis": {
+            "de": "Felder „Neue Kitas (Punkte, optional)“ / „Kitas schließen“",
+            "en": "fields 'New Kitas (points, optional)' / 'Close Kitas'",
+        },
+    },
+    "kita_id": {
+        "api": "id_col= (kita_facilities)",
+        "cli": "--id-spalte",
+        "config": "id_spalte (in [kita])",
+        "qgis": {"de": "Feld „Schlüssel der Kita“", "en": "field 'Kita key'"},
+    },
+    "kita_category": {
+        "api": "category= (kita_facilities)",
+        "cli": "--kategorie",
+        "config": "kategorie (in [kita])",
+        "qgis": {"de": "Feld „Kategorie der Kitas“", "en": "field 'Kita category'"},
+    },
     "school_years": {"api": "years= (school_entry)", "config": "jahre (in [schulen])"},
     "access_target": {
         "api": "SupplyNeedParams(target_per_100=)",

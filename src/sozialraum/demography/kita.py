@@ -31,6 +31,7 @@ deficits of every year before and after.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -38,7 +39,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 
-from sozialraum._i18n import t
+from sozialraum._i18n import get_lang, t
 from sozialraum.access.deficit import BALANCE_COLUMNS, SupplyNeedParams, balance, supply_need
 from sozialraum.access.whatif import apply_changes
 from sozialraum.core.doors import knob
@@ -61,6 +62,18 @@ __all__ = [
     "kita_changes",
     "kita_what_if",
     "kita_column",
+    "GROUP_ALIASES",
+    "LONG_HEADERS",
+    "parse_kita_groups",
+    "parse_place_columns",
+    "parse_kita_changes",
+    "kita_facilities",
+    "kita_labels",
+    "KitaInputs",
+    "KitaResult",
+    "plan_kitas",
+    "kita_projection",
+    "write_kita_workbook",
 ]
 
 #: The age groups of Kita planning, in age order.
@@ -670,3 +683,502 @@ def horizon_check(years: Sequence[int], base: int, end: int, *, lang: str | None
             raise InputError(t(_MSG, "horizon", lang, key=key, year=y, end=end), column=key)
         if y < base:
             raise InputError(t(_MSG, "year_before", lang, key=key, year=y, base=base), column=key)
+
+
+# --- one entry point for every door ------------------------------------------------------
+#
+# The yearly run (``[kita]``), ``sozialraum kita`` and the QGIS tool "Kita-Planung" all
+# go through :func:`kita_facilities` (which Kitas, which places) and :func:`plan_kitas`
+# (need, supply, deficit, what-if); the doors only translate their settings, with the
+# planners' short forms read by :func:`parse_kita_groups`, :func:`parse_place_columns`
+# and :func:`parse_kita_changes`.
+
+#: Words a planner may type for an age group (``"u3=45; ue3=95"``).
+GROUP_ALIASES = {
+    "krippe": "krippe",
+    "u3": "krippe",
+    "kindergarten": "kindergarten",
+    "ue3": "kindergarten",
+    "ü3": "kindergarten",
+    "hort": "hort",
+}
+
+_DOOR_MSG = {
+    "pair": {
+        "de": "{key}: {item!r} ist kein Eintrag der Form name=Wert (mehrere mit ; trennen).",
+        "en": "{key}: {item!r} is not an entry of the form name=value (separate several with ;).",
+    },
+    "group": {
+        "de": "{key}: unbekannte Altersgruppe {name!r}; erlaubt sind krippe (u3), "
+        "kindergarten (ue3) und hort.",
+        "en": "{key}: unknown age group {name!r}; allowed are krippe (u3), kindergarten (ue3) "
+        "and hort.",
+    },
+    "twice": {
+        "de": "{key}: die Altersgruppe {name!r} ist doppelt angegeben.",
+        "en": "{key}: the age group {name!r} is given twice.",
+    },
+    "range": {
+        "de": "{key}: {item!r} ist kein Altersbereich von-bis (z. B. krippe=0-2).",
+        "en": "{key}: {item!r} is not an age range from-to (e.g. krippe=0-2).",
+    },
+    "type": {
+        "de": "{key}: unbekannte Platzart {name!r}; erlaubt sind {kinds}.",
+        "en": "{key}: unknown place type {name!r}; allowed are {kinds}.",
+    },
+    "no_kitas": {
+        "de": "{key} = {cat!r}: keine solchen Einrichtungen (vorhanden: {have}).",
+        "en": "{key} = {cat!r}: no such facilities (present: {have}).",
+    },
+    "no_column": {
+        "de": "{file}: Spalte {col!r} ({key}) fehlt (vorhanden: {have}).",
+        "en": "{file}: column {col!r} ({key}) is missing (present: {have}).",
+    },
+    "unknown_ids": {
+        "de": "{file}: Kitas ohne Eintrag in den Einrichtungen: {ids}.",
+        "en": "{file}: Kitas without an entry among the facilities: {ids}.",
+    },
+    "double_ids": {
+        "de": "{file}: Kita-Schlüssel mehrfach ({key}): {ids}.",
+        "en": "{file}: Kita keys given more than once ({key}): {ids}.",
+    },
+}
+
+
+def _pairs(text, key: str, lang) -> list[tuple[str, str]]:
+    """``"a=1; b=2"`` → ``[("a", "1"), ("b", "2")]`` (names lower-case, blanks ignored)."""
+    out = []
+    for item in str(text or "").split(";"):
+        if not item.strip():
+            continue
+        name, eq, value = item.partition("=")
+        if not eq or not name.strip() or not value.strip():
+            raise InputError(t(_DOOR_MSG, "pair", lang, key=key, item=item.strip()), column=key)
+        out.append((name.strip().lower(), value.strip()))
+    return out
+
+
+def _group_key(name: str, key: str, seen: set, lang) -> str:
+    g = GROUP_ALIASES.get(name)
+    if g is None:
+        raise InputError(t(_DOOR_MSG, "group", lang, key=key, name=name), column=key)
+    if g in seen:
+        raise InputError(t(_DOOR_MSG, "twice", lang, key=key, name=name), column=key)
+    seen.add(g)
+    return g
+
+
+def parse_kita_groups(
+    rates: str | Mapping[str, float] | None = None,
+    ages: str | Mapping[str, Sequence[int]] | None = None,
+    *,
+    lang: str | None = None,
+) -> tuple[KitaGroup, ...]:
+    """The age groups from a planner's short form, checked (:func:`check_groups`).
+
+    Parameters
+    ----------
+    rates
+        Demand rates in %, ``"u3=45; ue3=95; hort=50"`` (numbers read with
+        :func:`~sozialraum.core.numbers.parse_number`, ``"42,5"`` is 42.5) or a mapping;
+        groups not named keep their default (:data:`DEFAULT_KITA_GROUPS`).
+    ages
+        Age ranges, ``"krippe=0-2; kindergarten=3-5; hort=6-9"`` or a mapping
+        group → ``(from, to)``.
+
+    Raises
+    ------
+    InputError
+        An unknown group, a value that is no number, a rate outside 0–100 %, age groups
+        that do not tile; the message names the setting in the words of the door.
+    """
+    from sozialraum.core.numbers import parse_number
+
+    by_key = {g.key: g for g in DEFAULT_KITA_GROUPS}
+    krate, kages = knob("kita_rate", lang), knob("kita_ages", lang)
+    seen: set = set()
+    any_group = "<gruppe>" if get_lang(lang) == "de" else "<group>"
+    items = (
+        rates.items()
+        if isinstance(rates, Mapping)
+        else _pairs(rates, krate.format(g=any_group), lang)
+    )
+    for name, value in items:
+        g = _group_key(str(name).lower(), krate.format(g=name), seen, lang)
+        where = f"{krate.format(g=g)}: "
+        v = value if isinstance(value, (int, float)) else parse_number(value, lang, where=where)
+        by_key[g] = dataclasses.replace(by_key[g], rate=float(v))
+    seen = set()
+    items = (
+        ages.items() if isinstance(ages, Mapping) else _pairs(ages, kages.format(g=any_group), lang)
+    )
+    for name, value in items:
+        g = _group_key(str(name).lower(), kages.format(g=name), seen, lang)
+        lo_hi = value
+        if isinstance(value, str):
+            lo, dash, hi = value.replace("–", "-").partition("-")
+            try:
+                lo_hi = (int(lo.strip()), int(hi.strip()))
+            except ValueError:
+                lo_hi = None
+            if not dash or lo_hi is None:
+                key = kages.format(g=g)
+                raise InputError(
+                    t(_DOOR_MSG, "range", lang, key=key, item=f"{name}={value}"), column=key
+                )
+        by_key[g] = dataclasses.replace(by_key[g], lo=int(lo_hi[0]), hi=int(lo_hi[1]))
+    return check_groups(tuple(by_key[k] for k in KITA_GROUPS), lang=lang)
+
+
+def parse_place_columns(
+    text: str | Mapping[str, str | None] | None = None, *, lang: str | None = None
+) -> dict[str, str | None]:
+    """Place type → column (``"krippe=U3_Plaetze; tagespflege=KTP"``); unnamed types keep their name."""
+    out: dict[str, str | None] = {k: k for k in PLACE_TYPES}
+    key = knob("kita_places", lang).format(g="<art>")
+    items = text.items() if isinstance(text, Mapping) else _pairs(text, key, lang)
+    for name, col in items:
+        kind = str(name).lower()
+        if kind not in PLACE_TYPES:
+            kinds = ", ".join(PLACE_TYPES)
+            raise InputError(t(_DOOR_MSG, "type", lang, key=key, name=name, kinds=kinds))
+        out[kind] = col
+    return out
+
+
+def parse_kita_changes(
+    new: Sequence[str] = (),
+    extend: Sequence[str] = (),
+    close: Sequence[str] = (),
+    *,
+    lang: str | None = None,
+) -> tuple[KitaChange, ...]:
+    """What-if changes from a planner's short form, checked by :func:`kita_changes`.
+
+    ``new``: ``"x=454795; y=5726934; krippe=20; kindergarten=40"`` (optionally ``id=…``);
+    ``extend``: ``"id=KITA012; kindergarten=20"``; ``close``: Kita keys (``"KITA007"``,
+    several separated by ``;``). Numbers are read with
+    :func:`~sozialraum.core.numbers.parse_number`.
+    """
+    from sozialraum.core.numbers import parse_number
+
+    key = knob("kita_changes", lang)
+    records: list[dict] = []
+    for kind, entries in (("neu", new), ("erweiterung", extend)):
+        for text in entries:
+            rec: dict = {"art": kind}
+            for name, value in _pairs(text, key, lang):
+                rec[name] = value if name == "id" else parse_number(value, lang, where=f"{key}: ")
+            records.append(rec)
+    for text in close:
+        records.extend(
+            {"art": "schliessung", "id": i.strip()} for i in str(text).split(";") if i.strip()
+        )
+    return kita_changes(records, lang=lang)
+
+
+def kita_facilities(
+    facilities: gpd.GeoDataFrame,
+    *,
+    id_col: str = "id",
+    category: str | None = None,
+    category_col: str = "kategorie",
+    places_table: pd.DataFrame | None = None,
+    columns: Mapping[str, str | None] | None = None,
+    capacity_col: str | None = None,
+    source: str = "",
+    table_source: str = "",
+    lang: str | None = None,
+) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
+    """The Kitas (index = their key) and their places per age group.
+
+    Parameters
+    ----------
+    facilities
+        The facility layer (points); with ``category`` only its rows of that category.
+    id_col
+        The Kita's key, in the layer and in ``places_table``.
+    places_table
+        Places per Kita (``kita_plaetze.csv``: ``id;krippe;kindergarten;hort;tagespflege;…``),
+        joined by ``id_col``; its columns replace those of the layer. Without it the
+        layer's own columns hold the places.
+    columns
+        Place type → column (:func:`parse_place_columns`; default: the type's name).
+    capacity_col
+        Total places: a Kita with places there but none by type is refused.
+    source, table_source
+        File names for the messages.
+    """
+    kid, kcat = knob("kita_id", lang), knob("kita_category", lang)
+    de = get_lang(lang) == "de"
+    source = source or "Kitas"
+    table_source = table_source or ("Tabelle der Plätze" if de else "table of places")
+    sub = facilities
+    if category is not None:
+        if category_col not in facilities.columns:
+            have = ", ".join(map(str, facilities.columns))
+            raise InputError(
+                t(_DOOR_MSG, "no_column", lang, file=source, col=category_col, key=kcat, have=have),
+                column=kcat,
+            )
+        sub = facilities[facilities[category_col] == category]
+        if sub.empty:
+            have = ", ".join(sorted(map(str, facilities[category_col].dropna().unique())))
+            raise InputError(t(_DOOR_MSG, "no_kitas", lang, key=kcat, cat=category, have=have))
+    sub = _keyed(sub, id_col, source, kid, lang)
+    table = sub
+    if places_table is not None:
+        tab = _keyed(places_table, id_col, table_source, kid, lang)
+        extra = sorted(set(tab.index) - set(sub.index))
+        if extra:
+            raise InputError(
+                t(_DOOR_MSG, "unknown_ids", lang, file=table_source, ids=format_ids(extra)),
+                ids=extra,
+            )
+        table = sub.drop(columns=[c for c in tab.columns if c in sub.columns]).join(tab)
+    places = kita_places(
+        table, parse_place_columns(columns, lang=lang), capacity_col=capacity_col, lang=lang
+    )
+    return gpd.GeoDataFrame(table, geometry=sub.geometry.name, crs=sub.crs), places
+
+
+def _keyed(frame, id_col, source, key, lang):
+    """``frame`` indexed by its Kita key (as text), without the key column; keys unique."""
+    if id_col not in frame.columns:
+        have = ", ".join(map(str, frame.columns))
+        raise InputError(
+            t(_DOOR_MSG, "no_column", lang, file=source, col=id_col, key=key, have=have),
+            column=key,
+        )
+    ids = frame[id_col].astype(str).str.strip()
+    double = sorted(set(ids[ids.duplicated()]))
+    if double:
+        raise InputError(
+            t(_DOOR_MSG, "double_ids", lang, file=source, key=key, ids=format_ids(double)),
+            ids=double,
+        )
+    out = frame.drop(columns=[id_col]).set_axis(pd.Index(ids.to_numpy(), name=None))
+    return out
+
+
+@dataclass(frozen=True)
+class KitaInputs:
+    """What Kita planning reads, the same through every door.
+
+    Attributes
+    ----------
+    areas
+        Planning areas (index = key, polygons).
+    kitas, places
+        The Kitas and their places per group (:func:`kita_facilities`).
+    population
+        Long observed population by single year of age (``key, year, alter, geschlecht,
+        anzahl``).
+    base_year
+        "Today" (default: the last year of ``population``).
+    projection
+        A :class:`~sozialraum.demography.ProjectionResult` for the projection years.
+    gemeinde
+        Municipality key per area (index = area key); without it no municipal figures.
+    demand_points
+        Where the need lives inside the areas (:func:`sozialraum.raster.demand_shares`),
+        for the catchment methods.
+    """
+
+    areas: gpd.GeoDataFrame
+    kitas: gpd.GeoDataFrame
+    places: pd.DataFrame
+    population: pd.DataFrame
+    base_year: int | None = None
+    projection: object | None = None
+    gemeinde: pd.Series | None = None
+    demand_points: gpd.GeoDataFrame | None = None
+
+
+@dataclass(frozen=True)
+class KitaResult:
+    """Kita planning of one set of inputs: the planning and, with changes, the what-if.
+
+    Attributes
+    ----------
+    planning
+        The :class:`KitaPlanning` of today's Kitas.
+    what_if
+        The :class:`KitaWhatIf` of the planned changes (``None`` without changes).
+    kitas
+        The Kitas the planning used (index = key).
+    """
+
+    planning: KitaPlanning
+    what_if: KitaWhatIf | None = None
+    kitas: gpd.GeoDataFrame | None = None
+
+    def areas_frame(self, unit: str = "areas") -> pd.DataFrame:
+        """Per area (or municipality): :meth:`KitaPlanning.wide` and the what-if columns."""
+        wide = self.planning.wide(unit)
+        wide.index = wide.index.astype(str)
+        if self.what_if is not None and unit == "areas":
+            wi = self.what_if.frame
+            wide = wide.join(wi.set_axis(wi.index.astype(str)))
+        return wide
+
+    def labels(self, lang: str | None = "de") -> dict[str, str]:
+        """Column of :meth:`areas_frame` → header for planners (German by default)."""
+        return kita_labels(self.planning, what_if=self.what_if is not None, lang=lang)
+
+    def sheets(self, lang: str | None = "de") -> dict[str, pd.DataFrame]:
+        """The workbook of Kita planning: per area and municipality (long), places, what-if."""
+        L = "en" if lang == "en" else "de"
+        heads = {k: v[L] for k, v in LONG_HEADERS.items()}
+        res = self.planning
+        sheets = {_SHEETS["areas"][L]: res.areas.reset_index().rename(columns=heads)}
+        if len(res.gemeinden):
+            sheets[_SHEETS["gemeinden"][L]] = res.gemeinden.reset_index().rename(columns=heads)
+        places = res.places.rename(columns=lambda g: f"{heads['bestand']} {SHORT[g][L]}")
+        places.index.name = "Kita"  # the Kita's key as first column, no row numbers
+        sheets[_SHEETS["places"][L]] = places
+        if self.what_if is not None:
+            sheets[_SHEETS["what_if"][L]] = self.what_if.frame.rename_axis(
+                heads["key"]
+            ).reset_index()
+        return sheets
+
+
+_SHEETS = {
+    "areas": {"de": "Gebiete", "en": "Areas"},
+    "gemeinden": {"de": "Gemeinden", "en": "Municipalities"},
+    "places": {"de": "Plätze je Kita", "en": "Places per Kita"},
+    "what_if": {"de": "Was wäre wenn", "en": "What if"},
+}
+
+#: Headers of the long tables (:attr:`KitaPlanning.areas`) for planners.
+LONG_HEADERS = {
+    "gruppe": {"de": "Altersgruppe", "en": "Age group"},
+    "jahr": {"de": "Jahr", "en": "Year"},
+    "szenario": {"de": "Szenario", "en": "Scenario"},
+    "key": {"de": "Schlüssel", "en": "Key"},
+    "zielgruppe": {"de": "Kinder", "en": "Children"},
+    "bestand": {"de": "Plätze", "en": "Places"},
+    "bedarf": {"de": "Bedarf", "en": "Need"},
+    "saldo": {"de": "Saldo", "en": "Balance"},
+    "defizit": {"de": "fehlende Plätze", "en": "missing places"},
+    "ueberhang": {"de": "Überhang", "en": "Surplus"},
+    "versorgung_je_100": {"de": "Plätze je 100 Kinder", "en": "Places per 100 children"},
+    "soll_je_100": {"de": "Bedarfsquote (%)", "en": "Demand rate (%)"},
+    "deckungsgrad": {"de": "Deckungsgrad (%)", "en": "Coverage (%)"},
+}
+
+_WHAT = {
+    "zielgruppe": {"de": "Kinder", "en": "children"},
+    "bestand": {"de": "Plätze", "en": "places"},
+    "bedarf": {"de": "Bedarf (Plätze)", "en": "need (places)"},
+    "defizit": {"de": "fehlende Plätze", "en": "missing places"},
+    "versorgung_je_100": {"de": "Plätze je 100 Kinder", "en": "places per 100 children"},
+}
+
+_WHAT_IF = {
+    "vorher": {"de": "vorher", "en": "before"},
+    "nachher": {"de": "nachher", "en": "after"},
+    "differenz": {"de": "Differenz", "en": "difference"},
+}
+
+
+def kita_labels(
+    planning: KitaPlanning, *, what_if: bool = False, lang: str | None = "de"
+) -> dict[str, str]:
+    """Column (:func:`kita_column`) → header: ``"Kita Ü3 (3–5): fehlende Plätze 2035 (mittel)"``."""
+    L = "en" if lang == "en" else "de"
+    out = {}
+    scens = sorted(set(planning.areas.index.get_level_values("szenario")) - {""})
+    for g in planning.params.groups:
+        head = f"Kita {SHORT[g.key][L]} ({g.lo}–{g.hi})"
+        for what, word in _WHAT.items():
+            out[kita_column(g.key, what)] = f"{head}: {word[L]} {planning.base_year}"
+            for y in planning.params.years:
+                for s in scens:
+                    out[kita_column(g.key, what, y, s)] = f"{head}: {word[L]} {y} ({s})"
+    if what_if:
+        for col in [c for c in out if "_defizit" in c]:
+            for suffix, word in _WHAT_IF.items():
+                out[f"{col}_{suffix}"] = f"{out[col]}, {word[L]}"
+    return out
+
+
+def plan_kitas(
+    inputs: KitaInputs,
+    params: KitaParams,
+    changes: Sequence[KitaChange] = (),
+    *,
+    lang: str | None = None,
+) -> KitaResult:
+    """Kita planning of ``inputs``: the one entry point of the run, the CLI and QGIS.
+
+    Checks the projection years against the projection (:func:`horizon_check`), then
+    :func:`kita_planning` and, with ``changes``, :func:`kita_what_if` on the same result.
+    """
+    base = int(inputs.base_year or inputs.population["year"].max())
+    if params.years:
+        proj = inputs.projection
+        end = int(proj.population["year"].max()) if proj is not None else base
+        horizon_check(params.years, base, end, lang=lang)
+    kw = dict(
+        base_year=base,
+        projection=inputs.projection,
+        gemeinde=inputs.gemeinde,
+        demand_points=inputs.demand_points if params.supply.method != "standort" else None,
+        lang=lang,
+    )
+    args = (inputs.areas, inputs.kitas, inputs.places, inputs.population, params)
+    res = kita_planning(*args, **kw)
+    wi = kita_what_if(*args, tuple(changes), before=res, **kw) if changes else None
+    return KitaResult(planning=res, what_if=wi, kitas=inputs.kitas)
+
+
+def kita_projection(
+    population: pd.DataFrame,
+    years: Sequence[int],
+    settings: Mapping | None = None,
+    *,
+    lang: str | None = None,
+):
+    """The projection the Kita years need, from the settings of ``[demografie]``.
+
+    ``settings`` holds the keys of ``[demografie]`` (``horizont``, ``raten``,
+    ``raten_gueltig_bis``, ``szenarien``, ``szenario_wanderung``, ``eckwerte``,
+    ``wanderung``, ``geburtenziffer``), read by
+    :meth:`~sozialraum.demography.settings.DemographySettings.from_config` and
+    :func:`~sozialraum.demography.settings.projection_arguments` exactly as the run reads
+    them; without ``horizont`` the projection reaches the last of ``years``. Returns
+    ``None`` without ``years``.
+    """
+    from sozialraum.demography.projection import project
+    from sozialraum.demography.settings import DemographySettings, projection_arguments
+
+    if not years:
+        return None
+    base = int(population["year"].max())
+    d = {k: v for k, v in dict(settings or {}).items() if v not in (None, "", [], ())}
+    d.setdefault("horizont", max(1, max(int(y) for y in years) - base))
+    s = DemographySettings.from_config(d, lang)
+    return project(population, **projection_arguments(s, base, lang=lang), lang=lang)
+
+
+def write_kita_workbook(
+    result: KitaResult, path, *, names: pd.Series | None = None, lang: str | None = "de"
+):
+    """The Excel workbook of ``sozialraum kita`` and the QGIS tool (German headers).
+
+    First sheet: one row per area with every column of :meth:`KitaResult.areas_frame`
+    (``names``: the areas' names as second column), then :meth:`KitaResult.sheets`.
+    """
+    from sozialraum.io import write_excel
+
+    L = "en" if lang == "en" else "de"
+    frame = result.areas_frame()
+    if names is not None:
+        name = "Name"
+        frame.insert(0, name, names.set_axis(names.index.astype(str)).reindex(frame.index))
+    first = {"de": "Übersicht je Gebiet", "en": "Per area"}[L]
+    sheets = {first: frame.rename_axis(LONG_HEADERS["key"][L]), **result.sheets(L)}
+    title = {"de": "Kita-Planung", "en": "Kita planning"}[L]
+    return write_excel(sheets, path, labels=result.labels(L), title=title)

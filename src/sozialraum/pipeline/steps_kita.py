@@ -31,18 +31,6 @@ _MSG = {
         "de": "[{sec}] braucht den Abschnitt [einrichtungen].",
         "en": "[{sec}] needs the section [einrichtungen].",
     },
-    "no_kitas": {
-        "de": "[kita] kategorie = {cat!r}: keine solchen Einrichtungen (vorhanden: {have}).",
-        "en": "[kita] kategorie = {cat!r}: no such facilities (present: {have}).",
-    },
-    "id_missing": {
-        "de": "{file}: Spalte {col!r} ([kita] id_spalte) fehlt (vorhanden: {have}).",
-        "en": "{file}: column {col!r} ([kita] id_spalte) is missing (present: {have}).",
-    },
-    "unknown_ids": {
-        "de": "{file}: Kitas ohne Eintrag in den Einrichtungen: {ids}.",
-        "en": "{file}: Kitas without an entry among the facilities: {ids}.",
-    },
 }
 
 
@@ -58,45 +46,25 @@ def _config_error(state, section: str, err: InputError) -> ConfigError:
 
 def _kitas(state, k: dict) -> tuple[gpd.GeoDataFrame, pd.DataFrame]:
     """The Kitas of the facility layer (index = id) and their places per group."""
-    from sozialraum.demography.kita import PLACE_TYPES, kita_places
+    from sozialraum.demography.kita import PLACE_TYPES, kita_facilities
     from sozialraum.io.reader import read_text_table
 
     ef = state.config["einrichtungen"]
-    fac = state.facilities
-    sub = fac[fac[ef["kategorie_spalte"]] == k["kategorie"]]
-    if sub.empty:
-        have = ", ".join(sorted(map(str, fac[ef["kategorie_spalte"]].dropna().unique())))
-        raise InputError(t(_MSG, "no_kitas", state.lang, cat=k["kategorie"], have=have))
-    idc = k["id_spalte"]
-    if idc not in sub.columns:
-        have = ", ".join(map(str, sub.columns))
-        raise InputError(
-            t(_MSG, "id_missing", state.lang, file=ef["datei"].name, col=idc, have=have),
-            column=idc,
-        )
-    sub = sub.set_index(sub[idc].astype(str))
-    table = sub
+    table = None
     if k["plaetze"] is not None:
-        tab = read_text_table(k["plaetze"], lang=state.lang).frame
-        if idc not in tab.columns:
-            have = ", ".join(map(str, tab.columns))
-            raise InputError(
-                t(_MSG, "id_missing", state.lang, file=k["plaetze"].name, col=idc, have=have),
-                column=idc,
-            )
-        tab = tab.set_index(tab[idc].astype(str)).drop(columns=[idc])
-        extra = sorted(set(tab.index) - set(sub.index))
-        if extra:
-            from sozialraum.errors import format_ids
-
-            raise InputError(
-                t(_MSG, "unknown_ids", state.lang, file=k["plaetze"].name, ids=format_ids(extra)),
-                ids=extra,
-            )
-        table = sub.drop(columns=[c for c in tab.columns if c in sub.columns]).join(tab)
-    columns = {kind: k[f"spalte_{kind}"] for kind in PLACE_TYPES}
-    places = kita_places(table, columns, capacity_col=ef["kapazitaet_spalte"], lang=state.lang)
-    return gpd.GeoDataFrame(table, geometry=sub.geometry.name, crs=sub.crs), places
+        table = read_text_table(k["plaetze"], lang=state.lang).frame
+    return kita_facilities(
+        state.facilities,
+        id_col=k["id_spalte"],
+        category=k["kategorie"],
+        category_col=ef["kategorie_spalte"],
+        places_table=table,
+        columns={kind: k[f"spalte_{kind}"] for kind in PLACE_TYPES},
+        capacity_col=ef["kapazitaet_spalte"],
+        source=ef["datei"].name,
+        table_source=k["plaetze"].name if k["plaetze"] is not None else "",
+        lang=state.lang,
+    )
 
 
 def _facts(table: pd.DataFrame, k: dict) -> dict:
@@ -109,24 +77,29 @@ def _facts(table: pd.DataFrame, k: dict) -> dict:
     return out
 
 
-def _params(state, k: dict, end: int, base: int):
+def _params(state, k: dict):
     from sozialraum.access import SupplyNeedParams
-    from sozialraum.demography.kita import KITA_GROUPS, KitaGroup, KitaParams, horizon_check
+    from sozialraum.demography.kita import KITA_GROUPS, KitaGroup, KitaParams, check_groups
 
-    years = tuple(k["jahre"] or ())
-    horizon_check(years, base, end, lang=state.lang)
     groups = tuple(
         KitaGroup(g, k[f"alter_{g}"][0], k[f"alter_{g}"][1], k[f"quote_{g}"]) for g in KITA_GROUPS
     )
     m = k["methode"]
     supply = SupplyNeedParams(method=m, max_cost=k["radius_m"] if m != "standort" else None)
-    return KitaParams(groups=groups, supply=supply, years=years)
+    return KitaParams(
+        groups=check_groups(groups, lang=state.lang), supply=supply, years=tuple(k["jahre"] or ())
+    )
 
 
 def compute_kita(state):
-    """Kita planning of ``[kita]``: need, places, deficit per area/municipality, what-if."""
+    """Kita planning of ``[kita]``: need, places, deficit per area/municipality, what-if.
+
+    The settings of ``monitor.toml`` translated into the one entry point
+    :func:`~sozialraum.demography.kita.plan_kitas` (the same as ``sozialraum kita`` and
+    the QGIS tool "Kita-Planung").
+    """
     from sozialraum.core.doors import using_door
-    from sozialraum.demography.kita import kita_changes, kita_planning, kita_what_if
+    from sozialraum.demography.kita import KitaInputs, kita_changes, plan_kitas
 
     k = state.config.get("kita")
     if not k:
@@ -137,30 +110,28 @@ def compute_kita(state):
             raise ConfigError(t(_MSG, key, state.lang, sec="kita"))
     demo = state.demography
     pop = demo["population"]
-    base = int(pop["year"].max())
     gcol = state.config["gebiete"]["gemeinde_spalte"]
     with using_door("config"):
         try:
-            params = _params(state, k, int(demo["end_year"]), base)
+            params = _params(state, k)
             changes = kita_changes(k["was_waere_wenn"] or [], lang=state.lang)
             fac, places = _kitas(state, k)
+            inputs = KitaInputs(
+                areas=state.areas,
+                kitas=fac,
+                places=places,
+                population=pop,
+                base_year=int(pop["year"].max()),
+                projection=demo.get("projection"),
+                gemeinde=state.areas[gcol].astype(str) if gcol in state.areas.columns else None,
+                demand_points=state.raster.get("demand_points"),
+            )
+            result = plan_kitas(inputs, params, changes, lang=state.lang)
         except InputError as err:
             if err.column and "[kita]" in str(err):
                 raise _config_error(state, "kita", err) from None
             raise
-    kw = dict(
-        base_year=base,
-        projection=demo.get("projection"),
-        gemeinde=state.areas[gcol].astype(str) if gcol in state.areas.columns else None,
-        demand_points=state.raster.get("demand_points") if k["methode"] != "standort" else None,
-        lang=state.lang,
-    )
-    res = kita_planning(state.areas, fac, places, pop, params, **kw)
-    wi = (
-        kita_what_if(state.areas, fac, places, pop, params, changes, before=res, **kw)
-        if changes
-        else None
-    )
+    res, wi = result.planning, result.what_if
     state.kita = {
         "result": res,
         "what_if": wi,
@@ -301,49 +272,12 @@ def kita_map_layers(state, frame: pd.DataFrame) -> list[tuple[str, str]]:
     return out
 
 
-_WHAT = {
-    "zielgruppe": "Kinder",
-    "bestand": "Plätze",
-    "bedarf": "Bedarf (Plätze)",
-    "defizit": "fehlende Plätze",
-    "versorgung_je_100": "Plätze je 100 Kinder",
-}
-
-
 def kita_labels(state) -> dict[str, str]:
     """Column → German header of the Kita columns (result tables, GeoPackage, packages)."""
-    from sozialraum.demography.kita import SHORT, kita_column
+    from sozialraum.demography.kita import kita_labels as labels
 
     res = (getattr(state, "kita", None) or {}).get("result")
-    if res is None:
-        return {}
-    out = {}
-    scens = sorted(set(res.areas.index.get_level_values("szenario")) - {""})
-    for g in res.params.groups:
-        head = f"Kita {SHORT[g.key]['de']} ({g.lo}–{g.hi})"
-        for what, word in _WHAT.items():
-            out[kita_column(g.key, what)] = f"{head}: {word} {res.base_year}"
-            for y in res.params.years:
-                for s in scens:
-                    out[kita_column(g.key, what, y, s)] = f"{head}: {word} {y} ({s})"
-    return out
-
-
-_LONG_HEADERS = {
-    "gruppe": "Altersgruppe",
-    "jahr": "Jahr",
-    "szenario": "Szenario",
-    "key": "Schlüssel",
-    "zielgruppe": "Kinder",
-    "bestand": "Plätze",
-    "bedarf": "Bedarf",
-    "saldo": "Saldo",
-    "defizit": "fehlende Plätze",
-    "ueberhang": "Überhang",
-    "versorgung_je_100": "Plätze je 100 Kinder",
-    "soll_je_100": "Bedarfsquote (%)",
-    "deckungsgrad": "Deckungsgrad (%)",
-}
+    return {} if res is None else labels(res, lang="de")
 
 
 def kita_files(state, intern) -> list:
@@ -352,17 +286,14 @@ def kita_files(state, intern) -> list:
 
     kita = getattr(state, "kita", None) or {}
     sch = getattr(state, "schulen", None) or {}
-    sheets = {}
+    sheets, labels = {}, {}
     res = kita.get("result")
     if res is not None:
-        sheets["Gebiete"] = res.areas.reset_index().rename(columns=_LONG_HEADERS)
-        if len(res.gemeinden):
-            sheets["Gemeinden"] = res.gemeinden.reset_index().rename(columns=_LONG_HEADERS)
-        places = res.places.copy()
-        places.index.name = "Kita"
-        sheets["Plätze je Kita"] = places.reset_index()
-        if kita.get("what_if") is not None:
-            sheets["Was wäre wenn"] = kita["what_if"].frame.rename_axis("Schlüssel").reset_index()
+        from sozialraum.demography.kita import KitaResult
+
+        result = KitaResult(res, kita.get("what_if"))
+        sheets.update(result.sheets("de"))
+        labels = result.labels("de")  # German headers, also of the what-if's columns
     if sch.get("entry") is not None:
         e = sch["entry"]
         sheets["Schulbezirke"] = e.districts.rename_axis("Schulbezirk").reset_index()
@@ -370,7 +301,8 @@ def kita_files(state, intern) -> list:
     if not sheets:
         return []
     p = intern / "kita_schulen.xlsx"
-    write_excel(sheets, p, title=f"Kita-Planung und Grundschulen {state.config['projekt']['name']}")
+    title = f"Kita-Planung und Grundschulen {state.config['projekt']['name']}"
+    write_excel(sheets, p, labels=labels, title=title)
     return [
         (
             p,

@@ -14,6 +14,7 @@ ALL_IDS = {
     "lisa",
     "hotspots",
     "erreichbarkeit",
+    "kitaplanung",
     "pflegebedarf",
     "zonale_statistik",
     "webkarte",

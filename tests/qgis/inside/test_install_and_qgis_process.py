@@ -26,6 +26,7 @@ IDS = [
     "foerderkulisse",
     "hotspots",
     "indikatoren_verknuepfen",
+    "kitaplanung",
     "klassensicherheit",
     "klassifizieren",
     "lisa",
