@@ -164,8 +164,41 @@ class DemographySettings:
     @classmethod
     def from_config(cls, d, lang: str | None = None) -> DemographySettings:
         """From the validated ``[demografie]`` section (a mapping)."""
-        scen = scenarios_from(d.get("szenarien"), d.get("szenario_wanderung"), None, lang)
-        main = d.get("hauptszenario") or "mittel"
+        return cls.build(
+            horizon=int(d.get("horizont") or 10),
+            scenarios=d.get("szenarien"),
+            shifts_permille=d.get("szenario_wanderung"),
+            main=d.get("hauptszenario") or "mittel",
+            rates=d.get("raten"),
+            tfr=d.get("geburtenziffer"),
+            migration=d.get("wanderung") or "geschaetzt",
+            control=d.get("eckwerte"),
+            rates_until=d.get("raten_gueltig_bis"),
+            lang=lang,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        horizon: int = 10,
+        scenarios: Sequence[str] | None = None,
+        shifts_permille: Sequence[float] | None = None,
+        main: str = "mittel",
+        rates: str | Path | None = None,
+        tfr: float | None = None,
+        migration: str = "geschaetzt",
+        control: str | Path | None = None,
+        rates_until: int | None = None,
+        lang: str | None = None,
+    ) -> DemographySettings:
+        """Checked settings from plain values (scenario names and shifts in ‰ per year).
+
+        The one constructor of every door (``monitor.toml``, command line, QGIS): the
+        main scenario must be one of the scenarios and the horizon at least one year
+        (:class:`~sozialraum.errors.ConfigError` naming the setting in the door's words).
+        """
+        scen = scenarios_from(scenarios, shifts_permille, None, lang)
         names = [s.name for s in scen]
         if main not in names:
             raise ConfigError(
@@ -179,19 +212,18 @@ class DemographySettings:
                 ),
                 column="hauptszenario",
             )
-        horizon = int(d.get("horizont") or 10)
-        if horizon < 1:
+        if int(horizon) < 1:
             k = knob("demography_horizon", lang)
             raise ConfigError(t(_MSG, "horizon", lang, k=k, h=horizon), column="horizont")
         return cls(
-            horizon=horizon,
+            horizon=int(horizon),
             scenarios=scen,
             main=main,
-            rates=_path(d.get("raten")),
-            tfr=d.get("geburtenziffer"),
-            migration=d.get("wanderung") or "geschaetzt",
-            control=_path(d.get("eckwerte")),
-            rates_until=d.get("raten_gueltig_bis"),
+            rates=_path(rates),
+            tfr=None if tfr is None else float(tfr),
+            migration=migration,
+            control=_path(control),
+            rates_until=None if rates_until is None else int(rates_until),
         )
 
 
