@@ -6,6 +6,7 @@ from .access import AccessAlgorithm
 from .care import CareAlgorithm
 from .certainty import CertaintyAlgorithm
 from .classify import ClassifyAlgorithm
+from .demography import DemographyAlgorithm
 from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
 from .lisa import LisaAlgorithm
@@ -27,6 +28,7 @@ ALGORITHMS = [
     HotspotAlgorithm,
     AccessAlgorithm,
     CareAlgorithm,
+    DemographyAlgorithm,
     ZonalAlgorithm,
     WebmapAlgorithm,
     SteckbriefAlgorithm,

@@ -35,7 +35,14 @@ from sozialraum.core.doors import knob
 from sozialraum.demography.settings import DemographySettings
 from sozialraum.errors import InputError, format_ids
 
-__all__ = ["ForecastParams", "Forecast", "forecast", "RATIO_LABELS", "keyed_sheet"]
+__all__ = [
+    "ForecastParams",
+    "Forecast",
+    "forecast",
+    "check_population_keys",
+    "RATIO_LABELS",
+    "keyed_sheet",
+]
 
 _MSG = {
     "unknown": {
@@ -194,6 +201,20 @@ def keyed_sheet(frame: pd.DataFrame, names: pd.Series | None = None) -> pd.DataF
     return out
 
 
+def check_population_keys(pop: pd.DataFrame, area_keys, *, lang: str | None = None) -> None:
+    """Refuse population keys without an area (:class:`~sozialraum.errors.InputError`).
+
+    The message names the population setting in the words of the current door.
+    """
+    unknown = sorted(set(pop["key"].astype(str)) - {str(k) for k in area_keys})
+    if unknown:
+        raise InputError(
+            t(_MSG, "unknown", lang, k=knob("demography_files", lang), ids=format_ids(unknown)),
+            ids=unknown,
+            file=pop.attrs.get("source"),
+        )
+
+
 def forecast(params: ForecastParams, *, lang: str | None = None) -> Forecast:
     """Check the inputs, project every area and collect the products' numbers.
 
@@ -217,18 +238,7 @@ def forecast(params: ForecastParams, *, lang: str | None = None) -> Forecast:
 
     pop = params.population
     if params.area_keys is not None:
-        unknown = sorted(set(pop["key"].astype(str)) - {str(k) for k in params.area_keys})
-        if unknown:
-            raise InputError(
-                t(
-                    _MSG,
-                    "unknown",
-                    lang,
-                    k=knob("demography_files", lang),
-                    ids=format_ids(unknown),
-                ),
-                ids=unknown,
-            )
+        check_population_keys(pop, params.area_keys, lang=lang)
     start = int(pop["year"].max())
     settings = params.settings
     args = projection_arguments(settings, start, lang=lang)

@@ -15,6 +15,7 @@ ALL_IDS = {
     "hotspots",
     "erreichbarkeit",
     "pflegebedarf",
+    "bevoelkerungsvorausberechnung",
     "zonale_statistik",
     "webkarte",
     "steckbriefe",
