@@ -39,7 +39,7 @@ from sozialraum._i18n import t
 from sozialraum.core.doors import knob
 from sozialraum.demography.population import MAX_AGE
 from sozialraum.demography.projection import DEFAULT_SCENARIOS, Scenario
-from sozialraum.errors import ConfigError
+from sozialraum.errors import ConfigError, InputError
 
 __all__ = [
     "DemographySettings",
@@ -453,7 +453,16 @@ def projection_arguments(
     check_rates_horizon(settings, start_year, lang)
     kw: dict = {"horizon": settings.horizon, "scenarios": settings.scenarios}
     if settings.rates is not None:
-        rates = read_district_rates(settings.rates, lang=lang)
+        try:
+            rates = read_district_rates(settings.rates, lang=lang)
+        except InputError as err:  # name the setting in the door's words
+            raise type(err)(
+                f"{knob('demography_rates', lang)}: {err}",
+                file=err.file,
+                row=err.row,
+                column=err.column,
+                ids=err.ids,
+            ) from None
         if rates.life_table is not None:
             kw["life_table"] = rates.life_table
         if rates.fertility is not None and rates.fertility.sum() > 0:
