@@ -165,6 +165,7 @@ class Forecast:
         name_word = name_word or bottom.title("de")
         lab = dict(labels or {})
         lab.update(self.labels("de"))
+        lab.setdefault("ew_ges", "Einwohner insgesamt")  # a catalogue's own label stays
         lab.update({"key": key_word, "name": name_word})
         end = self.end_year
         sheets = {
