@@ -22,6 +22,7 @@ from reference_demography import (  # noqa: E402
 
 
 def _params(outdir, **over):
+    outdir.mkdir(parents=True, exist_ok=True)
     d = DEMOGRAPHY
     p = {
         "INPUT": AREAS,
@@ -54,6 +55,26 @@ def test_demography_tool_equals_library(run, outdir):
     assert_same(ref, out, list(ref.columns), what="projection: API ↔ QGIS")
     names = openpyxl.load_workbook(res["EXCEL"], read_only=True).sheetnames
     assert f"Vorausberechnung {END}" in names and "Einwohner je Szenario" in names
+
+
+def test_demography_tool_output_is_styled_by_the_change(run, outdir):
+    """Quantile classes of prog_veraenderung_2035 from the library, diverging colours."""
+    from qgis.core import QgsVectorLayer
+
+    from sozialraum.core.classify import classify
+    from sozialraum.core.palettes import class_colors
+
+    res = run("bevoelkerungsvorausberechnung", _params(outdir / "styled", EXCEL=None))
+    field = f"prog_veraenderung_{END}"
+    out = read_layer(res["OUTPUT"], layer=f"vorausberechnung_{END}")
+    cls = classify(out[field], scheme="quantiles", k=5, name=field)
+    lay = QgsVectorLayer(res["OUTPUT"], "x", "ogr")
+    lay.loadDefaultStyle()
+    assert lay.renderer().type() == "categorizedSymbol"
+    assert f'"{field}"' in lay.renderer().classAttribute()
+    cats = lay.renderer().categories()
+    assert [c.label() for c in cats][:5] == list(cls.class_labels)
+    assert [c.symbol().color().name() for c in cats][:5] == list(class_colors(5, "diverging"))
 
 
 def test_demography_tool_horizon_beyond_rates_names_the_fields(run, outdir):
