@@ -150,3 +150,23 @@ def test_check_of_musterland_planning_inputs_is_clean(musterland):
     rep = check_config(musterland["examples"] / "monitor.toml")
     for topic in ("demografie", "kita", "schulen", "pflege", "regionen", "hze"):
         assert not _errors(rep, topic), rep.to_text()
+
+
+def test_check_finds_bad_numbers_in_kita_places(tmp_path, musterland, musterland_config):
+    ex = musterland["examples"]
+    change = lambda f: _set(f, "krippe", 2, "viele")  # noqa: E731
+    rep = check_config(
+        musterland_config(tmp_path, _broken(tmp_path, ex, "kita_plaetze.csv", change))
+    )
+    errs = _errors(rep, "kita")
+    assert errs, rep.to_text()
+    assert "'krippe'" in errs[0].message and errs[0].area == "KITA003"
+    assert errs[0].key == "plaetze (in [kita])"
+
+
+def test_check_names_a_missing_kita_places_file(tmp_path, musterland, musterland_config):
+    ex = musterland["examples"]
+    old = f'"{(ex / "kita_plaetze.csv").resolve()}"'
+    rep = check_config(musterland_config(tmp_path, (old, f'"{tmp_path / "fehlt.csv"}"')))
+    errs = [f for f in rep.findings if f.severity == ERROR and "fehlt.csv" in f.message]
+    assert errs and "plaetze" in errs[0].message, rep.to_text()
