@@ -2,7 +2,10 @@
 
 :func:`check_config` reads every input a ``monitor.toml`` names — the area
 layer(s), the catalogue, every table of every year, facilities, streets, the
-population raster and the demography files — and lists *all* problems instead
+population raster and the inputs of the planning sections (``[demografie]``
+population tables, rates and control totals; ``[kita]`` places; ``[schulen]``
+Schulbezirke; ``[pflege]`` prevalence and offers; ``[[regionen]]``; ``[hze]``), each
+read and checked by the same functions as the run — and lists *all* problems instead
 of stopping at the first: the configuration's own errors, missing files, layers
 and columns, missing or duplicated area keys (with where each duplicate lies),
 duplicated headers, tables whose keys match few areas, columns not in the
