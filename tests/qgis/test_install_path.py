@@ -40,6 +40,7 @@ AREAS = f"{GPKG}|layername=sozialraeume"
 MAX_MB = 400
 IDS = [
     "angebote_finden",
+    "bevoelkerungsvorausberechnung",
     "erreichbarkeit",
     "foerderkulisse",
     "hotspots",

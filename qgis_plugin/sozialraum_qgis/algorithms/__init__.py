@@ -6,6 +6,7 @@ from .access import AccessAlgorithm
 from .care import CareAlgorithm
 from .certainty import CertaintyAlgorithm
 from .classify import ClassifyAlgorithm
+from .demography import DemographyAlgorithm
 from .hotspots import HotspotAlgorithm
 from .join import JoinAlgorithm
 from .kita import KitaAlgorithm
@@ -29,6 +30,7 @@ ALGORITHMS = [
     AccessAlgorithm,
     KitaAlgorithm,
     CareAlgorithm,
+    DemographyAlgorithm,
     ZonalAlgorithm,
     WebmapAlgorithm,
     SteckbriefAlgorithm,

@@ -10,6 +10,8 @@ names everywhere (``--ebene`` for a layer, ``--schluessel`` for the key column,
 * ``lisa``    — LISA and Gi* for one column of a GeoPackage layer;
 * ``access``  — nearest facility / 2SFCA / Bestand–Bedarf for areas and facilities;
 * ``map``     — an offline web map of columns of a GeoPackage layer;
+* ``demografie`` — population projection per area with scenarios and control totals
+  (:mod:`sozialraum.cli.demografie`);
 * ``pflege``  — people in need of care today and in target years, places and deficit
   per form of care (:mod:`sozialraum.cli.pflege`);
 * ``report``  — Steckbriefe and Sozialbericht of a run configuration;
@@ -184,6 +186,10 @@ def add_parsers(sub, L: str) -> None:
     from sozialraum.cli.pflege import add_parser as _add_pflege
 
     _add_pflege(sub, L, _common_area_args, _number)
+
+    from sozialraum.cli.demografie import add_parser as _add_demografie
+
+    _add_demografie(sub, L, _common_area_args, _number)
 
     for cmd in ("report", "publish"):
         p = sub.add_parser(cmd, help=t(_MSG, cmd, L), description=t(_MSG, cmd, L))
@@ -463,7 +469,18 @@ def cmd_pflege(args) -> int:
     return _written(args, args.out)
 
 
+def cmd_demografie(args) -> int:
+    """Population projection per area (:mod:`sozialraum.cli.demografie`)."""
+    from sozialraum.cli.demografie import cmd_demografie as run
+    from sozialraum.core.doors import using_door
+
+    with using_door("cli"):  # messages name --horizont, --eckwerte …
+        run(args, _areas(args))
+    return _written(args, args.out)
+
+
 HANDLERS = {
+    "demografie": cmd_demografie,
     "pflege": cmd_pflege,
     "index": cmd_index,
     "lisa": cmd_lisa,

@@ -160,30 +160,68 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
     "demography_horizon": {
         "api": "horizon= (project)",
         "config": "horizont (in [demografie])",
+        "cli": "--horizont",
+        "qgis": {
+            "de": "Feld „Jahre der Vorausberechnung“",
+            "en": "field 'Years of the projection'",
+        },
     },
     "demography_control": {
         "api": "control= (project)",
         "config": "eckwerte (in [demografie])",
+        "cli": "--eckwerte",
+        "qgis": {
+            "de": "Feld „Eckwerte der Landesvorausberechnung (CSV/XLSX, optional)“",
+            "en": "field 'Control totals of the state projection (CSV/XLSX, optional)'",
+        },
     },
     "demography_scenarios": {
         "api": "scenarios= (project)",
         "config": "szenarien (in [demografie])",
+        "cli": "--szenarien",
+        "qgis": {"de": "Feld „Szenarien“", "en": "field 'Scenarios'"},
     },
     "demography_scenario_shift": {
         "api": "Scenario(shift=)",
         "config": "szenario_wanderung (in [demografie])",
+        "cli": "--szenario-wanderung",
+        "qgis": {
+            "de": "Feld „Wanderungsannahme je Szenario (‰ je Jahr)“",
+            "en": "field 'Migration assumption per scenario (‰ per year)'",
+        },
     },
     "demography_main_scenario": {
         "api": "main= (projection_figures)",
         "config": "hauptszenario (in [demografie])",
+        "cli": "--hauptszenario",
+        "qgis": {"de": "Feld „Hauptszenario“", "en": "field 'Main scenario'"},
     },
     "demography_rates": {
         "api": "life_table=, fertility= (project)",
         "config": "raten (in [demografie])",
+        "cli": "--raten",
+        "qgis": {
+            "de": "Feld „Raten: Sterbetafel und Geburtenziffern (CSV/XLSX, optional)“",
+            "en": "field 'Rates: life table and fertility (CSV/XLSX, optional)'",
+        },
+    },
+    "demography_files": {
+        "api": "population= (ForecastParams)",
+        "cli": "--bevoelkerung",
+        "config": "dateien (in [demografie])",
+        "qgis": {
+            "de": "Feld „Bevölkerung nach Alter (Dateimuster)“",
+            "en": "field 'Population by age (file pattern)'",
+        },
     },
     "demography_rates_until": {
         "api": "rates_until= (DemographySettings)",
         "config": "raten_gueltig_bis (in [demografie])",
+        "cli": "--raten-gueltig-bis",
+        "qgis": {
+            "de": "Feld „Raten gültig bis (Jahr, optional)“",
+            "en": "field 'Rates valid until (year, optional)'",
+        },
     },
     "kita_rate": {
         "api": "KitaGroup('{g}').rate",

@@ -39,7 +39,7 @@ from sozialraum._i18n import t
 from sozialraum.core.doors import knob
 from sozialraum.demography.population import MAX_AGE
 from sozialraum.demography.projection import DEFAULT_SCENARIOS, Scenario
-from sozialraum.errors import ConfigError
+from sozialraum.errors import ConfigError, InputError
 
 __all__ = [
     "DemographySettings",
@@ -164,8 +164,41 @@ class DemographySettings:
     @classmethod
     def from_config(cls, d, lang: str | None = None) -> DemographySettings:
         """From the validated ``[demografie]`` section (a mapping)."""
-        scen = scenarios_from(d.get("szenarien"), d.get("szenario_wanderung"), None, lang)
-        main = d.get("hauptszenario") or "mittel"
+        return cls.build(
+            horizon=int(d.get("horizont") or 10),
+            scenarios=d.get("szenarien"),
+            shifts_permille=d.get("szenario_wanderung"),
+            main=d.get("hauptszenario") or "mittel",
+            rates=d.get("raten"),
+            tfr=d.get("geburtenziffer"),
+            migration=d.get("wanderung") or "geschaetzt",
+            control=d.get("eckwerte"),
+            rates_until=d.get("raten_gueltig_bis"),
+            lang=lang,
+        )
+
+    @classmethod
+    def build(
+        cls,
+        *,
+        horizon: int = 10,
+        scenarios: Sequence[str] | None = None,
+        shifts_permille: Sequence[float] | None = None,
+        main: str = "mittel",
+        rates: str | Path | None = None,
+        tfr: float | None = None,
+        migration: str = "geschaetzt",
+        control: str | Path | None = None,
+        rates_until: int | None = None,
+        lang: str | None = None,
+    ) -> DemographySettings:
+        """Checked settings from plain values (scenario names and shifts in ‰ per year).
+
+        The one constructor of every door (``monitor.toml``, command line, QGIS): the
+        main scenario must be one of the scenarios and the horizon at least one year
+        (:class:`~sozialraum.errors.ConfigError` naming the setting in the door's words).
+        """
+        scen = scenarios_from(scenarios, shifts_permille, None, lang)
         names = [s.name for s in scen]
         if main not in names:
             raise ConfigError(
@@ -179,19 +212,18 @@ class DemographySettings:
                 ),
                 column="hauptszenario",
             )
-        horizon = int(d.get("horizont") or 10)
-        if horizon < 1:
+        if int(horizon) < 1:
             k = knob("demography_horizon", lang)
             raise ConfigError(t(_MSG, "horizon", lang, k=k, h=horizon), column="horizont")
         return cls(
-            horizon=horizon,
+            horizon=int(horizon),
             scenarios=scen,
             main=main,
-            rates=_path(d.get("raten")),
-            tfr=d.get("geburtenziffer"),
-            migration=d.get("wanderung") or "geschaetzt",
-            control=_path(d.get("eckwerte")),
-            rates_until=d.get("raten_gueltig_bis"),
+            rates=_path(rates),
+            tfr=None if tfr is None else float(tfr),
+            migration=migration,
+            control=_path(control),
+            rates_until=None if rates_until is None else int(rates_until),
         )
 
 
@@ -421,7 +453,16 @@ def projection_arguments(
     check_rates_horizon(settings, start_year, lang)
     kw: dict = {"horizon": settings.horizon, "scenarios": settings.scenarios}
     if settings.rates is not None:
-        rates = read_district_rates(settings.rates, lang=lang)
+        try:
+            rates = read_district_rates(settings.rates, lang=lang)
+        except InputError as err:  # name the setting in the door's words
+            raise type(err)(
+                f"{knob('demography_rates', lang)}: {err}",
+                file=err.file,
+                row=err.row,
+                column=err.column,
+                ids=err.ids,
+            ) from None
         if rates.life_table is not None:
             kw["life_table"] = rates.life_table
         if rates.fertility is not None and rates.fertility.sum() > 0:

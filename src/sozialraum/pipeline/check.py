@@ -2,7 +2,10 @@
 
 :func:`check_config` reads every input a ``monitor.toml`` names — the area
 layer(s), the catalogue, every table of every year, facilities, streets, the
-population raster and the demography files — and lists *all* problems instead
+population raster and the inputs of the planning sections (``[demografie]``
+population tables, rates and control totals; ``[kita]`` places; ``[schulen]``
+Schulbezirke; ``[pflege]`` prevalence and offers; ``[[regionen]]``; ``[hze]``), each
+read and checked by the same functions as the run — and lists *all* problems instead
 of stopping at the first: the configuration's own errors, missing files, layers
 and columns, missing or duplicated area keys (with where each duplicate lies),
 duplicated headers, tables whose keys match few areas, columns not in the
@@ -52,6 +55,8 @@ TOPICS = (
     "strassen",
     "raster",
     "demografie",
+    "kita",
+    "schulen",
     "pflege",
     "regionen",
     "hze",
@@ -85,6 +90,8 @@ _MSG = {
     "t_strassen": {"de": "Straßennetz", "en": "street network"},
     "t_raster": {"de": "Bevölkerungsraster", "en": "population raster"},
     "t_demografie": {"de": "Demografie", "en": "demography"},
+    "t_kita": {"de": "Kita-Planung", "en": "Kita planning"},
+    "t_schulen": {"de": "Schulen", "en": "schools"},
     "t_pflege": {"de": "Pflege", "en": "care"},
     "t_regionen": {"de": "Regionen und Ämter", "en": "region sets"},
     "t_hze": {"de": "Hilfen zur Erziehung", "en": "educational support (HzE)"},
@@ -1002,18 +1009,28 @@ def _bbox(b) -> str:
 
 
 def _check_demography(ctx: _Ctx) -> None:
-    """The population tables by age: read as the run reads them."""
+    """The population tables by age: read as the run reads them, keys against the areas."""
     d = ctx.cfg.get("demografie")
     if not d or not d.get("dateien") or not d.get("jahre"):
         return
+    from sozialraum.core.doors import using_door
     from sozialraum.demography import read_population
+    from sozialraum.demography.forecast import check_population_keys
 
     files = ctx.cfg.files(d["dateien"], d["jahre"])
-    paths = [files[y] for y in sorted(files) if files[y].is_file()]
+    paths = [files[y] for y in sorted(files) if files[y].is_file()]  # missing: config check
+
+    def population():
+        pop = read_population(paths, key=d["schluessel"], lang=ctx.lang)
+        if ctx.areas is not None:
+            with using_door("config"):
+                check_population_keys(pop, ctx.areas.index, lang=ctx.lang)
+        return pop
+
     if paths:
         ctx.attempt(
             "demografie",
-            lambda: read_population(paths, key=d["schluessel"], lang=ctx.lang),
+            population,
             what=Path(d["dateien"]).name,
             key="dateien (in [demografie])",
         )
@@ -1047,6 +1064,49 @@ def _check_atlas(ctx: _Ctx) -> None:
         what=path.name,
         key="grenzen_neu (in [atlas])",
     )
+
+
+def _check_kita(ctx: _Ctx) -> None:
+    """``[kita]``: the Kitas of the facility layer and the table of places, read as the run does.
+
+    The same reading and checks as the run's Kita step (ids present and known, place
+    columns numeric and not negative).
+    """
+    k = ctx.cfg.get("kita")
+    if not k or ctx.facilities is None:
+        return
+    from types import SimpleNamespace
+
+    from sozialraum.core.doors import using_door
+    from sozialraum.pipeline.steps_kita import _kitas
+
+    state = SimpleNamespace(config=ctx.cfg, facilities=ctx.facilities, lang=ctx.lang)
+    plaetze = k.get("plaetze")
+    with using_door("config"):
+        ctx.attempt(
+            "kita",
+            lambda: _kitas(state, k),
+            what=Path(plaetze).name if plaetze else "[kita]",
+            key="plaetze (in [kita])" if plaetze else "[kita]",
+        )
+
+
+def _check_schools(ctx: _Ctx) -> None:
+    """``[schulen]``: the Schulbezirke layer read like the areas (key column, geometries, CRS)."""
+    s = ctx.cfg.get("schulen")
+    if not s or s.get("bezirke") is None:
+        return
+    from sozialraum.io import read_areas
+
+    path = Path(s["bezirke"])
+    layer = ctx.attempt(
+        "schulen",
+        lambda: read_areas(path, layer=s["bezirke_ebene"], key=s["bezirk_spalte"], lang=ctx.lang),
+        what=path.name,
+        key="bezirke (in [schulen])",
+    )
+    if layer is not None:
+        _check_crs(ctx, "schulen", layer, path.name)
 
 
 def _check_care(ctx: _Ctx) -> None:
@@ -1133,6 +1193,8 @@ STEPS: list[Callable[[_Ctx], None]] = [
     _check_raster,
     _check_demography,
     _check_atlas,
+    _check_kita,
+    _check_schools,
     _check_care,
     _check_regions,
     _check_hze,

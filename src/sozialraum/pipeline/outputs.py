@@ -181,7 +181,7 @@ def _demography_files(state, intern: Path) -> Files:
                 f"demography: age groups, ratios, projection to {d['end_year']}",
             )
         )
-        layer = state.areas[["geometry"]].join(d["layer"])
+        layer = state.areas[["geometry"]].join(d["forecast"].area_layer())
         write_gpkg(layer, intern / "ergebnisse.gpkg", layer=f"vorausberechnung_{d['end_year']}")
     return files
 
@@ -189,61 +189,28 @@ def _demography_files(state, intern: Path) -> Files:
 def demography_sheets(state) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
     """The sheets of ``demografie.xlsx`` and their German headers.
 
-    Every sheet is indexed by the real area key (first column, headed with the level's
-    key word) and named areas carry their name; headers come from the catalogue, the
-    age groups and the projection's one table of labels
-    (:meth:`~sozialraum.demography.products.ProjectionFigures.labels`).
+    The projection's own sheets come from
+    :meth:`~sozialraum.demography.forecast.Forecast.workbook` (the same workbook as
+    ``sozialraum demografie`` and the QGIS tool): indexed by the real area key (headed
+    with the level's key word), named areas with their name, headers from the
+    catalogue, the age groups and the projection's one table of labels. The run adds
+    Bestand–Bedarf today and in the end year per facility type (its access model).
     """
     from sozialraum.access import LABELS as ACCESS_LABELS
-    from sozialraum.demography import group_labels
+    from sozialraum.demography.forecast import keyed_sheet
 
     d = state.demography
-    figures = d.get("figures")
     terr = territory_of(state.config, state.lang)
-    key_word = terr.bottom.compound("schlüssel", "de")
     name_col = state.config["gebiete"]["name"]
     names = state.areas[name_col] if name_col in state.areas.columns else None
-    labels = labels_for(state)
-    labels.update(group_labels(lang="de"))
-    labels.update(
-        {"key": key_word, "year": "Jahr", "szenario": "Szenario", "name": terr.bottom.title("de")}
+    sheets, labels = d["forecast"].workbook(
+        names=names,
+        key_word=terr.bottom.compound("schlüssel", "de"),
+        name_word=terr.bottom.title("de"),
+        labels=labels_for(state),
     )
-    labels.update(_RATIO_LABELS)
-
-    area_key = state.config["gebiete"]["schluessel"]
-
-    def keyed(frame: pd.DataFrame) -> pd.DataFrame:
-        out = frame.reset_index(drop=not frame.index.name and "key" not in frame.index.names)
-        if "key" not in out.columns and area_key in out.columns:
-            out = out.rename(columns={area_key: "key"})
-        if "key" in out.columns:
-            out["key"] = out["key"].astype(str)
-            if names is not None:
-                out.insert(1, "name", out["key"].map(names.rename(index=str)).to_numpy())
-            out = out.set_index("key")
-        return out
-
-    sheets = {
-        "Altersgruppen": keyed(d["groups"]),
-        "Kennzahlen": keyed(d["ratios"]),
-    }
-    layer = pd.DataFrame(d["layer"])
-    sheets[f"Altersgruppen {d['end_year']}"] = keyed(layer)
-    for grp, lab in group_labels(lang="de").items():
-        labels.setdefault(f"{grp}_anteil", f"{lab}: Anteil (%)")
-        labels.setdefault(f"{grp}_veraenderung_proz", f"{lab}: Veränderung (%)")
-    labels.setdefault("ew_ges_veraenderung_proz", "Einwohner insgesamt: Veränderung (%)")
-    if figures is not None:
-        values, _codes = figures.areas()
-        labels.update(figures.labels("de"))
-        sheets[f"Vorausberechnung {d['end_year']}"] = keyed(values)
-        series = figures.series.reset_index()
-        series["szenario"] = series["szenario"].map(
-            {s: figures.scenario_labels[s]["de"] for s in figures.scenarios}
-        )
-        sheets["Einwohner je Szenario"] = keyed(series.set_index("key"))
     for kind, comp in (d.get("supply") or {}).items():  # Bestand–Bedarf: the run's model
-        sheets[f"{kind} heute und {d['end_year']}"[:31]] = keyed(comp)
+        sheets[f"{kind} heute und {d['end_year']}"[:31]] = keyed_sheet(comp, names)
         for col in comp.columns:
             base, _, year = str(col).rpartition("_")
             if year.isdigit() and base in ACCESS_LABELS:
@@ -251,16 +218,7 @@ def demography_sheets(state) -> tuple[dict[str, pd.DataFrame], dict[str, str]]:
             elif col in ACCESS_LABELS:
                 labels.setdefault(col, ACCESS_LABELS[col]["de"])
         labels.setdefault("veraenderung_zielgruppe", "Veränderung der Zielgruppe (Personen)")
-    return sheets, {k: v for k, v in labels.items() if isinstance(k, str)}
-
-
-_RATIO_LABELS = {
-    "jugendquotient": "Jugendquotient",
-    "altenquotient": "Altenquotient",
-    "gesamtquotient": "Gesamtquotient",
-    "medianalter": "Medianalter (Jahre)",
-    "durchschnittsalter": "Durchschnittsalter (Jahre)",
-}
+    return sheets, labels
 
 
 def _atlas_files(state, intern: Path) -> Files:

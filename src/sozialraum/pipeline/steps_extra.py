@@ -70,54 +70,45 @@ def facility_areas(state, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
 
 
 def compute_demography(state):
-    """Age groups, dependency ratios, median age and the cohort-component projection."""
+    """Age groups, dependency ratios, median age and the cohort-component projection.
+
+    One call of :func:`sozialraum.demography.forecast.forecast`, the entry point of
+    ``sozialraum demografie`` and the QGIS tool too.
+    """
     from sozialraum.core.doors import using_door
-    from sozialraum.demography import (
-        age_groups,
-        dependency_ratios,
-        median_age,
-        project,
-        projection_layer,
-        read_population,
-    )
-    from sozialraum.demography.products import projection_figures
-    from sozialraum.demography.settings import DemographySettings, projection_arguments
+    from sozialraum.demography import read_population
+    from sozialraum.demography.forecast import ForecastParams, forecast
+    from sozialraum.demography.settings import DemographySettings
 
     d = state.config["demografie"]
     files = state.config.files(d["dateien"], d["jahre"])
     pop = read_population([files[y] for y in sorted(files)], key=d["schluessel"], lang=state.lang)
-    unknown = sorted(set(pop["key"]) - set(state.areas.index))
-    if unknown:
-        from sozialraum.errors import format_ids
-
-        raise InputError(
-            f"[demografie] dateien: Schlüssel ohne Planungsraum: {format_ids(unknown)}"
-            if state.lang == "de"
-            else f"[demografie] dateien: keys without a planning area: {format_ids(unknown)}",
-            ids=unknown,
-        )
-    start = int(pop["year"].max())
     with using_door("config"):  # the settings come from monitor.toml: messages name its keys
         settings = DemographySettings.from_config(d, state.lang)
-        args = projection_arguments(settings, start, lang=state.lang)
-    res = project(pop, **args, lang=state.lang)
-    end = int(res.population["year"].max())
+        fc = forecast(
+            ForecastParams(
+                pop,
+                settings,
+                area_keys=tuple(state.areas.index.astype(str)),
+                threshold=state.config["ausgaben"]["mindestfallzahl"] - 1,
+            ),
+            lang=state.lang,
+        )
+    res, end = fc.projection, fc.end_year
     supply = _supply_today_and_future(state, res, end)
-    figures = projection_figures(
-        res, main=settings.main, threshold=state.config["ausgaben"]["mindestfallzahl"] - 1
-    )
-    _add_projection_to_rollup(state, figures)
+    _add_projection_to_rollup(state, fc.figures)
     state.demography = {
-        "figures": figures,  # the one set of projected numbers every product shows
+        "forecast": fc,  # the one entry point's result (workbook, layer)
+        "figures": fc.figures,  # the one set of projected numbers every product shows
         "settings": settings,
         "supply": supply,  # facility type → today and end year, the run's method and target
         "population": pop,
         "projection": res,
-        "groups": age_groups(pop),
-        "ratios": dependency_ratios(pop),
-        "median": median_age(pop),
+        "groups": fc.groups,
+        "ratios": fc.ratios,
+        "median": fc.median,
         "end_year": end,
-        "layer": projection_layer(res, year=end),
+        "layer": fc.layer,
     }
     return state
 

@@ -16,6 +16,7 @@ ALL_IDS = {
     "erreichbarkeit",
     "kitaplanung",
     "pflegebedarf",
+    "bevoelkerungsvorausberechnung",
     "zonale_statistik",
     "webkarte",
     "steckbriefe",

@@ -22,6 +22,7 @@ from qgis_helpers import PLUGIN_SRC
 QGIS_PROCESS = Path("/usr/bin/qgis_process.bin")
 IDS = [
     "angebote_finden",
+    "bevoelkerungsvorausberechnung",
     "erreichbarkeit",
     "foerderkulisse",
     "hotspots",
