@@ -58,17 +58,6 @@ _MSG = {
 }
 
 
-def facility_areas(state, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """The facilities with column ``_sr``: the key of the planning area they lie in (NaN outside)."""
-    zones = gpd.GeoDataFrame(
-        {"_sr": state.areas.index.astype(str)},
-        geometry=state.areas.geometry.to_numpy(),
-        crs=state.areas.crs,
-    )
-    fac = facilities.drop(columns=["_sr"], errors="ignore").to_crs(state.areas.crs)
-    return gpd.sjoin(fac, zones, how="left", predicate="within")
-
-
 def compute_demography(state):
     """Age groups, dependency ratios, median age and the cohort-component projection.
 

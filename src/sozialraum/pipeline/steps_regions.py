@@ -74,6 +74,17 @@ def region_set_of(entry, lang: str | None):
     )
 
 
+def facility_areas(state, facilities: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """The facilities with column ``_sr``: the key of the planning area they lie in (NaN outside)."""
+    zones = gpd.GeoDataFrame(
+        {"_sr": state.areas.index.astype(str)},
+        geometry=state.areas.geometry.to_numpy(),
+        crs=state.areas.crs,
+    )
+    fac = facilities.drop(columns=["_sr"], errors="ignore").to_crs(state.areas.crs)
+    return gpd.sjoin(fac, zones, how="left", predicate="within")
+
+
 def region_units(config, lang: str | None) -> dict[str, list[str]]:
     """``{set name: region keys}`` of every ``[[regionen]]`` entry (units of recommendations)."""
     out = {}
@@ -261,8 +272,6 @@ def _offers(state) -> dict | None:
     fac = state.facilities
     if fac is None or "thema" not in fac.columns:
         return None
-    from sozialraum.pipeline.steps_extra import facility_areas
-
     located = facility_areas(state, fac)
     ef = state.config["einrichtungen"]
     name_col = ef["name_spalte"] if ef["name_spalte"] in located.columns else None
