@@ -295,6 +295,7 @@ def write_webmap(
         else None,
         capacity_unit="Plätze" if state.lang == "de" else "places",
         facility_columns=fac_cols or None,
+        offers=_offer_layers(state, level),
         boundaries=bounds,
         boundary_label=label,
         offline=True,
@@ -304,6 +305,26 @@ def write_webmap(
         **kwargs,
     )
     return save_map(m, path)
+
+
+def _offer_layers(state, level: str):
+    """The offers by theme ([einrichtungen] with a ``thema`` column) as map layers.
+
+    Outside ``intern`` only offers whose address is public
+    (:func:`sozialraum.webmap.public_offers`). They start switched off where the
+    facility layers already mark the same places.
+    """
+    from sozialraum.webmap import OfferLayers, public_offers
+
+    fac = state.facilities
+    if fac is None or "thema" not in fac.columns or not state.config.get("einrichtungen"):
+        return None
+    if level != "intern":
+        fac = public_offers(fac)
+    name = state.config["einrichtungen"]["name_spalte"]
+    if name not in fac.columns:
+        fac = fac.assign(**{name: fac.index.astype(str)})
+    return OfferLayers(fac, theme="thema", name=name, show=False)
 
 
 def _access_title(state, col: str) -> str:

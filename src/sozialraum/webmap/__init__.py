@@ -29,6 +29,7 @@ from .map import (
     map_html,
     save_map,
 )
+from .offers import OfferLayers, public_offers
 from .static import static_map
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "Layers",
     "MapInfo",
     "MapSpec",
+    "OfferLayers",
     "Overlays",
     "Release",
     "View",
@@ -51,6 +53,7 @@ __all__ = [
     "make_map",
     "map_html",
     "prepare_geometries",
+    "public_offers",
     "save_map",
     "static_map",
 ]
