@@ -15,6 +15,7 @@ from sozialraum.report.chapters import Chapter
 from sozialraum.report.kapitel.demografie import demography_chapter, demography_section
 from sozialraum.report.kapitel.empfehlungen import empfehlungen_chapter, empfehlungen_section
 from sozialraum.report.kapitel.hze import hze_chapter
+from sozialraum.report.kapitel.hze_profil import hze_section
 from sozialraum.report.kapitel.kita import kita_chapter, kita_section
 from sozialraum.report.kapitel.massnahmen import massnahmen_chapter, massnahmen_section
 from sozialraum.report.kapitel.pflege import pflege_chapter, pflege_section
@@ -54,6 +55,7 @@ PROFILE_SECTIONS: tuple = (
     ("trends", trends_section),
     ("regionen", regions_section),
     ("angebote", offers_section),
+    ("hze", hze_section),
     ("prioritaet", prioritaet_section),
     ("massnahmen", massnahmen_section),
     ("empfehlungen", empfehlungen_section),
