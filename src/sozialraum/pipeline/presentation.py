@@ -566,6 +566,9 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
     from sozialraum.pipeline.outputs_regions import package_region_file
 
     files += package_region_file(state, pkg, release)  # region sets: members and class
+    from sozialraum.pipeline.outputs_offers import package_offer_file
+
+    files += package_offer_file(state, pkg, release)  # offers by theme per area
     return files
 
 

@@ -10,7 +10,7 @@ carries capacities, occupancy, waiting lists or anything else about persons.
 
 A register may mark offers whose address must not be published (e.g. a women's
 shelter) in a column ``oeffentlich`` (``nein``/``false``/``0``):
-:func:`public_offers` drops them for every map but the internal one.
+:func:`sozialraum.access.offers.public_offers` drops them for every map but the internal one.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ import geopandas as gpd
 import pandas as pd
 
 from sozialraum._i18n import t
-from sozialraum.access.offers import THEMES
+from sozialraum.access.offers import PUBLIC_COLUMN, THEMES, public_offers
 from sozialraum.errors import InputError, format_ids
 
 from ._format import esc, missing_label
@@ -59,13 +59,8 @@ DETAIL_COLUMNS: dict[str, tuple[str, str]] = {
     "betreiber": ("Träger", "Operator"),
 }
 
-#: Column of the register that marks offers whose address is not public.
-PUBLIC_COLUMN = "oeffentlich"
-
 #: Offer layers with more points than this start switched off (like the facility layers).
 OFFERS_SHOWN_MAX = 500
-
-_NO = {"nein", "no", "false", "falsch", "0", "n", "intern"}
 
 _MSG = {
     "title": {"de": "Angebote nach Thema", "en": "Offers by theme"},
@@ -121,22 +116,6 @@ class OfferLayers:
     def used_columns(self, lang: str) -> list[str]:
         """The columns of the frame that enter the HTML."""
         return [self.theme, self.name, *self.detail_columns(lang)]
-
-
-def public_offers(frame: pd.DataFrame, column: str = PUBLIC_COLUMN) -> pd.DataFrame:
-    """The offers whose address may be published (all, without a ``column``).
-
-    A row is left out where ``column`` says no (``nein``, ``false``, ``0``, ``intern``,
-    a false boolean); an empty cell counts as public, as a facility register is.
-    """
-    if column not in frame.columns:
-        return frame
-    v = frame[column]
-    if pd.api.types.is_bool_dtype(v):
-        keep = v.fillna(True).astype(bool)
-    else:
-        keep = ~v.astype("string").str.strip().str.lower().isin(_NO).fillna(False)
-    return frame[keep.to_numpy()]
 
 
 def _theme_order(spec: OfferLayers, present: Sequence[str]) -> list[str]:
