@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sozialraum.report.chapters import Chapter
+from sozialraum.report.kapitel.angebote import offers_chapter
 from sozialraum.report.kapitel.demografie import demography_chapter, demography_section
 from sozialraum.report.kapitel.empfehlungen import empfehlungen_chapter, empfehlungen_section
 from sozialraum.report.kapitel.hze import hze_chapter
@@ -41,6 +42,7 @@ REPORT_CHAPTERS: tuple = (
     ("trends", trends_chapter),
     ("regionen", regions_chapter),
     ("hze", hze_chapter),
+    ("angebote", offers_chapter),
     ("empfehlungen", empfehlungen_chapter),
     ("prioritaet", prioritaet_chapter),
     ("massnahmen", massnahmen_chapter),
