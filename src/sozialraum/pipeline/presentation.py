@@ -272,6 +272,10 @@ def write_webmap(
         + kwargs.pop("layers")
         + region_layers
     )
+    from sozialraum.pipeline.map_measures import measure_layers
+
+    frame, measure_lays = measure_layers(state, frame)  # areas with a measure (no figures)
+    layers = layers + measure_lays
     kwargs["category_layers"] = layers
     # the map opens on the status class where there is one (the planners' first question)
     kwargs["first"] = next((c.column for c in layers if c.column == "status_klasse"), None)
