@@ -124,7 +124,7 @@ def test_section_in_english_and_absent_without_hze(musterland_results, hze_plann
     gem = str(m["gemeinden"].index[0])
     sec = hze_section(_data(m, hze_planning, "oeffentlich"), "gemeinde", gem, {}, "en")
     assert sec.title == "Educational support (HzE)"
-    assert sec.tables[0].columns[2] == "per 1,000 under 21"
+    assert sec.tables[0].columns[2] == "per 1,000 (under 21)"
     assert "shown as '•'" in sec.notes[0]
     assert hze_section(make_report_data(m), "gemeinde", gem, {}, "de") is None
 
@@ -170,3 +170,22 @@ def test_rendered_public_municipal_profile_has_no_hidden_count(
             else:
                 assert row[col] == str(int(fig.at[gem, mm]))
     assert n_secret > 0  # the pages do have hidden cells
+
+
+def test_section_texts_hold_no_number_the_checker_could_read_regression_27_in_public_profile(
+    musterland_results, hze_planning
+):
+    """The note "SGB VIII §§ 27–35 …" made the release checker read 27 and 42 as values of
+    the municipality, and the header "je 1.000 unter 21" the value 21."""
+    from sozialraum.privacy.checker import _tokens
+    from sozialraum.report.kapitel.hze_profil import hze_section
+
+    gem = str(musterland_results["gemeinden"].index[0])
+    for lang in ("de", "en"):
+        sec = hze_section(
+            _data(musterland_results, hze_planning, "oeffentlich"), "gemeinde", gem, {}, lang
+        )
+        tab = sec.tables[0]
+        assert _tokens(" ".join(tab.columns)) == []
+        assert _tokens(tab.note) == []
+        assert [x for x in _tokens(sec.notes[0]) if x != "3"] == []  # the minimum, 0–10: no value

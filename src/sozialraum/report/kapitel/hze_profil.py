@@ -29,13 +29,14 @@ _T = {
     "caption": ("Hilfen nach dem SGB VIII, {year}", "Help under SGB VIII, {year}"),
     "unit": ("Gebiet", "Unit"),
     "run": ("laufend", "running"),
-    "rate": ("je 1.000 unter 21", "per 1,000 under 21"),
+    # no bare numbers in the texts: the release checker reads every number of a profile
+    "rate": ("je 1.000 unter 21 Jahren", "per 1,000 (under 21)"),
     "new": ("begonnen", "new"),
     "end": ("beendet", "ended"),
     "note": (
-        "Alle Hilfearten (SGB VIII §§ 27–35, 35a, 41 und § 42); Quelle: Jugendamt. "
-        "Die Hilfen je Hilfeart stehen im Sozialbericht.",
-        "All types of help (SGB VIII §§ 27–35, 35a, 41 and § 42); source: youth office. "
+        "Alle Hilfearten nach dem SGB VIII einschließlich der Inobhutnahmen; Quelle: "
+        "Jugendamt. Die Hilfen je Hilfeart stehen im Sozialbericht.",
+        "All types of help under SGB VIII including taking into care; source: youth office. "
         "Help by type is in the social report.",
     ),
     "secret": (
