@@ -189,3 +189,37 @@ def test_section_texts_hold_no_number_the_checker_could_read_regression_27_in_pu
         assert _tokens(" ".join(tab.columns)) == []
         assert _tokens(tab.note) == []
         assert [x for x in _tokens(sec.notes[0]) if x != "3"] == []  # the minimum, 0–10: no value
+
+
+def test_printed_public_municipal_profile_has_no_hidden_count(
+    musterland_results, hze_planning, have_pdf_tools, tmp_path
+):
+    """The PDF of a public municipal profile with a hidden cell prints '•' there."""
+    from pypdf import PdfReader
+
+    from sozialraum.report import write_steckbriefe
+    from sozialraum.report.kapitel.hze import hze_hidden
+
+    m = musterland_results
+    p = hze_planning["hze"]
+    res = p["result"]
+    y = max(res.years)
+    hidden = hze_hidden(res, y, p["threshold"])
+    gem = next(k[1] for k in hidden.index if k[0] == "g" and hidden[k])  # a hidden cell
+    data = _data(m, hze_planning, "oeffentlich")
+    first = [str(m["areas"].index[m["areas"]["ags"] == gem][0])]
+    docs = write_steckbriefe(
+        data, tmp_path, areas=first, municipalities=[gem], combined=False, pdf=True, lang="de"
+    )
+    pdf = next(d for d in docs if d.suffix == ".pdf" and d.name.startswith("steckbrief_gemeinde_"))
+    text = " ".join(" ".join(pg.extract_text() for pg in PdfReader(pdf).pages).split())
+    sec = text[text.index("Hilfen nach dem SGB VIII") :]
+    name = re.escape(data.gemeinde_name(gem))
+    row = re.search(rf"Gemeinde {name} (\S+) (\S+) (\S+) (\S+)", sec)
+    assert row, sec[:300]
+    fig = res.at("gemeinde", y)
+    fig = fig[(fig["art"] == "gesamt") & (fig["schluessel"] == gem)].iloc[0]
+    cells = {"laufend": row.group(1), "neu": row.group(3), "beendet": row.group(4)}
+    for mm, cell in cells.items():
+        assert cell == ("•" if hidden[("g", gem, mm)] else str(int(fig[mm]))), (mm, cell)
+    assert "•" in cells.values()
