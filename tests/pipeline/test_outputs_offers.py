@@ -67,3 +67,34 @@ def test_municipal_package_gets_its_own_areas_only(state, tmp_path):
     assert "Förderung, Beratung & Hilfe" in back.columns
     intern = SimpleNamespace(level="intern", ags=None, own_areas=lambda: own)
     assert package_offer_file(state, tmp_path / "i", intern) == []
+
+
+def test_packages_report_only_public_offers_the_run_step_found(state):
+    """The offer step's table (as the report gets it) loses the non-public offers by row label."""
+    from sozialraum.pipeline.outputs_offers import public_offer_planning
+    from sozialraum.pipeline.steps_regions import compute_offers
+    from sozialraum.report.kapitel.regionen import offers_section
+
+    fac = state.facilities.copy()
+    fac["oeffentlich"] = "ja"
+    secret = fac.index[fac["kategorie"] == "Beratungsstelle"][:2]
+    fac.loc[secret, "oeffentlich"] = "nein"  # e.g. a women's shelter
+    cfg = {
+        "gebiete": {"name": "sr_name", "gemeinde_spalte": "ags"},
+        "einrichtungen": {"name_spalte": "name", "kategorie_spalte": "kategorie"},
+    }
+    st = SimpleNamespace(areas=state.areas, facilities=fac, config=cfg, lang="de", topics={})
+    compute_offers(st)
+    full = st.topics["angebote"]
+    pub = public_offer_planning(st, full)
+    assert len(full["offers"]) == len(fac) and len(pub["offers"]) == len(fac) - 2
+    assert not set(fac.loc[secret, "name"]) & set(pub["offers"]["name"])
+    assert pub["inventory"]["anzahl"].sum() == len(fac) - 2
+    # a profile built from the public planning does not name them
+    area = str(fac.at[secret[0], "sr_id"])
+    data = SimpleNamespace(planning={"angebote": pub})
+    sec = offers_section(data, "sozialraum", area, {}, "de")
+    assert all(fac.at[i, "name"] not in " ".join(sec.tables[0].rows[3]) for i in secret)
+    # without the column nothing changes
+    plain = SimpleNamespace(**{**vars(st), "facilities": state.facilities})
+    assert public_offer_planning(plain, full) is full

@@ -16,7 +16,7 @@ import pandas as pd
 
 from sozialraum.pipeline.common import Files
 
-__all__ = ["offer_table", "package_offer_file"]
+__all__ = ["offer_table", "package_offer_file", "public_offer_planning"]
 
 
 def offer_table(state, *, public: bool = True, areas=None, lang: str | None = None):
@@ -80,3 +80,22 @@ def package_offer_file(state, pkg: Path, release) -> Files:
             "offers by theme per area",
         )
     ]
+
+
+def public_offer_planning(state, planning: dict) -> dict:
+    """``ReportData.planning["angebote"]`` of a package: only offers with a public address.
+
+    The run's offer table keeps the facilities' row labels, so the rows that
+    :func:`sozialraum.access.offers.public_offers` keeps are selected by label; the
+    internal report and profiles keep every offer.
+    """
+    from sozialraum.access.offers import PUBLIC_COLUMN, offer_inventory, public_offers
+
+    fac = state.facilities
+    if fac is None or PUBLIC_COLUMN not in fac.columns:
+        return planning
+    keep = public_offers(fac).index
+    offers = planning["offers"]
+    offers = offers[offers.index.isin(keep)]
+    inv = offer_inventory(offers, areas=[str(k) for k in state.areas.index], lang=state.lang)
+    return {**planning, "offers": offers, "inventory": inv}

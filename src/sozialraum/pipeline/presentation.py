@@ -478,6 +478,10 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
 def _level_planning(state, release, inputs) -> dict:
     """``ReportData.planning`` of one package: the multi-year series from each year's release."""
     planning = dict(inputs.planning)
+    if planning.get("angebote") and release.level != "intern":
+        from sozialraum.pipeline.outputs_offers import public_offer_planning
+
+        planning["angebote"] = public_offer_planning(state, planning["angebote"])
     if "trends" in planning:
         from sozialraum.pipeline.website_step import history_releases
 
