@@ -123,7 +123,7 @@ def test_profile_sections_regions_and_offers(musterland_results, planning):
 
     data = make_report_data(musterland_results, planning=planning)
     secs = profile_sections(data, "gemeinde", "07999003", {}, "de")
-    assert [s.key for s in secs] == ["regionen", "angebote"]
+    assert [s.key for s in secs] == ["regionen", "angebote", "hze"]
     assert any("Amt Heidefeld-Wendischbrück" in p for p in secs[0].paragraphs)
     themes = [r[0] for r in secs[1].tables[0].rows]
     assert themes[:4] == [

@@ -24,15 +24,23 @@ from sozialraum.errors import InputError, format_ids
 __all__ = [
     "ALL_GROUPS",
     "HOUSEHOLD_GROUPS",
+    "PUBLIC_COLUMN",
     "THEMES",
     "find_offers",
     "offer_inventory",
     "offers_for_household",
     "nearest_offers_for_household",
     "parse_household",
+    "public_offers",
 ]
 
 THEMES = ("Gesundheit", "Bildung & Freizeit", "Leben & Wohnen", "Förderung, Beratung & Hilfe")
+
+#: Column of an offer register that marks offers whose address must not be published
+#: (e.g. a women's shelter): ``nein``/``false``/``0``/``intern`` (see :func:`public_offers`).
+PUBLIC_COLUMN = "oeffentlich"
+
+_NOT_PUBLIC = {"nein", "no", "false", "falsch", "0", "n", "intern"}
 
 #: Target-group values meaning "everyone".
 ALL_GROUPS = ("alle", "Alle", "alle Altersgruppen", "Allgemein")
@@ -349,3 +357,19 @@ def parse_household(text: str, lang: str | None = None) -> dict[str, int]:
             t(_MSG, "bad_household", lang, knob=knob("offer_household", lang), value=text)
         )
     return out
+
+
+def public_offers(frame: pd.DataFrame, column: str = PUBLIC_COLUMN) -> pd.DataFrame:
+    """The offers whose address may be published (all, without a ``column``).
+
+    A row is left out where ``column`` says no (``nein``, ``false``, ``0``, ``intern``,
+    a false boolean); an empty cell counts as public, as a facility register is.
+    """
+    if column not in frame.columns:
+        return frame
+    v = frame[column]
+    if pd.api.types.is_bool_dtype(v):
+        keep = v.fillna(True).astype(bool)
+    else:
+        keep = ~v.astype("string").str.strip().str.lower().isin(_NOT_PUBLIC).fillna(False)
+    return frame[keep.to_numpy()]

@@ -288,6 +288,10 @@ def write_webmap(
         + kwargs.pop("layers")
         + region_layers
     )
+    from sozialraum.pipeline.map_measures import measure_layers
+
+    frame, measure_lays = measure_layers(state, frame)  # areas with a measure (no figures)
+    layers = layers + measure_lays
     kwargs["category_layers"] = layers
     # the map opens on the status class where there is one (the planners' first question)
     kwargs["first"] = next((c.column for c in layers if c.column == "status_klasse"), None)
@@ -311,6 +315,7 @@ def write_webmap(
         else None,
         capacity_unit="Plätze" if state.lang == "de" else "places",
         facility_columns=fac_cols or None,
+        offers=_offer_layers(state, level),
         boundaries=bounds,
         boundary_label=label,
         regions=region_overlays(state),  # region sets: borders, class, members
@@ -321,6 +326,26 @@ def write_webmap(
         **kwargs,
     )
     return save_map(m, path)
+
+
+def _offer_layers(state, level: str):
+    """The offers by theme ([einrichtungen] with a ``thema`` column) as map layers.
+
+    Outside ``intern`` only offers whose address is public
+    (:func:`sozialraum.webmap.public_offers`). They start switched off where the
+    facility layers already mark the same places.
+    """
+    from sozialraum.webmap import OfferLayers, public_offers
+
+    fac = state.facilities
+    if fac is None or "thema" not in fac.columns or not state.config.get("einrichtungen"):
+        return None
+    if level != "intern":
+        fac = public_offers(fac)
+    name = state.config["einrichtungen"]["name_spalte"]
+    if name not in fac.columns:
+        fac = fac.assign(**{name: fac.index.astype(str)})
+    return OfferLayers(fac, theme="thema", name=name, show=False)
 
 
 def _access_title(state, col: str) -> str:
@@ -470,6 +495,10 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
 def _level_planning(state, release, inputs) -> dict:
     """``ReportData.planning`` of one package: the multi-year series from each year's release."""
     planning = dict(inputs.planning)
+    if planning.get("angebote") and release.level != "intern":
+        from sozialraum.pipeline.outputs_offers import public_offer_planning
+
+        planning["angebote"] = public_offer_planning(state, planning["angebote"])
     if "trends" in planning:
         from sozialraum.pipeline.website_step import history_releases
 
@@ -569,6 +598,9 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
     from sozialraum.pipeline.outputs_regions import package_region_file
 
     files += package_region_file(state, pkg, release)  # region sets: members and class
+    from sozialraum.pipeline.outputs_offers import package_offer_file
+
+    files += package_offer_file(state, pkg, release)  # offers by theme per area
     return files
 
 

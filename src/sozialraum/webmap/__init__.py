@@ -30,6 +30,7 @@ from .map import (
     map_html,
     save_map,
 )
+from .offers import OfferLayers, public_offers
 from .static import static_map
 
 __all__ = [
@@ -41,6 +42,7 @@ __all__ = [
     "Layers",
     "MapInfo",
     "MapSpec",
+    "OfferLayers",
     "Overlays",
     "RegionOverlay",
     "Release",
@@ -53,6 +55,7 @@ __all__ = [
     "make_map",
     "map_html",
     "prepare_geometries",
+    "public_offers",
     "save_map",
     "static_map",
 ]

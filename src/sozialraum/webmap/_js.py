@@ -157,6 +157,24 @@ window.SozialraumMap=function(map,cfg){
     F.cats.forEach(function(c,ci){overlays['<span class="sr-sw sr-sw-dot" style="background:'+c.color+'"></span>'+esc(c.label)]=groups[ci];facLayers.push(groups[ci]);
       if(F.show){groups[ci].addTo(map);}});
   }
+  // offers by theme: one layer of small circles per theme
+  var offerLayers=[];
+  if(cfg.offers){
+    var O=cfg.offers, oCluster=O.cluster&&typeof L.markerClusterGroup==="function";
+    var ogroups=O.cats.map(function(){return oCluster?L.markerClusterGroup({showCoverageOnHover:false,
+      maxClusterRadius:30}):L.layerGroup();});
+    O.points.forEach(function(pt){
+      var c=O.cats[pt[2]];
+      var m=L.circleMarker([pt[0],pt[1]],{radius:6,color:"#fff",weight:1.5,fillColor:c.color,fillOpacity:0.95});
+      m.bindTooltip(esc(pt[3]),{direction:"top"});
+      m.bindPopup(function(){
+        return '<div class="sr-pp"><b>'+esc(pt[3])+"</b><br>"+esc(O.themeLabel)+": "+esc(c.label)+
+          (pt[4]||[]).map(function(r){return "<br>"+esc(r[0])+": "+esc(r[1]);}).join("")+"</div>";});
+      ogroups[pt[2]].addLayer(m);
+    });
+    O.cats.forEach(function(c,ci){overlays['<span class="sr-sw sr-sw-dot" style="background:'+c.color+'"></span>'+esc(c.title)]=ogroups[ci];
+      offerLayers.push(ogroups[ci]);if(O.show){ogroups[ci].addTo(map);}});
+  }
   if(cfg.boundaries){
     var bl=L.geoJSON(cfg.boundaries,{pane:"srBoundaries",interactive:false,
       style:function(){return {color:"#1a1a1a",weight:2.4,opacity:0.9,fill:false};}});
@@ -172,11 +190,13 @@ window.SozialraumMap=function(map,cfg){
     var d=L.DomUtil.create("div","sr-legend-box");
     cfg.legends.forEach(function(html,li){var e=L.DomUtil.create("div","sr-legend",d);e.innerHTML=html;legendEls.push(e);});
     if(cfg.facilityLegend){var e=L.DomUtil.create("div","sr-legend",d);e.innerHTML=cfg.facilityLegend;this._fac=e;}
+    if(cfg.offerLegend){var o=L.DomUtil.create("div","sr-legend",d);o.innerHTML=cfg.offerLegend;this._off=o;}
     L.DomEvent.disableScrollPropagation(d);return d;}});
   var legend=new Legend();legend.addTo(map);
   function updateLegend(){
     areaLayers.forEach(function(l,li){legendEls[li].style.display=map.hasLayer(l)?"":"none";});
     if(legend._fac){legend._fac.style.display=facLayers.some(function(l){return map.hasLayer(l);})?"":"none";}
+    if(legend._off){legend._off.style.display=offerLayers.some(function(l){return map.hasLayer(l);})?"":"none";}
   }
   map.on("overlayadd",function(e){
     if(e.layer._srArea!==undefined){
@@ -227,7 +247,7 @@ window.SozialraumMap=function(map,cfg){
   if(cfg.title){var tdiv=L.DomUtil.create("div","sr-title",map.getContainer());tdiv.textContent=cfg.title;}
   if(cfg.bounds){map.fitBounds(cfg.bounds);}
   updateLegend();
-  map._sr={areaLayers:areaLayers,facilities:facLayers};
+  map._sr={areaLayers:areaLayers,facilities:facLayers,offers:offerLayers};
   return map;
 };
 })();

@@ -49,6 +49,7 @@ from .layers import (
     status_for,
     to_hex,
 )
+from .offers import OfferLayers, offers_config
 
 _MSG = {
     "unsure": {
@@ -331,13 +332,17 @@ class Facilities:
 @dataclass(frozen=True)
 class Overlays:
     """Drawn on top of the areas: facilities, catchments (dashed), municipal boundaries,
-    region sets (:class:`RegionOverlay`, one switchable layer each)."""
+    region sets (:class:`RegionOverlay`, one switchable layer each).
+
+    ``offers``: the offer inventory by theme (:class:`~sozialraum.webmap.offers.OfferLayers`).
+    """
 
     facilities: Facilities | None = None
     catchments: gpd.GeoDataFrame | None = field(default=None, hash=False, compare=False)
     boundaries: gpd.GeoDataFrame | None = field(default=None, hash=False, compare=False)
     boundary_label: str | None = None
     regions: tuple = field(default=(), hash=False, compare=False)
+    offers: OfferLayers | None = None
 
 
 @dataclass(frozen=True)
@@ -443,6 +448,7 @@ class MapSpec:
             boundaries=kw.pop("boundaries", None),
             boundary_label=kw.pop("boundary_label", None),
             regions=tuple(kw.pop("regions", None) or ()),
+            offers=kw.pop("offers", None),
         )
         if kw:
             raise TypeError(f"make_map() got unexpected keyword arguments: {sorted(kw)}")
@@ -585,7 +591,8 @@ def _check_columns(areas, spec: MapSpec, inds, cats, prof, lang: str) -> list[st
         _need(ov.facilities.frame, fac_cols, "facilities", lang)
     if bnd_cols:
         _need(ov.boundaries, bnd_cols, "boundaries", lang)
-    all_cols = list(dict.fromkeys(used + fac_cols + bnd_cols))
+    off_cols = ov.offers.used_columns(lang) if ov.offers is not None else []
+    all_cols = list(dict.fromkeys(used + fac_cols + bnd_cols + off_cols))
     if spec.release.columns_allowed is not None:
         allowed = set(spec.release.columns_allowed)
         bad = [c for c in all_cols if c not in allowed]
@@ -763,6 +770,9 @@ def _overlays(ov: Overlays, view: View, decimals: int, page: _Page, lang: str) -
     if fac is not None and len(fac.frame):
         out["fac"], out["fac_legend"] = _facilities_cfg(fac, lang)
         page.titles.update(c["label"] for c in out["fac"]["cats"])
+    out["offers"], out["offer_legend"] = None, ""
+    if ov.offers is not None and len(ov.offers.frame):
+        out["offers"], out["offer_legend"] = offers_config(ov.offers, lang)
     if ov.catchments is not None and len(ov.catchments):
         ctexts, _ = prepare_geometries(
             ov.catchments, view.tolerance_m, decimals, what="catchments", coverage=False
@@ -856,6 +866,8 @@ def _config(areas, spec: MapSpec, page: _Page, profile_cfg, ov: dict, lang: str)
         "profile": profile_cfg,
         "showValues": bool(spec.release.show_values),
         "facilities": ov["fac"],
+        "offers": ov["offers"],
+        "offerLegend": ov["offer_legend"],
         "catchmentsShow": True,
         "boundaryLabels": ov["bnd_labels"],
         "regionTitles": [title for title, _ in ov["regions"]],
@@ -905,7 +917,9 @@ def _folium_map(areas, spec: MapSpec, cfg: dict, features, ov: dict, page: _Page
         title if title is not None else (page.layer_cfg[0]["title"] if page.layer_cfg else "")
     )
     fac = spec.overlays.facilities
-    need_cluster = ov["fac"] is not None and fac is not None and fac.cluster
+    need_cluster = (ov["fac"] is not None and fac is not None and fac.cluster) or bool(
+        ov["offers"] and ov["offers"]["cluster"]
+    )
     head = [
         '<meta charset="utf-8"/>',
         f"<title>{esc(page_title)}</title>" if page_title else "",

@@ -12,9 +12,11 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from sozialraum.report.chapters import Chapter
+from sozialraum.report.kapitel.angebote import offers_chapter
 from sozialraum.report.kapitel.demografie import demography_chapter, demography_section
 from sozialraum.report.kapitel.empfehlungen import empfehlungen_chapter, empfehlungen_section
 from sozialraum.report.kapitel.hze import hze_chapter
+from sozialraum.report.kapitel.hze_profil import hze_section
 from sozialraum.report.kapitel.kita import kita_chapter, kita_section
 from sozialraum.report.kapitel.massnahmen import massnahmen_chapter, massnahmen_section
 from sozialraum.report.kapitel.pflege import pflege_chapter, pflege_section
@@ -40,6 +42,7 @@ REPORT_CHAPTERS: tuple = (
     ("trends", trends_chapter),
     ("regionen", regions_chapter),
     ("hze", hze_chapter),
+    ("angebote", offers_chapter),
     ("empfehlungen", empfehlungen_chapter),
     ("prioritaet", prioritaet_chapter),
     ("massnahmen", massnahmen_chapter),
@@ -54,6 +57,7 @@ PROFILE_SECTIONS: tuple = (
     ("trends", trends_section),
     ("regionen", regions_section),
     ("angebote", offers_section),
+    ("hze", hze_section),
     ("prioritaet", prioritaet_section),
     ("massnahmen", massnahmen_section),
     ("empfehlungen", empfehlungen_section),
