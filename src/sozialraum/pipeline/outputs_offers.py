@@ -26,7 +26,7 @@ def offer_table(state, *, public: bool = True, areas=None, lang: str | None = No
     whose address is not public; ``areas`` selects the rows (default: every area).
     """
     from sozialraum.access.offers import THEMES, offer_inventory, public_offers
-    from sozialraum.pipeline.steps_extra import facility_areas
+    from sozialraum.pipeline.steps_regions import facility_areas
 
     fac = state.facilities
     if fac is None or "thema" not in fac.columns:
