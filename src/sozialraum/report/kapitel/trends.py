@@ -29,6 +29,7 @@ from sozialraum.core.numbers import format_number
 from sozialraum.core.status import hidden_mask
 from sozialraum.report.cells import label, unit
 from sozialraum.report.chapters import Chapter, Figure, Table
+from sozialraum.report.memo import memoized
 
 __all__ = ["visible_series", "trends_chapter", "trends_section"]
 
@@ -76,7 +77,13 @@ def visible_series(data, kind: str, ind: str) -> pd.DataFrame | None:
     """Values of ``ind`` per unit (rows) and year (columns) that ``data.level`` may show.
 
     ``None`` where this level does not show the indicator for ``kind`` at all.
+    Computed once per level while its profiles are written
+    (:func:`sozialraum.report.memo.level_memo`); the frame is read-only.
     """
+    return memoized(data, ("trends.visible_series", kind, ind), lambda: _visible(data, kind, ind))
+
+
+def _visible(data, kind: str, ind: str) -> pd.DataFrame | None:
     tr = (data.planning or {}).get("trends")
     if not tr or not tr[kind]:
         return None
