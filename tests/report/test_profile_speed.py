@@ -8,6 +8,7 @@ after another while the profile was built).
 from __future__ import annotations
 
 import numpy as np
+import pandas as pd
 
 from sozialraum.report import charts, write_steckbriefe
 from sozialraum.report.kapitel import trends
@@ -101,3 +102,25 @@ def test_pyramid_bars_are_the_age_profile(population):
     np.testing.assert_allclose(-got_m, men.reindex(range(len(got_m)), fill_value=0) / total * 100)
     np.testing.assert_allclose(got_w, women.reindex(range(len(got_w)), fill_value=0) / total * 100)
     assert np.isclose(got_w.sum() - got_m.sum(), 100.0)  # shares of the whole population
+
+
+def test_reused_line_figure_draws_the_same_png_as_a_new_one():
+    """The small multiples reuse their axes; a chart must not depend on the one drawn before."""
+    years = [2022, 2023, 2024]
+
+    def panels(scale):
+        return [
+            (f"i{j}", pd.Series([1.0, 2.5, 2.0], index=years) * scale**j, None) for j in range(4)
+        ]
+
+    labels = [f"Indikator {j}" for j in range(4)]
+    trends._LINE_FIGURES.clear()
+    first = charts.to_data_uri(trends._draw_lines(panels(1.0), labels))
+    other = charts.to_data_uri(trends._draw_lines(panels(40.0), labels))  # wider tick labels
+    again = charts.to_data_uri(trends._draw_lines(panels(1.0), labels))
+    assert first == again and other != first
+    fig = trends._draw_lines(panels(40.0), labels)
+    ax = fig.axes[3]
+    assert len(ax.lines) == 1  # the previous chart's lines are gone
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [40.0**3, 2.5 * 40.0**3, 2 * 40.0**3])
+    assert ax.get_ylim()[1] >= 2.5 * 40.0**3  # limits from the new data
