@@ -103,12 +103,22 @@ def population_pyramid(
     else:
         fig = ax.figure
     ages = np.arange(N_AGES)
-    ax.barh(ages, -prof[:, 0] * scale, height=1.0, color="#4a7ab5", label=t(_MSG, "men", lang))
-    ax.barh(ages, prof[:, 1] * scale, height=1.0, color="#c8553d", label=t(_MSG, "women", lang))
+    edges = np.append(ages, N_AGES) - 0.5
+    # one filled outline per sex: the same bars (1 year high, touching) as 101 rectangles
+    # each, drawn in a fraction of the time
+    for values, color, who in ((-prof[:, 0], "#4a7ab5", "men"), (prof[:, 1], "#c8553d", "women")):
+        ax.stairs(
+            values * scale,
+            edges,
+            orientation="horizontal",
+            fill=True,
+            color=color,
+            lw=0,
+            label=t(_MSG, who, lang),
+        )
     if compare_year is not None:
         cp = _profile(data, compare_year)
         cs = 100.0 / cp.sum() if (share and cp.sum() > 0) else 1.0
-        edges = np.append(ages, N_AGES) - 0.5
         ax.stairs(
             -cp[:, 0] * cs,
             edges,

@@ -22,23 +22,33 @@ def isnan(x) -> bool:
     return is_missing(x)
 
 
+def _entry(data: ReportData, ind: str, col: str):
+    """One catalogue cell (``None`` without the column); a cell, not a row copy per call."""
+    ids = data.catalogue.indicators
+    if col not in ids.columns:
+        if ind not in ids.index:
+            raise KeyError(ind)
+        return None
+    return ids.at[ind, col]
+
+
 def label(data: ReportData, ind: str, lang: str) -> str:
     """The catalogue label of indicator ``ind`` in ``lang``."""
-    row = data.catalogue.indicators.loc[ind]
-    if lang == "en" and isinstance(row.get("label_en"), str) and row.get("label_en"):
-        return row["label_en"]
-    return str(row["label"])
+    en = _entry(data, ind, "label_en") if lang == "en" else None
+    if isinstance(en, str) and en:
+        return en
+    return str(_entry(data, ind, "label"))
 
 
 def unit(data: ReportData, ind: str) -> str:
     """The catalogue unit of indicator ``ind`` ("" if none)."""
-    u = data.catalogue.indicators.loc[ind].get("unit")
+    u = _entry(data, ind, "unit")
     return u if isinstance(u, str) else ""
 
 
 def direction(data: ReportData, ind: str) -> str:
     """ "need" or "resource" (the catalogue direction of ``ind``)."""
-    d = data.catalogue.indicators.loc[ind].get("direction")
+    d = _entry(data, ind, "direction")
     return d if d in ("need", "resource") else "need"
 
 

@@ -45,6 +45,7 @@ from sozialraum.report.cells import unit as _unit
 from sozialraum.report.cells import visible as _visible
 from sozialraum.report.data import ReportData
 from sozialraum.report.kapitel import profile_sections
+from sozialraum.report.memo import level_memo
 from sozialraum.report.text import (
     cell_text,
     compare,
@@ -605,12 +606,19 @@ def _members(data: ReportData, gkey: str):
 
 
 def _draw_charts_ahead(data: ReportData, keys, gkeys, settings: Mapping, L: str) -> None:
-    """Draw the charts of all profiles of a level at once, on several processes where possible."""
+    """Draw the charts of all profiles of a level at once, on several processes where possible.
+
+    The charts of the topic sections (multi-year lines, projection) are listed too:
+    the sections are built here once without images, which costs little next to
+    drawing their charts one after another.
+    """
     with charts.collecting() as jobs:
         for k in keys:
             _area_images(data, k, _rated(data.areas, k), settings, L)
+            profile_sections(data, "sozialraum", k, settings, L)
         for g in gkeys:
             _gemeinde_images(data, g, _members(data, g), settings, L)
+            profile_sections(data, "gemeinde", g, settings, L)
     charts.draw_many(jobs)
 
 
@@ -899,6 +907,7 @@ def write_steckbriefe(
     with contextlib.ExitStack() as stack:
         if not charts.sharing():
             stack.enter_context(charts.shared_charts())
+        stack.enter_context(level_memo())  # level-wide tables once, not once per profile
         _draw_charts_ahead(data, keys, gkeys, st, L)
         contexts = _contexts(data, keys, gkeys, st, L, progress)
     return _write_documents(

@@ -29,6 +29,7 @@ from sozialraum.core.numbers import format_number
 from sozialraum.core.status import hidden_mask
 from sozialraum.report.cells import label, unit
 from sozialraum.report.chapters import Chapter, Figure, Table
+from sozialraum.report.memo import memoized
 
 __all__ = ["visible_series", "trends_chapter", "trends_section"]
 
@@ -76,7 +77,13 @@ def visible_series(data, kind: str, ind: str) -> pd.DataFrame | None:
     """Values of ``ind`` per unit (rows) and year (columns) that ``data.level`` may show.
 
     ``None`` where this level does not show the indicator for ``kind`` at all.
+    Computed once per level while its profiles are written
+    (:func:`sozialraum.report.memo.level_memo`); the frame is read-only.
     """
+    return memoized(data, ("trends.visible_series", kind, ind), lambda: _visible(data, kind, ind))
+
+
+def _visible(data, kind: str, ind: str) -> pd.DataFrame | None:
     tr = (data.planning or {}).get("trends")
     if not tr or not tr[kind]:
         return None
@@ -197,24 +204,64 @@ def _panels(data, unit_: str, key: str, inds: list[str]) -> list:
     return panels
 
 
+#: Figures of the small multiples kept per process, by (rows, columns, titles): the profiles
+#: of a level draw the same panels with other lines, and making the axes is a third of a chart.
+_LINE_FIGURES: dict[tuple, tuple] = {}
+
+
+def _line_axes(nrow: int, ncol: int, labels: list[str]):
+    """The figure and axes of the small multiples with these titles (made once per process)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
+
+    key = (nrow, ncol, tuple(labels))
+    got = _LINE_FIGURES.get(key)
+    if got is None:
+        if len(_LINE_FIGURES) >= 8:
+            _LINE_FIGURES.clear()
+        fig = MplFigure(figsize=(2.3 * ncol, 1.6 * nrow))
+        FigureCanvasAgg(fig)
+        axes = fig.subplots(nrow, ncol, squeeze=False)
+        for ax in axes.ravel()[len(labels) :]:
+            ax.set_visible(False)
+        for ax, title in zip(axes.ravel(), labels, strict=False):
+            ax.set_title(title, fontsize=7)
+            ax.tick_params(labelsize=6)
+            for s in ("top", "right"):
+                ax.spines[s].set_visible(False)
+        got = _LINE_FIGURES[key] = (fig, axes)
+    return got
+
+
 def _draw_lines(panels: list, labels: list[str]):
-    import matplotlib.pyplot as plt
+    """Small multiples of ``panels``; the PNG is byte for byte that of a new figure.
+
+    The lines of the previous chart are removed, the limits recomputed from the new
+    data and the layout computed from the default margins again, so a chart does
+    not depend on the charts drawn before it.
+    """
+    import matplotlib
 
     n = len(panels)
     ncol = min(3, n)
     nrow = int(np.ceil(n / ncol))
-    fig, axes = plt.subplots(nrow, ncol, figsize=(2.3 * ncol, 1.6 * nrow), squeeze=False)
-    for ax in axes.ravel()[n:]:
-        ax.set_visible(False)
-    for ax, (_lab, own_v, dist_v), title in zip(axes.ravel(), panels, labels, strict=False):
+    fig, axes = _line_axes(nrow, ncol, labels[:n])
+    for ax, (_lab, own_v, dist_v) in zip(axes.ravel(), panels, strict=False):
+        for line in list(ax.lines):
+            line.remove()
         ax.plot(own_v.index, own_v.to_numpy(), marker="o", ms=3, color="#1f4e79", lw=1.4)
         if dist_v is not None:
             ax.plot(dist_v.index, dist_v.to_numpy(), ls="--", color="#888888", lw=1)
-        ax.set_title(title, fontsize=7)
         ax.set_xticks(list(own_v.index))
-        ax.tick_params(labelsize=6)
-        for s in ("top", "right"):
-            ax.spines[s].set_visible(False)
+        ax.relim()
+        ax.autoscale_view()
+    rc = matplotlib.rcParams
+    fig.subplots_adjust(
+        **{
+            k: rc[f"figure.subplot.{k}"]
+            for k in ("left", "right", "bottom", "top", "wspace", "hspace")
+        }
+    )
     fig.tight_layout()
     return fig
 

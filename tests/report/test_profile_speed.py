@@ -1,0 +1,126 @@
+"""Profiles at speed: level-wide work once per level, charts cheap to draw.
+
+Regression tests for the quadratic profile step (every Steckbrief recomputed the
+multi-year table of its whole level, and every chart of a section was drawn one
+after another while the profile was built).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sozialraum.report import charts, write_steckbriefe
+from sozialraum.report.kapitel import trends
+from sozialraum.report.memo import level_memo, memoized
+
+from .conftest import make_report_data
+
+
+def _with_trends(m):
+    data = make_report_data(m)
+    inds = data.indicator_ids[:2]
+    years = [data.year - 2, data.year - 1, data.year]
+    planning = {
+        "trends": {
+            "years": years,
+            "areas": {y: data.areas[inds] * (1 + 0.1 * i) for i, y in enumerate(years)},
+            "areas_status": {},
+            "gemeinden": {y: data.gemeinden[inds] for y in years},
+            "gemeinden_status": {},
+            "kreis": {y: data.kreis[inds] for y in years},
+            "kreis_status": {},
+        }
+    }
+    return make_report_data(m, planning=planning), inds, years
+
+
+def _year_value_calls(data, n_areas, tmp_path, monkeypatch) -> int:
+    calls = []
+    real = trends._year_values
+
+    def counting(*args, **kw):
+        calls.append(args[2:])
+        return real(*args, **kw)
+
+    monkeypatch.setattr(trends, "_year_values", counting)
+    keys = [str(k) for k in data.areas.index[:n_areas]]
+    settings = {"pyramide": False, "kapitel": ["trends"]}
+    write_steckbriefe(
+        data, tmp_path / str(n_areas), areas=keys, pdf=False, combined=False, settings=settings
+    )
+    return len(calls)
+
+
+def test_profiles_read_the_level_wide_series_once_per_level(
+    musterland_results, tmp_path, monkeypatch
+):
+    """Regression: each profile rebuilt the multi-year table of its whole level (quadratic)."""
+    data, _inds, years = _with_trends(musterland_results)
+    few = _year_value_calls(data, 2, tmp_path, monkeypatch)
+    many = _year_value_calls(data, 8, tmp_path, monkeypatch)
+    # once per (level kind, indicator, year): areas, municipalities and the district
+    assert few == many
+    assert many <= 3 * trends.PROFILE_INDICATORS * len(years)
+
+
+def test_memo_is_per_owner_and_only_inside_the_block():
+    made = []
+
+    def make():
+        made.append(1)
+        return len(made)
+
+    a, b = object(), object()
+    assert memoized(a, "k", make) == 1 and memoized(a, "k", make) == 2  # no block: computed
+    with level_memo():
+        assert memoized(a, "k", make) == 3
+        assert memoized(a, "k", make) == 3  # once in the block
+        assert memoized(b, "k", make) == 4  # another owner, its own result
+        with level_memo():  # nested: the same cache
+            assert memoized(a, "k", make) == 3
+    assert memoized(a, "k", make) == 5
+
+
+def test_pyramid_bars_are_the_age_profile(population):
+    """The pyramid draws one outline per sex whose steps are the shares per year of age."""
+    from matplotlib.patches import StepPatch
+
+    year = int(population["year"].max())
+    key = str(population["key"].iloc[0])
+    fig = charts.pyramid(population, key, year)
+    ax = fig.axes[0]
+    steps = [p for p in ax.patches if isinstance(p, StepPatch)]
+    assert len(steps) == 2 and len(ax.patches) == 2  # no rectangle per year of age
+    sub = population[population["year"] == year]
+    sub = sub[sub["key"].astype(str) == key]
+    men = sub[sub["geschlecht"] != "w"].groupby("alter")["anzahl"].sum()
+    women = sub[sub["geschlecht"] == "w"].groupby("alter")["anzahl"].sum()
+    total = men.sum() + women.sum()
+    got_m = steps[0].get_data().values
+    got_w = steps[1].get_data().values
+    np.testing.assert_allclose(-got_m, men.reindex(range(len(got_m)), fill_value=0) / total * 100)
+    np.testing.assert_allclose(got_w, women.reindex(range(len(got_w)), fill_value=0) / total * 100)
+    assert np.isclose(got_w.sum() - got_m.sum(), 100.0)  # shares of the whole population
+
+
+def test_reused_line_figure_draws_the_same_png_as_a_new_one():
+    """The small multiples reuse their axes; a chart must not depend on the one drawn before."""
+    years = [2022, 2023, 2024]
+
+    def panels(scale):
+        return [
+            (f"i{j}", pd.Series([1.0, 2.5, 2.0], index=years) * scale**j, None) for j in range(4)
+        ]
+
+    labels = [f"Indikator {j}" for j in range(4)]
+    trends._LINE_FIGURES.clear()
+    first = charts.to_data_uri(trends._draw_lines(panels(1.0), labels))
+    other = charts.to_data_uri(trends._draw_lines(panels(40.0), labels))  # wider tick labels
+    again = charts.to_data_uri(trends._draw_lines(panels(1.0), labels))
+    assert first == again and other != first
+    fig = trends._draw_lines(panels(40.0), labels)
+    ax = fig.axes[3]
+    assert len(ax.lines) == 1  # the previous chart's lines are gone
+    np.testing.assert_allclose(ax.lines[0].get_ydata(), [40.0**3, 2.5 * 40.0**3, 2 * 40.0**3])
+    assert ax.get_ylim()[1] >= 2.5 * 40.0**3  # limits from the new data
