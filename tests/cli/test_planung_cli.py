@@ -158,3 +158,32 @@ def test_empfehlungen_unknown_key_is_refused(results, tmp_path, capsys):
     )
     err = capsys.readouterr().err
     assert "e.md, Zeile 4: '079990019'" in err
+
+
+def test_empfehlungen_regions_on_the_command_line(results, tmp_path, capsys):
+    """--regionen monitor.toml: the template has a row per Amt and LEADER region, and a text
+    for a region is read back under its set (the run's own reading of [[regionen]])."""
+    path, _ = results
+    cfg = ROOT / "examples" / "musterland" / "monitor.toml"
+    regions = pd.read_csv(ROOT / "examples" / "musterland" / "regionen.csv", sep=";", dtype=str)
+    vorlage = tmp_path / "vorlage.xlsx"
+    args = ["--gemeinden-ebene", "gemeinden", "--regionen", str(cfg)]
+    assert main(["empfehlungen", "vorlage", str(path), *args, "--out", str(vorlage)]) == 0
+    wb = openpyxl.load_workbook(vorlage)
+    ws = wb["Empfehlungen"]
+    head = [c.value for c in ws[1]]
+    keys = [ws.cell(row=r, column=1).value for r in range(2, ws.max_row + 1)]
+    n_regions = regions["amt"].dropna().nunique() + regions["leader"].dropna().nunique()
+    assert len(keys) == 80 + 10 + n_regions
+    amt = regions["amt"].dropna().iloc[0]
+    row = keys.index(amt) + 2
+    ws.cell(row=row, column=head.index("Handlungsempfehlung") + 1, value="Amt stärken")
+    wb.save(vorlage)
+    atlas = tmp_path / "atlas.gpkg"
+    rc = main(["empfehlungen", "einlesen", str(vorlage), "--gebiete", str(path), *args,
+               "--atlas", str(atlas)])  # fmt: skip
+    assert rc == 0, capsys.readouterr().err
+    from sozialraum.atlas import Atlas
+
+    with Atlas.open(atlas) as a:
+        assert a.recommendations().texts("Ämter", amt) == {"empfehlung": "Amt stärken"}

@@ -61,6 +61,12 @@ _MSG = {
         "en": "atlas database: store as a new revision",
     },
     "out_html": {"de": "HTML-Datei mit allen Texten", "en": "HTML file with all texts"},
+    "regions": {
+        "de": "monitor.toml, deren Regionen ([[regionen]]: Ämter, LEADER-Regionen …) als "
+        "weitere Ebenen gelten",
+        "en": "monitor.toml whose region sets ([[regionen]]: Ämter, LEADER regions …) are "
+        "further levels",
+    },
     "classes": {
         "de": "Statusklassen der Förderkulisse",
         "en": "status classes of the priority areas",
@@ -111,7 +117,31 @@ def _read_layers(args):
     if args.gemeinden_ebene:
         tables["gemeinde"] = one(args.gemeinden_ebene, args.gemeinde_schluessel, args.gemeinde_name)
     tables["sozialraum"] = one(args.ebene, args.schluessel, args.name)
+    tables.update(_region_tables(args))
     return tables
+
+
+def _region_tables(args) -> dict:
+    """A table (names, no figures) per region set of ``--regionen`` (the run's own reading)."""
+    if not getattr(args, "regionen", None):
+        return {}
+    import pandas as pd
+
+    from sozialraum.pipeline.config import load_config
+    from sozialraum.pipeline.steps_regions import region_set_of
+
+    out = {}
+    for entry in load_config(args.regionen, lang=args.lang).get("regionen") or []:
+        rs = region_set_of(entry, args.lang)
+        keys = [str(r) for r in rs.regions]
+        out[rs.name] = (pd.DataFrame({"name": [rs.region_name(k) for k in keys]}, index=keys), None)
+    return out
+
+
+def _unit_words(tables) -> dict[str, str]:
+    """``Ebene`` words: Sozialraum, Gemeinde and each region set by its name."""
+    words = {"sozialraum": "Sozialraum", "gemeinde": "Gemeinde"}
+    return {**words, **{u: u for u in tables if u not in words}}
 
 
 def _add_layer_args(p, L: str) -> None:
@@ -131,6 +161,7 @@ def _add_layer_args(p, L: str) -> None:
     p.add_argument(
         "--gemeinde-name", dest="gemeinde_name", default="gemeinde", help=t(_MSG, "gname", L)
     )
+    p.add_argument("--regionen", "--regions", dest="regionen", help=t(_MSG, "regions", L))
 
 
 def add_parsers(sub, L: str) -> None:
@@ -197,7 +228,7 @@ def _cmd_vorlage(args) -> int:
 
     tables = _read_layers(args)
     figures = [c for x in (args.kennzahlen or ["ew_ges,status_klasse"]) for c in x.split(",") if c]
-    words = {"sozialraum": "Sozialraum", "gemeinde": "Gemeinde"}
+    words = _unit_words(tables)
     p = write_template(
         args.out,
         tables,
@@ -216,7 +247,7 @@ def _cmd_einlesen(args) -> int:
 
     tables = _read_layers(args)
     units = {u: list(v.index) for u, (v, _s) in tables.items()}
-    words = {"sozialraum": "Sozialraum", "gemeinde": "Gemeinde"}
+    words = _unit_words(tables)
     recs = read_recommendations(args.datei, units, labels=words, lang=args.lang)
     n_keys = len(recs.frame[["ebene", "schluessel"]].drop_duplicates())
     print(t(_MSG, "read", args.lang, n=len(recs), k=n_keys, file=Path(args.datei).name))
