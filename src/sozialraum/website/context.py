@@ -10,10 +10,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import jinja2
-import numpy as np
 import pandas as pd
-import shapely
 
+from sozialraum.core.geomcache import GeometryCache, fingerprint
 from sozialraum.core.numbers import format_number
 from sozialraum.core.palettes import MISSING_COLOR
 from sozialraum.core.territory import Territory
@@ -109,42 +108,23 @@ def _environment() -> jinja2.Environment:
 
 
 #: geometry work of the sites of one process, by the exact bytes of the shapes (a run
-#: writes the same areas into every package); small, a few entries per run
-_SHARED: dict[tuple, object] = {}
-_SHARED_MAX = 16
+#: writes the same areas into every package)
+_SHARED = GeometryCache(16)
 
 
 def _fingerprint(frame) -> tuple | None:
-    """Keys, CRS and the exact well-known binary of every shape of ``frame`` (or None)."""
-    if frame is None:
-        return None
-    import hashlib
-
-    h = hashlib.sha256()
-    for k in frame.index:
-        h.update(repr(k).encode() + b"\0")
-    for b in shapely.to_wkb(np.asarray(frame.geometry.values), include_srid=False):
-        h.update(b if b is not None else b"-")
-    return (h.hexdigest(), str(frame.crs), len(frame))
-
-
-def _shared(key: tuple, make):
-    if key not in _SHARED:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.pop(next(iter(_SHARED)))
-        _SHARED[key] = make()
-    return _SHARED[key]
+    return None if frame is None else fingerprint(frame, keys=list(frame.index))
 
 
 def shared_geometry(areas, outline, width: int) -> MapGeometry:
     """:func:`~sozialraum.website.geometry.map_geometry` once per set of shapes and width."""
     key = ("map", _fingerprint(areas), _fingerprint(outline), width)
-    return _shared(key, lambda: map_geometry(areas, outline=outline, width=width))
+    return _SHARED.get(key, lambda: map_geometry(areas, outline=outline, width=width))
 
 
 def shared_neighbours(geo) -> dict[str, list[str]]:
     """The neighbours of every area (touching within 1 m), once per set of shapes."""
-    found = _shared(("neighbours", _fingerprint(geo)), lambda: _Site._neighbours(geo))
+    found = _SHARED.get(("neighbours", _fingerprint(geo)), lambda: _Site._neighbours(geo))
     return {k: list(v) for k, v in found.items()}
 
 
