@@ -44,7 +44,8 @@ def test_process_started_lies_before_now_and_after_the_machine_started():
 def test_the_demo_runs_step_table_adds_up_to_its_wall_clock(demo_run):
     """Every output step is timed: what lies between the steps is at most ~2 s."""
     timer = demo_run.state.timer
-    assert timer.total == pytest.approx(demo_run.seconds, abs=1.0)
+    slack = max(2.0, 0.01 * demo_run.seconds)  # moving the folder into place comes after
+    assert timer.total == pytest.approx(demo_run.seconds, abs=slack)
     rest = [s for s in timer.steps if s.key == "rest"]
     assert len(rest) == 1
     assert rest[0].seconds <= max(2.0, 0.03 * demo_run.seconds), timer.table()
@@ -61,4 +62,4 @@ def test_the_demo_runs_step_table_adds_up_to_its_wall_clock(demo_run):
     ):
         assert step in log, step
     total = re.search(r"^Summe\s+(\d+\.\d)$", log, flags=re.M)
-    assert total and float(total.group(1)) == pytest.approx(demo_run.seconds, abs=1.0)
+    assert total and float(total.group(1)) == pytest.approx(demo_run.seconds, abs=slack)
