@@ -301,9 +301,11 @@ def _cmd_run(args: argparse.Namespace) -> int:
     from sozialraum.core.doors import using_door
     from sozialraum.pipeline.config import load_config
     from sozialraum.pipeline.run import run
+    from sozialraum.pipeline.timing import process_started
 
     if args.check:
         return _cmd_check(args)
+    started = process_started()  # the start-up's own line in the step table
     with using_door("config"):  # messages name monitor.toml keys
         cfg = load_config(args.config, lang=args.lang)
         result = run(
@@ -314,6 +316,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
             wait=args.wait,
             skip=getattr(args, "ohne", None),
             only=getattr(args, "nur", None),
+            started=started,
         )
     print(result.summary(args.lang))
     return 0

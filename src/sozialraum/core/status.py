@@ -174,7 +174,7 @@ def secret_mask(status: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     >>> secret_mask(pd.Series(["geheim", None, "unsicher", "neu_erfunden"])).tolist()
     [True, False, False, True]
     """
-    known_public = [c.code for c in _ALL if not c.secret]
+    known_public = _KNOWN_PUBLIC
 
     def one(s: pd.Series) -> pd.Series:
         v = s.astype("object")
@@ -182,8 +182,18 @@ def secret_mask(status: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
         return (~isna) & ~v.isin(known_public)
 
     if isinstance(status, pd.DataFrame):
-        return status.apply(one) if len(status.columns) else status.astype(bool)
+        if not len(status.columns):
+            return status.astype(bool)
+        if not len(status):
+            return status.apply(one)
+        # all cells at once (the same test as column by column, without a Series per column)
+        flat = one(pd.Series(status.to_numpy(dtype=object).ravel(order="F"), dtype=object))
+        mask = flat.to_numpy(dtype=bool).reshape(status.shape, order="F")
+        return pd.DataFrame(mask, index=status.index, columns=status.columns)
     return one(status)
+
+
+_KNOWN_PUBLIC = [c.code for c in _ALL if not c.secret]
 
 
 def hidden_mask(status: pd.DataFrame | pd.Series, level: str) -> pd.DataFrame | pd.Series:

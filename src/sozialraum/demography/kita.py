@@ -327,16 +327,29 @@ def kita_places(
     return out
 
 
+def _group_counts(pop, groups: Sequence[KitaGroup]) -> dict[str, pd.Series]:
+    """Children of each group per (scenario,) area and year, of every year at once."""
+    return {g.key: group_counts(pop, g.lo, g.hi, column=g.key) for g in groups}
+
+
 def kita_need(
-    pop, groups: Sequence[KitaGroup], *, year: int, scenario: str | None = None
+    pop,
+    groups: Sequence[KitaGroup],
+    *,
+    year: int,
+    scenario: str | None = None,
+    counts: dict[str, pd.Series] | None = None,
 ) -> pd.DataFrame:
     """Children per area of each group in ``year`` (one column per group, index = area key).
 
-    ``pop`` is the long observed population or a projection (then ``scenario`` selects).
+    ``pop`` is the long observed population or a projection (then ``scenario`` selects);
+    ``counts`` are its group counts of all years where already computed (``_group_counts``).
     """
+    if counts is None:
+        counts = _group_counts(pop, groups)
     cols = {}
     for g in groups:
-        s = group_counts(pop, g.lo, g.hi, column=g.key)
+        s = counts[g.key]
         if "szenario" in s.index.names:
             s = s.xs(scenario, level="szenario")
         s = s.xs(year, level="year")
@@ -480,9 +493,12 @@ def kita_planning(
     ]
     if params.years:
         scens = params.scenarios or tuple(projection.scenarios)
+        counts = _group_counts(projection, params.groups)  # every year and scenario at once
         for y in params.years:
             for s in scens:
-                need = kita_need(projection, params.groups, year=y, scenario=s).reindex(idx)
+                need = kita_need(
+                    projection, params.groups, year=y, scenario=s, counts=counts
+                ).reindex(idx)
                 runs.append((int(y), s, need))
     parts, stats, gparts = [], [], []
     for year, scen, need in runs:

@@ -522,9 +522,10 @@ def _package_reports(state, pkg: Path, release, inputs) -> Files:
     aus = state.config["ausgaben"]
     L = state.lang
     files: Files = []
-    data = report_data_from_release(
-        release, inputs, planning=_level_planning(state, release, inputs)
-    )
+    with timed(state, "paket_rest", level=release.level):
+        data = report_data_from_release(
+            release, inputs, planning=_level_planning(state, release, inputs)
+        )
     public = release.level == "oeffentlich"
     tag = {"de": " (öffentlich)" if public else "", "en": " (public)" if public else ""}
     terr = _territory(state)
@@ -594,13 +595,14 @@ def _package_outputs(state, folder: Path, release, inputs) -> Files:
         )
     if aus["steckbriefe"] or aus["sozialbericht"]:
         files += _package_reports(state, pkg, release, inputs)
-    files += package_planning(state, pkg, release)  # a municipality's own recommendations
     from sozialraum.pipeline.outputs_regions import package_region_file
 
-    files += package_region_file(state, pkg, release)  # region sets: members and class
-    from sozialraum.pipeline.outputs_offers import package_offer_file
+    with timed(state, "paket_rest", level=release.level):
+        files += package_planning(state, pkg, release)  # a municipality's own recommendations
+        files += package_region_file(state, pkg, release)  # region sets: members and class
+        from sozialraum.pipeline.outputs_offers import package_offer_file
 
-    files += package_offer_file(state, pkg, release)  # offers by theme per area
+        files += package_offer_file(state, pkg, release)  # offers by theme per area
     return files
 
 
@@ -644,7 +646,8 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
 
     aus = state.config["ausgaben"]
     L = state.lang
-    policy = release_policy(state.config).validate(state.catalogue, lang=L)  # before writing
+    with timed(state, "freigabedaten"):
+        policy = release_policy(state.config).validate(state.catalogue, lang=L)  # before writing
     inputs = None
     if aus["steckbriefe"] or aus["sozialbericht"]:
         with timed(state, "berichtsdaten"):
@@ -653,14 +656,15 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
     if not levels:
         return files
-    data = ReleaseData.from_rollup(
-        sr,
-        sr_status,
-        state.rollup,
-        state.catalogue,
-        name=slugify(state.config["projekt"]["name"]),
-        area_ags_col=state.config["gebiete"]["gemeinde_spalte"],
-    )
+    with timed(state, "freigabedaten"):
+        data = ReleaseData.from_rollup(
+            sr,
+            sr_status,
+            state.rollup,
+            state.catalogue,
+            name=slugify(state.config["projekt"]["name"]),
+            area_ags_col=state.config["gebiete"]["gemeinde_spalte"],
+        )
     jobs = [("oeffentlich", None)] if "oeffentlich" in levels else []
     if "kommunal" in levels:
         jobs += [("kommunal", str(a)) for a in data.municipalities()]
@@ -698,7 +702,8 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         from sozialraum.pipeline.website_step import write_run_sites
 
         files += write_run_sites(state, folder, data, jobs, made, checks)
-    return files + _write_check_report(folder, checks, L, audit)
+    with timed(state, "pruefbericht"):
+        return files + _write_check_report(folder, checks, L, audit)
 
 
 def _check_packages(state, packages, data, policy) -> list:

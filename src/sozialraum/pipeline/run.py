@@ -622,6 +622,7 @@ def run(
     wait: float = 0.0,
     skip: list[str] | None = None,
     only: list[str] | None = None,
+    started: float | None = None,
 ) -> RunResult:
     """Run the whole monitoring chain of a config file and write all outputs.
 
@@ -644,11 +645,17 @@ def run(
         Output steps to leave out (``["pdf"]``), or the only ones to make
         (``["webkarte"]``); see :mod:`sozialraum.pipeline.switches`. The result
         tables, the manifest and ``lauf.log`` are always written.
+    started
+        ``time.perf_counter()`` at which the caller's process started
+        (:func:`~sozialraum.pipeline.timing.process_started`; the command line passes
+        it): the start-up gets a line of its own in the step table, whose total is then
+        the wall-clock time of the whole process.
     """
     from sozialraum.pipeline.switches import apply_switches
     from sozialraum.pipeline.timing import RunTimer, timed
 
     t0 = time.perf_counter()
+    origin = started if started is not None and started < t0 else t0
     warm_kernels()  # the LISA/Gi* permutation kernels load while the inputs are read
     cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
     L = get_lang(lang or cfg.lang)
@@ -665,6 +672,7 @@ def run(
     log.addHandler(handler)
     state = RunState(config=cfg, lang=L, workdir=tmp, echo=echo)
     state.timer = RunTimer(lang=L, log=log.info)
+    state.timer.add("start", time.perf_counter() - origin)  # imports, config, output folder
     names = _step_names(cfg, L)
     try:
         with warnings.catch_warnings(record=True) as caught:
@@ -682,14 +690,16 @@ def run(
             for s in skipped:
                 state.timer.skip(s.step, s.why)
             files = _write_all_outputs(state, tmp)
-        state.notes = run_notes(caught)
-        for n in state.notes:
-            log.info("Hinweis: %s", n)
-        if state.notes:
-            p = tmp / "hinweise.txt"
-            p.write_text("\n".join(state.notes) + "\n", encoding="utf-8")
+        with timed(state, "hinweise"):
+            state.notes = run_notes(caught)
+            for n in state.notes:
+                log.info("Hinweis: %s", n)
+            if state.notes:
+                p = tmp / "hinweise.txt"
+                p.write_text("\n".join(state.notes) + "\n", encoding="utf-8")
         with timed(state, "manifest"):
             manifest = write_manifest(state, tmp, [f for f, _, _ in files])
+        state.timer.close(time.perf_counter() - origin)  # the table adds up to the wall clock
         log.info(
             "%s\n%s", t(_MSG, "times", L), state.timer.table(L)
         )  # the step table, as in the summary
@@ -726,7 +736,7 @@ def run(
         facts=facts,
         notes=state.notes,
         state=state,
-        seconds=time.perf_counter() - t0,
+        seconds=time.perf_counter() - origin,
         skipped=skipped,
     )
 
@@ -762,15 +772,21 @@ def _write_all_outputs(state: RunState, folder: Path) -> list:
     (:func:`~sozialraum.report.pdf.printing_session`); a package is checked only
     once its PDFs exist.
     """
+    from contextlib import ExitStack
+
     from sozialraum.pipeline.outputs import write_outputs
     from sozialraum.pipeline.timing import timed
     from sozialraum.report.charts import shared_charts
     from sozialraum.report.pdf import finish_printing, printing_session
 
-    with shared_charts(), printing_session(background=True, lang=state.lang) as printer:
+    with ExitStack() as stack:
+        stack.enter_context(shared_charts())
+        printer = stack.enter_context(printing_session(background=True, lang=state.lang))
         files = write_outputs(state, folder)
         with timed(state, "pdf_rest"):
             finish_printing()
+        with timed(state, "browser"):  # the browser's processes end with the session
+            stack.close()
     if printer.seconds:
         state.timer.add("pdf_all", printer.seconds, nested=True)
     return files

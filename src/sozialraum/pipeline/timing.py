@@ -20,10 +20,32 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass, field
 
-__all__ = ["OUTPUT_STEPS", "RunTimer", "StepTime", "on_time", "timed"]
+__all__ = ["OUTPUT_STEPS", "RunTimer", "StepTime", "on_time", "process_started", "timed"]
 
 #: Output steps of a run: key → (German, English) label. ``{level}`` is the release level.
 OUTPUT_STEPS: dict[str, tuple[str, str]] = {
+    "start": (
+        "Start: Python, Bibliotheken und Konfiguration laden",
+        "start-up: Python, libraries and configuration",
+    ),
+    "browser": (
+        "Browser für den PDF-Druck starten und beenden",
+        "starting and stopping the browser",
+    ),
+    "freigabedaten": (
+        "Freigabe vorbereiten (Regeln prüfen, interne Daten aller Pakete)",
+        "preparing the releases (rules, internal data of all packages)",
+    ),
+    "paket_rest": (
+        "Freigabepaket {level}: Berichtsdaten, Planung, Regionen",
+        "release package {level}: report data, planning, regions",
+    ),
+    "webseite_pruefung": (
+        "Freigabeprüfung der Webseiten",
+        "release check of the websites",
+    ),
+    "pruefbericht": ("Prüfbericht schreiben", "writing the check report"),
+    "hinweise": ("Hinweise zu den Daten", "notes on the data"),
     "tabellen": (
         "Ergebnistabellen (GeoPackage, Verknüpfungsbericht)",
         "result tables (GeoPackage)",
@@ -53,6 +75,10 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
         "PDF printing of all documents (in the background, beside the steps above)",
     ),
     "manifest": ("Manifest mit Prüfsummen", "manifest with checksums"),
+    "rest": (
+        "Übrige Zeit zwischen den Schritten (nicht einzeln gemessen)",
+        "other time between the steps (not measured one by one)",
+    ),
 }
 
 
@@ -162,6 +188,37 @@ class RunTimer:
 
     def skipped(self) -> list[StepTime]:
         return [s for s in self.steps if s.skipped is not None]
+
+    def close(self, wall: float) -> float:
+        """Add the time of ``wall`` seconds that no step measured as a line of its own.
+
+        After this the table's total is the wall-clock time of the run, and the line
+        ``rest`` says how much of it lies between the steps (small when every piece of
+        work is timed). Returns those seconds.
+        """
+        rest = max(wall - self.total, 0.0)
+        self.add("rest", rest)
+        return rest
+
+
+def process_started() -> float | None:
+    """``time.perf_counter()`` at the start of this process (Linux), else None.
+
+    The command line passes it to the run so that the start-up (interpreter,
+    imports, reading the configuration) has its own line in the step table.
+    """
+    import os
+
+    try:
+        with open("/proc/self/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()
+        ticks = int(fields[19])  # field 22 of proc(5): start time after boot, clock ticks
+        with open("/proc/uptime", "rb") as f:
+            uptime = float(f.read().split()[0])
+        age = uptime - ticks / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
+    return time.perf_counter() - max(age, 0.0)
 
 
 def timed(state, key: str, *, level: str | None = None, text: str | None = None):

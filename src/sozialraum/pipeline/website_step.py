@@ -191,25 +191,37 @@ def build_sites(
 ) -> Files:
     """One site per ``(level, ags)`` of ``jobs`` into ``target(level, ags)``, each checked.
 
-    The release checker reads every file of a written site against the internal data
-    of the report year; a site that shows more than its level stops with an error.
+    The release checker reads every file of every written site against the internal
+    data of the report year (all sites in one batch, on two processes where there are
+    cores: :func:`~sozialraum.privacy.check_releases`); a site that shows more than
+    its level stops with an error.
     """
     from sozialraum.errors import SozialraumError
     from sozialraum.pipeline.timing import timed
-    from sozialraum.privacy import check_release
+    from sozialraum.privacy import check_releases
+    from sozialraum.report.pdf import default_workers
 
     policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
     files: Files = []
+    sites: list[tuple[Path, str, str | None]] = []
     for level, ags in jobs:
         site = Path(target(level, ags))
         with timed(state, "webseite", level=level):
             rel = (made or {}).get((level, ags))
             files += write_package_site(state, site, data, level, ags, policy, rel)
-        if not check:  # the caller checks the written sites itself
-            continue
-        report = check_release(
-            site, data, level=level, ags=ags, policy=policy, labels=labels_for(state)
+        sites.append((site, level, ags))
+    if not check or not sites:  # the caller checks the written sites itself
+        return files
+    with timed(state, "webseite_pruefung"):
+        checked = check_releases(
+            sites,
+            data,
+            policy=policy,
+            workers=default_workers(),
+            lang=state.lang,
+            labels=labels_for(state),
         )
+    for (site, _level, _ags), report in zip(sites, checked, strict=True):
         if reports is not None:  # for the run's check report (pruefbericht.txt)
             reports.append((f"{site.parent.name}/{site.name}", report))
         if not report.ok:

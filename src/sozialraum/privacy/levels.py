@@ -313,11 +313,12 @@ def _mask_secret(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFra
     out = frame.copy()
     if status is None:
         return out
-    for col in status.columns:
-        if col not in out.columns or col == "geometry":
-            continue
-        sec = secret_mask(status[col].reindex(out.index)).to_numpy(dtype=bool)
-        _blank(out, col, sec)
+    cols = [c for c in status.columns if c in out.columns and c != "geometry"]
+    if not cols:
+        return out
+    secret = secret_mask(status[cols].reindex(out.index)).to_numpy(dtype=bool)  # all at once
+    for j, col in enumerate(cols):
+        _blank(out, col, secret[:, j])
     return out
 
 
@@ -378,14 +379,27 @@ def release_frame(
     st = None
     if status is not None:
         st = public_status(status[[c for c in status.columns if c in keep]])
+    hidden: dict[str, np.ndarray] = {}
     for c in keep:
         if c == "geometry":
             continue
         hide = np.where(own, not show_own[c], not show_other[c])
         if hide.any():
             _blank(out, c, hide)
-            if st is not None:
-                if c not in st.columns:
-                    st[c] = pd.Series(pd.NA, index=st.index, dtype="string")
-                st.loc[hide, c] = "geheim"
+            hidden[c] = hide
+    if st is not None and hidden:
+        st = _mark_withheld(st, hidden)
     return out, st
+
+
+def _mark_withheld(st: pd.DataFrame, hidden: dict[str, np.ndarray]) -> pd.DataFrame:
+    """Status ``geheim`` in the rows ``hidden[col]`` of every column (added where missing)."""
+    new = [c for c in hidden if c not in st.columns]
+    if new:
+        blank = pd.DataFrame(pd.NA, index=st.index, columns=new, dtype="string")
+        st = pd.concat([st, blank], axis=1)
+    cols = list(hidden)
+    codes = st[cols].to_numpy(dtype=object)
+    codes[np.column_stack([hidden[c] for c in cols])] = "geheim"
+    st[cols] = pd.DataFrame(codes, index=st.index, columns=cols).astype("string")
+    return st

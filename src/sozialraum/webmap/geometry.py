@@ -12,6 +12,7 @@ import shapely
 
 from sozialraum._i18n import t
 from sozialraum.core.crs import metric_crs
+from sozialraum.core.geomcache import GeometryCache, fingerprint
 from sozialraum.errors import InputError, SozialraumWarning
 
 _MSG = {
@@ -177,6 +178,28 @@ def prepare_arcs(
 
     wgs, params = _simplified_wgs84(gdf, tolerance_m, decimals, what, True, True)
     return encode(wgs, params.decimals), params
+
+
+#: the same areas in every package of a run: their arcs and geometry texts once
+_SHARED = GeometryCache(16)
+
+
+def shared_arcs(gdf, tolerance_m=None, decimals=None, *, what: str = "Gebiete"):
+    """:func:`prepare_arcs`, computed once per set of shapes and parameters (read-only result)."""
+    key = ("arcs", fingerprint(gdf), tolerance_m, decimals, what)
+    return _SHARED.get(key, lambda: prepare_arcs(gdf, tolerance_m, decimals, what=what))
+
+
+def shared_geometries(
+    gdf, tolerance_m=None, decimals=None, *, what: str = "Gebiete", coverage: bool = True
+):
+    """:func:`prepare_geometries`, computed once per set of shapes and parameters."""
+    key = ("texts", fingerprint(gdf), tolerance_m, decimals, what, coverage)
+    texts, params = _SHARED.get(
+        key,
+        lambda: prepare_geometries(gdf, tolerance_m, decimals, what=what, coverage=coverage),
+    )
+    return list(texts), params
 
 
 def _simplified_wgs84(gdf, tolerance_m, decimals, what, simplify, coverage):

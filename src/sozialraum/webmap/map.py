@@ -30,7 +30,7 @@ from sozialraum.monitor.certainty import certainty_text
 
 from . import _assets, _js
 from ._format import esc, fmt_number, hidden_label, js_json, missing_label
-from .geometry import GeometryParams, prepare_arcs, prepare_geometries
+from .geometry import GeometryParams, shared_arcs, shared_geometries
 from .layers import (
     HIDDEN_COLOR,
     MISSING_COLOR,
@@ -512,7 +512,8 @@ def make_map(
     _check_areas(areas, lang)
     inds, cats, prof = _resolve_layers(spec, lang)
     all_cols = _check_columns(areas, spec, inds, cats, prof, lang)
-    arcs, gparams = prepare_arcs(areas, spec.view.tolerance_m, spec.view.decimals, what="areas")
+    # the same areas in every package of a run: encoded once (the identical result)
+    arcs, gparams = shared_arcs(areas, spec.view.tolerance_m, spec.view.decimals, what="areas")
     page = _new_page(areas, spec.name_column)
     for ind in inds:
         _indicator_layer(areas, spec, ind, page, lang)
@@ -774,12 +775,12 @@ def _overlays(ov: Overlays, view: View, decimals: int, page: _Page, lang: str) -
     if ov.offers is not None and len(ov.offers.frame):
         out["offers"], out["offer_legend"] = offers_config(ov.offers, lang)
     if ov.catchments is not None and len(ov.catchments):
-        ctexts, _ = prepare_geometries(
+        ctexts, _ = shared_geometries(
             ov.catchments, view.tolerance_m, decimals, what="catchments", coverage=False
         )
         out["catch"] = _fc_text([({}, g) for g in ctexts])
     if ov.boundaries is not None and len(ov.boundaries):
-        btexts, _ = prepare_geometries(ov.boundaries, view.tolerance_m, decimals, what="boundaries")
+        btexts, _ = shared_geometries(ov.boundaries, view.tolerance_m, decimals, what="boundaries")
         out["bnd"] = _fc_text([({}, g) for g in btexts])
         if ov.boundary_label:
             pts = ov.boundaries.geometry.representative_point().to_crs(4326)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import math
 import warnings
 from collections.abc import Mapping
@@ -11,6 +12,7 @@ from pathlib import Path
 import jinja2
 import pandas as pd
 
+from sozialraum.core.geomcache import GeometryCache, fingerprint
 from sozialraum.core.numbers import format_number
 from sozialraum.core.palettes import MISSING_COLOR
 from sozialraum.core.territory import Territory
@@ -94,6 +96,38 @@ def _num(v) -> float | None:
     return None if math.isnan(x) else round(x, 3)
 
 
+@functools.cache
+def _environment() -> jinja2.Environment:
+    """The templates of the site, loaded and compiled once per process."""
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
+        autoescape=jinja2.select_autoescape(["html"]),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+#: geometry work of the sites of one process, by the exact bytes of the shapes (a run
+#: writes the same areas into every package)
+_SHARED = GeometryCache(16)
+
+
+def _fingerprint(frame) -> tuple | None:
+    return None if frame is None else fingerprint(frame, keys=list(frame.index))
+
+
+def shared_geometry(areas, outline, width: int) -> MapGeometry:
+    """:func:`~sozialraum.website.geometry.map_geometry` once per set of shapes and width."""
+    key = ("map", _fingerprint(areas), _fingerprint(outline), width)
+    return _SHARED.get(key, lambda: map_geometry(areas, outline=outline, width=width))
+
+
+def shared_neighbours(geo) -> dict[str, list[str]]:
+    """The neighbours of every area (touching within 1 m), once per set of shapes."""
+    found = _SHARED.get(("neighbours", _fingerprint(geo)), lambda: _Site._neighbours(geo))
+    return {k: list(v) for k, v in found.items()}
+
+
 class _Site:
     """The shared pieces of every page of one site (geometry, names, data)."""
 
@@ -127,20 +161,18 @@ class _Site:
         mid = None
         if model.middle_geometry is not None:
             mid = model.middle_geometry.to_frame("geometry").set_geometry("geometry")
-        self.geo: MapGeometry = map_geometry(geo, outline=mid, width=900)
-        self.mid_geo: MapGeometry | None = map_geometry(mid, width=900) if mid is not None else None
-        self.loc_geo: MapGeometry = map_geometry(geo, outline=mid, width=240)
-        self.neigh = self._neighbours(geo)
+        # the same areas in every package of a run: simplified, quantised and their
+        # neighbours once (shared_geometry), the same result as computing them anew
+        self.geo: MapGeometry = shared_geometry(geo, mid, 900)
+        self.mid_geo: MapGeometry | None = (
+            shared_geometry(mid, None, 900) if mid is not None else None
+        )
+        self.loc_geo: MapGeometry = shared_geometry(geo, mid, 240)
+        self.neigh = shared_neighbours(geo)
         # a municipal site has a page for each of its own areas; the others are on its maps
         own = set(model.own_areas) if model.level == "kommunal" else set(self.geo.keys)
         self.page_keys = [k for k in self.geo.keys if k in own]
-        env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(str(_HERE / "templates")),
-            autoescape=jinja2.select_autoescape(["html"]),
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env = env
+        self.env = _environment()
         self.pages = 0
 
     @staticmethod

@@ -1,0 +1,81 @@
+"""``release_frame`` blanks secret and withheld cells of all columns at once: the same frames
+as blanking column by column (the way it was done before)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from sozialraum.core.status import secret_mask
+from sozialraum.privacy import levels
+from sozialraum.privacy.levels import ReleasePolicy, _blank, public_status, release_frame
+
+
+def _column_by_column(frame, status, level, ags, policy, kind):
+    """The reference: one column after the other, as ``release_frame`` did before."""
+    own = (
+        (frame["ags"].astype(str) == str(ags)).to_numpy()
+        if level == "kommunal" and kind == "areas"
+        else np.zeros(len(frame), dtype=bool)
+    )
+    show_own = {c: policy.releases(c, level, kind, own=True) for c in frame.columns}
+    show_other = {c: policy.releases(c, level, kind, own=False) for c in frame.columns}
+    keep = [c for c in frame.columns if (show_own[c] and own.any()) or show_other[c]]
+    out = frame[keep].copy()
+    for col in status.columns:
+        if col in out.columns and col != "geometry":
+            _blank(out, col, secret_mask(status[col].reindex(out.index)).to_numpy(dtype=bool))
+    st = public_status(status[[c for c in status.columns if c in keep]])
+    for c in keep:
+        hide = np.where(own, not show_own[c], not show_other[c])
+        if hide.any():
+            _blank(out, c, hide)
+            if c not in st.columns:
+                st[c] = pd.Series(pd.NA, index=st.index, dtype="string")
+            st.loc[hide, c] = "geheim"
+    return out, st
+
+
+def test_release_frame_equals_the_column_by_column_reference():
+    rng = np.random.default_rng(3)
+    n = 40
+    idx = pd.Index([f"a{i:02d}" for i in range(n)], name="key")
+    frame = pd.DataFrame(
+        {
+            "ags": rng.choice(["001", "002", "003"], n),
+            "ew_ges": rng.integers(0, 500, n).astype(float),
+            "alo": rng.integers(0, 9, n).astype(float),
+            "alo_quote": rng.random(n) * 10,
+            "status_index": rng.normal(size=n),
+            "status_klasse": rng.choice(["hoch", "mittel", "niedrig"], n),
+            "name": [f"Gebiet {i}" for i in range(n)],
+        },
+        index=idx,
+    )
+    codes = np.array(
+        ["geheim_primaer", "geheim_sekundaer", "geheim", "vorlaeufig", None], dtype=object
+    )
+    status = pd.DataFrame(
+        {
+            c: rng.choice(codes, n, p=[0.1, 0.1, 0.05, 0.05, 0.7])
+            for c in ("ew_ges", "alo", "alo_quote")
+        },
+        index=idx,
+    ).astype("string")
+    policy = ReleasePolicy()
+    for level, ags in (("oeffentlich", None), ("kommunal", "002")):
+        got = release_frame(frame, status, level, ags=ags, policy=policy, kind="areas")
+        want = _column_by_column(frame, status, level, ags, policy, "areas")
+        pd.testing.assert_frame_equal(got[0], want[0])
+        pd.testing.assert_frame_equal(got[1], want[1])
+    # the municipality's package: other municipalities' counts withheld, marked geheim
+    assert got[1].eq("geheim").to_numpy(dtype=bool, na_value=False).sum() > 10
+
+
+def test_mark_withheld_adds_missing_columns_as_text_status():
+    st = pd.DataFrame({"a": ["vorlaeufig", None]}, dtype="string")
+    out = levels._mark_withheld(st, {"b": np.array([True, False]), "a": np.array([False, True])})
+    assert list(out.columns) == ["a", "b"]
+    assert out["a"].tolist() == ["vorlaeufig", "geheim"]
+    assert out["b"].tolist()[0] == "geheim" and out["b"].isna().tolist() == [False, True]
+    assert all(str(t) == "string" for t in out.dtypes)
