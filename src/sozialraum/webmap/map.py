@@ -792,7 +792,7 @@ def _overlays(ov: Overlays, view: View, decimals: int, page: _Page, lang: str) -
 
 def _region_overlay(r: RegionOverlay, view: View, decimals: int) -> tuple[str, str]:
     """(title, GeoJSON text) of one region set: name, members, class and colour per region."""
-    texts, _ = prepare_geometries(r.frame, view.tolerance_m, decimals, what="regions")
+    texts, _ = shared_geometries(r.frame, view.tolerance_m, decimals, what="regions")
     feats = []
     for (_, row), g in zip(r.frame.iterrows(), texts, strict=True):
         cls = row.get("cls")
