@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 from shapely.geometry import Point, box
 
-from sozialraum.pipeline.steps_extra import _per_area, facility_areas
+from sozialraum.pipeline.steps_extra import _per_area
+from sozialraum.pipeline.steps_regions import facility_areas
 
 
 def test_per_area_is_the_demand_weighted_mean_of_the_points():
