@@ -288,20 +288,26 @@ def supply_params(state, a: dict):
     from sozialraum.access import SupplyNeedParams, supply_method
 
     m = supply_method(a["methode"])
+    target = a.get("bedarf_je_100")  # without a target only the places per 100 are kept
     return SupplyNeedParams(
         method=m,
-        target_per_100=float(a["bedarf_je_100"]),
         max_cost=float(a["radius_m"]) if m != "standort" else None,
         capacity_col=state.config["einrichtungen"]["kapazitaet_spalte"],
+        **({} if target is None else {"target_per_100": float(target)}),
     )
 
 
 def _supply_need(state, a: dict, target: pd.Series, fac: gpd.GeoDataFrame):
     """Bestand–Bedarf of one analysis by its method (one per facility type)."""
-    from sozialraum.access import supply_need
-
     if a["kategorie"] in state.supply:
         raise ConfigError(t(_MSG, "two_targets", state.lang, cat=a["kategorie"]))
+    return _supply_model(state, a, target, fac)
+
+
+def _supply_model(state, a: dict, target: pd.Series, fac: gpd.GeoDataFrame):
+    """The one supply–need model of an analysis (:func:`sozialraum.access.supply_need`)."""
+    from sozialraum.access import supply_need
+
     return supply_need(
         target.reindex(state.areas.index),
         fac,
@@ -322,23 +328,7 @@ def _supply_ratio(state, a: dict, target: pd.Series, fac: gpd.GeoDataFrame):
     """
     import dataclasses
 
-    from sozialraum.access import SupplyNeedParams, supply_method, supply_need
-
-    m = supply_method(a["methode"])
-    params = SupplyNeedParams(
-        method=m,
-        max_cost=float(a["radius_m"]),
-        capacity_col=state.config["einrichtungen"]["kapazitaet_spalte"],
-    )
-    sn = supply_need(
-        target.reindex(state.areas.index),
-        fac,
-        state.areas,
-        params,
-        demand_points=state.raster.get("demand_points"),
-        facility_type=a["kategorie"],
-        lang=state.lang,
-    )
+    sn = _supply_model(state, a, target, fac)
     keep = ["zielgruppe", "bestand", "versorgung_je_100"]
     return dataclasses.replace(sn, frame=sn.frame[keep], status=sn.status[keep])
 
