@@ -10,19 +10,16 @@ from __future__ import annotations
 
 from qgis.core import QgsProcessingParameterFileDestination
 
+from ._projection_fields import PROJECTION_TEXT, ProjectionFields
 from .base import SozialraumAlgorithm
 
-MIGRATION = ("geschaetzt", "keine")
-MIGRATION_NAMES = {
-    "de": ["geschätzt aus den Bevölkerungstabellen", "keine Wanderung"],
-    "en": ["estimated from the population tables", "no migration"],
-}
 
-
-class DemographyAlgorithm(SozialraumAlgorithm):
+class DemographyAlgorithm(ProjectionFields, SozialraumAlgorithm):
     ALG_ID = "bevoelkerungsvorausberechnung"
     GROUP = "raum"
+    rates_field = "RATES"
     TEXT = {
+        **PROJECTION_TEXT,
         "name": {"de": "Bevölkerungsvorausberechnung", "en": "Population projection"},
         "help": {
             "de": "Einwohner je Sozialraum nach Alter und Geschlecht bis zum Zieljahr "
@@ -45,26 +42,8 @@ class DemographyAlgorithm(SozialraumAlgorithm):
             "en": "Population by age (file pattern)",
         },
         "POP_KEY": {"de": "Schlüsselspalte der Bevölkerung", "en": "Key column of the population"},
-        "RATES": {
-            "de": "Raten: Sterbetafel und Geburtenziffern (CSV/XLSX, optional)",
-            "en": "Rates: life table and fertility (CSV/XLSX, optional)",
-        },
-        "RATES_UNTIL": {
-            "de": "Raten gültig bis (Jahr, optional)",
-            "en": "Rates valid until (year, optional)",
-        },
-        "MIGRATION": {"de": "Wanderung", "en": "Migration"},
-        "SCENARIOS": {"de": "Szenarien", "en": "Scenarios"},
-        "SHIFTS": {
-            "de": "Wanderungsannahme je Szenario (‰ je Jahr)",
-            "en": "Migration assumption per scenario (‰ per year)",
-        },
+        "RATES": PROJECTION_TEXT["DEMO_RATES"],
         "MAIN": {"de": "Hauptszenario", "en": "Main scenario"},
-        "CONTROL": {
-            "de": "Eckwerte der Landesvorausberechnung (CSV/XLSX, optional)",
-            "en": "Control totals of the state projection (CSV/XLSX, optional)",
-        },
-        "HORIZON": {"de": "Jahre der Vorausberechnung", "en": "Years of the projection"},
         "MIN_COUNT": {"de": "Mindestfallzahl", "en": "Minimum count"},
         "OUTPUT": {"de": "Bevölkerungsvorausberechnung", "en": "Population projection"},
         "EXCEL": {
@@ -77,14 +56,8 @@ class DemographyAlgorithm(SozialraumAlgorithm):
         self.add_areas("INPUT", "KEY")
         self.add_string("POPULATION", None, optional=False)
         self.add_string("POP_KEY", "sr_id", optional=False)
-        self.add_file("RATES", "CSV (*.csv);;Excel (*.xlsx)", optional=True)
-        self.add_number("RATES_UNTIL", None, integer=True, minimum=1900, optional=True)
-        self.add_enum("MIGRATION", MIGRATION_NAMES[self.lang], 0)
-        self.add_string("SCENARIOS", "niedrig; mittel; hoch", optional=False)
-        self.add_string("SHIFTS", "-3; 0; 3", optional=True)
+        self.add_projection_fields(horizon_default=10)
         self.add_string("MAIN", "mittel", optional=False)
-        self.add_file("CONTROL", "CSV (*.csv);;Excel (*.xlsx)", optional=True)
-        self.add_number("HORIZON", 10, integer=True, minimum=1)
         self.add_number("MIN_COUNT", 3, integer=True, minimum=1)
         self.add_output("OUTPUT")
         excel = QgsProcessingParameterFileDestination(
@@ -96,19 +69,9 @@ class DemographyAlgorithm(SozialraumAlgorithm):
     def _settings(self, parameters, context):
         from sozialraum.demography.settings import DemographySettings
 
-        text = self.parameterAsString(parameters, "SCENARIOS", context) or ""
-        names = [n.strip() for n in text.replace(",", ";").split(";") if n.strip()]
-        return DemographySettings.build(
-            horizon=self.parameterAsInt(parameters, "HORIZON", context),
-            scenarios=names or None,
-            shifts_permille=self.number_list(parameters, "SHIFTS", context),
-            main=(self.parameterAsString(parameters, "MAIN", context) or "mittel").strip(),
-            rates=self.parameterAsFile(parameters, "RATES", context) or None,
-            migration=MIGRATION[self.parameterAsEnum(parameters, "MIGRATION", context)],
-            control=self.parameterAsFile(parameters, "CONTROL", context) or None,
-            rates_until=self.opt_number(parameters, "RATES_UNTIL", context, integer=True),
-            lang=self.lang,
-        )
+        main = (self.parameterAsString(parameters, "MAIN", context) or "mittel").strip()
+        config = {**self.projection_config(parameters, context), "hauptszenario": main}
+        return DemographySettings.from_config(config, self.lang)
 
     def compute(self, parameters, context, feedback):
         from sozialraum.core.doors import using_door

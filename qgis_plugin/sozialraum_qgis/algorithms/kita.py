@@ -17,6 +17,7 @@ from qgis.core import (
     QgsProcessingParameterRasterLayer,
 )
 
+from ._projection_fields import PROJECTION_ADVANCED, PROJECTION_TEXT, ProjectionFields
 from .base import SozialraumAlgorithm
 
 METHODS = ("standort", "2sfca", "e2sfca")
@@ -30,13 +31,14 @@ GROUP_NAMES = {
     "en": ["under 3 (crèche, childminders)", "3 to school entry (kindergarten)", "after-school"],
 }
 #: Optional fields shown under "Erweiterte Parameter" (the projection's settings).
-ADVANCED = ("RATES_UNTIL", "SCENARIOS", "SHIFTS", "CONTROL", "AGES", "COLUMNS", "CAPACITY")
+ADVANCED = (*PROJECTION_ADVANCED, "AGES", "COLUMNS", "CAPACITY")
 
 
-class KitaAlgorithm(SozialraumAlgorithm):
+class KitaAlgorithm(ProjectionFields, SozialraumAlgorithm):
     ALG_ID = "kitaplanung"
     GROUP = "zugang"
     TEXT = {
+        **PROJECTION_TEXT,
         "name": {"de": "Kita-Planung", "en": "Kita planning"},
         "help": {
             "de": "Kita-Bedarf je Sozialraum und Altersgruppe (unter 3, 3 bis Schuleintritt, Hort): "
@@ -84,24 +86,6 @@ class KitaAlgorithm(SozialraumAlgorithm):
             "en": "Population raster (optional, spreads the need for 2SFCA/E2SFCA)",
         },
         "YEARS": {"de": "Zieljahre", "en": "Target years"},
-        "HORIZON": {"de": "Jahre der Vorausberechnung", "en": "Years of the projection"},
-        "DEMO_RATES": {
-            "de": "Raten: Sterbetafel und Geburtenziffern (CSV/XLSX, optional)",
-            "en": "Rates: life table and fertility (CSV/XLSX, optional)",
-        },
-        "RATES_UNTIL": {
-            "de": "Raten gültig bis (Jahr, optional)",
-            "en": "Rates valid until (year, optional)",
-        },
-        "SCENARIOS": {"de": "Szenarien", "en": "Scenarios"},
-        "SHIFTS": {
-            "de": "Wanderungsannahme je Szenario (‰ je Jahr)",
-            "en": "Migration assumption per scenario (‰ per year)",
-        },
-        "CONTROL": {
-            "de": "Eckwerte der Landesvorausberechnung (CSV/XLSX, optional)",
-            "en": "Control totals of the state projection (CSV/XLSX, optional)",
-        },
         "NEW": {"de": "Neue Kitas (Punkte, optional)", "en": "New Kitas (points, optional)"},
         "CLOSE": {"de": "Kitas schließen", "en": "Close Kitas"},
         "STYLE": {"de": "Karte zeigt fehlende Plätze für", "en": "Map shows missing places for"},
@@ -142,12 +126,7 @@ class KitaAlgorithm(SozialraumAlgorithm):
             QgsProcessingParameterRasterLayer("RASTER", self.t("RASTER"), optional=True)
         )
         self.add_string("YEARS", "")
-        self.add_number("HORIZON", None, integer=True, optional=True)
-        self.add_file("DEMO_RATES", "CSV (*.csv);;Excel (*.xlsx)", optional=True)
-        self.add_number("RATES_UNTIL", None, integer=True, optional=True)
-        self.add_string("SCENARIOS", "niedrig; mittel; hoch")
-        self.add_string("SHIFTS", "-3; 0; 3")
-        self.add_file("CONTROL", "CSV (*.csv);;Excel (*.xlsx)", optional=True)
+        self.add_projection_fields(horizon_default=None)
         self.addParameter(
             QgsProcessingParameterFeatureSource(
                 "NEW", self.t("NEW"), [QgsProcessing.TypeVectorPoint], optional=True
@@ -195,18 +174,8 @@ class KitaAlgorithm(SozialraumAlgorithm):
     def _projection(self, parameters, context, pop, years):
         from sozialraum.demography.kita import kita_projection
 
-        words = self._text(parameters, "SCENARIOS", context).replace(",", ";").split(";")
-        shifts_where = self.t("field_where", param=self.param_label("SHIFTS"))
-        settings = {
-            "horizont": self.opt_number(parameters, "HORIZON", context, integer=True),
-            "raten": self.parameterAsFile(parameters, "DEMO_RATES", context) or None,
-            "raten_gueltig_bis": self.opt_number(parameters, "RATES_UNTIL", context, integer=True),
-            "szenarien": [w.strip() for w in words if w.strip()] or None,
-            "szenario_wanderung": self._number_list(parameters, "SHIFTS", context, shifts_where)
-            or None,
-            "eckwerte": self.parameterAsFile(parameters, "CONTROL", context) or None,
-        }
-        return kita_projection(pop, years, settings, lang=self.lang)
+        config = self.projection_config(parameters, context)
+        return kita_projection(pop, years, config, lang=self.lang)
 
     def _kitas(self, parameters, context, feedback, areas):
         from pathlib import Path

@@ -14,6 +14,7 @@ import argparse
 from pathlib import Path
 
 from sozialraum._i18n import t
+from sozialraum.cli.projection import add_projection_args, projection_config
 
 __all__ = ["add_parser", "cmd_demografie"]
 
@@ -36,37 +37,7 @@ _MSG = {
         "de": "Schlüsselspalte der Bevölkerungstabellen",
         "en": "key column of the population tables",
     },
-    "rates": {
-        "de": "Raten: Sterbewahrscheinlichkeiten und Geburtenziffern nach Alter (CSV/XLSX)",
-        "en": "rates: death probabilities and fertility by age (CSV/XLSX)",
-    },
-    "rates_until": {
-        "de": "letztes Jahr, für das die Raten gelten",
-        "en": "last year the rates are valid for",
-    },
-    "tfr": {
-        "de": "zusammengefasste Geburtenziffer (ersetzt die Geburtenziffern)",
-        "en": "total fertility rate (replaces the fertility rates)",
-    },
-    "migration": {
-        "de": "Wanderung: geschaetzt (aus den Bevölkerungstabellen) oder keine",
-        "en": "migration: geschaetzt (estimated from the population tables) or keine (none)",
-    },
-    "scenarios": {
-        "de": "Namen der Szenarien (Standard: niedrig mittel hoch)",
-        "en": "scenario names (default: niedrig mittel hoch)",
-    },
-    "shifts": {
-        "de": "Wanderungsannahme je Szenario in Personen je 1.000 Einwohner und Jahr",
-        "en": "migration assumption per scenario in persons per 1,000 inhabitants and year",
-    },
     "main": {"de": "Hauptszenario", "en": "main scenario"},
-    "control": {
-        "de": "Eckwerte der Landesvorausberechnung (jahr;anzahl, optional Altersgruppe, "
-        "Geschlecht, Szenario)",
-        "en": "control totals of the state projection (jahr;anzahl, optionally age group, "
-        "sex, scenario)",
-    },
     "horizon": {"de": "Jahre nach dem Basisjahr", "en": "years after the base year"},
     "min_count": {
         "de": "Mindestfallzahl: kleinere vorausberechnete Zahlen gelten als geheim (Standard 3)",
@@ -90,20 +61,8 @@ def add_parser(sub, L: str, common, number) -> None:
     common(p, L)
     p.add_argument("--bevoelkerung", nargs="+", required=True, help=t(_MSG, "pop", L))
     p.add_argument("--bevoelkerung-schluessel", default="sr_id", help=t(_MSG, "pop_key", L))
-    p.add_argument("--raten", help=t(_MSG, "rates", L))
-    p.add_argument("--raten-gueltig-bis", type=int, help=t(_MSG, "rates_until", L))
-    p.add_argument("--geburtenziffer", type=number, help=t(_MSG, "tfr", L))
-    p.add_argument(
-        "--wanderung",
-        choices=["geschaetzt", "keine"],
-        default="geschaetzt",
-        help=t(_MSG, "migration", L),
-    )
-    p.add_argument("--szenarien", nargs="+", help=t(_MSG, "scenarios", L))
-    p.add_argument("--szenario-wanderung", nargs="+", type=number, help=t(_MSG, "shifts", L))
+    add_projection_args(p, L, number, horizon_default=10, horizon_help=t(_MSG, "horizon", L))
     p.add_argument("--hauptszenario", default="mittel", help=t(_MSG, "main", L))
-    p.add_argument("--eckwerte", help=t(_MSG, "control", L))
-    p.add_argument("--horizont", type=int, default=10, help=t(_MSG, "horizon", L))
     p.add_argument("--mindestfallzahl", type=int, default=3, help=t(_MSG, "min_count", L))
     p.add_argument("--out", required=True, help=t(_MSG, "out", L))
     p.add_argument("--excel", help=t(_MSG, "excel", L))
@@ -119,18 +78,7 @@ def cmd_demografie(args: argparse.Namespace, areas) -> int:
     L = args.lang
     files = args.bevoelkerung[0] if len(args.bevoelkerung) == 1 else args.bevoelkerung
     pop = read_population(files, key=args.bevoelkerung_schluessel, lang=L)
-    settings = DemographySettings.build(
-        horizon=args.horizont,
-        scenarios=args.szenarien,
-        shifts_permille=args.szenario_wanderung,
-        main=args.hauptszenario,
-        rates=args.raten,
-        tfr=args.geburtenziffer,
-        migration=args.wanderung,
-        control=args.eckwerte,
-        rates_until=args.raten_gueltig_bis,
-        lang=L,
-    )
+    settings = DemographySettings.from_config(projection_config(args), L)
     fc = forecast(
         ForecastParams(
             pop,

@@ -21,6 +21,7 @@ import argparse
 from pathlib import Path
 
 from sozialraum._i18n import t
+from sozialraum.cli.projection import add_projection_args, projection_config
 
 __all__ = ["add_parser", "add_parsers", "cmd_kita", "run", "HANDLERS"]
 
@@ -103,31 +104,6 @@ _MSG = {
         "de": "Jahre der Vorausberechnung (Standard: bis zum letzten Zieljahr)",
         "en": "years of the projection (default: up to the last target year)",
     },
-    "demo_rates": {
-        "de": "Sterbetafel und Geburtenziffern nach Alter (CSV, wie [demografie] raten)",
-        "en": "life table and fertility by age (CSV, as [demografie] raten)",
-    },
-    "rates_until": {
-        "de": "letztes Jahr, für das die Raten gelten",
-        "en": "last year the rates are valid for",
-    },
-    "scenarios": {
-        "de": "Szenarien der Vorausberechnung (Standard: niedrig mittel hoch)",
-        "en": "projection scenarios (default: niedrig mittel hoch)",
-    },
-    "shifts": {
-        "de": "Wanderungsannahme je Szenario (je 1.000 Einwohner und Jahr), z. B. -3 0 3",
-        "en": "migration assumption per scenario (per 1,000 inhabitants and year), e.g. -3 0 3",
-    },
-    "control": {
-        "de": "Eckwerte der Landesvorausberechnung (CSV: jahr;anzahl[;szenario])",
-        "en": "control totals of the state's projection (CSV: jahr;anzahl[;szenario])",
-    },
-    "migration": {"de": "Wanderung schätzen oder keine", "en": "estimate migration or none"},
-    "tfr": {
-        "de": "zusammengefasste Geburtenziffer (ersetzt die Geburtenziffern der Raten)",
-        "en": "total fertility rate (replaces the fertility of the rates)",
-    },
     "new": {
         "de": 'neue Kita: "x=…; y=…; krippe=20; kindergarten=40" (Koordinaten im CRS der '
         "Gebiete, optional id=…); mehrfach möglich",
@@ -186,19 +162,7 @@ def add_parser(sub, L: str, common, number) -> None:
     p.add_argument("--radius", type=number, default=3000.0, help=t(_MSG, "radius", L))
     p.add_argument("--raster", help=t(_MSG, "raster", L))
     p.add_argument("--jahre", nargs="+", type=int, default=[], help=t(_MSG, "years", L))
-    p.add_argument("--horizont", type=int, help=t(_MSG, "horizon", L))
-    p.add_argument("--raten", help=t(_MSG, "demo_rates", L))
-    p.add_argument("--raten-gueltig-bis", type=int, help=t(_MSG, "rates_until", L))
-    p.add_argument("--szenarien", nargs="+", help=t(_MSG, "scenarios", L))
-    p.add_argument("--szenario-wanderung", nargs="+", type=number, help=t(_MSG, "shifts", L))
-    p.add_argument("--eckwerte", help=t(_MSG, "control", L))
-    p.add_argument(
-        "--wanderung",
-        choices=["geschaetzt", "keine"],
-        default="geschaetzt",
-        help=t(_MSG, "migration", L),
-    )
-    p.add_argument("--geburtenziffer", type=number, help=t(_MSG, "tfr", L))
+    add_projection_args(p, L, number, horizon_default=None, horizon_help=t(_MSG, "horizon", L))
     p.add_argument("--neu", action="append", default=[], help=t(_MSG, "new", L))
     p.add_argument("--erweitern", action="append", default=[], help=t(_MSG, "extend", L))
     p.add_argument("--schliessen", action="append", default=[], help=t(_MSG, "close", L))
@@ -210,17 +174,7 @@ def _projection(args, pop):
     """The projection for ``--jahre`` with the settings of ``[demografie]`` (None without years)."""
     from sozialraum.demography.kita import kita_projection
 
-    settings = {
-        "horizont": args.horizont,
-        "raten": args.raten,
-        "raten_gueltig_bis": args.raten_gueltig_bis,
-        "szenarien": args.szenarien,
-        "szenario_wanderung": args.szenario_wanderung,
-        "eckwerte": args.eckwerte,
-        "wanderung": args.wanderung,
-        "geburtenziffer": args.geburtenziffer,
-    }
-    return kita_projection(pop, args.jahre, settings, lang=args.lang)
+    return kita_projection(pop, args.jahre, projection_config(args), lang=args.lang)
 
 
 def _inputs(args, areas):

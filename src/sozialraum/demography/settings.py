@@ -165,7 +165,7 @@ class DemographySettings:
     def from_config(cls, d, lang: str | None = None) -> DemographySettings:
         """From the validated ``[demografie]`` section (a mapping)."""
         return cls.build(
-            horizon=int(d.get("horizont") or 10),
+            horizon=int(d["horizont"]) if d.get("horizont") is not None else 10,
             scenarios=d.get("szenarien"),
             shifts_permille=d.get("szenario_wanderung"),
             main=d.get("hauptszenario") or "mittel",
