@@ -87,6 +87,10 @@ class KitaAlgorithm(ProjectionFields, SozialraumAlgorithm):
         },
         "YEARS": {"de": "Zieljahre", "en": "Target years"},
         "NEW": {"de": "Neue Kitas (Punkte, optional)", "en": "New Kitas (points, optional)"},
+        "EXTEND": {
+            "de": "Kitas erweitern (id=KITA012; kindergarten=20 | id=…)",
+            "en": "Extend Kitas (id=KITA012; kindergarten=20 | id=…)",
+        },
         "CLOSE": {"de": "Kitas schließen", "en": "Close Kitas"},
         "STYLE": {"de": "Karte zeigt fehlende Plätze für", "en": "Map shows missing places for"},
         "EXCEL": {"de": "Excel-Tabelle (optional)", "en": "Excel table (optional)"},
@@ -132,6 +136,7 @@ class KitaAlgorithm(ProjectionFields, SozialraumAlgorithm):
                 "NEW", self.t("NEW"), [QgsProcessing.TypeVectorPoint], optional=True
             )
         )
+        self.add_string("EXTEND", "")
         self.add_string("CLOSE", "")
         self.add_enum("STYLE", GROUP_NAMES[self.lang], 1)
         self.add_output("OUTPUT")
@@ -203,7 +208,7 @@ class KitaAlgorithm(ProjectionFields, SozialraumAlgorithm):
 
     def _changes(self, parameters, context, feedback, areas, id_col):
         """New Kitas from the point layer (places per type in fields named like the types)."""
-        from sozialraum.demography.kita import PLACE_TYPES, kita_changes
+        from sozialraum.demography.kita import PLACE_TYPES, change_records, kita_changes
 
         records: list[dict] = []
         if parameters.get("NEW"):
@@ -218,8 +223,9 @@ class KitaAlgorithm(ProjectionFields, SozialraumAlgorithm):
                     if kind in new.columns and row[kind] == row[kind] and row[kind] is not None:
                         rec[kind] = float(row[kind])
                 records.append(rec)
-        close = self._text(parameters, "CLOSE", context)
-        records += [{"art": "schliessung", "id": i.strip()} for i in close.split(";") if i.strip()]
+        extend = [e for e in self._text(parameters, "EXTEND", context).split("|") if e.strip()]
+        close = [self._text(parameters, "CLOSE", context)]
+        records += change_records((), extend, close, lang=self.lang)
         return kita_changes(records, lang=self.lang)
 
     # ---- running ---------------------------------------------------------------------------

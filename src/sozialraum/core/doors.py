@@ -258,8 +258,8 @@ KNOBS: dict[str, dict[str, str | Mapping[str, str]]] = {
         "cli": "--neu / --erweitern / --schliessen",
         "config": "was_waere_wenn (in [kita])",
         "qgis": {
-            "de": "Felder „Neue Kitas (Punkte, optional)“ / „Kitas schließen“",
-            "en": "fields 'New Kitas (points, optional)' / 'Close Kitas'",
+            "de": "Felder „Neue Kitas (Punkte, optional)“ / „Kitas erweitern (id=KITA012; kindergarten=20 | id=…)“ / „Kitas schließen“",
+            "en": "fields 'New Kitas (points, optional)' / 'Extend Kitas (id=KITA012; kindergarten=20 | id=…)' / 'Close Kitas'",
         },
     },
     "kita_id": {

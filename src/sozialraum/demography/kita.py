@@ -55,6 +55,7 @@ __all__ = [
     "KitaPlanning",
     "KitaWhatIf",
     "DEFAULT_KITA_GROUPS",
+    "change_records",
     "check_groups",
     "kita_places",
     "kita_need",
@@ -876,6 +877,21 @@ def parse_kita_changes(
     several separated by ``;``). Numbers are read with
     :func:`~sozialraum.core.numbers.parse_number`.
     """
+    return kita_changes(change_records(new, extend, close, lang=lang), lang=lang)
+
+
+def change_records(
+    new: Sequence[str] = (),
+    extend: Sequence[str] = (),
+    close: Sequence[str] = (),
+    *,
+    lang: str | None = None,
+) -> list[dict]:
+    """The records of :func:`kita_changes` from the short form of :func:`parse_kita_changes`.
+
+    For a door that adds records of its own (the QGIS tool's layer of new Kitas)
+    before the one check of :func:`kita_changes`.
+    """
     from sozialraum.core.numbers import parse_number
 
     key = knob("kita_changes", lang)
@@ -890,7 +906,7 @@ def parse_kita_changes(
         records.extend(
             {"art": "schliessung", "id": i.strip()} for i in str(text).split(";") if i.strip()
         )
-    return kita_changes(records, lang=lang)
+    return records
 
 
 def kita_facilities(

@@ -17,7 +17,7 @@ from qgis_helpers import AREAS, EX, GPKG, ROOT
 
 sys.path.insert(0, str(ROOT / "tests" / "consistency"))
 from cellwise import assert_same, read_layer  # noqa: E402
-from kita_reference import CLOSE, NEW, kita_reference  # noqa: E402
+from kita_reference import CLOSE, EXTEND, NEW, kita_reference  # noqa: E402
 
 
 def _params(outdir, name="kita", **over):
@@ -71,13 +71,17 @@ def new_kita(outdir):
 
 @pytest.fixture(scope="module")
 def tool(run, outdir, new_kita):
-    p = _params(outdir, NEW=new_kita, CLOSE=CLOSE["id"], EXCEL=str(outdir / "kita.xlsx"))
+    extend = f"id={EXTEND['id']}; kindergarten={EXTEND['kindergarten']}"
+    p = _params(
+        outdir, NEW=new_kita, EXTEND=extend, CLOSE=CLOSE["id"], EXCEL=str(outdir / "kita.xlsx")
+    )
     return run("kitaplanung", p)
 
 
 @pytest.fixture(scope="module")
 def ref():
-    return kita_reference(GPKG, EX, changes=[NEW, CLOSE])
+    """The whole what-if of ``monitor.toml``: a new Kita, an extension and a closure."""
+    return kita_reference(GPKG, EX, changes=[NEW, EXTEND, CLOSE])
 
 
 def test_kita_tool_equals_api_cell_by_cell(tool, ref):
