@@ -656,7 +656,6 @@ def run(
 
     t0 = time.perf_counter()
     origin = started if started is not None and started < t0 else t0
-    warm_kernels()  # the LISA/Gi* permutation kernels load while the inputs are read
     cfg = config if isinstance(config, RunConfig) else load_config(config, lang=lang)
     L = get_lang(lang or cfg.lang)
     cfg, skipped = apply_switches(cfg, skip, only, lang=L)
@@ -677,6 +676,10 @@ def run(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SozialraumWarning)
+            # the LISA/Gi* permutation kernels load while the inputs are read; started
+            # inside this block, so that a warnings block of the loading thread (numba's
+            # own, when it compiles) ends before this one and cannot drop its records
+            warm_kernels()
             for key, fn in computation_steps(cfg):
                 if steps is not None and key not in steps and key != "inputs":
                     continue

@@ -246,16 +246,21 @@ class Crand:
 
 def _csr_parts(matrix, dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Self weights, row pointers and other weights as esda's ``crand`` sees them."""
-    adj = matrix.tocsr(copy=True)
+    adj = matrix.tocsr()
     self_weights = adj.diagonal()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        adj.setdiag(0)
-        adj.eliminate_zeros()
+    # the diagonal and explicit zeros dropped from the arrays, entries kept in their order
+    # (as ``setdiag(0)`` + ``eliminate_zeros()``, but without the efficiency warning, whose
+    # ``warnings.catch_warnings`` block is not thread-safe: the kernels are warmed in a
+    # thread while the run records the data's warnings)
+    rows = np.repeat(np.arange(adj.shape[0]), np.diff(adj.indptr))
+    keep = (adj.indices != rows) & (adj.data != 0)
+    counts = np.bincount(rows[keep], minlength=adj.shape[0])
+    indptr = np.concatenate(([0], np.cumsum(counts)))
+    data = adj.data[keep]
     return (
         np.ascontiguousarray(self_weights, dtype=np.float64),
-        np.ascontiguousarray(adj.indptr, dtype=np.int64),
-        np.ascontiguousarray(adj.data.astype(dtype), dtype=np.float64),
+        np.ascontiguousarray(indptr, dtype=np.int64),
+        np.ascontiguousarray(data.astype(dtype), dtype=np.float64),
     )
 
 
