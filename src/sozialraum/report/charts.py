@@ -560,14 +560,64 @@ def _default_margins(fig: Figure) -> None:
     )
 
 
+_ROWS: dict[int, tuple[object, dict]] = {}
+
+
+def _population_rows(population, key):
+    """The rows of ``population`` of area ``key`` (or keys), in the frame's order.
+
+    The row positions per area are found once per frame and process; the pyramid
+    then picks its rows from a few hundred instead of the whole frame.
+    """
+    import weakref
+
+    if not isinstance(population, pd.DataFrame) or "key" not in population.columns:
+        return population  # e.g. a projection result: the pyramid selects itself
+    got = _ROWS.get(id(population))
+    if got is None or got[0]() is not population:
+        keys = population["key"].astype(str).to_numpy()
+        order = np.argsort(keys, kind="stable")
+        uniq, first = np.unique(keys[order], return_index=True)
+        groups = dict(zip(uniq, np.split(order, first[1:]), strict=True))
+        if len(_ROWS) >= 8:
+            _ROWS.clear()
+        got = _ROWS[id(population)] = (weakref.ref(population), groups)
+    groups = got[1]
+    wanted = [key] if isinstance(key, str) else list(key)
+    parts = [groups[str(k)] for k in wanted if str(k) in groups]
+    pos = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=int)
+    return population.iloc[pos]
+
+
+class _LaidOutLater(Figure):
+    """A figure whose ``tight_layout`` waits: laid out once, at its final size (:func:`pyramid`)."""
+
+    def tight_layout(self, *args, **kwargs) -> None:
+        return None
+
+
 def pyramid(population: pd.DataFrame, key, year: int, *, lang: str | None = "de") -> Figure | None:
-    """Population pyramid via :func:`sozialraum.demography.population_pyramid` (None if unavailable)."""
+    """Population pyramid via :func:`sozialraum.demography.population_pyramid` (None if unavailable).
+
+    Drawn at the size :func:`~sozialraum.demography.population_pyramid` chooses
+    (6 × 6.5 in, where its ticks are chosen), shown at 4.2 × 4.2 in and laid out
+    once, at that size.
+    """
     try:
         from sozialraum.demography import population_pyramid
     except ImportError:  # pragma: no cover - demography room absent
         return None
+    fig = _LaidOutLater(figsize=(6, 6.5))
+    _Canvas(fig)
     try:
-        fig = population_pyramid(population, year=year, key=key, share=True, lang=lang)
+        population_pyramid(
+            _population_rows(population, key),
+            year=year,
+            key=key,
+            share=True,
+            lang=lang,
+            ax=fig.add_subplot(),
+        )
     except Exception:  # noqa: BLE001 - no data for the area: no chart, the Steckbrief says so
         return None
     fig.set_size_inches(4.2, 4.2)
