@@ -596,19 +596,48 @@ class _LaidOutLater(Figure):
         return None
 
 
+_PYRAMID_FIGURE: list = []  # the figure and axes of the pyramids, kept per process
+
+
+def _pyramid_axes():
+    """The pyramid's axes as a new one: kept figure, previous drawing removed.
+
+    Everything :func:`~sozialraum.demography.population_pyramid` sets is set again
+    by it; what it reads (limits from the data, the automatic ticks, the size it
+    chooses its ticks at) is reset here, so the image is that of a new figure.
+    """
+    if not _PYRAMID_FIGURE:
+        fig = _LaidOutLater(figsize=(6, 6.5))
+        _Canvas(fig)
+        _PYRAMID_FIGURE[:] = [fig, fig.add_subplot()]
+        return _PYRAMID_FIGURE
+    fig, ax = _PYRAMID_FIGURE
+    for artist in [*ax.patches, *ax.lines, *ax.texts]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.xaxis.set_major_locator(matplotlib.ticker.AutoLocator())
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.isDefault_majloc = ax.xaxis.isDefault_majfmt = True
+    ax.relim()
+    ax.set_autoscale_on(True)
+    fig.set_size_inches(6, 6.5)
+    _default_margins(fig)
+    return _PYRAMID_FIGURE
+
+
 def pyramid(population: pd.DataFrame, key, year: int, *, lang: str | None = "de") -> Figure | None:
     """Population pyramid via :func:`sozialraum.demography.population_pyramid` (None if unavailable).
 
     Drawn at the size :func:`~sozialraum.demography.population_pyramid` chooses
     (6 × 6.5 in, where its ticks are chosen), shown at 4.2 × 4.2 in and laid out
-    once, at that size.
+    once, at that size. The figure is kept for the next pyramid (:func:`_pyramid_axes`).
     """
     try:
         from sozialraum.demography import population_pyramid
     except ImportError:  # pragma: no cover - demography room absent
         return None
-    fig = _LaidOutLater(figsize=(6, 6.5))
-    _Canvas(fig)
+    fig, ax = _pyramid_axes()
     try:
         population_pyramid(
             _population_rows(population, key),
@@ -616,9 +645,10 @@ def pyramid(population: pd.DataFrame, key, year: int, *, lang: str | None = "de"
             key=key,
             share=True,
             lang=lang,
-            ax=fig.add_subplot(),
+            ax=ax,
         )
     except Exception:  # noqa: BLE001 - no data for the area: no chart, the Steckbrief says so
+        _PYRAMID_FIGURE.clear()  # drawn halfway: the next pyramid starts afresh
         return None
     fig.set_size_inches(4.2, 4.2)
     _tight(fig)
