@@ -388,7 +388,7 @@ def location_map(
     terr = territory or Territory.default()
     lay = _layer(areas)
     glay = _layer(gemeinden, lay.frame.crs) if gemeinden is not None else None
-    fig, ax = _subplots(figsize)
+    fig, ax = _map_axes(figsize)
     is_gem = glay is not None and key in glay.frame.index and key not in lay.frame.index
     tlay = glay if is_gem else lay
     tpos = np.flatnonzero(tlay.frame.index == key)
@@ -436,6 +436,31 @@ def location_map(
     # depend on the figure size only
     _tight(fig, ("karte", tuple(figsize)))
     return fig
+
+
+_MAP_FIGURES: dict[tuple, tuple[Figure, object]] = {}
+
+
+def _map_axes(figsize):
+    """The figure and axes of the location maps of this size, kept per process, emptied.
+
+    The next map sets everything again (limits, aspect, margins), so its image is
+    that of a new figure.
+    """
+    key = tuple(figsize)
+    got = _MAP_FIGURES.get(key)
+    if got is None:
+        if len(_MAP_FIGURES) >= 4:
+            _MAP_FIGURES.clear()
+        got = _MAP_FIGURES[key] = _subplots(figsize)
+        return got
+    fig, ax = got
+    for artist in [*ax.collections, *ax.patches, *ax.texts, *ax.lines]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    _default_margins(fig)
+    return got
 
 
 def _municipalities(ax, glay: _Layer, vis, key, win, name_col: str) -> None:
