@@ -122,3 +122,18 @@ def test_saving_a_chart_draws_it_once(monkeypatch):
     fig.tight_layout()
     charts.to_data_uri(fig)
     assert len(draws) == 1
+
+
+def test_polygon_paths_are_those_geopandas_draws():
+    """The reference is geopandas' own patch of a polygon with a hole and of a multipolygon."""
+    import shapely
+    from geopandas.plotting import _PolygonPatch
+
+    holed = shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 4, 4))
+    multi = shapely.normalize(shapely.MultiPolygon([holed, shapely.box(20, 0, 30, 5)]))
+    for geom in (holed, multi):
+        ours, theirs = charts._polygon_path(geom), _PolygonPatch(geom).get_path()
+        np.testing.assert_array_equal(ours.vertices, theirs.vertices)
+        np.testing.assert_array_equal(ours.codes, theirs.codes)
+    mixed = shapely.GeometryCollection([holed, shapely.LineString([(0, 0), (1, 1)])])
+    assert len(charts._polygon_path(mixed).vertices) == len(holed.exterior.coords) + 5

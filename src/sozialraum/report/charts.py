@@ -244,14 +244,20 @@ def scale_bar(
 
 def _polygon_path(geom):
     """One compound path of a (multi)polygon: exterior then holes, as geopandas draws it."""
+    import shapely
     from matplotlib.path import Path
 
-    parts = [geom] if geom.geom_type == "Polygon" else list(geom.geoms)
+    parts = [geom] if geom.geom_type == "Polygon" else list(shapely.get_parts(geom))
     rings = []
     for part in parts:
+        if part.geom_type == "MultiPolygon":  # inside a collection
+            parts.extend(part.geoms)
+            continue
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue  # lines or points in a collection: not an area
         rings.append(Path(np.asarray(part.exterior.coords)[:, :2], closed=True))
         rings.extend(Path(np.asarray(r.coords)[:, :2], closed=True) for r in part.interiors)
-    return Path.make_compound_path(*rings)
+    return Path.make_compound_path(*rings) if rings else None
 
 
 class _Layer:
