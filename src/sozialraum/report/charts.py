@@ -22,6 +22,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.layout_engine import PlaceHolderLayoutEngine, TightLayoutEngine  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
 
 from sozialraum._i18n import get_lang, t  # noqa: E402
@@ -74,12 +75,53 @@ def to_data_uri(
     ``tight=True`` crops to the drawn content (one extra draw); the figures of this
     module are laid out already and do not need it.
     """
+    _drop_layout_engine(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, dpi=dpi, bbox_inches="tight" if tight else None, facecolor="white")
     if close:
         plt.close(fig)
     mime = "image/svg+xml" if fmt == "svg" else f"image/{fmt}"
     return f"data:{mime};base64," + base64.b64encode(buf.getvalue()).decode("ascii")
+
+
+def _drop_layout_engine(fig: Figure) -> None:
+    """Forget the inert engine ``fig.tight_layout()`` leaves behind.
+
+    With any layout engine on the figure, ``savefig`` draws the whole figure once
+    more before printing it (to let the engine lay it out); the placeholder does
+    nothing there, so the image is the same without that draw.
+    """
+    rc = matplotlib.rcParams
+    if (
+        isinstance(fig.get_layout_engine(), PlaceHolderLayoutEngine)
+        and not rc["figure.autolayout"]
+        and not rc["figure.constrained_layout.use"]
+    ):
+        fig.set_layout_engine(None)
+
+
+#: Subplot margins of the tight layout per figure shape and text (see :func:`_tight`).
+_MARGINS: dict[Hashable, dict[str, float]] = {}
+
+
+def _tight(fig: Figure, key: Hashable | None = None) -> None:
+    """``fig.tight_layout()``; with ``key``, computed once per process and ``key``.
+
+    ``key`` must name everything that decides the margins (figure size, the
+    texts outside the axes); the layout is then the one a new figure would get,
+    so a chart does not depend on the charts drawn before it.
+    """
+    got = _MARGINS.get(key) if key is not None else None
+    if got is None:
+        TightLayoutEngine().execute(fig)  # as fig.tight_layout(), without an engine left on fig
+        sp = fig.subplotpars
+        got = {k: getattr(sp, k) for k in ("left", "right", "bottom", "top", "wspace", "hspace")}
+        if key is not None:
+            if len(_MARGINS) >= 256:
+                _MARGINS.clear()
+            _MARGINS[key] = got
+    else:
+        fig.subplots_adjust(**got)
 
 
 class _Canvas(FigureCanvasAgg):
@@ -200,6 +242,119 @@ def scale_bar(
     return draw_scale_bar(ax, lang=lang, fraction=fraction, loc=loc)
 
 
+def _polygon_path(geom):
+    """One compound path of a (multi)polygon: exterior then holes, as geopandas draws it."""
+    import shapely
+    from matplotlib.path import Path
+
+    parts = [geom] if geom.geom_type == "Polygon" else list(shapely.get_parts(geom))
+    rings = []
+    for part in parts:
+        if part.geom_type == "MultiPolygon":  # inside a collection
+            parts.extend(part.geoms)
+            continue
+        if part.geom_type != "Polygon" or part.is_empty:
+            continue  # lines or points in a collection: not an area
+        rings.append(Path(np.asarray(part.exterior.coords)[:, :2], closed=True))
+        rings.extend(Path(np.asarray(r.coords)[:, :2], closed=True) for r in part.interiors)
+    return Path.make_compound_path(*rings) if rings else None
+
+
+class _Layer:
+    """The geometries of one frame ready to draw: paths, outline segments, a search tree.
+
+    Made once per frame (and target CRS) and process: the location maps of a run
+    draw the same areas again and again, only the window moves.
+    """
+
+    def __init__(self, frame) -> None:
+        import shapely
+
+        self.frame = frame
+        geoms = frame.geometry.normalize().to_numpy()  # geopandas normalises before drawing
+        self.ok = ~(shapely.is_missing(geoms) | shapely.is_empty(geoms))
+        self.tree = shapely.STRtree(frame.geometry.to_numpy())
+        self._geoms = geoms
+        self._paths: list | None = None
+        self._outlines: list | None = None
+        self._points = None
+        self.keys = np.array([str(k) for k in frame.index], dtype=object)
+
+    def visible(self, win) -> np.ndarray:
+        """Positions of the geometries meeting the window, in frame order (as ``frame.cx``)."""
+        import shapely
+
+        hit = self.tree.query(shapely.box(*win), predicate="intersects")
+        return np.sort(hit)
+
+    def paths(self, pos) -> list:
+        if self._paths is None:
+            self._paths = [
+                _polygon_path(g) if ok else None for g, ok in zip(self._geoms, self.ok, strict=True)
+            ]
+        return [self._paths[i] for i in pos if self._paths[i] is not None]
+
+    def outlines(self, pos) -> list:
+        """The boundary lines (one array per part) of the geometries at ``pos``."""
+        import shapely
+
+        if self._outlines is None:
+            bnd = shapely.normalize(shapely.boundary(self.frame.geometry.to_numpy()))
+            self._outlines = [
+                [np.array(p.coords)[:, :2] for p in shapely.get_parts(b)] if b is not None else []
+                for b in bnd
+            ]
+        return [seg for i in pos for seg in self._outlines[i]]
+
+    def points(self) -> np.ndarray:
+        """Representative points (x, y) of all geometries."""
+        import shapely
+
+        if self._points is None:
+            self._points = shapely.get_coordinates(
+                shapely.point_on_surface(self.frame.geometry.to_numpy())
+            )
+        return self._points
+
+
+_LAYERS: dict[tuple, tuple[object, _Layer]] = {}
+
+
+def _layer(frame, crs=None) -> _Layer:
+    """The :class:`_Layer` of ``frame`` in ``crs`` (default: its metric CRS), kept per process."""
+    import weakref
+
+    memo = (id(frame), str(crs))
+    got = _LAYERS.get(memo)
+    if got is not None and got[0]() is frame:
+        return got[1]
+    g = (
+        frame.to_crs(crs)
+        if crs is not None and frame.crs is not None and frame.crs != crs
+        else frame
+    )
+    layer = _Layer(_metric(g))
+    if len(_LAYERS) >= 16:
+        _LAYERS.clear()
+    _LAYERS[memo] = (weakref.ref(frame), layer)
+    return layer
+
+
+def _add_polygons(ax, paths: list, **style) -> None:
+    """The polygons as one collection, as ``GeoDataFrame.plot`` adds them."""
+    from matplotlib.collections import PathCollection
+
+    if paths:
+        ax.add_collection(PathCollection(paths, **style), autolim=False)
+
+
+def _add_lines(ax, segments: list, **style) -> None:
+    from matplotlib.collections import LineCollection
+
+    if segments:
+        ax.add_collection(LineCollection(segments, **style), autolim=False)
+
+
 def location_map(
     areas,
     key: str,
@@ -229,77 +384,49 @@ def location_map(
         The level words of the legend (default: Landkreis → Gemeinde → Sozialraum).
     gemeinde_name_col
         Column of ``gemeinden`` with the names written on the map.
+
+    Notes
+    -----
+    The paths of all areas and municipalities are made once per frame and process
+    (:class:`_Layer`); a map selects the visible ones with a search tree.
     """
     L = get_lang(lang)
     terr = territory or Territory.default()
-    areas = _metric(areas)
-    gemeinden = _metric(
-        gemeinden.to_crs(areas.crs)
-        if gemeinden is not None
-        and areas.crs is not None
-        and gemeinden.crs is not None
-        and gemeinden.crs != areas.crs
-        else gemeinden
+    lay = _layer(areas)
+    glay = _layer(gemeinden, lay.frame.crs) if gemeinden is not None else None
+    fig, ax = _map_axes(figsize)
+    is_gem = glay is not None and key in glay.frame.index and key not in lay.frame.index
+    tlay = glay if is_gem else lay
+    tpos = np.flatnonzero(tlay.frame.index == key)
+    if not len(tpos):
+        raise KeyError(key)
+    a = lay.frame
+    gkey = (
+        str(a.iloc[tpos[0]][gemeinde_col])
+        if not is_gem and gemeinde_col and gemeinde_col in a.columns
+        else (key if is_gem else None)
     )
-    fig, ax = _subplots(figsize)
-    is_gem = gemeinden is not None and key in gemeinden.index and key not in areas.index
-    if is_gem:
-        target = gemeinden.loc[[key]]
-        gkey = key
-    else:
-        target = areas.loc[[key]]
-        gkey = (
-            str(areas.at[key, gemeinde_col])
-            if gemeinde_col and gemeinde_col in areas.columns
-            else None
-        )
-    bounds = target.total_bounds
+    bounds = tlay.frame.geometry.iloc[tpos].total_bounds
     w, h = bounds[2] - bounds[0], bounds[3] - bounds[1]
     pad = max(w, h) * (0.35 if is_gem else 0.9) + 200
     cx, cy = (bounds[0] + bounds[2]) / 2, (bounds[1] + bounds[3]) / 2
     half = max(w, h) / 2 + pad
     win = (cx - half, cy - half, cx + half, cy + half)
-    areas = areas.cx[win[0] : win[2], win[1] : win[3]]
-    if gemeinden is not None:
-        gemeinden = gemeinden.cx[win[0] : win[2], win[1] : win[3]]
-    areas.plot(ax=ax, facecolor="#f4f4f4", edgecolor="#9a9a9a", lw=0.4)
-    if gkey is not None and not is_gem and gemeinde_col in areas.columns:
-        same = areas[areas[gemeinde_col].astype(str) == gkey]
-        same.plot(ax=ax, facecolor="#e3e9f2", edgecolor="#8096b5", lw=0.5)
-    target.plot(ax=ax, facecolor=highlight, edgecolor="black", lw=0.9, alpha=0.85)
-    if gemeinden is not None:
-        gemeinden.boundary.plot(ax=ax, color="#333333", lw=1.1)
-        # municipality names of the visible neighbours
-        for gk, row in gemeinden.iterrows():
-            p = row.geometry.representative_point()
-            if cx - half < p.x < cx + half and cy - half < p.y < cy + half and str(gk) != str(key):
-                ax.text(
-                    p.x,
-                    p.y,
-                    str(row.get(gemeinde_name_col, ""))
-                    if gemeinde_name_col in gemeinden.columns
-                    else "",
-                    fontsize=6,
-                    color="#555555",
-                    ha="center",
-                    va="center",
-                    clip_on=True,
-                )
+    vis = lay.visible(win)
+    _add_polygons(ax, lay.paths(vis), facecolor="#f4f4f4", edgecolor="#9a9a9a", lw=0.4)
+    if gkey is not None and not is_gem and gemeinde_col in a.columns:
+        col = a[gemeinde_col].to_numpy()
+        same = vis[np.array([str(col[i]) == gkey for i in vis], dtype=bool)]
+        _add_polygons(ax, lay.paths(same), facecolor="#e3e9f2", edgecolor="#8096b5", lw=0.5)
+    _add_polygons(ax, tlay.paths(tpos), facecolor=highlight, edgecolor="black", lw=0.9, alpha=0.85)
+    if glay is not None:
+        _municipalities(ax, glay, glay.visible(win), key, win, gemeinde_name_col)
     ax.set_xlim(cx - half, cx + half)
     ax.set_ylim(cy - half, cy + half)
     ax.set_aspect("equal")
     ax.set_axis_off()
     scale_bar(ax, lang=L)
-    ax.annotate(
-        "N", xy=(0.93, 0.93), xycoords="axes fraction", ha="center", fontsize=9, fontweight="bold"
-    )
-    ax.annotate(
-        "",
-        xy=(0.93, 0.92),
-        xytext=(0.93, 0.82),
-        xycoords="axes fraction",
-        arrowprops=dict(arrowstyle="-|>", color="black", lw=1),
-    )
+    _north_arrow(ax)
     handles = [
         Patch(
             facecolor=highlight,
@@ -311,8 +438,98 @@ def location_map(
         handles.append(Patch(facecolor="#e3e9f2", edgecolor="#8096b5", label=terr.middle.title(L)))
     handles.append(Patch(facecolor="#f4f4f4", edgecolor="#9a9a9a", label=t(_MSG, "neighbours", L)))
     ax.legend(handles=handles, loc="upper left", fontsize=6, frameon=True, framealpha=0.8)
-    fig.tight_layout()
+    # everything is drawn inside the axes (the names are clipped to it): the margins
+    # depend on the figure size only
+    _tight(fig, ("karte", tuple(figsize)))
     return fig
+
+
+_MAP_FIGURES: dict[tuple, tuple[Figure, object]] = {}
+
+
+def _map_axes(figsize):
+    """The figure and axes of the location maps of this size, kept per process, emptied.
+
+    The next map sets everything again (limits, aspect, margins), so its image is
+    that of a new figure.
+    """
+    key = tuple(figsize)
+    got = _MAP_FIGURES.get(key)
+    if got is None:
+        if len(_MAP_FIGURES) >= 4:
+            _MAP_FIGURES.clear()
+        got = _MAP_FIGURES[key] = _subplots(figsize)
+        return got
+    fig, ax = got
+    for artist in [*ax.collections, *ax.patches, *ax.texts, *ax.lines]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    _default_margins(fig)
+    return got
+
+
+def _municipalities(ax, glay: _Layer, vis, key, win, name_col: str) -> None:
+    """Bold municipality outlines and the names of the visible neighbours."""
+    _add_lines(ax, glay.outlines(vis), color="#333333", lw=1.1)
+    g = glay.frame
+    names = g[name_col].to_numpy() if name_col in g.columns else None
+    pts = glay.points()
+    for i in vis:
+        x, y = pts[i]
+        if win[0] < x < win[2] and win[1] < y < win[3] and glay.keys[i] != str(key):
+            ax.text(
+                x,
+                y,
+                str(names[i]) if names is not None else "",
+                fontsize=6,
+                color="#555555",
+                ha="center",
+                va="center",
+                clip_on=True,
+            )
+
+
+def _north_arrow(ax) -> None:
+    """The small north arrow of the location maps (top right)."""
+    ax.annotate(
+        "N", xy=(0.93, 0.93), xycoords="axes fraction", ha="center", fontsize=9, fontweight="bold"
+    )
+    ax.annotate(
+        "",
+        xy=(0.93, 0.92),
+        xytext=(0.93, 0.82),
+        xycoords="axes fraction",
+        arrowprops=dict(arrowstyle="-|>", color="black", lw=1),
+    )
+
+
+#: Figures of the dimension profile kept per process, by shape and fixed texts: the
+#: profiles of a run share the dimensions, and making the axes is a third of a chart.
+_PROFILE_FIGURES: dict[tuple, tuple[Figure, object]] = {}
+
+
+def _profile_axes(size, labels: list[str], title: str, xlabel: str, L: str):
+    """The figure and axes of a dimension profile with these texts (made once per process)."""
+    key = (tuple(size), tuple(labels), title, xlabel, L)
+    got = _PROFILE_FIGURES.get(key)
+    if got is None:
+        if len(_PROFILE_FIGURES) >= 8:
+            _PROFILE_FIGURES.clear()
+        fig, ax = _subplots(size)
+        ax.set_yticks(range(len(labels)))
+        ax.set_yticklabels(labels, fontsize=7)
+        ax.axvline(0, color="black", lw=0.7)
+        ax.tick_params(axis="x", labelsize=7)
+        ax.xaxis.set_major_formatter(
+            matplotlib.ticker.FuncFormatter(lambda x, _p: format_number(x, 1, L))
+        )
+        ax.set_xlabel(xlabel, fontsize=7)
+        ax.set_title(title, fontsize=9)
+        for s in ("top", "right"):
+            ax.spines[s].set_visible(False)
+        got = _PROFILE_FIGURES[key] = (fig, ax)
+    return got
 
 
 def profile_chart(
@@ -323,11 +540,24 @@ def profile_chart(
     lang: str | None = "de",
     territory: Territory | None = None,
 ) -> Figure:
-    """Horizontal bars of dimension z-scores (> 0 = more need, red; < 0 blue); NaN shown as "nicht bewertet"."""
+    """Horizontal bars of dimension z-scores (> 0 = more need, red; < 0 blue); NaN shown as "nicht bewertet".
+
+    The figure is kept and drawn again for the next profile with the same
+    dimensions: the bars and notes of the previous one are removed, the margins
+    are those a new figure gets (:func:`_tight`), so the image does not depend on
+    the profiles drawn before it.
+    """
     L = get_lang(lang)
     labels = list(values.keys())[::-1]
     vals = np.array([values[k] for k in labels], dtype=float)
-    fig, ax = _subplots((figsize[0], max(1.6, 0.34 * len(labels) + 0.8)))
+    avg = (territory or Territory.default()).average(L)
+    size = (figsize[0], max(1.6, 0.34 * len(labels) + 0.8))
+    texts = (title or t(_MSG, "profile_title", L), t(_MSG, "profile_x", L, avg=avg))
+    fig, ax = _profile_axes(size, labels, *texts, L)
+    for container in list(ax.containers):
+        container.remove()  # the bars with it
+    for artist in [*ax.patches, *ax.texts]:
+        artist.remove()
     colors = ["#c0392b" if v > 0 else "#2e6da4" for v in np.nan_to_num(vals)]
     ax.barh(range(len(labels)), np.nan_to_num(vals), color=colors, height=0.6)
     lim = max(1.0, float(np.nanmax(np.abs(vals))) * 1.15) if np.isfinite(vals).any() else 1.0
@@ -342,35 +572,117 @@ def profile_chart(
                 fontsize=7,
                 color="#666666",
             )
-    ax.set_yticks(range(len(labels)))
-    ax.set_yticklabels(labels, fontsize=7)
+    ax.relim()
+    ax.autoscale_view()
     ax.set_xlim(-lim, lim)
-    ax.axvline(0, color="black", lw=0.7)
-    ax.tick_params(axis="x", labelsize=7)
-    ax.xaxis.set_major_formatter(
-        matplotlib.ticker.FuncFormatter(lambda x, _p: format_number(x, 1, L))
-    )
-    avg = (territory or Territory.default()).average(L)
-    ax.set_xlabel(t(_MSG, "profile_x", L, avg=avg), fontsize=7)
-    ax.set_title(title or t(_MSG, "profile_title", L), fontsize=9)
-    for s in ("top", "right"):
-        ax.spines[s].set_visible(False)
-    fig.tight_layout()
+    _default_margins(fig)  # the layout is computed from a new figure's margins
+    _tight(fig)
     return fig
 
 
+def _default_margins(fig: Figure) -> None:
+    """The subplot margins of a new figure (before :func:`_tight`) on a figure drawn again."""
+    rc = matplotlib.rcParams
+    fig.subplots_adjust(
+        **{
+            k: rc[f"figure.subplot.{k}"]
+            for k in ("left", "right", "bottom", "top", "wspace", "hspace")
+        }
+    )
+
+
+_ROWS: dict[int, tuple[object, dict]] = {}
+
+
+def _population_rows(population, key):
+    """The rows of ``population`` of area ``key`` (or keys), in the frame's order.
+
+    The row positions per area are found once per frame and process; the pyramid
+    then picks its rows from a few hundred instead of the whole frame.
+    """
+    import weakref
+
+    if not isinstance(population, pd.DataFrame) or "key" not in population.columns:
+        return population  # e.g. a projection result: the pyramid selects itself
+    got = _ROWS.get(id(population))
+    if got is None or got[0]() is not population:
+        keys = population["key"].astype(str).to_numpy()
+        order = np.argsort(keys, kind="stable")
+        uniq, first = np.unique(keys[order], return_index=True)
+        groups = dict(zip(uniq, np.split(order, first[1:]), strict=True))
+        if len(_ROWS) >= 8:
+            _ROWS.clear()
+        got = _ROWS[id(population)] = (weakref.ref(population), groups)
+    groups = got[1]
+    wanted = [key] if isinstance(key, str) else list(key)
+    parts = [groups[str(k)] for k in wanted if str(k) in groups]
+    pos = np.sort(np.concatenate(parts)) if parts else np.array([], dtype=int)
+    return population.iloc[pos]
+
+
+class _LaidOutLater(Figure):
+    """A figure whose ``tight_layout`` waits: laid out once, at its final size (:func:`pyramid`)."""
+
+    def tight_layout(self, *args, **kwargs) -> None:
+        return None
+
+
+_PYRAMID_FIGURE: list = []  # the figure and axes of the pyramids, kept per process
+
+
+def _pyramid_axes():
+    """The pyramid's axes as a new one: kept figure, previous drawing removed.
+
+    Everything :func:`~sozialraum.demography.population_pyramid` sets is set again
+    by it; what it reads (limits from the data, the automatic ticks, the size it
+    chooses its ticks at) is reset here, so the image is that of a new figure.
+    """
+    if not _PYRAMID_FIGURE:
+        fig = _LaidOutLater(figsize=(6, 6.5))
+        _Canvas(fig)
+        _PYRAMID_FIGURE[:] = [fig, fig.add_subplot()]
+        return _PYRAMID_FIGURE
+    fig, ax = _PYRAMID_FIGURE
+    for artist in [*ax.patches, *ax.lines, *ax.texts]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.xaxis.set_major_locator(matplotlib.ticker.AutoLocator())
+    ax.xaxis.set_major_formatter(matplotlib.ticker.ScalarFormatter())
+    ax.xaxis.isDefault_majloc = ax.xaxis.isDefault_majfmt = True
+    ax.relim()
+    ax.set_autoscale_on(True)
+    fig.set_size_inches(6, 6.5)
+    _default_margins(fig)
+    return _PYRAMID_FIGURE
+
+
 def pyramid(population: pd.DataFrame, key, year: int, *, lang: str | None = "de") -> Figure | None:
-    """Population pyramid via :func:`sozialraum.demography.population_pyramid` (None if unavailable)."""
+    """Population pyramid via :func:`sozialraum.demography.population_pyramid` (None if unavailable).
+
+    Drawn at the size :func:`~sozialraum.demography.population_pyramid` chooses
+    (6 × 6.5 in, where its ticks are chosen), shown at 4.2 × 4.2 in and laid out
+    once, at that size. The figure is kept for the next pyramid (:func:`_pyramid_axes`).
+    """
     try:
         from sozialraum.demography import population_pyramid
     except ImportError:  # pragma: no cover - demography room absent
         return None
+    fig, ax = _pyramid_axes()
     try:
-        fig = population_pyramid(population, year=year, key=key, share=True, lang=lang)
+        population_pyramid(
+            _population_rows(population, key),
+            year=year,
+            key=key,
+            share=True,
+            lang=lang,
+            ax=ax,
+        )
     except Exception:  # noqa: BLE001 - no data for the area: no chart, the Steckbrief says so
+        _PYRAMID_FIGURE.clear()  # drawn halfway: the next pyramid starts afresh
         return None
     fig.set_size_inches(4.2, 4.2)
-    fig.tight_layout()
+    _tight(fig)
     return fig
 
 
@@ -435,7 +747,7 @@ def choropleth(
         )
     _finish_map(ax, gemeinden, areas, L)
     _legend_below(ax, handles, title)
-    fig.tight_layout()
+    _tight(fig)
     return fig
 
 
@@ -470,7 +782,7 @@ def categorical_map(
         )
     _finish_map(ax, gemeinden, areas, L)
     _legend_below(ax, handles, title)
-    fig.tight_layout()
+    _tight(fig)
     return fig
 
 

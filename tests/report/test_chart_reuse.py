@@ -1,0 +1,139 @@
+"""Charts at speed: kept figures and paths made once must not change what a chart shows.
+
+Location maps, dimension profiles and pyramids are drawn again on a figure kept per
+process; a chart must be byte for byte the chart a new figure gives, whatever was
+drawn before it.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib.figure import Figure
+
+from sozialraum.report import charts
+
+AREA_A, AREA_B = "07999001001", "07999005003"
+
+
+@pytest.fixture(scope="module")
+def data(musterland_results, make_data):
+    return make_data(musterland_results)
+
+
+def _fresh() -> None:
+    """Forget everything kept between charts (a new process)."""
+    for kept in (
+        charts._MAP_FIGURES,
+        charts._LAYERS,
+        charts._MARGINS,
+        charts._PROFILE_FIGURES,
+        charts._PYRAMID_FIGURE,
+        charts._ROWS,
+    ):
+        kept.clear()
+
+
+def _map(data, key) -> str:
+    fig = charts.location_map(
+        data.areas,
+        key,
+        gemeinde_col=data.gemeinde_col,
+        gemeinden=data.gemeinden,
+        territory=data.territory,
+        gemeinde_name_col=data.gemeinde_name_col,
+    )
+    return charts.to_data_uri(fig)
+
+
+def test_location_map_does_not_depend_on_the_map_before(data):
+    gkey = str(data.gemeinden.index[3])
+    _fresh()
+    first = _map(data, AREA_A)
+    _map(data, AREA_B)
+    _map(data, gkey)  # a municipality: other legend, other window
+    assert _map(data, AREA_A) == first
+
+
+def test_location_map_draws_the_areas_in_its_window(data):
+    """The paths come from the search tree; the reference is geopandas' ``.cx`` window."""
+    _fresh()
+    fig = charts.location_map(data.areas, AREA_B, gemeinde_col=data.gemeinde_col)
+    ax = fig.axes[0]
+    (x0, x1), (y0, y1) = ax.get_xlim(), ax.get_ylim()
+    window = data.areas.cx[x0:x1, y0:y1]
+    neighbours, same, target = ax.collections
+    assert len(neighbours.get_paths()) == len(window)
+    gkey = str(data.areas.at[AREA_B, data.gemeinde_col])
+    assert len(same.get_paths()) == int((window[data.gemeinde_col].astype(str) == gkey).sum())
+    assert len(target.get_paths()) == 1
+    np.testing.assert_allclose(
+        target.get_paths()[0].get_extents().bounds[:2],
+        data.areas.loc[[AREA_B]].total_bounds[:2],
+    )
+
+
+def test_profile_chart_does_not_depend_on_the_profile_before():
+    a = {"Soziale Lage": 0.4, "Bildung": -0.2, "Familie": np.nan}
+    b = {"Soziale Lage": 2.6, "Bildung": -3.1, "Familie": 0.1}  # other ticks, no "nicht bewertet"
+    _fresh()
+    first = charts.to_data_uri(charts.profile_chart(a))
+    charts.to_data_uri(charts.profile_chart(b))
+    again = charts.to_data_uri(charts.profile_chart(a))
+    assert again == first
+    fig = charts.profile_chart(b)
+    ax = fig.axes[0]
+    assert len(ax.patches) == 3 and not ax.texts  # the bars and note of ``a`` are gone
+
+
+def test_pyramid_does_not_depend_on_the_pyramid_before(population):
+    year = int(population["year"].max())
+    keys = list(dict.fromkeys(population["key"].astype(str)))
+    _fresh()
+    first = charts.to_data_uri(charts.pyramid(population, keys[0], year))
+    charts.to_data_uri(charts.pyramid(population, keys[1:4], year))
+    assert charts.pyramid(population, "no-such-area", year) is None
+    assert charts.to_data_uri(charts.pyramid(population, keys[0], year)) == first
+
+
+def test_population_rows_are_the_rows_of_the_areas_in_frame_order(population):
+    keys = list(dict.fromkeys(population["key"].astype(str)))
+    _fresh()
+    for want in (keys[2], [keys[5], keys[1]], ["no-such-area"]):
+        wanted = [want] if isinstance(want, str) else want
+        expected = population[population["key"].astype(str).isin(wanted)]
+        got = charts._population_rows(population, want)
+        assert got.index.tolist() == expected.index.tolist()
+
+
+def test_saving_a_chart_draws_it_once(monkeypatch):
+    """``tight_layout`` left an engine on the figure, and ``savefig`` drew everything twice."""
+    draws = []
+    original = Figure.draw
+
+    def counting(self, renderer):
+        draws.append(1)
+        return original(self, renderer)
+
+    monkeypatch.setattr(Figure, "draw", counting)
+    _fresh()
+    fig = Figure(figsize=(3, 2))
+    fig.add_subplot().plot([0, 1], [1, 0])
+    fig.tight_layout()
+    charts.to_data_uri(fig)
+    assert len(draws) == 1
+
+
+def test_polygon_paths_are_those_geopandas_draws():
+    """The reference is geopandas' own patch of a polygon with a hole and of a multipolygon."""
+    import shapely
+    from geopandas.plotting import _PolygonPatch
+
+    holed = shapely.box(0, 0, 10, 10).difference(shapely.box(2, 2, 4, 4))
+    multi = shapely.normalize(shapely.MultiPolygon([holed, shapely.box(20, 0, 30, 5)]))
+    for geom in (holed, multi):
+        ours, theirs = charts._polygon_path(geom), _PolygonPatch(geom).get_path()
+        np.testing.assert_array_equal(ours.vertices, theirs.vertices)
+        np.testing.assert_array_equal(ours.codes, theirs.codes)
+    mixed = shapely.GeometryCollection([holed, shapely.LineString([(0, 0), (1, 1)])])
+    assert len(charts._polygon_path(mixed).vertices) == len(holed.exterior.coords) + 5
