@@ -263,6 +263,7 @@ def _draw_lines(panels: list, labels: list[str]):
         }
     )
     fig.tight_layout()
+    fig.set_layout_engine(None)  # laid out: saving must not lay it out (and draw it) again
     return fig
 
 
