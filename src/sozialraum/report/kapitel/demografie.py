@@ -176,7 +176,7 @@ def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str
     ax.set_ylabel(t(_MSG, "persons", lang), fontsize=8)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_number(x, 0, lang)))
     ax.tick_params(labelsize=7)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=9, y=1.0)  # fixed height: nothing is drawn above the axes
     ax.legend(fontsize=7, frameon=False, loc="best")
     for s in ("top", "right"):
         ax.spines[s].set_visible(False)
