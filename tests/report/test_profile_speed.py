@@ -124,3 +124,48 @@ def test_reused_line_figure_draws_the_same_png_as_a_new_one():
     assert len(ax.lines) == 1  # the previous chart's lines are gone
     np.testing.assert_allclose(ax.lines[0].get_ydata(), [40.0**3, 2.5 * 40.0**3, 2 * 40.0**3])
     assert ax.get_ylim()[1] >= 2.5 * 40.0**3  # limits from the new data
+
+
+def test_profile_sections_are_built_once_per_profile(musterland_results, tmp_path, monkeypatch):
+    """Regression: every profile's sections were built twice (to list the charts, then to render)."""
+    from sozialraum.report import kapitel
+
+    data, _inds, _years = _with_trends(musterland_results)
+    calls = []
+    real = trends.trends_section
+
+    def counting(data, unit, key, settings, lang):
+        calls.append((unit, key))
+        return real(data, unit, key, settings, lang)
+
+    sections = tuple((k, counting if k == "trends" else b) for k, b in kapitel.PROFILE_SECTIONS)
+    monkeypatch.setattr(kapitel, "PROFILE_SECTIONS", sections)
+    keys = [str(k) for k in data.areas.index[:4]]
+    settings = {"pyramide": False, "kapitel": ["trends"]}
+    files = write_steckbriefe(
+        data, tmp_path, areas=keys, pdf=False, combined=False, settings=settings
+    )
+    assert len(calls) == len(set(calls)) == len(files)  # once per profile
+    assert {k for u, k in calls if u == "sozialraum"} == set(keys)
+
+
+def test_sections_listed_ahead_get_the_images_of_sections_built_directly(musterland_results):
+    """The sections built while the charts are listed carry, once drawn, the same images."""
+    from sozialraum.report import kapitel
+    from sozialraum.report.steckbrief import _draw_charts_ahead
+
+    data, _inds, _years = _with_trends(musterland_results)
+    keys = [str(k) for k in data.areas.index[:3]]
+    gkeys = [str(g) for g in data.gemeinden.index[:2]]
+    settings = {"kapitel": ["trends"]}
+    with charts.shared_charts(), level_memo():
+        listed = _draw_charts_ahead(data, keys, gkeys, settings, "de")
+        got = {
+            uk: kapitel.finish_profile_sections(secs, data, *uk, settings, "de")
+            for uk, secs in listed.items()
+        }
+    with charts.shared_charts(), level_memo():  # a fresh cache: every chart drawn again
+        want = {uk: kapitel.profile_sections(data, *uk, settings, "de") for uk in listed}
+    assert got == want
+    figs = [f for secs in got.values() for s in secs for f in s.figures]
+    assert figs and all(f.uri.startswith("data:image/png;base64,") for f in figs)

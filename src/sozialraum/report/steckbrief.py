@@ -44,7 +44,11 @@ from sozialraum.report.cells import rank as _rank
 from sozialraum.report.cells import unit as _unit
 from sozialraum.report.cells import visible as _visible
 from sozialraum.report.data import ReportData
-from sozialraum.report.kapitel import profile_sections
+from sozialraum.report.kapitel import (
+    finish_profile_sections,
+    list_profile_sections,
+    profile_sections,
+)
 from sozialraum.report.memo import level_memo
 from sozialraum.report.text import (
     cell_text,
@@ -605,21 +609,33 @@ def _members(data: ReportData, gkey: str):
     )
 
 
-def _draw_charts_ahead(data: ReportData, keys, gkeys, settings: Mapping, L: str) -> None:
+def _draw_charts_ahead(data: ReportData, keys, gkeys, settings: Mapping, L: str) -> dict:
     """Draw the charts of all profiles of a level at once, on several processes where possible.
 
-    The charts of the topic sections (multi-year lines, projection) are listed too:
-    the sections are built here once without images, which costs little next to
-    drawing their charts one after another.
+    The topic sections (multi-year lines, projection, ...) are built here, once per
+    profile, listing their charts; returns them by ``(unit, key)`` for
+    :func:`~sozialraum.report.kapitel.finish_profile_sections`, which adds the
+    images drawn here.
     """
+    listed: dict = {}
     with charts.collecting() as jobs:
         for k in keys:
             _area_images(data, k, _rated(data.areas, k), settings, L)
-            profile_sections(data, "sozialraum", k, settings, L)
+            listed[("sozialraum", k)] = list_profile_sections(
+                data, "sozialraum", k, settings, L, jobs
+            )
         for g in gkeys:
             _gemeinde_images(data, g, _members(data, g), settings, L)
-            profile_sections(data, "gemeinde", g, settings, L)
+            listed[("gemeinde", g)] = list_profile_sections(data, "gemeinde", g, settings, L, jobs)
     charts.draw_many(jobs)
+    return listed
+
+
+def _sections(data: ReportData, unit: str, key: str, settings: Mapping, L: str, listed) -> list:
+    """The topic sections of a profile: those built ahead with their images, else built now."""
+    if listed is None:
+        return profile_sections(data, unit, key, settings, L)
+    return finish_profile_sections(listed, data, unit, key, settings, L)
 
 
 def _location_uri(data: ReportData, key: str, fmt: str, L: str) -> str | None:
@@ -673,10 +689,12 @@ def area_context(
     lang: str | None = "de",
     charts_on: bool = True,
     stats: dict | None = None,
+    sections: list | None = None,
 ) -> dict:
     """Template context of the Steckbrief of planning area ``key``.
 
-    ``stats``: a dict shared by the calls for one ``data`` (see :func:`indicator_rows`).
+    ``stats``: a dict shared by the calls for one ``data`` (see :func:`indicator_rows`);
+    ``sections``: its topic sections as listed while the charts were drawn ahead.
     """
     L = get_lang(lang)
     settings = settings or {}
@@ -746,7 +764,7 @@ def area_context(
         "access": _access(data, key, L),
         "images": images,
         "areas_of_gemeinde": [],
-        "sections": profile_sections(data, "sozialraum", key, settings, L),
+        "sections": _sections(data, "sozialraum", key, settings, L, sections),
         **_footer(data, settings, L, n_units, terr.bottom),
     }
 
@@ -759,8 +777,12 @@ def gemeinde_context(
     lang: str | None = "de",
     charts_on: bool = True,
     stats: dict | None = None,
+    sections: list | None = None,
 ) -> dict:
-    """Template context of the Steckbrief of municipality ``gkey`` (needs ``data.gemeinden``)."""
+    """Template context of the Steckbrief of municipality ``gkey`` (needs ``data.gemeinden``).
+
+    ``sections``: its topic sections as listed while the charts were drawn ahead.
+    """
     L = get_lang(lang)
     settings = settings or {}
     terr = data.territory
@@ -824,7 +846,7 @@ def gemeinde_context(
         "access": [],
         "images": images,
         "areas_of_gemeinde": area_rows,
-        "sections": profile_sections(data, "gemeinde", gkey, settings, L),
+        "sections": _sections(data, "gemeinde", gkey, settings, L, sections),
         **_footer(data, settings, L, len(g), terr.middle),
     }
 
@@ -908,8 +930,8 @@ def write_steckbriefe(
         if not charts.sharing():
             stack.enter_context(charts.shared_charts())
         stack.enter_context(level_memo())  # level-wide tables once, not once per profile
-        _draw_charts_ahead(data, keys, gkeys, st, L)
-        contexts = _contexts(data, keys, gkeys, st, L, progress)
+        listed = _draw_charts_ahead(data, keys, gkeys, st, L)
+        contexts = _contexts(data, keys, gkeys, st, L, progress, listed)
     return _write_documents(
         contexts,
         out,
@@ -924,17 +946,23 @@ def write_steckbriefe(
     )
 
 
-def _contexts(data, keys, gkeys, st, L, progress) -> list[dict]:
-    """Template contexts of the areas, then the municipalities (statistics once per indicator)."""
+def _contexts(data, keys, gkeys, st, L, progress, listed=None) -> list[dict]:
+    """Template contexts of the areas, then the municipalities (statistics once per indicator).
+
+    ``listed``: the topic sections built by :func:`_draw_charts_ahead` (not built again).
+    """
     total = len(keys) + len(gkeys)
+    listed = listed or {}
     contexts = []
     stats: dict = {}  # per indicator: ranks, spread, district value (once, not per profile)
     for k in keys:
-        contexts.append(area_context(data, k, settings=st, lang=L, stats=stats))
+        secs = listed.get(("sozialraum", k))
+        contexts.append(area_context(data, k, settings=st, lang=L, stats=stats, sections=secs))
         if progress is not None:
             progress(len(contexts), total)
     for g in gkeys:
-        contexts.append(gemeinde_context(data, g, settings=st, lang=L, stats=stats))
+        secs = listed.get(("gemeinde", g))
+        contexts.append(gemeinde_context(data, g, settings=st, lang=L, stats=stats, sections=secs))
         if progress is not None:
             progress(len(contexts), total)
     return contexts

@@ -8,7 +8,8 @@ builder ``(data, unit, key, settings, lang) -> Chapter | None`` in
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import dataclasses
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from sozialraum.report.chapters import Chapter
@@ -30,6 +31,8 @@ __all__ = [
     "PROFILE_SECTIONS",
     "report_chapters",
     "profile_sections",
+    "list_profile_sections",
+    "finish_profile_sections",
     "chapter_keys",
 ]
 
@@ -99,4 +102,75 @@ def profile_sections(
         sec = build(data, unit, key, settings or {}, lang)
         if sec is not None:
             out.append(sec)
+    return out
+
+
+@dataclasses.dataclass(frozen=True)
+class _Listed:
+    """A section built while its charts were only listed (its figures have no image yet)."""
+
+    section: Chapter
+    jobs: tuple  # the charts listed while it was built: ((key, fmt), make), in order
+    build: Callable
+
+
+def list_profile_sections(
+    data, unit: str, key: str, settings: Mapping | None, lang: str, jobs: list
+) -> list[_Listed]:
+    """The sections of :func:`profile_sections`, built inside :func:`~sozialraum.report.charts.collecting`.
+
+    ``jobs`` is the list the block yields; the charts each section lists are kept
+    with it, so that :func:`finish_profile_sections` gives the section its images
+    once they are drawn, without building it again.
+    """
+    out = []
+    for _key, build in _selected(PROFILE_SECTIONS, settings or {}):
+        n0 = len(jobs)
+        sec = build(data, unit, key, settings or {}, lang)
+        if sec is not None:
+            out.append(_Listed(sec, tuple(jobs[n0:]), build))
+    return out
+
+
+def _imageless(ch: Chapter) -> list:
+    """The figures of ``ch`` (and its sub-sections) without an image, in order."""
+    out = [f for f in ch.figures if not f.uri]
+    for sub in ch.sections:
+        out += _imageless(sub)
+    return out
+
+
+def _with_image(ch: Chapter, uri: str) -> Chapter:
+    """``ch`` with ``uri`` as the image of its one figure without an image."""
+    figs = tuple(dataclasses.replace(f, uri=uri) if not f.uri else f for f in ch.figures)
+    subs = tuple(_with_image(s, uri) for s in ch.sections)
+    return dataclasses.replace(ch, figures=figs, sections=subs)
+
+
+def finish_profile_sections(
+    listed: Sequence[_Listed], data, unit: str, key: str, settings: Mapping | None, lang: str
+) -> list[Chapter]:
+    """The sections of :func:`list_profile_sections` with the images of their charts.
+
+    A section that listed one chart and has one figure without an image gets that
+    chart's image (drawn ahead into the shared cache, or drawn now); one without
+    charts is complete as it is. Any other section is built again, so the result is
+    always that of :func:`profile_sections`.
+    """
+    from sozialraum.report.charts import cached_uri
+
+    out = []
+    for item in listed:
+        sec, jobs = item.section, item.jobs
+        empty = _imageless(sec)
+        if not jobs and not empty:
+            out.append(sec)
+        elif len(jobs) == 1 and len(empty) == 1:
+            (full, make) = jobs[0]
+            uri = cached_uri(full[0], make, full[1])
+            out.append(_with_image(sec, uri or ""))
+        else:
+            again = item.build(data, unit, key, settings or {}, lang)
+            if again is not None:
+                out.append(again)
     return out

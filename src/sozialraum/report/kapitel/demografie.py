@@ -161,23 +161,27 @@ def _signed(x, dec, lang, u="") -> str:
 
 def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str, title: str):
     """Line of the main scenario with the band of all scenarios (matplotlib figure)."""
-    import matplotlib.pyplot as plt
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure as MplFigure
     from matplotlib.ticker import FuncFormatter
 
     years = [int(y) for y in series.columns]
     lo, hi = series.min(axis=0).to_numpy(), series.max(axis=0).to_numpy()
-    fig, ax = plt.subplots(figsize=(5.6, 2.8))
+    fig = MplFigure(figsize=(5.6, 2.8))  # not kept by pyplot: nothing to close, no manager
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
     ax.fill_between(years, lo, hi, color="#9ecae1", alpha=0.6, label=t(_MSG, "range", lang))
     ax.plot(years, series.loc[main].to_numpy(), color="#08519c", lw=2, label=labels[main])
     ax.set_xlabel(t(_MSG, "year", lang), fontsize=8)
     ax.set_ylabel(t(_MSG, "persons", lang), fontsize=8)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_number(x, 0, lang)))
     ax.tick_params(labelsize=7)
-    ax.set_title(title, fontsize=9)
+    ax.set_title(title, fontsize=9, y=1.0)  # fixed height: nothing is drawn above the axes
     ax.legend(fontsize=7, frameon=False, loc="best")
     for s in ("top", "right"):
         ax.spines[s].set_visible(False)
     fig.tight_layout()
+    fig.set_layout_engine(None)  # laid out: saving must not lay it out (and draw it) again
     return fig
 
 

@@ -225,7 +225,10 @@ def _line_axes(nrow: int, ncol: int, labels: list[str]):
         for ax in axes.ravel()[len(labels) :]:
             ax.set_visible(False)
         for ax, title in zip(axes.ravel(), labels, strict=False):
-            ax.set_title(title, fontsize=7)
+            # the title at a fixed height (nothing is drawn above the axes: no offset text on
+            # the y axis, whose ticks show the values themselves), not searched for per draw
+            ax.set_title(title, fontsize=7, y=1.0)
+            ax.ticklabel_format(axis="y", useOffset=False)
             ax.tick_params(labelsize=6)
             for s in ("top", "right"):
                 ax.spines[s].set_visible(False)
@@ -263,6 +266,7 @@ def _draw_lines(panels: list, labels: list[str]):
         }
     )
     fig.tight_layout()
+    fig.set_layout_engine(None)  # laid out: saving must not lay it out (and draw it) again
     return fig
 
 
