@@ -357,11 +357,21 @@ def release_region_frames(state, release) -> dict[str, tuple[gpd.GeoDataFrame, p
     never shows a region value that another package's reader could not compute from
     that package alone. Index and class: :func:`_region_index`. Columns: what the
     members' layer of the release shows.
+
+    Computed once per release and run (kept in ``state.history``; the package's region
+    layers, its ``regionen.csv`` and its reports share it); each call gets copies.
     """
     outs = {k: v for k, v in (state.regions or {}).items() if v.set is not None}
     if release.level == "intern":
         return {k: v for k, v in region_frames(state).items() if k != "gemeinden"}
-    return {name: _release_region(state, name, res, release) for name, res in outs.items()}
+    cache = getattr(state, "history", None)
+    cache = cache if isinstance(cache, dict) else {}
+    key = ("region_frames", id(release))
+    kept = cache.get(key)
+    if kept is None or kept[0] is not release:  # the release is kept: its id stays unique
+        frames = {name: _release_region(state, name, res, release) for name, res in outs.items()}
+        kept = cache[key] = (release, frames)
+    return {name: (fr.copy(), st.copy()) for name, (fr, st) in kept[1].items()}
 
 
 def package_region_layers(state, pkg: Path, release, frames=None) -> Files:
