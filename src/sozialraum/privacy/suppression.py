@@ -364,7 +364,10 @@ def suppress_rates(
     ex = np.zeros(len(frame), dtype=bool) if exempt is None else np.asarray(exempt, dtype=bool)
     n = 0
     codes = _Codes(st)  # the status columns as arrays, written back once
-    for rate, (num, den) in rate_columns(frame, catalogue).items():
+    rates = rate_columns(frame, catalogue)
+    present = [r for r in rates if r in st.columns]  # each rate's code changes only below
+    secret = dict(zip(present, secret_mask(st[present]).to_numpy(dtype=bool).T, strict=True))
+    for rate, (num, den) in rates.items():
         if rate not in st.columns:
             st[rate] = pd.Series(pd.NA, index=st.index, dtype="string")
         hide = np.zeros(len(frame), dtype=bool)
@@ -376,7 +379,7 @@ def suppress_rates(
                 if part == num:
                     primary |= s == PRIMARY
         hide &= ~ex
-        already = _is_secret_codes(codes[rate])
+        already = secret.get(rate, np.zeros(len(frame), dtype=bool))
         new = hide & ~already
         if new.any():
             codes.set(rate, new, np.where(primary[new], PRIMARY, SECONDARY))
@@ -418,11 +421,6 @@ class _Codes:
     def write(self, status: pd.DataFrame) -> None:
         for col in self._changed:
             status[col] = pd.array(self._arrays[col], dtype=status[col].dtype)
-
-
-def _is_secret_codes(codes: np.ndarray) -> np.ndarray:
-    """:func:`~sozialraum.core.status.secret_mask` of one column given as an object array."""
-    return secret_mask(pd.Series(codes, dtype=object)).to_numpy(dtype=bool)
 
 
 # --------------------------------------------------------------------------- secondary
