@@ -560,9 +560,10 @@ def _build(
     ind_df.index.name = "id"
     var_df.attrs["source"] = ind_df.attrs["source"] = src
     # the indicator table travels alone into roll-ups: it carries the variables' rules
-    ind_df.attrs["variable_rules"] = {
-        v: {k: r[k] for k in ("unit", *_AGG_COLUMNS)} for v, r in vrows.items()
-    }
+    # (frozen: pandas deep-copies ``attrs`` on every operation; a frozen mapping is shared)
+    ind_df.attrs["variable_rules"] = FrozenRules(
+        {v: FrozenRules({k: r[k] for k in ("unit", *_AGG_COLUMNS)}) for v, r in vrows.items()}
+    )
     rels = _relations(relations, vrows, src, lang)
     return Catalogue(
         meta=dict(meta),
@@ -572,6 +573,35 @@ def _build(
         _lang=lang,
         relations=rels,
     )
+
+
+class FrozenRules(dict):
+    """A read-only dict that copies as itself (the variables' rules in ``attrs``).
+
+    pandas deep-copies a frame's ``attrs`` into every frame and row derived from it
+    (``__finalize__``); the indicator table carries the variables' aggregation rules
+    there, so without this each ``iterrows`` row or ``.loc`` copy would rebuild the
+    whole nested mapping. Being immutable, one instance can be shared by all copies.
+    It stays a ``dict`` (reads, ``==``, ``json``) and pickles as one.
+    """
+
+    __slots__ = ()
+
+    def _read_only(self, *_args, **_kw):
+        raise TypeError("FrozenRules is read-only")
+
+    __setitem__ = __delitem__ = _read_only
+    clear = pop = popitem = setdefault = update = _read_only
+    __ior__ = _read_only
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __reduce__(self):
+        return (type(self), (dict(self),))
 
 
 def _check_ignore_list(meta: dict, src: str, lang) -> None:

@@ -31,6 +31,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
+import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
@@ -166,36 +167,52 @@ def _check_rate_parts(indicators, rules, level, lang) -> None:
 
 
 def _masks(values, st):
-    known = values.notna()
-    zero = st.eq(_ZERO).fillna(False) & ~known
-    secret = st.eq(_SECRET).fillna(False) & ~known
+    """Bool arrays (rows × columns): known value, ``nichts_vorhanden``, secret, other missing."""
+    known = values.notna().to_numpy(dtype=bool)
+    codes = st.to_numpy(dtype=object, na_value="")
+    zero = (codes == _ZERO) & ~known
+    secret = (codes == _SECRET) & ~known
     return known, zero, secret, ~known & ~zero & ~secret
 
 
 def _part_status(index, columns, n_known, n_zero, n_secret, n_other):
-    """Status of the upper-level values from the counts of part kinds (module table)."""
-    out = pd.DataFrame(pd.NA, index=index, columns=columns, dtype="string")
+    """Status of the upper-level values from the counts of part kinds (module table).
+
+    The counts are arrays (units × columns); returns the status frame and the bool
+    array of units without any known part.
+    """
+    n_known, n_zero, n_secret, n_other = (
+        np.asarray(a) for a in (n_known, n_zero, n_secret, n_other)
+    )
     nothing_known = (n_known == 0) & (n_zero == 0)
     all_zero = (n_known == 0) & (n_zero > 0) & (n_secret == 0) & (n_other == 0)
-    out = out.mask(all_zero, _ZERO)
-    out = out.mask(~nothing_known & (n_other > 0), "teilsumme_unvollstaendig")
-    out = out.mask(~nothing_known & (n_secret > 0), "teilsumme_geheim")
-    out = out.mask(nothing_known & (n_secret > 0), _SECRET)
-    out = out.mask(nothing_known & (n_secret == 0), "fehlt")
+    codes = np.select(  # the first that applies (the table's later rows win)
+        [
+            nothing_known & (n_secret == 0),
+            nothing_known & (n_secret > 0),
+            ~nothing_known & (n_secret > 0),
+            ~nothing_known & (n_other > 0),
+            all_zero,
+        ],
+        ["fehlt", _SECRET, "teilsumme_geheim", "teilsumme_unvollstaendig", _ZERO],
+        default=None,
+    ).astype(object)
+    out = pd.DataFrame(codes, index=index, columns=columns, dtype="string")
     return out, nothing_known
 
 
 def _sum_columns(values, st, g):
+    """Sums and part counts of all columns in one grouping (not one per column and kind)."""
     known, zero, secret, other = _masks(values, st)
-    sums = values.fillna(0.0).groupby(g).sum()
-    status, nothing = _part_status(
-        sums.index,
-        sums.columns,
-        known.groupby(g).sum(),
-        zero.groupby(g).sum(),
-        secret.groupby(g).sum(),
-        other.groupby(g).sum(),
+    k = values.shape[1]
+    stacked = np.hstack(
+        [values.fillna(0.0).to_numpy(dtype=float), known, zero, secret, other], dtype=float
     )
+    grouped = pd.DataFrame(stacked, index=values.index).groupby(g).sum()
+    arr = grouped.to_numpy()
+    sums = pd.DataFrame(arr[:, :k], index=grouped.index, columns=values.columns)
+    n = [arr[:, k * (i + 1) : k * (i + 2)] for i in range(4)]
+    status, nothing = _part_status(sums.index, sums.columns, *n)
     return sums.mask(nothing), status
 
 
@@ -207,12 +224,17 @@ def _mean_columns(values, st, g, frame, rules):
     known, zero, secret, other = _masks(values, st)
     filled = values.mask(zero, 0.0)
     means, used = weighted_means(filled, weights, g)
-    relevant = weights.fillna(1.0).ne(0.0)
+    used = used.to_numpy(dtype=bool)
+    relevant = weights.fillna(1.0).ne(0.0).to_numpy(dtype=bool)
     unused = ~used & relevant
-    n_known = (used & known).groupby(g).sum()
-    n_zero = (used & zero).groupby(g).sum()
-    n_secret = (unused & secret).groupby(g).sum()
-    n_other = (unused & ~secret).groupby(g).sum()
+
+    def count(mask):
+        return pd.DataFrame(mask, index=values.index).groupby(g).sum().to_numpy()
+
+    n_known = count(used & known)
+    n_zero = count(used & zero)
+    n_secret = count(unused & secret)
+    n_other = count(unused & ~secret)
     status, nothing = _part_status(means.index, means.columns, n_known, n_zero, n_secret, n_other)
     return means.mask(nothing), status
 

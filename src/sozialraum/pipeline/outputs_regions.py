@@ -222,38 +222,47 @@ def _withhold_secret(out: pd.DataFrame, st: pd.DataFrame) -> None:
     """Blank every region cell whose roll-up status is secret (a sum with a withheld part)."""
     from sozialraum.core.status import secret_mask
 
-    for c in st.columns:
-        if c in out.columns:
-            sec = secret_mask(st[c]).to_numpy(dtype=bool)
-            if sec.any():
-                vals = pd.to_numeric(out[c], errors="coerce").astype(float).to_numpy().copy()
-                vals[sec] = np.nan
-                out[c] = vals
+    have = [c for c in st.columns if c in out.columns]
+    secret = secret_mask(st[have]).to_numpy(dtype=bool) if have else None
+    for j, c in enumerate(have):
+        sec = secret[:, j]
+        if sec.any():
+            vals = pd.to_numeric(out[c], errors="coerce").astype(float).to_numpy().copy()
+            vals[sec] = np.nan
+            out[c] = vals
 
 
-def _small_inputs(res, ins, threshold: int, catalogue) -> np.ndarray:
+def _small_inputs(res, ins, threshold: int, catalogue, memo: dict | None = None) -> np.ndarray:
     """Regions where an input rate of an index rests on a small or secret count (internal).
 
     A region's sum over a member that is secret at source is the sum of the known parts
     (``teilsumme_geheim``): it tells nothing about the secret part, so it does not
-    withhold the index (the monitor's index of the region uses it too).
+    withhold the index (the monitor's index of the region uses it too). ``memo`` keeps
+    the per-column masks between the indices of one region set.
     """
     from sozialraum.core.status import secret_mask
     from sozialraum.privacy import rate_columns
 
     fr, st = res.rollup.frame, res.rollup.status
-    parts = rate_columns(fr, catalogue)
+    memo = {} if memo is None else memo
+    if "parts" not in memo:
+        memo["parts"] = rate_columns(fr, catalogue)
+        have = [c for c in st.columns if c in fr.columns]
+        code = st[have].reindex(fr.index).astype("string")
+        secret = secret_mask(code).to_numpy(dtype=bool)
+        partial = code.to_numpy(dtype=object, na_value=None) == "teilsumme_geheim"
+        memo["secret"] = dict(zip(have, (secret & ~partial).T, strict=True))
+    parts = memo["parts"]
     hide = np.zeros(len(fr), dtype=bool)
     for i in ins:
         for c in (i, *parts.get(i, (None, None))):
             if c is None or c not in fr.columns:
                 continue
-            v = pd.to_numeric(fr[c], errors="coerce").abs().to_numpy(dtype=float)
             if c != i:
+                v = pd.to_numeric(fr[c], errors="coerce").abs().to_numpy(dtype=float)
                 hide |= (v >= 1) & (v <= threshold)
-            if c in st.columns:  # a partial sum (known parts only) gives no secret part away
-                code = st[c].reindex(fr.index).astype("string")
-                hide |= (secret_mask(code) & code.ne("teilsumme_geheim")).to_numpy(dtype=bool)
+            if c in memo["secret"]:  # a partial sum (known parts only) gives no secret part away
+                hide |= memo["secret"][c]
     return hide
 
 
@@ -277,6 +286,7 @@ def _region_index(state, res, out, st, release) -> None:
     params = state.monitor.params if state.monitor is not None else None
     inputs = index_inputs(release.catalogue, params)
     pol = release.policy
+    memo: dict = {}
     for col in idx.columns:
         if col.endswith("_klasse"):
             out[col] = idx[col].astype(object).where(idx[col].notna(), None)
@@ -287,7 +297,7 @@ def _region_index(state, res, out, st, release) -> None:
         if not ins or len(ins) < pol.min_indicators:
             hide = np.ones(len(out), dtype=bool)
         else:
-            small = _small_inputs(res, ins, pol.threshold, state.catalogue)
+            small = _small_inputs(res, ins, pol.threshold, state.catalogue, memo)
             hide = pd.Series(small, index=res.rollup.frame.index).reindex(out.index).to_numpy()
         vals = pd.to_numeric(idx[col], errors="coerce").astype(float).round(pol.index_decimals)
         out[col] = vals.mask(hide).to_numpy()
@@ -357,11 +367,21 @@ def release_region_frames(state, release) -> dict[str, tuple[gpd.GeoDataFrame, p
     never shows a region value that another package's reader could not compute from
     that package alone. Index and class: :func:`_region_index`. Columns: what the
     members' layer of the release shows.
+
+    Computed once per release and run (kept in ``state.history``; the package's region
+    layers, its ``regionen.csv`` and its reports share it); each call gets copies.
     """
     outs = {k: v for k, v in (state.regions or {}).items() if v.set is not None}
     if release.level == "intern":
         return {k: v for k, v in region_frames(state).items() if k != "gemeinden"}
-    return {name: _release_region(state, name, res, release) for name, res in outs.items()}
+    cache = getattr(state, "history", None)
+    cache = cache if isinstance(cache, dict) else {}
+    key = ("region_frames", id(release))
+    kept = cache.get(key)
+    if kept is None or kept[0] is not release:  # the release is kept: its id stays unique
+        frames = {name: _release_region(state, name, res, release) for name, res in outs.items()}
+        kept = cache[key] = (release, frames)
+    return {name: (fr.copy(), st.copy()) for name, (fr, st) in kept[1].items()}
 
 
 def package_region_layers(state, pkg: Path, release, frames=None) -> Files:

@@ -363,29 +363,64 @@ def suppress_rates(
     st = status.copy()
     ex = np.zeros(len(frame), dtype=bool) if exempt is None else np.asarray(exempt, dtype=bool)
     n = 0
-    for rate, (num, den) in rate_columns(frame, catalogue).items():
+    codes = _Codes(st)  # the status columns as arrays, written back once
+    rates = rate_columns(frame, catalogue)
+    present = [r for r in rates if r in st.columns]  # each rate's code changes only below
+    secret = dict(zip(present, secret_mask(st[present]).to_numpy(dtype=bool).T, strict=True))
+    for rate, (num, den) in rates.items():
         if rate not in st.columns:
             st[rate] = pd.Series(pd.NA, index=st.index, dtype="string")
         hide = np.zeros(len(frame), dtype=bool)
         primary = np.zeros(len(frame), dtype=bool)
         for part in (num, den):
             if part is not None and part in st.columns:
-                s = st[part]
-                hide |= s.isin([PRIMARY, SECONDARY]).fillna(False).to_numpy(dtype=bool)
+                s = codes[part]
+                hide |= (s == PRIMARY) | (s == SECONDARY)
                 if part == num:
-                    primary |= s.eq(PRIMARY).fillna(False).to_numpy(dtype=bool)
+                    primary |= s == PRIMARY
         hide &= ~ex
-        already = _is_secret(st[rate])
+        already = secret.get(rate, np.zeros(len(frame), dtype=bool))
         new = hide & ~already
         if new.any():
-            codes = np.where(primary[new], PRIMARY, SECONDARY)
-            idx = st.index[new]
-            st.loc[idx, rate] = codes
+            codes.set(rate, new, np.where(primary[new], PRIMARY, SECONDARY))
             vals = out[rate].astype(float).to_numpy().copy()
             vals[new] = np.nan
             out[rate] = vals
             n += int(new.sum())
+    codes.write(st)
     return out, st, n
+
+
+class _Codes:
+    """Status columns of a frame as object arrays (``None`` = no code), changed in place.
+
+    Reading and writing a string column cell by cell is slow in pandas; the changed
+    columns go back into the frame at once (:meth:`write`).
+    """
+
+    def __init__(self, status: pd.DataFrame):
+        self._status = status
+        self._arrays: dict[str, np.ndarray] = {}
+        self._changed: list[str] = []
+
+    def __getitem__(self, col: str) -> np.ndarray:
+        arr = self._arrays.get(col)
+        if arr is None:
+            arr = self._status[col].to_numpy(dtype=object, na_value=None)
+            self._arrays[col] = arr
+        return arr
+
+    def set(self, col: str, rows: np.ndarray, values) -> None:
+        arr = self[col]
+        if not arr.flags.writeable:
+            arr = self._arrays[col] = arr.copy()
+        arr[rows] = values
+        if col not in self._changed:
+            self._changed.append(col)
+
+    def write(self, status: pd.DataFrame) -> None:
+        for col in self._changed:
+            status[col] = pd.array(self._arrays[col], dtype=status[col].dtype)
 
 
 # --------------------------------------------------------------------------- secondary
@@ -650,7 +685,14 @@ def _str_index(fr):
 
 def _count_code(stats, cols, code) -> int:
     return sum(
-        int(stats[n][[c for c in cols if c in stats[n].columns]].eq(code).sum().sum())
+        int(
+            np.sum(
+                stats[n][[c for c in cols if c in stats[n].columns]].to_numpy(
+                    dtype=object, na_value=None
+                )
+                == code
+            )
+        )
         for n in LEVELS
     )
 
@@ -686,13 +728,18 @@ def _apply_pattern(fr, st, codes: pd.DataFrame, cols):
     """Values and status of one level with the suppression pattern applied."""
     out = fr.copy()
     s = _status_like(fr, st)
-    for c in [c for c in cols if c in codes.columns]:
-        new = codes[c].isin([PRIMARY, SECONDARY]).fillna(False).to_numpy(dtype=bool)
+    here = [c for c in cols if c in codes.columns]
+    pattern = codes[here].to_numpy(dtype=object, na_value=None)
+    hits = (pattern == PRIMARY) | (pattern == SECONDARY)
+    status = _Codes(s)
+    for j, c in enumerate(here):
+        new = hits[:, j]
         if new.any():
-            s.loc[new, c] = codes[c][new].to_numpy()
+            status.set(c, new, pattern[new, j])
             vals = pd.to_numeric(out[c], errors="coerce").astype(float).to_numpy().copy()
             vals[new] = np.nan
             out[c] = vals
+    status.write(s)
     return out, s
 
 
@@ -702,10 +749,14 @@ def _release_own(out, s, fr, st, own, cols):
     if not own.any() or not c:
         return out, s
     src = _status_like(fr[c], None if st is None else st.reindex(columns=c))
-    vals = fr.loc[own, c].apply(pd.to_numeric, errors="coerce").astype(float)
-    out[c] = out[c].astype(float)
-    out.loc[own, c] = vals.to_numpy()
-    s.loc[own, c] = src.loc[own, c].to_numpy()
+    vals = fr[c].apply(pd.to_numeric, errors="coerce").astype(float).to_numpy()
+    mine = out[c].astype(float).to_numpy(copy=True)
+    mine[own] = vals[own]
+    out[c] = mine
+    codes = s[c].to_numpy(dtype=object, na_value=None)
+    codes[own] = src[c].to_numpy(dtype=object, na_value=None)[own]
+    for j, col in enumerate(c):
+        s[col] = pd.array(codes[:, j], dtype=s[col].dtype)
     return out, s
 
 
