@@ -223,8 +223,15 @@ def _is_missing(v) -> bool:
     return v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v))
 
 
-def _column_cells(values: list, numeric: bool, fmt: str, codes: list | None):
+def _column_cells(series: pd.Series, fmt: str, codes: list | None) -> tuple[list, list]:
     """Values and style keys of one column: numbers with ``fmt``, symbols right-aligned."""
+    values = series.tolist()
+    kind = series.dtype.kind if isinstance(series.dtype, np.dtype) else ""
+    if kind in ("i", "u"):  # integers: never missing, never a decimal format
+        return values, [None] * len(values)
+    if kind == "f" and not np.isnan(series.to_numpy()).any():
+        return values, [fmt] * len(values)  # floats, none missing: numbers with the format
+    numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
     out_v, out_s = [], []
     for i, v in enumerate(values):
         if _is_missing(v):
@@ -266,14 +273,14 @@ def _sheet_cells(name, frame, st, labels, decimals, title) -> SheetCells:
     codes = _cell_codes(st, keys, df.columns)
     for j in range(len(df.columns)):
         col, series = df.columns[j], df.iloc[:, j]
-        values = series.tolist()
-        numeric = pd.api.types.is_numeric_dtype(series) and not pd.api.types.is_bool_dtype(series)
         d = decimals.get(col, 1) if isinstance(decimals, Mapping) else decimals
         fmt = "#,##0" if d == 0 else "#,##0." + "0" * d
-        vals, styles = _column_cells(values, numeric, fmt, codes.get(col))
+        vals, styles = _column_cells(series, fmt, codes.get(col))
         sheet.columns.append(vals)
         sheet.styles.append(styles)
-        width = max([len(str(labels.get(col, col)))] + [len(str(x)) for x in values[:200]])
+        width = max(
+            [len(str(labels.get(col, col)))] + [len(str(x)) for x in series.iloc[:200].tolist()]
+        )
         sheet.widths.append(min(45, max(8, width + 2)))
     return sheet
 

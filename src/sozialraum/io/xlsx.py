@@ -16,6 +16,7 @@ theme are openpyxl's own, so the rules are the same in both paths.
 
 from __future__ import annotations
 
+import functools
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -31,6 +32,8 @@ _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 _CT = "application/vnd.openxmlformats-officedocument"
+#: texts openpyxl writes as error cells (``openpyxl.cell.cell.ERROR_CODES``)
+_ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A"))
 
 
 @dataclass
@@ -148,25 +151,29 @@ class _Styles:
         )
 
 
+@functools.cache
+def _illegal():
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    return ILLEGAL_CHARACTERS_RE.search
+
+
 def _text(value: str) -> str:
     """A string as openpyxl stores it: at most 32,767 characters, no control characters."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-    from openpyxl.utils.exceptions import IllegalCharacterError
-
     value = value[:32767]
-    if ILLEGAL_CHARACTERS_RE.search(value):
+    if _illegal()(value):
+        from openpyxl.utils.exceptions import IllegalCharacterError
+
         raise IllegalCharacterError(f"{value} cannot be used in worksheets.")
     return value
 
 
 def _cell(ref: str, value, style: int) -> str:
     """One ``<c>`` element as openpyxl's writer makes it."""
-    from openpyxl.cell.cell import ERROR_CODES
-
     s = f' s="{style}"' if style else ""
     if isinstance(value, str):
         value = _text(value)
-        if value in ERROR_CODES:
+        if value in _ERROR_CODES:
             return f'<c r="{ref}"{s} t="e"><v>{_escape(value)}</v></c>'
         if value == "":
             return f'<c r="{ref}"{s} t="inlineStr" />'
@@ -193,6 +200,21 @@ def _register(sheet: SheetCells, styles: _Styles) -> None:
         styles.id(k)
 
 
+def _column_xml(a: str, values: list, keys: list, styles: _Styles, first: int) -> list[str]:
+    """The ``<c>`` elements of one column (``""`` where the column has no cell)."""
+    ids = {k: styles.id(k) for k in dict.fromkeys(keys) if k is not None}
+    out = []
+    for i, (v, k) in enumerate(zip(values, keys, strict=True)):
+        if type(v) is float and v - v == 0:  # a finite number, the common case
+            s = f' s="{ids[k]}"' if k is not None else ""
+            out.append(f'<c r="{a}{first + i}"{s} t="n"><v>{"%.16g" % v}</v></c>')  # noqa: UP031
+        elif v is None:
+            out.append("" if k is None else f'<c r="{a}{first + i}" s="{ids[k]}" />')
+        else:
+            out.append(_cell(f"{a}{first + i}", v, ids[k] if k is not None else 0))
+    return out
+
+
 def _sheet_rows(sheet: SheetCells, styles: _Styles) -> str:
     """``<sheetData>``: the title, the header row and the data rows."""
     letters = [_col_letter(j) for j in range(1, len(sheet.headers) + 1)]
@@ -204,20 +226,15 @@ def _sheet_rows(sheet: SheetCells, styles: _Styles) -> str:
     cells = "".join(_cell(f"{a}{r0}", t, h) for a, t in zip(letters, sheet.headers, strict=True))
     rows.append(f'<row r="{r0}">{cells}</row>')
     _register(sheet, styles)
-    body: list[list[str]] = [[] for _ in range(sheet.nrows)]
-    for a, values, keys in zip(letters, sheet.columns, sheet.styles, strict=True):
-        ids = {k: styles.id(k) for k in dict.fromkeys(keys) if k is not None}
-        for i, (v, k) in enumerate(zip(values, keys, strict=True)):
-            if v is None and k is None:
-                continue
-            body[i].append(
-                _cell(f"{a}{r0 + 1 + i}", v, ids[k] if k is not None else 0)
-                if v is not None
-                else f'<c r="{a}{r0 + 1 + i}" s="{ids[k]}" />'
-            )
-    for i, cells_i in enumerate(body):
-        r = r0 + 1 + i
-        rows.append(f'<row r="{r}">{"".join(cells_i)}</row>' if cells_i else f'<row r="{r}" />')
+    cols = [
+        _column_xml(a, values, keys, styles, r0 + 1)
+        for a, values, keys in zip(letters, sheet.columns, sheet.styles, strict=True)
+    ]
+    for i, cells_i in enumerate(zip(*cols, strict=True)):
+        r, text = r0 + 1 + i, "".join(cells_i)
+        rows.append(f'<row r="{r}">{text}</row>' if text else f'<row r="{r}" />')
+    if not cols:
+        rows += [f'<row r="{r0 + 1 + i}" />' for i in range(sheet.nrows)]
     return "<sheetData>" + "".join(rows) + "</sheetData>"
 
 
