@@ -43,10 +43,29 @@ def with_status_columns(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.
     """
     if status is None:
         return frame
+    cols = [c for c in status.columns if c in frame.columns]
+    if not frame.columns.is_unique or not status.columns.is_unique:
+        return _insert_status_columns(frame, status, cols)
+    codes = status[cols].reindex(frame.index)
+    cols = [c for c in cols if codes[c].notna().any()]
+    if not cols:
+        return frame.copy()
+    if any(f"{c}_status" in frame.columns for c in cols):
+        return _insert_status_columns(frame, status, cols)
+    # all text columns at once, each placed right after its column
+    added = pd.DataFrame(
+        {f"{c}_status": codes[c].astype("string").to_numpy(dtype=object) for c in cols},
+        index=frame.index,
+    )
+    has = set(cols)
+    order = [n for c in frame.columns for n in ((c, f"{c}_status") if c in has else (c,))]
+    return pd.concat([frame, added], axis=1)[order]
+
+
+def _insert_status_columns(frame: pd.DataFrame, status: pd.DataFrame, cols) -> pd.DataFrame:
+    """:func:`with_status_columns` one column at a time (frames with repeated names)."""
     out = frame.copy()
-    for col in status.columns:
-        if col not in out.columns:
-            continue
+    for col in cols:
         codes = status[col].reindex(out.index)
         if codes.notna().any():
             pos = out.columns.get_loc(col) + 1
@@ -81,8 +100,9 @@ def _prepare(gdf: gpd.GeoDataFrame, status: pd.DataFrame | None) -> gpd.GeoDataF
         else:
             out = out.reset_index(names=name)
     # pandas "string"/object columns with NA: pyogrio writes them as text fields
+    geom = out.geometry.name
     for col in out.columns:
-        if col != out.geometry.name and isinstance(out[col].dtype, pd.CategoricalDtype):
+        if col != geom and isinstance(out[col].dtype, pd.CategoricalDtype):
             out[col] = out[col].astype(object)
     return out
 
@@ -200,8 +220,18 @@ def write_excel(
         ws = wb.create_sheet(title=str(sheet_name)[:31])
         st = status[sheet_name] if status is not None and sheet_name in status else None
         tables.append(_sheet_cells(ws.title, frame, st, labels, decimals, title))
-    if all(plain_value(v) for t in tables for col in t.columns for v in col):
+    if all(_plain(t) for t in tables):
         return write_workbook(path, tables)
+    return _write_openpyxl(wb, tables, path)
+
+
+def _plain(table: SheetCells) -> bool:
+    """Whether every value of the sheet is text, a number or a boolean."""
+    return all(plain_value(v) for col in table.columns for v in col)
+
+
+def _write_openpyxl(wb, tables: list[SheetCells], path: Path) -> Path:
+    """The workbook written cell by cell by openpyxl (``wb`` has one sheet per table)."""
     for ws, table in zip(wb.worksheets, tables, strict=True):
         _fill_sheet(ws, table)
     wb.save(path)

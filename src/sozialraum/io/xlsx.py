@@ -232,9 +232,11 @@ def _sheet_rows(sheet: SheetCells, styles: _Styles) -> str:
     ]
     for i, cells_i in enumerate(zip(*cols, strict=True)):
         r, text = r0 + 1 + i, "".join(cells_i)
-        rows.append(f'<row r="{r}">{text}</row>' if text else f'<row r="{r}" />')
+        rows.append(f'<row r="{r}">{text}</row>')
     if not cols:
-        rows += [f'<row r="{r0 + 1 + i}" />' for i in range(sheet.nrows)]
+        rows += [f'<row r="{r0 + 1 + i}"></row>' for i in range(sheet.nrows)]
+    if not sheet.nrows:  # openpyxl made the (empty) cell of the frozen pane's corner
+        rows.append(f'<row r="{r0 + 1}"></row>')
     return "<sheetData>" + "".join(rows) + "</sheetData>"
 
 
@@ -242,13 +244,15 @@ def _sheet_xml(sheet: SheetCells, styles: _Styles) -> str:
     n = max(1, len(sheet.headers))
     last_col = _col_letter(n)
     r0, last_row = sheet.row0, sheet.row0 + sheet.nrows
+    # the used range includes the frozen pane's corner cell (B below the header)
+    used = f"A1:{_col_letter(max(2, n))}{max(last_row, r0 + 1)}"
     cols = "".join(
         f'<col width="{w}" customWidth="1" min="{j}" max="{j}" />'
         for j, w in enumerate(sheet.widths, start=1)
     )
     return (
         f'<worksheet xmlns="{_MAIN}"><sheetPr><outlinePr summaryBelow="1" summaryRight="1" />'
-        f'<pageSetUpPr /></sheetPr><dimension ref="A1:{last_col}{last_row}" />'
+        f'<pageSetUpPr /></sheetPr><dimension ref="{used}" />'
         f'<sheetViews><sheetView workbookViewId="0"><pane xSplit="1" ySplit="{r0}" '
         f'topLeftCell="B{r0 + 1}" activePane="bottomRight" state="frozen" />'
         '<selection pane="topRight" /><selection pane="bottomLeft" />'

@@ -33,6 +33,23 @@ def _value(v):
     return str(v)
 
 
+def _records(fr: pd.DataFrame, cols: list) -> list[dict]:
+    """One record per area: its key and its released values of ``cols``."""
+    if not (fr.index.is_unique and fr.columns.is_unique):
+        return [
+            {"key": str(k)}
+            | {c: val for c in cols if (val := _value(fr.at[k, c])) is not None}
+            for k in fr.index
+        ]
+    recs = [{"key": str(k)} for k in fr.index]
+    for c in cols:  # column by column: the same values as fr.at[k, c], read once
+        for rec, v in zip(recs, fr[c].tolist(), strict=True):
+            val = _value(v)
+            if val is not None:
+                rec[c] = val
+    return recs
+
+
 def data_js(site: _Site) -> str:
     """``window.SOZ``: names, variables and the released values of every year."""
     m = site.m
@@ -43,15 +60,7 @@ def data_js(site: _Site) -> str:
         for y in m.years:
             fr = m.frames[y][lvl]
             cols = [c for c in vids if c in fr.columns]
-            recs = []
-            for k in fr.index:
-                rec = {"key": str(k)}
-                for c in cols:
-                    val = _value(fr.at[k, c])
-                    if val is not None:
-                        rec[c] = val
-                recs.append(rec)
-            per_year[str(y)] = recs
+            per_year[str(y)] = _records(fr, cols)
         levels[lvl] = per_year
     data = {
         "years": list(m.years),
