@@ -47,15 +47,20 @@ def with_status_columns(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.
     if not frame.columns.is_unique or not status.columns.is_unique:
         return _insert_status_columns(frame, status, cols)
     codes = status[cols].reindex(frame.index)
-    cols = [c for c in cols if codes[c].notna().any()]
-    if not cols:
+    if not all(isinstance(dt, pd.StringDtype) for dt in codes.dtypes):
+        codes = codes.astype("string")
+    # text codes and <NA> as objects, all columns in one array (the cells of astype("string"))
+    arr = codes.to_numpy(dtype=object, na_value=pd.NA)
+    has_codes = ~pd.isna(arr).all(axis=0) if arr.size else np.zeros(len(cols), dtype=bool)
+    keep = [j for j, has in enumerate(has_codes) if has]
+    if not keep:
         return frame.copy()
+    cols = [cols[j] for j in keep]
     if any(f"{c}_status" in frame.columns for c in cols):
         return _insert_status_columns(frame, status, cols)
     # all text columns at once, each placed right after its column
-    added = pd.DataFrame(
-        {f"{c}_status": codes[c].astype("string").to_numpy(dtype=object) for c in cols},
-        index=frame.index,
+    added = pd.DataFrame(  # the columns' type inferred as insert() does it
+        {f"{cols[i]}_status": arr[:, j] for i, j in enumerate(keep)}, index=frame.index
     )
     has = set(cols)
     order = [n for c in frame.columns for n in ((c, f"{c}_status") if c in has else (c,))]
@@ -101,9 +106,13 @@ def _prepare(gdf: gpd.GeoDataFrame, status: pd.DataFrame | None) -> gpd.GeoDataF
             out = out.reset_index(names=name)
     # pandas "string"/object columns with NA: pyogrio writes them as text fields
     geom = out.geometry.name
-    for col in out.columns:
-        if col != geom and isinstance(out[col].dtype, pd.CategoricalDtype):
-            out[col] = out[col].astype(object)
+    categorical = [
+        col
+        for col, dt in zip(out.columns, out.dtypes, strict=True)
+        if col != geom and isinstance(dt, pd.CategoricalDtype)
+    ]
+    for col in categorical:
+        out[col] = out[col].astype(object)
     return out
 
 

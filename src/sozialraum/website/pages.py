@@ -37,8 +37,7 @@ def _records(fr: pd.DataFrame, cols: list) -> list[dict]:
     """One record per area: its key and its released values of ``cols``."""
     if not (fr.index.is_unique and fr.columns.is_unique):
         return [
-            {"key": str(k)}
-            | {c: val for c in cols if (val := _value(fr.at[k, c])) is not None}
+            {"key": str(k)} | {c: val for c in cols if (val := _value(fr.at[k, c])) is not None}
             for k in fr.index
         ]
     recs = [{"key": str(k)} for k in fr.index]
