@@ -90,7 +90,10 @@ def _cells(path):
 @pytest.mark.parametrize("title", [None, "Tabelle =1+1"])
 def test_fast_excel_has_the_cells_of_openpyxl(tmp_path, title):
     sheets, status = _tables()
-    kw = {"labels": {"ew": "Einwohner", "n": "+Anzahl"}, "decimals": {"n": 0, "quote": 3}}
+    kw = {
+        "labels": {"ew": "Einwohner", "n": "+Anzahl", "flag": 7},
+        "decimals": {"n": 0, "quote": 3},
+    }
     fast = write_excel(sheets, tmp_path / "fast.xlsx", status=status, title=title, **kw)
     ref = _by_openpyxl(sheets, tmp_path / "ref.xlsx", status, title=title, **kw)
     a, b = _cells(fast), _cells(ref)

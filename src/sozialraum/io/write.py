@@ -235,8 +235,10 @@ def write_excel(
 
 
 def _plain(table: SheetCells) -> bool:
-    """Whether every value of the sheet is text, a number or a boolean."""
-    return all(plain_value(v) for col in table.columns for v in col)
+    """Whether every header and value of the sheet is text, a number or a boolean."""
+    return all(plain_value(v) for v in table.headers) and all(
+        plain_value(v) for col in table.columns for v in col
+    )
 
 
 def _write_openpyxl(wb, tables: list[SheetCells], path: Path) -> Path:

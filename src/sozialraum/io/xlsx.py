@@ -171,6 +171,8 @@ def _text(value: str) -> str:
 def _cell(ref: str, value, style: int) -> str:
     """One ``<c>`` element as openpyxl's writer makes it."""
     s = f' s="{style}"' if style else ""
+    if value is None:  # an empty cell that has a style
+        return f'<c r="{ref}"{s} t="n" />'
     if isinstance(value, str):
         value = _text(value)
         if value in _ERROR_CODES:
@@ -209,7 +211,7 @@ def _column_xml(a: str, values: list, keys: list, styles: _Styles, first: int) -
             s = f' s="{ids[k]}"' if k is not None else ""
             out.append(f'<c r="{a}{first + i}"{s} t="n"><v>{"%.16g" % v}</v></c>')  # noqa: UP031
         elif v is None:
-            out.append("" if k is None else f'<c r="{a}{first + i}" s="{ids[k]}" />')
+            out.append("" if k is None else f'<c r="{a}{first + i}" s="{ids[k]}" t="n" />')
         else:
             out.append(_cell(f"{a}{first + i}", v, ids[k] if k is not None else 0))
     return out
