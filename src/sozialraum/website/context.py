@@ -128,6 +128,36 @@ def shared_neighbours(geo) -> dict[str, list[str]]:
     return {k: list(v) for k, v in found.items()}
 
 
+#: legends of the sites of one process, by variable, language and values (the public and
+#: the municipal sites of a run classify mostly the same values)
+_LEGENDS: dict = {}
+_NAN = ("nan",)
+
+
+def shared_legend(var: Variable, values: pd.Series, lang: str, decimals: int):
+    """:func:`~sozialraum.website.maps.legend_for`, once per variable, language and values."""
+
+    def compute():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            return legend_for(var, values, lang, decimals)
+
+    cells = tuple(
+        _NAN if isinstance(v, float) and v != v else (type(v), v) for v in values.tolist()
+    )
+    key = (var.id, var.kind, var.direction, lang, decimals, str(values.dtype))
+    key += (tuple(values.index), cells)
+    try:
+        found = _LEGENDS.get(key)
+    except TypeError:  # a value that cannot be a key (compared or hashed): no sharing
+        return compute()
+    if found is None:
+        if len(_LEGENDS) > 2048:
+            _LEGENDS.clear()
+        found = _LEGENDS[key] = compute()
+    return found
+
+
 class _Site:
     """The shared pieces of every page of one site (geometry, names, data)."""
 
@@ -174,6 +204,8 @@ class _Site:
         self.page_keys = [k for k in self.geo.keys if k in own]
         self.env = _environment()
         self.pages = 0
+        #: values the pages of this site share, computed on first use (see ``pages``)
+        self.memo: dict = {}
 
     @staticmethod
     def _neighbours(geo) -> dict[str, list[str]]:
@@ -239,12 +271,13 @@ class _Site:
         if geo is None:
             return {"svg": "", "legend": []}
         vals = vals.reindex(list(geo.keys))
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            leg = legend_for(var, vals, lang, self.decimals(var))
+        leg = shared_legend(var, vals, lang, self.decimals(var))
         names = self.names if var.level == "areas" else self.mid_names
+        get = (
+            dict(zip(vals.index, vals.array, strict=True)).get if vals.index.is_unique else vals.get
+        )
         tips = {
-            k: f"{names.get(k, k)} ({k}): {_fmt(vals.get(k), self.decimals(var), lang)}"
+            k: f"{names.get(k, k)} ({k}): {_fmt(get(k), self.decimals(var), lang)}"
             for k in geo.keys
         }
         label = tr("map_of", lang, what=self.title(var, lang), year=year or self.m.year)

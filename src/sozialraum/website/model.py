@@ -97,10 +97,13 @@ def _clean_frame(release, kind: str) -> tuple[pd.DataFrame, pd.DataFrame | None]
         cols = [c for c in st.columns if c in fr.columns]
         st = st.reindex(index=fr.index, columns=cols)
         mask = secret_mask(st) | hidden_mask(st, release.level)
-        for c in cols:
-            m = mask[c].to_numpy(dtype=bool)
-            if m.any():
-                fr[c] = fr[c].astype(object).where(~m, None)
+        masks = mask.to_numpy(dtype=bool)
+        for j in np.flatnonzero(masks.any(axis=0)):
+            c = cols[j]
+            # the cells as objects (what astype(object) gives), the blanked ones None
+            cells = fr[c].to_numpy(dtype=object, copy=True)
+            cells[masks[:, j]] = None
+            fr[c] = pd.Series(cells, index=fr.index, dtype=object)
     return fr, st
 
 

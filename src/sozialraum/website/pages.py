@@ -33,6 +33,22 @@ def _value(v):
     return str(v)
 
 
+def _records(fr: pd.DataFrame, cols: list) -> list[dict]:
+    """One record per area: its key and its released values of ``cols``."""
+    if not (fr.index.is_unique and fr.columns.is_unique):
+        return [
+            {"key": str(k)} | {c: val for c in cols if (val := _value(fr.at[k, c])) is not None}
+            for k in fr.index
+        ]
+    recs = [{"key": str(k)} for k in fr.index]
+    for c in cols:  # column by column: the same values as fr.at[k, c], read once
+        for rec, v in zip(recs, fr[c].tolist(), strict=True):
+            val = _value(v)
+            if val is not None:
+                rec[c] = val
+    return recs
+
+
 def data_js(site: _Site) -> str:
     """``window.SOZ``: names, variables and the released values of every year."""
     m = site.m
@@ -43,15 +59,7 @@ def data_js(site: _Site) -> str:
         for y in m.years:
             fr = m.frames[y][lvl]
             cols = [c for c in vids if c in fr.columns]
-            recs = []
-            for k in fr.index:
-                rec = {"key": str(k)}
-                for c in cols:
-                    val = _value(fr.at[k, c])
-                    if val is not None:
-                        rec[c] = val
-                recs.append(rec)
-            per_year[str(y)] = recs
+            per_year[str(y)] = _records(fr, cols)
         levels[lvl] = per_year
     data = {
         "years": list(m.years),
@@ -192,16 +200,7 @@ def _series_table(site: _Site, var: Variable, lang: str) -> tuple[list, list]:
         rows.append((site.o.territory.whole(lang), top))
     if var.level == "gemeinden":
         for k, n in site.mid_names.items():
-            vals = []
-            for y in m.years:
-                fr = m.frames[y]["gemeinden"]
-                vals.append(
-                    _fmt(
-                        fr.at[k, var.id] if var.id in fr.columns and k in fr.index else None,
-                        1,
-                        lang,
-                    )
-                )
+            vals = [_fmt(_cell(site, y, var.id, k, "gemeinden"), 1, lang) for y in m.years]
             rows.append((f"{n} ({k})", vals))
     return header, rows
 
@@ -242,15 +241,36 @@ def variable_page(site: _Site, var: Variable, lang: str, i: int) -> None:
 
 
 def _comparable(site: _Site, key: str) -> list[str]:
-    fr = site.m.frames[site.m.year]["areas"]
-    col = next((c for c in ("status_index", "idx_gesamt") if c in fr.columns), None)
-    if col is None:
+    if "comparable" not in site.memo:
+        fr = site.m.frames[site.m.year]["areas"]
+        col = next((c for c in ("status_index", "idx_gesamt") if c in fr.columns), None)
+        site.memo["comparable"] = None if col is None else pd.to_numeric(fr[col], errors="coerce")
+    s = site.memo["comparable"]
+    if s is None:
         return []
-    s = pd.to_numeric(fr[col], errors="coerce")
     if pd.isna(s.get(key)):
         return []
     d = (s - s[key]).abs().drop(index=key).dropna().sort_values()
     return [str(k) for k in d.index[:5]]
+
+
+def _cell(site: _Site, year: int, vid: str, key: str, level: str = "areas"):
+    """``frames[year][level].at[key, vid]`` (None where missing), columns read once per site."""
+    memo = site.memo.setdefault(("cells", level), {})
+    if year not in memo:
+        fr = site.m.frames[year][level]
+        if not (fr.index.is_unique and fr.columns.is_unique):
+            memo[year] = fr  # repeated labels: ask the frame itself, as before
+        else:
+            pos = {k: i for i, k in enumerate(fr.index)}
+            memo[year] = (pos, {c: fr[c].array for c in fr.columns})
+    found = memo[year]
+    if isinstance(found, pd.DataFrame):
+        return found.at[key, vid] if vid in found.columns and key in found.index else None
+    pos, cols = found
+    if vid not in cols or key not in pos:
+        return None
+    return cols[vid][pos[key]]
 
 
 def area_page(site: _Site, key: str, lang: str) -> None:
@@ -260,12 +280,7 @@ def area_page(site: _Site, key: str, lang: str) -> None:
     for v in m.variables:
         if v.level != "areas":
             continue
-        vals = []
-        for y in m.years:
-            fr = m.frames[y]["areas"]
-            vals.append(
-                _fmt(fr.at[key, v.id] if v.id in fr.columns and key in fr.index else None, 1, lang)
-            )
+        vals = [_fmt(_cell(site, y, v.id, key), 1, lang) for y in m.years]
         row = {"title": site.title(v, lang), "link": f"thema-{v.slug}.html", "vals": vals}
         (rows_cls if v.kind == "class" else rows_val).append(row)
     g = site.loc_geo
