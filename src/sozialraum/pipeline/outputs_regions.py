@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.core.text import slugify
-from sozialraum.pipeline.common import Files, labels_for
+from sozialraum.pipeline.common import Files, labels_for, once_per_run
 
 __all__ = [
     "region_files",
@@ -356,12 +356,17 @@ def release_region_frames(state, release) -> dict[str, tuple[gpd.GeoDataFrame, p
     (the differencing attack region − members finds nothing new), and a package
     never shows a region value that another package's reader could not compute from
     that package alone. Index and class: :func:`_region_index`. Columns: what the
-    members' layer of the release shows.
+    members' layer of the release shows. Made once per release in a run (read-only).
     """
     outs = {k: v for k, v in (state.regions or {}).items() if v.set is not None}
     if release.level == "intern":
         return {k: v for k, v in region_frames(state).items() if k != "gemeinden"}
-    return {name: _release_region(state, name, res, release) for name, res in outs.items()}
+    return once_per_run(  # the package's reports and its region file share them
+        state,
+        ("regionen", release.level, release.ags),
+        lambda: {name: _release_region(state, name, res, release) for name, res in outs.items()},
+        owner=release,
+    )
 
 
 def package_region_layers(state, pkg: Path, release, frames=None) -> Files:
