@@ -22,6 +22,8 @@ __all__ = [
     "Files",
     "labels_for",
     "monitor_params",
+    "monitor_up_to",
+    "once_per_run",
     "release_policy",
     "slug",
     "without_unrated_index",
@@ -112,6 +114,48 @@ def monitor_params(config, lang: str | None = None) -> MonitorParams:
         seed=config.seed,
         lang=lang,
     )
+
+
+def once_per_run(state, key, make, *, owner=None):
+    """``make()`` once per run and ``key``, kept in ``state.history`` (read-only results).
+
+    With ``owner`` (e.g. the release a result is made from) the kept result is handed
+    out only while the same object is asked about: another object computes anew.
+    """
+    memo = getattr(state, "history", None)
+    if memo is None:
+        return make()
+    hit = memo.get(("_once", key))
+    if hit is not None and hit[0] is owner:
+        return hit[1]
+    value = make()
+    memo[("_once", key)] = (owner, value)
+    return value
+
+
+def monitor_up_to(state, year: int):
+    """The monitor run on the years up to ``year`` (the last two): classes as they were then.
+
+    Computed once per run and year and shared by the report's previous-year classes
+    and the earlier years of the time series and the website (the same call for all).
+    """
+    import warnings
+
+    from sozialraum.errors import SozialraumWarning
+    from sozialraum.monitor import run_monitor
+
+    def make():
+        years = [y for y in sorted(state.counts) if y <= year][-2:]
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", SozialraumWarning)  # reported for the report year
+            return run_monitor(
+                {y: state.counts[y] for y in years},
+                state.catalogue,
+                monitor_params(state.config, state.lang),
+                status={y: state.status[y] for y in years},
+            )
+
+    return once_per_run(state, ("monitor", year), make)
 
 
 def release_policy(config):

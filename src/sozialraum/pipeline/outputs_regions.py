@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.core.text import slugify
-from sozialraum.pipeline.common import Files, labels_for
+from sozialraum.pipeline.common import Files, labels_for, once_per_run
 
 __all__ = [
     "region_files",
@@ -374,14 +374,13 @@ def release_region_frames(state, release) -> dict[str, tuple[gpd.GeoDataFrame, p
     outs = {k: v for k, v in (state.regions or {}).items() if v.set is not None}
     if release.level == "intern":
         return {k: v for k, v in region_frames(state).items() if k != "gemeinden"}
-    cache = getattr(state, "history", None)
-    cache = cache if isinstance(cache, dict) else {}
-    key = ("region_frames", id(release))
-    kept = cache.get(key)
-    if kept is None or kept[0] is not release:  # the release is kept: its id stays unique
-        frames = {name: _release_region(state, name, res, release) for name, res in outs.items()}
-        kept = cache[key] = (release, frames)
-    return {name: (fr.copy(), st.copy()) for name, (fr, st) in kept[1].items()}
+    kept = once_per_run(  # the package's reports and its region file share them
+        state,
+        ("regionen", release.level, release.ags),
+        lambda: {name: _release_region(state, name, res, release) for name, res in outs.items()},
+        owner=release,
+    )
+    return {name: (fr.copy(), st.copy()) for name, (fr, st) in kept.items()}
 
 
 def package_region_layers(state, pkg: Path, release, frames=None) -> Files:

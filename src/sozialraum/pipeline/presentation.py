@@ -421,24 +421,12 @@ def _report_kwargs(state) -> dict:
 
 def _previous_classes(state) -> pd.DataFrame | None:
     """Status classes of the previous year: the monitor run on the years up to it."""
-    import warnings
-
-    from sozialraum.errors import SozialraumWarning
-    from sozialraum.monitor import run_monitor
-    from sozialraum.pipeline.common import monitor_params
+    from sozialraum.pipeline.common import monitor_up_to
 
     prev = state.previous_year
     if prev is None or state.monitor is None:
         return None
-    years = [y for y in sorted(state.counts) if y <= prev][-2:]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", SozialraumWarning)  # reported for the report year
-        res = run_monitor(
-            {y: state.counts[y] for y in years},
-            state.catalogue,
-            monitor_params(state.config, state.lang),
-            status={y: state.status[y] for y in years},
-        )
+    res = monitor_up_to(state, prev)  # shared with the earlier years of the series
     cols = [c for c in ("status_klasse", "dynamik_klasse") if c in res.frame.columns]
     return res.frame[cols] if cols else None
 

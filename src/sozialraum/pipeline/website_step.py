@@ -19,7 +19,7 @@ from sozialraum.pipeline.common import (
     INDEX_TITLES,
     Files,
     labels_for,
-    monitor_params,
+    monitor_up_to,
     release_policy,
     without_unrated_index,
 )
@@ -54,7 +54,6 @@ def year_release_data(state, year: int):
     from sozialraum.core.text import slugify
     from sozialraum.errors import SozialraumWarning
     from sozialraum.join import rollup_hierarchy
-    from sozialraum.monitor import run_monitor
     from sozialraum.privacy import ReleaseData
 
     g = state.config["gebiete"]
@@ -62,15 +61,9 @@ def year_release_data(state, year: int):
     new = [c for c in rates.rates.columns if c not in counts.columns]
     frame = state.areas.join(counts).join(rates.rates[new])
     status = state.status[year].join(rates.status[new].astype("string"))
-    years = [y for y in sorted(state.counts) if y <= year][-2:]
+    res = monitor_up_to(state, year)  # shared with the report's previous-year classes
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", SozialraumWarning)  # reported for the report year
-        res = run_monitor(
-            {y: state.counts[y] for y in years},
-            state.catalogue,
-            monitor_params(state.config, state.lang),
-            status={y: state.status[y] for y in years},
-        )
         mon = without_unrated_index(res.frame.drop(columns=[c for c in res.frame if c in frame]))
         frame = frame.join(mon)
         base = state.areas[[g["gemeinde_spalte"], "geometry"]].join(counts)

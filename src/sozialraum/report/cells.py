@@ -12,6 +12,7 @@ import pandas as pd
 from sozialraum.core.numbers import is_missing
 from sozialraum.core.status import is_secret, secret_mask, status_note
 from sozialraum.report.data import ReportData
+from sozialraum.report.memo import memoized
 from sozialraum.report.text import cell_text, format_value
 
 __all__ = ["isnan", "label", "unit", "direction", "visible", "rank", "cell"]
@@ -29,7 +30,13 @@ def _entry(data: ReportData, ind: str, col: str):
         if ind not in ids.index:
             raise KeyError(ind)
         return None
-    return ids.at[ind, col]
+    if not ids.index.is_unique:
+        return ids.at[ind, col]
+    # the column as a dict, once per level (:func:`~sozialraum.report.memo.level_memo`)
+    column = memoized(
+        ids, ("catalogue", col), lambda: dict(zip(ids.index, ids[col].to_numpy(), strict=True))
+    )
+    return column[ind]
 
 
 def label(data: ReportData, ind: str, lang: str) -> str:

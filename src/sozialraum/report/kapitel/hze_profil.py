@@ -19,6 +19,7 @@ import pandas as pd
 from sozialraum.core.numbers import format_number
 from sozialraum.report.chapters import Chapter, Table
 from sozialraum.report.kapitel.hze import hze_hidden
+from sozialraum.report.memo import memoized
 
 __all__ = ["hze_section", "hze_section_cells"]
 
@@ -83,10 +84,21 @@ def hze_section_cells(data, unit: str, key: str) -> list[tuple[str, tuple]]:
 
 
 def _figure(res, year: int, level: str, ident: str):
+    """The row of ``ident`` over all types of help (``None`` if there is none)."""
+    rows, first = memoized(res, ("hze-gesamt", level, year), lambda: _first_rows(res, year, level))
+    i = first.get(ident)
+    return None if i is None else rows.iloc[i]
+
+
+def _first_rows(res, year: int, level: str) -> tuple[pd.DataFrame, dict]:
+    """The rows of all types of help of one level and year, and the first row per key."""
     f = res.at(level, year)
     key_col = "art" if level == "kreis" else "schluessel"
-    sel = f[(f[key_col] == ident) & (f["art"] == "gesamt")]
-    return None if sel.empty else sel.iloc[0]
+    rows = f[f["art"] == "gesamt"]
+    first: dict = {}
+    for i, k in enumerate(rows[key_col]):
+        first.setdefault(k, i)
+    return rows, first
 
 
 def _row_name(data, level: str, ident: str, names: dict, lang: str) -> str:
@@ -111,7 +123,14 @@ def hze_section(data, unit: str, key: str, settings, lang: str) -> Chapter | Non
         return None
     res = p["result"]
     year = _year(data, res)
-    hidden = pd.Series(dtype=bool) if intern else hze_hidden(res, year, int(p["threshold"]))
+    threshold = int(p["threshold"])
+    hidden = (  # the chapter's protection, once per level
+        pd.Series(dtype=bool)
+        if intern
+        else memoized(
+            res, ("hze-hidden", year, threshold), lambda: hze_hidden(res, year, threshold)
+        )
+    )
     rows = []
     for level, cell in hze_section_cells(data, unit, key):
         r = _figure(res, year, level, "gesamt" if level == "kreis" else cell[1])

@@ -31,6 +31,7 @@ from sozialraum.core.numbers import format_number
 from sozialraum.planning.recommendations import KINDS, kind_title
 from sozialraum.report.cells import cell, isnan
 from sozialraum.report.chapters import Chapter, Table
+from sozialraum.report.memo import memoized
 from sozialraum.report.text import cell_text
 
 __all__ = ["regions_chapter", "regions_section", "offers_section"]
@@ -399,7 +400,11 @@ def regions_section(data, unit: str, key: str, settings, lang: str) -> Chapter |
         rows.append(row)
         recs += [
             s
-            for s in _region_recommendations(name, out, data, lang)
+            for s in memoized(  # every region's texts once per level, not once per profile
+                data,
+                ("regionen-empfehlungen", name, lang),
+                lambda name=name, out=out: _region_recommendations(name, out, data, lang),
+            )
             if s.title.endswith(f": {row[1]}")
         ]
     if not lines:
@@ -430,21 +435,29 @@ def regions_section(data, unit: str, key: str, settings, lang: str) -> Chapter |
     )
 
 
+def _offers_by_unit(p, offers: pd.DataFrame, unit: str) -> dict:
+    """The offers of each area (``unit="sozialraum"``) or municipality, split once per level."""
+    if unit == "gemeinde":
+        gof = p.get("gemeinde_of") or {}
+        by = offers["sr_id"].map(lambda s: gof.get(str(s)))
+    else:
+        by = offers["sr_id"]
+    return {k: g for k, g in offers.groupby(by, sort=False, dropna=True)}
+
+
 def offers_section(data, unit: str, key: str, settings, lang: str) -> Chapter | None:
     """Steckbrief section "Angebote": offers by the four themes in the area or municipality."""
     p = (data.planning or {}).get("angebote")
     if not p:
         return None
     offers = p["offers"]
-    if unit == "gemeinde":
-        gof = p.get("gemeinde_of") or {}
-        sel = offers[offers["sr_id"].map(lambda s: gof.get(str(s))) == str(key)]
-    else:
-        sel = offers[offers["sr_id"] == str(key)]
+    by_unit = memoized(data, ("angebote", unit), lambda: _offers_by_unit(p, offers, unit))
+    sel = by_unit.get(str(key), offers.iloc[:0])
     themes = list(THEMES) + sorted(set(sel["thema"].dropna()) - set(THEMES))
     rows = []
+    by_theme = {th: g for th, g in sel.groupby("thema", sort=False)}
     for th in themes:
-        sub = sel[sel["thema"] == th]
+        sub = by_theme.get(th, sel.iloc[:0])
         names = sorted(str(n) for n in sub["name"].dropna() if str(n))
         shown = ", ".join(names[:6]) + (" …" if len(names) > 6 else "")
         rows.append((th, format_number(len(sub), 0, lang), shown or "–"))
