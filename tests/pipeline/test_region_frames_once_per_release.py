@@ -28,7 +28,10 @@ def test_region_frames_are_made_once_per_release_and_handed_out_as_copies(monkey
     calls: list = []
     monkeypatch.setattr(outputs_regions, "_release_region", _fake_region(calls))
     state = SimpleNamespace(regions={"Ämter": SimpleNamespace(set=object())}, history={})
-    one, other = SimpleNamespace(level="kommunal"), SimpleNamespace(level="oeffentlich")
+    one, other = (
+        SimpleNamespace(level="kommunal", ags="07999001"),
+        SimpleNamespace(level="oeffentlich", ags=None),
+    )
     first = outputs_regions.release_region_frames(state, one)
     first["Ämter"][0].loc[0, "v"] = 99.0  # a consumer changing its copy
     second = outputs_regions.release_region_frames(state, one)
@@ -43,7 +46,7 @@ def test_region_frames_without_a_run_cache_are_computed_each_time(monkeypatch):
     calls: list = []
     monkeypatch.setattr(outputs_regions, "_release_region", _fake_region(calls))
     state = SimpleNamespace(regions={"Ämter": SimpleNamespace(set=object())})
-    rel = SimpleNamespace(level="kommunal")
+    rel = SimpleNamespace(level="kommunal", ags="07999001")
     outputs_regions.release_region_frames(state, rel)
     outputs_regions.release_region_frames(state, rel)
     assert len(calls) == 2
