@@ -78,6 +78,7 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import functools
 import html as html_lib
 import io
 import json
@@ -85,7 +86,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,6 +313,7 @@ def _file_lines(fc: FileCheck, L: str) -> list[str]:
 # --------------------------------------------------------------------------- numbers
 
 _NUM_RE = re.compile(r"[-−+]?\d[\d.,\u202f\u00a0' ]*")
+_DIGIT_RE = re.compile(r"\d")  # a text without a digit (as ``_NUM_RE`` reads one) has no number
 
 
 def _decimals_of(text: str, sep: str) -> int:
@@ -342,28 +344,46 @@ def parse_number(
     ``notation="de"`` (or ``"en"``) reads text in that notation only: in a document
     that writes its decimals with a comma, ``"1.000"`` is one thousand, never 1.
     """
+    return list(_readings(value, prefer, notation))
+
+
+def _readings(value, prefer: str = "de", notation: str | None = None) -> tuple:
+    """:func:`parse_number` as a tuple; text is read once per distinct string.
+
+    A package repeats the same cells and tokens thousands of times ("12,5", "0",
+    "Musterstadt"); the readings of a text depend on nothing but the text, ``prefer``
+    and ``notation``, so they are remembered (:func:`_text_readings`).
+    """
+    if type(value) is str:
+        return _text_readings(value, prefer, notation)
     if value is None or value is pd.NA:
-        return []
+        return ()
     if isinstance(value, (bool, np.bool_)):
-        return []
+        return ()
     if isinstance(value, (int, np.integer)):
-        return [(float(value), 0)]
+        return ((float(value), 0),)
     if isinstance(value, (float, np.floating)):
         if np.isnan(value):
-            return []
+            return ()
         s = repr(float(value))
         d = (
             0
             if float(value).is_integer()
             else (len(s.split(".")[-1]) if "." in s and "e" not in s else 10)
         )
-        return [(float(value), d)]
-    s = str(value).strip()
+        return ((float(value), d),)
+    return _text_readings(str(value), prefer, notation)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _text_readings(value: str, prefer: str, notation: str | None) -> tuple:
+    """The readings of a text (:func:`parse_number`), remembered per text."""
+    s = value.strip()
     found = _NUM_RE.findall(s)
     found = [f.strip(" .,'\u202f\u00a0") for f in found]
     found = [f for f in found if f and any(ch.isdigit() for ch in f)]
     if len(found) != 1:
-        return []
+        return ()
     txt = (
         found[0]
         .replace("−", "-")
@@ -388,7 +408,7 @@ def parse_number(
             continue
         if not any(abs(v - o) < 1e-12 and d == od for o, od in out):
             out.append((v, d))
-    return out
+    return tuple(out)
 
 
 def _matches(x: float, readings: Sequence[tuple[float, int]]) -> bool:
@@ -437,8 +457,11 @@ class _Read:
     texts: list[_Text] = field(default_factory=list)
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
 def _clean(line: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", line)).strip()
+    return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
 
 
 def _read_gpkg(path: Path, name: str) -> _Read:
@@ -575,6 +598,44 @@ _METHOD_RE = re.compile(r"<(\w+)[^>]*\bdata-methode\b[^>]*>.*?</\1\s*>", re.DOTA
 #: text (the same values stand keyed by area and column in the site's data file, which is).
 _YEAR_RE = re.compile(r"<(\w+)[^>]*\bdata-jahr\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
+_METHOD_WORD = re.compile("data-methode", re.IGNORECASE)
+_YEAR_WORD = re.compile("data-jahr", re.IGNORECASE)
+
+
+def _marked(rx: re.Pattern, word: re.Pattern, text: str) -> Iterator[re.Match]:
+    """The matches of ``rx`` in ``text``, the same as ``rx.finditer(text)``, found faster.
+
+    ``rx`` is an element whose opening tag holds ``word`` (:data:`_METHOD_RE`,
+    :data:`_YEAR_RE`): a match starts at a ``<`` with no ``>`` between it and the next
+    occurrence of ``word``, so only those starts are tried; the pattern alone tries
+    every tag of the page (most of the time spent reading a page).
+    """
+    last = 0
+    at = word.search(text)
+    while at is not None:
+        k = at.start()
+        found = None
+        p = text.find("<", max(last, text.rfind(">", last, k) + 1), k)
+        while p != -1 and found is None:
+            found = rx.match(text, p)
+            p = text.find("<", p + 1, k)
+        if found is None:
+            at = word.search(text, k + 1)
+            continue
+        yield found
+        last = found.end()
+        at = word.search(text, last)
+
+
+def _drop_marked(rx: re.Pattern, word: re.Pattern, text: str) -> str:
+    """``rx.sub(" ", text)`` for the marked elements of :func:`_marked`."""
+    pieces, last = [], 0
+    for m in _marked(rx, word, text):
+        pieces += [text[last : m.start()], " "]
+        last = m.end()
+    return "".join([*pieces, text[last:]]) if pieces else text
+
+
 #: Public class labels that contain numbers (Gi* confidence classes such as "Hot Spot 95 %").
 _LABEL_RE = re.compile(r"\b(?:Hot|Cold)[ -]?Spot\s+\d{2}\s*%", re.IGNORECASE)
 
@@ -597,10 +658,10 @@ def _html_parts(text: str) -> list[list[str]]:
     paragraphs, labels) are lines — a table row with its label and numbers is one
     line, so its numbers are read in the row's context.
     """
-    body = _METHOD_RE.sub(" ", _COMMENT_RE.sub(" ", text))
-    body = _YEAR_RE.sub(" ", _SCRIPT_RE.sub(" ", body))
+    body = _drop_marked(_METHOD_RE, _METHOD_WORD, _COMMENT_RE.sub(" ", text))
+    body = _drop_marked(_YEAR_RE, _YEAR_WORD, _SCRIPT_RE.sub(" ", body))
     body = _HEADING_NUMBER_RE.sub(r"\1", body)  # "12 Maßnahmen": a chapter's number
-    body = re.sub(r"\s+", " ", body)
+    body = _SPACE_RE.sub(" ", body)
     parts = []
     for part in _SECTION_RE.split(body):
         part = _TAG_RE.sub(" ", _BLOCK_RE.sub("\n", part))
@@ -1101,29 +1162,57 @@ def _alternation(words: set[str], before: str, after: str) -> re.Pattern | None:
     return re.compile(f"{before}(?:{alt}){after}")
 
 
+def _key_text(v) -> str:
+    """A cell as a key is written: whole numbers without a decimal point, text stripped."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, (int, np.integer)) or (isinstance(v, float) and v.is_integer()):
+        return str(int(v))
+    return str(v).strip()
+
+
+def _fraction(v) -> bool:
+    return isinstance(v, (float, np.floating)) and not float(v).is_integer()
+
+
+def _key_cells(vals) -> list[str] | None:
+    """The cells of a column as key text; ``None`` where a cell is a fraction (no key column).
+
+    Columns of plain numpy types are read as a list (their elements are the Python
+    objects ``Series.map`` would pass); other types keep pandas' element-wise map.
+    """
+    dtype = getattr(vals, "dtype", None)
+    if not isinstance(vals, pd.Series) or not (
+        isinstance(dtype, np.dtype) and dtype.kind in "biufO"
+    ):
+        if vals.map(_fraction).any():
+            return None
+        return vals.map(_key_text).tolist()
+    if dtype.kind == "f":  # NaN and infinities are no whole numbers either
+        a = vals.to_numpy()
+        if not np.isfinite(a).all() or bool((a != np.floor(a)).any()):
+            return None
+    raw = vals.tolist()
+    if dtype.kind == "O" and any(_fraction(v) for v in raw):
+        return None
+    return [_key_text(v) for v in raw]
+
+
 def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series] | None:
     """Find the key column and level of a table: (column, kind, mapped keys)."""
     best = None
     for col in table.frame.columns:
         vals = table.frame[col]
-        if vals.map(
-            lambda v: isinstance(v, (float, np.floating)) and not float(v).is_integer()
-        ).any():
+        cells = _key_cells(vals)
+        if cells is None:
             continue
-        sv = vals.map(
-            lambda v: (
-                ""
-                if v is None or (isinstance(v, float) and np.isnan(v))
-                else str(int(v))
-                if isinstance(v, (int, np.integer)) or (isinstance(v, float) and v.is_integer())
-                else str(v).strip()
-            )
-        )
         # the cell as written, else without leading zeros where it is all digits
-        cells = sv.tolist()
         bare = [c.lstrip("0") if c.isdigit() else None for c in cells]
+        seen = set(cells).union(b for b in bare if b is not None)
         for kind in ("areas", "gemeinden", "kreis"):
             for src in (internal.lookup[kind], internal.names[kind]):
+                if src.keys().isdisjoint(seen):
+                    continue  # no cell names a key or name of this source
                 mapped = [
                     src[c] if c in src else src.get(b) for c, b in zip(cells, bare, strict=True)
                 ]
@@ -1132,7 +1221,7 @@ def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series
                 hits = [k for k in mapped if k is not None]
                 n = (len(set(hits)), len(hits))
                 if n[0] and (best is None or n > best[0]):
-                    best = (n, str(col), kind, mapped, sv.index)
+                    best = (n, str(col), kind, mapped, vals.index)
     if best is None:
         return None
     return best[1], best[2], pd.Series(best[3], index=best[4], dtype=object)
@@ -1215,6 +1304,7 @@ class _Compare:
         self.known: set[tuple[str, str, str]] = set()  # (kind, key, col) shown exactly
         self.values = 0
         self.notes = ""  # text of method notes (numbers there are template constants)
+        self._note_memo: tuple[str, dict[str, bool]] = (self.notes, {})
         self.public = {
             kind: [
                 c
@@ -1285,7 +1375,7 @@ class _Compare:
             icol = self.model.header.get(normalise_header(head))
             if self.model.is_public(head) or (icol is not None and self.model.is_public(icol)):
                 # a public column: read, nothing to compare
-                self.values += sum(bool(parse_number(v)) for v in tab.frame[col].tolist())
+                self.values += sum(bool(_readings(v)) for v in tab.frame[col].tolist())
                 continue
             for key, raw in zip(row_keys, tab.frame[col].tolist(), strict=True):
                 if key is None or (isinstance(key, float) and np.isnan(key)):
@@ -1294,7 +1384,7 @@ class _Compare:
         return True
 
     def _cell(self, tab: _Table, kind: str, key: str, head: str, icol, raw) -> None:
-        readings = parse_number(raw, prefer=tab.prefer)
+        readings = _readings(raw, tab.prefer)
         where = (tab.file, tab.layer, raw)
         if readings:
             self.values += 1
@@ -1304,12 +1394,12 @@ class _Compare:
                 self.any_column(kind, key, readings, where, head)
             return
         if isinstance(raw, str) and len(_NUM_RE.findall(raw)) > 1:  # text with several numbers
-            for tok in _tokens(raw):
+            for tok in _line_tokens(raw):
                 self.values += 1
                 self.any_column(
                     kind,
                     key,
-                    parse_number(tok, prefer=tab.prefer),
+                    _readings(tok, tab.prefer),
                     (tab.file, tab.layer, tok),
                     head,
                 )
@@ -1348,9 +1438,9 @@ class _Compare:
             if named:  # "11 Am Markt …": the position in a ranking, not a value
                 line = _ROW_NUMBER_RE.sub(" ", line)
             line, shown = self._row_label(line)
-            for tok in _tokens(m.key_re.sub(" ", line) if m.key_re else line):
+            for tok in _line_tokens(m.key_re.sub(" ", line) if m.key_re else line):
                 self.values += 1
-                readings = parse_number(tok, prefer="de", notation=notation)
+                readings = _readings(tok, "de", notation)
                 if shown and any(_matches(x, _strong(readings)) for x in shown):
                     continue  # the district's value of the row's indicator (released)
                 self.any_column(kind, key, readings, (tx.file, tx.layer, tok))
@@ -1358,7 +1448,15 @@ class _Compare:
 
     def _note(self, line: str) -> bool:
         """Whether a line is (part of) a method note of the package's HTML (``data-methode``)."""
-        return len(line) >= 12 and line in self.notes
+        if len(line) < 12:
+            return False
+        memo = self._note_memo
+        if memo[0] is not self.notes:  # remembered per line for the notes of this package
+            memo = self._note_memo = (self.notes, {})
+        hit = memo[1].get(line)
+        if hit is None:
+            hit = memo[1][line] = line in self.notes
+        return hit
 
     def _row_label(self, line: str) -> tuple[str, list[float]]:
         """A line without the catalogue labels it names, and the values it may show beside them.
@@ -1441,13 +1539,22 @@ _AGE_RE = re.compile(
 def _tokens(text: str) -> list[str]:
     """The numbers of a text (ranks such as "3 / 80", rate bases such as "je 1.000",
     ages such as "65 Jahre und älter" and digits inside words such as "ew_0_17" left out)."""
+    return list(_line_tokens(text))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _line_tokens(text: str) -> tuple[str, ...]:
+    """:func:`_tokens` as a tuple, remembered per text (a file's lines are read up to three
+    times: notation, comparison, tie; template lines repeat in every profile)."""
+    if not _DIGIT_RE.search(text):
+        return ()
     out = []
     text = _FACTOR_RE.sub(" ", _IDENT_RE.sub(" ", _AGE_RE.sub(" ", text)))
     for tok in _NUM_RE.findall(_RANK_RE.sub(" ", text)):
         tok = tok.strip(" .,'\u202f\u00a0")
         if tok and any(ch.isdigit() for ch in tok):
             out.append(tok)
-    return out
+    return tuple(out)
 
 
 def _notation(lines: Iterable[str]) -> str | None:
@@ -1460,11 +1567,11 @@ def _notation(lines: Iterable[str]) -> str | None:
     """
     seen = {"de": False, "en": False}
     for line in lines:
-        for tok in _tokens(line):
+        for tok in _line_tokens(line):
             if "," not in tok and "." not in tok:
                 continue
-            de = bool(parse_number(tok, notation="de"))
-            en = bool(parse_number(tok, notation="en"))
+            de = bool(_readings(tok, "de", "de"))
+            en = bool(_readings(tok, "de", "en"))
             if de != en:
                 seen["de" if de else "en"] = True
     if seen["de"] != seen["en"]:
@@ -1506,7 +1613,7 @@ def _check_file(path: Path, rel: str, cmp: _Compare, lang) -> FileCheck:
     for tx in read.texts:
         carry = tx.layer.startswith("Seite") or tx.follows
         subject, tied = cmp.text(tx, subject if carry else None, notation)
-        if not tied and any(_strong(parse_number(tok)) for x in tx.lines for tok in _tokens(x)):
+        if not tied and any(_strong(_readings(tok)) for x in tx.lines for tok in _line_tokens(x)):
             skipped.append(tx.layer)
     return FileCheck(
         rel,
@@ -1529,13 +1636,13 @@ def _method_notes(files: Iterable[Path]) -> str:
         if f.suffix.lower() not in (".html", ".htm"):
             continue
         text = f.read_text(encoding="utf-8", errors="replace")
-        for m in _METHOD_RE.finditer(text):
+        for m in _marked(_METHOD_RE, _METHOD_WORD, text):
             notes.append(" ".join(_html_lines(re.sub(r"\bdata-methode\b", "", m.group(0)))))
     return "\n".join(notes)
 
 
 def _numbers_in(frame: pd.DataFrame) -> bool:
-    return any(_strong(parse_number(v)) for col in frame.columns for v in frame[col].tolist())
+    return any(_strong(_readings(v)) for col in frame.columns for v in frame[col].tolist())
 
 
 def check_release(
