@@ -66,7 +66,7 @@ def test_same_token_in_two_areas_is_found_only_in_the_area_it_belongs_to(ml_data
 
 
 def test_same_token_read_in_each_notation_of_its_document(ml_data, tmp_path):
-    """"1.000" is remembered per notation: one thousand in German text, 1 in English."""
+    """ "1.000" is remembered per notation: one thousand in German text, 1 in English."""
     assert parse_number("1.000", notation="de") == [(1000.0, 0)]
     assert parse_number("1.000", notation="en") == [(1.0, 3)]
     assert parse_number("1.000") == [(1000.0, 0), (1.0, 3)]

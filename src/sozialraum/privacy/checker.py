@@ -677,11 +677,17 @@ def _html_lines(text: str) -> list[str]:
     return [x for part in _html_parts(text) for x in part]
 
 
+#: Where a JSON object or array can start: ``{`` before a key or ``}``, ``[`` before a value
+#: or ``]`` (JSON whitespace between). Every other ``{``/``[`` (script code, style rules) is
+#: no JSON; trying the decoder there costs a count of the lines before it for its error.
+_JSON_START_RE = re.compile(r"""\{(?=[ \t\n\r]*["}])|\[(?=[ \t\n\r]*(?:["{\[\]ntfNI-]|\d))""")
+
+
 def _json_values(text: str) -> list[object]:
     """Every JSON object or array embedded in a text (script data, inline GeoJSON)."""
     dec = json.JSONDecoder()
     out, pos = [], 0
-    for m in re.finditer(r"[\[{]", text):
+    for m in _JSON_START_RE.finditer(text):
         if m.start() < pos:
             continue
         try:
@@ -887,6 +893,11 @@ def _key_variants(k: str) -> set[str]:
     return {k, k.lstrip("0")}
 
 
+#: :meth:`_Internal.line_parts` of a line that names no area: the page's subject.
+_SUBJECT = ("(Seite)", "")
+#: Lines remembered at most (a city's package has some 10⁵ distinct lines).
+_LINE_MEMO = 400_000
+
 #: Suffix of the model's copy of a class-certainty column in percent (as texts print it).
 _PERCENT = "__prozent"
 
@@ -970,6 +981,7 @@ class _Internal:
         self._gemeinde_names()
         self._init_secret()
         self._init_entities()
+        self._line_memo: dict[str, tuple] = {}  # line → line_parts (shared by level copies)
 
     def _init_labels(self, catalogue) -> None:
         """Catalogue labels (German and English) of the columns the checker compares."""
@@ -1128,6 +1140,56 @@ class _Internal:
             if found:
                 return found
         return found
+
+    def line_parts(self, line: str) -> tuple:
+        """What a line of text shows: ``(entity, column, tokens)``, remembered per line.
+
+        ``entity`` is the one area (or municipality) the line names, :data:`_SUBJECT`
+        where it names none (the page's subject), ``None`` where it names several (not
+        compared). ``column`` is the one catalogue indicator the line names (its row
+        label), else ``None``. ``tokens`` are the numbers left once ranks, row labels
+        and keys are taken out. Nothing here depends on the level, so every package of
+        a batch shares the memo (template lines repeat in every profile).
+        """
+        memo = self._line_memo
+        hit = memo.get(line)
+        if hit is not None:
+            return hit
+        named = self.mentions(line)
+        areas = [e for e in named if e[0] == "areas"]
+        if len(areas) == 1:
+            ent = areas[0]
+        elif not areas and len({e for e in named if e[0] == "gemeinden"}) == 1:
+            ent = named[0]
+        elif not named:
+            ent = _SUBJECT
+        else:
+            ent = None  # a line naming several areas: which number belongs to which is unknown
+        out: tuple = (None, None, ())
+        if ent is not None:
+            # "11 Am Markt …": the position in a ranking, not a value
+            text = _ROW_NUMBER_RE.sub(" ", line) if named else line
+            text, col = self._row_label(text)
+            out = (ent, col, _line_tokens(self.key_re.sub(" ", text) if self.key_re else text))
+        if len(memo) >= _LINE_MEMO:
+            memo.clear()
+        memo[line] = out
+        return out
+
+    def _row_label(self, line: str) -> tuple[str, str | None]:
+        """A line without the catalogue labels it names, and the one indicator it names.
+
+        A label is template text: its numbers ("Pflegequote 65+", "je 1.000 unter 21") are
+        not values. A line naming one indicator is a row of a profile or table
+        (:meth:`_Compare._shown`).
+        """
+        if self.label_re is None:
+            return line, None
+        cols = {self.labels[h.group(0)] for h in self.label_re.finditer(line)}
+        if not cols:
+            return line, None
+        line = self.label_re.sub(" ", line)
+        return line, (next(iter(cols)) if len(cols) == 1 else None)
 
     def geoms(self, kind: str, crs) -> pd.Series | None:
         """Internal geometries of ``kind`` in ``crs`` (areas; municipalities and district
@@ -1305,6 +1367,7 @@ class _Compare:
         self.values = 0
         self.notes = ""  # text of method notes (numbers there are template constants)
         self._note_memo: tuple[str, dict[str, bool]] = (self.notes, {})
+        self._violations: dict[tuple[str, str, str], str | None] = {}
         self.public = {
             kind: [
                 c
@@ -1328,12 +1391,20 @@ class _Compare:
             }
         )
 
+    def violation(self, kind: str, key: str, col: str) -> str | None:
+        """:meth:`_Internal.violation` at this check's level, remembered per cell."""
+        cell = (kind, key, col)
+        memo = self._violations
+        if cell not in memo:
+            memo[cell] = self.model.violation(kind, key, col)
+        return memo[cell]
+
     def known_column(self, kind, key, icol, readings, where) -> None:
         """A number under a header that names an internal column: compare with that cell."""
         if not _matches(self.model.value(kind, key, icol), readings):
             return
         self.known.add((kind, key, icol))
-        reason = self.model.violation(kind, key, icol)
+        reason = self.violation(kind, key, icol)
         if reason:
             self.add(where[0], where[1], icol, key, where[2], reason)
 
@@ -1355,7 +1426,7 @@ class _Compare:
         for j in np.flatnonzero(_near_mask(xs, strong)):
             c = cols[j]
             if _matches(xs[j], strong):
-                reason = m.violation(kind, key, c)
+                reason = self.violation(kind, key, c)
                 if reason:
                     col = c if head is None else f"{head} (= {c})"
                     self.add(where[0], where[1], col, key, where[-1], reason)
@@ -1418,27 +1489,19 @@ class _Compare:
         title = [x for x in tx.lines if not self._note(x)][:_TITLE_LINES]
         own = _subject(title, m) or subject
         tied = False
+        shown_of = self._shown
         for line in tx.lines:
             if self._note(line):
                 continue  # a line of a method note (marked in the HTML the PDF was made from)
-            named = m.mentions(line)
-            areas = [e for e in named if e[0] == "areas"]
-            if len(areas) == 1:
-                ent = areas[0]
-            elif not areas and len({e for e in named if e[0] == "gemeinden"}) == 1:
-                ent = named[0]
-            elif not named:
+            ent, col, tokens = m.line_parts(line)
+            if ent is _SUBJECT:
                 ent = own
-            else:
-                ent = None  # a line naming several areas: which number belongs to which is unknown
             if ent is None:
                 continue
             tied = True
             kind, key = ent
-            if named:  # "11 Am Markt …": the position in a ranking, not a value
-                line = _ROW_NUMBER_RE.sub(" ", line)
-            line, shown = self._row_label(line)
-            for tok in _line_tokens(m.key_re.sub(" ", line) if m.key_re else line):
+            shown = shown_of(col) if col is not None else ()
+            for tok in tokens:
                 self.values += 1
                 readings = _readings(tok, "de", notation)
                 if shown and any(_matches(x, _strong(readings)) for x in shown):
@@ -1458,30 +1521,23 @@ class _Compare:
             hit = memo[1][line] = line in self.notes
         return hit
 
-    def _row_label(self, line: str) -> tuple[str, list[float]]:
-        """A line without the catalogue labels it names, and the values it may show beside them.
+    def _shown(self, col: str) -> list[float]:
+        """The district's values of ``col`` that this level shows (remembered per column).
 
-        A label is template text: its numbers ("Pflegequote 65+", "je 1.000 unter 21") are
-        not values. A line naming one indicator is a row of a profile or table: the
-        district's value of that indicator, where the level shows it, is printed there as
-        the comparison ("Kreis") and explains an equal number.
+        A line naming one indicator is a row of a profile or table: the district's value
+        of that indicator, where the level shows it, is printed there as the comparison
+        ("Kreis") and explains an equal number.
         """
-        m = self.model
-        if m.label_re is None:
-            return line, []
-        cols = {m.labels[h.group(0)] for h in m.label_re.finditer(line)}
-        if not cols:
-            return line, []
-        line = m.label_re.sub(" ", line)
-        if len(cols) != 1:
-            return line, []
-        (col,) = cols
-        shown = []
-        for k in m.frames["kreis"].index:
-            x = m.value("kreis", k, col)
-            if not np.isnan(x) and m.violation("kreis", k, col) is None:
-                shown.append(x)
-        return line, shown
+        memo = self.__dict__.setdefault("_shown_memo", {})
+        if col not in memo:
+            m = self.model
+            shown = []
+            for k in m.frames["kreis"].index:
+                x = m.value("kreis", k, col)
+                if not np.isnan(x) and m.violation("kreis", k, col) is None:
+                    shown.append(x)
+            memo[col] = shown
+        return memo[col]
 
 
 #: A page's subject is named in its title: its first lines.
