@@ -893,6 +893,8 @@ def _key_variants(k: str) -> set[str]:
     return {k, k.lstrip("0")}
 
 
+_WHOLE_RE = re.compile(r"-?[0-9]+")
+
 #: :meth:`_Internal.line_parts` of a line that names no area: the page's subject.
 _SUBJECT = ("(Seite)", "")
 #: Lines remembered at most (a city's package has some 10⁵ distinct lines).
@@ -1141,6 +1143,18 @@ class _Internal:
                 return found
         return found
 
+    def key_numbers(self) -> tuple[set[int], bool]:
+        """Keys and names written as whole numbers (``-?[0-9]+``), as numbers, and whether
+        the empty text is a key (``"0"`` without leading zeros); for :func:`_no_key_numbers`."""
+        memo = self.__dict__.get("_key_numbers")
+        if memo is None:
+            words = [
+                w for kind in self.lookup for src in (self.lookup, self.names) for w in src[kind]
+            ]
+            numbers = {int(w) for w in words if _WHOLE_RE.fullmatch(w)}
+            memo = self._key_numbers = (numbers, "" in words)
+        return memo
+
     def line_parts(self, line: str) -> tuple:
         """What a line of text shows: ``(entity, column, tokens)``, remembered per line.
 
@@ -1260,11 +1274,34 @@ def _key_cells(vals) -> list[str] | None:
     return [_key_text(v) for v in raw]
 
 
+def _no_key_numbers(vals, internal: _Internal) -> bool:
+    """Whether a column of plain numbers holds no number written as a key or name.
+
+    A whole number ``v`` is written ``str(int(v))`` (:func:`_key_text`): it names an
+    entry only if that text (or, for 0, the empty text left without leading zeros) is
+    one (:meth:`_Internal.key_numbers`). Such columns (counts, rates) are most columns.
+    """
+    dtype = getattr(vals, "dtype", None)
+    if not isinstance(vals, pd.Series) or not (
+        isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+    ):
+        return False
+    if dtype.kind == "f":
+        a = vals.to_numpy()
+        if not np.isfinite(a).all() or bool((a != np.floor(a)).any()):
+            return True  # a fraction or a gap: no key column (as in _key_cells)
+    numbers, empty = internal.key_numbers()
+    present = set(vals.tolist())
+    return numbers.isdisjoint(present) and not (empty and 0 in present)
+
+
 def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series] | None:
     """Find the key column and level of a table: (column, kind, mapped keys)."""
     best = None
     for col in table.frame.columns:
         vals = table.frame[col]
+        if _no_key_numbers(vals, internal):
+            continue
         cells = _key_cells(vals)
         if cells is None:
             continue
@@ -1448,10 +1485,50 @@ class _Compare:
                 # a public column: read, nothing to compare
                 self.values += sum(bool(_readings(v)) for v in tab.frame[col].tolist())
                 continue
+            if icol is not None and self._known_numbers(tab, kind, row_keys, icol, col):
+                continue
             for key, raw in zip(row_keys, tab.frame[col].tolist(), strict=True):
                 if key is None or (isinstance(key, float) and np.isnan(key)):
                     continue
                 self._cell(tab, kind, key, head, icol, raw)
+        return True
+
+    def _known_numbers(self, tab: _Table, kind: str, row_keys: list, icol: str, col) -> bool:
+        """A column of plain numbers under a known header, compared as :meth:`_cell` does.
+
+        Every number is counted; only a number within 0.6 (plus float error) of its
+        cell's internal value can equal it as printed (:func:`_matches`: exactly, or
+        rounded to the decimals shown), so only those go through :meth:`known_column`.
+        False for columns of other types (compared cell by cell).
+        """
+        series = tab.frame[col]
+        dtype = getattr(series, "dtype", None)
+        if not isinstance(series, pd.Series) or not (
+            isinstance(dtype, np.dtype) and dtype.kind in "iuf"
+        ):
+            return False
+        m = self.model
+        rows, j = m.row[kind], m.pos[kind].get(icol)
+        keyed = [
+            (n, rows.get(k))
+            for n, k in enumerate(row_keys)
+            if not (k is None or (isinstance(k, float) and np.isnan(k)))
+        ]
+        if not keyed:
+            return True
+        ys = series.to_numpy(dtype=float)[[n for n, _i in keyed]]
+        self.values += int(np.count_nonzero(~np.isnan(ys)))  # every number has a reading
+        if j is None:
+            return True  # no internal value: nothing can match
+        xs = np.array([np.nan if i is None else m.arr[kind][i, j] for _n, i in keyed])
+        with np.errstate(invalid="ignore"):
+            tol = 0.6 + 1e-9 * (np.maximum(1.0, np.abs(xs)) + np.abs(ys))
+            near = np.abs(xs - ys) <= tol  # False where either is NaN
+        raw = series.tolist()
+        for at in np.flatnonzero(near):
+            n = keyed[at][0]
+            readings = _readings(raw[n], tab.prefer)
+            self.known_column(kind, row_keys[n], icol, readings, (tab.file, tab.layer, raw[n]))
         return True
 
     def _cell(self, tab: _Table, kind: str, key: str, head: str, icol, raw) -> None:
