@@ -1031,9 +1031,21 @@ class _Internal:
         i = self.row[kind].get(key)
         if i is None:
             return np.full(len(cols), np.nan)
-        idx = [self.pos[kind].get(c, -1) for c in cols]
-        vals = self.arr[kind][i, idx] if len(idx) else np.array([])
-        return np.where(np.asarray(idx) >= 0, vals, np.nan) if len(idx) else vals
+        if not len(cols):
+            return np.array([])
+        idx, ok, every = self._col_at(kind, cols)
+        vals = self.arr[kind][i, idx]
+        return vals if every else np.where(ok, vals, np.nan)
+
+    def _col_at(self, kind: str, cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Positions of ``cols`` in the array of ``kind`` (-1 where missing), remembered."""
+        memo = self.__dict__.setdefault("_col_at_memo", {})
+        k = (kind, tuple(cols))
+        hit = memo.get(k)
+        if hit is None:
+            idx = np.array([self.pos[kind].get(c, -1) for c in cols], dtype=np.intp)
+            hit = memo[k] = (idx, idx >= 0, bool((idx >= 0).all()))
+        return hit
 
     def own(self, kind: str, key: str) -> bool:
         if self.ags is None:
@@ -1563,7 +1575,12 @@ class _Compare:
         m = self.model
         # a page's subject is named in its title, not in a method note that ends on it
         # (a parameter "areas without neighbours: 07999002010" continued from the page before)
-        title = [x for x in tx.lines if not self._note(x)][:_TITLE_LINES]
+        title: list[str] = []
+        for x in tx.lines:
+            if len(title) == _TITLE_LINES:
+                break
+            if not self._note(x):
+                title.append(x)
         own = _subject(title, m) or subject
         tied = False
         shown_of = self._shown
