@@ -78,6 +78,7 @@ from __future__ import annotations
 import base64
 import binascii
 import csv
+import functools
 import html as html_lib
 import io
 import json
@@ -85,7 +86,7 @@ import re
 import shutil
 import subprocess
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -312,6 +313,7 @@ def _file_lines(fc: FileCheck, L: str) -> list[str]:
 # --------------------------------------------------------------------------- numbers
 
 _NUM_RE = re.compile(r"[-−+]?\d[\d.,\u202f\u00a0' ]*")
+_DIGIT_RE = re.compile(r"\d")  # a text without a digit (as ``_NUM_RE`` reads one) has no number
 
 
 def _decimals_of(text: str, sep: str) -> int:
@@ -342,28 +344,46 @@ def parse_number(
     ``notation="de"`` (or ``"en"``) reads text in that notation only: in a document
     that writes its decimals with a comma, ``"1.000"`` is one thousand, never 1.
     """
+    return list(_readings(value, prefer, notation))
+
+
+def _readings(value, prefer: str = "de", notation: str | None = None) -> tuple:
+    """:func:`parse_number` as a tuple; text is read once per distinct string.
+
+    A package repeats the same cells and tokens thousands of times ("12,5", "0",
+    "Musterstadt"); the readings of a text depend on nothing but the text, ``prefer``
+    and ``notation``, so they are remembered (:func:`_text_readings`).
+    """
+    if type(value) is str:
+        return _text_readings(value, prefer, notation)
     if value is None or value is pd.NA:
-        return []
+        return ()
     if isinstance(value, (bool, np.bool_)):
-        return []
+        return ()
     if isinstance(value, (int, np.integer)):
-        return [(float(value), 0)]
+        return ((float(value), 0),)
     if isinstance(value, (float, np.floating)):
         if np.isnan(value):
-            return []
+            return ()
         s = repr(float(value))
         d = (
             0
             if float(value).is_integer()
             else (len(s.split(".")[-1]) if "." in s and "e" not in s else 10)
         )
-        return [(float(value), d)]
-    s = str(value).strip()
+        return ((float(value), d),)
+    return _text_readings(str(value), prefer, notation)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _text_readings(value: str, prefer: str, notation: str | None) -> tuple:
+    """The readings of a text (:func:`parse_number`), remembered per text."""
+    s = value.strip()
     found = _NUM_RE.findall(s)
     found = [f.strip(" .,'\u202f\u00a0") for f in found]
     found = [f for f in found if f and any(ch.isdigit() for ch in f)]
     if len(found) != 1:
-        return []
+        return ()
     txt = (
         found[0]
         .replace("−", "-")
@@ -388,7 +408,7 @@ def parse_number(
             continue
         if not any(abs(v - o) < 1e-12 and d == od for o, od in out):
             out.append((v, d))
-    return out
+    return tuple(out)
 
 
 def _matches(x: float, readings: Sequence[tuple[float, int]]) -> bool:
@@ -437,8 +457,11 @@ class _Read:
     texts: list[_Text] = field(default_factory=list)
 
 
+_SPACE_RE = re.compile(r"\s+")
+
+
 def _clean(line: str) -> str:
-    return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", line)).strip()
+    return _SPACE_RE.sub(" ", unicodedata.normalize("NFKC", line)).strip()
 
 
 def _read_gpkg(path: Path, name: str) -> _Read:
@@ -575,6 +598,44 @@ _METHOD_RE = re.compile(r"<(\w+)[^>]*\bdata-methode\b[^>]*>.*?</\1\s*>", re.DOTA
 #: text (the same values stand keyed by area and column in the site's data file, which is).
 _YEAR_RE = re.compile(r"<(\w+)[^>]*\bdata-jahr\b[^>]*>.*?</\1\s*>", re.DOTALL | re.IGNORECASE)
 
+_METHOD_WORD = re.compile("data-methode", re.IGNORECASE)
+_YEAR_WORD = re.compile("data-jahr", re.IGNORECASE)
+
+
+def _marked(rx: re.Pattern, word: re.Pattern, text: str) -> Iterator[re.Match]:
+    """The matches of ``rx`` in ``text``, the same as ``rx.finditer(text)``, found faster.
+
+    ``rx`` is an element whose opening tag holds ``word`` (:data:`_METHOD_RE`,
+    :data:`_YEAR_RE`): a match starts at a ``<`` with no ``>`` between it and the next
+    occurrence of ``word``, so only those starts are tried; the pattern alone tries
+    every tag of the page (most of the time spent reading a page).
+    """
+    last = 0
+    at = word.search(text)
+    while at is not None:
+        k = at.start()
+        found = None
+        p = text.find("<", max(last, text.rfind(">", last, k) + 1), k)
+        while p != -1 and found is None:
+            found = rx.match(text, p)
+            p = text.find("<", p + 1, k)
+        if found is None:
+            at = word.search(text, k + 1)
+            continue
+        yield found
+        last = found.end()
+        at = word.search(text, last)
+
+
+def _drop_marked(rx: re.Pattern, word: re.Pattern, text: str) -> str:
+    """``rx.sub(" ", text)`` for the marked elements of :func:`_marked`."""
+    pieces, last = [], 0
+    for m in _marked(rx, word, text):
+        pieces += [text[last : m.start()], " "]
+        last = m.end()
+    return "".join([*pieces, text[last:]]) if pieces else text
+
+
 #: Public class labels that contain numbers (Gi* confidence classes such as "Hot Spot 95 %").
 _LABEL_RE = re.compile(r"\b(?:Hot|Cold)[ -]?Spot\s+\d{2}\s*%", re.IGNORECASE)
 
@@ -597,10 +658,10 @@ def _html_parts(text: str) -> list[list[str]]:
     paragraphs, labels) are lines — a table row with its label and numbers is one
     line, so its numbers are read in the row's context.
     """
-    body = _METHOD_RE.sub(" ", _COMMENT_RE.sub(" ", text))
-    body = _YEAR_RE.sub(" ", _SCRIPT_RE.sub(" ", body))
+    body = _drop_marked(_METHOD_RE, _METHOD_WORD, _COMMENT_RE.sub(" ", text))
+    body = _drop_marked(_YEAR_RE, _YEAR_WORD, _SCRIPT_RE.sub(" ", body))
     body = _HEADING_NUMBER_RE.sub(r"\1", body)  # "12 Maßnahmen": a chapter's number
-    body = re.sub(r"\s+", " ", body)
+    body = _SPACE_RE.sub(" ", body)
     parts = []
     for part in _SECTION_RE.split(body):
         part = _TAG_RE.sub(" ", _BLOCK_RE.sub("\n", part))
@@ -616,11 +677,17 @@ def _html_lines(text: str) -> list[str]:
     return [x for part in _html_parts(text) for x in part]
 
 
+#: Where a JSON object or array can start: ``{`` before a key or ``}``, ``[`` before a value
+#: or ``]`` (JSON whitespace between). Every other ``{``/``[`` (script code, style rules) is
+#: no JSON; trying the decoder there costs a count of the lines before it for its error.
+_JSON_START_RE = re.compile(r"""\{(?=[ \t\n\r]*["}])|\[(?=[ \t\n\r]*(?:["{\[\]ntfNI-]|\d))""")
+
+
 def _json_values(text: str) -> list[object]:
     """Every JSON object or array embedded in a text (script data, inline GeoJSON)."""
     dec = json.JSONDecoder()
     out, pos = [], 0
-    for m in re.finditer(r"[\[{]", text):
+    for m in _JSON_START_RE.finditer(text):
         if m.start() < pos:
             continue
         try:
@@ -826,6 +893,13 @@ def _key_variants(k: str) -> set[str]:
     return {k, k.lstrip("0")}
 
 
+_WHOLE_RE = re.compile(r"-?[0-9]+")
+
+#: :meth:`_Internal.line_parts` of a line that names no area: the page's subject.
+_SUBJECT = ("(Seite)", "")
+#: Lines remembered at most (a city's package has some 10⁵ distinct lines).
+_LINE_MEMO = 400_000
+
 #: Suffix of the model's copy of a class-certainty column in percent (as texts print it).
 _PERCENT = "__prozent"
 
@@ -909,6 +983,7 @@ class _Internal:
         self._gemeinde_names()
         self._init_secret()
         self._init_entities()
+        self._line_memo: dict[str, tuple] = {}  # line → line_parts (shared by level copies)
 
     def _init_labels(self, catalogue) -> None:
         """Catalogue labels (German and English) of the columns the checker compares."""
@@ -956,9 +1031,21 @@ class _Internal:
         i = self.row[kind].get(key)
         if i is None:
             return np.full(len(cols), np.nan)
-        idx = [self.pos[kind].get(c, -1) for c in cols]
-        vals = self.arr[kind][i, idx] if len(idx) else np.array([])
-        return np.where(np.asarray(idx) >= 0, vals, np.nan) if len(idx) else vals
+        if not len(cols):
+            return np.array([])
+        idx, ok, every = self._col_at(kind, cols)
+        vals = self.arr[kind][i, idx]
+        return vals if every else np.where(ok, vals, np.nan)
+
+    def _col_at(self, kind: str, cols: Sequence[str]) -> tuple[np.ndarray, np.ndarray, bool]:
+        """Positions of ``cols`` in the array of ``kind`` (-1 where missing), remembered."""
+        memo = self.__dict__.setdefault("_col_at_memo", {})
+        k = (kind, tuple(cols))
+        hit = memo.get(k)
+        if hit is None:
+            idx = np.array([self.pos[kind].get(c, -1) for c in cols], dtype=np.intp)
+            hit = memo[k] = (idx, idx >= 0, bool((idx >= 0).all()))
+        return hit
 
     def own(self, kind: str, key: str) -> bool:
         if self.ags is None:
@@ -1068,6 +1155,68 @@ class _Internal:
                 return found
         return found
 
+    def key_numbers(self) -> tuple[set[int], bool]:
+        """Keys and names written as whole numbers (``-?[0-9]+``), as numbers, and whether
+        the empty text is a key (``"0"`` without leading zeros); for :func:`_no_key_numbers`."""
+        memo = self.__dict__.get("_key_numbers")
+        if memo is None:
+            words = [
+                w for kind in self.lookup for src in (self.lookup, self.names) for w in src[kind]
+            ]
+            numbers = {int(w) for w in words if _WHOLE_RE.fullmatch(w)}
+            memo = self._key_numbers = (numbers, "" in words)
+        return memo
+
+    def line_parts(self, line: str) -> tuple:
+        """What a line of text shows: ``(entity, column, tokens)``, remembered per line.
+
+        ``entity`` is the one area (or municipality) the line names, :data:`_SUBJECT`
+        where it names none (the page's subject), ``None`` where it names several (not
+        compared). ``column`` is the one catalogue indicator the line names (its row
+        label), else ``None``. ``tokens`` are the numbers left once ranks, row labels
+        and keys are taken out. Nothing here depends on the level, so every package of
+        a batch shares the memo (template lines repeat in every profile).
+        """
+        memo = self._line_memo
+        hit = memo.get(line)
+        if hit is not None:
+            return hit
+        named = self.mentions(line)
+        areas = [e for e in named if e[0] == "areas"]
+        if len(areas) == 1:
+            ent = areas[0]
+        elif not areas and len({e for e in named if e[0] == "gemeinden"}) == 1:
+            ent = named[0]
+        elif not named:
+            ent = _SUBJECT
+        else:
+            ent = None  # a line naming several areas: which number belongs to which is unknown
+        out: tuple = (None, None, ())
+        if ent is not None:
+            # "11 Am Markt …": the position in a ranking, not a value
+            text = _ROW_NUMBER_RE.sub(" ", line) if named else line
+            text, col = self._row_label(text)
+            out = (ent, col, _line_tokens(self.key_re.sub(" ", text) if self.key_re else text))
+        if len(memo) >= _LINE_MEMO:
+            memo.clear()
+        memo[line] = out
+        return out
+
+    def _row_label(self, line: str) -> tuple[str, str | None]:
+        """A line without the catalogue labels it names, and the one indicator it names.
+
+        A label is template text: its numbers ("Pflegequote 65+", "je 1.000 unter 21") are
+        not values. A line naming one indicator is a row of a profile or table
+        (:meth:`_Compare._shown`).
+        """
+        if self.label_re is None:
+            return line, None
+        cols = {self.labels[h.group(0)] for h in self.label_re.finditer(line)}
+        if not cols:
+            return line, None
+        line = self.label_re.sub(" ", line)
+        return line, (next(iter(cols)) if len(cols) == 1 else None)
+
     def geoms(self, kind: str, crs) -> pd.Series | None:
         """Internal geometries of ``kind`` in ``crs`` (areas; municipalities and district
         dissolved from the areas where their frames have none)."""
@@ -1101,29 +1250,80 @@ def _alternation(words: set[str], before: str, after: str) -> re.Pattern | None:
     return re.compile(f"{before}(?:{alt}){after}")
 
 
+def _key_text(v) -> str:
+    """A cell as a key is written: whole numbers without a decimal point, text stripped."""
+    if v is None or (isinstance(v, float) and np.isnan(v)):
+        return ""
+    if isinstance(v, (int, np.integer)) or (isinstance(v, float) and v.is_integer()):
+        return str(int(v))
+    return str(v).strip()
+
+
+def _fraction(v) -> bool:
+    return isinstance(v, (float, np.floating)) and not float(v).is_integer()
+
+
+def _key_cells(vals) -> list[str] | None:
+    """The cells of a column as key text; ``None`` where a cell is a fraction (no key column).
+
+    Columns of plain numpy types are read as a list (their elements are the Python
+    objects ``Series.map`` would pass); other types keep pandas' element-wise map.
+    """
+    dtype = getattr(vals, "dtype", None)
+    if not isinstance(vals, pd.Series) or not (
+        isinstance(dtype, np.dtype) and dtype.kind in "biufO"
+    ):
+        if vals.map(_fraction).any():
+            return None
+        return vals.map(_key_text).tolist()
+    if dtype.kind == "f":  # NaN and infinities are no whole numbers either
+        a = vals.to_numpy()
+        if not np.isfinite(a).all() or bool((a != np.floor(a)).any()):
+            return None
+    raw = vals.tolist()
+    if dtype.kind == "O" and any(_fraction(v) for v in raw):
+        return None
+    return [_key_text(v) for v in raw]
+
+
+def _no_key_numbers(vals, internal: _Internal) -> bool:
+    """Whether a column of plain numbers holds no number written as a key or name.
+
+    A whole number ``v`` is written ``str(int(v))`` (:func:`_key_text`): it names an
+    entry only if that text (or, for 0, the empty text left without leading zeros) is
+    one (:meth:`_Internal.key_numbers`). Such columns (counts, rates) are most columns.
+    """
+    dtype = getattr(vals, "dtype", None)
+    if not isinstance(vals, pd.Series) or not (
+        isinstance(dtype, np.dtype) and dtype.kind in "biuf"
+    ):
+        return False
+    if dtype.kind == "f":
+        a = vals.to_numpy()
+        if not np.isfinite(a).all() or bool((a != np.floor(a)).any()):
+            return True  # a fraction or a gap: no key column (as in _key_cells)
+    numbers, empty = internal.key_numbers()
+    present = set(vals.tolist())
+    return numbers.isdisjoint(present) and not (empty and 0 in present)
+
+
 def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series] | None:
     """Find the key column and level of a table: (column, kind, mapped keys)."""
     best = None
     for col in table.frame.columns:
         vals = table.frame[col]
-        if vals.map(
-            lambda v: isinstance(v, (float, np.floating)) and not float(v).is_integer()
-        ).any():
+        if _no_key_numbers(vals, internal):
             continue
-        sv = vals.map(
-            lambda v: (
-                ""
-                if v is None or (isinstance(v, float) and np.isnan(v))
-                else str(int(v))
-                if isinstance(v, (int, np.integer)) or (isinstance(v, float) and v.is_integer())
-                else str(v).strip()
-            )
-        )
+        cells = _key_cells(vals)
+        if cells is None:
+            continue
         # the cell as written, else without leading zeros where it is all digits
-        cells = sv.tolist()
         bare = [c.lstrip("0") if c.isdigit() else None for c in cells]
+        seen = set(cells).union(b for b in bare if b is not None)
         for kind in ("areas", "gemeinden", "kreis"):
             for src in (internal.lookup[kind], internal.names[kind]):
+                if src.keys().isdisjoint(seen):
+                    continue  # no cell names a key or name of this source
                 mapped = [
                     src[c] if c in src else src.get(b) for c, b in zip(cells, bare, strict=True)
                 ]
@@ -1132,7 +1332,7 @@ def _match_keys(table: _Table, internal: _Internal) -> tuple[str, str, pd.Series
                 hits = [k for k in mapped if k is not None]
                 n = (len(set(hits)), len(hits))
                 if n[0] and (best is None or n > best[0]):
-                    best = (n, str(col), kind, mapped, sv.index)
+                    best = (n, str(col), kind, mapped, vals.index)
     if best is None:
         return None
     return best[1], best[2], pd.Series(best[3], index=best[4], dtype=object)
@@ -1215,6 +1415,8 @@ class _Compare:
         self.known: set[tuple[str, str, str]] = set()  # (kind, key, col) shown exactly
         self.values = 0
         self.notes = ""  # text of method notes (numbers there are template constants)
+        self._note_memo: tuple[str, dict[str, bool]] = (self.notes, {})
+        self._violations: dict[tuple[str, str, str], str | None] = {}
         self.public = {
             kind: [
                 c
@@ -1238,12 +1440,20 @@ class _Compare:
             }
         )
 
+    def violation(self, kind: str, key: str, col: str) -> str | None:
+        """:meth:`_Internal.violation` at this check's level, remembered per cell."""
+        cell = (kind, key, col)
+        memo = self._violations
+        if cell not in memo:
+            memo[cell] = self.model.violation(kind, key, col)
+        return memo[cell]
+
     def known_column(self, kind, key, icol, readings, where) -> None:
         """A number under a header that names an internal column: compare with that cell."""
         if not _matches(self.model.value(kind, key, icol), readings):
             return
         self.known.add((kind, key, icol))
-        reason = self.model.violation(kind, key, icol)
+        reason = self.violation(kind, key, icol)
         if reason:
             self.add(where[0], where[1], icol, key, where[2], reason)
 
@@ -1265,7 +1475,7 @@ class _Compare:
         for j in np.flatnonzero(_near_mask(xs, strong)):
             c = cols[j]
             if _matches(xs[j], strong):
-                reason = m.violation(kind, key, c)
+                reason = self.violation(kind, key, c)
                 if reason:
                     col = c if head is None else f"{head} (= {c})"
                     self.add(where[0], where[1], col, key, where[-1], reason)
@@ -1285,7 +1495,9 @@ class _Compare:
             icol = self.model.header.get(normalise_header(head))
             if self.model.is_public(head) or (icol is not None and self.model.is_public(icol)):
                 # a public column: read, nothing to compare
-                self.values += sum(bool(parse_number(v)) for v in tab.frame[col].tolist())
+                self.values += sum(bool(_readings(v)) for v in tab.frame[col].tolist())
+                continue
+            if icol is not None and self._known_numbers(tab, kind, row_keys, icol, col):
                 continue
             for key, raw in zip(row_keys, tab.frame[col].tolist(), strict=True):
                 if key is None or (isinstance(key, float) and np.isnan(key)):
@@ -1293,8 +1505,46 @@ class _Compare:
                 self._cell(tab, kind, key, head, icol, raw)
         return True
 
+    def _known_numbers(self, tab: _Table, kind: str, row_keys: list, icol: str, col) -> bool:
+        """A column of plain numbers under a known header, compared as :meth:`_cell` does.
+
+        Every number is counted; only a number within 0.6 (plus float error) of its
+        cell's internal value can equal it as printed (:func:`_matches`: exactly, or
+        rounded to the decimals shown), so only those go through :meth:`known_column`.
+        False for columns of other types (compared cell by cell).
+        """
+        series = tab.frame[col]
+        dtype = getattr(series, "dtype", None)
+        if not isinstance(series, pd.Series) or not (
+            isinstance(dtype, np.dtype) and dtype.kind in "iuf"
+        ):
+            return False
+        m = self.model
+        rows, j = m.row[kind], m.pos[kind].get(icol)
+        keyed = [
+            (n, rows.get(k))
+            for n, k in enumerate(row_keys)
+            if not (k is None or (isinstance(k, float) and np.isnan(k)))
+        ]
+        if not keyed:
+            return True
+        ys = series.to_numpy(dtype=float)[[n for n, _i in keyed]]
+        self.values += int(np.count_nonzero(~np.isnan(ys)))  # every number has a reading
+        if j is None:
+            return True  # no internal value: nothing can match
+        xs = np.array([np.nan if i is None else m.arr[kind][i, j] for _n, i in keyed])
+        with np.errstate(invalid="ignore"):
+            tol = 0.6 + 1e-9 * (np.maximum(1.0, np.abs(xs)) + np.abs(ys))
+            near = np.abs(xs - ys) <= tol  # False where either is NaN
+        raw = series.tolist()
+        for at in np.flatnonzero(near):
+            n = keyed[at][0]
+            readings = _readings(raw[n], tab.prefer)
+            self.known_column(kind, row_keys[n], icol, readings, (tab.file, tab.layer, raw[n]))
+        return True
+
     def _cell(self, tab: _Table, kind: str, key: str, head: str, icol, raw) -> None:
-        readings = parse_number(raw, prefer=tab.prefer)
+        readings = _readings(raw, tab.prefer)
         where = (tab.file, tab.layer, raw)
         if readings:
             self.values += 1
@@ -1304,12 +1554,12 @@ class _Compare:
                 self.any_column(kind, key, readings, where, head)
             return
         if isinstance(raw, str) and len(_NUM_RE.findall(raw)) > 1:  # text with several numbers
-            for tok in _tokens(raw):
+            for tok in _line_tokens(raw):
                 self.values += 1
                 self.any_column(
                     kind,
                     key,
-                    parse_number(tok, prefer=tab.prefer),
+                    _readings(tok, tab.prefer),
                     (tab.file, tab.layer, tok),
                     head,
                 )
@@ -1325,32 +1575,29 @@ class _Compare:
         m = self.model
         # a page's subject is named in its title, not in a method note that ends on it
         # (a parameter "areas without neighbours: 07999002010" continued from the page before)
-        title = [x for x in tx.lines if not self._note(x)][:_TITLE_LINES]
+        title: list[str] = []
+        for x in tx.lines:
+            if len(title) == _TITLE_LINES:
+                break
+            if not self._note(x):
+                title.append(x)
         own = _subject(title, m) or subject
         tied = False
+        shown_of = self._shown
         for line in tx.lines:
             if self._note(line):
                 continue  # a line of a method note (marked in the HTML the PDF was made from)
-            named = m.mentions(line)
-            areas = [e for e in named if e[0] == "areas"]
-            if len(areas) == 1:
-                ent = areas[0]
-            elif not areas and len({e for e in named if e[0] == "gemeinden"}) == 1:
-                ent = named[0]
-            elif not named:
+            ent, col, tokens = m.line_parts(line)
+            if ent is _SUBJECT:
                 ent = own
-            else:
-                ent = None  # a line naming several areas: which number belongs to which is unknown
             if ent is None:
                 continue
             tied = True
             kind, key = ent
-            if named:  # "11 Am Markt …": the position in a ranking, not a value
-                line = _ROW_NUMBER_RE.sub(" ", line)
-            line, shown = self._row_label(line)
-            for tok in _tokens(m.key_re.sub(" ", line) if m.key_re else line):
+            shown = shown_of(col) if col is not None else ()
+            for tok in tokens:
                 self.values += 1
-                readings = parse_number(tok, prefer="de", notation=notation)
+                readings = _readings(tok, "de", notation)
                 if shown and any(_matches(x, _strong(readings)) for x in shown):
                     continue  # the district's value of the row's indicator (released)
                 self.any_column(kind, key, readings, (tx.file, tx.layer, tok))
@@ -1358,32 +1605,33 @@ class _Compare:
 
     def _note(self, line: str) -> bool:
         """Whether a line is (part of) a method note of the package's HTML (``data-methode``)."""
-        return len(line) >= 12 and line in self.notes
+        if len(line) < 12:
+            return False
+        memo = self._note_memo
+        if memo[0] is not self.notes:  # remembered per line for the notes of this package
+            memo = self._note_memo = (self.notes, {})
+        hit = memo[1].get(line)
+        if hit is None:
+            hit = memo[1][line] = line in self.notes
+        return hit
 
-    def _row_label(self, line: str) -> tuple[str, list[float]]:
-        """A line without the catalogue labels it names, and the values it may show beside them.
+    def _shown(self, col: str) -> list[float]:
+        """The district's values of ``col`` that this level shows (remembered per column).
 
-        A label is template text: its numbers ("Pflegequote 65+", "je 1.000 unter 21") are
-        not values. A line naming one indicator is a row of a profile or table: the
-        district's value of that indicator, where the level shows it, is printed there as
-        the comparison ("Kreis") and explains an equal number.
+        A line naming one indicator is a row of a profile or table: the district's value
+        of that indicator, where the level shows it, is printed there as the comparison
+        ("Kreis") and explains an equal number.
         """
-        m = self.model
-        if m.label_re is None:
-            return line, []
-        cols = {m.labels[h.group(0)] for h in m.label_re.finditer(line)}
-        if not cols:
-            return line, []
-        line = m.label_re.sub(" ", line)
-        if len(cols) != 1:
-            return line, []
-        (col,) = cols
-        shown = []
-        for k in m.frames["kreis"].index:
-            x = m.value("kreis", k, col)
-            if not np.isnan(x) and m.violation("kreis", k, col) is None:
-                shown.append(x)
-        return line, shown
+        memo = self.__dict__.setdefault("_shown_memo", {})
+        if col not in memo:
+            m = self.model
+            shown = []
+            for k in m.frames["kreis"].index:
+                x = m.value("kreis", k, col)
+                if not np.isnan(x) and m.violation("kreis", k, col) is None:
+                    shown.append(x)
+            memo[col] = shown
+        return memo[col]
 
 
 #: A page's subject is named in its title: its first lines.
@@ -1441,13 +1689,22 @@ _AGE_RE = re.compile(
 def _tokens(text: str) -> list[str]:
     """The numbers of a text (ranks such as "3 / 80", rate bases such as "je 1.000",
     ages such as "65 Jahre und älter" and digits inside words such as "ew_0_17" left out)."""
+    return list(_line_tokens(text))
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _line_tokens(text: str) -> tuple[str, ...]:
+    """:func:`_tokens` as a tuple, remembered per text (a file's lines are read up to three
+    times: notation, comparison, tie; template lines repeat in every profile)."""
+    if not _DIGIT_RE.search(text):
+        return ()
     out = []
     text = _FACTOR_RE.sub(" ", _IDENT_RE.sub(" ", _AGE_RE.sub(" ", text)))
     for tok in _NUM_RE.findall(_RANK_RE.sub(" ", text)):
         tok = tok.strip(" .,'\u202f\u00a0")
         if tok and any(ch.isdigit() for ch in tok):
             out.append(tok)
-    return out
+    return tuple(out)
 
 
 def _notation(lines: Iterable[str]) -> str | None:
@@ -1460,11 +1717,11 @@ def _notation(lines: Iterable[str]) -> str | None:
     """
     seen = {"de": False, "en": False}
     for line in lines:
-        for tok in _tokens(line):
+        for tok in _line_tokens(line):
             if "," not in tok and "." not in tok:
                 continue
-            de = bool(parse_number(tok, notation="de"))
-            en = bool(parse_number(tok, notation="en"))
+            de = bool(_readings(tok, "de", "de"))
+            en = bool(_readings(tok, "de", "en"))
             if de != en:
                 seen["de" if de else "en"] = True
     if seen["de"] != seen["en"]:
@@ -1506,7 +1763,7 @@ def _check_file(path: Path, rel: str, cmp: _Compare, lang) -> FileCheck:
     for tx in read.texts:
         carry = tx.layer.startswith("Seite") or tx.follows
         subject, tied = cmp.text(tx, subject if carry else None, notation)
-        if not tied and any(_strong(parse_number(tok)) for x in tx.lines for tok in _tokens(x)):
+        if not tied and any(_strong(_readings(tok)) for x in tx.lines for tok in _line_tokens(x)):
             skipped.append(tx.layer)
     return FileCheck(
         rel,
@@ -1529,13 +1786,13 @@ def _method_notes(files: Iterable[Path]) -> str:
         if f.suffix.lower() not in (".html", ".htm"):
             continue
         text = f.read_text(encoding="utf-8", errors="replace")
-        for m in _METHOD_RE.finditer(text):
+        for m in _marked(_METHOD_RE, _METHOD_WORD, text):
             notes.append(" ".join(_html_lines(re.sub(r"\bdata-methode\b", "", m.group(0)))))
     return "\n".join(notes)
 
 
 def _numbers_in(frame: pd.DataFrame) -> bool:
-    return any(_strong(parse_number(v)) for col in frame.columns for v in frame[col].tolist())
+    return any(_strong(_readings(v)) for col in frame.columns for v in frame[col].tolist())
 
 
 def check_release(
