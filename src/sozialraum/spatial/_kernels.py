@@ -42,6 +42,7 @@ esda's own path (:func:`available` is False), with a one-line notice.
 
 from __future__ import annotations
 
+import os
 import threading
 import warnings
 
@@ -330,6 +331,52 @@ def _warm() -> None:
         crand(z, z, z, m, permutations=3, seed=1, scaling=1.0, kind=kind, keep=False)
 
 
+def _cache_is_cold() -> bool:
+    """True when a kernel has nothing in numba's on-disk cache for its current source.
+
+    The first time on a machine, and after ``_kernels.py`` or numba changed, numba
+    would compile. Reads the index through numba's cache object (not a public API:
+    where it is missing the cache counts as warm, as before).
+    """
+    g = globals()
+    try:
+        for name in ("_draw_ids_jit", "_moran_stat", "_g_star_stat", "_crand_jit"):
+            cache = getattr(g[name], "_cache", None)
+            index = getattr(cache, "_cache_file", None)
+            if index is not None and not index._load_index():
+                return True
+    except (AttributeError, OSError, ValueError, EOFError):
+        return False
+    return False
+
+
+def _compile_in_subprocess() -> bool:
+    """Compile the kernels into the on-disk cache in a separate Python process.
+
+    numba's compiler enters ``warnings.catch_warnings`` blocks, which swap the warning
+    state of the whole process; compiling in a thread of a process that records its
+    warnings (the yearly run's data notes) could drop records. A separate process
+    has its own warning state; this one then only loads from the cache. Returns
+    False where this process is not a plain Python interpreter (inside QGIS,
+    ``sys.executable`` is the application): then the thread compiles, as before.
+    """
+    import subprocess
+    import sys
+
+    if not os.path.basename(sys.executable or "").lower().startswith("python"):
+        return False
+
+    code = "from sozialraum.spatial import _kernels as K; K._jit() and K._warm()"
+    subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        timeout=600,
+        check=False,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+    )
+    return True
+
+
 def warm_kernels(*, wait: bool = False) -> threading.Thread | None:
     """Load the permutation kernels in a background (daemon) thread.
 
@@ -337,6 +384,8 @@ def warm_kernels(*, wait: bool = False) -> threading.Thread | None:
     kernels from numba's on-disk cache — or compiling them, the first time on
     a machine — overlaps other work. A later LISA or Gi* call waits for the
     thread only if it is still running. ``wait=True`` loads them now.
+    The first time on a machine the kernels are compiled by a separate process
+    (:func:`_compile_in_subprocess`), and the thread loads them from the cache.
     Returns the thread (``None`` without numba or when already warm).
     """
     global _warm_thread
@@ -348,6 +397,8 @@ def warm_kernels(*, wait: bool = False) -> threading.Thread | None:
             def run() -> None:
                 try:
                     if _jit():
+                        if _cache_is_cold():
+                            _compile_in_subprocess()
                         _warm()
                 except Exception as exc:  # pragma: no cover - broken numba/llvmlite
                     _disable(exc)
