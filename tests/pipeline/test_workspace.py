@@ -132,6 +132,7 @@ def test_lock_refuses_then_waits(tmp_path):
     second.commit()
     assert (out / "neu.txt").exists()
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+    first._restore_handlers()  # discarded from a timer thread, which cannot restore them
 
 
 def test_context_manager_discards_on_error(tmp_path):
@@ -225,8 +226,11 @@ def test_sigint_in_process_removes_folder_and_raises_keyboard_interrupt(tmp_path
     ws = OutputWorkspace(out)
     tmp = ws.start()
     (tmp / "halb.txt").write_text("halb", encoding="utf-8")
+    assert signal.getsignal(signal.SIGINT) == ws._on_signal  # installed by start()
     with pytest.raises(KeyboardInterrupt):
-        os.kill(os.getpid(), signal.SIGINT)
+        # raised in this (the main) thread: a signal from os.kill may be taken by another
+        # thread of the test process, and is then handled only after the block
+        signal.raise_signal(signal.SIGINT)
         time.sleep(1)
     assert not tmp.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
     assert signal.getsignal(signal.SIGINT) != ws._on_signal  # restored
