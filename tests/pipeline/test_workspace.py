@@ -222,15 +222,22 @@ def test_fallback_swap_restores_the_old_folder_on_failure(tmp_path):
 
 
 def test_sigint_in_process_removes_folder_and_raises_keyboard_interrupt(tmp_path):
-    out = tmp_path / "out"
-    ws = OutputWorkspace(out)
-    tmp = ws.start()
-    (tmp / "halb.txt").write_text("halb", encoding="utf-8")
-    assert signal.getsignal(signal.SIGINT) == ws._on_signal  # installed by start()
-    with pytest.raises(KeyboardInterrupt):
-        # raised in this (the main) thread: a signal from os.kill may be taken by another
-        # thread of the test process, and is then handled only after the block
-        signal.raise_signal(signal.SIGINT)
-        time.sleep(1)
-    assert not tmp.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
-    assert signal.getsignal(signal.SIGINT) != ws._on_signal  # restored
+    # Python's own Ctrl+C handler, as in a terminal: a test process started in the
+    # background by a shell without job control inherits SIGINT ignored, and a
+    # workspace then rightly leaves it ignored
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        out = tmp_path / "out"
+        ws = OutputWorkspace(out)
+        tmp = ws.start()
+        (tmp / "halb.txt").write_text("halb", encoding="utf-8")
+        assert signal.getsignal(signal.SIGINT) == ws._on_signal  # installed by start()
+        with pytest.raises(KeyboardInterrupt):
+            # raised in this (the main) thread: a signal from os.kill may be taken by
+            # another thread of a long test process, and is then handled only later
+            signal.raise_signal(signal.SIGINT)
+            time.sleep(1)
+        assert not tmp.exists() and sorted(p.name for p in tmp_path.iterdir()) == []
+        assert signal.getsignal(signal.SIGINT) != ws._on_signal  # restored
+    finally:
+        signal.signal(signal.SIGINT, before)
