@@ -18,6 +18,7 @@ the privacy checker on every package.
 
 from __future__ import annotations
 
+from contextlib import nullcontext
 from pathlib import Path
 
 import pandas as pd
@@ -25,6 +26,7 @@ import pandas as pd
 from sozialraum.pipeline.common import column_title
 from sozialraum.pipeline.planung import package_planning, priority_layers
 from sozialraum.pipeline.timing import on_time, timed
+from sozialraum.privacy import package_name
 from sozialraum.report.pdf import finish_printing
 
 __all__ = ["write_presentation", "write_webmap"]
@@ -619,6 +621,51 @@ def _write_check_report(folder: Path, checks, L: str, audit=None) -> Files:
     ]
 
 
+def _package_tasks(state, folder: Path, data, jobs, policy, inputs, made: dict) -> dict:
+    """The two jobs of package ``i`` of ``jobs``: its package (tables, map, reports), its website.
+
+    The website of a package is built by the process that built the package: it
+    reuses that release (``made``) and the earlier years kept on the way.
+    """
+    from sozialraum.pipeline.common import labels_for
+    from sozialraum.pipeline.website_step import write_package_site
+    from sozialraum.privacy import make_release, write_release
+
+    L = state.lang
+    title = f"{state.config['projekt']['name']} {state.year}"
+    mp = state.monitor.params if state.monitor is not None else None
+
+    def package(i: int) -> Files:
+        level, ags = jobs[i]
+        with timed(state, "pakete", level=level):
+            rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
+            made[(level, ags)] = rel
+            files = write_release(
+                rel,
+                folder,
+                labels=labels_for(state),
+                title=title,
+                lang=L,
+                territory=_territory(state),
+            )
+        return files + _package_outputs(state, folder, rel, inputs)
+
+    def site(i: int) -> Files:
+        level, ags = jobs[i]
+        with timed(state, "webseite", level=level):
+            target = folder / package_name(level, ags) / "webseite"
+            return write_package_site(
+                state, target, data, level, ags, policy, made.get((level, ags))
+            )
+
+    return {"paket": package, "webseite": site}
+
+
+def _group(state, helper, key: str, jobs):
+    """A step around jobs that run on two processes (none when they run one after the other)."""
+    return timed(state, key) if helper is not None and jobs else nullcontext()
+
+
 def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     """Write maps, profiles, the report and the release packages (as configured).
 
@@ -629,8 +676,9 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     """
     from sozialraum.core.text import slugify
     from sozialraum.errors import SozialraumError
-    from sozialraum.pipeline.common import labels_for, release_policy
-    from sozialraum.privacy import ReleaseData, audit_packages, make_release, write_release
+    from sozialraum.pipeline.common import release_policy
+    from sozialraum.pipeline.parallel import PackageHelper, run_split
+    from sozialraum.privacy import ReleaseData, audit_packages
 
     aus = state.config["ausgaben"]
     L = state.lang
@@ -656,40 +704,34 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     jobs = [("oeffentlich", None)] if "oeffentlich" in levels else []
     if "kommunal" in levels:
         jobs += [("kommunal", str(a)) for a in data.municipalities()]
-    title = f"{state.config['projekt']['name']} {state.year}"
-    mp = state.monitor.params if state.monitor is not None else None
-    made = {}  # (level, ags) → the checked release of the report year (the website reuses it)
-    packages = []
-    for level, ags in jobs:
-        with timed(state, "pakete", level=level):
-            rel = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)
-            made[(level, ags)] = rel
-            files += write_release(
-                rel,
-                folder,
-                labels=labels_for(state),
-                title=title,
-                lang=L,
-                territory=_territory(state),
+    made: dict = {}  # (level, ags) → the checked release of the report year (site reuses it)
+    tasks = _package_tasks(state, folder, data, jobs, policy, inputs, made)
+    packages = [(folder / package_name(lv, a), lv, a) for lv, a in jobs]
+    sites = bool(aus.get("webseite"))  # the public Sozialatlas of every package, checked like it
+    files += tasks["paket"](0)  # first alone: what it keeps (earlier years, regions) is shared
+    helper = PackageHelper.start(state, tasks, len(jobs) - 1)
+    with helper if helper is not None else nullcontext():
+        with _group(state, helper, "pakete_parallel", jobs[1:]):
+            files += run_split(state, helper, tasks, "paket", range(1, len(jobs)))
+        with timed(state, "audit"):  # the tables only: beside the last prints
+            audit = audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L)
+        checks = _check_packages(state, packages, data, policy)
+        if not audit.ok:
+            raise SozialraumError(
+                (
+                    "Geheimhaltungsprüfung fehlgeschlagen; nichts wird veröffentlicht:\n"
+                    if L == "de"
+                    else "suppression audit failed; nothing is published:\n"
+                )
+                + audit.summary(L)
             )
-        files += _package_outputs(state, folder, rel, inputs)
-        packages.append((folder / rel.package, level, ags))
-    with timed(state, "audit"):  # the tables only: beside the last prints
-        audit = audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L)
-    checks = _check_packages(state, packages, data, policy)
-    if not audit.ok:
-        raise SozialraumError(
-            (
-                "Geheimhaltungsprüfung fehlgeschlagen; nichts wird veröffentlicht:\n"
-                if L == "de"
-                else "suppression audit failed; nothing is published:\n"
-            )
-            + audit.summary(L)
-        )
-    if aus.get("webseite"):  # the public Sozialatlas of every package, checked like it
-        from sozialraum.pipeline.website_step import write_run_sites
+        if sites:
+            with _group(state, helper, "webseiten_parallel", jobs):
+                files += run_split(state, helper, tasks, "webseite", range(len(jobs)))
+    if sites:
+        from sozialraum.pipeline.website_step import check_sites
 
-        files += write_run_sites(state, folder, data, jobs, made, checks)
+        check_sites(state, data, [(p / "webseite", lv, a) for p, lv, a in packages], checks)
     with timed(state, "pruefbericht"):
         return files + _write_check_report(folder, checks, L, audit)
 

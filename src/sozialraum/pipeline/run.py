@@ -163,6 +163,7 @@ class RunState:
     hze: Any = None  # monitor.hze.HzeResult
     topics: dict[str, Any] = field(default_factory=dict)  # ReportData.planning entries
     history: dict[Any, Any] = field(default_factory=dict)  # earlier years' releases (website_step)
+    caught: list | None = None  # the warnings the run records (its notes), while it runs
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
@@ -676,6 +677,7 @@ def run(
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", SozialraumWarning)
+            state.caught = caught  # package jobs on two processes keep their order
             # the LISA/Gi* permutation kernels load while the inputs are read; started
             # inside this block, so that a warnings block of the loading thread (numba's
             # own, when it compiles) ends before this one and cannot drop its records

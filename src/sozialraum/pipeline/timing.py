@@ -40,6 +40,14 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
         "Freigabepaket {level}: Berichtsdaten, Planung, Regionen",
         "release package {level}: report data, planning, regions",
     ),
+    "pakete_parallel": (
+        "Freigabepakete auf zwei Prozessen (Tabellen, Karten, Berichte; darin:)",
+        "release packages on two processes (tables, maps, reports; of which:)",
+    ),
+    "webseiten_parallel": (
+        "Webseiten (Sozialatlas) auf zwei Prozessen (darin:)",
+        "websites (social atlas) on two processes (of which:)",
+    ),
     "webseite_pruefung": (
         "Freigabeprüfung der Webseiten",
         "release check of the websites",
@@ -134,6 +142,10 @@ class RunTimer:
             self._depth -= 1
             if self.log is not None:
                 self.log(f"   {'  ' * rec.depth}{rec.label}: {rec.seconds:.1f} s")
+
+    def nest(self) -> None:
+        """Record the next steps one level deeper (a copy of the run working inside a group step)."""
+        self._depth += 1
 
     def add(
         self, key: str, seconds: float, *, level: str | None = None, nested: bool = False

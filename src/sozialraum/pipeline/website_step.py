@@ -35,12 +35,12 @@ _MSG = {
 
 __all__ = [
     "build_sites",
+    "check_sites",
     "config_of",
     "earlier_years",
     "history_releases",
     "site_options",
     "write_package_site",
-    "write_run_sites",
     "year_release_data",
 ]
 
@@ -189,10 +189,7 @@ def build_sites(
     cores: :func:`~sozialraum.privacy.check_releases`); a site that shows more than
     its level stops with an error.
     """
-    from sozialraum.errors import SozialraumError
     from sozialraum.pipeline.timing import timed
-    from sozialraum.privacy import check_releases
-    from sozialraum.report.pdf import default_workers
 
     policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
     files: Files = []
@@ -203,8 +200,25 @@ def build_sites(
             rel = (made or {}).get((level, ags))
             files += write_package_site(state, site, data, level, ags, policy, rel)
         sites.append((site, level, ags))
-    if not check or not sites:  # the caller checks the written sites itself
-        return files
+    if check and sites:  # else the caller checks the written sites itself
+        check_sites(state, data, sites, reports)
+    return files
+
+
+def check_sites(state, data, sites: list[tuple[Path, str, str | None]], reports=None) -> None:
+    """Check written sites ``(folder, level, ags)`` against the report year's internal data.
+
+    All in one batch, on two processes where there are cores
+    (:func:`~sozialraum.privacy.check_releases`); ``reports`` (a list) receives
+    ``(name, CheckReport)`` of each; a site that shows more than its level stops
+    with an error.
+    """
+    from sozialraum.errors import SozialraumError
+    from sozialraum.pipeline.timing import timed
+    from sozialraum.privacy import check_releases
+    from sozialraum.report.pdf import default_workers
+
+    policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
     with timed(state, "webseite_pruefung"):
         checked = check_releases(
             sites,
@@ -226,25 +240,6 @@ def build_sites(
                 )
                 + report.to_text(state.lang)
             )
-    return files
-
-
-def write_run_sites(state, folder: Path, data, jobs, made=None, reports=None) -> Files:
-    """The run's step: ``<package>/webseite/`` for the public and every municipal package.
-
-    ``made``: ``(level, ags)`` → the report year's release the package was written from;
-    ``reports`` (a list) receives ``(name, CheckReport)`` of every site for the check report.
-    """
-    from sozialraum.privacy import package_name
-
-    return build_sites(
-        state,
-        data,
-        jobs,
-        lambda level, ags: folder / package_name(level, ags) / "webseite",
-        made,
-        reports=reports,
-    )
 
 
 def config_of(path: str | Path, lang: str | None = None) -> Path:

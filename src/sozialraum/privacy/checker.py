@@ -94,6 +94,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.processes import can_fork, quiet_worker
 from sozialraum.core.status import CODES, RELEASE_LEVELS, secret_mask
 from sozialraum.core.topology import decode, is_encoded
 from sozialraum.errors import InputError
@@ -1991,7 +1992,6 @@ def check_releases(
     """
     import copy
     import multiprocessing as mp
-    import sys
 
     policy = policy or ReleasePolicy()
     for _path, level, ags in packages:
@@ -2006,11 +2006,10 @@ def check_releases(
         (path, m, prints, lang) for (path, _lv, _a), m in zip(packages, models, strict=True)
     ]
     try:
-        fork = "fork" in mp.get_all_start_methods() and sys.platform != "darwin"
-        if workers < 2 or len(packages) < 2 or not fork:
+        if workers < 2 or len(packages) < 2 or not can_fork():
             return [_batch_job(i) for i in range(len(packages))]
         n = min(workers, len(packages))
-        pool = mp.get_context("fork").Pool(n, initializer=_plain_worker)
+        pool = mp.get_context("fork").Pool(n, initializer=quiet_worker)
         try:
             reports = pool.map(_batch_job, range(len(packages)), chunksize=1)
             pool.close()  # the workers end on their own (no signal)
@@ -2022,14 +2021,6 @@ def check_releases(
         return reports
     finally:
         _BATCH.clear()
-
-
-def _plain_worker() -> None:
-    """A checking worker must not run its parent's signal handlers (e.g. a run's clean-up)."""
-    import signal
-
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to the parent, which stops us
 
 
 _BATCH: list = []  # the packages a forked worker checks (inherited, not pickled)

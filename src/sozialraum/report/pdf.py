@@ -48,6 +48,7 @@ from pathlib import Path, PurePath
 
 from sozialraum._i18n import get_lang, t
 from sozialraum.core.prints import file_sha256, record_join, record_print
+from sozialraum.core.processes import cores
 from sozialraum.errors import SozialraumError, SozialraumWarning
 
 __all__ = [
@@ -57,6 +58,7 @@ __all__ = [
     "browser_candidates",
     "browser_command",
     "default_workers",
+    "deferred_printing",
     "file_url",
     "find_chromium",
     "finish_printing",
@@ -64,6 +66,7 @@ __all__ = [
     "html_to_pdf_batch",
     "merge_pdfs",
     "printing_in_background",
+    "print_requests",
     "printing_session",
 ]
 
@@ -267,12 +270,8 @@ def default_transport(platform: str | None = None) -> str:
 
 
 def default_workers() -> int:
-    """Tabs printing at the same time: one per available core (at least 1, at most 8)."""
-    try:
-        n = len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        n = os.cpu_count() or 1
-    return max(1, min(8, n))
+    """Tabs printing at the same time: one per available core (:func:`sozialraum.core.processes.cores`)."""
+    return cores()
 
 
 # --------------------------------------------------------------------------- one process
@@ -808,8 +807,39 @@ def finish_printing(under: str | Path | None = None) -> None:
 
 
 def printing_in_background() -> bool:
-    """True inside ``printing_session(background=True)`` (PDFs appear later)."""
-    return _BACKGROUND.get() is not None
+    """True inside ``printing_session(background=True)`` or :func:`deferred_printing` (PDFs appear later)."""
+    return _BACKGROUND.get() is not None or _DEFERRED.get() is not None
+
+
+_DEFERRED: ContextVar[list[dict] | None] = ContextVar("sozialraum_pdf_deferred", default=None)
+
+
+@contextlib.contextmanager
+def deferred_printing() -> Iterator[list[dict]]:
+    """Collect the print requests of the block instead of printing them.
+
+    For a process that writes documents but has no browser of its own (a copy of
+    the run building packages beside it): each :func:`html_to_pdf_batch` call in the
+    block is recorded as its keyword arguments (plain data) and returns at once; the
+    process that owns the browser prints them with :func:`print_requests`. Inside
+    the block :func:`finish_printing` waits for nothing.
+    """
+    requests: list[dict] = []
+    tokens = (_DEFERRED.set(requests), _SESSION.set(None), _BACKGROUND.set(None))
+    try:
+        yield requests
+    finally:
+        _BACKGROUND.reset(tokens[2])
+        _SESSION.reset(tokens[1])
+        _DEFERRED.reset(tokens[0])
+
+
+def print_requests(requests: Sequence[Mapping]) -> list[Path]:
+    """Print the requests :func:`deferred_printing` collected (in this process's session)."""
+    out: list[Path] = []
+    for req in requests:
+        out += html_to_pdf_batch(**req)
+    return out
 
 
 def html_to_pdf_batch(
@@ -866,6 +896,22 @@ def html_to_pdf_batch(
         (Path(out_dir) / f.with_suffix(".pdf").name) if out_dir else f.with_suffix(".pdf")
         for f in files
     ]
+    deferred = _DEFERRED.get()
+    if deferred is not None:  # printed later by the process with the browser
+        if then is not None:
+            raise TypeError("html_to_pdf_batch: a deferred print cannot call back (then=...)")
+        deferred.append(
+            dict(
+                files=files,
+                out_dir=out_dir,
+                timeout=timeout,
+                page_numbers=page_numbers,
+                workers=workers,
+                sections=sections,
+                lang=L,
+            )
+        )
+        return outs
     shared = _SESSION.get()
     printer = shared or PdfPrinter(workers=workers, timeout=timeout, lang=L)
 

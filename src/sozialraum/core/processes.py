@@ -1,0 +1,40 @@
+"""How many processes work at once, and whether this system can fork copies of the run.
+
+One rule for every place that spreads work over cores (chart drawing, the release
+check, the release packages of a run): a copy of the running process (``fork``)
+sees the run's data without copying it; where the system cannot fork safely
+(Windows; macOS, whose system frameworks are not fork-safe), the work is done one
+piece after the other in the process itself.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sys
+
+__all__ = ["can_fork", "cores", "quiet_worker"]
+
+
+def cores() -> int:
+    """Processes (or browser tabs) working at the same time: one per available core, 1 to 8."""
+    try:
+        n = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        n = os.cpu_count() or 1
+    return max(1, min(8, n))
+
+
+def can_fork() -> bool:
+    """True where worker processes may be forked from the running process (not Windows, not macOS)."""
+    return "fork" in mp.get_all_start_methods() and sys.platform != "darwin"
+
+
+def quiet_worker() -> None:
+    """Signals of a forked worker: it must not run its parent's handlers (e.g. the run's clean-up).
+
+    SIGTERM ends it at once; Ctrl+C (SIGINT) goes to the parent, which stops its workers.
+    """
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
