@@ -1148,15 +1148,42 @@ def _cut(pdf: Path, titles: list[str], doc_titles: list[str | None]):
         return reader, _cut_pages(reader, titles, doc_titles)
 
 
+def _top_outline(reader) -> list[tuple[str, int | None]]:
+    """Title and page index of each top-level entry of the outline, in order.
+
+    Walks the top level only (``/First``, ``/Next``): the entries below (the
+    profiles' subheadings, ten times as many) are not read. Entries whose target is
+    not a page reference are left to ``reader.outline``.
+    """
+    outlines = reader.trailer["/Root"].get_object().get("/Outlines")
+    if outlines is None:
+        return []
+    index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
+    out: list[tuple[str, int | None]] = []
+    item, seen = outlines.get_object().get("/First"), set()
+    while item is not None and item.idnum not in seen:
+        seen.add(item.idnum)
+        node = item.get_object()
+        dest = node.get("/Dest")
+        dest = dest.get_object() if dest is not None else None
+        page = dest[0] if isinstance(dest, list) and dest else None
+        if getattr(page, "idnum", None) not in index:
+            top = [o for o in reader.outline if not isinstance(o, list)]
+            return [(str(o.title), reader.get_destination_page_number(o)) for o in top]
+        out.append((str(node.get("/Title", "")), index[page.idnum]))
+        item = node.get("/Next")
+    return out
+
+
 def _cut_pages(reader, titles: list[str], doc_titles: list[str | None]) -> list[bytes] | None:
     import io
 
     from pypdf import PdfWriter
 
-    top = [o for o in reader.outline if not isinstance(o, list)]
-    if [_heading(str(o.title)) for o in top] != titles:
+    entries = _top_outline(reader)
+    if [_heading(title) for title, _ in entries] != titles:
         return None
-    starts = [reader.get_destination_page_number(o) for o in top]
+    starts = [page for _, page in entries]
     if (
         not starts
         or starts[0] != 0
