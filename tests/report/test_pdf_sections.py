@@ -160,3 +160,44 @@ def test_a_print_request_is_plain_data():
         joined=(Path("/tmp/alle.pdf"), "Alle"),
     )
     assert pickle.loads(pickle.dumps(job)) == job
+
+
+def _outlined_pdf(path, target: str):
+    """Three blank pages; outline "A" (page 1, with a child on page 2) and "B" (page 3).
+
+    ``target``: "page" (``/Dest`` = page reference, as the browser writes it), "named"
+    (B's ``/Dest`` a name) or "action" (``/A`` GoTo actions, as pypdf writes them).
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+    w = PdfWriter()
+    for _ in range(3):
+        w.add_blank_page(200, 200)
+    a = w.add_outline_item(title="A", page_number=0)
+    w.add_outline_item(title="A1", page_number=1, parent=a)
+    b = w.add_outline_item(title="B", page_number=2)
+    if target != "action":
+        for item, page in ((a, 0), (b, 2)):
+            node = item.get_object()
+            del node["/A"]
+            dest = [w.pages[page].indirect_reference, NameObject("/Fit")]
+            node[NameObject("/Dest")] = ArrayObject(dest)
+    if target == "named":
+        w.add_named_destination("ziel", 2)
+        b.get_object()[NameObject("/Dest")] = TextStringObject("ziel")
+    with open(path, "wb") as f:
+        w.write(f)
+    return path
+
+
+@pytest.mark.parametrize("target", ["page", "named", "action"])
+def test_top_level_outline_names_each_entry_and_its_first_page(tmp_path, target):
+    from pypdf import PdfReader
+
+    from sozialraum.report.pdf import _top_outline, _top_outline_entries
+
+    reader = PdfReader(str(_outlined_pdf(tmp_path / "o.pdf", target)))
+    assert _top_outline(reader) == [("A", 0), ("B", 2)]
+    # the short walk is taken only for page references; other targets are read the long way
+    assert (_top_outline_entries(reader) is None) is (target != "page")

@@ -1152,24 +1152,36 @@ def _top_outline(reader) -> list[tuple[str, int | None]]:
     """Title and page index of each top-level entry of the outline, in order.
 
     Walks the top level only (``/First``, ``/Next``): the entries below (the
-    profiles' subheadings, ten times as many) are not read. Entries whose target is
-    not a page reference are left to ``reader.outline``.
+    profiles' subheadings, ten times as many) are not read. An outline of
+    another shape (an entry whose target is not a page reference) is read whole
+    by ``reader.outline``.
     """
+    fast = _top_outline_entries(reader)
+    if fast is not None:
+        return fast
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    return [(str(o.title), reader.get_destination_page_number(o)) for o in top]
+
+
+def _top_outline_entries(reader) -> list[tuple[str, int]] | None:
+    from pypdf.generic import ArrayObject, IndirectObject
+
     outlines = reader.trailer["/Root"].get_object().get("/Outlines")
     if outlines is None:
         return []
     index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
-    out: list[tuple[str, int | None]] = []
+    out: list[tuple[str, int]] = []
     item, seen = outlines.get_object().get("/First"), set()
-    while item is not None and item.idnum not in seen:
+    while item is not None:
+        if not isinstance(item, IndirectObject) or item.idnum in seen:
+            return None
         seen.add(item.idnum)
         node = item.get_object()
         dest = node.get("/Dest")
         dest = dest.get_object() if dest is not None else None
-        page = dest[0] if isinstance(dest, list) and dest else None
-        if getattr(page, "idnum", None) not in index:
-            top = [o for o in reader.outline if not isinstance(o, list)]
-            return [(str(o.title), reader.get_destination_page_number(o)) for o in top]
+        page = dest[0] if isinstance(dest, ArrayObject) and dest else None
+        if not isinstance(page, IndirectObject) or page.idnum not in index:
+            return None
         out.append((str(node.get("/Title", "")), index[page.idnum]))
         item = node.get("/Next")
     return out
@@ -1186,6 +1198,7 @@ def _cut_pages(reader, titles: list[str], doc_titles: list[str | None]) -> list[
     starts = [page for _, page in entries]
     if (
         not starts
+        or None in starts
         or starts[0] != 0
         or any(b <= a for a, b in zip(starts, starts[1:], strict=False))
     ):
