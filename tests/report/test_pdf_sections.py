@@ -89,3 +89,115 @@ def test_document_parts_only_for_one_section_with_one_heading():
     assert _split_document("<html><body><p>kein Abschnitt</p></body></html>") is None
     counted = page.replace("@page {", "@page { @bottom-center { content: counter(page) } ")
     assert _split_document(counted) is None
+
+
+def _profiles(folder, specs):
+    files = []
+    for title, n in specs:
+        f = folder / f"{title.split()[-1]}.html"
+        f.write_text(HEAD.format(title=title) + _profile(title, n) + TAIL, encoding="utf-8")
+        files.append(f)
+    return files
+
+
+def test_joined_file_is_made_from_the_joint_prints_and_recorded_as_all_files(tmp_path, monkeypatch):
+    _browser()
+    from pypdf import PdfReader
+
+    from sozialraum.report import pdf as pdfmod
+    from sozialraum.report.pdf import merge_pdfs
+
+    specs = [("Steckbrief Altstadt", 3), ("Steckbrief Neustadt", 120), ("Steckbrief Hafen", 2)]
+    files = _profiles(tmp_path, specs)
+    alle = tmp_path / "alle.pdf"
+
+    def no_merge(*a, **kw):
+        raise AssertionError("the single PDFs are read again")
+
+    with monkeypatch.context() as m:
+        m.setattr(pdfmod, "merge_pdfs", no_merge)
+        pdfs = html_to_pdf_batch(files, sections=True, workers=2, joined=(alle, "Alle Steckbriefe"))
+    assert alle not in pdfs and alle.is_file()
+    # the same pages and text as the single PDFs joined one after the other
+    ref = merge_pdfs(pdfs, tmp_path / "verbunden.pdf")
+    assert _pages(alle) == _pages(ref) == sum(_pages(p) for p in pdfs)
+    assert [p.extract_text() for p in PdfReader(str(alle)).pages] == [
+        p.extract_text() for p in PdfReader(str(ref)).pages
+    ]
+    assert PdfReader(str(alle)).metadata.title == "Alle Steckbriefe"
+    # recorded as the print of every file, in order (the release check reads their HTML)
+    src = print_sources(alle)
+    assert src is not None and [p for p, _ in src] == [str(f.resolve()) for f in files]
+    alle.write_bytes(alle.read_bytes() + b"\n% changed")
+    assert print_sources(alle) is None
+
+
+def test_joined_file_of_files_printed_one_by_one_is_merged(tmp_path):
+    _browser()
+    a, b = tmp_path / "a.html", tmp_path / "b.html"
+    a.write_text(HEAD.format(title="A") + _profile("Teil A", 2) + TAIL, encoding="utf-8")
+    other = HEAD.replace("A4", "A5").format(title="B")
+    b.write_text(other + _profile("Teil B", 2) + TAIL, encoding="utf-8")
+    alle = tmp_path / "alle.pdf"
+    pdfs = html_to_pdf_batch([a, b], sections=True, workers=1, joined=(alle, None))
+    text = _text(alle)
+    assert text.index("Teil A") < text.index("Teil B")
+    assert _pages(alle) == sum(_pages(p) for p in pdfs)
+    src = print_sources(alle)
+    assert src is not None and [p for p, _ in src] == [str(a.resolve()), str(b.resolve())]
+
+
+def test_a_print_request_is_plain_data():
+    import pickle
+    from pathlib import Path
+
+    from sozialraum.report.pdf import PrintJob
+
+    job = PrintJob(
+        (Path("/tmp/a.html"),),
+        (Path("/tmp/a.pdf"),),
+        sections=True,
+        joined=(Path("/tmp/alle.pdf"), "Alle"),
+    )
+    assert pickle.loads(pickle.dumps(job)) == job
+
+
+def _outlined_pdf(path, target: str):
+    """Three blank pages; outline "A" (page 1, with a child on page 2) and "B" (page 3).
+
+    ``target``: "page" (``/Dest`` = page reference, as the browser writes it), "named"
+    (B's ``/Dest`` a name) or "action" (``/A`` GoTo actions, as pypdf writes them).
+    """
+    from pypdf import PdfWriter
+    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+
+    w = PdfWriter()
+    for _ in range(3):
+        w.add_blank_page(200, 200)
+    a = w.add_outline_item(title="A", page_number=0)
+    w.add_outline_item(title="A1", page_number=1, parent=a)
+    b = w.add_outline_item(title="B", page_number=2)
+    if target != "action":
+        for item, page in ((a, 0), (b, 2)):
+            node = item.get_object()
+            del node["/A"]
+            dest = [w.pages[page].indirect_reference, NameObject("/Fit")]
+            node[NameObject("/Dest")] = ArrayObject(dest)
+    if target == "named":
+        w.add_named_destination("ziel", 2)
+        b.get_object()[NameObject("/Dest")] = TextStringObject("ziel")
+    with open(path, "wb") as f:
+        w.write(f)
+    return path
+
+
+@pytest.mark.parametrize("target", ["page", "named", "action"])
+def test_top_level_outline_names_each_entry_and_its_first_page(tmp_path, target):
+    from pypdf import PdfReader
+
+    from sozialraum.report.pdf import _top_outline, _top_outline_entries
+
+    reader = PdfReader(str(_outlined_pdf(tmp_path / "o.pdf", target)))
+    assert _top_outline(reader) == [("A", 0), ("B", 2)]
+    # the short walk is taken only for page references; other targets are read the long way
+    assert (_top_outline_entries(reader) is None) is (target != "page")

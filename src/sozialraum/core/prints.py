@@ -19,7 +19,14 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-__all__ = ["file_sha256", "forget_prints", "print_sources", "record_join", "record_print"]
+__all__ = [
+    "file_sha256",
+    "forget_prints",
+    "print_sources",
+    "record_join",
+    "record_joint_print",
+    "record_print",
+]
 
 #: resolved PDF path → (SHA-256 of the PDF, ((resolved HTML path, SHA-256 of the HTML), …))
 _RECORDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
@@ -45,6 +52,19 @@ def record_print(html: str | Path, pdf: str | Path, html_sha256: str, pdf_bytes:
     ``html_sha256`` is the checksum of the HTML bytes the browser was given.
     """
     entry = (hashlib.sha256(pdf_bytes).hexdigest(), ((_key(html), html_sha256),))
+    with _LOCK:
+        _RECORDS[_key(pdf)] = entry
+
+
+def record_joint_print(sources: Sequence[tuple[str | Path, str]], pdf: str | Path) -> None:
+    """Remember that ``pdf`` (as it is now) holds the prints of ``sources``, one after the other.
+
+    ``sources`` are ``(html, sha256)``: each HTML file and the checksum of the bytes
+    the browser was given. For a file whose pages are, in order, the pages printed
+    from each of these files: all profiles in one file, joined from the prints that
+    each profile's pages were cut from (:func:`sozialraum.report.pdf.print_sections`).
+    """
+    entry = (file_sha256(pdf), tuple((_key(html), sha) for html, sha in sources))
     with _LOCK:
         _RECORDS[_key(pdf)] = entry
 

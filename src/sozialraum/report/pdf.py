@@ -44,10 +44,11 @@ import warnings
 from collections import deque
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
+from dataclasses import dataclass
 from pathlib import Path, PurePath
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.core.prints import file_sha256, record_join, record_print
+from sozialraum.core.prints import file_sha256, record_join, record_joint_print, record_print
 from sozialraum.core.processes import cores
 from sozialraum.errors import SozialraumError, SozialraumWarning
 
@@ -55,6 +56,7 @@ __all__ = [
     "CHROMIUM_FLAGS",
     "ChromiumError",
     "PdfPrinter",
+    "PrintJob",
     "browser_candidates",
     "browser_command",
     "default_workers",
@@ -68,6 +70,7 @@ __all__ = [
     "printing_in_background",
     "print_requests",
     "printing_session",
+    "run_print_job",
 ]
 
 CHROMIUM_FLAGS = (
@@ -811,20 +814,20 @@ def printing_in_background() -> bool:
     return _BACKGROUND.get() is not None or _DEFERRED.get() is not None
 
 
-_DEFERRED: ContextVar[list[dict] | None] = ContextVar("sozialraum_pdf_deferred", default=None)
+_DEFERRED: ContextVar[list[PrintJob] | None] = ContextVar("sozialraum_pdf_deferred", default=None)
 
 
 @contextlib.contextmanager
-def deferred_printing() -> Iterator[list[dict]]:
+def deferred_printing() -> Iterator[list[PrintJob]]:
     """Collect the print requests of the block instead of printing them.
 
     For a process that writes documents but has no browser of its own (a copy of
     the run building packages beside it): each :func:`html_to_pdf_batch` call in the
-    block is recorded as its keyword arguments (plain data) and returns at once; the
+    block is recorded as its :class:`PrintJob` (plain data) and returns at once; the
     process that owns the browser prints them with :func:`print_requests`. Inside
     the block :func:`finish_printing` waits for nothing.
     """
-    requests: list[dict] = []
+    requests: list[PrintJob] = []
     tokens = (_DEFERRED.set(requests), _SESSION.set(None), _BACKGROUND.set(None))
     try:
         yield requests
@@ -834,12 +837,64 @@ def deferred_printing() -> Iterator[list[dict]]:
         _DEFERRED.reset(tokens[0])
 
 
-def print_requests(requests: Sequence[Mapping]) -> list[Path]:
-    """Print the requests :func:`deferred_printing` collected (in this process's session)."""
+def print_requests(jobs: Sequence[PrintJob]) -> list[Path]:
+    """Print the jobs :func:`deferred_printing` collected (on this process's session, if any)."""
     out: list[Path] = []
-    for req in requests:
-        out += html_to_pdf_batch(**req)
+    for job in jobs:
+        out += _submit(job)
     return out
+
+
+@dataclass(frozen=True)
+class PrintJob:
+    """One print request as plain data (picklable): which files, where the PDFs go, how.
+
+    Attributes
+    ----------
+    files, outs
+        Absolute paths of the HTML files and of their PDFs (same order).
+    timeout
+        Seconds allowed per document (and for the browser start).
+    page_numbers
+        The browser prints "page / pages" in its own footer.
+    sections
+        The files are profiles of one template, printed together and cut apart
+        (:func:`print_sections`).
+    joined
+        ``(path, title)`` of one PDF with the pages of all files in order (e.g. all
+        profiles of a level in one file), or None. ``title`` is its document title
+        (None: that of the first file).
+    lang
+        Language of messages.
+    """
+
+    files: tuple[Path, ...]
+    outs: tuple[Path, ...]
+    timeout: float = 120.0
+    page_numbers: bool = False
+    sections: bool = False
+    joined: tuple[Path, str | None] | None = None
+    lang: str = "de"
+
+
+def run_print_job(printer: PdfPrinter, job: PrintJob) -> list[Path]:
+    """Print ``job`` on ``printer``: the PDFs, then the joined file (if asked for).
+
+    With ``sections`` the joined file is made from the few joint prints of
+    :func:`print_sections` (their pages are the profiles' pages in order); files
+    printed otherwise are joined from their PDFs (:func:`merge_pdfs`).
+    """
+    files, outs = list(job.files), list(job.outs)
+    done: set[int] = set()
+    if job.sections and not job.page_numbers and printer.broken is None:
+        done = print_sections(printer, files, outs, joined=job.joined)
+    rest = [i for i in range(len(files)) if i not in done]
+    if rest:
+        pick = [files[i] for i in rest], [outs[i] for i in rest]
+        _print_or_fall_back(printer, *pick, job.page_numbers, job.timeout, job.lang)
+    if job.joined is not None and (rest or not done):
+        merge_pdfs(outs, job.joined[0], title=job.joined[1])
+    return outs
 
 
 def html_to_pdf_batch(
@@ -851,6 +906,7 @@ def html_to_pdf_batch(
     workers: int | None = None,
     then: Callable[[], None] | None = None,
     sections: bool = False,
+    joined: tuple[str | Path, str | None] | None = None,
     lang: str | None = None,
 ) -> list[Path]:
     """Print many HTML files to PDF with one browser (several tabs at once).
@@ -868,13 +924,17 @@ def html_to_pdf_batch(
     workers
         Tabs printing at the same time (default: one per core).
     then
-        Called once the PDFs are written (e.g. to join them into one file).
+        Called once the PDFs (and the joined file) are written.
     sections
         The files are documents of one template that differ only in their
         ``<section>`` (profiles): they are printed together, a few dozen per print,
         and each file's pages are cut out of the print (:func:`print_sections`).
         The PDFs show the same pages; one print of many documents costs the
         browser a fraction of many prints.
+    joined
+        ``(path, title)``: also write one PDF with the pages of all files in order
+        (all profiles in one file), with that document title (None: the first
+        file's). Not part of the returned list.
 
     Returns
     -------
@@ -883,7 +943,8 @@ def html_to_pdf_batch(
 
     Inside :func:`printing_session` the session's browser is used (and kept); in a
     background session the call returns at once and the files appear later
-    (:func:`finish_printing`).
+    (:func:`finish_printing`). The request itself is a :class:`PrintJob`
+    (:func:`run_print_job`).
     """
     L = get_lang(lang)
     files = [Path(f).resolve() for f in files]
@@ -896,40 +957,41 @@ def html_to_pdf_batch(
         (Path(out_dir) / f.with_suffix(".pdf").name) if out_dir else f.with_suffix(".pdf")
         for f in files
     ]
+    job = PrintJob(
+        tuple(files),
+        tuple(o.resolve() for o in outs),
+        timeout=timeout,
+        page_numbers=page_numbers,
+        sections=sections,
+        joined=None if joined is None else (Path(joined[0]).resolve(), joined[1]),
+        lang=L,
+    )
     deferred = _DEFERRED.get()
     if deferred is not None:  # printed later by the process with the browser
         if then is not None:
             raise TypeError("html_to_pdf_batch: a deferred print cannot call back (then=...)")
-        deferred.append(
-            dict(
-                files=files,
-                out_dir=out_dir,
-                timeout=timeout,
-                page_numbers=page_numbers,
-                workers=workers,
-                sections=sections,
-                lang=L,
-            )
-        )
+        deferred.append(job)
         return outs
+    return _submit(job, then, workers)
+
+
+def _submit(
+    job: PrintJob, then: Callable[[], None] | None = None, workers: int | None = None
+) -> list[Path]:
+    """Print ``job`` on the session's browser (in the background there), else on a new one."""
+    outs = list(job.outs)
     shared = _SESSION.get()
-    printer = shared or PdfPrinter(workers=workers, timeout=timeout, lang=L)
+    printer = shared or PdfPrinter(workers=workers, timeout=job.timeout, lang=job.lang)
 
     def work() -> None:
-        done = set()
-        if sections and not page_numbers and printer.broken is None:
-            done = print_sections(printer, files, outs)
-        rest = [i for i in range(len(files)) if i not in done]
-        if rest:
-            pick = [files[i] for i in rest], [outs[i] for i in rest]
-            _print_or_fall_back(printer, *pick, page_numbers, timeout, L)
+        run_print_job(printer, job)
         if then is not None:
             then()
 
     bg = _BACKGROUND.get() if shared is not None else None
     if bg is not None:
-        find_chromium(L)  # a missing browser is said at once, not later
-        bg.submit(outs, work)
+        find_chromium(job.lang)  # a missing browser is said at once, not later
+        bg.submit([*outs, *([job.joined[0]] if job.joined else [])], work)
         return outs
     try:
         work()
@@ -995,7 +1057,12 @@ def _heading(html: str) -> str:
 
 
 def print_sections(
-    printer: PdfPrinter, files: Sequence[Path], outs: Sequence[Path], chunk: int | None = None
+    printer: PdfPrinter,
+    files: Sequence[Path],
+    outs: Sequence[Path],
+    chunk: int | None = None,
+    *,
+    joined: tuple[Path, str | None] | None = None,
 ) -> set[int]:
     """Print documents that differ only in their ``<section>`` together; cut out each one's pages.
 
@@ -1010,6 +1077,12 @@ def print_sections(
 
     Each PDF is recorded as the print of its file (:mod:`sozialraum.core.prints`):
     its pages show the file's own section as laid out by the same head and tail.
+
+    ``joined`` ``(path, title)``: when every file is printed here, one more PDF
+    with all pages of the joint prints in order — the pages of every file, one
+    file after the other — titled ``title`` (None: the first file's title). It is
+    recorded as the print of all files in order (:func:`record_joint_print`). When
+    a file is left over, no joined file is written.
 
     Returns the indices of the files printed.
     """
@@ -1028,6 +1101,9 @@ def print_sections(
     size = chunk or max(1, -(-n // max(printer.workers, -(-n // SECTION_CHUNK))))
     groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)]
     head, tail = parts[0][0], parts[0][2]
+    shas = [hashlib.sha256(b).hexdigest() for b in raw]
+    doc_titles = [_doc_title(p[0]) for p in parts]
+    join = _Joined(joined, doc_titles[0]) if joined is not None else None
     done: set[int] = set()
     with tempfile.TemporaryDirectory(prefix="sozialraum-druck-") as tmp:
         joint, prints = [], []
@@ -1040,16 +1116,50 @@ def print_sections(
         printer.print_files(joint, prints, done=printed, outline=True)
         for g in sorted(printed):
             idx = groups[g]
-            shas = [hashlib.sha256(raw[i]).hexdigest() for i in idx]
             titles = [parts[i][3] for i in idx]
-            pieces = _cut(prints[g], titles, [_doc_title(parts[i][0]) for i in idx])
+            reader, pieces = _cut(prints[g], titles, [doc_titles[i] for i in idx])
             if pieces is None:
                 continue
-            for i, sha, data in zip(idx, shas, pieces, strict=True):
+            for i, data in zip(idx, pieces, strict=True):
                 outs[i].write_bytes(data)
-                record_print(files[i], outs[i], sha, data)
+                record_print(files[i], outs[i], shas[i], data)
                 done.add(i)
+            if join is not None and len(printed) == len(groups):
+                join.add(reader)  # the chunks come in order: pages of files idx[0] … idx[-1]
+    if join is not None and len(done) == n:
+        join.write([(f, sha) for f, sha in zip(files, shas, strict=True)])
     return done
+
+
+class _Joined:
+    """One PDF with the pages of several joint prints, in order (all profiles in one file)."""
+
+    def __init__(self, joined: tuple[Path, str | None], first_title: str | None) -> None:
+        from pypdf import PdfWriter
+
+        self.out, self.title = Path(joined[0]), joined[1]
+        self.first_title = first_title
+        self.writer = PdfWriter()
+        self.meta: dict[str, str] | None = None
+
+    def add(self, reader) -> None:
+        if self.meta is None:  # those of the first file (as the first profile's PDF has them)
+            self.meta = _metadata(reader)
+        for page in reader.pages:
+            self.writer.add_page(page)
+
+    def write(self, sources: list[tuple[Path, str]]) -> None:
+        meta = dict(self.meta or {})
+        title = self.title if self.title is not None else self.first_title
+        if title:
+            meta["/Title"] = title
+        if meta:
+            self.writer.add_metadata(meta)
+        tmp = self.out.with_name(self.out.name + ".tmp")
+        with open(tmp, "wb") as f:
+            self.writer.write(f)
+        tmp.replace(self.out)
+        record_joint_print(sources, self.out)  # its pages are the prints of all files, in order
 
 
 _TITLE_RE = re.compile(r"<title>(.*?)</title>", re.S | re.I)
@@ -1060,25 +1170,85 @@ def _doc_title(head: str) -> str | None:
     return _heading(m.group(1)) if m else None
 
 
-def _cut(pdf: Path, titles: list[str], doc_titles: list[str | None]) -> list[bytes] | None:
-    """The pages of each heading of the outline, as PDFs (None if the outline differs)."""
+def _metadata(reader) -> dict[str, str]:
+    return {k: str(v) for k, v in (reader.metadata or {}).items()}
+
+
+def _cut(pdf: Path, titles: list[str], doc_titles: list[str | None]):
+    """The print's reader and the pages of each heading of its outline, as PDFs.
+
+    The pages are ``None`` if the outline differs from ``titles``. The browser's
+    PDFs are well-formed, so they are read strictly (no scan for repairs: a third
+    of the time); a file that is not is read again the tolerant way.
+    """
+    from pypdf import PdfReader
+    from pypdf.errors import PyPdfError
+
+    try:
+        reader = PdfReader(str(pdf), strict=True)
+        return reader, _cut_pages(reader, titles, doc_titles)
+    except PyPdfError:
+        reader = PdfReader(str(pdf))
+        return reader, _cut_pages(reader, titles, doc_titles)
+
+
+def _top_outline(reader) -> list[tuple[str, int | None]]:
+    """Title and page index of each top-level entry of the outline, in order.
+
+    Walks the top level only (``/First``, ``/Next``): the entries below (the
+    profiles' subheadings, ten times as many) are not read. An outline of
+    another shape (an entry whose target is not a page reference) is read whole
+    by ``reader.outline``.
+    """
+    fast = _top_outline_entries(reader)
+    if fast is not None:
+        return fast
+    top = [o for o in reader.outline if not isinstance(o, list)]
+    return [(str(o.title), reader.get_destination_page_number(o)) for o in top]
+
+
+def _top_outline_entries(reader) -> list[tuple[str, int]] | None:
+    from pypdf.generic import ArrayObject, IndirectObject
+
+    outlines = reader.trailer["/Root"].get_object().get("/Outlines")
+    if outlines is None:
+        return []
+    index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
+    out: list[tuple[str, int]] = []
+    item, seen = outlines.get_object().get("/First"), set()
+    while item is not None:
+        if not isinstance(item, IndirectObject) or item.idnum in seen:
+            return None
+        seen.add(item.idnum)
+        node = item.get_object()
+        dest = node.get("/Dest")
+        dest = dest.get_object() if dest is not None else None
+        page = dest[0] if isinstance(dest, ArrayObject) and dest else None
+        if not isinstance(page, IndirectObject) or page.idnum not in index:
+            return None
+        out.append((str(node.get("/Title", "")), index[page.idnum]))
+        item = node.get("/Next")
+    return out
+
+
+def _cut_pages(reader, titles: list[str], doc_titles: list[str | None]) -> list[bytes] | None:
     import io
 
-    from pypdf import PdfReader, PdfWriter
+    from pypdf import PdfWriter
 
-    reader = PdfReader(str(pdf))
-    top = [o for o in reader.outline if not isinstance(o, list)]
-    if [_heading(str(o.title)) for o in top] != titles:
+    entries = _top_outline(reader)
+    if [_heading(title) for title, _ in entries] != titles:
         return None
-    starts = [reader.get_destination_page_number(o) for o in top]
+    starts = [page for _, page in entries]
     if (
         not starts
+        or None in starts
         or starts[0] != 0
         or any(b <= a for a, b in zip(starts, starts[1:], strict=False))
     ):
         return None
     bounds = list(zip(starts, starts[1:] + [len(reader.pages)], strict=True))
-    meta = {k: str(v) for k, v in (reader.metadata or {}).items()}
+    meta = _metadata(reader)
     out = []
     for (a, b), title in zip(bounds, doc_titles, strict=True):
         writer = PdfWriter()

@@ -971,8 +971,8 @@ def _contexts(data, keys, gkeys, st, L, progress, listed=None) -> list[dict]:
 def _write_documents(
     contexts, out: Path, tpl, data, st, L, *, pdf, combined, timeout, on_time
 ) -> list[Path]:
-    """HTML per profile (and all in one), then their PDFs; the joined PDF from the single ones."""
-    from sozialraum.report.pdf import html_to_pdf_batch, merge_pdfs, printing_in_background
+    """HTML per profile (and all in one), then their PDFs; the joined PDF from the same prints."""
+    from sozialraum.report.pdf import html_to_pdf_batch, printing_in_background
 
     common = {"settings": st, "title": data.title, "lang": L, "level": data.level}
     html_files = []
@@ -992,17 +992,13 @@ def _write_documents(
     written = list(html_files)
     if pdf:
         t0 = time.perf_counter()
-        pdfs = [f.with_suffix(".pdf") for f in singles]
         merged = out / "steckbriefe_alle.pdf"
-
-        def join() -> None:  # the pages of all profiles, joined (not printed again)
-            merge_pdfs(pdfs, merged, title=combined_title)
-
         written += html_to_pdf_batch(
             singles,
             timeout=timeout,
             lang=L,
-            then=join if combined_title is not None else None,
+            # the pages of all profiles in one file, from the same prints (not printed again)
+            joined=(merged, combined_title) if combined_title is not None else None,
             sections=True,  # printed together, each profile's pages cut out
         )
         if combined_title is not None:
