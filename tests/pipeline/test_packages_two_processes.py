@@ -145,11 +145,15 @@ def _outputs(out: Path) -> dict[str, str]:
 def test_the_yearly_run_on_two_processes_writes_what_one_process_writes(
     musterland, tmp_path, monkeypatch
 ):
+    import gc
+
     cfg = musterland["examples"] / "monitor.toml"
+    threshold = gc.get_threshold()
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     one = run(cfg, tmp_path / "eins", skip=["pdf"])
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     two = run(cfg, tmp_path / "zwei", skip=["pdf"])
+    assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0  # as before the run
     log1 = (one.out_dir / "lauf.log").read_text(encoding="utf-8")
     log2 = (two.out_dir / "lauf.log").read_text(encoding="utf-8")
     assert "auf zwei Prozessen" not in log1
