@@ -33,7 +33,7 @@ from sozialraum.core.status import RELEASE_LEVELS
 from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
 from sozialraum.privacy.levels import ReleasePolicy
-from sozialraum.privacy.release import Release, make_release
+from sozialraum.privacy.release import Release, make_release, package_name
 
 __all__ = [
     "ReleaseData",
@@ -157,11 +157,6 @@ class ReleaseData:
     def municipalities(self) -> list[str]:
         """AGS of the municipalities that have areas, sorted."""
         return sorted(set(self.areas[self.area_ags_col].astype(str)))
-
-
-def package_name(level: str, ags: str | None = None) -> str:
-    """Folder name of a package: ``oeffentlich``, ``kommunal-<AGS>``, ``intern``."""
-    return f"kommunal-{ags}" if level == "kommunal" else level
 
 
 def column_labels(catalogue, lang: str | None = None) -> dict[str, str]:

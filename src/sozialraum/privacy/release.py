@@ -95,6 +95,11 @@ def _issue() -> _Seal:
     return seal
 
 
+def package_name(level: str, ags: str | None = None) -> str:
+    """Folder name of a package: ``oeffentlich``, ``kommunal-<AGS>``, ``intern``."""
+    return f"kommunal-{ags}" if level == "kommunal" else level
+
+
 @dataclass(frozen=True)
 class Release:
     """What one audience may see, after suppression and the release policy.
@@ -155,7 +160,7 @@ class Release:
     @property
     def package(self) -> str:
         """Folder name of the package: ``oeffentlich``, ``kommunal-<AGS>``, ``intern``."""
-        return f"kommunal-{self.ags}" if self.level == "kommunal" else self.level
+        return package_name(self.level, self.ags)
 
     def own_areas(self) -> list[str]:
         """Keys of the municipality's own areas (``kommunal``), else all area keys."""
