@@ -3,8 +3,8 @@
 One rule for every place that spreads work over cores (chart drawing, the release
 check, the release packages of a run): a copy of the running process (``fork``)
 sees the run's data without copying it; where the system cannot fork safely
-(Windows; macOS, whose system frameworks are not fork-safe), the work is done one
-piece after the other in the process itself.
+(Windows; macOS, whose system frameworks are not fork-safe; a QGIS application),
+the work is done one piece after the other in the process itself.
 """
 
 from __future__ import annotations
@@ -27,8 +27,17 @@ def cores() -> int:
 
 
 def can_fork() -> bool:
-    """True where worker processes may be forked from the running process (not Windows, not macOS)."""
-    return "fork" in mp.get_all_start_methods() and sys.platform != "darwin"
+    """True where worker processes may be forked from the running process.
+
+    Not on Windows (no ``fork``), not on macOS (its system frameworks are not
+    fork-safe) and not inside QGIS: a copy of a running Qt application with its
+    threads is not safe either; there the work is done in the process itself.
+    """
+    return (
+        "fork" in mp.get_all_start_methods()
+        and sys.platform != "darwin"
+        and "qgis.core" not in sys.modules
+    )
 
 
 def quiet_worker() -> None:
