@@ -41,9 +41,17 @@ def can_fork() -> bool:
 
 
 def quiet_worker() -> None:
-    """Signals of a forked worker: it must not run its parent's handlers (e.g. the run's clean-up).
+    """Set up a forked worker: its parent's signal handlers off, native code on one thread.
 
-    SIGTERM ends it at once; Ctrl+C (SIGINT) goes to the parent, which stops its workers.
+    It must not run its parent's handlers (e.g. the run's clean-up): SIGTERM ends it
+    at once; Ctrl+C (SIGINT) goes to the parent, which stops its workers. Native
+    thread pools (OpenMP, BLAS) run on one thread in the copy: the thread team of
+    GNU OpenMP that the parent started (e.g. by scikit-learn's k-means) does not
+    exist in a forked copy, and the copy's first parallel region would wait for it
+    forever; the cores are busy with the parent and the other workers anyway.
     """
+    from threadpoolctl import threadpool_limits
+
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    threadpool_limits(1)
