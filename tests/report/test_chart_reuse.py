@@ -27,6 +27,7 @@ def _fresh() -> None:
         charts._MAP_FIGURES,
         charts._LAYERS,
         charts._MARGINS,
+        charts._BOXES,
         charts._PROFILE_FIGURES,
         charts._PYRAMID_FIGURE,
         charts._ROWS,
