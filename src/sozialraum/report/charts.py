@@ -11,6 +11,7 @@ import base64
 import contextlib
 import hashlib
 import io
+import weakref
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 
@@ -131,6 +132,8 @@ def tight(fig: Figure, key: Hashable | None = None) -> None:
 
 #: Per kept figure: the parts of each axes' layout box that do not depend on its y axis.
 _BOXES: dict[Hashable, list] = {}
+#: Axes' axes (x, y) whose empty label :func:`tight_grid` placed and fixed until its next layout.
+_PLACED: weakref.WeakSet = weakref.WeakSet()
 
 
 class _Boxed:
@@ -178,14 +181,60 @@ def _fixed_boxes(ax, renderer, others: list) -> list:
     return [b for b in bb if b.width != 0 or b.height != 0]
 
 
+def _y_axis_box(ax, renderer):
+    """``ax.yaxis.get_tightbbox(renderer, for_layout_only=True)``, its tick labels measured once.
+
+    Matplotlib measures the tick labels twice there (once more to place the axis
+    label); here the label is placed from the same boxes, as matplotlib places it for
+    a y axis on the left whose labels are not aligned with other axes. Any other
+    axis is measured by matplotlib itself.
+    """
+    from matplotlib.artist import _get_tightbbox_for_layout_only
+    from matplotlib.transforms import Bbox
+
+    axis = ax.yaxis
+    fig = ax.get_figure(root=False)
+    groups = getattr(fig, "_align_label_groups", {})
+    if not (
+        axis.label_position == "left"
+        and "outline" not in ax.spines
+        and "y" in groups
+        and list(groups["y"].get_siblings(ax)) == [ax]
+        and axis.get_in_layout()
+        and axis.get_visible()
+    ):
+        return _get_tightbbox_for_layout_only(axis, renderer)
+    ticks = axis._update_ticks()
+    tlb1, tlb2 = axis._get_ticklabel_bboxes(ticks, renderer)
+    if axis._autolabelpos:  # as YAxis._update_label_position
+        _x, y = axis.label.get_position()
+        box = Bbox.union([*tlb1, ax.spines.get("left", ax).get_window_extent()])
+        dpi = ax.get_figure(root=True).dpi
+        axis.label.set_position((box.x0 - axis.labelpad * dpi / 72, y))
+    axis._update_offset_text_position(tlb1, tlb2)
+    axis.offsetText.set_text(axis.major.formatter.get_offset())
+    boxes = [
+        *(a.get_window_extent(renderer) for a in [axis.offsetText] if a.get_visible()),
+        *tlb1,
+        *tlb2,
+    ]
+    if axis.label.get_visible():
+        bb = axis.label.get_window_extent(renderer)
+        if bb.height > 0:  # the label's height does not count for the layout
+            bb.y0 = (bb.y0 + bb.y1) / 2 - 0.5
+            bb.y1 = bb.y0 + 1.0
+        boxes.append(bb)
+    boxes = [b for b in boxes if b._is_finite()]
+    return Bbox.union(boxes) if boxes else None
+
+
 def _layout_box(ax, renderer, fixed: list, on_y: list):
     """The layout box of ``ax``: the kept parts and those of its y axis, as get_tightbbox."""
-    from matplotlib.artist import _get_tightbbox_for_layout_only
     from matplotlib.transforms import Bbox
 
     bb = list(fixed)
     if ax.axison and ax.yaxis.get_visible():
-        ba = _get_tightbbox_for_layout_only(ax.yaxis, renderer)
+        ba = _y_axis_box(ax, renderer)
         if ba and (ba.width != 0 or ba.height != 0):
             bb.append(ba)
     for a in on_y:
@@ -205,11 +254,19 @@ def tight_grid(fig: Figure, key: Hashable) -> None:
     must name the figure (its axes and texts). The union of the boxes is the same
     (minimum and maximum of the same numbers), so the layout is exactly that of
     ``fig.tight_layout()``.
+
+    Empty axis labels (which draw nothing) keep the place this layout gives them
+    until the next one, so that saving does not measure the tick labels again.
     """
     from matplotlib._tight_layout import get_subplotspec_list, get_tight_layout_figure
 
     renderer = fig._get_renderer()  # as TightLayoutEngine.execute
     params = TightLayoutEngine().get()
+    axes_axes = [a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)]
+    for axis in axes_axes:
+        if axis in _PLACED:  # placed by the previous layout: placed again, as matplotlib does
+            axis._autolabelpos = True
+            _PLACED.discard(axis)
     with getattr(renderer, "_draw_disabled", contextlib.nullcontext)():
         for ax in fig.axes:
             if ax.get_visible():
@@ -254,6 +311,12 @@ def tight_grid(fig: Figure, key: Hashable) -> None:
         )
     if kwargs:
         fig.subplots_adjust(**kwargs)
+    for axis in axes_axes:
+        if axis._autolabelpos and axis.label.get_text() == "":
+            # an empty axis label draws nothing: drawing need not measure the tick labels
+            # again to place it (as after Axis.set_label_coords); the next layout does
+            axis._autolabelpos = False
+            _PLACED.add(axis)
 
 
 class _Canvas(FigureCanvasAgg):
@@ -474,8 +537,6 @@ _LAYERS: dict[tuple, tuple[object, _Layer]] = {}
 
 def _layer(frame, crs=None) -> _Layer:
     """The :class:`_Layer` of ``frame`` in ``crs`` (default: its metric CRS), kept per process."""
-    import weakref
-
     memo = (id(frame), str(crs))
     got = _LAYERS.get(memo)
     if got is not None and got[0]() is frame:
@@ -748,8 +809,6 @@ def _population_rows(population, key):
     The row positions per area are found once per frame and process; the pyramid
     then picks its rows from a few hundred instead of the whole frame.
     """
-    import weakref
-
     if not isinstance(population, pd.DataFrame) or "key" not in population.columns:
         return population  # e.g. a projection result: the pyramid selects itself
     got = _ROWS.get(id(population))
