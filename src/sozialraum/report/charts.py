@@ -753,8 +753,8 @@ def profile_chart(
 
     The figure is kept and drawn again for the next profile with the same
     dimensions: the bars and notes of the previous one are removed, the margins
-    are those a new figure gets (:func:`tight`), so the image does not depend on
-    the profiles drawn before it.
+    are those a new figure gets (:func:`tight`, computed once per figure, x limits
+    and notes), so the image does not depend on the profiles drawn before it.
     """
     L = get_lang(lang)
     labels = list(values.keys())[::-1]
@@ -785,7 +785,10 @@ def profile_chart(
     ax.autoscale_view()
     ax.set_xlim(-lim, lim)
     default_margins(fig)  # the layout is computed from a new figure's margins
-    tight(fig)
+    # what decides the margins: the figure and its texts, the x limits (hence the tick
+    # labels) and the notes beside missing bars; the bars stay inside the axes
+    notes = tuple(int(i) for i in np.flatnonzero(np.isnan(vals)))
+    tight(fig, ("profil", tuple(size), tuple(labels), *texts, L, lim, notes))
     return fig
 
 
