@@ -27,6 +27,7 @@ def _fresh() -> None:
         charts._MAP_FIGURES,
         charts._LAYERS,
         charts._MARGINS,
+        charts._BOXES,
         charts._PROFILE_FIGURES,
         charts._PYRAMID_FIGURE,
         charts._ROWS,
@@ -137,3 +138,22 @@ def test_polygon_paths_are_those_geopandas_draws():
         np.testing.assert_array_equal(ours.codes, theirs.codes)
     mixed = shapely.GeometryCollection([holed, shapely.LineString([(0, 0), (1, 1)])])
     assert len(charts._polygon_path(mixed).vertices) == len(holed.exterior.coords) + 5
+
+
+def test_profile_chart_with_kept_margins_equals_a_new_figure():
+    """The margins are kept per figure, x limits and notes: a profile drawn with the margins
+    of an earlier one (same limits) is byte for byte the profile a new figure gives."""
+    first = {"Soziale Lage": 1.2, "Bildung": -0.4, "Familie": np.nan}
+    same_lim = {"Soziale Lage": -0.3, "Bildung": 1.2, "Familie": np.nan}  # other bars
+    other_note = {"Soziale Lage": np.nan, "Bildung": 1.2, "Familie": 0.5}
+    _fresh()
+    charts.to_data_uri(charts.profile_chart(first))
+    n_layouts = len(charts._MARGINS)
+    reused = charts.to_data_uri(charts.profile_chart(same_lim))
+    assert len(charts._MARGINS) == n_layouts  # the kept layout was used
+    moved = charts.to_data_uri(charts.profile_chart(other_note))
+    assert len(charts._MARGINS) == n_layouts + 1  # the note elsewhere: laid out again
+    _fresh()
+    assert reused == charts.to_data_uri(charts.profile_chart(same_lim))
+    _fresh()
+    assert moved == charts.to_data_uri(charts.profile_chart(other_note))

@@ -169,3 +169,59 @@ def test_sections_listed_ahead_get_the_images_of_sections_built_directly(musterl
     assert got == want
     figs = [f for secs in got.values() for s in secs for f in s.figures]
     assert figs and all(f.uri.startswith("data:image/png;base64,") for f in figs)
+
+
+def _fresh_lines(panels, labels):
+    """The small multiples on a new figure laid out by ``fig.tight_layout()`` (the reference)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    n = len(panels)
+    ncol = min(3, n)
+    nrow = int(np.ceil(n / ncol))
+    fig = Figure(figsize=(2.3 * ncol, 1.6 * nrow))
+    FigureCanvasAgg(fig)
+    axes = fig.subplots(nrow, ncol, squeeze=False)
+    for ax in axes.ravel()[n:]:
+        ax.set_visible(False)
+    for ax, title, (_lab, own, dist) in zip(axes.ravel(), labels, panels, strict=False):
+        ax.set_title(title, fontsize=7, y=1.0)
+        ax.ticklabel_format(axis="y", useOffset=False)
+        ax.tick_params(labelsize=6)
+        for s in ("top", "right"):
+            ax.spines[s].set_visible(False)
+        ax.plot(own.index, own.to_numpy(), marker="o", ms=3, color="#1f4e79", lw=1.4)
+        if dist is not None:
+            ax.plot(dist.index, dist.to_numpy(), ls="--", color="#888888", lw=1)
+        ax.set_xticks(list(own.index))
+    fig.tight_layout()
+    return fig
+
+
+def test_line_chart_layout_measured_on_the_y_axes_equals_tight_layout():
+    """The layout measures only the y axes per chart and keeps the rest: the PNG must be the
+    one ``fig.tight_layout()`` gives a new figure, for every shape, scale and year range."""
+    rng = np.random.default_rng(20)
+    trends._LINE_FIGURES.clear()
+    charts._BOXES.clear()
+    widths = set()
+    for _ in range(24):
+        years = [2020, 2021, 2022, 2023, 2024][: int(rng.integers(2, 6))]
+        n = int(rng.integers(1, 7))
+        panels = []
+        for j in range(n):
+            scale = 10.0 ** int(rng.integers(-2, 6))  # tick labels of 1 to 7 characters
+            own = pd.Series(scale * rng.uniform(0, 1, len(years)), index=years)
+            if len(years) > 2 and rng.random() < 0.3:
+                own.iloc[1] = np.nan
+            dist = (
+                None
+                if rng.random() < 0.3
+                else pd.Series(scale * rng.uniform(0, 1, len(years)), index=years)
+            )
+            panels.append((f"i{j}", own, dist))
+        labels = [f"Indikator {j}" for j in range(n)]
+        ours = trends._draw_lines(panels, labels)
+        widths.add(round(ours.subplotpars.left, 4))
+        assert charts.to_data_uri(ours) == charts.to_data_uri(_fresh_lines(panels, labels))
+    assert len(widths) > 3  # the layout did follow the tick labels

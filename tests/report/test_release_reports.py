@@ -159,3 +159,29 @@ def test_regression_methods_annex_is_a_method_note(inputs, rdata, tmp_path):
     assert "Formeln" in notes and "Nachbarschaftsgewichte" in notes
     # the chapter of areas not rated is data (keys, names, population): not a note
     assert "Nicht bewertete Gebiete" in html and "Nicht bewertete Gebiete" not in notes
+
+
+def test_municipal_and_internal_profile_share_one_chart(inputs, rdata):
+    """Regression: the internal profile plotted full-precision indices, the municipal one the
+    release's rounded indices, so every area's profile chart was drawn twice."""
+    from sozialraum.report import charts
+
+    # one-indicator indices shown too: the release shows every index the internal profile has
+    pol = ReleasePolicy(index_decimals=2, min_indicators=1)
+    rel = make_release(rdata, "kommunal", "07999001", policy=pol)
+    kom = report_data_from_release(rel, inputs)
+    intern = report_data(inputs)
+    assert kom.index_decimals == 2 and intern.index_decimals == 1
+    two = dataclasses.replace(
+        intern, planning={**intern.planning, "freigabe": {"index_decimals": 2}}
+    )
+    key = rel.own_areas()[0]
+    idx = [c for c in kom.areas.columns if c.startswith("idx_") and kom.areas[c].dtype.kind == "f"]
+    assert idx and kom.areas.loc[key, idx].notna().any()
+    with charts.shared_charts() as cache:
+        mine = area_context(kom, key)["images"]["profil"]
+        hits = cache.hits
+        same_policy = area_context(two, key)["images"]["profil"]
+        assert cache.hits > hits and same_policy == mine  # one drawing for both levels
+        default = area_context(intern, key)["images"]["profil"]
+    assert default != mine  # indices at one decimal (the default policy): another chart

@@ -51,12 +51,22 @@ def test_level_statistics_follow_the_level_secret_values_are_not_ranked(
     assert rows["sgb2_quote"]["rank"].endswith(f" / {n_int - 1}")  # one value fewer to rank
 
 
+def _index_columns(data) -> list[str]:
+    dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
+    return [f"idx_{d}" for d in dims if f"idx_{d}" in data.areas.columns]
+
+
 def test_charts_are_shared_only_when_the_plotted_values_are_identical(data):
     key = KEYS[0]
+    cols = _index_columns(data)
+    assert cols and data.areas.loc[key, cols].notna().all()
     rounded = data.areas.copy()
-    for c in [c for c in rounded.columns if c.startswith("idx_") and rounded[c].dtype.kind == "f"]:
+    for c in cols:
         rounded[c] = rounded[c].round(1)  # what a municipal release shows
     kom = dataclasses.replace(data, areas=rounded)
+    withheld = rounded.copy()
+    withheld.loc[key, cols[0]] = float("nan")  # a release that withholds one index
+    kom_withheld = dataclasses.replace(data, areas=withheld)
     moved = data.areas.copy()
     moved["geometry"] = moved.geometry.translate(500, 0)
     other_geom = dataclasses.replace(data, areas=moved)
@@ -65,12 +75,45 @@ def test_charts_are_shared_only_when_the_plotted_values_are_identical(data):
         a = area_context(data, key)["images"]
         b = area_context(kom, key)["images"]
         c = area_context(other_geom, key)["images"]
+        d = area_context(kom_withheld, key)["images"]
         again = area_context(data, key)["images"]
     assert a == alone == again  # sharing changes nothing in the images
     assert b["karte"] == a["karte"]  # same geometry: one location map for both levels
-    assert b["profil"] != a["profil"]  # rounded index values: the level's own chart
     assert c["karte"] != a["karte"]  # other geometry: its own map
-    assert cache.hits >= 3
+    assert d["karte"] == a["karte"]
+    assert cache.hits >= 5
+    # the profile plots indices as the release shows them (policy.index_decimals): the
+    # internal and the municipal profile of the same values are one drawing ...
+    assert b["profil"] == a["profil"]
+    # ... and a level that shows other values (here: one index withheld) gets its own
+    assert d["profil"] != a["profil"]
+
+
+def test_profile_chart_plots_indices_at_the_policy_decimals(data, monkeypatch):
+    """Regression: the internal profile plotted full-precision indices, so the municipal
+    profile (indices rounded by the release) was drawn a second time for the same area."""
+    from sozialraum.report import steckbrief
+
+    key = KEYS[1]
+    cols = _index_columns(data)
+    plotted: list[dict] = []
+    real = charts.profile_chart
+
+    def recording(values, **kw):
+        plotted.append(dict(values))
+        return real(values, **kw)
+
+    monkeypatch.setattr(charts, "profile_chart", recording)
+    two = dataclasses.replace(data, planning={**data.planning, "freigabe": {"index_decimals": 2}})
+    assert data.index_decimals == 1 and two.index_decimals == 2  # default policy, run's policy
+    for d in (data, two):
+        steckbrief._area_images(d, key, True, {"pyramide": False}, "de")
+    one_dec, two_dec = plotted
+    want1 = data.areas.loc[key, cols].astype(float).round(1).tolist()
+    want2 = data.areas.loc[key, cols].astype(float).round(2).tolist()
+    assert list(one_dec.values()) == want1
+    assert list(two_dec.values()) == want2
+    assert want1 != want2  # the test can see the difference
 
 
 def test_municipality_profile_shares_its_location_map(data):

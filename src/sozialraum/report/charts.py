@@ -11,6 +11,7 @@ import base64
 import contextlib
 import hashlib
 import io
+import weakref
 from collections.abc import Callable, Hashable, Iterator, Mapping, Sequence
 from contextvars import ContextVar
 
@@ -38,14 +39,19 @@ __all__ = [
     "cached_uri",
     "categorical_map",
     "choropleth",
+    "default_margins",
     "draw_many",
     "frame_digest",
+    "kept",
     "location_map",
+    "new_figure",
     "profile_chart",
     "pyramid",
     "scale_bar",
     "shared_charts",
     "sharing",
+    "tight",
+    "tight_grid",
     "to_data_uri",
 ]
 
@@ -100,11 +106,11 @@ def _drop_layout_engine(fig: Figure) -> None:
         fig.set_layout_engine(None)
 
 
-#: Subplot margins of the tight layout per figure shape and text (see :func:`_tight`).
+#: Subplot margins of the tight layout per figure shape and text (see :func:`tight`).
 _MARGINS: dict[Hashable, dict[str, float]] = {}
 
 
-def _tight(fig: Figure, key: Hashable | None = None) -> None:
+def tight(fig: Figure, key: Hashable | None = None) -> None:
     """``fig.tight_layout()``; with ``key``, computed once per process and ``key``.
 
     ``key`` must name everything that decides the margins (figure size, the
@@ -124,6 +130,195 @@ def _tight(fig: Figure, key: Hashable | None = None) -> None:
         fig.subplots_adjust(**got)
 
 
+#: Per kept figure: the parts of each axes' layout box that do not depend on its y axis.
+_BOXES: dict[Hashable, list] = {}
+#: Axes' axes (x, y) whose empty label :func:`tight_grid` placed and fixed until its next layout.
+_PLACED: weakref.WeakSet = weakref.WeakSet()
+
+
+class _Boxed:
+    """An axes as the tight layout sees it, with its layout box already computed."""
+
+    def __init__(self, ax, box) -> None:
+        self._ax, self._box = ax, box
+
+    def get_visible(self) -> bool:
+        return self._ax.get_visible()
+
+    def get_tightbbox(self, *args, **kwargs):
+        return self._box
+
+
+def _y_artists(ax) -> tuple[list, list]:
+    """The layout boxes' artists of ``ax`` that depend on its y axis, and the others."""
+    extra = ax.get_default_bbox_extra_artists()
+    on_y = [a for a in extra if getattr(a, "axis", None) is ax.yaxis]  # spines with y ticks
+    return on_y, [a for a in extra if a not in on_y]
+
+
+def _fixed_boxes(ax, renderer, others: list) -> list:
+    """:meth:`Axes.get_tightbbox` (layout only) without the y axis and its spines."""
+    from matplotlib.artist import _get_tightbbox_for_layout_only
+
+    bb = []
+    if ax.axison and ax.xaxis.get_visible():
+        ba = _get_tightbbox_for_layout_only(ax.xaxis, renderer)
+        if ba:
+            bb.append(ba)
+    ax._update_title_position(renderer)
+    bb.append(ax.get_window_extent(renderer))
+    for title in (ax.title, ax._left_title, ax._right_title):
+        if title.get_visible():
+            bt = title.get_window_extent(renderer)
+            if bt.width > 0:  # as get_tightbbox(for_layout_only=True): one pixel wide
+                bt.x0 = (bt.x0 + bt.x1) / 2 - 0.5
+                bt.x1 = bt.x0 + 1.0
+            bb.append(bt)
+    for a in others:
+        box = a.get_tightbbox(renderer)
+        if box is not None and box._is_finite():
+            bb.append(box)
+    return [b for b in bb if b.width != 0 or b.height != 0]
+
+
+def _y_axis_box(ax, renderer):
+    """``ax.yaxis.get_tightbbox(renderer, for_layout_only=True)``, its tick labels measured once.
+
+    Matplotlib measures the tick labels twice there (once more to place the axis
+    label); here the label is placed from the same boxes, as matplotlib places it for
+    a y axis on the left whose labels are not aligned with other axes. Any other
+    axis is measured by matplotlib itself.
+    """
+    from matplotlib.artist import _get_tightbbox_for_layout_only
+    from matplotlib.transforms import Bbox
+
+    axis = ax.yaxis
+    fig = ax.get_figure(root=False)
+    groups = getattr(fig, "_align_label_groups", {})
+    if not (
+        axis.label_position == "left"
+        and "outline" not in ax.spines
+        and "y" in groups
+        and list(groups["y"].get_siblings(ax)) == [ax]
+        and axis.get_in_layout()
+        and axis.get_visible()
+    ):
+        return _get_tightbbox_for_layout_only(axis, renderer)
+    ticks = axis._update_ticks()
+    tlb1, tlb2 = axis._get_ticklabel_bboxes(ticks, renderer)
+    if axis._autolabelpos:  # as YAxis._update_label_position
+        _x, y = axis.label.get_position()
+        box = Bbox.union([*tlb1, ax.spines.get("left", ax).get_window_extent()])
+        dpi = ax.get_figure(root=True).dpi
+        axis.label.set_position((box.x0 - axis.labelpad * dpi / 72, y))
+    axis._update_offset_text_position(tlb1, tlb2)
+    axis.offsetText.set_text(axis.major.formatter.get_offset())
+    boxes = [
+        *(a.get_window_extent(renderer) for a in [axis.offsetText] if a.get_visible()),
+        *tlb1,
+        *tlb2,
+    ]
+    if axis.label.get_visible():
+        bb = axis.label.get_window_extent(renderer)
+        if bb.height > 0:  # the label's height does not count for the layout
+            bb.y0 = (bb.y0 + bb.y1) / 2 - 0.5
+            bb.y1 = bb.y0 + 1.0
+        boxes.append(bb)
+    boxes = [b for b in boxes if b._is_finite()]
+    return Bbox.union(boxes) if boxes else None
+
+
+def _layout_box(ax, renderer, fixed: list, on_y: list):
+    """The layout box of ``ax``: the kept parts and those of its y axis, as get_tightbbox."""
+    from matplotlib.transforms import Bbox
+
+    bb = list(fixed)
+    if ax.axison and ax.yaxis.get_visible():
+        ba = _y_axis_box(ax, renderer)
+        if ba and (ba.width != 0 or ba.height != 0):
+            bb.append(ba)
+    for a in on_y:
+        box = a.get_tightbbox(renderer)
+        if box is not None and box._is_finite() and (box.width != 0 or box.height != 0):
+            bb.append(box)
+    return Bbox.union(bb)
+
+
+def tight_grid(fig: Figure, key: Hashable) -> None:
+    """``fig.tight_layout()`` for a kept grid of axes whose charts differ only in their y axes.
+
+    The margins come from matplotlib's own tight-layout computation; of each axes'
+    layout box (:meth:`~matplotlib.axes.Axes.get_tightbbox`) only the y axis (its
+    ticks, tick labels and spine) is measured per chart; the rest (x axis, title,
+    frame) is kept per ``key``, the x ticks and limits and the figure size. ``key``
+    must name the figure (its axes and texts). The union of the boxes is the same
+    (minimum and maximum of the same numbers), so the layout is exactly that of
+    ``fig.tight_layout()``.
+
+    Empty axis labels (which draw nothing) keep the place this layout gives them
+    until the next one, so that saving does not measure the tick labels again.
+    """
+    from matplotlib._tight_layout import get_subplotspec_list, get_tight_layout_figure
+
+    renderer = fig._get_renderer()  # as TightLayoutEngine.execute
+    params = TightLayoutEngine().get()
+    axes_axes = [a for ax in fig.axes for a in (ax.xaxis, ax.yaxis)]
+    for axis in axes_axes:
+        if axis in _PLACED:  # placed by the previous layout: placed again, as matplotlib does
+            axis._autolabelpos = True
+            _PLACED.discard(axis)
+    with getattr(renderer, "_draw_disabled", contextlib.nullcontext)():
+        for ax in fig.axes:
+            if ax.get_visible():
+                ax.apply_aspect(None)  # as get_tightbbox (no axes locator here)
+        parts = [_y_artists(ax) for ax in fig.axes]
+        full = (
+            key,
+            tuple(fig.get_size_inches()),
+            fig.dpi,
+            tuple(
+                (
+                    ax.get_visible(),
+                    ax.get_xlim(),
+                    tuple(ax.xaxis.get_majorticklocs()),
+                    tuple(map(id, others)),
+                )
+                for ax, (_on_y, others) in zip(fig.axes, parts, strict=True)
+            ),
+        )
+        fixed = kept(
+            _BOXES,
+            full,
+            lambda: [
+                _fixed_boxes(ax, renderer, others) if ax.get_visible() else None
+                for ax, (_on_y, others) in zip(fig.axes, parts, strict=True)
+            ],
+            limit=64,
+        )
+        boxed = [
+            _Boxed(ax, _layout_box(ax, renderer, fx, on_y) if fx is not None else None)
+            for ax, (on_y, _others), fx in zip(fig.axes, parts, fixed, strict=True)
+        ]
+        kwargs = get_tight_layout_figure(
+            fig,
+            boxed,
+            get_subplotspec_list(fig.axes),
+            renderer,
+            pad=params["pad"],
+            h_pad=params["h_pad"],
+            w_pad=params["w_pad"],
+            rect=params["rect"],
+        )
+    if kwargs:
+        fig.subplots_adjust(**kwargs)
+    for axis in axes_axes:
+        if axis._autolabelpos and axis.label.get_text() == "":
+            # an empty axis label draws nothing: drawing need not measure the tick labels
+            # again to place it (as after Axis.set_label_coords); the next layout does
+            axis._autolabelpos = False
+            _PLACED.add(axis)
+
+
 class _Canvas(FigureCanvasAgg):
     """The canvas of the charts here: drawn once, when saved.
 
@@ -136,11 +331,31 @@ class _Canvas(FigureCanvasAgg):
         return None
 
 
-def _subplots(figsize) -> tuple[Figure, object]:
-    """A figure with one axes on :class:`_Canvas` (not kept by ``pyplot``)."""
+def new_figure(figsize) -> Figure:
+    """A figure on :class:`_Canvas` (not kept by ``pyplot``: nothing to close)."""
     fig = Figure(figsize=figsize)
     _Canvas(fig)
+    return fig
+
+
+def _subplots(figsize) -> tuple[Figure, object]:
+    """A figure with one axes on :class:`_Canvas` (not kept by ``pyplot``)."""
+    fig = new_figure(figsize)
     return fig, fig.add_subplot()
+
+
+def kept(store: dict, key: Hashable, make: Callable[[], object], limit: int = 8):
+    """``store[key]``, made by ``make()`` the first time; ``store`` holds at most ``limit``.
+
+    The one pattern of the figures and layouts kept per process here: a kept figure
+    is drawn again for the next chart of the same shape and texts.
+    """
+    got = store.get(key)
+    if got is None:
+        if len(store) >= limit:
+            store.clear()
+        got = store[key] = make()
+    return got
 
 
 class _ChartCache:
@@ -322,8 +537,6 @@ _LAYERS: dict[tuple, tuple[object, _Layer]] = {}
 
 def _layer(frame, crs=None) -> _Layer:
     """The :class:`_Layer` of ``frame`` in ``crs`` (default: its metric CRS), kept per process."""
-    import weakref
-
     memo = (id(frame), str(crs))
     got = _LAYERS.get(memo)
     if got is not None and got[0]() is frame:
@@ -440,7 +653,7 @@ def location_map(
     ax.legend(handles=handles, loc="upper left", fontsize=6, frameon=True, framealpha=0.8)
     # everything is drawn inside the axes (the names are clipped to it): the margins
     # depend on the figure size only
-    _tight(fig, ("karte", tuple(figsize)))
+    tight(fig, ("karte", tuple(figsize)))
     return fig
 
 
@@ -454,18 +667,14 @@ def _map_axes(figsize):
     that of a new figure.
     """
     key = tuple(figsize)
-    got = _MAP_FIGURES.get(key)
-    if got is None:
-        if len(_MAP_FIGURES) >= 4:
-            _MAP_FIGURES.clear()
-        got = _MAP_FIGURES[key] = _subplots(figsize)
-        return got
-    fig, ax = got
+    if key not in _MAP_FIGURES:
+        return kept(_MAP_FIGURES, key, lambda: _subplots(figsize), limit=4)
+    fig, ax = got = _MAP_FIGURES[key]
     for artist in [*ax.collections, *ax.patches, *ax.texts, *ax.lines]:
         artist.remove()
     if ax.get_legend() is not None:
         ax.get_legend().remove()
-    _default_margins(fig)
+    default_margins(fig)
     return got
 
 
@@ -512,24 +721,24 @@ _PROFILE_FIGURES: dict[tuple, tuple[Figure, object]] = {}
 def _profile_axes(size, labels: list[str], title: str, xlabel: str, L: str):
     """The figure and axes of a dimension profile with these texts (made once per process)."""
     key = (tuple(size), tuple(labels), title, xlabel, L)
-    got = _PROFILE_FIGURES.get(key)
-    if got is None:
-        if len(_PROFILE_FIGURES) >= 8:
-            _PROFILE_FIGURES.clear()
-        fig, ax = _subplots(size)
-        ax.set_yticks(range(len(labels)))
-        ax.set_yticklabels(labels, fontsize=7)
-        ax.axvline(0, color="black", lw=0.7)
-        ax.tick_params(axis="x", labelsize=7)
-        ax.xaxis.set_major_formatter(
-            matplotlib.ticker.FuncFormatter(lambda x, _p: format_number(x, 1, L))
-        )
-        ax.set_xlabel(xlabel, fontsize=7)
-        ax.set_title(title, fontsize=9)
-        for s in ("top", "right"):
-            ax.spines[s].set_visible(False)
-        got = _PROFILE_FIGURES[key] = (fig, ax)
-    return got
+    return kept(_PROFILE_FIGURES, key, lambda: _new_profile_axes(size, labels, title, xlabel, L))
+
+
+def _new_profile_axes(size, labels: list[str], title: str, xlabel: str, L: str):
+    """A dimension profile's figure and axes with its fixed texts."""
+    fig, ax = _subplots(size)
+    ax.set_yticks(range(len(labels)))
+    ax.set_yticklabels(labels, fontsize=7)
+    ax.axvline(0, color="black", lw=0.7)
+    ax.tick_params(axis="x", labelsize=7)
+    ax.xaxis.set_major_formatter(
+        matplotlib.ticker.FuncFormatter(lambda x, _p: format_number(x, 1, L))
+    )
+    ax.set_xlabel(xlabel, fontsize=7)
+    ax.set_title(title, fontsize=9)
+    for s in ("top", "right"):
+        ax.spines[s].set_visible(False)
+    return fig, ax
 
 
 def profile_chart(
@@ -544,8 +753,8 @@ def profile_chart(
 
     The figure is kept and drawn again for the next profile with the same
     dimensions: the bars and notes of the previous one are removed, the margins
-    are those a new figure gets (:func:`_tight`), so the image does not depend on
-    the profiles drawn before it.
+    are those a new figure gets (:func:`tight`, computed once per figure, x limits
+    and notes), so the image does not depend on the profiles drawn before it.
     """
     L = get_lang(lang)
     labels = list(values.keys())[::-1]
@@ -575,13 +784,16 @@ def profile_chart(
     ax.relim()
     ax.autoscale_view()
     ax.set_xlim(-lim, lim)
-    _default_margins(fig)  # the layout is computed from a new figure's margins
-    _tight(fig)
+    default_margins(fig)  # the layout is computed from a new figure's margins
+    # what decides the margins: the figure and its texts, the x limits (hence the tick
+    # labels) and the notes beside missing bars; the bars stay inside the axes
+    notes = tuple(int(i) for i in np.flatnonzero(np.isnan(vals)))
+    tight(fig, ("profil", tuple(size), tuple(labels), *texts, L, lim, notes))
     return fig
 
 
-def _default_margins(fig: Figure) -> None:
-    """The subplot margins of a new figure (before :func:`_tight`) on a figure drawn again."""
+def default_margins(fig: Figure) -> None:
+    """The subplot margins of a new figure (before :func:`tight`) on a figure drawn again."""
     rc = matplotlib.rcParams
     fig.subplots_adjust(
         **{
@@ -600,8 +812,6 @@ def _population_rows(population, key):
     The row positions per area are found once per frame and process; the pyramid
     then picks its rows from a few hundred instead of the whole frame.
     """
-    import weakref
-
     if not isinstance(population, pd.DataFrame) or "key" not in population.columns:
         return population  # e.g. a projection result: the pyramid selects itself
     got = _ROWS.get(id(population))
@@ -653,7 +863,7 @@ def _pyramid_axes():
     ax.relim()
     ax.set_autoscale_on(True)
     fig.set_size_inches(6, 6.5)
-    _default_margins(fig)
+    default_margins(fig)
     return _PYRAMID_FIGURE
 
 
@@ -682,7 +892,7 @@ def pyramid(population: pd.DataFrame, key, year: int, *, lang: str | None = "de"
         _PYRAMID_FIGURE.clear()  # drawn halfway: the next pyramid starts afresh
         return None
     fig.set_size_inches(4.2, 4.2)
-    _tight(fig)
+    tight(fig)
     return fig
 
 
@@ -747,7 +957,7 @@ def choropleth(
         )
     _finish_map(ax, gemeinden, areas, L)
     _legend_below(ax, handles, title)
-    _tight(fig)
+    tight(fig)
     return fig
 
 
@@ -782,7 +992,7 @@ def categorical_map(
         )
     _finish_map(ax, gemeinden, areas, L)
     _legend_below(ax, handles, title)
-    _tight(fig)
+    tight(fig)
     return fig
 
 

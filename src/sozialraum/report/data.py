@@ -27,6 +27,7 @@ from sozialraum._i18n import t
 from sozialraum.core.status import RELEASE_LEVELS, check_level
 from sozialraum.core.territory import Territory
 from sozialraum.errors import InputError, format_ids
+from sozialraum.privacy.levels import ReleasePolicy
 from sozialraum.privacy.release import Release
 from sozialraum.report.text import supply_label
 
@@ -256,6 +257,19 @@ class ReportData:
             return None
         v = st.at[key, col]
         return None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else str(v)
+
+    @property
+    def index_decimals(self) -> int:
+        """Decimals of index values: those the release policy rounds them to outside ``intern``.
+
+        The level's release carries its policy; ``intern`` has no release and takes
+        the run's policy (``planning["freigabe"]``) or the default one. A chart that
+        plots indices at this precision is the same for every level that shows them.
+        """
+        if self.release is not None:
+            return int(self.release.policy.index_decimals)
+        own = (self.planning or {}).get("freigabe") or {}
+        return int(own.get("index_decimals", ReleasePolicy.index_decimals))
 
     def district_value(self, ind: str) -> tuple[float, str | None]:
         """District average of an indicator and its status code.
@@ -568,6 +582,8 @@ def _planning_from_state(state) -> dict:
     trends = trend_series(state)  # every year's rates; each level shows its own
     if trends:
         planning["trends"] = trends
+    freigabe = (getattr(state, "config", None) or {}).get("freigabe")
+    planning["freigabe"] = {"index_decimals": ReleasePolicy.from_config(freigabe).index_decimals}
     planning.update(_planning_cycle(state))
     planning.update(getattr(state, "topics", None) or {})  # regions, HzE, offers (run steps)
     return planning

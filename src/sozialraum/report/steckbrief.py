@@ -554,8 +554,10 @@ def _area_images(data: ReportData, key: str, rated: bool, settings: Mapping, L: 
     images = {"karte": _location_uri(data, key, fmt, L)}
     dims = (data.monitor_params.get("index") or {}).get("dimensions") or {}
     if data.level != "oeffentlich" and dims and rated:
+        # at the precision a release shows indices: one drawing for all levels that show them
+        dec = data.index_decimals
         prof = {
-            lab: float(a.at[key, f"idx_{d}"])
+            lab: float(np.round(float(a.at[key, f"idx_{d}"]), dec))
             if f"idx_{d}" in a.columns and not _isnan(a.at[key, f"idx_{d}"])
             else np.nan
             for d, lab in dims.items()

@@ -161,14 +161,13 @@ def _signed(x, dec, lang, u="") -> str:
 
 def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str, title: str):
     """Line of the main scenario with the band of all scenarios (matplotlib figure)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
     from matplotlib.ticker import FuncFormatter
+
+    from sozialraum.report.charts import new_figure, tight
 
     years = [int(y) for y in series.columns]
     lo, hi = series.min(axis=0).to_numpy(), series.max(axis=0).to_numpy()
-    fig = MplFigure(figsize=(5.6, 2.8))  # not kept by pyplot: nothing to close, no manager
-    FigureCanvasAgg(fig)
+    fig = new_figure((5.6, 2.8))  # not kept by pyplot: nothing to close, no manager
     ax = fig.add_subplot()
     ax.fill_between(years, lo, hi, color="#9ecae1", alpha=0.6, label=t(_MSG, "range", lang))
     ax.plot(years, series.loc[main].to_numpy(), color="#08519c", lw=2, label=labels[main])
@@ -180,8 +179,7 @@ def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str
     ax.legend(fontsize=7, frameon=False, loc="best")
     for s in ("top", "right"):
         ax.spines[s].set_visible(False)
-    fig.tight_layout()
-    fig.set_layout_engine(None)  # laid out: saving must not lay it out (and draw it) again
+    tight(fig)  # laid out, with no layout engine left: saving draws it once
     return fig
 
 

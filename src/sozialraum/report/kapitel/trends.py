@@ -209,31 +209,31 @@ def _panels(data, unit_: str, key: str, inds: list[str]) -> list:
 _LINE_FIGURES: dict[tuple, tuple] = {}
 
 
+def _new_line_figure(nrow: int, ncol: int, labels: list[str]) -> tuple:
+    """A figure of ``nrow`` × ``ncol`` small multiples with these titles."""
+    from sozialraum.report.charts import new_figure
+
+    fig = new_figure((2.3 * ncol, 1.6 * nrow))
+    axes = fig.subplots(nrow, ncol, squeeze=False)
+    for ax in axes.ravel()[len(labels) :]:
+        ax.set_visible(False)
+    for ax, title in zip(axes.ravel(), labels, strict=False):
+        # the title at a fixed height (nothing is drawn above the axes: no offset text on
+        # the y axis, whose ticks show the values themselves), not searched for per draw
+        ax.set_title(title, fontsize=7, y=1.0)
+        ax.ticklabel_format(axis="y", useOffset=False)
+        ax.tick_params(labelsize=6)
+        for s in ("top", "right"):
+            ax.spines[s].set_visible(False)
+    return fig, axes
+
+
 def _line_axes(nrow: int, ncol: int, labels: list[str]):
     """The figure and axes of the small multiples with these titles (made once per process)."""
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-    from matplotlib.figure import Figure as MplFigure
+    from sozialraum.report.charts import kept
 
     key = (nrow, ncol, tuple(labels))
-    got = _LINE_FIGURES.get(key)
-    if got is None:
-        if len(_LINE_FIGURES) >= 8:
-            _LINE_FIGURES.clear()
-        fig = MplFigure(figsize=(2.3 * ncol, 1.6 * nrow))
-        FigureCanvasAgg(fig)
-        axes = fig.subplots(nrow, ncol, squeeze=False)
-        for ax in axes.ravel()[len(labels) :]:
-            ax.set_visible(False)
-        for ax, title in zip(axes.ravel(), labels, strict=False):
-            # the title at a fixed height (nothing is drawn above the axes: no offset text on
-            # the y axis, whose ticks show the values themselves), not searched for per draw
-            ax.set_title(title, fontsize=7, y=1.0)
-            ax.ticklabel_format(axis="y", useOffset=False)
-            ax.tick_params(labelsize=6)
-            for s in ("top", "right"):
-                ax.spines[s].set_visible(False)
-        got = _LINE_FIGURES[key] = (fig, axes)
-    return got
+    return kept(_LINE_FIGURES, key, lambda: _new_line_figure(nrow, ncol, labels))
 
 
 def _draw_lines(panels: list, labels: list[str]):
@@ -241,9 +241,10 @@ def _draw_lines(panels: list, labels: list[str]):
 
     The lines of the previous chart are removed, the limits recomputed from the new
     data and the layout computed from the default margins again, so a chart does
-    not depend on the charts drawn before it.
+    not depend on the charts drawn before it. The tight layout measures only the
+    y axes per chart (:func:`sozialraum.report.charts.tight_grid`).
     """
-    import matplotlib
+    from sozialraum.report.charts import default_margins, tight_grid
 
     n = len(panels)
     ncol = min(3, n)
@@ -258,15 +259,8 @@ def _draw_lines(panels: list, labels: list[str]):
         ax.set_xticks(list(own_v.index))
         ax.relim()
         ax.autoscale_view()
-    rc = matplotlib.rcParams
-    fig.subplots_adjust(
-        **{
-            k: rc[f"figure.subplot.{k}"]
-            for k in ("left", "right", "bottom", "top", "wspace", "hspace")
-        }
-    )
-    fig.tight_layout()
-    fig.set_layout_engine(None)  # laid out: saving must not lay it out (and draw it) again
+    default_margins(fig)
+    tight_grid(fig, ("trends", nrow, ncol, tuple(labels[:n])))
     return fig
 
 
