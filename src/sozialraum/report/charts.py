@@ -31,6 +31,7 @@ from sozialraum.core import palettes  # noqa: E402
 from sozialraum.core.crs import metric_crs  # noqa: E402
 from sozialraum.core.numbers import format_number  # noqa: E402
 from sozialraum.core.palettes import class_colors  # noqa: E402
+from sozialraum.core.processes import can_fork, cores, quiet_worker  # noqa: E402
 from sozialraum.core.territory import Territory  # noqa: E402
 
 __all__ = [
@@ -1034,26 +1035,19 @@ def draw_many(jobs: list, workers: int | None = None) -> int:
 
     The figures are drawn exactly as :func:`cached_uri` draws them, by worker
     processes forked from this one (they see the data without copying it); where
-    ``fork`` is not available (Windows, macOS' default) or there are few charts,
-    nothing happens here and each chart is drawn when it is needed. Returns the
-    number of charts drawn.
+    no worker may be forked (:func:`~sozialraum.core.processes.can_fork`: Windows,
+    macOS, QGIS) or there are few charts, nothing happens here and each chart is
+    drawn when it is needed. Returns the number of charts drawn.
     """
     import multiprocessing as mp
 
     cache = _SHARED.get()
     todo = list({k: (k, make) for k, make in jobs if cache and k not in cache.images}.values())
-    if workers is None:
-        from sozialraum.report.pdf import default_workers
-
-        workers = default_workers()
-    if cache is None or workers < 2 or len(todo) < 8 or "fork" not in mp.get_all_start_methods():
-        return 0
-    import sys
-
-    if sys.platform == "darwin":  # forking a process that uses system frameworks is unsafe there
+    workers = cores() if workers is None else workers
+    if cache is None or workers < 2 or len(todo) < 8 or not can_fork():
         return 0
     _PENDING[:] = todo
-    pool = mp.get_context("fork").Pool(min(workers, len(todo)), initializer=_plain_worker)
+    pool = mp.get_context("fork").Pool(min(workers, len(todo)), initializer=quiet_worker)
     try:
         for i, uri in pool.imap_unordered(_draw_job, range(len(todo)), chunksize=2):
             cache.images[todo[i][0]] = uri
@@ -1065,12 +1059,3 @@ def draw_many(jobs: list, workers: int | None = None) -> int:
         pool.join()
         _PENDING.clear()
     return len(todo)
-
-
-def _plain_worker() -> None:
-    """A drawing worker must not run its parent's signal handlers (e.g. the run's clean-up)."""
-    import signal
-
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, signal.SIG_DFL)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl+C goes to the parent, which stops us
