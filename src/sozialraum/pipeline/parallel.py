@@ -170,7 +170,10 @@ def _serve(conn, state, tasks: Mapping[str, Task]) -> None:
     if timer is not None:
         timer.nest()  # all the copy does lies inside the run's group steps
     while True:
-        msg = conn.recv()
+        try:
+            msg = conn.recv()
+        except (EOFError, OSError):  # the run has ended (or was killed): nothing more to do
+            break
         if msg is None:
             break
         name, indices = msg
@@ -183,7 +186,10 @@ def _serve(conn, state, tasks: Mapping[str, Task]) -> None:
                 res = JobResult(i, files=files, steps=steps, caught=_portable(rec), prints=prints)
             except BaseException as exc:  # noqa: BLE001 - raised by the run
                 res = JobResult(i, error=_portable_error(exc))
-            conn.send(res)
+            try:
+                conn.send(res)
+            except (BrokenPipeError, OSError):  # the run is gone
+                return
             if res.error is not None:
                 break
     conn.close()
