@@ -69,6 +69,11 @@ class _Null:
         return None
 
 
+def test_the_copy_takes_the_odd_packages_in_every_phase():
+    assert parallel.split_jobs(range(1, 6)) == ([2, 4], [1, 3, 5])  # the packages
+    assert parallel.split_jobs(range(6)) == ([0, 2, 4], [1, 3, 5])  # their websites
+
+
 @needs_fork
 def test_the_copy_builds_every_other_job_and_results_come_back_in_order(tmp_path, monkeypatch):
     monkeypatch.setattr(parallel, "cores", lambda: 2)

@@ -50,11 +50,13 @@ class JobResult:
     error: BaseException | None = None
 
 
-def split_jobs(n: int, helper: bool) -> tuple[list[int], list[int]]:
-    """Job indices ``0..n-1``: (the run's, the copy's); the copy takes every other one."""
-    if not helper:
-        return list(range(n)), []
-    return [i for i in range(n) if i % 2 == 0], [i for i in range(n) if i % 2 == 1]
+def split_jobs(indices: Sequence[int]) -> tuple[list[int], list[int]]:
+    """Job indices as (the run's, the copy's): the copy takes the odd ones.
+
+    By index, not by position: the website of package ``i`` is then built by the
+    process that built package ``i`` (it keeps that release).
+    """
+    return [i for i in indices if i % 2 == 0], [i for i in indices if i % 2 == 1]
 
 
 @contextmanager
@@ -240,8 +242,7 @@ def run_split(
         return files
     from sozialraum.report.pdf import print_requests
 
-    mine = [i for i in indices if i % 2 == 0]
-    theirs = [i for i in indices if i % 2 == 1]
+    mine, theirs = split_jobs(indices)
     results: dict[int, JobResult] = {}
     if theirs:
         helper.send(name, theirs)
