@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from sozialraum.core.processes import can_fork, cores, quiet_worker
 from sozialraum.pipeline.common import Files
 
-__all__ = ["JobResult", "PackageHelper", "split_jobs"]
+__all__ = ["JobResult", "PackageHelper", "run_job", "run_split", "split_jobs"]
 
 Task = Callable[[int], Files]
 
@@ -46,7 +46,7 @@ class JobResult:
     files: Files = field(default_factory=list)
     steps: list = field(default_factory=list)  # pipeline.timing.StepTime, from the copy only
     caught: list = field(default_factory=list)  # warnings.WarningMessage
-    prints: list = field(default_factory=list)  # html_to_pdf_batch keyword arguments
+    prints: list = field(default_factory=list)  # report.pdf.PrintJob, from the copy only
     error: BaseException | None = None
 
 
@@ -247,10 +247,13 @@ def run_split(
     if theirs:
         helper.send(name, theirs)
 
+    waiting = set(theirs)  # the copy's jobs not reported yet
+
     def collect(block: bool) -> None:
-        while len([i for i in theirs if i in results]) < len(theirs) and (block or helper.ready()):
+        while waiting and (block or helper.ready()):
             res = helper.receive()
             results[res.index] = res
+            waiting.discard(res.index)
             print_requests(res.prints)  # on the run's browser, in the background
             if getattr(state, "timer", None) is not None:
                 state.timer.steps.extend(res.steps)
