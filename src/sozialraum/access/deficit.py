@@ -53,6 +53,7 @@ __all__ = [
     "SupplyNeed",
     "SupplyNeedParams",
     "balance",
+    "in_crs_of",
     "need_points",
     "supply_method",
     "supply_need",
@@ -375,6 +376,17 @@ def _supply_by_location(
         )
     supply = cap[inside].groupby(key[inside].to_numpy()).sum().reindex(idx).fillna(0.0)
     return supply, pd.DataFrame(unassigned)
+
+
+def in_crs_of(points: gpd.GeoDataFrame | None, areas: gpd.GeoDataFrame):
+    """``points`` in the CRS of ``areas`` (as :func:`need_points` uses them); None stays None.
+
+    For callers that pass the same demand points to many :func:`supply_need`
+    calls (groups, years): transformed once, each call finds them in place.
+    """
+    if points is None or points.crs is None or areas.crs is None:
+        return points
+    return points.to_crs(areas.crs)
 
 
 def need_points(

@@ -46,6 +46,8 @@ Berlin boundary rule) are a different concept and live in
 from __future__ import annotations
 
 import math
+import sys
+import threading
 import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -372,9 +374,58 @@ def _check_breaks(breaks, what: str, L: str) -> np.ndarray:
     return b
 
 
+_MC_IMPORT = threading.Lock()
+
+
+def _mapclassify():
+    """mapclassify, imported with its Fisher–Jenks kernel kept in numba's disk cache.
+
+    mapclassify compiles ``_fisher_jenks_means`` while it is imported (an ``njit``
+    with a signature compiles at once; mapclassify ≥ 2.6 keeps no disk cache of it),
+    about 1 s in every new process, natural breaks used or not. Imported here,
+    ``cache=True`` is added to mapclassify's own ``njit`` decorations, so a
+    process loads the same machine code (same signature, same source) from
+    numba's cache instead — the cache our own kernels use (see
+    ``sozialraum.spatial._kernels``). Where no cache folder is writable, or numba
+    is missing, mapclassify is imported as it is.
+    """
+    mc = sys.modules.get("mapclassify")
+    if mc is not None:
+        return mc
+    with _MC_IMPORT:
+        try:
+            import numba
+        except Exception:  # no numba: mapclassify uses its pure-Python code
+            import mapclassify
+
+            return mapclassify
+        plain = numba.njit
+
+        def njit(*args, **kw):
+            if not (args and isinstance(args[0], str)) or "cache" in kw:
+                return plain(*args, **kw)
+
+            def decorate(fn):
+                if getattr(fn, "__module__", "").startswith("mapclassify."):
+                    try:
+                        return plain(*args, cache=True, **kw)(fn)
+                    except RuntimeError:  # no writable cache folder at all
+                        pass
+                return plain(*args, **kw)(fn)
+
+            return decorate
+
+        numba.njit = njit
+        try:
+            import mapclassify
+        finally:
+            numba.njit = plain
+    return mapclassify
+
+
 def _mc_bins(y: np.ndarray, scheme: str, k: int, multiples) -> tuple[np.ndarray, np.ndarray]:
     """Bins and class per value from mapclassify (``y`` without NaN)."""
-    import mapclassify as mc
+    mc = _mapclassify()
 
     with warnings.catch_warnings():  # "Numba not installed", "not enough unique values"
         warnings.simplefilter("ignore")

@@ -586,6 +586,9 @@ def care_plan(
     idx = areas.index.astype(str)
     need = {y: f.reindex(idx).fillna(0.0) for y, f in sorted(need.items())}
     supply: dict = {}
+    from sozialraum.access.deficit import in_crs_of
+
+    demand_points = in_crs_of(demand_points, areas)  # once for all years
     if offers is not None and params:
         for y, n in need.items():
             supply[y] = care_supply(

@@ -40,7 +40,13 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
-from sozialraum.access.deficit import BALANCE_COLUMNS, SupplyNeedParams, balance, supply_need
+from sozialraum.access.deficit import (
+    BALANCE_COLUMNS,
+    SupplyNeedParams,
+    balance,
+    in_crs_of,
+    supply_need,
+)
 from sozialraum.access.whatif import apply_changes
 from sozialraum.core.doors import knob
 from sozialraum.demography.demand import group_counts
@@ -1157,7 +1163,9 @@ def plan_kitas(
         base_year=base,
         projection=inputs.projection,
         gemeinde=inputs.gemeinde,
-        demand_points=inputs.demand_points if params.supply.method != "standort" else None,
+        demand_points=in_crs_of(inputs.demand_points, inputs.areas)  # once for all groups
+        if params.supply.method != "standort"
+        else None,
         lang=lang,
     )
     args = (inputs.areas, inputs.kitas, inputs.places, inputs.population, params)
