@@ -1,5 +1,8 @@
 """The municipal packages on two processes give what one process gives.
 
+(The yearly-run comparison also covers the profile charts drawn ahead by a copy,
+:mod:`sozialraum.report.ahead`: the run on one process draws none ahead.)
+
 A forked copy of the run builds every other municipal package and its website
 (:mod:`sozialraum.pipeline.parallel`). These tests pin that the run's outputs,
 notes and step table do not depend on it, that the copy's PDFs are printed by the
@@ -22,6 +25,7 @@ from sozialraum.core.processes import can_fork
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.pipeline import parallel, run
 from sozialraum.pipeline.timing import RunTimer, timed
+from sozialraum.report import ahead
 
 from .test_run_outputs_unchanged import content_checksum
 
@@ -155,13 +159,16 @@ def test_the_yearly_run_on_two_processes_writes_what_one_process_writes(
     cfg = musterland["examples"] / "monitor.toml"
     threshold = gc.get_threshold()
     monkeypatch.setattr(parallel, "cores", lambda: 1)
+    monkeypatch.setattr(ahead, "can_fork", lambda: False)  # no charts drawn ahead either
     one = run(cfg, tmp_path / "eins", skip=["pdf"])
+    monkeypatch.undo()
     monkeypatch.setattr(parallel, "cores", lambda: 2)
     two = run(cfg, tmp_path / "zwei", skip=["pdf"])
     assert gc.get_threshold() == threshold and gc.get_freeze_count() == 0  # as before the run
     log1 = (one.out_dir / "lauf.log").read_text(encoding="utf-8")
     log2 = (two.out_dir / "lauf.log").read_text(encoding="utf-8")
-    assert "auf zwei Prozessen" not in log1
+    assert "auf zwei Prozessen" not in log1 and "vorab gezeichnet" not in log1
+    assert "Abbildungen der Steckbriefe vorab gezeichnet" in log2
     assert "Freigabepakete auf zwei Prozessen" in log2
     assert "Webseiten (Sozialatlas) auf zwei Prozessen" in log2
     a, b = _outputs(one.out_dir), _outputs(two.out_dir)

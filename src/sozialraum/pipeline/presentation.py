@@ -433,6 +433,33 @@ def _previous_classes(state) -> pd.DataFrame | None:
     return res.frame[cols] if cols else None
 
 
+def profile_charts_ahead(state):
+    """Start drawing the internal profiles' charts on the idle core (:mod:`sozialraum.report.ahead`).
+
+    Called by the run once the steps the charts show are computed (monitor,
+    demography); None where profiles are not written or no copy may be forked.
+    """
+    if not state.config["ausgaben"]["steckbriefe"]:
+        return None
+    from sozialraum.report import report_data
+    from sozialraum.report.ahead import draw_ahead
+    from sozialraum.report.steckbrief import profile_chart_jobs
+
+    def jobs() -> list:
+        data = report_data(report_inputs(state))
+        return profile_chart_jobs(data, lang=state.lang, **_report_kwargs(state))
+
+    return draw_ahead(jobs)
+
+
+def _take_ahead(state) -> None:
+    """The charts drawn ahead, into the run's shared chart cache (the copy stops)."""
+    ahead, state.ahead = state.ahead, None
+    if ahead is not None:
+        ahead.take()
+        state.timer.add("vorab", ahead.seconds, nested=True)
+
+
 def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
     """The internal web map, profiles and report (all values)."""
     aus = state.config["ausgaben"]
@@ -455,6 +482,7 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
     rdata = report_data(inputs)
     if aus["steckbriefe"]:
         with timed(state, "steckbriefe", level="intern"):
+            _take_ahead(state)
             docs = write_steckbriefe(
                 rdata,
                 folder / "intern" / "steckbriefe",

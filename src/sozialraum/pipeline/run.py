@@ -165,6 +165,7 @@ class RunState:
     topics: dict[str, Any] = field(default_factory=dict)  # ReportData.planning entries
     history: dict[Any, Any] = field(default_factory=dict)  # earlier years' releases (website_step)
     caught: list | None = None  # the warnings the run records (its notes), while it runs
+    ahead: Any = None  # report.ahead.ChartsAhead: profile charts drawn while the run computes
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
@@ -683,6 +684,7 @@ def run(
             # inside this block, so that a warnings block of the loading thread (numba's
             # own, when it compiles) ends before this one and cannot drop its records
             warm_kernels()
+            ahead_after = _ahead_after([k for k, _fn in computation_steps(cfg)])
             for key, fn in computation_steps(cfg):
                 if steps is not None and key not in steps and key != "inputs":
                     continue
@@ -691,6 +693,8 @@ def run(
                 log.info(msg)
                 with timed(state, key, text=names[key]):
                     state = fn(state)
+                if key == ahead_after:
+                    state.ahead = _charts_ahead(state)
             say(t(_MSG, "step", L, what=names["outputs"]))
             log.info(t(_MSG, "step", L, what=names["outputs"]))
             for s in skipped:
@@ -723,6 +727,8 @@ def run(
         # move into place: the old output is replaced only once the new one is complete
         workspace.commit()
     except BaseException:
+        if state.ahead is not None:
+            state.ahead.close()
         handler.close()
         log.removeHandler(handler)
         workspace.discard()
@@ -792,6 +798,21 @@ class _long_lived_results:
     def __exit__(self, *exc) -> None:
         gc.set_threshold(*self.threshold)
         gc.unfreeze()
+
+
+def _ahead_after(steps: list[str]) -> str:
+    """The step after which the profiles' charts are drawn ahead on the idle core.
+
+    What they show (monitor, series, population, projection) is computed by then;
+    the steps after it (Kita, care, regions, ...) run beside the drawing.
+    """
+    return "demography" if "demography" in steps else "spatial"
+
+
+def _charts_ahead(state: RunState):
+    from sozialraum.pipeline.presentation import profile_charts_ahead
+
+    return profile_charts_ahead(state)
 
 
 def _write_all_outputs(state: RunState, folder: Path) -> list:

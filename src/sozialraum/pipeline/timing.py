@@ -78,6 +78,10 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
     "pruefung_alle": ("Freigabeprüfung aller Pakete", "release check of all packages"),
     "audit": ("Geheimhaltungsprüfung aller Pakete", "suppression audit of all packages"),
     "pdf_rest": ("Warten auf die letzten PDFs", "waiting for the last PDFs"),
+    "vorab": (
+        "Abbildungen der Steckbriefe vorab gezeichnet (neben den Rechenschritten)",
+        "profile charts drawn ahead (beside the computation steps)",
+    ),
     "pdf_all": (
         "PDF-Druck aller Dokumente (im Hintergrund, neben den Schritten oben)",
         "PDF printing of all documents (in the background, beside the steps above)",

@@ -41,6 +41,7 @@ __all__ = [
     "categorical_map",
     "choropleth",
     "default_margins",
+    "add_drawn",
     "draw_many",
     "frame_digest",
     "kept",
@@ -1019,6 +1020,20 @@ def collecting() -> Iterator[list]:
         yield jobs
     finally:
         _COLLECT.reset(token)
+
+
+def add_drawn(images: Mapping) -> int:
+    """Put charts drawn elsewhere (``(key, fmt)`` → data URI) into the shared cache.
+
+    Only keys the cache does not hold yet; returns how many were added (0 outside
+    :func:`shared_charts`).
+    """
+    cache = _SHARED.get()
+    if cache is None:
+        return 0
+    new = {k: v for k, v in images.items() if k not in cache.images}
+    cache.images.update(new)
+    return len(new)
 
 
 _PENDING: list = []  # the jobs a forked worker draws (inherited, not pickled)

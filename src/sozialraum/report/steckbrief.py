@@ -62,6 +62,7 @@ __all__ = [
     "area_context",
     "gemeinde_context",
     "indicator_rows",
+    "profile_chart_jobs",
     "profile_stems",
     "safe_filename",
     "write_steckbriefe",
@@ -619,6 +620,13 @@ def _draw_charts_ahead(data: ReportData, keys, gkeys, settings: Mapping, L: str)
     :func:`~sozialraum.report.kapitel.finish_profile_sections`, which adds the
     images drawn here.
     """
+    listed, jobs = _list_charts(data, keys, gkeys, settings, L)
+    charts.draw_many(jobs)
+    return listed
+
+
+def _list_charts(data: ReportData, keys, gkeys, settings: Mapping, L: str) -> tuple[dict, list]:
+    """The topic sections of every profile and the charts they need (drawn: none)."""
     listed: dict = {}
     with charts.collecting() as jobs:
         for k in keys:
@@ -629,8 +637,7 @@ def _draw_charts_ahead(data: ReportData, keys, gkeys, settings: Mapping, L: str)
         for g in gkeys:
             _gemeinde_images(data, g, _members(data, g), settings, L)
             listed[("gemeinde", g)] = list_profile_sections(data, "gemeinde", g, settings, L, jobs)
-    charts.draw_many(jobs)
-    return listed
+    return listed, jobs
 
 
 def _sections(data: ReportData, unit: str, key: str, settings: Mapping, L: str, listed) -> list:
@@ -902,7 +909,6 @@ def write_steckbriefe(
     InputError
         Unknown area keys.
     """
-    from sozialraum.errors import InputError, format_ids
     from sozialraum.report.render import make_environment, resolve_settings
 
     L = get_lang(lang)
@@ -911,23 +917,7 @@ def write_steckbriefe(
     st = resolve_settings(settings, template_dir)
     env = make_environment(template_dir, L)
     tpl = env.get_template("steckbrief.html.j2")
-    keys = list(map(str, data.areas.index)) if areas is None else [str(k) for k in areas]
-    unknown = [k for k in keys if k not in data.areas.index]
-    if unknown:
-        raise InputError(
-            ("Unbekannte Gebietsschlüssel: " if L == "de" else "unknown area keys: ")
-            + format_ids(unknown),
-            ids=unknown,
-        )
-    gkeys: list[str] = []
-    if municipalities is not False and data.gemeinden is not None:
-        gkeys = list(map(str, data.gemeinden.index))
-        if not isinstance(municipalities, bool):
-            only = set(map(str, municipalities))
-            gkeys = [g for g in gkeys if g in only]
-        if areas is not None and data.gemeinde_col in data.areas.columns:
-            wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
-            gkeys = [g for g in gkeys if g in wanted]
+    keys, gkeys = _profile_keys(data, areas, municipalities, L)
     with contextlib.ExitStack() as stack:
         if not charts.sharing():
             stack.enter_context(charts.shared_charts())
@@ -946,6 +936,53 @@ def write_steckbriefe(
         timeout=timeout,
         on_time=on_time,
     )
+
+
+def _profile_keys(data: ReportData, areas, municipalities, L: str) -> tuple[list[str], list[str]]:
+    """Keys of the areas and municipalities that get a profile (see :func:`write_steckbriefe`)."""
+    from sozialraum.errors import InputError, format_ids
+
+    keys = list(map(str, data.areas.index)) if areas is None else [str(k) for k in areas]
+    unknown = [k for k in keys if k not in data.areas.index]
+    if unknown:
+        raise InputError(
+            ("Unbekannte Gebietsschlüssel: " if L == "de" else "unknown area keys: ")
+            + format_ids(unknown),
+            ids=unknown,
+        )
+    gkeys: list[str] = []
+    if municipalities is not False and data.gemeinden is not None:
+        gkeys = list(map(str, data.gemeinden.index))
+        if not isinstance(municipalities, bool):
+            only = set(map(str, municipalities))
+            gkeys = [g for g in gkeys if g in only]
+        if areas is not None and data.gemeinde_col in data.areas.columns:
+            wanted = set(data.areas.loc[keys, data.gemeinde_col].astype(str))
+            gkeys = [g for g in gkeys if g in wanted]
+    return keys, gkeys
+
+
+def profile_chart_jobs(
+    data: ReportData,
+    *,
+    template_dir: str | Path | None = None,
+    settings: Mapping | None = None,
+    lang: str | None = "de",
+) -> list:
+    """The charts :func:`write_steckbriefe` would draw for all profiles of ``data``.
+
+    As ``(key, draw)`` pairs of :func:`~sozialraum.report.charts.collecting`, for
+    :func:`~sozialraum.report.charts.draw_ahead`: another process may draw them
+    before the profiles are written. Call it inside
+    :func:`~sozialraum.report.charts.shared_charts`.
+    """
+    from sozialraum.report.render import resolve_settings
+
+    L = get_lang(lang)
+    st = resolve_settings(settings, template_dir)
+    keys, gkeys = _profile_keys(data, None, True, L)
+    with level_memo():
+        return _list_charts(data, keys, gkeys, st, L)[1]
 
 
 def _contexts(data, keys, gkeys, st, L, progress, listed=None) -> list[dict]:
