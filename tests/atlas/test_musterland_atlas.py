@@ -99,3 +99,32 @@ def test_monitor_from_atlas_equals_monitor_from_files(muster, from_files):
     )
     single = muster.monitor_inputs(2024)
     assert isinstance(single.counts, pd.DataFrame) and len(single.counts) == 80
+
+
+def test_reading_block_reads_each_year_once_and_gives_the_same(muster, monkeypatch):
+    a = muster
+    plain_eff = a.measure_effect("QM-2023-01")
+    plain = a.values(2023, variables=["ew_ges"]).frame
+    calls = []
+    table = type(a).table
+
+    def counted(self, *args, **kw):
+        calls.append(kw.get("years"))
+        return table(self, *args, **kw)
+
+    monkeypatch.setattr(type(a), "table", counted)
+    with a.reading():
+        with a.reading():  # nested: the same memo
+            first = a.values(2023, variables=["ew_ges"])
+        again = a.values(2023, variables=["ew_ges"])
+        eff = a.measure_effect("QM-2023-01")
+        n_in_block = len(calls)
+        eff_again = a.measure_effect("QM-2023-01")
+        assert len(calls) == n_in_block  # the second effect view reads nothing
+    assert again is first and calls.count([2023]) == 1
+    pd.testing.assert_frame_equal(first.frame, plain)
+    pd.testing.assert_frame_equal(eff.frame, plain_eff.frame)
+    pd.testing.assert_frame_equal(eff_again.frame, eff.frame)
+    # after the block every query reads again
+    a.values(2023, variables=["ew_ges"])
+    assert len(calls) == n_in_block + 1 and "reading" not in a._cache

@@ -22,6 +22,8 @@ series, monitor inputs), :mod:`~sozialraum.atlas.facilities`,
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -119,6 +121,23 @@ class Atlas:
 
     def __enter__(self) -> Atlas:
         return self
+
+    @contextlib.contextmanager
+    def reading(self) -> Iterator[Atlas]:
+        """A block that only reads: each year's values are read from the database once.
+
+        For many queries of the same years (e.g. the effect view of every measure);
+        the selections are shared, so callers must not change them. Nothing may be
+        written to the atlas inside the block.
+        """
+        if "reading" in self._cache:  # nested: the outer block's memo
+            yield self
+            return
+        self._cache["reading"] = {}
+        try:
+            yield self
+        finally:
+            self._cache.pop("reading", None)
 
     def __exit__(self, *exc) -> None:
         self.close()

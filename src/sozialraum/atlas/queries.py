@@ -112,6 +112,21 @@ def values(
     """
     year = int(year)
     version = version or atlas.version_for(year)
+    memo = atlas._cache.get("reading")  # inside Atlas.reading(): nothing is written
+    key = (year, version, _frozen(variables), _frozen(areas))
+    if memo is not None and key in memo:
+        return memo[key]
+    sel = _values(atlas, year, version, variables, areas)
+    if memo is not None:
+        memo[key] = sel
+    return sel
+
+
+def _frozen(items: Sequence[str] | None) -> tuple | None:
+    return None if items is None else tuple(items)
+
+
+def _values(atlas, year: int, version: str, variables, areas) -> AtlasSelection:
     atlas._check_version(version)
     long = atlas.table(years=[year], variables=variables)
     data_versions = sorted(set(long["version"]))

@@ -539,13 +539,14 @@ def _measure_effects(atlas, measures: list[str]) -> tuple[dict, dict]:
     from sozialraum.errors import InputError
 
     effects, progress, without = {}, {}, {}
-    for mid in measures:
-        try:
-            effects[mid] = atlas.measure_effect(mid)
-        except InputError as err:
-            without[mid] = str(err)
-            continue
-        progress[mid] = atlas.measure_progress(mid, effect=effects[mid])
+    with atlas.reading():  # every measure reads the same years
+        for mid in measures:
+            try:
+                effects[mid] = atlas.measure_effect(mid)
+            except InputError as err:
+                without[mid] = str(err)
+                continue
+            progress[mid] = atlas.measure_progress(mid, effect=effects[mid])
     return effects, {"register": atlas.measures(), "progress": progress, "ohne_wirkung": without}
 
 
