@@ -182,3 +182,65 @@ def test_an_embedded_svg_logo_without_digits_still_counts_as_printed_alone():
     uri2 = "data:image/svg+xml;base64," + base64.b64encode(digits.encode()).decode()
     assert not _prints_alone(f'<img src="{uri2}">')  # a number in an image is read from the PDF
     assert not _prints_alone('<img src="logo.svg">')  # a linked file may change after the print
+
+
+def test_packages_are_checked_as_they_become_ready_with_prints_made_after_the_fork(
+    ml_data, tmp_path
+):
+    """``ready(i)`` is called in package order; a print recorded after the check's workers
+    were forked is known to the worker that checks it (its records travel with the task)."""
+    _chromium()
+    from sozialraum.core import processes
+
+    if not processes.can_fork():
+        pytest.skip("this system cannot fork")
+    data, _ = ml_data
+    write_packages(data, tmp_path, municipalities=["07999001", "07999002"])
+    jobs = [
+        (tmp_path / "oeffentlich", "oeffentlich", None),
+        (tmp_path / "kommunal-07999001", "kommunal", "07999001"),
+        (tmp_path / "kommunal-07999002", "kommunal", "07999002"),
+    ]
+    name, clean, _ = _leaky(data)
+    called = []
+
+    def ready(i: int) -> None:
+        called.append(i)
+        if i == 2:  # printed while the first packages are being checked
+            _print(jobs[2][0], _page(f"Steckbrief {name}", clean))
+
+    policy = ReleasePolicy()
+    batch = check_releases(jobs, data, policy=policy, workers=2, ready=ready, prints=True)
+    assert called == [0, 1, 2]
+    assert all(r.ok for r in batch)
+    byname = {fc.file: fc for fc in batch[2].checked}
+    assert byname["steckbrief.pdf"].printed_from == "steckbrief.html"  # verified, not read
+    one = check_release(jobs[2][0], data, level="kommunal", ags="07999002", prints=True)
+    assert batch[2].to_text("de") == one.to_text("de")
+
+
+def test_a_copy_forked_while_the_print_records_are_locked_can_read_them(tmp_path):
+    """The printing thread may hold the records' lock at a fork: the copy gets a free one."""
+    import multiprocessing as mp
+
+    from sozialraum.core import prints, processes
+
+    if not processes.can_fork():
+        pytest.skip("this system cannot fork")
+    html, pdf = tmp_path / "a.html", tmp_path / "a.pdf"
+    html.write_text("<p>x</p>", encoding="utf-8")
+    pdf.write_bytes(b"%PDF-1.4 x")
+    record_print(html, pdf, prints.file_sha256(html), pdf.read_bytes())
+    ctx = mp.get_context("fork")
+    with prints._LOCK:  # held as by the printing thread
+        proc = ctx.Process(target=lambda: print_sources(pdf))
+        proc.start()
+    proc.join(20)
+    alive = proc.is_alive()
+    if alive:
+        proc.kill()
+    assert not alive and proc.exitcode == 0
+    assert prints.prints_under(tmp_path) and not prints.prints_under(tmp_path / "anders")
+    forget_prints()
+    prints.adopt_prints({str(pdf.resolve()): (prints.file_sha256(pdf), ((str(html), "x"),))})
+    assert print_sources(pdf) == ((str(html), "x"),)

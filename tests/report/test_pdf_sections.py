@@ -201,3 +201,65 @@ def test_top_level_outline_names_each_entry_and_its_first_page(tmp_path, target)
     assert _top_outline(reader) == [("A", 0), ("B", 2)]
     # the short walk is taken only for page references; other targets are read the long way
     assert (_top_outline_entries(reader) is None) is (target != "page")
+
+
+def test_several_print_jobs_together_give_what_each_gives_alone(tmp_path):
+    """The background printer prints waiting jobs together (the tabs stay busy)."""
+    _browser()
+    from sozialraum.report.pdf import PdfPrinter, PrintJob, run_print_job, run_print_jobs
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    fa = _profiles(a, [("Steckbrief Altstadt", 3), ("Steckbrief Neustadt", 120)])
+    fb = _profiles(b, [("Steckbrief Hafen", 2), ("Steckbrief Heide", 4), ("Steckbrief Au", 1)])
+    jobs = [
+        PrintJob(
+            tuple(fa),
+            tuple(f.with_suffix(".pdf") for f in fa),
+            sections=True,
+            joined=(a / "alle.pdf", "A"),
+        ),
+        PrintJob(tuple(fb), tuple(f.with_suffix(".pdf") for f in fb), sections=True),
+    ]
+    with PdfPrinter(workers=2) as printer:
+        together = run_print_jobs(printer, jobs)
+        texts = {p: _text(p) for outs in together for p in outs}
+        joined = _text(a / "alle.pdf")
+        for job in jobs:
+            run_print_job(printer, job)  # again, one job at a time
+    assert [len(o) for o in together] == [2, 3]
+    for outs in together:
+        for p in outs:
+            assert _text(p) == texts[p] and print_sources(p) is not None
+    assert _text(a / "alle.pdf") == joined
+    assert joined.index("Altstadt") < joined.index("Neustadt")
+    assert print_sources(a / "alle.pdf") is not None
+
+
+def test_waiting_jobs_are_printed_in_one_batch(tmp_path, monkeypatch):
+    _browser()
+    import threading
+
+    from sozialraum.report import pdf as pdfmod
+
+    batches = []
+    real = pdfmod.run_print_jobs
+
+    def spy(printer, jobs):
+        batches.append(len(jobs))
+        return real(printer, jobs)
+
+    monkeypatch.setattr(pdfmod, "run_print_jobs", spy)
+    release = threading.Event()
+    folders = [tmp_path / f"p{i}" for i in range(4)]
+    with pdfmod.printing_session(background=True, workers=2):
+        for i, d in enumerate(folders):
+            d.mkdir()
+            files = _profiles(d, [(f"Steckbrief X{i}", 2)])
+            # the first job holds the printing thread until the others wait in its queue
+            then = (lambda: release.wait(30)) if i == 0 else None
+            pdfmod.html_to_pdf_batch(files, sections=True, then=then)
+        release.set()
+        pdfmod.finish_printing()
+    assert sum(batches) == 4 and max(batches) >= 2  # the waiting jobs went together
+    assert all((d / f"X{i}.pdf").is_file() for i, d in enumerate(folders))

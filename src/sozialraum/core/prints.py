@@ -15,14 +15,17 @@ like any other file.
 from __future__ import annotations
 
 import hashlib
+import os
 import threading
 from collections.abc import Sequence
 from pathlib import Path
 
 __all__ = [
+    "adopt_prints",
     "file_sha256",
     "forget_prints",
     "print_sources",
+    "prints_under",
     "record_join",
     "record_joint_print",
     "record_print",
@@ -31,6 +34,16 @@ __all__ = [
 #: resolved PDF path → (SHA-256 of the PDF, ((resolved HTML path, SHA-256 of the HTML), …))
 _RECORDS: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {}
 _LOCK = threading.Lock()
+
+
+def _new_lock() -> None:
+    """A forked copy gets a free lock (the printing thread may have held it at the fork)."""
+    global _LOCK
+    _LOCK = threading.Lock()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_new_lock)
 
 
 def file_sha256(path: str | Path) -> str:
@@ -101,6 +114,19 @@ def print_sources(pdf: str | Path) -> tuple[tuple[str, str], ...] | None:
     except OSError:
         return None
     return entry[1] if same else None
+
+
+def prints_under(folder: str | Path) -> dict:
+    """The records of the PDFs below ``folder`` (for a process forked before they were made)."""
+    root = _key(folder)
+    with _LOCK:
+        return {k: v for k, v in _RECORDS.items() if Path(k).is_relative_to(root)}
+
+
+def adopt_prints(records: dict) -> None:
+    """Take over records made by another process (:func:`prints_under`)."""
+    with _LOCK:
+        _RECORDS.update(records)
 
 
 def forget_prints() -> None:

@@ -18,6 +18,7 @@ the privacy checker on every package.
 
 from __future__ import annotations
 
+import time
 from contextlib import nullcontext
 from pathlib import Path
 
@@ -777,9 +778,14 @@ def _check_packages(state, packages, data, policy) -> list:
     from sozialraum.report.pdf import default_workers
 
     L = state.lang
-    with timed(state, "pdf_rest"):
-        finish_printing()  # the check reads the packages' PDFs
-    with timed(state, "pruefung_alle"):
+    waited = [0.0]
+
+    def ready(i: int) -> None:  # a package is checked once its PDFs exist
+        t0 = time.perf_counter()
+        finish_printing(packages[i][0])
+        waited[0] += time.perf_counter() - t0
+
+    with timed(state, "pruefung_alle"):  # while the next packages are still printed
         reports = check_releases(
             packages,
             data,
@@ -788,7 +794,9 @@ def _check_packages(state, packages, data, policy) -> list:
             workers=default_workers(),
             lang=L,
             labels=labels_for(state),
+            ready=ready,
         )
+    state.timer.add("pdf_warten", waited[0], nested=True)
     checks = []
     for (pkg, _level, _ags), report in zip(packages, reports, strict=True):
         checks.append((pkg.name, report))

@@ -78,6 +78,10 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
     "pruefung_alle": ("Freigabeprüfung aller Pakete", "release check of all packages"),
     "audit": ("Geheimhaltungsprüfung aller Pakete", "suppression audit of all packages"),
     "pdf_rest": ("Warten auf die letzten PDFs", "waiting for the last PDFs"),
+    "pdf_warten": (
+        "darin Warten auf die PDFs der Pakete",
+        "of which waiting for the packages' PDFs",
+    ),
     "vorab": (
         "Abbildungen der Steckbriefe vorab gezeichnet (neben den Rechenschritten)",
         "profile charts drawn ahead (beside the computation steps)",

@@ -94,6 +94,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import get_lang, t
+from sozialraum.core.prints import adopt_prints, prints_under
 from sozialraum.core.processes import can_fork, quiet_worker
 from sozialraum.core.status import CODES, RELEASE_LEVELS, secret_mask
 from sozialraum.core.topology import decode, is_encoded
@@ -1982,6 +1983,7 @@ def check_releases(
     workers: int = 1,
     lang: str | None = None,
     labels: Mapping[str, str] | None = None,
+    ready: Callable[[int], None] | None = None,
 ) -> list[CheckReport]:
     """:func:`check_release` of several packages of one release, in the order given.
 
@@ -1989,6 +1991,11 @@ def check_releases(
     names, labels) is built once for all; with ``workers`` > 1 the packages are
     checked on as many processes, forked from this one where the system can fork
     (elsewhere one after the other). Reports equal those of :func:`check_release`.
+
+    ``ready(i)`` is called before package ``i`` is checked and returns once it is
+    complete (e.g. waits for its PDFs): a package is checked while the next ones
+    are still being printed. The records of its prints go with it to the worker
+    (:func:`~sozialraum.core.prints.prints_under`).
     """
     import copy
     import multiprocessing as mp
@@ -2005,13 +2012,22 @@ def check_releases(
     _BATCH[:] = [
         (path, m, prints, lang) for (path, _lv, _a), m in zip(packages, models, strict=True)
     ]
+    wait = ready or (lambda _i: None)
     try:
         if workers < 2 or len(packages) < 2 or not can_fork():
-            return [_batch_job(i) for i in range(len(packages))]
+            out = []
+            for i in range(len(packages)):
+                wait(i)
+                out.append(_batch_job(i))
+            return out
         n = min(workers, len(packages))
         pool = mp.get_context("fork").Pool(n, initializer=quiet_worker)
         try:
-            reports = pool.map(_batch_job, range(len(packages)), chunksize=1)
+            pending = []
+            for i, (path, _lv, _a) in enumerate(packages):
+                wait(i)
+                pending.append(pool.apply_async(_batch_job, (i, prints_under(path))))
+            reports = [r.get() for r in pending]
             pool.close()  # the workers end on their own (no signal)
         except BaseException:
             pool.terminate()
@@ -2026,7 +2042,9 @@ def check_releases(
 _BATCH: list = []  # the packages a forked worker checks (inherited, not pickled)
 
 
-def _batch_job(i: int) -> CheckReport:
+def _batch_job(i: int, records: dict | None = None) -> CheckReport:
+    if records:
+        adopt_prints(records)  # prints made after this worker was forked
     path, model, prints, lang = _BATCH[i]
     return _check(path, model, recover=True, audit=None, prints=prints, lang=lang)
 

@@ -641,17 +641,19 @@ class PdfPrinter:
         page_numbers: bool = False,
         done: set[int] | None = None,
         outline: bool = False,
+        on_done: Callable[[int], None] | None = None,
     ) -> list[Path]:
         """Print ``files[i]`` to ``outs[i]``; returns the PDFs written (in order).
 
         ``done`` (if given) receives the index of every document printed, also when
         the connection fails half-way. ``outline`` adds the document outline (one
-        entry per heading, with its page).
+        entry per heading, with its page). ``on_done(i)`` is called as soon as
+        ``outs[i]`` is written, while the other tabs go on printing.
         """
         t0 = time.perf_counter()
         done = set() if done is None else done
         try:
-            self._print(list(files), list(outs), page_numbers, done, outline)
+            self._print(list(files), list(outs), page_numbers, done, outline, on_done)
             return [outs[i] for i in sorted(done)]
         finally:
             self.seconds += time.perf_counter() - t0
@@ -663,6 +665,7 @@ class PdfPrinter:
         page_numbers: bool,
         done: set[int],
         outline: bool = False,
+        on_done: Callable[[int], None] | None = None,
     ):
         opts = {
             "printBackground": True,
@@ -705,9 +708,11 @@ class PdfPrinter:
                 outs[job].write_bytes(data)
                 record_print(files[job], outs[job], shas[job], data)  # for the release check
                 done.add(job)
-                deadline = time.monotonic() + self.timeout
                 if todo:
-                    start(s)
+                    start(s)  # the tab goes on before this print is used
+                if on_done is not None:
+                    on_done(job)
+                deadline = time.monotonic() + self.timeout
 
     def close(self) -> None:
         if self._cdp is not None:
@@ -721,7 +726,11 @@ _SESSION: ContextVar[PdfPrinter | None] = ContextVar("sozialraum_pdf_session", d
 
 
 class _Background:
-    """A thread that prints the submitted batches one after the other, beside the caller's work."""
+    """A thread that prints the submitted jobs beside the caller's work.
+
+    Jobs that wait when the thread is free are printed together
+    (:func:`run_print_jobs`): the browser's tabs take their joint prints in turn.
+    """
 
     def __init__(self) -> None:
         self.jobs: queue.Queue = queue.Queue()
@@ -732,21 +741,44 @@ class _Background:
 
     def _loop(self) -> None:
         while True:
-            job = self.jobs.get()
-            if job is None:
+            first = self.jobs.get()
+            if first is None:
                 return
-            work, event = job
-            try:
-                work()
-            except BaseException as exc:  # noqa: BLE001 - raised in the caller at the next wait
-                self.errors.append(exc)
-            finally:
+            batch, last = [first], False
+            while not last:  # everything submitted meanwhile goes with it
+                try:
+                    item = self.jobs.get_nowait()
+                except queue.Empty:
+                    break
+                if item is None:
+                    last = True
+                else:
+                    batch.append(item)
+            self._print(batch)
+            if last:
+                return
+
+    def _print(self, batch: list) -> None:
+        try:
+            for printer in dict.fromkeys(p for p, _job, _then, _event in batch):
+                mine = [(job, then) for p, job, then, _event in batch if p is printer]
+                run_print_jobs(printer, [job for job, _then in mine])
+                for _job, then in mine:
+                    if then is not None:
+                        then()
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller at the next wait
+            self.errors.append(exc)
+        finally:
+            for *_rest, event in batch:
                 event.set()
 
-    def submit(self, outs: list[Path], work: Callable[[], None]) -> None:
+    def submit(
+        self, printer: PdfPrinter, job: PrintJob, then: Callable[[], None] | None = None
+    ) -> None:
         event = threading.Event()
+        outs = [*job.outs, *([job.joined[0]] if job.joined else [])]
         self.pending.append((outs, event))
-        self.jobs.put((work, event))
+        self.jobs.put((printer, job, then, event))
 
     def wait(self, under: Path | None = None) -> None:
         """Wait for the batches with a file below ``under`` (all if None); re-raise their errors."""
@@ -884,10 +916,36 @@ def run_print_job(printer: PdfPrinter, job: PrintJob) -> list[Path]:
     :func:`print_sections` (their pages are the profiles' pages in order); files
     printed otherwise are joined from their PDFs (:func:`merge_pdfs`).
     """
+    return run_print_jobs(printer, [job])[0]
+
+
+def run_print_jobs(printer: PdfPrinter, jobs: Sequence[PrintJob]) -> list[list[Path]]:
+    """Print several jobs on ``printer`` as :func:`run_print_job` prints each.
+
+    The joint prints of all their profiles go to the browser's tabs together
+    (:func:`_print_plans`), so that no tab waits while another finishes the last
+    print of a batch; what is left (other documents, files that could not be
+    printed together) is printed job by job. Returns each job's PDFs.
+    """
+    with tempfile.TemporaryDirectory(prefix="sozialraum-druck-") as tmp:
+        plans: dict[int, _SectionPlan] = {}
+        for k, job in enumerate(jobs):
+            if job.sections and not job.page_numbers and printer.broken is None:
+                folder = Path(tmp) / str(k)
+                plan = _SectionPlan.make(
+                    job.files, job.outs, printer.workers, None, job.joined, folder
+                )
+                if plan is not None:
+                    plans[k] = plan
+        if plans:
+            _print_plans(printer, list(plans.values()))
+        done = {k: plan.finish() for k, plan in plans.items()}
+    return [_print_rest(printer, job, done.get(k, set())) for k, job in enumerate(jobs)]
+
+
+def _print_rest(printer: PdfPrinter, job: PrintJob, done: set[int]) -> list[Path]:
+    """The files of ``job`` not printed together, one by one; the joined file from the PDFs."""
     files, outs = list(job.files), list(job.outs)
-    done: set[int] = set()
-    if job.sections and not job.page_numbers and printer.broken is None:
-        done = print_sections(printer, files, outs, joined=job.joined)
     rest = [i for i in range(len(files)) if i not in done]
     if rest:
         pick = [files[i] for i in rest], [outs[i] for i in rest]
@@ -983,18 +1041,15 @@ def _submit(
     shared = _SESSION.get()
     printer = shared or PdfPrinter(workers=workers, timeout=job.timeout, lang=job.lang)
 
-    def work() -> None:
-        run_print_job(printer, job)
-        if then is not None:
-            then()
-
     bg = _BACKGROUND.get() if shared is not None else None
     if bg is not None:
         find_chromium(job.lang)  # a missing browser is said at once, not later
-        bg.submit([*outs, *([job.joined[0]] if job.joined else [])], work)
+        bg.submit(printer, job, then)
         return outs
     try:
-        work()
+        run_print_job(printer, job)
+        if then is not None:
+            then()
     finally:
         if shared is None:
             printer.close()
@@ -1086,49 +1141,87 @@ def print_sections(
 
     Returns the indices of the files printed.
     """
-    import hashlib
-
-    raw = [Path(f).read_bytes() for f in files]
-    try:
-        parts = [_split_document(b.decode("utf-8")) for b in raw]
-    except UnicodeDecodeError:
-        return set()
-    ok = [p is not None for p in parts]
-    # the same head and tail; only the document title (not printed) may differ
-    if not all(ok) or len({(_TITLE_RE.sub("", p[0]), p[2]) for p in parts if p}) != 1:
-        return set()
-    n = len(files)
-    size = chunk or max(1, -(-n // max(printer.workers, -(-n // SECTION_CHUNK))))
-    groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)]
-    head, tail = parts[0][0], parts[0][2]
-    shas = [hashlib.sha256(b).hexdigest() for b in raw]
-    doc_titles = [_doc_title(p[0]) for p in parts]
-    join = _Joined(joined, doc_titles[0]) if joined is not None else None
-    done: set[int] = set()
     with tempfile.TemporaryDirectory(prefix="sozialraum-druck-") as tmp:
-        joint, prints = [], []
+        plan = _SectionPlan.make(files, outs, printer.workers, chunk, joined, Path(tmp))
+        if plan is None:
+            return set()
+        _print_plans(printer, [plan])
+        return plan.finish()
+
+
+class _SectionPlan:
+    """The joint prints of one batch of profiles (:func:`print_sections`) and what came of them."""
+
+    def __init__(self, files, outs, parts, raw, groups, folder: Path, joined) -> None:
+        import hashlib
+
+        self.files, self.outs, self.groups = list(files), list(outs), groups
+        self.titles = [p[3] for p in parts]  # the texts themselves are not kept (memory)
+        self.shas = [hashlib.sha256(b).hexdigest() for b in raw]
+        self.doc_titles = [_doc_title(p[0]) for p in parts]
+        self.join = _Joined(joined, self.doc_titles[0]) if joined is not None else None
+        head, tail = parts[0][0], parts[0][2]
+        self.joint, self.prints = [], []
         for g, idx in enumerate(groups):
-            page = Path(tmp) / f"teil_{g}.html"
+            page = folder / f"teil_{g}.html"
             page.write_text(head + "".join(parts[i][1] for i in idx) + tail, encoding="utf-8")
-            joint.append(page)
-            prints.append(Path(tmp) / f"teil_{g}.pdf")
-        printed: set[int] = set()
-        printer.print_files(joint, prints, done=printed, outline=True)
-        for g in sorted(printed):
-            idx = groups[g]
-            titles = [parts[i][3] for i in idx]
-            reader, pieces = _cut(prints[g], titles, [doc_titles[i] for i in idx])
-            if pieces is None:
-                continue
-            for i, data in zip(idx, pieces, strict=True):
-                outs[i].write_bytes(data)
-                record_print(files[i], outs[i], shas[i], data)
-                done.add(i)
-            if join is not None and len(printed) == len(groups):
-                join.add(reader)  # the chunks come in order: pages of files idx[0] … idx[-1]
-    if join is not None and len(done) == n:
-        join.write([(f, sha) for f, sha in zip(files, shas, strict=True)])
-    return done
+            self.joint.append(page)
+            self.prints.append(folder / f"teil_{g}.pdf")
+        self.done: set[int] = set()
+        self.readers: dict[int, object] = {}
+
+    @classmethod
+    def make(cls, files, outs, workers: int, chunk, joined, folder: Path) -> _SectionPlan | None:
+        """The plan, or None if the files are not profiles of one template."""
+        raw = [Path(f).read_bytes() for f in files]
+        try:
+            parts = [_split_document(b.decode("utf-8")) for b in raw]
+        except UnicodeDecodeError:
+            return None
+        # the same head and tail; only the document title (not printed) may differ
+        if not all(parts) or len({(_TITLE_RE.sub("", p[0]), p[2]) for p in parts}) != 1:
+            return None
+        n = len(files)
+        size = chunk or max(1, -(-n // max(workers, -(-n // SECTION_CHUNK))))
+        groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)]
+        folder.mkdir(parents=True, exist_ok=True)
+        return cls(files, outs, parts, raw, groups, folder, joined)
+
+    def cut(self, g: int) -> None:
+        """Each file's pages of joint print ``g`` into its PDF (as soon as that print exists)."""
+        idx = self.groups[g]
+        titles = [self.titles[i] for i in idx]
+        reader, pieces = _cut(self.prints[g], titles, [self.doc_titles[i] for i in idx])
+        if pieces is None:
+            return
+        for i, data in zip(idx, pieces, strict=True):
+            self.outs[i].write_bytes(data)
+            record_print(self.files[i], self.outs[i], self.shas[i], data)
+            self.done.add(i)
+        self.readers[g] = reader
+
+    def finish(self) -> set[int]:
+        """The joined file (when every file was printed here); the indices printed."""
+        if self.join is not None and len(self.done) == len(self.files):
+            for g in range(len(self.groups)):  # in order: the pages of file 0, 1, …
+                self.join.add(self.readers[g])
+            self.join.write([(f, sha) for f, sha in zip(self.files, self.shas, strict=True)])
+        return self.done
+
+
+def _print_plans(printer: PdfPrinter, plans: Sequence[_SectionPlan]) -> None:
+    """All joint prints of ``plans`` on the printer's tabs at once; each is cut when it is done.
+
+    A tab takes the next joint print as soon as it is free, whichever batch it
+    belongs to; cutting one print (Python) overlaps the browser's work on the others.
+    """
+    owners = [(p, g) for p in plans for g in range(len(p.groups))]
+    printer.print_files(
+        [p.joint[g] for p, g in owners],
+        [p.prints[g] for p, g in owners],
+        outline=True,
+        on_done=lambda k: owners[k][0].cut(owners[k][1]),
+    )
 
 
 class _Joined:
