@@ -21,11 +21,11 @@ from types import SimpleNamespace
 
 import pytest
 
+from sozialraum.core import ahead
 from sozialraum.core.processes import can_fork
 from sozialraum.errors import InputError, SozialraumWarning
 from sozialraum.pipeline import parallel, run
 from sozialraum.pipeline.timing import RunTimer, timed
-from sozialraum.report import ahead
 
 from .test_run_outputs_unchanged import content_checksum
 
@@ -169,6 +169,7 @@ def test_the_yearly_run_on_two_processes_writes_what_one_process_writes(
     log2 = (two.out_dir / "lauf.log").read_text(encoding="utf-8")
     assert "auf zwei Prozessen" not in log1 and "vorab gezeichnet" not in log1
     assert "Abbildungen der Steckbriefe vorab gezeichnet" in log2
+    assert "Geheimhaltungsmuster der früheren Jahre vorab berechnet" in log2
     assert "Freigabepakete auf zwei Prozessen" in log2
     assert "Webseiten (Sozialatlas) auf zwei Prozessen" in log2
     a, b = _outputs(one.out_dir), _outputs(two.out_dir)

@@ -101,7 +101,8 @@ def test_close_ends_a_copy_the_run_no_longer_reads():
 
 
 def test_nothing_is_forked_where_the_system_cannot(monkeypatch):
+    from sozialraum.core import ahead as core_ahead
     from sozialraum.report import ahead as mod
 
-    monkeypatch.setattr(mod, "can_fork", lambda: False)
+    monkeypatch.setattr(core_ahead, "can_fork", lambda: False)
     assert mod.draw_ahead(lambda: []) is None

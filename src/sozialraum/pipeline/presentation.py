@@ -453,9 +453,43 @@ def profile_charts_ahead(state):
     return draw_ahead(jobs)
 
 
+def release_patterns_ahead(state):
+    """Start computing the earlier years' suppression patterns on the idle core.
+
+    Called by the run after the rates (what the earlier years' releases are made
+    of); :func:`~sozialraum.privacy.suppression.patterns_ahead`. None where no
+    package is released, there is no earlier year or no copy may be forked.
+    """
+    levels = [lv for lv in state.config["ausgaben"]["freigabe"] if lv != "intern"]
+    if not levels or not any(y < state.year for y in state.rates):
+        return None
+    from sozialraum.pipeline.common import release_policy
+    from sozialraum.pipeline.website_step import history_releases
+    from sozialraum.privacy.suppression import patterns_ahead
+
+    def prepare() -> None:
+        policy = release_policy(state.config).validate(state.catalogue, lang=state.lang)
+        ags = None
+        if levels[0] != "oeffentlich":  # one package: the pattern is that of all packages
+            ags = str(state.areas[state.config["gebiete"]["gemeinde_spalte"]].iloc[0])
+        history_releases(state, levels[0], ags, policy)
+
+    return patterns_ahead(prepare)
+
+
+def _take_patterns(state) -> None:
+    """The suppression patterns computed ahead, kept for the releases (the copy stops)."""
+    from sozialraum.privacy.suppression import add_patterns
+
+    ahead = state.ahead.pop("muster", None)
+    if ahead is not None:
+        add_patterns(ahead.take())
+        state.timer.add("muster_vorab", ahead.seconds, nested=True)
+
+
 def _take_ahead(state) -> None:
     """The charts drawn ahead, into the run's shared chart cache (the copy stops)."""
-    ahead, state.ahead = state.ahead, None
+    ahead = state.ahead.pop("charts", None)
     if ahead is not None:
         ahead.take()
         state.timer.add("vorab", ahead.seconds, nested=True)
@@ -721,6 +755,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
     if not levels:
         return files
+    _take_patterns(state)
     with timed(state, "freigabedaten"):
         data = ReleaseData.from_rollup(
             sr,

@@ -165,7 +165,7 @@ class RunState:
     topics: dict[str, Any] = field(default_factory=dict)  # ReportData.planning entries
     history: dict[Any, Any] = field(default_factory=dict)  # earlier years' releases (website_step)
     caught: list | None = None  # the warnings the run records (its notes), while it runs
-    ahead: Any = None  # report.ahead.ChartsAhead: profile charts drawn while the run computes
+    ahead: dict[str, Any] = field(default_factory=dict)  # work done ahead by forked copies
 
     def progress(self, what: str) -> Callable[[int, int], None] | None:
         """A text progress bar for a long step (``what: ████░░░░ 40/91``), or None when silent."""
@@ -693,14 +693,16 @@ def run(
                 log.info(msg)
                 with timed(state, key, text=names[key]):
                     state = fn(state)
-                if key == ahead_after:
-                    state.ahead = _charts_ahead(state)
+                _start_ahead(state, key, ahead_after)
             say(t(_MSG, "step", L, what=names["outputs"]))
             log.info(t(_MSG, "step", L, what=names["outputs"]))
             for s in skipped:
                 state.timer.skip(s.step, s.why)
             with _long_lived_results():
                 files = _write_all_outputs(state, tmp)
+            for ahead in state.ahead.values():  # any copy whose work was not needed
+                ahead.close()
+            state.ahead.clear()
         with timed(state, "hinweise"):
             state.notes = run_notes(caught)
             for n in state.notes:
@@ -727,8 +729,8 @@ def run(
         # move into place: the old output is replaced only once the new one is complete
         workspace.commit()
     except BaseException:
-        if state.ahead is not None:
-            state.ahead.close()
+        for ahead in state.ahead.values():
+            ahead.close()
         handler.close()
         log.removeHandler(handler)
         workspace.discard()
@@ -809,10 +811,21 @@ def _ahead_after(steps: list[str]) -> str:
     return "demography" if "demography" in steps else "spatial"
 
 
-def _charts_ahead(state: RunState):
-    from sozialraum.pipeline.presentation import profile_charts_ahead
+def _start_ahead(state: RunState, key: str, charts_after: str) -> None:
+    """Start the forked copies that work ahead on the idle core once their inputs exist.
 
-    return profile_charts_ahead(state)
+    After the rates: the suppression patterns of the earlier years (their releases);
+    after ``charts_after``: the charts of the internal profiles.
+    """
+    from sozialraum.pipeline import presentation
+
+    start = {"rates": ("muster", presentation.release_patterns_ahead)}
+    start[charts_after] = ("charts", presentation.profile_charts_ahead)
+    if key in start:
+        name, fn = start[key]
+        ahead = fn(state)
+        if ahead is not None:
+            state.ahead[name] = ahead
 
 
 def _write_all_outputs(state: RunState, folder: Path) -> list:

@@ -82,6 +82,10 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
         "darin Warten auf die PDFs der Pakete",
         "of which waiting for the packages' PDFs",
     ),
+    "muster_vorab": (
+        "Geheimhaltungsmuster der früheren Jahre vorab berechnet (neben den Rechenschritten)",
+        "suppression patterns of the earlier years computed ahead (beside the computation)",
+    ),
     "vorab": (
         "Abbildungen der Steckbriefe vorab gezeichnet (neben den Rechenschritten)",
         "profile charts drawn ahead (beside the computation steps)",

@@ -63,7 +63,7 @@ difference would reveal which cells are small.
 from __future__ import annotations
 
 import warnings
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -73,6 +73,7 @@ from scipy.optimize import linprog
 
 from sozialraum._i18n import t
 from sozialraum.core.aggregation import is_share_unit
+from sozialraum.core.ahead import Ahead, start_ahead
 from sozialraum.core.status import PRIMARY, SECONDARY, SECRET_CODES, secret_mask
 from sozialraum.errors import InputError, SozialraumWarning, format_ids
 from sozialraum.privacy.audit import (
@@ -88,6 +89,8 @@ from sozialraum.privacy.audit import (
 
 __all__ = [
     "PRIMARY",
+    "add_patterns",
+    "patterns_ahead",
     "SECONDARY",
     "SECRET_CODES",
     "LEVELS",
@@ -787,6 +790,36 @@ def _cache_key(inputs, cols, threshold, secondary, prot, rels, attackers):
             s = st.reindex(columns=c).astype("string").fillna("")
             parts.append(pd.util.hash_pandas_object(s, index=False).sum())
     return tuple(parts)
+
+
+def patterns_ahead(prepare: Callable[[], object]) -> Ahead | None:
+    """Fork a copy that runs ``prepare()`` and sends back the suppression patterns it computed.
+
+    ``prepare`` makes releases (e.g. those of the earlier years); the secondary
+    suppression (linear programs, the costly part) is then done beside the run, which
+    takes the patterns with :func:`add_patterns`. A pattern is kept under a key of
+    everything it is computed from (values, statuses, columns, rules), so the run
+    uses it only for exactly the same data. None where the system cannot fork
+    (:mod:`sozialraum.core.ahead`).
+    """
+
+    def produce(emit, _stopped) -> None:
+        before = set(_PATTERN_CACHE)
+        prepare()
+        for key, pattern in list(_PATTERN_CACHE.items()):
+            if key not in before:
+                emit(key, pattern)
+
+    return start_ahead(produce)
+
+
+def add_patterns(patterns: Mapping) -> int:
+    """Keep suppression patterns computed elsewhere (:func:`patterns_ahead`); returns how many."""
+    new = {k: v for k, v in patterns.items() if k not in _PATTERN_CACHE}
+    if len(_PATTERN_CACHE) + len(new) > 16:
+        _PATTERN_CACHE.clear()
+    _PATTERN_CACHE.update(new)
+    return len(new)
 
 
 def _pattern(inputs, gem_key, cols, threshold, secondary, prot, rels, attackers, lang) -> _Pattern:
