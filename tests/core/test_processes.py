@@ -5,9 +5,11 @@ from __future__ import annotations
 import multiprocessing as mp
 import sys
 
+import numpy as np
 import pytest
 
 from sozialraum.core import processes
+from sozialraum.core.processes import can_fork
 
 
 def test_cores_counts_the_cores_this_process_may_use():
@@ -55,3 +57,48 @@ def _kmeans_in_worker(x) -> None:
 
     processes.quiet_worker()
     KMeans(4, n_init=2, random_state=0).fit(x)
+
+
+def test_a_fork_waits_for_the_kernel_loading_thread_and_the_copy_can_compile():
+    """Regression: a copy forked while the LISA kernels were loading inherited numba's
+    compiler lock held by the loading thread and hung importing mapclassify."""
+    import threading
+    import time
+
+    from numba.core.compiler_lock import global_compiler_lock
+
+    from sozialraum.core.ahead import start_ahead
+    from sozialraum.spatial import _kernels
+
+    if not can_fork():
+        pytest.skip("this system cannot fork")
+    held = threading.Event()
+
+    def loading() -> None:  # as the loading thread: inside numba's compiler for a while
+        with global_compiler_lock:
+            held.set()
+            time.sleep(1.0)
+
+    thread = threading.Thread(target=loading, daemon=True)
+    saved = _kernels._warm_thread
+    _kernels._warm_thread = thread
+    try:
+        thread.start()
+        held.wait(5)
+
+        def produce(emit, _stopped) -> None:
+            from numba import njit
+
+            emit("sum", njit("f8(f8[:])")(lambda a: a.sum())(np.arange(4.0)))
+
+        ahead = start_ahead(produce)
+        t0 = time.monotonic()
+        while "sum" not in ahead.results and time.monotonic() - t0 < 30:
+            time.sleep(0.1)
+        if "sum" not in ahead.results:
+            ahead.close()  # the copy hangs: end it, then fail
+            pytest.fail("the copy forked while numba's compiler lock was held hangs")
+        got = ahead.take()
+    finally:
+        _kernels._warm_thread = saved
+    assert got == {"sum": 6.0} and ahead.error is None

@@ -456,8 +456,8 @@ def profile_charts_ahead(state):
 def release_patterns_ahead(state):
     """Start computing the earlier years' suppression patterns on the idle core.
 
-    Called by the run after the rates (what the earlier years' releases are made
-    of); :func:`~sozialraum.privacy.suppression.patterns_ahead`. None where no
+    Called by the run after the spatial statistics (the rates, what the earlier
+    years' releases are made of, exist by then); :func:`~sozialraum.privacy.suppression.patterns_ahead`. None where no
     package is released, there is no earlier year or no copy may be forked.
     """
     levels = [lv for lv in state.config["ausgaben"]["freigabe"] if lv != "intern"]

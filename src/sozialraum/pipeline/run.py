@@ -814,18 +814,21 @@ def _ahead_after(steps: list[str]) -> str:
 def _start_ahead(state: RunState, key: str, charts_after: str) -> None:
     """Start the forked copies that work ahead on the idle core once their inputs exist.
 
-    After the rates: the suppression patterns of the earlier years (their releases);
+    After the spatial statistics (the LISA kernels are loaded: a fork waits for their
+    loading thread): the suppression patterns of the earlier years (their releases);
     after ``charts_after``: the charts of the internal profiles.
     """
     from sozialraum.pipeline import presentation
 
-    start = {"rates": ("muster", presentation.release_patterns_ahead)}
-    start[charts_after] = ("charts", presentation.profile_charts_ahead)
-    if key in start:
-        name, fn = start[key]
-        ahead = fn(state)
-        if ahead is not None:
-            state.ahead[name] = ahead
+    start = [
+        ("spatial", "muster", presentation.release_patterns_ahead),
+        (charts_after, "charts", presentation.profile_charts_ahead),
+    ]
+    for after, name, fn in start:
+        if key == after:
+            ahead = fn(state)
+            if ahead is not None:
+                state.ahead[name] = ahead
 
 
 def _write_all_outputs(state: RunState, folder: Path) -> list:

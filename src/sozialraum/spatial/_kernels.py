@@ -67,6 +67,23 @@ _warm_lock = threading.Lock()
 _warm_thread: threading.Thread | None = None
 
 
+def _wait_before_fork() -> None:
+    """Every fork waits until the loading thread is done (see :func:`warm_kernels`).
+
+    A forked copy inherits the locks other threads hold at that moment: numba's
+    compiler lock, or the import lock of a module the loading thread is importing.
+    A copy that compiled or imported numba code (e.g. mapclassify's kernel) would
+    then wait for them forever.
+    """
+    thread = _warm_thread
+    if thread is not None and thread.is_alive() and thread is not threading.current_thread():
+        thread.join()
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(before=_wait_before_fork)
+
+
 # The kernels are plain functions here and compiled by :func:`_jit` on first use, so
 # that importing this module does not import numba (numba is optional for QGIS).
 
