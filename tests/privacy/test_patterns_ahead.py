@@ -28,9 +28,7 @@ def _frames_equal(a, b) -> None:
 
 
 @needs_fork
-def test_patterns_from_the_copy_give_the_same_release_without_solving_again(
-    ml_data, monkeypatch
-):
+def test_patterns_from_the_copy_give_the_same_release_without_solving_again(ml_data, monkeypatch):
     data, _ = ml_data
     policy = ReleasePolicy()
     sup._PATTERN_CACHE.clear()

@@ -245,9 +245,9 @@ def test_waiting_jobs_are_printed_in_one_batch(tmp_path, monkeypatch):
     batches = []
     real = pdfmod.run_print_jobs
 
-    def spy(printer, jobs):
+    def spy(printer, jobs, on_job_done=None):
         batches.append(len(jobs))
-        return real(printer, jobs)
+        return real(printer, jobs, on_job_done)
 
     monkeypatch.setattr(pdfmod, "run_print_jobs", spy)
     release = threading.Event()
@@ -263,3 +263,36 @@ def test_waiting_jobs_are_printed_in_one_batch(tmp_path, monkeypatch):
         pdfmod.finish_printing()
     assert sum(batches) == 4 and max(batches) >= 2  # the waiting jobs went together
     assert all((d / f"X{i}.pdf").is_file() for i, d in enumerate(folders))
+
+
+def test_each_job_is_done_as_soon_as_its_own_pdfs_exist(tmp_path):
+    """A package is checked once its own PDFs exist, not when the whole batch is printed."""
+    _browser()
+    from pypdf import PdfReader
+
+    from sozialraum.report.pdf import PdfPrinter, PrintJob, run_print_jobs
+
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir(), b.mkdir()
+    fa = _profiles(a, [("Steckbrief Altstadt", 2)])
+    fb = _profiles(b, [("Steckbrief Hafen", 200), ("Steckbrief Heide", 4)])
+    report = tmp_path / "bericht.html"
+    report.write_text(
+        HEAD.format(title="Bericht") + "<h1>Bericht</h1><h2>Teil</h2><p>x</p>" + TAIL,
+        encoding="utf-8",
+    )
+    jobs = [
+        PrintJob(tuple(fa), tuple(f.with_suffix(".pdf") for f in fa), sections=True),
+        PrintJob((report,), (report.with_suffix(".pdf"),)),  # another document
+        PrintJob(tuple(fb), tuple(f.with_suffix(".pdf") for f in fb), sections=True),
+    ]
+    seen = []
+
+    def done(k: int) -> None:
+        seen.append((k, all(p.is_file() for p in jobs[k].outs)))
+
+    with PdfPrinter(workers=2) as printer:
+        run_print_jobs(printer, jobs, on_job_done=done)
+    assert sorted(k for k, _ in seen) == [0, 1, 2] and all(ok for _, ok in seen)
+    assert seen[-1][0] == 2  # the long profile last
+    assert not PdfReader(str(report.with_suffix(".pdf"))).outline  # as printed on its own

@@ -640,20 +640,21 @@ class PdfPrinter:
         *,
         page_numbers: bool = False,
         done: set[int] | None = None,
-        outline: bool = False,
+        outline: bool | Sequence[bool] = False,
         on_done: Callable[[int], None] | None = None,
     ) -> list[Path]:
         """Print ``files[i]`` to ``outs[i]``; returns the PDFs written (in order).
 
         ``done`` (if given) receives the index of every document printed, also when
         the connection fails half-way. ``outline`` adds the document outline (one
-        entry per heading, with its page). ``on_done(i)`` is called as soon as
+        entry per heading, with its page; a list: per file). ``on_done(i)`` is called as soon as
         ``outs[i]`` is written, while the other tabs go on printing.
         """
         t0 = time.perf_counter()
         done = set() if done is None else done
         try:
-            self._print(list(files), list(outs), page_numbers, done, outline, on_done)
+            flags = list(outline) if not isinstance(outline, bool) else outline
+            self._print(list(files), list(outs), page_numbers, done, flags, on_done)
             return [outs[i] for i in sorted(done)]
         finally:
             self.seconds += time.perf_counter() - t0
@@ -664,7 +665,7 @@ class PdfPrinter:
         outs: list[Path],
         page_numbers: bool,
         done: set[int],
-        outline: bool = False,
+        outline: bool | list[bool] = False,
         on_done: Callable[[int], None] | None = None,
     ):
         opts = {
@@ -672,7 +673,8 @@ class PdfPrinter:
             "preferCSSPageSize": True,
             "displayHeaderFooter": page_numbers,
         }
-        if outline:
+        outlined = [bool(x) for x in outline] if isinstance(outline, list) else None
+        if outline is True:
             opts["generateDocumentOutline"] = True
         if page_numbers:
             opts.update(headerTemplate="<div></div>", footerTemplate=_FOOTER)
@@ -700,7 +702,10 @@ class PdfPrinter:
                 raise RuntimeError(m["error"].get("message", str(m["error"])))
             s = m.get("sessionId")
             if m.get("method") == "Page.loadEventFired" and s in busy:
-                printing[cdp.post("Page.printToPDF", opts, s)] = s
+                job_opts = opts
+                if outlined is not None and outlined[busy[s]]:
+                    job_opts = {**opts, "generateDocumentOutline": True}
+                printing[cdp.post("Page.printToPDF", job_opts, s)] = s
             elif m.get("id") in printing:
                 s = printing.pop(m["id"])
                 job = busy.pop(s)
@@ -761,11 +766,17 @@ class _Background:
     def _print(self, batch: list) -> None:
         try:
             for printer in dict.fromkeys(p for p, _job, _then, _event in batch):
-                mine = [(job, then) for p, job, then, _event in batch if p is printer]
-                run_print_jobs(printer, [job for job, _then in mine])
-                for _job, then in mine:
-                    if then is not None:
-                        then()
+                mine = [(job, then, event) for p, job, then, event in batch if p is printer]
+
+                def done(k: int, mine=mine) -> None:  # a job's PDFs exist: its waiters go on
+                    _job, then, event = mine[k]
+                    try:
+                        if then is not None:
+                            then()
+                    finally:
+                        event.set()
+
+                run_print_jobs(printer, [job for job, _then, _event in mine], on_job_done=done)
         except BaseException as exc:  # noqa: BLE001 - raised in the caller at the next wait
             self.errors.append(exc)
         finally:
@@ -919,28 +930,112 @@ def run_print_job(printer: PdfPrinter, job: PrintJob) -> list[Path]:
     return run_print_jobs(printer, [job])[0]
 
 
-def run_print_jobs(printer: PdfPrinter, jobs: Sequence[PrintJob]) -> list[list[Path]]:
+def run_print_jobs(
+    printer: PdfPrinter,
+    jobs: Sequence[PrintJob],
+    on_job_done: Callable[[int], None] | None = None,
+) -> list[list[Path]]:
     """Print several jobs on ``printer`` as :func:`run_print_job` prints each.
 
-    The joint prints of all their profiles go to the browser's tabs together
-    (:func:`_print_plans`), so that no tab waits while another finishes the last
-    print of a batch; what is left (other documents, files that could not be
-    printed together) is printed job by job. Returns each job's PDFs.
+    Every document of all jobs — the joint prints of their profiles and their other
+    documents — goes to the browser's tabs in one queue (:class:`_Batch`), so that no
+    tab waits while another finishes the last print of a job. ``on_job_done(k)`` is
+    called as soon as every PDF of job ``k`` (and its joined file) is written, while
+    the tabs go on with the next jobs. What could not be printed so is printed job by
+    job afterwards. Returns each job's PDFs.
     """
+    notify = on_job_done or (lambda _k: None)
     with tempfile.TemporaryDirectory(prefix="sozialraum-druck-") as tmp:
-        plans: dict[int, _SectionPlan] = {}
+        batch = _Batch(printer, jobs, Path(tmp), notify)
+        batch.print()
         for k, job in enumerate(jobs):
-            if job.sections and not job.page_numbers and printer.broken is None:
-                folder = Path(tmp) / str(k)
+            if k not in batch.finished:
+                _print_rest(printer, job, batch.done_files(k))
+                notify(k)
+    return [list(job.outs) for job in jobs]
+
+
+class _Batch:
+    """The documents of several print jobs in one queue of the browser's tabs."""
+
+    def __init__(self, printer: PdfPrinter, jobs, folder: Path, notify) -> None:
+        self.printer, self.jobs, self.notify = printer, list(jobs), notify
+        self.plans: dict[int, _SectionPlan] = {}
+        self.entries: list[tuple[Path, Path, bool, int, int]] = []  # html, pdf, outline, job, n
+        self.files: dict[int, set[int]] = {}  # job → files printed on their own
+        self.finished: set[int] = set()
+        for k, job in enumerate(self.jobs):
+            if job.page_numbers or printer.broken is not None:
+                continue  # the browser's own page footer: printed job by job afterwards
+            plan = None
+            if job.sections:
                 plan = _SectionPlan.make(
-                    job.files, job.outs, printer.workers, None, job.joined, folder
+                    job.files, job.outs, printer.workers, None, job.joined, folder / str(k)
                 )
-                if plan is not None:
-                    plans[k] = plan
-        if plans:
-            _print_plans(printer, list(plans.values()))
-        done = {k: plan.finish() for k, plan in plans.items()}
-    return [_print_rest(printer, job, done.get(k, set())) for k, job in enumerate(jobs)]
+            if plan is not None:
+                self.plans[k] = plan
+                self.entries += [
+                    (plan.joint[g], plan.prints[g], True, k, g) for g in range(len(plan.groups))
+                ]
+            else:
+                self.files[k] = set()
+                self.entries += [
+                    (f, o, False, k, i)
+                    for i, (f, o) in enumerate(zip(job.files, job.outs, strict=True))
+                ]
+        self.left = {k: 0 for k in range(len(self.jobs))}
+        for *_x, k, _n in self.entries:
+            self.left[k] += 1
+
+    def done_files(self, k: int) -> set[int]:
+        return self.plans[k].done if k in self.plans else self.files.get(k, set())
+
+    def print(self) -> None:
+        """One queue for all documents; on a broken connection the rest is left to the caller."""
+        if not self.entries:
+            return
+        try:
+            self.printer.print_files(
+                [e[0] for e in self.entries],
+                [e[1] for e in self.entries],
+                outline=[e[2] for e in self.entries],
+                on_done=self._done,
+            )
+        except (
+            TimeoutError,
+            ConnectionError,
+            RuntimeError,
+            OSError,
+            KeyError,
+            json.JSONDecodeError,
+        ) as exc:
+            if isinstance(exc, ChromiumError):
+                raise
+            self.printer.broken = exc
+            self.printer.close()
+            lang = self.jobs[0].lang
+            warnings.warn(t(_MSG, "fallback", lang, err=repr(exc)), SozialraumWarning, stacklevel=3)
+
+    def _done(self, idx: int) -> None:
+        _html, _pdf, _outline, k, n = self.entries[idx]
+        if k in self.plans:
+            self.plans[k].cut(n)
+        else:
+            self.files[k].add(n)
+        self.left[k] -= 1
+        if self.left[k] == 0:
+            self._finish(k)
+
+    def _finish(self, k: int) -> None:
+        """Job ``k``'s prints are all there: its joined file; the job is done unless a file is left."""
+        job = self.jobs[k]
+        if k in self.plans:
+            if len(self.plans[k].finish()) < len(job.files):
+                return  # a profile left over: printed on its own afterwards
+        elif job.joined is not None:
+            merge_pdfs(list(job.outs), job.joined[0], title=job.joined[1])
+        self.finished.add(k)
+        self.notify(k)
 
 
 def _print_rest(printer: PdfPrinter, job: PrintJob, done: set[int]) -> list[Path]:
