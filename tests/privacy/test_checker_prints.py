@@ -152,14 +152,19 @@ def test_joined_pdf_is_verified_only_while_every_part_is(tmp_path):
     assert print_sources(joined) is None
 
 
+def _three_packages(data, folder):
+    """The public package and two municipal ones, written; as ``(folder, level, ags)``."""
+    write_packages(data, folder, municipalities=["07999001", "07999002"])
+    return [
+        (folder / "oeffentlich", "oeffentlich", None),
+        (folder / "kommunal-07999001", "kommunal", "07999001"),
+        (folder / "kommunal-07999002", "kommunal", "07999002"),
+    ]
+
+
 def test_check_of_several_packages_equals_one_check_each(ml_data, tmp_path):
     data, _ = ml_data
-    write_packages(data, tmp_path, municipalities=["07999001", "07999002"])
-    jobs = [
-        (tmp_path / "oeffentlich", "oeffentlich", None),
-        (tmp_path / "kommunal-07999001", "kommunal", "07999001"),
-        (tmp_path / "kommunal-07999002", "kommunal", "07999002"),
-    ]
+    jobs = _three_packages(data, tmp_path)
     policy = ReleasePolicy()
     batch = check_releases(jobs, data, policy=policy, workers=2)
     one = [check_release(p, data, level=lv, ags=a, policy=policy) for p, lv, a in jobs]
@@ -195,12 +200,7 @@ def test_packages_are_checked_as_they_become_ready_with_prints_made_after_the_fo
     if not processes.can_fork():
         pytest.skip("this system cannot fork")
     data, _ = ml_data
-    write_packages(data, tmp_path, municipalities=["07999001", "07999002"])
-    jobs = [
-        (tmp_path / "oeffentlich", "oeffentlich", None),
-        (tmp_path / "kommunal-07999001", "kommunal", "07999001"),
-        (tmp_path / "kommunal-07999002", "kommunal", "07999002"),
-    ]
+    jobs = _three_packages(data, tmp_path)
     name, clean, _ = _leaky(data)
     called = []
 

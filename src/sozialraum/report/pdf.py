@@ -994,27 +994,13 @@ class _Batch:
         """One queue for all documents; on a broken connection the rest is left to the caller."""
         if not self.entries:
             return
-        try:
+        with _or_broken(self.printer, self.jobs[0].lang):
             self.printer.print_files(
                 [e[0] for e in self.entries],
                 [e[1] for e in self.entries],
                 outline=[e[2] for e in self.entries],
                 on_done=self._done,
             )
-        except (
-            TimeoutError,
-            ConnectionError,
-            RuntimeError,
-            OSError,
-            KeyError,
-            json.JSONDecodeError,
-        ) as exc:
-            if isinstance(exc, ChromiumError):
-                raise
-            self.printer.broken = exc
-            self.printer.close()
-            lang = self.jobs[0].lang
-            warnings.warn(t(_MSG, "fallback", lang, err=repr(exc)), SozialraumWarning, stacklevel=3)
 
     def _done(self, idx: int) -> None:
         _html, _pdf, _outline, k, n = self.entries[idx]
@@ -1151,25 +1137,32 @@ def _submit(
     return outs
 
 
+@contextlib.contextmanager
+def _or_broken(printer: PdfPrinter, L: str) -> Iterator[None]:
+    """A failing connection marks ``printer`` broken: what is left is printed one by one."""
+    try:
+        yield
+    except (
+        TimeoutError,
+        ConnectionError,
+        RuntimeError,
+        OSError,
+        KeyError,
+        json.JSONDecodeError,
+    ) as exc:
+        if isinstance(exc, ChromiumError):
+            raise
+        printer.broken = exc
+        printer.close()
+        warnings.warn(t(_MSG, "fallback", L, err=repr(exc)), SozialraumWarning, stacklevel=4)
+
+
 def _print_or_fall_back(printer, files, outs, page_numbers, timeout, L) -> None:
     """Print on ``printer``; what it could not print, one browser process per document."""
     done: set[int] = set()
     if printer.broken is None:
-        try:
+        with _or_broken(printer, L):
             printer.print_files(files, outs, page_numbers=page_numbers, done=done)
-        except (
-            TimeoutError,
-            ConnectionError,
-            RuntimeError,
-            OSError,
-            KeyError,
-            json.JSONDecodeError,
-        ) as exc:
-            if isinstance(exc, ChromiumError):
-                raise
-            printer.broken = exc
-            printer.close()
-            warnings.warn(t(_MSG, "fallback", L, err=repr(exc)), SozialraumWarning, stacklevel=3)
     # what the browser did not print (the connection failed): one process per document
     for i, (f, o) in enumerate(zip(files, outs, strict=True)):
         if i not in done:
