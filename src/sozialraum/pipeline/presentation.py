@@ -457,8 +457,9 @@ def release_patterns_ahead(state):
     """Start computing the earlier years' suppression patterns on the idle core.
 
     Called by the run after the spatial statistics (the rates, what the earlier
-    years' releases are made of, exist by then); :func:`~sozialraum.privacy.suppression.patterns_ahead`. None where no
-    package is released, there is no earlier year or no copy may be forked.
+    years' releases are made of, exist by then); see
+    :func:`~sozialraum.privacy.suppression.patterns_ahead`. None where no package is
+    released, there is no earlier year or no copy may be forked.
     """
     levels = [lv for lv in state.config["ausgaben"]["freigabe"] if lv != "intern"]
     if not levels or not any(y < state.year for y in state.rates):
@@ -477,22 +478,14 @@ def release_patterns_ahead(state):
     return patterns_ahead(prepare)
 
 
-def _take_patterns(state) -> None:
-    """The suppression patterns computed ahead, kept for the releases (the copy stops)."""
-    from sozialraum.privacy.suppression import add_patterns
-
-    ahead = state.ahead.pop("muster", None)
+def _take_ahead(state, name: str, timing: str, keep=None) -> None:
+    """What the copy ``name`` worked out ahead (it stops), ``keep`` it; its time as a nested step."""
+    ahead = state.ahead.pop(name, None)
     if ahead is not None:
-        add_patterns(ahead.take())
-        state.timer.add("muster_vorab", ahead.seconds, nested=True)
-
-
-def _take_ahead(state) -> None:
-    """The charts drawn ahead, into the run's shared chart cache (the copy stops)."""
-    ahead = state.ahead.pop("charts", None)
-    if ahead is not None:
-        ahead.take()
-        state.timer.add("vorab", ahead.seconds, nested=True)
+        got = ahead.take()
+        if keep is not None:
+            keep(got)
+        state.timer.add(timing, ahead.seconds, nested=True)
 
 
 def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
@@ -517,7 +510,7 @@ def _intern_outputs(state, folder: Path, sr, sr_status, inputs) -> Files:
     rdata = report_data(inputs)
     if aus["steckbriefe"]:
         with timed(state, "steckbriefe", level="intern"):
-            _take_ahead(state)
+            _take_ahead(state, "charts", "vorab")  # into the run's shared chart cache
             docs = write_steckbriefe(
                 rdata,
                 folder / "intern" / "steckbriefe",
@@ -755,7 +748,9 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
     if not levels:
         return files
-    _take_patterns(state)
+    from sozialraum.privacy.suppression import add_patterns
+
+    _take_ahead(state, "muster", "muster_vorab", add_patterns)  # the earlier years' patterns
     with timed(state, "freigabedaten"):
         data = ReleaseData.from_rollup(
             sr,

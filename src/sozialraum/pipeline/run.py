@@ -700,9 +700,7 @@ def run(
                 state.timer.skip(s.step, s.why)
             with _long_lived_results():
                 files = _write_all_outputs(state, tmp)
-            for ahead in state.ahead.values():  # any copy whose work was not needed
-                ahead.close()
-            state.ahead.clear()
+            _end_ahead(state)  # any copy whose work was not needed
         with timed(state, "hinweise"):
             state.notes = run_notes(caught)
             for n in state.notes:
@@ -729,8 +727,7 @@ def run(
         # move into place: the old output is replaced only once the new one is complete
         workspace.commit()
     except BaseException:
-        for ahead in state.ahead.values():
-            ahead.close()
+        _end_ahead(state)
         handler.close()
         log.removeHandler(handler)
         workspace.discard()
@@ -809,6 +806,13 @@ def _ahead_after(steps: list[str]) -> str:
     the steps after it (Kita, care, regions, ...) run beside the drawing.
     """
     return "demography" if "demography" in steps else "spatial"
+
+
+def _end_ahead(state: RunState) -> None:
+    """End every copy that still works ahead (its work is not needed, or the run failed)."""
+    for ahead in state.ahead.values():
+        ahead.close()
+    state.ahead.clear()
 
 
 def _start_ahead(state: RunState, key: str, charts_after: str) -> None:
