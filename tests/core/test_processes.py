@@ -102,3 +102,29 @@ def test_a_fork_waits_for_the_kernel_loading_thread_and_the_copy_can_compile():
     finally:
         _kernels._warm_thread = saved
     assert got == {"sum": 6.0} and ahead.error is None
+
+
+def test_a_copy_working_ahead_ends_when_the_run_is_killed():
+    """Regression: a run ended by a signal left its copies blocked on a full pipe, holding
+    the run's output open (a caller waiting for it waited forever)."""
+    import subprocess
+    import sys
+
+    if not can_fork():
+        pytest.skip("this system cannot fork")
+    script = (
+        "import os, signal, time\n"
+        "from sozialraum.core.ahead import start_ahead\n"
+        "def produce(emit, stopped):\n"
+        "    while True:\n"
+        "        emit('x', b'0' * 200_000)\n"
+        "start_ahead(produce)\n"
+        "print('started', flush=True)\n"
+        "time.sleep(1.0)\n"
+        "os.kill(os.getpid(), signal.SIGKILL)\n"
+    )
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    out, _err = proc.communicate(timeout=60)  # EOF only once the copy is gone too
+    assert out.count(b"started") == 1 and proc.returncode == -9

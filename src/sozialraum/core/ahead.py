@@ -17,6 +17,9 @@ from __future__ import annotations
 
 import logging
 import multiprocessing as mp
+import os
+import signal
+import sys
 import threading
 import time
 import warnings
@@ -82,16 +85,39 @@ def start_ahead(produce: Produce) -> Ahead | None:
     ctx = mp.get_context("fork")
     recv, send = ctx.Pipe(duplex=False)
     stop = ctx.Event()
-    proc = ctx.Process(target=_work, args=(produce, send, stop), daemon=True)
+    for stream in (sys.stdout, sys.stderr):  # nothing buffered is printed twice
+        stream.flush()
+    proc = ctx.Process(target=_work, args=(produce, send, stop, recv), daemon=True)
     proc.start()
     send.close()
     return Ahead(proc, recv, stop)
 
 
-def _work(produce: Produce, conn, stop) -> None:
-    """The copy: produce, send each result, then its working time and the end."""
+def _end_with_parent() -> None:
+    """Linux: the copy gets SIGTERM when the run ends, also when the run is killed."""
+    if not sys.platform.startswith("linux"):
+        return
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def _work(produce: Produce, conn, stop, parents_end) -> None:
+    """The copy: produce, send each result, then its working time and the end.
+
+    It closes its copy of the run's end of the pipe at once, so that a send fails
+    (and the copy ends) when the run is gone instead of filling the pipe forever.
+    """
+    parent = os.getppid()
+    parents_end.close()
     t0 = time.perf_counter()
     quiet_worker()
+    _end_with_parent()
+    if os.getppid() != parent:  # the run ended before the copy could ask to end with it
+        return
     logging.disable(logging.CRITICAL)  # the run's log is the run's
     try:
         with warnings.catch_warnings():  # notes are said by the run, once
