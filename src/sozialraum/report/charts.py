@@ -150,6 +150,15 @@ _BOXES: dict[Hashable, list] = {}
 _PLACED: weakref.WeakSet = weakref.WeakSet()
 
 
+def _finite(box) -> bool:
+    """A box the tight layout counts: finite and not a single point (``Bbox._is_finite``).
+
+    Written out because that method exists only from matplotlib 3.11 on.
+    """
+    w, h = box.width, box.height
+    return bool((w > 0 or h > 0) and w < np.inf and h < np.inf)
+
+
 class _Boxed:
     """An axes as the tight layout sees it, with its layout box already computed."""
 
@@ -190,7 +199,7 @@ def _fixed_boxes(ax, renderer, others: list) -> list:
             bb.append(bt)
     for a in others:
         box = a.get_tightbbox(renderer)
-        if box is not None and box._is_finite():
+        if box is not None and _finite(box):
             bb.append(box)
     return [b for b in bb if b.width != 0 or b.height != 0]
 
@@ -238,7 +247,7 @@ def _y_axis_box(ax, renderer):
             bb.y0 = (bb.y0 + bb.y1) / 2 - 0.5
             bb.y1 = bb.y0 + 1.0
         boxes.append(bb)
-    boxes = [b for b in boxes if b._is_finite()]
+    boxes = [b for b in boxes if _finite(b)]
     return Bbox.union(boxes) if boxes else None
 
 
@@ -253,7 +262,7 @@ def _layout_box(ax, renderer, fixed: list, on_y: list):
             bb.append(ba)
     for a in on_y:
         box = a.get_tightbbox(renderer)
-        if box is not None and box._is_finite() and (box.width != 0 or box.height != 0):
+        if box is not None and _finite(box) and (box.width != 0 or box.height != 0):
             bb.append(box)
     return Bbox.union(bb)
 
