@@ -157,3 +157,42 @@ def test_profile_chart_with_kept_margins_equals_a_new_figure():
     assert reused == charts.to_data_uri(charts.profile_chart(same_lim))
     _fresh()
     assert moved == charts.to_data_uri(charts.profile_chart(other_note))
+
+
+def _fresh_projection(series, labels, title):
+    """The projection chart on a new figure laid out by ``fig.tight_layout()`` (the reference)."""
+    from sozialraum.report.kapitel import demografie
+
+    fig, ax = demografie._projection_axes("de", title)
+    demografie._draw_projection(ax, series, "mittel", labels, "de")
+    fig.tight_layout()
+    return fig
+
+
+def test_projection_chart_on_a_kept_figure_equals_tight_layout_of_a_new_one():
+    """The projection charts of all areas share one figure and measure only their y axis:
+    each PNG must be the one a new figure laid out by ``tight_layout`` gives, whatever
+    chart came before (other scales, growth or decline: the legend moves)."""
+    import pandas as pd
+
+    from sozialraum.report.kapitel import demografie
+
+    rng = np.random.default_rng(7)
+    labels = {"mittel": "mittlere Variante", "niedrig": "niedrig", "hoch": "hoch"}
+    title = "Bevölkerung 2024 bis 2040, mittlere Variante"
+    years = list(range(2024, 2041))
+    demografie._PROJECTION_FIGURES.clear()
+    charts._BOXES.clear()
+    lefts = set()
+    for _ in range(12):
+        scale = 10.0 ** int(rng.integers(1, 7))  # tick labels of 2 to 9 characters
+        trend = rng.normal(0, 0.03, size=(3, 1)) * np.arange(len(years))
+        series = pd.DataFrame(
+            scale * (1 + trend), index=["mittel", "niedrig", "hoch"], columns=years
+        )
+        ours = demografie.projection_chart(series, "mittel", labels, "de", title)
+        lefts.add(round(ours.subplotpars.left, 4))
+        assert len(ours.axes[0].collections) == 1 and len(ours.axes[0].lines) == 1
+        png = charts.to_data_uri(ours, close=False)
+        assert png == charts.to_data_uri(_fresh_projection(series, labels, title))
+    assert len(lefts) > 3  # the layout did follow the tick labels

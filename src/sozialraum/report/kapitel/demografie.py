@@ -159,27 +159,62 @@ def _signed(x, dec, lang, u="") -> str:
 # ----------------------------------------------------------------------------- chart
 
 
-def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str, title: str):
-    """Line of the main scenario with the band of all scenarios (matplotlib figure)."""
-    from matplotlib.ticker import FuncFormatter
-
-    from sozialraum.report.charts import new_figure, tight
-
+def _draw_projection(ax, series: pd.DataFrame, main: str, labels: Mapping, lang: str) -> None:
+    """The scenario band, the main scenario's line and their legend on ``ax``."""
     years = [int(y) for y in series.columns]
     lo, hi = series.min(axis=0).to_numpy(), series.max(axis=0).to_numpy()
-    fig = new_figure((5.6, 2.8))  # not kept by pyplot: nothing to close, no manager
-    ax = fig.add_subplot()
     ax.fill_between(years, lo, hi, color="#9ecae1", alpha=0.6, label=t(_MSG, "range", lang))
     ax.plot(years, series.loc[main].to_numpy(), color="#08519c", lw=2, label=labels[main])
+    ax.legend(fontsize=7, frameon=False, loc="best")
+
+
+def _projection_axes(lang: str, title: str):
+    """A new figure and axes of the projection chart with everything but the data."""
+    from matplotlib.ticker import FuncFormatter
+
+    from sozialraum.report.charts import new_figure
+
+    fig = new_figure((5.6, 2.8))  # not kept by pyplot: nothing to close, no manager
+    ax = fig.add_subplot()
     ax.set_xlabel(t(_MSG, "year", lang), fontsize=8)
     ax.set_ylabel(t(_MSG, "persons", lang), fontsize=8)
     ax.yaxis.set_major_formatter(FuncFormatter(lambda x, _p: format_number(x, 0, lang)))
     ax.tick_params(labelsize=7)
     ax.set_title(title, fontsize=9, y=1.0)  # fixed height: nothing is drawn above the axes
-    ax.legend(fontsize=7, frameon=False, loc="best")
     for s in ("top", "right"):
         ax.spines[s].set_visible(False)
-    tight(fig)  # laid out, with no layout engine left: saving draws it once
+    return fig, ax
+
+
+#: The projection charts' figures kept per process, by language, title and years: the
+#: charts of all areas differ only in their data (and so in their y axes).
+_PROJECTION_FIGURES: dict[tuple, tuple] = {}
+
+
+def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str, title: str):
+    """Line of the main scenario with the band of all scenarios (matplotlib figure).
+
+    The figure is kept for the next chart of the same title and years; its previous
+    data are removed and the layout measures only the y axis again
+    (:func:`~sozialraum.report.charts.tight_grid`), so the PNG is byte for byte that
+    of a new figure laid out by ``tight_layout`` (tested).
+    """
+    from matplotlib.transforms import Bbox
+
+    from sozialraum.report.charts import default_margins, kept, tight_grid
+
+    years = tuple(int(y) for y in series.columns)
+    key = ("demografie", lang, title, years)
+    fig, ax = kept(_PROJECTION_FIGURES, key, lambda: _projection_axes(lang, title))
+    for artist in [*ax.collections, *ax.lines]:
+        artist.remove()
+    if ax.get_legend() is not None:
+        ax.get_legend().remove()
+    ax.dataLim.set_points(Bbox.null().get_points())  # as a new axes: limits from the new data
+    ax.ignore_existing_data_limits = True
+    _draw_projection(ax, series, main, labels, lang)
+    default_margins(fig)
+    tight_grid(fig, key)  # laid out, with no layout engine left: saving draws it once
     return fig
 
 
