@@ -296,3 +296,46 @@ def test_each_job_is_done_as_soon_as_its_own_pdfs_exist(tmp_path):
     assert sorted(k for k, _ in seen) == [0, 1, 2] and all(ok for _, ok in seen)
     assert seen[-1][0] == 2  # the long profile last
     assert not PdfReader(str(report.with_suffix(".pdf"))).outline  # as printed on its own
+
+
+def test_a_warm_session_starts_its_browser_before_the_first_document(tmp_path):
+    """``warm=True``: the browser and its tabs are up while the caller still writes; the
+    prints are those of a session started at the first document."""
+    import time
+
+    from sozialraum.report.pdf import finish_printing, printing_session
+
+    _browser()
+    f = tmp_path / "a.html"
+    f.write_text(HEAD.format(title="A") + _profile("Steckbrief Altstadt", 3) + TAIL, "utf-8")
+    for d in ("warm", "cold"):
+        (tmp_path / d).mkdir()
+    with printing_session(background=True, warm=True, workers=2) as printer:
+        deadline = time.monotonic() + 60
+        while len(printer._tabs) < 2 and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert len(printer._tabs) == 2  # started with no document asked for
+        (pdf,) = html_to_pdf_batch([f], tmp_path / "warm")
+        finish_printing()
+    (ref,) = html_to_pdf_batch([f], tmp_path / "cold", workers=1)
+    assert _text(pdf) == _text(ref) and "Altstadt Absatz 2" in _text(pdf)
+
+
+def test_a_warm_start_that_fails_is_reported_by_the_first_print(tmp_path, monkeypatch):
+    """Without a browser the warm start says nothing; the first print reports the missing
+    browser exactly as it does in a session that starts at the first document."""
+    from sozialraum.report.pdf import ChromiumError, finish_printing, printing_session
+
+    monkeypatch.setenv("SOZIALRAUM_CHROMIUM", str(tmp_path / "kein-browser"))
+    f = tmp_path / "a.html"
+    f.write_text(HEAD.format(title="A") + _profile("A", 1) + TAIL, "utf-8")
+    said = []
+    for warm in (False, True):
+        (tmp_path / str(warm)).mkdir()
+        with pytest.raises(ChromiumError) as err:
+            with printing_session(background=True, warm=warm) as printer:
+                html_to_pdf_batch([f], tmp_path / str(warm))
+                finish_printing()
+        assert printer._cdp is None
+        said.append(str(err.value))
+    assert said[0] == said[1] and "Chromium" in said[0]

@@ -19,7 +19,9 @@ the privacy checker on every package.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from contextlib import nullcontext
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -456,7 +458,7 @@ def profile_charts_ahead(state):
 def release_patterns_ahead(state):
     """Start computing the earlier years' suppression patterns on the idle core.
 
-    Called by the run after the spatial statistics (the rates, what the earlier
+    Called by the run after the monitor (the rates and classes, what the earlier
     years' releases are made of, exist by then); see
     :func:`~sozialraum.privacy.suppression.patterns_ahead`. None where no package is
     released, there is no earlier year or no copy may be forked.
@@ -772,9 +774,13 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     with helper if helper is not None else nullcontext():
         with _group(state, helper, "pakete_parallel", jobs[1:]):
             files += run_split(state, helper, tasks, "paket", range(1, len(jobs)))
-        with timed(state, "audit"):  # the tables only: beside the last prints
-            audit = audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L)
-        checks = _check_packages(state, packages, data, policy)
+        audit = _audit_beside(
+            state,
+            lambda: audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L),
+            lambda: _check_packages(state, packages, data, policy),
+        )
+        checks = audit.checks
+        audit = audit.result
         if not audit.ok:
             raise SozialraumError(
                 (
@@ -793,6 +799,38 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
         check_sites(state, data, [(p / "webseite", lv, a) for p, lv, a in packages], checks)
     with timed(state, "pruefbericht"):
         return files + _write_check_report(folder, checks, L, audit)
+
+
+@dataclass(frozen=True)
+class _Audited:
+    """The audit and the release check of all packages."""
+
+    result: object  # the AuditResult of all packages
+    checks: list  # (package name, CheckReport) of each package
+
+
+def _audit_beside(state, audit: Callable[[], object], check: Callable[[], list]) -> _Audited:
+    """The suppression audit (``audit()``, tables only) on a forked copy while ``check()`` runs.
+
+    The audit reads the written tables only and gives the same result on either
+    process; where no copy may be forked (or the copy fails) it runs here, after
+    the check, as before.
+    """
+    from sozialraum.core.ahead import start_ahead
+
+    copy = start_ahead(lambda emit, _stopped: emit("audit", audit()))
+    try:
+        checks = check()
+    except BaseException:
+        if copy is not None:
+            copy.close()
+        raise
+    with timed(state, "audit"):
+        got = copy.take().get("audit") if copy is not None else None
+        if copy is not None and getattr(state, "timer", None) is not None:
+            state.timer.add("audit_daneben", copy.seconds, nested=True)
+        result = got if got is not None else audit()
+    return _Audited(result, checks)
 
 
 def _check_packages(state, packages, data, policy) -> list:

@@ -685,6 +685,7 @@ def run(
             # own, when it compiles) ends before this one and cannot drop its records
             warm_kernels()
             ahead_after = _ahead_after([k for k, _fn in computation_steps(cfg)])
+            muster_after = _muster_after([k for k, _fn in computation_steps(cfg)])
             for key, fn in computation_steps(cfg):
                 if steps is not None and key not in steps and key != "inputs":
                     continue
@@ -693,7 +694,7 @@ def run(
                 log.info(msg)
                 with timed(state, key, text=names[key]):
                     state = fn(state)
-                _start_ahead(state, key, ahead_after)
+                _start_ahead(state, key, ahead_after, muster_after)
             say(t(_MSG, "step", L, what=names["outputs"]))
             log.info(t(_MSG, "step", L, what=names["outputs"]))
             for s in skipped:
@@ -808,6 +809,15 @@ def _ahead_after(steps: list[str]) -> str:
     return "demography" if "demography" in steps else "spatial"
 
 
+def _muster_after(steps: list[str]) -> str:
+    """The step after which the earlier years' suppression patterns are computed ahead.
+
+    Their releases are made of the rates and the monitor of each year: computed
+    by then; the steps after it run beside the linear programs.
+    """
+    return "monitor" if "monitor" in steps else "spatial"
+
+
 def _end_ahead(state: RunState) -> None:
     """End every copy that still works ahead (its work is not needed, or the run failed)."""
     for ahead in state.ahead.values():
@@ -815,17 +825,17 @@ def _end_ahead(state: RunState) -> None:
     state.ahead.clear()
 
 
-def _start_ahead(state: RunState, key: str, charts_after: str) -> None:
+def _start_ahead(state: RunState, key: str, charts_after: str, muster_after: str) -> None:
     """Start the forked copies that work ahead on the idle core once their inputs exist.
 
-    After the spatial statistics (the LISA kernels are loaded: a fork waits for their
-    loading thread): the suppression patterns of the earlier years (their releases);
-    after ``charts_after``: the charts of the internal profiles.
+    After ``muster_after``: the suppression patterns of the earlier years (their
+    releases; a fork waits for the loading thread of the LISA kernels); after
+    ``charts_after``: the charts of the internal profiles.
     """
     from sozialraum.pipeline import presentation
 
     start = [
-        ("spatial", "muster", presentation.release_patterns_ahead),
+        (muster_after, "muster", presentation.release_patterns_ahead),
         (charts_after, "charts", presentation.profile_charts_ahead),
     ]
     for after, name, fn in start:
@@ -853,7 +863,11 @@ def _write_all_outputs(state: RunState, folder: Path) -> list:
 
     with ExitStack() as stack:
         stack.enter_context(shared_charts())
-        printer = stack.enter_context(printing_session(background=True, lang=state.lang))
+        aus = state.config["ausgaben"]
+        prints = bool(aus["pdf"] and (aus["steckbriefe"] or aus["sozialbericht"]))
+        printer = stack.enter_context(
+            printing_session(background=True, warm=prints, lang=state.lang)
+        )
         files = write_outputs(state, folder)
         with timed(state, "pdf_rest"):
             finish_printing()

@@ -77,6 +77,10 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
     "pruefung": ("Freigabeprüfung {level}", "release check {level}"),
     "pruefung_alle": ("Freigabeprüfung aller Pakete", "release check of all packages"),
     "audit": ("Geheimhaltungsprüfung aller Pakete", "suppression audit of all packages"),
+    "audit_daneben": (
+        "Geheimhaltungsprüfung aller Pakete (daneben, während der Freigabeprüfung)",
+        "suppression audit of all packages (beside the release check)",
+    ),
     "pdf_rest": ("Warten auf die letzten PDFs", "waiting for the last PDFs"),
     "pdf_warten": (
         "darin Warten auf die PDFs der Pakete",

@@ -618,6 +618,18 @@ class PdfPrinter:
             self._cdp = _Cdp(find_chromium(self.lang), self.timeout, self.transport)
         return self._cdp
 
+    def warm(self) -> None:
+        """Start the browser and open its tabs now, before the first document.
+
+        Any failure is forgotten here: the first print starts again and reports it
+        in the usual way (e.g. no browser installed).
+        """
+        try:
+            for i in range(self.workers):
+                self._tab(i)
+        except Exception:  # noqa: BLE001 - reported by the first print
+            self.close()
+
     def _tab(self, i: int) -> str:
         """Session id of tab ``i`` (each in its own browser context, so its own renderer)."""
         cdp = self._start()
@@ -749,6 +761,9 @@ class _Background:
             first = self.jobs.get()
             if first is None:
                 return
+            if isinstance(first, PdfPrinter):  # start the browser before the first job
+                first.warm()
+                continue
             batch, last = [first], False
             while not last:  # everything submitted meanwhile goes with it
                 try:
@@ -783,6 +798,10 @@ class _Background:
             for *_rest, event in batch:
                 event.set()
 
+    def warm(self, printer: PdfPrinter) -> None:
+        """Start ``printer``'s browser on this thread now (:meth:`PdfPrinter.warm`)."""
+        self.jobs.put(printer)
+
     def submit(
         self, printer: PdfPrinter, job: PrintJob, then: Callable[[], None] | None = None
     ) -> None:
@@ -816,6 +835,7 @@ def printing_session(
     workers: int | None = None,
     timeout: float = 120.0,
     background: bool = False,
+    warm: bool = False,
     lang: str | None = None,
 ) -> Iterator[PdfPrinter]:
     """Share one browser among all :func:`html_to_pdf_batch` calls in the block.
@@ -824,11 +844,15 @@ def printing_session(
     at the end of the block. With ``background=True`` each batch is printed by a
     thread while the caller goes on (the browser works on other cores); the PDFs
     exist after :func:`finish_printing` (for a folder, or all) and at the end of
-    the block, which waits for them.
+    the block, which waits for them. With ``warm=True`` (and ``background``) the
+    thread starts the browser at once, while the caller still writes the first
+    documents (for a caller that knows it will print).
     """
     printer = PdfPrinter(workers=workers, timeout=timeout, lang=lang)
     token = _SESSION.set(printer)
     bg = _Background() if background else None
+    if bg is not None and warm:
+        bg.warm(printer)
     bg_token = _BACKGROUND.set(bg)
     try:
         yield printer
