@@ -244,3 +244,36 @@ def test_a_copy_forked_while_the_print_records_are_locked_can_read_them(tmp_path
     forget_prints()
     prints.adopt_prints({str(pdf.resolve()): (prints.file_sha256(pdf), ((str(html), "x"),))})
     assert print_sources(pdf) == ((str(html), "x"),)
+
+
+def test_raster_pixels_are_left_out_before_reading_and_nothing_else():
+    """A profile's charts are nine tenths of its bytes: their base64 pixels are dropped before
+    the page is read. What is read stays the same: text, attributes and embedded HTML
+    documents (whose numbers are found), and SVG images (which can hold text)."""
+    import base64
+
+    from sozialraum.privacy.checker import _html_read, _Read, _without_raster_payloads
+
+    pixels = base64.b64encode(bytes(range(256)) * 400).decode()  # digits, "+", "/" and "="
+    inner = base64.b64encode(b"<p>Leistungsbezieher 417</p>").decode()
+    svg = "data:image/svg+xml;base64," + base64.b64encode(b"<svg><text>12</text></svg>").decode()
+    page = (
+        f"<html><body><p>Quote 12,5 %</p><img src='data:image/png;base64,{pixels}' alt='Karte 3'>"
+        f"<img src=\"data:image/JPEG;base64,{pixels[:4000]}\"><img src='{svg}'>"
+        f"<iframe src='data:text/html;base64,{inner}'></iframe></body></html>"
+    )
+    short = _without_raster_payloads(page)
+    assert pixels[:100] not in short and len(short) < len(page) / 50
+    assert "data:image/png;base64,'" in short and 'data:image/JPEG;base64,"' in short
+    assert svg in short and inner in short
+
+    def read(text):
+        acc = _Read("HTML")
+        _html_read(text, "steckbrief.html", acc)
+        return [(t.layer, t.lines) for t in acc.texts]
+
+    assert read(short) == read(page)
+    assert any("417" in line for _layer, lines in read(short) for line in lines)
+    # pixels that happen to spell "/srcset=" looked like a resource; without them they are pixels
+    assert not _prints_alone("<img src='data:image/png;base64,AAAA/srcset=AA'>")
+    assert _prints_alone(_without_raster_payloads("<img src='data:image/png;base64,AA/srcset=A'>"))

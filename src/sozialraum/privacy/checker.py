@@ -839,9 +839,24 @@ def _html_read(text: str, name: str, acc: _Read, depth: int = 0) -> None:
         _html_read(page, name, acc, depth + 1)
 
 
+#: The payload of a raster image embedded as a ``data:`` URI: pixels, never text.
+_RASTER_PAYLOAD_RE = re.compile(r"(data:image/(?:png|jpeg|gif|webp);base64,)[A-Za-z0-9+/=]+", re.I)
+
+
+def _without_raster_payloads(text: str) -> str:
+    """``text`` with the base64 pixels of its embedded raster images left out.
+
+    Nothing there is read as text (only ``data:text/html`` documents are decoded);
+    a profile's charts are nine tenths of its bytes, and every pattern of the
+    reader would scan them.
+    """
+    return _RASTER_PAYLOAD_RE.sub(r"\1", text)
+
+
 def _read_html(path: Path, name: str) -> _Read:
     acc = _Read("HTML")
-    _html_read(path.read_text(encoding="utf-8", errors="replace"), name, acc)
+    text = path.read_text(encoding="utf-8", errors="replace")
+    _html_read(_without_raster_payloads(text), name, acc)
     return acc
 
 
@@ -1963,7 +1978,9 @@ def _printed_pdfs(files: list[tuple[Path, str]]) -> dict[Path, str]:
                 break
             if path not in digest:
                 data = Path(path).read_bytes()
-                alone = _prints_alone(data.decode("utf-8", errors="replace"))
+                alone = _prints_alone(
+                    _without_raster_payloads(data.decode("utf-8", errors="replace"))
+                )
                 digest[path] = hashlib.sha256(data).hexdigest() if alone else None
             if digest[path] != sha:
                 break
