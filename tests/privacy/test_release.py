@@ -411,3 +411,26 @@ def test_regression_method_notes_and_gi_labels_are_not_data(ml_data, tmp_path):
     )
     rep = check_release(tmp_path, data, level="oeffentlich")
     assert list(rep.findings["column"]) == ["ew_ges"]
+
+
+def test_csv_cells_of_a_float_column_are_those_of_each_value():
+    """The float columns are written by a fast path: the text must be what the general
+    rule gives each value (whole numbers, fractions, NaN, infinity, -0.0, large values)."""
+    import numpy as np
+    import pandas as pd
+
+    from sozialraum.privacy.package import _csv_cells, _fmt_csv
+
+    rng = np.random.default_rng(3)
+    values = np.concatenate(
+        [
+            rng.normal(0, 1e3, 500),
+            np.round(rng.normal(0, 1e3, 200)),
+            [np.nan, np.inf, -np.inf, -0.0, 0.1 + 0.2, 1e15, 1e16, 2.5e-7, 123456.7891234],
+        ]
+    )
+    col = pd.Series(values)
+    assert _csv_cells(col) == [_fmt_csv(v) for v in col.tolist()]
+    assert _csv_cells(pd.Series([1.5, np.nan], dtype="float32")) == ["1,5", ""]
+    mixed = pd.Series([1, None, "=SUMME(A1)", 2.0], dtype=object)  # the general rule
+    assert _csv_cells(mixed) == [_fmt_csv(v) for v in mixed.tolist()]

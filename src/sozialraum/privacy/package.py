@@ -213,6 +213,22 @@ def _fmt_csv(v) -> str:
     return neutralise(str(v))
 
 
+def _float_csv(v: float) -> str:
+    """:func:`_fmt_csv` of a Python float (a column of plain floats: no type to look up)."""
+    if v != v:  # NaN
+        return ""
+    if v.is_integer() and abs(v) < 1e15:
+        return str(int(v))
+    return f"{v:.6f}".rstrip("0").rstrip(".").replace(".", ",")
+
+
+def _csv_cells(values: pd.Series) -> list[str]:
+    """The CSV text of every value of a column, as :func:`_fmt_csv` writes each one."""
+    if isinstance(values.dtype, np.dtype) and values.dtype.kind == "f":
+        return [_float_csv(v) for v in values.to_numpy(dtype=float).tolist()]
+    return [_fmt_csv(v) for v in values.tolist()]
+
+
 def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | None = None) -> Path:
     """Write a table as German CSV: ``;`` separator, decimal comma, UTF-8 with BOM.
 
@@ -232,7 +248,7 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | N
     for col in df.columns:
         if col == name:
             continue
-        vals = [_fmt_csv(v) for v in df[col].tolist()]
+        vals = _csv_cells(df[col])
         if status is not None and col in status.columns:
             codes = status[col].reindex(df.index).tolist()
             for i, (v, c) in enumerate(zip(vals, codes, strict=False)):
