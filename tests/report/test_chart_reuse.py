@@ -196,3 +196,32 @@ def test_projection_chart_on_a_kept_figure_equals_tight_layout_of_a_new_one():
         png = charts.to_data_uri(ours, close=False)
         assert png == charts.to_data_uri(_fresh_projection(series, labels, title))
     assert len(lefts) > 3  # the layout did follow the tick labels
+
+
+def test_pyramid_layout_measured_on_the_x_axis_equals_tight_layout(population):
+    """The pyramids measure only their x axis (the shares) per chart and keep the rest of
+    the layout: each PNG must be the one the full tight layout gives a new figure."""
+    from sozialraum.demography import population_pyramid
+
+    year = int(population["year"].max())
+    keys = list(dict.fromkeys(population["key"].astype(str)))
+    _fresh()
+    lefts = set()
+    for key in [keys[0], keys[1:4], keys[5], keys[:40], keys[7]]:
+        ours = charts.pyramid(population, key, year)
+        lefts.add(tuple(round(v, 4) for v in ours.axes[0].get_xlim()))
+        png = charts.to_data_uri(ours, close=False)
+        fig = charts._LaidOutLater(figsize=(6, 6.5))
+        charts._Canvas(fig)
+        population_pyramid(
+            charts._population_rows(population, key),
+            year=year,
+            key=key,
+            share=True,
+            lang="de",
+            ax=fig.add_subplot(),
+        )
+        fig.set_size_inches(4.2, 4.2)
+        charts.tight(fig)  # the whole tight layout of a new figure
+        assert png == charts.to_data_uri(fig)
+    assert len(lefts) > 2  # other shares, other x axes

@@ -172,20 +172,23 @@ class _Boxed:
         return self._box
 
 
-def _y_artists(ax) -> tuple[list, list]:
-    """The layout boxes' artists of ``ax`` that depend on its y axis, and the others."""
+def _axis_artists(ax, axis) -> tuple[list, list]:
+    """The layout boxes' artists of ``ax`` that depend on ``axis``, and the others."""
     extra = ax.get_default_bbox_extra_artists()
-    on_y = [a for a in extra if getattr(a, "axis", None) is ax.yaxis]  # spines with y ticks
-    return on_y, [a for a in extra if a not in on_y]
+    on = [a for a in extra if getattr(a, "axis", None) is axis]  # spines with its ticks
+    return on, [a for a in extra if a not in on]
 
 
-def _fixed_boxes(ax, renderer, others: list) -> list:
-    """:meth:`Axes.get_tightbbox` (layout only) without the y axis and its spines."""
+def _fixed_boxes(ax, renderer, others: list, kept) -> list:
+    """:meth:`Axes.get_tightbbox` (layout only) without the measured axis and its spines.
+
+    ``kept`` is the other axis (``ax.xaxis`` where the y axis is measured per chart).
+    """
     from matplotlib.artist import _get_tightbbox_for_layout_only
 
     bb = []
-    if ax.axison and ax.xaxis.get_visible():
-        ba = _get_tightbbox_for_layout_only(ax.xaxis, renderer)
+    if ax.axison and kept.get_visible():
+        ba = _get_tightbbox_for_layout_only(kept, renderer)
         if ba:
             bb.append(ba)
     ax._update_title_position(renderer)
@@ -201,7 +204,8 @@ def _fixed_boxes(ax, renderer, others: list) -> list:
         box = a.get_tightbbox(renderer)
         if box is not None and _finite(box):
             bb.append(box)
-    return [b for b in bb if b.width != 0 or b.height != 0]
+    # copies: the axes' own box follows the axes, and these are kept for later charts
+    return [b.frozen() for b in bb if b.width != 0 or b.height != 0]
 
 
 def _y_axis_box(ax, renderer):
@@ -251,23 +255,30 @@ def _y_axis_box(ax, renderer):
     return Bbox.union(boxes) if boxes else None
 
 
-def _layout_box(ax, renderer, fixed: list, on_y: list):
-    """The layout box of ``ax``: the kept parts and those of its y axis, as get_tightbbox."""
+def _layout_box(ax, renderer, fixed: list, on_axis: list, measure: str):
+    """The layout box of ``ax``: the kept parts and those of its measured axis, as get_tightbbox."""
+    from matplotlib.artist import _get_tightbbox_for_layout_only
     from matplotlib.transforms import Bbox
 
     bb = list(fixed)
-    if ax.axison and ax.yaxis.get_visible():
-        ba = _y_axis_box(ax, renderer)
+    axis = ax.yaxis if measure == "y" else ax.xaxis
+    if ax.axison and axis.get_visible():
+        if measure == "y":
+            ba = _y_axis_box(ax, renderer)
+        else:
+            ba = _get_tightbbox_for_layout_only(axis, renderer)
         if ba and (ba.width != 0 or ba.height != 0):
             bb.append(ba)
-    for a in on_y:
+    for a in on_axis:
         box = a.get_tightbbox(renderer)
         if box is not None and _finite(box) and (box.width != 0 or box.height != 0):
             bb.append(box)
     return Bbox.union(bb)
 
 
-def tight_grid(fig: Figure, key: Hashable) -> None:
+def tight_grid(
+    fig: Figure, key: Hashable, *, measure: str = "y", others_in_key: bool = False
+) -> None:
     """``fig.tight_layout()`` for a kept grid of axes whose charts differ only in their y axes.
 
     The margins come from matplotlib's own tight-layout computation; of each axes'
@@ -277,6 +288,11 @@ def tight_grid(fig: Figure, key: Hashable) -> None:
     must name the figure (its axes and texts). The union of the boxes is the same
     (minimum and maximum of the same numbers), so the layout is exactly that of
     ``fig.tight_layout()``.
+
+    ``measure="x"``: the same for charts that differ only in their x axes. The
+    other artists outside the axes (legend, texts) are kept by their identity, or,
+    with ``others_in_key``, by ``key``, which must then name them (for a chart that
+    draws them anew each time).
 
     Empty axis labels (which draw nothing) keep the place this layout gives them
     until the next one, so that saving does not measure the tick labels again.
@@ -294,33 +310,36 @@ def tight_grid(fig: Figure, key: Hashable) -> None:
         for ax in fig.axes:
             if ax.get_visible():
                 ax.apply_aspect(None)  # as get_tightbbox (no axes locator here)
-        parts = [_y_artists(ax) for ax in fig.axes]
+        measured = [ax.yaxis if measure == "y" else ax.xaxis for ax in fig.axes]
+        fixed_axes = [ax.xaxis if measure == "y" else ax.yaxis for ax in fig.axes]
+        parts = [_axis_artists(ax, axis) for ax, axis in zip(fig.axes, measured, strict=True)]
         full = (
             key,
+            measure,
             tuple(fig.get_size_inches()),
             fig.dpi,
             tuple(
                 (
                     ax.get_visible(),
-                    ax.get_xlim(),
-                    tuple(ax.xaxis.get_majorticklocs()),
-                    tuple(map(id, others)),
+                    tuple(axis.get_view_interval()),
+                    tuple(axis.get_majorticklocs()),
+                    () if others_in_key else tuple(map(id, others)),
                 )
-                for ax, (_on_y, others) in zip(fig.axes, parts, strict=True)
+                for ax, axis, (_on, others) in zip(fig.axes, fixed_axes, parts, strict=True)
             ),
         )
         fixed = kept(
             _BOXES,
             full,
             lambda: [
-                _fixed_boxes(ax, renderer, others) if ax.get_visible() else None
-                for ax, (_on_y, others) in zip(fig.axes, parts, strict=True)
+                _fixed_boxes(ax, renderer, others, axis) if ax.get_visible() else None
+                for ax, axis, (_on, others) in zip(fig.axes, fixed_axes, parts, strict=True)
             ],
             limit=64,
         )
         boxed = [
-            _Boxed(ax, _layout_box(ax, renderer, fx, on_y) if fx is not None else None)
-            for ax, (on_y, _others), fx in zip(fig.axes, parts, fixed, strict=True)
+            _Boxed(ax, _layout_box(ax, renderer, fx, on, measure) if fx is not None else None)
+            for ax, (on, _others), fx in zip(fig.axes, parts, fixed, strict=True)
         ]
         kwargs = get_tight_layout_figure(
             fig,
@@ -915,8 +934,25 @@ def pyramid(population: pd.DataFrame, key, year: int, *, lang: str | None = "de"
         _PYRAMID_FIGURE.clear()  # drawn halfway: the next pyramid starts afresh
         return None
     fig.set_size_inches(4.2, 4.2)
-    tight(fig)
+    # the pyramids differ in their x axes (shares) only: the rest of the layout (age axis,
+    # title, legend, texts, named in the key) is measured once per process
+    tight_grid(fig, ("pyramide", _texts(ax)), measure="x", others_in_key=True)
     return fig
+
+
+def _texts(ax) -> tuple:
+    """Every text of ``ax`` outside its ticks, with where and how it stands (a layout key)."""
+    legend = ax.get_legend()
+    return (
+        ax.get_title(),
+        ax.get_xlabel(),
+        ax.get_ylabel(),
+        tuple(
+            (t.get_text(), t.get_position(), t.get_ha(), t.get_va(), t.get_fontsize())
+            for t in ax.texts
+        ),
+        tuple(t.get_text() for t in legend.get_texts()) if legend is not None else None,
+    )
 
 
 def _legend_below(ax, handles, title=None):
