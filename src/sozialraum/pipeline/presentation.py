@@ -774,13 +774,12 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     with helper if helper is not None else nullcontext():
         with _group(state, helper, "pakete_parallel", jobs[1:]):
             files += run_split(state, helper, tasks, "paket", range(1, len(jobs)))
-        audit = _audit_beside(
+        done = _audit_beside(
             state,
             lambda: audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L),
             lambda: _check_packages(state, packages, data, policy),
         )
-        checks = audit.checks
-        audit = audit.result
+        audit, checks = done.result, done.checks
         if not audit.ok:
             raise SozialraumError(
                 (
