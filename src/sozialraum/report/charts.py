@@ -220,7 +220,7 @@ def _y_axis_box(ax, renderer):
     from matplotlib.transforms import Bbox
 
     axis = ax.yaxis
-    fig = ax.get_figure(root=False)
+    fig = ax.figure  # the axes' (sub)figure (``get_figure(root=False)`` from matplotlib 3.10 on)
     groups = getattr(fig, "_align_label_groups", {})
     if not (
         axis.label_position == "left"
@@ -236,7 +236,7 @@ def _y_axis_box(ax, renderer):
     if axis._autolabelpos:  # as YAxis._update_label_position
         _x, y = axis.label.get_position()
         box = Bbox.union([*tlb1, ax.spines.get("left", ax).get_window_extent()])
-        dpi = ax.get_figure(root=True).dpi
+        dpi = fig.dpi  # a subfigure's is its figure's
         axis.label.set_position((box.x0 - axis.labelpad * dpi / 72, y))
     axis._update_offset_text_position(tlb1, tlb2)
     axis.offsetText.set_text(axis.major.formatter.get_offset())
