@@ -684,9 +684,10 @@ def run(
             # inside this block, so that a warnings block of the loading thread (numba's
             # own, when it compiles) ends before this one and cannot drop its records
             warm_kernels()
-            ahead_after = _ahead_after([k for k, _fn in computation_steps(cfg)])
-            muster_after = _muster_after([k for k, _fn in computation_steps(cfg)])
-            for key, fn in computation_steps(cfg):
+            todo = computation_steps(cfg)
+            ahead_after = _ahead_after([k for k, _fn in todo])
+            muster_after = _muster_after([k for k, _fn in todo])
+            for key, fn in todo:
                 if steps is not None and key not in steps and key != "inputs":
                     continue
                 msg = t(_MSG, "step", L, what=names[key])

@@ -204,17 +204,12 @@ def _fmt_csv(v) -> str:
     if isinstance(v, (int, np.integer)):
         return str(int(v))
     if isinstance(v, (float, np.floating)):
-        if np.isnan(v):
-            return ""
-        if float(v).is_integer() and abs(v) < 1e15:
-            return str(int(v))
-        s = f"{float(v):.6f}".rstrip("0").rstrip(".")
-        return s.replace(".", ",")
+        return _float_csv(float(v))
     return neutralise(str(v))
 
 
 def _float_csv(v: float) -> str:
-    """:func:`_fmt_csv` of a Python float (a column of plain floats: no type to look up)."""
+    """A float as CSV text: empty for NaN, whole numbers without decimals, else a decimal comma."""
     if v != v:  # NaN
         return ""
     if v.is_integer() and abs(v) < 1e15:
