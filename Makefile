@@ -20,7 +20,7 @@ SYS_POSTGIS := postgresql postgresql-15-postgis-3
 QGIS_VENV  := .venv-qgis
 QGIS_STAMP := $(QGIS_VENV)/.installed
 
-.PHONY: demo test bench lint venv sysdeps clean docs qgis-venv plugin
+.PHONY: demo browser test bench lint venv sysdeps clean docs qgis-venv plugin
 
 venv: $(STAMP)
 
@@ -30,8 +30,25 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test,dev,docs]'
 	@touch $(STAMP)
 
-demo: $(STAMP)
-	$(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT)
+# The demo prints PDFs, which needs a browser: as root it installs Debian's Chromium;
+# otherwise (or if that fails) it runs without PDFs and says how to get them.
+demo: $(STAMP) browser
+	@if $(PY) -c "from sozialraum.report.pdf import find_chromium; find_chromium()" >/dev/null 2>&1; then \
+	  echo "$(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT)"; \
+	  $(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT); \
+	else \
+	  echo "Kein Browser für PDF-Dateien gefunden: die Demo läuft ohne PDF (sudo apt-get install -y chromium, dann make demo)."; \
+	  $(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT) --ohne pdf; \
+	fi
+
+browser: $(STAMP)
+	@$(PY) -c "from sozialraum.report.pdf import find_chromium; find_chromium()" >/dev/null 2>&1 \
+	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
+	       && echo "Installiere Chromium für die PDF-Dateien der Demo" \
+	       && export DEBIAN_FRONTEND=noninteractive \
+	       && { apt-get install -y -qq --no-install-recommends $(SYS_BROWSER) >/dev/null 2>&1 \
+	            || { apt-get update -qq && apt-get install -y -qq --no-install-recommends $(SYS_BROWSER) >/dev/null; }; }; } \
+	  || true
 
 sysdeps:
 	@missing=""; \
