@@ -38,12 +38,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import Bounds, LinearConstraint, linprog, milp
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse.csgraph import connected_components
 
 from sozialraum._i18n import t
 from sozialraum.core.status import PRIMARY, SECONDARY, secret_mask
 from sozialraum.errors import InputError
+from sozialraum.privacy.lp import solve_lp
 
 __all__ = [
     "LEVELS",
@@ -656,7 +657,7 @@ class _LP:
             eq = {"A_eq": self.A, "b_eq": self.b} if self.A.shape[0] else {}
             if self.ub is not None:
                 eq.update(A_ub=self.ub[0], b_ub=self.ub[1])
-            r = linprog(c, bounds=self.bounds, method="highs", **eq)
+            r = solve_lp(c, bounds=self.bounds, **eq)
         if r.status != 0 or r.x is None:
             return np.nan, None
         return float(r.fun), np.asarray(r.x)

@@ -19,7 +19,7 @@ Secondary suppression (*sekundäre Geheimhaltung*)
     Method: LP-based cell suppression as in the statistical offices' tool tau-ARGUS
     (its "optimal" model by Fischetti & Salazar, here solved heuristically one cell at
     a time as Kelly, Golden & Assad proposed) with HiGHS through
-    :func:`scipy.optimize.linprog`. For every attacker — the public, and each
+    :func:`~sozialraum.privacy.lp.solve_lp`. For every attacker — the public, and each
     municipality that holds its own areas' values (``kommunal-<AGS>``) — the audit
     computes the interval of every suppressed cell; for a cell narrower than the
     protection width ``w`` a *protection LP* finds the cheapest published cells
@@ -69,7 +69,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 import scipy.sparse as sp
-from scipy.optimize import linprog
 
 from sozialraum._i18n import t
 from sozialraum.core.aggregation import is_share_unit
@@ -86,6 +85,7 @@ from sozialraum.privacy.audit import (
     intervals,
     lower_bounds,
 )
+from sozialraum.privacy.lp import solve_lp
 
 __all__ = [
     "PRIMARY",
@@ -1003,12 +1003,11 @@ class _State:
                 qb[j] = (w, w)
             else:
                 continue
-            r = linprog(
+            r = solve_lp(
                 np.concatenate([c, c]),
                 A_eq=sp.hstack([Ar, -Ar]).tocsr(),
                 b_eq=np.zeros(len(rows)),
                 bounds=np.vstack([pb, qb]),
-                method="highs",
             )
             if r.status == 0:
                 y = r.x[: len(region)] + r.x[len(region) :]
