@@ -434,3 +434,49 @@ def test_csv_cells_of_a_float_column_are_those_of_each_value():
     assert _csv_cells(pd.Series([1.5, np.nan], dtype="float32")) == ["1,5", ""]
     mixed = pd.Series([1, None, "=SUMME(A1)", 2.0], dtype=object)  # the general rule
     assert _csv_cells(mixed) == [_fmt_csv(v) for v in mixed.tolist()]
+
+
+def test_package_csv_is_what_pandas_writes_for_the_same_texts(tmp_path):
+    """write_csv writes its rows with the csv module: byte for byte pandas' ``to_csv`` of the
+    same texts (quoting of ``;``, quotes and line breaks, BOM, empty cells, status symbols)."""
+    import numpy as np
+    import pandas as pd
+
+    from sozialraum.io import STATUS_SYMBOLS
+    from sozialraum.privacy.package import _csv_cells, write_csv
+
+    frame = pd.DataFrame(
+        {
+            "name": ['Nord; "Alt"', "Süd\nOst", "=HYPERLINK(1)", "", None],
+            "ew": [1200.0, np.nan, 3.5, 0.25, np.nan],
+            "n": pd.array([1, None, 3, 4, 5], dtype="Int64"),
+            "sgb2": [np.nan, 12.0, np.nan, 7.0, np.nan],
+            "a;b": ["x", "y", "z", "w", "v"],
+        },
+        index=pd.Index(["001", "002", "003", "+004", "005"], name="sr_id"),
+    )
+    status = pd.DataFrame(
+        {"sgb2": ["geheim", None, "nichts_vorhanden", None, np.nan], "ew": [None] * 5},
+        index=frame.index,
+    )
+    got = write_csv(frame, tmp_path / "a.csv", status=status).read_bytes()
+
+    from sozialraum.core.spreadsheet import neutralise
+
+    ref = pd.DataFrame({"sr_id": [neutralise(k) for k in frame.index]})
+    for col in frame.columns:
+        vals = _csv_cells(frame[col])
+        if col in status.columns:
+            codes = status[col].tolist()
+            vals = [
+                STATUS_SYMBOLS.get(str(c), str(c)) if v == "" and isinstance(c, str) else v
+                for v, c in zip(vals, codes, strict=True)
+            ]
+        ref[col] = vals
+    ref.columns = [neutralise(c) for c in ref.columns]
+    ref.to_csv(tmp_path / "b.csv", sep=";", index=False, encoding="utf-8-sig")
+    assert got == (tmp_path / "b.csv").read_bytes()
+    text = got.decode("utf-8-sig")
+    assert '"Nord; ""Alt"""' in text and '"Süd\nOst"' in text and "'=HYPERLINK(1)" in text
+    assert text.splitlines()[1] == '001;"Nord; ""Alt""";1200;1;.;x'  # "." for the secret cell
+    assert "\n003;'=HYPERLINK(1);3,5;3;-;z\n'+004;;0,25;4;7;w\n" in text

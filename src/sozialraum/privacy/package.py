@@ -20,6 +20,8 @@ profiles to the same folders afterwards and then runs
 
 from __future__ import annotations
 
+import csv
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,26 +240,34 @@ def write_csv(frame: pd.DataFrame, path: str | Path, *, status: pd.DataFrame | N
     path.parent.mkdir(parents=True, exist_ok=True)
     df = pd.DataFrame(frame).drop(columns="geometry", errors="ignore")
     name = df.index.name or "schluessel"
-    out = pd.DataFrame(index=range(len(df)))
-    out[name] = [neutralise(str(k)) for k in df.index]
-    for col in df.columns:
+    header = [name]
+    columns = [[neutralise(str(k)) for k in df.index]]
+    for j, col in enumerate(df.columns):
         if col == name:
             continue
-        vals = _csv_cells(df[col])
+        vals = _csv_cells(df.iloc[:, j])
         if status is not None and col in status.columns:
-            codes = status[col].reindex(df.index).tolist()
-            for i, (v, c) in enumerate(zip(vals, codes, strict=False)):
-                if (
-                    v == ""
-                    and c is not None
-                    and c is not pd.NA
-                    and not (isinstance(c, float) and np.isnan(c))
-                ):
-                    vals[i] = STATUS_SYMBOLS.get(str(c), str(c))
-        out[col] = vals
-    out.columns = [neutralise(str(c)) for c in out.columns]
-    out.to_csv(path, sep=";", index=False, encoding="utf-8-sig")
+            _status_symbols(vals, status[col].reindex(df.index).tolist(), STATUS_SYMBOLS)
+        header.append(col)
+        columns.append(vals)
+    # as pandas' to_csv writes a frame of texts (same dialect), without building the frame
+    with open(path, "w", encoding="utf-8-sig", newline="") as f:
+        w = csv.writer(f, delimiter=";", lineterminator=os.linesep, quoting=csv.QUOTE_MINIMAL)
+        w.writerow([neutralise(str(c)) for c in header])
+        w.writerows(zip(*columns, strict=True))
     return path
+
+
+def _status_symbols(vals: list[str], codes: list, symbols: Mapping[str, str]) -> None:
+    """An empty cell with a reason shows the reason's symbol (``.``, ``-``, …), in place."""
+    for i, (v, c) in enumerate(zip(vals, codes, strict=False)):
+        if (
+            v == ""
+            and c is not None
+            and c is not pd.NA
+            and not (isinstance(c, float) and np.isnan(c))
+        ):
+            vals[i] = symbols.get(str(c), str(c))
 
 
 def package_frames(
