@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import subprocess
 import sys
 
@@ -43,6 +44,16 @@ def test_packages_pass_the_release_check(demo_run):
     packages = [h for h in heads if "/webseite" not in h]
     assert len(packages) == 11 and len(heads) == 22  # 11 packages and the website of each
     assert all(h.endswith(": in Ordnung") for h in heads)
+    # every file is read once: a package without its website, the website on its own
+    lines = report.splitlines()
+    for h in heads:
+        name = h.split(":")[0]
+        counted = lines[lines.index(h) + 1]
+        n = int(re.search(r": (\d+) Dateien geprüft", counted).group(1))
+        files = [f for f in (out / name).rglob("*") if f.is_file()]
+        if "/webseite" not in name:
+            files = [f for f in files if "webseite" not in f.relative_to(out / name).parts]
+        assert n == len(files) > 0, name
     kommunal = sorted(p.name for p in out.iterdir() if p.name.startswith("kommunal-"))
     assert len(kommunal) == 10
     # the public map shows indices and classes only: no rate of any area appears in it

@@ -55,7 +55,7 @@ def test_the_demo_runs_step_table_adds_up_to_its_wall_clock(demo_run):
         "Freigabe vorbereiten",
         "Freigabepaket kommunal: Berichtsdaten, Planung, Regionen",
         "Webseite (Sozialatlas) kommunal (× 10)",
-        "Freigabeprüfung der Webseiten",
+        "Freigabeprüfung aller Pakete",
         "Prüfbericht schreiben",
         "Browser für den PDF-Druck starten und beenden",
         "Übrige Zeit zwischen den Schritten",

@@ -19,7 +19,7 @@ the privacy checker on every package.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
 from pathlib import Path
@@ -680,7 +680,7 @@ def _write_check_report(folder: Path, checks, L: str, audit=None) -> Files:
 
 
 def _package_tasks(state, folder: Path, data, jobs, policy, inputs, made: dict) -> dict:
-    """The two jobs of package ``i`` of ``jobs``: its package (tables, map, reports), its website.
+    """The jobs of package ``i`` of ``jobs``: its package (tables, map, reports), its website, both.
 
     The website of a package is built by the process that built the package: it
     reuses that release (``made``) and the earlier years kept on the way.
@@ -716,7 +716,10 @@ def _package_tasks(state, folder: Path, data, jobs, policy, inputs, made: dict) 
                 state, target, data, level, ags, policy, made.get((level, ags))
             )
 
-    return {"paket": package, "webseite": site}
+    def both(i: int) -> Files:  # package 0 is made first, alone (write_presentation)
+        return (package(i) if i > 0 else []) + site(i)
+
+    return {"paket": package, "webseite": site, "paket_webseite": both}
 
 
 def _group(state, helper, key: str, jobs):
@@ -770,14 +773,20 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     packages = [(folder / package_name(lv, a), lv, a) for lv, a in jobs]
     sites = bool(aus.get("webseite"))  # the public Sozialatlas of every package, checked like it
     files += tasks["paket"](0)  # first alone: what it keeps (earlier years, regions) is shared
-    helper = PackageHelper.start(state, tasks, len(jobs) - 1)
+    # then the other packages, and every package's site, on two processes: a site is
+    # written by the process that made its package (it reuses that release)
+    name, first = ("paket_webseite", 0) if sites else ("paket", 1)
+    helper = PackageHelper.start(state, tasks, len(jobs) - first)
     with helper if helper is not None else nullcontext():
-        with _group(state, helper, "pakete_parallel", jobs[1:]):
-            files += run_split(state, helper, tasks, "paket", range(1, len(jobs)))
+        with _group(state, helper, "pakete_parallel", jobs[first:]):
+            made_files = run_split(state, helper, tasks, name, range(first, len(jobs)))
+        site_dirs = [p / "webseite" for p, _lv, _a in packages] if sites else []
+        in_site = _under_any(site_dirs)
+        files += [f for f in made_files if not in_site(f[0])]
         done = _audit_beside(
             state,
             lambda: audit_packages(folder, data, jobs, threshold=policy.threshold, lang=L),
-            lambda: _check_packages(state, packages, data, policy),
+            lambda: _check_packages(state, packages, data, policy, site_dirs),
         )
         audit, checks = done.result, done.checks
         if not audit.ok:
@@ -789,13 +798,7 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
                 )
                 + audit.summary(L)
             )
-        if sites:
-            with _group(state, helper, "webseiten_parallel", jobs):
-                files += run_split(state, helper, tasks, "webseite", range(len(jobs)))
-    if sites:
-        from sozialraum.pipeline.website_step import check_sites
-
-        check_sites(state, data, [(p / "webseite", lv, a) for p, lv, a in packages], checks)
+        files += [f for f in made_files if in_site(f[0])]
     with timed(state, "pruefbericht"):
         return files + _write_check_report(folder, checks, L, audit)
 
@@ -832,29 +835,33 @@ def _audit_beside(state, audit: Callable[[], object], check: Callable[[], list])
     return _Audited(result, checks)
 
 
-def _check_packages(state, packages, data, policy) -> list:
-    """Check every package once its PDFs are printed (two processes where there are cores).
+def _check_packages(state, packages, data, policy, sites: Sequence[Path] = ()) -> list:
+    """Check every package once its PDFs are printed, and ``sites`` (one folder per package).
 
-    A PDF printed by this run from an HTML file of the same package is verified by
-    the checksums of both files (:mod:`sozialraum.core.prints`) instead of being read
-    again; the first package that shows more than its level stops the run.
+    All in one batch on two processes where there are cores. A PDF printed by this
+    run from an HTML file of the same package is verified by the checksums of both
+    files (:mod:`sozialraum.core.prints`) instead of being read again; the first
+    package (then site) that shows more than its level stops the run. Returns
+    ``(name, CheckReport)`` of every package, then of every site.
     """
     from sozialraum.errors import SozialraumError
     from sozialraum.pipeline.common import labels_for
+    from sozialraum.pipeline.website_step import site_reports
     from sozialraum.privacy import check_releases
     from sozialraum.report.pdf import default_workers
 
     L = state.lang
     waited = [0.0]
+    batch = list(packages) + [(s, lv, a) for s, (_p, lv, a) in zip(sites, packages, strict=False)]
 
     def ready(i: int) -> None:  # a package is checked once its PDFs exist
         t0 = time.perf_counter()
-        finish_printing(packages[i][0])
+        finish_printing(batch[i][0])
         waited[0] += time.perf_counter() - t0
 
     with timed(state, "pruefung_alle"):  # while the next packages are still printed
         reports = check_releases(
-            packages,
+            batch,
             data,
             policy=policy,
             prints=True,
@@ -862,10 +869,11 @@ def _check_packages(state, packages, data, policy) -> list:
             lang=L,
             labels=labels_for(state),
             ready=ready,
+            skip=sites,  # each site is checked as its own entry of the batch
         )
     state.timer.add("pdf_warten", waited[0], nested=True)
     checks = []
-    for (pkg, _level, _ags), report in zip(packages, reports, strict=True):
+    for (pkg, _level, _ags), report in zip(packages, reports, strict=False):
         checks.append((pkg.name, report))
         if not report.ok:
             raise SozialraumError(
@@ -876,7 +884,14 @@ def _check_packages(state, packages, data, policy) -> list:
                 )
                 + report.to_text(L)
             )
+    site_reports(state, list(sites), reports[len(packages) :], checks)
     return checks
+
+
+def _under_any(folders: Sequence[Path]) -> Callable[[Path], bool]:
+    """Whether a path lies in one of ``folders``."""
+    roots = [Path(f) for f in folders]
+    return lambda p: any(Path(p).is_relative_to(r) for r in roots)
 
 
 def _territory(state):

@@ -41,12 +41,8 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
         "release package {level}: report data, planning, regions",
     ),
     "pakete_parallel": (
-        "Freigabepakete auf zwei Prozessen (Tabellen, Karten, Berichte; darin:)",
-        "release packages on two processes (tables, maps, reports; of which:)",
-    ),
-    "webseiten_parallel": (
-        "Webseiten (Sozialatlas) auf zwei Prozessen (darin:)",
-        "websites (social atlas) on two processes (of which:)",
+        "Freigabepakete auf zwei Prozessen (Tabellen, Karten, Berichte, Webseiten; darin:)",
+        "release packages on two processes (tables, maps, reports, websites; of which:)",
     ),
     "webseite_pruefung": (
         "Freigabeprüfung der Webseiten",

@@ -213,7 +213,6 @@ def check_sites(state, data, sites: list[tuple[Path, str, str | None]], reports=
     ``(name, CheckReport)`` of each; a site that shows more than its level stops
     with an error.
     """
-    from sozialraum.errors import SozialraumError
     from sozialraum.pipeline.timing import timed
     from sozialraum.privacy import check_releases
     from sozialraum.report.pdf import default_workers
@@ -228,7 +227,15 @@ def check_sites(state, data, sites: list[tuple[Path, str, str | None]], reports=
             lang=state.lang,
             labels=labels_for(state),
         )
-    for (site, _level, _ags), report in zip(sites, checked, strict=True):
+    site_reports(state, [s for s, _lv, _a in sites], checked, reports)
+
+
+def site_reports(state, sites: list[Path], checked: list, reports=None) -> None:
+    """The check reports of written sites: kept in ``reports`` (a list) as ``(name, report)``;
+    the first site that shows more than its level stops the run with an error."""
+    from sozialraum.errors import SozialraumError
+
+    for site, report in zip(sites, checked, strict=True):
         if reports is not None:  # for the run's check report (pruefbericht.txt)
             reports.append((f"{site.parent.name}/{site.name}", report))
         if not report.ok:

@@ -1749,9 +1749,13 @@ def _notation(lines: Iterable[str]) -> str | None:
 # --------------------------------------------------------------------------- main
 
 
-def _files(path: Path) -> list[Path]:
+def _files(path: Path, skip: Sequence[Path] = ()) -> list[Path]:
+    """The files of ``path`` (a file or a folder, read recursively) outside the folders ``skip``
+    that lie inside it."""
     if path.is_dir():
-        return sorted(p for p in path.rglob("*") if p.is_file())
+        out = sorted(p for p in path.rglob("*") if p.is_file())
+        inside = [s for s in skip if s != path and s.is_relative_to(path)]
+        return [p for p in out if not any(p.is_relative_to(s) for s in inside)] if inside else out
     return [path]
 
 
@@ -1874,7 +1878,9 @@ def _check_args(level: str, ags, lang) -> None:
         raise InputError(t(_MSG, "need_ags", lang))
 
 
-def _check(path_or_folder, model: _Internal, *, recover, audit, prints, lang) -> CheckReport:
+def _check(
+    path_or_folder, model: _Internal, *, recover, audit, prints, lang, skip=()
+) -> CheckReport:
     """:func:`check_release` with the internal model built."""
     paths = [path_or_folder] if isinstance(path_or_folder, (str, Path)) else list(path_or_folder)
     files: list[tuple[Path, str]] = []
@@ -1883,7 +1889,7 @@ def _check(path_or_folder, model: _Internal, *, recover, audit, prints, lang) ->
         if not p.exists():
             raise InputError(t(_MSG, "no_path", lang, path=p), file=str(p))
         root = p if p.is_dir() else p.parent
-        files += [(f, f.relative_to(root).as_posix()) for f in _files(p)]
+        files += [(f, f.relative_to(root).as_posix()) for f in _files(p, skip)]
     level, ags = model.level, model.ags
     cmp = _Compare(model)
     cmp.notes = _method_notes(f for f, _ in files)
@@ -2001,6 +2007,7 @@ def check_releases(
     lang: str | None = None,
     labels: Mapping[str, str] | None = None,
     ready: Callable[[int], None] | None = None,
+    skip: Sequence[str | Path] = (),
 ) -> list[CheckReport]:
     """:func:`check_release` of several packages of one release, in the order given.
 
@@ -2013,6 +2020,9 @@ def check_releases(
     complete (e.g. waits for its PDFs): a package is checked while the next ones
     are still being printed. The records of its prints go with it to the worker
     (:func:`~sozialraum.core.prints.prints_under`).
+
+    ``skip``: folders inside the packages that are not read here (e.g. a package's
+    website, given as a package of its own in the same batch).
     """
     import copy
     import multiprocessing as mp
@@ -2026,8 +2036,9 @@ def check_releases(
         m = copy.copy(base)  # the caches inside are the same for every level
         m.level, m.ags = level, None if ags is None else str(ags)
         models.append(m)
+    skip = tuple(Path(p) for p in skip)
     _BATCH[:] = [
-        (path, m, prints, lang) for (path, _lv, _a), m in zip(packages, models, strict=True)
+        (path, m, prints, lang, skip) for (path, _lv, _a), m in zip(packages, models, strict=True)
     ]
     wait = ready or (lambda _i: None)
     try:
@@ -2062,8 +2073,8 @@ _BATCH: list = []  # the packages a forked worker checks (inherited, not pickled
 def _batch_job(i: int, records: dict | None = None) -> CheckReport:
     if records:
         adopt_prints(records)  # prints made after this worker was forked
-    path, model, prints, lang = _BATCH[i]
-    return _check(path, model, recover=True, audit=None, prints=prints, lang=lang)
+    path, model, prints, lang, skip = _BATCH[i]
+    return _check(path, model, recover=True, audit=None, prints=prints, lang=lang, skip=skip)
 
 
 def _recoverable(model: _Internal, known: set[tuple[str, str, str]]) -> list[dict]:
