@@ -28,6 +28,9 @@ $(STAMP): pyproject.toml
 	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e '.[test,dev,docs]'
+	@# bytecode of the library, as pip writes it for a regular install (an editable one has none):
+	@# a run does not compile its modules again where Python may not write them (PYTHONDONTWRITEBYTECODE)
+	@$(PY) -m compileall -q src >/dev/null
 	@touch $(STAMP)
 
 # The demo prints PDFs, which needs a browser: as root it installs Debian's Chromium;
