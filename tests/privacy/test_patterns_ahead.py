@@ -90,3 +90,30 @@ def test_an_error_in_the_copy_leaves_the_run_to_do_the_work():
 
     ahead = sup.patterns_ahead(broken)
     assert ahead.take() == {} and "KeyError" in ahead.error
+
+
+def test_the_key_of_a_pattern_is_its_data_and_rules():
+    """Equal content gives the same key (in any copy of the frames); one changed value,
+    status, key or column gives another."""
+    import numpy as np
+
+    idx = pd.Index(["a1", "a2", "a3"])
+    fr = pd.DataFrame({"ew": [10.0, 3.0, np.nan], "sgb2": [1.0, 2.0, 4.0]}, index=idx)
+    st = pd.DataFrame({"ew": [None, None, "geheim"], "sgb2": [None, None, None]}, index=idx)
+
+    def key(f, s, cols=("ew", "sgb2")):
+        return sup._cache_key({"areas": (f, s)}, list(cols), 3, True, None, (), None)
+
+    assert key(fr, st) == key(fr.copy(), st.astype("string"))
+    other_value = fr.copy()
+    other_value.loc["a2", "sgb2"] = 2.5
+    other_status = st.copy()
+    other_status.loc["a1", "sgb2"] = "geheim"
+    other_keys = fr.rename(index={"a3": "a4"})
+    assert len({key(fr, st), key(other_value, st), key(fr, other_status)}) == 3
+    assert key(other_keys, st.rename(index={"a3": "a4"})) != key(fr, st)
+    assert key(fr, st, cols=("ew",)) != key(fr, st)
+    # the digest of the texts separates cells: "ab" + "" is not "a" + "b"
+    s1 = pd.DataFrame({"ew": ["ab", None, None], "sgb2": [None, None, None]}, index=idx)
+    s2 = pd.DataFrame({"ew": ["a", "b", None], "sgb2": [None, None, None]}, index=idx)
+    assert key(fr, s1) != key(fr, s2)

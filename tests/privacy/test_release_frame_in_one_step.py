@@ -79,3 +79,25 @@ def test_mark_withheld_adds_missing_columns_as_text_status():
     assert out["a"].tolist() == ["vorlaeufig", "geheim"]
     assert out["b"].tolist()[0] == "geheim" and out["b"].isna().tolist() == [False, True]
     assert all(str(t) == "string" for t in out.dtypes)
+
+
+def test_public_status_is_the_replacement_of_the_secret_codes():
+    """Only the columns holding a code are rebuilt: the result equals replacing the three
+    codes by ``geheim`` in every cell, and the input stays as it was."""
+    rng = np.random.default_rng(5)
+    codes = np.array(
+        [None, np.nan, "geheim_primaer", "geheim_sekundaer", "teilsumme_geheim", "geheim", "x"],
+        dtype=object,
+    )
+    raw = rng.choice(codes, size=(40, 12), p=[0.5, 0.1, 0.1, 0.1, 0.05, 0.1, 0.05])
+    raw[:, 6:] = None  # columns without any code
+    status = pd.DataFrame(
+        raw, columns=[f"c{i}" for i in range(12)], index=[f"a{i}" for i in range(40)]
+    )
+    before = status.copy()
+    expected = status.astype("string").replace(
+        {"geheim_primaer": "geheim", "geheim_sekundaer": "geheim", "teilsumme_geheim": "geheim"}
+    )
+    pd.testing.assert_frame_equal(public_status(status), expected)
+    pd.testing.assert_frame_equal(public_status(status.astype("string")), expected)
+    pd.testing.assert_frame_equal(status, before)

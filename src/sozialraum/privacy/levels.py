@@ -275,9 +275,14 @@ def public_status(status: pd.DataFrame) -> pd.DataFrame:
     The difference would tell a reader which cells are small; a partial sum with a
     secret part is withheld outside ``intern`` like any secret cell.
     """
-    return status.astype("string").replace(
-        {PRIMARY: "geheim", SECONDARY: "geheim", "teilsumme_geheim": "geheim"}
-    )
+    out = status.astype("string")  # a copy: changed below column by column
+    arr = out.to_numpy(dtype=object, na_value="")
+    hit = (arr == PRIMARY) | (arr == SECONDARY) | (arr == "teilsumme_geheim")
+    for j in np.flatnonzero(hit.any(axis=0)):  # only the columns that hold such a code
+        col = out.iloc[:, j].to_numpy(dtype=object, na_value=pd.NA).copy()
+        col[hit[:, j]] = "geheim"
+        out.isetitem(int(j), pd.array(col, dtype="string"))
+    return out
 
 
 def frame_kind(frame: pd.DataFrame, *, ags: str | None = None, area_ags_col: str = "ags") -> str:

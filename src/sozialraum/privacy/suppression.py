@@ -62,6 +62,7 @@ difference would reveal which cells are small.
 
 from __future__ import annotations
 
+import hashlib
 import warnings
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -780,15 +781,19 @@ _LEVEL_COST = {"areas": 1.0, "gemeinden": 3.0, "kreis": 30.0}
 
 
 def _cache_key(inputs, cols, threshold, secondary, prot, rels, attackers):
+    """Everything a pattern is computed from: rules, and per table its keys, columns,
+    values and statuses (a digest of their exact bytes and texts)."""
     parts = [tuple(cols), threshold, secondary, prot, tuple(str(r) for r in rels)]
     parts.append(None if attackers is None else tuple(attackers))
     for fr, st in inputs.values():
         c = [x for x in cols if x in fr.columns]
-        parts.append(tuple(fr.index.astype(str)))
-        parts.append(pd.util.hash_pandas_object(fr[c].astype(float), index=False).sum())
+        parts += [tuple(fr.index.astype(str)), tuple(c)]
+        h = hashlib.blake2b(digest_size=20)
+        h.update(np.ascontiguousarray(fr[c].to_numpy(dtype=float)).tobytes())
         if st is not None:
-            s = st.reindex(columns=c).astype("string").fillna("")
-            parts.append(pd.util.hash_pandas_object(s, index=False).sum())
+            codes = st.reindex(columns=c).to_numpy(dtype=object, na_value="")
+            h.update(b"\x00" + "\x1f".join(map(str, codes.ravel().tolist())).encode())
+        parts.append(h.hexdigest())
     return tuple(parts)
 
 
