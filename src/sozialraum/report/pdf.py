@@ -343,6 +343,33 @@ class _Transport:
         raise NotImplementedError
 
 
+def _nul_messages(read_chunk: Callable[[], bytes]) -> Callable[[], dict | None]:
+    """A reader of JSON messages that end in NUL from ``read_chunk()`` (``b""`` at the end).
+
+    A printed PDF is one message of many megabytes that arrives in pipe-sized
+    pieces: only the new bytes are searched for its end, never the whole buffer again.
+    """
+    buf = bytearray()
+    seen = 0  # bytes of buf known to hold no NUL
+
+    def read() -> dict | None:
+        nonlocal seen
+        while True:
+            end = buf.find(b"\0", seen)
+            if end >= 0:
+                msg = json.loads(bytes(buf[:end]))
+                del buf[: end + 1]
+                seen = 0
+                return msg
+            seen = len(buf)
+            chunk = read_chunk()
+            if not chunk:
+                return None
+            buf.extend(chunk)
+
+    return read
+
+
 class _PipeTransport(_Transport):
     """``--remote-debugging-pipe``: JSON messages ending in NUL on fds 3 (in) and 4 (out)."""
 
@@ -368,21 +395,7 @@ class _PipeTransport(_Transport):
         os.close(to_chrome_r)
         os.close(from_chrome_w)
         self._lock = threading.Lock()
-        buf = bytearray()
-
-        def read() -> dict | None:
-            while True:
-                end = buf.find(b"\0")
-                if end >= 0:
-                    msg = json.loads(bytes(buf[:end]))
-                    del buf[: end + 1]
-                    return msg
-                chunk = os.read(self._r, 1 << 20)
-                if not chunk:
-                    return None
-                buf.extend(chunk)
-
-        self._start_reader(read)
+        self._start_reader(_nul_messages(lambda: os.read(self._r, 1 << 20)))
 
     def write(self, data: bytes) -> None:
         data = data + b"\0"
