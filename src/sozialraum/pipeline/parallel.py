@@ -3,7 +3,7 @@
 After the internal outputs and the public package, the run forks one copy of
 itself (:class:`PackageHelper`). The copy sees the run's data without copying it
 (caches included: earlier years, regions, charts) and builds every other municipal
-package, then, later, the websites of the same packages (it keeps their releases).
+package, each followed by its website (which reuses the package's release).
 The run builds the others meanwhile. What the copy makes comes back as plain data:
 
 * the files it wrote (with their descriptions), merged in the order of the packages,

@@ -680,7 +680,7 @@ def _write_check_report(folder: Path, checks, L: str, audit=None) -> Files:
 
 
 def _package_tasks(state, folder: Path, data, jobs, policy, inputs, made: dict) -> dict:
-    """The jobs of package ``i`` of ``jobs``: its package (tables, map, reports), its website, both.
+    """The jobs of package ``i`` of ``jobs``: its package (tables, map, reports); it and its website.
 
     The website of a package is built by the process that built the package: it
     reuses that release (``made``) and the earlier years kept on the way.
@@ -719,7 +719,7 @@ def _package_tasks(state, folder: Path, data, jobs, policy, inputs, made: dict) 
     def both(i: int) -> Files:  # package 0 is made first, alone (write_presentation)
         return (package(i) if i > 0 else []) + site(i)
 
-    return {"paket": package, "webseite": site, "paket_webseite": both}
+    return {"paket": package, "paket_webseite": both}
 
 
 def _group(state, helper, key: str, jobs):
@@ -853,6 +853,7 @@ def _check_packages(state, packages, data, policy, sites: Sequence[Path] = ()) -
     L = state.lang
     waited = [0.0]
     batch = list(packages) + [(s, lv, a) for s, (_p, lv, a) in zip(sites, packages, strict=False)]
+    # (``sites`` is empty, or one per package in the same order)
 
     def ready(i: int) -> None:  # a package is checked once its PDFs exist
         t0 = time.perf_counter()
@@ -873,7 +874,7 @@ def _check_packages(state, packages, data, policy, sites: Sequence[Path] = ()) -
         )
     state.timer.add("pdf_warten", waited[0], nested=True)
     checks = []
-    for (pkg, _level, _ags), report in zip(packages, reports, strict=False):
+    for (pkg, _level, _ags), report in zip(packages, reports[: len(packages)], strict=True):
         checks.append((pkg.name, report))
         if not report.ok:
             raise SozialraumError(
