@@ -277,3 +277,30 @@ def test_raster_pixels_are_left_out_before_reading_and_nothing_else():
     # pixels that happen to spell "/srcset=" looked like a resource; without them they are pixels
     assert not _prints_alone("<img src='data:image/png;base64,AAAA/srcset=AA'>")
     assert _prints_alone(_without_raster_payloads("<img src='data:image/png;base64,AA/srcset=A'>"))
+
+
+def test_raster_pixels_left_out_exactly_as_the_pattern_does():
+    """The fast path (closing quote, one translation) gives what the pattern gives,
+    also where a payload is broken by a space, a line break or another character,
+    has no closing quote, is empty, or sits in ``url(…)`` or in capitals."""
+    import base64
+    import re
+
+    from sozialraum.privacy.checker import _without_raster_payloads
+
+    pattern = re.compile(r"(data:image/(?:png|jpeg|gif|webp);base64,)[A-Za-z0-9+/=]+", re.I)
+    px = base64.b64encode(bytes(range(256)) * 3).decode()
+    cases = [
+        f"<img src='data:image/png;base64,{px}' alt='Karte 3'>",
+        f'<img src="data:image/webp;base64,{px[:50]} {px[50:]}" alt="7">',
+        f"<img src='data:image/png;base64,{px[:40]}\n{px[40:]}'>",
+        f"<img src='data:image/gif;base64,{px[:30]}%41{px[30:]}' alt='x'>",
+        f"<img src=data:image/png;base64,{px} alt=1>",
+        "<img src='data:image/png;base64,'> <img src=\"data:image/png;base64,\">",
+        f'<div style="background:url(data:image/jpeg;base64,{px})">12</div>',
+        f"<img src='DATA:IMAGE/PNG;BASE64,{px}'><img src='data:image/png;base64,{px}",
+        f"data:image/png;base64,{px}' 'data:image/png;base64,{px}",
+        "no images at all: 12,5 %",
+    ]
+    for page in cases:
+        assert _without_raster_payloads(page) == pattern.sub(r"\1", page), page[:60]

@@ -84,6 +84,7 @@ import io
 import json
 import re
 import shutil
+import string
 import subprocess
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -839,8 +840,11 @@ def _html_read(text: str, name: str, acc: _Read, depth: int = 0) -> None:
         _html_read(page, name, acc, depth + 1)
 
 
-#: The payload of a raster image embedded as a ``data:`` URI: pixels, never text.
-_RASTER_PAYLOAD_RE = re.compile(r"(data:image/(?:png|jpeg|gif|webp);base64,)[A-Za-z0-9+/=]+", re.I)
+#: Where the payload of a raster image embedded as a ``data:`` URI starts: pixels, never text.
+_RASTER_PREFIX_RE = re.compile(r"data:image/(?:png|jpeg|gif|webp);base64,", re.I)
+_BASE64_RUN_RE = re.compile(r"[A-Za-z0-9+/=]*")
+_NOT_BASE64 = str.maketrans("", "", string.ascii_letters + string.digits + "+/=")
+_CLOSING = {"'": "'", '"': '"', "(": ")"}
 
 
 def _without_raster_payloads(text: str) -> str:
@@ -848,9 +852,31 @@ def _without_raster_payloads(text: str) -> str:
 
     Nothing there is read as text (only ``data:text/html`` documents are decoded);
     a profile's charts are nine tenths of its bytes, and every pattern of the
-    reader would scan them.
+    reader would scan them. The same as
+    ``re.sub(r"(data:image/(?:png|jpeg|gif|webp);base64,)[A-Za-z0-9+/=]+", r"\\1", text, flags=re.I)``,
+    five times as fast: a payload in quotes (or ``url(…)``) ends at its closing quote
+    when everything up to it is base64, which one translation checks; else the run of
+    base64 characters is matched as the pattern does.
     """
-    return _RASTER_PAYLOAD_RE.sub(r"\1", text)
+    out, last, pos = [], 0, 0
+    while (m := _RASTER_PREFIX_RE.search(text, pos)) is not None:
+        start, end = m.end(), -1
+        close = _CLOSING.get(text[m.start() - 1]) if m.start() else None
+        if close is not None:
+            e = text.find(close, start)
+            if e > start and not text[start:e].translate(_NOT_BASE64):
+                end = e
+        if end < 0:
+            end = _BASE64_RUN_RE.match(text, start).end()
+        if end == start:  # no payload: nothing to leave out (as the pattern, which needs one)
+            pos = start
+            continue
+        out.append(text[last:start])
+        last = pos = end
+    if not out:
+        return text
+    out.append(text[last:])
+    return "".join(out)
 
 
 def _read_html(path: Path, name: str) -> _Read:
