@@ -35,17 +35,19 @@ $(STAMP): pyproject.toml
 
 # The demo prints PDFs, which needs a browser: as root it installs Debian's Chromium;
 # otherwise (or if that fails) it runs without PDFs and says how to get them.
+DEMO_RUN   := $(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT)
+HAS_BROWSER = $(PY) -c "from sozialraum.report.pdf import find_chromium; find_chromium()" >/dev/null 2>&1
+
 demo: $(STAMP) browser
-	@if $(PY) -c "from sozialraum.report.pdf import find_chromium; find_chromium()" >/dev/null 2>&1; then \
-	  echo "$(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT)"; \
-	  $(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT); \
+	@if $(HAS_BROWSER); then \
+	  echo "$(DEMO_RUN)"; $(DEMO_RUN); \
 	else \
 	  echo "Kein Browser für PDF-Dateien gefunden: die Demo läuft ohne PDF (sudo apt-get install -y chromium, dann make demo)."; \
-	  $(PY) -m sozialraum run examples/musterland/monitor.toml --out $(OUT) --ohne pdf; \
+	  $(DEMO_RUN) --ohne pdf; \
 	fi
 
 browser: $(STAMP)
-	@$(PY) -c "from sozialraum.report.pdf import find_chromium; find_chromium()" >/dev/null 2>&1 \
+	@$(HAS_BROWSER) \
 	  || { [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1 \
 	       && echo "Installiere Chromium für die PDF-Dateien der Demo" \
 	       && export DEBIAN_FRONTEND=noninteractive \
