@@ -3,6 +3,8 @@ own file would; files that do not share head and tail are printed one by one."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 
 from sozialraum.core.prints import print_sources
@@ -67,6 +69,32 @@ def test_profiles_printed_together_are_cut_into_their_own_pages(tmp_path):
     from pypdf import PdfReader
 
     assert PdfReader(str(pdfs[0])).metadata.title == "Steckbrief Altstadt"
+
+
+def test_marks_show_nothing_whatever_the_template_says_of_links(tmp_path):
+    """A template's own link style (text after links, borders, room) does not reach the marks."""
+    _browser()
+    from pypdf import PdfReader
+
+    loud = (
+        "a::after {{ content: ' LINK'; }} a {{ display: block; height: 300mm; border: 5mm solid red; }}"
+    )
+    head = HEAD.replace("</style>", loud + "</style>")
+    specs = [("Steckbrief Altstadt", 3), ("Steckbrief Neustadt", 2)]
+    files = []
+    for title, n in specs:
+        f = tmp_path / f"{title.split()[-1]}.html"
+        f.write_text(head.format(title=title) + _profile(title, n) + TAIL, encoding="utf-8")
+        files.append(f)
+    pdfs = html_to_pdf_batch(files, sections=True, workers=1)
+    alone = tmp_path / "einzeln"
+    alone.mkdir()
+    single = html_to_pdf_batch(files, alone, workers=1)
+    for pdf, ref in zip(pdfs, single, strict=True):
+        assert print_sources(pdf) is not None  # cut from the joint print
+        assert "LINK" not in _text(pdf) and _text(pdf) == _text(ref)
+        assert _pages(pdf) == _pages(ref) == 1
+        assert all("/Annots" not in page for page in PdfReader(str(pdf)).pages)
 
 
 def test_files_with_another_head_are_printed_one_by_one(tmp_path):
@@ -162,45 +190,78 @@ def test_a_print_request_is_plain_data():
     assert pickle.loads(pickle.dumps(job)) == job
 
 
-def _outlined_pdf(path, target: str):
-    """Three blank pages; outline "A" (page 1, with a child on page 2) and "B" (page 3).
+def _marked_pdf(path, form: str):
+    """Five blank pages; marks 0, 1, 2 on pages 1, 3, 4, each with its self-link there.
 
-    ``target``: "page" (``/Dest`` = page reference, as the browser writes it), "named"
-    (B's ``/Dest`` a name) or "action" (``/A`` GoTo actions, as pypdf writes them).
+    ``form``: "catalog" (``/Dests`` in the catalog, as the browser writes them),
+    "tree" (a ``/Names`` tree, as pypdf writes them), "late" (mark 2 on page 1 as well
+    as 1: not after the one before), "missing" (mark 2 not there), "nolink" (mark 1's
+    link annotation not on its page).
     """
     from pypdf import PdfWriter
-    from pypdf.generic import ArrayObject, NameObject, TextStringObject
+    from pypdf.generic import (
+        ArrayObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        NumberObject,
+    )
+
+    from sozialraum.report.pdf import _MARK
 
     w = PdfWriter()
-    for _ in range(3):
+    for _ in range(5):
         w.add_blank_page(200, 200)
-    a = w.add_outline_item(title="A", page_number=0)
-    w.add_outline_item(title="A1", page_number=1, parent=a)
-    b = w.add_outline_item(title="B", page_number=2)
-    if target != "action":
-        for item, page in ((a, 0), (b, 2)):
-            node = item.get_object()
-            del node["/A"]
-            dest = [w.pages[page].indirect_reference, NameObject("/Fit")]
-            node[NameObject("/Dest")] = ArrayObject(dest)
-    if target == "named":
-        w.add_named_destination("ziel", 2)
-        b.get_object()[NameObject("/Dest")] = TextStringObject("ziel")
+    pages = {0: 0, 1: 2, 2: 3} if form != "late" else {0: 0, 1: 2, 2: 2}
+    if form == "missing":
+        del pages[2]
+    dests = DictionaryObject()
+    for k, p in pages.items():
+        target = ArrayObject([w.pages[p].indirect_reference, NameObject("/XYZ")])
+        target += [FloatObject(0), FloatObject(200), NumberObject(0)]
+        if form == "tree":
+            w.add_named_destination_array(f"{_MARK}{k}", target)
+        else:
+            dests[NameObject(f"/{_MARK}{k}")] = target
+        if form == "nolink" and k == 1:
+            continue
+        link = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Annot"),
+                NameObject("/Subtype"): NameObject("/Link"),
+                NameObject("/Rect"): ArrayObject([NumberObject(x) for x in (0, 0, 1, 1)]),
+                NameObject("/Dest"): NameObject(f"/{_MARK}{k}"),
+            }
+        )
+        other = DictionaryObject({NameObject("/Subtype"): NameObject("/Link")})
+        w.pages[p][NameObject("/Annots")] = ArrayObject(
+            [w._add_object(link)] + ([w._add_object(other)] if k == 1 else [])
+        )
+    if form != "tree":
+        w._root_object[NameObject("/Dests")] = w._add_object(dests)
     with open(path, "wb") as f:
         w.write(f)
     return path
 
 
-@pytest.mark.parametrize("target", ["page", "named", "action"])
-def test_top_level_outline_names_each_entry_and_its_first_page(tmp_path, target):
+@pytest.mark.parametrize("form", ["catalog", "tree", "late", "missing", "nolink"])
+def test_joint_print_is_cut_at_its_marks_and_the_marks_links_are_taken_out(tmp_path, form):
     from pypdf import PdfReader
 
-    from sozialraum.report.pdf import _top_outline, _top_outline_entries
+    from sozialraum.report.pdf import _cut_pages
 
-    reader = PdfReader(str(_outlined_pdf(tmp_path / "o.pdf", target)))
-    assert _top_outline(reader) == [("A", 0), ("B", 2)]
-    # the short walk is taken only for page references; other targets are read the long way
-    assert (_top_outline_entries(reader) is None) is (target != "page")
+    reader = PdfReader(str(_marked_pdf(tmp_path / "m.pdf", form)))
+    pieces = _cut_pages(reader, ["A", "B", None])
+    if form in ("late", "missing", "nolink"):
+        assert pieces is None  # left to be printed file by file
+        return
+    cut = [PdfReader(io.BytesIO(b)) for b in pieces]
+    assert [len(r.pages) for r in cut] == [2, 1, 2]
+    assert [r.metadata.title for r in cut[:2]] == ["A", "B"]
+    # only the marks' own links go; another link on a mark's page stays
+    annots = [[a.get_object() for a in p.get("/Annots", [])] for r in cut for p in r.pages]
+    assert [len(a) for a in annots] == [0, 0, 1, 0, 0]
+    assert "/Dest" not in annots[2][0]
 
 
 def test_several_print_jobs_together_give_what_each_gives_alone(tmp_path):

@@ -667,19 +667,27 @@ class PdfPrinter:
         done: set[int] | None = None,
         outline: bool | Sequence[bool] = False,
         on_done: Callable[[int], None] | None = None,
+        tagged: bool | Sequence[bool] = True,
     ) -> list[Path]:
         """Print ``files[i]`` to ``outs[i]``; returns the PDFs written (in order).
 
         ``done`` (if given) receives the index of every document printed, also when
         the connection fails half-way. ``outline`` adds the document outline (one
         entry per heading, with its page; a list: per file). ``on_done(i)`` is called as soon as
-        ``outs[i]`` is written, while the other tabs go on printing.
+        ``outs[i]`` is written, while the other tabs go on printing. ``tagged=False``
+        (a list: per file) leaves out the PDF's structure tree (the browser's default
+        is a tagged, accessible PDF; the tree costs about a fifth of the print). An
+        outline needs the tree.
         """
+        n = len(files)
+        outlined = [bool(outline)] * n if isinstance(outline, bool) else [bool(x) for x in outline]
+        tags = [bool(tagged)] * n if isinstance(tagged, bool) else [bool(x) for x in tagged]
+        if any(o and not g for o, g in zip(outlined, tags, strict=True)):
+            raise ValueError("print_files: a document outline needs a tagged PDF")
         t0 = time.perf_counter()
         done = set() if done is None else done
         try:
-            flags = list(outline) if not isinstance(outline, bool) else outline
-            self._print(list(files), list(outs), page_numbers, done, flags, on_done)
+            self._print(list(files), list(outs), page_numbers, done, outlined, tags, on_done)
             return [outs[i] for i in sorted(done)]
         finally:
             self.seconds += time.perf_counter() - t0
@@ -690,7 +698,8 @@ class PdfPrinter:
         outs: list[Path],
         page_numbers: bool,
         done: set[int],
-        outline: bool | list[bool] = False,
+        outlined: list[bool],
+        tags: list[bool],
         on_done: Callable[[int], None] | None = None,
     ):
         opts = {
@@ -698,9 +707,6 @@ class PdfPrinter:
             "preferCSSPageSize": True,
             "displayHeaderFooter": page_numbers,
         }
-        outlined = [bool(x) for x in outline] if isinstance(outline, list) else None
-        if outline is True:
-            opts["generateDocumentOutline"] = True
         if page_numbers:
             opts.update(headerTemplate="<div></div>", footerTemplate=_FOOTER)
         todo = deque(range(len(files)))
@@ -727,9 +733,11 @@ class PdfPrinter:
                 raise RuntimeError(m["error"].get("message", str(m["error"])))
             s = m.get("sessionId")
             if m.get("method") == "Page.loadEventFired" and s in busy:
-                job_opts = opts
-                if outlined is not None and outlined[busy[s]]:
-                    job_opts = {**opts, "generateDocumentOutline": True}
+                job_opts = dict(opts)
+                if outlined[busy[s]]:
+                    job_opts["generateDocumentOutline"] = True
+                if not tags[busy[s]]:
+                    job_opts["generateTaggedPDF"] = False
                 printing[cdp.post("Page.printToPDF", job_opts, s)] = s
             elif m.get("id") in printing:
                 s = printing.pop(m["id"])
@@ -998,7 +1006,7 @@ class _Batch:
     def __init__(self, printer: PdfPrinter, jobs, folder: Path, notify) -> None:
         self.printer, self.jobs, self.notify = printer, list(jobs), notify
         self.plans: dict[int, _SectionPlan] = {}
-        self.entries: list[tuple[Path, Path, bool, int, int]] = []  # html, pdf, outline, job, n
+        self.entries: list[tuple[Path, Path, bool, int, int]] = []  # html, pdf, joint, job, n
         self.files: dict[int, set[int]] = {}  # job → files printed on their own
         self.finished: set[int] = set()
         for k, job in enumerate(self.jobs):
@@ -1035,12 +1043,12 @@ class _Batch:
             self.printer.print_files(
                 [e[0] for e in self.entries],
                 [e[1] for e in self.entries],
-                outline=[e[2] for e in self.entries],
+                tagged=[not e[2] for e in self.entries],  # joint prints: cut by their marks
                 on_done=self._done,
             )
 
     def _done(self, idx: int) -> None:
-        _html, _pdf, _outline, k, n = self.entries[idx]
+        _html, _pdf, _joint, k, n = self.entries[idx]
         if k in self.plans:
             self.plans[k].cut(n)
         else:
@@ -1212,6 +1220,32 @@ SECTION_CHUNK = 80
 _SECTION_START_RE = re.compile(r"<section\b", re.I)
 _SECTION_END_RE = re.compile(r"</section\s*>", re.I)
 _H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
+_H1_START_RE = re.compile(r"<h1\b[^>]*>", re.I)
+
+#: Name of the mark of the ``k``-th profile of a joint print (``_MARK + str(k)``).
+_MARK = "sozialraum-druckmarke-"
+#: The marks draw nothing and take no room, whatever the template's own style says.
+_MARK_STYLE = (
+    "<style>a.sozialraum-druckmarke{position:absolute!important;display:block!important;"
+    "top:auto!important;left:auto!important;right:auto!important;bottom:auto!important;"
+    "width:1px!important;height:1px!important;margin:0!important;padding:0!important;"
+    "border:0!important;outline:0!important;background:none!important;"
+    "box-shadow:none!important;transform:none!important;float:none!important}"
+    "a.sozialraum-druckmarke::before,a.sozialraum-druckmarke::after"
+    "{content:none!important;display:none!important}</style></head>"
+)
+
+
+def _marked(section: str, k: int) -> str:
+    """``section`` with mark ``k`` as the first thing inside its ``<h1>``.
+
+    The mark is an empty link to itself, positioned out of the flow (nothing moves):
+    the browser writes every link target as a named destination with its page, and
+    a link annotation where the link is, which :func:`_cut_pages` takes out again.
+    """
+    end = _H1_START_RE.search(section).end()
+    mark = f'<a class="sozialraum-druckmarke" id="{_MARK}{k}" href="#{_MARK}{k}"></a>'
+    return section[:end] + mark + section[end:]
 
 
 def _split_document(text: str) -> tuple[str, str, str, str] | None:
@@ -1251,9 +1285,14 @@ def print_sections(
     profiles of one template, without page counters. Files are
     joined a chunk at a time (``chunk``, default :data:`SECTION_CHUNK`) into one
     temporary document — literally their common head, their sections in order, the
-    common tail — printed with a document outline; each file gets the pages from
-    its heading's entry to the next one. The outline must name exactly the files'
-    headings, in order, else that chunk is left to be printed file by file.
+    common tail — with a mark at each ``<h1>``: an empty, invisible link to itself
+    (:func:`_marked`), which the browser writes as a named destination on the
+    heading's page. Each file gets the pages from its mark to the next one; the
+    marks' link annotations are taken out. A chunk whose marks are not all there,
+    each on a later page than the one before, is left to be printed file by file.
+    The joint prints are untagged (:meth:`PdfPrinter.print_files`): cut pages lose
+    a structure tree anyway, and building it costs the browser about a fifth of
+    the print.
 
     Each PDF is recorded as the print of its file (:mod:`sozialraum.core.prints`):
     its pages show the file's own section as laid out by the same head and tail.
@@ -1281,15 +1320,15 @@ class _SectionPlan:
         import hashlib
 
         self.files, self.outs, self.groups = list(files), list(outs), groups
-        self.titles = [p[3] for p in parts]  # the texts themselves are not kept (memory)
         self.shas = [hashlib.sha256(b).hexdigest() for b in raw]
         self.doc_titles = [_doc_title(p[0]) for p in parts]
         self.join = _Joined(joined, self.doc_titles[0]) if joined is not None else None
-        head, tail = parts[0][0], parts[0][2]
+        head, tail = _MARK_STYLE.join(parts[0][0].rsplit("</head>", 1)), parts[0][2]
         self.joint, self.prints = [], []
         for g, idx in enumerate(groups):
             page = folder / f"teil_{g}.html"
-            page.write_text(head + "".join(parts[i][1] for i in idx) + tail, encoding="utf-8")
+            body = "".join(_marked(parts[i][1], k) for k, i in enumerate(idx))
+            page.write_text(head + body + tail, encoding="utf-8")
             self.joint.append(page)
             self.prints.append(folder / f"teil_{g}.pdf")
         self.done: set[int] = set()
@@ -1306,6 +1345,8 @@ class _SectionPlan:
         # the same head and tail; only the document title (not printed) may differ
         if not all(parts) or len({(_TITLE_RE.sub("", p[0]), p[2]) for p in parts}) != 1:
             return None
+        if "</head>" not in parts[0][0]:
+            return None  # no place for the marks' style
         n = len(files)
         size = chunk or max(1, -(-n // max(workers, -(-n // SECTION_CHUNK))))
         groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)]
@@ -1315,8 +1356,7 @@ class _SectionPlan:
     def cut(self, g: int) -> None:
         """Each file's pages of joint print ``g`` into its PDF (as soon as that print exists)."""
         idx = self.groups[g]
-        titles = [self.titles[i] for i in idx]
-        reader, pieces = _cut(self.prints[g], titles, [self.doc_titles[i] for i in idx])
+        reader, pieces = _cut(self.prints[g], [self.doc_titles[i] for i in idx])
         if pieces is None:
             return
         for i, data in zip(idx, pieces, strict=True):
@@ -1344,7 +1384,7 @@ def _print_plans(printer: PdfPrinter, plans: Sequence[_SectionPlan]) -> None:
     printer.print_files(
         [p.joint[g] for p, g in owners],
         [p.prints[g] for p, g in owners],
-        outline=True,
+        tagged=False,
         on_done=lambda k: owners[k][0].cut(owners[k][1]),
     )
 
@@ -1392,78 +1432,67 @@ def _metadata(reader) -> dict[str, str]:
     return {k: str(v) for k, v in (reader.metadata or {}).items()}
 
 
-def _cut(pdf: Path, titles: list[str], doc_titles: list[str | None]):
-    """The print's reader and the pages of each heading of its outline, as PDFs.
+def _cut(pdf: Path, doc_titles: list[str | None]):
+    """The print's reader and the pages of each mark, as PDFs (None: marks missing).
 
-    The pages are ``None`` if the outline differs from ``titles``. The browser's
-    PDFs are well-formed, so they are read strictly (no scan for repairs: a third
-    of the time); a file that is not is read again the tolerant way.
+    The browser's PDFs are well-formed, so they are read strictly (no scan for
+    repairs: a third of the time); a file that is not is read again the tolerant way.
     """
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(pdf), strict=True)
-        return reader, _cut_pages(reader, titles, doc_titles)
+        return reader, _cut_pages(reader, doc_titles)
     except PyPdfError:
         reader = PdfReader(str(pdf))
-        return reader, _cut_pages(reader, titles, doc_titles)
+        return reader, _cut_pages(reader, doc_titles)
 
 
-def _top_outline(reader) -> list[tuple[str, int | None]]:
-    """Title and page index of each top-level entry of the outline, in order.
+def _mark_pages(reader, n: int) -> list[int] | None:
+    """Page index of marks ``0 … n-1`` of a joint print (its named destinations), or None.
 
-    Walks the top level only (``/First``, ``/Next``): the entries below (the
-    profiles' subheadings, ten times as many) are not read. An outline of
-    another shape (an entry whose target is not a page reference) is read whole
-    by ``reader.outline``.
+    None unless every mark is there, the first on the first page and each on a
+    later page than the one before.
     """
-    fast = _top_outline_entries(reader)
-    if fast is not None:
-        return fast
-    top = [o for o in reader.outline if not isinstance(o, list)]
-    return [(str(o.title), reader.get_destination_page_number(o)) for o in top]
-
-
-def _top_outline_entries(reader) -> list[tuple[str, int]] | None:
-    from pypdf.generic import ArrayObject, IndirectObject
-
-    outlines = reader.trailer["/Root"].get_object().get("/Outlines")
-    if outlines is None:
-        return []
-    index = {p.indirect_reference.idnum: i for i, p in enumerate(reader.pages)}
-    out: list[tuple[str, int]] = []
-    item, seen = outlines.get_object().get("/First"), set()
-    while item is not None:
-        if not isinstance(item, IndirectObject) or item.idnum in seen:
+    named = reader.named_destinations  # keys: "/name" (catalog /Dests) or "name" (name tree)
+    starts = []
+    for k in range(n):
+        dest = named.get(f"/{_MARK}{k}", named.get(f"{_MARK}{k}"))
+        page = reader.get_destination_page_number(dest) if dest is not None else -1
+        if page < 0 or (starts and page <= starts[-1]) or (not starts and page != 0):
             return None
-        seen.add(item.idnum)
-        node = item.get_object()
-        dest = node.get("/Dest")
-        dest = dest.get_object() if dest is not None else None
-        page = dest[0] if isinstance(dest, ArrayObject) and dest else None
-        if not isinstance(page, IndirectObject) or page.idnum not in index:
-            return None
-        out.append((str(node.get("/Title", "")), index[page.idnum]))
-        item = node.get("/Next")
-    return out
+        starts.append(page)
+    return starts
 
 
-def _cut_pages(reader, titles: list[str], doc_titles: list[str | None]) -> list[bytes] | None:
+def _drop_mark_links(reader, starts: list[int]) -> bool:
+    """Take mark ``k``'s link annotation off page ``starts[k]``; False if one is not there."""
+    from pypdf.generic import ArrayObject, NameObject
+
+    for k, p in enumerate(starts):
+        page = reader.pages[p]
+        annots = page.get("/Annots")
+        annots = annots.get_object() if annots is not None else []
+        keep = [
+            a for a in annots if str(a.get_object().get("/Dest", "")).lstrip("/") != f"{_MARK}{k}"
+        ]
+        if len(keep) != len(annots) - 1:
+            return False
+        if keep:
+            page[NameObject("/Annots")] = ArrayObject(keep)
+        else:
+            del page["/Annots"]
+    return True
+
+
+def _cut_pages(reader, doc_titles: list[str | None]) -> list[bytes] | None:
     import io
 
     from pypdf import PdfWriter
 
-    entries = _top_outline(reader)
-    if [_heading(title) for title, _ in entries] != titles:
-        return None
-    starts = [page for _, page in entries]
-    if (
-        not starts
-        or None in starts
-        or starts[0] != 0
-        or any(b <= a for a, b in zip(starts, starts[1:], strict=False))
-    ):
+    starts = _mark_pages(reader, len(doc_titles))
+    if starts is None or not _drop_mark_links(reader, starts):
         return None
     bounds = list(zip(starts, starts[1:] + [len(reader.pages)], strict=True))
     meta = _metadata(reader)
