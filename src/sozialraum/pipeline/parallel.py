@@ -1,10 +1,12 @@
-"""The municipal packages of a run on two processes: a copy of the run takes every other one.
+"""The release packages of a run on two processes: the run and a copy take the next one in turn.
 
-After the internal outputs and the public package, the run forks one copy of
-itself (:class:`PackageHelper`). The copy sees the run's data without copying it
-(caches included: earlier years, regions, charts) and builds every other municipal
-package, each followed by its website (which reuses the package's release).
-The run builds the others meanwhile. What the copy makes comes back as plain data:
+After the internal outputs, the run forks one copy of itself (:class:`PackageHelper`).
+The copy sees the run's data without copying it (caches included: earlier years,
+charts). Run and copy each take the next package not yet taken (a counter they
+share), build it and its website (which reuses the package's release), and take
+the next: the public package, the largest, is built beside municipal ones, and
+neither process waits while the other has packages left. What the copy makes
+comes back as plain data:
 
 * the files it wrote (with their descriptions), merged in the order of the packages,
   so the list of files is that of one process;
@@ -33,7 +35,7 @@ from dataclasses import dataclass, field
 from sozialraum.core.processes import can_fork, cores, quiet_worker
 from sozialraum.pipeline.common import Files
 
-__all__ = ["JobResult", "PackageHelper", "run_job", "run_split", "split_jobs"]
+__all__ = ["JobResult", "PackageHelper", "run_job", "run_split"]
 
 Task = Callable[[int], Files]
 
@@ -50,13 +52,24 @@ class JobResult:
     error: BaseException | None = None
 
 
-def split_jobs(indices: Sequence[int]) -> tuple[list[int], list[int]]:
-    """Job indices as (the run's, the copy's): the copy takes the odd ones.
+class _Counter:
+    """The position of the next job of a batch, shared by the run and its copy (forked)."""
 
-    By index, not by position: the website of package ``i`` is then built by the
-    process that built package ``i`` (it keeps that release).
-    """
-    return [i for i in indices if i % 2 == 0], [i for i in indices if i % 2 == 1]
+    def __init__(self, ctx) -> None:
+        self.value = ctx.Value("i", 0)
+
+    def reset(self) -> None:
+        with self.value.get_lock():
+            self.value.value = 0
+
+    def take(self, n: int) -> int | None:
+        """The next position below ``n``, taken for the caller alone; None when all are taken."""
+        with self.value.get_lock():
+            pos = self.value.value
+            if pos >= n:
+                return None
+            self.value.value = pos + 1
+            return pos
 
 
 @contextmanager
@@ -94,6 +107,7 @@ class PackageHelper:
         self.tasks = dict(tasks)
         self.proc = None
         self.conn = None
+        self.next: _Counter | None = None
 
     @classmethod
     def start(cls, state, tasks: Mapping[str, Task], jobs: int) -> PackageHelper | None:
@@ -105,25 +119,40 @@ class PackageHelper:
         helper = cls(state, tasks)
         ctx = mp.get_context("fork")
         helper.conn, child = ctx.Pipe()
+        helper.next = _Counter(ctx)
         for stream in (sys.stdout, sys.stderr):  # nothing buffered is printed twice
             stream.flush()
         helper.proc = ctx.Process(
-            target=_serve, args=(child, state, helper.tasks), name="sozialraum-pakete"
+            target=_serve,
+            args=(child, state, helper.tasks, helper.next),
+            name="sozialraum-pakete",
         )
         helper.proc.start()
         child.close()
         return helper
 
     def send(self, task: str, indices: Sequence[int]) -> None:
-        """Let the copy run ``task`` on ``indices`` (one after the other)."""
+        """Let the copy run ``task`` on the jobs of ``indices`` it takes (:meth:`take`).
+
+        The copy reports each job it takes, then ``None`` when none is left.
+        """
+        self.next.reset()
         self.conn.send((task, list(indices)))
+
+    def take(self, indices: Sequence[int]) -> int | None:
+        """The next job of the batch sent last, for the run; None when all are taken."""
+        pos = self.next.take(len(indices))
+        return None if pos is None else indices[pos]
 
     def ready(self) -> bool:
         """True when a result is waiting."""
         return self.conn.poll()
 
-    def receive(self) -> JobResult:
-        """The next result of the copy (blocks); an error of the copy is raised here."""
+    def receive(self) -> JobResult | None:
+        """The copy's next result (blocks; None: the batch has no job left for it).
+
+        An error of the copy is raised here.
+        """
         try:
             res = self.conn.recv()
         except EOFError:
@@ -131,7 +160,7 @@ class PackageHelper:
             raise RuntimeError(
                 f"the process building packages beside the run ended unexpectedly (exit code {code})"
             ) from None
-        if res.error is not None:
+        if res is not None and res.error is not None:
             raise res.error
         return res
 
@@ -162,10 +191,8 @@ class PackageHelper:
             self.proc = None
 
 
-def _serve(conn, state, tasks: Mapping[str, Task]) -> None:
-    """The copy's loop: run what it is sent, send back a :class:`JobResult` per job."""
-    from sozialraum.report.pdf import deferred_printing
-
+def _serve(conn, state, tasks: Mapping[str, Task], counter: _Counter) -> None:
+    """The copy's loop: take the jobs of each batch it is sent, report a :class:`JobResult` per job."""
     quiet_worker()
     state.echo = None  # the run shows the progress; the copy writes its lines to lauf.log
     timer = getattr(state, "timer", None)
@@ -179,22 +206,34 @@ def _serve(conn, state, tasks: Mapping[str, Task]) -> None:
         if msg is None:
             break
         name, indices = msg
-        for i in indices:
-            n0 = len(timer.steps) if timer is not None else 0
-            try:
-                with deferred_printing() as prints, warnings.catch_warnings(record=True) as rec:
-                    files = tasks[name](i)
-                steps = timer.steps[n0:] if timer is not None else []
-                res = JobResult(i, files=files, steps=steps, caught=_portable(rec), prints=prints)
-            except BaseException as exc:  # noqa: BLE001 - raised by the run
-                res = JobResult(i, error=_portable_error(exc))
+        while (pos := counter.take(len(indices))) is not None:
+            res = _job(state, timer, tasks[name], indices[pos])
             try:
                 conn.send(res)
             except (BrokenPipeError, OSError):  # the run is gone
                 return
             if res.error is not None:
-                break
+                conn.close()
+                return
+        try:
+            conn.send(None)  # the batch has no job left to take
+        except (BrokenPipeError, OSError):
+            return
     conn.close()
+
+
+def _job(state, timer, task: Task, i: int) -> JobResult:
+    """Job ``i`` in the copy: its files, step times, warnings and print requests (or its error)."""
+    from sozialraum.report.pdf import deferred_printing
+
+    n0 = len(timer.steps) if timer is not None else 0
+    try:
+        with deferred_printing() as prints, warnings.catch_warnings(record=True) as rec:
+            files = task(i)
+        steps = timer.steps[n0:] if timer is not None else []
+        return JobResult(i, files=files, steps=steps, caught=_portable(rec), prints=prints)
+    except BaseException as exc:  # noqa: BLE001 - raised by the run
+        return JobResult(i, error=_portable_error(exc))
 
 
 def _portable(caught: list) -> list:
@@ -229,7 +268,7 @@ def run_split(
     name: str,
     indices: Sequence[int],
 ) -> Files:
-    """``tasks[name]`` on every index; with a ``helper`` the copy runs the odd ones beside the run.
+    """``tasks[name]`` on every index; with a ``helper`` run and copy take the next one in turn.
 
     The copy's PDFs are printed by the run's browser as soon as they are reported,
     its step times join the run's, and files and warnings are merged in the order of
@@ -242,23 +281,24 @@ def run_split(
         return files
     from sozialraum.report.pdf import print_requests
 
-    mine, theirs = split_jobs(indices)
+    indices = list(indices)
     results: dict[int, JobResult] = {}
-    if theirs:
-        helper.send(name, theirs)
-
-    waiting = set(theirs)  # the copy's jobs not reported yet
+    helper.send(name, indices)
+    copy_busy = True  # until the copy reports that nothing is left to take
 
     def collect(block: bool) -> None:
-        while waiting and (block or helper.ready()):
+        nonlocal copy_busy
+        while copy_busy and (block or helper.ready()):
             res = helper.receive()
+            if res is None:
+                copy_busy = False
+                return
             results[res.index] = res
-            waiting.discard(res.index)
             print_requests(res.prints)  # on the run's browser, in the background
             if getattr(state, "timer", None) is not None:
                 state.timer.steps.extend(res.steps)
 
-    for i in mine:
+    while (i := helper.take(indices)) is not None:
         results[i] = run_job(state, tasks[name], i)
         collect(block=False)
     collect(block=True)

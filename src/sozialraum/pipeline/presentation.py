@@ -716,10 +716,24 @@ def _package_tasks(state, folder: Path, data, jobs, policy, inputs, made: dict) 
                 state, target, data, level, ags, policy, made.get((level, ags))
             )
 
-    def both(i: int) -> Files:  # package 0 is made first, alone (write_presentation)
-        return (package(i) if i > 0 else []) + site(i)
+    def both(i: int) -> Files:
+        return package(i) + site(i)
 
     return {"paket": package, "paket_webseite": both}
+
+
+def _shared_history(state, sites: bool, inputs) -> None:
+    """The internal data of the earlier years, kept for every package's site and time series.
+
+    Made here, before the copy building packages is forked, so that the two processes
+    do not both make it (:func:`~sozialraum.pipeline.website_step.history_releases`).
+    """
+    from sozialraum.pipeline.website_step import earlier_years
+
+    trends = inputs is not None and "trends" in (inputs.planning or {})
+    if (sites or trends) and "_data" not in state.history:
+        with timed(state, "berichtsdaten"):
+            state.history["_data"] = earlier_years(state)
 
 
 def _group(state, helper, key: str, jobs):
@@ -772,14 +786,14 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     tasks = _package_tasks(state, folder, data, jobs, policy, inputs, made)
     packages = [(folder / package_name(lv, a), lv, a) for lv, a in jobs]
     sites = bool(aus.get("webseite"))  # the public Sozialatlas of every package, checked like it
-    files += tasks["paket"](0)  # first alone: what it keeps (earlier years, regions) is shared
-    # then the other packages, and every package's site, on two processes: a site is
-    # written by the process that made its package (it reuses that release)
-    name, first = ("paket_webseite", 0) if sites else ("paket", 1)
-    helper = PackageHelper.start(state, tasks, len(jobs) - first)
+    _shared_history(state, sites, inputs)  # made once, before the copy: both processes use it
+    # every package and its site on two processes: a site is written by the process
+    # that made its package (it reuses that release)
+    name = "paket_webseite" if sites else "paket"
+    helper = PackageHelper.start(state, tasks, len(jobs))
     with helper if helper is not None else nullcontext():
-        with _group(state, helper, "pakete_parallel", jobs[first:]):
-            made_files = run_split(state, helper, tasks, name, range(first, len(jobs)))
+        with _group(state, helper, "pakete_parallel", jobs):
+            made_files = run_split(state, helper, tasks, name, range(len(jobs)))
         site_dirs = [p / "webseite" for p, _lv, _a in packages] if sites else []
         in_site = _under_any(site_dirs)
         files += [f for f in made_files if not in_site(f[0])]

@@ -20,6 +20,7 @@ plugin and notebooks call the same functions.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import json
@@ -684,24 +685,17 @@ def run(
             # inside this block, so that a warnings block of the loading thread (numba's
             # own, when it compiles) ends before this one and cannot drop its records
             warm_kernels()
-            todo = computation_steps(cfg)
-            ahead_after = _ahead_after([k for k, _fn in todo])
-            muster_after = _muster_after([k for k, _fn in todo])
-            for key, fn in todo:
-                if steps is not None and key not in steps and key != "inputs":
-                    continue
-                msg = t(_MSG, "step", L, what=names[key])
-                say(msg)
-                log.info(msg)
-                with timed(state, key, text=names[key]):
-                    state = fn(state)
-                _start_ahead(state, key, ahead_after, muster_after)
-            say(t(_MSG, "step", L, what=names["outputs"]))
-            log.info(t(_MSG, "step", L, what=names["outputs"]))
-            for s in skipped:
-                state.timer.skip(s.step, s.why)
-            with _long_lived_results():
-                files = _write_all_outputs(state, tmp)
+            # the browser starts beside the first steps, while one core is still idle
+            with _printing(state) as printer:
+                state = _compute(state, steps, names, say, log.info)
+                say(t(_MSG, "step", L, what=names["outputs"]))
+                log.info(t(_MSG, "step", L, what=names["outputs"]))
+                for s in skipped:
+                    state.timer.skip(s.step, s.why)
+                with _long_lived_results():
+                    files = _write_all_outputs(state, tmp, printer)
+            if printer.seconds:
+                state.timer.add("pdf_all", printer.seconds, nested=True)
             _end_ahead(state)  # any copy whose work was not needed
         with timed(state, "hinweise"):
             state.notes = run_notes(caught)
@@ -846,36 +840,65 @@ def _start_ahead(state: RunState, key: str, charts_after: str, muster_after: str
                 state.ahead[name] = ahead
 
 
-def _write_all_outputs(state: RunState, folder: Path) -> list:
-    """Every output step; one browser prints all PDFs beside the other steps.
+def _compute(state: RunState, steps, names: dict, say, log) -> RunState:
+    """The computation steps of the run (or only ``steps``), each timed; the copies working ahead."""
+    from sozialraum.pipeline.timing import timed
+
+    todo = computation_steps(state.config)
+    ahead_after = _ahead_after([k for k, _fn in todo])
+    muster_after = _muster_after([k for k, _fn in todo])
+    for key, fn in todo:
+        if steps is not None and key not in steps and key != "inputs":
+            continue
+        msg = t(_MSG, "step", state.lang, what=names[key])
+        say(msg)
+        log(msg)
+        with timed(state, key, text=names[key]):
+            state = fn(state)
+        _start_ahead(state, key, ahead_after, muster_after)
+    return state
+
+
+@contextlib.contextmanager
+def _printing(state: RunState):
+    """The run's printing session: one browser for all PDFs, started at once when it will print.
+
+    Opened before the computation steps, so that the browser starts on the core they
+    leave idle; its end (waiting for the last PDFs, closing the browser) is timed as
+    the step "browser".
+    """
+    from sozialraum.pipeline.timing import timed
+    from sozialraum.report.pdf import printing_session
+
+    aus = state.config["ausgaben"]
+    prints = bool(aus["pdf"] and (aus["steckbriefe"] or aus["sozialbericht"]))
+    with contextlib.ExitStack() as stack:
+        printer = stack.enter_context(
+            printing_session(background=True, warm=prints, lang=state.lang)
+        )
+        yield printer
+        with timed(state, "browser"):  # the browser's processes end with the session
+            stack.close()
+
+
+def _write_all_outputs(state: RunState, folder: Path, printer) -> list:
+    """Every output step; the browser of ``printer`` prints all PDFs beside the other steps.
 
     Each chart is drawn once for all release levels that show the same values
     (:func:`~sozialraum.report.charts.shared_charts`); the PDFs are printed by a
     background thread on the browser's own processes while the next level is built
-    (:func:`~sozialraum.report.pdf.printing_session`); a package is checked only
-    once its PDFs exist.
+    (:func:`~sozialraum.report.pdf.printing_session`, :func:`_printing`); a package is
+    checked only once its PDFs exist.
     """
-    from contextlib import ExitStack
-
     from sozialraum.pipeline.outputs import write_outputs
     from sozialraum.pipeline.timing import timed
     from sozialraum.report.charts import shared_charts
-    from sozialraum.report.pdf import finish_printing, printing_session
+    from sozialraum.report.pdf import finish_printing
 
-    with ExitStack() as stack:
-        stack.enter_context(shared_charts())
-        aus = state.config["ausgaben"]
-        prints = bool(aus["pdf"] and (aus["steckbriefe"] or aus["sozialbericht"]))
-        printer = stack.enter_context(
-            printing_session(background=True, warm=prints, lang=state.lang)
-        )
+    with shared_charts():
         files = write_outputs(state, folder)
         with timed(state, "pdf_rest"):
             finish_printing()
-        with timed(state, "browser"):  # the browser's processes end with the session
-            stack.close()
-    if printer.seconds:
-        state.timer.add("pdf_all", printer.seconds, nested=True)
     return files
 
 
