@@ -480,6 +480,26 @@ def release_patterns_ahead(state):
     return patterns_ahead(prepare)
 
 
+def _year_pattern_ahead(state, data, first: tuple[str, str | None], policy) -> None:
+    """Start computing the report year's suppression pattern beside the internal outputs.
+
+    One pattern serves every package (:func:`~sozialraum.privacy.suppression.suppress`
+    protects against every reader at once); made before the packages are built on two
+    processes, neither of them computes it (:func:`_take_ahead` keeps it). Nothing
+    happens where no copy may be forked: the first package then computes it.
+    """
+    from sozialraum.privacy import make_release
+    from sozialraum.privacy.suppression import patterns_ahead
+
+    mp = state.monitor.params if state.monitor is not None else None
+    level, ags = first
+    ahead = patterns_ahead(
+        lambda: make_release(data, level, ags, policy=policy, monitor_params=mp, lang=state.lang)
+    )
+    if ahead is not None:
+        state.ahead["muster_jahr"] = ahead
+
+
 def _take_ahead(state, name: str, timing: str, keep=None) -> None:
     """What the copy ``name`` worked out ahead (it stops), ``keep`` it; its time as a nested step."""
     ahead = state.ahead.pop(name, None)
@@ -763,25 +783,28 @@ def write_presentation(state, folder: Path, sr, sr_status) -> Files:
     if aus["steckbriefe"] or aus["sozialbericht"]:
         with timed(state, "berichtsdaten"):
             inputs = report_inputs(state)
-    files = _intern_outputs(state, folder, sr, sr_status, inputs)
     levels = [lv for lv in aus["freigabe"] if lv != "intern"]
+    if levels:
+        with timed(state, "freigabedaten"):
+            data = ReleaseData.from_rollup(
+                sr,
+                sr_status,
+                state.rollup,
+                state.catalogue,
+                name=slugify(state.config["projekt"]["name"]),
+                area_ags_col=state.config["gebiete"]["gemeinde_spalte"],
+            )
+        jobs = [("oeffentlich", None)] if "oeffentlich" in levels else []
+        if "kommunal" in levels:
+            jobs += [("kommunal", str(a)) for a in data.municipalities()]
+        _year_pattern_ahead(state, data, jobs[0], policy)
+    files = _intern_outputs(state, folder, sr, sr_status, inputs)
     if not levels:
         return files
     from sozialraum.privacy.suppression import add_patterns
 
     _take_ahead(state, "muster", "muster_vorab", add_patterns)  # the earlier years' patterns
-    with timed(state, "freigabedaten"):
-        data = ReleaseData.from_rollup(
-            sr,
-            sr_status,
-            state.rollup,
-            state.catalogue,
-            name=slugify(state.config["projekt"]["name"]),
-            area_ags_col=state.config["gebiete"]["gemeinde_spalte"],
-        )
-    jobs = [("oeffentlich", None)] if "oeffentlich" in levels else []
-    if "kommunal" in levels:
-        jobs += [("kommunal", str(a)) for a in data.municipalities()]
+    _take_ahead(state, "muster_jahr", "muster_jahr_vorab", add_patterns)  # the report year's
     made: dict = {}  # (level, ags) → the checked release of the report year (site reuses it)
     tasks = _package_tasks(state, folder, data, jobs, policy, inputs, made)
     packages = [(folder / package_name(lv, a), lv, a) for lv, a in jobs]

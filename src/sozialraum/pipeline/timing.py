@@ -86,6 +86,10 @@ OUTPUT_STEPS: dict[str, tuple[str, str]] = {
         "Geheimhaltungsmuster der früheren Jahre vorab berechnet (neben den Rechenschritten)",
         "suppression patterns of the earlier years computed ahead (beside the computation)",
     ),
+    "muster_jahr_vorab": (
+        "Geheimhaltungsmuster des Berichtsjahres vorab berechnet (neben den internen Ausgaben)",
+        "suppression pattern of the report year computed ahead (beside the internal outputs)",
+    ),
     "vorab": (
         "Abbildungen der Steckbriefe vorab gezeichnet (neben den Rechenschritten)",
         "profile charts drawn ahead (beside the computation steps)",
