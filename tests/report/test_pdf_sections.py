@@ -76,9 +76,7 @@ def test_marks_show_nothing_whatever_the_template_says_of_links(tmp_path):
     _browser()
     from pypdf import PdfReader
 
-    loud = (
-        "a::after {{ content: ' LINK'; }} a {{ display: block; height: 300mm; border: 5mm solid red; }}"
-    )
+    loud = "a::after {{ content: ' LINK'; }} a {{ display: block; height: 300mm; border: 5mm solid red; }}"
     head = HEAD.replace("</style>", loud + "</style>")
     specs = [("Steckbrief Altstadt", 3), ("Steckbrief Neustadt", 2)]
     files = []
