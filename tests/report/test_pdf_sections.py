@@ -49,11 +49,7 @@ def test_profiles_printed_together_are_cut_into_their_own_pages(tmp_path):
     _browser()
     # one short profile, one of three pages, one short again
     specs = [("Steckbrief Altstadt", 3), ("Steckbrief Neustadt", 120), ("Steckbrief Hafen", 2)]
-    files = []
-    for title, n in specs:
-        f = tmp_path / f"{title.split()[-1]}.html"
-        f.write_text(HEAD.format(title=title) + _profile(title, n) + TAIL, encoding="utf-8")
-        files.append(f)
+    files = _profiles(tmp_path, specs)
     pdfs = html_to_pdf_batch(files, sections=True, workers=1)
     alone = tmp_path / "einzeln"
     alone.mkdir()
@@ -79,11 +75,7 @@ def test_marks_show_nothing_whatever_the_template_says_of_links(tmp_path):
     loud = "a::after {{ content: ' LINK'; }} a {{ display: block; height: 300mm; border: 5mm solid red; }}"
     head = HEAD.replace("</style>", loud + "</style>")
     specs = [("Steckbrief Altstadt", 3), ("Steckbrief Neustadt", 2)]
-    files = []
-    for title, n in specs:
-        f = tmp_path / f"{title.split()[-1]}.html"
-        f.write_text(head.format(title=title) + _profile(title, n) + TAIL, encoding="utf-8")
-        files.append(f)
+    files = _profiles(tmp_path, specs, head)
     pdfs = html_to_pdf_batch(files, sections=True, workers=1)
     alone = tmp_path / "einzeln"
     alone.mkdir()
@@ -117,11 +109,11 @@ def test_document_parts_only_for_one_section_with_one_heading():
     assert _split_document(counted) is None
 
 
-def _profiles(folder, specs):
+def _profiles(folder, specs, head: str = HEAD):
     files = []
     for title, n in specs:
         f = folder / f"{title.split()[-1]}.html"
-        f.write_text(HEAD.format(title=title) + _profile(title, n) + TAIL, encoding="utf-8")
+        f.write_text(head.format(title=title) + _profile(title, n) + TAIL, encoding="utf-8")
         files.append(f)
     return files
 
