@@ -748,12 +748,12 @@ def _shared_history(state, sites: bool, inputs) -> None:
     Made here, before the copy building packages is forked, so that the two processes
     do not both make it (:func:`~sozialraum.pipeline.website_step.history_releases`).
     """
-    from sozialraum.pipeline.website_step import earlier_years
+    from sozialraum.pipeline.website_step import kept_earlier_years
 
     trends = inputs is not None and "trends" in (inputs.planning or {})
-    if (sites or trends) and "_data" not in state.history:
+    if sites or trends:
         with timed(state, "berichtsdaten"):
-            state.history["_data"] = earlier_years(state)
+            kept_earlier_years(state)
 
 
 def _group(state, helper, key: str, jobs):

@@ -39,6 +39,7 @@ __all__ = [
     "config_of",
     "earlier_years",
     "history_releases",
+    "kept_earlier_years",
     "site_options",
     "write_package_site",
     "year_release_data",
@@ -93,6 +94,13 @@ def earlier_years(state) -> dict:
     }
 
 
+def kept_earlier_years(state) -> dict:
+    """:func:`earlier_years`, made once per run and kept in ``state.history``."""
+    if "_data" not in state.history:
+        state.history["_data"] = earlier_years(state)
+    return state.history["_data"]
+
+
 def history_releases(state, level: str, ags: str | None, policy) -> dict:
     """Year → the checked :class:`~sozialraum.privacy.Release` of one package for every earlier year.
 
@@ -102,10 +110,8 @@ def history_releases(state, level: str, ags: str | None, policy) -> dict:
     """
     from sozialraum.privacy import make_release
 
-    if "_data" not in state.history:
-        state.history["_data"] = earlier_years(state)
     out = {}
-    for y, d in state.history["_data"].items():
+    for y, d in kept_earlier_years(state).items():
         if (level, ags, y) not in state.history:
             state.history[(level, ags, y)] = make_release(
                 d, level, ags, policy=policy, lang=state.lang
