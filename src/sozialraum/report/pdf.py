@@ -1221,6 +1221,7 @@ _SECTION_START_RE = re.compile(r"<section\b", re.I)
 _SECTION_END_RE = re.compile(r"</section\s*>", re.I)
 _H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
 _H1_START_RE = re.compile(r"<h1\b[^>]*>", re.I)
+_HEAD_END_RE = re.compile(r"</head\s*>", re.I)
 
 #: Name of the mark of the ``k``-th profile of a joint print (``_MARK + str(k)``).
 _MARK = "sozialraum-druckmarke-"
@@ -1232,8 +1233,14 @@ _MARK_STYLE = (
     "border:0!important;outline:0!important;background:none!important;"
     "box-shadow:none!important;transform:none!important;float:none!important}"
     "a.sozialraum-druckmarke::before,a.sozialraum-druckmarke::after"
-    "{content:none!important;display:none!important}</style></head>"
+    "{content:none!important;display:none!important}</style>"
 )
+
+
+def _with_mark_style(head: str) -> str:
+    """``head`` with :data:`_MARK_STYLE` before its (last) ``</head>``, which it must have."""
+    at = list(_HEAD_END_RE.finditer(head))[-1].start()
+    return head[:at] + _MARK_STYLE + head[at:]
 
 
 def _marked(section: str, k: int) -> str:
@@ -1323,7 +1330,7 @@ class _SectionPlan:
         self.shas = [hashlib.sha256(b).hexdigest() for b in raw]
         self.doc_titles = [_doc_title(p[0]) for p in parts]
         self.join = _Joined(joined, self.doc_titles[0]) if joined is not None else None
-        head, tail = _MARK_STYLE.join(parts[0][0].rsplit("</head>", 1)), parts[0][2]
+        head, tail = _with_mark_style(parts[0][0]), parts[0][2]
         self.joint, self.prints = [], []
         for g, idx in enumerate(groups):
             page = folder / f"teil_{g}.html"
@@ -1345,7 +1352,7 @@ class _SectionPlan:
         # the same head and tail; only the document title (not printed) may differ
         if not all(parts) or len({(_TITLE_RE.sub("", p[0]), p[2]) for p in parts}) != 1:
             return None
-        if "</head>" not in parts[0][0]:
+        if _HEAD_END_RE.search(parts[0][0]) is None:
             return None  # no place for the marks' style
         n = len(files)
         size = chunk or max(1, -(-n // max(workers, -(-n // SECTION_CHUNK))))
