@@ -390,3 +390,113 @@ def test_a_warm_start_that_fails_is_reported_by_the_first_print(tmp_path, monkey
         assert printer._cdp is None
         said.append(str(err.value))
     assert said[0] == said[1] and "Chromium" in said[0]
+
+
+def _chart(seed: int, size=(60, 40)) -> str:
+    """An ``<img>`` of a chart-like PNG (flat colour bands) of :func:`encode_png`."""
+    import base64
+
+    import numpy as np
+
+    from sozialraum.report.png import encode_png
+
+    rng = np.random.default_rng(seed)
+    w, h = size
+    bands = rng.integers(0, 256, size=(h // 4 + 1, 1, 3), dtype=np.uint8)
+    px = np.repeat(np.repeat(bands, 4, axis=0)[:h], w, axis=1)
+    uri = base64.b64encode(encode_png(np.ascontiguousarray(px))).decode()
+    return f"<img style='width:{w * 2}px' src='data:image/png;base64,{uri}'>"
+
+
+def _render(pdf, folder, name) -> list:
+    import subprocess
+
+    import numpy as np
+    from PIL import Image
+
+    subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(folder / name)], check=True)
+    return [np.asarray(Image.open(p)) for p in sorted(folder.glob(f"{name}*.png"))]
+
+
+def _image_filters(pdf) -> list:
+    from pypdf import PdfReader
+
+    out = []
+    for page in PdfReader(str(pdf)).pages:
+        for ref in (page["/Resources"].get("/XObject") or {}).values():
+            obj = ref.get_object()
+            parms = obj.get("/DecodeParms") or {}
+            out.append((str(obj.get("/Filter")), parms.get("/Predictor")))
+    return out
+
+
+def _chart_profiles(folder, hide: bool = False):
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGBA", (30, 20), (200, 30, 30, 120)).save(buf, "PNG")  # translucent: the browser's
+    import base64
+
+    own = f"<img src='data:image/png;base64,{base64.b64encode(buf.getvalue()).decode()}'>"
+    files = []
+    for k, title in enumerate(["Steckbrief Altstadt", "Steckbrief Neustadt", "Steckbrief Hafen"]):
+        hidden = "<div style='display:none'>" + _chart(99) + "</div>" if hide and k == 1 else ""
+        body = f"<p>{title}</p>{_chart(k)}{_chart(10 + k, (80, 24))}{own}{hidden}"
+        f = folder / f"{title.split()[-1]}.html"
+        f.write_text(
+            HEAD.format(title=title)
+            + f"<section class='doc'><h1>{title}</h1>{body}</section>"
+            + TAIL,
+            encoding="utf-8",
+        )
+        files.append(f)
+    return files
+
+
+def _browser_prints_charts(monkeypatch, files, folder):
+    """The joint prints of ``files`` as the browser makes them, charts and all (no stand-ins)."""
+    from sozialraum.report.print_images import StandIns
+
+    folder.mkdir()
+    with monkeypatch.context() as m:
+        m.setattr(StandIns, "swap", lambda self, html: (html, set()))
+        return html_to_pdf_batch(files, folder, sections=True, workers=1)
+
+
+def _same_pages(a, b, folder, name) -> bool:
+    got, want = _render(a, folder, f"{name}a"), _render(b, folder, f"{name}b")
+    return len(got) == len(want) and all((x == y).all() for x, y in zip(got, want, strict=True))
+
+
+def test_charts_of_a_joint_print_look_as_the_browser_prints_them(tmp_path, monkeypatch):
+    """The charts are printed as stand-ins and get their PNG data afterwards: the pages are
+    pixel for pixel those of the browser's own print, and the charts' PDF images are their
+    PNG data; the translucent image is left to the browser."""
+    _browser()
+    files = _chart_profiles(tmp_path)
+    pdfs = html_to_pdf_batch(files, sections=True, workers=1)
+    ref = _browser_prints_charts(monkeypatch, files, tmp_path / "browser")
+    for k, (pdf, own) in enumerate(zip(pdfs, ref, strict=True)):
+        assert print_sources(pdf) is not None  # cut from the joint print
+        assert _same_pages(pdf, own, tmp_path, f"p{k}")
+        filters = _image_filters(pdf)
+        assert filters.count(("/FlateDecode", 15)) == 2  # the two charts: their PNG data
+        assert ("/FlateDecode", 15) not in _image_filters(own)
+        assert all(f != "/DCTDecode" for f, _p in filters)  # no stand-in left
+        assert b"sozialraum-bild" not in pdf.read_bytes()
+        assert _text(pdf) == _text(own)
+
+
+def test_a_chart_not_painted_leaves_its_print_to_each_file(tmp_path, monkeypatch):
+    """A hidden chart's stand-in is not in the print: those files are printed one by one."""
+    _browser()
+    files = _chart_profiles(tmp_path, hide=True)
+    pdfs = html_to_pdf_batch(files, sections=True, workers=1)
+    alone = tmp_path / "einzeln"
+    alone.mkdir()
+    single = html_to_pdf_batch(files, alone, workers=1)
+    for k, (pdf, ref) in enumerate(zip(pdfs, single, strict=True)):
+        assert print_sources(pdf) is None or print_sources(pdf)[0][0] == str(files[k].resolve())
+        assert _same_pages(pdf, ref, tmp_path, f"p{k}")  # each printed on its own
+        assert b"sozialraum-bild" not in pdf.read_bytes()
+        assert ("/FlateDecode", 15) not in _image_filters(pdf)

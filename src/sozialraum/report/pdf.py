@@ -51,6 +51,7 @@ from sozialraum._i18n import get_lang, t
 from sozialraum.core.prints import file_sha256, record_join, record_joint_print, record_print
 from sozialraum.core.processes import cores
 from sozialraum.errors import SozialraumError, SozialraumWarning
+from sozialraum.report.print_images import StandIns, put_images
 
 __all__ = [
     "CHROMIUM_FLAGS",
@@ -1332,12 +1333,17 @@ class _SectionPlan:
         self.join = _Joined(joined, self.doc_titles[0]) if joined is not None else None
         head, tail = _with_mark_style(parts[0][0]), parts[0][2]
         self.joint, self.prints = [], []
+        self.charts = StandIns()  # printed as stand-ins, their data put in afterwards
+        self.wanted: list[set[int]] = []  # the charts of each joint print
         for g, idx in enumerate(groups):
             page = folder / f"teil_{g}.html"
-            body = "".join(_marked(parts[i][1], k) for k, i in enumerate(idx))
+            body, used = self.charts.swap(
+                "".join(_marked(parts[i][1], k) for k, i in enumerate(idx))
+            )
             page.write_text(head + body + tail, encoding="utf-8")
             self.joint.append(page)
             self.prints.append(folder / f"teil_{g}.pdf")
+            self.wanted.append(used)
         self.done: set[int] = set()
         self.readers: dict[int, object] = {}
 
@@ -1363,7 +1369,11 @@ class _SectionPlan:
     def cut(self, g: int) -> None:
         """Each file's pages of joint print ``g`` into its PDF (as soon as that print exists)."""
         idx = self.groups[g]
-        reader, pieces = _cut(self.prints[g], [self.doc_titles[i] for i in idx])
+        reader, pieces = _cut(
+            self.prints[g],
+            [self.doc_titles[i] for i in idx],
+            lambda r: put_images(r, self.charts.images, self.wanted[g]),
+        )
         if pieces is None:
             return
         for i, data in zip(idx, pieces, strict=True):
@@ -1439,21 +1449,23 @@ def _metadata(reader) -> dict[str, str]:
     return {k: str(v) for k, v in (reader.metadata or {}).items()}
 
 
-def _cut(pdf: Path, doc_titles: list[str | None]):
+def _cut(pdf: Path, doc_titles: list[str | None], complete: Callable[[object], bool]):
     """The print's reader and the pages of each mark, as PDFs (None: marks missing).
 
-    The browser's PDFs are well-formed, so they are read strictly (no scan for
-    repairs: a third of the time); a file that is not is read again the tolerant way.
+    ``complete(reader)`` puts the charts into the print (:mod:`~sozialraum.report.print_images`);
+    when it answers False the pages are None too. The browser's PDFs are well-formed,
+    so they are read strictly (no scan for repairs: a third of the time); a file that
+    is not is read again the tolerant way.
     """
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
     try:
         reader = PdfReader(str(pdf), strict=True)
-        return reader, _cut_pages(reader, doc_titles)
+        return reader, (_cut_pages(reader, doc_titles) if complete(reader) else None)
     except PyPdfError:
         reader = PdfReader(str(pdf))
-        return reader, _cut_pages(reader, doc_titles)
+        return reader, (_cut_pages(reader, doc_titles) if complete(reader) else None)
 
 
 def _mark_pages(reader, n: int) -> list[int] | None:
