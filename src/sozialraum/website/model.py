@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum._i18n import t
-from sozialraum.core.status import hidden_mask, secret_mask
+from sozialraum.core.status import secret_mask
 from sozialraum.errors import InputError
 
 __all__ = ["Variable", "SiteModel", "CLASS_COLUMNS"]
@@ -96,7 +96,7 @@ def _clean_frame(release, kind: str) -> tuple[pd.DataFrame, pd.DataFrame | None]
     if st is not None and len(st.columns):
         cols = [c for c in st.columns if c in fr.columns]
         st = st.reindex(index=fr.index, columns=cols)
-        mask = secret_mask(st) | hidden_mask(st, release.level)
+        mask = secret_mask(st)  # every secret cell: what any level hides (hidden_mask) and more
         masks = mask.to_numpy(dtype=bool)
         for j in np.flatnonzero(masks.any(axis=0)):
             c = cols[j]
