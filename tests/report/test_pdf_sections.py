@@ -500,18 +500,3 @@ def test_a_chart_not_painted_leaves_its_print_to_each_file(tmp_path, monkeypatch
         assert _same_pages(pdf, ref, tmp_path, f"p{k}")  # each printed on its own
         assert b"sozialraum-bild" not in pdf.read_bytes()
         assert ("/FlateDecode", 15) not in _image_filters(pdf)
-
-
-@pytest.mark.parametrize(
-    ("n", "sizes"), [(1, [1]), (23, [23]), (60, [30, 30]), (200, [67, 67, 66])]
-)
-def test_profiles_are_split_for_the_tabs_only_where_each_print_gets_enough(tmp_path, n, sizes):
-    """Two tabs get a print each only from 2 × SECTION_MIN profiles on (a print has a cost of
-    its own); more than SECTION_CHUNK profiles are always split."""
-    from sozialraum.report.pdf import SECTION_CHUNK, SECTION_MIN, _SectionPlan
-
-    assert SECTION_MIN < 30 and SECTION_CHUNK < 100
-    files = _profiles(tmp_path, [(f"Steckbrief Gebiet{i}", 1) for i in range(n)])
-    outs = [f.with_suffix(".pdf") for f in files]
-    plan = _SectionPlan.make(files, outs, 2, None, None, tmp_path / "druck")
-    assert [len(g) for g in plan.groups] == sizes

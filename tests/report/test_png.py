@@ -102,3 +102,20 @@ def test_chart_uri_has_the_pixels_of_matplotlibs_own_png(tight):
     assert np.array_equal(np.asarray(got), np.asarray(want.convert("RGB")))
     assert np.asarray(want)[..., 3].min() == 255  # what was dropped is the opaque alpha
     assert pdf_image(png) is not None
+
+
+def test_a_matplotlib_without_shaped_buffer_gives_its_own_png(monkeypatch):
+    """Where savefig hands over no (height, width, 4) buffer, the chart is matplotlib's PNG."""
+    fig, ax = plt.subplots(figsize=(2, 1.5))
+    ax.plot([0, 1], [1, 0])
+    ref = io.BytesIO()
+    fig.savefig(ref, format="png", dpi=110, facecolor="white")
+
+    def flat(self, data):
+        self.pixels = np.frombuffer(bytes(data), dtype=np.uint8)
+        return self.pixels.nbytes
+
+    monkeypatch.setattr(charts._Pixels, "write", flat)
+    png = base64.b64decode(charts.to_data_uri(fig).split(",", 1)[1])
+    assert _decode(png).mode == "RGBA"  # matplotlib's own file
+    assert np.array_equal(np.asarray(_decode(png)), np.asarray(_decode(ref.getvalue())))

@@ -120,11 +120,12 @@ def _png(fig: Figure, dpi: int, tight: bool) -> bytes:
     from sozialraum.report.png import encode_png
 
     got = _Pixels()
-    fig.savefig(
-        got, format="rgba", dpi=dpi, bbox_inches="tight" if tight else None, facecolor="white"
-    )
+    kw = {"dpi": dpi, "bbox_inches": "tight" if tight else None, "facecolor": "white"}
+    fig.savefig(got, format="rgba", **kw)
     if got.pixels is None or got.pixels.ndim != 3 or got.pixels.shape[2] != 4:
-        raise RuntimeError("to_data_uri: matplotlib gave no RGBA image")
+        buf = io.BytesIO()  # a matplotlib that hands over no shaped buffer: its own PNG
+        fig.savefig(buf, format="png", **kw)
+        return buf.getvalue()
     return encode_png(
         got.pixels,
         level=PNG_COMPRESSION,

@@ -1218,11 +1218,6 @@ def _print_or_fall_back(printer, files, outs, page_numbers, timeout, L) -> None:
 #: Profiles per print: a browser tab lays out this many at once (memory stays small).
 SECTION_CHUNK = 80
 
-#: Fewest profiles per print where a batch is split for the browser's tabs: every print
-#: costs the browser about 0.15 s of its own, more than a few profiles take, and the
-#: other tab has the next print of the queue to do meanwhile.
-SECTION_MIN = 24
-
 _SECTION_START_RE = re.compile(r"<section\b", re.I)
 _SECTION_END_RE = re.compile(r"</section\s*>", re.I)
 _H1_RE = re.compile(r"<h1\b[^>]*>(.*?)</h1\s*>", re.I | re.S)
@@ -1366,8 +1361,7 @@ class _SectionPlan:
         if _HEAD_END_RE.search(parts[0][0]) is None:
             return None  # no place for the marks' style
         n = len(files)
-        prints = max(-(-n // SECTION_CHUNK), min(workers, -(-n // SECTION_MIN)), 1)
-        size = chunk or -(-n // prints)
+        size = chunk or max(1, -(-n // max(workers, -(-n // SECTION_CHUNK))))
         groups = [list(range(i, min(n, i + size))) for i in range(0, n, size)]
         folder.mkdir(parents=True, exist_ok=True)
         return cls(files, outs, parts, raw, groups, folder, joined)
