@@ -98,6 +98,15 @@ def slug(name: str) -> str:
     return slugify(name)
 
 
+def run_monitor_params(state):
+    """The parameters the run's monitor was computed with (``state.monitor.params``); None without.
+
+    What every release and index of the packages is made with: read here, not each
+    writer on its own.
+    """
+    return state.monitor.params if state.monitor is not None else None
+
+
 def monitor_params(config, lang: str | None = None) -> MonitorParams:
     """The monitor settings of a run configuration (``[monitor]`` and the seed).
 

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from sozialraum.core.text import slugify
-from sozialraum.pipeline.common import Files, labels_for, once_per_run
+from sozialraum.pipeline.common import Files, labels_for, once_per_run, run_monitor_params
 
 __all__ = [
     "region_files",
@@ -283,7 +283,7 @@ def _region_index(state, res, out, st, release) -> None:
     if res.index is None:
         return
     idx = res.index.frame.reindex(out.index)
-    params = state.monitor.params if state.monitor is not None else None
+    params = run_monitor_params(state)
     inputs = index_inputs(release.catalogue, params)
     pol = release.policy
     memo: dict = {}
@@ -401,9 +401,7 @@ def _class_colors(state) -> dict[str, str]:
     from sozialraum.core.classify import classify
     from sozialraum.core.palettes import class_colors
 
-    bins = (
-        (state.monitor.params if state.monitor is not None else {}).get("classification") or {}
-    ).get("bins")
+    bins = ((run_monitor_params(state) or {}).get("classification") or {}).get("bins")
     if bins is None or len(bins) < 2:
         return {}
     breaks = [float(b) for b in list(bins)[1:-1]]

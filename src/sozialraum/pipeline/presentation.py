@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from sozialraum.pipeline.common import column_title
+from sozialraum.pipeline.common import column_title, run_monitor_params
 from sozialraum.pipeline.planung import package_planning, priority_layers
 from sozialraum.pipeline.timing import on_time, timed
 from sozialraum.privacy import package_name
@@ -491,7 +491,7 @@ def _year_pattern_ahead(state, data, first: tuple[str, str | None], policy) -> N
     from sozialraum.privacy import make_release
     from sozialraum.privacy.suppression import patterns_ahead
 
-    mp = state.monitor.params if state.monitor is not None else None
+    mp = run_monitor_params(state)
     level, ags = first
     ahead = patterns_ahead(
         lambda: make_release(data, level, ags, policy=policy, monitor_params=mp, lang=state.lang)
@@ -711,7 +711,7 @@ def _package_tasks(state, folder: Path, data, jobs, policy, inputs, made: dict) 
 
     L = state.lang
     title = f"{state.config['projekt']['name']} {state.year}"
-    mp = state.monitor.params if state.monitor is not None else None
+    mp = run_monitor_params(state)
 
     def package(i: int) -> Files:
         level, ags = jobs[i]

@@ -21,6 +21,7 @@ from sozialraum.pipeline.common import (
     labels_for,
     monitor_up_to,
     release_policy,
+    run_monitor_params,
     without_unrated_index,
 )
 
@@ -158,7 +159,7 @@ def write_package_site(
     from sozialraum.privacy import make_release
     from sozialraum.website import write_site
 
-    mp = state.monitor.params if state.monitor is not None else None
+    mp = run_monitor_params(state)
     L = state.lang
     if current is None:
         current = make_release(data, level, ags, policy=policy, monitor_params=mp, lang=L)

@@ -1460,12 +1460,14 @@ def _cut(pdf: Path, doc_titles: list[str | None], complete: Callable[[object], b
     from pypdf import PdfReader
     from pypdf.errors import PyPdfError
 
-    try:
-        reader = PdfReader(str(pdf), strict=True)
-        return reader, (_cut_pages(reader, doc_titles) if complete(reader) else None)
-    except PyPdfError:
-        reader = PdfReader(str(pdf))
-        return reader, (_cut_pages(reader, doc_titles) if complete(reader) else None)
+    for strict in (True, False):
+        try:
+            reader = PdfReader(str(pdf), strict=strict)
+            return reader, (_cut_pages(reader, doc_titles) if complete(reader) else None)
+        except PyPdfError:
+            if not strict:
+                raise
+    raise AssertionError("unreachable")
 
 
 def _mark_pages(reader, n: int) -> list[int] | None:
