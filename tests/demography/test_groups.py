@@ -108,3 +108,49 @@ def test_change_rates():
     assert np.isnan(ch.loc["b", "ew_65_79_proz"])
     with pytest.raises(InputError, match="2019"):
         change_rates(tab, base_year=2019)
+
+
+def _age_matrix_by_groupby(pop, sex=None):
+    """The age matrix as pandas' grouping writes it (the reference of ``_age_matrix``)."""
+    from sozialraum.demography.groups import _by
+    from sozialraum.demography.population import N_AGES
+
+    data = pop if sex is None else pop[pop["geschlecht"] == sex]
+    by = _by(pop)
+    cube = data.groupby(by + ["alter"], sort=True)["anzahl"].sum().unstack("alter")
+    cube = cube.reindex(columns=range(N_AGES), fill_value=0.0).fillna(0.0)
+    if sex is not None:
+        cube = cube.reindex(pop.groupby(by, sort=True).size().index, fill_value=0.0)
+    return cube.index, cube.to_numpy(dtype=float)
+
+
+@pytest.mark.parametrize("scenarios", [True, False])
+@pytest.mark.parametrize("sex", [None, "m", "w"])
+def test_age_matrix_equals_pandas_grouping(scenarios, sex):
+    """Sorted rows, ages 0..100 only, gaps 0, missing counts skipped, rows of the whole
+    frame also for one sex: as ``groupby(...).sum().unstack()`` gives them."""
+    from sozialraum.demography.groups import _age_matrix
+
+    rng = np.random.default_rng(7)
+    n = 20000
+    pop = pd.DataFrame(
+        {
+            "szenario": rng.choice(["mittel", "hoch", "niedrig"], n),
+            "key": rng.choice([f"07999{i:03d}" for i in (3, 1, 20, 7)], n),
+            "year": rng.integers(2020, 2030, n),
+            "alter": rng.integers(0, 104, n),  # 101..103 lie outside the matrix
+            "geschlecht": rng.choice(["m", "w"], n),
+            "anzahl": rng.poisson(4, n).astype(float),
+        }
+    )
+    pop.loc[rng.choice(n, 40, replace=False), "anzahl"] = np.nan
+    pop["alter"] = pop["alter"].astype(float)
+    pop.loc[rng.choice(n, 10, replace=False), "alter"] = 12.5  # no single year of age
+    # one area without men: its rows stay (as zeros) in the men's matrix
+    pop = pop[~((pop["key"] == "07999020") & (pop["geschlecht"] == "m"))]
+    if not scenarios:
+        pop = pop.drop(columns="szenario")
+    want_index, want = _age_matrix_by_groupby(pop, sex)
+    index, got = _age_matrix(pop, sex)
+    assert index.equals(want_index) and list(index.names) == list(want_index.names)
+    np.testing.assert_array_equal(got, want)

@@ -27,6 +27,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.core.doors import knob
+from sozialraum.demography.groups import long_population
 from sozialraum.demography.population import MAX_AGE
 from sozialraum.errors import ConfigError, InputError
 
@@ -334,10 +335,6 @@ def read_care_prevalence(path: str | Path, *, lang: str | None = None) -> CarePr
     return care_prevalence(frame, source=p.name, lang=lang)
 
 
-def _long(pop) -> pd.DataFrame:
-    return pop.population if hasattr(pop, "population") and hasattr(pop, "params") else pop
-
-
 def care_need(pop, prevalence: CarePrevalence) -> pd.DataFrame:
     """People in need of care per (szenario,) key and year: prevalence × population.
 
@@ -356,7 +353,7 @@ def care_need(pop, prevalence: CarePrevalence) -> pd.DataFrame:
         Index ``(szenario,) key, year``; columns ``pflegebeduerftige`` and
         ``pflege_<form>`` for each form of the table (estimates, not rounded).
     """
-    long = _long(pop)
+    long = long_population(pop)
     age = np.clip(long["alter"].to_numpy(dtype=np.int64), 0, MAX_AGE)
     sex = (long["geschlecht"].to_numpy() == "w").astype(np.int64)
     n = long["anzahl"].to_numpy(dtype=float)

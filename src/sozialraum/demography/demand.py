@@ -24,7 +24,7 @@ import pandas as pd
 
 from sozialraum._i18n import t
 from sozialraum.access.deficit import balance
-from sozialraum.demography.groups import age_groups
+from sozialraum.demography.groups import age_groups, long_population
 from sozialraum.errors import InputError, format_ids
 
 __all__ = [
@@ -54,16 +54,12 @@ _MSG = {
 }
 
 
-def _long(pop) -> pd.DataFrame:
-    return pop.population if hasattr(pop, "population") and hasattr(pop, "params") else pop
-
-
 def group_counts(pop, lo: int, hi: int | None, *, column: str = "anzahl_gruppe") -> pd.Series:
     """Persons aged ``lo..hi`` (``hi=None``: and older) per (szenario,) key, year.
 
     ``pop`` is a long population frame or a :class:`~sozialraum.demography.projection.ProjectionResult`.
     """
-    tab = age_groups(_long(pop), [(column, lo, hi)], total=False)
+    tab = age_groups(long_population(pop), [(column, lo, hi)], total=False)
     return tab[column]
 
 
@@ -293,7 +289,7 @@ def projection_layer(
     """
     from sozialraum.demography.groups import change_rates
 
-    tab = age_groups(_long(pop), groups, lang=lang)
+    tab = age_groups(long_population(pop), groups, lang=lang)
     tab = _one_scenario(tab, scenario, lang)
     now = tab.xs(year, level="year").copy()
     gcols = [c for c in now.columns if c != "ew_ges"]

@@ -49,7 +49,7 @@ from sozialraum.access.deficit import (
 )
 from sozialraum.access.whatif import apply_changes
 from sozialraum.core.doors import knob
-from sozialraum.demography.demand import group_counts
+from sozialraum.demography.groups import age_groups
 from sozialraum.errors import InputError, format_ids
 
 __all__ = [
@@ -335,8 +335,13 @@ def kita_places(
 
 
 def _group_counts(pop, groups: Sequence[KitaGroup]) -> dict[str, pd.Series]:
-    """Children of each group per (scenario,) area and year, of every year at once."""
-    return {g.key: group_counts(pop, g.lo, g.hi, column=g.key) for g in groups}
+    """Children of each group per (scenario,) area and year, of every year at once.
+
+    One :func:`~sozialraum.demography.groups.age_groups` for all groups: the ages of a
+    projection are summed once, not once per group.
+    """
+    tab = age_groups(pop, [(g.key, g.lo, g.hi) for g in groups], total=False)
+    return {g.key: tab[g.key].rename(g.key) for g in groups}
 
 
 def kita_need(
