@@ -16,7 +16,8 @@ def _column_by_column(frame: pd.DataFrame) -> pd.DataFrame:
         v = s.astype("object")
         return (~v.isna()) & ~v.isin(public)
 
-    return frame.apply(one) if len(frame.columns) else frame.astype(bool)
+    # (``apply`` leaves a frame without rows as it is: its mask is boolean all the same)
+    return frame.apply(one).astype(bool) if len(frame.columns) else frame.astype(bool)
 
 
 def test_secret_mask_of_a_frame_equals_the_column_by_column_mask():

@@ -174,26 +174,30 @@ def secret_mask(status: pd.DataFrame | pd.Series) -> pd.DataFrame | pd.Series:
     >>> secret_mask(pd.Series(["geheim", None, "unsicher", "neu_erfunden"])).tolist()
     [True, False, False, True]
     """
-    known_public = _KNOWN_PUBLIC
-
-    def one(s: pd.Series) -> pd.Series:
-        v = s.astype("object")
-        isna = v.isna()
-        return (~isna) & ~v.isin(known_public)
-
     if isinstance(status, pd.DataFrame):
         if not len(status.columns):
             return status.astype(bool)
-        if not len(status):
-            return status.apply(one)
         # all cells at once (the same test as column by column, without a Series per column)
-        flat = one(pd.Series(status.to_numpy(dtype=object).ravel(order="F"), dtype=object))
-        mask = flat.to_numpy(dtype=bool).reshape(status.shape, order="F")
+        flat = _secret_cells(status.to_numpy(dtype=object).ravel(order="F"))
+        mask = flat.reshape(status.shape, order="F")
         return pd.DataFrame(mask, index=status.index, columns=status.columns)
-    return one(status)
+    return pd.Series(
+        _secret_cells(status.to_numpy(dtype=object)), index=status.index, name=status.name
+    )
 
 
-_KNOWN_PUBLIC = [c.code for c in _ALL if not c.secret]
+def _secret_cells(values: np.ndarray) -> np.ndarray:
+    """Per cell of a flat object array: a code that is not a known public one; missing: False.
+
+    Each distinct code is looked up once (:func:`pandas.factorize`; missing cells —
+    ``None``, ``NaN``, ``<NA>`` — get the code -1, which picks the appended False).
+    """
+    codes, uniques = pd.factorize(values)
+    secret = np.fromiter((u not in _PUBLIC for u in uniques), dtype=bool, count=len(uniques))
+    return np.append(secret, False)[codes]
+
+
+_PUBLIC = frozenset(c.code for c in _ALL if not c.secret)
 
 
 def hidden_mask(status: pd.DataFrame | pd.Series, level: str) -> pd.DataFrame | pd.Series:
