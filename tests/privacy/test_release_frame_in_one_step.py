@@ -3,12 +3,27 @@ as blanking column by column (the way it was done before)."""
 
 from __future__ import annotations
 
+import geopandas as gpd
 import numpy as np
 import pandas as pd
 
 from sozialraum.core.status import secret_mask
 from sozialraum.privacy import levels
-from sozialraum.privacy.levels import ReleasePolicy, _blank, public_status, release_frame
+from sozialraum.privacy.levels import ReleasePolicy, public_status, release_frame
+
+
+def _blank(out: pd.DataFrame, col: str, rows: np.ndarray) -> None:
+    """One column set to missing where ``rows`` (in place), as ``release_frame`` did before."""
+    if not rows.any():
+        return
+    if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
+        vals = out[col].astype(float).to_numpy().copy()
+        vals[rows] = np.nan
+        out[col] = vals
+    else:
+        c = out[col].astype(object).copy()
+        c[rows] = None
+        out[col] = c
 
 
 def _column_by_column(frame, status, level, ags, policy, kind):
@@ -44,6 +59,7 @@ def test_release_frame_equals_the_column_by_column_reference():
         {
             "ags": rng.choice(["001", "002", "003"], n),
             "ew_ges": rng.integers(0, 500, n).astype(float),
+            "ew_0_17": pd.array(rng.integers(0, 90, n), dtype="Int64"),
             "alo": rng.integers(0, 9, n).astype(float),
             "alo_quote": rng.random(n) * 10,
             "status_index": rng.normal(size=n),
@@ -58,16 +74,23 @@ def test_release_frame_equals_the_column_by_column_reference():
     status = pd.DataFrame(
         {
             c: rng.choice(codes, n, p=[0.1, 0.1, 0.05, 0.05, 0.7])
-            for c in ("ew_ges", "alo", "alo_quote")
+            for c in ("ew_ges", "ew_0_17", "alo", "alo_quote")
         },
         index=idx,
     ).astype("string")
+    frame.loc[frame.index[:3], "ew_0_17"] = pd.NA
     policy = ReleasePolicy()
+    geo = gpd.GeoDataFrame(
+        frame, geometry=gpd.points_from_xy(rng.random(n), rng.random(n)), crs=25832
+    )
     for level, ags in (("oeffentlich", None), ("kommunal", "002")):
-        got = release_frame(frame, status, level, ags=ags, policy=policy, kind="areas")
-        want = _column_by_column(frame, status, level, ags, policy, "areas")
-        pd.testing.assert_frame_equal(got[0], want[0])
-        pd.testing.assert_frame_equal(got[1], want[1])
+        for data in (frame, geo):
+            got = release_frame(data, status, level, ags=ags, policy=policy, kind="areas")
+            want = _column_by_column(data, status, level, ags, policy, "areas")
+            assert type(got[0]) is type(data)
+            assert getattr(got[0], "crs", None) == getattr(data, "crs", None)
+            pd.testing.assert_frame_equal(got[0], want[0])
+            pd.testing.assert_frame_equal(got[1], want[1])
     # the municipality's package: other municipalities' counts withheld, marked geheim
     assert got[1].eq("geheim").to_numpy(dtype=bool, na_value=False).sum() > 10
 

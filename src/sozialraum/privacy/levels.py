@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import difflib
 import fnmatch
-from collections.abc import Iterable, Mapping
+import functools
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -152,7 +153,9 @@ def _base(column: object) -> str:
     return name[: -len("_status")] if name.endswith("_status") else name
 
 
-def _match(name: str, patterns: Iterable[str]) -> bool:
+@functools.lru_cache(maxsize=1 << 14)
+def _match(name: str, patterns: tuple[str, ...]) -> bool:
+    """Whether ``name`` matches one of ``patterns`` (remembered: every release asks per column)."""
     return any(fnmatch.fnmatchcase(name, p) for p in patterns)
 
 
@@ -299,18 +302,53 @@ def frame_kind(frame: pd.DataFrame, *, ags: str | None = None, area_ags_col: str
     return "kreis"
 
 
-def _blank(out: pd.DataFrame, col: str, rows: np.ndarray) -> None:
-    """Set ``out[col]`` to missing where ``rows`` (in place)."""
-    if not rows.any():
-        return
-    if pd.api.types.is_numeric_dtype(out[col]) and not pd.api.types.is_bool_dtype(out[col]):
-        vals = out[col].astype(float).to_numpy().copy()
-        vals[rows] = np.nan
+def _blanked(out: pd.DataFrame, rows: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """``out`` with ``out[col]`` missing where ``rows[col]``, for every column of ``rows``.
+
+    Numbers become float with NaN, other columns objects with ``None``. All numbers
+    are masked as one array and the changed columns put back in one concatenation
+    (keeping the frame's type and CRS): a wide frame took longer to set column by
+    column than to mask.
+    """
+    hit = [c for c, hide in rows.items() if hide.any()]
+    if not hit:
+        return out
+    if out.columns.has_duplicates:  # (not made here) one column after the other
+        return _blanked_one_by_one(out, {c: rows[c] for c in hit})
+    sub = pd.DataFrame(out[hit])
+    num = [
+        c
+        for c, dt in sub.dtypes.items()
+        if pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
+    ]
+    parts = []
+    if num:
+        vals = sub[num].to_numpy(dtype=float, na_value=np.nan, copy=True)
+        vals[np.column_stack([rows[c] for c in num])] = np.nan
+        parts.append(pd.DataFrame(vals, index=out.index, columns=num))
+    other = {}
+    for c in (c for c in hit if c not in set(num)):
+        vals = sub[c].to_numpy(dtype=object, copy=True)
+        vals[rows[c]] = None
+        other[c] = pd.Series(vals, index=out.index, dtype=object)
+    if other:
+        parts.append(pd.DataFrame(other, index=out.index))
+    kept = out.drop(columns=hit)
+    return pd.concat([kept, *parts], axis=1)[list(out.columns)]
+
+
+def _blanked_one_by_one(out: pd.DataFrame, rows: Mapping[str, np.ndarray]) -> pd.DataFrame:
+    """:func:`_blanked` for a frame with repeated column names (set column by column)."""
+    for col, hide in rows.items():
+        s = out[col]
+        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
+            vals = s.to_numpy(dtype=float, na_value=np.nan).copy()
+            vals[hide] = np.nan
+        else:
+            vals = s.astype(object).to_numpy().copy()
+            vals[hide] = None
         out[col] = vals
-    else:
-        c = out[col].astype(object).copy()
-        c[rows] = None
-        out[col] = c
+    return out
 
 
 def _mask_secret(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFrame:
@@ -322,9 +360,7 @@ def _mask_secret(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFra
     if not cols:
         return out
     secret = secret_mask(status[cols].reindex(out.index)).to_numpy(dtype=bool)  # all at once
-    for j, col in enumerate(cols):
-        _blank(out, col, secret[:, j])
-    return out
+    return _blanked(out, {col: secret[:, j] for j, col in enumerate(cols)})
 
 
 def release_frame(
@@ -390,8 +426,8 @@ def release_frame(
             continue
         hide = np.where(own, not show_own[c], not show_other[c])
         if hide.any():
-            _blank(out, c, hide)
             hidden[c] = hide
+    out = _blanked(out, hidden)
     if st is not None and hidden:
         st = _mark_withheld(st, hidden)
     return out, st
