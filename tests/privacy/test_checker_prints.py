@@ -304,3 +304,63 @@ def test_raster_pixels_left_out_exactly_as_the_pattern_does():
     ]
     for page in cases:
         assert _without_raster_payloads(page) == pattern.sub(r"\1", page), page[:60]
+
+
+def test_a_table_offered_twice_at_one_level_is_compared_once_and_found_in_both(
+    ml_data, tmp_path, monkeypatch
+):
+    """A package and its website (same level and municipality) are checked by one process:
+    a table equal to one compared before is not compared again, yet its findings (under
+    each file's name) and the values it shows count for both, exactly as one check each."""
+    import shutil
+
+    import pandas as pd
+
+    import sozialraum.privacy.checker as checker
+
+    data, _ = ml_data
+    jobs = _three_packages(data, tmp_path)
+    pub = jobs[0][0]
+    csv = next(pub.glob("*_sozialraeume.csv"))
+    frame = pd.read_csv(csv, sep=";", dtype=str, encoding="utf-8-sig")
+    k = data.areas.index[7]
+    rate = f"{data.areas.at[k, 'sgb2_quote']:.1f}".replace(".", ",")
+    frame = frame.rename(columns={"idx_sozial_klasse": "Größe"})  # a header of no known column
+    frame.loc[frame.iloc[:, 0] == k, "Größe"] = rate + " %"  # a withheld rate, planted
+    frame.to_csv(csv, sep=";", index=False, encoding="utf-8-sig")
+    site = tmp_path / "webseite-oeffentlich"
+    (site / "downloads").mkdir(parents=True)
+    shutil.copy(csv, site / "downloads" / csv.name)
+    batch_jobs = [*jobs, (site, "oeffentlich", None)]
+    compared = []
+    real = checker._Compare._table
+    monkeypatch.setattr(
+        checker._Compare, "_table", lambda self, tab: compared.append(tab.file) or real(self, tab)
+    )
+    policy = ReleasePolicy()
+    batch = check_releases(batch_jobs, data, policy=policy, workers=1)
+    assert compared.count(csv.name) == 1 and compared.count(f"downloads/{csv.name}") == 0
+    monkeypatch.setattr(checker._Compare, "_table", real)
+    one = [check_release(p, data, level=lv, ags=a, policy=policy) for p, lv, a in batch_jobs]
+    assert [r.to_text("de") for r in batch] == [r.to_text("de") for r in one]
+    assert not batch[0].ok and not batch[3].ok
+    assert set(batch[3].findings["file"]) == {f"downloads/{csv.name}"}
+
+
+def test_a_table_compared_before_gives_the_same_shown_cells_and_count(ml_data, tmp_path):
+    """The replay of a compared table: the cells it shows exactly (for the sums that could
+    be undone) and its count of numbers are those of comparing it."""
+    from sozialraum.privacy import checker
+
+    data, _ = ml_data
+    jobs = _three_packages(data, tmp_path)
+    gpkg = next(jobs[0][0].glob("*.gpkg"))
+    read = checker._read_gpkg(gpkg, gpkg.name)
+    model = checker._Internal(data, ReleasePolicy(), "oeffentlich", None, None)
+    alone, memo = checker._Compare(model), {}
+    first, again = checker._Compare(model, memo), checker._Compare(model, memo)
+    for tab in read.tables:
+        assert alone.table(tab) == first.table(tab) == again.table(tab)
+    assert alone.known and again.known == first.known == alone.known
+    assert again.values == first.values == alone.values
+    assert len(memo) == len(read.tables)

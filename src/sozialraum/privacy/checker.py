@@ -1480,14 +1480,41 @@ def _strong(readings: Sequence[tuple[float, int]]) -> list[tuple[float, int]]:
     ]
 
 
+def _table_key(tab: _Table, model: _Internal) -> tuple | None:
+    """What a table's comparison depends on: level, layer, notation, cells, geometry.
+
+    The cells as pickled (types, values and column order; a fraction of the time
+    of hashing them cell by cell); ``None`` where they cannot be pickled (such a
+    table is always compared).
+    """
+    import hashlib
+    import pickle
+
+    import shapely
+
+    try:
+        h = hashlib.sha256(pickle.dumps(tab.frame, protocol=5))
+    except Exception:  # noqa: BLE001 - a table that cannot be pickled is simply compared
+        return None
+    if tab.geometry is not None:
+        wkb = shapely.to_wkb(np.asarray(tab.geometry, dtype=object))
+        h.update(b"".join(b"\0" if g is None else g for g in wkb))
+        h.update(str(tab.crs).encode())
+    return (model.level, model.ags, tab.layer, tab.prefer, h.hexdigest())
+
+
 class _Compare:
     """Compares numbers with the internal values and collects findings."""
 
-    def __init__(self, model: _Internal):
+    def __init__(self, model: _Internal, tables: dict | None = None):
         self.model = model
         self.findings: list[dict] = []
         self.known: set[tuple[str, str, str]] = set()  # (kind, key, col) shown exactly
         self.values = 0
+        #: tables compared before with the same model (:meth:`table`), shared by the
+        #: entries of a batch at one level (a site's downloads equal its package's tables)
+        self.tables = tables
+        self._shown_now: list | None = None  # cells shown exactly by the table compared now
         self.notes = ""  # text of method notes (numbers there are template constants)
         self._note_memo: tuple[str, dict[str, bool]] = (self.notes, {})
         self._violations: dict[tuple[str, str, str], str | None] = {}
@@ -1527,6 +1554,8 @@ class _Compare:
         if not _matches(self.model.value(kind, key, icol), readings):
             return
         self.known.add((kind, key, icol))
+        if self._shown_now is not None:
+            self._shown_now.append((kind, key, icol))
         reason = self.violation(kind, key, icol)
         if reason:
             self.add(where[0], where[1], icol, key, where[2], reason)
@@ -1556,7 +1585,38 @@ class _Compare:
                     return
 
     def table(self, tab: _Table) -> bool:
-        """Compare a table; False when no row could be tied to an area."""
+        """Compare a table; False when no row could be tied to an area.
+
+        A table equal in layer, cells and geometry to one compared before with the
+        same model (:attr:`tables`) is not compared again: its findings (under this
+        file's name), the cells it shows exactly and its count of numbers are those
+        of the first (the comparison depends on nothing else).
+        """
+        if self.tables is None:
+            return self._table(tab)
+        key = _table_key(tab, self.model)
+        done = self.tables.get(key) if key is not None else None
+        if done is not None:
+            tied, findings, shown, values = done
+            self.findings += [{**f, "file": tab.file} for f in findings]
+            self.known.update(shown)
+            self.values += values
+            return tied
+        first, values, self._shown_now = len(self.findings), self.values, []
+        try:
+            tied = self._table(tab)
+            if key is not None:
+                self.tables[key] = (
+                    tied,
+                    self.findings[first:],
+                    tuple(self._shown_now),
+                    self.values - values,
+                )
+        finally:
+            self._shown_now = None
+        return tied
+
+    def _table(self, tab: _Table) -> bool:
         hit = _match_keys(tab, self.model) or _match_geometry(tab, self.model)
         if hit is None:
             return False
@@ -1936,9 +1996,9 @@ def _check_args(level: str, ags, lang) -> None:
 
 
 def _check(
-    path_or_folder, model: _Internal, *, recover, audit, prints, lang, skip=()
+    path_or_folder, model: _Internal, *, recover, audit, prints, lang, skip=(), tables=None
 ) -> CheckReport:
-    """:func:`check_release` with the internal model built."""
+    """:func:`check_release` with the internal model built (``tables``: :attr:`_Compare.tables`)."""
     paths = [path_or_folder] if isinstance(path_or_folder, (str, Path)) else list(path_or_folder)
     files: list[tuple[Path, str]] = []
     for p in paths:
@@ -1948,7 +2008,7 @@ def _check(
         root = p if p.is_dir() else p.parent
         files += [(f, f.relative_to(root).as_posix()) for f in _files(p, skip)]
     level, ags = model.level, model.ags
-    cmp = _Compare(model)
+    cmp = _Compare(model, tables)
     cmp.notes = _method_notes(f for f, _ in files)
     printed = _printed_pdfs(files) if prints else {}
     checked = [
@@ -2080,6 +2140,11 @@ def check_releases(
 
     ``skip``: folders inside the packages that are not read here (e.g. a package's
     website, given as a package of its own in the same batch).
+
+    Entries of the same level and municipality (a package and its website) are
+    checked by one process one after the other; a table equal to one compared there
+    before (a download of the site and the package's own file) is compared once,
+    and its findings and shown values count for both (:meth:`_Compare.table`).
     """
     import copy
     import multiprocessing as mp
@@ -2097,41 +2162,74 @@ def check_releases(
     _BATCH[:] = [
         (path, m, prints, lang, skip) for (path, _lv, _a), m in zip(packages, models, strict=True)
     ]
+    groups = _same_level(packages)
     wait = ready or (lambda _i: None)
+    out: dict[int, CheckReport] = {}
     try:
-        if workers < 2 or len(packages) < 2 or not can_fork():
-            out = []
-            for i in range(len(packages)):
-                wait(i)
-                out.append(_batch_job(i))
-            return out
-        n = min(workers, len(packages))
-        pool = mp.get_context("fork").Pool(n, initializer=quiet_worker)
+        if workers < 2 or len(groups) < 2 or not can_fork():
+            for group in groups:
+                for i in group:
+                    wait(i)
+                out.update(zip(group, _batch_job(group), strict=True))
+            return [out[i] for i in range(len(packages))]
+        pool = mp.get_context("fork").Pool(min(workers, len(groups)), initializer=quiet_worker)
         try:
             pending = []
-            for i, (path, _lv, _a) in enumerate(packages):
-                wait(i)
-                pending.append(pool.apply_async(_batch_job, (i, prints_under(path))))
-            reports = [r.get() for r in pending]
+            for group in groups:
+                for i in group:
+                    wait(i)
+                records = [prints_under(packages[i][0]) for i in group]
+                pending.append((group, pool.apply_async(_batch_job, (group, records))))
+            for group, r in pending:
+                out.update(zip(group, r.get(), strict=True))
             pool.close()  # the workers end on their own (no signal)
         except BaseException:
             pool.terminate()
             raise
         finally:
             pool.join()
-        return reports
+        return [out[i] for i in range(len(packages))]
     finally:
         _BATCH.clear()
+
+
+def _same_level(packages: Sequence[tuple]) -> list[list[int]]:
+    """The entries of a batch grouped by level and municipality, in the order given.
+
+    One process checks a group one entry after the other and compares a table
+    it has compared before only once (:attr:`_Compare.tables`): a package's site
+    offers the package's tables as downloads.
+    """
+    groups: dict[tuple, list[int]] = {}
+    for i, (_path, level, ags) in enumerate(packages):
+        groups.setdefault((level, None if ags is None else str(ags)), []).append(i)
+    return list(groups.values())
 
 
 _BATCH: list = []  # the packages a forked worker checks (inherited, not pickled)
 
 
-def _batch_job(i: int, records: dict | None = None) -> CheckReport:
-    if records:
-        adopt_prints(records)  # prints made after this worker was forked
-    path, model, prints, lang, skip = _BATCH[i]
-    return _check(path, model, recover=True, audit=None, prints=prints, lang=lang, skip=skip)
+def _batch_job(group: list[int], records: list | None = None) -> list[CheckReport]:
+    """Check the entries ``group`` of the batch (one level) with one memo of compared tables."""
+    tables: dict = {}
+    out = []
+    for n, i in enumerate(group):
+        if records and records[n]:
+            adopt_prints(records[n])  # prints made after this worker was forked
+        path, model, prints, lang, skip = _BATCH[i]
+        out.append(
+            _check(
+                path,
+                model,
+                recover=True,
+                audit=None,
+                prints=prints,
+                lang=lang,
+                skip=skip,
+                tables=tables,
+            )
+        )
+    return out
 
 
 def _recoverable(model: _Internal, known: set[tuple[str, str, str]]) -> list[dict]:
