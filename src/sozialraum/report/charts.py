@@ -21,7 +21,6 @@ matplotlib.use("Agg", force=False)
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
-from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
 from matplotlib.figure import Figure  # noqa: E402
 from matplotlib.layout_engine import PlaceHolderLayoutEngine, TightLayoutEngine  # noqa: E402
 from matplotlib.patches import Patch  # noqa: E402
@@ -33,6 +32,7 @@ from sozialraum.core.numbers import format_number  # noqa: E402
 from sozialraum.core.palettes import class_colors  # noqa: E402
 from sozialraum.core.processes import can_fork, cores, quiet_worker  # noqa: E402
 from sozialraum.core.territory import Territory  # noqa: E402
+from sozialraum.report.agg import TextCachingCanvas  # noqa: E402
 
 __all__ = [
     "STATUS_COLORS",
@@ -391,12 +391,13 @@ def tight_grid(
             _PLACED.add(axis)
 
 
-class _Canvas(FigureCanvasAgg):
-    """The canvas of the charts here: drawn once, when saved.
+class _Canvas(TextCachingCanvas):
+    """The canvas of the charts here: drawn once, when saved; each text rasterised once.
 
     geopandas' ``plot`` asks the canvas for a redraw after every layer
     (``draw_idle``); on Agg that is a full draw of the figure, ticks included, and
-    took most of the time of a location map. The image is the same.
+    took most of the time of a location map. The image is the same. Texts are
+    rasterised once per process (:mod:`sozialraum.report.agg`), with Agg's pixels.
     """
 
     def draw_idle(self, *args, **kwargs) -> None:
