@@ -1634,8 +1634,8 @@ class _Compare:
             if icol is not None and self._known_numbers(tab, kind, row_keys, icol, col):
                 continue
             for key, raw in zip(row_keys, tab.frame[col].tolist(), strict=True):
-                if key is None or (isinstance(key, float) and np.isnan(key)):
-                    continue
+                if raw is None or key is None or (isinstance(key, float) and np.isnan(key)):
+                    continue  # (an empty cell holds no number: nothing to read or count)
                 self._cell(tab, kind, key, head, icol, raw)
         return True
 
@@ -1849,18 +1849,28 @@ def _notation(lines: Iterable[str]) -> str | None:
     number so: in it, "1.000" is one thousand (German) and never 1 with three
     decimals. Mixed or no evidence: ``None`` (every number read both ways).
     """
-    seen = {"de": False, "en": False}
+    de = en = False
     for line in lines:
-        for tok in _line_tokens(line):
-            if "," not in tok and "." not in tok:
-                continue
-            de = bool(_readings(tok, "de", "de"))
-            en = bool(_readings(tok, "de", "en"))
-            if de != en:
-                seen["de" if de else "en"] = True
-    if seen["de"] != seen["en"]:
-        return "de" if seen["de"] else "en"
+        d, e = _notation_of(line)
+        de, en = de or d, en or e
+    if de != en:
+        return "de" if de else "en"
     return None
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _notation_of(line: str) -> tuple[bool, bool]:
+    """Whether a line holds a number readable only the German way, only the English way
+    (:func:`_notation`; remembered per line: template lines repeat in every page)."""
+    seen = {"de": False, "en": False}
+    for tok in _line_tokens(line):
+        if "," not in tok and "." not in tok:
+            continue
+        de = bool(_readings(tok, "de", "de"))
+        en = bool(_readings(tok, "de", "en"))
+        if de != en:
+            seen["de" if de else "en"] = True
+    return seen["de"], seen["en"]
 
 
 # --------------------------------------------------------------------------- main
