@@ -341,7 +341,7 @@ def _group_counts(pop, groups: Sequence[KitaGroup]) -> dict[str, pd.Series]:
     projection are summed once, not once per group.
     """
     tab = age_groups(pop, [(g.key, g.lo, g.hi) for g in groups], total=False)
-    return {g.key: tab[g.key].rename(g.key) for g in groups}
+    return {g.key: tab[g.key] for g in groups}
 
 
 def kita_need(

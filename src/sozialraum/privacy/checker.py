@@ -79,9 +79,11 @@ import base64
 import binascii
 import csv
 import functools
+import hashlib
 import html as html_lib
 import io
 import json
+import pickle
 import re
 import shutil
 import string
@@ -1487,9 +1489,6 @@ def _table_key(tab: _Table, model: _Internal) -> tuple | None:
     of hashing them cell by cell); ``None`` where they cannot be pickled (such a
     table is always compared).
     """
-    import hashlib
-    import pickle
-
     import shapely
 
     try:
@@ -2094,8 +2093,6 @@ def _prints_alone(text: str) -> bool:
 
 def _printed_pdfs(files: list[tuple[Path, str]]) -> dict[Path, str]:
     """PDFs that are the unchanged print of HTML files among ``files`` → the HTML's name."""
-    import hashlib
-
     from sozialraum.core.prints import print_sources
 
     html = {str(f.resolve()): rel for f, rel in files if f.suffix.lower() in (".html", ".htm")}

@@ -313,8 +313,9 @@ def _blanked(out: pd.DataFrame, rows: Mapping[str, np.ndarray]) -> pd.DataFrame:
     hit = [c for c, hide in rows.items() if hide.any()]
     if not hit:
         return out
-    if out.columns.has_duplicates:  # (not made here) one column after the other
-        return _blanked_one_by_one(out, {c: rows[c] for c in hit})
+    if out.columns.has_duplicates:  # a column name must name one column to be blanked
+        dups = sorted({str(c) for c in out.columns[out.columns.duplicated()]})
+        raise ValueError(f"release_frame: repeated column names {dups}")
     sub = pd.DataFrame(out[hit])
     num = [
         c
@@ -335,20 +336,6 @@ def _blanked(out: pd.DataFrame, rows: Mapping[str, np.ndarray]) -> pd.DataFrame:
         parts.append(pd.DataFrame(other, index=out.index))
     kept = out.drop(columns=hit)
     return pd.concat([kept, *parts], axis=1)[list(out.columns)]
-
-
-def _blanked_one_by_one(out: pd.DataFrame, rows: Mapping[str, np.ndarray]) -> pd.DataFrame:
-    """:func:`_blanked` for a frame with repeated column names (set column by column)."""
-    for col, hide in rows.items():
-        s = out[col]
-        if pd.api.types.is_numeric_dtype(s) and not pd.api.types.is_bool_dtype(s):
-            vals = s.to_numpy(dtype=float, na_value=np.nan).copy()
-            vals[hide] = np.nan
-        else:
-            vals = s.astype(object).to_numpy().copy()
-            vals[hide] = None
-        out[col] = vals
-    return out
 
 
 def _mask_secret(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFrame:
