@@ -140,23 +140,39 @@ def test_polygon_paths_are_those_geopandas_draws():
     assert len(charts._polygon_path(mixed).vertices) == len(holed.exterior.coords) + 5
 
 
-def test_profile_chart_with_kept_margins_equals_a_new_figure():
-    """The margins are kept per figure, x limits and notes: a profile drawn with the margins
-    of an earlier one (same limits) is byte for byte the profile a new figure gives."""
-    first = {"Soziale Lage": 1.2, "Bildung": -0.4, "Familie": np.nan}
-    same_lim = {"Soziale Lage": -0.3, "Bildung": 1.2, "Familie": np.nan}  # other bars
-    other_note = {"Soziale Lage": np.nan, "Bildung": 1.2, "Familie": 0.5}
+def _tight_reference(fig) -> str:
+    """The chart laid out by matplotlib's own ``tight_layout`` from a new figure's margins."""
+    charts.default_margins(fig)
+    fig.tight_layout()
+    return charts.to_data_uri(fig)
+
+
+def test_profile_chart_with_kept_boxes_equals_tight_layout_of_a_new_figure():
+    """The profiles of a run share one figure; only their x axis (limits, tick labels) is
+    measured per chart, the rest of the layout once per figure and notes: each PNG must
+    be the one ``tight_layout`` gives a new figure, whatever profiles came before."""
+    rng = np.random.default_rng(11)
+    dims = ["Soziale Lage", "Bildung", "Kinder, Jugend & Familie", "Wohnen"]
+    small = {d: 0.5 for d in dims}  # limits ±1: the tick labels at the ends stick out
+    big = {d: 2.0 for d in dims}  # limits ±2.3: every tick label inside
+    cases = [small, big, small, {**big, "Wohnen": np.nan}, {**small, "Wohnen": np.nan}]
+    cases += [{d: np.nan for d in dims}, {"A": -12.3, "B": 0.04}]
+    for _ in range(12):
+        spread = float(rng.choice([0.3, 1.0, 2.5, 9.0]))  # limits from 1 to beyond 10
+        v = {d: float(np.round(rng.normal(0, spread), 1)) for d in dims}
+        cases.append({d: (np.nan if rng.random() < 0.25 else x) for d, x in v.items()})
     _fresh()
-    charts.to_data_uri(charts.profile_chart(first))
-    n_layouts = len(charts._MARGINS)
-    reused = charts.to_data_uri(charts.profile_chart(same_lim))
-    assert len(charts._MARGINS) == n_layouts  # the kept layout was used
-    moved = charts.to_data_uri(charts.profile_chart(other_note))
-    assert len(charts._MARGINS) == n_layouts + 1  # the note elsewhere: laid out again
-    _fresh()
-    assert reused == charts.to_data_uri(charts.profile_chart(same_lim))
-    _fresh()
-    assert moved == charts.to_data_uri(charts.profile_chart(other_note))
+    ours, rights = [], set()
+    for values in cases:  # one after the other on the kept figure, as in a run
+        fig = charts.profile_chart(values)
+        rights.add(round(fig.subplotpars.right, 4))
+        ours.append(charts.to_data_uri(fig, close=False))
+    figures = {(tuple(v), tuple(np.isnan(list(v.values())))) for v in cases}
+    assert len(charts._BOXES) == len(figures) < len(cases)  # per figure and notes, not per chart
+    assert len(rights) > 1  # the layout did follow the x tick labels
+    for values, png in zip(cases, ours, strict=True):
+        _fresh()
+        assert png == _tight_reference(charts.profile_chart(values)), values
 
 
 def _fresh_projection(series, labels, title):

@@ -858,10 +858,16 @@ def profile_chart(
     ax.autoscale_view()
     ax.set_xlim(-lim, lim)
     default_margins(fig)  # the layout is computed from a new figure's margins
-    # what decides the margins: the figure and its texts, the x limits (hence the tick
-    # labels) and the notes beside missing bars; the bars stay inside the axes
+    # what decides the margins: the figure and its texts, the notes beside missing bars
+    # (at x = 0, the middle of the symmetric limits) and the x axis, measured per chart;
+    # the bars stay inside the axes
     notes = tuple(int(i) for i in np.flatnonzero(np.isnan(vals)))
-    tight(fig, ("profil", tuple(size), tuple(labels), *texts, L, lim, notes))
+    tight_grid(
+        fig,
+        ("profil", tuple(size), tuple(labels), *texts, L, notes),
+        measure="x",
+        others_in_key=True,
+    )
     return fig
 
 

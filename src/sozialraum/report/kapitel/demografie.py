@@ -214,7 +214,11 @@ def projection_chart(series: pd.DataFrame, main: str, labels: Mapping, lang: str
     ax.ignore_existing_data_limits = True
     _draw_projection(ax, series, main, labels, lang)
     default_margins(fig)
-    tight_grid(fig, key)  # laid out, with no layout engine left: saving draws it once
+    # laid out, with no layout engine left (saving draws it once); the legend is new for
+    # each chart and lies inside the axes wherever "best" puts it: its texts are named by
+    # the key, so the boxes outside the y axis are measured once per key
+    legend = (tuple(labels.items()), main)
+    tight_grid(fig, (*key, legend), others_in_key=True)
     return fig
 
 
