@@ -98,12 +98,15 @@ def _clean_frame(release, kind: str) -> tuple[pd.DataFrame, pd.DataFrame | None]
         st = st.reindex(index=fr.index, columns=cols)
         mask = secret_mask(st)  # every secret cell: what any level hides (hidden_mask) and more
         masks = mask.to_numpy(dtype=bool)
+        blanked = {}
         for j in np.flatnonzero(masks.any(axis=0)):
-            c = cols[j]
             # the cells as objects (what astype(object) gives), the blanked ones None
-            cells = fr[c].to_numpy(dtype=object, copy=True)
+            cells = fr[cols[j]].to_numpy(dtype=object, copy=True)
             cells[masks[:, j]] = None
-            fr[c] = pd.Series(cells, index=fr.index, dtype=object)
+            blanked[cols[j]] = cells
+        if blanked:  # put back in one step, in their places (a frame of 200 columns)
+            new = pd.DataFrame(blanked, index=fr.index, dtype=object)
+            fr = pd.concat([fr.drop(columns=list(blanked)), new], axis=1)[list(fr.columns)]
     return fr, st
 
 
