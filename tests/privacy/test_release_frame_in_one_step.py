@@ -124,3 +124,16 @@ def test_public_status_is_the_replacement_of_the_secret_codes():
     pd.testing.assert_frame_equal(public_status(status), expected)
     pd.testing.assert_frame_equal(public_status(status.astype("string")), expected)
     pd.testing.assert_frame_equal(status, before)
+
+
+def test_a_column_named_twice_is_refused_with_its_name():
+    """A repeated name cannot say which column to blank: an error, not a half-blanked frame."""
+    import pytest
+
+    idx = pd.Index(["a1", "a2"], name="key")
+    frame = pd.DataFrame([[1.0, 2.0], [3.0, 4.0]], index=idx, columns=["sgb2_quote", "sgb2_quote"])
+    hide = {"sgb2_quote": np.array([True, False])}
+    with pytest.raises(ValueError, match=r"repeated column names \['sgb2_quote'\]"):
+        levels.blank_cells(frame, hide)
+    # a frame without a cell to blank is returned as it is
+    assert levels.blank_cells(frame, {"sgb2_quote": np.zeros(2, bool)}) is frame

@@ -41,6 +41,7 @@ __all__ = [
     "release_frame",
     "frame_kind",
     "public_status",
+    "blank_cells",
 ]
 
 #: Column-name patterns (``fnmatch``) that are public at every level.
@@ -302,25 +303,28 @@ def frame_kind(frame: pd.DataFrame, *, ags: str | None = None, area_ags_col: str
     return "kreis"
 
 
-def _blanked(out: pd.DataFrame, rows: Mapping[str, np.ndarray]) -> pd.DataFrame:
+def blank_cells(
+    out: pd.DataFrame, rows: Mapping[str, np.ndarray], *, objects: bool = False
+) -> pd.DataFrame:
     """``out`` with ``out[col]`` missing where ``rows[col]``, for every column of ``rows``.
 
-    Numbers become float with NaN, other columns objects with ``None``. All numbers
-    are masked as one array and the changed columns put back in one concatenation
-    (keeping the frame's type and CRS): a wide frame took longer to set column by
-    column than to mask.
+    Numbers become float with NaN, other columns objects with ``None`` (with
+    ``objects``: every changed column objects with ``None``, as ``astype(object)``
+    gives them). All numbers are masked as one array and the changed columns put
+    back in one concatenation (keeping the frame's type and CRS): a wide frame took
+    longer to set column by column than to mask.
     """
     hit = [c for c, hide in rows.items() if hide.any()]
     if not hit:
         return out
     if out.columns.has_duplicates:  # a column name must name one column to be blanked
         dups = sorted({str(c) for c in out.columns[out.columns.duplicated()]})
-        raise ValueError(f"release_frame: repeated column names {dups}")
+        raise ValueError(f"repeated column names {dups}: a column to blank must be named once")
     sub = pd.DataFrame(out[hit])
     num = [
         c
         for c, dt in sub.dtypes.items()
-        if pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
+        if not objects and pd.api.types.is_numeric_dtype(dt) and not pd.api.types.is_bool_dtype(dt)
     ]
     parts = []
     if num:
@@ -347,7 +351,7 @@ def _mask_secret(frame: pd.DataFrame, status: pd.DataFrame | None) -> pd.DataFra
     if not cols:
         return out
     secret = secret_mask(status[cols].reindex(out.index)).to_numpy(dtype=bool)  # all at once
-    return _blanked(out, {col: secret[:, j] for j, col in enumerate(cols)})
+    return blank_cells(out, {col: secret[:, j] for j, col in enumerate(cols)})
 
 
 def release_frame(
@@ -414,7 +418,7 @@ def release_frame(
         hide = np.where(own, not show_own[c], not show_other[c])
         if hide.any():
             hidden[c] = hide
-    out = _blanked(out, hidden)
+    out = blank_cells(out, hidden)
     if st is not None and hidden:
         st = _mark_withheld(st, hidden)
     return out, st

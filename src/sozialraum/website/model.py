@@ -96,17 +96,12 @@ def _clean_frame(release, kind: str) -> tuple[pd.DataFrame, pd.DataFrame | None]
     if st is not None and len(st.columns):
         cols = [c for c in st.columns if c in fr.columns]
         st = st.reindex(index=fr.index, columns=cols)
+        from sozialraum.privacy.levels import blank_cells
+
         mask = secret_mask(st)  # every secret cell: what any level hides (hidden_mask) and more
         masks = mask.to_numpy(dtype=bool)
-        blanked = {}
-        for j in np.flatnonzero(masks.any(axis=0)):
-            # the cells as objects (what astype(object) gives), the blanked ones None
-            cells = fr[cols[j]].to_numpy(dtype=object, copy=True)
-            cells[masks[:, j]] = None
-            blanked[cols[j]] = cells
-        if blanked:  # put back in one step, in their places (a frame of 200 columns)
-            new = pd.DataFrame(blanked, index=fr.index, dtype=object)
-            fr = pd.concat([fr.drop(columns=list(blanked)), new], axis=1)[list(fr.columns)]
+        # the cells as objects (what astype(object) gives), the blanked ones None
+        fr = blank_cells(fr, {c: masks[:, j] for j, c in enumerate(cols)}, objects=True)
     return fr, st
 
 
