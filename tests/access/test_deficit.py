@@ -49,6 +49,27 @@ def test_balance_hand_formula():
     assert np.isnan(f.loc["c", "defizit"]) and st.loc["c", "defizit"] == "fehlt"
 
 
+def test_balance_status_of_every_rule_in_order():
+    """Every cell of the status table by hand: a missing need population, missing places,
+    no children (no denominator) and a target of 0 (no need); a later rule wins a cell."""
+    n = pd.Series({"ok": 10.0, "keine_kinder": 0.0, "n_fehlt": np.nan, "s_fehlt": 0.0})
+    s = pd.Series({"s_fehlt": np.nan, "ok": 4.0, "keine_kinder": 2.0, "n_fehlt": 1.0})
+    f, st = balance(n, s, 0.0)  # target 0: need 0 everywhere it is known
+    F, NN = "fehlt", "nenner_null"
+    want = {  # zielgruppe bestand bedarf saldo defizit ueberhang versorgung soll deckung
+        "ok": [None, None, None, None, None, None, None, None, NN],
+        "keine_kinder": [None, None, None, None, None, None, NN, None, NN],
+        "n_fehlt": [F, None, F, F, F, F, F, None, F],
+        # places unknown and no children: no denominator wins over the missing places
+        "s_fehlt": [None, F, None, F, F, F, NN, None, NN],
+    }
+    expected = pd.DataFrame.from_dict(
+        want, orient="index", columns=list(st.columns), dtype="string"
+    )
+    pd.testing.assert_frame_equal(st, expected)
+    assert list(st.index) == list(f.index) == list(n.index)
+
+
 def test_village_without_own_kita_is_no_full_deficit_under_2sfca():
     """A rural area next to a large Kita: by location 100 % missing, by catchment covered."""
     areas, kitas, kids = _two_areas()

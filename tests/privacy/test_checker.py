@@ -603,3 +603,37 @@ def test_chapter_number_in_heading_is_not_a_value():
         "<h2>16 Nicht bewertete Gebiete</h2><h3>2.1 Kita</h3><h2>16 %</h2><p>16 Fälle</p>"
     )
     assert lines == ["Nicht bewertete Gebiete", "Kita", "16 %", "16 Fälle"]
+
+
+def test_a_line_is_a_method_note_exactly_where_the_notes_hold_it():
+    """The quick test of a line against the package's method notes (pieces of their text)
+    answers as the plain search of the notes: inside a note yes, a line that only starts
+    like one no, short lines never."""
+    import random
+
+    from sozialraum.privacy.checker import _Compare
+
+    notes = "\n".join(
+        [
+            "Schwelle: Werte unter 3 Personen werden nicht gezeigt.",
+            "Rang 1 ist der höchste Wert im Landkreis (80 Sozialräume).",
+            "Quoten je 1.000 Einwohner; Anteile in Prozent der Bevölkerung.",
+        ]
+    )
+    cmp = object.__new__(_Compare)  # only the notes are needed
+    cmp.notes, cmp._note_memo = notes, ("", {}, frozenset())
+    assert cmp._note("Werte unter 3 Personen werden nicht gezeigt")
+    assert cmp._note("Rang 1 ist der höchste Wert")
+    assert not cmp._note("Werte unter 3 Personen werden gezeigt")  # starts like a note
+    assert not cmp._note("Rang 1")  # short: never a note
+    rng = random.Random(7)
+    for _ in range(500):
+        a = rng.randrange(len(notes))
+        line = notes[a : a + rng.randrange(0, 40)]
+        if rng.random() < 0.5 and line:
+            i = rng.randrange(len(line))
+            line = line[:i] + rng.choice("xyz 0,.") + line[i + 1 :]
+        assert cmp._note(line) == (len(line) >= 12 and line in notes), line
+    cmp.notes = "Eine andere Notiz mit eigenem Text."  # another package: its own notes
+    assert not cmp._note("Rang 1 ist der höchste Wert")
+    assert cmp._note("andere Notiz mit eigenem")

@@ -314,15 +314,24 @@ def balance(
         },
         index=n.index,
     )
-    status = pd.DataFrame(pd.NA, index=n.index, columns=list(BALANCE_COLUMNS), dtype="string")
-    miss_n = n.isna().to_numpy()
-    miss_s = s.isna().to_numpy()
-    status.loc[miss_n, ["zielgruppe", "bedarf", "saldo", "defizit", "ueberhang"]] = "fehlt"
-    status.loc[miss_n | miss_s, ["versorgung_je_100", "deckungsgrad"]] = "fehlt"
-    status.loc[miss_s, ["bestand", "saldo", "defizit", "ueberhang"]] = "fehlt"
-    status.loc[(n == 0).to_numpy(), "versorgung_je_100"] = "nenner_null"
-    status.loc[(need == 0).to_numpy(), "deckungsgrad"] = "nenner_null"
-    return frame, status
+    return frame, _balance_status(n.isna().to_numpy(), s.isna().to_numpy(), n, need)
+
+
+def _balance_status(miss_n, miss_s, n: pd.Series, need: pd.Series) -> pd.DataFrame:
+    """The status of :func:`balance`: ``fehlt`` where an input is missing, ``nenner_null``
+    where a share has no denominator (later rules win), else NA; filled as one array."""
+    col = {c: i for i, c in enumerate(BALANCE_COLUMNS)}
+    out = np.full((len(n), len(col)), pd.NA, dtype=object)
+    rules = [
+        (miss_n, ("zielgruppe", "bedarf", "saldo", "defizit", "ueberhang"), "fehlt"),
+        (miss_n | miss_s, ("versorgung_je_100", "deckungsgrad"), "fehlt"),
+        (miss_s, ("bestand", "saldo", "defizit", "ueberhang"), "fehlt"),
+        ((n == 0).to_numpy(), ("versorgung_je_100",), "nenner_null"),
+        ((need == 0).to_numpy(), ("deckungsgrad",), "nenner_null"),
+    ]
+    for rows, cols, code in rules:
+        out[np.ix_(rows, [col[c] for c in cols])] = code
+    return pd.DataFrame(out, index=n.index, columns=list(BALANCE_COLUMNS), dtype="string")
 
 
 def _need_series(need_population: pd.Series, areas: gpd.GeoDataFrame, lang) -> pd.Series:

@@ -807,10 +807,12 @@ def _ahead_after(steps: list[str]) -> str:
 def _muster_after(steps: list[str]) -> str:
     """The step after which the earlier years' suppression patterns are computed ahead.
 
-    Their releases are made of the rates and the monitor of each year: computed
-    by then; the steps after it run beside the linear programs.
+    Their releases are made of the counts and rates of each year (there by then)
+    and the monitor run on the years up to it (:func:`~sozialraum.pipeline.common.monitor_up_to`,
+    which the copy runs itself, as the run does later for the same years); the
+    report year's monitor and the steps after it run beside the linear programs.
     """
-    return "monitor" if "monitor" in steps else "spatial"
+    return "rates" if "rates" in steps else "spatial"
 
 
 def _end_ahead(state: RunState) -> None:

@@ -1502,6 +1502,15 @@ def _table_key(tab: _Table, model: _Internal) -> tuple | None:
     return (model.level, model.ags, tab.layer, tab.prefer, h.hexdigest())
 
 
+#: Lines shorter than this are never taken for a method note (:meth:`_Compare._note`).
+_NOTE_GRAM = 12
+
+
+def _grams(text: str) -> frozenset[str]:
+    """Every piece of :data:`_NOTE_GRAM` characters of ``text`` (a line of it starts with one)."""
+    return frozenset(text[i : i + _NOTE_GRAM] for i in range(len(text) - _NOTE_GRAM + 1))
+
+
 class _Compare:
     """Compares numbers with the internal values and collects findings."""
 
@@ -1515,7 +1524,7 @@ class _Compare:
         self.tables = tables
         self._shown_now: list | None = None  # cells shown exactly by the table compared now
         self.notes = ""  # text of method notes (numbers there are template constants)
-        self._note_memo: tuple[str, dict[str, bool]] = (self.notes, {})
+        self._note_memo: tuple[str, dict[str, bool], frozenset[str]] = (self.notes, {}, frozenset())
         self._violations: dict[tuple[str, str, str], str | None] = {}
         self.public = {
             kind: [
@@ -1738,14 +1747,16 @@ class _Compare:
 
     def _note(self, line: str) -> bool:
         """Whether a line is (part of) a method note of the package's HTML (``data-methode``)."""
-        if len(line) < 12:
+        if len(line) < _NOTE_GRAM:
             return False
         memo = self._note_memo
         if memo[0] is not self.notes:  # remembered per line for the notes of this package
-            memo = self._note_memo = (self.notes, {})
+            memo = self._note_memo = (self.notes, {}, _grams(self.notes))
         hit = memo[1].get(line)
         if hit is None:
-            hit = memo[1][line] = line in self.notes
+            # a line inside the notes starts with one of their pieces of _NOTE_GRAM
+            # characters: most lines fail that test and need no search of the notes
+            hit = memo[1][line] = line[:_NOTE_GRAM] in memo[2] and line in self.notes
         return hit
 
     def _shown(self, col: str) -> list[float]:

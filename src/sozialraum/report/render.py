@@ -106,6 +106,7 @@ def make_environment(
         trim_blocks=True,
         lstrip_blocks=True,
         undefined=jinja2.ChainableUndefined,
+        auto_reload=False,  # one environment per document batch: templates read once
     )
     env.filters["zahl"] = lambda x, d=1: format_number(x, d, lang)
     env.filters["wert"] = lambda x, unit=None, d=1: format_value(x, unit, d, lang)
