@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import csv
 import os
+import weakref
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -301,6 +302,40 @@ def _csv_part(terr, kind: str) -> str:
     return slugify(level.singular if kind == "kreis" else level.plural)
 
 
+#: The bytes of the GeoPackage and CSV files written of a release in this process, by file
+#: name (see :func:`_written_of`).
+_WRITTEN: dict[int, tuple[weakref.ref, dict[str, bytes]]] = {}
+
+
+def _written_of(release: Release) -> dict[str, bytes]:
+    """File name → bytes of the GeoPackage and CSV files written of ``release`` before.
+
+    Their bytes follow from the release and the file name alone (no labels, title or
+    language go into them), so a second writing of the same file — a package's site
+    offers its tables as downloads — is a copy. Kept as long as the release lives; a
+    GeoPackage is taken as written here, before anything adds layers to it.
+    """
+    key = id(release)
+    got = _WRITTEN.get(key)
+    if got is None or got[0]() is not release:
+
+        def forget(ref, key=key) -> None:
+            if _WRITTEN.get(key, (None,))[0] is ref:
+                del _WRITTEN[key]
+
+        got = _WRITTEN[key] = (weakref.ref(release, forget), {})
+    return got[1]
+
+
+def _write_once(memo: dict[str, bytes], path: Path, write) -> None:
+    """``write()`` makes ``path``; the same file of the same release again is a copy."""
+    if path.name in memo:
+        path.write_bytes(memo[path.name])
+        return
+    write()
+    memo[path.name] = path.read_bytes()
+
+
 def write_release(
     release: Release,
     out_dir: str | Path,
@@ -344,22 +379,21 @@ def write_release(
         for lg in ("de", "en")
     }
     written: list[tuple[Path, str, str]] = []
+    memo = _written_of(release)
     if "gpkg" in formats:
         path = folder / f"{stem}.gpkg"
-        first = True
-        for kind, (fr, st) in cut.items():
-            if "geometry" not in fr.columns:
-                continue
+        spatial = [(k, fr, st) for k, (fr, st) in cut.items() if "geometry" in fr.columns]
+
+        def layers() -> None:
             import geopandas as gpd
 
-            gdf = (
-                fr
-                if isinstance(fr, gpd.GeoDataFrame)
-                else gpd.GeoDataFrame(fr, geometry="geometry")
-            )
-            write_gpkg(gdf, path, layer=_LAYER[kind], status=st, append_layer=not first)
-            first = False
-        if not first:
+            for n, (kind, fr, st) in enumerate(spatial):
+                if not isinstance(fr, gpd.GeoDataFrame):
+                    fr = gpd.GeoDataFrame(fr, geometry="geometry")
+                write_gpkg(fr, path, layer=_LAYER[kind], status=st, append_layer=n > 0)
+
+        if spatial:
+            _write_once(memo, path, layers)
             written.append(
                 (
                     path,
@@ -386,7 +420,7 @@ def write_release(
     if "csv" in formats:
         for kind, (fr, st) in cut.items():
             path = folder / f"{stem}_{_csv_part(terr, kind)}.csv"
-            write_csv(fr, path, status=st)
+            _write_once(memo, path, lambda fr=fr, st=st, path=path: write_csv(fr, path, status=st))
             written.append(
                 (
                     path,
