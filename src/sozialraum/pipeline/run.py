@@ -686,14 +686,14 @@ def run(
             # own, when it compiles) ends before this one and cannot drop its records
             warm_kernels()
             # the browser starts beside the first steps, while one core is still idle
-            with _printing(state) as printer:
+            with _printing(state) as printer, _long_lived_results() as lived:
                 state = _compute(state, steps, names, say, log.info)
                 say(t(_MSG, "step", L, what=names["outputs"]))
                 log.info(t(_MSG, "step", L, what=names["outputs"]))
                 for s in skipped:
                     state.timer.skip(s.step, s.why)
-                with _long_lived_results():
-                    files = _write_all_outputs(state, tmp, printer)
+                lived.keep()
+                files = _write_all_outputs(state, tmp, printer)
             if printer.seconds:
                 state.timer.add("pdf_all", printer.seconds, nested=True)
             _end_ahead(state)  # any copy whose work was not needed
@@ -772,23 +772,31 @@ def _step_names(cfg: RunConfig, L: str) -> dict[str, str]:
 
 
 class _long_lived_results:
-    """While the outputs are written: the collector leaves the computed results alone.
+    """While the run computes and writes: the collector leaves long-lived objects alone.
 
-    The results of the computation steps live until the run ends; Python's cyclic
-    garbage collector would scan all of them again at every full collection (in
-    Musterland's output steps about 30 collections of 0.2 s). They are frozen
-    (:func:`gc.freeze`: no longer scanned; copies of the run made by ``fork`` then
-    share their memory pages instead of touching them) and collections come less
-    often (thresholds raised); both are undone at the end, also after an error,
+    The modules and the configuration (at the start) and the results of the
+    computation steps (:meth:`keep`, before the outputs) live until the run ends;
+    Python's cyclic garbage collector would scan all of them again at every full
+    collection (in Musterland's output steps about 30 collections of 0.2 s; in the
+    computation steps, which one core runs alone at first, about 0.5 s). They are
+    frozen (:func:`gc.freeze`: no longer scanned; copies of the run made by ``fork``
+    then share their memory pages instead of touching them) and collections come
+    less often (thresholds raised); both are undone at the end, also after an error,
     so a long-lived caller (QGIS, a notebook) keeps its own settings.
     """
 
-    def __enter__(self) -> None:
+    def __enter__(self) -> _long_lived_results:
         self.threshold = gc.get_threshold()
         gc.freeze()
         t0, t1, t2 = self.threshold
         if t0:  # 0: the caller switched collections off; leave it so
             gc.set_threshold(max(t0, 50_000), max(t1, 20), max(t2, 100))
+        return self
+
+    @staticmethod
+    def keep() -> None:
+        """Freeze what exists now as well (the computed results, before the outputs)."""
+        gc.freeze()
 
     def __exit__(self, *exc) -> None:
         gc.set_threshold(*self.threshold)
