@@ -96,6 +96,8 @@ def _clean_frame(release, kind: str) -> tuple[pd.DataFrame, pd.DataFrame | None]
     if st is not None and len(st.columns):
         cols = [c for c in st.columns if c in fr.columns]
         st = st.reindex(index=fr.index, columns=cols)
+        # imported here: the privacy package takes 0.4 s to import, a site without
+        # status does not need it (no circle: privacy never imports the website)
         from sozialraum.privacy.levels import blank_cells
 
         mask = secret_mask(st)  # every secret cell: what any level hides (hidden_mask) and more
