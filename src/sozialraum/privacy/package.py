@@ -349,7 +349,9 @@ def write_release(
     """Write the tables of one checked :class:`~sozialraum.privacy.Release` into ``out_dir/<package>``.
 
     ``territory`` names the sheets and descriptions in the district's or city's own
-    words (default: Sozialräume, Gemeinden, Kreis).
+    words (default: Sozialräume, Gemeinden, Kreis). Written again in the same process
+    (e.g. as a site's downloads), the GeoPackage and CSV files of the same release are
+    copies of the first ones as written here (:func:`_written_of`).
 
     Returns
     -------
